@@ -1,0 +1,16 @@
+// The CLI's subcommands: each file adds one to the app and reports through exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace cellkit::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and failed (bad input file, ...)
+inline constexpr int kExitUsage = 2;    // an option was wrong
+
+// Registers `cellkit demo`. When it runs, it sets *exit_code.
+void add_demo_command(CLI::App& app, int& exit_code);
+
+}  // namespace cellkit::cli

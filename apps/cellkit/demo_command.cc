@@ -1,0 +1,57 @@
+// `cellkit demo`: the seed's story.
+#include <iostream>
+#include <memory>
+
+#include "cellkit/report/demo_report.h"
+#include "cellkit/sim/seed_demo.h"
+#include "commands.h"
+
+namespace cellkit::cli {
+namespace {
+
+struct DemoArgs {
+  DemoOptions options;
+  std::string format = "text";
+  bool verbose = false;
+};
+
+int run(const DemoArgs& args) {
+  Result<DemoResult> result = run_demo(args.options);
+  if (!result.is_ok()) {
+    std::cerr << "cellkit demo: " << result.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::cout << (args.format == "json" ? render_demo_json(*result)
+                                      : render_demo_text(*result, args.verbose));
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<DemoArgs>();
+  DemoOptions& o = args->options;
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "Run the seed's story: cells, tenants with k cells each, a router, and an unlucky\n"
+      "tenant whose orders of 5 bags of chips kill the cell that handles them.\n"
+      "Same options and seed give byte-identical output.");
+  cmd->add_option("--seed", o.seed, "Seed for placement and traffic")->capture_default_str();
+  cmd->add_option("--cells", o.cells, "Cells in the fleet (>= 1)")->capture_default_str();
+  cmd->add_option("--tenants", o.tenants, "Tenants (>= 1)")->capture_default_str();
+  cmd->add_option("--cells-per-tenant", o.cells_per_tenant,
+                  "Cells assigned to each tenant, chosen at random (1..cells)")
+      ->capture_default_str();
+  cmd->add_option("--requests", o.requests, "Requests, each from a tenant chosen at random")
+      ->capture_default_str();
+  cmd->add_option("--unlucky-tenant", o.unlucky_tenant,
+                  "Index of the tenant whose orders of 5 bags kill cells (0..tenants-1)")
+      ->capture_default_str();
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_flag("-v,--verbose", args->verbose, "List every request, not only notable events");
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace cellkit::cli

@@ -1,0 +1,22 @@
+// Integer time: microseconds since the start of a run. Never floating-point seconds.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace cellkit {
+
+using Duration = std::chrono::duration<std::int64_t, std::micro>;
+
+// A clock with no now(): time is passed in, never read, so runs are reproducible.
+struct SimClock {
+  using rep = Duration::rep;
+  using period = Duration::period;
+  using duration = Duration;
+  using time_point = std::chrono::time_point<SimClock, Duration>;
+  static constexpr bool is_steady = true;
+};
+
+using TimePoint = SimClock::time_point;
+
+}  // namespace cellkit

@@ -1,0 +1,111 @@
+// Router (data plane): tenant id → a healthy cell of its shard, or a typed refusal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cellkit/base/status.h"
+#include "cellkit/core/routing_table.h"
+
+namespace cellkit {
+
+// The router's own view of which cells are unhealthy. Cells not marked are healthy.
+class HealthView {
+ public:
+  bool is_healthy(CellId cell) const;
+  void mark_unhealthy(CellId cell);
+  void mark_healthy(CellId cell);
+  // Sorted by id.
+  const std::vector<CellId>& unhealthy() const { return unhealthy_; }
+
+  bool operator==(const HealthView&) const = default;
+
+ private:
+  std::vector<CellId> unhealthy_;
+};
+
+enum class RouteOutcome : std::uint8_t {
+  kRouted,         // `cell` is the first healthy cell of the tenant's shard
+  kNoHealthyCell,  // every cell of the shard is unhealthy
+  kUnknownTenant,  // the table has no shard for the tenant
+};
+std::string_view to_string(RouteOutcome outcome);
+
+struct RouteDecision {
+  RouteOutcome outcome = RouteOutcome::kUnknownTenant;
+  CellId cell{};              // meaningful only when routed
+  std::uint64_t version = 0;  // version of the table that decided
+
+  bool operator==(const RouteDecision&) const = default;
+};
+
+// The routing decision as a pure function: the first cell of the tenant's shard, in
+// preference order, that is not disabled and that the health view does not mark
+// unhealthy. Never a cell outside the shard.
+RouteDecision route(const RoutingTable& table, const HealthView& health, TenantId tenant);
+
+struct Request {
+  std::uint64_t id = 0;
+  TenantId tenant{};
+  std::string payload;
+};
+
+enum class CellReply : std::uint8_t { kServed, kCrashed };
+
+// How the router reaches cells: the simulator, tests and live mode each provide one.
+class CellTransport {
+ public:
+  virtual ~CellTransport() = default;
+  virtual CellReply send(CellId cell, const Request& request) = 0;
+};
+
+enum class Disposition : std::uint8_t {
+  kServed,         // a cell handled the request
+  kCellCrashed,    // the cell died handling it; not retried elsewhere
+  kNoHealthyCell,  // refused: every cell of the shard is unhealthy
+  kUnknownTenant,  // refused: the tenant is not in the table
+};
+std::string_view to_string(Disposition disposition);
+
+struct Delivery {
+  Disposition disposition = Disposition::kUnknownTenant;
+  CellId cell{};              // the cell tried, when one was
+  std::uint64_t version = 0;  // the table version that routed it
+
+  bool operator==(const Delivery&) const = default;
+};
+
+// Holds its current table and health view and never calls the control plane: it keeps
+// routing on its last accepted table however long the control plane is gone.
+class Router {
+ public:
+  // Starts with the empty table (version 0): every tenant is unknown until a snapshot lands.
+  Router() = default;
+
+  // Replaces the table when the snapshot is newer than the one served and valid as a
+  // whole; otherwise keeps the current table and says why (kFailedPrecondition for a
+  // stale version, kDataLoss for an invalid snapshot).
+  Status accept(const RoutingSnapshot& snapshot);
+
+  RouteDecision route(TenantId tenant) const { return cellkit::route(table_, health_, tenant); }
+
+  // Routes the request and sends it to the chosen cell. A cell that crashes while
+  // handling it is marked unhealthy and the request is NOT retried on another cell:
+  // a request that killed one cell would kill the next (poison containment).
+  Delivery handle(const Request& request, CellTransport& transport);
+
+  void mark_unhealthy(CellId cell) { health_.mark_unhealthy(cell); }
+  void mark_healthy(CellId cell) { health_.mark_healthy(cell); }
+
+  const RoutingTable& table() const { return table_; }
+  std::uint64_t version() const { return table_.version(); }
+  const HealthView& health() const { return health_; }
+
+ private:
+  RoutingTable table_;
+  HealthView health_;
+};
+
+}  // namespace cellkit

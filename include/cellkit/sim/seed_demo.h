@@ -1,0 +1,84 @@
+// The seed's story: cells, tenants with two cells each, a router, and an unlucky tenant
+// whose orders of five bags of chips kill the cell that handles them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cellkit/base/status.h"
+#include "cellkit/core/mapping.h"
+#include "cellkit/core/router.h"
+
+namespace cellkit {
+
+struct DemoOptions {
+  std::uint64_t seed = 1;              // seeds placement and traffic (independent streams)
+  std::uint32_t cells = 3;             // cells in the fleet, at least 1
+  std::uint32_t tenants = 10;          // tenants, at least 1
+  std::uint32_t cells_per_tenant = 2;  // shard size k, 1..cells
+  std::uint32_t requests = 100;        // requests, each from a tenant chosen at random
+  std::uint32_t unlucky_tenant = 2;    // index of the tenant that orders 1..5 bags; 5 kills
+
+  // Names the first bad option, its value and what is allowed.
+  Status validate() const;
+};
+
+inline constexpr std::uint32_t kPoisonBags = 5;  // an order of this many bags kills a cell
+
+struct DemoRequest {
+  std::uint64_t id = 0;  // 1-based
+  TenantId tenant{};
+  std::uint32_t bags = 0;
+  Delivery delivery;
+};
+
+enum class DemoEventKind : std::uint8_t {
+  kCellDied,            // `cell` died handling `tenant`'s request
+  kTenantLostAllCells,  // every cell of `tenant`'s shard is now dead
+};
+
+struct DemoEvent {
+  std::uint64_t request = 0;  // the request during which it happened
+  DemoEventKind kind = DemoEventKind::kCellDied;
+  TenantId tenant{};
+  CellId cell{};  // for kCellDied
+};
+
+struct DemoCell {
+  CellId id{};
+  std::string name;
+  std::optional<std::uint64_t> died_at;  // request id that killed it
+  TenantId killed_by{};                  // meaningful when died_at is set
+};
+
+struct DemoTenant {
+  TenantId id{};
+  std::string name;
+  Shard cells;  // preference order
+  std::uint32_t served = 0;
+  std::uint32_t failed = 0;
+  std::optional<std::uint64_t> lost_all_at;  // request id after which all its cells were dead
+};
+
+struct DemoResult {
+  DemoOptions options;
+  std::vector<DemoCell> cells;      // by id
+  std::vector<DemoTenant> tenants;  // by id
+  std::vector<DemoRequest> requests;
+  std::vector<DemoEvent> events;
+  std::array<std::uint64_t, 4> outcomes{};  // indexed by Disposition
+
+  std::uint64_t count(Disposition d) const { return outcomes[static_cast<std::size_t>(d)]; }
+  const DemoCell& cell(CellId id) const { return cells[raw(id)]; }
+  const DemoTenant& tenant(TenantId id) const { return tenants[raw(id)]; }
+};
+
+// Runs the story through the real control plane (random placement), publisher and
+// router. Deterministic: the same options give the same result. Fails only when the
+// options do not validate.
+Result<DemoResult> run_demo(const DemoOptions& options);
+
+}  // namespace cellkit

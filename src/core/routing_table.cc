@@ -1,0 +1,121 @@
+// Routing table construction and validation.
+#include "cellkit/core/routing_table.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace cellkit {
+namespace {
+
+using Entries = std::vector<std::pair<TenantId, Shard>>;
+
+const Shard* lookup(const Entries& entries, TenantId tenant) {
+  auto it = std::lower_bound(entries.begin(), entries.end(), tenant,
+                             [](const auto& entry, TenantId key) { return entry.first < key; });
+  return (it != entries.end() && it->first == tenant) ? &it->second : nullptr;
+}
+
+Status check_cells(std::vector<CellId>& cells) {
+  std::sort(cells.begin(), cells.end());
+  auto dup = std::adjacent_find(cells.begin(), cells.end());
+  if (dup != cells.end()) {
+    return data_loss(fmt::format("snapshot lists cell {} twice", raw(*dup)));
+  }
+  return Status::ok();
+}
+
+Status check_disabled(std::vector<CellId>& disabled, const std::vector<CellId>& cells) {
+  std::sort(disabled.begin(), disabled.end());
+  disabled.erase(std::unique(disabled.begin(), disabled.end()), disabled.end());
+  for (CellId cell : disabled) {
+    if (!std::binary_search(cells.begin(), cells.end(), cell)) {
+      return data_loss(fmt::format("snapshot disables unknown cell {}", raw(cell)));
+    }
+  }
+  return Status::ok();
+}
+
+Status check_shard(const char* what, TenantId tenant, const Shard& shard,
+                   const std::vector<CellId>& cells) {
+  if (shard.empty()) {
+    return data_loss(fmt::format("{} of tenant {} is empty", what, raw(tenant)));
+  }
+  for (std::size_t i = 0; i < shard.size(); ++i) {
+    if (!std::binary_search(cells.begin(), cells.end(), shard[i])) {
+      return data_loss(
+          fmt::format("{} of tenant {} names unknown cell {}", what, raw(tenant), raw(shard[i])));
+    }
+    if (std::find(shard.begin(), shard.begin() + i, shard[i]) != shard.begin() + i) {
+      return data_loss(
+          fmt::format("{} of tenant {} repeats cell {}", what, raw(tenant), raw(shard[i])));
+    }
+  }
+  return Status::ok();
+}
+
+// Sorts entries by tenant and validates each; a tenant listed twice is an error.
+Status check_entries(const char* what, Entries& entries, const std::vector<CellId>& cells) {
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0 && entries[i - 1].first == entries[i].first) {
+      return data_loss(fmt::format("tenant {} has two {}s", raw(entries[i].first), what));
+    }
+    if (Status s = check_shard(what, entries[i].first, entries[i].second, cells); !s.is_ok()) {
+      return s;
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
+                              const Mapping& mapping, const Mapping& overrides) {
+  RoutingSnapshot snapshot{.version = version, .cells = std::move(cells)};
+  snapshot.shards.assign(mapping.begin(), mapping.end());
+  snapshot.overrides.assign(overrides.begin(), overrides.end());
+  return snapshot;
+}
+
+Result<RoutingTable> RoutingTable::build(const RoutingSnapshot& snapshot) {
+  RoutingTable table;
+  table.version_ = snapshot.version;
+  table.cells_ = snapshot.cells;
+  table.shards_ = snapshot.shards;
+  table.overrides_ = snapshot.overrides;
+  table.disabled_ = snapshot.disabled;
+  if (Status s = check_cells(table.cells_); !s.is_ok()) return s;
+  if (Status s = check_disabled(table.disabled_, table.cells_); !s.is_ok()) return s;
+  if (Status s = check_entries("shard", table.shards_, table.cells_); !s.is_ok()) return s;
+  if (Status s = check_entries("override", table.overrides_, table.cells_); !s.is_ok()) return s;
+  return table;
+}
+
+const Shard* RoutingTable::find_shard(TenantId tenant) const {
+  if (const Shard* pinned = lookup(overrides_, tenant)) return pinned;
+  return lookup(shards_, tenant);
+}
+
+bool RoutingTable::has_cell(CellId cell) const {
+  return std::binary_search(cells_.begin(), cells_.end(), cell);
+}
+
+bool RoutingTable::is_routable(CellId cell) const {
+  return has_cell(cell) && !std::binary_search(disabled_.begin(), disabled_.end(), cell);
+}
+
+bool RoutingTable::is_pinned(TenantId tenant) const {
+  return lookup(overrides_, tenant) != nullptr;
+}
+
+std::size_t RoutingTable::tenant_count() const {
+  std::size_t pinned_only = 0;
+  for (const auto& [tenant, shard] : overrides_) {
+    if (lookup(shards_, tenant) == nullptr) ++pinned_only;
+  }
+  return shards_.size() + pinned_only;
+}
+
+}  // namespace cellkit

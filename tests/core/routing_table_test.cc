@@ -1,0 +1,122 @@
+#include "cellkit/core/routing_table.h"
+
+#include <gtest/gtest.h>
+
+namespace cellkit {
+namespace {
+
+RoutingSnapshot three_cells(std::uint64_t version) {
+  return RoutingSnapshot{
+      .version = version,
+      .cells = {CellId{0}, CellId{1}, CellId{2}},
+      .shards = {{TenantId{0}, {CellId{0}, CellId{1}}}, {TenantId{1}, {CellId{2}, CellId{1}}}},
+  };
+}
+
+TEST(RoutingTable, EmptyTableHasVersionZeroAndNoTenants) {
+  RoutingTable table;
+  EXPECT_EQ(table.version(), 0u);
+  EXPECT_EQ(table.find_shard(TenantId{0}), nullptr);
+  EXPECT_EQ(table.tenant_count(), 0u);
+}
+
+TEST(RoutingTable, BuildsValidSnapshot) {
+  Result<RoutingTable> table = RoutingTable::build(three_cells(4));
+  ASSERT_TRUE(table.is_ok()) << table.status().message();
+  EXPECT_EQ(table->version(), 4u);
+  ASSERT_NE(table->find_shard(TenantId{1}), nullptr);
+  EXPECT_EQ(*table->find_shard(TenantId{1}), (Shard{CellId{2}, CellId{1}}));
+  EXPECT_EQ(table->tenant_count(), 2u);
+}
+
+TEST(RoutingTable, RejectsShardNamingUnknownCell) {
+  RoutingSnapshot s = three_cells(1);
+  s.shards[1].second.push_back(CellId{9});
+  Result<RoutingTable> table = RoutingTable::build(s);
+  ASSERT_FALSE(table.is_ok());
+  EXPECT_EQ(table.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(table.status().message(), "shard of tenant 1 names unknown cell 9");
+}
+
+TEST(RoutingTable, RejectsShardRepeatingACell) {
+  RoutingSnapshot s = three_cells(1);
+  s.shards[0].second = {CellId{0}, CellId{0}};
+  EXPECT_EQ(RoutingTable::build(s).status().message(), "shard of tenant 0 repeats cell 0");
+}
+
+TEST(RoutingTable, RejectsEmptyShard) {
+  RoutingSnapshot s = three_cells(1);
+  s.shards[0].second.clear();
+  EXPECT_EQ(RoutingTable::build(s).status().message(), "shard of tenant 0 is empty");
+}
+
+TEST(RoutingTable, RejectsTenantListedTwice) {
+  RoutingSnapshot s = three_cells(1);
+  s.shards.push_back({TenantId{0}, {CellId{2}}});
+  EXPECT_EQ(RoutingTable::build(s).status().message(), "tenant 0 has two shards");
+}
+
+TEST(RoutingTable, RejectsCellListedTwice) {
+  RoutingSnapshot s = three_cells(1);
+  s.cells.push_back(CellId{1});
+  EXPECT_EQ(RoutingTable::build(s).status().message(), "snapshot lists cell 1 twice");
+}
+
+TEST(RoutingTable, RejectsDisablingUnknownCell) {
+  RoutingSnapshot s = three_cells(1);
+  s.disabled = {CellId{8}};
+  EXPECT_EQ(RoutingTable::build(s).status().message(), "snapshot disables unknown cell 8");
+}
+
+TEST(RoutingTable, OverridePinsTenantAndLeavesOthersAlone) {
+  RoutingSnapshot s = three_cells(1);
+  s.overrides = {{TenantId{0}, {CellId{2}}}};
+  Result<RoutingTable> table = RoutingTable::build(s);
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_EQ(*table->find_shard(TenantId{0}), Shard{CellId{2}});
+  EXPECT_TRUE(table->is_pinned(TenantId{0}));
+  EXPECT_EQ(*table->find_shard(TenantId{1}), (Shard{CellId{2}, CellId{1}}));
+  EXPECT_FALSE(table->is_pinned(TenantId{1}));
+}
+
+TEST(RoutingTable, OverrideCanOnboardTenantWithoutShard) {
+  RoutingSnapshot s = three_cells(1);
+  s.overrides = {{TenantId{7}, {CellId{1}}}};
+  Result<RoutingTable> table = RoutingTable::build(s);
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_EQ(table->tenant_count(), 3u);
+}
+
+TEST(RoutingTable, InvalidOverrideIsRejected) {
+  RoutingSnapshot s = three_cells(1);
+  s.overrides = {{TenantId{0}, {CellId{5}}}};
+  EXPECT_EQ(RoutingTable::build(s).status().message(), "override of tenant 0 names unknown cell 5");
+}
+
+TEST(RoutingTable, DisabledCellIsNotRoutable) {
+  RoutingSnapshot s = three_cells(1);
+  s.disabled = {CellId{1}};
+  Result<RoutingTable> table = RoutingTable::build(s);
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_TRUE(table->has_cell(CellId{1}));
+  EXPECT_FALSE(table->is_routable(CellId{1}));
+  EXPECT_TRUE(table->is_routable(CellId{0}));
+  EXPECT_FALSE(table->is_routable(CellId{9}));
+}
+
+TEST(MakeSnapshot, CopiesMappingAndOverridesInTenantOrder) {
+  Mapping m;
+  m.assign(TenantId{3}, {CellId{1}});
+  m.assign(TenantId{1}, {CellId{0}});
+  Mapping pins;
+  pins.assign(TenantId{3}, {CellId{0}});
+  RoutingSnapshot s = make_snapshot(2, {CellId{0}, CellId{1}}, m, pins);
+  EXPECT_EQ(s.version, 2u);
+  ASSERT_EQ(s.shards.size(), 2u);
+  EXPECT_EQ(s.shards[0].first, TenantId{1});
+  ASSERT_EQ(s.overrides.size(), 1u);
+  EXPECT_EQ(s.overrides[0].second, Shard{CellId{0}});
+}
+
+}  // namespace
+}  // namespace cellkit
