@@ -1,0 +1,60 @@
+// Mapping files: the versioned JSON document and the CSV form (tenant,cell,cell,...).
+// Interface fixed here; implemented in src/io/mapping_file.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cellkit/base/status.h"
+#include "cellkit/core/fleet.h"
+#include "cellkit/core/mapping.h"
+#include "cellkit/core/tenant.h"
+
+namespace cellkit {
+
+// Everything a mapping file holds. Tenants are sorted by id and every tenant in
+// `tenants` has a shard in `mapping` (and no other tenant has one).
+struct MappingDocument {
+  Fleet fleet;                  // cells with names, zones, capacity, state
+  std::vector<std::string> zone_names;  // index = ZoneId; may be empty (no zones)
+  std::vector<Tenant> tenants;  // names, shard sizes, weights
+  Mapping mapping;              // tenant → cells, preference order
+  std::string strategy;         // what produced it ("rendezvous", "csv import", ...)
+  std::uint64_t seed = 0;       // seed that produced it, when one did
+  std::uint32_t max_overlap = 0;  // overlap limit it was placed under; 0 = none recorded
+
+  bool operator==(const MappingDocument&) const = default;
+};
+
+struct ReadOptions {
+  bool lenient = false;  // skip bad lines (counting them) instead of stopping at the first
+};
+
+struct ReadReport {
+  std::uint64_t lines = 0;          // data lines read
+  std::uint64_t skipped_lines = 0;  // bad lines skipped under `lenient`
+  std::vector<std::string> problems;  // "file:line: message" for each skipped line (first 100)
+};
+
+// Reads a .json or .csv mapping (chosen by extension, else by the first byte). Errors name
+// the file, the line (and column where known) and the problem, e.g.
+// "m.csv:12: tenant 'acme' is listed twice (first on line 3)". A CSV brings no fleet: its
+// cells are created from the names it uses, in order of first appearance.
+Result<MappingDocument> read_mapping_file(const std::string& path, const ReadOptions& options = {},
+                                          ReadReport* report = nullptr);
+// The same from text already in memory; `name` is used in error messages.
+Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name);
+Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_view name,
+                                          const ReadOptions& options = {},
+                                          ReadReport* report = nullptr);
+
+// Exports that round-trip exactly: parse(write(doc)) == doc (CSV: fleet reduced to names).
+std::string write_mapping_json(const MappingDocument& doc);
+std::string write_mapping_csv(const MappingDocument& doc);
+
+// Writes atomically (temporary file, then rename), so an interrupted write loses nothing.
+Status write_file_atomically(const std::string& path, std::string_view contents);
+
+}  // namespace cellkit
