@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "cellkit/core/placement_ops.h"
+#include "core/placement_test_support.h"
+
 namespace cellkit {
 namespace {
 
@@ -316,6 +319,108 @@ RC_GTEST_PROP(Shuffle, NoTwoTenantsShareMoreThanTheLimit, ()) {
       RC_ASSERT(overlap(*shard, other) <= m);
     shards.push_back(*shard);
   }
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+using testing_support::shared_pairs;
+using testing_support::tenants_of;
+
+Mapping rendezvous(const Fleet& fleet, std::uint32_t k, bool zoned = false) {
+  PlaceReport report;
+  Result<Placement> p = place(fleet, tenants_of(10'000, k),
+                              {.strategy = "rendezvous", .zone_aware = zoned, .seed = 5}, &report);
+  EXPECT_EQ(report.refused, 0u);
+  return p->mapping;
+}
+
+// Tenants whose shard differs, and whether every change is one cell.
+std::pair<int, bool> changes(const Mapping& before, const Mapping& after) {
+  int changed = 0;
+  bool at_most_one = true;
+  for (const auto& [tenant, shard] : before) {
+    const std::size_t same = overlap(shard, after.shard(tenant));
+    changed += same != shard.size() ? 1 : 0;
+    at_most_one = at_most_one && same + 1 >= shard.size();
+  }
+  return {changed, at_most_one};
+}
+
+TEST(RendezvousAcceptance, HundredCellsTenThousandTenants) {
+  const Mapping m = rendezvous(fleet_of(100), 4);
+  for (const auto& [tenant, shard] : m) {
+    ASSERT_EQ(std::set<CellId>(shard.begin(), shard.end()).size(), 4u);
+  }
+  for (const auto& [cell, load] : testing_support::loads_of(m)) {
+    EXPECT_GE(load, 300u);
+    EXPECT_LE(load, 500u);
+  }
+  // Pairs sharing o cells from subset counts: S3 = n3 + 4 n4, S4 = n4.
+  const long long n4 = shared_pairs(m, 4);
+  const long long n3 = shared_pairs(m, 3) - 4 * n4;
+  EXPECT_GE(n3, 4000);
+  EXPECT_LE(n3, 5800);
+  EXPECT_LE(n4, 40);
+}
+
+TEST(RendezvousAcceptance, AddingACellMovesAboutTheFairShareTowardIt) {
+  const Mapping before = rendezvous(fleet_of(100), 4);
+  const Mapping after = rendezvous(fleet_of(101), 4);
+  const auto [changed, at_most_one] = changes(before, after);
+  EXPECT_TRUE(at_most_one);
+  EXPECT_GE(changed, 300);
+  EXPECT_LE(changed, 500);
+  EXPECT_EQ(static_cast<int>(after.tenants_on(CellId{100}).size()), changed)
+      << "every change is toward the new cell";
+}
+
+TEST(RendezvousAcceptance, RemovingACellChangesExactlyItsHolders) {
+  const Mapping before = rendezvous(fleet_of(100), 4);
+  Fleet fleet = fleet_of(100);
+  ASSERT_TRUE(fleet.remove(CellId{42}).is_ok());
+  const Mapping after = rendezvous(fleet, 4);
+  const auto [changed, at_most_one] = changes(before, after);
+  EXPECT_TRUE(at_most_one);
+  EXPECT_EQ(static_cast<std::size_t>(changed), before.tenants_on(CellId{42}).size());
+}
+
+TEST(RendezvousAcceptance, GrowingKFromFourToFiveKeepsTheShard) {
+  const Mapping four = rendezvous(fleet_of(100), 4);
+  const Mapping five = rendezvous(fleet_of(100), 5);
+  for (const auto& [tenant, shard] : four)
+    ASSERT_EQ(overlap(shard, five.shard(tenant)), 4u);
+}
+
+TEST(RendezvousAcceptance, ThreeZonesGrowingKFromNineToTenChangesOneCell) {
+  const Fleet fleet = fleet_of(99, 3);
+  const Mapping nine = rendezvous(fleet, 9, true);
+  const Mapping ten = rendezvous(fleet, 10, true);
+  for (const auto& [tenant, shard] : nine) {
+    ASSERT_EQ(overlap(shard, ten.shard(tenant)), 9u);
+    std::map<int, int> per_zone;
+    for (CellId c : ten.shard(tenant))
+      ++per_zone[static_cast<int>(raw(c) % 3)];
+    ASSERT_EQ(per_zone.size(), 3u);
+  }
+}
+
+TEST(ShuffleAcceptance, StripesKeepOneCellPerZoneAndTheLimit) {
+  PlaceReport report;
+  Placement p = *place(fleet_of(64, 4), tenants_of(2000, 4),
+                       {.strategy = "shuffle", .max_overlap = 2, .zone_aware = true}, &report);
+  EXPECT_EQ(report.refused, 0u);
+  for (const auto& [tenant, shard] : p.mapping) {
+    std::set<int> zones;
+    for (CellId c : shard)
+      zones.insert(static_cast<int>(raw(c) % 4));
+    ASSERT_EQ(zones.size(), 4u);
+  }
+  for (const auto& [key, count] : testing_support::subset_counts(p.mapping, 3))
+    ASSERT_EQ(count, 1);
 }
 
 }  // namespace
