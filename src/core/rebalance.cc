@@ -272,4 +272,37 @@ Result<Placement> apply_plan(const Placement& current, const Fleet& target,
   return next;
 }
 
+PlanCheck check_plan(const Placement& current, const Fleet& target, const RebalancePlan& plan) {
+  PlanCheck check;
+  PlacementState state(overlap_limit(current.options));
+  Mapping mapping = current.mapping;
+  state.add_mapping(mapping, current.tenants);
+  const CellPools pools = CellPools::build(target, current.options.capacity);
+  std::vector<bool> moved;
+  for (const Move& m : plan.moves) {
+    ++check.moves;
+    const Shard* shard = mapping.find_shard(m.tenant);
+    if (shard == nullptr || std::find(shard->begin(), shard->end(), m.from) == shard->end() ||
+        std::find(shard->begin(), shard->end(), m.to) != shard->end()) {
+      ++check.invalid_moves;
+      continue;
+    }
+    if (raw(m.tenant) >= moved.size()) moved.resize(raw(m.tenant) + 1, false);
+    check.tenants_moved_twice += moved[raw(m.tenant)] ? 1 : 0;
+    moved[raw(m.tenant)] = true;
+    check.moves_into_old_cells += current.fleet.contains(m.to) ? 1 : 0;
+    Shard rest = *shard;
+    rest.erase(std::find(rest.begin(), rest.end(), m.from));
+    check.overlap_violations += state.fits_with(rest, m.to) ? 0 : 1;
+    Shard next = *shard;
+    std::replace(next.begin(), next.end(), m.from, m.to);
+    state.remove(m.tenant, *shard);
+    state.add(m.tenant, next, state.weight(m.tenant));
+    mapping.assign(m.tenant, std::move(next));
+    const std::uint32_t cap = pools.cap(m.to);
+    check.capacity_violations += (cap != 0 && state.load(m.to) > cap) ? 1 : 0;
+  }
+  return check;
+}
+
 }  // namespace cellkit

@@ -20,6 +20,14 @@ class FlatCounter {
   // Requires count(key) > 0 (asserts).
   void remove(std::uint64_t key);
   std::size_t size() const { return size_; }
+  // Calls f(key, count) for every present key, in slot order (not a reproducible order:
+  // callers must only aggregate).
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.count != 0) f(s.key, s.count);
+    }
+  }
 
  private:
   struct Slot {

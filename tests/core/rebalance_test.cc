@@ -203,3 +203,39 @@ RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
+  using namespace testing_support;
+  Placement p = *place(fleet_of(30), tenants_of(200, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Fleet target = p.fleet;
+  (void)target.add({.id = CellId{30}, .name = "cell-30"});
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  const PlanCheck check = check_plan(p, target, plan);
+  EXPECT_EQ(check, (PlanCheck{.moves = plan.moves.size()}));
+}
+
+TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
+  using namespace testing_support;
+  Placement p{.fleet = fleet_of(5), .options = {.strategy = "shuffle", .max_overlap = 1}};
+  p.tenants = tenants_of(2, 2);
+  p.mapping.assign(TenantId{0}, {CellId{0}, CellId{1}});
+  p.mapping.assign(TenantId{1}, {CellId{2}, CellId{3}});
+  Fleet target = p.fleet;
+  target.cell(CellId{0}).capacity = 1;
+  const RebalancePlan plan{.moves = {{TenantId{1}, CellId{2}, CellId{0}},
+                                     {TenantId{1}, CellId{3}, CellId{1}},
+                                     {TenantId{0}, CellId{4}, CellId{2}}}};
+  const PlanCheck check = check_plan(p, target, plan);
+  EXPECT_EQ(check, (PlanCheck{.moves = 3,
+                              .invalid_moves = 1,
+                              .tenants_moved_twice = 1,
+                              .capacity_violations = 1,
+                              .overlap_violations = 1,
+                              .moves_into_old_cells = 2}));
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -51,4 +51,20 @@ Result<Placement> apply_plan(const Placement& current, const Fleet& target,
                              const RebalancePlan& plan,
                              std::size_t count = std::numeric_limits<std::size_t>::max());
 
+// What replaying a plan move by move found. A plan from plan_rebalance has zeros in every
+// violation count; this re-checks it independently (and checks plans from elsewhere).
+struct PlanCheck {
+  std::size_t moves = 0;
+  std::size_t invalid_moves = 0;         // tenant without `from`, or `to` already in its shard
+  std::size_t tenants_moved_twice = 0;   // moves of a tenant already moved by the plan
+  std::size_t capacity_violations = 0;   // moves after which `to` exceeds its capacity
+  std::size_t overlap_violations = 0;    // moves after which (under shuffle) two tenants share
+                                         // more than max_overlap cells
+  std::size_t moves_into_old_cells = 0;  // moves into cells that `current` already had
+
+  bool operator==(const PlanCheck&) const = default;
+};
+
+PlanCheck check_plan(const Placement& current, const Fleet& target, const RebalancePlan& plan);
+
 }  // namespace cellkit
