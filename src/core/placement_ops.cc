@@ -2,6 +2,7 @@
 #include "cellkit/core/placement_ops.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -139,6 +140,55 @@ Status check_placement(const Placement& p) {
     }
   }
   return Status::ok();
+}
+
+Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacity) {
+  Fleet fleet;
+  for (std::uint32_t i = 0; i < cells; ++i) {
+    const auto zone = static_cast<std::uint16_t>(i % zones);
+    (void)fleet.add({.id = CellId{i},
+                     .name = fmt::format("cell-{}", i),
+                     .zone = ZoneId{zone},
+                     .capacity = capacity});
+  }
+  return fleet;
+}
+
+std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint32_t first) {
+  std::vector<Tenant> tenants;
+  tenants.reserve(count);
+  for (std::uint32_t t = first; t < first + count; ++t) {
+    tenants.push_back({.id = TenantId{t}, .name = fmt::format("tenant-{}", t), .shard_size = k});
+  }
+  return tenants;
+}
+
+Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count) {
+  std::vector<std::uint32_t> per_zone;
+  std::uint32_t next_id = 0;
+  std::optional<std::uint32_t> shared_capacity;
+  bool same_capacity = true;
+  for (const Cell& c : fleet.cells()) {
+    if (raw(c.zone) >= per_zone.size()) per_zone.resize(raw(c.zone) + 1, 0);
+    ++per_zone[raw(c.zone)];
+    next_id = raw(c.id) + 1;
+    if (shared_capacity && *shared_capacity != c.capacity) same_capacity = false;
+    shared_capacity = c.capacity;
+  }
+  if (per_zone.empty()) per_zone.push_back(0);
+  Fleet grown = fleet;
+  std::vector<Cell> cells;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const auto zone = std::min_element(per_zone.begin(), per_zone.end()) - per_zone.begin();
+    ++per_zone[static_cast<std::size_t>(zone)];
+    Cell c{.id = CellId{next_id + i},
+           .name = fmt::format("cell-{}", next_id + i),
+           .zone = ZoneId{static_cast<std::uint16_t>(zone)},
+           .capacity = same_capacity ? shared_capacity.value_or(0) : 0};
+    if (Status s = grown.add(c); !s.is_ok()) return s;
+    cells.push_back(std::move(c));
+  }
+  return cells;
 }
 
 }  // namespace cellkit

@@ -35,6 +35,7 @@ class Planner {
       for (CellId c : shard)
         holders_of(c).push_back(pos);
     }
+    moved_.assign(tenants_.size(), false);
   }
 
   Status shed_all() {
@@ -198,13 +199,18 @@ class Planner {
     return best;
   }
 
+  // Tenants not yet moved go first, so a tenant changes more than one cell only when
+  // several cells are added and nothing else fits.
   bool move_one(CellId d, CellId r, std::uint64_t share) {
-    for (std::uint32_t pos : holders_of(d)) {
-      const std::uint32_t w = tenants_[pos]->weight;
-      if (state_.load(r) + w > share) continue;
-      if (!fits(pos, without(shards_[pos], d), r)) continue;
-      move(pos, d, r);
-      return true;
+    for (const bool allow_moved : {false, true}) {
+      for (std::uint32_t pos : holders_of(d)) {
+        if (moved_[pos] && !allow_moved) continue;
+        const std::uint32_t w = tenants_[pos]->weight;
+        if (state_.load(r) + w > share) continue;
+        if (!fits(pos, without(shards_[pos], d), r)) continue;
+        move(pos, d, r);
+        return true;
+      }
     }
     return false;
   }
@@ -219,6 +225,7 @@ class Planner {
     auto& in = holders_of(to);
     in.insert(std::lower_bound(in.begin(), in.end(), pos), pos);
     moves_.push_back({id, from, to});
+    moved_[pos] = true;
   }
 
   const Placement& current_;
@@ -229,6 +236,7 @@ class Planner {
   std::vector<Shard> shards_;                        // by position
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
+  std::vector<bool> moved_;  // by position
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t unfinished_ = 0;

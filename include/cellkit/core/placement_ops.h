@@ -53,6 +53,16 @@ Result<Placement> drain_cell(const Placement& current, CellId cell);
 // Moves every tenant off the cell and removes it: no shard names it afterwards.
 Result<Placement> remove_cell(const Placement& current, CellId cell);
 
+// A fleet of `cells` cells named "cell-<i>", cell i in zone i mod `zones`, each with the
+// given capacity (0 = no limit). Requires zones >= 1.
+Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacity = 0);
+// `count` tenants named "tenant-<id>" with ids first, first+1, ... and shard size k.
+std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint32_t first = 0);
+// `count` cells to add to `fleet`: ids after the largest, names "cell-<id>", each in the
+// zone that has the fewest cells so far (ties: lowest zone id), with the capacity every
+// existing cell shares (else 0). Fails when a name is taken.
+Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count);
+
 // Checks the value's own invariants: tenants sorted and unique, one shard per tenant, shards
 // non-empty with distinct cells that exist in the fleet. Names the first offender.
 Status check_placement(const Placement& placement);
