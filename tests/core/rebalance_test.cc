@@ -239,3 +239,32 @@ TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) {
+  using namespace testing_support;
+  const auto n = *rc::gen::inRange<std::uint32_t>(4, 24);
+  const auto k = *rc::gen::inRange<std::uint32_t>(2, std::min<std::uint32_t>(n, 5));
+  const auto t = *rc::gen::inRange<std::uint32_t>(1, 120);
+  PlacementOptions o{
+      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
+      .max_overlap = k - 1,
+      .seed = *rc::gen::arbitrary<std::uint64_t>()};
+  Placement p = *place(fleet_of(n), tenants_of(t, k), o);
+  Fleet target = p.fleet;
+  RC_ASSERT(target.add({.id = CellId{n}, .name = "new"}).is_ok());
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  const std::uint64_t slots = static_cast<std::uint64_t>(p.tenants.size()) * k;
+  RC_ASSERT(plan.moves.size() <= (slots + n) / (n + 1));  // ceil(T·k / (N+1))
+  std::set<TenantId> moved;
+  for (const Move& m : plan.moves) {
+    RC_ASSERT(m.to == CellId{n});
+    RC_ASSERT(moved.insert(m.tenant).second);
+  }
+  RC_ASSERT(check_plan(p, target, plan) == (PlanCheck{.moves = plan.moves.size()}));
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "cellkit/core/control_plane.h"
 #include "cellkit/core/placement_ops.h"
 #include "core/placement_test_support.h"
 
@@ -421,6 +422,25 @@ TEST(ShuffleAcceptance, StripesKeepOneCellPerZoneAndTheLimit) {
   }
   for (const auto& [key, count] : testing_support::subset_counts(p.mapping, 3))
     ASSERT_EQ(count, 1);
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(Strategies, DriveTheTenantManagerAndForgetRemovedTenants) {
+  TenantManager manager(strategy({.strategy = "shuffle", .max_overlap = 2}));
+  const Fleet fleet = fleet_of(5);
+  Random random(1);
+  Result<TenantId> first = manager.add_tenant("a", 4, fleet, random);
+  ASSERT_TRUE(first.is_ok());
+  EXPECT_EQ(manager.add_tenant("b", 4, fleet, random).status().code(),
+            StatusCode::kResourceExhausted);
+  ASSERT_TRUE(manager.remove_tenant(*first).is_ok());
+  EXPECT_TRUE(manager.add_tenant("b", 4, fleet, random).is_ok());
+  EXPECT_EQ(manager.strategy().name(), "shuffle");
 }
 
 }  // namespace
