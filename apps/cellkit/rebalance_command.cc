@@ -1,12 +1,8 @@
 // `cellkit rebalance`: plan the moves from a mapping file to a changed fleet.
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cellkit/io/placement_document.h"
 #include "commands.h"
@@ -31,14 +27,6 @@ struct Failure {
   int code = kExitOk;
   std::string message;
 };
-
-Result<MappingDocument> load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_mapping_json(text.str(), path);
-}
 
 Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& target) {
   auto find = [&](const std::string& name) -> const Cell* {
@@ -139,7 +127,7 @@ int run(const RebalanceArgs& a) {
   if (a.add_cells == 0 && a.drain.empty() && a.remove.empty()) {
     return fail({kExitUsage, "nothing to do: give --add-cells N, --drain CELL or --remove CELL"});
   }
-  Result<MappingDocument> doc = load(a.input);
+  Result<MappingDocument> doc = load_mapping(a.input);
   if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
   Result<Placement> before = placement_from(*doc);
   if (!before.is_ok())
