@@ -81,16 +81,23 @@ class Planner {
     return (cap != 0 && state_.load(c) > cap) ? state_.load(c) - cap : 0;
   }
 
+  // Moves tenants off `c` until its excess is gone. A tenant that fits nowhere is passed
+  // over (a cell above capacity may shed others instead); the first one is named when the
+  // excess cannot be shed.
   Status shed(CellId c) {
     const std::vector<std::uint32_t> holders = holders_of(c);
+    std::optional<std::uint32_t> first_stuck;
     for (std::uint32_t pos : holders) {
-      if (excess(c) == 0) return Status::ok();
-      if (full()) break;
+      if (excess(c) == 0 || full()) return Status::ok();
       const std::uint64_t to = destination(pos, c);
-      if (to == kNoCell) return stuck(pos, c);
+      if (to == kNoCell) {
+        if (!first_stuck) first_stuck = pos;
+        continue;
+      }
       move(pos, c, CellId{static_cast<std::uint32_t>(to)});
       ++required_;
     }
+    if (excess(c) > 0 && !full() && first_stuck) return stuck(*first_stuck, c);
     return Status::ok();
   }
 

@@ -61,3 +61,5 @@ cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
 cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM stderr ${here}
                ARGS place --from ${mapping} --cells 4)
+cellkit_golden(rebalance_capacity rebalance_capacity.txt ${here}
+               ARGS rebalance ${mapping} --capacity 12 --show-moves 8)
