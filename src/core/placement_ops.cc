@@ -72,6 +72,7 @@ Result<Placement> add_tenants(const Placement& current, std::vector<Tenant> tena
                               PlaceReport* report) {
   if (Status s = validate(current.options); !s.is_ok()) return s;
   if (Status s = check_new_tenants(current.tenants, tenants); !s.is_ok()) return s;
+  if (Status s = check_subset_work(current); !s.is_ok()) return s;
   if (tenants.empty()) return current;
   const Random random = Random(current.options.seed).derive(raw(tenants.front().id));
   return place_more(current, std::move(tenants), random, report);
@@ -112,6 +113,21 @@ Result<Placement> remove_cell(const Placement& current, CellId cell) {
   Result<RebalancePlan> plan = plan_rebalance(current, target);
   if (!plan.is_ok()) return plan.status();
   return apply_plan(current, target, *plan);
+}
+
+Status check_subset_work(const Placement& p) {
+  if (p.options.strategy != "shuffle") return Status::ok();
+  const std::uint64_t r = std::uint64_t{p.options.max_overlap} + 1;
+  for (const Tenant& t : p.tenants) {
+    const std::size_t size = p.mapping.shard(t.id).size();
+    if (binomial(size, r) > kMaxSubsetsPerShard) {
+      return invalid_argument(fmt::format(
+          "tenant '{}' has {} cells: C({},{}) subsets under max_overlap {} is more than the "
+          "{} supported",
+          t.name, size, size, r, p.options.max_overlap, kMaxSubsetsPerShard));
+    }
+  }
+  return Status::ok();
 }
 
 Status check_placement(const Placement& p) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/placement_state.h"
+#include "core/pooled_strategy.h"
 
 namespace cellkit {
 namespace {
@@ -255,6 +256,7 @@ Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& targ
                                      const RebalanceOptions& options) {
   if (Status s = check_placement(current); !s.is_ok()) return s;
   if (Status s = validate(current.options); !s.is_ok()) return s;
+  if (Status s = check_subset_work(current); !s.is_ok()) return s;
   Planner planner(current, target, options.max_moves);
   if (Status s = planner.shed_all(); !s.is_ok()) return s;
   planner.fill_new_cells();
@@ -289,7 +291,9 @@ Result<Placement> apply_plan(const Placement& current, const Fleet& target,
 
 PlanCheck check_plan(const Placement& current, const Fleet& target, const RebalancePlan& plan) {
   PlanCheck check;
-  PlacementState state(overlap_limit(current.options));
+  // Options or shards the subset table cannot hold are checked without the overlap limit.
+  const bool checkable = validate(current.options).is_ok() && check_subset_work(current).is_ok();
+  PlacementState state(checkable ? overlap_limit(current.options) : std::nullopt);
   Mapping mapping = current.mapping;
   state.add_mapping(mapping, current.tenants);
   const CellPools pools = CellPools::build(target, current.options.capacity);

@@ -10,8 +10,6 @@
 namespace cellkit {
 namespace {
 
-constexpr std::uint64_t kMaxSubsetsPerShard = 100'000;
-
 // Candidates of one group in random order, two at a time with the lighter first ("power of
 // two choices"): loads stay close to even while every cell is still tried.
 class Candidates {

@@ -89,6 +89,10 @@ std::uint64_t SubsetTable::key(std::span<const CellId> subset) const {
   return hash64(std::as_bytes(std::span<const std::uint32_t>(ids.data(), subset.size())));
 }
 
+SubsetTable::SubsetTable(std::uint32_t max_overlap) : m_(max_overlap) {
+  assert(max_overlap + 1 <= kMaxSubset);
+}
+
 template <class F>
 bool SubsetTable::each_subset(std::span<const CellId> cells, std::size_t pinned, F&& f) const {
   const std::size_t r = m_ + 1;
@@ -119,11 +123,17 @@ bool SubsetTable::each_subset(std::span<const CellId> cells, std::size_t pinned,
 
 bool SubsetTable::fits_with(std::span<const CellId> chosen, CellId cell) const {
   if (chosen.size() < m_) return true;
-  std::array<CellId, 64> cells{};
-  assert(chosen.size() < cells.size());
-  std::copy(chosen.begin(), chosen.end(), cells.begin());
+  // A stack buffer for the usual small shards; a vector for shards read from files.
+  std::array<CellId, 64> small{};
+  std::vector<CellId> large;
+  CellId* cells = small.data();
+  if (chosen.size() + 1 > small.size()) {
+    large.resize(chosen.size() + 1);
+    cells = large.data();
+  }
+  std::copy(chosen.begin(), chosen.end(), cells);
   cells[chosen.size()] = cell;
-  const std::span<const CellId> all(cells.data(), chosen.size() + 1);
+  const std::span<const CellId> all(cells, chosen.size() + 1);
   return each_subset(all, chosen.size(), [&](std::uint64_t k) { return used_.count(k) == 0; });
 }
 

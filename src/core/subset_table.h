@@ -48,7 +48,8 @@ class SubsetTable {
   // `max_overlap` is m. Subsets of m+1 cells are keyed exactly (sorted ids packed in 64 bits)
   // when the ids fit, else by xxHash64 of the sorted ids; keys are counted, so a hash
   // collision can only refuse a shard that would have fitted, never admit a violation.
-  explicit SubsetTable(std::uint32_t max_overlap) : m_(max_overlap) {}
+  // Requires max_overlap <= 15 (asserts; validate() refuses more).
+  explicit SubsetTable(std::uint32_t max_overlap);
 
   std::uint32_t max_overlap() const { return m_; }
   // True when no (m+1)-subset of `chosen` ∪ {cell} that contains `cell` is in use.
