@@ -139,6 +139,35 @@ int run(const PlaceArgs& a) {
   return finish(a, *p, report, zone_names(a.zones));
 }
 
+// The options that describe a new fleet and how to place on it; --from excludes them all.
+std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
+  std::vector<CLI::Option*> options = {
+      cmd->add_option("--cells", a.cells, "Cells in the fleet (>= 1)")->capture_default_str(),
+      cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
+          ->capture_default_str(),
+      cmd->add_option("--strategy", a.options.strategy,
+                      "random | least-loaded | rendezvous | shuffle")
+          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
+          ->capture_default_str(),
+      cmd->add_option("--max-overlap,-m", a.options.max_overlap,
+                      "shuffle: no two tenants share more than this many cells (< shard size)")
+          ->capture_default_str()};
+  auto* zone_aware =
+      cmd->add_flag("--zone-aware", a.zone_aware,
+                    "Spread each shard evenly over zones (default when --zones > 1); with\n"
+                    "--shard-size = --zones every shard takes one cell per zone (stripes)");
+  options.push_back(zone_aware);
+  options.push_back(
+      cmd->add_flag("--no-zone-aware", a.no_zone_aware, "Ignore zones when choosing cells")
+          ->excludes(zone_aware));
+  options.push_back(cmd->add_option("--capacity", a.capacity, "Most tenants per cell; 0 = no limit")
+                        ->capture_default_str());
+  options.push_back(
+      cmd->add_option("--seed", a.options.seed, "Seed for draws, rendezvous scores and zone order")
+          ->capture_default_str());
+  return options;
+}
+
 }  // namespace
 
 void add_place_command(CLI::App& app, int& exit_code) {
@@ -153,36 +182,10 @@ void add_place_command(CLI::App& app, int& exit_code) {
       "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
       "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
       "Same options give byte-identical output.");
-  std::vector<CLI::Option*> fleet_options = {
-      cmd->add_option("--cells", a.cells, "Cells in the fleet (>= 1)")->capture_default_str(),
-      cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
-          ->capture_default_str()};
   cmd->add_option("--tenants", a.tenants, "Tenants to place")->capture_default_str();
-  fleet_options.push_back(
-      cmd->add_option("--strategy", a.options.strategy,
-                      "random | least-loaded | rendezvous | shuffle")
-          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
-          ->capture_default_str());
   cmd->add_option("--shard-size,-k", a.shard_size, "Cells per tenant (1..cells)")
       ->capture_default_str();
-  fleet_options.push_back(
-      cmd->add_option("--max-overlap,-m", a.options.max_overlap,
-                      "shuffle: no two tenants share more than this many cells (< shard size)")
-          ->capture_default_str());
-  auto* zone_aware =
-      cmd->add_flag("--zone-aware", a.zone_aware,
-                    "Spread each shard evenly over zones (default when --zones > 1); with\n"
-                    "--shard-size = --zones every shard takes one cell per zone (stripes)");
-  auto* no_zone_aware =
-      cmd->add_flag("--no-zone-aware", a.no_zone_aware, "Ignore zones when choosing cells")
-          ->excludes(zone_aware);
-  fleet_options.insert(fleet_options.end(), {zone_aware, no_zone_aware});
-  fleet_options.push_back(
-      cmd->add_option("--capacity", a.capacity, "Most tenants per cell; 0 = no limit")
-          ->capture_default_str());
-  fleet_options.push_back(
-      cmd->add_option("--seed", a.options.seed, "Seed for draws, rendezvous scores and zone order")
-          ->capture_default_str());
+  const std::vector<CLI::Option*> fleet_options = add_fleet_options(cmd, a);
   auto* from = cmd->add_option(
       "--from", a.from,
       "Add --tenants tenants to this mapping (JSON) instead: its fleet, strategy, seed,\n"
