@@ -53,6 +53,9 @@ Status check_new_tenants(const std::vector<Tenant>& existing, const std::vector<
 Placement place_more(Placement next, std::vector<Tenant> added, Random random,
                      PlaceReport* report) {
   std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(next.options);
+  if (!added.empty()) {
+    strategy->reserve(next.tenants.size() + added.size(), added.front().shard_size);
+  }
   for (const Tenant& t : next.tenants)
     strategy->remember(t, next.mapping.shard(t.id));
   const CellPools pools = CellPools::build(next.fleet, next.options.capacity);

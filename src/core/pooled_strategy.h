@@ -47,6 +47,8 @@ class PooledStrategy : public PlacementStrategy {
   Result<Shard> choose_from(const CellPools& pools, const Tenant& tenant, Random& random);
   const PlacementOptions& options() const { return options_; }
   const PlacementState& state() const { return state_; }
+  // A hint that about `tenants` tenants of `shard_size` cells will be recorded.
+  void reserve(std::size_t tenants, std::size_t shard_size) { state_.reserve(tenants, shard_size); }
 
  protected:
   // Picks the quota's cells; every returned cell has room. Never a short shard.

@@ -37,6 +37,10 @@ class Planner {
         holders_of(c).push_back(pos);
     }
     moved_.assign(tenants_.size(), false);
+    for (CellId c : pools_.all) {
+      if (raw(c) >= new_cells_.size()) new_cells_.resize(raw(c) + 1, false);
+      new_cells_[raw(c)] = !current_.fleet.contains(c);
+    }
   }
 
   Status shed_all() {
@@ -51,7 +55,7 @@ class Planner {
   void fill_new_cells() {
     std::vector<CellId> receivers;
     for (CellId c : pools_.all) {
-      if (!current_.fleet.contains(c)) receivers.push_back(c);
+      if (is_new(c)) receivers.push_back(c);
     }
     std::vector<std::vector<bool>> exhausted(receivers.size(), std::vector<bool>());
     bool progress = true;
@@ -67,6 +71,8 @@ class Planner {
 
  private:
   bool full() const { return moves_.size() >= max_moves_; }
+  // Placeable in the target and absent from the current fleet. Requires a pool cell.
+  bool is_new(CellId c) const { return new_cells_[raw(c)]; }
 
   std::vector<std::uint32_t>& holders_of(CellId c) {
     if (raw(c) >= holders_.size()) holders_.resize(raw(c) + 1);
@@ -196,7 +202,7 @@ class Planner {
                            const std::vector<bool>& exhausted) const {
     std::uint64_t best = kNoCell;
     for (CellId c : pools_.all) {
-      if (!current_.fleet.contains(c) || state_.load(c) <= share) continue;
+      if (is_new(c) || state_.load(c) <= share) continue;
       if (raw(c) < exhausted.size() && exhausted[raw(c)]) continue;
       if (current_.options.zone_aware && pools_.zone_of[raw(c)] != pools_.zone_of[raw(r)]) continue;
       if (best == kNoCell ||
@@ -244,7 +250,8 @@ class Planner {
   std::vector<Shard> shards_;                        // by position
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
-  std::vector<bool> moved_;  // by position
+  std::vector<bool> moved_;      // by position
+  std::vector<bool> new_cells_;  // by raw cell id, for pool cells
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t unfinished_ = 0;

@@ -65,9 +65,13 @@ void FlatCounter::remove(std::uint64_t key) {
   slots_[hole] = Slot{};
 }
 
-void FlatCounter::grow() {
+void FlatCounter::reserve(std::size_t keys) {
+  if (keys * 2 > slots_.size()) rehash(std::bit_ceil(keys * 2));
+}
+
+void FlatCounter::rehash(std::size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(std::max<std::size_t>(16, old.size() * 2), Slot{});
+  slots_.assign(slots, Slot{});
   for (const Slot& s : old) {
     if (s.count != 0) slots_[find(s.key)] = s;
   }
@@ -135,6 +139,14 @@ bool SubsetTable::fits_with(std::span<const CellId> chosen, CellId cell) const {
   cells[chosen.size()] = cell;
   const std::span<const CellId> all(cells, chosen.size() + 1);
   return each_subset(all, chosen.size(), [&](std::uint64_t k) { return used_.count(k) == 0; });
+}
+
+void SubsetTable::reserve(std::size_t shards, std::size_t shard_size) {
+  std::size_t per_shard = 1;
+  for (std::size_t i = 0; i <= m_ && i < shard_size; ++i) {
+    per_shard = per_shard * (shard_size - i) / (i + 1);
+  }
+  used_.reserve(used_.size() + shards * per_shard);
 }
 
 bool SubsetTable::fits(std::span<const CellId> shard) const {
