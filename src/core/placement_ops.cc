@@ -149,30 +149,41 @@ Status check_subset_work(const Placement& p) {
   return Status::ok();
 }
 
+namespace {
+
+Status check_shard(const Tenant& t, const Shard* shard, const std::vector<bool>& in_fleet) {
+  if (shard == nullptr || shard->empty()) {
+    return invalid_argument(fmt::format("tenant '{}' has no shard", t.name));
+  }
+  for (auto it = shard->begin(); it != shard->end(); ++it) {
+    if (raw(*it) >= in_fleet.size() || !in_fleet[raw(*it)]) {
+      return invalid_argument(fmt::format("tenant '{}' names unknown cell {}", t.name, raw(*it)));
+    }
+    if (std::find(shard->begin(), it, *it) != it) {
+      return invalid_argument(fmt::format("tenant '{}' repeats cell {}", t.name, raw(*it)));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Status check_placement(const Placement& p) {
   if (p.tenants.size() != p.mapping.size()) {
     return invalid_argument(
         fmt::format("{} tenants but {} shards", p.tenants.size(), p.mapping.size()));
+  }
+  std::vector<bool> in_fleet;  // by raw cell id: a bitmap, not a search per shard cell
+  for (const Cell& c : p.fleet.cells()) {
+    if (raw(c.id) >= in_fleet.size()) in_fleet.resize(raw(c.id) + 1, false);
+    in_fleet[raw(c.id)] = true;
   }
   for (std::size_t i = 0; i < p.tenants.size(); ++i) {
     const Tenant& t = p.tenants[i];
     if (i > 0 && !(p.tenants[i - 1].id < t.id)) {
       return invalid_argument(fmt::format("tenant ids are not increasing at tenant '{}'", t.name));
     }
-    const Shard* shard = p.mapping.find_shard(t.id);
-    if (shard == nullptr || shard->empty()) {
-      return invalid_argument(fmt::format("tenant '{}' has no shard", t.name));
-    }
-    for (std::size_t j = 0; j < shard->size(); ++j) {
-      const CellId c = (*shard)[j];
-      if (!p.fleet.contains(c)) {
-        return invalid_argument(fmt::format("tenant '{}' names unknown cell {}", t.name, raw(c)));
-      }
-      if (std::find(shard->begin(), shard->begin() + static_cast<std::ptrdiff_t>(j), c) !=
-          shard->begin() + static_cast<std::ptrdiff_t>(j)) {
-        return invalid_argument(fmt::format("tenant '{}' repeats cell {}", t.name, raw(c)));
-      }
-    }
+    if (Status s = check_shard(t, p.mapping.find_shard(t.id), in_fleet); !s.is_ok()) return s;
   }
   return Status::ok();
 }
