@@ -288,3 +288,35 @@ TEST(Rebalance, RefusesShuffleShardsTooLargeToRecord) {
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(Rebalance, ZoneAwareDrainsStayInTheZoneWhileItHasRoom) {
+  using namespace testing_support;
+  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  Placement p = *place(fleet_of(6, 2), tenants_of(12, 2), o);  // zone 0: cells 0, 2, 4
+  Fleet target = p.fleet;
+  target.cell(CellId{0}).state = CellState::kDraining;
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  for (const Move& m : plan.moves) {
+    EXPECT_EQ(raw(m.to) % 2, 0u) << "tenant " << raw(m.tenant) << " left zone 0";
+  }
+}
+
+TEST(Rebalance, DrainingAZonesLastCellMovesItsTenantsToOtherZones) {
+  using namespace testing_support;
+  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  Fleet fleet = fleet_of(4, 1);
+  ASSERT_TRUE(fleet.add({.id = CellId{4}, .name = "alone", .zone = ZoneId{1}}).is_ok());
+  Placement p = *place(fleet, tenants_of(6, 2), o);
+  ASSERT_FALSE(p.mapping.tenants_on(CellId{4}).empty());
+  Fleet target = p.fleet;
+  target.cell(CellId{4}).state = CellState::kDraining;
+  const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
+  EXPECT_TRUE(after.mapping.tenants_on(CellId{4}).empty());
+  EXPECT_TRUE(check_placement(after).is_ok());
+}
+
+}  // namespace
+}  // namespace cellkit
