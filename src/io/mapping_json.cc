@@ -41,6 +41,11 @@ std::string allowed_list(const std::set<std::string, std::less<>>& keys) {
   return out;
 }
 
+// Invalid UTF-8 is written as U+FFFD rather than thrown: writing never fails.
+std::string json_string(std::string_view text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 // Turns a document position into messages "name:line:column: what". The source map is
 // built on the first error only: a valid 100 MB file is not scanned twice.
 class Reader {
@@ -129,10 +134,89 @@ Result<CellState> state_from(std::string_view text) {
   return invalid_argument("bad state");
 }
 
+// One element of "tenants" as read during parsing, before cell names are resolved.
+struct TenantEntry {
+  std::size_t index = 0;  // position in "tenants"
+  Status problem;         // the first problem found while reading it
+  std::optional<std::uint64_t> id;
+  std::optional<std::uint32_t> shard_size;
+  Tenant tenant;
+  std::vector<std::string> cells;  // names, in shard order
+};
+
+Status read_cell_names(const json& object, const Where& where, std::vector<std::string>* out) {
+  auto it = object.find("cells");
+  if (it == object.end()) return where.plain("'cells' is missing");
+  if (!it->is_array() || it->empty()) {
+    return where.error("cells", "must be a non-empty array of cell names");
+  }
+  for (const json& name : *it) {
+    if (!name.is_string()) {
+      return where.error("cells", fmt::format("must hold cell names, got {}", name.dump()));
+    }
+    out->push_back(name.get<std::string>());
+  }
+  return Status::ok();
+}
+
+Status read_tenant(const json& object, const Where& where, TenantEntry* e) {
+  if (!object.is_object()) return where.plain("a tenant must be an object");
+  if (Status s = check_keys(object, kTenantKeys, where); !s.is_ok()) return s;
+  constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
+  std::uint64_t id = 0;
+  std::uint32_t shard_size = 0;
+  for (Status s : {read_uint(object, "id", kMax32, where, &id),
+                   read_string(object, "name", true, where, &e->tenant.name),
+                   read_uint(object, "weight", kMax32, where, &e->tenant.weight),
+                   read_uint(object, "shard_size", kMax32, where, &shard_size),
+                   read_cell_names(object, where, &e->cells)}) {
+    if (!s.is_ok()) return s;
+  }
+  if (object.contains("id")) e->id = id;
+  if (object.contains("shard_size")) e->shard_size = shard_size;
+  return Status::ok();
+}
+
+// A parser callback that turns each element of the top-level "tenants" array into a compact
+// TenantEntry and drops it from the DOM: a DOM of 1,000,000 tenants would take gigabytes.
+class TenantCollector {
+ public:
+  explicit TenantCollector(const Reader& reader) : reader_(reader) {}
+
+  bool operator()(int depth, json::parse_event_t event, json& parsed) {
+    using Event = json::parse_event_t;
+    if (depth == 1) {
+      if (event == Event::key) top_key_ = parsed.get<std::string>();
+      if (event == Event::array_start && top_key_ == "tenants") {
+        entries_.clear();  // a repeated key: the last value wins, as in the DOM
+        in_tenants_ = true;
+      }
+      if (event == Event::array_end) in_tenants_ = false;
+      return true;
+    }
+    const bool element_done =
+        event == Event::object_end || event == Event::array_end || event == Event::value;
+    if (!in_tenants_ || depth != 2 || !element_done) return true;
+    TenantEntry& e = entries_.emplace_back();
+    e.index = entries_.size() - 1;
+    e.problem = read_tenant(parsed, Where{reader_, "tenants", e.index}, &e);
+    return false;
+  }
+
+  std::vector<TenantEntry>& entries() { return entries_; }
+
+ private:
+  const Reader& reader_;
+  std::string top_key_;
+  bool in_tenants_ = false;
+  std::vector<TenantEntry> entries_;
+};
+
 // Parses the document into `doc`, step by step; every step names where it failed.
 class DocumentParser {
  public:
-  DocumentParser(const json& root, const Reader& reader) : root_(root), reader_(reader) {}
+  DocumentParser(const json& root, const Reader& reader, std::vector<TenantEntry>& entries)
+      : root_(root), reader_(reader), entries_(entries) {}
 
   Result<MappingDocument> run() {
     const Where top{reader_, {}, 0};
@@ -256,60 +340,43 @@ class DocumentParser {
     if (it == root_.end()) return top.plain("'tenants' is missing");
     if (!it->is_array()) return top.error("tenants", "must be an array of tenants");
     std::uint64_t next_id = 0;
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      if (Status s = tenant((*it)[i], Where{reader_, "tenants", i}, next_id); !s.is_ok()) return s;
+    for (TenantEntry& e : entries_) {
+      if (Status s = tenant(e, next_id); !s.is_ok()) return s;
     }
     return Status::ok();
   }
 
-  Status tenant(const json& object, const Where& where, std::uint64_t& next_id) {
-    if (!object.is_object()) return where.plain("a tenant must be an object");
-    if (Status s = check_keys(object, kTenantKeys, where); !s.is_ok()) return s;
-    Tenant t;
-    std::uint64_t id = next_id;
+  Status tenant(TenantEntry& e, std::uint64_t& next_id) {
+    if (!e.problem.is_ok()) return e.problem;
+    const Where where{reader_, "tenants", e.index};
     Shard shard;
-    for (Status s :
-         {read_uint(object, "id", std::numeric_limits<std::uint32_t>::max(), where, &id),
-          read_string(object, "name", true, where, &t.name),
-          read_uint(object, "weight", std::numeric_limits<std::uint32_t>::max(), where, &t.weight),
-          shard_of(object, where, &shard)}) {
-      if (!s.is_ok()) return s;
-    }
-    t.shard_size = static_cast<std::uint32_t>(shard.size());
-    Status s = read_uint(object, "shard_size", std::numeric_limits<std::uint32_t>::max(), where,
-                         &t.shard_size);
-    if (!s.is_ok()) return s;
+    if (Status s = shard_of(e.cells, where, &shard); !s.is_ok()) return s;
+    const std::uint64_t id = e.id.value_or(next_id);
     if (id < next_id && !doc_.tenants.empty()) {
       return where.error("id", fmt::format("{} must be greater than the previous tenant's id {}",
                                            id, next_id - 1));
     }
-    if (auto [first, inserted] = tenant_index_.emplace(t.name, where.index); !inserted) {
-      return where.plain(
-          fmt::format("tenant '{}' is listed twice (first at tenants[{}])", t.name, first->second));
+    if (auto [first, inserted] = tenant_index_.emplace(e.tenant.name, e.index); !inserted) {
+      return where.plain(fmt::format("tenant '{}' is listed twice (first at tenants[{}])",
+                                     e.tenant.name, first->second));
     }
+    Tenant t = std::move(e.tenant);
     t.id = TenantId{static_cast<std::uint32_t>(id)};
+    t.shard_size = e.shard_size.value_or(static_cast<std::uint32_t>(shard.size()));
     next_id = id + 1;
     doc_.mapping.assign(t.id, std::move(shard));
     doc_.tenants.push_back(std::move(t));
     return Status::ok();
   }
 
-  Status shard_of(const json& object, const Where& where, Shard* shard) {
-    auto it = object.find("cells");
-    if (it == object.end()) return where.plain("'cells' is missing");
-    if (!it->is_array() || it->empty()) {
-      return where.error("cells", "must be a non-empty array of cell names");
-    }
-    for (const json& name : *it) {
-      if (!name.is_string()) {
-        return where.error("cells", fmt::format("must hold cell names, got {}", name.dump()));
-      }
-      auto c = cell_ids_.find(name.get<std::string>());
+  Status shard_of(const std::vector<std::string>& names, const Where& where, Shard* shard) {
+    for (const std::string& name : names) {
+      auto c = cell_ids_.find(name);
       if (c == cell_ids_.end()) {
-        return where.error("cells", fmt::format("names unknown cell {}", name.dump()));
+        return where.error("cells", fmt::format("names unknown cell {}", json_string(name)));
       }
       if (std::find(shard->begin(), shard->end(), c->second) != shard->end()) {
-        return where.error("cells", fmt::format("repeats cell {}", name.dump()));
+        return where.error("cells", fmt::format("repeats cell {}", json_string(name)));
       }
       shard->push_back(c->second);
     }
@@ -318,6 +385,7 @@ class DocumentParser {
 
   const json& root_;
   const Reader& reader_;
+  std::vector<TenantEntry>& entries_;
   MappingDocument doc_;
   std::unordered_map<std::string, ZoneId> zone_ids_;
   std::unordered_map<std::string, CellId> cell_ids_;
@@ -330,10 +398,6 @@ std::string parse_error_text(const json::parse_error& e) {
   const auto column = what.find("column ");
   const auto colon = what.find(": ", column == std::string_view::npos ? 0 : column);
   return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
-}
-
-std::string json_string(std::string_view text) {
-  return json(text).dump();
 }
 
 std::string zone_text(const MappingDocument& doc, ZoneId zone) {
@@ -374,17 +438,18 @@ void write_tenant(const MappingDocument& doc, const Tenant& t, std::string& out)
 }  // namespace
 
 Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
+  const Reader reader(text, name);
+  TenantCollector collector(reader);
   json root;
   try {
-    root = json::parse(text);
+    root = json::parse(text, std::ref(collector));
   } catch (const json::parse_error& e) {
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     const io::TextPosition p = io::position_of(text, offset);
     return invalid_argument(
         fmt::format("{}:{}:{}: invalid JSON: {}", name, p.line, p.column, parse_error_text(e)));
   }
-  const Reader reader(text, name);
-  return DocumentParser(root, reader).run();
+  return DocumentParser(root, reader, collector.entries()).run();
 }
 
 std::string write_mapping_json(const MappingDocument& doc) {

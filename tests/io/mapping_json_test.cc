@@ -210,3 +210,39 @@ RC_GTEST_PROP(MappingJson, RoundTripsRandomDocuments, ()) {
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(MappingJson, WritesInvalidUtf8AsReplacementCharacters) {
+  MappingDocument doc;
+  ASSERT_TRUE(doc.fleet.add({.id = CellId{0}, .name = std::string("bad\xff")}).is_ok());
+  const std::string text = write_mapping_json(doc);
+  EXPECT_NE(text.find("\"bad\xef\xbf\xbd\""), std::string::npos) << text;
+  EXPECT_TRUE(parse_mapping_json(text, "m.json").is_ok());
+}
+
+TEST(MappingJson, TenantsMayComeBeforeCells) {
+  Result<MappingDocument> doc = parse_mapping_json(
+      "{\"tenants\": [{\"name\": \"t\", \"cells\": [\"a\"]}], \"format\": \"cellkit.mapping\", "
+      "\"version\": 1, \"cells\": [{\"name\": \"a\"}]}",
+      "m.json");
+  ASSERT_TRUE(doc.is_ok()) << doc.status().message();
+  EXPECT_EQ(doc->mapping.shard(TenantId{0}), Shard{CellId{0}});
+}
+
+TEST(MappingJson, ATenantThatIsNotAnObjectIsNamed) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [{\"name\": \"a\"}], \"tenants\": [{\"name\": \"t\", \"cells\": "
+                     "[\"a\"]}, 7]}"),
+            "m.json:2:70: tenants[1]: a tenant must be an object");
+}
+
+TEST(MappingJson, TenantsThatAreNotAnArrayAreRefused) {
+  EXPECT_EQ(
+      error_of(std::string(kHeader) + "\"cells\": [], \"tenants\": {\"t\": {\"name\": \"t\"}}}"),
+      "m.json:2:25: 'tenants' must be an array of tenants");
+}
+
+}  // namespace
+}  // namespace cellkit
