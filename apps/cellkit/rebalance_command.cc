@@ -1,5 +1,6 @@
 // `cellkit rebalance`: plan the moves from a mapping file to a changed fleet.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -132,11 +133,17 @@ int fail(const Failure& f) {
   return f.code;
 }
 
+// Long steps are announced on stderr, only when it is a terminal (never in captured output).
+void progress(std::string_view step) {
+  if (::isatty(STDERR_FILENO)) std::cerr << step << "...\n";
+}
+
 int run(const RebalanceArgs& a) {
   if (a.add_cells == 0 && a.drain.empty() && a.remove.empty() && !a.capacity) {
     return fail({kExitUsage,
                  "nothing to do: give --add-cells N, --drain CELL, --remove CELL or --capacity N"});
   }
+  progress(fmt::format("reading {}", a.input));
   Result<MappingDocument> doc = load_mapping(a.input);
   if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
   Result<Placement> before = placement_from(*doc);
@@ -146,6 +153,7 @@ int run(const RebalanceArgs& a) {
   if (Failure f = change_fleet(a, *doc, target); f.code != kExitOk) return fail(f);
   RebalanceOptions options;
   if (a.max_moves > 0) options.max_moves = a.max_moves;
+  progress("planning");
   Result<RebalancePlan> plan = plan_rebalance(*before, target, options);
   if (!plan.is_ok()) return fail({kExitFailure, plan.status().message()});
   Result<Placement> after = apply_plan(*before, target, *plan);
