@@ -445,3 +445,23 @@ TEST(Strategies, DriveTheTenantManagerAndForgetRemovedTenants) {
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+RC_GTEST_PROP(LeastLoaded, LoadsNeverDifferByMoreThanOne, ()) {
+  const auto n = *rc::gen::inRange<std::uint32_t>(1, 30);
+  const auto k = *rc::gen::inRange<std::uint32_t>(1, n + 1);
+  auto s = strategy({.strategy = "least-loaded"});
+  std::vector<Shard> shards =
+      place_all(*s, fleet_of(n), *rc::gen::inRange<std::uint32_t>(1, 80), k);
+  std::vector<int> per_cell(n, 0);
+  for (const Shard& shard : shards)
+    for (CellId c : shard)
+      ++per_cell[raw(c)];
+  const auto [lo, hi] = std::minmax_element(per_cell.begin(), per_cell.end());
+  RC_ASSERT(*hi - *lo <= 1);
+}
+
+}  // namespace
+}  // namespace cellkit
