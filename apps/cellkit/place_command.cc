@@ -8,6 +8,7 @@
 
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
+#include "cellkit/io/tenant_list.h"
 #include "commands.h"
 #include "placement_text.h"
 
@@ -24,6 +25,7 @@ struct PlaceArgs {
   std::uint32_t capacity = 0;
   std::size_t show = 0;
   std::string from;
+  std::string tenants_file;
   std::string output;
   PlacementOptions options{.strategy = "shuffle", .max_overlap = 2, .seed = 1};
 };
@@ -58,7 +60,8 @@ std::vector<std::string> zone_names(std::uint32_t zones) {
 
 std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& report) {
   const PlacementOptions& o = p.options;
-  std::string out = fmt::format("placed {} of {} tenants", report.placed, a.tenants);
+  std::string out =
+      fmt::format("placed {} of {} tenants", report.placed, report.placed + report.refused);
   if (!a.from.empty()) out += fmt::format(" into {} ({} tenants in all)", a.from, p.tenants.size());
   std::set<ZoneId> zones;
   for (const Cell& c : p.fleet.cells())
@@ -106,6 +109,15 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
   return kExitOk;
 }
 
+// The tenants to place, with ids from `first`: read from --tenants-file, else --tenants
+// generated ones named tenant-<id>.
+Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint32_t first) {
+  if (a.tenants_file.empty()) return make_tenants(a.tenants, a.shard_size, first);
+  Result<std::string> text = read_text_file(a.tenants_file);
+  if (!text.is_ok()) return text.status();
+  return parse_tenant_list(*text, a.tenants_file, a.shard_size, first);
+}
+
 // Adds tenants to the mapping in --from, with the fleet and options recorded there.
 int run_from(PlaceArgs a) {
   Result<MappingDocument> doc = load_mapping(a.from);
@@ -119,9 +131,10 @@ int run_from(PlaceArgs a) {
     return fail(kExitUsage, problem);
   }
   const std::uint32_t first = current->tenants.empty() ? 0 : raw(current->tenants.back().id) + 1;
+  Result<std::vector<Tenant>> tenants = tenants_to_place(a, first);
+  if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
   PlaceReport report;
-  Result<Placement> next =
-      add_tenants(*current, make_tenants(a.tenants, a.shard_size, first), &report);
+  Result<Placement> next = add_tenants(*current, std::move(tenants).value(), &report);
   if (!next.is_ok()) return fail(kExitFailure, next.status().message());
   return finish(a, *next, report, doc->zone_names);
 }
@@ -129,12 +142,14 @@ int run_from(PlaceArgs a) {
 int run(const PlaceArgs& a) {
   if (!a.from.empty()) return run_from(a);
   if (std::string problem = check(a); !problem.empty()) return fail(kExitUsage, problem);
-  if (::isatty(STDERR_FILENO) && a.tenants >= 100'000) {
-    std::cerr << fmt::format("placing {} tenants...\n", a.tenants);
+  Result<std::vector<Tenant>> tenants = tenants_to_place(a, 0);
+  if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
+  if (::isatty(STDERR_FILENO) && tenants->size() >= 100'000) {
+    std::cerr << fmt::format("placing {} tenants...\n", tenants->size());
   }
   PlaceReport report;
   Result<Placement> p = place(make_fleet(a.cells, static_cast<std::uint16_t>(a.zones), a.capacity),
-                              make_tenants(a.tenants, a.shard_size), a.options, &report);
+                              std::move(tenants).value(), a.options, &report);
   if (!p.is_ok()) return fail(kExitUsage, p.status().message());
   return finish(a, *p, report, zone_names(a.zones));
 }
@@ -182,7 +197,12 @@ void add_place_command(CLI::App& app, int& exit_code) {
       "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
       "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
       "Same options give byte-identical output.");
-  cmd->add_option("--tenants", a.tenants, "Tenants to place")->capture_default_str();
+  auto* tenants = cmd->add_option("--tenants", a.tenants, "Tenants to place, named tenant-<id>")
+                      ->capture_default_str();
+  cmd->add_option("--tenants-file", a.tenants_file,
+                  "Place the tenants listed in this file instead, one per line as\n"
+                  "name[,weight[,shard_size]] (weights count in loads and capacity)")
+      ->excludes(tenants);
   cmd->add_option("--shard-size,-k", a.shard_size, "Cells per tenant (1..cells)")
       ->capture_default_str();
   const std::vector<CLI::Option*> fleet_options = add_fleet_options(cmd, a);

@@ -63,3 +63,10 @@ cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM s
                ARGS place --from ${mapping} --cells 4)
 cellkit_golden(rebalance_capacity rebalance_capacity.txt ${here}
                ARGS rebalance ${mapping} --capacity 12 --show-moves 8)
+cellkit_golden(place_tenants_file place_tenants_file.txt ${here}
+               ARGS place --strategy least-loaded --cells 6 --shard-size 2
+                    --tenants-file fixtures/tenants.csv --show 6)
+cellkit_golden(place_tenants_file_bad place_tenants_file_bad.txt EXIT 1 STREAM stderr ${here}
+               ARGS place --tenants-file fixtures/bad_tenants.csv)
+cellkit_golden(place_tenants_file_missing place_tenants_file_missing.txt EXIT 1 STREAM stderr
+               ${here} ARGS place --tenants-file no-such-tenants.csv)
