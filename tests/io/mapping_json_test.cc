@@ -159,6 +159,7 @@ TEST(MappingJson, WriteFileAtomicallyReplacesContents) {
   text << in.rdbuf();
   EXPECT_EQ(text.str(), "second");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  std::filesystem::remove(path);
 }
 
 TEST(MappingJson, WriteFileAtomicallyNamesUnwritablePath) {
