@@ -13,3 +13,22 @@ cellkit_golden(demo_error_not_a_number demo_error_not_a_number.txt EXIT 2 STREAM
 cellkit_golden(demo_help demo_help.txt ARGS demo --help)
 cellkit_golden(version version.txt ARGS --version)
 cellkit_golden(no_command no_command.txt EXIT 2 STREAM stderr ARGS)
+cellkit_golden(math_eight_cells math_eight_cells.txt ARGS math --cells 8 --shard-size 2)
+cellkit_golden(math_hundred_cells math_hundred_cells.txt
+               ARGS math --cells 100 --shard-size 4 --tenants 10000 --max-overlap 2)
+cellkit_golden(math_route53 math_route53.txt ARGS math --cells 2048 --shard-size 4 --max-overlap 2)
+cellkit_golden(math_stripes_json math_stripes.json
+               ARGS math --cells 2048 --shard-size 4 --zones 4 --max-overlap 2 --format json)
+cellkit_golden(math_zones math_zones.txt ARGS math --cells 90 --shard-size 3 --zones 3)
+cellkit_golden(math_error_k math_error_k.txt EXIT 2 STREAM stderr
+               ARGS math --cells 4 --shard-size 5)
+cellkit_golden(math_error_zero_cells math_error_zero_cells.txt EXIT 2 STREAM stderr
+               ARGS math --cells 0 --shard-size 1)
+cellkit_golden(math_error_zones math_error_zones.txt EXIT 2 STREAM stderr
+               ARGS math --cells 10 --shard-size 3 --zones 3)
+cellkit_golden(math_error_overlap math_error_overlap.txt EXIT 2 STREAM stderr
+               ARGS math --cells 10 --shard-size 3 --max-overlap 3)
+cellkit_golden(math_error_missing math_error_missing.txt EXIT 2 STREAM stderr ARGS math --cells 10)
+cellkit_golden(math_error_too_large math_error_too_large.txt EXIT 2 STREAM stderr
+               ARGS math --cells 4000 --shard-size 2000)
+cellkit_golden(math_help math_help.txt ARGS math --help)
