@@ -14,5 +14,7 @@ inline constexpr int kExitUsage = 2;    // an option was wrong
 void add_demo_command(CLI::App& app, int& exit_code);
 // Registers `cellkit math`.
 void add_math_command(CLI::App& app, int& exit_code);
+// Registers `cellkit analyze`.
+void add_analyze_command(CLI::App& app, int& exit_code);
 
 }  // namespace cellkit::cli

@@ -118,7 +118,7 @@ Result<NamedImpact> chosen_failure(const CompactMapping& m, const std::vector<st
   for (const std::string& name : names) {
     const auto it = std::find(m.cell_names.begin(), m.cell_names.end(), name);
     if (it == m.cell_names.end()) {
-      return invalid_argument(
+      return not_found(
           fmt::format("--fail names cell '{}', which is not in the mapping", name));
     }
     dead[static_cast<std::size_t>(it - m.cell_names.begin())] = true;
@@ -139,7 +139,7 @@ Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKey
   if (options.tenant) {
     chosen = find_tenant(m, *options.tenant);
     if (!chosen) {
-      return invalid_argument(
+      return not_found(
           fmt::format("--tenant '{}' is not a tenant of the mapping", *options.tenant));
     }
   }

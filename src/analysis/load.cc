@@ -12,7 +12,9 @@ namespace {
 
 LoadStats stats(const std::vector<double>& values, const std::vector<std::string>& names) {
   LoadStats s;
-  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  // max_element, not minmax_element: the busiest is the first unit with the max, not the last.
+  const auto lo = std::min_element(values.begin(), values.end());
+  const auto hi = std::max_element(values.begin(), values.end());
   s.min = *lo;
   s.max = *hi;
   s.busiest = names[static_cast<std::size_t>(hi - values.begin())];
@@ -21,6 +23,9 @@ LoadStats stats(const std::vector<double>& values, const std::vector<std::string
   for (double v : values)
     squares += (v - s.mean) * (v - s.mean);
   s.sd = std::sqrt(squares / static_cast<double>(values.size()));
+  // Equal loads summed in different orders differ in the last bit; call their spread 0
+  // rather than print 5e-16.
+  if (s.max - s.min <= 1e-12 * s.max) s.sd = 0;
   s.max_over_mean = s.mean > 0 ? s.max / s.mean : 0;
   return s;
 }

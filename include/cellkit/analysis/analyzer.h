@@ -117,7 +117,8 @@ struct AnalysisResult {
 
 // Fails with kInvalidArgument naming the problem: an empty mapping, a shard with an unknown
 // or repeated cell or no cell, a shard too large for exact subset counting (more than 16
-// cells, or more than fit in a 128-bit key), an unknown --tenant or --fail name.
+// cells, or more than fit in a 128-bit key); with kNotFound for an unknown --tenant or
+// --fail name.
 Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions& options = {});
 
 }  // namespace cellkit
