@@ -12,8 +12,7 @@
 namespace cellkit::analysis_internal {
 
 // n_o, the tenant pairs sharing exactly o cells, o = 0..max_shard, from the subset counts.
-std::vector<std::uint64_t> pair_histogram(const CompactMapping& m, const SubsetTable& table,
-                                          const SubsetKeys& keys);
+std::vector<std::uint64_t> pair_histogram(const CompactMapping& m, const SubsetTable& table);
 
 // Expected n_o for a random placement of the same shard sizes on the same cells; per zone
 // when every shard spreads evenly over equal zones. Sets *model to the model's name.

@@ -23,7 +23,7 @@ void describe(const CompactMapping& m, AnalysisResult& r) {
 
 void overlaps(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
               const AnalysisOptions& options, AnalysisResult& r) {
-  const std::vector<std::uint64_t> pairs = pair_histogram(m, table, keys);
+  const std::vector<std::uint64_t> pairs = pair_histogram(m, table);
   const std::vector<double> expected = expected_histogram(m, &r.expectation_model);
   for (std::uint32_t o = 0; o < pairs.size(); ++o) {
     r.overlap.push_back({.overlap = o, .pairs = pairs[o], .expected = expected[o]});

@@ -18,7 +18,7 @@ Impact poison_impact(const CompactMapping& m, const SubsetTable& table, SubsetKe
   std::int64_t touched = 0;
   std::uint64_t down = 0;
   for (std::size_t mask = 1; mask < subset_keys.size(); ++mask) {
-    const SubsetTable::Entry* e = table.find(subset_keys[mask]);
+    const SubsetTable::Counts* e = table.find(subset_keys[mask]);
     touched += std::popcount(mask) % 2 == 1 ? e->count : -static_cast<std::int64_t>(e->count);
     down += e->exact;
   }
@@ -118,8 +118,7 @@ Result<NamedImpact> chosen_failure(const CompactMapping& m, const std::vector<st
   for (const std::string& name : names) {
     const auto it = std::find(m.cell_names.begin(), m.cell_names.end(), name);
     if (it == m.cell_names.end()) {
-      return not_found(
-          fmt::format("--fail names cell '{}', which is not in the mapping", name));
+      return not_found(fmt::format("--fail names cell '{}', which is not in the mapping", name));
     }
     dead[static_cast<std::size_t>(it - m.cell_names.begin())] = true;
   }

@@ -10,13 +10,11 @@
 namespace cellkit::analysis_internal {
 namespace {
 
-std::vector<std::uint64_t> shared_subset_pairs(const SubsetTable& table, const SubsetKeys& keys,
-                                               std::uint32_t max_shard) {
+std::vector<std::uint64_t> shared_subset_pairs(const SubsetTable& table, std::uint32_t max_shard) {
   std::vector<std::uint64_t> s(max_shard + 1, 0);
-  for (const SubsetTable::Entry& e : table.slots()) {
-    if (e.key == 0 || e.count < 2) continue;
-    s[keys.size_of(e.key)] += static_cast<std::uint64_t>(pairs_of(e.count));
-  }
+  table.for_each([&](std::uint32_t size, const SubsetTable::Counts& c) {
+    if (c.count >= 2) s[size] += static_cast<std::uint64_t>(pairs_of(c.count));
+  });
   return s;
 }
 
@@ -85,10 +83,9 @@ std::vector<long double> overlap_pmf(std::uint32_t cells, std::uint32_t a, std::
 
 }  // namespace
 
-std::vector<std::uint64_t> pair_histogram(const CompactMapping& m, const SubsetTable& table,
-                                          const SubsetKeys& keys) {
+std::vector<std::uint64_t> pair_histogram(const CompactMapping& m, const SubsetTable& table) {
   const std::uint32_t k = m.max_shard;
-  std::vector<std::uint64_t> n = shared_subset_pairs(table, keys, k);
+  std::vector<std::uint64_t> n = shared_subset_pairs(table, k);
   for (std::uint32_t o = k; o >= 1; --o) {
     for (std::uint32_t above = o + 1; above <= k; ++above)
       n[o] -= static_cast<std::uint64_t>(*binomial(above, o)) * n[above];

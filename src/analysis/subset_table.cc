@@ -1,9 +1,8 @@
-// An open-addressing hash table with linear probing. Chosen over std::unordered_map (one
-// allocation per node, 3-4x the memory at millions of subsets) and over sorting all subset
-// keys (needs every occurrence in memory at once, not only the distinct ones).
+// Subset counts: dense arrays for small subsets, a hash table for the rest.
 #include "subset_table.h"
 
 #include <bit>
+#include <utility>
 
 namespace cellkit::analysis_internal {
 namespace {
@@ -51,47 +50,87 @@ std::vector<std::uint32_t> SubsetKeys::cells_of(UInt128 key) const {
   return cells;
 }
 
+SubsetTable::SubsetTable(std::size_t cell_count, const SubsetKeys& keys, std::size_t expected)
+    : keys_(keys), cells_(cell_count), singles_(cell_count) {
+  if (cell_count <= kMaxDensePairCells) pairs_.resize(cell_count * cell_count);
+  // Sized for every expected subset distinct at a load of at most 0.7, so it rarely grows.
+  std::size_t slots = std::size_t{1} << 10;
+  while (slots * 7 < expected * 10)
+    slots *= 2;
+  slots_.resize(slots);
+  mask_ = slots - 1;
+}
+
 SubsetTable SubsetTable::build(const CompactMapping& m, SubsetKeys& keys) {
-  SubsetTable table;
-  table.slots_.resize(std::size_t{1} << 16);
-  table.mask_ = table.slots_.size() - 1;
+  std::size_t hashed = 0;
+  for (std::size_t t = 0; t < m.tenant_count(); ++t) {
+    const std::size_t k = m.shard(t).size();
+    hashed += (std::size_t{1} << k) - 1 - k -
+              (m.cell_count() <= kMaxDensePairCells ? k * (k - 1) / 2 : 0);
+  }
+  SubsetTable table(m.cell_count(), keys, hashed);
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
     const std::span<const UInt128> subset_keys = keys.of(m.shard(t));
-    for (std::size_t mask = 1; mask < subset_keys.size(); ++mask)
-      table.add(subset_keys[mask], mask == subset_keys.size() - 1);
+    const std::size_t full = subset_keys.size() - 1;
+    for (std::size_t mask = 1; mask <= full; ++mask) {
+      Counts* counts = table.dense(subset_keys[mask]);
+      if (counts == nullptr) counts = &table.insert(subset_keys[mask]);
+      ++counts->count;
+      counts->exact += mask == full ? 1 : 0;
+    }
   }
   return table;
 }
 
+// Singles and (when dense) pairs; nullptr for larger subsets.
+const SubsetTable::Counts* SubsetTable::dense(UInt128 key) const {
+  const std::uint32_t bits = keys_.bits();
+  if ((key >> bits) == 0) return &singles_[static_cast<std::size_t>(key) - 1];
+  if (pairs_.empty() || (key >> (2 * bits)) != 0) return nullptr;
+  const UInt128 chunk = (UInt128{1} << bits) - 1;
+  const auto a = static_cast<std::size_t>(key & chunk) - 1;
+  const auto b = static_cast<std::size_t>(key >> bits) - 1;
+  return &pairs_[a * cells_ + b];
+}
+
+SubsetTable::Counts* SubsetTable::dense(UInt128 key) {
+  return const_cast<Counts*>(std::as_const(*this).dense(key));
+}
+
 std::size_t SubsetTable::slot_of(UInt128 key) const {
   std::size_t slot = mix(key) & mask_;
-  while (slots_[slot].key != 0 && slots_[slot].key != key)
+  const auto lo = static_cast<std::uint64_t>(key);
+  const auto hi = static_cast<std::uint64_t>(key >> 64);
+  for (;;) {
+    const Slot& s = slots_[slot];
+    if ((s.lo == lo && s.hi == hi) || (s.lo == 0 && s.hi == 0)) return slot;
     slot = (slot + 1) & mask_;
-  return slot;
+  }
 }
 
-const SubsetTable::Entry* SubsetTable::find(UInt128 key) const {
-  const Entry& entry = slots_[slot_of(key)];
-  return entry.key == key ? &entry : nullptr;
+const SubsetTable::Counts* SubsetTable::find(UInt128 key) const {
+  if (const Counts* counts = dense(key)) return counts->count > 0 ? counts : nullptr;
+  const Slot& slot = slots_[slot_of(key)];
+  return slot.lo == 0 && slot.hi == 0 ? nullptr : &slot.counts;
 }
 
-void SubsetTable::add(UInt128 key, bool whole_shard) {
-  Entry& entry = slots_[slot_of(key)];
-  if (entry.key == 0) {
-    entry.key = key;
+SubsetTable::Counts& SubsetTable::insert(UInt128 key) {
+  if ((size_ + 1) * 10 > slots_.size() * 7) grow();
+  Slot& slot = slots_[slot_of(key)];
+  if (slot.lo == 0 && slot.hi == 0) {
+    slot.lo = static_cast<std::uint64_t>(key);
+    slot.hi = static_cast<std::uint64_t>(key >> 64);
     ++size_;
   }
-  ++entry.count;
-  entry.exact += whole_shard ? 1 : 0;
-  if (size_ * 2 > slots_.size()) grow();
+  return slot.counts;
 }
 
 void SubsetTable::grow() {
-  std::vector<Entry> old(slots_.size() * 2);
+  std::vector<Slot> old(slots_.size() * 2);
   old.swap(slots_);
   mask_ = slots_.size() - 1;
-  for (const Entry& entry : old) {
-    if (entry.key != 0) slots_[slot_of(entry.key)] = entry;
+  for (const Slot& slot : old) {
+    if (slot.lo != 0 || slot.hi != 0) slots_[slot_of(key_of(slot))] = slot;
   }
 }
 

@@ -23,16 +23,22 @@ class SubsetKeys {
   std::uint32_t size_of(UInt128 key) const;
   // Cell indices of the set, increasing.
   std::vector<std::uint32_t> cells_of(UInt128 key) const;
+  std::uint32_t bits() const { return bits_; }
 
  private:
   std::uint32_t bits_;
   std::vector<UInt128> buffer_;
 };
 
+// Subsets of one and two cells live in dense arrays (when the fleet has at most
+// kMaxDensePairCells cells); larger ones in an open-addressing hash table with linear probing.
+// Chosen over std::unordered_map (a node per subset, 3-4x the memory at millions of subsets)
+// and over sorting all subset occurrences (every occurrence in memory at once).
 class SubsetTable {
  public:
-  struct Entry {
-    UInt128 key = 0;          // 0 marks an empty slot (the empty set is never stored)
+  static constexpr std::size_t kMaxDensePairCells = 4096;
+
+  struct Counts {
     std::uint32_t count = 0;  // shards containing the subset
     std::uint32_t exact = 0;  // shards equal to the subset
   };
@@ -41,16 +47,39 @@ class SubsetTable {
   static SubsetTable build(const CompactMapping& m, SubsetKeys& keys);
 
   // nullptr when no shard contains the subset.
-  const Entry* find(UInt128 key) const;
-  std::span<const Entry> slots() const { return slots_; }  // includes empty slots (key 0)
-  std::size_t size() const { return size_; }
+  const Counts* find(UInt128 key) const;
+  // Calls f(subset size, counts) for every subset some shard contains, in no set order.
+  template <class F>
+  void for_each(F f) const {
+    for (const Counts& c : singles_)
+      f(1u, c);
+    for (const Counts& c : pairs_)
+      f(2u, c);
+    for (const Slot& slot : slots_) {
+      if (slot.lo != 0 || slot.hi != 0) f(keys_.size_of(key_of(slot)), slot.counts);
+    }
+  }
 
  private:
-  void add(UInt128 key, bool whole_shard);
+  // The key as two halves: 24 bytes a slot rather than 32 with a 16-byte-aligned UInt128.
+  struct Slot {
+    std::uint64_t lo = 0, hi = 0;  // both 0: empty (the empty set is never stored)
+    Counts counts;
+  };
+  static UInt128 key_of(const Slot& s) { return (UInt128{s.hi} << 64) | s.lo; }
+
+  SubsetTable(std::size_t cell_count, const SubsetKeys& keys, std::size_t expected);
+  Counts* dense(UInt128 key);
+  const Counts* dense(UInt128 key) const;
+  Counts& insert(UInt128 key);
   void grow();
   std::size_t slot_of(UInt128 key) const;
 
-  std::vector<Entry> slots_;
+  SubsetKeys keys_;
+  std::size_t cells_;
+  std::vector<Counts> singles_;  // by cell index
+  std::vector<Counts> pairs_;    // by a·cells + b, a < b; empty when the fleet is too large
+  std::vector<Slot> slots_;
   std::size_t size_ = 0;
   std::size_t mask_ = 0;
 };
