@@ -145,7 +145,10 @@ Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKey
   std::vector<std::uint64_t> others_down(m.tenant_count()), degraded(m.tenant_count());
   std::size_t worst = 0;
   Impact worst_impact{.fully_down = 0, .degraded = 0, .untouched = 0};
+  SubsetKeys ahead(m.cell_count());
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
+    if (t + SubsetTable::kPrefetchDistance < m.tenant_count())
+      table.prefetch(m.shard(t + SubsetTable::kPrefetchDistance), ahead);
     const Impact impact = poison_impact(m, table, keys, t);
     others_down[t] = impact.fully_down - 1;
     degraded[t] = impact.degraded;

@@ -18,7 +18,10 @@ struct Member {
 std::vector<Member> shared_subsets(const CompactMapping& m, const SubsetTable& table,
                                    SubsetKeys& keys, std::uint32_t size) {
   std::vector<Member> members;
+  SubsetKeys ahead(m.cell_count());
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
+    if (t + SubsetTable::kPrefetchDistance < m.tenant_count())
+      table.prefetch(m.shard(t + SubsetTable::kPrefetchDistance), ahead);
     const auto subset_keys = keys.of(m.shard(t));
     for (std::size_t mask = 1; mask < subset_keys.size(); ++mask) {
       if (static_cast<std::uint32_t>(std::popcount(mask)) != size) continue;

@@ -69,7 +69,10 @@ SubsetTable SubsetTable::build(const CompactMapping& m, SubsetKeys& keys) {
               (m.cell_count() <= kMaxDensePairCells ? k * (k - 1) / 2 : 0);
   }
   SubsetTable table(m.cell_count(), keys, hashed);
+  SubsetKeys ahead(m.cell_count());
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
+    if (t + kPrefetchDistance < m.tenant_count())
+      table.prefetch(m.shard(t + kPrefetchDistance), ahead);
     const std::span<const UInt128> subset_keys = keys.of(m.shard(t));
     const std::size_t full = subset_keys.size() - 1;
     for (std::size_t mask = 1; mask <= full; ++mask) {
@@ -108,6 +111,18 @@ std::size_t SubsetTable::slot_of(UInt128 key) const {
   }
 }
 
+void SubsetTable::prefetch(std::span<const std::uint32_t> shard, SubsetKeys& scratch) const {
+  const std::span<const UInt128> keys = scratch.of(shard);
+  for (std::size_t mask = 1; mask < keys.size(); ++mask) {
+    const Counts* counts = dense(keys[mask]);
+    if (counts != nullptr) {
+      __builtin_prefetch(counts);
+    } else {
+      __builtin_prefetch(&slots_[mix(keys[mask]) & mask_]);
+    }
+  }
+}
+
 const SubsetTable::Counts* SubsetTable::find(UInt128 key) const {
   if (const Counts* counts = dense(key)) return counts->count > 0 ? counts : nullptr;
   const Slot& slot = slots_[slot_of(key)];
@@ -126,7 +141,7 @@ SubsetTable::Counts& SubsetTable::insert(UInt128 key) {
 }
 
 void SubsetTable::grow() {
-  std::vector<Slot> old(slots_.size() * 2);
+  HugeVector<Slot> old(slots_.size() * 2);
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const Slot& slot : old) {

@@ -8,6 +8,7 @@
 
 #include "cellkit/analysis/exact.h"
 #include "compact_mapping.h"
+#include "huge_pages.h"
 
 namespace cellkit::analysis_internal {
 
@@ -48,6 +49,12 @@ class SubsetTable {
 
   // nullptr when no shard contains the subset.
   const Counts* find(UInt128 key) const;
+  // Starts loading the counts of every subset of the shard, for finds a little later. The
+  // table is larger than the caches; overlapping the misses of the next few tenants with
+  // the work on this one hides most of their latency. `scratch` holds the keys.
+  void prefetch(std::span<const std::uint32_t> shard, SubsetKeys& scratch) const;
+  // How many tenants ahead loops prefetch.
+  static constexpr std::size_t kPrefetchDistance = 4;
   // Calls f(subset size, counts) for every subset some shard contains, in no set order.
   template <class F>
   void for_each(F f) const {
@@ -78,8 +85,8 @@ class SubsetTable {
   SubsetKeys keys_;
   std::size_t cells_;
   std::vector<Counts> singles_;  // by cell index
-  std::vector<Counts> pairs_;    // by a·cells + b, a < b; empty when the fleet is too large
-  std::vector<Slot> slots_;
+  HugeVector<Counts> pairs_;     // by a·cells + b, a < b; empty when the fleet is too large
+  HugeVector<Slot> slots_;
   std::size_t size_ = 0;
   std::size_t mask_ = 0;
 };
