@@ -16,5 +16,9 @@ void add_demo_command(CLI::App& app, int& exit_code);
 void add_math_command(CLI::App& app, int& exit_code);
 // Registers `cellkit analyze`.
 void add_analyze_command(CLI::App& app, int& exit_code);
+// Registers `cellkit place` (tenants onto cells with a named strategy).
+void add_place_command(CLI::App& app, int& exit_code);
+// Registers `cellkit rebalance` (a migration plan for a changed fleet).
+void add_rebalance_command(CLI::App& app, int& exit_code);
 
 }  // namespace cellkit::cli

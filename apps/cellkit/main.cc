@@ -22,6 +22,8 @@ int run(int argc, char** argv) {
   cellkit::cli::add_demo_command(app, exit_code);
   cellkit::cli::add_math_command(app, exit_code);
   cellkit::cli::add_analyze_command(app, exit_code);
+  cellkit::cli::add_place_command(app, exit_code);
+  cellkit::cli::add_rebalance_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -45,7 +45,7 @@ Poly power(const std::vector<UInt128>& base, std::uint32_t exponent) {
 Poly subsets_polynomial(std::uint32_t n, std::uint32_t per_zone) {
   std::vector<UInt128> poly;
   for (std::uint32_t a = 0; a <= per_zone; ++a) {
-    const std::optional<UInt128> c = binomial(n, a);
+    const std::optional<UInt128> c = choose(n, a);
     if (!c) return std::nullopt;
     poly.push_back(*c);
   }
@@ -65,7 +65,7 @@ Status fill_capacity(const MathOptions& o, MathResult& r) {
   const std::uint32_t m = *o.max_overlap;
   Poly per_zone = subsets_polynomial(o.cells / z, o.shard_size / z);
   Poly all = per_zone ? power(*per_zone, z) : std::nullopt;
-  const std::optional<UInt128> per_shard = binomial(o.shard_size, m + 1);
+  const std::optional<UInt128> per_shard = choose(o.shard_size, m + 1);
   if (!all || !per_shard) return too_large("the capacity bound");
   r.capacity_bound = (*all)[m + 1] / *per_shard;
   UInt128 over = 0;
@@ -115,8 +115,8 @@ std::optional<OverlapCounts> overlap_counts(std::uint32_t cells, std::uint32_t a
   const std::uint32_t n = cells / z, az = a / z, bz = b / z;
   std::vector<UInt128> per_zone;
   for (std::uint32_t o = 0; o <= std::min(az, bz); ++o) {
-    const std::optional<UInt128> inside = binomial(az, o);
-    const std::optional<UInt128> outside = binomial(n - az, bz - o);
+    const std::optional<UInt128> inside = choose(az, o);
+    const std::optional<UInt128> outside = choose(n - az, bz - o);
     if (!inside || !outside) return std::nullopt;
     const std::optional<UInt128> ways = checked_mul(*inside, *outside);
     if (!ways) return std::nullopt;

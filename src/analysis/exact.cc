@@ -30,7 +30,7 @@ std::optional<UInt128> checked_add(UInt128 a, UInt128 b) {
   return sum;
 }
 
-std::optional<UInt128> binomial(std::uint64_t n, std::uint64_t k) {
+std::optional<UInt128> choose(std::uint64_t n, std::uint64_t k) {
   if (k > n) return UInt128{0};
   k = std::min(k, n - k);
   UInt128 result = 1;

@@ -88,7 +88,7 @@ std::vector<std::uint64_t> pair_histogram(const CompactMapping& m, const SubsetT
   std::vector<std::uint64_t> n = shared_subset_pairs(table, k);
   for (std::uint32_t o = k; o >= 1; --o) {
     for (std::uint32_t above = o + 1; above <= k; ++above)
-      n[o] -= static_cast<std::uint64_t>(*binomial(above, o)) * n[above];
+      n[o] -= static_cast<std::uint64_t>(*choose(above, o)) * n[above];
   }
   std::uint64_t sharing = 0;
   for (std::uint32_t o = 1; o <= k; ++o)

@@ -25,8 +25,9 @@ constexpr std::uint64_t kVersion = 1;
 // Cell ids index dense per-cell tables in placement; ids beyond this are refused.
 constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
 
-const std::set<std::string, std::less<>> kTopKeys = {
-    "format", "version", "strategy", "seed", "max_overlap", "zones", "cells", "tenants"};
+const std::set<std::string, std::less<>> kTopKeys = {"format", "version",     "strategy",
+                                                     "seed",   "max_overlap", "zone_aware",
+                                                     "zones",  "cells",       "tenants"};
 const std::set<std::string, std::less<>> kCellKeys = {"id",       "name",  "zone",
                                                       "capacity", "state", "healthy"};
 const std::set<std::string, std::less<>> kTenantKeys = {"id", "name", "shard_size", "weight",
@@ -156,6 +157,10 @@ class DocumentParser {
             read_uint(root_, "seed", std::numeric_limits<std::uint64_t>::max(), top, &doc_.seed);
         !s.is_ok()) {
       return s;
+    }
+    if (auto z = root_.find("zone_aware"); z != root_.end()) {
+      if (!z->is_boolean()) return top.error("zone_aware", "must be true or false");
+      doc_.zone_aware = z->get<bool>();
     }
     return read_uint(root_, "max_overlap", std::numeric_limits<std::uint32_t>::max(), top,
                      &doc_.max_overlap);
@@ -379,8 +384,9 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
 std::string write_mapping_json(const MappingDocument& doc) {
   std::string out =
       fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n", kFormat, kVersion);
-  out += fmt::format("  \"strategy\": {},\n  \"seed\": {},\n  \"max_overlap\": {},\n",
-                     json_string(doc.strategy), doc.seed, doc.max_overlap);
+  out += fmt::format(
+      "  \"strategy\": {},\n  \"seed\": {},\n  \"max_overlap\": {},\n  \"zone_aware\": {},\n",
+      json_string(doc.strategy), doc.seed, doc.max_overlap, doc.zone_aware);
   out += "  \"zones\": [";
   for (std::size_t i = 0; i < doc.zone_names.size(); ++i) {
     out += (i > 0 ? ", " : "") + json_string(doc.zone_names[i]);

@@ -6,31 +6,31 @@
 namespace cellkit {
 namespace {
 
-TEST(Binomial, MatchesPublishedExactValues) {
-  EXPECT_EQ(*binomial(8, 2), UInt128{28});
-  EXPECT_EQ(*binomial(50, 4), UInt128{230'300});
-  EXPECT_EQ(*binomial(100, 4), UInt128{3'921'225});
-  EXPECT_EQ(*binomial(100, 5), UInt128{75'287'520});
-  EXPECT_EQ(*binomial(2048, 4), UInt128{730'862'190'080});
+TEST(Choose, MatchesPublishedExactValues) {
+  EXPECT_EQ(*choose(8, 2), UInt128{28});
+  EXPECT_EQ(*choose(50, 4), UInt128{230'300});
+  EXPECT_EQ(*choose(100, 4), UInt128{3'921'225});
+  EXPECT_EQ(*choose(100, 5), UInt128{75'287'520});
+  EXPECT_EQ(*choose(2048, 4), UInt128{730'862'190'080});
 }
 
-TEST(Binomial, IsZeroWhenKExceedsN) {
-  EXPECT_EQ(*binomial(3, 4), UInt128{0});
+TEST(Choose, IsZeroWhenKExceedsN) {
+  EXPECT_EQ(*choose(3, 4), UInt128{0});
 }
 
-TEST(Binomial, ComputesValuesBeyondSixtyFourBits) {
+TEST(Choose, ComputesValuesBeyondSixtyFourBits) {
   // C(128, 64) = 2.40e37: fits in 128 bits, not in 64.
-  EXPECT_EQ(to_decimal(*binomial(128, 64)), "23951146041928082866135587776380551750");
+  EXPECT_EQ(to_decimal(*choose(128, 64)), "23951146041928082866135587776380551750");
 }
 
-TEST(Binomial, ReportsOverflowInsteadOfWrapping) {
-  EXPECT_FALSE(binomial(400, 200).has_value());
+TEST(Choose, ReportsOverflowInsteadOfWrapping) {
+  EXPECT_FALSE(choose(400, 200).has_value());
 }
 
-RC_GTEST_PROP(Binomial, SatisfiesPascalsRule, ()) {
+RC_GTEST_PROP(Choose, SatisfiesPascalsRule, ()) {
   const auto n = *rc::gen::inRange<std::uint64_t>(1, 120);
   const auto k = *rc::gen::inRange<std::uint64_t>(1, n + 1);
-  RC_ASSERT(*binomial(n, k) == *binomial(n - 1, k - 1) + *binomial(n - 1, k));
+  RC_ASSERT(*choose(n, k) == *choose(n - 1, k - 1) + *choose(n - 1, k));
 }
 
 TEST(WithSeparators, GroupsDigitsByThousands) {

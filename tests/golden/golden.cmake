@@ -33,39 +33,78 @@ cellkit_golden(math_error_too_large math_error_too_large.txt EXIT 2 STREAM stder
                ARGS math --cells 4000 --shard-size 2000)
 cellkit_golden(math_help math_help.txt ARGS math --help)
 
-# `cellkit analyze` reads mapping files by relative path, so outputs name them the same way in
-# every checkout: the data files are copied next to the golden tests' working directory.
-file(GLOB analysis_data RELATIVE ${PROJECT_SOURCE_DIR}/tests/data ${PROJECT_SOURCE_DIR}/tests/data/*)
-foreach(file ${analysis_data})
-  configure_file(${PROJECT_SOURCE_DIR}/tests/data/${file} ${CMAKE_CURRENT_BINARY_DIR}/data/${file}
-                 COPYONLY)
-endforeach()
-cellkit_golden(analyze_all_pairs analyze_all_pairs.txt
+# `cellkit analyze` runs in tests/ and names its data files relatively (data/...), so the
+# outputs read the same in every checkout.
+cellkit_golden(analyze_all_pairs analyze_all_pairs.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
                ARGS analyze data/all_pairs_of_eight.csv --tenant t5 --fail c3,c5)
-cellkit_golden(analyze_all_pairs_json analyze_all_pairs.json
+cellkit_golden(analyze_all_pairs_json analyze_all_pairs.json WORKDIR ${PROJECT_SOURCE_DIR}/tests
                ARGS analyze data/all_pairs_of_eight.csv --tenant t0 --format json)
-cellkit_golden(analyze_zones analyze_zones.txt ARGS analyze data/zones.json --fail a1,b1)
-cellkit_golden(analyze_zones_json analyze_zones.json ARGS analyze data/zones.json --format json)
-cellkit_golden(analyze_mixed analyze_mixed.txt ARGS analyze data/mixed.csv --tenant alpha)
-cellkit_golden(analyze_lenient analyze_lenient.txt ARGS analyze data/lenient.csv --lenient)
-cellkit_golden(analyze_lenient_problems analyze_lenient_problems.txt STREAM stderr
+cellkit_golden(analyze_zones analyze_zones.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zones.json --fail a1,b1)
+cellkit_golden(analyze_zones_json analyze_zones.json WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zones.json --format json)
+cellkit_golden(analyze_mixed analyze_mixed.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/mixed.csv --tenant alpha)
+cellkit_golden(analyze_lenient analyze_lenient.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/lenient.csv --lenient)
+cellkit_golden(analyze_lenient_problems analyze_lenient_problems.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests STREAM stderr
                ARGS analyze data/lenient.csv --lenient)
-cellkit_golden(analyze_error_lenient_off analyze_error_lenient_off.txt EXIT 1 STREAM stderr
+cellkit_golden(analyze_error_lenient_off analyze_error_lenient_off.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/lenient.csv)
-cellkit_golden(analyze_error_duplicate analyze_error_duplicate.txt EXIT 1 STREAM stderr
+cellkit_golden(analyze_error_duplicate analyze_error_duplicate.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/bad_duplicate_tenant.csv)
-cellkit_golden(analyze_error_repeated_cell analyze_error_repeated_cell.txt EXIT 1 STREAM stderr
+cellkit_golden(analyze_error_repeated_cell analyze_error_repeated_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/bad_repeated_cell.csv)
-cellkit_golden(analyze_error_empty_shard analyze_error_empty_shard.txt EXIT 1 STREAM stderr
+cellkit_golden(analyze_error_empty_shard analyze_error_empty_shard.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/bad_empty_shard.csv)
-cellkit_golden(analyze_error_malformed analyze_error_malformed.txt EXIT 1 STREAM stderr
+cellkit_golden(analyze_error_malformed analyze_error_malformed.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/bad_malformed.csv)
-cellkit_golden(analyze_error_missing_file analyze_error_missing_file.txt EXIT 1 STREAM stderr
+cellkit_golden(analyze_error_missing_file analyze_error_missing_file.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/no_such_file.csv)
-cellkit_golden(analyze_error_unknown_tenant analyze_error_unknown_tenant.txt EXIT 2 STREAM stderr
+cellkit_golden(analyze_error_unknown_tenant analyze_error_unknown_tenant.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
                ARGS analyze data/mixed.csv --tenant zulu)
-cellkit_golden(analyze_error_unknown_cell analyze_error_unknown_cell.txt EXIT 2 STREAM stderr
+cellkit_golden(analyze_error_unknown_cell analyze_error_unknown_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
                ARGS analyze data/mixed.csv --fail c1,c99)
-cellkit_golden(analyze_error_format analyze_error_format.txt EXIT 2 STREAM stderr
+cellkit_golden(analyze_error_format analyze_error_format.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
                ARGS analyze data/mixed.csv --format xml)
-cellkit_golden(analyze_help analyze_help.txt ARGS analyze --help)
+cellkit_golden(analyze_help analyze_help.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze --help)
+
+# cellkit place: summaries, the first 100 shards per strategy (golden vectors), refusals, errors.
+cellkit_golden(place_help place_help.txt ARGS place --help)
+cellkit_golden(place_default place_default.txt ARGS place)
+foreach(strategy random least-loaded rendezvous shuffle)
+  cellkit_golden(place_vectors_${strategy} place_vectors_${strategy}.txt
+                 ARGS place --strategy ${strategy} --cells 100 --tenants 100 --shard-size 4 --show 100)
+endforeach()
+cellkit_golden(place_vectors_stripes place_vectors_stripes.txt
+               ARGS place --cells 64 --zones 4 --tenants 100 --shard-size 4 --show 100)
+cellkit_golden(place_refuses_second_tenant place_refuses_second_tenant.txt
+               ARGS place --cells 5 --tenants 3 --shard-size 4 --max-overlap 2)
+cellkit_golden(place_capacity_full place_capacity_full.txt
+               ARGS place --strategy least-loaded --cells 4 --capacity 2 --tenants 5 --shard-size 2)
+cellkit_golden(place_json place_shuffle_20.json
+               ARGS place --cells 20 --zones 2 --tenants 60 --seed 7 -o -)
+cellkit_golden(place_error_shard_size place_error_shard_size.txt EXIT 2 STREAM stderr
+               ARGS place --cells 4 --shard-size 5)
+cellkit_golden(place_error_overlap place_error_overlap.txt EXIT 2 STREAM stderr
+               ARGS place --shard-size 3 --max-overlap 3)
+cellkit_golden(place_error_strategy place_error_strategy.txt EXIT 2 STREAM stderr
+               ARGS place --strategy best)
+cellkit_golden(place_error_zones place_error_zones.txt EXIT 2 STREAM stderr
+               ARGS place --cells 3 --zones 4)
+
+# cellkit rebalance on the mapping that place_json writes, run inside tests/golden so that
+# file names in the output do not depend on where the checkout lives.
+set(here WORKDIR ${PROJECT_SOURCE_DIR}/tests/golden)
+set(mapping place_shuffle_20.json)
+cellkit_golden(rebalance_help rebalance_help.txt ${here} ARGS rebalance --help)
+cellkit_golden(rebalance_add_cell rebalance_add_cell.txt ${here}
+               ARGS rebalance ${mapping} --add-cells 1 --show-moves 10)
+cellkit_golden(rebalance_plan_csv rebalance_plan_csv.csv ${here} ARGS rebalance ${mapping} --add-cells 2 --plan -)
+cellkit_golden(rebalance_drain rebalance_drain.txt ${here} ARGS rebalance ${mapping} --drain cell-3)
+cellkit_golden(rebalance_remove_max_moves rebalance_remove_max_moves.txt ${here}
+               ARGS rebalance ${mapping} --remove cell-0 --max-moves 5 --show-moves 5)
+cellkit_golden(rebalance_error_nothing rebalance_error_nothing.txt EXIT 2 STREAM stderr ${here}
+               ARGS rebalance ${mapping})
+cellkit_golden(rebalance_error_unknown_cell rebalance_error_unknown_cell.txt EXIT 2 STREAM stderr ${here}
+               ARGS rebalance ${mapping} --drain cell-99)
+cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXIT 1 STREAM stderr ${here}
+               ARGS rebalance no-such-mapping.json --add-cells 1)
+cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
+               ARGS rebalance fixtures/bad_capacity.json --add-cells 1)

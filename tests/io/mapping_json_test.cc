@@ -30,6 +30,7 @@ MappingDocument sample_document() {
   doc.strategy = "shuffle";
   doc.seed = 18446744073709551615ull;
   doc.max_overlap = 2;
+  doc.zone_aware = true;
   return doc;
 }
 
@@ -201,6 +202,7 @@ RC_GTEST_PROP(MappingJson, RoundTripsRandomDocuments, ()) {
   doc.strategy = *printable();
   doc.seed = *rc::gen::arbitrary<std::uint64_t>();
   doc.max_overlap = *rc::gen::arbitrary<std::uint32_t>();
+  doc.zone_aware = *rc::gen::arbitrary<bool>();
   Result<MappingDocument> back = parse_mapping_json(write_mapping_json(doc), "r.json");
   RC_ASSERT(back.is_ok());
   RC_ASSERT(*back == doc);

@@ -17,7 +17,7 @@ std::optional<UInt128> checked_add(UInt128 a, UInt128 b);
 
 // C(n, k) exactly (0 when k > n), or nothing when it does not fit in 128 bits. Every
 // intermediate value divides exactly, so no intermediate overflows unless the result would.
-std::optional<UInt128> binomial(std::uint64_t n, std::uint64_t k);
+std::optional<UInt128> choose(std::uint64_t n, std::uint64_t k);
 
 // C(t, 2): the number of unordered pairs among t items.
 constexpr UInt128 pairs_of(std::uint64_t t) {

@@ -24,6 +24,7 @@ struct MappingDocument {
   std::string strategy;                 // what produced it ("rendezvous", "csv import", ...)
   std::uint64_t seed = 0;               // seed that produced it, when one did
   std::uint32_t max_overlap = 0;        // overlap limit it was placed under; 0 = none recorded
+  bool zone_aware = false;              // shards were spread evenly over zones when placed
 
   bool operator==(const MappingDocument&) const = default;
 };
