@@ -7,6 +7,7 @@
 
 #include "cellkit/base/random.h"
 #include "cellkit/core/placement.h"
+#include "cellkit/core/strategies.h"
 
 namespace cellkit {
 namespace {
@@ -328,6 +329,52 @@ TEST(Analyze, BoundedOverlapMappingHasNoPairOverTheLimitAndNoOtherTenantDown) {
   EXPECT_EQ(r.overlap[3].pairs + r.overlap[4].pairs, 0u);
   EXPECT_EQ(r.poison.worst.impact.fully_down, 1u);
   EXPECT_EQ(r.identical_groups, 0u);
+}
+
+// Places tenants with shard sizes drawn from `sizes` through a named placement strategy.
+Fixture placed(const std::string& strategy, std::uint32_t cells, std::uint32_t tenants,
+               std::vector<std::uint32_t> sizes, std::uint64_t seed) {
+  Fixture f;
+  f.add_cells(cells);
+  auto made = make_strategy({.strategy = strategy, .max_overlap = 2, .seed = seed});
+  EXPECT_TRUE(made.is_ok()) << made.status().message();
+  Random random(seed);
+  for (std::uint32_t t = 0; t < tenants; ++t) {
+    const Tenant tenant{.id = TenantId{t},
+                        .name = fmt::format("t{}", t),
+                        .shard_size = sizes[random.index(sizes.size())],
+                        .weight = 1};
+    Result<Shard> shard = (*made)->choose(f.fleet, f.mapping, tenant, random);
+    EXPECT_TRUE(shard.is_ok()) << shard.status().message();
+    f.tenants.push_back(tenant);
+    f.mapping.assign(tenant.id, *shard);
+  }
+  return f;
+}
+
+TEST(Analyze, AgreesWithBruteForceOnPlacedMappingsWithMixedShardSizes) {
+  for (const std::string strategy : {"random", "least-loaded", "rendezvous", "shuffle"}) {
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      SCOPED_TRACE(fmt::format("{} seed {}", strategy, seed));
+      const Fixture f = placed(strategy, 30, 120, {3, 4, 5}, seed);
+      const AnalysisResult r = *f.run();
+      const BruteForce b = brute_force(f, r.overlap.size() - 1);
+      std::vector<std::uint64_t> histogram;
+      for (const OverlapRow& row : r.overlap)
+        histogram.push_back(row.pairs);
+      EXPECT_EQ(histogram, b.histogram);
+    }
+  }
+}
+
+// Acceptance: N=100, k=4, 10,000 `shuffle` tenants with m=2.
+TEST(Analyze, ShuffleWithOverlapTwoKeepsEveryPairAtTwoCellsAndOnlyThePoisonerDown) {
+  const Fixture f = placed("shuffle", 100, 10'000, {4}, 1);
+  const AnalysisResult r = *f.run();
+  EXPECT_LE(r.max_overlap, 2u);
+  EXPECT_EQ(r.overlap[3].pairs + r.overlap[4].pairs, 0u);
+  EXPECT_EQ(r.poison.worst.impact.fully_down, 1u);  // the poisoner itself
+  EXPECT_EQ(r.poison.p99_others_fully_down, 0u);
 }
 
 }  // namespace

@@ -108,3 +108,8 @@ cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXI
                ARGS rebalance no-such-mapping.json --add-cells 1)
 cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
                ARGS rebalance fixtures/bad_capacity.json --add-cells 1)
+# Mappings written by `cellkit place` (regenerate: see docs/analysis.md).
+cellkit_golden(analyze_placed_stripes analyze_placed_stripes.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/placed_stripes.json --tenant tenant-7 --fail cell-0,cell-1)
+cellkit_golden(analyze_placed_rendezvous analyze_placed_rendezvous.txt
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/placed_rendezvous.json)
