@@ -14,6 +14,7 @@ namespace {
 
 struct AnalyzeArgs {
   std::string path;
+  std::string fleet_path;
   std::string tenant;
   std::vector<std::string> fail;
   std::string format = "text";
@@ -33,12 +34,28 @@ void print_problems(const ReadReport& report) {
     std::cerr << "  " << problem << "\n";
 }
 
-int run(const AnalyzeArgs& args) {
-  progress("reading " + args.path);
+// The mapping, read against the --fleet file's cells and zones when one is given.
+Result<MappingDocument> read_mapping(const AnalyzeArgs& args, ReadReport& report) {
   ReadOptions read_options;
   read_options.lenient = args.lenient;
-  ReadReport report;
+  if (args.fleet_path.empty()) return read_mapping_file(args.path, read_options, &report);
+  Result<MappingDocument> fleet = read_mapping_file(args.fleet_path);
+  if (!fleet.is_ok()) return fleet.status();
+  read_options.fleet = &fleet->fleet;
   Result<MappingDocument> doc = read_mapping_file(args.path, read_options, &report);
+  if (doc.is_ok() && doc->strategy != "csv import") {
+    return invalid_argument(args.path +
+                            ": --fleet applies to CSV mappings only; a JSON mapping "
+                            "brings its own cells");
+  }
+  if (doc.is_ok()) doc->zone_names = fleet->zone_names;
+  return doc;
+}
+
+int run(const AnalyzeArgs& args) {
+  progress("reading " + args.path);
+  ReadReport report;
+  Result<MappingDocument> doc = read_mapping(args, report);
   if (!doc.is_ok()) {
     std::cerr << "cellkit analyze: " << doc.status().message() << "\n";
     return kExitFailure;
@@ -78,6 +95,10 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
                   "Mapping file: .json (cellkit's format) or .csv (one tenant per line); other "
                   "names are read as JSON when they start with '{'")
       ->required();
+  cmd->add_option("--fleet", args->fleet_path,
+                  "For a CSV mapping: take cells and zones from this cellkit JSON mapping file "
+                  "(its tenants are ignored); every CSV cell must then name one of its cells "
+                  "(default: cells made from the CSV's names, one zone)");
   cmd->add_option("--tenant", args->tenant,
                   "Also show the poison-pill impact of this tenant (by name; default: none)");
   cmd->add_option("--fail", args->fail,

@@ -13,7 +13,7 @@ using Json = nlohmann::ordered_json;
 using Out = std::back_insert_iterator<std::string>;
 
 std::string layout(const MathOptions& o) {
-  if (o.zones == 0) return "";
+  if (o.zones <= 1) return "";
   return fmt::format(", {} zones of {} cells, {} per zone in every shard", o.zones,
                      o.cells / o.zones, o.shard_size / o.zones);
 }
@@ -35,7 +35,7 @@ std::string format_ratio(double value) {
 void write_overlap(Out out, const MathResult& r) {
   const bool tenants = r.options.tenants > 0;
   fmt::format_to(out, "\nOverlap of two random shards (hypergeometric{})\n",
-                 r.options.zones > 0 ? ", per zone" : "");
+                 r.options.zones > 1 ? ", per zone" : "");
   fmt::format_to(out, "  {:>6}  {:>24}  {:>12}{}\n", "shared", "shards", "probability",
                  tenants ? "  expected pairs" : "");
   for (const OverlapLine& line : r.overlap) {
@@ -65,7 +65,7 @@ void write_limit(Out out, const MathResult& r) {
   }
   fmt::format_to(out, "  capacity bound: at most {} tenants can share no more than {} cells{}\n",
                  with_separators(r.capacity_bound), m,
-                 r.options.zones > 0 ? "" : " (C(N,m+1)/C(k,m+1))");
+                 r.options.zones > 1 ? "" : " (C(N,m+1)/C(k,m+1))");
 }
 
 void write_poison(Out out, const MathResult& r) {

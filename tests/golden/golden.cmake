@@ -113,3 +113,11 @@ cellkit_golden(analyze_placed_stripes analyze_placed_stripes.txt WORKDIR ${PROJE
                ARGS analyze data/placed_stripes.json --tenant tenant-7 --fail cell-0,cell-1)
 cellkit_golden(analyze_placed_rendezvous analyze_placed_rendezvous.txt
                WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/placed_rendezvous.json)
+cellkit_golden(analyze_csv_with_fleet analyze_csv_with_fleet.txt
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zoned.csv --fleet data/zones.json)
+cellkit_golden(analyze_error_unknown_csv_cell analyze_error_unknown_csv_cell.txt EXIT 1 STREAM stderr
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/bad_unknown_cell.csv --fleet data/zones.json)
+cellkit_golden(analyze_error_fleet_for_json analyze_error_fleet_for_json.txt EXIT 1 STREAM stderr
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/placed_stripes.json --fleet data/zones.json)
