@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 #include <algorithm>
 #include <set>
 
@@ -329,6 +330,28 @@ TEST(Analyze, BoundedOverlapMappingHasNoPairOverTheLimitAndNoOtherTenantDown) {
   EXPECT_EQ(r.overlap[3].pairs + r.overlap[4].pairs, 0u);
   EXPECT_EQ(r.poison.worst.impact.fully_down, 1u);
   EXPECT_EQ(r.identical_groups, 0u);
+}
+
+// Invariants on any mapping: the histogram counts every pair once, every poison pill and
+// failure splits the tenants into three parts, and a poisoner is always fully down.
+RC_GTEST_PROP(AnalyzeProperty, CountsAddUpOnAnyMapping, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  Random random(seed);
+  const Fixture f = random_mapping(random);
+  const std::string chosen = fmt::format("t{}", random.index(f.tenants.size()));
+  const AnalysisResult r = *f.run({.tenant = chosen, .fail_cells = {"c0"}});
+  const auto total = static_cast<std::uint64_t>(f.tenants.size());
+  std::uint64_t pairs = 0;
+  for (const OverlapRow& row : r.overlap)
+    pairs += row.pairs;
+  RC_ASSERT(UInt128{pairs} == r.tenant_pairs);
+  const Impact& p = r.chosen_tenant->impact;
+  RC_ASSERT(p.fully_down >= 1u);
+  RC_ASSERT(p.fully_down + p.degraded + p.untouched == total);
+  const Impact& c = r.chosen_failure->impact;
+  RC_ASSERT(c.fully_down + c.degraded + c.untouched == total);
+  RC_ASSERT(r.poison.worst.impact.fully_down - 1 >= r.poison.p99_others_fully_down);
+  RC_ASSERT(r.max_overlap_pairs == r.overlap[r.max_overlap].pairs);
 }
 
 // Places tenants with shard sizes drawn from `sizes` through a named placement strategy.

@@ -1,4 +1,10 @@
+#include <algorithm>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "cellkit/base/random.h"
 
 #include "cellkit/io/mapping_file.h"
 
@@ -103,6 +109,29 @@ TEST(MappingCsv, LenientKeepsOnlyTheFirstHundredProblems) {
   ASSERT_TRUE(parse_mapping_csv(text, "m.csv", options, &report).is_ok());
   EXPECT_EQ(report.skipped_lines, 150u);
   EXPECT_EQ(report.problems.size(), 100u);
+}
+
+// Any document the CSV form can express survives write then parse unchanged.
+RC_GTEST_PROP(MappingCsvProperty, WriteThenParseRoundTrips, ()) {
+  Random random(*rc::gen::arbitrary<std::uint64_t>());
+  std::string text;
+  const std::uint64_t tenants = random.uniform_int(1, 30);
+  for (std::uint64_t t = 0; t < tenants; ++t) {
+    text += fmt::format("tenant-{}", t);
+    const std::uint64_t k = random.uniform_int(1, 5);
+    std::vector<std::uint64_t> cells;
+    while (cells.size() < k) {
+      const std::uint64_t c = random.index(12);
+      if (std::find(cells.begin(), cells.end(), c) == cells.end()) cells.push_back(c);
+    }
+    for (std::uint64_t c : cells)
+      text += fmt::format(",cell-{}", c);
+    text += "\n";
+  }
+  const Result<MappingDocument> doc = parse_mapping_csv(text, "m.csv");
+  RC_ASSERT(doc.is_ok());
+  RC_ASSERT(write_mapping_csv(*doc) == text);
+  RC_ASSERT(*parse_mapping_csv(write_mapping_csv(*doc), "m.csv") == *doc);
 }
 
 }  // namespace
