@@ -73,12 +73,13 @@ void write_poison(Out out, const AnalysisResult& r) {
   const PoisonSummary& p = r.poison;
   fmt::format_to(out, "\nPoison pill: a tenant kills every cell of its shard\n");
   fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "", "others down", "degraded");
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "worst: " + unit(p.worst),
+  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "worst: " + p.worst.name,
                  count(p.worst.impact.fully_down - 1), count(p.worst.impact.degraded));
   fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "p99", count(p.p99_others_fully_down),
                  count(p.p99_degraded));
   fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "mean", num(p.mean_others_fully_down),
                  num(p.mean_degraded));
+  fmt::format_to(out, "  the worst poisoner's cells: {}\n", fmt::join(p.worst.cells, ","));
   if (r.chosen_tenant) {
     const Impact& i = r.chosen_tenant->impact;
     fmt::format_to(
