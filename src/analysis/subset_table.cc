@@ -53,9 +53,10 @@ std::vector<std::uint32_t> SubsetKeys::cells_of(UInt128 key) const {
 SubsetTable::SubsetTable(std::size_t cell_count, const SubsetKeys& keys, std::size_t expected)
     : keys_(keys), cells_(cell_count), singles_(cell_count) {
   if (cell_count <= kMaxDensePairCells) pairs_.resize(cell_count * cell_count);
-  // Sized for every expected subset distinct at a load of at most 0.7, so it rarely grows.
+  // Sized for every expected subset distinct at a load of at most 0.7, so it rarely grows;
+  // capped at 16M slots (384 MB): a bound that large usually counts repeats, past it, grow.
   std::size_t slots = std::size_t{1} << 10;
-  while (slots * 7 < expected * 10)
+  while (slots * 7 < expected * 10 && slots < (std::size_t{1} << 24))
     slots *= 2;
   slots_.resize(slots);
   mask_ = slots - 1;
