@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "analysis_steps.h"
 #include "cellkit/analysis/closed_form.h"
@@ -18,33 +19,44 @@ std::vector<std::uint64_t> shared_subset_pairs(const SubsetTable& table, std::ui
   return s;
 }
 
-std::map<std::uint32_t, std::uint64_t> shard_size_counts(const CompactMapping& m) {
-  std::map<std::uint32_t, std::uint64_t> sizes;
+// A shard's shape for the random model: its cell count in each zone (one entry, the shard
+// size, when zones are ignored). Random placement keeps each tenant's shape.
+using Shape = std::vector<std::uint32_t>;
+
+// At most this many distinct shapes are modelled per zone; more fall back to no zones.
+constexpr std::size_t kMaxShapes = 64;
+
+struct RandomModel {
+  std::vector<std::uint32_t> zone_cells;  // cells per zone (one entry: all cells)
+  std::map<Shape, std::uint64_t> shapes;  // tenants per shape
+};
+
+RandomModel plain_model(const CompactMapping& m) {
+  RandomModel model{{static_cast<std::uint32_t>(m.cell_count())}, {}};
   for (std::size_t t = 0; t < m.tenant_count(); ++t)
-    ++sizes[static_cast<std::uint32_t>(m.shard(t).size())];
-  return sizes;
+    ++model.shapes[{static_cast<std::uint32_t>(m.shard(t).size())}];
+  return model;
 }
 
-// Zones qualify for the per-zone model when they are equal and every shard has the same
-// share k/z of its cells in each of them.
-std::uint32_t even_zones(const CompactMapping& m) {
+// The per-zone model applies when there are two zones or more and every shard is spread
+// evenly over them (its per-zone counts differ by at most one), as zone-aware placement does.
+std::optional<RandomModel> zone_model(const CompactMapping& m) {
   const std::size_t z = m.zone_names.size();
-  if (z < 2 || m.cell_count() % z != 0) return 0;
-  std::vector<std::uint64_t> per_zone(z, 0);
+  if (z < 2) return std::nullopt;
+  RandomModel model{std::vector<std::uint32_t>(z, 0), {}};
   for (std::uint32_t zone : m.cell_zone)
-    ++per_zone[zone];
-  if (std::count(per_zone.begin(), per_zone.end(), per_zone[0]) != static_cast<long>(z)) return 0;
+    ++model.zone_cells[zone];
+  Shape shape(z);
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
-    const auto shard = m.shard(t);
-    if (shard.size() % z != 0) return 0;
-    std::fill(per_zone.begin(), per_zone.end(), 0);
-    for (std::uint32_t c : shard)
-      ++per_zone[m.cell_zone[c]];
-    for (std::uint64_t n : per_zone) {
-      if (n != shard.size() / z) return 0;
-    }
+    std::fill(shape.begin(), shape.end(), 0);
+    for (std::uint32_t c : m.shard(t))
+      ++shape[m.cell_zone[c]];
+    const auto [lo, hi] = std::minmax_element(shape.begin(), shape.end());
+    if (*hi - *lo > 1) return std::nullopt;
+    ++model.shapes[shape];
+    if (model.shapes.size() > kMaxShapes) return std::nullopt;
   }
-  return static_cast<std::uint32_t>(z);
+  return model;
 }
 
 long double log_choose(std::uint64_t n, std::uint64_t k) {
@@ -53,32 +65,34 @@ long double log_choose(std::uint64_t n, std::uint64_t k) {
          std::lgamma(static_cast<long double>(n - k) + 1);
 }
 
-// P(o) for shards of sizes a and b; exact when the counts fit in 128 bits, else through
-// log-gamma, one zone at a time, convolved over the zones.
-std::vector<long double> overlap_pmf(std::uint32_t cells, std::uint32_t a, std::uint32_t b,
-                                     std::uint32_t zones) {
-  std::vector<long double> pmf(std::size_t{a} + 1, 0);
-  if (const auto exact = overlap_counts(cells, a, b, zones)) {
-    for (std::size_t o = 0; o <= a; ++o)
+// P(o) for a random b-subset meeting a fixed a-subset of n cells in o cells: exact when the
+// counts fit in 128 bits, else through log-gamma.
+std::vector<long double> hypergeometric(std::uint32_t n, std::uint32_t a, std::uint32_t b) {
+  std::vector<long double> pmf(std::size_t{std::min(a, b)} + 1, 0);
+  if (const auto exact = overlap_counts(n, a, b, 0)) {
+    for (std::size_t o = 0; o < pmf.size(); ++o)
       pmf[o] = to_long_double(exact->counts[o]) / to_long_double(exact->total);
     return pmf;
   }
-  const std::uint32_t z = std::max(zones, 1u), n = cells / z, az = a / z, bz = b / z;
-  std::vector<long double> zone(std::size_t{az} + 1, 0);
-  for (std::uint32_t o = 0; o <= std::min(az, bz); ++o) {
-    if (bz - o <= n - az)
-      zone[o] = std::exp(log_choose(az, o) + log_choose(n - az, bz - o) - log_choose(n, bz));
+  for (std::uint32_t o = 0; o < pmf.size(); ++o) {
+    if (b - o <= n - a)
+      pmf[o] = std::exp(log_choose(a, o) + log_choose(n - a, b - o) - log_choose(n, b));
   }
+  return pmf;
+}
+
+// P(o) for two shapes: zones are independent, so their overlap distributions convolve.
+std::vector<long double> overlap_pmf(const RandomModel& model, const Shape& a, const Shape& b) {
   std::vector<long double> all{1};
-  for (std::uint32_t i = 0; i < z; ++i) {
+  for (std::size_t z = 0; z < a.size(); ++z) {
+    const std::vector<long double> zone = hypergeometric(model.zone_cells[z], a[z], b[z]);
     std::vector<long double> next(all.size() + zone.size() - 1, 0);
     for (std::size_t x = 0; x < all.size(); ++x)
       for (std::size_t y = 0; y < zone.size(); ++y)
         next[x + y] += all[x] * zone[y];
     all = std::move(next);
   }
-  std::copy_n(all.begin(), std::min(all.size(), pmf.size()), pmf.begin());
-  return pmf;
+  return all;
 }
 
 }  // namespace
@@ -97,18 +111,17 @@ std::vector<std::uint64_t> pair_histogram(const CompactMapping& m, const SubsetT
   return n;
 }
 
-std::vector<double> expected_histogram(const CompactMapping& m, std::string* model) {
-  const std::uint32_t zones = even_zones(m);
-  *model = zones > 0 ? "per-zone" : "hypergeometric";
-  const auto sizes = shard_size_counts(m);
-  const auto cells = static_cast<std::uint32_t>(m.cell_count());
+std::vector<double> expected_histogram(const CompactMapping& m, std::string* model_name) {
+  const std::optional<RandomModel> zoned = zone_model(m);
+  *model_name = zoned ? "per-zone" : "hypergeometric";
+  const RandomModel model = zoned ? *zoned : plain_model(m);
   std::vector<long double> expected(std::size_t{m.max_shard} + 1, 0);
-  for (auto a = sizes.begin(); a != sizes.end(); ++a) {
-    for (auto b = a; b != sizes.end(); ++b) {
+  for (auto a = model.shapes.begin(); a != model.shapes.end(); ++a) {
+    for (auto b = a; b != model.shapes.end(); ++b) {
       const long double pairs = a == b ? to_long_double(pairs_of(a->second))
                                        : static_cast<long double>(a->second) * b->second;
-      const auto pmf = overlap_pmf(cells, a->first, b->first, zones);
-      for (std::size_t o = 0; o < pmf.size(); ++o)
+      const std::vector<long double> pmf = overlap_pmf(model, a->first, b->first);
+      for (std::size_t o = 0; o < pmf.size() && o < expected.size(); ++o)
         expected[o] += pairs * pmf[o];
     }
   }

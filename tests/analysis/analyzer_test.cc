@@ -153,6 +153,28 @@ TEST(Analyze, UsesThePerZoneModelWhenShardsSpreadEvenlyOverZones) {
   EXPECT_EQ(r.zone_failure->worst.name, "a");
 }
 
+TEST(Analyze, PerZoneModelKeepsEachShardsCountPerZone) {
+  Fixture f;
+  f.add_cells(6, 3);     // zones: c0,c3 → 0; c1,c4 → 1; c2,c5 → 2
+  f.add_tenant({0, 1});  // one cell in zones 0 and 1
+  f.add_tenant({4, 5});  // one cell in zones 1 and 2: they can meet only in zone 1, half the time
+  const AnalysisResult r = *f.run();
+  EXPECT_EQ(r.expectation_model, "per-zone");
+  EXPECT_NEAR(r.overlap[0].expected, 0.5, 1e-12);
+  EXPECT_NEAR(r.overlap[1].expected, 0.5, 1e-12);
+  EXPECT_NEAR(r.overlap[2].expected, 0.0, 1e-12);
+}
+
+TEST(Analyze, FallsBackToHypergeometricWhenAShardCrowdsOneZone) {
+  Fixture f;
+  f.add_cells(6, 3);
+  f.add_tenant({0, 3});  // both cells in zone 0
+  f.add_tenant({1, 2});
+  const AnalysisResult r = *f.run();
+  EXPECT_EQ(r.expectation_model, "hypergeometric");
+  EXPECT_NEAR(r.overlap[0].expected, 6.0 / 15, 1e-12);  // C(4,2)/C(6,2)
+}
+
 TEST(Analyze, MovesAFailedCellsLoadToTheRestOfItsTenantsShards) {
   Fixture f;
   f.add_cells(3);
