@@ -15,8 +15,11 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Out = std::back_insert_iterator<std::string>;
 
+// 6 significant digits; from a million up, whole numbers with separators ("1,000,000",
+// "496,105,234,517"), which read better than "1e+06".
 std::string num(double value) {
-  return format_probability(value);
+  if (value < 1e6) return format_probability(value);
+  return with_separators(static_cast<UInt128>(value + 0.5));
 }
 std::string count(std::uint64_t value) {
   return with_separators(value);
