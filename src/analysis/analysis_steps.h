@@ -41,6 +41,14 @@ Status failures(const CompactMapping& m, const CellIndex& index, const AnalysisO
 // Load per cell and zone, and the headroom when the worst cell or zone fails.
 void loads(const CompactMapping& m, const CellIndex& index, AnalysisResult& result);
 
+// The worst zone failure for load (see Headroom), two ways: by a sequential pass over the
+// tenants into a zones × cells table (used when that table has at most 2^22 entries), and
+// by walking the cell index per zone (used beyond). Exposed so tests can compare them.
+Headroom zone_headroom(const CompactMapping& m, const CellIndex& index,
+                       const std::vector<double>& weight, const LoadStats& stats);
+Headroom zone_headroom_by_index(const CompactMapping& m, const CellIndex& index,
+                                const std::vector<double>& weight, const LoadStats& stats);
+
 // Names of the cells, in index order.
 std::vector<std::string> cell_names(const CompactMapping& m, std::span<const std::uint32_t> cells);
 

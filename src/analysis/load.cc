@@ -37,6 +37,31 @@ std::vector<double> per_zone(const CompactMapping& m, const std::vector<double>&
   return zones;
 }
 
+// Loads that differ only by rounding (the same sums added in another order) count as equal.
+double tolerance(double load) {
+  return 1e-9 * std::max(1.0, std::abs(load));
+}
+
+// The busiest cell seen so far: the highest load, equal loads to the lowest cell index, so
+// the answer does not depend on the order cells are offered in.
+struct Busiest {
+  std::uint32_t cell = 0;
+  double load = -1;  // none yet
+  bool found() const { return load >= 0; }
+  void offer(std::uint32_t c, double l) {
+    if (!found() || l > load + tolerance(load) || (l >= load - tolerance(load) && c < cell)) {
+      cell = c;
+      load = l;
+    }
+  }
+};
+
+// Whether a failure's busiest cell beats the worst so far (ties keep the earlier failure).
+bool worse_failure(const std::pair<std::uint32_t, double>& busiest,
+                   const std::pair<std::uint32_t, double>& worst) {
+  return worst.second < 0 || busiest.second > worst.second + tolerance(worst.second);
+}
+
 // Adds moved weight to surviving cells and finds the busiest one afterwards. Cells that get
 // nothing keep their weight, so the busiest of them is the first live one in `by_weight`.
 class Spill {
@@ -70,20 +95,19 @@ class Spill {
 
   // The busiest live cell afterwards; then forgets the failure.
   std::pair<std::uint32_t, double> busiest_and_reset() {
-    std::pair<std::uint32_t, double> best{0, -1};
+    Busiest best;
     for (std::uint32_t c : by_weight_) {
       if (dead_[c] || extra_[c] != 0) continue;
-      best = {c, weight_[c]};
-      break;
+      if (best.found() && weight_[c] < best.load - tolerance(best.load)) break;
+      best.offer(c, weight_[c]);
     }
     for (std::uint32_t c : touched_) {
-      const double after = weight_[c] + extra_[c];
-      if (after > best.second || (after == best.second && c < best.first)) best = {c, after};
+      best.offer(c, weight_[c] + extra_[c]);
       extra_[c] = 0;
     }
     touched_.clear();
     std::fill(dead_.begin(), dead_.end(), false);
-    return best;
+    return {best.cell, best.load};
   }
 
  private:
@@ -129,7 +153,7 @@ Headroom cell_headroom(const CompactMapping& m, const CellIndex& index,
       spill.move(tenants[i]);
     }
     const auto busiest = spill.busiest_and_reset();
-    if (busiest.second > worst.second) {
+    if (worse_failure(busiest, worst)) {
       worst = busiest;
       worst_cell = c;
     }
@@ -137,8 +161,11 @@ Headroom cell_headroom(const CompactMapping& m, const CellIndex& index,
   return make_headroom(m, stats, m.cell_names[worst_cell], worst);
 }
 
-Headroom zone_headroom(const CompactMapping& m, const CellIndex& index,
-                       const std::vector<double>& weight, const LoadStats& stats) {
+}  // namespace
+
+// Zone failures through the cell index: for each zone, its cells' tenants, each once.
+Headroom zone_headroom_by_index(const CompactMapping& m, const CellIndex& index,
+                                const std::vector<double>& weight, const LoadStats& stats) {
   Spill spill(m, weight);
   std::vector<std::uint32_t> seen(m.tenant_count(), 0);  // zone + 1 that last moved it
   std::pair<std::uint32_t, double> worst{0, -1};
@@ -156,7 +183,7 @@ Headroom zone_headroom(const CompactMapping& m, const CellIndex& index,
       }
     }
     const auto busiest = spill.busiest_and_reset();
-    if (busiest.second > worst.second) {
+    if (worse_failure(busiest, worst)) {
       worst = busiest;
       worst_zone = z;
     }
@@ -164,7 +191,57 @@ Headroom zone_headroom(const CompactMapping& m, const CellIndex& index,
   return make_headroom(m, stats, m.zone_names[worst_zone], worst);
 }
 
+namespace {
+
+// Weight each zone's failure moves onto each cell, extra[zone·cells + cell], in one
+// sequential pass over the tenants (the index walk above jumps through memory per tenant).
+std::vector<double> zone_spill(const CompactMapping& m) {
+  const std::size_t cells = m.cell_count();
+  std::vector<double> extra(m.zone_names.size() * cells, 0);
+  std::uint32_t lost[kMaxShardSize + 1];
+  for (std::size_t t = 0; t < m.tenant_count(); ++t) {
+    const auto shard = m.shard(t);
+    for (std::size_t i = 0; i < shard.size(); ++i) {
+      const std::uint32_t z = m.cell_zone[shard[i]];
+      lost[i] = static_cast<std::uint32_t>(std::count_if(
+          shard.begin(), shard.end(), [&](std::uint32_t c) { return m.cell_zone[c] == z; }));
+      // Move each zone's share once: at the zone's first cell in the shard.
+      const bool first = std::none_of(shard.begin(), shard.begin() + static_cast<std::ptrdiff_t>(i),
+                                      [&](std::uint32_t c) { return m.cell_zone[c] == z; });
+      if (!first || lost[i] == shard.size()) continue;
+      const auto k = static_cast<double>(shard.size());
+      const double each = m.weights[t] * lost[i] / (k * (k - lost[i]));
+      for (std::uint32_t c : shard) {
+        if (m.cell_zone[c] != z) extra[z * cells + c] += each;
+      }
+    }
+  }
+  return extra;
+}
+
 }  // namespace
+
+Headroom zone_headroom(const CompactMapping& m, const CellIndex& index,
+                       const std::vector<double>& weight, const LoadStats& stats) {
+  const std::size_t cells = m.cell_count();
+  if (m.zone_names.size() * cells > (std::size_t{1} << 22))
+    return zone_headroom_by_index(m, index, weight, stats);
+  const std::vector<double> extra = zone_spill(m);
+  std::pair<std::uint32_t, double> worst{0, -1};
+  std::uint32_t worst_zone = 0;
+  for (std::uint32_t z = 0; z < m.zone_names.size(); ++z) {
+    Busiest best;
+    for (std::uint32_t c = 0; c < cells; ++c) {
+      if (m.cell_zone[c] != z) best.offer(c, weight[c] + extra[z * cells + c]);
+    }
+    const std::pair<std::uint32_t, double> busiest{best.cell, best.load};
+    if (worse_failure(busiest, worst)) {
+      worst = busiest;
+      worst_zone = z;
+    }
+  }
+  return make_headroom(m, stats, m.zone_names[worst_zone], worst);
+}
 
 void loads(const CompactMapping& m, const CellIndex& index, AnalysisResult& result) {
   std::vector<double> tenants(m.cell_count()), weight(m.cell_count(), 0);

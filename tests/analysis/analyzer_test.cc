@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analysis/analysis_steps.h"
 #include "cellkit/base/random.h"
 #include "cellkit/core/placement.h"
 #include "cellkit/core/strategies.h"
@@ -374,6 +375,29 @@ RC_GTEST_PROP(AnalyzeProperty, CountsAddUpOnAnyMapping, ()) {
   RC_ASSERT(c.fully_down + c.degraded + c.untouched == total);
   RC_ASSERT(r.poison.worst.impact.fully_down - 1 >= r.poison.p99_others_fully_down);
   RC_ASSERT(r.max_overlap_pairs == r.overlap[r.max_overlap].pairs);
+}
+
+TEST(ZoneHeadroom, TableAndIndexWalkAgreeOnRandomMappings) {
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    SCOPED_TRACE(fmt::format("seed {}", seed));
+    Random random(seed);
+    const Fixture f = random_mapping(random);
+    const auto m =
+        *analysis_internal::compact({.fleet = f.fleet, .mapping = f.mapping, .tenants = f.tenants});
+    if (m.zone_names.size() < 2) continue;
+    const auto index = analysis_internal::index_cells(m);
+    const AnalysisResult r = *f.run();
+    std::vector<double> weight(m.cell_count(), 0);
+    for (std::size_t t = 0; t < m.tenant_count(); ++t)
+      for (std::uint32_t c : m.shard(t))
+        weight[c] += m.weights[t] / static_cast<double>(m.shard(t).size());
+    const Headroom table = analysis_internal::zone_headroom(m, index, weight, r.cell_weight);
+    const Headroom walk =
+        analysis_internal::zone_headroom_by_index(m, index, weight, r.cell_weight);
+    EXPECT_EQ(table.failed, walk.failed);
+    EXPECT_EQ(table.busiest_after, walk.busiest_after);
+    EXPECT_NEAR(table.peak_after, walk.peak_after, 1e-9);
+  }
 }
 
 // Places tenants with shard sizes drawn from `sizes` through a named placement strategy.
