@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
@@ -23,9 +23,22 @@ struct PlaceArgs {
   bool no_zone_aware = false;
   std::uint32_t capacity = 0;
   std::size_t show = 0;
+  std::string from;
   std::string output;
   PlacementOptions options{.strategy = "shuffle", .max_overlap = 2, .seed = 1};
 };
+
+std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t cells) {
+  if (k == 0 || k > cells) {
+    return fmt::format("--shard-size ({}) must be from 1 to the number of cells ({})", k, cells);
+  }
+  if (o.strategy == "shuffle" && o.max_overlap >= k) {
+    return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for shuffle",
+                       o.max_overlap, k);
+  }
+  if (Status s = validate(o); !s.is_ok()) return s.message();
+  return {};
+}
 
 std::string check(const PlaceArgs& a) {
   if (a.cells == 0) return "--cells must be at least 1";
@@ -33,15 +46,7 @@ std::string check(const PlaceArgs& a) {
     return fmt::format("--zones ({}) must be from 1 to --cells ({}) and at most 65536", a.zones,
                        a.cells);
   }
-  if (a.shard_size == 0 || a.shard_size > a.cells) {
-    return fmt::format("--shard-size ({}) must be from 1 to --cells ({})", a.shard_size, a.cells);
-  }
-  if (a.options.strategy == "shuffle" && a.options.max_overlap >= a.shard_size) {
-    return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for shuffle",
-                       a.options.max_overlap, a.shard_size);
-  }
-  if (Status s = validate(a.options); !s.is_ok()) return s.message();
-  return {};
+  return check_shard(a.options, a.shard_size, a.cells);
 }
 
 std::vector<std::string> zone_names(std::uint32_t zones) {
@@ -51,16 +56,24 @@ std::vector<std::string> zone_names(std::uint32_t zones) {
   return names;
 }
 
+std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& report) {
+  const PlacementOptions& o = p.options;
+  std::string out = fmt::format("placed {} of {} tenants", report.placed, a.tenants);
+  if (!a.from.empty()) out += fmt::format(" into {} ({} tenants in all)", a.from, p.tenants.size());
+  std::set<ZoneId> zones;
+  for (const Cell& c : p.fleet.cells())
+    zones.insert(c.zone);
+  out += fmt::format(" on {} cells in {} zone{} (strategy {}, shard size {}", p.fleet.size(),
+                     zones.size(), zones.size() == 1 ? "" : "s", o.strategy, a.shard_size);
+  if (o.strategy == "shuffle") out += fmt::format(", max overlap {}", o.max_overlap);
+  if (o.zone_aware) out += ", zone-aware";
+  if (a.capacity != 0) out += fmt::format(", capacity {}", a.capacity);
+  return out + fmt::format(", seed {})\n", o.seed);
+}
+
 void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
                    const PlaceReport& report) {
-  const PlacementOptions& o = p.options;
-  out << fmt::format("placed {} of {} tenants on {} cells in {} zone{} (strategy {}, shard size {}",
-                     report.placed, a.tenants, a.cells, a.zones, a.zones == 1 ? "" : "s",
-                     o.strategy, a.shard_size);
-  if (o.strategy == "shuffle") out << fmt::format(", max overlap {}", o.max_overlap);
-  if (o.zone_aware) out << ", zone-aware";
-  if (a.capacity != 0) out << fmt::format(", capacity {}", a.capacity);
-  out << fmt::format(", seed {})\n", o.seed);
+  out << header(a, p, report);
   print_placement_summary(out, summarize(p));
   out << fmt::format("refused: {}\n", report.refused);
   for (const std::string& r : report.refusals)
@@ -71,34 +84,88 @@ void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
   print_shards(out, p, a.show);
 }
 
-int run(PlaceArgs a) {
-  if (std::string problem = check(a); !problem.empty()) {
-    std::cerr << "cellkit place: " << problem << "\n";
-    return kExitUsage;
-  }
-  const bool progress = ::isatty(STDERR_FILENO) && a.tenants >= 100'000;
-  if (progress) std::cerr << fmt::format("placing {} tenants...\n", a.tenants);
-  PlaceReport report;
-  Result<Placement> p = place(make_fleet(a.cells, static_cast<std::uint16_t>(a.zones), a.capacity),
-                              make_tenants(a.tenants, a.shard_size), a.options, &report);
-  if (!p.is_ok()) {
-    std::cerr << "cellkit place: " << p.status().message() << "\n";
-    return kExitUsage;
-  }
+int fail(int code, std::string_view message) {
+  std::cerr << "cellkit place: " << message << "\n";
+  return code;
+}
+
+int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
+           std::vector<std::string> zones) {
   const bool to_stdout = a.output == "-";
-  print_summary(to_stdout ? std::cerr : std::cout, a, *p, report);
+  print_summary(to_stdout ? std::cerr : std::cout, a, p, report);
   if (a.output.empty()) return kExitOk;
-  const std::string text = write_mapping_json(document_from(*p, zone_names(a.zones)));
+  const std::string text = write_mapping_json(document_from(p, std::move(zones)));
   if (to_stdout) {
     std::cout << text;
     return kExitOk;
   }
   if (Status s = write_file_atomically(a.output, text); !s.is_ok()) {
-    std::cerr << "cellkit place: " << s.message() << "\n";
-    return kExitFailure;
+    return fail(kExitFailure, s.message());
   }
   std::cout << fmt::format("wrote {}\n", a.output);
   return kExitOk;
+}
+
+// Adds tenants to the mapping in --from, with the fleet and options recorded there.
+int run_from(PlaceArgs a) {
+  Result<MappingDocument> doc = load_mapping(a.from);
+  if (!doc.is_ok()) return fail(kExitFailure, doc.status().message());
+  Result<Placement> current = placement_from(*doc);
+  if (!current.is_ok())
+    return fail(kExitFailure, fmt::format("{}: {}", a.from, current.status().message()));
+  a.options = current->options;
+  if (std::string problem = check_shard(a.options, a.shard_size, current->fleet.size());
+      !problem.empty()) {
+    return fail(kExitUsage, problem);
+  }
+  const std::uint32_t first = current->tenants.empty() ? 0 : raw(current->tenants.back().id) + 1;
+  PlaceReport report;
+  Result<Placement> next =
+      add_tenants(*current, make_tenants(a.tenants, a.shard_size, first), &report);
+  if (!next.is_ok()) return fail(kExitFailure, next.status().message());
+  return finish(a, *next, report, doc->zone_names);
+}
+
+int run(const PlaceArgs& a) {
+  if (!a.from.empty()) return run_from(a);
+  if (std::string problem = check(a); !problem.empty()) return fail(kExitUsage, problem);
+  if (::isatty(STDERR_FILENO) && a.tenants >= 100'000) {
+    std::cerr << fmt::format("placing {} tenants...\n", a.tenants);
+  }
+  PlaceReport report;
+  Result<Placement> p = place(make_fleet(a.cells, static_cast<std::uint16_t>(a.zones), a.capacity),
+                              make_tenants(a.tenants, a.shard_size), a.options, &report);
+  if (!p.is_ok()) return fail(kExitUsage, p.status().message());
+  return finish(a, *p, report, zone_names(a.zones));
+}
+
+// The options that describe a new fleet and how to place on it; --from excludes them all.
+std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
+  std::vector<CLI::Option*> options = {
+      cmd->add_option("--cells", a.cells, "Cells in the fleet (>= 1)")->capture_default_str(),
+      cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
+          ->capture_default_str(),
+      cmd->add_option("--strategy", a.options.strategy,
+                      "random | least-loaded | rendezvous | shuffle")
+          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
+          ->capture_default_str(),
+      cmd->add_option("--max-overlap,-m", a.options.max_overlap,
+                      "shuffle: no two tenants share more than this many cells (< shard size)")
+          ->capture_default_str()};
+  auto* zone_aware =
+      cmd->add_flag("--zone-aware", a.zone_aware,
+                    "Spread each shard evenly over zones (default when --zones > 1); with\n"
+                    "--shard-size = --zones every shard takes one cell per zone (stripes)");
+  options.push_back(zone_aware);
+  options.push_back(
+      cmd->add_flag("--no-zone-aware", a.no_zone_aware, "Ignore zones when choosing cells")
+          ->excludes(zone_aware));
+  options.push_back(cmd->add_option("--capacity", a.capacity, "Most tenants per cell; 0 = no limit")
+                        ->capture_default_str());
+  options.push_back(
+      cmd->add_option("--seed", a.options.seed, "Seed for draws, rendezvous scores and zone order")
+          ->capture_default_str());
+  return options;
 }
 
 }  // namespace
@@ -115,27 +182,16 @@ void add_place_command(CLI::App& app, int& exit_code) {
       "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
       "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
       "Same options give byte-identical output.");
-  cmd->add_option("--cells", a.cells, "Cells in the fleet (>= 1)")->capture_default_str();
-  cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
-      ->capture_default_str();
   cmd->add_option("--tenants", a.tenants, "Tenants to place")->capture_default_str();
-  cmd->add_option("--strategy", a.options.strategy, "random | least-loaded | rendezvous | shuffle")
-      ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
-      ->capture_default_str();
   cmd->add_option("--shard-size,-k", a.shard_size, "Cells per tenant (1..cells)")
       ->capture_default_str();
-  cmd->add_option("--max-overlap,-m", a.options.max_overlap,
-                  "shuffle: no two tenants share more than this many cells (< shard size)")
-      ->capture_default_str();
-  cmd->add_flag("--zone-aware", a.zone_aware,
-                "Spread each shard evenly over zones (default when --zones > 1); with\n"
-                "--shard-size = --zones every shard takes one cell per zone (stripes)");
-  cmd->add_flag("--no-zone-aware", a.no_zone_aware, "Ignore zones when choosing cells")
-      ->excludes("--zone-aware");
-  cmd->add_option("--capacity", a.capacity, "Most tenants per cell; 0 = no limit")
-      ->capture_default_str();
-  cmd->add_option("--seed", a.options.seed, "Seed for draws, rendezvous scores and zone order")
-      ->capture_default_str();
+  const std::vector<CLI::Option*> fleet_options = add_fleet_options(cmd, a);
+  auto* from = cmd->add_option(
+      "--from", a.from,
+      "Add --tenants tenants to this mapping (JSON) instead: its fleet, strategy, seed,\n"
+      "max overlap and zone-awareness are used; new tenants get ids after the largest");
+  for (CLI::Option* o : fleet_options)
+    from->excludes(o);
   cmd->add_option("-o,--output", a.output,
                   "Write the mapping as JSON (docs/mapping-format.md); '-' writes it to stdout\n"
                   "and the summary to stderr");
@@ -144,7 +200,7 @@ void add_place_command(CLI::App& app, int& exit_code) {
   cmd->callback([args, &exit_code] {
     PlaceArgs copy = *args;
     copy.options.zone_aware = copy.zone_aware || (copy.zones > 1 && !copy.no_zone_aware);
-    exit_code = run(std::move(copy));
+    exit_code = run(copy);
   });
 }
 

@@ -3,6 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 namespace cellkit::cli {
 
 void print_load(std::ostream& out, std::string_view label, const LoadSpread& load) {
@@ -36,6 +41,14 @@ void print_shards(std::ostream& out, const Placement& p, std::size_t count) {
       out << " " << p.fleet.cell(c).name;
     out << "\n";
   }
+}
+
+Result<MappingDocument> load_mapping(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return not_found(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_mapping_json(text.str(), path);
 }
 
 }  // namespace cellkit::cli

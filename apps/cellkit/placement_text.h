@@ -2,8 +2,10 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "cellkit/core/placement_summary.h"
+#include "cellkit/io/mapping_file.h"
 
 namespace cellkit::cli {
 
@@ -12,5 +14,8 @@ void print_placement_summary(std::ostream& out, const PlacementSummary& summary)
 void print_load(std::ostream& out, std::string_view label, const LoadSpread& load);
 // "tenant-3: cell-1 cell-7 cell-2" for the first `count` tenants in id order.
 void print_shards(std::ostream& out, const Placement& placement, std::size_t count);
+
+// Reads a JSON mapping file; errors name the file (and line and column when parsing).
+Result<MappingDocument> load_mapping(const std::string& path);
 
 }  // namespace cellkit::cli

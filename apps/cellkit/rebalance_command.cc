@@ -1,12 +1,9 @@
 // `cellkit rebalance`: plan the moves from a mapping file to a changed fleet.
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
+#include <optional>
 
 #include "cellkit/io/placement_document.h"
 #include "commands.h"
@@ -20,7 +17,8 @@ struct RebalanceArgs {
   std::uint32_t add_cells = 0;
   std::vector<std::string> drain;
   std::vector<std::string> remove;
-  std::size_t max_moves = 0;  // 0 = no limit
+  std::optional<std::uint32_t> capacity;  // new capacity of every cell
+  std::size_t max_moves = 0;              // 0 = no limit
   std::string output;
   std::string plan;
   std::size_t show_moves = 0;
@@ -31,14 +29,6 @@ struct Failure {
   int code = kExitOk;
   std::string message;
 };
-
-Result<MappingDocument> load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_mapping_json(text.str(), path);
-}
 
 Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& target) {
   auto find = [&](const std::string& name) -> const Cell* {
@@ -58,6 +48,11 @@ Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& 
       } else {
         (void)target.remove(c->id);
       }
+    }
+  }
+  if (a.capacity) {
+    for (const Cell& c : doc.fleet.cells()) {
+      if (Cell* t = target.find_cell(c.id)) t->capacity = *a.capacity;
     }
   }
   Result<std::vector<Cell>> added = next_cells(target, a.add_cells);
@@ -93,17 +88,19 @@ void print_moves(std::ostream& out, const RebalancePlan& plan, const Placement& 
 
 void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& before,
                    const Placement& after, const Fleet& target, const RebalancePlan& plan) {
-  out << fmt::format("rebalance {}: {} cell{} added, {} drained, {} removed\n", a.input,
-                     a.add_cells, a.add_cells == 1 ? "" : "s", a.drain.size(), a.remove.size());
-  out << fmt::format("moves: {} ({} to empty cells, {} to fill new cells)\n", plan.moves.size(),
-                     plan.required, plan.moves.size() - plan.required);
+  out << fmt::format("rebalance {}: {} cell{} added, {} drained, {} removed", a.input, a.add_cells,
+                     a.add_cells == 1 ? "" : "s", a.drain.size(), a.remove.size());
+  out << (a.capacity ? fmt::format(", capacity set to {}\n", *a.capacity) : std::string("\n"));
+  out << fmt::format(
+      "moves: {} ({} off drained, removed or over-capacity cells, {} to fill new cells)\n",
+      plan.moves.size(), plan.required, plan.moves.size() - plan.required);
   if (plan.unfinished > 0) {
     out << fmt::format("stopped at --max-moves {}: load {} still on cells that must empty\n",
                        a.max_moves, plan.unfinished);
   }
   print_load(out, "load before", load_spread(before));
   print_load(out, "load after ", load_spread(after));
-  const bool only_adds = a.drain.empty() && a.remove.empty();
+  const bool only_adds = a.drain.empty() && a.remove.empty() && !a.capacity;
   out << verdict(check_plan(before, target, plan), before, only_adds);
   print_moves(out, plan, before, target, a.show_moves);
 }
@@ -136,10 +133,11 @@ int fail(const Failure& f) {
 }
 
 int run(const RebalanceArgs& a) {
-  if (a.add_cells == 0 && a.drain.empty() && a.remove.empty()) {
-    return fail({kExitUsage, "nothing to do: give --add-cells N, --drain CELL or --remove CELL"});
+  if (a.add_cells == 0 && a.drain.empty() && a.remove.empty() && !a.capacity) {
+    return fail({kExitUsage,
+                 "nothing to do: give --add-cells N, --drain CELL, --remove CELL or --capacity N"});
   }
-  Result<MappingDocument> doc = load(a.input);
+  Result<MappingDocument> doc = load_mapping(a.input);
   if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
   Result<Placement> before = placement_from(*doc);
   if (!before.is_ok())
@@ -178,6 +176,9 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--drain", a.drain, "Empty this cell and keep it, draining (repeatable)");
   cmd->add_option("--remove", a.remove, "Empty this cell and remove it (repeatable)");
+  cmd->add_option("--capacity", a.capacity,
+                  "Set every cell's capacity to N tenants (0 = no limit); cells above it shed\n"
+                  "their excess");
   cmd->add_option("--max-moves", a.max_moves, "Plan at most M moves, the best prefix; 0 = all")
       ->capture_default_str();
   cmd->add_option("-o,--output", a.output, "Write the mapping after the plan (JSON)");

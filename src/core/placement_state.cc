@@ -39,6 +39,7 @@ PlacementState::PlacementState(std::optional<std::uint32_t> max_overlap) {
 }
 
 void PlacementState::add_mapping(const Mapping& mapping, std::span<const Tenant> tenants) {
+  if (!mapping.empty()) reserve(mapping.size(), mapping.begin()->second.size());
   auto t = tenants.begin();
   for (const auto& [id, shard] : mapping) {
     while (t != tenants.end() && t->id < id)

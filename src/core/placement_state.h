@@ -38,6 +38,10 @@ class PlacementState {
   // Records every shard of the mapping (weights from `tenants`, 1 when absent).
   void add_mapping(const Mapping& mapping, std::span<const Tenant> tenants);
   void add(TenantId tenant, const Shard& shard, std::uint32_t weight);
+  // Makes room for `shards` more shards of `shard_size` cells (a hint; avoids rehashing).
+  void reserve(std::size_t shards, std::size_t shard_size) {
+    if (subsets_) subsets_->reserve(shards, shard_size);
+  }
   // Requires that the shard was added (asserts).
   void remove(TenantId tenant, const Shard& shard);
 

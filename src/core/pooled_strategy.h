@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "cellkit/core/placement_ops.h"
 #include "cellkit/core/strategies.h"
 #include "core/placement_state.h"
 
@@ -46,6 +47,8 @@ class PooledStrategy : public PlacementStrategy {
   Result<Shard> choose_from(const CellPools& pools, const Tenant& tenant, Random& random);
   const PlacementOptions& options() const { return options_; }
   const PlacementState& state() const { return state_; }
+  // A hint that about `tenants` tenants of `shard_size` cells will be recorded.
+  void reserve(std::size_t tenants, std::size_t shard_size) { state_.reserve(tenants, shard_size); }
 
  protected:
   // Picks the quota's cells; every returned cell has room. Never a short shard.
@@ -70,6 +73,14 @@ std::vector<std::size_t> zone_order(const CellPools& pools, TenantId tenant, std
 
 // "tenant 'x' needs 3 cells in zone 1 but only 2 there have room".
 Status shortage(const SelectRequest& request, const Quota& quota, std::size_t available);
+
+// Shards whose (m+1)-subsets number more than this are refused under an overlap limit:
+// recording them would take too long.
+inline constexpr std::uint64_t kMaxSubsetsPerShard = 100'000;
+
+// Under shuffle, every shard of the placement can be recorded (C(size, m+1) subsets at most
+// kMaxSubsetsPerShard); names the first tenant whose shard cannot.
+Status check_subset_work(const Placement& placement);
 
 // C(n, r), saturating at 2^64 − 1.
 std::uint64_t binomial(std::uint64_t n, std::uint64_t r);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/placement_state.h"
+#include "core/pooled_strategy.h"
 
 namespace cellkit {
 namespace {
@@ -36,6 +37,10 @@ class Planner {
         holders_of(c).push_back(pos);
     }
     moved_.assign(tenants_.size(), false);
+    for (CellId c : pools_.all) {
+      if (raw(c) >= new_cells_.size()) new_cells_.resize(raw(c) + 1, false);
+      new_cells_[raw(c)] = !current_.fleet.contains(c);
+    }
   }
 
   Status shed_all() {
@@ -50,7 +55,7 @@ class Planner {
   void fill_new_cells() {
     std::vector<CellId> receivers;
     for (CellId c : pools_.all) {
-      if (!current_.fleet.contains(c)) receivers.push_back(c);
+      if (is_new(c)) receivers.push_back(c);
     }
     std::vector<std::vector<bool>> exhausted(receivers.size(), std::vector<bool>());
     bool progress = true;
@@ -66,6 +71,8 @@ class Planner {
 
  private:
   bool full() const { return moves_.size() >= max_moves_; }
+  // Placeable in the target and absent from the current fleet. Requires a pool cell.
+  bool is_new(CellId c) const { return new_cells_[raw(c)]; }
 
   std::vector<std::uint32_t>& holders_of(CellId c) {
     if (raw(c) >= holders_.size()) holders_.resize(raw(c) + 1);
@@ -81,16 +88,23 @@ class Planner {
     return (cap != 0 && state_.load(c) > cap) ? state_.load(c) - cap : 0;
   }
 
+  // Moves tenants off `c` until its excess is gone. A tenant that fits nowhere is passed
+  // over (a cell above capacity may shed others instead); the first one is named when the
+  // excess cannot be shed.
   Status shed(CellId c) {
     const std::vector<std::uint32_t> holders = holders_of(c);
+    std::optional<std::uint32_t> first_stuck;
     for (std::uint32_t pos : holders) {
-      if (excess(c) == 0) return Status::ok();
-      if (full()) break;
+      if (excess(c) == 0 || full()) return Status::ok();
       const std::uint64_t to = destination(pos, c);
-      if (to == kNoCell) return stuck(pos, c);
+      if (to == kNoCell) {
+        if (!first_stuck) first_stuck = pos;
+        continue;
+      }
       move(pos, c, CellId{static_cast<std::uint32_t>(to)});
       ++required_;
     }
+    if (excess(c) > 0 && !full() && first_stuck) return stuck(*first_stuck, c);
     return Status::ok();
   }
 
@@ -188,7 +202,7 @@ class Planner {
                            const std::vector<bool>& exhausted) const {
     std::uint64_t best = kNoCell;
     for (CellId c : pools_.all) {
-      if (!current_.fleet.contains(c) || state_.load(c) <= share) continue;
+      if (is_new(c) || state_.load(c) <= share) continue;
       if (raw(c) < exhausted.size() && exhausted[raw(c)]) continue;
       if (current_.options.zone_aware && pools_.zone_of[raw(c)] != pools_.zone_of[raw(r)]) continue;
       if (best == kNoCell ||
@@ -236,7 +250,8 @@ class Planner {
   std::vector<Shard> shards_;                        // by position
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
-  std::vector<bool> moved_;  // by position
+  std::vector<bool> moved_;      // by position
+  std::vector<bool> new_cells_;  // by raw cell id, for pool cells
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t unfinished_ = 0;
@@ -248,6 +263,7 @@ Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& targ
                                      const RebalanceOptions& options) {
   if (Status s = check_placement(current); !s.is_ok()) return s;
   if (Status s = validate(current.options); !s.is_ok()) return s;
+  if (Status s = check_subset_work(current); !s.is_ok()) return s;
   Planner planner(current, target, options.max_moves);
   if (Status s = planner.shed_all(); !s.is_ok()) return s;
   planner.fill_new_cells();
@@ -282,7 +298,9 @@ Result<Placement> apply_plan(const Placement& current, const Fleet& target,
 
 PlanCheck check_plan(const Placement& current, const Fleet& target, const RebalancePlan& plan) {
   PlanCheck check;
-  PlacementState state(overlap_limit(current.options));
+  // Options or shards the subset table cannot hold are checked without the overlap limit.
+  const bool checkable = validate(current.options).is_ok() && check_subset_work(current).is_ok();
+  PlacementState state(checkable ? overlap_limit(current.options) : std::nullopt);
   Mapping mapping = current.mapping;
   state.add_mapping(mapping, current.tenants);
   const CellPools pools = CellPools::build(target, current.options.capacity);

@@ -10,8 +10,6 @@
 namespace cellkit {
 namespace {
 
-constexpr std::uint64_t kMaxSubsetsPerShard = 100'000;
-
 // Candidates of one group in random order, two at a time with the lighter first ("power of
 // two choices"): loads stay close to even while every cell is still tried.
 class Candidates {
@@ -58,7 +56,18 @@ class Search {
     }
   }
 
+  // Randomized: candidates two at a time, lighter first, so loads stay even.
   bool run() { return fill(0); }
+  // Exhaustive within the budget: every combination once (cells of a group in id order, each
+  // slot after the previous slot of its group), so on small fleets a refusal is proof that
+  // no shard fits. Resets the count of tries.
+  bool run_exhaustive() {
+    chosen_.clear();
+    positions_.assign(slots_.size(), 0);
+    tried_ = 0;
+    out_of_budget_ = false;
+    return fill_in_order(0);
+  }
   const Shard& shard() const { return chosen_; }
   bool out_of_budget() const { return out_of_budget_; }
   std::uint64_t tried() const { return tried_; }
@@ -83,6 +92,26 @@ class Search {
     return false;
   }
 
+  bool fill_in_order(std::size_t slot) {
+    if (slot == slots_.size()) return true;
+    const std::span<const CellId> group = r_.group(*slots_[slot]);
+    const bool same_group = slot > 0 && slots_[slot - 1] == slots_[slot];
+    for (std::size_t i = same_group ? positions_[slot - 1] + 1 : 0; i < group.size(); ++i) {
+      if (tried_ == budget_) {
+        out_of_budget_ = true;
+        return false;
+      }
+      ++tried_;
+      if (!acceptable(group[i])) continue;
+      chosen_.push_back(group[i]);
+      positions_[slot] = i;
+      if (fill_in_order(slot + 1)) return true;
+      chosen_.pop_back();
+      if (out_of_budget_) return false;
+    }
+    return false;
+  }
+
   bool acceptable(CellId c) const {
     return std::find(chosen_.begin(), chosen_.end(), c) == chosen_.end() &&
            state_.has_room(c, r_.pools.cap(c), r_.tenant.weight) && state_.fits_with(chosen_, c);
@@ -91,6 +120,7 @@ class Search {
   const SelectRequest& r_;
   const PlacementState& state_;
   std::vector<const Quota*> slots_;
+  std::vector<std::size_t> positions_;  // run_exhaustive: index in its group of each slot's cell
   Shard chosen_;
   std::uint64_t budget_;
   std::uint64_t tried_ = 0;
@@ -121,7 +151,7 @@ class ShuffleStrategy final : public PooledStrategy {
 
   Result<Shard> select(const SelectRequest& r) override {
     Search search(r, state_, budget(r.pools));
-    if (search.run()) return search.shard();
+    if (search.run() || search.run_exhaustive()) return search.shard();
     return refusal(r, search);
   }
 
@@ -141,8 +171,8 @@ class ShuffleStrategy final : public PooledStrategy {
     if (search.out_of_budget()) {
       return resource_exhausted(fmt::format(
           "shuffle cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
-          "each of the {} tenants placed was found in {} tries ({})",
-          r.tenant.name, k, m, state_.tenants(), search.tried(), bound));
+          "each of the {} tenants placed was found in {} random and {} ordered tries ({})",
+          r.tenant.name, k, m, state_.tenants(), budget(r.pools), search.tried(), bound));
     }
     return resource_exhausted(fmt::format(
         "shuffle cannot place tenant '{}': every shard of {} cells would share more than {} "

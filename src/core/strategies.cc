@@ -85,16 +85,17 @@ class RendezvousStrategy final : public PooledStrategy {
   Result<Shard> select(const SelectRequest& r) override {
     const std::uint64_t tenant_key = hash64_of(options_.seed, raw(r.tenant.id));
     std::vector<std::pair<std::uint64_t, CellId>> picked;
-    std::vector<std::pair<std::uint64_t, CellId>> scored;
     for (const Quota& q : r.quotas) {
-      scored.clear();
+      scored_.clear();
       for (CellId c : r.group(q)) {
-        if (state_.has_room(c, r.pools.cap(c), r.tenant.weight))
-          scored.push_back({score(tenant_key, c), c});
+        if (state_.has_room(c, r.pools.cap(c), r.tenant.weight)) {
+          scored_.push_back({score(tenant_key, c), c});
+        }
       }
-      if (scored.size() < q.count) return shortage(r, q, scored.size());
-      std::partial_sort(scored.begin(), scored.begin() + q.count, scored.end(), std::greater<>());
-      picked.insert(picked.end(), scored.begin(), scored.begin() + q.count);
+      if (scored_.size() < q.count) return shortage(r, q, scored_.size());
+      std::partial_sort(scored_.begin(), scored_.begin() + q.count, scored_.end(),
+                        std::greater<>());
+      picked.insert(picked.end(), scored_.begin(), scored_.begin() + q.count);
     }
     std::sort(picked.begin(), picked.end(), std::greater<>());
     Shard shard;
@@ -118,7 +119,8 @@ class RendezvousStrategy final : public PooledStrategy {
     return x ^ (x >> 31);
   }
 
-  std::vector<std::uint64_t> cell_keys_;  // by raw cell id
+  std::vector<std::uint64_t> cell_keys_;                  // by raw cell id
+  std::vector<std::pair<std::uint64_t, CellId>> scored_;  // reused between tenants
 };
 
 }  // namespace

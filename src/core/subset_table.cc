@@ -65,9 +65,13 @@ void FlatCounter::remove(std::uint64_t key) {
   slots_[hole] = Slot{};
 }
 
-void FlatCounter::grow() {
+void FlatCounter::reserve(std::size_t keys) {
+  if (keys * 2 > slots_.size()) rehash(std::bit_ceil(keys * 2));
+}
+
+void FlatCounter::rehash(std::size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(std::max<std::size_t>(16, old.size() * 2), Slot{});
+  slots_.assign(slots, Slot{});
   for (const Slot& s : old) {
     if (s.count != 0) slots_[find(s.key)] = s;
   }
@@ -87,6 +91,10 @@ std::uint64_t SubsetTable::key(std::span<const CellId> subset) const {
     return packed;
   }
   return hash64(std::as_bytes(std::span<const std::uint32_t>(ids.data(), subset.size())));
+}
+
+SubsetTable::SubsetTable(std::uint32_t max_overlap) : m_(max_overlap) {
+  assert(max_overlap + 1 <= kMaxSubset);
 }
 
 template <class F>
@@ -119,12 +127,26 @@ bool SubsetTable::each_subset(std::span<const CellId> cells, std::size_t pinned,
 
 bool SubsetTable::fits_with(std::span<const CellId> chosen, CellId cell) const {
   if (chosen.size() < m_) return true;
-  std::array<CellId, 64> cells{};
-  assert(chosen.size() < cells.size());
-  std::copy(chosen.begin(), chosen.end(), cells.begin());
+  // A stack buffer for the usual small shards; a vector for shards read from files.
+  std::array<CellId, 64> small{};
+  std::vector<CellId> large;
+  CellId* cells = small.data();
+  if (chosen.size() + 1 > small.size()) {
+    large.resize(chosen.size() + 1);
+    cells = large.data();
+  }
+  std::copy(chosen.begin(), chosen.end(), cells);
   cells[chosen.size()] = cell;
-  const std::span<const CellId> all(cells.data(), chosen.size() + 1);
+  const std::span<const CellId> all(cells, chosen.size() + 1);
   return each_subset(all, chosen.size(), [&](std::uint64_t k) { return used_.count(k) == 0; });
+}
+
+void SubsetTable::reserve(std::size_t shards, std::size_t shard_size) {
+  std::size_t per_shard = 1;
+  for (std::size_t i = 0; i <= m_ && i < shard_size; ++i) {
+    per_shard = per_shard * (shard_size - i) / (i + 1);
+  }
+  used_.reserve(used_.size() + shards * per_shard);
 }
 
 bool SubsetTable::fits(std::span<const CellId> shard) const {

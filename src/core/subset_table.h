@@ -1,6 +1,7 @@
 // SubsetTable: which (m+1)-subsets of cells some shard already uses, for bounded overlap.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -20,6 +21,8 @@ class FlatCounter {
   // Requires count(key) > 0 (asserts).
   void remove(std::uint64_t key);
   std::size_t size() const { return size_; }
+  // Makes room for `keys` keys without rehashing.
+  void reserve(std::size_t keys);
   // Calls f(key, count) for every present key, in slot order (not a reproducible order:
   // callers must only aggregate).
   template <class F>
@@ -35,7 +38,8 @@ class FlatCounter {
     std::uint32_t count = 0;  // 0 = empty slot
   };
   std::size_t find(std::uint64_t key) const;  // slot of key, or of the empty slot ending its run
-  void grow();
+  void grow() { rehash(std::max<std::size_t>(16, slots_.size() * 2)); }
+  void rehash(std::size_t slots);
 
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
@@ -48,7 +52,8 @@ class SubsetTable {
   // `max_overlap` is m. Subsets of m+1 cells are keyed exactly (sorted ids packed in 64 bits)
   // when the ids fit, else by xxHash64 of the sorted ids; keys are counted, so a hash
   // collision can only refuse a shard that would have fitted, never admit a violation.
-  explicit SubsetTable(std::uint32_t max_overlap) : m_(max_overlap) {}
+  // Requires max_overlap <= 15 (asserts; validate() refuses more).
+  explicit SubsetTable(std::uint32_t max_overlap);
 
   std::uint32_t max_overlap() const { return m_; }
   // True when no (m+1)-subset of `chosen` ∪ {cell} that contains `cell` is in use.
@@ -60,6 +65,8 @@ class SubsetTable {
   // Requires that the shard was added (asserts).
   void remove(std::span<const CellId> shard);
   std::size_t used_subsets() const { return used_.size(); }
+  // Makes room for the subsets of `shards` shards of `shard_size` cells.
+  void reserve(std::size_t shards, std::size_t shard_size);
 
  private:
   std::uint64_t key(std::span<const CellId> subset) const;

@@ -268,3 +268,23 @@ RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) 
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(Rebalance, RefusesShuffleShardsTooLargeToRecord) {
+  using namespace testing_support;
+  Placement p{.fleet = fleet_of(120), .options = {.strategy = "shuffle", .max_overlap = 2}};
+  p.tenants = tenants_of(1, 100);
+  Shard big;
+  for (std::uint32_t c = 0; c < 100; ++c)
+    big.push_back(CellId{c});
+  p.mapping.assign(TenantId{0}, big);
+  EXPECT_EQ(plan_rebalance(p, p.fleet).status().message(),
+            "tenant 'tenant-0' has 100 cells: C(100,3) subsets under max_overlap 2 is more than "
+            "the 100000 supported");
+  EXPECT_EQ(check_plan(p, p.fleet, {}).moves, 0u);
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -108,6 +108,12 @@ cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXI
                ARGS rebalance no-such-mapping.json --add-cells 1)
 cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
                ARGS rebalance fixtures/bad_capacity.json --add-cells 1)
+cellkit_golden(place_from place_from.txt ${here}
+               ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
+cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM stderr ${here}
+               ARGS place --from ${mapping} --cells 4)
+cellkit_golden(rebalance_capacity rebalance_capacity.txt ${here}
+               ARGS rebalance ${mapping} --capacity 12 --show-moves 8)
 # Mappings written by `cellkit place` (regenerate: see docs/analysis.md).
 cellkit_golden(analyze_placed_stripes analyze_placed_stripes.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
                ARGS analyze data/placed_stripes.json --tenant tenant-7 --fail cell-0,cell-1)
