@@ -82,6 +82,8 @@ void fill_load(const MathOptions& o, MathResult& r) {
   const auto t = static_cast<double>(o.tenants);
   r.cell_load_mean = t * p;
   r.cell_load_sd = std::sqrt(t * p * (1 - p));
+  // At equal load a new cell takes its fair share of the T·k slots, and no fewer move.
+  r.add_cell_moves = t * o.shard_size / (static_cast<double>(o.cells) + 1);
 }
 
 }  // namespace

@@ -52,6 +52,8 @@ void write_tenants(Out out, const MathResult& r) {
                  with_separators(r.tenant_pairs));
   fmt::format_to(out, "  tenants per cell: mean {}, sd {} (Binomial(T, k/N))\n",
                  format_probability(r.cell_load_mean), format_probability(r.cell_load_sd));
+  fmt::format_to(out, "  adding one cell moves at least {} tenant slots to it (T·k/(N+1))\n",
+                 format_probability(r.add_cell_moves));
 }
 
 void write_limit(Out out, const MathResult& r) {
@@ -125,6 +127,7 @@ std::string render_math_json(const MathResult& r) {
   doc["mean_overlap"] = r.mean_overlap;
   doc["tenant_pairs"] = exact(r.tenant_pairs);
   doc["cell_load"] = {{"mean", r.cell_load_mean}, {"sd", r.cell_load_sd}};
+  doc["add_cell_moves"] = r.add_cell_moves;
   if (r.options.max_overlap) {
     doc["limit"] = {{"probability_over", r.probability_over_limit},
                     {"expected_pairs_over", r.expected_pairs_over_limit},

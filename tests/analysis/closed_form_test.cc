@@ -87,6 +87,7 @@ TEST(ComputeMath, HundredCellsShardFourMatchesPublishedNumbers) {
   EXPECT_EQ(fmt::format("{:.1f}", r.overlap[4].expected_pairs), "12.7");
   EXPECT_EQ(r.cell_load_mean, 400.0);
   EXPECT_EQ(fmt::format("{:.1f}", r.cell_load_sd), "19.6");
+  EXPECT_EQ(std::llround(r.add_cell_moves), 396);  // "adding one cell ideally changes 396"
 }
 
 TEST(ComputeMath, ExpectedPairsOverTheLimitSumTheTailOfTheDistribution) {

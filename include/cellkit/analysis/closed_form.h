@@ -51,6 +51,7 @@ struct MathResult {
   UInt128 tenant_pairs = 0;          // C(T,2)
   double cell_load_mean = 0;         // T·k/N tenants per cell
   double cell_load_sd = 0;           // sd of Binomial(T, k/N)
+  double add_cell_moves = 0;         // T·k/(N+1): least tenant slots a new cell takes
   // Only with max_overlap:
   double probability_over_limit = 0;     // Σ_{o>m} P(o)
   double expected_pairs_over_limit = 0;  // C(T,2)·Σ_{o>m} P(o)
