@@ -320,6 +320,33 @@ TEST(Analyze, AgreesWithBruteForceOnRandomMixedShardSizes) {
   }
 }
 
+// Beyond 4,096 cells pairs are counted in the hash table instead of a dense array.
+TEST(Analyze, AgreesWithBruteForceOnAFleetTooLargeForDensePairs) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    SCOPED_TRACE(fmt::format("seed {}", seed));
+    Fixture f;
+    f.add_cells(5000);
+    Random random(seed);
+    for (std::uint32_t t = 0; t < 80; ++t) {
+      // Cells from a narrow window, so that shards overlap.
+      std::vector<std::uint32_t> shard;
+      const std::uint64_t k = random.uniform_int(1, 5);
+      while (shard.size() < k) {
+        const auto c = static_cast<std::uint32_t>(4990 + random.index(10));
+        if (std::find(shard.begin(), shard.end(), c) == shard.end()) shard.push_back(c);
+      }
+      f.add_tenant(shard);
+    }
+    const AnalysisResult r = *f.run({.tenant = "t3"});
+    const BruteForce b = brute_force(f, r.overlap.size() - 1);
+    std::vector<std::uint64_t> histogram;
+    for (const OverlapRow& row : r.overlap)
+      histogram.push_back(row.pairs);
+    EXPECT_EQ(histogram, b.histogram);
+    EXPECT_EQ(r.chosen_tenant->impact, b.poison[3]);
+  }
+}
+
 // Acceptance: a bounded-overlap mapping (here built by rejecting any candidate that reuses
 // a 3-subset) shows no pair over 2 and no tenant but the poisoner fully down.
 TEST(Analyze, BoundedOverlapMappingHasNoPairOverTheLimitAndNoOtherTenantDown) {
