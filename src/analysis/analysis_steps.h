@@ -30,6 +30,10 @@ std::vector<std::pair<std::string, std::string>> max_overlap_examples(const Comp
 void identical_groups(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
                       std::size_t limit, AnalysisResult& result);
 
+// Fails with kNotFound when --tenant or --fail names something the mapping does not have;
+// run before the expensive steps, so a typo is reported at once.
+Status check_options(const CompactMapping& m, const AnalysisOptions& options);
+
 // Poison pills for every tenant (summary, and the chosen tenant's detail when named).
 Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
                     const AnalysisOptions& options, AnalysisResult& result);

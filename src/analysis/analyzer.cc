@@ -40,6 +40,7 @@ Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions
   Result<CompactMapping> compacted = compact(input);
   if (!compacted.is_ok()) return compacted.status();
   const CompactMapping& m = *compacted;
+  if (Status s = check_options(m, options); !s.is_ok()) return s;
   AnalysisResult r;
   describe(m, r);
   SubsetKeys keys(m.cell_count());

@@ -132,6 +132,17 @@ Result<NamedImpact> chosen_failure(const CompactMapping& m, const std::vector<st
 
 }  // namespace
 
+Status check_options(const CompactMapping& m, const AnalysisOptions& options) {
+  if (options.tenant && !find_tenant(m, *options.tenant)) {
+    return not_found(fmt::format("--tenant '{}' is not a tenant of the mapping", *options.tenant));
+  }
+  for (const std::string& name : options.fail_cells) {
+    if (std::find(m.cell_names.begin(), m.cell_names.end(), name) == m.cell_names.end())
+      return not_found(fmt::format("--fail names cell '{}', which is not in the mapping", name));
+  }
+  return Status::ok();
+}
+
 Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
                     const AnalysisOptions& options, AnalysisResult& result) {
   std::optional<std::size_t> chosen;
