@@ -52,9 +52,13 @@ void write_overlap(Out out, const AnalysisResult& r) {
   std::vector<std::string> pairs;
   for (const auto& [a, b] : r.max_overlap_examples)
     pairs.push_back(a + " & " + b);
-  fmt::format_to(out, "  max overlap: {} shared by {}{}{}\n", plural(r.max_overlap, "cell"),
-                 plural(r.max_overlap_pairs, "pair"),
-                 pairs.empty() ? "" : ", first: ", fmt::join(pairs, ", "));
+  if (r.max_overlap == 0) {
+    fmt::format_to(out, "  max overlap: no two tenants share a cell\n");
+  } else {
+    fmt::format_to(out, "  max overlap: {} shared by {}, first: {}\n",
+                   plural(r.max_overlap, "cell"), plural(r.max_overlap_pairs, "pair"),
+                   fmt::join(pairs, ", "));
+  }
   if (r.identical_groups == 0) {
     fmt::format_to(out, "  identical cell sets: none\n");
     return;

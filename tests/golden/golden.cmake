@@ -127,3 +127,5 @@ cellkit_golden(analyze_error_unknown_csv_cell analyze_error_unknown_csv_cell.txt
 cellkit_golden(analyze_error_fleet_for_json analyze_error_fleet_for_json.txt EXIT 1 STREAM stderr
                WORKDIR ${PROJECT_SOURCE_DIR}/tests
                ARGS analyze data/placed_stripes.json --fleet data/zones.json)
+cellkit_golden(analyze_disjoint analyze_disjoint.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/disjoint.csv)
