@@ -12,6 +12,10 @@ inline constexpr int kExitUsage = 2;    // an option was wrong
 
 // Registers `cellkit demo`. When it runs, it sets *exit_code.
 void add_demo_command(CLI::App& app, int& exit_code);
+// Registers `cellkit math`.
+void add_math_command(CLI::App& app, int& exit_code);
+// Registers `cellkit analyze`.
+void add_analyze_command(CLI::App& app, int& exit_code);
 // Registers `cellkit place` (tenants onto cells with a named strategy).
 void add_place_command(CLI::App& app, int& exit_code);
 // Registers `cellkit rebalance` (a migration plan for a changed fleet).

@@ -13,6 +13,57 @@ cellkit_golden(demo_error_not_a_number demo_error_not_a_number.txt EXIT 2 STREAM
 cellkit_golden(demo_help demo_help.txt ARGS demo --help)
 cellkit_golden(version version.txt ARGS --version)
 cellkit_golden(no_command no_command.txt EXIT 2 STREAM stderr ARGS)
+cellkit_golden(math_eight_cells math_eight_cells.txt ARGS math --cells 8 --shard-size 2)
+cellkit_golden(math_hundred_cells math_hundred_cells.txt
+               ARGS math --cells 100 --shard-size 4 --tenants 10000 --max-overlap 2)
+cellkit_golden(math_route53 math_route53.txt ARGS math --cells 2048 --shard-size 4 --max-overlap 2)
+cellkit_golden(math_stripes_json math_stripes.json
+               ARGS math --cells 2048 --shard-size 4 --zones 4 --max-overlap 2 --format json)
+cellkit_golden(math_zones math_zones.txt ARGS math --cells 90 --shard-size 3 --zones 3)
+cellkit_golden(math_error_k math_error_k.txt EXIT 2 STREAM stderr
+               ARGS math --cells 4 --shard-size 5)
+cellkit_golden(math_error_zero_cells math_error_zero_cells.txt EXIT 2 STREAM stderr
+               ARGS math --cells 0 --shard-size 1)
+cellkit_golden(math_error_zones math_error_zones.txt EXIT 2 STREAM stderr
+               ARGS math --cells 10 --shard-size 3 --zones 3)
+cellkit_golden(math_error_overlap math_error_overlap.txt EXIT 2 STREAM stderr
+               ARGS math --cells 10 --shard-size 3 --max-overlap 3)
+cellkit_golden(math_error_missing math_error_missing.txt EXIT 2 STREAM stderr ARGS math --cells 10)
+cellkit_golden(math_error_too_large math_error_too_large.txt EXIT 2 STREAM stderr
+               ARGS math --cells 4000 --shard-size 2000)
+cellkit_golden(math_help math_help.txt ARGS math --help)
+
+# `cellkit analyze` runs in tests/ and names its data files relatively (data/...), so the
+# outputs read the same in every checkout.
+cellkit_golden(analyze_all_pairs analyze_all_pairs.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/all_pairs_of_eight.csv --tenant t5 --fail c3,c5)
+cellkit_golden(analyze_all_pairs_json analyze_all_pairs.json WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/all_pairs_of_eight.csv --tenant t0 --format json)
+cellkit_golden(analyze_zones analyze_zones.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zones.json --fail a1,b1)
+cellkit_golden(analyze_zones_json analyze_zones.json WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zones.json --format json)
+cellkit_golden(analyze_mixed analyze_mixed.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/mixed.csv --tenant alpha)
+cellkit_golden(analyze_lenient analyze_lenient.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/lenient.csv --lenient)
+cellkit_golden(analyze_lenient_problems analyze_lenient_problems.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests STREAM stderr
+               ARGS analyze data/lenient.csv --lenient)
+cellkit_golden(analyze_error_lenient_off analyze_error_lenient_off.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/lenient.csv)
+cellkit_golden(analyze_error_duplicate analyze_error_duplicate.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_duplicate_tenant.csv)
+cellkit_golden(analyze_error_repeated_cell analyze_error_repeated_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_repeated_cell.csv)
+cellkit_golden(analyze_error_empty_shard analyze_error_empty_shard.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_empty_shard.csv)
+cellkit_golden(analyze_error_malformed analyze_error_malformed.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_malformed.csv)
+cellkit_golden(analyze_error_missing_file analyze_error_missing_file.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/no_such_file.csv)
+cellkit_golden(analyze_error_unknown_tenant analyze_error_unknown_tenant.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
+               ARGS analyze data/mixed.csv --tenant zulu)
+cellkit_golden(analyze_error_unknown_cell analyze_error_unknown_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
+               ARGS analyze data/mixed.csv --fail c1,c99)
+cellkit_golden(analyze_error_format analyze_error_format.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
+               ARGS analyze data/mixed.csv --format xml)
+cellkit_golden(analyze_help analyze_help.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze --help)
 
 # cellkit place: summaries, the first 100 shards per strategy (golden vectors), refusals, errors.
 cellkit_golden(place_help place_help.txt ARGS place --help)
@@ -70,3 +121,18 @@ cellkit_golden(place_tenants_file_bad place_tenants_file_bad.txt EXIT 1 STREAM s
                ARGS place --tenants-file fixtures/bad_tenants.csv)
 cellkit_golden(place_tenants_file_missing place_tenants_file_missing.txt EXIT 1 STREAM stderr
                ${here} ARGS place --tenants-file no-such-tenants.csv)
+# Mappings written by `cellkit place` (regenerate: see docs/analysis.md).
+cellkit_golden(analyze_placed_stripes analyze_placed_stripes.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/placed_stripes.json --tenant tenant-7 --fail cell-0,cell-1)
+cellkit_golden(analyze_placed_rendezvous analyze_placed_rendezvous.txt
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/placed_rendezvous.json)
+cellkit_golden(analyze_csv_with_fleet analyze_csv_with_fleet.txt
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zoned.csv --fleet data/zones.json)
+cellkit_golden(analyze_error_unknown_csv_cell analyze_error_unknown_csv_cell.txt EXIT 1 STREAM stderr
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/bad_unknown_cell.csv --fleet data/zones.json)
+cellkit_golden(analyze_error_fleet_for_json analyze_error_fleet_for_json.txt EXIT 1 STREAM stderr
+               WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/placed_stripes.json --fleet data/zones.json)
+cellkit_golden(analyze_disjoint analyze_disjoint.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS analyze data/disjoint.csv)

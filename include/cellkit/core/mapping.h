@@ -18,7 +18,15 @@ class Mapping {
   using Entries = std::map<TenantId, Shard>;
 
   // Sets or replaces the tenant's shard.
-  void assign(TenantId tenant, Shard shard) { shards_[tenant] = std::move(shard); }
+  void assign(TenantId tenant, Shard shard) {
+    // Appending in increasing id order, as file readers do, costs O(1) with a hint instead
+    // of a walk down the tree (a cache miss per level at millions of tenants).
+    if (shards_.empty() || shards_.rbegin()->first < tenant) {
+      shards_.emplace_hint(shards_.end(), tenant, std::move(shard));
+      return;
+    }
+    shards_[tenant] = std::move(shard);
+  }
   // Returns false when the tenant had no shard.
   bool remove(TenantId tenant) { return shards_.erase(tenant) > 0; }
 

@@ -31,6 +31,9 @@ struct MappingDocument {
 
 struct ReadOptions {
   bool lenient = false;  // skip bad lines (counting them) instead of stopping at the first
+  // CSV only: when set, every cell name must name a cell of this fleet, and the document
+  // gets this fleet; when null, cells are created from the names the file uses.
+  const Fleet* fleet = nullptr;
 };
 
 struct ReadReport {

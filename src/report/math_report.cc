@@ -1,0 +1,142 @@
+// Text and JSON renderings of the closed-form calculator.
+#include "cellkit/report/math_report.h"
+
+#include <iterator>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace cellkit {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Out = std::back_insert_iterator<std::string>;
+
+std::string layout(const MathOptions& o) {
+  if (o.zones <= 1) return "";
+  return fmt::format(", {} zones of {} cells, {} per zone in every shard", o.zones,
+                     o.cells / o.zones, o.shard_size / o.zones);
+}
+
+// Expected counts: one decimal, thousands separators on the integer part.
+std::string format_count(double value) {
+  const auto whole = static_cast<UInt128>(value);
+  const auto tenth = static_cast<int>((value - static_cast<double>(whole)) * 10 + 0.5);
+  if (tenth == 10) return with_separators(whole + 1) + ".0";
+  return fmt::format("{}.{}", with_separators(whole), tenth);
+}
+
+// Large ratios read better as whole numbers: "1,427,465,216x", not "1.42747e+09x".
+std::string format_ratio(double value) {
+  if (value < 1e6) return format_probability(value);
+  return with_separators(static_cast<UInt128>(value + 0.5));
+}
+
+void write_overlap(Out out, const MathResult& r) {
+  const bool tenants = r.options.tenants > 0;
+  fmt::format_to(out, "\nOverlap of two random shards (hypergeometric{})\n",
+                 r.options.zones > 1 ? ", per zone" : "");
+  fmt::format_to(out, "  {:>6}  {:>24}  {:>12}{}\n", "shared", "shards", "probability",
+                 tenants ? "  expected pairs" : "");
+  for (const OverlapLine& line : r.overlap) {
+    fmt::format_to(out, "  {:>6}  {:>24}  {:>12}", line.overlap, with_separators(line.shards),
+                   format_probability(line.probability));
+    if (tenants) fmt::format_to(out, "  {:>14}", format_count(line.expected_pairs));
+    fmt::format_to(out, "\n");
+  }
+  fmt::format_to(out, "  mean overlap {} cells (k²/N)\n", format_probability(r.mean_overlap));
+}
+
+void write_tenants(Out out, const MathResult& r) {
+  fmt::format_to(out, "\nTenants: {} ({} pairs)\n", with_separators(r.options.tenants),
+                 with_separators(r.tenant_pairs));
+  fmt::format_to(out, "  tenants per cell: mean {}, sd {} (Binomial(T, k/N))\n",
+                 format_probability(r.cell_load_mean), format_probability(r.cell_load_sd));
+  fmt::format_to(out, "  adding one cell moves at least {} tenant slots to it (T·k/(N+1))\n",
+                 format_probability(r.add_cell_moves));
+}
+
+void write_limit(Out out, const MathResult& r) {
+  const std::uint32_t m = *r.options.max_overlap;
+  fmt::format_to(out, "\nOverlap limit m = {}\n", m);
+  fmt::format_to(out, "  chance a random pair shares more than {}: {}\n", m,
+                 format_probability(r.probability_over_limit));
+  if (r.options.tenants > 0) {
+    fmt::format_to(out, "  expected pairs over the limit among {} random tenants: {}\n",
+                   with_separators(r.options.tenants), format_count(r.expected_pairs_over_limit));
+  }
+  fmt::format_to(out, "  capacity bound: at most {} tenants can share no more than {} cells{}\n",
+                 with_separators(r.capacity_bound), m,
+                 r.options.zones > 1 ? "" : " (C(N,m+1)/C(k,m+1))");
+}
+
+void write_poison(Out out, const MathResult& r) {
+  fmt::format_to(out, "\nPoison pill\n");
+  fmt::format_to(out, "  chance a random other tenant is fully inside the poisoned shard: {}\n",
+                 format_probability(r.fully_inside_probability));
+  fmt::format_to(out, "  with plain sharding ({} disjoint groups of {}): {}\n",
+                 r.options.cells / r.options.shard_size, r.options.shard_size,
+                 format_probability(r.plain_probability));
+  fmt::format_to(out, "  shuffle sharding is {}x better\n", format_ratio(r.ratio_to_plain));
+}
+
+Json exact(UInt128 value) {
+  if (value <= UInt128{UINT64_MAX}) return static_cast<std::uint64_t>(value);
+  return to_decimal(value);
+}
+
+Json options_json(const MathOptions& o) {
+  Json j = {
+      {"cells", o.cells}, {"shard_size", o.shard_size}, {"zones", o.zones}, {"tenants", o.tenants}};
+  j["max_overlap"] = o.max_overlap ? Json(*o.max_overlap) : Json(nullptr);
+  return j;
+}
+
+}  // namespace
+
+std::string format_probability(double p) {
+  return fmt::format("{:.6g}", p);
+}
+
+std::string render_math_text(const MathResult& r) {
+  std::string text;
+  Out out(text);
+  const MathOptions& o = r.options;
+  fmt::format_to(out, "cellkit math: {} cells, shard size {}{}\n", with_separators(o.cells),
+                 o.shard_size, layout(o));
+  fmt::format_to(out, "  distinct shards: {}\n", with_separators(r.distinct_shards));
+  write_overlap(out, r);
+  if (o.tenants > 0) write_tenants(out, r);
+  if (o.max_overlap) write_limit(out, r);
+  write_poison(out, r);
+  return text;
+}
+
+std::string render_math_json(const MathResult& r) {
+  Json doc;
+  doc["options"] = options_json(r.options);
+  doc["distinct_shards"] = exact(r.distinct_shards);
+  Json overlap = Json::array();
+  for (const OverlapLine& line : r.overlap) {
+    overlap.push_back({{"overlap", line.overlap},
+                       {"shards", exact(line.shards)},
+                       {"probability", line.probability},
+                       {"expected_pairs", line.expected_pairs}});
+  }
+  doc["overlap"] = overlap;
+  doc["mean_overlap"] = r.mean_overlap;
+  doc["tenant_pairs"] = exact(r.tenant_pairs);
+  doc["cell_load"] = {{"mean", r.cell_load_mean}, {"sd", r.cell_load_sd}};
+  doc["add_cell_moves"] = r.add_cell_moves;
+  if (r.options.max_overlap) {
+    doc["limit"] = {{"probability_over", r.probability_over_limit},
+                    {"expected_pairs_over", r.expected_pairs_over_limit},
+                    {"capacity_bound", exact(r.capacity_bound)}};
+  }
+  doc["poison"] = {{"fully_inside_probability", r.fully_inside_probability},
+                   {"plain_probability", r.plain_probability},
+                   {"ratio_to_plain", r.ratio_to_plain}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace cellkit
