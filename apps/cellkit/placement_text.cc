@@ -3,9 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace cellkit::cli {
@@ -43,18 +40,6 @@ void print_shards(std::ostream& out, const Placement& p, std::size_t count) {
   }
 }
 
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
-}
-
-Result<MappingDocument> load_mapping(const std::string& path) {
-  Result<std::string> text = read_text_file(path);
-  if (!text.is_ok()) return text.status();
-  return parse_mapping_json(*text, path);
-}
+Result<MappingDocument> load_mapping(const std::string& path) { return read_mapping_file(path); }
 
 }  // namespace cellkit::cli

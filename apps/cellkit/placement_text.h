@@ -15,9 +15,7 @@ void print_load(std::ostream& out, std::string_view label, const LoadSpread& loa
 // "tenant-3: cell-1 cell-7 cell-2" for the first `count` tenants in id order.
 void print_shards(std::ostream& out, const Placement& placement, std::size_t count);
 
-// The whole file, or an error naming it ("cannot read 'x': No such file or directory").
-Result<std::string> read_text_file(const std::string& path);
-// Reads a JSON mapping file; errors name the file (and line and column when parsing).
+// Reads a JSON or CSV mapping file (read_mapping_file); errors name the file and line.
 Result<MappingDocument> load_mapping(const std::string& path);
 
 }  // namespace cellkit::cli

@@ -14,13 +14,15 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+}  // namespace
+
 // One read of the whole file (fread into a sized buffer), not a stream per line.
-Result<std::string> read_whole_file(const std::string& path) {
+Result<std::string> read_text_file(const std::string& path) {
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
   std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
-  if (!file) return not_found(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  if (!file) return not_found(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   std::string text;
   char buffer[1 << 16];
   std::fseek(file.get(), 0, SEEK_END);
@@ -30,10 +32,12 @@ Result<std::string> read_whole_file(const std::string& path) {
   for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0;)
     text.append(buffer, n);
   if (std::ferror(file.get())) {
-    return data_loss(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+    return data_loss(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   }
   return text;
 }
+
+namespace {
 
 bool looks_like_json(std::string_view path, std::string_view text) {
   if (ends_with(path, ".json")) return true;
@@ -46,7 +50,7 @@ bool looks_like_json(std::string_view path, std::string_view text) {
 
 Result<MappingDocument> read_mapping_file(const std::string& path, const ReadOptions& options,
                                           ReadReport* report) {
-  Result<std::string> text = read_whole_file(path);
+  Result<std::string> text = read_text_file(path);
   if (!text.is_ok()) return text.status();
   if (!looks_like_json(path, *text)) return parse_mapping_csv(*text, path, options, report);
   Result<MappingDocument> doc = parse_mapping_json(*text, path);

@@ -136,3 +136,6 @@ cellkit_golden(analyze_error_fleet_for_json analyze_error_fleet_for_json.txt EXI
                ARGS analyze data/placed_stripes.json --fleet data/zones.json)
 cellkit_golden(analyze_disjoint analyze_disjoint.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
                ARGS analyze data/disjoint.csv)
+# Rebalance reads CSV mappings as well as JSON.
+cellkit_golden(rebalance_csv rebalance_csv.txt ${here}
+               ARGS rebalance ../data/all_pairs_of_eight.csv --add-cells 1 --show-moves 6)

@@ -42,7 +42,7 @@ TEST(ReadMappingFile, NamesTheFileInCsvErrors) {
 
 TEST(ReadMappingFile, SaysWhenTheFileCannotBeOpened) {
   const Result<MappingDocument> doc = read_mapping_file("/nonexistent/m.csv");
-  EXPECT_EQ(doc.status().message(), "/nonexistent/m.csv: cannot open: No such file or directory");
+  EXPECT_EQ(doc.status().message(), "cannot read '/nonexistent/m.csv': No such file or directory");
   EXPECT_EQ(doc.status().code(), StatusCode::kNotFound);
 }
 

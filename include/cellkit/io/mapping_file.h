@@ -58,6 +58,9 @@ Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_vie
 std::string write_mapping_json(const MappingDocument& doc);
 std::string write_mapping_csv(const MappingDocument& doc);
 
+// The whole file, or an error naming it: "cannot read 'x': No such file or directory".
+Result<std::string> read_text_file(const std::string& path);
+
 // Writes atomically (temporary file, then rename), so an interrupted write loses nothing.
 Status write_file_atomically(const std::string& path, std::string_view contents);
 
