@@ -1,5 +1,6 @@
 # Golden-test runner: runs a command and diffs its stdout (and exit code) with a file.
 # Usage: cmake -DCOMMAND="a|b|c" -DEXPECTED=file [-DEXPECT_EXIT=0] [-DSTREAM=stdout|stderr]
+#        [-DACTUAL_DIR=dir where a differing output is written, default the working directory]
 #        -P golden.cmake
 # Set CELLKIT_UPDATE_GOLDEN=1 in the environment to rewrite the expected file instead.
 if(NOT DEFINED EXPECT_EXIT)
@@ -28,7 +29,10 @@ file(READ "${EXPECTED}" expected)
 if(NOT actual STREQUAL expected)
   string(REPLACE ";" " " shown "${COMMAND}")
   get_filename_component(name "${EXPECTED}" NAME)
-  set(actual_file "${CMAKE_CURRENT_BINARY_DIR}/${name}.actual")
+  if(NOT DEFINED ACTUAL_DIR)
+    set(ACTUAL_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+  endif()
+  set(actual_file "${ACTUAL_DIR}/${name}.actual")
   file(WRITE "${actual_file}" "${actual}")
   execute_process(COMMAND diff -u "${EXPECTED}" "${actual_file}")
   message(FATAL_ERROR "output of `${shown}` differs from ${EXPECTED} "

@@ -40,6 +40,8 @@ void print_shards(std::ostream& out, const Placement& p, std::size_t count) {
   }
 }
 
-Result<MappingDocument> load_mapping(const std::string& path) { return read_mapping_file(path); }
+Result<MappingDocument> load_mapping(const std::string& path) {
+  return read_mapping_file(path);
+}
 
 }  // namespace cellkit::cli
