@@ -54,26 +54,25 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
   return candidates;
 }
 
-std::uint32_t candidate_index(const Shard& candidates, CellId cell) {
-  auto it = std::find(candidates.begin(), candidates.end(), cell);
-  return static_cast<std::uint32_t>(it - candidates.begin());
-}
-
-RouteDecision route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                            const RouterPolicy& policy, std::uint32_t tried) {
-  RouteDecision decision{.outcome = RouteOutcome::kUnknownTenant, .version = table.version()};
-  const Shard candidates = candidate_cells(table, health, tenant, policy);
-  if (candidates.empty()) return decision;
-  decision.outcome = RouteOutcome::kNoHealthyCell;
+Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                      const RouterPolicy& policy, std::uint32_t tried) {
+  Attempt attempt{.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
+  const Shard* shard = table.find_shard(tenant);
+  if (shard == nullptr) return attempt;
+  // Copy only under the naive policy, so the common path allocates nothing.
+  Shard replaced;
+  if (policy.replace_dead_cells) replaced = candidate_cells(table, health, tenant, policy);
+  const Shard& candidates = policy.replace_dead_cells ? replaced : *shard;
+  attempt.route.outcome = RouteOutcome::kNoHealthyCell;
   const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
   for (std::size_t i = 0; i < eligible; ++i) {
-    if ((tried >> i) & 1u) continue;
-    if (!usable(table, health, candidates[i])) continue;
-    decision.outcome = RouteOutcome::kRouted;
-    decision.cell = candidates[i];
-    return decision;
+    if (((tried >> i) & 1u) != 0 || !usable(table, health, candidates[i])) continue;
+    attempt.route.outcome = RouteOutcome::kRouted;
+    attempt.route.cell = candidates[i];
+    attempt.candidate = static_cast<std::uint32_t>(i);
+    return attempt;
   }
-  return decision;
+  return attempt;
 }
 
 }  // namespace cellkit

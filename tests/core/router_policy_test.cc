@@ -19,25 +19,26 @@ TEST(RouterPolicy, RejectsZeroAttempts) {
 
 TEST(RouteAttempt, SkipsCandidatesAlreadyTried) {
   HealthView health;
-  const RouteDecision d = route_attempt(table(), health, TenantId{0}, RouterPolicy{}, 0b01);
-  EXPECT_EQ(d.outcome, RouteOutcome::kRouted);
-  EXPECT_EQ(d.cell, CellId{2});
-  EXPECT_EQ(d.version, 3u);
+  const Attempt a = route_attempt(table(), health, TenantId{0}, RouterPolicy{}, 0b01);
+  EXPECT_EQ(a.route.outcome, RouteOutcome::kRouted);
+  EXPECT_EQ(a.route.cell, CellId{2});
+  EXPECT_EQ(a.candidate, 1u);
+  EXPECT_EQ(a.route.version, 3u);
 }
 
 TEST(RouteAttempt, WithoutFailoverRefusesWhenFirstCellIsUnhealthy) {
   HealthView health;
   health.mark_unhealthy(CellId{1});
   RouterPolicy p{.failover = false};
-  EXPECT_EQ(route_attempt(table(), health, TenantId{0}, p, 0).outcome,
+  EXPECT_EQ(route_attempt(table(), health, TenantId{0}, p, 0).route.outcome,
             RouteOutcome::kNoHealthyCell);
   p.failover = true;
-  EXPECT_EQ(route_attempt(table(), health, TenantId{0}, p, 0).cell, CellId{2});
+  EXPECT_EQ(route_attempt(table(), health, TenantId{0}, p, 0).route.cell, CellId{2});
 }
 
 TEST(RouteAttempt, ReportsUnknownTenant) {
   HealthView health;
-  EXPECT_EQ(route_attempt(table(), health, TenantId{9}, RouterPolicy{}, 0).outcome,
+  EXPECT_EQ(route_attempt(table(), health, TenantId{9}, RouterPolicy{}, 0).route.outcome,
             RouteOutcome::kUnknownTenant);
 }
 
@@ -57,7 +58,7 @@ TEST(CandidateCells, NaivePolicyKeepsDeadCellWhenNoReplacementIsLeft) {
     health.mark_unhealthy(CellId{c});
   RouterPolicy naive{.replace_dead_cells = true};
   EXPECT_EQ(candidate_cells(table(), health, TenantId{0}, naive), (Shard{CellId{1}, CellId{2}}));
-  EXPECT_EQ(route_attempt(table(), health, TenantId{0}, naive, 0).outcome,
+  EXPECT_EQ(route_attempt(table(), health, TenantId{0}, naive, 0).route.outcome,
             RouteOutcome::kNoHealthyCell);
 }
 

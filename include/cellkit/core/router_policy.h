@@ -41,13 +41,18 @@ struct RouterPolicy {
 Shard candidate_cells(const RoutingTable& table, const HealthView& health, TenantId tenant,
                       const RouterPolicy& policy);
 
-// One attempt's decision. `tried` has bit i set when candidate i was tried already by
-// this request; those are skipped. Without failover only candidate 0 is eligible.
+// One attempt's decision: the route and, when routed, the index of its cell among the
+// candidates (so the caller can mark it tried).
+struct Attempt {
+  RouteDecision route;
+  std::uint32_t candidate = 0;
+};
+
+// Decides one attempt. `tried` has bit i set when candidate i was tried already by this
+// request; those are skipped. Without failover only candidate 0 is eligible.
 // kNoHealthyCell when no eligible candidate is healthy and routable.
-RouteDecision route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                            const RouterPolicy& policy, std::uint32_t tried);
-// The index within candidate_cells() of a routed decision's cell (for the `tried` mask).
-std::uint32_t candidate_index(const Shard& candidates, CellId cell);
+Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                      const RouterPolicy& policy, std::uint32_t tried);
 
 // Counts cell crashes per request fingerprint and quarantines a fingerprint after
 // `quarantine_after` crashes. A crash after a quarantine expired is a relapse: the

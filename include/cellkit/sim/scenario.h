@@ -1,0 +1,107 @@
+// Scenario: everything one simulation run needs, as plain data with in-class defaults.
+// Scenario files (scenario_file.h) fill it; tests build it directly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cellkit/base/status.h"
+#include "cellkit/base/time.h"
+#include "cellkit/core/mapping.h"
+#include "cellkit/core/router_policy.h"
+#include "cellkit/sim/distributions.h"
+
+namespace cellkit::sim {
+
+struct CellsSpec {
+  std::uint32_t count = 8;          // cells at the start, ids 0..count-1
+  std::uint32_t zones = 1;          // cell i lives in zone i % zones
+  std::uint32_t servers = 4;        // parallel servers per cell (c)
+  std::uint32_t queue_limit = 100;  // requests that may wait per cell; beyond it they are shed
+  ServiceTime service;              // time one request holds a server
+  Duration restart_after =
+      std::chrono::seconds(30);             // a cell crashed by a request restarts after this long
+  Duration mtbf{};                          // mean time between random crashes per cell; 0: none
+  Duration mttr = std::chrono::minutes(1);  // mean repair time of a random crash (exponential)
+};
+
+enum class Weights : std::uint8_t { kUniform, kZipf };
+
+struct TenantsSpec {
+  std::uint32_t count = 28;             // tenants, ids 0..count-1
+  std::uint32_t shard_size = 2;         // cells per tenant (k)
+  Weights weights = Weights::kUniform;  // share of the traffic each tenant sends
+  double zipf_exponent = 1.0;           // s of Zipf weights 1/(i+1)^s
+  std::string placement = "random";     // "random", or "explicit" with `shards`
+  std::vector<Shard> shards;            // explicit placement: tenant i gets shards[i]
+};
+
+struct WorkloadSpec {
+  double rate = 1000.0;  // requests per second from all tenants together (Poisson)
+  Duration timeout{};    // a request not answered this long after arrival times out; 0: never
+};
+
+struct RouterSpec {
+  RouterPolicy policy;  // failover, retry budget, containment, naive replacement
+  Duration health_check_interval =
+      std::chrono::seconds(5);   // the router probes every cell this often
+  bool persist_snapshot = true;  // keep the last accepted table on disk across restarts
+};
+
+struct ControlPlaneSpec {
+  Duration publish_interval =
+      std::chrono::seconds(30);  // a full routing snapshot is published this often
+};
+
+// A tenant some of whose requests kill the cell that handles them (the seed's five bags).
+struct PoisonTenant {
+  std::uint32_t tenant = 0;
+  double probability = 1.0;  // chance that one of its requests is poison
+  std::uint64_t limit = 0;   // poison requests it sends at most; 0: no limit
+};
+
+struct CellCrash {
+  Duration at{};
+  std::uint32_t cell = 0;
+  Duration duration{};  // down for this long; 0: cells.restart_after
+};
+
+struct ZoneOutage {
+  Duration at{};
+  std::uint32_t zone = 0;
+  Duration duration = std::chrono::minutes(10);
+};
+
+struct Window {
+  Duration at{};
+  Duration duration = std::chrono::minutes(10);
+};
+
+struct FaultsSpec {
+  std::vector<PoisonTenant> poison;
+  std::vector<CellCrash> cell_crashes;
+  std::vector<ZoneOutage> zone_outages;
+  std::vector<Window> control_plane_outages;
+  std::vector<Duration> router_restarts;  // times at which the router restarts
+};
+
+struct Scenario {
+  std::string name = "scenario";
+  std::string description;
+  std::uint64_t seed = 1;  // run seed; every entity's stream derives from it
+  Duration until =
+      std::chrono::minutes(10);  // arrivals stop here; requests in flight are then drained
+  Duration interval = std::chrono::minutes(1);  // length of one time-series interval
+  CellsSpec cells;
+  TenantsSpec tenants;
+  WorkloadSpec workload;
+  RouterSpec router;
+  ControlPlaneSpec control_plane;
+  FaultsSpec faults;
+
+  // Names the first bad field, its value and what is allowed.
+  Status validate() const;
+};
+
+}  // namespace cellkit::sim
