@@ -140,6 +140,7 @@ void World::pull_next(std::uint32_t cell) {
 void World::after_crash(std::uint32_t s) {
   Slot& r = slots_[s];
   r.last_failure = Outcome::kCellCrashed;
+  ++r.generation;  // its completion event at the dead cell must not complete the retry
   if (policy_.retry_after_crash && r.attempts < policy_.max_attempts) return dispatch(s);
   finish(s, Outcome::kCellCrashed);
 }

@@ -84,6 +84,23 @@ RC_GTEST_PROP(Simulator, OutcomesAddUpToArrivalsUnderAnyFaults, ()) {
   RC_ASSERT(by_tenant == r->arrivals);
 }
 
+// Regression: a victim of a crash retried on another cell once completed early when the
+// dead cell's stale completion event fired, and was then served a second time.
+TEST(Simulator, CrashVictimsRetriedElsewhereEndExactlyOnce) {
+  Scenario s = small();
+  s.until = seconds(1);
+  s.cells.servers = 1;
+  s.cells.queue_limit = 11;
+  s.tenants.shard_size = 4;
+  s.workload.rate = 180;
+  s.router.policy.retry_after_crash = true;
+  s.router.policy.quarantine_after = 0;
+  s.faults.poison.push_back({.tenant = 0, .probability = 0.05});
+  s.faults.zone_outages.push_back({.at = seconds(1), .zone = 0, .duration = seconds(2)});
+  const RunResult r = run(s, 605836469150575826ULL);
+  expect_accounting_adds_up(r);
+}
+
 TEST(Simulator, SameSeedGivesIdenticalResults) {
   Scenario s = small();
   s.faults.poison.push_back({.tenant = 1, .probability = 0.01});
