@@ -88,6 +88,20 @@ Status check_tenants(const TenantsSpec& t, std::uint32_t cells) {
   return Status::ok();
 }
 
+Status check_script(const WorkloadSpec& w, const Scenario& s) {
+  for (std::size_t i = 0; i < w.script.size(); ++i) {
+    const ScriptedRequest& r = w.script[i];
+    if (r.tenant >= s.tenants.count || r.at < Duration::zero() || r.at >= s.until ||
+        (i > 0 && r.at < w.script[i - 1].at)) {
+      return invalid_argument(fmt::format(
+          "workload.script[{}] (tenant {} at {}us) must name a tenant, lie in [0, until) and "
+          "keep time order",
+          i, r.tenant, r.at.count()));
+    }
+  }
+  return Status::ok();
+}
+
 Status check_workload(const WorkloadSpec& w) {
   if (!(w.rate >= 0.0 && std::isfinite(w.rate))) {
     return invalid_argument(fmt::format("workload.rate ({}) must be a finite number >= 0", w.rate));
@@ -155,6 +169,7 @@ Status Scenario::validate() const {
   if (Status s = check_cells(cells); !s.is_ok()) return s;
   if (Status s = check_tenants(tenants, cells.count); !s.is_ok()) return s;
   if (Status s = check_workload(workload); !s.is_ok()) return s;
+  if (Status s = check_script(workload, *this); !s.is_ok()) return s;
   if (Status s = check_router(router); !s.is_ok()) return s;
   if (Status s = positive("control_plane.publish_interval", control_plane.publish_interval);
       !s.is_ok()) {

@@ -27,6 +27,7 @@ enum Kind : std::uint8_t {
   kZoneDown,
   kZoneUp,
   kSample,
+  kScriptedArrival,
 };
 
 // A request in flight. 32 bytes: with its pending event, 64 bytes of state per request.
@@ -115,6 +116,8 @@ class World {
   void schedule_faults();
   // world_requests.cc
   void on_arrival();
+  void on_scripted_arrival(std::uint32_t index);
+  std::uint32_t admit(std::uint32_t tenant, bool poison);
   bool draw_poison(std::uint32_t tenant);
   void dispatch(std::uint32_t slot);
   void deliver(std::uint32_t slot);

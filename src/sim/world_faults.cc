@@ -42,6 +42,8 @@ void World::handle(const Event& e) {
                      scenario_.faults.zone_outages[e.target].duration);
     case kSample:
       return on_sample();
+    case kScriptedArrival:
+      return on_scripted_arrival(e.target);
   }
 }
 

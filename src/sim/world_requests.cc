@@ -21,15 +21,26 @@ void World::on_arrival() {
   const TimePoint next{Duration(std::llround(next_arrival_us_))};
   if (next < end_) queue_.push(next, kArrival);
   const std::uint32_t tenant = tenant_choice_.sample(workload_);
+  dispatch(admit(tenant, draw_poison(tenant)));
+}
+
+void World::on_scripted_arrival(std::uint32_t index) {
+  const ScriptedRequest& r = scenario_.workload.script[index];
+  if (r.poison) ++result_.poison_requests;
+  dispatch(admit(r.tenant, r.poison));
+}
+
+// A new request in flight, counted as an arrival; returns its slot.
+std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
   const std::uint32_t s = allocate_slot();
   Slot& r = slots_[s];
   r.arrival_us = now_.time_since_epoch().count();
   r.tenant = TenantId{tenant};
-  r.poison = draw_poison(tenant);
+  r.poison = poison;
   ++tenants_[tenant].arrivals;
   ++current_.arrivals;
   ++result_.arrivals;
-  dispatch(s);
+  return s;
 }
 
 // The poison tenant's own stream decides, so its draws do not shift anyone else's.
@@ -147,6 +158,14 @@ void World::after_crash(std::uint32_t s) {
 
 void World::finish(std::uint32_t s, Outcome outcome) {
   Slot& r = slots_[s];
+  if (options_.on_request) {
+    options_.on_request({.arrival = TimePoint{Duration(r.arrival_us)},
+                         .tenant = r.tenant,
+                         .outcome = outcome,
+                         .cell = r.cell,
+                         .version = router_.version(),
+                         .poison = r.poison});
+  }
   const auto o = static_cast<std::size_t>(outcome);
   ++tenants_[raw(r.tenant)].outcomes[o];
   ++current_.outcomes[o];

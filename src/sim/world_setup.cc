@@ -138,7 +138,11 @@ void World::schedule_faults() {
   queue_.push(t0 + scenario_.router.health_check_interval, kHealthCheck);
   queue_.push(t0 + scenario_.control_plane.publish_interval, kPublish);
   queue_.push(clamp(t0 + scenario_.interval), kSample);
-  if (scenario_.workload.rate > 0) {
+  const std::vector<ScriptedRequest>& script = scenario_.workload.script;
+  for (std::uint32_t i = 0; i < script.size(); ++i) {
+    queue_.push(t0 + script[i].at, kScriptedArrival, i);
+  }
+  if (script.empty() && scenario_.workload.rate > 0) {
     next_arrival_us_ = workload_.exponential(1e6 / scenario_.workload.rate);
     const TimePoint first = t0 + Duration(std::llround(next_arrival_us_));
     if (first < end_) queue_.push(first, kArrival);

@@ -37,9 +37,19 @@ struct TenantsSpec {
   std::vector<Shard> shards;            // explicit placement: tenant i gets shards[i]
 };
 
+// One request of a scripted workload.
+struct ScriptedRequest {
+  Duration at{};
+  std::uint32_t tenant = 0;
+  bool poison = false;  // kills the cell that handles it
+};
+
 struct WorkloadSpec {
   double rate = 1000.0;  // requests per second from all tenants together (Poisson)
-  Duration timeout{};    // a request not answered this long after arrival times out; 0: never
+  // When not empty, exactly these requests arrive (in `at` order) and `rate` is ignored;
+  // poison tenants' draws do not apply to them. Set by programs (the seed demo), not files.
+  std::vector<ScriptedRequest> script;
+  Duration timeout{};  // a request not answered this long after arrival times out; 0: never
 };
 
 struct RouterSpec {

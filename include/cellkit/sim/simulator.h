@@ -17,7 +17,19 @@ struct Progress {
   std::uint64_t events = 0;  // events processed so far
 };
 
+// What an observer learns about each request as it ends.
+struct RequestRecord {
+  TimePoint arrival{};
+  TenantId tenant{};
+  Outcome outcome = Outcome::kServed;
+  CellId cell{};              // the last cell tried, when one was
+  std::uint64_t version = 0;  // the routing-table version the router served at the end
+  bool poison = false;
+};
+
 struct RunOptions {
+  // Called for every request as it ends, in the order they end, when set.
+  std::function<void(const RequestRecord&)> on_request;
   // Called every `progress_every` events when set (the CLI prints a line on a terminal).
   std::function<void(const Progress&)> progress;
   std::uint64_t progress_every = 1 << 20;
