@@ -77,8 +77,9 @@ struct DemoResult {
 };
 
 // Runs the story through the discrete-event engine (sim::simulate with a scripted
-// workload), so the core control plane (random placement), publisher and router decide. Deterministic: the same options give the same result. Fails only when the
-// options do not validate.
+// workload), so the core control plane (random placement), publisher and router decide.
+// Deterministic: the same options give the same result. Fails only when the options do
+// not validate.
 Result<DemoResult> run_demo(const DemoOptions& options);
 
 }  // namespace cellkit
