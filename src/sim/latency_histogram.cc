@@ -42,7 +42,7 @@ void LatencyHistogram::record(Duration value) {
   ++counts_[b];
   ++count_;
   max_ = std::max(max_, v);
-  sum_ += static_cast<long double>(v);
+  sum_ += v;
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
@@ -71,7 +71,7 @@ Duration LatencyHistogram::percentile(double q) const {
 }
 
 double LatencyHistogram::mean_us() const {
-  return count_ == 0 ? 0.0 : static_cast<double>(sum_ / static_cast<long double>(count_));
+  return count_ == 0 ? 0.0 : static_cast<double>(sum_) / static_cast<double>(count_);
 }
 
 }  // namespace cellkit::sim

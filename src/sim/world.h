@@ -30,7 +30,7 @@ enum Kind : std::uint8_t {
   kScriptedArrival,
 };
 
-// A request in flight. 32 bytes: with its pending event, 64 bytes of state per request.
+// A request in flight: 32 bytes; with its pending event, 56 bytes of state per request.
 struct Slot {
   std::int64_t arrival_us = 0;
   std::uint32_t queued_after_us = 0;  // arrival → entering its cell's queue (saturating)

@@ -9,7 +9,7 @@
 namespace cellkit::sim {
 
 void World::handle(const Event& e) {
-  switch (static_cast<Kind>(e.kind)) {
+  switch (static_cast<Kind>(e.kind())) {
     case kArrival:
       return on_arrival();
     case kServiceDone:
@@ -38,7 +38,7 @@ void World::handle(const Event& e) {
       return on_router_restart();
     case kZoneDown:
     case kZoneUp:
-      return on_zone(e.target, e.kind == kZoneDown,
+      return on_zone(e.target, e.kind() == kZoneDown,
                      scenario_.faults.zone_outages[e.target].duration);
     case kSample:
       return on_sample();

@@ -13,7 +13,7 @@ void World::run() {
     result_.peak_pending_events =
         std::max<std::uint64_t>(result_.peak_pending_events, queue_.size());
     const Event e = queue_.pop();
-    if (e.time > end_ && e.kind != kServiceDone) continue;
+    if (e.time > end_ && e.kind() != kServiceDone) continue;
     now_ = e.time;
     ++result_.events;
     handle(e);
@@ -106,6 +106,9 @@ RunResult World::finish() {
   r.intervals = std::move(intervals_);
   r.blast = blast_radius();
   r.router_version = router_.version();
+  r.event_queue_bytes = queue_.capacity_bytes();
+  r.request_bytes =
+      slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(std::uint32_t);
   return r;
 }
 

@@ -15,9 +15,9 @@ TEST(EventQueue, PopsInTimeOrder) {
   q.push(at(30), 1);
   q.push(at(10), 2);
   q.push(at(20), 3);
-  EXPECT_EQ(q.pop().kind, 2);
-  EXPECT_EQ(q.pop().kind, 3);
-  EXPECT_EQ(q.pop().kind, 1);
+  EXPECT_EQ(q.pop().kind(), 2);
+  EXPECT_EQ(q.pop().kind(), 3);
+  EXPECT_EQ(q.pop().kind(), 1);
   EXPECT_TRUE(q.empty());
 }
 
@@ -29,8 +29,8 @@ TEST(EventQueue, BreaksTiesByInsertionOrder) {
     EXPECT_EQ(q.pop().target, i);
 }
 
-TEST(EventQueue, EventIsAtMost32Bytes) {
-  EXPECT_LE(sizeof(Event), 32u);
+TEST(EventQueue, EventIsAtMost24Bytes) {
+  EXPECT_LE(sizeof(Event), 24u);
 }
 
 RC_GTEST_PROP(EventQueue, PopOrderIsSortedByTimeThenSequence, (std::vector<std::uint16_t> times)) {
@@ -40,7 +40,7 @@ RC_GTEST_PROP(EventQueue, PopOrderIsSortedByTimeThenSequence, (std::vector<std::
   Event previous{.time = at(-1)};
   while (!q.empty()) {
     const Event e = q.pop();
-    RC_ASSERT(previous.time < e.time || (previous.time == e.time && previous.seq < e.seq));
+    RC_ASSERT(previous.time < e.time || (previous.time == e.time && previous.seq() < e.seq()));
     previous = e;
   }
 }

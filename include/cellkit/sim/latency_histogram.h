@@ -35,7 +35,7 @@ class LatencyHistogram {
   std::vector<std::uint64_t> counts_;
   std::uint64_t count_ = 0;
   std::uint64_t max_ = 0;
-  long double sum_ = 0;
+  std::uint64_t sum_ = 0;  // microseconds: overflows only past ~584,000 years of latency
 };
 
 }  // namespace cellkit::sim

@@ -126,7 +126,9 @@ struct RunResult {
   std::uint64_t router_version = 0;     // the table version the router served at the end
   std::uint64_t events = 0;             // events processed
   std::uint64_t peak_pending_events = 0;
-  std::uint64_t peak_in_flight = 0;  // requests in flight at once, at most
+  std::uint64_t peak_in_flight = 0;     // requests in flight at once, at most
+  std::uint64_t event_queue_bytes = 0;  // the event queue's storage at its largest
+  std::uint64_t request_bytes = 0;      // in-flight request state at its largest
 
   std::uint64_t count(Outcome o) const { return outcomes[static_cast<std::size_t>(o)]; }
   double availability() const;  // served / arrivals; 1 when nothing arrived
