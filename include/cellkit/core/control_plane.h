@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -61,7 +62,8 @@ class TenantManager {
 
  private:
   std::unique_ptr<PlacementStrategy> strategy_;
-  std::vector<Tenant> tenants_;  // sorted by id
+  std::vector<Tenant> tenants_;               // sorted by id
+  std::set<std::string, std::less<>> names_;  // the tenants' names, for O(log T) uniqueness
   Mapping mapping_;
   Mapping overrides_;
   std::uint32_t next_id_ = 0;
