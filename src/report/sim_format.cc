@@ -18,6 +18,8 @@ std::string crash_cause(const sim::RunResult& r, const sim::TimelineEntry& e) {
       return "random failure";
     case sim::CrashCause::kZone:
       return fmt::format("zone {} outage", raw(r.cells[raw(e.cell)].zone));
+    case sim::CrashCause::kBadBuild:
+      return "bad build";
     case sim::CrashCause::kNone:
       break;
   }
@@ -80,6 +82,15 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
       return fmt::format("{} fully down: all its cells are down", tenant());
     case EventKind::kTenantRecovered:
       return fmt::format("{} has a live cell again", tenant());
+    case EventKind::kWaveDeployed:
+      return fmt::format("rollout wave {} deployed{}", e.wave, e.wave == 0 ? " (canary)" : "");
+    case EventKind::kRolloutStopped:
+      return fmt::format(
+          "alarm after wave {}: error rate {:.2f}% over the bake; rollout stopped, "
+          "updated cells rolled back",
+          e.wave, 100.0 * e.error_rate);
+    case EventKind::kRolloutCompleted:
+      return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
   }
   return std::string(to_string(e.kind));
 }

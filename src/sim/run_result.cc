@@ -19,6 +19,8 @@ std::string_view to_string(Outcome outcome) {
       return "cell_crashed";
     case Outcome::kTimedOut:
       return "timed_out";
+    case Outcome::kCellError:
+      return "cell_error";
   }
   return "unknown";
 }
@@ -45,6 +47,12 @@ std::string_view to_string(EventKind kind) {
       return "tenant_down";
     case EventKind::kTenantRecovered:
       return "tenant_recovered";
+    case EventKind::kWaveDeployed:
+      return "wave_deployed";
+    case EventKind::kRolloutStopped:
+      return "rollout_stopped";
+    case EventKind::kRolloutCompleted:
+      return "rollout_completed";
   }
   return "unknown";
 }
@@ -61,6 +69,8 @@ std::string_view to_string(CrashCause cause) {
       return "random";
     case CrashCause::kZone:
       return "zone";
+    case CrashCause::kBadBuild:
+      return "bad_build";
   }
   return "unknown";
 }

@@ -161,6 +161,35 @@ Status check_faults(const FaultsSpec& f, const Scenario& s) {
   return Status::ok();
 }
 
+Status check_probability(const char* field, std::size_t i, double p) {
+  if (p >= 0.0 && p <= 1.0) return Status::ok();
+  return invalid_argument(
+      fmt::format("deployments[{}].{} ({}) must be between 0 and 1", i, field, p));
+}
+
+Status check_deployment(std::size_t i, const Deployment& d, const Scenario& s) {
+  if (d.waves.empty()) return invalid_argument(fmt::format("deployments[{}].waves is empty", i));
+  for (std::size_t w = 0; w < d.waves.size(); ++w) {
+    if (d.waves[w].empty()) {
+      return invalid_argument(fmt::format("deployments[{}].waves[{}] names no cell", i, w));
+    }
+    for (std::uint32_t cell : d.waves[w]) {
+      if (cell >= s.cells.count) {
+        return invalid_argument(
+            fmt::format("deployments[{}].waves[{}] names cell {}; cells run 0..{}", i, w, cell,
+                        s.cells.count - 1));
+      }
+    }
+  }
+  if (Status st = not_negative("deployments at", d.at); !st.is_ok()) return st;
+  if (Status st = positive("deployments bake", d.bake); !st.is_ok()) return st;
+  if (Status st = check_probability("error_probability", i, d.error_probability); !st.is_ok())
+    return st;
+  if (Status st = check_probability("crash_probability", i, d.crash_probability); !st.is_ok())
+    return st;
+  return check_probability("alarm_error_rate", i, d.alarm_error_rate);
+}
+
 }  // namespace
 
 Status Scenario::validate() const {
@@ -175,7 +204,11 @@ Status Scenario::validate() const {
       !s.is_ok()) {
     return s;
   }
-  return check_faults(faults, *this);
+  if (Status s = check_faults(faults, *this); !s.is_ok()) return s;
+  for (std::size_t i = 0; i < deployments.size(); ++i) {
+    if (Status s = check_deployment(i, deployments[i], *this); !s.is_ok()) return s;
+  }
+  return Status::ok();
 }
 
 }  // namespace cellkit::sim

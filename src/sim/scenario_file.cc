@@ -284,6 +284,38 @@ void read_faults(Fields& f, FaultsSpec& x) {
   read_router_restarts(f, x.router_restarts);
 }
 
+void read_waves(Fields& f, std::vector<std::vector<std::uint32_t>>& waves) {
+  YAML::Node node = f.get("waves");
+  if (!node || !f.error().is_ok()) return;
+  const std::string where = f.key_path("waves");
+  if (!node.IsSequence()) return f.fail(node, where + ": expected a list of lists of cell ids");
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (!node[i].IsSequence()) {
+      return f.fail(node[i], fmt::format("{}[{}]: expected a list of cell ids", where, i));
+    }
+    std::vector<std::uint32_t>& wave = waves.emplace_back();
+    for (const YAML::Node& cell : node[i]) {
+      std::uint32_t id = 0;
+      const std::string s = cell.IsScalar() ? cell.Scalar() : std::string{};
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+      if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) {
+        return f.fail(cell, fmt::format("{}[{}]: expected a cell id (a whole number)", where, i));
+      }
+      wave.push_back(id);
+    }
+  }
+}
+
+void read_deployment(Fields& f, Deployment& d) {
+  f.duration("at", d.at);
+  read_waves(f, d.waves);
+  f.duration("bake", d.bake);
+  f.boolean("bad", d.bad);
+  f.number("error_probability", d.error_probability);
+  f.number("crash_probability", d.crash_probability);
+  f.number("alarm_error_rate", d.alarm_error_rate);
+}
+
 void read_scenario(Fields& f, Scenario& s) {
   f.text("name", s.name);
   f.text("description", s.description);
@@ -300,6 +332,7 @@ void read_scenario(Fields& f, Scenario& s) {
   section(f, "control_plane",
           [&](Fields& c) { c.duration("publish_interval", s.control_plane.publish_interval); });
   section(f, "faults", [&](Fields& x) { read_faults(x, s.faults); });
+  list(f, "deployments", [&](Fields& d) { read_deployment(d, s.deployments.emplace_back()); });
 }
 
 Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {

@@ -28,6 +28,8 @@ enum Kind : std::uint8_t {
   kZoneUp,
   kSample,
   kScriptedArrival,
+  kDeployWave,
+  kBakeEnd,
 };
 
 // A request in flight: 32 bytes; with its pending event, 56 bytes of state per request.
@@ -62,6 +64,18 @@ struct CellRuntime {
   std::uint32_t crashes = 0;
   ZoneId zone{};
   bool up = true;
+  // The build it runs: 0 when good; else what the bad build does to requests.
+  double error_probability = 0;
+  double crash_probability = 0;
+  std::uint64_t taken = 0;   // requests that reached it while up (for deployment alarms)
+  std::uint64_t failed = 0;  // of those, answered with an error or crashed by the build
+};
+
+struct DeploymentRuntime {
+  std::uint32_t wave = 0;        // the wave baking now
+  std::uint64_t taken_mark = 0;  // the wave's cells' `taken` when it was deployed
+  std::uint64_t failed_mark = 0;
+  std::vector<std::uint32_t> updated;  // cells on the new build
 };
 
 struct TenantRuntime {
@@ -133,6 +147,7 @@ class World {
   void handle(const Event& e);
   void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
   void poison_crash(std::uint32_t slot);
+  void crash_under(std::uint32_t slot, CrashCause cause);
   void on_restart(std::uint32_t cell);
   void on_random_crash(std::uint32_t cell);
   void on_health_check();
@@ -140,6 +155,12 @@ class World {
   void on_router_restart();
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
+  // world_deploy.cc
+  void on_deploy_wave(std::uint32_t deployment);
+  void on_bake_end(std::uint32_t deployment);
+  void roll_back(DeploymentRuntime& rollout);
+  bool bad_build_crashes(CellRuntime& cell);
+  bool bad_build_errs(CellRuntime& cell);
   void cell_health_changed(std::uint32_t cell, bool down);
   void settle(TenantRuntime& tenant, TimePoint at);
   void note(TimelineEntry entry);
@@ -168,6 +189,7 @@ class World {
   std::vector<TenantRuntime> tenants_;
   std::vector<std::vector<std::uint32_t>> tenants_on_cell_;
   std::vector<PoisonRuntime> poison_;
+  std::vector<DeploymentRuntime> deployments_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<IntervalResult> intervals_;

@@ -44,6 +44,10 @@ void World::handle(const Event& e) {
       return on_sample();
     case kScriptedArrival:
       return on_scripted_arrival(e.target);
+    case kDeployWave:
+      return on_deploy_wave(e.target);
+    case kBakeEnd:
+      return on_bake_end(e.target);
   }
 }
 
@@ -87,6 +91,15 @@ void World::poison_crash(std::uint32_t s) {
           .duration = quarantine_.quarantined_until(fingerprint(r)) - now_});
   }
   crash(raw(cell), scenario_.cells.restart_after, CrashCause::kPoison, tenant);
+  after_crash(s);
+}
+
+// A request whose cell crashed as it took it, for a reason other than poison: the router
+// sees the connection die; the request's own fingerprint is unique, so nothing is learnt.
+void World::crash_under(std::uint32_t s, CrashCause cause) {
+  const CellId cell = slots_[s].cell;
+  router_.mark_unhealthy(cell);
+  crash(raw(cell), scenario_.cells.restart_after, cause);
   after_crash(s);
 }
 

@@ -93,7 +93,9 @@ void World::deliver(std::uint32_t s) {
     r.last_failure = Outcome::kNoHealthyCell;
     return dispatch(s);
   }
+  ++c.taken;
   if (r.poison) return poison_crash(s);
+  if (bad_build_crashes(c)) return crash_under(s, CrashCause::kBadBuild);
   if (c.busy < scenario_.cells.servers) return start_service(cell, s);
   if (c.queue.size() < scenario_.cells.queue_limit) {
     r.queued_after_us = saturate(now_.time_since_epoch().count() - r.arrival_us);
@@ -129,7 +131,9 @@ void World::on_service_done(const Event& e) {
   ++c.served;
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
-  if (timeout > Duration::zero() && age > timeout) {
+  if (bad_build_errs(c)) {
+    finish(e.target, Outcome::kCellError);
+  } else if (timeout > Duration::zero() && age > timeout) {
     finish(e.target, Outcome::kTimedOut);
   } else {
     result_.latency.record(age);

@@ -135,6 +135,10 @@ void World::schedule_faults() {
   }
   for (Duration at : f.router_restarts)
     queue_.push(t0 + at, kRouterRestart);
+  deployments_.resize(scenario_.deployments.size());
+  for (std::uint32_t i = 0; i < scenario_.deployments.size(); ++i) {
+    queue_.push(t0 + scenario_.deployments[i].at, kDeployWave, i);
+  }
   queue_.push(t0 + scenario_.router.health_check_interval, kHealthCheck);
   queue_.push(t0 + scenario_.control_plane.publish_interval, kPublish);
   queue_.push(clamp(t0 + scenario_.interval), kSample);

@@ -26,8 +26,8 @@ TEST(SimReport, TimeseriesCsvIsLongFormWithOneRowPerMetric) {
   const std::vector<sim::RunResult> runs = {small_run()};
   const std::string csv = render_timeseries_csv(runs);
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "run,seed,time_s,entity,metric,value");
-  // 2 intervals × (arrivals + 7 outcomes + 3 fleet gauges + 2 cells' utilization)
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 13);
+  // 2 intervals × (arrivals + 8 outcomes + 3 fleet gauges + 2 cells' utilization)
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 14);
   EXPECT_NE(csv.find("0,3,4,fleet,healthy_cells,2\n"), std::string::npos);
   EXPECT_NE(csv.find("0,3,4,cell-1,utilization,"), std::string::npos);
 }

@@ -204,6 +204,54 @@ TEST(Simulator, TimeSeriesHasOneEntryPerInterval) {
   EXPECT_EQ(r.intervals[0].cell_utilization.size(), 4u);
 }
 
+Scenario rollout(bool bad) {
+  Scenario s = small();
+  s.until = minutes(4);
+  s.interval = minutes(1);
+  s.deployments.push_back({.at = seconds(30),
+                           .waves = {{0}, {1, 2}, {3}},
+                           .bake = seconds(40),
+                           .bad = bad,
+                           .error_probability = 0.3,
+                           .crash_probability = 0.001});
+  return s;
+}
+
+std::vector<EventKind> kinds(const RunResult& r) {
+  std::vector<EventKind> out;
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == EventKind::kWaveDeployed || e.kind == EventKind::kRolloutStopped ||
+        e.kind == EventKind::kRolloutCompleted) {
+      out.push_back(e.kind);
+    }
+  }
+  return out;
+}
+
+TEST(Simulator, BadBuildIsStoppedAtTheCanaryAndRolledBack) {
+  const RunResult r = run(rollout(true));
+  EXPECT_EQ(kinds(r),
+            (std::vector<EventKind>{EventKind::kWaveDeployed, EventKind::kRolloutStopped}));
+  EXPECT_GT(r.count(Outcome::kCellError), 100u);
+  for (const TenantResult& t : r.tenants) {
+    if (t.shard.front() != CellId{0}) {
+      EXPECT_EQ(t.count(Outcome::kCellError), 0u) << t.name;
+    }
+  }
+  for (const CellResult& c : r.cells)
+    EXPECT_EQ(c.crashes > 0, c.id == CellId{0}) << c.name;
+  expect_accounting_adds_up(r);
+}
+
+TEST(Simulator, GoodBuildRollsOutEveryWave) {
+  const RunResult r = run(rollout(false));
+  EXPECT_EQ(kinds(r),
+            (std::vector<EventKind>{EventKind::kWaveDeployed, EventKind::kWaveDeployed,
+                                    EventKind::kWaveDeployed, EventKind::kRolloutCompleted}));
+  EXPECT_EQ(r.count(Outcome::kCellError), 0u);
+  EXPECT_EQ(r.blast.crashes, 0u);
+}
+
 TEST(Simulator, RejectsAnInvalidScenario) {
   Scenario s = small();
   s.tenants.shard_size = 5;

@@ -23,8 +23,9 @@ enum class Outcome : std::uint8_t {
   kQuarantined,    // the request's fingerprint is quarantined as poison
   kCellCrashed,    // the cell handling it crashed (and containment forbids a retry)
   kTimedOut,       // not answered within the workload timeout
+  kCellError,      // the cell answered with an error (a bad build)
 };
-inline constexpr std::size_t kOutcomeCount = 7;
+inline constexpr std::size_t kOutcomeCount = 8;
 std::string_view to_string(Outcome outcome);
 
 using OutcomeCounts = std::array<std::uint64_t, kOutcomeCount>;
@@ -85,13 +86,16 @@ enum class EventKind : std::uint8_t {
   kZoneUp,
   kControlPlaneDown,
   kControlPlaneUp,
-  kRouterRestarted,  // `version` is the table it serves after the restart (0: empty)
-  kTenantDown,       // every cell of `tenant` is down
-  kTenantRecovered,  // `tenant` has a live cell again
+  kRouterRestarted,   // `version` is the table it serves after the restart (0: empty)
+  kTenantDown,        // every cell of `tenant` is down
+  kTenantRecovered,   // `tenant` has a live cell again
+  kWaveDeployed,      // wave `wave` of a rollout reached its cells
+  kRolloutStopped,    // the alarm fired after wave `wave` (`error_rate`); rolled back
+  kRolloutCompleted,  // every wave baked without an alarm
 };
 std::string_view to_string(EventKind kind);
 
-enum class CrashCause : std::uint8_t { kNone, kPoison, kScheduled, kRandom, kZone };
+enum class CrashCause : std::uint8_t { kNone, kPoison, kScheduled, kRandom, kZone, kBadBuild };
 std::string_view to_string(CrashCause cause);
 
 // A notable moment of the run, for the timeline.
@@ -104,6 +108,8 @@ struct TimelineEntry {
   CrashCause cause = CrashCause::kNone;
   std::uint64_t version = 0;
   Duration duration{};
+  std::uint32_t wave = 0;
+  double error_rate = 0;
 };
 
 struct RunResult {

@@ -96,6 +96,19 @@ struct FaultsSpec {
   std::vector<Duration> router_restarts;  // times at which the router restarts
 };
 
+// A rollout in waves: each wave's cells get the new build, then the rollout bakes; if the
+// error rate of the wave's cells during the bake exceeds the alarm, it stops and every
+// updated cell rolls back to the old build.
+struct Deployment {
+  Duration at{};
+  std::vector<std::vector<std::uint32_t>> waves;  // cell ids per wave; the first is the canary
+  Duration bake = std::chrono::minutes(5);        // time between a wave and the alarm check
+  bool bad = false;                               // the new build is bad
+  double error_probability = 0.0;  // bad build: chance a request it serves answers an error
+  double crash_probability = 0.0;  // bad build: chance a request it takes crashes the cell
+  double alarm_error_rate = 0.01;  // stop and roll back above this share of failed requests
+};
+
 struct Scenario {
   std::string name = "scenario";
   std::string description;
@@ -109,6 +122,7 @@ struct Scenario {
   RouterSpec router;
   ControlPlaneSpec control_plane;
   FaultsSpec faults;
+  std::vector<Deployment> deployments;
 
   // Names the first bad field, its value and what is allowed.
   Status validate() const;
