@@ -89,6 +89,14 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
           "alarm after wave {}: error rate {:.2f}% over the bake; rollout stopped, "
           "updated cells rolled back",
           e.wave, 100.0 * e.error_rate);
+    case EventKind::kCellsAdded:
+      return fmt::format(
+          "{} cell(s) added from {} on{}", e.count, cell(),
+          e.error_rate > 0
+              ? fmt::format(" (utilization {:.1f}% above the threshold)", 100.0 * e.error_rate)
+              : std::string(" (scheduled scale-out)"));
+    case EventKind::kTenantsOnboarded:
+      return fmt::format("{} tenant(s) onboarded from {} on", e.count, tenant());
     case EventKind::kRolloutCompleted:
       return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
   }

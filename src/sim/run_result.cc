@@ -53,6 +53,10 @@ std::string_view to_string(EventKind kind) {
       return "rollout_stopped";
     case EventKind::kRolloutCompleted:
       return "rollout_completed";
+    case EventKind::kCellsAdded:
+      return "cells_added";
+    case EventKind::kTenantsOnboarded:
+      return "tenants_onboarded";
   }
   return "unknown";
 }

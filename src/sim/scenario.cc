@@ -190,6 +190,30 @@ Status check_deployment(std::size_t i, const Deployment& d, const Scenario& s) {
   return check_probability("alarm_error_rate", i, d.alarm_error_rate);
 }
 
+Status check_growth(const GrowthSpec& g, const Scenario& s) {
+  if (!g.onboarding.empty() && s.tenants.placement == "explicit") {
+    return invalid_argument(
+        "growth.onboarding needs tenants.placement random: explicit shards "
+        "cover only the first tenants.count tenants");
+  }
+  for (const Onboarding& o : g.onboarding) {
+    if (Status st = at_least_one("growth.onboarding count", o.count); !st.is_ok()) return st;
+    if (Status st = not_negative("growth.onboarding at", o.at); !st.is_ok()) return st;
+  }
+  for (const ScaleOut& o : g.scale_out) {
+    if (Status st = at_least_one("growth.scale_out cells", o.cells); !st.is_ok()) return st;
+    if (Status st = not_negative("growth.scale_out at", o.at); !st.is_ok()) return st;
+  }
+  const AutoScale& a = g.auto_scale;
+  if (!(a.utilization_above >= 0.0 && a.utilization_above < 1.0)) {
+    return invalid_argument(
+        fmt::format("growth.auto_scale.utilization_above ({}) must be in [0, 1); 0 turns it off",
+                    a.utilization_above));
+  }
+  if (Status st = at_least_one("growth.auto_scale.add", a.add); !st.is_ok()) return st;
+  return not_negative("growth.auto_scale.cooldown", a.cooldown);
+}
+
 }  // namespace
 
 Status Scenario::validate() const {
@@ -205,6 +229,7 @@ Status Scenario::validate() const {
     return s;
   }
   if (Status s = check_faults(faults, *this); !s.is_ok()) return s;
+  if (Status s = check_growth(growth, *this); !s.is_ok()) return s;
   for (std::size_t i = 0; i < deployments.size(); ++i) {
     if (Status s = check_deployment(i, deployments[i], *this); !s.is_ok()) return s;
   }

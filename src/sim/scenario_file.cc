@@ -1,6 +1,7 @@
 // YAML scenario parsing with located, key-naming errors.
 #include "cellkit/sim/scenario_file.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -316,6 +317,25 @@ void read_deployment(Fields& f, Deployment& d) {
   f.number("alarm_error_rate", d.alarm_error_rate);
 }
 
+void read_growth(Fields& f, GrowthSpec& g) {
+  list(f, "onboarding", [&](Fields& o) {
+    Onboarding& x = g.onboarding.emplace_back();
+    o.duration("at", x.at);
+    o.u32("count", x.count);
+  });
+  list(f, "scale_out", [&](Fields& o) {
+    ScaleOut& x = g.scale_out.emplace_back();
+    o.duration("at", x.at);
+    o.u32("cells", x.cells);
+  });
+  section(f, "auto_scale", [&](Fields& a) {
+    a.number("utilization_above", g.auto_scale.utilization_above);
+    a.u32("add", g.auto_scale.add);
+    a.u32("max_cells", g.auto_scale.max_cells);
+    a.duration("cooldown", g.auto_scale.cooldown);
+  });
+}
+
 void read_scenario(Fields& f, Scenario& s) {
   f.text("name", s.name);
   f.text("description", s.description);
@@ -333,6 +353,7 @@ void read_scenario(Fields& f, Scenario& s) {
           [&](Fields& c) { c.duration("publish_interval", s.control_plane.publish_interval); });
   section(f, "faults", [&](Fields& x) { read_faults(x, s.faults); });
   list(f, "deployments", [&](Fields& d) { read_deployment(d, s.deployments.emplace_back()); });
+  section(f, "growth", [&](Fields& g) { read_growth(g, s.growth); });
 }
 
 Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
@@ -347,23 +368,33 @@ Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
 
 }  // namespace
 
+// A sum of number-unit parts: "90s", "1.5h", "3m5s". Units are us, ms, s, m and h.
 Result<Duration> parse_duration(std::string_view text) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end == text.data() || !(value >= 0) || !std::isfinite(value)) {
-    return invalid_argument(fmt::format("'{}' is not a duration", text));
+  const auto bad = [&] { return invalid_argument(fmt::format("'{}' is not a duration", text)); };
+  double total = 0;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  if (p == end) return bad();
+  while (p != end) {
+    double value = 0;
+    auto [after, ec] = std::from_chars(p, end, value);
+    if (ec != std::errc{} || after == p || !(value >= 0) || !std::isfinite(value)) return bad();
+    const char* unit_end = after;
+    while (unit_end != end && std::isalpha(static_cast<unsigned char>(*unit_end)))
+      ++unit_end;
+    const std::string_view unit(after, static_cast<std::size_t>(unit_end - after));
+    double scale = 0;
+    if (unit == "us") scale = 1;
+    if (unit == "ms") scale = 1e3;
+    if (unit == "s") scale = 1e6;
+    if (unit == "m") scale = 60e6;
+    if (unit == "h") scale = 3600e6;
+    if (scale == 0) return bad();
+    total += value * scale;
+    p = unit_end;
   }
-  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  double scale = 0;
-  if (unit == "us") scale = 1;
-  if (unit == "ms") scale = 1e3;
-  if (unit == "s") scale = 1e6;
-  if (unit == "m") scale = 60e6;
-  if (unit == "h") scale = 3600e6;
-  if (scale == 0 || value * scale > 9e18) {
-    return invalid_argument(fmt::format("'{}' is not a duration", text));
-  }
-  return Duration(std::llround(value * scale));
+  if (total > 9e18) return bad();
+  return Duration(std::llround(total));
 }
 
 Result<Scenario> parse_scenario(std::string_view text, std::string_view source) {

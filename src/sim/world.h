@@ -30,6 +30,8 @@ enum Kind : std::uint8_t {
   kScriptedArrival,
   kDeployWave,
   kBakeEnd,
+  kOnboard,
+  kScaleOut,
 };
 
 // A request in flight: 32 bytes; with its pending event, 56 bytes of state per request.
@@ -126,6 +128,7 @@ class World {
   // world_setup.cc
   Status place_tenants();
   void set_up_cells();
+  void install_cell();
   void index_tenants();
   void schedule_faults();
   // world_requests.cc
@@ -155,6 +158,11 @@ class World {
   void on_router_restart();
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
+  // world_growth.cc
+  void add_cells(std::uint32_t count, double utilization);
+  void onboard(std::uint32_t count);
+  void rebuild_tenant_choice();
+  void maybe_auto_scale(double utilization);
   // world_deploy.cc
   void on_deploy_wave(std::uint32_t deployment);
   void on_bake_end(std::uint32_t deployment);
@@ -201,6 +209,10 @@ class World {
   std::uint32_t tenants_degraded_now_ = 0;
   std::uint64_t in_flight_ = 0;
   bool control_plane_up_ = true;
+  double rate_ = 0;                       // requests per second now (grows with onboarding)
+  std::uint32_t pending_onboarding_ = 0;  // tenants waiting for the control plane
+  TimePoint last_scale_out_{};
+  bool scaled_out_ = false;
 };
 
 }  // namespace cellkit::sim

@@ -1,12 +1,23 @@
 // Faults and the control loop: crashes and restarts, health checks, publishing,
 // control-plane and zone outages, router restarts, interval samples, tenants' health.
 #include <algorithm>
+#include <utility>
 
 #include "cellkit/base/hash.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "sim/world.h"
 
 namespace cellkit::sim {
+namespace {
+
+double mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values)
+    sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+}  // namespace
 
 void World::handle(const Event& e) {
   switch (static_cast<Kind>(e.kind())) {
@@ -33,6 +44,7 @@ void World::handle(const Event& e) {
     case kControlPlaneUp:
       control_plane_up_ = true;
       note({.kind = EventKind::kControlPlaneUp});
+      onboard(std::exchange(pending_onboarding_, 0));
       return static_cast<void>(control_.publish());
     case kRouterRestart:
       return on_router_restart();
@@ -48,6 +60,10 @@ void World::handle(const Event& e) {
       return on_deploy_wave(e.target);
     case kBakeEnd:
       return on_bake_end(e.target);
+    case kOnboard:
+      return onboard(scenario_.growth.onboarding[e.target].count);
+    case kScaleOut:
+      return add_cells(scenario_.growth.scale_out[e.target].cells, 0.0);
   }
 }
 
@@ -172,6 +188,7 @@ void World::on_sample() {
         span > 0 ? static_cast<double>(c.busy_area - c.interval_mark) / span : 0.0);
     c.interval_mark = c.busy_area;
   }
+  maybe_auto_scale(sample.cell_utilization.empty() ? 0.0 : mean(sample.cell_utilization));
   sample.tenants_down = tenants_down_now_;
   sample.tenants_degraded = tenants_degraded_now_;
   intervals_.push_back(std::move(sample));

@@ -17,7 +17,7 @@ std::uint32_t saturate(std::int64_t v) {
 }  // namespace
 
 void World::on_arrival() {
-  next_arrival_us_ += workload_.exponential(1e6 / scenario_.workload.rate);
+  next_arrival_us_ += workload_.exponential(1e6 / rate_);
   const TimePoint next{Duration(std::llround(next_arrival_us_))};
   if (next < end_) queue_.push(next, kArrival);
   const std::uint32_t tenant = tenant_choice_.sample(workload_);

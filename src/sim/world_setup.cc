@@ -74,15 +74,22 @@ Status World::set_up() {
 }
 
 void World::set_up_cells() {
+  for (std::uint32_t i = 0; i < scenario_.cells.count; ++i)
+    install_cell();
+}
+
+// A new cell in the control plane's fleet and in the simulation, with its own stream.
+void World::install_cell() {
   const CellsSpec& spec = scenario_.cells;
-  for (std::uint32_t i = 0; i < spec.count; ++i) {
-    const ZoneId zone{static_cast<std::uint16_t>(i % spec.zones)};
-    const CellId id = control_.cells().add_cell({}, zone).value();
-    cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
-    cells_.back().zone = zone;
-    if (spec.mtbf > Duration::zero()) {
-      queue_.push(TimePoint{} + cells_.back().random.exponential(spec.mtbf), kRandomCrash, i);
-    }
+  const auto index = static_cast<std::uint32_t>(cells_.size());
+  const ZoneId zone{static_cast<std::uint16_t>(index % spec.zones)};
+  const CellId id = control_.cells().add_cell({}, zone).value();
+  cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
+  cells_.back().zone = zone;
+  cells_.back().last_change = now_;
+  tenants_on_cell_.resize(cells_.size());
+  if (spec.mtbf > Duration::zero()) {
+    queue_.push(now_ + cells_.back().random.exponential(spec.mtbf), kRandomCrash, index);
   }
 }
 
@@ -95,16 +102,12 @@ Status World::place_tenants() {
     Result<TenantId> id = control_.add_tenant({}, k);
     if (!id.is_ok()) return id.status();
   }
-  const std::vector<double> weights = spec.weights == Weights::kZipf
-                                          ? zipf_weights(spec.count, spec.zipf_exponent)
-                                          : std::vector<double>(spec.count, 1.0);
-  tenant_choice_ = AliasTable(weights);
   return Status::ok();
 }
 
 void World::index_tenants() {
   tenants_.assign(scenario_.tenants.count, TenantRuntime{});
-  tenants_on_cell_.assign(cells_.size(), {});
+  rebuild_tenant_choice();
   for (const auto& [tenant, shard] : control_.tenants().mapping()) {
     tenants_[raw(tenant)].shard_size = static_cast<std::uint16_t>(shard.size());
     for (CellId c : shard)
@@ -146,8 +149,16 @@ void World::schedule_faults() {
   for (std::uint32_t i = 0; i < script.size(); ++i) {
     queue_.push(t0 + script[i].at, kScriptedArrival, i);
   }
-  if (script.empty() && scenario_.workload.rate > 0) {
-    next_arrival_us_ = workload_.exponential(1e6 / scenario_.workload.rate);
+  const GrowthSpec& g = scenario_.growth;
+  for (std::uint32_t i = 0; i < g.onboarding.size(); ++i) {
+    queue_.push(t0 + g.onboarding[i].at, kOnboard, i);
+  }
+  for (std::uint32_t i = 0; i < g.scale_out.size(); ++i) {
+    queue_.push(t0 + g.scale_out[i].at, kScaleOut, i);
+  }
+  rate_ = scenario_.workload.rate;
+  if (script.empty() && rate_ > 0) {
+    next_arrival_us_ = workload_.exponential(1e6 / rate_);
     const TimePoint first = t0 + Duration(std::llround(next_arrival_us_));
     if (first < end_) queue_.push(first, kArrival);
   }

@@ -15,6 +15,8 @@ TEST(ParseDuration, AcceptsEveryUnit) {
   EXPECT_EQ(parse_duration("1.5s").value(), milliseconds(1500));
   EXPECT_EQ(parse_duration("5m").value(), minutes(5));
   EXPECT_EQ(parse_duration("2h").value(), minutes(120));
+  EXPECT_EQ(parse_duration("3m5s").value(), seconds(185));
+  EXPECT_EQ(parse_duration("1h30m").value(), minutes(90));
 }
 
 TEST(ParseDuration, RejectsMissingUnitsAndNegatives) {
@@ -22,6 +24,8 @@ TEST(ParseDuration, RejectsMissingUnitsAndNegatives) {
   EXPECT_FALSE(parse_duration("-1s").is_ok());
   EXPECT_FALSE(parse_duration("s").is_ok());
   EXPECT_FALSE(parse_duration("3 days").is_ok());
+  EXPECT_FALSE(parse_duration("").is_ok());
+  EXPECT_FALSE(parse_duration("5m3").is_ok());
 }
 
 TEST(ParseScenario, ReadsEverySection) {

@@ -252,6 +252,66 @@ TEST(Simulator, GoodBuildRollsOutEveryWave) {
   EXPECT_EQ(r.blast.crashes, 0u);
 }
 
+TEST(Simulator, OnboardedTenantsAreUnknownUntilTheNextSnapshotAndUseNewCells) {
+  Scenario s = small();
+  s.until = seconds(40);
+  s.control_plane.publish_interval = seconds(10);
+  s.growth.scale_out.push_back({.at = seconds(5), .cells = 4});
+  s.growth.onboarding.push_back({.at = seconds(12), .count = 10});
+  const RunResult r = run(s);
+  ASSERT_EQ(r.tenants.size(), 20u);
+  ASSERT_EQ(r.cells.size(), 8u);
+  std::uint64_t unknown = 0;
+  for (const TenantResult& t : r.tenants) {
+    unknown += t.count(Outcome::kUnknownTenant);
+    if (raw(t.id) < 10) {
+      EXPECT_EQ(t.count(Outcome::kUnknownTenant), 0u) << t.name;
+    }
+  }
+  EXPECT_GT(unknown, 0u);  // 12s..20s: placed but not yet published
+  EXPECT_EQ(unknown, r.count(Outcome::kUnknownTenant));
+  std::uint64_t new_cells_served = 0;
+  for (std::size_t c = 4; c < 8; ++c)
+    new_cells_served += r.cells[c].served;
+  EXPECT_GT(new_cells_served, 0u);
+  expect_accounting_adds_up(r);
+}
+
+TEST(Simulator, OnboardingWaitsForTheControlPlane) {
+  Scenario s = small();
+  s.growth.onboarding.push_back({.at = seconds(2), .count = 5});
+  s.faults.control_plane_outages.push_back({.at = seconds(1), .duration = seconds(10)});
+  const RunResult r = run(s);
+  ASSERT_EQ(r.tenants.size(), 15u);
+  std::uint64_t before_back = 0;
+  for (const TenantResult& t : r.tenants) {
+    if (raw(t.id) >= 10) before_back += t.arrivals;
+  }
+  // Onboarded at 11s, when the control plane is back: at most ~9s of their traffic.
+  EXPECT_LT(before_back, 5u * 500 / 10 * 10);
+  EXPECT_GT(before_back, 0u);
+}
+
+TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {
+  Scenario s = small();
+  s.cells.count = 2;
+  s.cells.servers = 1;
+  s.tenants.placement = "explicit";
+  for (std::uint32_t t = 0; t < 10; ++t)
+    s.tenants.shards.push_back({CellId{t % 2}});
+  s.workload.rate = 190;  // 95% of 2 servers at 10 ms, evenly spread
+  s.growth.auto_scale.utilization_above = 0.8;
+  s.growth.auto_scale.add = 5;
+  s.growth.auto_scale.max_cells = 5;
+  s.growth.auto_scale.cooldown = seconds(5);
+  const RunResult r = run(s);
+  EXPECT_EQ(r.cells.size(), 5u);  // 2 + 3 (capped at 5) after the first 5s interval
+  ASSERT_FALSE(r.timeline.empty());
+  EXPECT_EQ(r.timeline[0].kind, EventKind::kCellsAdded);
+  EXPECT_EQ(r.timeline[0].time, TimePoint{} + seconds(5));
+  EXPECT_EQ(r.timeline[0].count, 3u);
+}
+
 TEST(Simulator, RejectsAnInvalidScenario) {
   Scenario s = small();
   s.tenants.shard_size = 5;

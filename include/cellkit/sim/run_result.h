@@ -92,6 +92,9 @@ enum class EventKind : std::uint8_t {
   kWaveDeployed,      // wave `wave` of a rollout reached its cells
   kRolloutStopped,    // the alarm fired after wave `wave` (`error_rate`); rolled back
   kRolloutCompleted,  // every wave baked without an alarm
+  kCellsAdded,        // `count` cells from `cell` on joined the fleet (`error_rate`: utilization if
+                      // automatic)
+  kTenantsOnboarded,  // `count` tenants from `tenant` on were placed
 };
 std::string_view to_string(EventKind kind);
 
@@ -110,6 +113,7 @@ struct TimelineEntry {
   Duration duration{};
   std::uint32_t wave = 0;
   double error_rate = 0;
+  std::uint32_t count = 0;
 };
 
 struct RunResult {

@@ -109,6 +109,33 @@ struct Deployment {
   double alarm_error_rate = 0.01;  // stop and roll back above this share of failed requests
 };
 
+// Tenants that sign up at `at`: the control plane places them (when it is up; otherwise as
+// soon as it is back) and they start sending at once; the router knows them from the next
+// published snapshot. The workload's rate grows in proportion to the tenant count.
+struct Onboarding {
+  Duration at{};
+  std::uint32_t count = 1;
+};
+
+struct ScaleOut {
+  Duration at{};
+  std::uint32_t cells = 1;  // cells added to the fleet (they take tenants placed from then on)
+};
+
+struct AutoScale {
+  double utilization_above =
+      0;                  // add cells when an interval's mean utilization exceeds this; 0: off
+  std::uint32_t add = 1;  // cells added each time
+  std::uint32_t max_cells = 0;                  // never grow beyond this many cells; 0: no limit
+  Duration cooldown = std::chrono::minutes(5);  // at least this long between two additions
+};
+
+struct GrowthSpec {
+  std::vector<Onboarding> onboarding;
+  std::vector<ScaleOut> scale_out;
+  AutoScale auto_scale;
+};
+
 struct Scenario {
   std::string name = "scenario";
   std::string description;
@@ -123,6 +150,7 @@ struct Scenario {
   ControlPlaneSpec control_plane;
   FaultsSpec faults;
   std::vector<Deployment> deployments;
+  GrowthSpec growth;
 
   // Names the first bad field, its value and what is allowed.
   Status validate() const;
