@@ -14,5 +14,9 @@ inline constexpr int kExitUsage = 2;    // an option was wrong
 void add_demo_command(CLI::App& app, int& exit_code);
 // Registers `cellkit simulate`.
 void add_simulate_command(CLI::App& app, int& exit_code);
+// Registers `cellkit place` (tenants onto cells with a named strategy).
+void add_place_command(CLI::App& app, int& exit_code);
+// Registers `cellkit rebalance` (a migration plan for a changed fleet).
+void add_rebalance_command(CLI::App& app, int& exit_code);
 
 }  // namespace cellkit::cli

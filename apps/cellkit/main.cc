@@ -21,6 +21,8 @@ int run(int argc, char** argv) {
   int exit_code = cellkit::cli::kExitOk;
   cellkit::cli::add_demo_command(app, exit_code);
   cellkit::cli::add_simulate_command(app, exit_code);
+  cellkit::cli::add_place_command(app, exit_code);
+  cellkit::cli::add_rebalance_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

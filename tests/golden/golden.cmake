@@ -49,3 +49,59 @@ cellkit_golden(simulate_error_runs simulate_error_runs.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --runs 0)
 cellkit_golden(simulate_error_format simulate_error_format.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --format xml)
+# cellkit place: summaries, the first 100 shards per strategy (golden vectors), refusals, errors.
+cellkit_golden(place_help place_help.txt ARGS place --help)
+cellkit_golden(place_default place_default.txt ARGS place)
+foreach(strategy random least-loaded rendezvous shuffle)
+  cellkit_golden(place_vectors_${strategy} place_vectors_${strategy}.txt
+                 ARGS place --strategy ${strategy} --cells 100 --tenants 100 --shard-size 4 --show 100)
+endforeach()
+cellkit_golden(place_vectors_stripes place_vectors_stripes.txt
+               ARGS place --cells 64 --zones 4 --tenants 100 --shard-size 4 --show 100)
+cellkit_golden(place_refuses_second_tenant place_refuses_second_tenant.txt
+               ARGS place --cells 5 --tenants 3 --shard-size 4 --max-overlap 2)
+cellkit_golden(place_capacity_full place_capacity_full.txt
+               ARGS place --strategy least-loaded --cells 4 --capacity 2 --tenants 5 --shard-size 2)
+cellkit_golden(place_json place_shuffle_20.json
+               ARGS place --cells 20 --zones 2 --tenants 60 --seed 7 -o -)
+cellkit_golden(place_error_shard_size place_error_shard_size.txt EXIT 2 STREAM stderr
+               ARGS place --cells 4 --shard-size 5)
+cellkit_golden(place_error_overlap place_error_overlap.txt EXIT 2 STREAM stderr
+               ARGS place --shard-size 3 --max-overlap 3)
+cellkit_golden(place_error_strategy place_error_strategy.txt EXIT 2 STREAM stderr
+               ARGS place --strategy best)
+cellkit_golden(place_error_zones place_error_zones.txt EXIT 2 STREAM stderr
+               ARGS place --cells 3 --zones 4)
+
+# cellkit rebalance on the mapping that place_json writes, run inside tests/golden so that
+# file names in the output do not depend on where the checkout lives.
+set(here WORKDIR ${PROJECT_SOURCE_DIR}/tests/golden)
+set(mapping place_shuffle_20.json)
+cellkit_golden(rebalance_help rebalance_help.txt ${here} ARGS rebalance --help)
+cellkit_golden(rebalance_add_cell rebalance_add_cell.txt ${here}
+               ARGS rebalance ${mapping} --add-cells 1 --show-moves 10)
+cellkit_golden(rebalance_plan_csv rebalance_plan_csv.csv ${here} ARGS rebalance ${mapping} --add-cells 2 --plan -)
+cellkit_golden(rebalance_drain rebalance_drain.txt ${here} ARGS rebalance ${mapping} --drain cell-3)
+cellkit_golden(rebalance_remove_max_moves rebalance_remove_max_moves.txt ${here}
+               ARGS rebalance ${mapping} --remove cell-0 --max-moves 5 --show-moves 5)
+cellkit_golden(rebalance_error_nothing rebalance_error_nothing.txt EXIT 2 STREAM stderr ${here}
+               ARGS rebalance ${mapping})
+cellkit_golden(rebalance_error_unknown_cell rebalance_error_unknown_cell.txt EXIT 2 STREAM stderr ${here}
+               ARGS rebalance ${mapping} --drain cell-99)
+cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXIT 1 STREAM stderr ${here}
+               ARGS rebalance no-such-mapping.json --add-cells 1)
+cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
+               ARGS rebalance fixtures/bad_capacity.json --add-cells 1)
+cellkit_golden(place_from place_from.txt ${here}
+               ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
+cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM stderr ${here}
+               ARGS place --from ${mapping} --cells 4)
+cellkit_golden(rebalance_capacity rebalance_capacity.txt ${here}
+               ARGS rebalance ${mapping} --capacity 12 --show-moves 8)
+cellkit_golden(place_tenants_file place_tenants_file.txt ${here}
+               ARGS place --strategy least-loaded --cells 6 --shard-size 2
+                    --tenants-file fixtures/tenants.csv --show 6)
+cellkit_golden(place_tenants_file_bad place_tenants_file_bad.txt EXIT 1 STREAM stderr ${here}
+               ARGS place --tenants-file fixtures/bad_tenants.csv)
+cellkit_golden(place_tenants_file_missing place_tenants_file_missing.txt EXIT 1 STREAM stderr
+               ${here} ARGS place --tenants-file no-such-tenants.csv)

@@ -24,6 +24,9 @@ class PlacementStrategy {
   // Tells the strategy a tenant and its shard left the mapping (stateful strategies
   // release what they recorded). The default does nothing.
   virtual void forget(TenantId /*tenant*/, const Shard& /*shard*/) {}
+  // Tells the strategy a shard it did not choose exists (read from a file, placed by
+  // another strategy), so stateful strategies count its load and overlap. Default: nothing.
+  virtual void remember(const Tenant& /*tenant*/, const Shard& /*shard*/) {}
 };
 
 // The seed's strategy: k distinct cells uniformly at random among placeable cells.

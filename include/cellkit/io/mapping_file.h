@@ -17,13 +17,14 @@ namespace cellkit {
 // Everything a mapping file holds. Tenants are sorted by id and every tenant in
 // `tenants` has a shard in `mapping` (and no other tenant has one).
 struct MappingDocument {
-  Fleet fleet;                  // cells with names, zones, capacity, state
+  Fleet fleet;                          // cells with names, zones, capacity, state
   std::vector<std::string> zone_names;  // index = ZoneId; may be empty (no zones)
-  std::vector<Tenant> tenants;  // names, shard sizes, weights
-  Mapping mapping;              // tenant → cells, preference order
-  std::string strategy;         // what produced it ("rendezvous", "csv import", ...)
-  std::uint64_t seed = 0;       // seed that produced it, when one did
-  std::uint32_t max_overlap = 0;  // overlap limit it was placed under; 0 = none recorded
+  std::vector<Tenant> tenants;          // names, shard sizes, weights
+  Mapping mapping;                      // tenant → cells, preference order
+  std::string strategy;                 // what produced it ("rendezvous", "csv import", ...)
+  std::uint64_t seed = 0;               // seed that produced it, when one did
+  std::uint32_t max_overlap = 0;        // overlap limit it was placed under; 0 = none recorded
+  bool zone_aware = false;              // shards were spread evenly over zones when placed
 
   bool operator==(const MappingDocument&) const = default;
 };
@@ -33,8 +34,8 @@ struct ReadOptions {
 };
 
 struct ReadReport {
-  std::uint64_t lines = 0;          // data lines read
-  std::uint64_t skipped_lines = 0;  // bad lines skipped under `lenient`
+  std::uint64_t lines = 0;            // data lines read
+  std::uint64_t skipped_lines = 0;    // bad lines skipped under `lenient`
   std::vector<std::string> problems;  // "file:line: message" for each skipped line (first 100)
 };
 

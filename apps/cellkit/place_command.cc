@@ -1,0 +1,227 @@
+// `cellkit place`: place tenants on a fleet with a named strategy and summarize the result.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "cellkit/core/placement_summary.h"
+#include "cellkit/io/placement_document.h"
+#include "cellkit/io/tenant_list.h"
+#include "commands.h"
+#include "placement_text.h"
+
+namespace cellkit::cli {
+namespace {
+
+struct PlaceArgs {
+  std::uint32_t cells = 100;
+  std::uint32_t zones = 1;
+  std::uint32_t tenants = 1000;
+  std::uint32_t shard_size = 4;
+  bool zone_aware = false;
+  bool no_zone_aware = false;
+  std::uint32_t capacity = 0;
+  std::size_t show = 0;
+  std::string from;
+  std::string tenants_file;
+  std::string output;
+  PlacementOptions options{.strategy = "shuffle", .max_overlap = 2, .seed = 1};
+};
+
+std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t cells) {
+  if (k == 0 || k > cells) {
+    return fmt::format("--shard-size ({}) must be from 1 to the number of cells ({})", k, cells);
+  }
+  if (o.strategy == "shuffle" && o.max_overlap >= k) {
+    return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for shuffle",
+                       o.max_overlap, k);
+  }
+  if (Status s = validate(o); !s.is_ok()) return s.message();
+  return {};
+}
+
+std::string check(const PlaceArgs& a) {
+  if (a.cells == 0) return "--cells must be at least 1";
+  if (a.zones == 0 || a.zones > a.cells || a.zones > 65536) {
+    return fmt::format("--zones ({}) must be from 1 to --cells ({}) and at most 65536", a.zones,
+                       a.cells);
+  }
+  return check_shard(a.options, a.shard_size, a.cells);
+}
+
+std::vector<std::string> zone_names(std::uint32_t zones) {
+  std::vector<std::string> names;
+  for (std::uint32_t z = 0; z < zones; ++z)
+    names.push_back(fmt::format("zone-{}", z));
+  return names;
+}
+
+std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& report) {
+  const PlacementOptions& o = p.options;
+  std::string out =
+      fmt::format("placed {} of {} tenants", report.placed, report.placed + report.refused);
+  if (!a.from.empty()) out += fmt::format(" into {} ({} tenants in all)", a.from, p.tenants.size());
+  std::set<ZoneId> zones;
+  for (const Cell& c : p.fleet.cells())
+    zones.insert(c.zone);
+  out += fmt::format(" on {} cells in {} zone{} (strategy {}, shard size {}", p.fleet.size(),
+                     zones.size(), zones.size() == 1 ? "" : "s", o.strategy, a.shard_size);
+  if (o.strategy == "shuffle") out += fmt::format(", max overlap {}", o.max_overlap);
+  if (o.zone_aware) out += ", zone-aware";
+  if (a.capacity != 0) out += fmt::format(", capacity {}", a.capacity);
+  return out + fmt::format(", seed {})\n", o.seed);
+}
+
+void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
+                   const PlaceReport& report) {
+  out << header(a, p, report);
+  print_placement_summary(out, summarize(p));
+  out << fmt::format("refused: {}\n", report.refused);
+  for (const std::string& r : report.refusals)
+    out << "  " << r << "\n";
+  if (report.refused > report.refusals.size()) {
+    out << fmt::format("  ... and {} more\n", report.refused - report.refusals.size());
+  }
+  print_shards(out, p, a.show);
+}
+
+int fail(int code, std::string_view message) {
+  std::cerr << "cellkit place: " << message << "\n";
+  return code;
+}
+
+int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
+           std::vector<std::string> zones) {
+  const bool to_stdout = a.output == "-";
+  print_summary(to_stdout ? std::cerr : std::cout, a, p, report);
+  if (a.output.empty()) return kExitOk;
+  const std::string text = write_mapping_json(document_from(p, std::move(zones)));
+  if (to_stdout) {
+    std::cout << text;
+    return kExitOk;
+  }
+  if (Status s = write_file_atomically(a.output, text); !s.is_ok()) {
+    return fail(kExitFailure, s.message());
+  }
+  std::cout << fmt::format("wrote {}\n", a.output);
+  return kExitOk;
+}
+
+// The tenants to place, with ids from `first`: read from --tenants-file, else --tenants
+// generated ones named tenant-<id>.
+Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint32_t first) {
+  if (a.tenants_file.empty()) return make_tenants(a.tenants, a.shard_size, first);
+  Result<std::string> text = read_text_file(a.tenants_file);
+  if (!text.is_ok()) return text.status();
+  return parse_tenant_list(*text, a.tenants_file, a.shard_size, first);
+}
+
+// Adds tenants to the mapping in --from, with the fleet and options recorded there.
+int run_from(PlaceArgs a) {
+  Result<MappingDocument> doc = load_mapping(a.from);
+  if (!doc.is_ok()) return fail(kExitFailure, doc.status().message());
+  Result<Placement> current = placement_from(*doc);
+  if (!current.is_ok())
+    return fail(kExitFailure, fmt::format("{}: {}", a.from, current.status().message()));
+  a.options = current->options;
+  if (std::string problem = check_shard(a.options, a.shard_size, current->fleet.size());
+      !problem.empty()) {
+    return fail(kExitUsage, problem);
+  }
+  const std::uint32_t first = current->tenants.empty() ? 0 : raw(current->tenants.back().id) + 1;
+  Result<std::vector<Tenant>> tenants = tenants_to_place(a, first);
+  if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
+  PlaceReport report;
+  Result<Placement> next = add_tenants(*current, std::move(tenants).value(), &report);
+  if (!next.is_ok()) return fail(kExitFailure, next.status().message());
+  return finish(a, *next, report, doc->zone_names);
+}
+
+int run(const PlaceArgs& a) {
+  if (!a.from.empty()) return run_from(a);
+  if (std::string problem = check(a); !problem.empty()) return fail(kExitUsage, problem);
+  Result<std::vector<Tenant>> tenants = tenants_to_place(a, 0);
+  if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
+  if (::isatty(STDERR_FILENO) && tenants->size() >= 100'000) {
+    std::cerr << fmt::format("placing {} tenants...\n", tenants->size());
+  }
+  PlaceReport report;
+  Result<Placement> p = place(make_fleet(a.cells, static_cast<std::uint16_t>(a.zones), a.capacity),
+                              std::move(tenants).value(), a.options, &report);
+  if (!p.is_ok()) return fail(kExitUsage, p.status().message());
+  return finish(a, *p, report, zone_names(a.zones));
+}
+
+// The options that describe a new fleet and how to place on it; --from excludes them all.
+std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
+  std::vector<CLI::Option*> options = {
+      cmd->add_option("--cells", a.cells, "Cells in the fleet (>= 1)")->capture_default_str(),
+      cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
+          ->capture_default_str(),
+      cmd->add_option("--strategy", a.options.strategy,
+                      "random | least-loaded | rendezvous | shuffle")
+          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
+          ->capture_default_str(),
+      cmd->add_option("--max-overlap,-m", a.options.max_overlap,
+                      "shuffle: no two tenants share more than this many cells (< shard size)")
+          ->capture_default_str()};
+  auto* zone_aware =
+      cmd->add_flag("--zone-aware", a.zone_aware,
+                    "Spread each shard evenly over zones (default when --zones > 1); with\n"
+                    "--shard-size = --zones every shard takes one cell per zone (stripes)");
+  options.push_back(zone_aware);
+  options.push_back(
+      cmd->add_flag("--no-zone-aware", a.no_zone_aware, "Ignore zones when choosing cells")
+          ->excludes(zone_aware));
+  options.push_back(cmd->add_option("--capacity", a.capacity, "Most tenants per cell; 0 = no limit")
+                        ->capture_default_str());
+  options.push_back(
+      cmd->add_option("--seed", a.options.seed, "Seed for draws, rendezvous scores and zone order")
+          ->capture_default_str());
+  return options;
+}
+
+}  // namespace
+
+void add_place_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<PlaceArgs>();
+  PlaceArgs& a = *args;
+  CLI::App* cmd = app.add_subcommand(
+      "place",
+      "Place tenants on a fleet of cells and summarize the result: load per cell, how many\n"
+      "pairs of tenants share 0..k cells, and refusals. Cell i is named cell-<i> and lives in\n"
+      "zone i mod --zones; tenants are tenant-0, tenant-1, ... placed in that order.\n"
+      "Strategies: random (k cells uniformly), least-loaded (fewest tenants, ties by id),\n"
+      "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
+      "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
+      "Same options give byte-identical output.");
+  auto* tenants = cmd->add_option("--tenants", a.tenants, "Tenants to place, named tenant-<id>")
+                      ->capture_default_str();
+  cmd->add_option("--tenants-file", a.tenants_file,
+                  "Place the tenants listed in this file instead, one per line as\n"
+                  "name[,weight[,shard_size]] (weights count in loads and capacity)")
+      ->excludes(tenants);
+  cmd->add_option("--shard-size,-k", a.shard_size, "Cells per tenant (1..cells)")
+      ->capture_default_str();
+  const std::vector<CLI::Option*> fleet_options = add_fleet_options(cmd, a);
+  auto* from = cmd->add_option(
+      "--from", a.from,
+      "Add --tenants tenants to this mapping (JSON) instead: its fleet, strategy, seed,\n"
+      "max overlap and zone-awareness are used; new tenants get ids after the largest");
+  for (CLI::Option* o : fleet_options)
+    from->excludes(o);
+  cmd->add_option("-o,--output", a.output,
+                  "Write the mapping as JSON (docs/mapping-format.md); '-' writes it to stdout\n"
+                  "and the summary to stderr");
+  cmd->add_option("--show", a.show, "Also print the first N tenants' shards")
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] {
+    PlaceArgs copy = *args;
+    copy.options.zone_aware = copy.zone_aware || (copy.zones > 1 && !copy.no_zone_aware);
+    exit_code = run(copy);
+  });
+}
+
+}  // namespace cellkit::cli

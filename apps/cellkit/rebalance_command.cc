@@ -1,0 +1,201 @@
+// `cellkit rebalance`: plan the moves from a mapping file to a changed fleet.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cellkit/io/placement_document.h"
+#include "commands.h"
+#include "placement_text.h"
+
+namespace cellkit::cli {
+namespace {
+
+struct RebalanceArgs {
+  std::string input;
+  std::uint32_t add_cells = 0;
+  std::vector<std::string> drain;
+  std::vector<std::string> remove;
+  std::optional<std::uint32_t> capacity;  // new capacity of every cell
+  std::size_t max_moves = 0;              // 0 = no limit
+  std::string output;
+  std::string plan;
+  std::size_t show_moves = 0;
+};
+
+// A failure with its exit code: 1 for bad input files, 2 for bad options.
+struct Failure {
+  int code = kExitOk;
+  std::string message;
+};
+
+Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& target) {
+  auto find = [&](const std::string& name) -> const Cell* {
+    for (const Cell& c : doc.fleet.cells()) {
+      if (c.name == name) return &c;
+    }
+    return nullptr;
+  };
+  for (const auto& [option, names] : {std::pair{"--drain", &a.drain}, {"--remove", &a.remove}}) {
+    for (const std::string& name : *names) {
+      const Cell* c = find(name);
+      if (c == nullptr) {
+        return {kExitUsage, fmt::format("{}: no cell named '{}' in {}", option, name, a.input)};
+      }
+      if (std::string_view(option) == "--drain") {
+        target.cell(c->id).state = CellState::kDraining;
+      } else {
+        (void)target.remove(c->id);
+      }
+    }
+  }
+  if (a.capacity) {
+    for (const Cell& c : doc.fleet.cells()) {
+      if (Cell* t = target.find_cell(c.id)) t->capacity = *a.capacity;
+    }
+  }
+  Result<std::vector<Cell>> added = next_cells(target, a.add_cells);
+  if (!added.is_ok()) return {kExitFailure, added.status().message()};
+  for (Cell& c : *added)
+    (void)target.add(std::move(c));
+  return {};
+}
+
+std::string verdict(const PlanCheck& c, const Placement& p, bool only_adds) {
+  std::string out = fmt::format("checked after every move: capacity {}",
+                                c.capacity_violations == 0 ? "kept" : "EXCEEDED");
+  if (p.options.strategy == "shuffle") {
+    out += fmt::format(", overlap <= {} {}", p.options.max_overlap,
+                       c.overlap_violations == 0 ? "kept" : "BROKEN");
+  }
+  out += c.tenants_moved_twice == 0 ? ", no tenant moved twice" : ", some tenants moved twice";
+  if (only_adds) {
+    out += c.moves_into_old_cells == 0 ? ", no old cell gained load" : ", old cells gained load";
+  }
+  return out + "\n";
+}
+
+void print_moves(std::ostream& out, const RebalancePlan& plan, const Placement& p,
+                 const Fleet& target, std::size_t count) {
+  const std::string csv = write_plan_csv(
+      RebalancePlan{.moves = {plan.moves.begin(),
+                              plan.moves.begin() +
+                                  static_cast<std::ptrdiff_t>(std::min(count, plan.moves.size()))}},
+      p, target);
+  if (count > 0) out << csv;
+}
+
+void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& before,
+                   const Placement& after, const Fleet& target, const RebalancePlan& plan) {
+  out << fmt::format("rebalance {}: {} cell{} added, {} drained, {} removed", a.input, a.add_cells,
+                     a.add_cells == 1 ? "" : "s", a.drain.size(), a.remove.size());
+  out << (a.capacity ? fmt::format(", capacity set to {}\n", *a.capacity) : std::string("\n"));
+  out << fmt::format(
+      "moves: {} ({} off drained, removed or over-capacity cells, {} to fill new cells)\n",
+      plan.moves.size(), plan.required, plan.moves.size() - plan.required);
+  if (plan.unfinished > 0) {
+    out << fmt::format("stopped at --max-moves {}: load {} still on cells that must empty\n",
+                       a.max_moves, plan.unfinished);
+  }
+  print_load(out, "load before", load_spread(before));
+  print_load(out, "load after ", load_spread(after));
+  const bool only_adds = a.drain.empty() && a.remove.empty() && !a.capacity;
+  out << verdict(check_plan(before, target, plan), before, only_adds);
+  print_moves(out, plan, before, target, a.show_moves);
+}
+
+Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const Placement& before,
+                      const Placement& after, const Fleet& target, const RebalancePlan& plan,
+                      std::ostream& log) {
+  if (!a.output.empty()) {
+    const std::string text = write_mapping_json(document_from(after, doc.zone_names));
+    if (Status s = write_file_atomically(a.output, text); !s.is_ok())
+      return {kExitFailure, s.message()};
+    log << fmt::format("wrote {}\n", a.output);
+  }
+  if (a.plan == "-") {
+    std::cout << write_plan_csv(plan, before, target);
+  } else if (!a.plan.empty()) {
+    const bool json = a.plan.ends_with(".json");
+    const std::string text =
+        json ? write_plan_json(plan, before, target) : write_plan_csv(plan, before, target);
+    if (Status s = write_file_atomically(a.plan, text); !s.is_ok())
+      return {kExitFailure, s.message()};
+    log << fmt::format("wrote {}\n", a.plan);
+  }
+  return {};
+}
+
+int fail(const Failure& f) {
+  std::cerr << "cellkit rebalance: " << f.message << "\n";
+  return f.code;
+}
+
+// Long steps are announced on stderr, only when it is a terminal (never in captured output).
+void progress(std::string_view step) {
+  if (::isatty(STDERR_FILENO)) std::cerr << step << "...\n";
+}
+
+int run(const RebalanceArgs& a) {
+  if (a.add_cells == 0 && a.drain.empty() && a.remove.empty() && !a.capacity) {
+    return fail({kExitUsage,
+                 "nothing to do: give --add-cells N, --drain CELL, --remove CELL or --capacity N"});
+  }
+  progress(fmt::format("reading {}", a.input));
+  Result<MappingDocument> doc = load_mapping(a.input);
+  if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
+  Result<Placement> before = placement_from(*doc);
+  if (!before.is_ok())
+    return fail({kExitFailure, fmt::format("{}: {}", a.input, before.status().message())});
+  Fleet target = doc->fleet;
+  if (Failure f = change_fleet(a, *doc, target); f.code != kExitOk) return fail(f);
+  RebalanceOptions options;
+  if (a.max_moves > 0) options.max_moves = a.max_moves;
+  progress("planning");
+  Result<RebalancePlan> plan = plan_rebalance(*before, target, options);
+  if (!plan.is_ok()) return fail({kExitFailure, plan.status().message()});
+  Result<Placement> after = apply_plan(*before, target, *plan);
+  if (!after.is_ok()) return fail({kExitFailure, after.status().message()});
+  std::ostream& log = a.plan == "-" ? std::cerr : std::cout;
+  print_summary(log, a, *before, *after, target, *plan);
+  if (Failure f = write_outputs(a, *doc, *before, *after, target, *plan, log); f.code != kExitOk) {
+    return fail(f);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_rebalance_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RebalanceArgs>();
+  RebalanceArgs& a = *args;
+  CLI::App* cmd = app.add_subcommand(
+      "rebalance",
+      "Plan the single-cell moves that take a mapping (written by `cellkit place -o`) to a\n"
+      "changed fleet. Cells that are drained or removed are emptied first; added cells are\n"
+      "then filled to their fair share from the most loaded cells (same zone when the\n"
+      "mapping is zone-aware). Capacity and the overlap limit hold after every move, so the\n"
+      "plan may be stopped anywhere; no old cell gains load when cells are only added.");
+  cmd->add_option("mapping", a.input, "Mapping file (JSON, docs/mapping-format.md)")->required();
+  cmd->add_option("--add-cells", a.add_cells,
+                  "Add N cells (cell-<id>, each in the zone with the fewest cells)")
+      ->capture_default_str();
+  cmd->add_option("--drain", a.drain, "Empty this cell and keep it, draining (repeatable)");
+  cmd->add_option("--remove", a.remove, "Empty this cell and remove it (repeatable)");
+  cmd->add_option("--capacity", a.capacity,
+                  "Set every cell's capacity to N tenants (0 = no limit); cells above it shed\n"
+                  "their excess");
+  cmd->add_option("--max-moves", a.max_moves, "Plan at most M moves, the best prefix; 0 = all")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", a.output, "Write the mapping after the plan (JSON)");
+  cmd->add_option("--plan", a.plan,
+                  "Write the plan: FILE.json as JSON, any other name as CSV\n"
+                  "(step,tenant,from,to); '-' writes CSV to stdout and the summary to stderr");
+  cmd->add_option("--show-moves", a.show_moves, "Also print the first N moves")
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace cellkit::cli

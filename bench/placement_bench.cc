@@ -1,0 +1,72 @@
+// Placement at Route 53 scale: 1,000,000 tenants on 2,048 cells in 4 zones, one cell per
+// zone (k=4), max overlap 2; shuffle and rendezvous, and the rebalance plan for one added
+// cell. Each runs once (a run takes seconds); peak RSS is reported as a counter, but it is
+// the whole process's peak, so measure memory one benchmark at a time (docs/performance.md).
+#include <sys/resource.h>
+
+#include <benchmark/benchmark.h>
+
+#include "cellkit/core/placement_ops.h"
+#include "cellkit/core/rebalance.h"
+
+namespace cellkit {
+namespace {
+
+constexpr std::uint32_t kCells = 2048;
+constexpr std::uint16_t kZones = 4;
+constexpr std::uint32_t kShard = 4;
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+PlacementOptions stripes(std::string strategy) {
+  return {.strategy = std::move(strategy), .max_overlap = 2, .zone_aware = true, .seed = 1};
+}
+
+void place_at_scale(benchmark::State& state, const std::string& strategy) {
+  const auto tenants = static_cast<std::uint32_t>(state.range(0));
+  const Fleet fleet = make_fleet(kCells, kZones);
+  std::vector<Tenant> list = make_tenants(tenants, kShard);
+  PlaceReport report;
+  for (auto _ : state) {
+    Result<Placement> p = place(fleet, list, stripes(strategy), &report);
+    benchmark::DoNotOptimize(p);
+  }
+  state.counters["refused"] = static_cast<double>(report.refused);
+  state.counters["peak_rss_MB"] = peak_rss_mb();
+  state.SetItemsProcessed(state.iterations() * tenants);
+}
+
+void BM_PlaceShuffleStripes(benchmark::State& state) {
+  place_at_scale(state, "shuffle");
+}
+BENCHMARK(BM_PlaceShuffleStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
+
+void BM_PlaceRendezvousStripes(benchmark::State& state) {
+  place_at_scale(state, "rendezvous");
+}
+BENCHMARK(BM_PlaceRendezvousStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
+
+void BM_RebalanceOneAddedCell(benchmark::State& state) {
+  const auto tenants = static_cast<std::uint32_t>(state.range(0));
+  const Placement p =
+      *place(make_fleet(kCells, kZones), make_tenants(tenants, kShard), stripes("shuffle"));
+  Fleet target = p.fleet;
+  (void)target.add({.id = CellId{kCells}, .name = "cell-new", .zone = ZoneId{0}});
+  RebalancePlan plan;
+  for (auto _ : state) {
+    plan = *plan_rebalance(p, target);
+    benchmark::DoNotOptimize(plan);
+  }
+  state.counters["moves"] = static_cast<double>(plan.moves.size());
+  state.counters["peak_rss_MB"] = peak_rss_mb();
+}
+BENCHMARK(BM_RebalanceOneAddedCell)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
+
+}  // namespace
+}  // namespace cellkit
+
+BENCHMARK_MAIN();

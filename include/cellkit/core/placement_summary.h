@@ -1,0 +1,37 @@
+// A short summary of a placement: load spread over cells and the pair-overlap histogram.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cellkit/core/placement_ops.h"
+
+namespace cellkit {
+
+struct LoadSpread {
+  std::size_t cells = 0;  // cells of the fleet counted (every cell, empty ones too)
+  std::uint64_t min = 0;  // least load (sum of tenant weights) on a cell
+  std::uint64_t max = 0;
+  double mean = 0;
+  double stddev = 0;  // population standard deviation
+
+  bool operator==(const LoadSpread&) const = default;
+};
+
+struct PlacementSummary {
+  std::size_t tenants = 0;
+  LoadSpread load;
+  // pairs_by_overlap[o]: unordered pairs of tenants sharing exactly o cells. Empty when
+  // counting would take more than the work limit given to summarize().
+  std::vector<std::uint64_t> pairs_by_overlap;
+
+  bool operator==(const PlacementSummary&) const = default;
+};
+
+LoadSpread load_spread(const Placement& placement);
+
+// Counts overlaps from subset counts (S_j = Σ_o C(o,j)·n_o, inverted from the top), in
+// O(T·2^k) work rather than O(T²); skipped when T·(2^k − 1) exceeds `max_subset_work`.
+PlacementSummary summarize(const Placement& placement, std::uint64_t max_subset_work = 40'000'000);
+
+}  // namespace cellkit

@@ -1,0 +1,50 @@
+// Placement strategies by name: random, least-loaded, rendezvous and bounded-overlap shuffle,
+// each optionally zone-aware and capacity-capped, configured by one plain options struct.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cellkit/base/status.h"
+#include "cellkit/core/placement.h"
+
+namespace cellkit {
+
+// How to place tenants. A cell's load is the sum of its tenants' weights (tenant count when
+// every weight is 1). docs/placement.md describes each strategy and its guarantees.
+struct PlacementOptions {
+  // "random" | "least-loaded" | "rendezvous" | "shuffle".
+  std::string strategy = "random";
+  // shuffle only: no two tenants share more than this many cells (m). Must be below every
+  // tenant's shard size; at most 15.
+  std::uint32_t max_overlap = 2;
+  // Spread each shard over the zones of the placeable cells: per-zone counts differ by at
+  // most one, remainders go to zones in a fixed per-tenant order (so growing a shard by one
+  // changes one cell). A shard size equal to the zone count gives one cell per zone (stripes).
+  bool zone_aware = false;
+  // Keys rendezvous scores and each tenant's zone order. Random draws come from the Random
+  // passed to choose(), so the same seed must be given there for reproducible output.
+  std::uint64_t seed = 0;
+  // Most load per cell, for cells whose own capacity is 0; 0 = no limit.
+  std::uint32_t capacity = 0;
+  // shuffle: candidate cells tried per tenant before refusing; 0 = max(4096, 64 × cells).
+  std::uint32_t search_budget = 0;
+
+  bool operator==(const PlacementOptions&) const = default;
+};
+
+// The names make_strategy accepts, in the order help lists them.
+std::span<const std::string_view> strategy_names();
+
+// Checks the options on their own; the Status names the bad value and what is allowed.
+Status validate(const PlacementOptions& options);
+
+// A fresh strategy with no tenants recorded. Stateful strategies (least-loaded, shuffle,
+// and any with a capacity) count what they choose; tell them about removed tenants with
+// forget() and about shards they did not choose with remember().
+Result<std::unique_ptr<PlacementStrategy>> make_strategy(const PlacementOptions& options);
+
+}  // namespace cellkit

@@ -1,0 +1,240 @@
+// Batch placement and the incremental operations on a Placement value.
+#include "cellkit/core/placement_ops.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cellkit/base/hash.h"
+#include "cellkit/core/rebalance.h"
+#include "core/pooled_strategy.h"
+
+namespace cellkit {
+namespace {
+
+constexpr std::size_t kRefusalsKept = 10;
+
+// Ids and names must be unique across both lists. Sorting ids and name hashes (then
+// comparing the strings whose hashes meet) is several times faster than hash sets of
+// strings at 1,000,000 tenants.
+Status check_new_tenants(const std::vector<Tenant>& existing, const std::vector<Tenant>& added) {
+  std::vector<const Tenant*> all;
+  all.reserve(existing.size() + added.size());
+  for (const Tenant& t : existing)
+    all.push_back(&t);
+  for (const Tenant& t : added)
+    all.push_back(&t);
+  std::vector<std::pair<std::uint32_t, std::size_t>> ids;
+  std::vector<std::pair<std::uint64_t, std::size_t>> names;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    ids.push_back({raw(all[i]->id), i});
+    names.push_back({hash64(all[i]->name), i});
+  }
+  std::sort(ids.begin(), ids.end());
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    if (ids[i].first == ids[i - 1].first) {
+      return already_exists(fmt::format("tenant id {} is used twice", ids[i].first));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    const std::string& name = all[names[i].second]->name;
+    for (std::size_t j = i; j > 0 && names[j - 1].first == names[i].first; --j) {
+      if (all[names[j - 1].second]->name == name) {
+        return already_exists(fmt::format("tenant name '{}' is used twice", name));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+// Places `added` with a strategy that already knows the existing tenants' shards.
+Placement place_more(Placement next, std::vector<Tenant> added, Random random,
+                     PlaceReport* report) {
+  std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(next.options);
+  if (!added.empty()) {
+    strategy->reserve(next.tenants.size() + added.size(), added.front().shard_size);
+  }
+  for (const Tenant& t : next.tenants)
+    strategy->remember(t, next.mapping.shard(t.id));
+  const CellPools pools = CellPools::build(next.fleet, next.options.capacity);
+  PlaceReport local;
+  for (Tenant& t : added) {
+    Result<Shard> shard = strategy->choose_from(pools, t, random);
+    if (!shard.is_ok()) {
+      ++local.refused;
+      if (local.refusals.size() < kRefusalsKept) local.refusals.push_back(shard.status().message());
+      continue;
+    }
+    ++local.placed;
+    next.mapping.assign(t.id, std::move(shard).value());
+    next.tenants.push_back(std::move(t));
+  }
+  std::sort(next.tenants.begin(), next.tenants.end(),
+            [](const Tenant& a, const Tenant& b) { return a.id < b.id; });
+  if (report != nullptr) *report = std::move(local);
+  return next;
+}
+
+}  // namespace
+
+Result<Placement> place(Fleet fleet, std::vector<Tenant> tenants, const PlacementOptions& options,
+                        PlaceReport* report) {
+  if (Status s = validate(options); !s.is_ok()) return s;
+  if (Status s = check_new_tenants({}, tenants); !s.is_ok()) return s;
+  Placement empty{.fleet = std::move(fleet), .options = options};
+  return place_more(std::move(empty), std::move(tenants), Random(options.seed), report);
+}
+
+Result<Placement> add_tenants(const Placement& current, std::vector<Tenant> tenants,
+                              PlaceReport* report) {
+  if (Status s = validate(current.options); !s.is_ok()) return s;
+  if (Status s = check_new_tenants(current.tenants, tenants); !s.is_ok()) return s;
+  if (Status s = check_subset_work(current); !s.is_ok()) return s;
+  if (tenants.empty()) return current;
+  const Random random = Random(current.options.seed).derive(raw(tenants.front().id));
+  return place_more(current, std::move(tenants), random, report);
+}
+
+Result<Placement> remove_tenant(const Placement& current, TenantId tenant) {
+  auto it = std::lower_bound(current.tenants.begin(), current.tenants.end(), tenant,
+                             [](const Tenant& t, TenantId id) { return t.id < id; });
+  if (it == current.tenants.end() || it->id != tenant) {
+    return not_found(fmt::format("no tenant with id {}", raw(tenant)));
+  }
+  Placement next = current;
+  next.tenants.erase(next.tenants.begin() + (it - current.tenants.begin()));
+  next.mapping.remove(tenant);
+  return next;
+}
+
+Result<Placement> add_cells(const Placement& current, std::vector<Cell> cells) {
+  Placement next = current;
+  for (Cell& c : cells) {
+    if (Status s = next.fleet.add(std::move(c)); !s.is_ok()) return s;
+  }
+  return next;
+}
+
+Result<Placement> drain_cell(const Placement& current, CellId cell) {
+  if (!current.fleet.contains(cell)) return not_found(fmt::format("no cell with id {}", raw(cell)));
+  Fleet target = current.fleet;
+  target.cell(cell).state = CellState::kDraining;
+  Result<RebalancePlan> plan = plan_rebalance(current, target);
+  if (!plan.is_ok()) return plan.status();
+  return apply_plan(current, target, *plan);
+}
+
+Result<Placement> remove_cell(const Placement& current, CellId cell) {
+  Fleet target = current.fleet;
+  if (Status s = target.remove(cell); !s.is_ok()) return s;
+  Result<RebalancePlan> plan = plan_rebalance(current, target);
+  if (!plan.is_ok()) return plan.status();
+  return apply_plan(current, target, *plan);
+}
+
+Status check_subset_work(const Placement& p) {
+  if (p.options.strategy != "shuffle") return Status::ok();
+  const std::uint64_t r = std::uint64_t{p.options.max_overlap} + 1;
+  for (const Tenant& t : p.tenants) {
+    const std::size_t size = p.mapping.shard(t.id).size();
+    if (binomial(size, r) > kMaxSubsetsPerShard) {
+      return invalid_argument(fmt::format(
+          "tenant '{}' has {} cells: C({},{}) subsets under max_overlap {} is more than the "
+          "{} supported",
+          t.name, size, size, r, p.options.max_overlap, kMaxSubsetsPerShard));
+    }
+  }
+  return Status::ok();
+}
+
+namespace {
+
+Status check_shard(const Tenant& t, const Shard* shard, const std::vector<bool>& in_fleet) {
+  if (shard == nullptr || shard->empty()) {
+    return invalid_argument(fmt::format("tenant '{}' has no shard", t.name));
+  }
+  for (auto it = shard->begin(); it != shard->end(); ++it) {
+    if (raw(*it) >= in_fleet.size() || !in_fleet[raw(*it)]) {
+      return invalid_argument(fmt::format("tenant '{}' names unknown cell {}", t.name, raw(*it)));
+    }
+    if (std::find(shard->begin(), it, *it) != it) {
+      return invalid_argument(fmt::format("tenant '{}' repeats cell {}", t.name, raw(*it)));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status check_placement(const Placement& p) {
+  if (p.tenants.size() != p.mapping.size()) {
+    return invalid_argument(
+        fmt::format("{} tenants but {} shards", p.tenants.size(), p.mapping.size()));
+  }
+  std::vector<bool> in_fleet;  // by raw cell id: a bitmap, not a search per shard cell
+  for (const Cell& c : p.fleet.cells()) {
+    if (raw(c.id) >= in_fleet.size()) in_fleet.resize(raw(c.id) + 1, false);
+    in_fleet[raw(c.id)] = true;
+  }
+  for (std::size_t i = 0; i < p.tenants.size(); ++i) {
+    const Tenant& t = p.tenants[i];
+    if (i > 0 && !(p.tenants[i - 1].id < t.id)) {
+      return invalid_argument(fmt::format("tenant ids are not increasing at tenant '{}'", t.name));
+    }
+    if (Status s = check_shard(t, p.mapping.find_shard(t.id), in_fleet); !s.is_ok()) return s;
+  }
+  return Status::ok();
+}
+
+Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacity) {
+  Fleet fleet;
+  for (std::uint32_t i = 0; i < cells; ++i) {
+    const auto zone = static_cast<std::uint16_t>(i % zones);
+    (void)fleet.add({.id = CellId{i},
+                     .name = fmt::format("cell-{}", i),
+                     .zone = ZoneId{zone},
+                     .capacity = capacity});
+  }
+  return fleet;
+}
+
+std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint32_t first) {
+  std::vector<Tenant> tenants;
+  tenants.reserve(count);
+  for (std::uint32_t t = first; t < first + count; ++t) {
+    tenants.push_back({.id = TenantId{t}, .name = fmt::format("tenant-{}", t), .shard_size = k});
+  }
+  return tenants;
+}
+
+Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count) {
+  std::vector<std::uint32_t> per_zone;
+  std::uint32_t next_id = 0;
+  std::optional<std::uint32_t> shared_capacity;
+  bool same_capacity = true;
+  for (const Cell& c : fleet.cells()) {
+    if (raw(c.zone) >= per_zone.size()) per_zone.resize(raw(c.zone) + 1, 0);
+    ++per_zone[raw(c.zone)];
+    next_id = raw(c.id) + 1;
+    if (shared_capacity && *shared_capacity != c.capacity) same_capacity = false;
+    shared_capacity = c.capacity;
+  }
+  if (per_zone.empty()) per_zone.push_back(0);
+  Fleet grown = fleet;
+  std::vector<Cell> cells;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const auto zone = std::min_element(per_zone.begin(), per_zone.end()) - per_zone.begin();
+    ++per_zone[static_cast<std::size_t>(zone)];
+    Cell c{.id = CellId{next_id + i},
+           .name = fmt::format("cell-{}", next_id + i),
+           .zone = ZoneId{static_cast<std::uint16_t>(zone)},
+           .capacity = same_capacity ? shared_capacity.value_or(0) : 0};
+    if (Status s = grown.add(c); !s.is_ok()) return s;
+    cells.push_back(std::move(c));
+  }
+  return cells;
+}
+
+}  // namespace cellkit

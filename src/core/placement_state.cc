@@ -1,0 +1,78 @@
+// PlacementState and CellPools.
+#include "core/placement_state.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace cellkit {
+
+CellPools CellPools::build(const Fleet& fleet, std::uint32_t default_capacity) {
+  CellPools pools;
+  for (const Cell& c : fleet.cells()) {
+    if (raw(c.id) >= pools.capacity.size()) {
+      pools.capacity.resize(raw(c.id) + 1, 0);
+      pools.zone_of.resize(raw(c.id) + 1, 0);
+    }
+    pools.capacity[raw(c.id)] = c.capacity != 0 ? c.capacity : default_capacity;
+  }
+  pools.all = fleet.placeable_cells();
+  for (CellId id : pools.all) {
+    const ZoneId zone = fleet.cell(id).zone;
+    auto it = std::lower_bound(pools.zones.begin(), pools.zones.end(), zone);
+    if (it == pools.zones.end() || *it != zone) {
+      const auto at = it - pools.zones.begin();
+      pools.zones.insert(it, zone);
+      pools.groups.insert(pools.groups.begin() + at, std::vector<CellId>{});
+    }
+  }
+  for (CellId id : pools.all) {
+    const auto at = std::lower_bound(pools.zones.begin(), pools.zones.end(), fleet.cell(id).zone) -
+                    pools.zones.begin();
+    pools.groups[static_cast<std::size_t>(at)].push_back(id);
+    pools.zone_of[raw(id)] = static_cast<std::uint16_t>(at);
+  }
+  return pools;
+}
+
+PlacementState::PlacementState(std::optional<std::uint32_t> max_overlap) {
+  if (max_overlap) subsets_.emplace(*max_overlap);
+}
+
+void PlacementState::add_mapping(const Mapping& mapping, std::span<const Tenant> tenants) {
+  if (!mapping.empty()) reserve(mapping.size(), mapping.begin()->second.size());
+  auto t = tenants.begin();
+  for (const auto& [id, shard] : mapping) {
+    while (t != tenants.end() && t->id < id)
+      ++t;
+    add(id, shard, (t != tenants.end() && t->id == id) ? t->weight : 1);
+  }
+}
+
+void PlacementState::add(TenantId tenant, const Shard& shard, std::uint32_t weight) {
+  for (CellId c : shard) {
+    if (raw(c) >= loads_.size()) loads_.resize(raw(c) + 1, 0);
+    loads_[raw(c)] += weight;
+  }
+  if (weight != 1 || raw(tenant) < weights_.size()) {
+    if (raw(tenant) >= weights_.size()) weights_.resize(raw(tenant) + 1, 1);
+    weights_[raw(tenant)] = weight;
+  }
+  if (subsets_) subsets_->add(shard);
+  ++tenants_;
+}
+
+void PlacementState::remove(TenantId tenant, const Shard& shard) {
+  const std::uint32_t w = weight(tenant);
+  for (CellId c : shard) {
+    assert(load(c) >= w);
+    loads_[raw(c)] -= w;
+  }
+  if (subsets_) subsets_->remove(shard);
+  --tenants_;
+}
+
+std::uint32_t PlacementState::weight(TenantId tenant) const {
+  return raw(tenant) < weights_.size() ? weights_[raw(tenant)] : 1;
+}
+
+}  // namespace cellkit

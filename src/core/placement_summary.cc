@@ -1,0 +1,92 @@
+// Load spread and the pair-overlap histogram from subset counts.
+#include "cellkit/core/placement_summary.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "cellkit/base/hash.h"
+#include "core/placement_state.h"
+#include "core/pooled_strategy.h"
+
+namespace cellkit {
+namespace {
+
+// Adds every non-empty subset of the shard (by size) to the counters.
+void count_subsets(const Shard& shard, std::vector<FlatCounter>& by_size) {
+  std::vector<std::uint32_t> ids;
+  for (CellId c : shard)
+    ids.push_back(raw(c));
+  std::sort(ids.begin(), ids.end());
+  const std::uint64_t subsets = std::uint64_t{1} << ids.size();
+  std::vector<std::uint32_t> picked;
+  for (std::uint64_t mask = 1; mask < subsets; ++mask) {
+    picked.clear();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if ((mask >> i) & 1u) picked.push_back(ids[i]);
+    }
+    by_size[picked.size()].add(hash64(std::as_bytes(std::span<const std::uint32_t>(picked))));
+  }
+}
+
+std::vector<std::uint64_t> overlap_histogram(const Placement& p, std::size_t max_k) {
+  std::vector<FlatCounter> by_size(max_k + 1);
+  for (const auto& [tenant, shard] : p.mapping)
+    count_subsets(shard, by_size);
+  // S_j: pairs of tenants sharing a given j-subset, summed over j-subsets.
+  std::vector<std::uint64_t> s(max_k + 1, 0);
+  for (std::size_t j = 1; j <= max_k; ++j) {
+    by_size[j].for_each(
+        [&](std::uint64_t, std::uint32_t n) { s[j] += std::uint64_t{n} * (n - 1) / 2; });
+  }
+  std::vector<std::uint64_t> n(max_k + 1, 0);
+  for (std::size_t o = max_k; o >= 1; --o) {
+    std::uint64_t above = 0;
+    for (std::size_t q = o + 1; q <= max_k; ++q)
+      above += binomial(q, o) * n[q];
+    n[o] = s[o] - above;
+  }
+  const std::uint64_t t = p.mapping.size();
+  std::uint64_t sharing = 0;
+  for (std::size_t o = 1; o <= max_k; ++o)
+    sharing += n[o];
+  n[0] = t * (t - (t > 0 ? 1 : 0)) / 2 - sharing;
+  return n;
+}
+
+}  // namespace
+
+LoadSpread load_spread(const Placement& p) {
+  PlacementState state(std::nullopt);
+  state.add_mapping(p.mapping, p.tenants);
+  LoadSpread spread;
+  double sum = 0, squares = 0;
+  for (const Cell& c : p.fleet.cells()) {
+    const std::uint64_t load = state.load(c.id);
+    spread.min = spread.cells == 0 ? load : std::min(spread.min, load);
+    spread.max = std::max(spread.max, load);
+    sum += static_cast<double>(load);
+    squares += static_cast<double>(load) * static_cast<double>(load);
+    ++spread.cells;
+  }
+  if (spread.cells > 0) {
+    const double cells = static_cast<double>(spread.cells);
+    spread.mean = sum / cells;
+    spread.stddev = std::sqrt(std::max(0.0, squares / cells - spread.mean * spread.mean));
+  }
+  return spread;
+}
+
+PlacementSummary summarize(const Placement& p, std::uint64_t max_subset_work) {
+  PlacementSummary summary{.tenants = p.tenants.size(), .load = load_spread(p)};
+  std::size_t max_k = 0;
+  std::uint64_t work = 0;
+  for (const auto& [tenant, shard] : p.mapping) {
+    max_k = std::max(max_k, shard.size());
+    work += shard.size() >= 40 ? max_subset_work + 1 : (std::uint64_t{1} << shard.size()) - 1;
+    if (work > max_subset_work) return summary;
+  }
+  if (max_k > 0) summary.pairs_by_overlap = overlap_histogram(p, max_k);
+  return summary;
+}
+
+}  // namespace cellkit

@@ -1,0 +1,334 @@
+// The rebalance planner: shed tenants from cells that must empty, then fill new cells.
+#include "cellkit/core/rebalance.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/placement_state.h"
+#include "core/pooled_strategy.h"
+
+namespace cellkit {
+namespace {
+
+constexpr std::uint64_t kNoCell = ~std::uint64_t{0};
+
+std::optional<std::uint32_t> overlap_limit(const PlacementOptions& o) {
+  return o.strategy == "shuffle" ? std::optional<std::uint32_t>(o.max_overlap) : std::nullopt;
+}
+
+// The planner's mutable view: shards by tenant position, holders by cell, live loads.
+class Planner {
+ public:
+  Planner(const Placement& current, const Fleet& target, std::size_t max_moves)
+      : current_(current),
+        target_(target),
+        pools_(CellPools::build(target, current.options.capacity)),
+        state_(overlap_limit(current.options)),
+        max_moves_(max_moves) {
+    for (const Tenant& t : current.tenants) {
+      const Shard& shard = current.mapping.shard(t.id);
+      const auto pos = static_cast<std::uint32_t>(tenants_.size());
+      tenants_.push_back(&t);
+      shards_.push_back(shard);
+      state_.add(t.id, shard, t.weight);
+      for (CellId c : shard)
+        holders_of(c).push_back(pos);
+    }
+    moved_.assign(tenants_.size(), false);
+    for (CellId c : pools_.all) {
+      if (raw(c) >= new_cells_.size()) new_cells_.resize(raw(c) + 1, false);
+      new_cells_[raw(c)] = !current_.fleet.contains(c);
+    }
+  }
+
+  Status shed_all() {
+    for (const Cell& c : current_.fleet.cells()) {
+      if (Status s = shed(c.id); !s.is_ok()) return s;
+    }
+    for (const Cell& c : current_.fleet.cells())
+      unfinished_ += excess(c.id);
+    return Status::ok();
+  }
+
+  void fill_new_cells() {
+    std::vector<CellId> receivers;
+    for (CellId c : pools_.all) {
+      if (is_new(c)) receivers.push_back(c);
+    }
+    std::vector<std::vector<bool>> exhausted(receivers.size(), std::vector<bool>());
+    bool progress = true;
+    while (progress && !full()) {
+      progress = false;
+      for (std::size_t i = 0; i < receivers.size() && !full(); ++i) {
+        progress = fill_one(receivers[i], exhausted[i]) || progress;
+      }
+    }
+  }
+
+  RebalancePlan plan() && { return {std::move(moves_), required_, unfinished_}; }
+
+ private:
+  bool full() const { return moves_.size() >= max_moves_; }
+  // Placeable in the target and absent from the current fleet. Requires a pool cell.
+  bool is_new(CellId c) const { return new_cells_[raw(c)]; }
+
+  std::vector<std::uint32_t>& holders_of(CellId c) {
+    if (raw(c) >= holders_.size()) holders_.resize(raw(c) + 1);
+    return holders_[raw(c)];
+  }
+
+  // How much load the cell must lose: all of it when it leaves or stops taking tenants,
+  // else what exceeds its capacity in the target fleet.
+  std::uint64_t excess(CellId c) const {
+    const Cell* t = target_.find_cell(c);
+    if (t == nullptr || t->state != CellState::kActive) return state_.load(c);
+    const std::uint32_t cap = pools_.cap(c);
+    return (cap != 0 && state_.load(c) > cap) ? state_.load(c) - cap : 0;
+  }
+
+  // Moves tenants off `c` until its excess is gone. A tenant that fits nowhere is passed
+  // over (a cell above capacity may shed others instead); the first one is named when the
+  // excess cannot be shed.
+  Status shed(CellId c) {
+    const std::vector<std::uint32_t> holders = holders_of(c);
+    std::optional<std::uint32_t> first_stuck;
+    for (std::uint32_t pos : holders) {
+      if (excess(c) == 0 || full()) return Status::ok();
+      const std::uint64_t to = destination(pos, c);
+      if (to == kNoCell) {
+        if (!first_stuck) first_stuck = pos;
+        continue;
+      }
+      move(pos, c, CellId{static_cast<std::uint32_t>(to)});
+      ++required_;
+    }
+    if (excess(c) > 0 && !full() && first_stuck) return stuck(*first_stuck, c);
+    return Status::ok();
+  }
+
+  Status stuck(std::uint32_t pos, CellId c) const {
+    const std::string limit =
+        state_.bounded() ? fmt::format(", keeps overlap <= {}", current_.options.max_overlap) : "";
+    return resource_exhausted(fmt::format(
+        "cannot move tenant '{}' off cell '{}': no active cell outside its shard has room{}{}",
+        tenants_[pos]->name, current_.fleet.cell(c).name, limit,
+        current_.options.zone_aware ? " and keeps its zones balanced" : ""));
+  }
+
+  // The least-loaded placeable cell that can replace `from` in the tenant's shard (same
+  // zone first when zone-aware), or kNoCell.
+  std::uint64_t destination(std::uint32_t pos, CellId from) const {
+    const Shard rest = without(shards_[pos], from);
+    const std::uint16_t zone = zone_index(from);
+    std::tuple<bool, std::uint64_t, std::uint32_t> best{true, kNoCell, 0};
+    std::uint64_t found = kNoCell;
+    for (CellId c : pools_.all) {
+      if (!fits(pos, rest, c)) continue;
+      const bool other_zone = current_.options.zone_aware && pools_.zone_of[raw(c)] != zone;
+      if (other_zone && !balanced(rest, c)) continue;
+      const std::tuple<bool, std::uint64_t, std::uint32_t> key{other_zone, state_.load(c), raw(c)};
+      if (found == kNoCell || key < best) {
+        best = key;
+        found = raw(c);
+      }
+    }
+    return found;
+  }
+
+  bool fits(std::uint32_t pos, const Shard& rest, CellId c) const {
+    const Shard& shard = shards_[pos];
+    return std::find(shard.begin(), shard.end(), c) == shard.end() &&
+           state_.has_room(c, pools_.cap(c), tenants_[pos]->weight) && state_.fits_with(rest, c);
+  }
+
+  // The zone index of a cell in the target's pools; cells outside them get an index no
+  // pool zone has, so every placeable cell counts as another zone.
+  std::uint16_t zone_index(CellId c) const {
+    const Cell* cell = current_.fleet.find_cell(c);
+    if (cell == nullptr) return 0xffff;
+    auto it = std::lower_bound(pools_.zones.begin(), pools_.zones.end(), cell->zone);
+    return (it != pools_.zones.end() && *it == cell->zone)
+               ? static_cast<std::uint16_t>(it - pools_.zones.begin())
+               : 0xffff;
+  }
+
+  // Zone counts of rest ∪ {c} over the pools' zones differ by at most one.
+  bool balanced(const Shard& rest, CellId c) const {
+    std::vector<std::uint32_t> count(pools_.zones.size(), 0);
+    for (CellId x : rest) {
+      const std::uint16_t z = zone_index(x);
+      if (z < count.size()) ++count[z];
+    }
+    ++count[pools_.zone_of[raw(c)]];
+    const auto [lo, hi] = std::minmax_element(count.begin(), count.end());
+    return *hi - *lo <= 1;
+  }
+
+  static Shard without(const Shard& shard, CellId c) {
+    Shard rest;
+    for (CellId x : shard) {
+      if (x != c) rest.push_back(x);
+    }
+    return rest;
+  }
+
+  // One move into receiver `r` from the most-loaded donor above r's fair share.
+  bool fill_one(CellId r, std::vector<bool>& exhausted) {
+    const std::uint64_t share = fair_share(r);
+    while (state_.load(r) < share) {
+      const std::uint64_t donor = pick_donor(r, share, exhausted);
+      if (donor == kNoCell) return false;
+      const CellId d{static_cast<std::uint32_t>(donor)};
+      if (move_one(d, r, share)) return true;
+      if (exhausted.size() <= donor) exhausted.resize(donor + 1, false);
+      exhausted[donor] = true;
+    }
+    return false;
+  }
+
+  std::uint64_t fair_share(CellId r) const {
+    std::uint64_t load = 0, cells = 0;
+    for (CellId c : pools_.all) {
+      if (current_.options.zone_aware && pools_.zone_of[raw(c)] != pools_.zone_of[raw(r)]) continue;
+      load += state_.load(c);
+      ++cells;
+    }
+    return cells == 0 ? 0 : load / cells;
+  }
+
+  std::uint64_t pick_donor(CellId r, std::uint64_t share,
+                           const std::vector<bool>& exhausted) const {
+    std::uint64_t best = kNoCell;
+    for (CellId c : pools_.all) {
+      if (is_new(c) || state_.load(c) <= share) continue;
+      if (raw(c) < exhausted.size() && exhausted[raw(c)]) continue;
+      if (current_.options.zone_aware && pools_.zone_of[raw(c)] != pools_.zone_of[raw(r)]) continue;
+      if (best == kNoCell ||
+          state_.load(c) > state_.load(CellId{static_cast<std::uint32_t>(best)})) {
+        best = raw(c);
+      }
+    }
+    return best;
+  }
+
+  // Tenants not yet moved go first, so a tenant changes more than one cell only when
+  // several cells are added and nothing else fits.
+  bool move_one(CellId d, CellId r, std::uint64_t share) {
+    for (const bool allow_moved : {false, true}) {
+      for (std::uint32_t pos : holders_of(d)) {
+        if (moved_[pos] && !allow_moved) continue;
+        const std::uint32_t w = tenants_[pos]->weight;
+        if (state_.load(r) + w > share) continue;
+        if (!fits(pos, without(shards_[pos], d), r)) continue;
+        move(pos, d, r);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void move(std::uint32_t pos, CellId from, CellId to) {
+    const TenantId id = tenants_[pos]->id;
+    state_.remove(id, shards_[pos]);
+    std::replace(shards_[pos].begin(), shards_[pos].end(), from, to);
+    state_.add(id, shards_[pos], tenants_[pos]->weight);
+    auto& out = holders_of(from);
+    out.erase(std::find(out.begin(), out.end(), pos));
+    auto& in = holders_of(to);
+    in.insert(std::lower_bound(in.begin(), in.end(), pos), pos);
+    moves_.push_back({id, from, to});
+    moved_[pos] = true;
+  }
+
+  const Placement& current_;
+  const Fleet& target_;
+  CellPools pools_;
+  PlacementState state_;
+  std::vector<const Tenant*> tenants_;               // by position (tenant id order)
+  std::vector<Shard> shards_;                        // by position
+  std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
+  std::vector<Move> moves_;
+  std::vector<bool> moved_;      // by position
+  std::vector<bool> new_cells_;  // by raw cell id, for pool cells
+  std::size_t max_moves_;
+  std::size_t required_ = 0;
+  std::size_t unfinished_ = 0;
+};
+
+}  // namespace
+
+Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& target,
+                                     const RebalanceOptions& options) {
+  if (Status s = check_placement(current); !s.is_ok()) return s;
+  if (Status s = validate(current.options); !s.is_ok()) return s;
+  if (Status s = check_subset_work(current); !s.is_ok()) return s;
+  Planner planner(current, target, options.max_moves);
+  if (Status s = planner.shed_all(); !s.is_ok()) return s;
+  planner.fill_new_cells();
+  return std::move(planner).plan();
+}
+
+Result<Placement> apply_plan(const Placement& current, const Fleet& target,
+                             const RebalancePlan& plan, std::size_t count) {
+  Placement next = current;
+  next.fleet = target;
+  count = std::min(count, plan.moves.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const Move& m = plan.moves[i];
+    const Shard* shard = next.mapping.find_shard(m.tenant);
+    if (shard == nullptr || std::find(shard->begin(), shard->end(), m.from) == shard->end() ||
+        std::find(shard->begin(), shard->end(), m.to) != shard->end() || !target.contains(m.to)) {
+      return invalid_argument(fmt::format("move {} (tenant {}, cell {} -> {}) does not apply",
+                                          i + 1, raw(m.tenant), raw(m.from), raw(m.to)));
+    }
+    Shard moved = *shard;
+    std::replace(moved.begin(), moved.end(), m.from, m.to);
+    next.mapping.assign(m.tenant, std::move(moved));
+  }
+  for (const Cell& c : current.fleet.cells()) {
+    if (target.contains(c.id) || next.mapping.tenants_on(c.id).empty()) continue;
+    Cell kept = c;
+    kept.state = CellState::kDraining;
+    (void)next.fleet.add(std::move(kept));
+  }
+  return next;
+}
+
+PlanCheck check_plan(const Placement& current, const Fleet& target, const RebalancePlan& plan) {
+  PlanCheck check;
+  // Options or shards the subset table cannot hold are checked without the overlap limit.
+  const bool checkable = validate(current.options).is_ok() && check_subset_work(current).is_ok();
+  PlacementState state(checkable ? overlap_limit(current.options) : std::nullopt);
+  Mapping mapping = current.mapping;
+  state.add_mapping(mapping, current.tenants);
+  const CellPools pools = CellPools::build(target, current.options.capacity);
+  std::vector<bool> moved;
+  for (const Move& m : plan.moves) {
+    ++check.moves;
+    const Shard* shard = mapping.find_shard(m.tenant);
+    if (shard == nullptr || std::find(shard->begin(), shard->end(), m.from) == shard->end() ||
+        std::find(shard->begin(), shard->end(), m.to) != shard->end()) {
+      ++check.invalid_moves;
+      continue;
+    }
+    if (raw(m.tenant) >= moved.size()) moved.resize(raw(m.tenant) + 1, false);
+    check.tenants_moved_twice += moved[raw(m.tenant)] ? 1 : 0;
+    moved[raw(m.tenant)] = true;
+    check.moves_into_old_cells += current.fleet.contains(m.to) ? 1 : 0;
+    Shard rest = *shard;
+    rest.erase(std::find(rest.begin(), rest.end(), m.from));
+    check.overlap_violations += state.fits_with(rest, m.to) ? 0 : 1;
+    Shard next = *shard;
+    std::replace(next.begin(), next.end(), m.from, m.to);
+    state.remove(m.tenant, *shard);
+    state.add(m.tenant, next, state.weight(m.tenant));
+    mapping.assign(m.tenant, std::move(next));
+    const std::uint32_t cap = pools.cap(m.to);
+    check.capacity_violations += (cap != 0 && state.load(m.to) > cap) ? 1 : 0;
+  }
+  return check;
+}
+
+}  // namespace cellkit

@@ -1,0 +1,190 @@
+// Bounded-overlap shuffle sharding: a randomized depth-first search for a shard none of
+// whose (m+1)-subsets is in use.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/lazy_permutation.h"
+#include "core/pooled_strategy.h"
+
+namespace cellkit {
+namespace {
+
+// Candidates of one group in random order, two at a time with the lighter first ("power of
+// two choices"): loads stay close to even while every cell is still tried.
+class Candidates {
+ public:
+  Candidates(std::span<const CellId> group, const PlacementState& state)
+      : perm_(group), state_(state) {}
+
+  bool next(Random& random, CellId* out) {
+    if (has_pending_) {
+      has_pending_ = false;
+      *out = pending_;
+      return true;
+    }
+    if (perm_.done()) return false;
+    const CellId a = perm_.next(random);
+    if (perm_.done()) {
+      *out = a;
+      return true;
+    }
+    const CellId b = perm_.next(random);
+    const bool b_first = state_.load(b) < state_.load(a);
+    *out = b_first ? b : a;
+    pending_ = b_first ? a : b;
+    has_pending_ = true;
+    return true;
+  }
+
+ private:
+  LazyPermutation perm_;
+  const PlacementState& state_;
+  CellId pending_{};
+  bool has_pending_ = false;
+};
+
+// One tenant's search. Each slot takes a cell from its quota's group; a cell is tried only
+// when it has room and forms no used (m+1)-subset with the cells chosen before it.
+class Search {
+ public:
+  Search(const SelectRequest& r, const PlacementState& state, std::uint64_t budget)
+      : r_(r), state_(state), budget_(budget) {
+    for (const Quota& q : r.quotas) {
+      for (std::uint32_t i = 0; i < q.count; ++i)
+        slots_.push_back(&q);
+    }
+  }
+
+  // Randomized: candidates two at a time, lighter first, so loads stay even.
+  bool run() { return fill(0); }
+  // Exhaustive within the budget: every combination once (cells of a group in id order, each
+  // slot after the previous slot of its group), so on small fleets a refusal is proof that
+  // no shard fits. Resets the count of tries.
+  bool run_exhaustive() {
+    chosen_.clear();
+    positions_.assign(slots_.size(), 0);
+    tried_ = 0;
+    out_of_budget_ = false;
+    return fill_in_order(0);
+  }
+  const Shard& shard() const { return chosen_; }
+  bool out_of_budget() const { return out_of_budget_; }
+  std::uint64_t tried() const { return tried_; }
+
+ private:
+  bool fill(std::size_t slot) {
+    if (slot == slots_.size()) return true;
+    Candidates candidates(r_.group(*slots_[slot]), state_);
+    CellId c;
+    while (candidates.next(r_.random, &c)) {
+      if (tried_ == budget_) {
+        out_of_budget_ = true;
+        return false;
+      }
+      ++tried_;
+      if (!acceptable(c)) continue;
+      chosen_.push_back(c);
+      if (fill(slot + 1)) return true;
+      chosen_.pop_back();
+      if (out_of_budget_) return false;
+    }
+    return false;
+  }
+
+  bool fill_in_order(std::size_t slot) {
+    if (slot == slots_.size()) return true;
+    const std::span<const CellId> group = r_.group(*slots_[slot]);
+    const bool same_group = slot > 0 && slots_[slot - 1] == slots_[slot];
+    for (std::size_t i = same_group ? positions_[slot - 1] + 1 : 0; i < group.size(); ++i) {
+      if (tried_ == budget_) {
+        out_of_budget_ = true;
+        return false;
+      }
+      ++tried_;
+      if (!acceptable(group[i])) continue;
+      chosen_.push_back(group[i]);
+      positions_[slot] = i;
+      if (fill_in_order(slot + 1)) return true;
+      chosen_.pop_back();
+      if (out_of_budget_) return false;
+    }
+    return false;
+  }
+
+  bool acceptable(CellId c) const {
+    return std::find(chosen_.begin(), chosen_.end(), c) == chosen_.end() &&
+           state_.has_room(c, r_.pools.cap(c), r_.tenant.weight) && state_.fits_with(chosen_, c);
+  }
+
+  const SelectRequest& r_;
+  const PlacementState& state_;
+  std::vector<const Quota*> slots_;
+  std::vector<std::size_t> positions_;  // run_exhaustive: index in its group of each slot's cell
+  Shard chosen_;
+  std::uint64_t budget_;
+  std::uint64_t tried_ = 0;
+  bool out_of_budget_ = false;
+};
+
+class ShuffleStrategy final : public PooledStrategy {
+ public:
+  using PooledStrategy::PooledStrategy;
+  std::string_view name() const override { return "shuffle"; }
+
+ protected:
+  Status check_tenant(const Tenant& t) const override {
+    const std::uint32_t m = options_.max_overlap;
+    if (m >= t.shard_size) {
+      return invalid_argument(
+          fmt::format("max_overlap ({}) must be less than the shard size ({}) of tenant '{}'", m,
+                      t.shard_size, t.name));
+    }
+    if (t.shard_size > 63 || binomial(t.shard_size, m + 1) > kMaxSubsetsPerShard) {
+      return invalid_argument(fmt::format(
+          "shard size {} with max_overlap {} needs C({},{}) subsets per tenant; at most {} "
+          "are supported",
+          t.shard_size, m, t.shard_size, m + 1, kMaxSubsetsPerShard));
+    }
+    return Status::ok();
+  }
+
+  Result<Shard> select(const SelectRequest& r) override {
+    Search search(r, state_, budget(r.pools));
+    if (search.run() || search.run_exhaustive()) return search.shard();
+    return refusal(r, search);
+  }
+
+ private:
+  std::uint64_t budget(const CellPools& pools) const {
+    if (options_.search_budget != 0) return options_.search_budget;
+    return std::max<std::uint64_t>(4096, 64 * pools.all.size());
+  }
+
+  Status refusal(const SelectRequest& r, const Search& search) const {
+    const std::uint64_t n = r.pools.all.size();
+    const std::uint64_t k = r.tenant.shard_size;
+    const std::uint64_t m = options_.max_overlap;
+    const std::uint64_t per_shard = binomial(k, m + 1);
+    const std::string bound = fmt::format("at most C({},{})/C({},{}) = {} tenants fit {} cells", n,
+                                          m + 1, k, m + 1, binomial(n, m + 1) / per_shard, n);
+    if (search.out_of_budget()) {
+      return resource_exhausted(fmt::format(
+          "shuffle cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
+          "each of the {} tenants placed was found in {} random and {} ordered tries ({})",
+          r.tenant.name, k, m, state_.tenants(), budget(r.pools), search.tried(), bound));
+    }
+    return resource_exhausted(fmt::format(
+        "shuffle cannot place tenant '{}': every shard of {} cells would share more than {} "
+        "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
+        r.tenant.name, k, m, state_.tenants(), bound));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PooledStrategy> make_shuffle_strategy(const PlacementOptions& options) {
+  return std::make_unique<ShuffleStrategy>(options);
+}
+
+}  // namespace cellkit

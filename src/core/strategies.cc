@@ -1,0 +1,226 @@
+// The named strategies (random, least-loaded, rendezvous) and the factory.
+#include "cellkit/core/strategies.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+
+#include <fmt/format.h>
+
+#include "cellkit/base/hash.h"
+#include "core/lazy_permutation.h"
+#include "core/pooled_strategy.h"
+
+namespace cellkit {
+namespace {
+
+constexpr std::array<std::string_view, 4> kNames = {"random", "least-loaded", "rendezvous",
+                                                    "shuffle"};
+constexpr std::uint64_t kZoneSalt = 0x7a6f6e652d6f7264ull;  // "zone-ord"
+constexpr std::uint64_t kCellSalt = 0x63656c6c2d6b6579ull;  // "cell-key"
+
+std::string zone_words(const SelectRequest& r, const Quota& q) {
+  return r.zoned ? fmt::format(" in zone {}", raw(r.pools.zones[q.group])) : "";
+}
+
+// Uniform draws without replacement, skipping cells without room. With no capacity limits
+// it draws exactly as sample_distinct does, so it matches the seed's RandomPlacement.
+class RandomStrategy final : public PooledStrategy {
+ public:
+  using PooledStrategy::PooledStrategy;
+  std::string_view name() const override { return "random"; }
+
+ protected:
+  Result<Shard> select(const SelectRequest& r) override {
+    Shard shard;
+    for (const Quota& q : r.quotas) {
+      LazyPermutation perm(r.group(q));
+      std::uint32_t taken = 0;
+      while (taken < q.count && !perm.done()) {
+        const CellId c = perm.next(r.random);
+        if (!state_.has_room(c, r.pools.cap(c), r.tenant.weight)) continue;
+        shard.push_back(c);
+        ++taken;
+      }
+      if (taken < q.count) return shortage(r, q, taken);
+    }
+    return shard;
+  }
+};
+
+// The cells of least load (sum of weights), ties broken by id.
+class LeastLoadedStrategy final : public PooledStrategy {
+ public:
+  using PooledStrategy::PooledStrategy;
+  std::string_view name() const override { return "least-loaded"; }
+
+ protected:
+  Result<Shard> select(const SelectRequest& r) override {
+    Shard shard;
+    for (const Quota& q : r.quotas) {
+      std::vector<std::pair<std::uint64_t, CellId>> room;
+      for (CellId c : r.group(q)) {
+        if (state_.has_room(c, r.pools.cap(c), r.tenant.weight))
+          room.push_back({state_.load(c), c});
+      }
+      if (room.size() < q.count) return shortage(r, q, room.size());
+      std::partial_sort(room.begin(), room.begin() + q.count, room.end());
+      for (std::uint32_t i = 0; i < q.count; ++i)
+        shard.push_back(room[i].second);
+    }
+    return shard;
+  }
+};
+
+// Rendezvous (highest random weight): every cell gets a keyed score per tenant and the
+// top scores win. Scores are mix(H(seed, tenant) ^ H(seed ^ salt, cell)) with H = xxHash64:
+// one xxHash per tenant and per cell, then a cheap mix per pair, so 1,000,000 tenants on
+// 2,048 cells stay within seconds (an xxHash per pair would cost several times more).
+class RendezvousStrategy final : public PooledStrategy {
+ public:
+  using PooledStrategy::PooledStrategy;
+  std::string_view name() const override { return "rendezvous"; }
+
+ protected:
+  Result<Shard> select(const SelectRequest& r) override {
+    const std::uint64_t tenant_key = hash64_of(options_.seed, raw(r.tenant.id));
+    std::vector<std::pair<std::uint64_t, CellId>> picked;
+    for (const Quota& q : r.quotas) {
+      scored_.clear();
+      for (CellId c : r.group(q)) {
+        if (state_.has_room(c, r.pools.cap(c), r.tenant.weight)) {
+          scored_.push_back({score(tenant_key, c), c});
+        }
+      }
+      if (scored_.size() < q.count) return shortage(r, q, scored_.size());
+      std::partial_sort(scored_.begin(), scored_.begin() + q.count, scored_.end(),
+                        std::greater<>());
+      picked.insert(picked.end(), scored_.begin(), scored_.begin() + q.count);
+    }
+    std::sort(picked.begin(), picked.end(), std::greater<>());
+    Shard shard;
+    for (const auto& p : picked)
+      shard.push_back(p.second);
+    return shard;
+  }
+
+ private:
+  std::uint64_t score(std::uint64_t tenant_key, CellId c) {
+    if (raw(c) >= cell_keys_.size()) {
+      const std::size_t from = cell_keys_.size();
+      cell_keys_.resize(raw(c) + 1);
+      for (std::size_t i = from; i < cell_keys_.size(); ++i) {
+        cell_keys_[i] = hash64_of(options_.seed ^ kCellSalt, i);
+      }
+    }
+    std::uint64_t x = tenant_key ^ cell_keys_[raw(c)];
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  }
+
+  std::vector<std::uint64_t> cell_keys_;                  // by raw cell id
+  std::vector<std::pair<std::uint64_t, CellId>> scored_;  // reused between tenants
+};
+
+}  // namespace
+
+PooledStrategy::PooledStrategy(PlacementOptions options)
+    : state_(options.strategy == "shuffle" ? std::optional<std::uint32_t>(options.max_overlap)
+                                           : std::nullopt),
+      options_(std::move(options)) {}
+
+Result<Shard> PooledStrategy::choose(const Fleet& fleet, const Mapping& /*mapping*/,
+                                     const Tenant& tenant, Random& random) {
+  return choose_from(CellPools::build(fleet, options_.capacity), tenant, random);
+}
+
+Result<Shard> PooledStrategy::choose_from(const CellPools& pools, const Tenant& tenant,
+                                          Random& random) {
+  if (tenant.shard_size == 0) {
+    return invalid_argument(
+        fmt::format("tenant '{}' asks for 0 cells; at least 1 is needed", tenant.name));
+  }
+  if (Status s = check_tenant(tenant); !s.is_ok()) return s;
+  if (pools.all.size() < tenant.shard_size) {
+    return resource_exhausted(
+        fmt::format("tenant '{}' needs {} cells but only {} healthy active cells exist",
+                    tenant.name, tenant.shard_size, pools.all.size()));
+  }
+  const std::vector<Quota> quotas = quotas_for(pools, tenant);
+  Result<Shard> shard = select({pools, tenant, quotas, options_.zone_aware, random});
+  if (shard.is_ok()) state_.add(tenant.id, *shard, tenant.weight);
+  return shard;
+}
+
+std::vector<Quota> PooledStrategy::quotas_for(const CellPools& pools, const Tenant& tenant) const {
+  if (!options_.zone_aware) return {{0, tenant.shard_size}};
+  const std::vector<std::size_t> order = zone_order(pools, tenant.id, options_.seed);
+  const auto zones = static_cast<std::uint32_t>(order.size());
+  std::vector<Quota> quotas;
+  for (std::uint32_t i = 0; i < zones; ++i) {
+    const std::uint32_t count = tenant.shard_size / zones + (i < tenant.shard_size % zones ? 1 : 0);
+    if (count > 0) quotas.push_back({order[i], count});
+  }
+  return quotas;
+}
+
+std::vector<std::size_t> zone_order(const CellPools& pools, TenantId tenant, std::uint64_t seed) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
+  for (std::size_t i = 0; i < pools.zones.size(); ++i) {
+    keyed.push_back({hash64_of(seed ^ kZoneSalt, raw(tenant), raw(pools.zones[i])), i});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::size_t> order;
+  for (const auto& k : keyed)
+    order.push_back(k.second);
+  return order;
+}
+
+Status shortage(const SelectRequest& r, const Quota& q, std::size_t available) {
+  return resource_exhausted(fmt::format(
+      "tenant '{}' needs {} cells{} but only {} there can take it (placeable, below capacity)",
+      r.tenant.name, q.count, zone_words(r, q), available));
+}
+
+std::uint64_t binomial(std::uint64_t n, std::uint64_t r) {
+  if (r > n) return 0;
+  r = std::min(r, n - r);
+  __extension__ using u128 = unsigned __int128;
+  u128 c = 1;
+  for (std::uint64_t i = 0; i < r; ++i) {
+    c = c * (n - i) / (i + 1);
+    if (c > u128{~std::uint64_t{0}}) return ~std::uint64_t{0};
+  }
+  return static_cast<std::uint64_t>(c);
+}
+
+std::span<const std::string_view> strategy_names() {
+  return kNames;
+}
+
+Status validate(const PlacementOptions& o) {
+  if (std::find(kNames.begin(), kNames.end(), o.strategy) == kNames.end()) {
+    return invalid_argument(fmt::format(
+        "strategy '{}' is not one of: random, least-loaded, rendezvous, shuffle", o.strategy));
+  }
+  if (o.strategy == "shuffle" && o.max_overlap > 15) {
+    return invalid_argument(fmt::format("max_overlap ({}) must be at most 15", o.max_overlap));
+  }
+  return Status::ok();
+}
+
+std::unique_ptr<PooledStrategy> make_pooled_strategy(const PlacementOptions& o) {
+  assert(validate(o).is_ok());
+  if (o.strategy == "least-loaded") return std::make_unique<LeastLoadedStrategy>(o);
+  if (o.strategy == "rendezvous") return std::make_unique<RendezvousStrategy>(o);
+  if (o.strategy == "shuffle") return make_shuffle_strategy(o);
+  return std::make_unique<RandomStrategy>(o);
+}
+
+Result<std::unique_ptr<PlacementStrategy>> make_strategy(const PlacementOptions& options) {
+  if (Status s = validate(options); !s.is_ok()) return s;
+  return std::unique_ptr<PlacementStrategy>(make_pooled_strategy(options));
+}
+
+}  // namespace cellkit

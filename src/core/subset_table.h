@@ -1,0 +1,82 @@
+// SubsetTable: which (m+1)-subsets of cells some shard already uses, for bounded overlap.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "cellkit/base/ids.h"
+
+namespace cellkit {
+
+// A flat open-addressing multiset of 64-bit keys (linear probing, backward-shift erase).
+// Flat rather than std::unordered_set: at 1,000,000 shards of 4 cells it holds 4,000,000
+// keys in 16 bytes each, with no node allocations.
+class FlatCounter {
+ public:
+  // Count of the key; 0 when absent.
+  std::uint32_t count(std::uint64_t key) const;
+  void add(std::uint64_t key);
+  // Requires count(key) > 0 (asserts).
+  void remove(std::uint64_t key);
+  std::size_t size() const { return size_; }
+  // Makes room for `keys` keys without rehashing.
+  void reserve(std::size_t keys);
+  // Calls f(key, count) for every present key, in slot order (not a reproducible order:
+  // callers must only aggregate).
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.count != 0) f(s.key, s.count);
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t count = 0;  // 0 = empty slot
+  };
+  std::size_t find(std::uint64_t key) const;  // slot of key, or of the empty slot ending its run
+  void grow() { rehash(std::max<std::size_t>(16, slots_.size() * 2)); }
+  void rehash(std::size_t slots);
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+// Records the (m+1)-subsets of accepted shards. Two shards share more than m cells exactly
+// when they share an (m+1)-subset, so refusing any reuse bounds every pair's overlap by m.
+class SubsetTable {
+ public:
+  // `max_overlap` is m. Subsets of m+1 cells are keyed exactly (sorted ids packed in 64 bits)
+  // when the ids fit, else by xxHash64 of the sorted ids; keys are counted, so a hash
+  // collision can only refuse a shard that would have fitted, never admit a violation.
+  // Requires max_overlap <= 15 (asserts; validate() refuses more).
+  explicit SubsetTable(std::uint32_t max_overlap);
+
+  std::uint32_t max_overlap() const { return m_; }
+  // True when no (m+1)-subset of `chosen` ∪ {cell} that contains `cell` is in use.
+  // `chosen` must not contain `cell`.
+  bool fits_with(std::span<const CellId> chosen, CellId cell) const;
+  // True when no (m+1)-subset of the shard is in use.
+  bool fits(std::span<const CellId> shard) const;
+  void add(std::span<const CellId> shard);
+  // Requires that the shard was added (asserts).
+  void remove(std::span<const CellId> shard);
+  std::size_t used_subsets() const { return used_.size(); }
+  // Makes room for the subsets of `shards` shards of `shard_size` cells.
+  void reserve(std::size_t shards, std::size_t shard_size);
+
+ private:
+  std::uint64_t key(std::span<const CellId> subset) const;
+  // Calls f(key) for every (m+1)-subset of `cells` that contains cells[pinned] (or every
+  // subset when pinned == npos); returns false as soon as f does.
+  template <class F>
+  bool each_subset(std::span<const CellId> cells, std::size_t pinned, F&& f) const;
+
+  std::uint32_t m_;
+  FlatCounter used_;
+};
+
+}  // namespace cellkit

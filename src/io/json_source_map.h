@@ -1,0 +1,34 @@
+// Where things are in a JSON text: line/column of byte offsets and of top-level keys and
+// array elements, so errors found after parsing can still name a line.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cellkit::io {
+
+struct TextPosition {
+  std::size_t line = 1;    // 1-based
+  std::size_t column = 1;  // 1-based, in bytes
+};
+
+// The line and column of a byte offset (an offset past the end maps to the last position).
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+// Byte offsets of the values of the top-level object's keys, and of the elements of its
+// top-level arrays. Found by a structural scan that tolerates any valid JSON; on invalid
+// JSON the result is partial (callers report the parser's own position then).
+struct JsonSourceMap {
+  std::map<std::string, std::size_t, std::less<>> values;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> elements;
+
+  static JsonSourceMap scan(std::string_view text);
+  // Offset of the value of top-level `key`, or of element `index` of array `key`; 0 if unknown.
+  std::size_t value(std::string_view key) const;
+  std::size_t element(std::string_view key, std::size_t index) const;
+};
+
+}  // namespace cellkit::io

@@ -1,0 +1,500 @@
+// The versioned JSON mapping format (docs/mapping-format.md): parse, write, atomic save.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/io/mapping_file.h"
+#include "io/json_source_map.h"
+
+namespace cellkit {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kFormat = "cellkit.mapping";
+constexpr std::uint64_t kVersion = 1;
+// Cell ids index dense per-cell tables in placement; ids beyond this are refused.
+constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
+
+const std::set<std::string, std::less<>> kTopKeys = {"format", "version",     "strategy",
+                                                     "seed",   "max_overlap", "zone_aware",
+                                                     "zones",  "cells",       "tenants"};
+const std::set<std::string, std::less<>> kCellKeys = {"id",       "name",  "zone",
+                                                      "capacity", "state", "healthy"};
+const std::set<std::string, std::less<>> kTenantKeys = {"id", "name", "shard_size", "weight",
+                                                        "cells"};
+
+std::string allowed_list(const std::set<std::string, std::less<>>& keys) {
+  std::string out;
+  for (const std::string& k : keys)
+    out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// Invalid UTF-8 is written as U+FFFD rather than thrown: writing never fails.
+std::string json_string(std::string_view text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Turns a document position into messages "name:line:column: what". The source map is
+// built on the first error only: a valid 100 MB file is not scanned twice.
+class Reader {
+ public:
+  Reader(std::string_view text, std::string_view name) : text_(text), name_(name) {}
+
+  Status error_at(std::size_t offset, std::string_view what) const {
+    const io::TextPosition p = io::position_of(text_, offset);
+    return invalid_argument(fmt::format("{}:{}:{}: {}", name_, p.line, p.column, what));
+  }
+  Status top_error(std::string_view key, std::string_view what) const {
+    return error_at(map().value(key), what);
+  }
+  Status element_error(std::string_view key, std::size_t i, std::string_view what) const {
+    return error_at(map().element(key, i), fmt::format("{}[{}]: {}", key, i, what));
+  }
+
+ private:
+  const io::JsonSourceMap& map() const {
+    if (!map_) map_ = io::JsonSourceMap::scan(text_);
+    return *map_;
+  }
+
+  std::string_view text_;
+  std::string_view name_;
+  mutable std::optional<io::JsonSourceMap> map_;
+};
+
+// A located error reporter for one object: the top level or one array element.
+struct Where {
+  const Reader& reader;
+  std::string_view array;  // empty for the top level
+  std::size_t index = 0;
+
+  Status error(std::string_view key, std::string_view what) const {
+    if (array.empty()) return reader.top_error(key, fmt::format("'{}' {}", key, what));
+    return reader.element_error(array, index, fmt::format("'{}' {}", key, what));
+  }
+  Status plain(std::string_view what) const {
+    if (array.empty()) return reader.error_at(0, what);
+    return reader.element_error(array, index, what);
+  }
+};
+
+Status check_keys(const json& object, const std::set<std::string, std::less<>>& allowed,
+                  const Where& where) {
+  for (const auto& [key, value] : object.items()) {
+    if (!allowed.contains(key)) {
+      return where.plain(
+          fmt::format("unknown key '{}'; allowed keys: {}", key, allowed_list(allowed)));
+    }
+  }
+  return Status::ok();
+}
+
+// Reads an optional whole number in [0, max] into *out (left alone when absent).
+template <class T>
+Status read_uint(const json& object, std::string_view key, std::uint64_t max, const Where& where,
+                 T* out) {
+  auto it = object.find(key);
+  if (it == object.end()) return Status::ok();
+  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > max) {
+    return where.error(key,
+                       fmt::format("must be a whole number from 0 to {}, got {}", max, it->dump()));
+  }
+  *out = static_cast<T>(it->get<std::uint64_t>());
+  return Status::ok();
+}
+
+Status read_string(const json& object, std::string_view key, bool required, const Where& where,
+                   std::string* out) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    return required ? where.plain(fmt::format("'{}' is missing", key)) : Status::ok();
+  }
+  if (!it->is_string())
+    return where.error(key, fmt::format("must be a string, got {}", it->dump()));
+  *out = it->get<std::string>();
+  return Status::ok();
+}
+
+Result<CellState> state_from(std::string_view text) {
+  for (CellState s : {CellState::kActive, CellState::kDraining, CellState::kDisabled}) {
+    if (to_string(s) == text) return s;
+  }
+  return invalid_argument("bad state");
+}
+
+// One element of "tenants" as read during parsing, before cell names are resolved.
+struct TenantEntry {
+  std::size_t index = 0;  // position in "tenants"
+  Status problem;         // the first problem found while reading it
+  std::optional<std::uint64_t> id;
+  std::optional<std::uint32_t> shard_size;
+  Tenant tenant;
+  std::vector<std::string> cells;  // names, in shard order
+};
+
+Status read_cell_names(const json& object, const Where& where, std::vector<std::string>* out) {
+  auto it = object.find("cells");
+  if (it == object.end()) return where.plain("'cells' is missing");
+  if (!it->is_array() || it->empty()) {
+    return where.error("cells", "must be a non-empty array of cell names");
+  }
+  for (const json& name : *it) {
+    if (!name.is_string()) {
+      return where.error("cells", fmt::format("must hold cell names, got {}", name.dump()));
+    }
+    out->push_back(name.get<std::string>());
+  }
+  return Status::ok();
+}
+
+Status read_tenant(const json& object, const Where& where, TenantEntry* e) {
+  if (!object.is_object()) return where.plain("a tenant must be an object");
+  if (Status s = check_keys(object, kTenantKeys, where); !s.is_ok()) return s;
+  constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
+  std::uint64_t id = 0;
+  std::uint32_t shard_size = 0;
+  for (Status s : {read_uint(object, "id", kMax32, where, &id),
+                   read_string(object, "name", true, where, &e->tenant.name),
+                   read_uint(object, "weight", kMax32, where, &e->tenant.weight),
+                   read_uint(object, "shard_size", kMax32, where, &shard_size),
+                   read_cell_names(object, where, &e->cells)}) {
+    if (!s.is_ok()) return s;
+  }
+  if (object.contains("id")) e->id = id;
+  if (object.contains("shard_size")) e->shard_size = shard_size;
+  return Status::ok();
+}
+
+// A parser callback that turns each element of the top-level "tenants" array into a compact
+// TenantEntry and drops it from the DOM: a DOM of 1,000,000 tenants would take gigabytes.
+class TenantCollector {
+ public:
+  explicit TenantCollector(const Reader& reader) : reader_(reader) {}
+
+  bool operator()(int depth, json::parse_event_t event, json& parsed) {
+    using Event = json::parse_event_t;
+    if (depth == 1) {
+      if (event == Event::key) top_key_ = parsed.get<std::string>();
+      if (event == Event::array_start && top_key_ == "tenants") {
+        entries_.clear();  // a repeated key: the last value wins, as in the DOM
+        in_tenants_ = true;
+      }
+      if (event == Event::array_end) in_tenants_ = false;
+      return true;
+    }
+    const bool element_done =
+        event == Event::object_end || event == Event::array_end || event == Event::value;
+    if (!in_tenants_ || depth != 2 || !element_done) return true;
+    TenantEntry& e = entries_.emplace_back();
+    e.index = entries_.size() - 1;
+    e.problem = read_tenant(parsed, Where{reader_, "tenants", e.index}, &e);
+    return false;
+  }
+
+  std::vector<TenantEntry>& entries() { return entries_; }
+
+ private:
+  const Reader& reader_;
+  std::string top_key_;
+  bool in_tenants_ = false;
+  std::vector<TenantEntry> entries_;
+};
+
+// Parses the document into `doc`, step by step; every step names where it failed.
+class DocumentParser {
+ public:
+  DocumentParser(const json& root, const Reader& reader, std::vector<TenantEntry>& entries)
+      : root_(root), reader_(reader), entries_(entries) {}
+
+  Result<MappingDocument> run() {
+    const Where top{reader_, {}, 0};
+    if (!root_.is_object()) return top.plain("a mapping file must be a JSON object");
+    if (Status s = check_keys(root_, kTopKeys, top); !s.is_ok()) return s;
+    if (Status s = header(top); !s.is_ok()) return s;
+    if (Status s = zones(top); !s.is_ok()) return s;
+    if (Status s = cells(top); !s.is_ok()) return s;
+    if (Status s = tenants(top); !s.is_ok()) return s;
+    return std::move(doc_);
+  }
+
+ private:
+  Status header(const Where& top) {
+    std::string format;
+    if (Status s = read_string(root_, "format", true, top, &format); !s.is_ok()) return s;
+    if (format != kFormat) {
+      return top.error("format", fmt::format("must be \"{}\", got \"{}\"", kFormat, format));
+    }
+    auto version = root_.find("version");
+    if (version == root_.end()) return top.plain("'version' is missing");
+    if (*version != kVersion) {
+      return top.error("version", fmt::format("{} is not supported; this cellkit reads version {}",
+                                              version->dump(), kVersion));
+    }
+    if (Status s = read_string(root_, "strategy", false, top, &doc_.strategy); !s.is_ok()) return s;
+    if (Status s =
+            read_uint(root_, "seed", std::numeric_limits<std::uint64_t>::max(), top, &doc_.seed);
+        !s.is_ok()) {
+      return s;
+    }
+    if (auto z = root_.find("zone_aware"); z != root_.end()) {
+      if (!z->is_boolean()) return top.error("zone_aware", "must be true or false");
+      doc_.zone_aware = z->get<bool>();
+    }
+    return read_uint(root_, "max_overlap", std::numeric_limits<std::uint32_t>::max(), top,
+                     &doc_.max_overlap);
+  }
+
+  Status zones(const Where& top) {
+    auto it = root_.find("zones");
+    if (it == root_.end()) return Status::ok();
+    if (!it->is_array()) return top.error("zones", "must be an array of zone names");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& z = (*it)[i];
+      if (!z.is_string()) return reader_.element_error("zones", i, "a zone name must be a string");
+      std::string name = z.get<std::string>();
+      if (zone_ids_.contains(name)) {
+        return reader_.element_error("zones", i, fmt::format("zone '{}' is listed twice", name));
+      }
+      if (i > std::numeric_limits<std::uint16_t>::max()) {
+        return reader_.element_error("zones", i, "too many zones (at most 65536)");
+      }
+      zone_ids_.emplace(name, ZoneId{static_cast<std::uint16_t>(i)});
+      doc_.zone_names.push_back(std::move(name));
+    }
+    return Status::ok();
+  }
+
+  Status cells(const Where& top) {
+    auto it = root_.find("cells");
+    if (it == root_.end()) return top.plain("'cells' is missing");
+    if (!it->is_array()) return top.error("cells", "must be an array of cells");
+    std::uint64_t next_id = 0;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (Status s = cell((*it)[i], Where{reader_, "cells", i}, next_id); !s.is_ok()) return s;
+    }
+    return Status::ok();
+  }
+
+  Status cell(const json& object, const Where& where, std::uint64_t& next_id) {
+    if (!object.is_object()) return where.plain("a cell must be an object");
+    if (Status s = check_keys(object, kCellKeys, where); !s.is_ok()) return s;
+    Cell c;
+    std::uint64_t id = next_id;
+    std::string state = "active";
+    for (Status s :
+         {read_uint(object, "id", kMaxCellId, where, &id),
+          read_string(object, "name", true, where, &c.name),
+          read_uint(object, "capacity", std::numeric_limits<std::uint32_t>::max(), where,
+                    &c.capacity),
+          read_string(object, "state", false, where, &state), zone_of(object, where, &c)}) {
+      if (!s.is_ok()) return s;
+    }
+    if (Result<CellState> st = state_from(state); st.is_ok()) {
+      c.state = *st;
+    } else {
+      return where.error("state",
+                         fmt::format("must be active, draining or disabled, got \"{}\"", state));
+    }
+    if (auto h = object.find("healthy"); h != object.end()) {
+      if (!h->is_boolean()) return where.error("healthy", "must be true or false");
+      c.healthy = h->get<bool>();
+    }
+    c.id = CellId{static_cast<std::uint32_t>(id)};
+    next_id = id + 1;
+    cell_ids_.emplace(c.name, c.id);
+    if (Status s = doc_.fleet.add(std::move(c)); !s.is_ok()) return where.plain(s.message());
+    return Status::ok();
+  }
+
+  Status zone_of(const json& object, const Where& where, Cell* c) {
+    auto it = object.find("zone");
+    if (it == object.end()) return Status::ok();
+    if (it->is_string()) {
+      auto z = zone_ids_.find(it->get<std::string>());
+      if (z == zone_ids_.end()) {
+        return where.error("zone",
+                           fmt::format("names unknown zone {}; list it in 'zones'", it->dump()));
+      }
+      c->zone = z->second;
+      return Status::ok();
+    }
+    const std::uint64_t max = doc_.zone_names.empty() ? std::numeric_limits<std::uint16_t>::max()
+                                                      : doc_.zone_names.size() - 1;
+    return read_uint(object, "zone", max, where, &c->zone);
+  }
+
+  Status tenants(const Where& top) {
+    auto it = root_.find("tenants");
+    if (it == root_.end()) return top.plain("'tenants' is missing");
+    if (!it->is_array()) return top.error("tenants", "must be an array of tenants");
+    std::uint64_t next_id = 0;
+    for (TenantEntry& e : entries_) {
+      if (Status s = tenant(e, next_id); !s.is_ok()) return s;
+    }
+    return Status::ok();
+  }
+
+  Status tenant(TenantEntry& e, std::uint64_t& next_id) {
+    if (!e.problem.is_ok()) return e.problem;
+    const Where where{reader_, "tenants", e.index};
+    Shard shard;
+    if (Status s = shard_of(e.cells, where, &shard); !s.is_ok()) return s;
+    const std::uint64_t id = e.id.value_or(next_id);
+    if (id < next_id && !doc_.tenants.empty()) {
+      return where.error("id", fmt::format("{} must be greater than the previous tenant's id {}",
+                                           id, next_id - 1));
+    }
+    if (auto [first, inserted] = tenant_index_.emplace(e.tenant.name, e.index); !inserted) {
+      return where.plain(fmt::format("tenant '{}' is listed twice (first at tenants[{}])",
+                                     e.tenant.name, first->second));
+    }
+    Tenant t = std::move(e.tenant);
+    t.id = TenantId{static_cast<std::uint32_t>(id)};
+    t.shard_size = e.shard_size.value_or(static_cast<std::uint32_t>(shard.size()));
+    next_id = id + 1;
+    doc_.mapping.assign(t.id, std::move(shard));
+    doc_.tenants.push_back(std::move(t));
+    return Status::ok();
+  }
+
+  Status shard_of(const std::vector<std::string>& names, const Where& where, Shard* shard) {
+    for (const std::string& name : names) {
+      auto c = cell_ids_.find(name);
+      if (c == cell_ids_.end()) {
+        return where.error("cells", fmt::format("names unknown cell {}", json_string(name)));
+      }
+      if (std::find(shard->begin(), shard->end(), c->second) != shard->end()) {
+        return where.error("cells", fmt::format("repeats cell {}", json_string(name)));
+      }
+      shard->push_back(c->second);
+    }
+    return Status::ok();
+  }
+
+  const json& root_;
+  const Reader& reader_;
+  std::vector<TenantEntry>& entries_;
+  MappingDocument doc_;
+  std::unordered_map<std::string, ZoneId> zone_ids_;
+  std::unordered_map<std::string, CellId> cell_ids_;
+  std::unordered_map<std::string, std::size_t> tenant_index_;
+};
+
+// nlohmann's message after its "line L, column C: " prefix.
+std::string parse_error_text(const json::parse_error& e) {
+  std::string_view what = e.what();
+  const auto column = what.find("column ");
+  const auto colon = what.find(": ", column == std::string_view::npos ? 0 : column);
+  return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
+}
+
+std::string zone_text(const MappingDocument& doc, ZoneId zone) {
+  if (raw(zone) < doc.zone_names.size()) return json_string(doc.zone_names[raw(zone)]);
+  return std::to_string(raw(zone));
+}
+
+void write_cells(const MappingDocument& doc, std::string& out) {
+  const auto cells = doc.fleet.cells();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const Cell& c = cells[i];
+    out += fmt::format(
+        "    {{\"id\": {}, \"name\": {}, \"zone\": {}, \"capacity\": {}, \"state\": \"{}\", "
+        "\"healthy\": {}}}{}\n",
+        raw(c.id), json_string(c.name), zone_text(doc, c.zone), c.capacity, to_string(c.state),
+        c.healthy, i + 1 < cells.size() ? "," : "");
+  }
+}
+
+std::string cell_name(const MappingDocument& doc, CellId id) {
+  const Cell* c = doc.fleet.find_cell(id);
+  return json_string(c != nullptr ? c->name : fmt::format("cell-{}", raw(id)));
+}
+
+void write_tenant(const MappingDocument& doc, const Tenant& t, std::string& out) {
+  const Shard* shard = doc.mapping.find_shard(t.id);
+  out += fmt::format("    {{\"id\": {}, \"name\": {}", raw(t.id), json_string(t.name));
+  if (t.weight != 1) out += fmt::format(", \"weight\": {}", t.weight);
+  const std::size_t size = shard == nullptr ? 0 : shard->size();
+  if (t.shard_size != size) out += fmt::format(", \"shard_size\": {}", t.shard_size);
+  out += ", \"cells\": [";
+  for (std::size_t i = 0; i < size; ++i) {
+    out += (i > 0 ? ", " : "") + cell_name(doc, (*shard)[i]);
+  }
+  out += "]}";
+}
+
+}  // namespace
+
+Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
+  const Reader reader(text, name);
+  TenantCollector collector(reader);
+  json root;
+  try {
+    root = json::parse(text, std::ref(collector));
+  } catch (const json::parse_error& e) {
+    const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    const io::TextPosition p = io::position_of(text, offset);
+    return invalid_argument(
+        fmt::format("{}:{}:{}: invalid JSON: {}", name, p.line, p.column, parse_error_text(e)));
+  }
+  return DocumentParser(root, reader, collector.entries()).run();
+}
+
+std::string write_mapping_json(const MappingDocument& doc) {
+  std::string out =
+      fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n", kFormat, kVersion);
+  out += fmt::format(
+      "  \"strategy\": {},\n  \"seed\": {},\n  \"max_overlap\": {},\n  \"zone_aware\": {},\n",
+      json_string(doc.strategy), doc.seed, doc.max_overlap, doc.zone_aware);
+  out += "  \"zones\": [";
+  for (std::size_t i = 0; i < doc.zone_names.size(); ++i) {
+    out += (i > 0 ? ", " : "") + json_string(doc.zone_names[i]);
+  }
+  out += "],\n  \"cells\": [\n";
+  write_cells(doc, out);
+  out += "  ],\n  \"tenants\": [\n";
+  for (std::size_t i = 0; i < doc.tenants.size(); ++i) {
+    write_tenant(doc, doc.tenants[i], out);
+    out += i + 1 < doc.tenants.size() ? ",\n" : "\n";
+  }
+  out += "  ]\n}\n";
+  return out;
+}
+
+Status write_file_atomically(const std::string& path, std::string_view contents) {
+  const std::string temporary = path + ".tmp";
+  std::FILE* file = std::fopen(temporary.c_str(), "wb");
+  if (file == nullptr) {
+    return failed_precondition(
+        fmt::format("cannot write '{}': {}", temporary, std::strerror(errno)));
+  }
+  const bool written = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size() &&
+                       std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
+  const int error = errno;
+  if (std::fclose(file) != 0 || !written) {
+    std::remove(temporary.c_str());
+    return failed_precondition(
+        fmt::format("cannot write '{}': {}", temporary, std::strerror(error)));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::remove(temporary.c_str());
+    return failed_precondition(fmt::format("cannot replace '{}': {}", path, ec.message()));
+  }
+  return Status::ok();
+}
+
+}  // namespace cellkit

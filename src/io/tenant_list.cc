@@ -1,0 +1,102 @@
+// Tenant lists for `cellkit place --tenants-file`.
+#include "cellkit/io/tenant_list.h"
+
+#include <charconv>
+#include <limits>
+#include <string>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace cellkit {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> fields;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = line.find(',', start);
+    fields.push_back(trim(line.substr(start, comma - start)));
+    if (comma == std::string_view::npos) return fields;
+    start = comma + 1;
+  }
+}
+
+// A whole number in [1, 2^32 − 1], or nothing.
+bool parse_positive(std::string_view text, std::uint32_t* out) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return false;
+  if (value == 0 || value > std::numeric_limits<std::uint32_t>::max()) return false;
+  *out = static_cast<std::uint32_t>(value);
+  return true;
+}
+
+class ListParser {
+ public:
+  ListParser(std::string_view name, std::uint32_t shard_size, std::uint32_t first_id)
+      : name_(name), shard_size_(shard_size), next_id_(first_id) {}
+
+  Status line(std::string_view text, std::size_t number) {
+    text = trim(text);
+    if (text.empty() || text.front() == '#') return Status::ok();
+    const std::vector<std::string_view> fields = split(text);
+    if (number == 1 && fields[0] == "name") return Status::ok();  // a header
+    if (fields.size() > 3)
+      return error(number, "expected name[,weight[,shard_size]], got 4+ fields");
+    Tenant t{.id = TenantId{next_id_}, .name = std::string(fields[0]), .shard_size = shard_size_};
+    if (t.name.empty()) return error(number, "the tenant name is empty");
+    if (fields.size() > 1 && !parse_positive(fields[1], &t.weight)) {
+      return error(number, fmt::format("weight '{}' must be a whole number from 1 to {}", fields[1],
+                                       std::numeric_limits<std::uint32_t>::max()));
+    }
+    if (fields.size() > 2 && !parse_positive(fields[2], &t.shard_size)) {
+      return error(number, fmt::format("shard size '{}' must be a whole number from 1 to {}",
+                                       fields[2], std::numeric_limits<std::uint32_t>::max()));
+    }
+    if (auto [first, inserted] = lines_.emplace(t.name, number); !inserted) {
+      return error(number, fmt::format("tenant '{}' is listed twice (first on line {})", t.name,
+                                       first->second));
+    }
+    ++next_id_;
+    tenants_.push_back(std::move(t));
+    return Status::ok();
+  }
+
+  std::vector<Tenant> take() { return std::move(tenants_); }
+
+ private:
+  Status error(std::size_t number, std::string_view what) const {
+    return invalid_argument(fmt::format("{}:{}: {}", name_, number, what));
+  }
+
+  std::string_view name_;
+  std::uint32_t shard_size_;
+  std::uint32_t next_id_;
+  std::vector<Tenant> tenants_;
+  std::unordered_map<std::string, std::size_t> lines_;
+};
+
+}  // namespace
+
+Result<std::vector<Tenant>> parse_tenant_list(std::string_view text, std::string_view name,
+                                              std::uint32_t default_shard_size,
+                                              std::uint32_t first_id) {
+  ListParser parser(name, default_shard_size, first_id);
+  std::size_t number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    if (Status s = parser.line(text.substr(start, end - start), ++number); !s.is_ok()) return s;
+    start = end + 1;
+  }
+  return parser.take();
+}
+
+}  // namespace cellkit

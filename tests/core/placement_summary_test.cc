@@ -1,0 +1,64 @@
+#include "cellkit/core/placement_summary.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/placement_test_support.h"
+
+namespace cellkit {
+namespace {
+
+using namespace testing_support;
+
+// The obviously-correct O(T²) reference.
+std::vector<std::uint64_t> brute_force(const Mapping& m, std::size_t k) {
+  std::vector<std::uint64_t> n(k + 1, 0);
+  std::vector<Shard> shards;
+  for (const auto& [t, s] : m)
+    shards.push_back(s);
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    for (std::size_t j = i + 1; j < shards.size(); ++j) {
+      std::size_t o = 0;
+      for (CellId c : shards[i])
+        o += std::count(shards[j].begin(), shards[j].end(), c);
+      ++n[o];
+    }
+  }
+  return n;
+}
+
+TEST(Summary, EightCellsShardTwoAllPairsGiveThePublishedCounts) {
+  // 28 tenants on the 28 distinct pairs of 8 cells: P0=15/28, P1=12/28, P2=0 (all distinct).
+  Placement p{.fleet = fleet_of(8)};
+  std::uint32_t t = 0;
+  for (std::uint32_t a = 0; a < 8; ++a) {
+    for (std::uint32_t b = a + 1; b < 8; ++b, ++t) {
+      p.tenants.push_back({.id = TenantId{t}, .name = std::to_string(t)});
+      p.mapping.assign(TenantId{t}, {CellId{a}, CellId{b}});
+    }
+  }
+  const PlacementSummary s = summarize(p);
+  EXPECT_EQ(s.pairs_by_overlap, (std::vector<std::uint64_t>{210, 168, 0}));
+  EXPECT_EQ(s.load.min, 7u);
+  EXPECT_EQ(s.load.max, 7u);
+  EXPECT_DOUBLE_EQ(s.load.mean, 7.0);
+}
+
+TEST(Summary, SkipsTheHistogramBeyondTheWorkLimit) {
+  Placement p = *place(fleet_of(10), tenants_of(20, 3), {});
+  EXPECT_TRUE(summarize(p, 100).pairs_by_overlap.empty());
+  EXPECT_EQ(summarize(p, 140).pairs_by_overlap.size(), 4u);
+}
+
+RC_GTEST_PROP(Summary, HistogramMatchesPairwiseCounting, ()) {
+  const auto n = *rc::gen::inRange<std::uint32_t>(4, 12);
+  const auto k = *rc::gen::inRange<std::uint32_t>(1, 5);
+  Placement p = *place(fleet_of(n), tenants_of(*rc::gen::inRange<std::uint32_t>(0, 40), k),
+                       {.seed = *rc::gen::arbitrary<std::uint64_t>()});
+  const PlacementSummary s = summarize(p);
+  if (p.mapping.empty()) return;
+  RC_ASSERT(s.pairs_by_overlap == brute_force(p.mapping, k));
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -1,0 +1,322 @@
+#include "cellkit/core/rebalance.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/placement_test_support.h"
+
+namespace cellkit {
+namespace {
+
+using namespace testing_support;
+
+Fleet with_new_cells(Fleet fleet, std::uint32_t count, std::uint16_t zones = 1) {
+  const auto first = static_cast<std::uint32_t>(fleet.size());
+  for (std::uint32_t i = first; i < first + count; ++i) {
+    (void)fleet.add({.id = CellId{i},
+                     .name = "cell-" + std::to_string(i),
+                     .zone = ZoneId{static_cast<std::uint16_t>(i % zones)}});
+  }
+  return fleet;
+}
+
+// The acceptance case: shuffle N=100, k=4, m=2, 10,000 tenants, then cell 101.
+class ShuffleHundred : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    PlaceReport report;
+    placement_ =
+        new Placement(*place(fleet_of(100), tenants_of(10'000, 4),
+                             {.strategy = "shuffle", .max_overlap = 2, .seed = 1}, &report));
+    ASSERT_EQ(report.refused, 0u);
+  }
+  static void TearDownTestSuite() { delete placement_; }
+  static Placement* placement_;
+};
+Placement* ShuffleHundred::placement_ = nullptr;
+
+TEST_F(ShuffleHundred, NoTwoTenantsShareThreeCells) {
+  EXPECT_EQ(placement_->mapping.size(), 10'000u);
+  for (const auto& [key, count] : subset_counts(placement_->mapping, 3))
+    ASSERT_EQ(count, 1);
+}
+
+TEST_F(ShuffleHundred, AddingACellMovesAtMostTheFairShareToIt) {
+  const Fleet target = with_new_cells(placement_->fleet, 1);
+  Result<RebalancePlan> plan = plan_rebalance(*placement_, target);
+  ASSERT_TRUE(plan.is_ok()) << plan.status().message();
+  EXPECT_LE(plan->moves.size(), 397u);  // ceil(10,000 * 4 / 101)
+  EXPECT_EQ(plan->required, 0u);
+  std::uint64_t into_new = 0;
+  for (const Move& m : plan->moves)
+    into_new += m.to == CellId{100} ? 1 : 0;
+  EXPECT_EQ(into_new, plan->moves.size()) << "every move goes to the new cell";
+  EXPECT_GE(into_new, 390u);
+  const Placement after = *apply_plan(*placement_, target, *plan);
+  EXPECT_GE(after.mapping.tenants_on(CellId{100}).size(), 390u);
+  const auto before_loads = loads_of(placement_->mapping);
+  for (const auto& [cell, load] : loads_of(after.mapping)) {
+    if (cell != CellId{100}) {
+      EXPECT_LE(load, before_loads.at(cell)) << "cell " << raw(cell);
+    }
+  }
+}
+
+TEST_F(ShuffleHundred, OverlapStaysAtMostTwoAfterEveryMove) {
+  const Fleet target = with_new_cells(placement_->fleet, 1);
+  const RebalancePlan plan = *plan_rebalance(*placement_, target);
+  // Only triples holding the new cell can change; check them after every move.
+  std::map<std::pair<CellId, CellId>, int> pairs_with_new;
+  std::set<TenantId> moved;
+  for (const Move& m : plan.moves) {
+    ASSERT_TRUE(moved.insert(m.tenant).second) << "tenant moved twice";
+    Shard rest = placement_->mapping.shard(m.tenant);
+    rest.erase(std::find(rest.begin(), rest.end(), m.from));
+    for (std::size_t i = 0; i < rest.size(); ++i)
+      for (std::size_t j = i + 1; j < rest.size(); ++j)
+        ASSERT_EQ(++pairs_with_new[std::minmax(rest[i], rest[j])], 1);
+  }
+}
+
+TEST(Rebalance, DrainingACellEmptiesIt) {
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  Fleet target = p.fleet;
+  target.cell(CellId{5}).state = CellState::kDraining;
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  EXPECT_EQ(plan.required, p.mapping.tenants_on(CellId{5}).size());
+  EXPECT_EQ(plan.moves.size(), plan.required);
+  const Placement after = *apply_plan(p, target, plan);
+  EXPECT_TRUE(after.mapping.tenants_on(CellId{5}).empty());
+}
+
+TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "random", .seed = 4});
+  Fleet target = with_new_cells(p.fleet, 2);
+  target.cell(CellId{0}).state = CellState::kDisabled;
+  const RebalancePlan full = *plan_rebalance(p, target);
+  const std::size_t on_zero = p.mapping.tenants_on(CellId{0}).size();
+  ASSERT_GT(on_zero, 3u);
+  const RebalancePlan part = *plan_rebalance(p, target, {.max_moves = 3});
+  ASSERT_EQ(part.moves.size(), 3u);
+  EXPECT_TRUE(std::equal(part.moves.begin(), part.moves.end(), full.moves.begin()));
+  EXPECT_EQ(part.unfinished, on_zero - 3);
+  const Placement after = *apply_plan(p, target, part);
+  EXPECT_EQ(after.mapping.tenants_on(CellId{0}).size(), on_zero - 3);
+}
+
+TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
+  Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = "random"});
+  Fleet target = p.fleet;
+  ASSERT_TRUE(target.remove(CellId{2}).is_ok());
+  const RebalancePlan part = *plan_rebalance(p, target, {.max_moves = 1});
+  const Placement after = *apply_plan(p, target, part);
+  ASSERT_TRUE(after.fleet.contains(CellId{2}));
+  EXPECT_EQ(after.fleet.cell(CellId{2}).state, CellState::kDraining);
+  EXPECT_TRUE(check_placement(after).is_ok());
+}
+
+TEST(Rebalance, ShrunkCapacityShedsTheExcess) {
+  Placement p = *place(fleet_of(6), tenants_of(12, 2), {.strategy = "least-loaded"});
+  Fleet target = p.fleet;
+  target.cell(CellId{1}).capacity = 1;
+  const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
+  EXPECT_EQ(after.mapping.tenants_on(CellId{1}).size(), 1u);
+}
+
+TEST(Rebalance, RefusesClearlyWhenADrainedTenantFitsNowhere) {
+  Placement p = *place(fleet_of(5), tenants_of(1, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Fleet target = p.fleet;
+  const CellId on = p.mapping.shard(TenantId{0})[0];
+  const CellId spare = [&] {
+    for (std::uint32_t c = 0; c < 5; ++c)
+      if (p.mapping.tenants_on(CellId{c}).empty()) return CellId{c};
+    return CellId{99};
+  }();
+  target.cell(spare).state = CellState::kDisabled;
+  target.cell(on).state = CellState::kDraining;
+  Result<RebalancePlan> plan = plan_rebalance(p, target);
+  EXPECT_EQ(plan.status().message(),
+            "cannot move tenant 'tenant-0' off cell '" + p.fleet.cell(on).name +
+                "': no active cell outside its shard has room, keeps overlap <= 2");
+}
+
+TEST(Rebalance, StripesStayOneCellPerZone) {
+  PlacementOptions o{.strategy = "shuffle", .max_overlap = 2, .zone_aware = true, .seed = 2};
+  Placement p = *place(fleet_of(40, 4), tenants_of(300, 4), o);
+  const Fleet target = with_new_cells(p.fleet, 4, 4);
+  const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
+  for (const auto& [tenant, shard] : after.mapping) {
+    std::set<std::uint32_t> zones;
+    for (CellId c : shard)
+      zones.insert(raw(c) % 4);
+    ASSERT_EQ(zones.size(), 4u);
+  }
+  for (std::uint32_t c = 40; c < 44; ++c)
+    EXPECT_GE(after.mapping.tenants_on(CellId{c}).size(), 25u);
+}
+
+RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
+  const auto n = *rc::gen::inRange<std::uint32_t>(6, 20);
+  const auto k = *rc::gen::inRange<std::uint32_t>(3, 5);
+  const auto cap = *rc::gen::element<std::uint32_t>(0, 12, 30);
+  PlacementOptions o{
+      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
+      .max_overlap = 2,
+      .seed = *rc::gen::arbitrary<std::uint64_t>(),
+      .capacity = cap};
+  PlaceReport report;
+  Placement p =
+      *place(fleet_of(n), tenants_of(*rc::gen::inRange<std::uint32_t>(1, 60), k), o, &report);
+  Fleet target = with_new_cells(p.fleet, *rc::gen::inRange<std::uint32_t>(0, 3));
+  const auto drained = *rc::gen::inRange<std::uint32_t>(0, n);
+  target.cell(CellId{drained}).state = CellState::kDraining;
+  Result<RebalancePlan> plan = plan_rebalance(p, target);
+  if (!plan.is_ok()) {
+    RC_ASSERT(plan.status().code() == StatusCode::kResourceExhausted);
+    return;
+  }
+  Mapping mapping = p.mapping;
+  auto loads = loads_of(mapping);
+  auto before = loads;
+  const std::uint64_t drained_load = before[CellId{drained}];
+  for (const Move& m : plan->moves) {
+    Shard shard = mapping.shard(m.tenant);
+    RC_ASSERT(std::find(shard.begin(), shard.end(), m.to) == shard.end());
+    std::replace(shard.begin(), shard.end(), m.from, m.to);
+    mapping.assign(m.tenant, shard);
+    ++loads[m.to];
+    --loads[m.from];
+    if (cap != 0) RC_ASSERT(loads[m.to] <= cap);
+    if (o.strategy == "shuffle") {
+      for (const auto& [key, count] : subset_counts(mapping, 3))
+        RC_ASSERT(count <= 1);
+    }
+  }
+  RC_ASSERT(loads[CellId{drained}] == 0u);
+  for (const auto& [cell, load] : loads) {
+    // Old cells only take tenants from the drained cell.
+    if (raw(cell) < n && cell != CellId{drained}) RC_ASSERT(load <= before[cell] + drained_load);
+  }
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
+  using namespace testing_support;
+  Placement p = *place(fleet_of(30), tenants_of(200, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Fleet target = p.fleet;
+  (void)target.add({.id = CellId{30}, .name = "cell-30"});
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  const PlanCheck check = check_plan(p, target, plan);
+  EXPECT_EQ(check, (PlanCheck{.moves = plan.moves.size()}));
+}
+
+TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
+  using namespace testing_support;
+  Placement p{.fleet = fleet_of(5), .options = {.strategy = "shuffle", .max_overlap = 1}};
+  p.tenants = tenants_of(2, 2);
+  p.mapping.assign(TenantId{0}, {CellId{0}, CellId{1}});
+  p.mapping.assign(TenantId{1}, {CellId{2}, CellId{3}});
+  Fleet target = p.fleet;
+  target.cell(CellId{0}).capacity = 1;
+  const RebalancePlan plan{.moves = {{TenantId{1}, CellId{2}, CellId{0}},
+                                     {TenantId{1}, CellId{3}, CellId{1}},
+                                     {TenantId{0}, CellId{4}, CellId{2}}}};
+  const PlanCheck check = check_plan(p, target, plan);
+  EXPECT_EQ(check, (PlanCheck{.moves = 3,
+                              .invalid_moves = 1,
+                              .tenants_moved_twice = 1,
+                              .capacity_violations = 1,
+                              .overlap_violations = 1,
+                              .moves_into_old_cells = 2}));
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) {
+  using namespace testing_support;
+  const auto n = *rc::gen::inRange<std::uint32_t>(4, 24);
+  const auto k = *rc::gen::inRange<std::uint32_t>(2, std::min<std::uint32_t>(n, 5));
+  const auto t = *rc::gen::inRange<std::uint32_t>(1, 120);
+  PlacementOptions o{
+      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
+      .max_overlap = k - 1,
+      .seed = *rc::gen::arbitrary<std::uint64_t>()};
+  Placement p = *place(fleet_of(n), tenants_of(t, k), o);
+  Fleet target = p.fleet;
+  RC_ASSERT(target.add({.id = CellId{n}, .name = "new"}).is_ok());
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  const std::uint64_t slots = static_cast<std::uint64_t>(p.tenants.size()) * k;
+  RC_ASSERT(plan.moves.size() <= (slots + n) / (n + 1));  // ceil(T·k / (N+1))
+  std::set<TenantId> moved;
+  for (const Move& m : plan.moves) {
+    RC_ASSERT(m.to == CellId{n});
+    RC_ASSERT(moved.insert(m.tenant).second);
+  }
+  RC_ASSERT(check_plan(p, target, plan) == (PlanCheck{.moves = plan.moves.size()}));
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(Rebalance, RefusesShuffleShardsTooLargeToRecord) {
+  using namespace testing_support;
+  Placement p{.fleet = fleet_of(120), .options = {.strategy = "shuffle", .max_overlap = 2}};
+  p.tenants = tenants_of(1, 100);
+  Shard big;
+  for (std::uint32_t c = 0; c < 100; ++c)
+    big.push_back(CellId{c});
+  p.mapping.assign(TenantId{0}, big);
+  EXPECT_EQ(plan_rebalance(p, p.fleet).status().message(),
+            "tenant 'tenant-0' has 100 cells: C(100,3) subsets under max_overlap 2 is more than "
+            "the 100000 supported");
+  EXPECT_EQ(check_plan(p, p.fleet, {}).moves, 0u);
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(Rebalance, ZoneAwareDrainsStayInTheZoneWhileItHasRoom) {
+  using namespace testing_support;
+  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  Placement p = *place(fleet_of(6, 2), tenants_of(12, 2), o);  // zone 0: cells 0, 2, 4
+  Fleet target = p.fleet;
+  target.cell(CellId{0}).state = CellState::kDraining;
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  for (const Move& m : plan.moves) {
+    EXPECT_EQ(raw(m.to) % 2, 0u) << "tenant " << raw(m.tenant) << " left zone 0";
+  }
+}
+
+TEST(Rebalance, DrainingAZonesLastCellMovesItsTenantsToOtherZones) {
+  using namespace testing_support;
+  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  Fleet fleet = fleet_of(4, 1);
+  ASSERT_TRUE(fleet.add({.id = CellId{4}, .name = "alone", .zone = ZoneId{1}}).is_ok());
+  Placement p = *place(fleet, tenants_of(6, 2), o);
+  ASSERT_FALSE(p.mapping.tenants_on(CellId{4}).empty());
+  Fleet target = p.fleet;
+  target.cell(CellId{4}).state = CellState::kDraining;
+  const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
+  EXPECT_TRUE(after.mapping.tenants_on(CellId{4}).empty());
+  EXPECT_TRUE(check_placement(after).is_ok());
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -1,0 +1,248 @@
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "cellkit/io/mapping_file.h"
+
+namespace cellkit {
+namespace {
+
+MappingDocument sample_document() {
+  MappingDocument doc;
+  doc.zone_names = {"us-east-1a", "us-east-1b"};
+  EXPECT_TRUE(doc.fleet.add({.id = CellId{0}, .name = "cell-0", .zone = ZoneId{0}}).is_ok());
+  EXPECT_TRUE(doc.fleet
+                  .add({.id = CellId{1},
+                        .name = "cell \"one\"",
+                        .zone = ZoneId{1},
+                        .capacity = 7,
+                        .state = CellState::kDraining,
+                        .healthy = false})
+                  .is_ok());
+  EXPECT_TRUE(doc.fleet.add({.id = CellId{5}, .name = "cell-5", .zone = ZoneId{1}}).is_ok());
+  doc.tenants = {{.id = TenantId{0}, .name = "acme", .shard_size = 2},
+                 {.id = TenantId{3}, .name = "ünïcode", .shard_size = 3, .weight = 9}};
+  doc.mapping.assign(TenantId{0}, {CellId{5}, CellId{0}});
+  doc.mapping.assign(TenantId{3}, {CellId{1}});
+  doc.strategy = "shuffle";
+  doc.seed = 18446744073709551615ull;
+  doc.max_overlap = 2;
+  doc.zone_aware = true;
+  return doc;
+}
+
+std::string error_of(std::string_view text) {
+  Result<MappingDocument> doc = parse_mapping_json(text, "m.json");
+  EXPECT_FALSE(doc.is_ok());
+  return doc.status().message();
+}
+
+constexpr std::string_view kHeader = "{\"format\": \"cellkit.mapping\", \"version\": 1,\n";
+
+TEST(MappingJson, ParseOfWriteGivesTheSameDocument) {
+  const MappingDocument doc = sample_document();
+  Result<MappingDocument> back = parse_mapping_json(write_mapping_json(doc), "m.json");
+  ASSERT_TRUE(back.is_ok()) << back.status().message();
+  EXPECT_EQ(*back, doc);
+}
+
+TEST(MappingJson, WritesOneCellAndOneTenantPerLine) {
+  const std::string text = write_mapping_json(sample_document());
+  EXPECT_NE(text.find("    {\"id\": 1, \"name\": \"cell \\\"one\\\"\", \"zone\": \"us-east-1b\", "
+                      "\"capacity\": 7, \"state\": \"draining\", \"healthy\": false},\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("    {\"id\": 0, \"name\": \"acme\", \"cells\": [\"cell-5\", \"cell-0\"]},\n"),
+      std::string::npos)
+      << text;
+}
+
+TEST(MappingJson, DefaultsOptionalFields) {
+  Result<MappingDocument> doc =
+      parse_mapping_json(std::string(kHeader) +
+                             "\"cells\": [{\"name\": \"a\"}, {\"name\": \"b\"}],\n"
+                             "\"tenants\": [{\"name\": \"t\", \"cells\": [\"b\", \"a\"]}, "
+                             "{\"name\": \"u\", \"cells\": [\"a\"]}]}",
+                         "m.json");
+  ASSERT_TRUE(doc.is_ok()) << doc.status().message();
+  EXPECT_EQ(doc->fleet.cell(CellId{1}).name, "b");
+  EXPECT_EQ(doc->fleet.cell(CellId{1}).state, CellState::kActive);
+  EXPECT_EQ(doc->tenants[1].id, TenantId{1});
+  EXPECT_EQ(doc->tenants[0].shard_size, 2u);
+  EXPECT_EQ(doc->tenants[0].weight, 1u);
+  EXPECT_EQ(doc->mapping.shard(TenantId{0}), (Shard{CellId{1}, CellId{0}}));
+  EXPECT_EQ(doc->strategy, "");
+}
+
+TEST(MappingJson, SyntaxErrorNamesLineAndColumn) {
+  EXPECT_EQ(error_of("{\n  \"format\": \"cellkit.mapping\",\n  \"version\": x\n}"),
+            "m.json:3:14: invalid JSON: syntax error while parsing value - invalid literal; "
+            "last read: '\"version\": x'");
+}
+
+TEST(MappingJson, RefusesAnotherVersion) {
+  EXPECT_EQ(error_of("{\"format\": \"cellkit.mapping\",\n \"version\": 2, \"cells\": []}"),
+            "m.json:2:13: 'version' 2 is not supported; this cellkit reads version 1");
+}
+
+TEST(MappingJson, RefusesAnotherFormat) {
+  EXPECT_EQ(error_of("{\"format\": \"other\", \"version\": 1}"),
+            "m.json:1:12: 'format' must be \"cellkit.mapping\", got \"other\"");
+}
+
+TEST(MappingJson, UnknownCellNameNamesTenantAndLine) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [{\"name\": \"a\"}],\n\"tenants\": [\n  {\"name\": \"t\", "
+                     "\"cells\": [\"a\"]},\n  {\"name\": \"u\", \"cells\": [\"zz\"]}\n]}"),
+            "m.json:5:3: tenants[1]: 'cells' names unknown cell \"zz\"");
+}
+
+TEST(MappingJson, UnknownKeyListsAllowedKeys) {
+  EXPECT_EQ(error_of(std::string(kHeader) + "\"cells\": [\n{\"name\": \"a\", \"capasity\": 3}]}"),
+            "m.json:3:1: cells[0]: unknown key 'capasity'; allowed keys: capacity, healthy, id, "
+            "name, state, zone");
+}
+
+TEST(MappingJson, BadNumberNamesKeyAndValue) {
+  EXPECT_EQ(
+      error_of(std::string(kHeader) + "\"cells\": [{\"name\": \"a\", \"capacity\": -3}]}"),
+      "m.json:2:11: cells[0]: 'capacity' must be a whole number from 0 to 4294967295, got -3");
+}
+
+TEST(MappingJson, BadStateListsAllowedStates) {
+  EXPECT_EQ(error_of(std::string(kHeader) + "\"cells\": [{\"name\": \"a\", \"state\": \"gone\"}]}"),
+            "m.json:2:11: cells[0]: 'state' must be active, draining or disabled, got \"gone\"");
+}
+
+TEST(MappingJson, DuplicateTenantNamesFirstPlace) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [{\"name\": \"a\"}], \"tenants\": [{\"name\": \"t\", \"cells\": "
+                     "[\"a\"]}, {\"name\": \"t\", \"cells\": [\"a\"]}]}"),
+            "m.json:2:70: tenants[1]: tenant 't' is listed twice (first at tenants[0])");
+}
+
+TEST(MappingJson, RepeatedCellInShardIsRefused) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [{\"name\": \"a\"}], \"tenants\": [{\"name\": \"t\", \"cells\": "
+                     "[\"a\", \"a\"]}]}"),
+            "m.json:2:39: tenants[0]: 'cells' repeats cell \"a\"");
+}
+
+TEST(MappingJson, UnknownZoneIsRefused) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"zones\": [\"z1\"], \"cells\": [{\"name\": \"a\", \"zone\": \"z2\"}], "
+                     "\"tenants\": []}"),
+            "m.json:2:28: cells[0]: 'zone' names unknown zone \"z2\"; list it in 'zones'");
+}
+
+TEST(MappingJson, DecreasingTenantIdsAreRefused) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [{\"name\": \"a\"}], \"tenants\": [{\"id\": 4, \"name\": \"t\", "
+                     "\"cells\": [\"a\"]}, {\"id\": 2, \"name\": \"u\", \"cells\": [\"a\"]}]}"),
+            "m.json:2:79: tenants[1]: 'id' 2 must be greater than the previous tenant's id 4");
+}
+
+TEST(MappingJson, MissingCellsIsRefused) {
+  EXPECT_EQ(error_of(std::string(kHeader) + "\"tenants\": []}"), "m.json:1:1: 'cells' is missing");
+}
+
+TEST(MappingJson, WriteFileAtomicallyReplacesContents) {
+  const std::string path = testing::TempDir() + "/atomic_mapping.json";
+  ASSERT_TRUE(write_file_atomically(path, "first").is_ok());
+  ASSERT_TRUE(write_file_atomically(path, "second").is_ok());
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "second");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST(MappingJson, WriteFileAtomicallyNamesUnwritablePath) {
+  Status s = write_file_atomically("/nonexistent-dir/m.json", "x");
+  EXPECT_EQ(s.message(), "cannot write '/nonexistent-dir/m.json.tmp': No such file or directory");
+}
+
+// Printable text with quotes and backslashes (names are UTF-8; invalid bytes are not kept).
+rc::Gen<std::string> printable() {
+  return rc::gen::container<std::string>(rc::gen::inRange<char>(32, 127));
+}
+
+RC_GTEST_PROP(MappingJson, RoundTripsRandomDocuments, ()) {
+  MappingDocument doc;
+  const auto zones = *rc::gen::inRange<std::size_t>(0, 4);
+  for (std::size_t z = 0; z < zones; ++z)
+    doc.zone_names.push_back("z" + std::to_string(z));
+  const auto cells = *rc::gen::inRange<std::uint32_t>(1, 12);
+  for (std::uint32_t c = 0; c < cells; ++c) {
+    Cell cell{
+        .id = CellId{c * 2 + 1},
+        .name = *printable() + "#" + std::to_string(c),
+        .zone = ZoneId{static_cast<std::uint16_t>(zones == 0 ? 0 : c % zones)},
+        .capacity = *rc::gen::arbitrary<std::uint32_t>(),
+        .state = *rc::gen::element(CellState::kActive, CellState::kDraining, CellState::kDisabled),
+        .healthy = *rc::gen::arbitrary<bool>()};
+    RC_ASSERT(doc.fleet.add(cell).is_ok());
+  }
+  const auto tenants = *rc::gen::inRange<std::uint32_t>(0, 20);
+  for (std::uint32_t t = 0; t < tenants; ++t) {
+    const auto size = *rc::gen::inRange<std::uint32_t>(1, cells + 1);
+    Shard shard;
+    for (std::uint32_t i = 0; i < size; ++i)
+      shard.push_back(CellId{((t + i) % cells) * 2 + 1});
+    doc.tenants.push_back({.id = TenantId{t * 3},
+                           .name = "t" + std::to_string(t) + *printable(),
+                           .shard_size = *rc::gen::inRange<std::uint32_t>(1, 9),
+                           .weight = *rc::gen::arbitrary<std::uint32_t>()});
+    doc.mapping.assign(TenantId{t * 3}, shard);
+  }
+  doc.strategy = *printable();
+  doc.seed = *rc::gen::arbitrary<std::uint64_t>();
+  doc.max_overlap = *rc::gen::arbitrary<std::uint32_t>();
+  doc.zone_aware = *rc::gen::arbitrary<bool>();
+  Result<MappingDocument> back = parse_mapping_json(write_mapping_json(doc), "r.json");
+  RC_ASSERT(back.is_ok());
+  RC_ASSERT(*back == doc);
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(MappingJson, WritesInvalidUtf8AsReplacementCharacters) {
+  MappingDocument doc;
+  ASSERT_TRUE(doc.fleet.add({.id = CellId{0}, .name = std::string("bad\xff")}).is_ok());
+  const std::string text = write_mapping_json(doc);
+  EXPECT_NE(text.find("\"bad\xef\xbf\xbd\""), std::string::npos) << text;
+  EXPECT_TRUE(parse_mapping_json(text, "m.json").is_ok());
+}
+
+TEST(MappingJson, TenantsMayComeBeforeCells) {
+  Result<MappingDocument> doc = parse_mapping_json(
+      "{\"tenants\": [{\"name\": \"t\", \"cells\": [\"a\"]}], \"format\": \"cellkit.mapping\", "
+      "\"version\": 1, \"cells\": [{\"name\": \"a\"}]}",
+      "m.json");
+  ASSERT_TRUE(doc.is_ok()) << doc.status().message();
+  EXPECT_EQ(doc->mapping.shard(TenantId{0}), Shard{CellId{0}});
+}
+
+TEST(MappingJson, ATenantThatIsNotAnObjectIsNamed) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [{\"name\": \"a\"}], \"tenants\": [{\"name\": \"t\", \"cells\": "
+                     "[\"a\"]}, 7]}"),
+            "m.json:2:70: tenants[1]: a tenant must be an object");
+}
+
+TEST(MappingJson, TenantsThatAreNotAnArrayAreRefused) {
+  EXPECT_EQ(
+      error_of(std::string(kHeader) + "\"cells\": [], \"tenants\": {\"t\": {\"name\": \"t\"}}}"),
+      "m.json:2:25: 'tenants' must be an array of tenants");
+}
+
+}  // namespace
+}  // namespace cellkit

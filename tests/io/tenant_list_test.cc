@@ -1,0 +1,44 @@
+#include "cellkit/io/tenant_list.h"
+
+#include <gtest/gtest.h>
+
+namespace cellkit {
+namespace {
+
+TEST(TenantList, ReadsNamesWeightsAndShardSizes) {
+  Result<std::vector<Tenant>> list = parse_tenant_list(
+      "name,weight,shard_size\n# big ones first\nacme,10,6\n\nglobex, 3\r\ninitech\n", "t.csv", 4,
+      100);
+  ASSERT_TRUE(list.is_ok()) << list.status().message();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0],
+            (Tenant{.id = TenantId{100}, .name = "acme", .shard_size = 6, .weight = 10}));
+  EXPECT_EQ((*list)[1],
+            (Tenant{.id = TenantId{101}, .name = "globex", .shard_size = 4, .weight = 3}));
+  EXPECT_EQ((*list)[2], (Tenant{.id = TenantId{102}, .name = "initech", .shard_size = 4}));
+}
+
+TEST(TenantList, BadWeightNamesFileLineAndValue) {
+  EXPECT_EQ(parse_tenant_list("a\nb,heavy\n", "t.csv", 2).status().message(),
+            "t.csv:2: weight 'heavy' must be a whole number from 1 to 4294967295");
+}
+
+TEST(TenantList, ZeroShardSizeIsRefused) {
+  EXPECT_EQ(parse_tenant_list("a,1,0\n", "t.csv", 2).status().message(),
+            "t.csv:1: shard size '0' must be a whole number from 1 to 4294967295");
+}
+
+TEST(TenantList, DuplicateNameNamesTheFirstLine) {
+  EXPECT_EQ(parse_tenant_list("a\nb\na\n", "t.csv", 2).status().message(),
+            "t.csv:3: tenant 'a' is listed twice (first on line 1)");
+}
+
+TEST(TenantList, TooManyFieldsAndEmptyNamesAreRefused) {
+  EXPECT_EQ(parse_tenant_list("a,1,2,3\n", "t.csv", 2).status().message(),
+            "t.csv:1: expected name[,weight[,shard_size]], got 4+ fields");
+  EXPECT_EQ(parse_tenant_list(",3\n", "t.csv", 2).status().message(),
+            "t.csv:1: the tenant name is empty");
+}
+
+}  // namespace
+}  // namespace cellkit
