@@ -93,6 +93,16 @@ Status TenantManager::pin(TenantId tenant, Shard cells, const Fleet& fleet) {
   return Status::ok();
 }
 
+Status TenantManager::reassign(TenantId tenant, Shard cells, const Fleet& fleet) {
+  const Tenant* found = find_tenant(tenant);
+  if (found == nullptr) return not_found(fmt::format("no tenant with id {}", raw(tenant)));
+  if (Status s = check_pin(tenant, cells, fleet); !s.is_ok()) return s;
+  strategy_->forget(tenant, mapping_.shard(tenant));
+  strategy_->remember(*found, cells);
+  mapping_.assign(tenant, std::move(cells));
+  return Status::ok();
+}
+
 Status TenantManager::unpin(TenantId tenant) {
   if (!overrides_.remove(tenant)) {
     return not_found(fmt::format("tenant {} is not pinned", raw(tenant)));

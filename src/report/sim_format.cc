@@ -97,6 +97,8 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
               : std::string(" (scheduled scale-out)"));
     case EventKind::kTenantsOnboarded:
       return fmt::format("{} tenant(s) onboarded from {} on", e.count, tenant());
+    case EventKind::kTenantsRebalanced:
+      return fmt::format("rebalance: {} move(s) onto the new cells committed", e.count);
     case EventKind::kRolloutCompleted:
       return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
   }

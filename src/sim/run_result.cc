@@ -57,6 +57,8 @@ std::string_view to_string(EventKind kind) {
       return "cells_added";
     case EventKind::kTenantsOnboarded:
       return "tenants_onboarded";
+    case EventKind::kTenantsRebalanced:
+      return "tenants_rebalanced";
   }
   return "unknown";
 }

@@ -77,9 +77,14 @@ Status check_tenants(const TenantsSpec& t, std::uint32_t cells) {
     }
     return Status::ok();
   }
-  if (t.placement != "random") {
+  const auto names = strategy_names();
+  if (std::find(names.begin(), names.end(), t.placement) == names.end()) {
     return invalid_argument(
-        fmt::format("tenants.placement '{}' is not known; allowed: random, explicit", t.placement));
+        fmt::format("tenants.placement '{}' is not known; allowed: {}, explicit", t.placement,
+                    fmt::join(names, ", ")));
+  }
+  if (Status s = validate(placement_options(t, 0)); !s.is_ok()) {
+    return invalid_argument("tenants: " + s.message() + " (or explicit)");
   }
   if (t.shard_size < 1 || t.shard_size > std::min(cells, kMaxShard)) {
     return invalid_argument(fmt::format("tenants.shard_size ({}) must be between 1 and {}",
@@ -191,6 +196,9 @@ Status check_deployment(std::size_t i, const Deployment& d, const Scenario& s) {
 }
 
 Status check_growth(const GrowthSpec& g, const Scenario& s) {
+  if (g.rebalance && s.tenants.placement == "explicit") {
+    return invalid_argument("growth.rebalance needs a placement strategy, not explicit shards");
+  }
   if (!g.onboarding.empty() && s.tenants.placement == "explicit") {
     return invalid_argument(
         "growth.onboarding needs tenants.placement random: explicit shards "
@@ -215,6 +223,13 @@ Status check_growth(const GrowthSpec& g, const Scenario& s) {
 }
 
 }  // namespace
+
+PlacementOptions placement_options(const TenantsSpec& tenants, std::uint64_t seed) {
+  return PlacementOptions{.strategy = tenants.placement,
+                          .max_overlap = tenants.max_overlap,
+                          .zone_aware = tenants.zone_aware,
+                          .seed = seed};
+}
 
 Status Scenario::validate() const {
   if (Status s = positive("until", until); !s.is_ok()) return s;

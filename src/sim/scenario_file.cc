@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ class Fields {
   void boolean(const std::string& key, bool& out);
   void duration(const std::string& key, Duration& out);
   void text(const std::string& key, std::string& out);
-  void choice(const std::string& key, std::string& out, std::initializer_list<const char*> allowed);
+  void choice(const std::string& key, std::string& out, std::span<const std::string_view> allowed);
   // Reports the first key that no read asked for.
   void reject_unknown();
   void fail(const YAML::Node& at, const std::string& message);
@@ -130,10 +131,10 @@ void Fields::text(const std::string& key, std::string& out) {
 }
 
 void Fields::choice(const std::string& key, std::string& out,
-                    std::initializer_list<const char*> allowed) {
+                    std::span<const std::string_view> allowed) {
   const std::optional<YAML::Node> v = scalar(key, "text");
   if (!v) return;
-  for (const char* a : allowed) {
+  for (std::string_view a : allowed) {
     if (v->Scalar() == a) {
       out = v->Scalar();
       return;
@@ -180,7 +181,8 @@ void list(Fields& parent, const std::string& key, const std::function<void(Field
 
 void read_service(Fields& f, ServiceTime& s) {
   std::string kind(to_string(s.kind));
-  f.choice("distribution", kind, {"exponential", "constant", "lognormal"});
+  static constexpr std::string_view kKinds[] = {"exponential", "constant", "lognormal"};
+  f.choice("distribution", kind, kKinds);
   s.kind = kind == "constant"    ? ServiceKind::kConstant
            : kind == "lognormal" ? ServiceKind::kLogNormal
                                  : ServiceKind::kExponential;
@@ -226,10 +228,15 @@ void read_tenants(Fields& f, TenantsSpec& t) {
   f.u32("count", t.count);
   f.u32("shard_size", t.shard_size);
   std::string weights = t.weights == Weights::kZipf ? "zipf" : "uniform";
-  f.choice("weights", weights, {"uniform", "zipf"});
+  static constexpr std::string_view kWeights[] = {"uniform", "zipf"};
+  f.choice("weights", weights, kWeights);
   t.weights = weights == "zipf" ? Weights::kZipf : Weights::kUniform;
   f.number("zipf_exponent", t.zipf_exponent);
-  f.choice("placement", t.placement, {"random", "explicit"});
+  std::vector<std::string_view> placements(strategy_names().begin(), strategy_names().end());
+  placements.push_back("explicit");
+  f.choice("placement", t.placement, placements);
+  f.boolean("zone_aware", t.zone_aware);
+  f.u32("max_overlap", t.max_overlap);
   read_shards(f, t.shards);
 }
 
@@ -334,6 +341,7 @@ void read_growth(Fields& f, GrowthSpec& g) {
     a.u32("max_cells", g.auto_scale.max_cells);
     a.duration("cooldown", g.auto_scale.cooldown);
   });
+  f.boolean("rebalance", g.rebalance);
 }
 
 void read_scenario(Fields& f, Scenario& s) {

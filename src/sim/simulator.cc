@@ -9,6 +9,7 @@ namespace cellkit::sim {
 
 Result<RunResult> simulate(const Scenario& scenario, std::uint64_t seed,
                            const RunOptions& options) {
+  if (Status s = scenario.validate(); !s.is_ok()) return s;
   // On the heap: a World holds the whole fleet and is too big for some stacks.
   auto world = std::make_unique<World>(scenario, seed, options);
   if (Status s = world->set_up(); !s.is_ok()) return s;

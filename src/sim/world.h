@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cellkit/core/control_plane.h"
+#include "cellkit/core/placement_ops.h"
 #include "cellkit/core/router_policy.h"
 #include "cellkit/sim/distributions.h"
 #include "cellkit/sim/event_queue.h"
@@ -163,6 +164,9 @@ class World {
   void onboard(std::uint32_t count);
   void rebuild_tenant_choice();
   void maybe_auto_scale(double utilization);
+  Placement current_placement() const;
+  void rebalance_onto_new_cells(const Placement& before);
+  void reindex_tenants();
   // world_deploy.cc
   void on_deploy_wave(std::uint32_t deployment);
   void on_bake_end(std::uint32_t deployment);
@@ -185,6 +189,7 @@ class World {
   const RouterPolicy policy_;
   const TimePoint end_;
   std::uint64_t seed_;
+  std::uint64_t placement_seed_;
   Random root_;
   Random workload_;
   Router router_;

@@ -1,12 +1,16 @@
 // Growth: tenants onboarding over time, cells added at a time or when utilization is high.
 #include <algorithm>
 
+#include "cellkit/core/rebalance.h"
+
 #include "sim/world.h"
 
 namespace cellkit::sim {
 
 void World::add_cells(std::uint32_t count, double utilization) {
   if (count == 0) return;
+  const bool rebalance = scenario_.growth.rebalance && control_plane_up_;
+  const Placement before = rebalance ? current_placement() : Placement{};
   const auto first = static_cast<std::uint32_t>(cells_.size());
   for (std::uint32_t i = 0; i < count; ++i)
     install_cell();
@@ -14,6 +18,53 @@ void World::add_cells(std::uint32_t count, double utilization) {
         .cell = CellId{first},
         .error_rate = utilization,
         .count = count});
+  if (rebalance) rebalance_onto_new_cells(before);
+}
+
+Placement World::current_placement() const {
+  const std::span<const Tenant> tenants = control_.tenants().tenants();
+  return Placement{.fleet = control_.cells().fleet(),
+                   .tenants = std::vector<Tenant>(tenants.begin(), tenants.end()),
+                   .mapping = control_.tenants().mapping(),
+                   .options = placement_options(scenario_.tenants, placement_seed_)};
+}
+
+// The core planner decides the moves; each commits in the control plane as one
+// reassignment, and the router follows at the next published snapshot.
+void World::rebalance_onto_new_cells(const Placement& before) {
+  Result<RebalancePlan> plan = plan_rebalance(before, control_.cells().fleet());
+  if (!plan.is_ok()) return;
+  for (const Move& m : plan->moves) {
+    Shard shard = control_.tenants().mapping().shard(m.tenant);
+    std::replace(shard.begin(), shard.end(), m.from, m.to);
+    static_cast<void>(control_.tenants().reassign(m.tenant, shard, control_.cells().fleet()));
+  }
+  reindex_tenants();
+  note({.kind = EventKind::kTenantsRebalanced,
+        .count = static_cast<std::uint32_t>(plan->moves.size())});
+}
+
+// Rebuilds which tenants sit on which cells after shards changed, carrying each tenant's
+// health status forward from now.
+void World::reindex_tenants() {
+  for (std::vector<std::uint32_t>& list : tenants_on_cell_)
+    list.clear();
+  tenants_down_now_ = 0;
+  tenants_degraded_now_ = 0;
+  for (const auto& [id, shard] : control_.tenants().mapping()) {
+    TenantRuntime& t = tenants_[raw(id)];
+    settle(t, now_);
+    t.down_cells = 0;
+    t.shard_size = static_cast<std::uint16_t>(shard.size());
+    for (CellId c : shard) {
+      tenants_on_cell_[raw(c)].push_back(raw(id));
+      if (!cells_[raw(c)].up) ++t.down_cells;
+    }
+    const bool down = t.down_cells == t.shard_size;
+    const bool degraded = t.down_cells > 0 && !down;
+    tenants_down_now_ += down ? 1 : 0;
+    tenants_degraded_now_ += degraded ? 1 : 0;
+  }
 }
 
 // New tenants are placed by the control plane, so while it is down they wait for it.

@@ -40,9 +40,10 @@ class ExplicitPlacement final : public PlacementStrategy {
   std::vector<Shard> shards_;
 };
 
-std::unique_ptr<PlacementStrategy> make_placement(const TenantsSpec& spec) {
+// Requires a validated scenario (simulate() checks it before building a World).
+std::unique_ptr<PlacementStrategy> make_placement(const TenantsSpec& spec, std::uint64_t seed) {
   if (spec.placement == "explicit") return std::make_unique<ExplicitPlacement>(spec.shards);
-  return std::make_unique<RandomPlacement>();
+  return make_strategy(placement_options(spec, seed)).value();
 }
 
 }  // namespace
@@ -57,10 +58,11 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       policy_(scenario.router.policy),
       end_(TimePoint{} + scenario.until),
       seed_(seed),
+      placement_seed_(Random(seed).derive(kPlacementStream).seed()),
       root_(seed),
       workload_(root_.derive(kWorkloadStream)),
       publisher_(router_, scenario.router.persist_snapshot),
-      control_(make_placement(scenario.tenants), publisher_, root_.derive(kPlacementStream).seed()),
+      control_(make_placement(scenario.tenants, placement_seed_), publisher_, placement_seed_),
       quarantine_(scenario.router.policy) {}
 
 Status World::set_up() {

@@ -107,6 +107,19 @@ TEST(RandomPlacement, ShardKeepsNoSpareCapacity) {
   EXPECT_EQ(shard.capacity(), 2u);  // not the placeable pool's 1,000: a million tenants must fit
 }
 
+TEST(TenantManager, ReassignReplacesTheShardAndChecksCells) {
+  RecordingPublisher publisher;
+  auto plane = make_plane(publisher, 4);
+  const TenantId id = *plane->add_tenant({}, 2);
+  ASSERT_TRUE(
+      plane->tenants().reassign(id, {CellId{3}, CellId{0}}, plane->cells().fleet()).is_ok());
+  EXPECT_EQ(plane->tenants().mapping().shard(id), (Shard{CellId{3}, CellId{0}}));
+  EXPECT_EQ(plane->tenants().reassign(id, {CellId{9}}, plane->cells().fleet()).message(),
+            "pin of tenant 0 names unknown cell 9");
+  EXPECT_EQ(plane->tenants().reassign(TenantId{5}, {CellId{1}}, plane->cells().fleet()).code(),
+            StatusCode::kNotFound);
+}
+
 TEST(TenantManager, RemoveTenantDropsShardAndPin) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 3);

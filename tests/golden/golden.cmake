@@ -16,7 +16,7 @@ cellkit_golden(no_command no_command.txt EXIT 2 STREAM stderr ARGS)
 
 # cellkit simulate: every scenario shipped in scenarios/ runs as a golden test.
 foreach(scenario poison-k2 poison-k1 poison-naive control-plane-outage zone-outage
-                 bad-deployment scale-out)
+                 bad-deployment scale-out scale-out-rebalance zone-outage-zone-aware)
   file(RELATIVE_PATH path ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/scenarios/${scenario}.yaml)
   cellkit_golden(simulate_${scenario} simulate_${scenario}.txt ARGS simulate ${path})
 endforeach()

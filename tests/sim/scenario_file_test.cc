@@ -109,9 +109,11 @@ TEST(ParseScenario, WrongTypesNameTheKey) {
 TEST(ParseScenario, BadValuesFailValidationNamingTheFile) {
   EXPECT_EQ(parse_scenario("cells: {count: 0}\n", "s.yaml").status().message(),
             "s.yaml: cells.count (0) must be at least 1");
-  EXPECT_EQ(
-      parse_scenario("tenants: {placement: rendezvous}\n", "s.yaml").status().message(),
-      "s.yaml:1:22: tenants.placement: 'rendezvous' is not allowed; allowed: random, explicit");
+  EXPECT_EQ(parse_scenario("tenants: {placement: best}\n", "s.yaml").status().message(),
+            "s.yaml:1:22: tenants.placement: 'best' is not allowed; allowed: random, least-loaded, "
+            "rendezvous, shuffle, explicit");
+  EXPECT_TRUE(
+      parse_scenario("tenants: {placement: rendezvous, zone_aware: true}\n", "s.yaml").is_ok());
 }
 
 TEST(LoadScenario, MissingFileIsNotFound) {

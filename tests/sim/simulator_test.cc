@@ -292,6 +292,33 @@ TEST(Simulator, OnboardingWaitsForTheControlPlane) {
   EXPECT_GT(before_back, 0u);
 }
 
+TEST(Simulator, RebalanceMovesExistingTenantsOntoNewCells) {
+  Scenario s = small();
+  s.tenants.count = 40;
+  s.tenants.placement = "least-loaded";
+  s.growth.scale_out.push_back({.at = seconds(5), .cells = 4});
+  s.growth.rebalance = true;
+  s.control_plane.publish_interval = seconds(5);  // the router follows at the next snapshot
+  const RunResult r = run(s);
+  std::uint32_t on_new_cells = 0;
+  for (const TenantResult& t : r.tenants) {
+    for (CellId c : t.shard)
+      on_new_cells += raw(c) >= 4 ? 1 : 0;
+  }
+  EXPECT_GE(on_new_cells, 4u * 8);  // each new cell holds about its fair share (80 slots / 8)
+  std::uint64_t served_by_new = 0;
+  for (std::size_t c = 4; c < 8; ++c)
+    served_by_new += r.cells[c].served;
+  EXPECT_GT(served_by_new, 0u);
+  expect_accounting_adds_up(r);
+  s.growth.rebalance = false;
+  const RunResult without = run(s);
+  for (const TenantResult& t : without.tenants) {
+    for (CellId c : t.shard)
+      EXPECT_LT(raw(c), 4u) << t.name;
+  }
+}
+
 TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {
   Scenario s = small();
   s.cells.count = 2;

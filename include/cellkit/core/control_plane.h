@@ -53,6 +53,9 @@ class TenantManager {
   // Pins the tenant to the given cells, overriding its shard; unpin restores it.
   Status pin(TenantId tenant, Shard cells, const Fleet& fleet);
   Status unpin(TenantId tenant);
+  // Replaces the tenant's shard (a migration's commit, e.g. one move of a rebalance plan):
+  // the strategy forgets the old shard and remembers the new one. Checks the cells like pin.
+  Status reassign(TenantId tenant, Shard cells, const Fleet& fleet);
 
   const Tenant* find_tenant(TenantId tenant) const;
   std::span<const Tenant> tenants() const { return tenants_; }

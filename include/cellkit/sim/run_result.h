@@ -94,7 +94,9 @@ enum class EventKind : std::uint8_t {
   kRolloutCompleted,  // every wave baked without an alarm
   kCellsAdded,        // `count` cells from `cell` on joined the fleet (`error_rate`: utilization if
                       // automatic)
-  kTenantsOnboarded,  // `count` tenants from `tenant` on were placed
+  kTenantsOnboarded,
+  kTenantsRebalanced,  // `count` tenants moved one cell each onto new cells (rebalance plan)  //
+                       // `count` tenants from `tenant` on were placed
 };
 std::string_view to_string(EventKind kind);
 

@@ -10,6 +10,7 @@
 #include "cellkit/base/time.h"
 #include "cellkit/core/mapping.h"
 #include "cellkit/core/router_policy.h"
+#include "cellkit/core/strategies.h"
 #include "cellkit/sim/distributions.h"
 
 namespace cellkit::sim {
@@ -33,8 +34,11 @@ struct TenantsSpec {
   std::uint32_t shard_size = 2;         // cells per tenant (k)
   Weights weights = Weights::kUniform;  // share of the traffic each tenant sends
   double zipf_exponent = 1.0;           // s of Zipf weights 1/(i+1)^s
-  std::string placement = "random";     // "random", or "explicit" with `shards`
-  std::vector<Shard> shards;            // explicit placement: tenant i gets shards[i]
+  // "random", "least-loaded", "rendezvous", "shuffle" (core make_strategy), or "explicit"
+  std::string placement = "random";
+  bool zone_aware = false;        // spread each shard over the zones
+  std::uint32_t max_overlap = 2;  // shuffle: no two tenants share more than this many cells
+  std::vector<Shard> shards;      // explicit placement: tenant i gets shards[i]
 };
 
 // One request of a scripted workload.
@@ -134,6 +138,9 @@ struct GrowthSpec {
   std::vector<Onboarding> onboarding;
   std::vector<ScaleOut> scale_out;
   AutoScale auto_scale;
+  // When cells are added, move tenants onto them with the core rebalance planner (each
+  // move commits in the control plane; the router follows at the next snapshot).
+  bool rebalance = false;
 };
 
 struct Scenario {
@@ -155,5 +162,8 @@ struct Scenario {
   // Names the first bad field, its value and what is allowed.
   Status validate() const;
 };
+
+// The core placement options a scenario's tenants section asks for (not for "explicit").
+PlacementOptions placement_options(const TenantsSpec& tenants, std::uint64_t seed);
 
 }  // namespace cellkit::sim
