@@ -74,6 +74,33 @@ faults:
   EXPECT_EQ(s.faults.router_restarts, (std::vector<Duration>{seconds(20), seconds(50)}));
 }
 
+TEST(ParseScenario, ReadsDeploymentsAndGrowth) {
+  const char* text = R"(
+deployments:
+  - {at: 1m, waves: [[0], [1, 2]], bake: 30s, bad: true, error_probability: 0.2,
+     crash_probability: 0.01, alarm_error_rate: 0.05}
+growth:
+  onboarding: [{at: 2m, count: 5}]
+  scale_out: [{at: 3m, cells: 2}]
+  auto_scale: {utilization_above: 0.75, add: 3, max_cells: 20, cooldown: 1m}
+  rebalance: true
+)";
+  Result<Scenario> r = parse_scenario(text, "g.yaml");
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  const Deployment& d = r->deployments.at(0);
+  EXPECT_EQ(d.waves, (std::vector<std::vector<std::uint32_t>>{{0}, {1, 2}}));
+  EXPECT_EQ(d.bake, seconds(30));
+  EXPECT_TRUE(d.bad);
+  EXPECT_DOUBLE_EQ(d.crash_probability, 0.01);
+  EXPECT_DOUBLE_EQ(d.alarm_error_rate, 0.05);
+  EXPECT_EQ(r->growth.onboarding.at(0).count, 5u);
+  EXPECT_EQ(r->growth.scale_out.at(0).at, minutes(3));
+  EXPECT_EQ(r->growth.auto_scale.max_cells, 20u);
+  EXPECT_TRUE(r->growth.rebalance);
+  EXPECT_EQ(parse_scenario("deployments: [{waves: [[0], [9]]}]\n", "g.yaml").status().message(),
+            "g.yaml: deployments[0].waves[1] names cell 9; cells run 0..7");
+}
+
 TEST(ParseScenario, OmittedFieldsKeepDefaults) {
   Result<Scenario> r = parse_scenario("name: tiny\n", "tiny.yaml");
   ASSERT_TRUE(r.is_ok()) << r.status().message();
