@@ -204,7 +204,8 @@ std::string render_tenants_csv(std::span<const RunResult> runs) {
   Out out(s);
   for (std::size_t run = 0; run < runs.size(); ++run) {
     for (const sim::TenantResult& t : runs[run].tenants) {
-      fmt::format_to(out, "{},{},{},{},{}", run, runs[run].seed, t.name, shard_ids(t.shard),
+      // Cells are quoted: the list has commas of its own.
+      fmt::format_to(out, "{},{},{},\"{}\",{}", run, runs[run].seed, t.name, shard_ids(t.shard),
                      t.arrivals);
       for (std::uint64_t c : t.outcomes)
         fmt::format_to(out, ",{}", c);

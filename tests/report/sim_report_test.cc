@@ -37,6 +37,9 @@ TEST(SimReport, TenantsCsvHasARowPerTenant) {
   const std::string csv = render_tenants_csv(runs);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3);
   EXPECT_NE(csv.find(",availability,degraded_s,down_s\n"), std::string::npos);
+  const std::string first_row =
+      csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n') - 1);
+  EXPECT_EQ(first_row.substr(0, 14), "0,3,tenant-0,\"");
 }
 
 TEST(SimReport, TextNamesTheScenarioAndTheCrash) {
