@@ -43,6 +43,10 @@ class ExplicitPlacement final : public PlacementStrategy {
 // Requires a validated scenario (simulate() checks it before building a World).
 std::unique_ptr<PlacementStrategy> make_placement(const TenantsSpec& spec, std::uint64_t seed) {
   if (spec.placement == "explicit") return std::make_unique<ExplicitPlacement>(spec.shards);
+  // Plain random: the seed's RandomPlacement chooses the same shards as make_strategy's
+  // "random" but costs O(cells) per tenant, where the pooled strategies rebuild their cell
+  // pools on every choose() (O(cells log cells)): 3 s instead of 74 s for a million tenants.
+  if (spec.placement == "random" && !spec.zone_aware) return std::make_unique<RandomPlacement>();
   return make_strategy(placement_options(spec, seed)).value();
 }
 
