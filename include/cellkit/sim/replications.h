@@ -25,8 +25,8 @@ struct MetricEstimate {
   Estimate value;
 };
 
-// One estimate per metric: availability, outcome shares, latency percentiles (ms), mean
-// wait (ms), mean utilization, cells crashed, tenants down/degraded. Requires runs.
+// One estimate per metric: availability, each failure outcome's share, latency percentiles (ms),
+// mean wait (ms), mean utilization, cells crashed, tenants down/degraded. Requires runs.
 std::vector<MetricEstimate> summarize(std::span<const RunResult> runs);
 
 }  // namespace cellkit::sim
