@@ -9,7 +9,8 @@
 namespace cellkit::sim {
 namespace {
 
-constexpr std::uint32_t kMaxShard = 16;  // a request tracks tried cells in 16 bits
+constexpr std::uint32_t kMaxShard = 16;          // a request tracks tried cells in 16 bits
+constexpr std::int64_t kMaxIntervals = 100'000;  // each keeps a utilization per cell
 
 Status positive(const char* field, Duration d) {
   if (d > Duration::zero()) return Status::ok();
@@ -234,6 +235,11 @@ PlacementOptions placement_options(const TenantsSpec& tenants, std::uint64_t see
 Status Scenario::validate() const {
   if (Status s = positive("until", until); !s.is_ok()) return s;
   if (Status s = positive("interval", interval); !s.is_ok()) return s;
+  if (until / interval > kMaxIntervals) {
+    return invalid_argument(
+        fmt::format("until / interval ({} intervals) must not exceed {}: make interval longer",
+                    until / interval, kMaxIntervals));
+  }
   if (Status s = check_cells(cells); !s.is_ok()) return s;
   if (Status s = check_tenants(tenants, cells.count); !s.is_ok()) return s;
   if (Status s = check_workload(workload); !s.is_ok()) return s;

@@ -26,6 +26,14 @@ TEST(Scenario, NamesTheBadFieldAndWhatIsAllowed) {
   EXPECT_EQ(s.validate().message(), "router.max_attempts (0) must be between 1 and 32");
 }
 
+TEST(Scenario, RefusesMoreIntervalsThanItCanKeep) {
+  Scenario s;
+  s.until = std::chrono::hours(100);
+  s.interval = std::chrono::seconds(1);
+  EXPECT_EQ(s.validate().message(),
+            "until / interval (360000 intervals) must not exceed 100000: make interval longer");
+}
+
 TEST(Scenario, ChecksExplicitShardsAgainstTheFleet) {
   Scenario s;
   s.tenants.count = 2;
