@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libxxhash-dev
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  python3
+  python3 python3-simpy3
 )
 
 missing=()

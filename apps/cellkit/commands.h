@@ -12,6 +12,8 @@ inline constexpr int kExitUsage = 2;    // an option was wrong
 
 // Registers `cellkit demo`. When it runs, it sets *exit_code.
 void add_demo_command(CLI::App& app, int& exit_code);
+// Registers `cellkit simulate`.
+void add_simulate_command(CLI::App& app, int& exit_code);
 // Registers `cellkit math`.
 void add_math_command(CLI::App& app, int& exit_code);
 // Registers `cellkit analyze`.

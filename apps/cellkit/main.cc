@@ -20,6 +20,7 @@ int run(int argc, char** argv) {
   app.fallthrough(false);
   int exit_code = cellkit::cli::kExitOk;
   cellkit::cli::add_demo_command(app, exit_code);
+  cellkit::cli::add_simulate_command(app, exit_code);
   cellkit::cli::add_math_command(app, exit_code);
   cellkit::cli::add_analyze_command(app, exit_code);
   cellkit::cli::add_place_command(app, exit_code);

@@ -59,13 +59,14 @@ Result<TenantId> TenantManager::add_tenant(std::string name, std::uint32_t shard
                                            const Fleet& fleet, Random& random) {
   const TenantId id{next_id_};
   if (name.empty()) name = fmt::format("tenant-{}", raw(id));
-  const bool taken = std::any_of(tenants_.begin(), tenants_.end(),
-                                 [&](const Tenant& t) { return t.name == name; });
-  if (taken) return already_exists(fmt::format("tenant name '{}' is already taken", name));
+  if (names_.count(name) > 0) {
+    return already_exists(fmt::format("tenant name '{}' is already taken", name));
+  }
   Tenant tenant{.id = id, .name = std::move(name), .shard_size = shard_size};
   Result<Shard> shard = strategy_->choose(fleet, mapping_, tenant, random);
   if (!shard.is_ok()) return shard.status();
   mapping_.assign(id, std::move(shard).value());
+  names_.insert(tenant.name);
   tenants_.push_back(std::move(tenant));
   ++next_id_;
   return id;
@@ -76,6 +77,7 @@ Status TenantManager::remove_tenant(TenantId tenant) {
                          [&](const Tenant& t) { return t.id == tenant; });
   if (it == tenants_.end()) return not_found(fmt::format("no tenant with id {}", raw(tenant)));
   strategy_->forget(tenant, mapping_.shard(tenant));
+  names_.erase(it->name);
   mapping_.remove(tenant);
   overrides_.remove(tenant);
   tenants_.erase(it);
@@ -88,6 +90,16 @@ Status TenantManager::pin(TenantId tenant, Shard cells, const Fleet& fleet) {
   }
   if (Status s = check_pin(tenant, cells, fleet); !s.is_ok()) return s;
   overrides_.assign(tenant, std::move(cells));
+  return Status::ok();
+}
+
+Status TenantManager::reassign(TenantId tenant, Shard cells, const Fleet& fleet) {
+  const Tenant* found = find_tenant(tenant);
+  if (found == nullptr) return not_found(fmt::format("no tenant with id {}", raw(tenant)));
+  if (Status s = check_pin(tenant, cells, fleet); !s.is_ok()) return s;
+  strategy_->forget(tenant, mapping_.shard(tenant));
+  strategy_->remember(*found, cells);
+  mapping_.assign(tenant, std::move(cells));
   return Status::ok();
 }
 

@@ -14,8 +14,8 @@ Shard sample_distinct(std::vector<CellId> pool, std::size_t k, Random& random) {
     const auto j = static_cast<std::size_t>(random.uniform_int(i, pool.size() - 1));
     std::swap(pool[i], pool[j]);
   }
-  pool.resize(k);
-  return pool;
+  // A fresh vector: the pool's capacity (every placeable cell) must not stay with each shard.
+  return Shard(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(k));
 }
 
 Result<Shard> RandomPlacement::choose(const Fleet& fleet, const Mapping& /*mapping*/,

@@ -90,12 +90,39 @@ Result<RoutingTable> RoutingTable::build(const RoutingSnapshot& snapshot) {
   if (Status s = check_disabled(table.disabled_, table.cells_); !s.is_ok()) return s;
   if (Status s = check_entries("shard", table.shards_, table.cells_); !s.is_ok()) return s;
   if (Status s = check_entries("override", table.overrides_, table.cells_); !s.is_ok()) return s;
+  table.build_indexes();
   return table;
 }
 
+// Dense ids (at most 4 slots per entry, plus slack) get direct indexes; sparse ones keep
+// binary search, so a stray huge id cannot blow up memory.
+void RoutingTable::build_indexes() {
+  const auto dense_enough = [](std::uint64_t max_id, std::size_t count) {
+    return max_id < 4 * static_cast<std::uint64_t>(count) + 1024;
+  };
+  if (!shards_.empty() && dense_enough(raw(shards_.back().first), shards_.size())) {
+    shard_index_.assign(raw(shards_.back().first) + 1, 0);
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+      shard_index_[raw(shards_[i].first)] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+  if (!cells_.empty() && dense_enough(raw(cells_.back()), cells_.size())) {
+    routable_.assign(raw(cells_.back()) + 1, 0);
+    for (CellId c : cells_)
+      routable_[raw(c)] = 1;
+    for (CellId c : disabled_)
+      routable_[raw(c)] = 0;
+  }
+}
+
 const Shard* RoutingTable::find_shard(TenantId tenant) const {
-  if (const Shard* pinned = lookup(overrides_, tenant)) return pinned;
-  return lookup(shards_, tenant);
+  if (!overrides_.empty()) {
+    if (const Shard* pinned = lookup(overrides_, tenant)) return pinned;
+  }
+  if (shard_index_.empty()) return lookup(shards_, tenant);
+  const std::uint32_t t = raw(tenant);
+  if (t >= shard_index_.size() || shard_index_[t] == 0) return nullptr;
+  return &shards_[shard_index_[t] - 1].second;
 }
 
 bool RoutingTable::has_cell(CellId cell) const {
@@ -103,6 +130,7 @@ bool RoutingTable::has_cell(CellId cell) const {
 }
 
 bool RoutingTable::is_routable(CellId cell) const {
+  if (!routable_.empty()) return raw(cell) < routable_.size() && routable_[raw(cell)] != 0;
   return has_cell(cell) && !std::binary_search(disabled_.begin(), disabled_.end(), cell);
 }
 

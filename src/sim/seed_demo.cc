@@ -1,44 +1,23 @@
-// The seed's story run through the core control plane and router.
+// The seed's story, told by the discrete-event engine (core control plane and router).
 #include "cellkit/sim/seed_demo.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 
-#include "cellkit/core/control_plane.h"
+#include "cellkit/core/router_policy.h"
+#include "cellkit/sim/simulator.h"
 
 namespace cellkit {
 namespace {
 
-// Stream ids under the run seed: placement and traffic draw independently, so changing
-// the number of requests does not change which cells tenants get.
-constexpr std::uint64_t kPlacementStream = 1;
+// The traffic stream under the run seed (placement is the engine's stream 1), so
+// changing the number of requests does not change which cells tenants get.
 constexpr std::uint64_t kTrafficStream = 2;
 
-std::uint32_t bags_in(const std::string& payload) {
-  std::uint32_t bags = 0;
-  std::from_chars(payload.data(), payload.data() + payload.size(), bags);
-  return bags;
-}
-
-// The cells as servers: a cell handles orders until one asks for kPoisonBags bags.
-class ChipShopCells final : public CellTransport {
- public:
-  explicit ChipShopCells(std::size_t count) : alive_(count, true) {}
-
-  CellReply send(CellId cell, const Request& request) override {
-    if (!alive_[raw(cell)]) return CellReply::kCrashed;
-    if (bags_in(request.payload) == kPoisonBags) {
-      alive_[raw(cell)] = false;
-      return CellReply::kCrashed;
-    }
-    return CellReply::kServed;
-  }
-
- private:
-  std::vector<bool> alive_;
-};
+// Requests arrive one per millisecond and are served in a microsecond, so each is handled
+// before the next arrives: the seed's sequential story, told by the event engine.
+constexpr Duration kGap = std::chrono::milliseconds(1);
 
 Status check_at_least_one(const char* option, std::uint32_t value) {
   if (value >= 1) return Status::ok();
@@ -67,25 +46,63 @@ void record_cell_death(DemoResult& result, const DemoRequest& request) {
   }
 }
 
-DemoResult set_up(const DemoOptions& options, Router& router) {
-  DirectPublisher publisher;
-  publisher.subscribe(router);
-  Random root(options.seed);
-  ControlPlane control(std::make_unique<RandomPlacement>(), publisher,
-                       root.derive(kPlacementStream).seed());
-  DemoResult result{.options = options};
-  for (std::uint32_t i = 0; i < options.cells; ++i) {
-    const CellId id = control.cells().add_cell().value();
-    result.cells.push_back({.id = id, .name = control.cells().fleet().cell(id).name});
+// The orders: each from a tenant chosen at random, 1..4 bags, or 1..5 for the unlucky one.
+std::vector<DemoRequest> draw_orders(const DemoOptions& options) {
+  Random traffic = Random(options.seed).derive(kTrafficStream);
+  std::vector<DemoRequest> orders;
+  for (std::uint64_t id = 1; id <= options.requests; ++id) {
+    const auto tenant = static_cast<std::uint32_t>(traffic.index(options.tenants));
+    const std::uint64_t most = tenant == options.unlucky_tenant ? kPoisonBags : kPoisonBags - 1;
+    orders.push_back({.id = id,
+                      .tenant = TenantId{tenant},
+                      .bags = static_cast<std::uint32_t>(traffic.uniform_int(1, most))});
   }
-  for (std::uint32_t i = 0; i < options.tenants; ++i) {
-    const TenantId id = control.add_tenant({}, options.cells_per_tenant).value();
-    const Tenant& tenant = *control.tenants().find_tenant(id);
-    result.tenants.push_back(
-        {.id = id, .name = tenant.name, .cells = control.tenants().mapping().shard(id)});
+  return orders;
+}
+
+// The seed's router: no retries, no quarantine; a cell killed stays dead.
+sim::Scenario demo_scenario(const DemoOptions& options, const std::vector<DemoRequest>& orders) {
+  sim::Scenario s;
+  s.name = "demo";
+  s.until = kGap * (static_cast<std::int64_t>(options.requests) + 1);
+  s.interval = s.until;
+  s.cells.count = options.cells;
+  s.cells.servers = 1;
+  s.cells.service = {.kind = sim::ServiceKind::kConstant, .mean = Duration(1)};
+  s.cells.restart_after = s.until * 2;
+  s.tenants.count = options.tenants;
+  s.tenants.shard_size = options.cells_per_tenant;
+  s.workload.rate = 0;  // only the scripted orders, even when there are none
+  s.router.policy = RouterPolicy{.max_attempts = 1, .quarantine_after = 0};
+  s.router.health_check_interval = s.until * 2;
+  s.control_plane.publish_interval = s.until * 2;
+  for (const DemoRequest& o : orders) {
+    s.workload.script.push_back({.at = kGap * static_cast<std::int64_t>(o.id),
+                                 .tenant = raw(o.tenant),
+                                 .poison = o.bags == kPoisonBags});
   }
-  control.publish();
-  return result;  // the control plane goes away here; the router keeps its table
+  return s;
+}
+
+Disposition disposition_of(sim::Outcome outcome) {
+  switch (outcome) {
+    case sim::Outcome::kServed:
+      return Disposition::kServed;
+    case sim::Outcome::kCellCrashed:
+      return Disposition::kCellCrashed;
+    case sim::Outcome::kNoHealthyCell:
+      return Disposition::kNoHealthyCell;
+    default:
+      return Disposition::kUnknownTenant;  // the demo's scenario produces no other outcome
+  }
+}
+
+void fill_fleet(DemoResult& result, const sim::RunResult& run) {
+  for (const sim::CellResult& c : run.cells)
+    result.cells.push_back({.id = c.id, .name = c.name});
+  for (const sim::TenantResult& t : run.tenants) {
+    result.tenants.push_back({.id = t.id, .name = t.name, .cells = t.shard});
+  }
 }
 
 }  // namespace
@@ -109,29 +126,24 @@ Status DemoOptions::validate() const {
 
 Result<DemoResult> run_demo(const DemoOptions& options) {
   if (Status s = options.validate(); !s.is_ok()) return s;
-  Router router;
-  DemoResult result = set_up(options, router);
-  ChipShopCells cells(options.cells);
-  Random traffic = Random(options.seed).derive(kTrafficStream);
-  for (std::uint64_t id = 1; id <= options.requests; ++id) {
-    const auto tenant = static_cast<std::uint32_t>(traffic.index(options.tenants));
-    const std::uint64_t most = tenant == options.unlucky_tenant ? kPoisonBags : kPoisonBags - 1;
-    DemoRequest request{.id = id,
-                        .tenant = TenantId{tenant},
-                        .bags = static_cast<std::uint32_t>(traffic.uniform_int(1, most))};
-    const Request wire{
-        .id = id,
-        .tenant = request.tenant,
-        .payload = fmt::format("{} bag{} of chips", request.bags, request.bags == 1 ? "" : "s")};
-    request.delivery = router.handle(wire, cells);
-    ++result.outcomes[static_cast<std::size_t>(request.delivery.disposition)];
-    DemoTenant& owner = result.tenants[tenant];
-    (request.delivery.disposition == Disposition::kServed ? owner.served : owner.failed)++;
-    if (request.delivery.disposition == Disposition::kCellCrashed) {
-      record_cell_death(result, request);
-    }
-    result.requests.push_back(request);
+  std::vector<DemoRequest> orders = draw_orders(options);
+  sim::RunOptions observe;
+  observe.on_request = [&](const sim::RequestRecord& r) {
+    DemoRequest& order = orders[static_cast<std::size_t>(r.arrival.time_since_epoch() / kGap) - 1];
+    order.delivery = {
+        .disposition = disposition_of(r.outcome), .cell = r.cell, .version = r.version};
+  };
+  Result<sim::RunResult> run = sim::simulate(demo_scenario(options, orders), options.seed, observe);
+  if (!run.is_ok()) return run.status();
+  DemoResult result{.options = options};
+  fill_fleet(result, *run);
+  for (const DemoRequest& order : orders) {
+    ++result.outcomes[static_cast<std::size_t>(order.delivery.disposition)];
+    DemoTenant& owner = result.tenants[raw(order.tenant)];
+    (order.delivery.disposition == Disposition::kServed ? owner.served : owner.failed)++;
+    if (order.delivery.disposition == Disposition::kCellCrashed) record_cell_death(result, order);
   }
+  result.requests = std::move(orders);
   return result;
 }
 

@@ -88,6 +88,38 @@ TEST(TenantManager, RejectsDuplicateTenantName) {
   EXPECT_EQ(plane->add_tenant("acme", 1).status().message(), "tenant name 'acme' is already taken");
 }
 
+TEST(TenantManager, RemovedTenantsNameCanBeTakenAgain) {
+  RecordingPublisher publisher;
+  auto plane = make_plane(publisher, 3);
+  const TenantId first = *plane->add_tenant("acme", 1);
+  ASSERT_TRUE(plane->tenants().remove_tenant(first).is_ok());
+  EXPECT_TRUE(plane->add_tenant("acme", 1).is_ok());
+}
+
+TEST(RandomPlacement, ShardKeepsNoSpareCapacity) {
+  Fleet fleet;
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    ASSERT_TRUE(fleet.add({.id = CellId{i}, .name = std::to_string(i)}).is_ok());
+  RandomPlacement placement;
+  Random random(1);
+  const Shard shard = placement.choose(fleet, {}, Tenant{.shard_size = 2}, random).value();
+  EXPECT_EQ(shard.size(), 2u);
+  EXPECT_EQ(shard.capacity(), 2u);  // not the placeable pool's 1,000: a million tenants must fit
+}
+
+TEST(TenantManager, ReassignReplacesTheShardAndChecksCells) {
+  RecordingPublisher publisher;
+  auto plane = make_plane(publisher, 4);
+  const TenantId id = *plane->add_tenant({}, 2);
+  ASSERT_TRUE(
+      plane->tenants().reassign(id, {CellId{3}, CellId{0}}, plane->cells().fleet()).is_ok());
+  EXPECT_EQ(plane->tenants().mapping().shard(id), (Shard{CellId{3}, CellId{0}}));
+  EXPECT_EQ(plane->tenants().reassign(id, {CellId{9}}, plane->cells().fleet()).message(),
+            "pin of tenant 0 names unknown cell 9");
+  EXPECT_EQ(plane->tenants().reassign(TenantId{5}, {CellId{1}}, plane->cells().fleet()).code(),
+            StatusCode::kNotFound);
+}
+
 TEST(TenantManager, RemoveTenantDropsShardAndPin) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 3);

@@ -1,6 +1,9 @@
 #include "cellkit/core/routing_table.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 namespace cellkit {
 namespace {
@@ -116,6 +119,39 @@ TEST(MakeSnapshot, CopiesMappingAndOverridesInTenantOrder) {
   EXPECT_EQ(s.shards[0].first, TenantId{1});
   ASSERT_EQ(s.overrides.size(), 1u);
   EXPECT_EQ(s.overrides[0].second, Shard{CellId{0}});
+}
+
+}  // namespace
+}  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+// Dense ids take the direct index, sparse ones binary search: both must agree with a scan.
+RC_GTEST_PROP(RoutingTable, LookupAgreesWithALinearScanForDenseAndSparseIds,
+              (std::vector<std::uint32_t> ids, bool sparse)) {
+  RoutingSnapshot s{
+      .version = 1, .cells = {CellId{0}, CellId{1}, CellId{7}}, .disabled = {CellId{1}}};
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (std::uint32_t& id : ids)
+    id = sparse ? id : id % 512;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (std::uint32_t id : ids)
+    s.shards.push_back({TenantId{id}, {CellId{id % 2 == 0 ? 0u : 7u}}});
+  const RoutingTable table = RoutingTable::build(s).value();
+  for (std::uint32_t probe = 0; probe < 600; ++probe) {
+    const bool present = std::binary_search(ids.begin(), ids.end(), probe);
+    const Shard* shard = table.find_shard(TenantId{probe});
+    RC_ASSERT((shard != nullptr) == present);
+    if (present) RC_ASSERT(shard->front() == CellId{probe % 2 == 0 ? 0u : 7u});
+  }
+  for (std::uint32_t id : ids)
+    RC_ASSERT(table.find_shard(TenantId{id}) != nullptr);
+  RC_ASSERT(table.is_routable(CellId{0}) && table.is_routable(CellId{7}));
+  RC_ASSERT(!table.is_routable(CellId{1}) && !table.is_routable(CellId{3}) &&
+            !table.is_routable(CellId{5000}));
 }
 
 }  // namespace

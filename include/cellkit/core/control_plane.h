@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ class TenantManager {
   // Pins the tenant to the given cells, overriding its shard; unpin restores it.
   Status pin(TenantId tenant, Shard cells, const Fleet& fleet);
   Status unpin(TenantId tenant);
+  // Replaces the tenant's shard (a migration's commit, e.g. one move of a rebalance plan):
+  // the strategy forgets the old shard and remembers the new one. Checks the cells like pin.
+  Status reassign(TenantId tenant, Shard cells, const Fleet& fleet);
 
   const Tenant* find_tenant(TenantId tenant) const;
   std::span<const Tenant> tenants() const { return tenants_; }
@@ -61,7 +65,8 @@ class TenantManager {
 
  private:
   std::unique_ptr<PlacementStrategy> strategy_;
-  std::vector<Tenant> tenants_;  // sorted by id
+  std::vector<Tenant> tenants_;               // sorted by id
+  std::set<std::string, std::less<>> names_;  // the tenants' names, for O(log T) uniqueness
   Mapping mapping_;
   Mapping overrides_;
   std::uint32_t next_id_ = 0;

@@ -28,7 +28,8 @@ struct RoutingSnapshot {
 RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
                               const Mapping& mapping, const Mapping& overrides = {});
 
-// Immutable once built. Lookup is O(log T) over sorted arrays.
+// Immutable once built. Lookup is O(1) through dense indexes when tenant and cell ids are
+// dense (as the control plane hands them out), O(log T) over sorted arrays otherwise.
 class RoutingTable {
  public:
   // The empty table, version 0: every tenant is unknown.
@@ -56,6 +57,12 @@ class RoutingTable {
   std::vector<CellId> disabled_;                       // sorted
   std::vector<std::pair<TenantId, Shard>> shards_;     // sorted by tenant
   std::vector<std::pair<TenantId, Shard>> overrides_;  // sorted by tenant
+  // Built from the arrays above, for speed only: position+1 in shards_ by tenant id (0:
+  // absent), and routability by cell id. Empty when the ids are too sparse.
+  std::vector<std::uint32_t> shard_index_;
+  std::vector<std::uint8_t> routable_;
+
+  void build_indexes();
 };
 
 }  // namespace cellkit

@@ -76,9 +76,10 @@ struct DemoResult {
   const DemoTenant& tenant(TenantId id) const { return tenants[raw(id)]; }
 };
 
-// Runs the story through the real control plane (random placement), publisher and
-// router. Deterministic: the same options give the same result. Fails only when the
-// options do not validate.
+// Runs the story through the discrete-event engine (sim::simulate with a scripted
+// workload), so the core control plane (random placement), publisher and router decide.
+// Deterministic: the same options give the same result. Fails only when the options do
+// not validate.
 Result<DemoResult> run_demo(const DemoOptions& options);
 
 }  // namespace cellkit

@@ -1,0 +1,114 @@
+// `cellkit simulate`: runs a scenario file through the discrete-event simulator.
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cellkit/report/sim_report.h"
+#include "cellkit/sim/scenario_file.h"
+#include "cellkit/sim/simulator.h"
+#include "commands.h"
+
+namespace cellkit::cli {
+namespace {
+
+struct SimulateArgs {
+  std::string scenario;
+  std::optional<std::uint64_t> seed;
+  std::uint32_t runs = 1;
+  std::string until;
+  std::string format = "text";
+  std::string out;
+};
+
+// A progress line on stderr (simulated time, events per second of wall time), only when a
+// person is watching it. The wall clock is read here, in the CLI, never in the simulator.
+sim::RunOptions progress_options() {
+  sim::RunOptions options;
+  if (isatty(STDERR_FILENO) == 0) return options;
+  const auto start = std::chrono::steady_clock::now();
+  options.progress = [start](const sim::Progress& p) {
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+    std::cerr << fmt::format("\r  simulated {:.1f}s, {} events, {:.2f} M events/s ",
+                             static_cast<double>(p.now.time_since_epoch().count()) / 1e6, p.events,
+                             static_cast<double>(p.events) / wall.count() / 1e6)
+              << std::flush;
+  };
+  return options;
+}
+
+int apply_overrides(const SimulateArgs& args, sim::Scenario& scenario) {
+  if (args.seed) scenario.seed = *args.seed;
+  if (args.until.empty()) return kExitOk;
+  Result<Duration> until = sim::parse_duration(args.until);
+  if (!until.is_ok() || *until <= Duration::zero()) {
+    std::cerr << "cellkit simulate: --until '" << args.until
+              << "' is not allowed: give a positive duration such as 90s, 10m or 2h\n";
+    return kExitUsage;
+  }
+  scenario.until = *until;
+  return kExitOk;
+}
+
+int run(const SimulateArgs& args) {
+  Result<sim::Scenario> scenario = sim::load_scenario(args.scenario);
+  if (!scenario.is_ok()) {
+    std::cerr << "cellkit simulate: " << scenario.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (int code = apply_overrides(args, *scenario); code != kExitOk) return code;
+  const sim::RunOptions options = progress_options();
+  Result<std::vector<sim::RunResult>> runs = sim::replicate(*scenario, args.runs, options);
+  if (options.progress) std::cerr << "\r\033[K" << std::flush;
+  if (!runs.is_ok()) {
+    std::cerr << "cellkit simulate: " << args.scenario << ": " << runs.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (args.format == "json") {
+    std::cout << render_runs_json(*runs);
+  } else {
+    std::cout << (runs->size() == 1 ? render_run_text(runs->front())
+                                    : render_replications_text(*runs));
+  }
+  if (args.out.empty()) return kExitOk;
+  if (Status s = write_run_files(*runs, args.out); !s.is_ok()) {
+    std::cerr << "cellkit simulate: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_simulate_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<SimulateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate",
+      "Run a scenario file (YAML or JSON; see docs/scenario-format.md) through the\n"
+      "discrete-event simulator: cells with servers and queues, tenants sending Poisson\n"
+      "traffic, the core router and control plane, and the scenario's faults.\n"
+      "Same scenario and seed give byte-identical output.");
+  cmd->add_option("scenario", args->scenario, "Scenario file to run")->required();
+  cmd->add_option("--seed", args->seed,
+                  "Run seed; overrides the scenario's `seed` (default: the scenario's)");
+  cmd->add_option("--runs", args->runs,
+                  "Independent replications with derived seeds; more than 1 prints each\n"
+                  "metric's mean with its 95% confidence interval")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
+  cmd->add_option("--until", args->until,
+                  "Simulated time to run, e.g. 90s, 10m, 2h; overrides the scenario's `until`");
+  cmd->add_option("--format", args->format, "Output format on stdout: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--out", args->out,
+                  "Also write timeseries.csv (long form: run,seed,time_s,entity,metric,value),\n"
+                  "tenants.csv and result.json into this directory (created if missing)");
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace cellkit::cli

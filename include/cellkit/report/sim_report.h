@@ -1,0 +1,36 @@
+// Renders simulation results (sim::RunResult) as terminal text, JSON and CSV files.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "cellkit/base/status.h"
+#include "cellkit/sim/run_result.h"
+
+namespace cellkit {
+
+// A readable summary of one run: requests by outcome, latency, blast radius, timeline,
+// cells, the worst tenants and the time series. Ends with a newline.
+std::string render_run_text(const sim::RunResult& run);
+
+// Several replications: each run's headline figures, then every metric's mean with the
+// half-width of its 95% confidence interval. Requires runs.
+std::string render_replications_text(std::span<const sim::RunResult> runs);
+
+// One JSON document {"scenario", "runs": [...], "summary": {metric: {mean, ci95}}}, keys in
+// a fixed order; numbers rounded to 6 decimals so output is stable. Requires runs.
+std::string render_runs_json(std::span<const sim::RunResult> runs);
+
+// Long-form time series, one row per (run, interval, entity, metric):
+// "run,seed,time_s,entity,metric,value". Entities: "fleet" and each cell by name.
+std::string render_timeseries_csv(std::span<const sim::RunResult> runs);
+
+// One row per (run, tenant): run,seed,tenant,cells,arrivals,<outcomes...>,availability,
+// degraded_s,down_s.
+std::string render_tenants_csv(std::span<const sim::RunResult> runs);
+
+// Writes timeseries.csv, tenants.csv and result.json into `dir` (created if missing).
+// Fails with kNotFound naming the path it could not write.
+Status write_run_files(std::span<const sim::RunResult> runs, const std::string& dir);
+
+}  // namespace cellkit

@@ -1,0 +1,54 @@
+// Service-time distributions and weighted choice, as our own transforms over Random so
+// that draws are specified bit for bit (no std distributions).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "cellkit/base/random.h"
+#include "cellkit/base/status.h"
+#include "cellkit/base/time.h"
+
+namespace cellkit::sim {
+
+enum class ServiceKind : std::uint8_t { kExponential, kConstant, kLogNormal };
+std::string_view to_string(ServiceKind kind);
+
+// How long one request occupies a server.
+struct ServiceTime {
+  ServiceKind kind = ServiceKind::kExponential;
+  Duration mean = std::chrono::milliseconds(10);  // mean of every kind (> 0)
+  double sigma = 0.5;  // log-normal only: standard deviation of the log (> 0)
+
+  Status validate() const;
+  // One draw, rounded to the microsecond.
+  Duration sample(Random& random) const;
+  bool operator==(const ServiceTime&) const = default;
+};
+
+// A standard normal draw by Box–Muller from two uniforms (the second value is dropped, so
+// each call consumes exactly two draws).
+double standard_normal(Random& random);
+
+// Zipf weights 1/(i+1)^s for i in [0, n).
+std::vector<double> zipf_weights(std::uint32_t n, double exponent);
+
+// Walker/Vose alias table: O(1) weighted choice of an index. Built deterministically.
+class AliasTable {
+ public:
+  AliasTable() = default;
+  // Requires a non-empty list of non-negative weights with a positive sum.
+  explicit AliasTable(std::span<const double> weights);
+  // An index drawn with probability weight[i] / sum; consumes two draws.
+  std::uint32_t sample(Random& random) const;
+  std::size_t size() const { return probability_.size(); }
+  std::size_t memory_bytes() const;
+
+ private:
+  std::vector<double> probability_;
+  std::vector<std::uint32_t> alias_;
+};
+
+}  // namespace cellkit::sim

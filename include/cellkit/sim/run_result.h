@@ -1,0 +1,152 @@
+// RunResult: what one simulation run measured, as a value the report module renders.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cellkit/base/ids.h"
+#include "cellkit/base/time.h"
+#include "cellkit/core/mapping.h"
+#include "cellkit/sim/latency_histogram.h"
+
+namespace cellkit::sim {
+
+// Every request ends in exactly one of these.
+enum class Outcome : std::uint8_t {
+  kServed,         // a cell answered in time
+  kShed,           // every cell tried had a full queue
+  kNoHealthyCell,  // the router found no healthy cell of the shard to try
+  kUnknownTenant,  // the router's table does not know the tenant
+  kQuarantined,    // the request's fingerprint is quarantined as poison
+  kCellCrashed,    // the cell handling it crashed (and containment forbids a retry)
+  kTimedOut,       // not answered within the workload timeout
+  kCellError,      // the cell answered with an error (a bad build)
+};
+inline constexpr std::size_t kOutcomeCount = 8;
+std::string_view to_string(Outcome outcome);
+
+using OutcomeCounts = std::array<std::uint64_t, kOutcomeCount>;
+std::uint64_t total(const OutcomeCounts& counts);
+
+struct TenantResult {
+  TenantId id{};
+  std::string name;
+  Shard shard;  // its cells when the run ended
+  std::uint64_t arrivals = 0;
+  OutcomeCounts outcomes{};
+  Duration degraded_for{};  // time some but not all of its cells were down
+  Duration down_for{};      // time all of its cells were down
+  bool poison = false;      // sends poison requests
+
+  std::uint64_t count(Outcome o) const { return outcomes[static_cast<std::size_t>(o)]; }
+  // served / arrivals; 1 when it sent nothing.
+  double availability() const;
+};
+
+struct CellResult {
+  CellId id{};
+  std::string name;
+  ZoneId zone{};
+  std::uint64_t served = 0;
+  std::uint64_t shed = 0;
+  std::uint32_t crashes = 0;
+  double utilization = 0;  // busy server time / (servers × run length)
+  Duration down_for{};
+};
+
+struct IntervalResult {
+  TimePoint end{};
+  std::uint64_t arrivals = 0;
+  OutcomeCounts outcomes{};              // requests that ended in this interval
+  std::uint32_t healthy_cells = 0;       // at the interval's end
+  std::uint32_t tenants_down = 0;        // at the interval's end: all cells down
+  std::uint32_t tenants_degraded = 0;    // at the interval's end: some cells down
+  std::vector<double> cell_utilization;  // per cell in id order, over this interval
+};
+
+struct BlastRadius {
+  std::uint32_t cells_crashed = 0;     // distinct cells that crashed at least once
+  std::uint64_t crashes = 0;           // crashes in total
+  std::uint32_t tenants_down = 0;      // tenants whose cells were all down at some time
+  std::uint32_t tenants_degraded = 0;  // tenants that lost some cells but never all
+  std::uint32_t tenants_untouched = 0;
+  Duration down_time{};      // summed over tenants
+  Duration degraded_time{};  // summed over tenants
+  Duration longest_down{};   // the longest any one tenant was fully down (in total)
+};
+
+enum class EventKind : std::uint8_t {
+  kCellCrashed,  // `cell` crashed; `tenant` is the poison tenant when one did it
+  kCellRestarted,
+  kFingerprintQuarantined,  // `tenant`'s poison fingerprint, for `duration`
+  kZoneDown,
+  kZoneUp,
+  kControlPlaneDown,
+  kControlPlaneUp,
+  kRouterRestarted,   // `version` is the table it serves after the restart (0: empty)
+  kTenantDown,        // every cell of `tenant` is down
+  kTenantRecovered,   // `tenant` has a live cell again
+  kWaveDeployed,      // wave `wave` of a rollout reached its cells
+  kRolloutStopped,    // the alarm fired after wave `wave` (`error_rate`); rolled back
+  kRolloutCompleted,  // every wave baked without an alarm
+  kCellsAdded,        // `count` cells from `cell` on joined the fleet (`error_rate`: utilization if
+                      // automatic)
+  kTenantsOnboarded,
+  kTenantsRebalanced,  // `count` tenants moved one cell each onto new cells (rebalance plan)  //
+                       // `count` tenants from `tenant` on were placed
+};
+std::string_view to_string(EventKind kind);
+
+enum class CrashCause : std::uint8_t { kNone, kPoison, kScheduled, kRandom, kZone, kBadBuild };
+std::string_view to_string(CrashCause cause);
+
+// A notable moment of the run, for the timeline.
+struct TimelineEntry {
+  TimePoint time{};
+  EventKind kind = EventKind::kCellCrashed;
+  CellId cell{};
+  TenantId tenant{};
+  ZoneId zone{};
+  CrashCause cause = CrashCause::kNone;
+  std::uint64_t version = 0;
+  Duration duration{};
+  std::uint32_t wave = 0;
+  double error_rate = 0;
+  std::uint32_t count = 0;
+};
+
+struct RunResult {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  Duration until{};
+  Duration interval{};
+  std::uint32_t servers_per_cell = 0;
+  std::uint64_t arrivals = 0;
+  OutcomeCounts outcomes{};
+  std::uint64_t poison_requests = 0;  // poison requests sent
+  LatencyHistogram latency;           // arrival to answer, served requests
+  LatencyHistogram wait;              // time queued in the cell that served it
+  std::vector<TenantResult> tenants;  // by id
+  std::vector<CellResult> cells;      // by id
+  std::vector<IntervalResult> intervals;
+  BlastRadius blast;
+  std::vector<TimelineEntry> timeline;  // in time order, at most kTimelineLimit
+  std::uint64_t timeline_dropped = 0;   // entries beyond the limit
+  std::uint64_t router_version = 0;     // the table version the router served at the end
+  std::uint64_t events = 0;             // events processed
+  std::uint64_t peak_pending_events = 0;
+  std::uint64_t peak_in_flight = 0;     // requests in flight at once, at most
+  std::uint64_t event_queue_bytes = 0;  // the event queue's storage at its largest
+  std::uint64_t request_bytes = 0;      // in-flight request state at its largest
+
+  std::uint64_t count(Outcome o) const { return outcomes[static_cast<std::size_t>(o)]; }
+  double availability() const;  // served / arrivals; 1 when nothing arrived
+  double mean_utilization() const;
+};
+
+inline constexpr std::size_t kTimelineLimit = 2000;
+
+}  // namespace cellkit::sim

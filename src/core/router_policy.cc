@@ -1,0 +1,78 @@
+// Router policies: candidate cells, one attempt's decision, and policy validation.
+#include "cellkit/core/router_policy.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace cellkit {
+namespace {
+
+bool usable(const RoutingTable& table, const HealthView& health, CellId cell) {
+  return table.is_routable(cell) && health.is_healthy(cell);
+}
+
+// The next usable cell after `dead` in id order (wrapping) that is not in `taken`.
+// Naive on purpose: it knows nothing of why the cell died.
+const CellId* replacement(const RoutingTable& table, const HealthView& health, CellId dead,
+                          const Shard& taken) {
+  const std::vector<CellId>& cells = table.cells();
+  auto start = std::upper_bound(cells.begin(), cells.end(), dead) - cells.begin();
+  for (std::size_t step = 0; step < cells.size(); ++step) {
+    const CellId& c = cells[(static_cast<std::size_t>(start) + step) % cells.size()];
+    if (usable(table, health, c) && std::find(taken.begin(), taken.end(), c) == taken.end()) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status RouterPolicy::validate() const {
+  if (max_attempts < 1 || max_attempts > 32) {
+    return invalid_argument(
+        fmt::format("max_attempts ({}) must be between 1 and 32", max_attempts));
+  }
+  if (quarantine_after > 0 && quarantine_for <= Duration::zero()) {
+    return invalid_argument(
+        fmt::format("quarantine_for ({}us) must be positive", quarantine_for.count()));
+  }
+  return Status::ok();
+}
+
+Shard candidate_cells(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                      const RouterPolicy& policy) {
+  const Shard* shard = table.find_shard(tenant);
+  if (shard == nullptr) return {};
+  Shard candidates = *shard;
+  if (!policy.replace_dead_cells) return candidates;
+  for (CellId& cell : candidates) {
+    if (usable(table, health, cell)) continue;
+    if (const CellId* other = replacement(table, health, cell, candidates)) cell = *other;
+  }
+  return candidates;
+}
+
+Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                      const RouterPolicy& policy, std::uint32_t tried) {
+  Attempt attempt{.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
+  const Shard* shard = table.find_shard(tenant);
+  if (shard == nullptr) return attempt;
+  // Copy only under the naive policy, so the common path allocates nothing.
+  Shard replaced;
+  if (policy.replace_dead_cells) replaced = candidate_cells(table, health, tenant, policy);
+  const Shard& candidates = policy.replace_dead_cells ? replaced : *shard;
+  attempt.route.outcome = RouteOutcome::kNoHealthyCell;
+  const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
+  for (std::size_t i = 0; i < eligible; ++i) {
+    if (((tried >> i) & 1u) != 0 || !usable(table, health, candidates[i])) continue;
+    attempt.route.outcome = RouteOutcome::kRouted;
+    attempt.route.cell = candidates[i];
+    attempt.candidate = static_cast<std::uint32_t>(i);
+    return attempt;
+  }
+  return attempt;
+}
+
+}  // namespace cellkit

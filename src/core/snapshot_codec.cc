@@ -1,0 +1,142 @@
+// RoutingSnapshot ⇄ bytes: fixed little-endian layout with a trailing checksum.
+#include "cellkit/core/snapshot_codec.h"
+
+#include <array>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "cellkit/base/hash.h"
+
+namespace cellkit {
+namespace {
+
+constexpr std::array<char, 8> kMagic = {'C', 'K', 'S', 'N', 'A', 'P', '0', '1'};
+
+class Writer {
+ public:
+  void u32(std::uint32_t v) { put(v, 4); }
+  void u64(std::uint64_t v) { put(v, 8); }
+  void magic() {
+    for (char c : kMagic)
+      bytes_.push_back(static_cast<std::byte>(c));
+  }
+  void cells(const std::vector<CellId>& cells) {
+    u32(static_cast<std::uint32_t>(cells.size()));
+    for (CellId c : cells)
+      u32(raw(c));
+  }
+  void entries(const std::vector<std::pair<TenantId, Shard>>& entries) {
+    u32(static_cast<std::uint32_t>(entries.size()));
+    for (const auto& [tenant, shard] : entries) {
+      u32(raw(tenant));
+      cells(shard);
+    }
+  }
+  std::vector<std::byte> finish() {
+    u64(hash64(std::span<const std::byte>(bytes_)));
+    return std::move(bytes_);
+  }
+
+ private:
+  void put(std::uint64_t v, int width) {
+    for (int i = 0; i < width; ++i)
+      bytes_.push_back(static_cast<std::byte>(v >> (8 * i)));
+  }
+  std::vector<std::byte> bytes_;
+};
+
+// Reads fields in order; the first short read latches an error and yields zeros.
+class Reader {
+ public:
+  explicit Reader(std::span<const std::byte> bytes) : bytes_(bytes) {}
+  std::uint32_t u32() { return static_cast<std::uint32_t>(get(4)); }
+  std::uint64_t u64() { return get(8); }
+  bool cells(std::vector<CellId>& out) {
+    const std::uint32_t n = u32();
+    if (!fits(n, 4)) return false;
+    out.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i)
+      out.push_back(CellId{u32()});
+    return ok_;
+  }
+  bool entries(std::vector<std::pair<TenantId, Shard>>& out) {
+    const std::uint32_t n = u32();
+    if (!fits(n, 8)) return false;
+    for (std::uint32_t i = 0; i < n && ok_; ++i) {
+      const TenantId tenant{u32()};
+      Shard shard;
+      if (!cells(shard)) return false;
+      out.emplace_back(tenant, std::move(shard));
+    }
+    return ok_;
+  }
+  bool ok() const { return ok_; }
+  bool at_end() const { return pos_ == bytes_.size(); }
+
+ private:
+  // Rejects counts that cannot fit in the bytes left, before reserving memory for them.
+  bool fits(std::uint64_t count, std::uint64_t each) {
+    if (ok_ && count <= (bytes_.size() - pos_) / each) return true;
+    ok_ = false;
+    return false;
+  }
+  std::uint64_t get(std::size_t width) {
+    if (!ok_ || bytes_.size() - pos_ < width) {
+      ok_ = false;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < width; ++i) {
+      v |= static_cast<std::uint64_t>(bytes_[pos_ + i]) << (8 * i);
+    }
+    pos_ += width;
+    return v;
+  }
+  std::span<const std::byte> bytes_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+Status check_envelope(std::span<const std::byte> bytes) {
+  if (bytes.size() < kMagic.size() + 8) {
+    return data_loss(fmt::format("snapshot is {} bytes, too short to be one", bytes.size()));
+  }
+  if (std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
+    return data_loss("snapshot does not start with CKSNAP01: not a cellkit snapshot");
+  }
+  const auto body = bytes.first(bytes.size() - 8);
+  Reader tail(bytes.last(8));
+  if (tail.u64() != hash64(body)) {
+    return data_loss("snapshot checksum does not match its contents: it is corrupt");
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::vector<std::byte> encode_snapshot(const RoutingSnapshot& snapshot) {
+  Writer w;
+  w.magic();
+  w.u64(snapshot.version);
+  w.cells(snapshot.cells);
+  w.cells(snapshot.disabled);
+  w.entries(snapshot.shards);
+  w.entries(snapshot.overrides);
+  return w.finish();
+}
+
+Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes) {
+  if (Status s = check_envelope(bytes); !s.is_ok()) return s;
+  Reader r(bytes.subspan(kMagic.size(), bytes.size() - kMagic.size() - 8));
+  RoutingSnapshot snapshot;
+  snapshot.version = r.u64();
+  const bool read = r.cells(snapshot.cells) && r.cells(snapshot.disabled) &&
+                    r.entries(snapshot.shards) && r.entries(snapshot.overrides);
+  if (!read || !r.ok() || !r.at_end()) {
+    return data_loss("snapshot layout is inconsistent with its counts: it is corrupt");
+  }
+  return snapshot;
+}
+
+}  // namespace cellkit

@@ -1,0 +1,108 @@
+// Formatting helpers for simulation reports.
+#include "report/sim_format.h"
+
+#include <fmt/format.h>
+
+namespace cellkit {
+namespace {
+
+using sim::EventKind;
+
+std::string crash_cause(const sim::RunResult& r, const sim::TimelineEntry& e) {
+  switch (e.cause) {
+    case sim::CrashCause::kPoison:
+      return fmt::format("poison request from {}", r.tenants[raw(e.tenant)].name);
+    case sim::CrashCause::kScheduled:
+      return "scheduled fault";
+    case sim::CrashCause::kRandom:
+      return "random failure";
+    case sim::CrashCause::kZone:
+      return fmt::format("zone {} outage", raw(r.cells[raw(e.cell)].zone));
+    case sim::CrashCause::kBadBuild:
+      return "bad build";
+    case sim::CrashCause::kNone:
+      break;
+  }
+  return "unknown cause";
+}
+
+}  // namespace
+
+std::string format_ms(Duration d) {
+  return fmt::format("{:.3f} ms", static_cast<double>(d.count()) / 1000.0);
+}
+
+std::string format_duration(Duration d) {
+  const std::int64_t us = d.count();
+  if (us == 0) return "0s";
+  if (us < 1'000'000) return fmt::format("{:.1f}ms", static_cast<double>(us) / 1e3);
+  if (us < 120'000'000) return fmt::format("{:.1f}s", static_cast<double>(us) / 1e6);
+  const std::int64_t s = us / 1'000'000;
+  if (s < 3600) return fmt::format("{}m {:02}s", s / 60, s % 60);
+  return fmt::format("{}h {:02}m {:02}s", s / 3600, (s / 60) % 60, s % 60);
+}
+
+std::string format_clock(TimePoint t) {
+  const std::int64_t ms = t.time_since_epoch().count() / 1000;
+  return fmt::format("{:02}:{:02}:{:02}.{:03}", ms / 3'600'000, (ms / 60'000) % 60,
+                     (ms / 1000) % 60, ms % 1000);
+}
+
+std::string shard_ids(const Shard& shard) {
+  std::string s;
+  for (CellId c : shard)
+    s += (s.empty() ? "" : ",") + std::to_string(raw(c));
+  return s;
+}
+
+std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
+  const auto cell = [&] { return r.cells[raw(e.cell)].name; };
+  const auto tenant = [&] { return r.tenants[raw(e.tenant)].name; };
+  switch (e.kind) {
+    case EventKind::kCellCrashed:
+      return fmt::format("{} crashed ({})", cell(), crash_cause(r, e));
+    case EventKind::kCellRestarted:
+      return fmt::format("{} restarted", cell());
+    case EventKind::kFingerprintQuarantined:
+      return fmt::format("poison fingerprint of {} quarantined for {}", tenant(),
+                         format_duration(e.duration));
+    case EventKind::kZoneDown:
+      return fmt::format("zone {} down: its cells crash", raw(e.zone));
+    case EventKind::kZoneUp:
+      return fmt::format("zone {} back", raw(e.zone));
+    case EventKind::kControlPlaneDown:
+      return fmt::format("control plane down (last published version {})", e.version);
+    case EventKind::kControlPlaneUp:
+      return "control plane back: publishing again";
+    case EventKind::kRouterRestarted:
+      return e.version > 0
+                 ? fmt::format("router restarted: serving persisted snapshot version {}", e.version)
+                 : std::string("router restarted with an empty table (no persisted snapshot)");
+    case EventKind::kTenantDown:
+      return fmt::format("{} fully down: all its cells are down", tenant());
+    case EventKind::kTenantRecovered:
+      return fmt::format("{} has a live cell again", tenant());
+    case EventKind::kWaveDeployed:
+      return fmt::format("rollout wave {} deployed{}", e.wave, e.wave == 0 ? " (canary)" : "");
+    case EventKind::kRolloutStopped:
+      return fmt::format(
+          "alarm after wave {}: error rate {:.2f}% over the bake; rollout stopped, "
+          "updated cells rolled back",
+          e.wave, 100.0 * e.error_rate);
+    case EventKind::kCellsAdded:
+      return fmt::format(
+          "{} cell(s) added from {} on{}", e.count, cell(),
+          e.error_rate > 0
+              ? fmt::format(" (utilization {:.1f}% above the threshold)", 100.0 * e.error_rate)
+              : std::string(" (scheduled scale-out)"));
+    case EventKind::kTenantsOnboarded:
+      return fmt::format("{} tenant(s) onboarded from {} on", e.count, tenant());
+    case EventKind::kTenantsRebalanced:
+      return fmt::format("rebalance: {} move(s) onto the new cells committed", e.count);
+    case EventKind::kRolloutCompleted:
+      return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
+  }
+  return std::string(to_string(e.kind));
+}
+
+}  // namespace cellkit

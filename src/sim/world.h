@@ -1,0 +1,223 @@
+// The simulator's private state and event handlers (one World per run).
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "cellkit/core/control_plane.h"
+#include "cellkit/core/placement_ops.h"
+#include "cellkit/core/router_policy.h"
+#include "cellkit/sim/distributions.h"
+#include "cellkit/sim/event_queue.h"
+#include "cellkit/sim/simulator.h"
+
+namespace cellkit::sim {
+
+enum Kind : std::uint8_t {
+  kArrival,
+  kServiceDone,
+  kRestart,
+  kRandomCrash,
+  kScheduledCrash,
+  kHealthCheck,
+  kPublish,
+  kControlPlaneDown,
+  kControlPlaneUp,
+  kRouterRestart,
+  kZoneDown,
+  kZoneUp,
+  kSample,
+  kScriptedArrival,
+  kDeployWave,
+  kBakeEnd,
+  kOnboard,
+  kScaleOut,
+};
+
+// A request in flight: 32 bytes; with its pending event, 56 bytes of state per request.
+struct Slot {
+  std::int64_t arrival_us = 0;
+  std::uint32_t queued_after_us = 0;  // arrival → entering its cell's queue (saturating)
+  TenantId tenant{};
+  CellId cell{};
+  std::uint32_t generation = 0;  // bumped when the slot is freed; stale events carry the old one
+  std::uint16_t tried = 0;       // bit i: candidate i of the shard was tried
+  std::uint8_t attempts = 0;
+  Outcome last_failure = Outcome::kNoHealthyCell;  // the outcome if no attempt is left
+  bool poison = false;
+  bool live = false;
+};
+static_assert(sizeof(Slot) == 32);
+
+struct CellRuntime {
+  explicit CellRuntime(Random r) : random(r) {}
+  Random random;  // service times and random crashes
+  std::deque<std::uint32_t> queue;
+  std::vector<std::uint32_t> in_service;
+  std::uint32_t busy = 0;
+  std::int64_t busy_area = 0;      // server-microseconds busy, up to the run's end
+  std::int64_t interval_mark = 0;  // busy_area at the last interval's end
+  TimePoint last_change{};
+  TimePoint down_until{};
+  TimePoint down_since{};
+  Duration down_for{};
+  std::uint64_t served = 0;
+  std::uint64_t shed = 0;
+  std::uint32_t crashes = 0;
+  ZoneId zone{};
+  bool up = true;
+  // The build it runs: 0 when good; else what the bad build does to requests.
+  double error_probability = 0;
+  double crash_probability = 0;
+  std::uint64_t taken = 0;   // requests that reached it while up (for deployment alarms)
+  std::uint64_t failed = 0;  // of those, answered with an error or crashed by the build
+};
+
+struct DeploymentRuntime {
+  std::uint32_t wave = 0;        // the wave baking now
+  std::uint64_t taken_mark = 0;  // the wave's cells' `taken` when it was deployed
+  std::uint64_t failed_mark = 0;
+  std::vector<std::uint32_t> updated;  // cells on the new build
+};
+
+struct TenantRuntime {
+  std::uint64_t arrivals = 0;
+  OutcomeCounts outcomes{};
+  TimePoint since{};  // when the current health status began
+  Duration degraded_for{};
+  Duration down_for{};
+  std::uint16_t down_cells = 0;
+  std::uint16_t shard_size = 0;
+  bool ever_degraded = false;
+  bool ever_down = false;
+};
+
+struct PoisonRuntime {
+  std::uint32_t tenant = 0;
+  double probability = 0;
+  std::uint64_t limit = 0;
+  std::uint64_t sent = 0;
+  Random random;
+};
+
+// Delivers snapshots to the router and, like a router's disk, keeps the bytes of the last
+// one it accepted.
+class PersistingPublisher final : public SnapshotPublisher {
+ public:
+  PersistingPublisher(Router& router, bool persist) : router_(router), persist_(persist) {}
+  void publish(const RoutingSnapshot& snapshot) override;
+  const std::vector<std::byte>& persisted() const { return bytes_; }
+
+ private:
+  Router& router_;
+  bool persist_;
+  std::vector<std::byte> bytes_;
+};
+
+class World {
+ public:
+  World(const Scenario& scenario, std::uint64_t seed, const RunOptions& options);
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  Status set_up();  // world_setup.cc
+  void run();
+  RunResult finish();
+
+ private:
+  // world_setup.cc
+  Status place_tenants();
+  void set_up_cells();
+  void install_cell();
+  void index_tenants();
+  void schedule_faults();
+  // world_requests.cc
+  void on_arrival();
+  void on_scripted_arrival(std::uint32_t index);
+  std::uint32_t admit(std::uint32_t tenant, bool poison);
+  bool draw_poison(std::uint32_t tenant);
+  void dispatch(std::uint32_t slot);
+  void deliver(std::uint32_t slot);
+  void start_service(std::uint32_t cell, std::uint32_t slot);
+  void on_service_done(const Event& e);
+  void pull_next(std::uint32_t cell);
+  void after_crash(std::uint32_t slot);
+  void finish(std::uint32_t slot, Outcome outcome);
+  std::uint32_t allocate_slot();
+  std::uint64_t fingerprint(const Slot& slot) const;
+  void update_busy(CellRuntime& cell);
+  // world_faults.cc
+  void handle(const Event& e);
+  void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
+  void poison_crash(std::uint32_t slot);
+  void crash_under(std::uint32_t slot, CrashCause cause);
+  void on_restart(std::uint32_t cell);
+  void on_random_crash(std::uint32_t cell);
+  void on_health_check();
+  void on_publish();
+  void on_router_restart();
+  void on_zone(std::uint32_t zone, bool down, Duration duration);
+  void on_sample();
+  // world_growth.cc
+  void add_cells(std::uint32_t count, double utilization);
+  void onboard(std::uint32_t count);
+  void rebuild_tenant_choice();
+  void maybe_auto_scale(double utilization);
+  Placement current_placement() const;
+  void rebalance_onto_new_cells(const Placement& before);
+  void reindex_tenants();
+  // world_deploy.cc
+  void on_deploy_wave(std::uint32_t deployment);
+  void on_bake_end(std::uint32_t deployment);
+  void roll_back(DeploymentRuntime& rollout);
+  bool bad_build_crashes(CellRuntime& cell);
+  bool bad_build_errs(CellRuntime& cell);
+  void cell_health_changed(std::uint32_t cell, bool down);
+  void settle(TenantRuntime& tenant, TimePoint at);
+  void note(TimelineEntry entry);
+  // world_result.cc
+  void close_run();
+  TenantResult tenant_result(std::uint32_t index) const;
+  CellResult cell_result(std::uint32_t index) const;
+  BlastRadius blast_radius() const;
+
+  TimePoint clamp(TimePoint t) const { return t < end_ ? t : end_; }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  const RouterPolicy policy_;
+  const TimePoint end_;
+  std::uint64_t seed_;
+  std::uint64_t placement_seed_;
+  Random root_;
+  Random workload_;
+  Router router_;
+  PersistingPublisher publisher_;
+  ControlPlane control_;
+  PoisonQuarantine quarantine_;
+  EventQueue queue_;
+  AliasTable tenant_choice_;
+  std::vector<CellRuntime> cells_;
+  std::vector<TenantRuntime> tenants_;
+  std::vector<std::vector<std::uint32_t>> tenants_on_cell_;
+  std::vector<PoisonRuntime> poison_;
+  std::vector<DeploymentRuntime> deployments_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<IntervalResult> intervals_;
+  IntervalResult current_;
+  RunResult result_;
+  TimePoint now_{};
+  double next_arrival_us_ = 0;
+  std::uint32_t tenants_down_now_ = 0;
+  std::uint32_t tenants_degraded_now_ = 0;
+  std::uint64_t in_flight_ = 0;
+  bool control_plane_up_ = true;
+  double rate_ = 0;                       // requests per second now (grows with onboarding)
+  std::uint32_t pending_onboarding_ = 0;  // tenants waiting for the control plane
+  TimePoint last_scale_out_{};
+  bool scaled_out_ = false;
+};
+
+}  // namespace cellkit::sim

@@ -1,0 +1,238 @@
+// Faults and the control loop: crashes and restarts, health checks, publishing,
+// control-plane and zone outages, router restarts, interval samples, tenants' health.
+#include <algorithm>
+#include <utility>
+
+#include "cellkit/base/hash.h"
+#include "cellkit/core/snapshot_codec.h"
+#include "sim/world.h"
+
+namespace cellkit::sim {
+namespace {
+
+double mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values)
+    sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+}  // namespace
+
+void World::handle(const Event& e) {
+  switch (static_cast<Kind>(e.kind())) {
+    case kArrival:
+      return on_arrival();
+    case kServiceDone:
+      return on_service_done(e);
+    case kRestart:
+      return on_restart(e.target);
+    case kRandomCrash:
+      return on_random_crash(e.target);
+    case kScheduledCrash: {
+      const CellCrash& c = scenario_.faults.cell_crashes[e.target];
+      const Duration d = c.duration > Duration::zero() ? c.duration : scenario_.cells.restart_after;
+      return crash(c.cell, d, CrashCause::kScheduled);
+    }
+    case kHealthCheck:
+      return on_health_check();
+    case kPublish:
+      return on_publish();
+    case kControlPlaneDown:
+      control_plane_up_ = false;
+      return note({.kind = EventKind::kControlPlaneDown, .version = control_.published_version()});
+    case kControlPlaneUp:
+      control_plane_up_ = true;
+      note({.kind = EventKind::kControlPlaneUp});
+      onboard(std::exchange(pending_onboarding_, 0));
+      return static_cast<void>(control_.publish());
+    case kRouterRestart:
+      return on_router_restart();
+    case kZoneDown:
+    case kZoneUp:
+      return on_zone(e.target, e.kind() == kZoneDown,
+                     scenario_.faults.zone_outages[e.target].duration);
+    case kSample:
+      return on_sample();
+    case kScriptedArrival:
+      return on_scripted_arrival(e.target);
+    case kDeployWave:
+      return on_deploy_wave(e.target);
+    case kBakeEnd:
+      return on_bake_end(e.target);
+    case kOnboard:
+      return onboard(scenario_.growth.onboarding[e.target].count);
+    case kScaleOut:
+      return add_cells(scenario_.growth.scale_out[e.target].cells, 0.0);
+  }
+}
+
+void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by) {
+  CellRuntime& c = cells_[cell];
+  const TimePoint until = now_ + down;
+  if (!c.up) {  // already down: the later of the two restarts wins
+    if (until > c.down_until) {
+      c.down_until = until;
+      queue_.push(until, kRestart, cell);
+    }
+    return;
+  }
+  update_busy(c);
+  c.up = false;
+  c.down_until = until;
+  c.down_since = now_;
+  ++c.crashes;
+  note({.kind = EventKind::kCellCrashed, .cell = CellId{cell}, .tenant = by, .cause = cause});
+  queue_.push(until, kRestart, cell);
+  std::vector<std::uint32_t> victims(c.in_service.begin(), c.in_service.end());
+  victims.insert(victims.end(), c.queue.begin(), c.queue.end());
+  c.in_service.clear();
+  c.queue.clear();
+  c.busy = 0;
+  cell_health_changed(cell, true);
+  for (std::uint32_t s : victims)
+    after_crash(s);
+}
+
+// The poison request kills its cell as it is handled. The router sees the connection die
+// (marks the cell unhealthy) and counts the crash against the request's fingerprint.
+void World::poison_crash(std::uint32_t s) {
+  const Slot& r = slots_[s];
+  const TenantId tenant = r.tenant;
+  const CellId cell = r.cell;
+  router_.mark_unhealthy(cell);
+  if (quarantine_.record_crash(fingerprint(r), now_)) {
+    note({.kind = EventKind::kFingerprintQuarantined,
+          .tenant = tenant,
+          .duration = quarantine_.quarantined_until(fingerprint(r)) - now_});
+  }
+  crash(raw(cell), scenario_.cells.restart_after, CrashCause::kPoison, tenant);
+  after_crash(s);
+}
+
+// A request whose cell crashed as it took it, for a reason other than poison: the router
+// sees the connection die; the request's own fingerprint is unique, so nothing is learnt.
+void World::crash_under(std::uint32_t s, CrashCause cause) {
+  const CellId cell = slots_[s].cell;
+  router_.mark_unhealthy(cell);
+  crash(raw(cell), scenario_.cells.restart_after, cause);
+  after_crash(s);
+}
+
+void World::on_restart(std::uint32_t cell) {
+  CellRuntime& c = cells_[cell];
+  if (c.up || now_ < c.down_until) return;  // a later outage extended the downtime
+  c.up = true;
+  c.last_change = now_;
+  c.down_for += clamp(now_) - clamp(c.down_since);
+  note({.kind = EventKind::kCellRestarted, .cell = CellId{cell}});
+  cell_health_changed(cell, false);
+}
+
+void World::on_random_crash(std::uint32_t cell) {
+  CellRuntime& c = cells_[cell];
+  const Duration repair = c.random.exponential(scenario_.cells.mttr);
+  const bool was_up = c.up;
+  if (was_up) crash(cell, repair, CrashCause::kRandom);
+  const TimePoint back = was_up ? now_ + repair : std::max(now_, c.down_until);
+  queue_.push(back + c.random.exponential(scenario_.cells.mtbf), kRandomCrash, cell);
+}
+
+// The router probes every cell itself (data plane only); the control plane records the
+// same health when it is up, for placement.
+void World::on_health_check() {
+  for (std::uint32_t i = 0; i < cells_.size(); ++i) {
+    const CellId id{i};
+    cells_[i].up ? router_.mark_healthy(id) : router_.mark_unhealthy(id);
+    if (control_plane_up_) static_cast<void>(control_.cells().set_health(id, cells_[i].up));
+  }
+  queue_.push(now_ + scenario_.router.health_check_interval, kHealthCheck);
+}
+
+void World::on_publish() {
+  if (control_plane_up_) control_.publish();
+  queue_.push(now_ + scenario_.control_plane.publish_interval, kPublish);
+}
+
+// A restarted router has lost its memory: it reads the persisted snapshot, if any, and
+// assumes every cell healthy until probes or failed sends say otherwise.
+void World::on_router_restart() {
+  router_ = Router{};
+  const std::vector<std::byte>& bytes = publisher_.persisted();
+  if (!bytes.empty()) {
+    Result<RoutingSnapshot> snapshot = decode_snapshot(bytes);
+    if (snapshot.is_ok()) static_cast<void>(router_.accept(*snapshot));
+  }
+  note({.kind = EventKind::kRouterRestarted, .version = router_.version()});
+}
+
+void World::on_zone(std::uint32_t index, bool down, Duration duration) {
+  const ZoneId zone{static_cast<std::uint16_t>(scenario_.faults.zone_outages[index].zone)};
+  note({.kind = down ? EventKind::kZoneDown : EventKind::kZoneUp, .zone = zone});
+  if (!down) return;
+  for (std::uint32_t i = 0; i < cells_.size(); ++i) {
+    if (cells_[i].zone == zone) crash(i, duration, CrashCause::kZone);
+  }
+}
+
+void World::on_sample() {
+  IntervalResult sample = std::move(current_);
+  current_ = IntervalResult{};
+  sample.end = now_;
+  const TimePoint start = intervals_.empty() ? TimePoint{} : intervals_.back().end;
+  const auto span = static_cast<double>((now_ - start).count()) * scenario_.cells.servers;
+  for (CellRuntime& c : cells_) {
+    update_busy(c);
+    sample.healthy_cells += c.up ? 1 : 0;
+    sample.cell_utilization.push_back(
+        span > 0 ? static_cast<double>(c.busy_area - c.interval_mark) / span : 0.0);
+    c.interval_mark = c.busy_area;
+  }
+  maybe_auto_scale(sample.cell_utilization.empty() ? 0.0 : mean(sample.cell_utilization));
+  sample.tenants_down = tenants_down_now_;
+  sample.tenants_degraded = tenants_degraded_now_;
+  intervals_.push_back(std::move(sample));
+  if (now_ < end_) queue_.push(clamp(now_ + scenario_.interval), kSample);
+}
+
+// Tenants' health follows their assigned cells' true state (not the router's view).
+void World::cell_health_changed(std::uint32_t cell, bool down) {
+  for (std::uint32_t t : tenants_on_cell_[cell]) {
+    TenantRuntime& tenant = tenants_[t];
+    const bool was_down = tenant.down_cells == tenant.shard_size;
+    const bool was_degraded = tenant.down_cells > 0 && !was_down;
+    settle(tenant, now_);
+    tenant.down_cells = static_cast<std::uint16_t>(tenant.down_cells + (down ? 1 : -1));
+    const bool is_down = tenant.down_cells == tenant.shard_size;
+    const bool is_degraded = tenant.down_cells > 0 && !is_down;
+    tenants_down_now_ = tenants_down_now_ - (was_down ? 1 : 0) + (is_down ? 1 : 0);
+    tenants_degraded_now_ = tenants_degraded_now_ - (was_degraded ? 1 : 0) + (is_degraded ? 1 : 0);
+    tenant.ever_down |= is_down;
+    tenant.ever_degraded |= is_degraded;
+    if (is_down && !was_down) note({.kind = EventKind::kTenantDown, .tenant = TenantId{t}});
+    if (was_down && !is_down) note({.kind = EventKind::kTenantRecovered, .tenant = TenantId{t}});
+  }
+}
+
+// Adds the time since the last change to the status the tenant was in.
+void World::settle(TenantRuntime& tenant, TimePoint at) {
+  const Duration spent = clamp(at) - clamp(tenant.since);
+  if (tenant.down_cells == tenant.shard_size && tenant.shard_size > 0) {
+    tenant.down_for += spent;
+  } else if (tenant.down_cells > 0) {
+    tenant.degraded_for += spent;
+  }
+  tenant.since = at;
+}
+
+void World::note(TimelineEntry entry) {
+  if (now_ > end_) return;
+  if (result_.timeline.size() >= kTimelineLimit) {
+    ++result_.timeline_dropped;
+    return;
+  }
+  entry.time = now_;
+  result_.timeline.push_back(entry);
+}
+
+}  // namespace cellkit::sim

@@ -1,0 +1,118 @@
+// Growth: tenants onboarding over time, cells added at a time or when utilization is high.
+#include <algorithm>
+
+#include "cellkit/core/rebalance.h"
+
+#include "sim/world.h"
+
+namespace cellkit::sim {
+
+void World::add_cells(std::uint32_t count, double utilization) {
+  if (count == 0) return;
+  const bool rebalance = scenario_.growth.rebalance && control_plane_up_;
+  const Placement before = rebalance ? current_placement() : Placement{};
+  const auto first = static_cast<std::uint32_t>(cells_.size());
+  for (std::uint32_t i = 0; i < count; ++i)
+    install_cell();
+  note({.kind = EventKind::kCellsAdded,
+        .cell = CellId{first},
+        .error_rate = utilization,
+        .count = count});
+  if (rebalance) rebalance_onto_new_cells(before);
+}
+
+Placement World::current_placement() const {
+  const std::span<const Tenant> tenants = control_.tenants().tenants();
+  return Placement{.fleet = control_.cells().fleet(),
+                   .tenants = std::vector<Tenant>(tenants.begin(), tenants.end()),
+                   .mapping = control_.tenants().mapping(),
+                   .options = placement_options(scenario_.tenants, placement_seed_)};
+}
+
+// The core planner decides the moves; each commits in the control plane as one
+// reassignment, and the router follows at the next published snapshot.
+void World::rebalance_onto_new_cells(const Placement& before) {
+  Result<RebalancePlan> plan = plan_rebalance(before, control_.cells().fleet());
+  if (!plan.is_ok()) return;
+  for (const Move& m : plan->moves) {
+    Shard shard = control_.tenants().mapping().shard(m.tenant);
+    std::replace(shard.begin(), shard.end(), m.from, m.to);
+    static_cast<void>(control_.tenants().reassign(m.tenant, shard, control_.cells().fleet()));
+  }
+  reindex_tenants();
+  note({.kind = EventKind::kTenantsRebalanced,
+        .count = static_cast<std::uint32_t>(plan->moves.size())});
+}
+
+// Rebuilds which tenants sit on which cells after shards changed, carrying each tenant's
+// health status forward from now.
+void World::reindex_tenants() {
+  for (std::vector<std::uint32_t>& list : tenants_on_cell_)
+    list.clear();
+  tenants_down_now_ = 0;
+  tenants_degraded_now_ = 0;
+  for (const auto& [id, shard] : control_.tenants().mapping()) {
+    TenantRuntime& t = tenants_[raw(id)];
+    settle(t, now_);
+    t.down_cells = 0;
+    t.shard_size = static_cast<std::uint16_t>(shard.size());
+    for (CellId c : shard) {
+      tenants_on_cell_[raw(c)].push_back(raw(id));
+      if (!cells_[raw(c)].up) ++t.down_cells;
+    }
+    const bool down = t.down_cells == t.shard_size;
+    const bool degraded = t.down_cells > 0 && !down;
+    tenants_down_now_ += down ? 1 : 0;
+    tenants_degraded_now_ += degraded ? 1 : 0;
+  }
+}
+
+// New tenants are placed by the control plane, so while it is down they wait for it.
+void World::onboard(std::uint32_t count) {
+  if (count == 0) return;
+  if (!control_plane_up_) {
+    pending_onboarding_ += count;
+    return;
+  }
+  const auto first = static_cast<std::uint32_t>(tenants_.size());
+  std::uint32_t placed = 0;
+  for (; placed < count; ++placed) {
+    Result<TenantId> id = control_.add_tenant({}, scenario_.tenants.shard_size);
+    if (!id.is_ok()) break;  // not enough healthy cells: the rest are not onboarded
+    TenantRuntime t{.since = now_};
+    const Shard& shard = control_.tenants().mapping().shard(*id);
+    t.shard_size = static_cast<std::uint16_t>(shard.size());
+    for (CellId c : shard)
+      tenants_on_cell_[raw(c)].push_back(raw(*id));
+    tenants_.push_back(t);
+  }
+  rate_ = scenario_.workload.rate * static_cast<double>(tenants_.size()) /
+          static_cast<double>(scenario_.tenants.count);
+  rebuild_tenant_choice();
+  note({.kind = EventKind::kTenantsOnboarded, .tenant = TenantId{first}, .count = placed});
+}
+
+void World::rebuild_tenant_choice() {
+  const auto n = static_cast<std::uint32_t>(tenants_.size());
+  const TenantsSpec& spec = scenario_.tenants;
+  const std::vector<double> weights = spec.weights == Weights::kZipf
+                                          ? zipf_weights(n, spec.zipf_exponent)
+                                          : std::vector<double>(n, 1.0);
+  tenant_choice_ = AliasTable(weights);
+}
+
+void World::maybe_auto_scale(double utilization) {
+  const AutoScale& a = scenario_.growth.auto_scale;
+  if (a.utilization_above <= 0 || utilization <= a.utilization_above) return;
+  if (scaled_out_ && now_ - last_scale_out_ < a.cooldown) return;
+  std::uint32_t add = a.add;
+  if (a.max_cells > 0) {
+    if (cells_.size() >= a.max_cells) return;
+    add = std::min<std::uint32_t>(add, a.max_cells - static_cast<std::uint32_t>(cells_.size()));
+  }
+  add_cells(add, utilization);
+  last_scale_out_ = now_;
+  scaled_out_ = true;
+}
+
+}  // namespace cellkit::sim

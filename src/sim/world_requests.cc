@@ -1,0 +1,205 @@
+// Requests: arrivals, the router's attempts, cells' servers and queues, and outcomes.
+#include <algorithm>
+#include <cmath>
+
+#include "cellkit/base/hash.h"
+#include "sim/world.h"
+
+namespace cellkit::sim {
+namespace {
+
+constexpr std::uint64_t kPoisonTag = 0x706f69736f6eULL;  // "poison"
+
+std::uint32_t saturate(std::int64_t v) {
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, UINT32_MAX));
+}
+
+}  // namespace
+
+void World::on_arrival() {
+  next_arrival_us_ += workload_.exponential(1e6 / rate_);
+  const TimePoint next{Duration(std::llround(next_arrival_us_))};
+  if (next < end_) queue_.push(next, kArrival);
+  const std::uint32_t tenant = tenant_choice_.sample(workload_);
+  dispatch(admit(tenant, draw_poison(tenant)));
+}
+
+void World::on_scripted_arrival(std::uint32_t index) {
+  const ScriptedRequest& r = scenario_.workload.script[index];
+  if (r.poison) ++result_.poison_requests;
+  dispatch(admit(r.tenant, r.poison));
+}
+
+// A new request in flight, counted as an arrival; returns its slot.
+std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
+  const std::uint32_t s = allocate_slot();
+  Slot& r = slots_[s];
+  r.arrival_us = now_.time_since_epoch().count();
+  r.tenant = TenantId{tenant};
+  r.poison = poison;
+  ++tenants_[tenant].arrivals;
+  ++current_.arrivals;
+  ++result_.arrivals;
+  return s;
+}
+
+// The poison tenant's own stream decides, so its draws do not shift anyone else's.
+bool World::draw_poison(std::uint32_t tenant) {
+  for (PoisonRuntime& p : poison_) {
+    if (p.tenant != tenant || (p.limit > 0 && p.sent >= p.limit)) continue;
+    if (!p.random.bernoulli(p.probability)) return false;
+    ++p.sent;
+    ++result_.poison_requests;
+    return true;
+  }
+  return false;
+}
+
+// A poison request always carries the same payload, so the same fingerprint; other
+// requests are unique.
+std::uint64_t World::fingerprint(const Slot& slot) const {
+  if (slot.poison) return hash64_of(kPoisonTag, raw(slot.tenant));
+  return hash64_of(seed_, raw(slot.tenant), static_cast<std::uint64_t>(slot.arrival_us));
+}
+
+void World::dispatch(std::uint32_t s) {
+  Slot& r = slots_[s];
+  if (!quarantine_.empty() && quarantine_.is_quarantined(fingerprint(r), now_)) {
+    return finish(s, Outcome::kQuarantined);
+  }
+  if (r.attempts >= policy_.max_attempts) return finish(s, r.last_failure);
+  const Attempt a = route_attempt(router_.table(), router_.health(), r.tenant, policy_, r.tried);
+  switch (a.route.outcome) {
+    case RouteOutcome::kUnknownTenant:
+      return finish(s, Outcome::kUnknownTenant);
+    case RouteOutcome::kNoHealthyCell:
+      return finish(s, r.last_failure);
+    case RouteOutcome::kRouted:
+      break;
+  }
+  ++r.attempts;
+  r.tried = static_cast<std::uint16_t>(r.tried | (1u << a.candidate));
+  r.cell = a.route.cell;
+  deliver(s);
+}
+
+void World::deliver(std::uint32_t s) {
+  Slot& r = slots_[s];
+  const auto cell = raw(r.cell);
+  CellRuntime& c = cells_[cell];
+  if (!c.up) {
+    // The connection is refused: the router learns the cell is down and may fail over.
+    router_.mark_unhealthy(r.cell);
+    r.last_failure = Outcome::kNoHealthyCell;
+    return dispatch(s);
+  }
+  ++c.taken;
+  if (r.poison) return poison_crash(s);
+  if (bad_build_crashes(c)) return crash_under(s, CrashCause::kBadBuild);
+  if (c.busy < scenario_.cells.servers) return start_service(cell, s);
+  if (c.queue.size() < scenario_.cells.queue_limit) {
+    r.queued_after_us = saturate(now_.time_since_epoch().count() - r.arrival_us);
+    c.queue.push_back(s);
+    return;
+  }
+  ++c.shed;
+  r.last_failure = Outcome::kShed;
+  dispatch(s);
+}
+
+void World::start_service(std::uint32_t cell, std::uint32_t s) {
+  Slot& r = slots_[s];
+  const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
+  const Duration timeout = scenario_.workload.timeout;
+  if (timeout > Duration::zero() && age >= timeout) return finish(s, Outcome::kTimedOut);
+  CellRuntime& c = cells_[cell];
+  update_busy(c);
+  ++c.busy;
+  c.in_service.push_back(s);
+  result_.wait.record(age - Duration(r.queued_after_us));
+  queue_.push(now_ + scenario_.cells.service.sample(c.random), kServiceDone, s, r.generation);
+}
+
+void World::on_service_done(const Event& e) {
+  Slot& r = slots_[e.target];
+  if (!r.live || r.generation != e.aux) return;  // its cell crashed meanwhile
+  const auto cell = raw(r.cell);
+  CellRuntime& c = cells_[cell];
+  update_busy(c);
+  --c.busy;
+  std::erase(c.in_service, e.target);
+  ++c.served;
+  const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
+  const Duration timeout = scenario_.workload.timeout;
+  if (bad_build_errs(c)) {
+    finish(e.target, Outcome::kCellError);
+  } else if (timeout > Duration::zero() && age > timeout) {
+    finish(e.target, Outcome::kTimedOut);
+  } else {
+    result_.latency.record(age);
+    finish(e.target, Outcome::kServed);
+  }
+  pull_next(cell);
+}
+
+void World::pull_next(std::uint32_t cell) {
+  CellRuntime& c = cells_[cell];
+  while (c.up && c.busy < scenario_.cells.servers && !c.queue.empty()) {
+    const std::uint32_t s = c.queue.front();
+    c.queue.pop_front();
+    start_service(cell, s);
+  }
+}
+
+// A request whose cell crashed under it: retried only under the naive policy.
+void World::after_crash(std::uint32_t s) {
+  Slot& r = slots_[s];
+  r.last_failure = Outcome::kCellCrashed;
+  ++r.generation;  // its completion event at the dead cell must not complete the retry
+  if (policy_.retry_after_crash && r.attempts < policy_.max_attempts) return dispatch(s);
+  finish(s, Outcome::kCellCrashed);
+}
+
+void World::finish(std::uint32_t s, Outcome outcome) {
+  Slot& r = slots_[s];
+  if (options_.on_request) {
+    options_.on_request({.arrival = TimePoint{Duration(r.arrival_us)},
+                         .tenant = r.tenant,
+                         .outcome = outcome,
+                         .cell = r.cell,
+                         .version = router_.version(),
+                         .poison = r.poison});
+  }
+  const auto o = static_cast<std::size_t>(outcome);
+  ++tenants_[raw(r.tenant)].outcomes[o];
+  ++current_.outcomes[o];
+  ++result_.outcomes[o];
+  r.live = false;
+  ++r.generation;
+  free_slots_.push_back(s);
+  --in_flight_;
+}
+
+std::uint32_t World::allocate_slot() {
+  std::uint32_t s;
+  if (free_slots_.empty()) {
+    s = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    s = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  const std::uint32_t generation = slots_[s].generation;
+  slots_[s] = Slot{.generation = generation, .live = true};
+  result_.peak_in_flight = std::max(result_.peak_in_flight, ++in_flight_);
+  return s;
+}
+
+// Busy server-time integrates only up to the run's end: the drain after it is not counted.
+void World::update_busy(CellRuntime& c) {
+  const TimePoint t = clamp(now_);
+  c.busy_area += static_cast<std::int64_t>(c.busy) * (t - clamp(c.last_change)).count();
+  c.last_change = now_;
+}
+
+}  // namespace cellkit::sim

@@ -1,0 +1,115 @@
+// The event loop, and turning a finished world into a RunResult.
+#include <algorithm>
+
+#include "sim/world.h"
+
+namespace cellkit::sim {
+
+// Events after the end are dropped except service completions: arrivals stop at the end
+// and requests already in flight are drained, so every arrival gets its one outcome.
+void World::run() {
+  std::uint64_t next_progress = options_.progress_every;
+  while (!queue_.empty()) {
+    result_.peak_pending_events =
+        std::max<std::uint64_t>(result_.peak_pending_events, queue_.size());
+    const Event e = queue_.pop();
+    if (e.time > end_ && e.kind() != kServiceDone) continue;
+    now_ = e.time;
+    ++result_.events;
+    handle(e);
+    if (options_.progress && result_.events >= next_progress) {
+      options_.progress({.now = now_, .events = result_.events});
+      next_progress += options_.progress_every;
+    }
+  }
+}
+
+void World::close_run() {
+  for (TenantRuntime& t : tenants_)
+    settle(t, end_);
+  for (CellRuntime& c : cells_) {
+    if (!c.up) c.down_for += end_ - clamp(c.down_since);
+  }
+  // Requests that ended while draining after the last sample belong to the last interval.
+  if (!intervals_.empty()) {
+    IntervalResult& last = intervals_.back();
+    for (std::size_t i = 0; i < kOutcomeCount; ++i)
+      last.outcomes[i] += current_.outcomes[i];
+    last.arrivals += current_.arrivals;
+  }
+}
+
+TenantResult World::tenant_result(std::uint32_t index) const {
+  const TenantRuntime& t = tenants_[index];
+  const TenantId id{index};
+  TenantResult r{.id = id,
+                 .name = control_.tenants().find_tenant(id)->name,
+                 .shard = control_.tenants().mapping().shard(id),
+                 .arrivals = t.arrivals,
+                 .outcomes = t.outcomes,
+                 .degraded_for = t.degraded_for,
+                 .down_for = t.down_for};
+  r.poison = std::any_of(poison_.begin(), poison_.end(),
+                         [&](const PoisonRuntime& p) { return p.tenant == index; });
+  return r;
+}
+
+CellResult World::cell_result(std::uint32_t index) const {
+  const CellRuntime& c = cells_[index];
+  const CellId id{index};
+  const double capacity = static_cast<double>(scenario_.until.count()) * scenario_.cells.servers;
+  return CellResult{.id = id,
+                    .name = control_.cells().fleet().cell(id).name,
+                    .zone = c.zone,
+                    .served = c.served,
+                    .shed = c.shed,
+                    .crashes = c.crashes,
+                    .utilization = capacity > 0 ? static_cast<double>(c.busy_area) / capacity : 0,
+                    .down_for = c.down_for};
+}
+
+BlastRadius World::blast_radius() const {
+  BlastRadius b;
+  for (const CellRuntime& c : cells_) {
+    b.cells_crashed += c.crashes > 0 ? 1 : 0;
+    b.crashes += c.crashes;
+  }
+  for (const TenantRuntime& t : tenants_) {
+    if (t.ever_down) {
+      ++b.tenants_down;
+    } else if (t.ever_degraded) {
+      ++b.tenants_degraded;
+    } else {
+      ++b.tenants_untouched;
+    }
+    b.down_time += t.down_for;
+    b.degraded_time += t.degraded_for;
+    b.longest_down = std::max(b.longest_down, t.down_for);
+  }
+  return b;
+}
+
+RunResult World::finish() {
+  for (CellRuntime& c : cells_)
+    update_busy(c);
+  close_run();
+  RunResult r = std::move(result_);
+  r.scenario = scenario_.name;
+  r.seed = seed_;
+  r.until = scenario_.until;
+  r.interval = scenario_.interval;
+  r.servers_per_cell = scenario_.cells.servers;
+  for (std::uint32_t i = 0; i < tenants_.size(); ++i)
+    r.tenants.push_back(tenant_result(i));
+  for (std::uint32_t i = 0; i < cells_.size(); ++i)
+    r.cells.push_back(cell_result(i));
+  r.intervals = std::move(intervals_);
+  r.blast = blast_radius();
+  r.router_version = router_.version();
+  r.event_queue_bytes = queue_.capacity_bytes();
+  r.request_bytes =
+      slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(std::uint32_t);
+  return r;
+}
+
+}  // namespace cellkit::sim

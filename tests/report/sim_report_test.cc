@@ -1,0 +1,65 @@
+#include "cellkit/report/sim_report.h"
+
+#include <gtest/gtest.h>
+
+#include "cellkit/sim/simulator.h"
+
+namespace cellkit {
+namespace {
+
+using std::chrono::seconds;
+
+sim::RunResult small_run() {
+  sim::Scenario s;
+  s.name = "tiny";
+  s.cells.count = 2;
+  s.tenants.count = 3;
+  s.tenants.shard_size = 1;
+  s.workload.rate = 20;
+  s.until = seconds(4);
+  s.interval = seconds(2);
+  s.faults.cell_crashes.push_back({.at = seconds(1), .cell = 1, .duration = seconds(1)});
+  return sim::simulate(s, 3).value();
+}
+
+TEST(SimReport, TimeseriesCsvIsLongFormWithOneRowPerMetric) {
+  const std::vector<sim::RunResult> runs = {small_run()};
+  const std::string csv = render_timeseries_csv(runs);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "run,seed,time_s,entity,metric,value");
+  // 2 intervals × (arrivals + 8 outcomes + 3 fleet gauges + 2 cells' utilization)
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 14);
+  EXPECT_NE(csv.find("0,3,4,fleet,healthy_cells,2\n"), std::string::npos);
+  EXPECT_NE(csv.find("0,3,4,cell-1,utilization,"), std::string::npos);
+}
+
+TEST(SimReport, TenantsCsvHasARowPerTenant) {
+  const std::vector<sim::RunResult> runs = {small_run()};
+  const std::string csv = render_tenants_csv(runs);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3);
+  EXPECT_NE(csv.find(",availability,degraded_s,down_s\n"), std::string::npos);
+  const std::string first_row =
+      csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n') - 1);
+  EXPECT_EQ(first_row.substr(0, 14), "0,3,tenant-0,\"");
+}
+
+TEST(SimReport, TextNamesTheScenarioAndTheCrash) {
+  const std::string text = render_run_text(small_run());
+  EXPECT_EQ(text.substr(0, text.find('\n')), "cellkit simulate: tiny (seed 3)");
+  EXPECT_NE(text.find("00:00:01.000  cell-1 crashed (scheduled fault)"), std::string::npos);
+}
+
+TEST(SimReport, JsonSummaryHasMeanAndInterval) {
+  const std::vector<sim::RunResult> runs = {small_run(), small_run()};
+  const std::string json = render_runs_json(runs);
+  EXPECT_NE(json.find("\"availability\": {\n      \"mean\""), std::string::npos);
+}
+
+TEST(SimReport, WriteRunFilesFailsNamingAnUnwritableDirectory) {
+  const std::vector<sim::RunResult> runs = {small_run()};
+  const Status s = write_run_files(runs, "/proc/cellkit-cannot-write-here");
+  EXPECT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("/proc/cellkit-cannot-write-here"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cellkit
