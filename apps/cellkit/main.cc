@@ -19,12 +19,17 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   int exit_code = cellkit::cli::kExitOk;
+  app.footer(
+      "Run 'cellkit <command> --help' for a command's options. Every command prints the same\n"
+      "output for the same input and seed. Documentation: docs/ in the source tree.");
+  // Listed in the order a newcomer meets them: the story, placing, changing, measuring,
+  // simulating.
   cellkit::cli::add_demo_command(app, exit_code);
-  cellkit::cli::add_simulate_command(app, exit_code);
-  cellkit::cli::add_math_command(app, exit_code);
-  cellkit::cli::add_analyze_command(app, exit_code);
   cellkit::cli::add_place_command(app, exit_code);
   cellkit::cli::add_rebalance_command(app, exit_code);
+  cellkit::cli::add_analyze_command(app, exit_code);
+  cellkit::cli::add_math_command(app, exit_code);
+  cellkit::cli::add_simulate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -174,3 +174,5 @@ cellkit_golden(analyze_disjoint analyze_disjoint.txt WORKDIR ${PROJECT_SOURCE_DI
 # Rebalance reads CSV mappings as well as JSON.
 cellkit_golden(rebalance_csv rebalance_csv.txt ${here}
                ARGS rebalance ../data/all_pairs_of_eight.csv --add-cells 1 --show-moves 6)
+# The top-level help lists every command.
+cellkit_golden(help help.txt ARGS --help)
