@@ -57,6 +57,8 @@ cellkit_golden(analyze_error_malformed analyze_error_malformed.txt WORKDIR ${PRO
                ARGS analyze data/bad_malformed.csv)
 cellkit_golden(analyze_error_missing_file analyze_error_missing_file.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/no_such_file.csv)
+cellkit_golden(analyze_error_directory analyze_error_directory.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data)
 cellkit_golden(analyze_error_unknown_tenant analyze_error_unknown_tenant.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
                ARGS analyze data/mixed.csv --tenant zulu)
 cellkit_golden(analyze_error_unknown_cell analyze_error_unknown_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
