@@ -56,7 +56,11 @@ Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_vie
 
 // Exports that round-trip exactly: parse(write(doc)) == doc (CSV: fleet reduced to names).
 std::string write_mapping_json(const MappingDocument& doc);
-std::string write_mapping_csv(const MappingDocument& doc);
+// The CSV form has no quoting, so it refuses (naming the tenant or cell) a name it could not
+// give back: one that is empty, holds a comma, quote or line break, starts or ends with a
+// space or tab, ends with a carriage return, or, for a tenant, starts with '#'; and a tenant
+// without cells.
+Result<std::string> write_mapping_csv(const MappingDocument& doc);
 
 // The whole file, or an error naming it: "cannot read 'x': No such file or directory".
 Result<std::string> read_text_file(const std::string& path);
