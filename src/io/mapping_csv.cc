@@ -133,6 +133,7 @@ class CsvReader {
       }
     }
     doc_.strategy = "csv import";
+    report_.tenant_lines = std::move(tenant_lines_);
     return std::move(doc_);
   }
 

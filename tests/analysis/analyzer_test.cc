@@ -226,6 +226,30 @@ TEST(Analyze, RejectsAnEmptyMapping) {
   EXPECT_EQ(f.run().status().message(), "the mapping has no tenants");
 }
 
+TEST(Analyze, MappingErrorsNameTheSourceAndTheTenantsLineWhenKnown) {
+  Fixture f;
+  f.add_cells(3);
+  f.add_tenant({0, 1});
+  f.add_tenant({2, 2});
+  const std::vector<std::uint64_t> lines = {3, 7};
+  const auto message = [&](std::span<const std::uint64_t> tenant_lines) {
+    return analyze({.fleet = f.fleet,
+                    .mapping = f.mapping,
+                    .tenants = f.tenants,
+                    .source = "m.csv",
+                    .tenant_lines = tenant_lines})
+        .status()
+        .message();
+  };
+  EXPECT_EQ(message(lines), "m.csv:7: tenant 't1' lists cell 'c2' twice");
+  EXPECT_EQ(message({}), "m.csv: tenant 't1' lists cell 'c2' twice");
+  const Fixture empty;
+  EXPECT_EQ(analyze({.fleet = empty.fleet, .mapping = empty.mapping, .source = "m.csv"})
+                .status()
+                .message(),
+            "m.csv: the mapping has no tenants");
+}
+
 // Reference model: compare every pair; fail cells and count.
 struct BruteForce {
   std::vector<std::uint64_t> histogram;

@@ -59,6 +59,10 @@ cellkit_golden(analyze_error_missing_file analyze_error_missing_file.txt WORKDIR
                ARGS analyze data/no_such_file.csv)
 cellkit_golden(analyze_error_directory analyze_error_directory.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data)
+cellkit_golden(analyze_error_no_tenants analyze_error_no_tenants.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_no_tenants.csv)
+cellkit_golden(analyze_error_shard_too_large analyze_error_shard_too_large.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_shard_too_large.csv)
 cellkit_golden(analyze_error_unknown_tenant analyze_error_unknown_tenant.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
                ARGS analyze data/mixed.csv --tenant zulu)
 cellkit_golden(analyze_error_unknown_cell analyze_error_unknown_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr

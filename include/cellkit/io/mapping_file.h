@@ -40,6 +40,7 @@ struct ReadReport {
   std::uint64_t lines = 0;            // data lines read
   std::uint64_t skipped_lines = 0;    // bad lines skipped under `lenient`
   std::vector<std::string> problems;  // "file:line: message" for each skipped line (first 100)
+  std::vector<std::uint64_t> tenant_lines;  // CSV: line of each document tenant (JSON: empty)
 };
 
 // Reads a .json or .csv mapping (chosen by extension, else by the first byte). Errors name
