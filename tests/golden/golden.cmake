@@ -100,6 +100,8 @@ cellkit_golden(simulate_error_not_yaml simulate_error_not_yaml.txt EXIT 1 STREAM
                ARGS simulate ${fixtures}/not_yaml.yaml)
 cellkit_golden(simulate_error_missing_file simulate_error_missing_file.txt EXIT 1 STREAM stderr
                ARGS simulate ${fixtures}/no_such_file.yaml)
+cellkit_golden(simulate_error_directory simulate_error_directory.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures})
 cellkit_golden(simulate_error_until simulate_error_until.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --until soon)
 cellkit_golden(simulate_error_runs simulate_error_runs.txt EXIT 2 STREAM stderr
