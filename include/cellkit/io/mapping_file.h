@@ -63,7 +63,8 @@ std::string write_mapping_json(const MappingDocument& doc);
 // without cells.
 Result<std::string> write_mapping_csv(const MappingDocument& doc);
 
-// The whole file, or an error naming it: "cannot read 'x': No such file or directory".
+// The whole file (a regular file or a pipe), or an error naming it: "cannot read 'x': No such
+// file or directory", "cannot read 'x': is a directory", "... is not a regular file".
 Result<std::string> read_text_file(const std::string& path);
 
 // Writes atomically (temporary file, then rename), so an interrupted write loses nothing.
