@@ -68,7 +68,9 @@ int run(const AnalyzeArgs& args) {
   Result<AnalysisResult> result = analyze({.fleet = doc->fleet,
                                            .mapping = doc->mapping,
                                            .tenants = doc->tenants,
-                                           .zone_names = doc->zone_names},
+                                           .zone_names = doc->zone_names,
+                                           .source = args.path,
+                                           .tenant_lines = report.tenant_lines},
                                           options);
   if (!result.is_ok()) {
     std::cerr << "cellkit analyze: " << result.status().message() << "\n";

@@ -93,10 +93,23 @@ class TenantNames {
   std::size_t next_ = 0;
 };
 
+// The error prefixed with where the mapping (and the tenant, when known) came from.
+Status located(const AnalysisInput& in, const Tenant* tenant, const Status& error) {
+  if (in.source.empty()) return error;
+  std::string where(in.source);
+  if (tenant != nullptr) {
+    const auto index = static_cast<std::size_t>(tenant - in.tenants.data());
+    if (index < in.tenant_lines.size()) where += fmt::format(":{}", in.tenant_lines[index]);
+  }
+  return {error.code(), fmt::format("{}: {}", where, error.message())};
+}
+
 }  // namespace
 
 Result<CompactMapping> compact(const AnalysisInput& in) {
-  if (in.mapping.empty()) return invalid_argument("the mapping has no tenants");
+  if (in.mapping.empty()) {
+    return located(in, nullptr, invalid_argument("the mapping has no tenants"));
+  }
   CompactMapping m;
   add_cells_and_zones(in, m);
   const std::uint32_t max_size = max_shard_size(m.cell_count());
@@ -112,16 +125,18 @@ Result<CompactMapping> compact(const AnalysisInput& in) {
     for (CellId c : shard) {
       const std::optional<std::uint32_t> index = cell_index(c);
       if (!index) {
-        return invalid_argument(
-            fmt::format("tenant '{}' names cell id {}, which is not in the "
-                        "fleet",
-                        m.tenant_names.back(), raw(c)));
+        return located(in, tenant,
+                       invalid_argument(fmt::format("tenant '{}' names cell id {}, which is not "
+                                                    "in the fleet",
+                                                    m.tenant_names.back(), raw(c))));
       }
       m.cells.push_back(*index);
     }
     std::sort(m.cells.begin() + static_cast<std::ptrdiff_t>(start), m.cells.end());
     const std::span<const std::uint32_t> sorted(m.cells.data() + start, m.cells.size() - start);
-    if (Status s = check_shard(m.tenant_names.back(), sorted, m, max_size); !s.is_ok()) return s;
+    if (Status s = check_shard(m.tenant_names.back(), sorted, m, max_size); !s.is_ok()) {
+      return located(in, tenant, s);
+    }
     m.max_shard = std::max(m.max_shard, static_cast<std::uint32_t>(sorted.size()));
     m.offsets.push_back(m.cells.size());
   }

@@ -133,6 +133,7 @@ class CsvReader {
       }
     }
     doc_.strategy = "csv import";
+    report_.tenant_lines = std::move(tenant_lines_);
     return std::move(doc_);
   }
 
@@ -230,15 +231,70 @@ Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_vie
   return reader.read(text);
 }
 
-std::string write_mapping_csv(const MappingDocument& doc) {
+namespace {
+
+// The name with line breaks and tabs shown as escapes, so an error stays on one line.
+std::string printable(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Why the reader would not give this name back from a CSV field, or nothing when it would.
+// The form has no quoting: a comma splits, a line break ends the line, a quote is refused,
+// blanks at either end (and a carriage return at the end) are trimmed and a line starting
+// with '#' is a comment.
+std::string_view not_carried(std::string_view name, bool starts_line) {
+  if (name.empty()) return "it is empty";
+  if (name.find(',') != std::string_view::npos) return "it holds a comma";
+  if (name.find('"') != std::string_view::npos) return "it holds a quote";
+  if (name.find('\n') != std::string_view::npos) return "it holds a line break";
+  if (name.front() == ' ' || name.front() == '\t') return "it starts with a blank";
+  if (name.back() == ' ' || name.back() == '\t' || name.back() == '\r') {
+    return "it ends with a blank or carriage return";
+  }
+  if (starts_line && name.front() == '#') return "it starts with '#' (a comment line)";
+  return {};
+}
+
+Status csv_name_error(std::string_view what, std::string_view name, std::string_view why) {
+  return invalid_argument(
+      fmt::format("{} '{}' cannot be written as CSV: {}; CSV names cannot hold commas, quotes "
+                  "or line breaks, nor start or end with a blank, nor (tenants) start with '#'",
+                  what, printable(name), why));
+}
+
+}  // namespace
+
+Result<std::string> write_mapping_csv(const MappingDocument& doc) {
   std::string out;
   for (const Tenant& tenant : doc.tenants) {
-    out += tenant.name;
+    if (std::string_view why = not_carried(tenant.name, true); !why.empty()) {
+      return csv_name_error("tenant", tenant.name, why);
+    }
     const Shard* shard = doc.mapping.find_shard(tenant.id);
-    for (CellId c : shard != nullptr ? *shard : Shard{}) {
+    if (shard == nullptr || shard->empty()) {
+      return invalid_argument(fmt::format("tenant '{}' cannot be written as CSV: it has no cells",
+                                          printable(tenant.name)));
+    }
+    out += tenant.name;
+    for (CellId c : *shard) {
       out += ',';
       const Cell* cell = doc.fleet.find_cell(c);
-      out += cell != nullptr ? cell->name : fmt::format("cell-{}", raw(c));
+      const std::string name = cell != nullptr ? cell->name : fmt::format("cell-{}", raw(c));
+      if (std::string_view why = not_carried(name, false); !why.empty()) {
+        return csv_name_error("cell", name, why);
+      }
+      out += name;
     }
     out += '\n';
   }

@@ -1,5 +1,7 @@
 // Reading a mapping file whole and choosing its parser.
 #include <fmt/format.h>
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +16,16 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+// Why a path that opened cannot be read as a file, or nothing when it can: a directory
+// or a device has no size to read (a pipe has none either, but is read to its end).
+std::string not_a_file(std::FILE* file) {
+  struct stat info {};
+  if (fstat(fileno(file), &info) != 0) return std::strerror(errno);
+  if (S_ISDIR(info.st_mode)) return "is a directory";
+  if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode)) return "is not a regular file";
+  return {};
+}
+
 }  // namespace
 
 // One read of the whole file (fread into a sized buffer), not a stream per line.
@@ -23,12 +35,18 @@ Result<std::string> read_text_file(const std::string& path) {
   };
   std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
   if (!file) return not_found(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  if (const std::string why = not_a_file(file.get()); !why.empty()) {
+    return invalid_argument(fmt::format("cannot read '{}': {}", path, why));
+  }
   std::string text;
   char buffer[1 << 16];
-  std::fseek(file.get(), 0, SEEK_END);
-  const long size = std::ftell(file.get());
-  std::fseek(file.get(), 0, SEEK_SET);
-  if (size > 0) text.reserve(static_cast<std::size_t>(size));
+  // A pipe cannot seek: ftell gives -1 and the text grows as it is read.
+  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
+    const long size = std::ftell(file.get());
+    std::fseek(file.get(), 0, SEEK_SET);
+    if (size > 0) text.reserve(static_cast<std::size_t>(size));
+  }
+  std::clearerr(file.get());
   for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0;)
     text.append(buffer, n);
   if (std::ferror(file.get())) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -424,6 +425,15 @@ Result<Scenario> parse_scenario(std::string_view text, std::string_view source) 
 Result<Scenario> load_scenario(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return not_found(fmt::format("{}: cannot open the scenario file", path));
+  // A directory opens but reads as nothing, a device may never end: refuse both by name.
+  std::error_code error;
+  const auto type = std::filesystem::status(path, error).type();
+  if (type == std::filesystem::file_type::directory) {
+    return invalid_argument(fmt::format("{}: is a directory, not a scenario file", path));
+  }
+  if (type != std::filesystem::file_type::regular && type != std::filesystem::file_type::fifo) {
+    return invalid_argument(fmt::format("{}: is not a regular file", path));
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return parse_scenario(text.str(), path);

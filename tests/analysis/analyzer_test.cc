@@ -9,6 +9,7 @@
 #include "analysis/analysis_steps.h"
 #include "cellkit/base/random.h"
 #include "cellkit/core/placement.h"
+#include "cellkit/core/placement_ops.h"
 #include "cellkit/core/strategies.h"
 
 namespace cellkit {
@@ -224,6 +225,30 @@ TEST(Analyze, RejectsAnEmptyMapping) {
   Fixture f;
   f.add_cells(2);
   EXPECT_EQ(f.run().status().message(), "the mapping has no tenants");
+}
+
+TEST(Analyze, MappingErrorsNameTheSourceAndTheTenantsLineWhenKnown) {
+  Fixture f;
+  f.add_cells(3);
+  f.add_tenant({0, 1});
+  f.add_tenant({2, 2});
+  const std::vector<std::uint64_t> lines = {3, 7};
+  const auto message = [&](std::span<const std::uint64_t> tenant_lines) {
+    return analyze({.fleet = f.fleet,
+                    .mapping = f.mapping,
+                    .tenants = f.tenants,
+                    .source = "m.csv",
+                    .tenant_lines = tenant_lines})
+        .status()
+        .message();
+  };
+  EXPECT_EQ(message(lines), "m.csv:7: tenant 't1' lists cell 'c2' twice");
+  EXPECT_EQ(message({}), "m.csv: tenant 't1' lists cell 'c2' twice");
+  const Fixture empty;
+  EXPECT_EQ(analyze({.fleet = empty.fleet, .mapping = empty.mapping, .source = "m.csv"})
+                .status()
+                .message(),
+            "m.csv: the mapping has no tenants");
 }
 
 // Reference model: compare every pair; fail cells and count.
@@ -448,17 +473,86 @@ Fixture placed(const std::string& strategy, std::uint32_t cells, std::uint32_t t
   return f;
 }
 
-TEST(Analyze, AgreesWithBruteForceOnPlacedMappingsWithMixedShardSizes) {
+// A mapping made the way `cellkit place` makes one: make_fleet, then place() with the
+// strategy's options; shard sizes mixed from `sizes`. Refused tenants are left out.
+Fixture placed_by_place(const PlacementOptions& options, std::uint32_t cells, std::uint16_t zones,
+                        std::uint32_t tenants, std::vector<std::uint32_t> sizes) {
+  std::vector<Tenant> list = make_tenants(tenants, sizes[0]);
+  Random random(options.seed);
+  for (Tenant& t : list)
+    t.shard_size = sizes[random.index(sizes.size())];
+  PlaceReport report;
+  Result<Placement> p = place(make_fleet(cells, zones), std::move(list), options, &report);
+  EXPECT_TRUE(p.is_ok()) << p.status().message();
+  EXPECT_GT(report.placed, tenants / 2);
+  Fixture f;
+  if (!p.is_ok()) return f;
+  f.fleet = p->fleet;
+  f.mapping = p->mapping;
+  f.tenants = p->tenants;
+  return f;
+}
+
+// Brute force's poison summary: others fully down exclude the poisoner; the worst has the
+// most fully down, then the most degraded, first in tenant order; p99 by nearest rank.
+PoisonSummary poison_summary(const Fixture& f, const BruteForce& b) {
+  PoisonSummary p;
+  std::vector<std::uint64_t> others, degraded;
+  std::size_t worst = 0;
+  for (std::size_t t = 0; t < b.poison.size(); ++t) {
+    const Impact& i = b.poison[t];
+    others.push_back(i.fully_down - 1);
+    degraded.push_back(i.degraded);
+    const Impact& w = b.poison[worst];
+    if (i.fully_down > w.fully_down || (i.fully_down == w.fully_down && i.degraded > w.degraded))
+      worst = t;
+  }
+  p.worst = {.name = f.tenants[worst].name, .cells = {}, .impact = b.poison[worst]};
+  const auto nearest_rank = [](std::vector<std::uint64_t> v) {
+    std::sort(v.begin(), v.end());
+    return v[(v.size() * 99 + 99) / 100 - 1];
+  };
+  p.p99_others_fully_down = nearest_rank(others);
+  p.p99_degraded = nearest_rank(degraded);
+  const auto average = [](const std::vector<std::uint64_t>& v) {
+    double sum = 0;
+    for (std::uint64_t x : v)
+      sum += static_cast<double>(x);
+    return sum / static_cast<double>(v.size());
+  };
+  p.mean_others_fully_down = average(others);
+  p.mean_degraded = average(degraded);
+  return p;
+}
+
+TEST(Analyze, AgreesWithBruteForceOnMappingsProducedByPlace) {
   for (const std::string strategy : {"random", "least-loaded", "rendezvous", "shuffle"}) {
-    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-      SCOPED_TRACE(fmt::format("{} seed {}", strategy, seed));
-      const Fixture f = placed(strategy, 30, 120, {3, 4, 5}, seed);
-      const AnalysisResult r = *f.run();
-      const BruteForce b = brute_force(f, r.overlap.size() - 1);
-      std::vector<std::uint64_t> histogram;
-      for (const OverlapRow& row : r.overlap)
-        histogram.push_back(row.pairs);
-      EXPECT_EQ(histogram, b.histogram);
+    for (const std::uint16_t zones : {std::uint16_t{1}, std::uint16_t{3}}) {
+      for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        SCOPED_TRACE(fmt::format("{} zones {} seed {}", strategy, zones, seed));
+        const PlacementOptions options{
+            .strategy = strategy, .max_overlap = 2, .zone_aware = zones > 1, .seed = seed};
+        const Fixture f = placed_by_place(options, 30, zones, 120, {3, 4, 5});
+        ASSERT_FALSE(f.tenants.empty());
+        const AnalysisResult r = *f.run();
+        const BruteForce b = brute_force(f, r.overlap.size() - 1);
+        std::vector<std::uint64_t> histogram;
+        for (const OverlapRow& row : r.overlap)
+          histogram.push_back(row.pairs);
+        EXPECT_EQ(histogram, b.histogram);
+        const PoisonSummary expected = poison_summary(f, b);
+        EXPECT_EQ(r.poison.worst.name, expected.worst.name);
+        EXPECT_EQ(r.poison.worst.impact, expected.worst.impact);
+        EXPECT_EQ(r.poison.p99_others_fully_down, expected.p99_others_fully_down);
+        EXPECT_EQ(r.poison.p99_degraded, expected.p99_degraded);
+        EXPECT_NEAR(r.poison.mean_others_fully_down, expected.mean_others_fully_down, 1e-9);
+        EXPECT_NEAR(r.poison.mean_degraded, expected.mean_degraded, 1e-9);
+        // Every tenant's own poison impact, not only the summary.
+        for (std::size_t t = 0; t < f.tenants.size(); t += 7) {
+          const AnalysisResult one = *f.run({.tenant = f.tenants[t].name});
+          EXPECT_EQ(one.chosen_tenant->impact, b.poison[t]) << f.tenants[t].name;
+        }
+      }
     }
   }
 }

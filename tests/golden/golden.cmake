@@ -57,6 +57,12 @@ cellkit_golden(analyze_error_malformed analyze_error_malformed.txt WORKDIR ${PRO
                ARGS analyze data/bad_malformed.csv)
 cellkit_golden(analyze_error_missing_file analyze_error_missing_file.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
                ARGS analyze data/no_such_file.csv)
+cellkit_golden(analyze_error_directory analyze_error_directory.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data)
+cellkit_golden(analyze_error_no_tenants analyze_error_no_tenants.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_no_tenants.csv)
+cellkit_golden(analyze_error_shard_too_large analyze_error_shard_too_large.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 1 STREAM stderr
+               ARGS analyze data/bad_shard_too_large.csv)
 cellkit_golden(analyze_error_unknown_tenant analyze_error_unknown_tenant.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
                ARGS analyze data/mixed.csv --tenant zulu)
 cellkit_golden(analyze_error_unknown_cell analyze_error_unknown_cell.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests EXIT 2 STREAM stderr
@@ -94,6 +100,8 @@ cellkit_golden(simulate_error_not_yaml simulate_error_not_yaml.txt EXIT 1 STREAM
                ARGS simulate ${fixtures}/not_yaml.yaml)
 cellkit_golden(simulate_error_missing_file simulate_error_missing_file.txt EXIT 1 STREAM stderr
                ARGS simulate ${fixtures}/no_such_file.yaml)
+cellkit_golden(simulate_error_directory simulate_error_directory.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures})
 cellkit_golden(simulate_error_until simulate_error_until.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --until soon)
 cellkit_golden(simulate_error_runs simulate_error_runs.txt EXIT 2 STREAM stderr

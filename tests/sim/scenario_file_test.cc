@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace cellkit::sim {
 namespace {
 
@@ -147,6 +149,12 @@ TEST(LoadScenario, MissingFileIsNotFound) {
   Result<Scenario> r = load_scenario("/nonexistent/scenario.yaml");
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(r.status().message(), "/nonexistent/scenario.yaml: cannot open the scenario file");
+}
+
+TEST(LoadScenario, RefusesADirectoryAndADeviceByName) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(load_scenario(dir).status().message(), dir + ": is a directory, not a scenario file");
+  EXPECT_EQ(load_scenario("/dev/null").status().message(), "/dev/null: is not a regular file");
 }
 
 }  // namespace

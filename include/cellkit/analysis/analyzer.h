@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cellkit/analysis/exact.h"
@@ -18,11 +19,16 @@ namespace cellkit {
 
 // What to analyze; observed, not owned. Tenants without an entry in `tenants` are named
 // "tenant-<id>" with weight 1. Zones are the cells' zone ids (names from `zone_names`).
+// Errors about the mapping itself (no tenants, a shard too large to analyze, ...) start with
+// "source: ", or "source:line: " when `tenant_lines` gives the line each tenant was read from
+// (index = position in `tenants`; may be empty).
 struct AnalysisInput {
   const Fleet& fleet;
   const Mapping& mapping;
   std::span<const Tenant> tenants = {};
   std::span<const std::string> zone_names = {};
+  std::string_view source = {};                      // the mapping's file name, if any
+  std::span<const std::uint64_t> tenant_lines = {};  // line of each tenant in `source`
 };
 
 struct AnalysisOptions {

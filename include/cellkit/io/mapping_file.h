@@ -40,6 +40,7 @@ struct ReadReport {
   std::uint64_t lines = 0;            // data lines read
   std::uint64_t skipped_lines = 0;    // bad lines skipped under `lenient`
   std::vector<std::string> problems;  // "file:line: message" for each skipped line (first 100)
+  std::vector<std::uint64_t> tenant_lines;  // CSV: line of each document tenant (JSON: empty)
 };
 
 // Reads a .json or .csv mapping (chosen by extension, else by the first byte). Errors name
@@ -56,9 +57,14 @@ Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_vie
 
 // Exports that round-trip exactly: parse(write(doc)) == doc (CSV: fleet reduced to names).
 std::string write_mapping_json(const MappingDocument& doc);
-std::string write_mapping_csv(const MappingDocument& doc);
+// The CSV form has no quoting, so it refuses (naming the tenant or cell) a name it could not
+// give back: one that is empty, holds a comma, quote or line break, starts or ends with a
+// space or tab, ends with a carriage return, or, for a tenant, starts with '#'; and a tenant
+// without cells.
+Result<std::string> write_mapping_csv(const MappingDocument& doc);
 
-// The whole file, or an error naming it: "cannot read 'x': No such file or directory".
+// The whole file (a regular file or a pipe), or an error naming it: "cannot read 'x': No such
+// file or directory", "cannot read 'x': is a directory", "... is not a regular file".
 Result<std::string> read_text_file(const std::string& path);
 
 // Writes atomically (temporary file, then rename), so an interrupted write loses nothing.
