@@ -15,6 +15,9 @@
 namespace cellkit::cli {
 namespace {
 
+// ZoneId is 16 bits wide: zones 0..65534 and one more would wrap to zone 0.
+constexpr std::uint32_t kMaxZones = 65535;
+
 struct PlaceArgs {
   std::uint32_t cells = 100;
   std::uint32_t zones = 1;
@@ -44,9 +47,9 @@ std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t 
 
 std::string check(const PlaceArgs& a) {
   if (a.cells == 0) return "--cells must be at least 1";
-  if (a.zones == 0 || a.zones > a.cells || a.zones > 65536) {
-    return fmt::format("--zones ({}) must be from 1 to --cells ({}) and at most 65536", a.zones,
-                       a.cells);
+  if (a.zones == 0 || a.zones > a.cells || a.zones > kMaxZones) {
+    return fmt::format("--zones ({}) must be from 1 to --cells ({}) and at most {}", a.zones,
+                       a.cells, kMaxZones);
   }
   return check_shard(a.options, a.shard_size, a.cells);
 }

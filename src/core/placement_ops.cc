@@ -2,6 +2,7 @@
 #include "cellkit/core/placement_ops.h"
 
 #include <algorithm>
+#include <cassert>
 #include <optional>
 
 #include <fmt/format.h>
@@ -189,6 +190,7 @@ Status check_placement(const Placement& p) {
 }
 
 Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacity) {
+  assert(zones >= 1);
   Fleet fleet;
   for (std::uint32_t i = 0; i < cells; ++i) {
     const auto zone = static_cast<std::uint16_t>(i % zones);

@@ -123,6 +123,8 @@ cellkit_golden(place_error_strategy place_error_strategy.txt EXIT 2 STREAM stder
                ARGS place --strategy best)
 cellkit_golden(place_error_zones place_error_zones.txt EXIT 2 STREAM stderr
                ARGS place --cells 3 --zones 4)
+cellkit_golden(place_error_zones_too_many place_error_zones_too_many.txt EXIT 2 STREAM stderr
+               ARGS place --cells 70000 --zones 65536)
 
 # cellkit rebalance on the mapping that place_json writes, run inside tests/golden so that
 # file names in the output do not depend on where the checkout lives.
