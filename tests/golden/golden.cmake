@@ -145,6 +145,8 @@ cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXI
                ARGS rebalance no-such-mapping.json --add-cells 1)
 cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
                ARGS rebalance fixtures/bad_capacity.json --add-cells 1)
+cellkit_golden(rebalance_error_no_max_overlap rebalance_error_no_max_overlap.txt EXIT 1 STREAM stderr
+               ${here} ARGS rebalance fixtures/shuffle_without_max_overlap.json --add-cells 1)
 cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
 cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM stderr ${here}
