@@ -149,6 +149,16 @@ cellkit_golden(rebalance_error_no_max_overlap rebalance_error_no_max_overlap.txt
                ${here} ARGS rebalance fixtures/shuffle_without_max_overlap.json --add-cells 1)
 cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
+cellkit_golden(place_from_error_ids_exhausted place_from_error_ids_exhausted.txt EXIT 1
+               STREAM stderr ${here}
+               ARGS place --from fixtures/tenant_ids_near_max.json --tenants 3 --shard-size 3)
+cellkit_golden(place_from_error_ids_exhausted_file place_from_error_ids_exhausted_file.txt
+               EXIT 1 STREAM stderr ${here}
+               ARGS place --from fixtures/tenant_ids_near_max.json
+                    --tenants-file fixtures/tenants.csv --shard-size 3)
+cellkit_golden(place_from_ids_up_to_the_largest place_from_ids_up_to_the_largest.txt ${here}
+               ARGS place --from fixtures/tenant_ids_near_max.json --tenants 2 --shard-size 3
+                    --show 3)
 cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM stderr ${here}
                ARGS place --from ${mapping} --cells 4)
 cellkit_golden(rebalance_capacity rebalance_capacity.txt ${here}
