@@ -298,6 +298,11 @@ class DocumentParser {
   Status cell(const json& object, const Where& where, std::uint64_t& next_id) {
     if (!object.is_object()) return where.plain("a cell must be an object");
     if (Status s = check_keys(object, kCellKeys, where); !s.is_ok()) return s;
+    if (!object.contains("id") && next_id > kMaxCellId) {
+      return where.plain(fmt::format(
+          "a cell without 'id' gets the previous id + 1 ({}), past the largest cell id {}", next_id,
+          kMaxCellId));
+    }
     Cell c;
     std::uint64_t id = next_id;
     std::string state = "active";
