@@ -410,6 +410,10 @@ TEST(RendezvousAcceptance, ThreeZonesGrowingKFromNineToTenChangesOneCell) {
     for (CellId c : ten.shard(tenant))
       ++per_zone[static_cast<int>(raw(c) % 3)];
     ASSERT_EQ(per_zone.size(), 3u);
+    const auto [fewest, most] =
+        std::minmax_element(per_zone.begin(), per_zone.end(),
+                            [](const auto& a, const auto& b) { return a.second < b.second; });
+    ASSERT_LE(most->second - fewest->second, 1) << "zones of tenant " << raw(tenant);
   }
 }
 
