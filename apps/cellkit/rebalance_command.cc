@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -31,7 +32,25 @@ struct Failure {
   std::string message;
 };
 
+// A cell named twice in --drain/--remove would be counted twice in the summary.
+Failure check_cells_named_once(const RebalanceArgs& a) {
+  std::map<std::string_view, std::string_view> seen;  // cell name -> first option naming it
+  for (const auto& [option, names] : {std::pair{"--drain", &a.drain}, {"--remove", &a.remove}}) {
+    for (const std::string& name : *names) {
+      auto [it, inserted] = seen.emplace(name, option);
+      if (inserted) continue;
+      return {
+          kExitUsage,
+          it->second == option
+              ? fmt::format("{}: cell '{}' is given twice", option, name)
+              : fmt::format("cell '{}' is given to both --drain and --remove; give it once", name)};
+    }
+  }
+  return {};
+}
+
 Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& target) {
+  if (Failure f = check_cells_named_once(a); f.code != kExitOk) return f;
   auto find = [&](const std::string& name) -> const Cell* {
     for (const Cell& c : doc.fleet.cells()) {
       if (c.name == name) return &c;

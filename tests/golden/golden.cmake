@@ -141,6 +141,10 @@ cellkit_golden(rebalance_error_nothing rebalance_error_nothing.txt EXIT 2 STREAM
                ARGS rebalance ${mapping})
 cellkit_golden(rebalance_error_unknown_cell rebalance_error_unknown_cell.txt EXIT 2 STREAM stderr ${here}
                ARGS rebalance ${mapping} --drain cell-99)
+cellkit_golden(rebalance_error_drain_twice rebalance_error_drain_twice.txt EXIT 2 STREAM stderr
+               ${here} ARGS rebalance ${mapping} --drain cell-0 --drain cell-0)
+cellkit_golden(rebalance_error_drain_and_remove rebalance_error_drain_and_remove.txt EXIT 2
+               STREAM stderr ${here} ARGS rebalance ${mapping} --drain cell-1 --remove cell-1)
 cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXIT 1 STREAM stderr ${here}
                ARGS rebalance no-such-mapping.json --add-cells 1)
 cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
