@@ -174,7 +174,9 @@ int run(const RebalanceArgs& a) {
   if (a.max_moves > 0) options.max_moves = a.max_moves;
   progress("planning");
   Result<RebalancePlan> plan = plan_rebalance(*before, target, options);
-  if (!plan.is_ok()) return fail({kExitFailure, plan.status().message()});
+  if (!plan.is_ok()) {
+    return fail({kExitFailure, fmt::format("{}: {}", a.input, plan.status().message())});
+  }
   Result<Placement> after = apply_plan(*before, target, *plan);
   if (!after.is_ok()) return fail({kExitFailure, after.status().message()});
   std::ostream& log = a.plan == "-" ? std::cerr : std::cout;

@@ -50,6 +50,7 @@ Result<Placement> placement_from(const MappingDocument& doc) {
     options.max_overlap = *doc.max_overlap;
   }
   options.zone_aware = doc.zone_aware;
+  if (Status s = validate(options); !s.is_ok()) return s;
   Placement p{
       .fleet = doc.fleet, .tenants = doc.tenants, .mapping = doc.mapping, .options = options};
   if (Status s = check_placement(p); !s.is_ok()) return s;

@@ -151,6 +151,10 @@ cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STRE
                ARGS rebalance fixtures/bad_capacity.json --add-cells 1)
 cellkit_golden(rebalance_error_no_max_overlap rebalance_error_no_max_overlap.txt EXIT 1 STREAM stderr
                ${here} ARGS rebalance fixtures/shuffle_without_max_overlap.json --add-cells 1)
+cellkit_golden(rebalance_error_max_overlap_20 rebalance_error_max_overlap_20.txt EXIT 1 STREAM stderr
+               ${here} ARGS rebalance fixtures/max_overlap_20.json --add-cells 1)
+cellkit_golden(place_from_error_max_overlap_20 place_from_error_max_overlap_20.txt EXIT 1
+               STREAM stderr ${here} ARGS place --from fixtures/max_overlap_20.json --tenants 1)
 cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
 cellkit_golden(place_from_error_ids_exhausted place_from_error_ids_exhausted.txt EXIT 1

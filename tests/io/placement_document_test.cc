@@ -63,6 +63,12 @@ TEST(PlacementDocument, AMappingWithoutMaxOverlapReadsBackWithoutOne) {
   EXPECT_TRUE(placement_from(*parsed).is_ok());
 }
 
+TEST(PlacementDocument, AMaxOverlapThePlacerCannotKeepIsRefused) {
+  MappingDocument doc = document_from(sample(), {});
+  doc.max_overlap = 20;
+  EXPECT_EQ(placement_from(doc).status().message(), "max_overlap (20) must be at most 15");
+}
+
 TEST(PlacementDocument, AShardNamingAMissingCellIsRefused) {
   MappingDocument doc = document_from(sample(), {});
   doc.mapping.assign(TenantId{0}, {CellId{0}, CellId{42}});
