@@ -155,6 +155,8 @@ cellkit_golden(rebalance_error_max_overlap_20 rebalance_error_max_overlap_20.txt
                ${here} ARGS rebalance fixtures/max_overlap_20.json --add-cells 1)
 cellkit_golden(place_from_error_max_overlap_20 place_from_error_max_overlap_20.txt EXIT 1
                STREAM stderr ${here} ARGS place --from fixtures/max_overlap_20.json --tenants 1)
+cellkit_golden(rebalance_error_plan_names_file rebalance_error_plan_names_file.txt EXIT 1
+               STREAM stderr ${here} ARGS rebalance fixtures/subsets_too_many.json --add-cells 1)
 cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
 cellkit_golden(place_from_error_ids_exhausted place_from_error_ids_exhausted.txt EXIT 1
