@@ -118,6 +118,10 @@ void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& b
     out << fmt::format("stopped at --max-moves {}: load {} still on cells that must empty\n",
                        a.max_moves, plan.unfinished);
   }
+  for (const Shortfall& s : plan.shortfalls) {
+    out << fmt::format("{} reached {} of its fair share {}: {}\n", target.cell(s.cell).name, s.load,
+                       s.fair_share, s.reason);
+  }
   print_load(out, "load before", load_spread(before));
   print_load(out, "load after ", load_spread(after));
   const bool only_adds = a.drain.empty() && a.remove.empty() && !a.capacity;

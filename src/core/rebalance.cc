@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/placement_state.h"
 #include "core/pooled_strategy.h"
@@ -65,9 +66,18 @@ class Planner {
         progress = fill_one(receivers[i], exhausted[i]) || progress;
       }
     }
+    for (CellId r : receivers) {
+      const std::uint64_t share = fair_share(r);
+      if (state_.load(r) < share) {
+        shortfalls_.push_back({r, state_.load(r), share,
+                               full() ? "the plan stopped at max_moves" : why_short(r, share)});
+      }
+    }
   }
 
-  RebalancePlan plan() && { return {std::move(moves_), required_, unfinished_}; }
+  RebalancePlan plan() && {
+    return {std::move(moves_), required_, unfinished_, std::move(shortfalls_)};
+  }
 
  private:
   bool full() const { return moves_.size() >= max_moves_; }
@@ -213,6 +223,40 @@ class Planner {
     return best;
   }
 
+  // Why no tenant on a donor cell above `share` (same zone when zone-aware) can move to
+  // `r`: counts of the checks each candidate fails, first failing check per tenant.
+  std::string why_short(CellId r, std::uint64_t share) const {
+    std::uint64_t holds = 0, past_share = 0, capacity = 0, overlap = 0, donors = 0;
+    for (CellId d : pools_.all) {
+      if (is_new(d) || state_.load(d) <= share) continue;
+      if (current_.options.zone_aware && pools_.zone_of[raw(d)] != pools_.zone_of[raw(r)]) continue;
+      ++donors;
+      for (std::uint32_t pos : holders_[raw(d)]) {
+        const Shard& shard = shards_[pos];
+        const std::uint32_t w = tenants_[pos]->weight;
+        if (std::find(shard.begin(), shard.end(), r) != shard.end()) {
+          ++holds;
+        } else if (state_.load(r) + w > share) {
+          ++past_share;
+        } else if (!state_.has_room(r, pools_.cap(r), w)) {
+          ++capacity;
+        } else if (!state_.fits_with(without(shard, d), r)) {
+          ++overlap;
+        }
+      }
+    }
+    const std::string where = current_.options.zone_aware ? " in its zone" : "";
+    if (donors == 0) return fmt::format("no old cell{} is above the fair share", where);
+    std::vector<std::string> parts;
+    if (overlap > 0) parts.push_back(fmt::format("{} would break the overlap limit", overlap));
+    if (capacity > 0) parts.push_back(fmt::format("{} would pass its capacity", capacity));
+    if (past_share > 0)
+      parts.push_back(fmt::format("{} weigh more than the room left", past_share));
+    if (holds > 0) parts.push_back(fmt::format("{} already use it", holds));
+    return fmt::format("of the tenants on the {} cell{}{} above it, {}", donors,
+                       donors == 1 ? "" : "s", where, fmt::join(parts, ", "));
+  }
+
   // Tenants not yet moved go first, so a tenant changes more than one cell only when
   // several cells are added and nothing else fits.
   bool move_one(CellId d, CellId r, std::uint64_t share) {
@@ -250,6 +294,7 @@ class Planner {
   std::vector<Shard> shards_;                        // by position
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
+  std::vector<Shortfall> shortfalls_;
   std::vector<bool> moved_;      // by position
   std::vector<bool> new_cells_;  // by raw cell id, for pool cells
   std::size_t max_moves_;

@@ -106,6 +106,30 @@ TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
   EXPECT_EQ(after.mapping.tenants_on(CellId{0}).size(), on_zero - 3);
 }
 
+TEST(Rebalance, ANewCellLeftBelowItsFairShareIsReportedWithTheReason) {
+  // Two tenants of weight 10: the new cell's share is floor(20 / 3) = 6, and neither fits.
+  std::vector<Tenant> tenants = tenants_of(2, 1);
+  for (Tenant& t : tenants)
+    t.weight = 10;
+  Placement p = *place(fleet_of(2), tenants, {.strategy = "least-loaded"});
+  const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 1));
+  EXPECT_TRUE(plan.moves.empty());
+  ASSERT_EQ(plan.shortfalls.size(), 1u);
+  EXPECT_EQ(plan.shortfalls[0],
+            (Shortfall{.cell = CellId{2},
+                       .load = 0,
+                       .fair_share = 6,
+                       .reason = "of the tenants on the 2 cells above it, 2 weigh more than the "
+                                 "room left"}));
+}
+
+TEST(Rebalance, ANewCellThatReachesItsFairShareHasNoShortfall) {
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2));
+  EXPECT_FALSE(plan.moves.empty());
+  EXPECT_TRUE(plan.shortfalls.empty());
+}
+
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
   Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = "random"});
   Fleet target = p.fleet;

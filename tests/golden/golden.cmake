@@ -157,6 +157,11 @@ cellkit_golden(place_from_error_max_overlap_20 place_from_error_max_overlap_20.t
                STREAM stderr ${here} ARGS place --from fixtures/max_overlap_20.json --tenants 1)
 cellkit_golden(rebalance_error_plan_names_file rebalance_error_plan_names_file.txt EXIT 1
                STREAM stderr ${here} ARGS rebalance fixtures/subsets_too_many.json --add-cells 1)
+# A new cell the overlap limit keeps below its fair share: the summary says so and why.
+cellkit_golden(place_for_shortfall place_for_shortfall.json
+               ARGS place --cells 24 --zones 4 --shard-size 3 -m 1 --tenants 60 -o -)
+cellkit_golden(rebalance_shortfall rebalance_shortfall.txt ${here}
+               ARGS rebalance place_for_shortfall.json --add-cells 1)
 cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
 cellkit_golden(place_from_error_ids_exhausted place_from_error_ids_exhausted.txt EXIT 1
