@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -349,7 +350,7 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
   Mapping mapping = current.mapping;
   state.add_mapping(mapping, current.tenants);
   const CellPools pools = CellPools::build(target, current.options.capacity);
-  std::vector<bool> moved;
+  std::unordered_set<std::uint32_t> moved;  // raw tenant ids: sparse, up to 2^32-1
   for (const Move& m : plan.moves) {
     ++check.moves;
     const Shard* shard = mapping.find_shard(m.tenant);
@@ -358,9 +359,7 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
       ++check.invalid_moves;
       continue;
     }
-    if (raw(m.tenant) >= moved.size()) moved.resize(raw(m.tenant) + 1, false);
-    check.tenants_moved_twice += moved[raw(m.tenant)] ? 1 : 0;
-    moved[raw(m.tenant)] = true;
+    check.tenants_moved_twice += moved.insert(raw(m.tenant)).second ? 0 : 1;
     check.moves_into_old_cells += current.fleet.contains(m.to) ? 1 : 0;
     Shard rest = *shard;
     rest.erase(std::find(rest.begin(), rest.end(), m.from));

@@ -241,6 +241,17 @@ TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
   EXPECT_EQ(check, (PlanCheck{.moves = plan.moves.size()}));
 }
 
+TEST(CheckPlan, CountsATenantWithTheLargestIdMovedTwice) {
+  const TenantId id{0xFFFF'FFFF};
+  Placement p{.fleet = fleet_of(4), .options = {.strategy = "random"}};
+  p.tenants.push_back({.id = id, .name = "last", .shard_size = 1});
+  p.mapping.assign(id, {CellId{0}});
+  const RebalancePlan plan{.moves = {{id, CellId{0}, CellId{1}}, {id, CellId{1}, CellId{2}}}};
+  const PlanCheck check = check_plan(p, p.fleet, plan);
+  EXPECT_EQ(check.invalid_moves, 0u);
+  EXPECT_EQ(check.tenants_moved_twice, 1u);
+}
+
 TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
   using namespace testing_support;
   Placement p{.fleet = fleet_of(5), .options = {.strategy = "shuffle", .max_overlap = 1}};
