@@ -232,6 +232,7 @@ class Planner {
       if (is_new(d) || state_.load(d) <= share) continue;
       if (current_.options.zone_aware && pools_.zone_of[raw(d)] != pools_.zone_of[raw(r)]) continue;
       ++donors;
+      if (raw(d) >= holders_.size()) continue;
       for (std::uint32_t pos : holders_[raw(d)]) {
         const Shard& shard = shards_[pos];
         const std::uint32_t w = tenants_[pos]->weight;
@@ -254,6 +255,7 @@ class Planner {
     if (past_share > 0)
       parts.push_back(fmt::format("{} weigh more than the room left", past_share));
     if (holds > 0) parts.push_back(fmt::format("{} already use it", holds));
+    if (parts.empty()) parts.emplace_back("none could move there");
     return fmt::format("of the tenants on the {} cell{}{} above it, {}", donors,
                        donors == 1 ? "" : "s", where, fmt::join(parts, ", "));
   }
