@@ -299,6 +299,17 @@ RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) 
     RC_ASSERT(moved.insert(m.tenant).second);
   }
   RC_ASSERT(check_plan(p, target, plan) == (PlanCheck{.moves = plan.moves.size()}));
+  // The new cell reaches its fair share, or the plan says it did not.
+  const std::uint64_t share = slots / (n + 1);
+  if (plan.moves.size() >= share) {
+    RC_ASSERT(plan.shortfalls.empty());
+  } else {
+    RC_ASSERT(plan.shortfalls.size() == 1u);
+    RC_ASSERT(plan.shortfalls[0].cell == CellId{n});
+    RC_ASSERT(plan.shortfalls[0].load == plan.moves.size());
+    RC_ASSERT(plan.shortfalls[0].fair_share == share);
+    RC_ASSERT(!plan.shortfalls[0].reason.empty());
+  }
 }
 
 }  // namespace
