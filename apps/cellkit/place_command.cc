@@ -15,6 +15,9 @@
 namespace cellkit::cli {
 namespace {
 
+// ZoneId is 16 bits wide: zones 0..65534 and one more would wrap to zone 0.
+constexpr std::uint32_t kMaxZones = 65535;
+
 struct PlaceArgs {
   std::uint32_t cells = 100;
   std::uint32_t zones = 1;
@@ -44,9 +47,9 @@ std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t 
 
 std::string check(const PlaceArgs& a) {
   if (a.cells == 0) return "--cells must be at least 1";
-  if (a.zones == 0 || a.zones > a.cells || a.zones > 65536) {
-    return fmt::format("--zones ({}) must be from 1 to --cells ({}) and at most 65536", a.zones,
-                       a.cells);
+  if (a.zones == 0 || a.zones > a.cells || a.zones > kMaxZones) {
+    return fmt::format("--zones ({}) must be from 1 to --cells ({}) and at most {}", a.zones,
+                       a.cells, kMaxZones);
   }
   return check_shard(a.options, a.shard_size, a.cells);
 }
@@ -118,6 +121,16 @@ Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint32_t f
   return parse_tenant_list(*text, a.tenants_file, a.shard_size, first);
 }
 
+constexpr std::uint64_t kMaxTenantId = 0xFFFF'FFFF;  // TenantId is 32 bits wide
+
+std::string ids_exhausted(const PlaceArgs& a, std::uint64_t first, std::uint64_t wanted,
+                          std::uint64_t free_ids) {
+  return fmt::format(
+      "{}: its largest tenant id is {}; the {} new tenants need the ids after it, but only {} "
+      "remain (ids go up to {})",
+      a.from, first - 1, wanted, free_ids, kMaxTenantId);
+}
+
 // Adds tenants to the mapping in --from, with the fleet and options recorded there.
 int run_from(PlaceArgs a) {
   Result<MappingDocument> doc = load_mapping(a.from);
@@ -130,9 +143,19 @@ int run_from(PlaceArgs a) {
       !problem.empty()) {
     return fail(kExitUsage, problem);
   }
-  const std::uint32_t first = current->tenants.empty() ? 0 : raw(current->tenants.back().id) + 1;
-  Result<std::vector<Tenant>> tenants = tenants_to_place(a, first);
+  // New ids follow the largest one; all of them must fit in 32 bits.
+  const std::uint64_t first =
+      current->tenants.empty() ? 0 : std::uint64_t{raw(current->tenants.back().id)} + 1;
+  const std::uint64_t free_ids = std::uint64_t{kMaxTenantId} + 1 - first;
+  if (a.tenants_file.empty() && a.tenants > free_ids) {
+    return fail(kExitFailure, ids_exhausted(a, first, a.tenants, free_ids));
+  }
+  // Ids past the largest wrap here, but then the list is refused below before any use.
+  Result<std::vector<Tenant>> tenants = tenants_to_place(a, static_cast<std::uint32_t>(first));
   if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
+  if (tenants->size() > free_ids) {
+    return fail(kExitFailure, ids_exhausted(a, first, tenants->size(), free_ids));
+  }
   PlaceReport report;
   Result<Placement> next = add_tenants(*current, std::move(tenants).value(), &report);
   if (!next.is_ok()) return fail(kExitFailure, next.status().message());

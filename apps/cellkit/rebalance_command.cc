@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -31,7 +32,25 @@ struct Failure {
   std::string message;
 };
 
+// A cell named twice in --drain/--remove would be counted twice in the summary.
+Failure check_cells_named_once(const RebalanceArgs& a) {
+  std::map<std::string_view, std::string_view> seen;  // cell name -> first option naming it
+  for (const auto& [option, names] : {std::pair{"--drain", &a.drain}, {"--remove", &a.remove}}) {
+    for (const std::string& name : *names) {
+      auto [it, inserted] = seen.emplace(name, option);
+      if (inserted) continue;
+      return {
+          kExitUsage,
+          it->second == option
+              ? fmt::format("{}: cell '{}' is given twice", option, name)
+              : fmt::format("cell '{}' is given to both --drain and --remove; give it once", name)};
+    }
+  }
+  return {};
+}
+
 Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& target) {
+  if (Failure f = check_cells_named_once(a); f.code != kExitOk) return f;
   auto find = [&](const std::string& name) -> const Cell* {
     for (const Cell& c : doc.fleet.cells()) {
       if (c.name == name) return &c;
@@ -99,6 +118,10 @@ void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& b
     out << fmt::format("stopped at --max-moves {}: load {} still on cells that must empty\n",
                        a.max_moves, plan.unfinished);
   }
+  for (const Shortfall& s : plan.shortfalls) {
+    out << fmt::format("{} reached {} of its fair share {}: {}\n", target.cell(s.cell).name, s.load,
+                       s.fair_share, s.reason);
+  }
   print_load(out, "load before", load_spread(before));
   print_load(out, "load after ", load_spread(after));
   const bool only_adds = a.drain.empty() && a.remove.empty() && !a.capacity;
@@ -155,7 +178,9 @@ int run(const RebalanceArgs& a) {
   if (a.max_moves > 0) options.max_moves = a.max_moves;
   progress("planning");
   Result<RebalancePlan> plan = plan_rebalance(*before, target, options);
-  if (!plan.is_ok()) return fail({kExitFailure, plan.status().message()});
+  if (!plan.is_ok()) {
+    return fail({kExitFailure, fmt::format("{}: {}", a.input, plan.status().message())});
+  }
   Result<Placement> after = apply_plan(*before, target, *plan);
   if (!after.is_ok()) return fail({kExitFailure, after.status().message()});
   std::ostream& log = a.plan == "-" ? std::cerr : std::cout;

@@ -2,6 +2,7 @@
 #include "cellkit/core/placement_ops.h"
 
 #include <algorithm>
+#include <cassert>
 #include <optional>
 
 #include <fmt/format.h>
@@ -189,6 +190,7 @@ Status check_placement(const Placement& p) {
 }
 
 Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacity) {
+  assert(zones >= 1);
   Fleet fleet;
   for (std::uint32_t i = 0; i < cells; ++i) {
     const auto zone = static_cast<std::uint16_t>(i % zones);
@@ -203,7 +205,9 @@ Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacit
 std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint32_t first) {
   std::vector<Tenant> tenants;
   tenants.reserve(count);
-  for (std::uint32_t t = first; t < first + count; ++t) {
+  assert(std::uint64_t{first} + count <= std::uint64_t{0xFFFF'FFFF} + 1);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint32_t t = first + i;
     tenants.push_back({.id = TenantId{t}, .name = fmt::format("tenant-{}", t), .shard_size = k});
   }
   return tenants;

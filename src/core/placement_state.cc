@@ -53,9 +53,10 @@ void PlacementState::add(TenantId tenant, const Shard& shard, std::uint32_t weig
     if (raw(c) >= loads_.size()) loads_.resize(raw(c) + 1, 0);
     loads_[raw(c)] += weight;
   }
-  if (weight != 1 || raw(tenant) < weights_.size()) {
-    if (raw(tenant) >= weights_.size()) weights_.resize(raw(tenant) + 1, 1);
+  if (weight != 1) {
     weights_[raw(tenant)] = weight;
+  } else if (!weights_.empty()) {
+    weights_.erase(raw(tenant));
   }
   if (subsets_) subsets_->add(shard);
   ++tenants_;
@@ -72,7 +73,9 @@ void PlacementState::remove(TenantId tenant, const Shard& shard) {
 }
 
 std::uint32_t PlacementState::weight(TenantId tenant) const {
-  return raw(tenant) < weights_.size() ? weights_[raw(tenant)] : 1;
+  if (weights_.empty()) return 1;
+  const auto it = weights_.find(raw(tenant));
+  return it != weights_.end() ? it->second : 1;
 }
 
 }  // namespace cellkit

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "cellkit/core/fleet.h"
@@ -61,8 +62,10 @@ class PlacementState {
   std::size_t tenants() const { return tenants_; }
 
  private:
-  std::vector<std::uint64_t> loads_;    // by raw cell id
-  std::vector<std::uint32_t> weights_;  // by raw tenant id, for tenants of weight != 1
+  std::vector<std::uint64_t> loads_;  // by raw cell id
+  // Raw tenant id -> weight, only for tenants of weight != 1. Ids are sparse and may be as
+  // large as 2^32-1, so never a vector indexed by id. Only looked up, never iterated.
+  std::unordered_map<std::uint32_t, std::uint32_t> weights_;
   std::optional<SubsetTable> subsets_;
   std::size_t tenants_ = 0;
 };

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/placement_state.h"
 #include "core/pooled_strategy.h"
@@ -65,9 +67,18 @@ class Planner {
         progress = fill_one(receivers[i], exhausted[i]) || progress;
       }
     }
+    for (CellId r : receivers) {
+      const std::uint64_t share = fair_share(r);
+      if (state_.load(r) < share) {
+        shortfalls_.push_back({r, state_.load(r), share,
+                               full() ? "the plan stopped at max_moves" : why_short(r, share)});
+      }
+    }
   }
 
-  RebalancePlan plan() && { return {std::move(moves_), required_, unfinished_}; }
+  RebalancePlan plan() && {
+    return {std::move(moves_), required_, unfinished_, std::move(shortfalls_)};
+  }
 
  private:
   bool full() const { return moves_.size() >= max_moves_; }
@@ -213,6 +224,42 @@ class Planner {
     return best;
   }
 
+  // Why no tenant on a donor cell above `share` (same zone when zone-aware) can move to
+  // `r`: counts of the checks each candidate fails, first failing check per tenant.
+  std::string why_short(CellId r, std::uint64_t share) const {
+    std::uint64_t holds = 0, past_share = 0, capacity = 0, overlap = 0, donors = 0;
+    for (CellId d : pools_.all) {
+      if (is_new(d) || state_.load(d) <= share) continue;
+      if (current_.options.zone_aware && pools_.zone_of[raw(d)] != pools_.zone_of[raw(r)]) continue;
+      ++donors;
+      if (raw(d) >= holders_.size()) continue;
+      for (std::uint32_t pos : holders_[raw(d)]) {
+        const Shard& shard = shards_[pos];
+        const std::uint32_t w = tenants_[pos]->weight;
+        if (std::find(shard.begin(), shard.end(), r) != shard.end()) {
+          ++holds;
+        } else if (state_.load(r) + w > share) {
+          ++past_share;
+        } else if (!state_.has_room(r, pools_.cap(r), w)) {
+          ++capacity;
+        } else if (!state_.fits_with(without(shard, d), r)) {
+          ++overlap;
+        }
+      }
+    }
+    const std::string where = current_.options.zone_aware ? " in its zone" : "";
+    if (donors == 0) return fmt::format("no old cell{} is above the fair share", where);
+    std::vector<std::string> parts;
+    if (overlap > 0) parts.push_back(fmt::format("{} would break the overlap limit", overlap));
+    if (capacity > 0) parts.push_back(fmt::format("{} would pass its capacity", capacity));
+    if (past_share > 0)
+      parts.push_back(fmt::format("{} weigh more than the room left", past_share));
+    if (holds > 0) parts.push_back(fmt::format("{} already use it", holds));
+    if (parts.empty()) parts.emplace_back("none could move there");
+    return fmt::format("of the tenants on the {} cell{}{} above it, {}", donors,
+                       donors == 1 ? "" : "s", where, fmt::join(parts, ", "));
+  }
+
   // Tenants not yet moved go first, so a tenant changes more than one cell only when
   // several cells are added and nothing else fits.
   bool move_one(CellId d, CellId r, std::uint64_t share) {
@@ -250,6 +297,7 @@ class Planner {
   std::vector<Shard> shards_;                        // by position
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
+  std::vector<Shortfall> shortfalls_;
   std::vector<bool> moved_;      // by position
   std::vector<bool> new_cells_;  // by raw cell id, for pool cells
   std::size_t max_moves_;
@@ -304,7 +352,7 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
   Mapping mapping = current.mapping;
   state.add_mapping(mapping, current.tenants);
   const CellPools pools = CellPools::build(target, current.options.capacity);
-  std::vector<bool> moved;
+  std::unordered_set<std::uint32_t> moved;  // raw tenant ids: sparse, up to 2^32-1
   for (const Move& m : plan.moves) {
     ++check.moves;
     const Shard* shard = mapping.find_shard(m.tenant);
@@ -313,9 +361,7 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
       ++check.invalid_moves;
       continue;
     }
-    if (raw(m.tenant) >= moved.size()) moved.resize(raw(m.tenant) + 1, false);
-    check.tenants_moved_twice += moved[raw(m.tenant)] ? 1 : 0;
-    moved[raw(m.tenant)] = true;
+    check.tenants_moved_twice += moved.insert(raw(m.tenant)).second ? 0 : 1;
     check.moves_into_old_cells += current.fleet.contains(m.to) ? 1 : 0;
     Shard rest = *shard;
     rest.erase(std::find(rest.begin(), rest.end(), m.from));

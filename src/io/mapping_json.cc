@@ -252,8 +252,16 @@ class DocumentParser {
       if (!z->is_boolean()) return top.error("zone_aware", "must be true or false");
       doc_.zone_aware = z->get<bool>();
     }
-    return read_uint(root_, "max_overlap", std::numeric_limits<std::uint32_t>::max(), top,
-                     &doc_.max_overlap);
+    if (root_.contains("max_overlap")) {
+      std::uint32_t m = 0;
+      if (Status s =
+              read_uint(root_, "max_overlap", std::numeric_limits<std::uint32_t>::max(), top, &m);
+          !s.is_ok()) {
+        return s;
+      }
+      doc_.max_overlap = m;
+    }
+    return Status::ok();
   }
 
   Status zones(const Where& top) {
@@ -290,6 +298,11 @@ class DocumentParser {
   Status cell(const json& object, const Where& where, std::uint64_t& next_id) {
     if (!object.is_object()) return where.plain("a cell must be an object");
     if (Status s = check_keys(object, kCellKeys, where); !s.is_ok()) return s;
+    if (!object.contains("id") && next_id > kMaxCellId) {
+      return where.plain(fmt::format(
+          "a cell without 'id' gets the previous id + 1 ({}), past the largest cell id {}", next_id,
+          kMaxCellId));
+    }
     Cell c;
     std::uint64_t id = next_id;
     std::string state = "active";
@@ -455,9 +468,9 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
 std::string write_mapping_json(const MappingDocument& doc) {
   std::string out =
       fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n", kFormat, kVersion);
-  out += fmt::format(
-      "  \"strategy\": {},\n  \"seed\": {},\n  \"max_overlap\": {},\n  \"zone_aware\": {},\n",
-      json_string(doc.strategy), doc.seed, doc.max_overlap, doc.zone_aware);
+  out += fmt::format("  \"strategy\": {},\n  \"seed\": {},\n", json_string(doc.strategy), doc.seed);
+  if (doc.max_overlap) out += fmt::format("  \"max_overlap\": {},\n", *doc.max_overlap);
+  out += fmt::format("  \"zone_aware\": {},\n", doc.zone_aware);
   out += "  \"zones\": [";
   for (std::size_t i = 0; i < doc.zone_names.size(); ++i) {
     out += (i > 0 ? ", " : "") + json_string(doc.zone_names[i]);

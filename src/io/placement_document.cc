@@ -42,8 +42,15 @@ Result<Placement> placement_from(const MappingDocument& doc) {
   if (std::find(names.begin(), names.end(), doc.strategy) != names.end()) {
     options.strategy = doc.strategy;
   }
-  options.max_overlap = doc.max_overlap;
+  if (options.strategy == "shuffle") {
+    if (!doc.max_overlap) {
+      return invalid_argument(
+          "a shuffle mapping must record 'max_overlap', the overlap limit it was placed under");
+    }
+    options.max_overlap = *doc.max_overlap;
+  }
   options.zone_aware = doc.zone_aware;
+  if (Status s = validate(options); !s.is_ok()) return s;
   Placement p{
       .fleet = doc.fleet, .tenants = doc.tenants, .mapping = doc.mapping, .options = options};
   if (Status s = check_placement(p); !s.is_ok()) return s;
@@ -57,7 +64,9 @@ MappingDocument document_from(const Placement& p, std::vector<std::string> zone_
           .mapping = p.mapping,
           .strategy = p.options.strategy,
           .seed = p.options.seed,
-          .max_overlap = p.options.strategy == "shuffle" ? p.options.max_overlap : 0,
+          .max_overlap = p.options.strategy == "shuffle"
+                             ? std::optional<std::uint32_t>(p.options.max_overlap)
+                             : std::nullopt,
           .zone_aware = p.options.zone_aware};
 }
 

@@ -106,6 +106,30 @@ TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
   EXPECT_EQ(after.mapping.tenants_on(CellId{0}).size(), on_zero - 3);
 }
 
+TEST(Rebalance, ANewCellLeftBelowItsFairShareIsReportedWithTheReason) {
+  // Two tenants of weight 10: the new cell's share is floor(20 / 3) = 6, and neither fits.
+  std::vector<Tenant> tenants = tenants_of(2, 1);
+  for (Tenant& t : tenants)
+    t.weight = 10;
+  Placement p = *place(fleet_of(2), tenants, {.strategy = "least-loaded"});
+  const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 1));
+  EXPECT_TRUE(plan.moves.empty());
+  ASSERT_EQ(plan.shortfalls.size(), 1u);
+  EXPECT_EQ(plan.shortfalls[0],
+            (Shortfall{.cell = CellId{2},
+                       .load = 0,
+                       .fair_share = 6,
+                       .reason = "of the tenants on the 2 cells above it, 2 weigh more than the "
+                                 "room left"}));
+}
+
+TEST(Rebalance, ANewCellThatReachesItsFairShareHasNoShortfall) {
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2));
+  EXPECT_FALSE(plan.moves.empty());
+  EXPECT_TRUE(plan.shortfalls.empty());
+}
+
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
   Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = "random"});
   Fleet target = p.fleet;
@@ -217,6 +241,17 @@ TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
   EXPECT_EQ(check, (PlanCheck{.moves = plan.moves.size()}));
 }
 
+TEST(CheckPlan, CountsATenantWithTheLargestIdMovedTwice) {
+  const TenantId id{0xFFFF'FFFF};
+  Placement p{.fleet = fleet_of(4), .options = {.strategy = "random"}};
+  p.tenants.push_back({.id = id, .name = "last", .shard_size = 1});
+  p.mapping.assign(id, {CellId{0}});
+  const RebalancePlan plan{.moves = {{id, CellId{0}, CellId{1}}, {id, CellId{1}, CellId{2}}}};
+  const PlanCheck check = check_plan(p, p.fleet, plan);
+  EXPECT_EQ(check.invalid_moves, 0u);
+  EXPECT_EQ(check.tenants_moved_twice, 1u);
+}
+
 TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
   using namespace testing_support;
   Placement p{.fleet = fleet_of(5), .options = {.strategy = "shuffle", .max_overlap = 1}};
@@ -264,6 +299,17 @@ RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) 
     RC_ASSERT(moved.insert(m.tenant).second);
   }
   RC_ASSERT(check_plan(p, target, plan) == (PlanCheck{.moves = plan.moves.size()}));
+  // The new cell reaches its fair share, or the plan says it did not.
+  const std::uint64_t share = slots / (n + 1);
+  if (plan.moves.size() >= share) {
+    RC_ASSERT(plan.shortfalls.empty());
+  } else {
+    RC_ASSERT(plan.shortfalls.size() == 1u);
+    RC_ASSERT(plan.shortfalls[0].cell == CellId{n});
+    RC_ASSERT(plan.shortfalls[0].load == plan.moves.size());
+    RC_ASSERT(plan.shortfalls[0].fair_share == share);
+    RC_ASSERT(!plan.shortfalls[0].reason.empty());
+  }
 }
 
 }  // namespace

@@ -131,6 +131,8 @@ cellkit_golden(place_error_strategy place_error_strategy.txt EXIT 2 STREAM stder
                ARGS place --strategy best)
 cellkit_golden(place_error_zones place_error_zones.txt EXIT 2 STREAM stderr
                ARGS place --cells 3 --zones 4)
+cellkit_golden(place_error_zones_too_many place_error_zones_too_many.txt EXIT 2 STREAM stderr
+               ARGS place --cells 70000 --zones 65536)
 
 # cellkit rebalance on the mapping that place_json writes, run inside tests/golden so that
 # file names in the output do not depend on where the checkout lives.
@@ -147,12 +149,39 @@ cellkit_golden(rebalance_error_nothing rebalance_error_nothing.txt EXIT 2 STREAM
                ARGS rebalance ${mapping})
 cellkit_golden(rebalance_error_unknown_cell rebalance_error_unknown_cell.txt EXIT 2 STREAM stderr ${here}
                ARGS rebalance ${mapping} --drain cell-99)
+cellkit_golden(rebalance_error_drain_twice rebalance_error_drain_twice.txt EXIT 2 STREAM stderr
+               ${here} ARGS rebalance ${mapping} --drain cell-0 --drain cell-0)
+cellkit_golden(rebalance_error_drain_and_remove rebalance_error_drain_and_remove.txt EXIT 2
+               STREAM stderr ${here} ARGS rebalance ${mapping} --drain cell-1 --remove cell-1)
 cellkit_golden(rebalance_error_missing_file rebalance_error_missing_file.txt EXIT 1 STREAM stderr ${here}
                ARGS rebalance no-such-mapping.json --add-cells 1)
 cellkit_golden(rebalance_error_bad_file rebalance_error_bad_file.txt EXIT 1 STREAM stderr ${here}
                ARGS rebalance fixtures/bad_capacity.json --add-cells 1)
+cellkit_golden(rebalance_error_no_max_overlap rebalance_error_no_max_overlap.txt EXIT 1 STREAM stderr
+               ${here} ARGS rebalance fixtures/shuffle_without_max_overlap.json --add-cells 1)
+cellkit_golden(rebalance_error_max_overlap_20 rebalance_error_max_overlap_20.txt EXIT 1 STREAM stderr
+               ${here} ARGS rebalance fixtures/max_overlap_20.json --add-cells 1)
+cellkit_golden(place_from_error_max_overlap_20 place_from_error_max_overlap_20.txt EXIT 1
+               STREAM stderr ${here} ARGS place --from fixtures/max_overlap_20.json --tenants 1)
+cellkit_golden(rebalance_error_plan_names_file rebalance_error_plan_names_file.txt EXIT 1
+               STREAM stderr ${here} ARGS rebalance fixtures/subsets_too_many.json --add-cells 1)
+# A new cell the overlap limit keeps below its fair share: the summary says so and why.
+cellkit_golden(place_for_shortfall place_for_shortfall.json
+               ARGS place --cells 24 --zones 4 --shard-size 3 -m 1 --tenants 60 -o -)
+cellkit_golden(rebalance_shortfall rebalance_shortfall.txt ${here}
+               ARGS rebalance place_for_shortfall.json --add-cells 1)
 cellkit_golden(place_from place_from.txt ${here}
                ARGS place --from ${mapping} --tenants 5 --shard-size 4 --show 2)
+cellkit_golden(place_from_error_ids_exhausted place_from_error_ids_exhausted.txt EXIT 1
+               STREAM stderr ${here}
+               ARGS place --from fixtures/tenant_ids_near_max.json --tenants 3 --shard-size 3)
+cellkit_golden(place_from_error_ids_exhausted_file place_from_error_ids_exhausted_file.txt
+               EXIT 1 STREAM stderr ${here}
+               ARGS place --from fixtures/tenant_ids_near_max.json
+                    --tenants-file fixtures/tenants.csv --shard-size 3)
+cellkit_golden(place_from_ids_up_to_the_largest place_from_ids_up_to_the_largest.txt ${here}
+               ARGS place --from fixtures/tenant_ids_near_max.json --tenants 2 --shard-size 3
+                    --show 3)
 cellkit_golden(place_from_error_cells place_from_error_cells.txt EXIT 2 STREAM stderr ${here}
                ARGS place --from ${mapping} --cells 4)
 cellkit_golden(rebalance_capacity rebalance_capacity.txt ${here}

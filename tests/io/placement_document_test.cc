@@ -32,6 +32,43 @@ TEST(PlacementDocument, AnUnknownStrategyContinuesAsRandom) {
   EXPECT_EQ(placement_from(doc)->options.strategy, "random");
 }
 
+TEST(PlacementDocument, AShuffleMappingWithoutMaxOverlapIsRefused) {
+  MappingDocument doc = document_from(sample(), {});
+  doc.max_overlap.reset();
+  EXPECT_EQ(placement_from(doc).status().message(),
+            "a shuffle mapping must record 'max_overlap', the overlap limit it was placed under");
+}
+
+TEST(PlacementDocument, MaxOverlapZeroIsARealLimitThatReadsBack) {
+  MappingDocument doc = document_from(sample(), {});
+  doc.mapping = {};
+  doc.tenants.clear();
+  doc.max_overlap = 0;
+  Result<MappingDocument> parsed = parse_mapping_json(write_mapping_json(doc), "m.json");
+  ASSERT_TRUE(parsed.is_ok()) << parsed.status().message();
+  ASSERT_TRUE(parsed->max_overlap.has_value());
+  EXPECT_EQ(*parsed->max_overlap, 0u);
+  EXPECT_EQ(placement_from(*parsed)->options.max_overlap, 0u);
+}
+
+TEST(PlacementDocument, AMappingWithoutMaxOverlapReadsBackWithoutOne) {
+  MappingDocument doc = document_from(sample(), {});
+  doc.strategy = "rendezvous";
+  doc.max_overlap.reset();
+  const std::string text = write_mapping_json(doc);
+  EXPECT_EQ(text.find("max_overlap"), std::string::npos);
+  Result<MappingDocument> parsed = parse_mapping_json(text, "m.json");
+  ASSERT_TRUE(parsed.is_ok()) << parsed.status().message();
+  EXPECT_FALSE(parsed->max_overlap.has_value());
+  EXPECT_TRUE(placement_from(*parsed).is_ok());
+}
+
+TEST(PlacementDocument, AMaxOverlapThePlacerCannotKeepIsRefused) {
+  MappingDocument doc = document_from(sample(), {});
+  doc.max_overlap = 20;
+  EXPECT_EQ(placement_from(doc).status().message(), "max_overlap (20) must be at most 15");
+}
+
 TEST(PlacementDocument, AShardNamingAMissingCellIsRefused) {
   MappingDocument doc = document_from(sample(), {});
   doc.mapping.assign(TenantId{0}, {CellId{0}, CellId{42}});

@@ -57,6 +57,7 @@ Result<Placement> remove_cell(const Placement& current, CellId cell);
 // given capacity (0 = no limit). Requires zones >= 1.
 Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacity = 0);
 // `count` tenants named "tenant-<id>" with ids first, first+1, ... and shard size k.
+// Requires first + count <= 2^32 (asserts): the ids fit in 32 bits.
 std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint32_t first = 0);
 // `count` cells to add to `fleet`: ids after the largest, names "cell-<id>", each in the
 // zone that has the fewest cells so far (ties: lowest zone id), with the capacity every

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "cellkit/base/status.h"
@@ -25,10 +26,21 @@ struct RebalanceOptions {
   std::size_t max_moves = std::numeric_limits<std::size_t>::max();
 };
 
+// A new cell that the plan leaves below its fair share, and why no further move was found.
+struct Shortfall {
+  CellId cell{};
+  std::uint64_t load = 0;        // its load after the plan
+  std::uint64_t fair_share = 0;  // what it was filled toward
+  std::string reason;            // e.g. "every tenant that could move there would break ..."
+
+  bool operator==(const Shortfall&) const = default;
+};
+
 struct RebalancePlan {
   std::vector<Move> moves;
   std::size_t required = 0;  // moves off cells that must empty (drained, removed, over capacity)
-  std::uint64_t unfinished = 0;  // load still on such cells when the plan stops (max_moves)
+  std::uint64_t unfinished = 0;       // load still on such cells when the plan stops (max_moves)
+  std::vector<Shortfall> shortfalls;  // new cells below their fair share, by cell id
 
   bool operator==(const RebalancePlan&) const = default;
 };
@@ -39,6 +51,8 @@ struct RebalancePlan {
 //     the least-loaded active cells that fit (same zone first when zone-aware).
 //  2. Cells new in `target` take tenants from the most-loaded cells until they reach the
 //     fair share (floor of load / cells, per zone when zone-aware). Old cells only shed.
+//     A new cell left below its share (no tenant could move there) is listed in
+//     `shortfalls` with the reason.
 // Every move keeps capacity and, under `shuffle`, the overlap limit: the plan may be stopped
 // after any move. Fails with kResourceExhausted, naming the tenant and cell, when a tenant
 // on a cell that must empty fits nowhere.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,8 +24,10 @@ struct MappingDocument {
   Mapping mapping;                      // tenant → cells, preference order
   std::string strategy;                 // what produced it ("rendezvous", "csv import", ...)
   std::uint64_t seed = 0;               // seed that produced it, when one did
-  std::uint32_t max_overlap = 0;        // overlap limit it was placed under; 0 = none recorded
-  bool zone_aware = false;              // shards were spread evenly over zones when placed
+  // The overlap limit m it was placed under (0 is a real limit: no shared cell); none when
+  // the file records none. A shuffle mapping must record it to be rebalanced or extended.
+  std::optional<std::uint32_t> max_overlap;
+  bool zone_aware = false;  // shards were spread evenly over zones when placed
 
   bool operator==(const MappingDocument&) const = default;
 };

@@ -12,7 +12,9 @@ namespace cellkit {
 
 // The placement a document records. Its options come from the document: strategy (an
 // unknown one, such as "csv import", continues as "random"), seed, max_overlap, zone_aware.
-// Capacities live on the cells. Fails when the document's shards name unknown cells.
+// Capacities live on the cells. Fails when the document's shards name unknown cells, or
+// when a shuffle mapping records no max_overlap (no limit to keep when adding or moving)
+// or one that validate() refuses (more than 15).
 Result<Placement> placement_from(const MappingDocument& doc);
 
 // The document recording `placement`; `zone_names` names ZoneId i (may be empty).
