@@ -198,12 +198,14 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
   RebalanceArgs& a = *args;
   CLI::App* cmd = app.add_subcommand(
       "rebalance",
-      "Plan the single-cell moves that take a mapping (written by `cellkit place -o`) to a\n"
+      "Plan the single-cell moves that take a mapping (JSON from `cellkit place -o`, or CSV) to a\n"
       "changed fleet. Cells that are drained or removed are emptied first; added cells are\n"
       "then filled to their fair share from the most loaded cells (same zone when the\n"
       "mapping is zone-aware). Capacity and the overlap limit hold after every move, so the\n"
       "plan may be stopped anywhere; no old cell gains load when cells are only added.");
-  cmd->add_option("mapping", a.input, "Mapping file (JSON, docs/mapping-format.md)")->required();
+  cmd->add_option("mapping", a.input,
+                  "Mapping file: JSON (docs/mapping-format.md) or CSV tenant,cell,cell,...")
+      ->required();
   cmd->add_option("--add-cells", a.add_cells,
                   "Add N cells (cell-<id>, each in the zone with the fewest cells)")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cellkit/io/mapping_file.h"
+#include "io/text_fields.h"
 
 namespace cellkit {
 namespace {
@@ -72,14 +73,6 @@ class NameIndex {
   std::vector<std::string_view> names_;
   std::vector<Slot> slots_;
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // One line's fields, reusing storage between lines.
 void split(std::string_view line, std::vector<std::string_view>& fields) {

@@ -1,5 +1,6 @@
 // Tenant lists for `cellkit place --tenants-file`.
 #include "cellkit/io/tenant_list.h"
+#include "io/text_fields.h"
 
 #include <charconv>
 #include <limits>
@@ -10,14 +11,6 @@
 
 namespace cellkit {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> split(std::string_view line) {
   std::vector<std::string_view> fields;
