@@ -2,6 +2,7 @@
 #include "cellkit/sim/seed_demo.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include <fmt/format.h>
 
@@ -93,7 +94,10 @@ Disposition disposition_of(sim::Outcome outcome) {
     case sim::Outcome::kNoHealthyCell:
       return Disposition::kNoHealthyCell;
     default:
-      return Disposition::kUnknownTenant;  // the demo's scenario produces no other outcome
+      // One request per tick on idle cells, no retries: nothing is shed, quarantined or
+      // timed out. Reaching this is a bug in demo_scenario.
+      assert(false && "the demo scenario produced an outcome it cannot show");
+      return Disposition::kUnknownTenant;
   }
 }
 
