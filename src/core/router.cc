@@ -7,7 +7,7 @@
 
 namespace cellkit {
 
-bool HealthView::is_healthy(CellId cell) const {
+bool HealthView::is_healthy_sorted(CellId cell) const {
   return !std::binary_search(unhealthy_.begin(), unhealthy_.end(), cell);
 }
 
@@ -49,15 +49,15 @@ std::string_view to_string(Disposition disposition) {
 
 RouteDecision route(const RoutingTable& table, const HealthView& health, TenantId tenant) {
   RouteDecision decision{.version = table.version()};
-  const Shard* shard = table.find_shard(tenant);
-  if (shard == nullptr) {
+  const std::span<const CellId> shard = table.shard_of(tenant);
+  if (shard.empty()) {
     decision.outcome = RouteOutcome::kUnknownTenant;
     return decision;
   }
-  auto healthy = std::find_if(shard->begin(), shard->end(), [&](CellId cell) {
+  auto healthy = std::find_if(shard.begin(), shard.end(), [&](CellId cell) {
     return table.is_routable(cell) && health.is_healthy(cell);
   });
-  if (healthy == shard->end()) {
+  if (healthy == shard.end()) {
     decision.outcome = RouteOutcome::kNoHealthyCell;
     return decision;
   }

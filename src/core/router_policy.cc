@@ -43,9 +43,8 @@ Status RouterPolicy::validate() const {
 
 Shard candidate_cells(const RoutingTable& table, const HealthView& health, TenantId tenant,
                       const RouterPolicy& policy) {
-  const Shard* shard = table.find_shard(tenant);
-  if (shard == nullptr) return {};
-  Shard candidates = *shard;
+  const std::span<const CellId> shard = table.shard_of(tenant);
+  Shard candidates(shard.begin(), shard.end());
   if (!policy.replace_dead_cells) return candidates;
   for (CellId& cell : candidates) {
     if (usable(table, health, cell)) continue;
@@ -57,12 +56,14 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
 Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
                       const RouterPolicy& policy, std::uint32_t tried) {
   Attempt attempt{.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
-  const Shard* shard = table.find_shard(tenant);
-  if (shard == nullptr) return attempt;
+  std::span<const CellId> candidates = table.shard_of(tenant);
+  if (candidates.empty()) return attempt;
   // Copy only under the naive policy, so the common path allocates nothing.
   Shard replaced;
-  if (policy.replace_dead_cells) replaced = candidate_cells(table, health, tenant, policy);
-  const Shard& candidates = policy.replace_dead_cells ? replaced : *shard;
+  if (policy.replace_dead_cells) {
+    replaced = candidate_cells(table, health, tenant, policy);
+    candidates = replaced;
+  }
   attempt.route.outcome = RouteOutcome::kNoHealthyCell;
   const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
   for (std::size_t i = 0; i < eligible; ++i) {

@@ -100,11 +100,30 @@ void RoutingTable::build_indexes() {
   const auto dense_enough = [](std::uint64_t max_id, std::size_t count) {
     return max_id < 4 * static_cast<std::uint64_t>(count) + 1024;
   };
-  if (!shards_.empty() && dense_enough(raw(shards_.back().first), shards_.size())) {
-    shard_index_.assign(raw(shards_.back().first) + 1, 0);
-    for (std::size_t i = 0; i < shards_.size(); ++i) {
-      shard_index_[raw(shards_[i].first)] = static_cast<std::uint32_t>(i + 1);
+  std::uint64_t max_tenant = 0;
+  std::uint64_t listed = 0;  // cells over all shards and overrides
+  for (const auto* entries : {&shards_, &overrides_}) {
+    if (!entries->empty()) max_tenant = std::max<std::uint64_t>(max_tenant, raw(entries->back().first));
+    for (const auto& [tenant, shard] : *entries)
+      listed += shard.size();
+  }
+  const std::size_t entries = shards_.size() + overrides_.size();
+  if (entries > 0 && dense_enough(max_tenant, entries) && listed < UINT32_MAX) {
+    dense_start_.assign(max_tenant + 2, 0);
+    dense_cells_.reserve(listed);
+    // Both lists are sorted by tenant: walk them together; a pin replaces the shard.
+    std::size_t s = 0, o = 0;
+    for (std::uint64_t t = 0; t <= max_tenant; ++t) {
+      dense_start_[t] = static_cast<std::uint32_t>(dense_cells_.size());
+      const Shard* shard = nullptr;
+      if (o < overrides_.size() && raw(overrides_[o].first) == t) shard = &overrides_[o++].second;
+      if (s < shards_.size() && raw(shards_[s].first) == t) {
+        if (shard == nullptr) shard = &shards_[s].second;
+        ++s;
+      }
+      if (shard != nullptr) dense_cells_.insert(dense_cells_.end(), shard->begin(), shard->end());
     }
+    dense_start_[max_tenant + 1] = static_cast<std::uint32_t>(dense_cells_.size());
   }
   if (!cells_.empty() && dense_enough(raw(cells_.back()), cells_.size())) {
     routable_.assign(raw(cells_.back()) + 1, 0);
@@ -119,18 +138,14 @@ const Shard* RoutingTable::find_shard(TenantId tenant) const {
   if (!overrides_.empty()) {
     if (const Shard* pinned = lookup(overrides_, tenant)) return pinned;
   }
-  if (shard_index_.empty()) return lookup(shards_, tenant);
-  const std::uint32_t t = raw(tenant);
-  if (t >= shard_index_.size() || shard_index_[t] == 0) return nullptr;
-  return &shards_[shard_index_[t] - 1].second;
+  return lookup(shards_, tenant);
 }
 
 bool RoutingTable::has_cell(CellId cell) const {
   return std::binary_search(cells_.begin(), cells_.end(), cell);
 }
 
-bool RoutingTable::is_routable(CellId cell) const {
-  if (!routable_.empty()) return raw(cell) < routable_.size() && routable_[raw(cell)] != 0;
+bool RoutingTable::is_routable_sorted(CellId cell) const {
   return has_cell(cell) && !std::binary_search(disabled_.begin(), disabled_.end(), cell);
 }
 

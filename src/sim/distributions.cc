@@ -1,6 +1,7 @@
 // Service-time draws, normal draws, Zipf weights and the alias table.
 #include "cellkit/sim/distributions.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -31,17 +32,17 @@ Status ServiceTime::validate() const {
   return Status::ok();
 }
 
-Duration ServiceTime::sample(Random& random) const {
+Duration ServiceTime::sample_other(Random& random) const {
   const auto m = static_cast<double>(mean.count());
   switch (kind) {
     case ServiceKind::kConstant:
       return mean;
     case ServiceKind::kExponential:
-      return Duration(std::llround(random.exponential(m)));
+      return round_us(random.exponential(m));
     case ServiceKind::kLogNormal: {
       // mu chosen so that the mean of exp(mu + sigma Z) is `mean`.
       const double mu = std::log(m) - sigma * sigma / 2.0;
-      return Duration(std::llround(std::exp(mu + sigma * standard_normal(random))));
+      return round_us(std::exp(mu + sigma * standard_normal(random)));
     }
   }
   return mean;
@@ -93,10 +94,12 @@ AliasTable::AliasTable(std::span<const double> weights)
     probability_[i] = 1.0, alias_[i] = i;
   for (std::uint32_t i : small)
     probability_[i] = 1.0, alias_[i] = i;
+  even_ = std::all_of(probability_.begin(), probability_.end(), [](double p) { return p == 1.0; });
 }
 
 std::uint32_t AliasTable::sample(Random& random) const {
   const auto i = static_cast<std::uint32_t>(random.index(probability_.size()));
+  if (even_) return i;
   return random.uniform_real() < probability_[i] ? i : alias_[i];
 }
 

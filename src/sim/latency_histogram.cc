@@ -7,21 +7,6 @@
 #include <cmath>
 
 namespace cellkit::sim {
-namespace {
-
-constexpr std::uint64_t kLinear = 128;  // values below this have a bucket each
-constexpr std::uint64_t kHalf = 64;     // sub-buckets per power of two above that
-
-}  // namespace
-
-// Above kLinear a value v with top bit at position b lands in bucket e*64 + (v >> e),
-// e = b - 6: the top 7 bits select the bucket, so a bucket spans 1/64 of its value.
-std::size_t LatencyHistogram::bucket_of(std::uint64_t value) {
-  if (value < kLinear) return static_cast<std::size_t>(value);
-  const auto e = static_cast<std::uint64_t>(std::bit_width(value)) - 7;
-  return static_cast<std::size_t>(e * kHalf + (value >> e));
-}
-
 std::uint64_t LatencyHistogram::bucket_low(std::size_t bucket) {
   if (bucket < kLinear) return bucket;
   const std::uint64_t e = bucket / kHalf - 1;
@@ -35,14 +20,8 @@ std::uint64_t LatencyHistogram::bucket_high(std::size_t bucket) {
   return bucket_low(bucket) + (std::uint64_t{1} << e) - 1;
 }
 
-void LatencyHistogram::record(Duration value) {
-  const auto v = static_cast<std::uint64_t>(std::max<std::int64_t>(value.count(), 0));
-  const std::size_t b = bucket_of(v);
-  if (b >= counts_.size()) counts_.resize(b + 1, 0);
-  ++counts_[b];
-  ++count_;
-  max_ = std::max(max_, v);
-  sum_ += v;
+void LatencyHistogram::grow(std::size_t bucket) {
+  counts_.resize(bucket + 1, 0);
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {

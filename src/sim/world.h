@@ -183,6 +183,10 @@ class World {
   BlastRadius blast_radius() const;
 
   TimePoint clamp(TimePoint t) const { return t < end_ ? t : end_; }
+  void set_rate(double rate) {
+    rate_ = rate;
+    mean_gap_us_ = rate > 0 ? 1e6 / rate : 0;
+  }
 
   const Scenario& scenario_;
   const RunOptions& options_;
@@ -214,10 +218,24 @@ class World {
   std::uint32_t tenants_degraded_now_ = 0;
   std::uint64_t in_flight_ = 0;
   bool control_plane_up_ = true;
-  double rate_ = 0;                       // requests per second now (grows with onboarding)
+  double rate_ = 0;         // requests per second now (grows with onboarding)
+  double mean_gap_us_ = 0;  // 1e6 / rate_: the mean time between arrivals
   std::uint32_t pending_onboarding_ = 0;  // tenants waiting for the control plane
   TimePoint last_scale_out_{};
   bool scaled_out_ = false;
 };
+
+// Inline: every request asks, and on a good build the answer is a single comparison.
+inline bool World::bad_build_crashes(CellRuntime& c) {
+  if (c.crash_probability <= 0 || !c.random.bernoulli(c.crash_probability)) return false;
+  ++c.failed;
+  return true;
+}
+
+inline bool World::bad_build_errs(CellRuntime& c) {
+  if (c.error_probability <= 0 || !c.random.bernoulli(c.error_probability)) return false;
+  ++c.failed;
+  return true;
+}
 
 }  // namespace cellkit::sim

@@ -50,16 +50,4 @@ void World::roll_back(DeploymentRuntime& rollout) {
 }
 
 // Draws only on cells running a bad build, so good runs draw exactly what they did before.
-bool World::bad_build_crashes(CellRuntime& c) {
-  if (c.crash_probability <= 0 || !c.random.bernoulli(c.crash_probability)) return false;
-  ++c.failed;
-  return true;
-}
-
-bool World::bad_build_errs(CellRuntime& c) {
-  if (c.error_probability <= 0 || !c.random.bernoulli(c.error_probability)) return false;
-  ++c.failed;
-  return true;
-}
-
 }  // namespace cellkit::sim

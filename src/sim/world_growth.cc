@@ -86,8 +86,8 @@ void World::onboard(std::uint32_t count) {
       tenants_on_cell_[raw(c)].push_back(raw(*id));
     tenants_.push_back(t);
   }
-  rate_ = scenario_.workload.rate * static_cast<double>(tenants_.size()) /
-          static_cast<double>(scenario_.tenants.count);
+  set_rate(scenario_.workload.rate * static_cast<double>(tenants_.size()) /
+           static_cast<double>(scenario_.tenants.count));
   rebuild_tenant_choice();
   note({.kind = EventKind::kTenantsOnboarded, .tenant = TenantId{first}, .count = placed});
 }

@@ -17,9 +17,9 @@ std::uint32_t saturate(std::int64_t v) {
 }  // namespace
 
 void World::on_arrival() {
-  next_arrival_us_ += workload_.exponential(1e6 / rate_);
-  const TimePoint next{Duration(std::llround(next_arrival_us_))};
-  if (next < end_) queue_.push(next, kArrival);
+  next_arrival_us_ += workload_.exponential(mean_gap_us_);
+  const TimePoint next{round_us(next_arrival_us_)};
+  if (next < end_) queue_.push_beside(next, kArrival);
   const std::uint32_t tenant = tenant_choice_.sample(workload_);
   dispatch(admit(tenant, draw_poison(tenant)));
 }
@@ -127,7 +127,11 @@ void World::on_service_done(const Event& e) {
   CellRuntime& c = cells_[cell];
   update_busy(c);
   --c.busy;
-  std::erase(c.in_service, e.target);
+  // Swap-remove: the order only decides in which order a crash hands its victims back, and
+  // it stays deterministic.
+  const auto it = std::find(c.in_service.begin(), c.in_service.end(), e.target);
+  *it = c.in_service.back();
+  c.in_service.pop_back();
   ++c.served;
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;

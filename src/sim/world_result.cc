@@ -8,7 +8,7 @@ namespace cellkit::sim {
 // Events after the end are dropped except service completions: arrivals stop at the end
 // and requests already in flight are drained, so every arrival gets its one outcome.
 void World::run() {
-  std::uint64_t next_progress = options_.progress_every;
+  std::uint64_t next_progress = options_.progress ? options_.progress_every : UINT64_MAX;
   while (!queue_.empty()) {
     result_.peak_pending_events =
         std::max<std::uint64_t>(result_.peak_pending_events, queue_.size());
@@ -17,7 +17,7 @@ void World::run() {
     now_ = e.time;
     ++result_.events;
     handle(e);
-    if (options_.progress && result_.events >= next_progress) {
+    if (result_.events >= next_progress) [[unlikely]] {
       options_.progress({.now = now_, .events = result_.events});
       next_progress += options_.progress_every;
     }

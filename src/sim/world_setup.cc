@@ -162,11 +162,11 @@ void World::schedule_faults() {
   for (std::uint32_t i = 0; i < g.scale_out.size(); ++i) {
     queue_.push(t0 + g.scale_out[i].at, kScaleOut, i);
   }
-  rate_ = scenario_.workload.rate;
+  set_rate(scenario_.workload.rate);
   if (script.empty() && rate_ > 0) {
-    next_arrival_us_ = workload_.exponential(1e6 / rate_);
-    const TimePoint first = t0 + Duration(std::llround(next_arrival_us_));
-    if (first < end_) queue_.push(first, kArrival);
+    next_arrival_us_ = workload_.exponential(mean_gap_us_);
+    const TimePoint first = t0 + round_us(next_arrival_us_);
+    if (first < end_) queue_.push_beside(first, kArrival);
   }
 }
 

@@ -14,7 +14,8 @@ namespace cellkit {
 // The router's own view of which cells are unhealthy. Cells not marked are healthy.
 class HealthView {
  public:
-  bool is_healthy(CellId cell) const;
+  // Inline: asked for every candidate cell of every request; usually nothing is unhealthy.
+  bool is_healthy(CellId cell) const { return unhealthy_.empty() || is_healthy_sorted(cell); }
   void mark_unhealthy(CellId cell);
   void mark_healthy(CellId cell);
   // Sorted by id.
@@ -23,6 +24,7 @@ class HealthView {
   bool operator==(const HealthView&) const = default;
 
  private:
+  bool is_healthy_sorted(CellId cell) const;
   std::vector<CellId> unhealthy_;
 };
 

@@ -23,9 +23,17 @@ struct ServiceTime {
   double sigma = 0.5;  // log-normal only: standard deviation of the log (> 0)
 
   Status validate() const;
-  // One draw, rounded to the microsecond.
-  Duration sample(Random& random) const;
+  // One draw, rounded to the microsecond. Inline for the common exponential case.
+  Duration sample(Random& random) const {
+    if (kind == ServiceKind::kExponential) {
+      return round_us(random.exponential(static_cast<double>(mean.count())));
+    }
+    return sample_other(random);
+  }
   bool operator==(const ServiceTime&) const = default;
+
+ private:
+  Duration sample_other(Random& random) const;
 };
 
 // A standard normal draw by Box–Muller from two uniforms (the second value is dropped, so
@@ -41,7 +49,8 @@ class AliasTable {
   AliasTable() = default;
   // Requires a non-empty list of non-negative weights with a positive sum.
   explicit AliasTable(std::span<const double> weights);
-  // An index drawn with probability weight[i] / sum; consumes two draws.
+  // An index drawn with probability weight[i] / sum; consumes two draws, or one when all
+  // weights are equal.
   std::uint32_t sample(Random& random) const;
   std::size_t size() const { return probability_.size(); }
   std::size_t memory_bytes() const;
@@ -49,6 +58,7 @@ class AliasTable {
  private:
   std::vector<double> probability_;
   std::vector<std::uint32_t> alias_;
+  bool even_ = false;  // every probability is 1: the first draw decides
 };
 
 }  // namespace cellkit::sim
