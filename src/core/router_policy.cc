@@ -8,7 +8,7 @@
 namespace cellkit {
 namespace {
 
-bool usable(const RoutingTable& table, const HealthView& health, CellId cell) {
+inline bool usable(const RoutingTable& table, const HealthView& health, CellId cell) {
   return table.is_routable(cell) && health.is_healthy(cell);
 }
 
@@ -53,18 +53,13 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
   return candidates;
 }
 
-Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                      const RouterPolicy& policy, std::uint32_t tried) {
-  Attempt attempt{.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
-  std::span<const CellId> candidates = table.shard_of(tenant);
-  if (candidates.empty()) return attempt;
-  // Copy only under the naive policy, so the common path allocates nothing.
-  Shard replaced;
-  if (policy.replace_dead_cells) {
-    replaced = candidate_cells(table, health, tenant, policy);
-    candidates = replaced;
-  }
-  attempt.route.outcome = RouteOutcome::kNoHealthyCell;
+namespace {
+
+// The first candidate not tried yet that takes traffic (only the first under no failover).
+Attempt first_usable(const RoutingTable& table, const HealthView& health,
+                     std::span<const CellId> candidates, const RouterPolicy& policy,
+                     std::uint32_t tried) {
+  Attempt attempt{.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
   const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
   for (std::size_t i = 0; i < eligible; ++i) {
     if (((tried >> i) & 1u) != 0 || !usable(table, health, candidates[i])) continue;
@@ -74,6 +69,25 @@ Attempt route_attempt(const RoutingTable& table, const HealthView& health, Tenan
     return attempt;
   }
   return attempt;
+}
+
+// The naive policy's path, apart: it copies the shard, the common path copies nothing.
+Attempt route_replacing(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                        const RouterPolicy& policy, std::uint32_t tried) {
+  const Shard candidates = candidate_cells(table, health, tenant, policy);
+  return first_usable(table, health, candidates, policy, tried);
+}
+
+}  // namespace
+
+Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                      const RouterPolicy& policy, std::uint32_t tried) {
+  const std::span<const CellId> shard = table.shard_of(tenant);
+  if (shard.empty()) {
+    return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
+  }
+  if (policy.replace_dead_cells) return route_replacing(table, health, tenant, policy, tried);
+  return first_usable(table, health, shard, policy, tried);
 }
 
 }  // namespace cellkit
