@@ -56,7 +56,7 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
 namespace {
 
 // The first candidate not tried yet that takes traffic (only the first under no failover).
-Attempt first_usable(const RoutingTable& table, const HealthView& health,
+inline Attempt first_usable(const RoutingTable& table, const HealthView& health,
                      std::span<const CellId> candidates, const RouterPolicy& policy,
                      std::uint32_t tried) {
   Attempt attempt{.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
