@@ -53,41 +53,11 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
   return candidates;
 }
 
-namespace {
-
-// The first candidate not tried yet that takes traffic (only the first under no failover).
-inline Attempt first_usable(const RoutingTable& table, const HealthView& health,
-                     std::span<const CellId> candidates, const RouterPolicy& policy,
-                     std::uint32_t tried) {
-  Attempt attempt{.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
-  const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
-  for (std::size_t i = 0; i < eligible; ++i) {
-    if (((tried >> i) & 1u) != 0 || !usable(table, health, candidates[i])) continue;
-    attempt.route.outcome = RouteOutcome::kRouted;
-    attempt.route.cell = candidates[i];
-    attempt.candidate = static_cast<std::uint32_t>(i);
-    return attempt;
-  }
-  return attempt;
-}
-
-// The naive policy's path, apart: it copies the shard, the common path copies nothing.
-Attempt route_replacing(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                        const RouterPolicy& policy, std::uint32_t tried) {
+Attempt detail::route_replacing(const RoutingTable& table, const HealthView& health,
+                                TenantId tenant, const RouterPolicy& policy,
+                                std::uint32_t tried) {
   const Shard candidates = candidate_cells(table, health, tenant, policy);
   return first_usable(table, health, candidates, policy, tried);
-}
-
-}  // namespace
-
-Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                      const RouterPolicy& policy, std::uint32_t tried) {
-  const std::span<const CellId> shard = table.shard_of(tenant);
-  if (shard.empty()) {
-    return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
-  }
-  if (policy.replace_dead_cells) return route_replacing(table, health, tenant, policy, tried);
-  return first_usable(table, health, shard, policy, tried);
 }
 
 }  // namespace cellkit

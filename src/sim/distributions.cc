@@ -97,12 +97,6 @@ AliasTable::AliasTable(std::span<const double> weights)
   even_ = std::all_of(probability_.begin(), probability_.end(), [](double p) { return p == 1.0; });
 }
 
-std::uint32_t AliasTable::sample(Random& random) const {
-  const auto i = static_cast<std::uint32_t>(random.index(probability_.size()));
-  if (even_) return i;
-  return random.uniform_real() < probability_[i] ? i : alias_[i];
-}
-
 std::size_t AliasTable::memory_bytes() const {
   return probability_.capacity() * sizeof(double) + alias_.capacity() * sizeof(std::uint32_t);
 }

@@ -4,8 +4,10 @@
 // simulator and (later) live mode.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <span>
 
 #include "cellkit/base/status.h"
 #include "cellkit/base/time.h"
@@ -48,11 +50,46 @@ struct Attempt {
   std::uint32_t candidate = 0;
 };
 
+namespace detail {
+
+// The first candidate not tried yet that takes traffic (only the first under no failover).
+inline Attempt first_usable(const RoutingTable& table, const HealthView& health,
+                            std::span<const CellId> candidates, const RouterPolicy& policy,
+                            std::uint32_t tried) {
+  Attempt attempt{.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
+  const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
+  for (std::size_t i = 0; i < eligible; ++i) {
+    if (((tried >> i) & 1u) != 0) continue;
+    if (!table.is_routable(candidates[i]) || !health.is_healthy(candidates[i])) continue;
+    attempt.route.outcome = RouteOutcome::kRouted;
+    attempt.route.cell = candidates[i];
+    attempt.candidate = static_cast<std::uint32_t>(i);
+    return attempt;
+  }
+  return attempt;
+}
+
+// The naive policy's path (router_policy.cc): it copies the shard, the common path does not.
+Attempt route_replacing(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                        const RouterPolicy& policy, std::uint32_t tried);
+
+}  // namespace detail
+
 // Decides one attempt. `tried` has bit i set when candidate i was tried already by this
 // request; those are skipped. Without failover only candidate 0 is eligible.
-// kNoHealthyCell when no eligible candidate is healthy and routable.
-Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                      const RouterPolicy& policy, std::uint32_t tried);
+// kNoHealthyCell when no eligible candidate is healthy and routable. Inline: the simulator
+// and a live router decide once per request.
+inline Attempt route_attempt(const RoutingTable& table, const HealthView& health,
+                             TenantId tenant, const RouterPolicy& policy, std::uint32_t tried) {
+  const std::span<const CellId> shard = table.shard_of(tenant);
+  if (shard.empty()) {
+    return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
+  }
+  if (policy.replace_dead_cells) {
+    return detail::route_replacing(table, health, tenant, policy, tried);
+  }
+  return detail::first_usable(table, health, shard, policy, tried);
+}
 
 // Counts cell crashes per request fingerprint and quarantines a fingerprint after
 // `quarantine_after` crashes. A crash after a quarantine expired is a relapse: the

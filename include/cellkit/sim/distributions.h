@@ -50,8 +50,12 @@ class AliasTable {
   // Requires a non-empty list of non-negative weights with a positive sum.
   explicit AliasTable(std::span<const double> weights);
   // An index drawn with probability weight[i] / sum; consumes two draws, or one when all
-  // weights are equal.
-  std::uint32_t sample(Random& random) const;
+  // weights are equal. Inline: the simulator draws one per request.
+  std::uint32_t sample(Random& random) const {
+    const auto i = static_cast<std::uint32_t>(random.index(probability_.size()));
+    if (even_) return i;
+    return random.uniform_real() < probability_[i] ? i : alias_[i];
+  }
   std::size_t size() const { return probability_.size(); }
   std::size_t memory_bytes() const;
 
