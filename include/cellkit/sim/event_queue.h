@@ -75,18 +75,20 @@ class EventQueue {
     const std::size_t n = heap_.size();
     if (n == 0) return top;
     // Move the earliest child up into the hole until `last` fits there.
+    Event* const h = heap_.data();
     std::size_t hole = 0;
     for (;;) {
       const std::size_t first = hole * kArity + 1;
       if (first >= n) break;
-      std::size_t best = first;
-      const std::size_t end = std::min(first + kArity, n);
-      for (std::size_t c = first + 1; c < end; ++c) {
-        if (earlier(heap_[c], heap_[best])) best = c;
+      const Event* kids = h + first;
+      const Event* best = kids;
+      const Event* const end = kids + std::min(kArity, n - first);
+      for (const Event* c = kids + 1; c != end; ++c) {
+        if (earlier(*c, *best)) best = c;
       }
-      if (!earlier(heap_[best], last)) break;
-      heap_[hole] = heap_[best];
-      hole = best;
+      if (!earlier(*best, last)) break;
+      h[hole] = *best;
+      hole = static_cast<std::size_t>(best - h);
     }
     heap_[hole] = last;
     return top;
