@@ -54,8 +54,7 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
 }
 
 Attempt detail::route_replacing(const RoutingTable& table, const HealthView& health,
-                                TenantId tenant, const RouterPolicy& policy,
-                                std::uint32_t tried) {
+                                TenantId tenant, const RouterPolicy& policy, std::uint32_t tried) {
   const Shard candidates = candidate_cells(table, health, tenant, policy);
   return first_usable(table, health, candidates, policy, tried);
 }

@@ -103,7 +103,8 @@ void RoutingTable::build_indexes() {
   std::uint64_t max_tenant = 0;
   std::uint64_t listed = 0;  // cells over all shards and overrides
   for (const auto* entries : {&shards_, &overrides_}) {
-    if (!entries->empty()) max_tenant = std::max<std::uint64_t>(max_tenant, raw(entries->back().first));
+    if (!entries->empty())
+      max_tenant = std::max<std::uint64_t>(max_tenant, raw(entries->back().first));
     for (const auto& [tenant, shard] : *entries)
       listed += shard.size();
   }

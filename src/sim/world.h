@@ -218,12 +218,19 @@ class World {
   std::uint32_t tenants_degraded_now_ = 0;
   std::uint64_t in_flight_ = 0;
   bool control_plane_up_ = true;
-  double rate_ = 0;         // requests per second now (grows with onboarding)
-  double mean_gap_us_ = 0;  // 1e6 / rate_: the mean time between arrivals
+  double rate_ = 0;                       // requests per second now (grows with onboarding)
+  double mean_gap_us_ = 0;                // 1e6 / rate_: the mean time between arrivals
   std::uint32_t pending_onboarding_ = 0;  // tenants waiting for the control plane
   TimePoint last_scale_out_{};
   bool scaled_out_ = false;
 };
+
+// Busy server-time integrates only up to the run's end: the drain after it is not counted.
+inline void World::update_busy(CellRuntime& c) {
+  const TimePoint t = clamp(now_);
+  c.busy_area += static_cast<std::int64_t>(c.busy) * (t - clamp(c.last_change)).count();
+  c.last_change = now_;
+}
 
 // Inline: every request asks, and on a good build the answer is a single comparison.
 inline bool World::bad_build_crashes(CellRuntime& c) {

@@ -1,6 +1,7 @@
 // Faults and the control loop: crashes and restarts, health checks, publishing,
 // control-plane and zone outages, router restarts, interval samples, tenants' health.
 #include <algorithm>
+#include <cassert>
 #include <utility>
 
 #include "cellkit/base/hash.h"
@@ -22,9 +23,9 @@ double mean(const std::vector<double>& values) {
 void World::handle(const Event& e) {
   switch (static_cast<Kind>(e.kind())) {
     case kArrival:
-      return on_arrival();
     case kServiceDone:
-      return on_service_done(e);
+      assert(false && "run() handles a request's two events itself");
+      return;
     case kRestart:
       return on_restart(e.target);
     case kRandomCrash:

@@ -1,4 +1,6 @@
-// Requests: arrivals, the router's attempts, cells' servers and queues, and outcomes.
+// The event loop and the requests' path: arrivals, the router's attempts, cells' servers
+// and queues, and outcomes. Functions on every request's path are `inline` (defined and used
+// only in this file) so that the compiler folds the chain into few calls.
 #include <algorithm>
 #include <cmath>
 
@@ -16,7 +18,33 @@ std::uint32_t saturate(std::int64_t v) {
 
 }  // namespace
 
-void World::on_arrival() {
+// Events after the end are dropped except service completions: arrivals stop at the end
+// and requests already in flight are drained, so every arrival gets its one outcome.
+void World::run() {
+  std::uint64_t next_progress = options_.progress ? options_.progress_every : UINT64_MAX;
+  while (!queue_.empty()) {
+    result_.peak_pending_events =
+        std::max<std::uint64_t>(result_.peak_pending_events, queue_.size());
+    const Event e = queue_.pop();
+    if (e.time > end_ && e.kind() != kServiceDone) continue;
+    now_ = e.time;
+    ++result_.events;
+    // The two events of every request are handled here, where their handlers inline.
+    if (e.kind() == kArrival) {
+      on_arrival();
+    } else if (e.kind() == kServiceDone) {
+      on_service_done(e);
+    } else {
+      handle(e);
+    }
+    if (result_.events >= next_progress) [[unlikely]] {
+      options_.progress({.now = now_, .events = result_.events});
+      next_progress += options_.progress_every;
+    }
+  }
+}
+
+inline void World::on_arrival() {
   next_arrival_us_ += workload_.exponential(mean_gap_us_);
   const TimePoint next{round_us(next_arrival_us_)};
   if (next < end_) queue_.push_beside(next, kArrival);
@@ -31,7 +59,7 @@ void World::on_scripted_arrival(std::uint32_t index) {
 }
 
 // A new request in flight, counted as an arrival; returns its slot.
-std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
+inline std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
   const std::uint32_t s = allocate_slot();
   Slot& r = slots_[s];
   r.arrival_us = now_.time_since_epoch().count();
@@ -44,7 +72,7 @@ std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
 }
 
 // The poison tenant's own stream decides, so its draws do not shift anyone else's.
-bool World::draw_poison(std::uint32_t tenant) {
+inline bool World::draw_poison(std::uint32_t tenant) {
   for (PoisonRuntime& p : poison_) {
     if (p.tenant != tenant || (p.limit > 0 && p.sent >= p.limit)) continue;
     if (!p.random.bernoulli(p.probability)) return false;
@@ -107,7 +135,7 @@ void World::deliver(std::uint32_t s) {
   dispatch(s);
 }
 
-void World::start_service(std::uint32_t cell, std::uint32_t s) {
+inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
   Slot& r = slots_[s];
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
@@ -120,7 +148,7 @@ void World::start_service(std::uint32_t cell, std::uint32_t s) {
   queue_.push(now_ + scenario_.cells.service.sample(c.random), kServiceDone, s, r.generation);
 }
 
-void World::on_service_done(const Event& e) {
+inline void World::on_service_done(const Event& e) {
   Slot& r = slots_[e.target];
   if (!r.live || r.generation != e.aux) return;  // its cell crashed meanwhile
   const auto cell = raw(r.cell);
@@ -146,7 +174,7 @@ void World::on_service_done(const Event& e) {
   pull_next(cell);
 }
 
-void World::pull_next(std::uint32_t cell) {
+inline void World::pull_next(std::uint32_t cell) {
   CellRuntime& c = cells_[cell];
   while (c.up && c.busy < scenario_.cells.servers && !c.queue.empty()) {
     const std::uint32_t s = c.queue.front();
@@ -164,7 +192,7 @@ void World::after_crash(std::uint32_t s) {
   finish(s, Outcome::kCellCrashed);
 }
 
-void World::finish(std::uint32_t s, Outcome outcome) {
+inline void World::finish(std::uint32_t s, Outcome outcome) {
   Slot& r = slots_[s];
   if (options_.on_request) {
     options_.on_request({.arrival = TimePoint{Duration(r.arrival_us)},
@@ -184,7 +212,7 @@ void World::finish(std::uint32_t s, Outcome outcome) {
   --in_flight_;
 }
 
-std::uint32_t World::allocate_slot() {
+inline std::uint32_t World::allocate_slot() {
   std::uint32_t s;
   if (free_slots_.empty()) {
     s = static_cast<std::uint32_t>(slots_.size());
@@ -197,13 +225,6 @@ std::uint32_t World::allocate_slot() {
   slots_[s] = Slot{.generation = generation, .live = true};
   result_.peak_in_flight = std::max(result_.peak_in_flight, ++in_flight_);
   return s;
-}
-
-// Busy server-time integrates only up to the run's end: the drain after it is not counted.
-void World::update_busy(CellRuntime& c) {
-  const TimePoint t = clamp(now_);
-  c.busy_area += static_cast<std::int64_t>(c.busy) * (t - clamp(c.last_change)).count();
-  c.last_change = now_;
 }
 
 }  // namespace cellkit::sim

@@ -1,28 +1,9 @@
-// The event loop, and turning a finished world into a RunResult.
+// Turning a finished world into a RunResult.
 #include <algorithm>
 
 #include "sim/world.h"
 
 namespace cellkit::sim {
-
-// Events after the end are dropped except service completions: arrivals stop at the end
-// and requests already in flight are drained, so every arrival gets its one outcome.
-void World::run() {
-  std::uint64_t next_progress = options_.progress ? options_.progress_every : UINT64_MAX;
-  while (!queue_.empty()) {
-    result_.peak_pending_events =
-        std::max<std::uint64_t>(result_.peak_pending_events, queue_.size());
-    const Event e = queue_.pop();
-    if (e.time > end_ && e.kind() != kServiceDone) continue;
-    now_ = e.time;
-    ++result_.events;
-    handle(e);
-    if (result_.events >= next_progress) [[unlikely]] {
-      options_.progress({.now = now_, .events = result_.events});
-      next_progress += options_.progress_every;
-    }
-  }
-}
 
 void World::close_run() {
   for (TenantRuntime& t : tenants_)

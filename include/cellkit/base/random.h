@@ -49,7 +49,8 @@ class Random {
   std::uint64_t index(std::uint64_t n) {
     __extension__ using U128 = unsigned __int128;
     U128 product = static_cast<U128>(next_u64()) * n;
-    if (static_cast<std::uint64_t>(product) < n) [[unlikely]] product = redraw_below(product, n);
+    if (static_cast<std::uint64_t>(product) < n) [[unlikely]]
+      product = redraw_below(product, n);
     return static_cast<std::uint64_t>(product >> 64);
   }
   // Uniform real in [0, 1) with 53 random bits.
@@ -65,7 +66,8 @@ class Random {
     const std::size_t layer = bits & 0xff;
     const std::uint64_t u = bits >> 11;
     const detail::Ziggurat& z = detail::kExponentialZiggurat;
-    if (u < z.inside[layer]) [[likely]] return static_cast<double>(u) * z.scale[layer];
+    if (u < z.inside[layer]) [[likely]]
+      return static_cast<double>(u) * z.scale[layer];
     return exponential_outside(bits);
   }
   // An exponentially distributed duration, rounded to the microsecond.

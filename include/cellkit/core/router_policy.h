@@ -79,8 +79,8 @@ Attempt route_replacing(const RoutingTable& table, const HealthView& health, Ten
 // request; those are skipped. Without failover only candidate 0 is eligible.
 // kNoHealthyCell when no eligible candidate is healthy and routable. Inline: the simulator
 // and a live router decide once per request.
-inline Attempt route_attempt(const RoutingTable& table, const HealthView& health,
-                             TenantId tenant, const RouterPolicy& policy, std::uint32_t tried) {
+inline Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
+                             const RouterPolicy& policy, std::uint32_t tried) {
   const std::span<const CellId> shard = table.shard_of(tenant);
   if (shard.empty()) {
     return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
