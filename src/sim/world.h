@@ -54,7 +54,6 @@ struct CellRuntime {
   explicit CellRuntime(Random r) : random(r) {}
   Random random;  // service times and random crashes
   std::deque<std::uint32_t> queue;
-  std::vector<std::uint32_t> in_service;
   std::uint32_t busy = 0;
   std::int64_t busy_area = 0;      // server-microseconds busy, up to the run's end
   std::int64_t interval_mark = 0;  // busy_area at the last interval's end
@@ -150,6 +149,7 @@ class World {
   // world_faults.cc
   void handle(const Event& e);
   void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
+  std::vector<std::uint32_t> in_service_at(std::uint32_t cell) const;
   void poison_crash(std::uint32_t slot);
   void crash_under(std::uint32_t slot, CrashCause cause);
   void on_restart(std::uint32_t cell);

@@ -85,14 +85,34 @@ void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId 
   ++c.crashes;
   note({.kind = EventKind::kCellCrashed, .cell = CellId{cell}, .tenant = by, .cause = cause});
   queue_.push(until, kRestart, cell);
-  std::vector<std::uint32_t> victims(c.in_service.begin(), c.in_service.end());
+  std::vector<std::uint32_t> victims = in_service_at(cell);
+  assert(victims.size() == c.busy);
   victims.insert(victims.end(), c.queue.begin(), c.queue.end());
-  c.in_service.clear();
   c.queue.clear();
   c.busy = 0;
   cell_health_changed(cell, true);
   for (std::uint32_t s : victims)
     after_crash(s);
+}
+
+// The requests a cell is serving are those whose completion event there is still live, in
+// the order they started (their events' sequence). Found only when a cell crashes, so the
+// request path keeps no per-cell list.
+std::vector<std::uint32_t> World::in_service_at(std::uint32_t cell) const {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> serving;  // (sequence, slot)
+  queue_.for_each([&](const Event& e) {
+    if (e.kind() != kServiceDone) return;
+    const Slot& r = slots_[e.target];
+    if (r.live && r.generation == e.aux && raw(r.cell) == cell) {
+      serving.emplace_back(e.seq(), e.target);
+    }
+  });
+  std::sort(serving.begin(), serving.end());
+  std::vector<std::uint32_t> slots;
+  slots.reserve(serving.size());
+  for (const auto& [seq, slot] : serving)
+    slots.push_back(slot);
+  return slots;
 }
 
 // The poison request kills its cell as it is handled. The router sees the connection die

@@ -143,7 +143,6 @@ inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
   CellRuntime& c = cells_[cell];
   update_busy(c);
   ++c.busy;
-  c.in_service.push_back(s);
   result_.wait.record(age - Duration(r.queued_after_us));
   queue_.push(now_ + scenario_.cells.service.sample(c.random), kServiceDone, s, r.generation);
 }
@@ -155,11 +154,6 @@ inline void World::on_service_done(const Event& e) {
   CellRuntime& c = cells_[cell];
   update_busy(c);
   --c.busy;
-  // Swap-remove: the order only decides in which order a crash hands its victims back, and
-  // it stays deterministic.
-  const auto it = std::find(c.in_service.begin(), c.in_service.end(), e.target);
-  *it = c.in_service.back();
-  c.in_service.pop_back();
   ++c.served;
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;

@@ -58,6 +58,13 @@ class EventQueue {
     }
     return pop_heap();
   }
+  // Calls visit(event) for every pending event, in no particular order.
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (const Event& e : heap_)
+      visit(e);
+    if (has_beside_) visit(beside_);
+  }
   bool empty() const { return heap_.empty() && !has_beside_; }
   std::size_t size() const { return heap_.size() + (has_beside_ ? 1 : 0); }
   // Bytes the queue's storage holds (capacity, not size).
