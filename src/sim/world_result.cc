@@ -6,8 +6,12 @@
 namespace cellkit::sim {
 
 void World::close_run() {
-  for (TenantRuntime& t : tenants_)
+  for (TenantRuntime& t : tenants_) {
     settle(t, end_);
+    result_.arrivals += t.arrivals;
+    for (std::size_t i = 0; i < kOutcomeCount; ++i)
+      result_.outcomes[i] += t.outcomes[i];
+  }
   for (CellRuntime& c : cells_) {
     if (!c.up) c.down_for += end_ - clamp(c.down_since);
   }
