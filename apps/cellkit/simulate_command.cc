@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -54,6 +55,19 @@ int apply_overrides(const SimulateArgs& args, sim::Scenario& scenario) {
   return kExitOk;
 }
 
+// --out names a directory to create or reuse; an existing file there is refused before the
+// run, so a long simulation is not thrown away at the end.
+int check_out_dir(const std::string& out) {
+  std::error_code ec;
+  if (out.empty() || !std::filesystem::exists(out, ec) || std::filesystem::is_directory(out, ec)) {
+    return kExitOk;
+  }
+  std::cerr << "cellkit simulate: --out " << out
+            << ": is a file, not a directory: give a directory for timeseries.csv, tenants.csv "
+               "and result.json (created if missing)\n";
+  return kExitFailure;
+}
+
 int run(const SimulateArgs& args) {
   Result<sim::Scenario> scenario = sim::load_scenario(args.scenario);
   if (!scenario.is_ok()) {
@@ -61,6 +75,7 @@ int run(const SimulateArgs& args) {
     return kExitFailure;
   }
   if (int code = apply_overrides(args, *scenario); code != kExitOk) return code;
+  if (int code = check_out_dir(args.out); code != kExitOk) return code;
   const sim::RunOptions options = progress_options();
   Result<std::vector<sim::RunResult>> runs = sim::replicate(*scenario, args.runs, options);
   if (options.progress) std::cerr << "\r\033[K" << std::flush;
@@ -76,7 +91,7 @@ int run(const SimulateArgs& args) {
   }
   if (args.out.empty()) return kExitOk;
   if (Status s = write_run_files(*runs, args.out); !s.is_ok()) {
-    std::cerr << "cellkit simulate: " << s.message() << "\n";
+    std::cerr << "cellkit simulate: --out " << s.message() << "\n";
     return kExitFailure;
   }
   return kExitOk;

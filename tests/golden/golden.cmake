@@ -108,6 +108,15 @@ cellkit_golden(simulate_error_runs simulate_error_runs.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --runs 0)
 cellkit_golden(simulate_error_format simulate_error_format.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --format xml)
+# --out: every file simulate writes is diffed with tests/golden/<test name>/ (one run, two runs).
+foreach(runs 1 2)
+  set(out golden-out/simulate_out_runs${runs})
+  cellkit_golden(simulate_out_runs${runs} simulate_out_runs${runs}.txt OUT_DIR ${out}
+                 FILES ${out}/timeseries.csv ${out}/tenants.csv ${out}/result.json
+                 ARGS simulate ${fixtures}/small.json --runs ${runs} --out ${out})
+endforeach()
+cellkit_golden(simulate_error_out_is_a_file simulate_error_out_is_a_file.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures}/small.json --out ${fixtures}/small.json)
 # cellkit place: summaries, the first 100 shards per strategy (golden vectors), refusals, errors.
 cellkit_golden(place_help place_help.txt ARGS place --help)
 cellkit_golden(place_default place_default.txt ARGS place)
