@@ -31,8 +31,8 @@ class EventQueue {
   void push(TimePoint time, std::uint8_t kind, std::uint32_t target = 0, std::uint32_t aux = 0) {
     const Event e{.time = time, .order = (next_seq_++ << 8) | kind, .target = target, .aux = aux};
     // Move parents down into the hole until e fits under its parent.
-    std::size_t hole = heap_.size();
-    heap_.emplace_back();
+    if (heap_.size() < size_ + 1 + kArity) heap_.resize(size_ + 1 + kArity, kSentinel);
+    std::size_t hole = size_++;
     while (hole > 0) {
       const std::size_t parent = (hole - 1) / kArity;
       if (!earlier(e, heap_[parent])) break;
@@ -52,7 +52,7 @@ class EventQueue {
   }
   // Requires !empty(). Removes and returns the earliest event.
   Event pop() {
-    if (has_beside_ && (heap_.empty() || earlier(beside_, heap_.front()))) {
+    if (has_beside_ && (size_ == 0 || earlier(beside_, heap_.front()))) {
       has_beside_ = false;
       return beside_;
     }
@@ -61,25 +61,28 @@ class EventQueue {
   // Calls visit(event) for every pending event, in no particular order.
   template <class Visit>
   void for_each(Visit visit) const {
-    for (const Event& e : heap_)
-      visit(e);
+    for (std::size_t i = 0; i < size_; ++i)
+      visit(heap_[i]);
     if (has_beside_) visit(beside_);
   }
-  bool empty() const { return heap_.empty() && !has_beside_; }
-  std::size_t size() const { return heap_.size() + (has_beside_ ? 1 : 0); }
+  bool empty() const { return size_ == 0 && !has_beside_; }
+  std::size_t size() const { return size_ + (has_beside_ ? 1 : 0); }
   // Bytes the queue's storage holds (capacity, not size).
   std::size_t capacity_bytes() const { return heap_.capacity() * sizeof(Event) + sizeof(Event); }
   std::uint64_t pushed() const { return next_seq_; }
 
  private:
   static constexpr std::size_t kArity = 4;
+  // Fills every slot past the last event: later than any event, so a family that runs past
+  // the end needs no bounds check.
+  static constexpr Event kSentinel{.time = TimePoint::max(), .order = UINT64_MAX};
 
   Event pop_heap() {
-    assert(!heap_.empty());
+    assert(size_ > 0);
     const Event top = heap_.front();
-    const Event last = heap_.back();
-    heap_.pop_back();
-    const std::size_t n = heap_.size();
+    const std::size_t n = --size_;
+    const Event last = heap_[n];
+    heap_[n] = kSentinel;
     if (n == 0) return top;
     // Move the earliest child up into the hole until `last` fits there.
     Event* const h = heap_.data();
@@ -89,9 +92,8 @@ class EventQueue {
       if (first >= n) break;
       const Event* kids = h + first;
       const Event* best = kids;
-      const Event* const end = kids + std::min(kArity, n - first);
-      for (const Event* c = kids + 1; c != end; ++c) {
-        if (earlier(*c, *best)) best = c;
+      for (std::size_t c = 1; c < kArity; ++c) {
+        if (earlier(kids[c], *best)) best = kids + c;
       }
       if (!earlier(*best, last)) break;
       h[hole] = *best;
@@ -108,7 +110,8 @@ class EventQueue {
     return a.order < b.order;
   }
 
-  std::vector<Event> heap_;
+  std::vector<Event> heap_;  // size_ events, then sentinels
+  std::size_t size_ = 0;
   Event beside_{};
   bool has_beside_ = false;
   std::uint64_t next_seq_ = 0;
