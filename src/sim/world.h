@@ -137,7 +137,7 @@ class World {
   std::uint32_t admit(std::uint32_t tenant, bool poison);
   bool draw_poison(std::uint32_t tenant);
   void dispatch(std::uint32_t slot);
-  void deliver(std::uint32_t slot);
+  bool deliver(std::uint32_t slot);
   void start_service(std::uint32_t cell, std::uint32_t slot);
   void on_service_done(const Event& e);
   void pull_next(std::uint32_t cell);

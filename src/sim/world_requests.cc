@@ -89,28 +89,34 @@ std::uint64_t World::fingerprint(const Slot& slot) const {
   return hash64_of(seed_, raw(slot.tenant), static_cast<std::uint64_t>(slot.arrival_us));
 }
 
+// Routes the request and hands it to the chosen cell; again while cells turn it away and
+// attempts are left. A loop rather than mutual recursion, so all of it inlines.
 void World::dispatch(std::uint32_t s) {
-  Slot& r = slots_[s];
-  if (!quarantine_.empty() && quarantine_.is_quarantined(fingerprint(r), now_)) {
-    return finish(s, Outcome::kQuarantined);
+  for (;;) {
+    Slot& r = slots_[s];
+    if (!quarantine_.empty() && quarantine_.is_quarantined(fingerprint(r), now_)) {
+      return finish(s, Outcome::kQuarantined);
+    }
+    if (r.attempts >= policy_.max_attempts) return finish(s, r.last_failure);
+    const Attempt a =
+        route_attempt(router_.table(), router_.health(), r.tenant, policy_, r.tried);
+    switch (a.route.outcome) {
+      case RouteOutcome::kUnknownTenant:
+        return finish(s, Outcome::kUnknownTenant);
+      case RouteOutcome::kNoHealthyCell:
+        return finish(s, r.last_failure);
+      case RouteOutcome::kRouted:
+        break;
+    }
+    ++r.attempts;
+    r.tried = static_cast<std::uint16_t>(r.tried | (1u << a.candidate));
+    r.cell = a.route.cell;
+    if (!deliver(s)) return;
   }
-  if (r.attempts >= policy_.max_attempts) return finish(s, r.last_failure);
-  const Attempt a = route_attempt(router_.table(), router_.health(), r.tenant, policy_, r.tried);
-  switch (a.route.outcome) {
-    case RouteOutcome::kUnknownTenant:
-      return finish(s, Outcome::kUnknownTenant);
-    case RouteOutcome::kNoHealthyCell:
-      return finish(s, r.last_failure);
-    case RouteOutcome::kRouted:
-      break;
-  }
-  ++r.attempts;
-  r.tried = static_cast<std::uint16_t>(r.tried | (1u << a.candidate));
-  r.cell = a.route.cell;
-  deliver(s);
 }
 
-void World::deliver(std::uint32_t s) {
+// Returns true when the cell turned the request away and it should be routed again.
+inline bool World::deliver(std::uint32_t s) {
   Slot& r = slots_[s];
   const auto cell = raw(r.cell);
   CellRuntime& c = cells_[cell];
@@ -118,20 +124,29 @@ void World::deliver(std::uint32_t s) {
     // The connection is refused: the router learns the cell is down and may fail over.
     router_.mark_unhealthy(r.cell);
     r.last_failure = Outcome::kNoHealthyCell;
-    return dispatch(s);
+    return true;
   }
   ++c.taken;
-  if (r.poison) return poison_crash(s);
-  if (bad_build_crashes(c)) return crash_under(s, CrashCause::kBadBuild);
-  if (c.busy < scenario_.cells.servers) return start_service(cell, s);
+  if (r.poison) {
+    poison_crash(s);
+    return false;
+  }
+  if (bad_build_crashes(c)) {
+    crash_under(s, CrashCause::kBadBuild);
+    return false;
+  }
+  if (c.busy < scenario_.cells.servers) {
+    start_service(cell, s);
+    return false;
+  }
   if (c.queue.size() < scenario_.cells.queue_limit) {
     r.queued_after_us = saturate(now_.time_since_epoch().count() - r.arrival_us);
     c.queue.push_back(s);
-    return;
+    return false;
   }
   ++c.shed;
   r.last_failure = Outcome::kShed;
-  dispatch(s);
+  return true;
 }
 
 inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
