@@ -1,6 +1,8 @@
 // The event loop and the requests' path: arrivals, the router's attempts, cells' servers
-// and queues, and outcomes. Functions on every request's path are `inline` (defined and used
-// only in this file) so that the compiler folds the chain into few calls.
+// and queues, and outcomes. Functions on every request's path are defined and used only in
+// this file and forced inline into the loop: the calls between them were a tenth of the
+// instructions per request, and the simulator runs 5% faster without them
+// (docs/decisions/0006-simulator-engine.md).
 #include <algorithm>
 #include <cmath>
 
@@ -44,7 +46,7 @@ void World::run() {
   }
 }
 
-inline void World::on_arrival() {
+[[gnu::always_inline]] inline void World::on_arrival() {
   next_arrival_us_ += workload_.exponential(mean_gap_us_);
   const TimePoint next{round_us(next_arrival_us_)};
   if (next < end_) queue_.push_beside(next, kArrival);
@@ -59,7 +61,7 @@ void World::on_scripted_arrival(std::uint32_t index) {
 }
 
 // A new request in flight, counted as an arrival; returns its slot.
-inline std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
+[[gnu::always_inline]] inline std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
   const std::uint32_t s = allocate_slot();
   Slot& r = slots_[s];
   r.arrival_us = now_.time_since_epoch().count();
@@ -98,8 +100,7 @@ void World::dispatch(std::uint32_t s) {
       return finish(s, Outcome::kQuarantined);
     }
     if (r.attempts >= policy_.max_attempts) return finish(s, r.last_failure);
-    const Attempt a =
-        route_attempt(router_.table(), router_.health(), r.tenant, policy_, r.tried);
+    const Attempt a = route_attempt(router_.table(), router_.health(), r.tenant, policy_, r.tried);
     switch (a.route.outcome) {
       case RouteOutcome::kUnknownTenant:
         return finish(s, Outcome::kUnknownTenant);
@@ -116,7 +117,7 @@ void World::dispatch(std::uint32_t s) {
 }
 
 // Returns true when the cell turned the request away and it should be routed again.
-inline bool World::deliver(std::uint32_t s) {
+[[gnu::always_inline]] inline bool World::deliver(std::uint32_t s) {
   Slot& r = slots_[s];
   const auto cell = raw(r.cell);
   CellRuntime& c = cells_[cell];
@@ -149,7 +150,7 @@ inline bool World::deliver(std::uint32_t s) {
   return true;
 }
 
-inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
+[[gnu::always_inline]] inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
   Slot& r = slots_[s];
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
@@ -161,7 +162,7 @@ inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
   queue_.push(now_ + scenario_.cells.service.sample(c.random), kServiceDone, s, r.generation);
 }
 
-inline void World::on_service_done(const Event& e) {
+[[gnu::always_inline]] inline void World::on_service_done(const Event& e) {
   Slot& r = slots_[e.target];
   if (!r.live || r.generation != e.aux) return;  // its cell crashed meanwhile
   const auto cell = raw(r.cell);
@@ -182,7 +183,7 @@ inline void World::on_service_done(const Event& e) {
   pull_next(cell);
 }
 
-inline void World::pull_next(std::uint32_t cell) {
+[[gnu::always_inline]] inline void World::pull_next(std::uint32_t cell) {
   CellRuntime& c = cells_[cell];
   while (c.up && c.busy < scenario_.cells.servers && !c.queue.empty()) {
     const std::uint32_t s = c.queue.front();
@@ -200,7 +201,7 @@ void World::after_crash(std::uint32_t s) {
   finish(s, Outcome::kCellCrashed);
 }
 
-inline void World::finish(std::uint32_t s, Outcome outcome) {
+[[gnu::always_inline]] inline void World::finish(std::uint32_t s, Outcome outcome) {
   Slot& r = slots_[s];
   if (options_.on_request) {
     options_.on_request({.arrival = TimePoint{Duration(r.arrival_us)},
@@ -219,7 +220,7 @@ inline void World::finish(std::uint32_t s, Outcome outcome) {
   --in_flight_;
 }
 
-inline std::uint32_t World::allocate_slot() {
+[[gnu::always_inline]] inline std::uint32_t World::allocate_slot() {
   std::uint32_t s;
   if (free_slots_.empty()) {
     s = static_cast<std::uint32_t>(slots_.size());
