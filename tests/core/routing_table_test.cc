@@ -1,6 +1,7 @@
 #include "cellkit/core/routing_table.h"
 
 #include <algorithm>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -152,6 +153,47 @@ RC_GTEST_PROP(RoutingTable, LookupAgreesWithALinearScanForDenseAndSparseIds,
   RC_ASSERT(table.is_routable(CellId{0}) && table.is_routable(CellId{7}));
   RC_ASSERT(!table.is_routable(CellId{1}) && !table.is_routable(CellId{3}) &&
             !table.is_routable(CellId{5000}));
+}
+
+// shard_of (the flat dense index, or the sorted fallback) returns exactly find_shard's
+// cells for every tenant: shards, pins replacing shards, pins of tenants without a shard,
+// unknown ids below, between and above the listed ones, and the largest id.
+RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithFindShardWithPins,
+              (std::vector<std::uint16_t> ids, std::vector<std::uint16_t> pins, bool sparse)) {
+  const auto spread = [&](std::uint16_t id) {
+    return sparse ? static_cast<std::uint32_t>(id) * 65537u : static_cast<std::uint32_t>(id);
+  };
+  const auto cells_for = [](std::uint32_t id, std::uint32_t salt) {
+    Shard shard{CellId{(id + salt) % 5}};
+    if ((id + salt) % 3 != 0) shard.push_back(CellId{(id + salt + 1) % 5});
+    return shard;
+  };
+  RoutingSnapshot s{.version = 1, .cells = {CellId{0}, CellId{1}, CellId{2}, CellId{3}, CellId{4}}};
+  std::set<std::uint32_t> shard_ids, pin_ids;
+  for (std::uint16_t id : ids)
+    shard_ids.insert(spread(id));
+  for (std::uint16_t id : pins)
+    pin_ids.insert(spread(id));
+  for (std::uint32_t id : shard_ids)
+    s.shards.push_back({TenantId{id}, cells_for(id, 0)});
+  for (std::uint32_t id : pin_ids)
+    s.overrides.push_back({TenantId{id}, cells_for(id, 2)});
+  const RoutingTable table = RoutingTable::build(s).value();
+  std::vector<std::uint32_t> probes = {0, 1, UINT32_MAX - 1, UINT32_MAX};
+  for (std::uint32_t id : shard_ids)
+    probes.insert(probes.end(), {id, id + 1});
+  for (std::uint32_t id : pin_ids)
+    probes.insert(probes.end(), {id, id + 1});
+  for (std::uint32_t probe : probes) {
+    const Shard* want = table.find_shard(TenantId{probe});
+    const std::span<const CellId> got = table.shard_of(TenantId{probe});
+    if (want == nullptr) {
+      RC_ASSERT(got.empty());
+    } else {
+      RC_ASSERT(Shard(got.begin(), got.end()) == *want);
+      RC_ASSERT(*want == (pin_ids.count(probe) != 0 ? cells_for(probe, 2) : cells_for(probe, 0)));
+    }
+  }
 }
 
 }  // namespace

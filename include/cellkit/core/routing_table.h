@@ -52,7 +52,7 @@ class RoutingTable {
       return shard == nullptr ? std::span<const CellId>{} : std::span<const CellId>(*shard);
     }
     const std::uint32_t t = raw(tenant);
-    if (t + 1 >= dense_start_.size()) return {};
+    if (t >= dense_start_.size() - 1) return {};  // (t + 1 would wrap at the largest id)
     return {dense_cells_.data() + dense_start_[t], dense_start_[t + 1] - dense_start_[t]};
   }
   // The same as a Shard; nullptr when unknown. O(log T).
