@@ -53,9 +53,13 @@ struct Attempt {
 namespace detail {
 
 // The first candidate not tried yet that takes traffic (only the first under no failover).
-inline Attempt first_usable(const RoutingTable& table, const HealthView& health,
-                            std::span<const CellId> candidates, const RouterPolicy& policy,
-                            std::uint32_t tried) {
+// This and route_attempt are forced inline: they run once per request, and the call cost
+// the simulator 5% of its time (docs/performance.md).
+[[gnu::always_inline]] inline Attempt first_usable(const RoutingTable& table,
+                                                   const HealthView& health,
+                                                   std::span<const CellId> candidates,
+                                                   const RouterPolicy& policy,
+                                                   std::uint32_t tried) {
   Attempt attempt{.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
   const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
   for (std::size_t i = 0; i < eligible; ++i) {
@@ -79,8 +83,10 @@ Attempt route_replacing(const RoutingTable& table, const HealthView& health, Ten
 // request; those are skipped. Without failover only candidate 0 is eligible.
 // kNoHealthyCell when no eligible candidate is healthy and routable. Inline: the simulator
 // and a live router decide once per request.
-inline Attempt route_attempt(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                             const RouterPolicy& policy, std::uint32_t tried) {
+[[gnu::always_inline]] inline Attempt route_attempt(const RoutingTable& table,
+                                                    const HealthView& health, TenantId tenant,
+                                                    const RouterPolicy& policy,
+                                                    std::uint32_t tried) {
   const std::span<const CellId> shard = table.shard_of(tenant);
   if (shard.empty()) {
     return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
