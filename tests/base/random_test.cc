@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -43,6 +44,32 @@ TEST(Random, GoldenUniformRealAndExponential) {
   EXPECT_DOUBLE_EQ(e.exponential(2.0), 3.091740713989526);
 }
 
+// The committed ziggurat tables (scripts/gen_ziggurat_tables.py) are what the recurrence
+// gives with this machine's exp/log, to within an ulp or two.
+TEST(Random, ZigguratTablesMatchTheirRecurrence) {
+  constexpr double kTail = 7.69711747013104972;
+  constexpr double kArea = 0.0039496598225815571993;
+  std::array<double, 257> x{};
+  x[0] = kArea / std::exp(-kTail);
+  x[1] = kTail;
+  for (int i = 1; i < 255; ++i)
+    x[i + 1] = -std::log(kArea / x[i] + std::exp(-x[i]));
+  x[256] = 0.0;
+  // The strips close: the top layer's area is kArea too.
+  EXPECT_NEAR(x[255] * (1.0 - std::exp(-x[255])), kArea, 1e-15);
+  const detail::Ziggurat& z = detail::kExponentialZiggurat;
+  const auto close = [](double got, double want) {
+    return std::abs(got - want) <= 4 * std::numeric_limits<double>::epsilon() * std::abs(want);
+  };
+  for (std::size_t i = 0; i < 256; ++i) {
+    const auto inside = static_cast<std::uint64_t>(x[i + 1] / x[i] * 0x1.0p53);
+    EXPECT_LE(z.inside[i] > inside ? z.inside[i] - inside : inside - z.inside[i], 2u) << i;
+    EXPECT_TRUE(close(z.scale[i], x[i] * 0x1.0p-53)) << i;
+  }
+  for (std::size_t i = 0; i <= 256; ++i)
+    EXPECT_TRUE(close(z.height[i], std::exp(-x[i]))) << i;
+}
+
 // The ziggurat's three paths (inside a layer, in a layer's overhang, in the tail) and its
 // retries, pinned against an independent Python model of the same algorithm: 20,000 draws
 // from seed 2026 take the overhang 237 times, the tail 7 times and retry 233 times.
@@ -54,10 +81,10 @@ TEST(Random, GoldenExponentialPathsAgainstReferenceModel) {
     d = r.standard_exponential();
     sum += d;
   }
-  EXPECT_DOUBLE_EQ(draws[58], 3.353205713670354);     // first overhang draw
-  EXPECT_DOUBLE_EQ(draws[66], 0.5255417975073046);    // first draw after a retry
-  EXPECT_DOUBLE_EQ(draws[1674], 9.454069632297145);   // first tail draw (> 7.697)
-  EXPECT_DOUBLE_EQ(draws[5224], 9.468455392644529);   // second tail draw
+  EXPECT_DOUBLE_EQ(draws[58], 3.353205713670354);    // first overhang draw
+  EXPECT_DOUBLE_EQ(draws[66], 0.5255417975073046);   // first draw after a retry
+  EXPECT_DOUBLE_EQ(draws[1674], 9.454069632297145);  // first tail draw (> 7.697)
+  EXPECT_DOUBLE_EQ(draws[5224], 9.468455392644529);  // second tail draw
   EXPECT_DOUBLE_EQ(sum, 20077.354947124742);
 }
 

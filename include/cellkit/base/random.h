@@ -20,7 +20,7 @@ struct Ziggurat {
   std::array<double, 256> scale{};
   std::array<double, 257> height{};
 };
-// Dynamically initialised: not for use by other static initialisers.
+// Constant-initialised from generated literals (src/base/ziggurat_tables.inc).
 extern const Ziggurat kExponentialZiggurat;
 
 }  // namespace detail

@@ -19,8 +19,10 @@ struct SimClock {
 
 using TimePoint = SimClock::time_point;
 
-// A non-negative count of microseconds held in a double (a random draw), rounded half up to
-// a Duration. Cheaper than std::llround on the simulator's hot path; requires us >= 0.
+// A non-negative count of microseconds held in a double (a random draw), rounded to the
+// nearest Duration by truncating us + 0.5: half up, except where that sum itself rounds
+// (0.49999999999999994 gives 1; so do values near 2^52). Cheaper than std::llround on the
+// simulator's hot path; requires us >= 0.
 inline Duration round_us(double us) {
   return Duration(static_cast<std::int64_t>(us + 0.5));
 }
