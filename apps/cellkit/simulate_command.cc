@@ -122,7 +122,8 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--out", args->out,
                   "Also write timeseries.csv (long form: run,seed,time_s,entity,metric,value),\n"
-                  "tenants.csv and result.json into this directory (created if missing)");
+                  "tenants.csv and result.json into this directory (created if missing;\n"
+                  "an existing file of that name is refused before the run)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
