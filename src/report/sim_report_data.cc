@@ -101,6 +101,9 @@ Json intervals_json(const RunResult& r) {
                          {"healthy_cells", i.healthy_cells},
                          {"tenants_down", i.tenants_down},
                          {"tenants_degraded", i.tenants_degraded},
+                         {"cell_down_s", seconds(i.cell_down)},
+                         {"tenant_down_s", seconds(i.tenant_down)},
+                         {"tenant_degraded_s", seconds(i.tenant_degraded)},
                          {"cell_utilization", utilization}});
   }
   return intervals;
@@ -156,6 +159,9 @@ void write_interval_rows(Out out, std::size_t run, const RunResult& r,
   write_metric(out, run, r, i.end, "fleet", "healthy_cells", i.healthy_cells);
   write_metric(out, run, r, i.end, "fleet", "tenants_down", i.tenants_down);
   write_metric(out, run, r, i.end, "fleet", "tenants_degraded", i.tenants_degraded);
+  write_metric(out, run, r, i.end, "fleet", "cell_down_s", seconds(i.cell_down));
+  write_metric(out, run, r, i.end, "fleet", "tenant_down_s", seconds(i.tenant_down));
+  write_metric(out, run, r, i.end, "fleet", "tenant_degraded_s", seconds(i.tenant_degraded));
   for (std::size_t c = 0; c < i.cell_utilization.size(); ++c) {
     write_metric(out, run, r, i.end, r.cells[c].name, "utilization", i.cell_utilization[c]);
   }

@@ -104,14 +104,15 @@ void write_worst_tenants(Out out, const RunResult& r) {
 
 void write_series(Out out, const RunResult& r) {
   fmt::format_to(out, "\nTime series (per {} interval)\n", format_duration(r.interval));
-  fmt::format_to(out, "  {:<14}{:>10}{:>10}{:>10}{:>9}{:>7}{:>10}\n", "end", "arrivals", "served",
-                 "failed", "healthy", "down", "degraded");
+  fmt::format_to(out, "  {:<14}{:>10}{:>10}{:>10}{:>9}{:>7}{:>10}{:>14}\n", "end", "arrivals",
+                 "served", "failed", "healthy", "down", "degraded", "down cell-s");
   for (const sim::IntervalResult& i : r.intervals) {
     const std::uint64_t ended = sim::total(i.outcomes);
     const std::uint64_t served = i.outcomes[static_cast<std::size_t>(Outcome::kServed)];
-    fmt::format_to(out, "  {:<14}{:>10}{:>10}{:>10}{:>9}{:>7}{:>10}\n", format_clock(i.end),
-                   i.arrivals, served, ended - served, i.healthy_cells, i.tenants_down,
-                   i.tenants_degraded);
+    fmt::format_to(out, "  {:<14}{:>10}{:>10}{:>10}{:>9}{:>7}{:>10}{:>14.3f}\n",
+                   format_clock(i.end), i.arrivals, served, ended - served, i.healthy_cells,
+                   i.tenants_down, i.tenants_degraded,
+                   static_cast<double>(i.cell_down.count()) / 1e6);
   }
 }
 

@@ -174,6 +174,7 @@ class World {
   bool bad_build_crashes(CellRuntime& cell);
   bool bad_build_errs(CellRuntime& cell);
   void cell_health_changed(std::uint32_t cell, bool down);
+  void integrate_downtime(TimePoint to);
   void settle(TenantRuntime& tenant, TimePoint at);
   void note(TimelineEntry entry);
   // world_result.cc
@@ -216,6 +217,8 @@ class World {
   double next_arrival_us_ = 0;
   std::uint32_t tenants_down_now_ = 0;
   std::uint32_t tenants_degraded_now_ = 0;
+  std::uint32_t cells_down_now_ = 0;
+  TimePoint downtime_integrated_to_{};  // current_'s downtime figures cover up to here
   std::uint64_t in_flight_ = 0;
   bool control_plane_up_ = true;
   double rate_ = 0;                       // requests per second now (grows with onboarding)

@@ -79,6 +79,8 @@ void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId 
     return;
   }
   update_busy(c);
+  integrate_downtime(now_);
+  ++cells_down_now_;
   c.up = false;
   c.down_until = until;
   c.down_since = now_;
@@ -143,6 +145,8 @@ void World::crash_under(std::uint32_t s, CrashCause cause) {
 void World::on_restart(std::uint32_t cell) {
   CellRuntime& c = cells_[cell];
   if (c.up || now_ < c.down_until) return;  // a later outage extended the downtime
+  integrate_downtime(now_);
+  --cells_down_now_;
   c.up = true;
   c.last_change = now_;
   c.down_for += clamp(now_) - clamp(c.down_since);
@@ -197,6 +201,7 @@ void World::on_zone(std::uint32_t index, bool down, Duration duration) {
 }
 
 void World::on_sample() {
+  integrate_downtime(now_);
   IntervalResult sample = std::move(current_);
   current_ = IntervalResult{};
   sample.end = now_;
@@ -218,6 +223,7 @@ void World::on_sample() {
 
 // Tenants' health follows their assigned cells' true state (not the router's view).
 void World::cell_health_changed(std::uint32_t cell, bool down) {
+  integrate_downtime(now_);
   for (std::uint32_t t : tenants_on_cell_[cell]) {
     TenantRuntime& tenant = tenants_[t];
     const bool was_down = tenant.down_cells == tenant.shard_size;
@@ -244,6 +250,17 @@ void World::settle(TenantRuntime& tenant, TimePoint at) {
     tenant.degraded_for += spent;
   }
   tenant.since = at;
+}
+
+// Adds the time since the last call, at the current counts of down cells and of down and
+// degraded tenants, to the open interval. Called before any of those counts changes, at each
+// sample and at the run's end; like settle(), it counts nothing past the run's end.
+void World::integrate_downtime(TimePoint to) {
+  const Duration spent = clamp(to) - clamp(downtime_integrated_to_);
+  current_.cell_down += spent * static_cast<std::int64_t>(cells_down_now_);
+  current_.tenant_down += spent * static_cast<std::int64_t>(tenants_down_now_);
+  current_.tenant_degraded += spent * static_cast<std::int64_t>(tenants_degraded_now_);
+  downtime_integrated_to_ = to;
 }
 
 void World::note(TimelineEntry entry) {

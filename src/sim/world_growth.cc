@@ -47,6 +47,7 @@ void World::rebalance_onto_new_cells(const Placement& before) {
 // Rebuilds which tenants sit on which cells after shards changed, carrying each tenant's
 // health status forward from now.
 void World::reindex_tenants() {
+  integrate_downtime(now_);
   for (std::vector<std::uint32_t>& list : tenants_on_cell_)
     list.clear();
   tenants_down_now_ = 0;
@@ -74,6 +75,7 @@ void World::onboard(std::uint32_t count) {
     pending_onboarding_ += count;
     return;
   }
+  integrate_downtime(now_);  // new tenants count as healthy until a cell of theirs changes
   const auto first = static_cast<std::uint32_t>(tenants_.size());
   std::uint32_t placed = 0;
   for (; placed < count; ++placed) {

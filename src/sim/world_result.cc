@@ -6,6 +6,7 @@
 namespace cellkit::sim {
 
 void World::close_run() {
+  integrate_downtime(end_);
   for (TenantRuntime& t : tenants_) {
     settle(t, end_);
     result_.arrivals += t.arrivals;
@@ -15,12 +16,16 @@ void World::close_run() {
   for (CellRuntime& c : cells_) {
     if (!c.up) c.down_for += end_ - clamp(c.down_since);
   }
-  // Requests that ended while draining after the last sample belong to the last interval.
+  // Requests that ended while draining after the last sample belong to the last interval, and
+  // so does downtime after it (none: it is counted up to the run's end, the last sample).
   if (!intervals_.empty()) {
     IntervalResult& last = intervals_.back();
     for (std::size_t i = 0; i < kOutcomeCount; ++i)
       last.outcomes[i] += current_.outcomes[i];
     last.arrivals += current_.arrivals;
+    last.cell_down += current_.cell_down;
+    last.tenant_down += current_.tenant_down;
+    last.tenant_degraded += current_.tenant_degraded;
   }
 }
 

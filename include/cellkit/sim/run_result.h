@@ -60,10 +60,16 @@ struct CellResult {
 struct IntervalResult {
   TimePoint end{};
   std::uint64_t arrivals = 0;
-  OutcomeCounts outcomes{};              // requests that ended in this interval
-  std::uint32_t healthy_cells = 0;       // at the interval's end
-  std::uint32_t tenants_down = 0;        // at the interval's end: all cells down
-  std::uint32_t tenants_degraded = 0;    // at the interval's end: some cells down
+  OutcomeCounts outcomes{};            // requests that ended in this interval
+  std::uint32_t healthy_cells = 0;     // at the interval's end
+  std::uint32_t tenants_down = 0;      // at the interval's end: all cells down
+  std::uint32_t tenants_degraded = 0;  // at the interval's end: some cells down
+  // Integrated over the interval, so an outage that starts and ends inside it still shows.
+  // Summed over intervals they equal the run's totals: CellResult::down_for summed over
+  // cells, BlastRadius::down_time and BlastRadius::degraded_time.
+  Duration cell_down{};                  // summed over cells: time each cell was down
+  Duration tenant_down{};                // summed over tenants: time all of its cells were down
+  Duration tenant_degraded{};            // summed over tenants: time some but not all were down
   std::vector<double> cell_utilization;  // per cell in id order, over this interval
 };
 
