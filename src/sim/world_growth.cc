@@ -75,7 +75,7 @@ void World::onboard(std::uint32_t count) {
     pending_onboarding_ += count;
     return;
   }
-  integrate_downtime(now_);  // new tenants count as healthy until a cell of theirs changes
+  integrate_downtime(now_);  // before new tenants on down cells join the counts
   const auto first = static_cast<std::uint32_t>(tenants_.size());
   std::uint32_t placed = 0;
   for (; placed < count; ++placed) {
@@ -84,9 +84,20 @@ void World::onboard(std::uint32_t count) {
     TenantRuntime t{.since = now_};
     const Shard& shard = control_.tenants().mapping().shard(*id);
     t.shard_size = static_cast<std::uint16_t>(shard.size());
-    for (CellId c : shard)
+    for (CellId c : shard) {
       tenants_on_cell_[raw(c)].push_back(raw(*id));
+      // The control plane learns of a crash at the next health check: until then it may
+      // place a tenant on a cell that is down.
+      if (!cells_[raw(c)].up) ++t.down_cells;
+    }
+    const bool down = t.down_cells == t.shard_size;
+    const bool degraded = t.down_cells > 0 && !down;
+    tenants_down_now_ += down ? 1 : 0;
+    tenants_degraded_now_ += degraded ? 1 : 0;
+    t.ever_down = down;
+    t.ever_degraded = degraded;
     tenants_.push_back(t);
+    if (down) note({.kind = EventKind::kTenantDown, .tenant = *id});
   }
   set_rate(scenario_.workload.rate * static_cast<double>(tenants_.size()) /
            static_cast<double>(scenario_.tenants.count));

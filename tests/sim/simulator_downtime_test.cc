@@ -123,6 +123,30 @@ TEST(SimulatorDowntime, OverlappingCrashesOfOneCellCountItOnce) {
   EXPECT_EQ(r.intervals[0].tenant_degraded, seconds(30));
 }
 
+// The control plane learns of a crash only at the next health check, so it may place a new
+// tenant on a cell that is down: the tenant starts degraded, and recovers with the cell.
+TEST(SimulatorDowntime, TenantOnboardedOntoADownCellStartsDegradedAndRecovers) {
+  Scenario s;
+  s.cells.count = 2;
+  s.tenants.count = 1;
+  s.tenants.shard_size = 2;
+  s.workload.rate = 20;
+  s.until = seconds(40);
+  s.interval = seconds(10);
+  s.router.health_check_interval = seconds(5);
+  s.faults.cell_crashes.push_back({.at = seconds(1), .cell = 0, .duration = seconds(10)});
+  s.growth.onboarding.push_back({.at = seconds(2), .count = 1});
+  const RunResult r = run(s);
+  ASSERT_EQ(r.tenants.size(), 2u);
+  // Both tenants use both cells: degraded from the crash (1 s) or onboarding (2 s) to 11 s.
+  EXPECT_EQ(r.tenants[0].degraded_for, seconds(10));
+  EXPECT_EQ(r.tenants[1].degraded_for, seconds(9));
+  EXPECT_EQ(r.blast.tenants_degraded, 2u);
+  EXPECT_EQ(r.intervals[0].tenant_degraded, seconds(9 + 8));
+  EXPECT_EQ(r.intervals[1].tenant_degraded, seconds(2));
+  EXPECT_EQ(r.intervals[3].tenants_degraded, 0u);
+}
+
 // Crashes (scheduled, random, poison, zone), growth and rebalancing in random mixes: the
 // intervals' downtime adds up to the run's figures.
 RC_GTEST_PROP(SimulatorDowntime, IntervalSumsEqualTheRunsDowntimeTotals, ()) {
@@ -176,6 +200,11 @@ RC_GTEST_PROP(SimulatorDowntime, IntervalSumsEqualTheRunsDowntimeTotals, ()) {
     RC_ASSERT(i.tenant_down + i.tenant_degraded <=
               span * static_cast<std::int64_t>(r->tenants.size()));
     start = i.end;
+    // With every cell up at the interval's end, no tenant is down or degraded then.
+    if (i.healthy_cells == i.cell_utilization.size()) {
+      RC_ASSERT(i.tenants_down == 0u);
+      RC_ASSERT(i.tenants_degraded == 0u);
+    }
   }
 }
 
