@@ -90,6 +90,9 @@ struct TenantRuntime {
   std::uint16_t shard_size = 0;
   bool ever_degraded = false;
   bool ever_down = false;
+
+  bool fully_down() const { return shard_size > 0 && down_cells == shard_size; }
+  bool degraded() const { return down_cells > 0 && !fully_down(); }
 };
 
 struct PoisonRuntime {
@@ -167,6 +170,7 @@ class World {
   Placement current_placement() const;
   void rebalance_onto_new_cells(const Placement& before);
   void reindex_tenants();
+  void index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant);
   // world_deploy.cc
   void on_deploy_wave(std::uint32_t deployment);
   void on_bake_end(std::uint32_t deployment);

@@ -226,12 +226,12 @@ void World::cell_health_changed(std::uint32_t cell, bool down) {
   integrate_downtime(now_);
   for (std::uint32_t t : tenants_on_cell_[cell]) {
     TenantRuntime& tenant = tenants_[t];
-    const bool was_down = tenant.down_cells == tenant.shard_size;
-    const bool was_degraded = tenant.down_cells > 0 && !was_down;
+    const bool was_down = tenant.fully_down();
+    const bool was_degraded = tenant.degraded();
     settle(tenant, now_);
     tenant.down_cells = static_cast<std::uint16_t>(tenant.down_cells + (down ? 1 : -1));
-    const bool is_down = tenant.down_cells == tenant.shard_size;
-    const bool is_degraded = tenant.down_cells > 0 && !is_down;
+    const bool is_down = tenant.fully_down();
+    const bool is_degraded = tenant.degraded();
     tenants_down_now_ = tenants_down_now_ - (was_down ? 1 : 0) + (is_down ? 1 : 0);
     tenants_degraded_now_ = tenants_degraded_now_ - (was_degraded ? 1 : 0) + (is_degraded ? 1 : 0);
     tenant.ever_down |= is_down;
@@ -244,9 +244,9 @@ void World::cell_health_changed(std::uint32_t cell, bool down) {
 // Adds the time since the last change to the status the tenant was in.
 void World::settle(TenantRuntime& tenant, TimePoint at) {
   const Duration spent = clamp(at) - clamp(tenant.since);
-  if (tenant.down_cells == tenant.shard_size && tenant.shard_size > 0) {
+  if (tenant.fully_down()) {
     tenant.down_for += spent;
-  } else if (tenant.down_cells > 0) {
+  } else if (tenant.degraded()) {
     tenant.degraded_for += spent;
   }
   tenant.since = at;

@@ -55,17 +55,24 @@ void World::reindex_tenants() {
   for (const auto& [id, shard] : control_.tenants().mapping()) {
     TenantRuntime& t = tenants_[raw(id)];
     settle(t, now_);
-    t.down_cells = 0;
-    t.shard_size = static_cast<std::uint16_t>(shard.size());
-    for (CellId c : shard) {
-      tenants_on_cell_[raw(c)].push_back(raw(id));
-      if (!cells_[raw(c)].up) ++t.down_cells;
-    }
-    const bool down = t.down_cells == t.shard_size;
-    const bool degraded = t.down_cells > 0 && !down;
-    tenants_down_now_ += down ? 1 : 0;
-    tenants_degraded_now_ += degraded ? 1 : 0;
+    index_tenant(id, shard, t);
   }
+}
+
+// Files the tenant under its shard's cells and counts it in the live down/degraded counts
+// from its cells' true state: the control plane learns of a crash only at the next health
+// check, so a shard may include a cell that is already down.
+void World::index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant) {
+  tenant.down_cells = 0;
+  tenant.shard_size = static_cast<std::uint16_t>(shard.size());
+  for (CellId c : shard) {
+    tenants_on_cell_[raw(c)].push_back(raw(id));
+    if (!cells_[raw(c)].up) ++tenant.down_cells;
+  }
+  tenants_down_now_ += tenant.fully_down() ? 1 : 0;
+  tenants_degraded_now_ += tenant.degraded() ? 1 : 0;
+  tenant.ever_down |= tenant.fully_down();
+  tenant.ever_degraded |= tenant.degraded();
 }
 
 // New tenants are placed by the control plane, so while it is down they wait for it.
@@ -82,22 +89,9 @@ void World::onboard(std::uint32_t count) {
     Result<TenantId> id = control_.add_tenant({}, scenario_.tenants.shard_size);
     if (!id.is_ok()) break;  // not enough healthy cells: the rest are not onboarded
     TenantRuntime t{.since = now_};
-    const Shard& shard = control_.tenants().mapping().shard(*id);
-    t.shard_size = static_cast<std::uint16_t>(shard.size());
-    for (CellId c : shard) {
-      tenants_on_cell_[raw(c)].push_back(raw(*id));
-      // The control plane learns of a crash at the next health check: until then it may
-      // place a tenant on a cell that is down.
-      if (!cells_[raw(c)].up) ++t.down_cells;
-    }
-    const bool down = t.down_cells == t.shard_size;
-    const bool degraded = t.down_cells > 0 && !down;
-    tenants_down_now_ += down ? 1 : 0;
-    tenants_degraded_now_ += degraded ? 1 : 0;
-    t.ever_down = down;
-    t.ever_degraded = degraded;
+    index_tenant(*id, control_.tenants().mapping().shard(*id), t);
     tenants_.push_back(t);
-    if (down) note({.kind = EventKind::kTenantDown, .tenant = *id});
+    if (t.fully_down()) note({.kind = EventKind::kTenantDown, .tenant = *id});
   }
   set_rate(scenario_.workload.rate * static_cast<double>(tenants_.size()) /
            static_cast<double>(scenario_.tenants.count));

@@ -114,11 +114,8 @@ Status World::place_tenants() {
 void World::index_tenants() {
   tenants_.assign(scenario_.tenants.count, TenantRuntime{});
   rebuild_tenant_choice();
-  for (const auto& [tenant, shard] : control_.tenants().mapping()) {
-    tenants_[raw(tenant)].shard_size = static_cast<std::uint16_t>(shard.size());
-    for (CellId c : shard)
-      tenants_on_cell_[raw(c)].push_back(raw(tenant));
-  }
+  for (const auto& [tenant, shard] : control_.tenants().mapping())
+    index_tenant(tenant, shard, tenants_[raw(tenant)]);
   for (const PoisonTenant& p : scenario_.faults.poison) {
     poison_.push_back({.tenant = p.tenant,
                        .probability = p.probability,
