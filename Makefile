@@ -30,7 +30,8 @@ asan: deps
 
 build: dev
 
-bench: deps
+bench:
+	@bash scripts/install-deps.sh --bench
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev -j $(JOBS)
 	bash bench/run.sh

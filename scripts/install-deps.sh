@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cellkit needs to build, test and benchmark.
+# Usage: install-deps.sh [--bench]
 # Idempotent: when everything is present it only checks and returns.
 set -euo pipefail
 
@@ -8,7 +9,17 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libxxhash-dev
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   python3 python3-simpy3
+  # live mode: HTTP on Boost.Beast/Asio, Prometheus metrics, fast JSON, etcd for the
+  # distributed store and its tests
+  libboost1.81-dev prometheus-cpp-dev libsimdjson-dev etcd-server etcd-client
+  # fuzz targets (libFuzzer) and headless browser tests of HTML reports
+  clang-14 libclang-rt-14-dev chromium
 )
+# Benchmarks only (`scripts/install-deps.sh --bench`, called by `make bench`): the proxies
+# and load generators cellkit's router is measured against.
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(nginx haproxy wrk nghttp2-client)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
