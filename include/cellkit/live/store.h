@@ -1,0 +1,131 @@
+// Where a fleet's routing lives between the control plane and its routers: one interface,
+// an embedded directory store (one machine) and etcd (many machines). Keys and records are
+// described in docs/control-api.md ("Store layout").
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cellkit/base/status.h"
+
+namespace cellkit::live {
+
+// An immutable blob (the encoded snapshot, or the control plane's desired state) as the
+// pointer names it: its SHA-256, how many chunks of at most kChunkBytes it is stored in,
+// and its size.
+struct BlobRef {
+  std::string sha256;
+  std::uint32_t parts = 0;
+  std::uint64_t bytes = 0;
+
+  bool operator==(const BlobRef&) const = default;
+};
+
+inline constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+
+// The small record routers watch: the published routing version and where its blobs are.
+struct Pointer {
+  std::uint64_t version = 0;
+  BlobRef snapshot;
+  BlobRef state;
+  std::string writer;  // the control plane that published it (its listen address)
+
+  bool operator==(const Pointer&) const = default;
+};
+
+struct PointerRead {
+  Pointer pointer;
+  std::int64_t revision = 0;        // the pointer's own (mod) revision; 0 = nothing published
+  std::int64_t store_revision = 0;  // the store's revision this read saw; watch after it
+};
+
+// What a control plane publishes under one CAS.
+struct Publication {
+  std::uint64_t version = 0;
+  std::vector<std::byte> snapshot;  // encode_snapshot's bytes
+  std::string state;                // the control plane's desired state (JSON)
+  std::string writer;
+};
+
+enum class PublishOutcome {
+  kPublished,  // the pointer now names this publication
+  kConflict,   // the pointer moved since `expected_revision`: re-read, recompute, retry
+  kNotLeader,  // this store handle does not hold the leadership
+};
+
+// A router's ACK/NACK: the version it serves and the last it refused, with why.
+struct RouterReport {
+  std::string router;                // unique id of the router
+  std::uint64_t applied = 0;         // version being served (0: none)
+  std::uint64_t rejected = 0;        // last refused version (0: none)
+  std::string reason;                // why `rejected` was refused
+  std::int64_t stale_since_ms = 0;   // unix ms since when it cannot reach the store; 0 = fresh
+
+  bool operator==(const RouterReport&) const = default;
+};
+
+struct Leadership {
+  bool leader = false;         // this handle may publish
+  std::string leader_address;  // the leader's address as it announced it ("" if none)
+};
+
+enum class WatchEnd {
+  kChanged,   // the pointer changed (or the watch was cancelled, compacted, or ended)
+  kDeadline,  // nothing happened before the deadline
+};
+
+struct StoreOptions {
+  std::string fleet = "default";                    // [A-Za-z0-9_-]{1,64}
+  std::chrono::milliseconds timeout{2000};          // bound on one store request
+  std::int64_t lease_seconds = 15;                  // leader and router records
+};
+
+// Every call is bounded in time; a store that cannot be reached fails the call (never
+// hangs). A handle is used by one thread at a time.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "file:DIR" or "etcd:http://HOST:PORT", as given.
+  virtual std::string describe() const = 0;
+  virtual Result<PointerRead> read_pointer() = 0;
+  // Reads the blob the pointer names and checks its size and SHA-256 (kDataLoss when they
+  // do not match).
+  virtual Result<std::string> read_snapshot(const Pointer& pointer) = 0;
+  virtual Result<std::string> read_state(const Pointer& pointer) = 0;
+  // Writes the blobs, then moves the pointer only if its revision is still
+  // `expected_revision` and this handle leads.
+  virtual Result<PublishOutcome> publish(const Publication& publication,
+                                         std::int64_t expected_revision) = 0;
+  // Returns when the pointer changed after `store_revision` (a PointerRead's), or at the
+  // deadline. Any doubt (cancel, compaction, stream end) counts as a change.
+  virtual Result<WatchEnd> watch_pointer(std::int64_t store_revision,
+                                         std::chrono::steady_clock::time_point deadline) = 0;
+  // Records the router's report; it expires lease_seconds after the last report.
+  virtual Status report(const RouterReport& report) = 0;
+  // Live reports, sorted by router id.
+  virtual Result<std::vector<RouterReport>> reports() = 0;
+  // Tries to become (or stay) leader, announcing `address`; call it well within
+  // lease_seconds. A leader that could not refresh its lease reports leader = false.
+  virtual Result<Leadership> campaign(const std::string& address) = 0;
+  // Gives the leadership up (if held).
+  virtual void resign() = 0;
+};
+
+// Opens "file:DIR" (DIR is created) or "etcd:http://HOST:PORT". Fails naming the spec when
+// it is neither, or the fleet name is not [A-Za-z0-9_-]{1,64}. Opening etcd does not
+// contact it.
+Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOptions& options);
+
+// The pointer's JSON, as stored; parse_pointer fails (kDataLoss) naming the bad field.
+std::string pointer_json(const Pointer& pointer);
+Result<Pointer> parse_pointer(std::string_view text);
+std::string report_json(const RouterReport& report);
+Result<RouterReport> parse_report(std::string_view text);
+
+}  // namespace cellkit::live

@@ -1,0 +1,180 @@
+// The etcd store: keys under /cellkit/v1/<fleet>/ (docs/control-api.md). Blobs are written
+// as immutable chunks first, then one txn moves the pointer if its mod revision and the
+// leader's key are unchanged.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "stores.h"
+
+namespace cellkit::live {
+namespace {
+
+class EtcdStore final : public Store {
+ public:
+  EtcdStore(HttpUrl url, const StoreOptions& options)
+      : etcd_(std::move(url), options.timeout),
+        prefix_(fmt::format("/cellkit/v1/{}/", options.fleet)),
+        options_(options) {}
+  ~EtcdStore() override { resign(); }
+
+  std::string describe() const override { return "etcd:" + etcd_.url().to_string(); }
+
+  Result<PointerRead> read_pointer() override {
+    Result<EtcdRange> range = etcd_.range(key("routing/current"));
+    if (!range.is_ok()) return range.status();
+    if (range->kvs.empty()) return PointerRead{.store_revision = range->revision};
+    Result<Pointer> pointer = parse_pointer(range->kvs.front().value);
+    if (!pointer.is_ok()) return pointer.status();
+    return PointerRead{.pointer = std::move(pointer).value(),
+                       .revision = range->kvs.front().mod_revision,
+                       .store_revision = range->revision};
+  }
+
+  Result<std::string> read_snapshot(const Pointer& p) override {
+    return read_blob("routing/snap/" + blob_name(p.version, p.snapshot), p.snapshot);
+  }
+  Result<std::string> read_state(const Pointer& p) override {
+    return read_blob("state/" + blob_name(p.version, p.state), p.state);
+  }
+
+  Result<PublishOutcome> publish(const Publication& publication, std::int64_t expected) override;
+
+  Result<WatchEnd> watch_pointer(std::int64_t store_revision,
+                                 std::chrono::steady_clock::time_point deadline) override {
+    Result<EtcdWatchResult> watched = etcd_.watch(key("routing/current"), store_revision + 1, deadline);
+    if (!watched.is_ok()) return watched.status();
+    return watched->end == EtcdWatchEnd::kDeadline ? WatchEnd::kDeadline : WatchEnd::kChanged;
+  }
+
+  Status report(const RouterReport& report) override {
+    if (report.router.empty() || report.router.find('/') != std::string::npos) {
+      return invalid_argument(fmt::format("router id '{}' must be non-empty without '/'", report.router));
+    }
+    if (report_lease_ == 0 || !etcd_.keep_alive(report_lease_).is_ok()) {
+      Result<std::int64_t> lease = etcd_.grant_lease(options_.lease_seconds);
+      if (!lease.is_ok()) return lease.status();
+      report_lease_ = *lease;
+    }
+    return etcd_.put(key("routers/" + report.router), report_json(report), report_lease_).status();
+  }
+
+  Result<std::vector<RouterReport>> reports() override {
+    Result<EtcdRange> range = etcd_.range(key("routers/"), /*prefix=*/true);
+    if (!range.is_ok()) return range.status();
+    std::vector<RouterReport> out;
+    for (const EtcdKv& kv : range->kvs) {
+      Result<RouterReport> report = parse_report(kv.value);
+      if (report.is_ok()) out.push_back(std::move(report).value());
+    }
+    return out;  // etcd returns keys sorted, and the key ends with the router id
+  }
+
+  Result<Leadership> campaign(const std::string& address) override;
+
+  void resign() override {
+    if (leader_lease_ != 0) (void)etcd_.revoke_lease(leader_lease_);  // else it expires
+    leader_lease_ = 0;
+    leader_create_revision_ = 0;
+  }
+
+ private:
+  EtcdClient etcd_;
+  std::string prefix_;
+  StoreOptions options_;
+  std::int64_t leader_lease_ = 0;
+  std::int64_t leader_create_revision_ = 0;  // of the leader key we created
+  std::int64_t report_lease_ = 0;
+
+  std::string key(std::string_view name) const { return prefix_ + std::string(name); }
+  static std::string part_key(std::string_view blob, std::uint32_t part) {
+    return fmt::format("{}/{:06}", blob, part);  // zero-padded: etcd sorts keys bytewise
+  }
+
+  Result<std::string> read_blob(const std::string& name, const BlobRef& ref) {
+    Result<EtcdRange> range = etcd_.range(key(name + "/"), /*prefix=*/true);
+    if (!range.is_ok()) return range.status();
+    if (range->kvs.size() != ref.parts) {
+      return data_loss(fmt::format("{}{} has {} parts, the pointer says {}", prefix_, name,
+                                   range->kvs.size(), ref.parts));
+    }
+    std::string bytes;
+    bytes.reserve(ref.bytes);
+    for (const EtcdKv& kv : range->kvs) bytes += kv.value;
+    if (Status s = check_blob(prefix_ + name, bytes, ref); !s.is_ok()) return s;
+    return bytes;
+  }
+
+  Status write_blob(const std::string& name, std::string_view bytes) {
+    for (std::uint32_t part = 0; part * kChunkBytes < bytes.size(); ++part) {
+      const std::string_view chunk = bytes.substr(part * kChunkBytes, kChunkBytes);
+      if (Status s = etcd_.put(key(part_key(name, part)), chunk).status(); !s.is_ok()) return s;
+    }
+    return Status::ok();
+  }
+};
+
+Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::int64_t expected) {
+  if (leader_lease_ == 0) return PublishOutcome::kNotLeader;
+  const std::string_view snapshot(reinterpret_cast<const char*>(publication.snapshot.data()),
+                                  publication.snapshot.size());
+  const Pointer pointer{.version = publication.version, .snapshot = blob_ref(snapshot),
+                        .state = blob_ref(publication.state), .writer = publication.writer};
+  // Chunks are named by version and content, so a losing writer's chunks never replace the
+  // winner's; they are only garbage.
+  if (Status s = write_blob("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = write_blob("state/" + blob_name(pointer.version, pointer.state), publication.state);
+      !s.is_ok()) {
+    return s;
+  }
+  const std::vector<EtcdCompare> compare = {
+      {.key = key("routing/current"), .target = EtcdCompare::Target::kMod, .revision = expected},
+      {.key = key("leader"), .target = EtcdCompare::Target::kCreate, .revision = leader_create_revision_}};
+  Result<EtcdTxnResult> txn = etcd_.txn(
+      compare, {{.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)}},
+      {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
+  if (!txn.is_ok()) return txn.status();
+  if (txn->succeeded) return PublishOutcome::kPublished;
+  const bool still_leader = !txn->kvs.empty() && txn->kvs.front().create_revision == leader_create_revision_;
+  if (!still_leader) {
+    leader_lease_ = 0;
+    return PublishOutcome::kNotLeader;
+  }
+  return PublishOutcome::kConflict;
+}
+
+Result<Leadership> EtcdStore::campaign(const std::string& address) {
+  if (leader_lease_ != 0) {
+    if (etcd_.keep_alive(leader_lease_).is_ok()) return Leadership{.leader = true, .leader_address = address};
+    leader_lease_ = 0;  // expired: whoever holds the key now leads
+  }
+  Result<EtcdRange> current = etcd_.range(key("leader"));
+  if (!current.is_ok()) return current.status();
+  if (!current->kvs.empty()) return Leadership{.leader = false, .leader_address = current->kvs.front().value};
+  Result<std::int64_t> lease = etcd_.grant_lease(options_.lease_seconds);
+  if (!lease.is_ok()) return lease.status();
+  Result<EtcdTxnResult> txn = etcd_.txn(
+      {{.key = key("leader"), .target = EtcdCompare::Target::kCreate, .revision = 0}},
+      {{.kind = EtcdOp::Kind::kPut, .key = key("leader"), .value = address, .lease = *lease}},
+      {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
+  if (!txn.is_ok()) return txn.status();
+  if (!txn->succeeded) {
+    (void)etcd_.revoke_lease(*lease);
+    return Leadership{.leader = false,
+                      .leader_address = txn->kvs.empty() ? std::string() : txn->kvs.front().value};
+  }
+  leader_lease_ = *lease;
+  leader_create_revision_ = txn->revision;
+  return Leadership{.leader = true, .leader_address = address};
+}
+
+}  // namespace
+
+std::unique_ptr<Store> make_etcd_store(HttpUrl url, const StoreOptions& options) {
+  return std::make_unique<EtcdStore>(std::move(url), options);
+}
+
+}  // namespace cellkit::live

@@ -1,0 +1,221 @@
+// The embedded store: a directory per fleet. Writes are atomic (temp file, fsync, rename,
+// fsync of the directory); the pointer's version is its revision; an exclusive flock on
+// `lock` is the leadership, so two control planes cannot both write.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <optional>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "stores.h"
+
+namespace cellkit::live {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status io_failure(std::string_view what, const fs::path& path) {
+  return failed_precondition(fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));
+}
+
+Status fsync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return io_failure("open", path);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return io_failure("fsync", path);
+  return Status::ok();
+}
+
+// Temp file in the same directory, fsync, rename over the target, fsync the directory: a
+// reader sees the old content or the new, never a torn file, even across a power cut.
+Status atomic_write(const fs::path& path, std::string_view bytes) {
+  static std::atomic<std::uint64_t> counter{0};
+  const fs::path temp = path.string() + fmt::format(".tmp.{}.{}", ::getpid(), counter++);
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) return io_failure("write", temp);
+  }
+  if (Status s = fsync_path(temp, O_RDONLY); !s.is_ok()) return s;
+  if (::rename(temp.c_str(), path.c_str()) != 0) return io_failure("rename onto", path);
+  return fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
+// The whole file, or nullopt when it does not exist.
+Result<std::optional<std::string>> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return io_failure("read", path);
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  return std::optional<std::string>(std::move(content).str());
+}
+
+bool safe_name(std::string_view name) {
+  if (name.empty() || name.size() > 128 || name[0] == '.') return false;
+  for (char c : name) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                    c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+class FileStore final : public Store {
+ public:
+  FileStore(fs::path root, const StoreOptions& options)
+      : spec_("file:" + root.string()), dir_(root / options.fleet), options_(options) {}
+  ~FileStore() override { resign(); }
+
+  std::string describe() const override { return spec_; }
+
+  Result<PointerRead> read_pointer() override {
+    Result<std::optional<std::string>> text = read_file(dir_ / "current");
+    if (!text.is_ok()) return text.status();
+    if (!text->has_value()) return PointerRead{};
+    Result<Pointer> pointer = parse_pointer(**text);
+    if (!pointer.is_ok()) return pointer.status();
+    const auto revision = static_cast<std::int64_t>(pointer->version);
+    return PointerRead{.pointer = std::move(pointer).value(), .revision = revision,
+                       .store_revision = revision};
+  }
+
+  Result<std::string> read_snapshot(const Pointer& p) override {
+    return read_blob(dir_ / "snap" / (blob_name(p.version, p.snapshot) + ".bin"), p.snapshot,
+                     "snapshot");
+  }
+  Result<std::string> read_state(const Pointer& p) override {
+    return read_blob(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), p.state, "state");
+  }
+
+  Result<PublishOutcome> publish(const Publication& publication, std::int64_t expected) override {
+    if (lock_fd_ < 0) return PublishOutcome::kNotLeader;
+    Result<PointerRead> current = read_pointer();
+    if (!current.is_ok()) return current.status();
+    if (current->revision != expected) return PublishOutcome::kConflict;
+    if (publication.version <= current->pointer.version) {
+      return invalid_argument(fmt::format("version {} is not newer than the published {}",
+                                          publication.version, current->pointer.version));
+    }
+    const std::string_view snapshot(reinterpret_cast<const char*>(publication.snapshot.data()),
+                                    publication.snapshot.size());
+    const Pointer pointer{.version = publication.version, .snapshot = blob_ref(snapshot),
+                          .state = blob_ref(publication.state), .writer = publication.writer};
+    if (Status s = write_blobs(pointer, snapshot, publication.state); !s.is_ok()) return s;
+    if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
+    return PublishOutcome::kPublished;
+  }
+
+  Result<WatchEnd> watch_pointer(std::int64_t revision,
+                                 std::chrono::steady_clock::time_point deadline) override {
+    // A directory has no change feed we can rely on everywhere; polling the small pointer
+    // file every 50 ms is cheap and bounded.
+    for (;;) {
+      Result<PointerRead> current = read_pointer();
+      if (!current.is_ok()) return current.status();
+      if (current->revision != revision) return WatchEnd::kChanged;
+      if (std::chrono::steady_clock::now() >= deadline) return WatchEnd::kDeadline;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  Status report(const RouterReport& report) override {
+    if (!safe_name(report.router)) {
+      return invalid_argument(fmt::format("router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", report.router));
+    }
+    if (Status s = make_dirs(dir_ / "routers"); !s.is_ok()) return s;
+    return atomic_write(dir_ / "routers" / (report.router + ".json"), report_json(report));
+  }
+
+  Result<std::vector<RouterReport>> reports() override;
+  Result<Leadership> campaign(const std::string& address) override;
+
+  void resign() override {
+    if (lock_fd_ < 0) return;
+    ::close(lock_fd_);  // closing the descriptor releases the flock
+    lock_fd_ = -1;
+  }
+
+ private:
+  std::string spec_;
+  fs::path dir_;
+  StoreOptions options_;
+  int lock_fd_ = -1;
+
+  static Status make_dirs(const fs::path& path) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec) return failed_precondition(fmt::format("cannot create {}: {}", path.string(), ec.message()));
+    return Status::ok();
+  }
+
+  Result<std::string> read_blob(const fs::path& path, const BlobRef& ref, std::string_view what) {
+    Result<std::optional<std::string>> bytes = read_file(path);
+    if (!bytes.is_ok()) return bytes.status();
+    if (!bytes->has_value()) return data_loss(fmt::format("{} {} is missing", what, path.string()));
+    if (Status s = check_blob(path.string(), **bytes, ref); !s.is_ok()) return s;
+    return std::move(**bytes);
+  }
+
+  Status write_blobs(const Pointer& p, std::string_view snapshot, std::string_view state) {
+    if (Status s = make_dirs(dir_ / "snap"); !s.is_ok()) return s;
+    if (Status s = make_dirs(dir_ / "state"); !s.is_ok()) return s;
+    Status s = atomic_write(dir_ / "snap" / (blob_name(p.version, p.snapshot) + ".bin"), snapshot);
+    if (!s.is_ok()) return s;
+    return atomic_write(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), state);
+  }
+};
+
+Result<std::vector<RouterReport>> FileStore::reports() {
+  std::vector<RouterReport> out;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(dir_ / "routers", ec)) {
+    if (entry.path().extension() != ".json") continue;
+    // A report not refreshed within the lease has expired, as its etcd key would.
+    if (now - entry.last_write_time(ec) > std::chrono::seconds(options_.lease_seconds)) continue;
+    Result<std::optional<std::string>> text = read_file(entry.path());
+    if (!text.is_ok() || !text->has_value()) continue;  // removed while listing
+    Result<RouterReport> report = parse_report(**text);
+    if (report.is_ok()) out.push_back(std::move(report).value());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.router < b.router; });
+  return out;
+}
+
+Result<Leadership> FileStore::campaign(const std::string& address) {
+  if (lock_fd_ < 0) {
+    if (Status s = make_dirs(dir_); !s.is_ok()) return s;
+    const fs::path lock = dir_ / "lock";
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return io_failure("open", lock);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      Result<std::optional<std::string>> leader = read_file(dir_ / "leader");
+      std::string holder = leader.is_ok() && leader->has_value() ? **leader : std::string();
+      return Leadership{.leader = false, .leader_address = holder};
+    }
+    lock_fd_ = fd;
+    if (Status s = atomic_write(dir_ / "leader", address); !s.is_ok()) return s;
+  }
+  return Leadership{.leader = true, .leader_address = address};
+}
+
+}  // namespace
+
+std::unique_ptr<Store> make_file_store(fs::path dir, const StoreOptions& options) {
+  return std::make_unique<FileStore>(std::move(dir), options);
+}
+
+}  // namespace cellkit::live

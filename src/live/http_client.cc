@@ -1,0 +1,159 @@
+// Blocking HTTP calls made of Beast's asynchronous operations on a private io_context, so
+// every step has a deadline (Beast's synchronous calls have none).
+#include "cellkit/live/http_client.h"
+
+#include <charconv>
+#include <optional>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+namespace cellkit::live {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+Status io_error(const HttpUrl& url, std::string_view step, const beast::error_code& ec) {
+  std::string what = ec == beast::error::timeout ? std::string("timed out") : ec.message();
+  return failed_precondition(fmt::format("{} {}: {}", url.to_string(), step, what));
+}
+
+// Runs the io_context until the started operation completes; returns its error.
+beast::error_code finish(asio::io_context& io, const std::optional<beast::error_code>& result) {
+  io.restart();
+  io.run();
+  return result.value_or(asio::error::operation_aborted);
+}
+
+// Resolves and connects the stream, expiring at `deadline`.
+Status connect(asio::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
+               Clock::time_point deadline) {
+  tcp::resolver resolver(io);
+  beast::error_code ec;
+  auto endpoints = resolver.resolve(url.host, std::to_string(url.port), ec);
+  if (ec) return io_error(url, "resolve", ec);
+  std::optional<beast::error_code> result;
+  stream.expires_at(deadline);
+  stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { result = e; });
+  if (ec = finish(io, result); ec) return io_error(url, "connect", ec);
+  return Status::ok();
+}
+
+http::request<http::string_body> make_request(const HttpUrl& url, std::string_view method,
+                                              std::string_view target, std::string body) {
+  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
+  request.set(http::field::host, fmt::format("{}:{}", url.host, url.port));
+  request.set(http::field::content_type, "application/json");
+  request.body() = std::move(body);
+  request.prepare_payload();
+  return request;
+}
+
+Status send(asio::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
+            http::request<http::string_body>& request) {
+  std::optional<beast::error_code> result;
+  http::async_write(stream, request, [&](beast::error_code e, std::size_t) { result = e; });
+  if (beast::error_code ec = finish(io, result); ec) return io_error(url, "send", ec);
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string HttpUrl::to_string() const { return fmt::format("http://{}:{}", host, port); }
+
+Result<HttpUrl> parse_http_url(std::string_view url) {
+  constexpr std::string_view kScheme = "http://";
+  auto bad = [&](std::string_view why) {
+    return invalid_argument(fmt::format("url '{}' {}; expected http://HOST:PORT", url, why));
+  };
+  if (!url.starts_with(kScheme)) return bad("does not start with http://");
+  std::string_view rest = url.substr(kScheme.size());
+  if (rest.ends_with('/')) rest.remove_suffix(1);
+  const std::size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad("has no HOST:PORT");
+  if (rest.find('/') != std::string_view::npos) return bad("has a path");
+  const std::string_view port_text = rest.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+      port > 65535) {
+    return bad("has no valid port (1-65535)");
+  }
+  return HttpUrl{.host = std::string(rest.substr(0, colon)),
+                 .port = static_cast<std::uint16_t>(port)};
+}
+
+Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std::string_view target,
+                               std::string body, std::chrono::milliseconds timeout) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  const Clock::time_point deadline = Clock::now() + timeout;
+  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
+  auto request = make_request(url, method, target, std::move(body));
+  if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
+  std::optional<beast::error_code> result;
+  http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { result = e; });
+  if (beast::error_code ec = finish(io, result); ec) return io_error(url, "read", ec);
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  return HttpResponse{.status = parser.get().result_int(), .body = std::move(parser.get().body())};
+}
+
+Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target, std::string body,
+                                    Clock::time_point deadline,
+                                    const std::function<bool(std::string_view)>& on_line) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
+  auto request = make_request(url, "POST", target, std::move(body));
+  if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(boost::none);
+  std::optional<beast::error_code> result;
+  http::async_read_header(stream, buffer, parser,
+                          [&](beast::error_code e, std::size_t) { result = e; });
+  if (beast::error_code ec = finish(io, result); ec) {
+    if (ec == beast::error::timeout) return StreamEnd::kDeadline;
+    return io_error(url, "read header", ec);
+  }
+  if (parser.get().result_int() != 200) {
+    return failed_precondition(
+        fmt::format("{}{} answered {}", url.to_string(), target, parser.get().result_int()));
+  }
+  std::string pending;
+  bool stopped = false;
+  auto on_chunk = [&](std::uint64_t, std::string_view data, beast::error_code&) -> std::size_t {
+    if (stopped) return data.size();
+    pending.append(data);
+    for (std::size_t nl; !stopped && (nl = pending.find('\n')) != std::string::npos;) {
+      stopped = !on_line(std::string_view(pending).substr(0, nl));
+      pending.erase(0, nl + 1);
+    }
+    return data.size();
+  };
+  parser.on_chunk_body(on_chunk);
+  while (!stopped && !parser.is_done()) {
+    result.reset();
+    http::async_read_some(stream, buffer, parser,
+                          [&](beast::error_code e, std::size_t) { result = e; });
+    beast::error_code ec = finish(io, result);
+    if (ec == beast::error::timeout) return StreamEnd::kDeadline;
+    if (ec == http::error::end_of_stream || ec == asio::error::eof) return StreamEnd::kEnded;
+    if (ec) return io_error(url, "read", ec);
+  }
+  return stopped ? StreamEnd::kStopped : StreamEnd::kEnded;
+}
+
+}  // namespace cellkit::live

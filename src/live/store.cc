@@ -1,0 +1,151 @@
+// What both stores share: opening by spec, the pointer and report records, blob checks.
+#include <chrono>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/live/sha256.h"
+#include "stores.h"
+
+namespace cellkit::live {
+namespace {
+
+using nlohmann::json;
+
+bool valid_fleet(std::string_view fleet) {
+  if (fleet.empty() || fleet.size() > 64) return false;
+  for (char c : fleet) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+json blob_json(const BlobRef& ref) {
+  return {{"sha256", ref.sha256}, {"parts", ref.parts}, {"bytes", ref.bytes}};
+}
+
+// Reads a field of the expected JSON type or fails naming it.
+template <class T>
+Result<T> field(const json& object, std::string_view where, const char* name) {
+  auto it = object.find(name);
+  const bool ok = it != object.end() &&
+                  (std::is_same_v<T, std::string> ? it->is_string() : it->is_number_unsigned() || it->is_number_integer());
+  if (!ok) return data_loss(fmt::format("{}: field '{}' is missing or has the wrong type", where, name));
+  return it->get<T>();
+}
+
+Result<BlobRef> parse_blob(const json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_object()) {
+    return data_loss(fmt::format("pointer: field '{}' is missing or not an object", name));
+  }
+  const std::string where = fmt::format("pointer.{}", name);
+  Result<std::string> sha = field<std::string>(*it, where, "sha256");
+  Result<std::uint32_t> parts = field<std::uint32_t>(*it, where, "parts");
+  Result<std::uint64_t> bytes = field<std::uint64_t>(*it, where, "bytes");
+  if (!sha.is_ok()) return sha.status();
+  if (!parts.is_ok()) return parts.status();
+  if (!bytes.is_ok()) return bytes.status();
+  return BlobRef{.sha256 = *sha, .parts = *parts, .bytes = *bytes};
+}
+
+Result<json> parse_object(std::string_view text, std::string_view what) {
+  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return data_loss(fmt::format("{} is not a JSON object", what));
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOptions& options) {
+  if (!valid_fleet(options.fleet)) {
+    return invalid_argument(
+        fmt::format("--fleet '{}' must be 1-64 characters of A-Z a-z 0-9 - _", options.fleet));
+  }
+  if (spec.starts_with("file:") && spec.size() > 5) {
+    return make_file_store(std::filesystem::path(spec.substr(5)), options);
+  }
+  if (spec.starts_with("etcd:")) {
+    Result<HttpUrl> url = parse_http_url(spec.substr(5));
+    if (!url.is_ok()) return invalid_argument(fmt::format("--store: {}", url.status().message()));
+    return make_etcd_store(std::move(url).value(), options);
+  }
+  return invalid_argument(
+      fmt::format("--store '{}' must be file:DIR or etcd:http://HOST:PORT", spec));
+}
+
+std::string pointer_json(const Pointer& p) {
+  json out = {{"version", p.version},
+              {"snapshot", blob_json(p.snapshot)},
+              {"state", blob_json(p.state)},
+              {"writer", p.writer}};
+  return out.dump();
+}
+
+Result<Pointer> parse_pointer(std::string_view text) {
+  Result<json> object = parse_object(text, "the routing pointer");
+  if (!object.is_ok()) return object.status();
+  Result<std::uint64_t> version = field<std::uint64_t>(*object, "pointer", "version");
+  Result<std::string> writer = field<std::string>(*object, "pointer", "writer");
+  Result<BlobRef> snapshot = parse_blob(*object, "snapshot");
+  Result<BlobRef> state = parse_blob(*object, "state");
+  if (!version.is_ok()) return version.status();
+  if (!writer.is_ok()) return writer.status();
+  if (!snapshot.is_ok()) return snapshot.status();
+  if (!state.is_ok()) return state.status();
+  return Pointer{.version = *version, .snapshot = *snapshot, .state = *state, .writer = *writer};
+}
+
+std::string report_json(const RouterReport& r) {
+  json out = {{"router", r.router},     {"applied", r.applied},
+              {"rejected", r.rejected}, {"reason", r.reason},
+              {"stale_since_ms", r.stale_since_ms}};
+  return out.dump();
+}
+
+Result<RouterReport> parse_report(std::string_view text) {
+  Result<json> object = parse_object(text, "a router report");
+  if (!object.is_ok()) return object.status();
+  Result<std::string> router = field<std::string>(*object, "report", "router");
+  Result<std::uint64_t> applied = field<std::uint64_t>(*object, "report", "applied");
+  Result<std::uint64_t> rejected = field<std::uint64_t>(*object, "report", "rejected");
+  Result<std::string> reason = field<std::string>(*object, "report", "reason");
+  Result<std::int64_t> stale = field<std::int64_t>(*object, "report", "stale_since_ms");
+  for (const Status& s : {router.status(), applied.status(), rejected.status(), reason.status(),
+                          stale.status()}) {
+    if (!s.is_ok()) return s;
+  }
+  return RouterReport{.router = *router, .applied = *applied, .rejected = *rejected,
+                      .reason = *reason, .stale_since_ms = *stale};
+}
+
+BlobRef blob_ref(std::string_view bytes) {
+  return BlobRef{.sha256 = sha256_hex(bytes),
+                 .parts = static_cast<std::uint32_t>((bytes.size() + kChunkBytes - 1) / kChunkBytes),
+                 .bytes = bytes.size()};
+}
+
+Status check_blob(std::string_view what, std::string_view bytes, const BlobRef& ref) {
+  if (bytes.size() != ref.bytes) {
+    return data_loss(fmt::format("{} has {} bytes, the pointer says {}", what, bytes.size(), ref.bytes));
+  }
+  if (sha256_hex(bytes) != ref.sha256) {
+    return data_loss(fmt::format("{} does not match the pointer's sha256 {}", what, ref.sha256));
+  }
+  return Status::ok();
+}
+
+std::string blob_name(std::uint64_t version, const BlobRef& ref) {
+  return fmt::format("{}-{}", version, std::string_view(ref.sha256).substr(0, 16));
+}
+
+std::int64_t unix_ms_now() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace cellkit::live

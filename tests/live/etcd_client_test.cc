@@ -1,0 +1,122 @@
+// The etcd gateway client against a real etcd on loopback.
+#include "cellkit/live/etcd_client.h"
+
+#include <gtest/gtest.h>
+
+#include "live/etcd_process.h"
+
+namespace cellkit::live {
+namespace {
+
+using namespace std::chrono_literals;
+
+class EtcdClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Status started = etcd_.start();
+    ASSERT_TRUE(started.is_ok()) << started.message();
+  }
+  EtcdClient client() { return EtcdClient(parse_http_url(etcd_.url()).value(), 2000ms); }
+  test::EtcdProcess etcd_;
+};
+
+TEST(Base64, EncodesAndDecodesEveryByteAndKnownVectors) {
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  for (std::size_t n = 0; n <= all.size(); n += 37) {
+    EXPECT_EQ(base64_decode(base64_encode(all.substr(0, n))).value(), all.substr(0, n));
+  }
+  EXPECT_FALSE(base64_decode("Zm9v!").is_ok());
+}
+
+TEST(HttpUrl, ParsesHostAndPortAndRefusesOthers) {
+  Result<HttpUrl> url = parse_http_url("http://127.0.0.1:2379/");
+  ASSERT_TRUE(url.is_ok());
+  EXPECT_EQ(url->host, "127.0.0.1");
+  EXPECT_EQ(url->port, 2379);
+  EXPECT_EQ(parse_http_url("https://x:1").status().message(),
+            "url 'https://x:1' does not start with http://; expected http://HOST:PORT");
+  EXPECT_FALSE(parse_http_url("http://x").is_ok());
+  EXPECT_FALSE(parse_http_url("http://x:70000").is_ok());
+  EXPECT_FALSE(parse_http_url("http://x:1/v3").is_ok());
+}
+
+TEST_F(EtcdClientTest, PutsAndRangesKeysAndPrefixes) {
+  EtcdClient etcd = client();
+  ASSERT_TRUE(etcd.put("/a/1", std::string("x\0y", 3)).is_ok());
+  ASSERT_TRUE(etcd.put("/a/2", "two").is_ok());
+  ASSERT_TRUE(etcd.put("/b", "other").is_ok());
+  Result<EtcdRange> one = etcd.range("/a/1");
+  ASSERT_TRUE(one.is_ok()) << one.status().message();
+  ASSERT_EQ(one->kvs.size(), 1u);
+  EXPECT_EQ(one->kvs[0].value, std::string("x\0y", 3));
+  EXPECT_GT(one->kvs[0].mod_revision, 0);
+  Result<EtcdRange> prefix = etcd.range("/a/", /*prefix=*/true);
+  ASSERT_EQ(prefix->kvs.size(), 2u);
+  EXPECT_EQ(prefix->kvs[1].key, "/a/2");
+  EXPECT_TRUE(etcd.range("/missing")->kvs.empty());
+  EXPECT_EQ(etcd.erase("/a/", true).value(), 2);
+}
+
+TEST_F(EtcdClientTest, TxnComparesModRevisionAndReportsAFailedCompare) {
+  EtcdClient etcd = client();
+  const std::int64_t first = etcd.put("/k", "1").value();
+  auto cas = [&](std::int64_t expected, std::string value) {
+    return etcd.txn({{.key = "/k", .target = EtcdCompare::Target::kMod, .revision = expected}},
+                    {{.kind = EtcdOp::Kind::kPut, .key = "/k", .value = std::move(value)}},
+                    {{.kind = EtcdOp::Kind::kRange, .key = "/k"}});
+  };
+  Result<EtcdTxnResult> won = cas(first, "2");
+  ASSERT_TRUE(won.is_ok()) << won.status().message();
+  EXPECT_TRUE(won->succeeded);
+  Result<EtcdTxnResult> lost = cas(first, "3");  // stale: the key moved on
+  ASSERT_TRUE(lost.is_ok());
+  EXPECT_FALSE(lost->succeeded);
+  ASSERT_EQ(lost->kvs.size(), 1u);
+  EXPECT_EQ(lost->kvs[0].value, "2");
+  EXPECT_EQ(lost->kvs[0].mod_revision, won->revision);
+}
+
+TEST_F(EtcdClientTest, WatchSeesAPutAndACompactedStartIsCancelled) {
+  EtcdClient etcd = client();
+  const std::int64_t first = etcd.put("/w", "1").value();
+  const std::int64_t second = etcd.put("/w", "2").value();
+  Result<EtcdWatchResult> seen = etcd.watch("/w", second, std::chrono::steady_clock::now() + 5s);
+  ASSERT_TRUE(seen.is_ok()) << seen.status().message();
+  EXPECT_EQ(seen->end, EtcdWatchEnd::kEvent);
+  Result<EtcdWatchResult> quiet = etcd.watch("/w", second + 1, std::chrono::steady_clock::now() + 300ms);
+  ASSERT_TRUE(quiet.is_ok());
+  EXPECT_EQ(quiet->end, EtcdWatchEnd::kDeadline);
+  ASSERT_TRUE(etcd.compact(second).is_ok());
+  Result<EtcdWatchResult> compacted = etcd.watch("/w", first, std::chrono::steady_clock::now() + 5s);
+  ASSERT_TRUE(compacted.is_ok());
+  EXPECT_EQ(compacted->end, EtcdWatchEnd::kCanceled);
+  EXPECT_EQ(compacted->compact_revision, second);
+}
+
+TEST_F(EtcdClientTest, AKeyOnARevokedLeaseDisappears) {
+  EtcdClient etcd = client();
+  const std::int64_t lease = etcd.grant_lease(30).value();
+  ASSERT_TRUE(etcd.put("/leased", "x", lease).is_ok());
+  EXPECT_EQ(etcd.range("/leased")->kvs.at(0).lease, lease);
+  EXPECT_TRUE(etcd.keep_alive(lease).is_ok());
+  ASSERT_TRUE(etcd.revoke_lease(lease).is_ok());
+  EXPECT_TRUE(etcd.range("/leased")->kvs.empty());
+  EXPECT_FALSE(etcd.keep_alive(lease).is_ok());
+}
+
+TEST_F(EtcdClientTest, AStoppedEtcdFailsNamingItsUrlWithinTheTimeout) {
+  etcd_.kill();
+  EtcdClient etcd(parse_http_url(etcd_.url()).value(), 500ms);
+  const auto start = std::chrono::steady_clock::now();
+  Result<EtcdRange> range = etcd.range("/k");
+  ASSERT_FALSE(range.is_ok());
+  EXPECT_NE(range.status().message().find(etcd_.url()), std::string::npos) << range.status().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+}  // namespace
+}  // namespace cellkit::live

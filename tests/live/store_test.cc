@@ -1,0 +1,218 @@
+// Both stores behind one interface: publishing by CAS, chunked blobs checked by hash,
+// watches, router reports and leadership. etcd is real, started by the test.
+#include "cellkit/live/store.h"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "cellkit/live/etcd_client.h"
+#include "live/etcd_process.h"
+
+namespace cellkit::live {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+enum class Kind { kFile, kEtcd };
+
+class StoreTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Kind::kEtcd) {
+      Status started = etcd_.start();
+      ASSERT_TRUE(started.is_ok()) << started.message();
+    }
+  }
+  std::string spec() const {
+    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+  }
+  std::unique_ptr<Store> open(std::int64_t lease_seconds = 15) {
+    Result<std::unique_ptr<Store>> store =
+        open_store(spec(), {.fleet = "blue", .timeout = 2000ms, .lease_seconds = lease_seconds});
+    EXPECT_TRUE(store.is_ok()) << store.status().message();
+    return std::move(store).value();
+  }
+  static Publication publication(std::uint64_t version, std::size_t snapshot_bytes = 100) {
+    Publication p{.version = version, .state = "{\"v\":" + std::to_string(version) + "}", .writer = "cp-1"};
+    for (std::size_t i = 0; i < snapshot_bytes; ++i) {
+      p.snapshot.push_back(static_cast<std::byte>((i * 131 + version) & 0xFF));
+    }
+    return p;
+  }
+  // Replaces the stored snapshot's bytes behind the store's back.
+  void corrupt_snapshot(const Pointer& p) {
+    const std::string name = std::to_string(p.version) + "-" + p.snapshot.sha256.substr(0, 16);
+    if (GetParam() == Kind::kFile) {
+      std::ofstream(dir_.path() / "blue" / "snap" / (name + ".bin"), std::ios::trunc) << "garbage";
+      return;
+    }
+    EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
+    ASSERT_TRUE(etcd.put("/cellkit/v1/blue/routing/snap/" + name + "/000000", "garbage").is_ok());
+  }
+
+  test::TempDir dir_;
+  test::EtcdProcess etcd_;
+};
+
+std::string as_string(const std::vector<std::byte>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+TEST_P(StoreTest, AnEmptyStoreHasNoPointer) {
+  auto store = open();
+  Result<PointerRead> read = store->read_pointer();
+  ASSERT_TRUE(read.is_ok()) << read.status().message();
+  EXPECT_EQ(read->revision, 0);
+  EXPECT_EQ(read->pointer.version, 0u);
+}
+
+TEST_P(StoreTest, OnlyTheLeaderPublishes) {
+  auto store = open();
+  EXPECT_EQ(store->publish(publication(1), 0).value(), PublishOutcome::kNotLeader);
+  ASSERT_TRUE(store->campaign("127.0.0.1:7000")->leader);
+  EXPECT_EQ(store->publish(publication(1), 0).value(), PublishOutcome::kPublished);
+}
+
+TEST_P(StoreTest, PublishedBlobsReadBackEqualThroughThePointer) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  const Publication p = publication(7, 3 * kChunkBytes + 12345);  // four chunks
+  ASSERT_EQ(store->publish(p, 0).value(), PublishOutcome::kPublished);
+  Result<PointerRead> read = open()->read_pointer();  // another handle, as a router would
+  ASSERT_TRUE(read.is_ok()) << read.status().message();
+  EXPECT_EQ(read->pointer.version, 7u);
+  EXPECT_EQ(read->pointer.snapshot.parts, 4u);
+  EXPECT_EQ(read->pointer.snapshot.bytes, p.snapshot.size());
+  EXPECT_EQ(read->pointer.writer, "cp-1");
+  EXPECT_GT(read->revision, 0);
+  EXPECT_EQ(store->read_snapshot(read->pointer).value(), as_string(p.snapshot));
+  EXPECT_EQ(store->read_state(read->pointer).value(), p.state);
+}
+
+TEST_P(StoreTest, AStaleCompareLosesAndLeavesThePointer) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(publication(1), 0).value(), PublishOutcome::kPublished);
+  const std::int64_t after_first = store->read_pointer()->revision;
+  ASSERT_EQ(store->publish(publication(2), after_first).value(), PublishOutcome::kPublished);
+  // A writer that read the pointer before version 2 loses, and must recompute.
+  EXPECT_EQ(store->publish(publication(3), after_first).value(), PublishOutcome::kConflict);
+  EXPECT_EQ(store->read_pointer()->pointer.version, 2u);
+}
+
+TEST_P(StoreTest, ABlobThatDoesNotMatchThePointerIsDataLoss) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(publication(4), 0).value(), PublishOutcome::kPublished);
+  const Pointer pointer = store->read_pointer()->pointer;
+  corrupt_snapshot(pointer);
+  Result<std::string> read = store->read_snapshot(pointer);
+  ASSERT_FALSE(read.is_ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(read.status().message().find("bytes, the pointer says 100"), std::string::npos)
+      << read.status().message();
+}
+
+TEST_P(StoreTest, AWatchWakesOnPublishAndOtherwiseWaitsForItsDeadline) {
+  auto writer = open();
+  auto reader = open();
+  ASSERT_TRUE(writer->campaign("cp-1")->leader);
+  const PointerRead before = reader->read_pointer().value();
+  EXPECT_EQ(reader->watch_pointer(before.store_revision, Clock::now() + 200ms).value(),
+            WatchEnd::kDeadline);
+  std::thread publisher([&] {
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(writer->publish(publication(1), 0).value(), PublishOutcome::kPublished);
+  });
+  const auto start = Clock::now();
+  EXPECT_EQ(reader->watch_pointer(before.store_revision, Clock::now() + 5s).value(), WatchEnd::kChanged);
+  EXPECT_LT(Clock::now() - start, 3s);
+  publisher.join();
+}
+
+TEST_P(StoreTest, RouterReportsAreListedByRouter) {
+  auto store = open();
+  ASSERT_TRUE(store->report({.router = "r2", .applied = 3}).is_ok());
+  auto other = open();
+  ASSERT_TRUE(other->report({.router = "r1", .applied = 2, .rejected = 3, .reason = "cell 9 unknown"}).is_ok());
+  ASSERT_TRUE(store->report({.router = "r2", .applied = 4}).is_ok());  // replaces its own
+  Result<std::vector<RouterReport>> reports = store->reports();
+  ASSERT_TRUE(reports.is_ok()) << reports.status().message();
+  ASSERT_EQ(reports->size(), 2u);
+  EXPECT_EQ((*reports)[0], (RouterReport{.router = "r1", .applied = 2, .rejected = 3, .reason = "cell 9 unknown"}));
+  EXPECT_EQ((*reports)[1].applied, 4u);
+}
+
+TEST_P(StoreTest, ASecondCandidateFollowsUntilTheLeaderResigns) {
+  auto first = open();
+  auto second = open();
+  ASSERT_TRUE(first->campaign("127.0.0.1:7000")->leader);
+  Result<Leadership> follower = second->campaign("127.0.0.1:7001");
+  ASSERT_TRUE(follower.is_ok()) << follower.status().message();
+  EXPECT_FALSE(follower->leader);
+  EXPECT_EQ(follower->leader_address, "127.0.0.1:7000");
+  EXPECT_EQ(second->publish(publication(1), 0).value(), PublishOutcome::kNotLeader);
+  EXPECT_TRUE(first->campaign("127.0.0.1:7000")->leader);  // staying leader
+  first->resign();
+  EXPECT_TRUE(second->campaign("127.0.0.1:7001")->leader);
+  EXPECT_EQ(second->publish(publication(1), 0).value(), PublishOutcome::kPublished);
+  EXPECT_EQ(first->publish(publication(2), 0).value(), PublishOutcome::kNotLeader);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
+                         [](const auto& param_info) { return param_info.param == Kind::kFile ? "File" : "Etcd"; });
+
+TEST(EtcdStore, ALeaderWhoseLeaseExpiresLosesItToTheNextCandidate) {
+  test::EtcdProcess etcd;
+  ASSERT_TRUE(etcd.start().is_ok());
+  const StoreOptions options{.fleet = "blue", .timeout = 2000ms, .lease_seconds = 2};
+  auto first = open_store(etcd.store_spec(), options).value();
+  auto second = open_store(etcd.store_spec(), options).value();
+  ASSERT_TRUE(first->campaign("a")->leader);
+  EXPECT_FALSE(second->campaign("b")->leader);
+  // The first stops refreshing (as a killed leader does); within a bounded wait the second
+  // takes over.
+  bool took_over = false;
+  for (int i = 0; i < 60 && !took_over; ++i) {
+    std::this_thread::sleep_for(100ms);
+    took_over = second->campaign("b")->leader;
+  }
+  EXPECT_TRUE(took_over);
+  EXPECT_FALSE(first->campaign("a")->leader);
+  EXPECT_EQ(first->publish({.version = 1}, 0).value(), PublishOutcome::kNotLeader);
+}
+
+TEST(FileStore, AReportNotRefreshedWithinTheLeaseExpires) {
+  test::TempDir dir;
+  auto store = open_store("file:" + dir.path().string(), {.lease_seconds = 1}).value();
+  ASSERT_TRUE(store->report({.router = "r1", .applied = 1}).is_ok());
+  EXPECT_EQ(store->reports()->size(), 1u);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE(store->reports()->empty());
+}
+
+TEST(OpenStore, NamesABadSpecOrFleet) {
+  EXPECT_EQ(open_store("redis:x", {}).status().message(),
+            "--store 'redis:x' must be file:DIR or etcd:http://HOST:PORT");
+  EXPECT_EQ(open_store("file:/tmp", {.fleet = "a/b"}).status().message(),
+            "--fleet 'a/b' must be 1-64 characters of A-Z a-z 0-9 - _");
+  EXPECT_FALSE(open_store("etcd:http://127.0.0.1", {}).is_ok());
+}
+
+TEST(PointerRecord, RoundTripsAndNamesAMissingField) {
+  const Pointer p{.version = 9, .snapshot = {.sha256 = "ab", .parts = 2, .bytes = 1048577},
+                  .state = {.sha256 = "cd", .parts = 1, .bytes = 5}, .writer = "w"};
+  EXPECT_EQ(parse_pointer(pointer_json(p)).value(), p);
+  EXPECT_EQ(parse_pointer(R"({"version":1,"writer":"w","snapshot":{"sha256":"a","parts":1}})")
+                .status().message(),
+            "pointer.snapshot: field 'bytes' is missing or has the wrong type");
+  EXPECT_EQ(parse_pointer("[]").status().message(), "the routing pointer is not a JSON object");
+}
+
+}  // namespace
+}  // namespace cellkit::live
