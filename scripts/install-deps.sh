@@ -12,6 +12,8 @@ packages=(
   # live mode: HTTP on Boost.Beast/Asio, Prometheus metrics, fast JSON, etcd for the
   # distributed store and its tests
   libboost1.81-dev prometheus-cpp-dev libsimdjson-dev etcd-server etcd-client
+  # SHA-256 of the snapshot chunks a store holds (already pulled in by prometheus-cpp-dev)
+  libssl-dev
   # fuzz targets (libFuzzer) and headless browser tests of HTML reports
   clang-14 libclang-rt-14-dev chromium
 )
