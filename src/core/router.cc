@@ -1,9 +1,11 @@
-// Router: the routing decision, request handling and table acceptance.
+// Router: its health view and table acceptance.
 #include "cellkit/core/router.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
+
+#include "cellkit/core/router_policy.h"
 
 namespace cellkit {
 
@@ -47,23 +49,8 @@ std::string_view to_string(Disposition disposition) {
   return "unknown";
 }
 
-RouteDecision route(const RoutingTable& table, const HealthView& health, TenantId tenant) {
-  RouteDecision decision{.version = table.version()};
-  const std::span<const CellId> shard = table.shard_of(tenant);
-  if (shard.empty()) {
-    decision.outcome = RouteOutcome::kUnknownTenant;
-    return decision;
-  }
-  auto healthy = std::find_if(shard.begin(), shard.end(), [&](CellId cell) {
-    return table.is_routable(cell) && health.is_healthy(cell);
-  });
-  if (healthy == shard.end()) {
-    decision.outcome = RouteOutcome::kNoHealthyCell;
-    return decision;
-  }
-  decision.outcome = RouteOutcome::kRouted;
-  decision.cell = *healthy;
-  return decision;
+RouteDecision Router::route(TenantId tenant) const {
+  return route_attempt(table_, health_, tenant, RouterPolicy{}, 0).route;
 }
 
 Status Router::accept(const RoutingSnapshot& snapshot) {
@@ -79,28 +66,6 @@ Status Router::accept(const RoutingSnapshot& snapshot) {
   }
   table_ = std::move(built).value();
   return Status::ok();
-}
-
-Delivery Router::handle(const Request& request, CellTransport& transport) {
-  const RouteDecision decision = route(request.tenant);
-  Delivery delivery{.cell = decision.cell, .version = decision.version};
-  switch (decision.outcome) {
-    case RouteOutcome::kUnknownTenant:
-      delivery.disposition = Disposition::kUnknownTenant;
-      return delivery;
-    case RouteOutcome::kNoHealthyCell:
-      delivery.disposition = Disposition::kNoHealthyCell;
-      return delivery;
-    case RouteOutcome::kRouted:
-      break;
-  }
-  if (transport.send(decision.cell, request) == CellReply::kCrashed) {
-    health_.mark_unhealthy(decision.cell);
-    delivery.disposition = Disposition::kCellCrashed;
-    return delivery;
-  }
-  delivery.disposition = Disposition::kServed;
-  return delivery;
 }
 
 }  // namespace cellkit

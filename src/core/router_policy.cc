@@ -1,4 +1,5 @@
-// Router policies: candidate cells, one attempt's decision, and policy validation.
+// Router policies: routing mode names, candidate cells under the naive policy, and
+// policy validation.
 #include "cellkit/core/router_policy.h"
 
 #include <algorithm>
@@ -29,10 +30,31 @@ const CellId* replacement(const RoutingTable& table, const HealthView& health, C
 
 }  // namespace
 
+std::string_view to_string(RoutingMode mode) {
+  switch (mode) {
+    case RoutingMode::kFirstHealthy:
+      return "first-healthy";
+    case RoutingMode::kSpread:
+      return "spread";
+  }
+  return "unknown";
+}
+
+std::optional<RoutingMode> parse_routing_mode(std::string_view name) {
+  for (RoutingMode m : {RoutingMode::kFirstHealthy, RoutingMode::kSpread}) {
+    if (name == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
 Status RouterPolicy::validate() const {
-  if (max_attempts < 1 || max_attempts > 32) {
+  if (max_attempts < 1 || max_attempts > kMaxCandidates) {
+    return invalid_argument(fmt::format("max_attempts ({}) must be between 1 and {}",
+                                        max_attempts, kMaxCandidates));
+  }
+  if (routing == RoutingMode::kSpread && !failover) {
     return invalid_argument(
-        fmt::format("max_attempts ({}) must be between 1 and 32", max_attempts));
+        "routing (spread) needs failover: without it only a shard's first cell is eligible");
   }
   if (quarantine_after > 0 && quarantine_for <= Duration::zero()) {
     return invalid_argument(
@@ -51,12 +73,6 @@ Shard candidate_cells(const RoutingTable& table, const HealthView& health, Tenan
     if (const CellId* other = replacement(table, health, cell, candidates)) cell = *other;
   }
   return candidates;
-}
-
-Attempt detail::route_replacing(const RoutingTable& table, const HealthView& health,
-                                TenantId tenant, const RouterPolicy& policy, std::uint32_t tried) {
-  const Shard candidates = candidate_cells(table, health, tenant, policy);
-  return first_usable(table, health, candidates, policy, tried);
 }
 
 }  // namespace cellkit

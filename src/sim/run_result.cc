@@ -3,28 +3,6 @@
 
 namespace cellkit::sim {
 
-std::string_view to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kServed:
-      return "served";
-    case Outcome::kShed:
-      return "shed";
-    case Outcome::kNoHealthyCell:
-      return "no_healthy_cell";
-    case Outcome::kUnknownTenant:
-      return "unknown_tenant";
-    case Outcome::kQuarantined:
-      return "quarantined";
-    case Outcome::kCellCrashed:
-      return "cell_crashed";
-    case Outcome::kTimedOut:
-      return "timed_out";
-    case Outcome::kCellError:
-      return "cell_error";
-  }
-  return "unknown";
-}
-
 std::string_view to_string(EventKind kind) {
   switch (kind) {
     case EventKind::kCellCrashed:

@@ -9,7 +9,7 @@
 namespace cellkit::sim {
 namespace {
 
-constexpr std::uint32_t kMaxShard = 16;          // a request tracks tried cells in 16 bits
+constexpr std::uint32_t kMaxShard = kMaxCandidates;  // a request tracks tried cells in 16 bits
 constexpr std::int64_t kMaxIntervals = 100'000;  // each keeps a utilization per cell
 
 Status positive(const char* field, Duration d) {
@@ -117,10 +117,6 @@ Status check_workload(const WorkloadSpec& w) {
 
 Status check_router(const RouterSpec& r) {
   if (Status s = r.policy.validate(); !s.is_ok()) return invalid_argument("router." + s.message());
-  if (r.policy.max_attempts > kMaxShard) {
-    return invalid_argument(fmt::format("router.max_attempts ({}) must be between 1 and {}",
-                                        r.policy.max_attempts, kMaxShard));
-  }
   return positive("router.health_check_interval", r.health_check_interval);
 }
 

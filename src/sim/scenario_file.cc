@@ -242,6 +242,10 @@ void read_tenants(Fields& f, TenantsSpec& t) {
 }
 
 void read_router(Fields& f, RouterSpec& r) {
+  std::string routing(to_string(r.policy.routing));
+  static constexpr std::string_view kRouting[] = {"first-healthy", "spread"};
+  f.choice("routing", routing, kRouting);
+  r.policy.routing = parse_routing_mode(routing).value_or(RoutingMode::kFirstHealthy);
   f.boolean("failover", r.policy.failover);
   f.u32("max_attempts", r.policy.max_attempts);
   f.boolean("retry_after_crash", r.policy.retry_after_crash);

@@ -7,6 +7,7 @@
 
 #include "cellkit/core/control_plane.h"
 #include "cellkit/core/placement_ops.h"
+#include "cellkit/core/request_attempts.h"
 #include "cellkit/core/router_policy.h"
 #include "cellkit/sim/distributions.h"
 #include "cellkit/sim/event_queue.h"
@@ -42,9 +43,7 @@ struct Slot {
   TenantId tenant{};
   CellId cell{};
   std::uint32_t generation = 0;  // bumped when the slot is freed; stale events carry the old one
-  std::uint16_t tried = 0;       // bit i: candidate i of the shard was tried
-  std::uint8_t attempts = 0;
-  Outcome last_failure = Outcome::kNoHealthyCell;  // the outcome if no attempt is left
+  RequestAttempts attempts;      // the router's per-request state: tried cells, last failure
   bool poison = false;
   bool live = false;
 };
@@ -144,7 +143,8 @@ class World {
   void start_service(std::uint32_t cell, std::uint32_t slot);
   void on_service_done(const Event& e);
   void pull_next(std::uint32_t cell);
-  void after_crash(std::uint32_t slot);
+  void after_crash(std::uint32_t slot, const Verdict& verdict);
+  void end_attempt(std::uint32_t slot, AttemptResult result);
   void finish(std::uint32_t slot, Outcome outcome);
   std::uint32_t allocate_slot();
   std::uint64_t fingerprint(const Slot& slot) const;
@@ -153,7 +153,6 @@ class World {
   void handle(const Event& e);
   void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
   std::vector<std::uint32_t> in_service_at(std::uint32_t cell) const;
-  void poison_crash(std::uint32_t slot);
   void crash_under(std::uint32_t slot, CrashCause cause);
   void on_restart(std::uint32_t cell);
   void on_random_crash(std::uint32_t cell);
@@ -205,6 +204,7 @@ class World {
   PersistingPublisher publisher_;
   ControlPlane control_;
   PoisonQuarantine quarantine_;
+  const RouterContext router_context_{router_, quarantine_, policy_};  // what requests decide with
   EventQueue queue_;
   AliasTable tenant_choice_;
   std::vector<CellRuntime> cells_;

@@ -93,8 +93,10 @@ void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId 
   c.queue.clear();
   c.busy = 0;
   cell_health_changed(cell, true);
+  // Bystanders: the router does not see the cell die under them (it learns from a probe or
+  // a refused connection); only the naive policy retries them.
   for (std::uint32_t s : victims)
-    after_crash(s);
+    after_crash(s, slots_[s].attempts.settle(AttemptResult::kCrashed, policy_));
 }
 
 // The requests a cell is serving are those whose completion event there is still live, in
@@ -117,29 +119,25 @@ std::vector<std::uint32_t> World::in_service_at(std::uint32_t cell) const {
   return slots;
 }
 
-// The poison request kills its cell as it is handled. The router sees the connection die
-// (marks the cell unhealthy) and counts the crash against the request's fingerprint.
-void World::poison_crash(std::uint32_t s) {
-  const Slot& r = slots_[s];
-  const TenantId tenant = r.tenant;
+// A request whose cell crashed as it took it: poison, or a bad build. The router sees the
+// connection die under it and cannot tell why: it marks the cell unhealthy and counts the
+// crash against the request's fingerprint (a poison request's is its tenant's; any other
+// is unique, so it is quarantined only when quarantine_after is 1).
+void World::crash_under(std::uint32_t s, CrashCause cause) {
+  Slot& r = slots_[s];
   const CellId cell = r.cell;
-  router_.mark_unhealthy(cell);
-  if (quarantine_.record_crash(fingerprint(r), now_)) {
+  const TenantId tenant = r.tenant;
+  const std::uint64_t print = fingerprint(r);
+  const Verdict v = r.attempts.observe(
+      router_context_, cell, AttemptResult::kCrashed, [print] { return print; }, now_);
+  if (v.quarantined) {
     note({.kind = EventKind::kFingerprintQuarantined,
           .tenant = tenant,
-          .duration = quarantine_.quarantined_until(fingerprint(r)) - now_});
+          .duration = quarantine_.quarantined_until(print) - now_});
   }
-  crash(raw(cell), scenario_.cells.restart_after, CrashCause::kPoison, tenant);
-  after_crash(s);
-}
-
-// A request whose cell crashed as it took it, for a reason other than poison: the router
-// sees the connection die; the request's own fingerprint is unique, so nothing is learnt.
-void World::crash_under(std::uint32_t s, CrashCause cause) {
-  const CellId cell = slots_[s].cell;
-  router_.mark_unhealthy(cell);
-  crash(raw(cell), scenario_.cells.restart_after, cause);
-  after_crash(s);
+  const TenantId by = cause == CrashCause::kPoison ? tenant : TenantId{};
+  crash(raw(cell), scenario_.cells.restart_after, cause, by);
+  after_crash(s, v);
 }
 
 void World::on_restart(std::uint32_t cell) {

@@ -92,26 +92,20 @@ std::uint64_t World::fingerprint(const Slot& slot) const {
 }
 
 // Routes the request and hands it to the chosen cell; again while cells turn it away and
-// attempts are left. A loop rather than mutual recursion, so all of it inlines.
+// attempts are left. The core's request-attempt seam decides every step; the loop (rather
+// than mutual recursion) lets all of it inline.
 void World::dispatch(std::uint32_t s) {
   for (;;) {
     Slot& r = slots_[s];
-    if (!quarantine_.empty() && quarantine_.is_quarantined(fingerprint(r), now_)) {
-      return finish(s, Outcome::kQuarantined);
-    }
-    if (r.attempts >= policy_.max_attempts) return finish(s, r.last_failure);
-    const Attempt a = route_attempt(router_.table(), router_.health(), r.tenant, policy_, r.tried);
-    switch (a.route.outcome) {
-      case RouteOutcome::kUnknownTenant:
-        return finish(s, Outcome::kUnknownTenant);
-      case RouteOutcome::kNoHealthyCell:
-        return finish(s, r.last_failure);
-      case RouteOutcome::kRouted:
-        break;
-    }
-    ++r.attempts;
-    r.tried = static_cast<std::uint16_t>(r.tried | (1u << a.candidate));
-    r.cell = a.route.cell;
+    const auto print = [&] { return fingerprint(r); };
+    const std::uint64_t key = policy_.routing == RoutingMode::kSpread ? fingerprint(r) : 0;
+    const auto load = [&](CellId cell) {
+      const CellRuntime& c = cells_[raw(cell)];
+      return std::uint64_t{c.busy} + c.queue.size();
+    };
+    const NextStep step = r.attempts.next(router_context_, r.tenant, now_, print, key, load);
+    if (!step.send) return finish(s, step.outcome);
+    r.cell = step.cell;
     if (!deliver(s)) return;
   }
 }
@@ -123,13 +117,12 @@ void World::dispatch(std::uint32_t s) {
   CellRuntime& c = cells_[cell];
   if (!c.up) {
     // The connection is refused: the router learns the cell is down and may fail over.
-    router_.mark_unhealthy(r.cell);
-    r.last_failure = Outcome::kNoHealthyCell;
-    return true;
+    const auto unused = [] { return std::uint64_t{0}; };
+    return r.attempts.observe(router_context_, r.cell, AttemptResult::kRefused, unused, now_).retry;
   }
   ++c.taken;
   if (r.poison) {
-    poison_crash(s);
+    crash_under(s, CrashCause::kPoison);
     return false;
   }
   if (bad_build_crashes(c)) {
@@ -146,15 +139,14 @@ void World::dispatch(std::uint32_t s) {
     return false;
   }
   ++c.shed;
-  r.last_failure = Outcome::kShed;
-  return true;
+  return r.attempts.settle(AttemptResult::kShed, policy_).retry;
 }
 
 [[gnu::always_inline]] inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
   Slot& r = slots_[s];
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
-  if (timeout > Duration::zero() && age >= timeout) return finish(s, Outcome::kTimedOut);
+  if (timeout > Duration::zero() && age >= timeout) return end_attempt(s, AttemptResult::kTimedOut);
   CellRuntime& c = cells_[cell];
   update_busy(c);
   ++c.busy;
@@ -173,12 +165,12 @@ void World::dispatch(std::uint32_t s) {
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
   if (bad_build_errs(c)) {
-    finish(e.target, Outcome::kCellError);
+    end_attempt(e.target, AttemptResult::kCellError);
   } else if (timeout > Duration::zero() && age > timeout) {
-    finish(e.target, Outcome::kTimedOut);
+    end_attempt(e.target, AttemptResult::kTimedOut);
   } else {
     result_.latency.record(age);
-    finish(e.target, Outcome::kServed);
+    end_attempt(e.target, AttemptResult::kServed);
   }
   pull_next(cell);
 }
@@ -192,13 +184,18 @@ void World::dispatch(std::uint32_t s) {
   }
 }
 
-// A request whose cell crashed under it: retried only under the naive policy.
-void World::after_crash(std::uint32_t s) {
-  Slot& r = slots_[s];
-  r.last_failure = Outcome::kCellCrashed;
-  ++r.generation;  // its completion event at the dead cell must not complete the retry
-  if (policy_.retry_after_crash && r.attempts < policy_.max_attempts) return dispatch(s);
-  finish(s, Outcome::kCellCrashed);
+// A request whose cell crashed under it: the verdict retries it only under the naive policy.
+void World::after_crash(std::uint32_t s, const Verdict& verdict) {
+  ++slots_[s].generation;  // its completion event at the dead cell must not complete the retry
+  if (verdict.retry) return dispatch(s);
+  finish(s, verdict.outcome);
+}
+
+// An attempt that came to an end without a crash: served, answered with an error, too late.
+[[gnu::always_inline]] inline void World::end_attempt(std::uint32_t s, AttemptResult result) {
+  const Verdict v = slots_[s].attempts.settle(result, policy_);
+  if (v.retry) return dispatch(s);
+  finish(s, v.outcome);
 }
 
 [[gnu::always_inline]] inline void World::finish(std::uint32_t s, Outcome outcome) {

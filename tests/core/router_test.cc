@@ -1,4 +1,5 @@
 #include "cellkit/core/router.h"
+#include "cellkit/core/router_policy.h"
 
 #include <algorithm>
 #include <map>
@@ -16,16 +17,6 @@ RoutingSnapshot snapshot(std::uint64_t version) {
       .shards = {{TenantId{0}, {CellId{0}, CellId{1}}}, {TenantId{1}, {CellId{1}, CellId{2}}}},
   };
 }
-
-// Cells that crash on requests whose payload is "poison"; records every send.
-class ScriptedCells final : public CellTransport {
- public:
-  CellReply send(CellId cell, const Request& request) override {
-    sent.push_back(cell);
-    return request.payload == "poison" ? CellReply::kCrashed : CellReply::kServed;
-  }
-  std::vector<CellId> sent;
-};
 
 TEST(Router, StartsWithEmptyTableAndReportsUnknownTenant) {
   Router router;
@@ -106,39 +97,6 @@ TEST(Router, RejectsCorruptSnapshotWholeAndKeepsServing) {
   EXPECT_EQ(router.route(TenantId{0}).cell, CellId{0});
 }
 
-TEST(Router, HandleServesThroughTransport) {
-  Router router;
-  ASSERT_TRUE(router.accept(snapshot(1)).is_ok());
-  ScriptedCells cells;
-  const Delivery d = router.handle({.id = 1, .tenant = TenantId{0}, .payload = "ok"}, cells);
-  EXPECT_EQ(d.disposition, Disposition::kServed);
-  EXPECT_EQ(d.cell, CellId{0});
-  EXPECT_EQ(cells.sent, std::vector<CellId>{CellId{0}});
-}
-
-TEST(Router, DoesNotRetryRequestThatCrashedACell) {
-  Router router;
-  ASSERT_TRUE(router.accept(snapshot(1)).is_ok());
-  ScriptedCells cells;
-  const Delivery d = router.handle({.id = 1, .tenant = TenantId{0}, .payload = "poison"}, cells);
-  EXPECT_EQ(d.disposition, Disposition::kCellCrashed);
-  EXPECT_EQ(d.cell, CellId{0});
-  EXPECT_EQ(cells.sent, std::vector<CellId>{CellId{0}}) << "the poison must reach one cell only";
-  EXPECT_FALSE(router.health().is_healthy(CellId{0}));
-  EXPECT_EQ(router.route(TenantId{0}).cell, CellId{1});
-}
-
-TEST(Router, HandleRefusesWithoutSendingWhenNoCellIsHealthy) {
-  Router router;
-  ASSERT_TRUE(router.accept(snapshot(1)).is_ok());
-  router.mark_unhealthy(CellId{0});
-  router.mark_unhealthy(CellId{1});
-  ScriptedCells cells;
-  EXPECT_EQ(router.handle({.tenant = TenantId{0}}, cells).disposition, Disposition::kNoHealthyCell);
-  EXPECT_EQ(router.handle({.tenant = TenantId{9}}, cells).disposition, Disposition::kUnknownTenant);
-  EXPECT_TRUE(cells.sent.empty());
-}
-
 TEST(Router, KeepsRoutingWhenNoNewSnapshotsArrive) {
   Router router;
   ASSERT_TRUE(router.accept(snapshot(1)).is_ok());
@@ -198,35 +156,93 @@ Router router_for(const World& w) {
   return router;
 }
 
-RC_GTEST_PROP(RouterProperty, NeverRoutesOutsideTheShardOrToAnUnhealthyCell, ()) {
+// The cells of a shard route_attempt may pick: untried, healthy, among the first 16.
+std::vector<CellId> eligible(const World& w, const Shard& shard, std::uint32_t tried) {
+  std::vector<CellId> out;
+  for (std::size_t i = 0; i < std::min<std::size_t>(shard.size(), kMaxCandidates); ++i) {
+    if (((tried >> i) & 1u) == 0 && !w.unhealthy[raw(shard[i])]) out.push_back(shard[i]);
+  }
+  return out;
+}
+
+// One request's view: a routing mode, the candidates it tried, its key and cells' loads.
+struct Ask {
+  RouterPolicy policy;
+  std::uint32_t tried = 0;
+  std::uint64_t key = 0;
+  std::vector<std::uint32_t> load;  // by cell id
+};
+
+rc::Gen<Ask> gen_ask() {
+  return rc::gen::build<Ask>(
+      rc::gen::set(&Ask::policy,
+                   rc::gen::map(rc::gen::arbitrary<bool>(),
+                                [](bool spread) {
+                                  return RouterPolicy{.routing = spread ? RoutingMode::kSpread
+                                                                        : RoutingMode::kFirstHealthy};
+                                })),
+      rc::gen::set(&Ask::tried, rc::gen::inRange<std::uint32_t>(0, 1u << 9)),
+      rc::gen::set(&Ask::key, rc::gen::arbitrary<std::uint64_t>()),
+      rc::gen::set(&Ask::load, rc::gen::container<std::vector<std::uint32_t>>(
+                                   9, rc::gen::inRange<std::uint32_t>(0, 4))));
+}
+
+Attempt decide(const Router& router, const Ask& ask, TenantId tenant) {
+  const auto load = [&](CellId c) { return std::uint64_t{ask.load[raw(c)]}; };
+  return route_attempt(router.table(), router.health(), tenant, ask.policy, ask.tried, ask.key,
+                       load);
+}
+
+RC_GTEST_PROP(RouterProperty, NeverRoutesOutsideTheShardOrToAnUnhealthyOrTriedCell, ()) {
   const World w = *gen_world();
+  const Ask ask = *gen_ask();
   const Router router = router_for(w);
   for (const auto& [tenant, shard] : w.snapshot.shards) {
-    const RouteDecision d = router.route(tenant);
-    if (d.outcome != RouteOutcome::kRouted) continue;
-    RC_ASSERT(std::find(shard.begin(), shard.end(), d.cell) != shard.end());
-    RC_ASSERT(!w.unhealthy[raw(d.cell)]);
+    const Attempt a = decide(router, ask, tenant);
+    if (a.route.outcome != RouteOutcome::kRouted) continue;
+    RC_ASSERT(a.candidate < shard.size());
+    RC_ASSERT(shard[a.candidate] == a.route.cell);
+    RC_ASSERT(!w.unhealthy[raw(a.route.cell)]);
+    RC_ASSERT(((ask.tried >> a.candidate) & 1u) == 0u);
   }
 }
 
-RC_GTEST_PROP(RouterProperty, NoHealthyCellExactlyWhenEveryShardCellIsUnhealthy, ()) {
+RC_GTEST_PROP(RouterProperty, NoHealthyCellExactlyWhenNoCellIsEligible, ()) {
   const World w = *gen_world();
+  const Ask ask = *gen_ask();
   const Router router = router_for(w);
   for (const auto& [tenant, shard] : w.snapshot.shards) {
-    const bool all_down =
-        std::all_of(shard.begin(), shard.end(), [&](CellId c) { return w.unhealthy[raw(c)]; });
-    RC_ASSERT((router.route(tenant).outcome == RouteOutcome::kNoHealthyCell) == all_down);
+    const bool none = eligible(w, shard, ask.tried).empty();
+    RC_ASSERT((decide(router, ask, tenant).route.outcome == RouteOutcome::kNoHealthyCell) == none);
   }
 }
 
-RC_GTEST_PROP(RouterProperty, PicksFirstHealthyCellInPreferenceOrder, ()) {
+RC_GTEST_PROP(RouterProperty, FirstHealthyPicksFirstEligibleCellInPreferenceOrder, ()) {
   const World w = *gen_world();
+  Ask ask = *gen_ask();
+  ask.policy.routing = RoutingMode::kFirstHealthy;
   const Router router = router_for(w);
   for (const auto& [tenant, shard] : w.snapshot.shards) {
-    auto first =
-        std::find_if(shard.begin(), shard.end(), [&](CellId c) { return !w.unhealthy[raw(c)]; });
-    if (first == shard.end()) continue;
-    RC_ASSERT(router.route(tenant).cell == *first);
+    const std::vector<CellId> cells = eligible(w, shard, ask.tried);
+    if (cells.empty()) continue;
+    RC_ASSERT(decide(router, ask, tenant).route.cell == cells.front());
+    if (ask.tried == 0) RC_ASSERT(router.route(tenant).cell == cells.front());
+  }
+}
+
+RC_GTEST_PROP(RouterProperty, SpreadNeverPicksTheMostLoadedOfSeveralEligibleCellsAlone, ()) {
+  const World w = *gen_world();
+  Ask ask = *gen_ask();
+  ask.policy.routing = RoutingMode::kSpread;
+  const Router router = router_for(w);
+  for (const auto& [tenant, shard] : w.snapshot.shards) {
+    const std::vector<CellId> cells = eligible(w, shard, ask.tried);
+    if (cells.size() < 2) continue;
+    const CellId picked = decide(router, ask, tenant).route.cell;
+    // It won a draw of two distinct cells: some other eligible cell is at least as loaded.
+    RC_ASSERT(std::any_of(cells.begin(), cells.end(), [&](CellId c) {
+      return c != picked && ask.load[raw(c)] >= ask.load[raw(picked)];
+    }));
   }
 }
 

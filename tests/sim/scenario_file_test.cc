@@ -110,6 +110,19 @@ TEST(ParseScenario, OmittedFieldsKeepDefaults) {
   EXPECT_EQ(r->router.policy, RouterPolicy{});
 }
 
+TEST(ParseScenario, ReadsTheRoutingModeAndNamesTheAllowedOnes) {
+  Result<Scenario> r = parse_scenario("router: {routing: spread}\n", "s.yaml");
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->router.policy.routing, RoutingMode::kSpread);
+  EXPECT_EQ(parse_scenario("router: {routing: random}\n", "s.yaml").status().message(),
+            "s.yaml:1:19: router.routing: 'random' is not allowed; allowed: first-healthy, spread");
+  EXPECT_EQ(parse_scenario("router: {routing: spread, failover: false}\n", "s.yaml")
+                .status()
+                .message(),
+            "s.yaml: router.routing (spread) needs failover: without it only a shard's first "
+            "cell is eligible");
+}
+
 TEST(ParseScenario, AcceptsJson) {
   Result<Scenario> r = parse_scenario(
       R"({"name": "j", "cells": {"count": 3}, "tenants": {"shard_size": 3}})", "j.json");

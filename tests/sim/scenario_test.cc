@@ -23,7 +23,7 @@ TEST(Scenario, NamesTheBadFieldAndWhatIsAllowed) {
   EXPECT_EQ(s.validate().message(), "faults.poison tenant 28 does not exist; tenants run 0..27");
   s = Scenario{};
   s.router.policy.max_attempts = 0;
-  EXPECT_EQ(s.validate().message(), "router.max_attempts (0) must be between 1 and 32");
+  EXPECT_EQ(s.validate().message(), "router.max_attempts (0) must be between 1 and 16");
 }
 
 TEST(Scenario, RefusesMoreIntervalsThanItCanKeep) {

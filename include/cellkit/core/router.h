@@ -1,8 +1,8 @@
-// Router (data plane): tenant id → a healthy cell of its shard, or a typed refusal.
+// Router (data plane): its validated table and its own health view. The decisions are
+// route_attempt (router_policy.h) and the request-attempt seam (request_attempts.h).
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,7 +29,7 @@ class HealthView {
 };
 
 enum class RouteOutcome : std::uint8_t {
-  kRouted,         // `cell` is the first healthy cell of the tenant's shard
+  kRouted,         // `cell` is an eligible cell of the tenant's shard
   kNoHealthyCell,  // every cell of the shard is unhealthy
   kUnknownTenant,  // the table has no shard for the tenant
 };
@@ -43,26 +43,7 @@ struct RouteDecision {
   bool operator==(const RouteDecision&) const = default;
 };
 
-// The routing decision as a pure function: the first cell of the tenant's shard, in
-// preference order, that is not disabled and that the health view does not mark
-// unhealthy. Never a cell outside the shard.
-RouteDecision route(const RoutingTable& table, const HealthView& health, TenantId tenant);
-
-struct Request {
-  std::uint64_t id = 0;
-  TenantId tenant{};
-  std::string payload;
-};
-
-enum class CellReply : std::uint8_t { kServed, kCrashed };
-
-// How the router reaches cells: the simulator, tests and live mode each provide one.
-class CellTransport {
- public:
-  virtual ~CellTransport() = default;
-  virtual CellReply send(CellId cell, const Request& request) = 0;
-};
-
+// The seed demo's outcomes (a subset of RequestOutcome, in the demo's own order).
 enum class Disposition : std::uint8_t {
   kServed,         // a cell handled the request
   kCellCrashed,    // the cell died handling it; not retried elsewhere
@@ -91,12 +72,9 @@ class Router {
   // stale version, kDataLoss for an invalid snapshot).
   Status accept(const RoutingSnapshot& snapshot);
 
-  RouteDecision route(TenantId tenant) const { return cellkit::route(table_, health_, tenant); }
-
-  // Routes the request and sends it to the chosen cell. A cell that crashes while
-  // handling it is marked unhealthy and the request is NOT retried on another cell:
-  // a request that killed one cell would kill the next (poison containment).
-  Delivery handle(const Request& request, CellTransport& transport);
+  // A first attempt under the default policy: the first healthy, routable cell of the
+  // tenant's shard (route_attempt decides; a shorthand for tests and tools).
+  RouteDecision route(TenantId tenant) const;
 
   void mark_unhealthy(CellId cell) { health_.mark_unhealthy(cell); }
   void mark_healthy(CellId cell) { health_.mark_healthy(cell); }

@@ -1,13 +1,15 @@
-// Router policies for one request's attempts: failover within the shard, the retry
-// budget, poison containment by fingerprint quarantine, and the deliberately naive
-// "replace a dead cell" policy. Pure functions and a small state machine, shared by the
-// simulator and (later) live mode.
+// Router policies and the one routing decision: which cell one attempt of a request goes
+// to (first healthy or spread), failover within the shard, the retry budget, poison
+// containment by fingerprint quarantine, and the deliberately naive "replace a dead cell"
+// policy. The simulator and the live router both decide with route_attempt.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include "cellkit/base/status.h"
 #include "cellkit/base/time.h"
@@ -15,11 +17,24 @@
 
 namespace cellkit {
 
+// How an attempt picks among the eligible cells of a shard.
+enum class RoutingMode : std::uint8_t {
+  kFirstHealthy,  // the first in preference order: a shard's first cell carries its tenant
+  kSpread,        // the less loaded of two drawn by the request's key (power of two choices)
+};
+std::string_view to_string(RoutingMode mode);  // "first-healthy", "spread"
+std::optional<RoutingMode> parse_routing_mode(std::string_view name);
+
+// A request tracks the candidates it tried in 16 bits, so at most this many cells of a
+// shard are eligible and a request makes at most this many attempts.
+inline constexpr std::uint32_t kMaxCandidates = 16;
+
 struct RouterPolicy {
+  RoutingMode routing = RoutingMode::kFirstHealthy;  // how an attempt picks among eligible cells
   // On: an attempt may go to any healthy cell of the shard, in preference order.
   // Off: only the shard's first cell; when it is unhealthy the request is refused.
   bool failover = true;
-  // Attempts per request, the first included (the retry budget). At least 1.
+  // Attempts per request, the first included (the retry budget). 1..kMaxCandidates.
   std::uint32_t max_attempts = 3;
   // Naive: retry a request whose attempt crashed a cell on another cell. Containment
   // keeps this off: a request that killed one cell kills the next.
@@ -50,51 +65,117 @@ struct Attempt {
   std::uint32_t candidate = 0;
 };
 
+// The load view of a router that knows no loads: every cell is idle, so `spread` picks
+// between its two draws by the key alone.
+struct NoLoad {
+  std::uint64_t operator()(CellId) const { return 0; }
+};
+
 namespace detail {
 
+inline bool eligible(const RoutingTable& table, const HealthView& health,
+                     std::span<const CellId> candidates, std::uint32_t tried, std::size_t i) {
+  return ((tried >> i) & 1u) == 0 && table.is_routable(candidates[i]) &&
+         health.is_healthy(candidates[i]);
+}
+
+inline Attempt routed(const RoutingTable& table, std::span<const CellId> candidates,
+                      std::size_t i) {
+  return {.route = {.outcome = RouteOutcome::kRouted,
+                    .cell = candidates[i],
+                    .version = table.version()},
+          .candidate = static_cast<std::uint32_t>(i)};
+}
+
+inline std::size_t eligible_count(const RouterPolicy& policy, std::span<const CellId> candidates) {
+  return policy.failover ? std::min<std::size_t>(candidates.size(), kMaxCandidates) : 1;
+}
+
+// A uniform index below n from 32 bits of a well-mixed key (multiply-shift, no division).
+inline std::uint32_t draw_below(std::uint64_t bits, std::uint32_t n) {
+  return static_cast<std::uint32_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) *
+                                     n) >> 32);
+}
+
 // The first candidate not tried yet that takes traffic (only the first under no failover).
-// This and route_attempt are forced inline: they run once per request, and the call cost
+// These and route_attempt are forced inline: they run once per request, and the call cost
 // the simulator 5% of its time (docs/performance.md).
 [[gnu::always_inline]] inline Attempt first_usable(const RoutingTable& table,
                                                    const HealthView& health,
                                                    std::span<const CellId> candidates,
                                                    const RouterPolicy& policy,
                                                    std::uint32_t tried) {
-  Attempt attempt{.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
-  const std::size_t eligible = policy.failover ? std::min<std::size_t>(candidates.size(), 32) : 1;
-  for (std::size_t i = 0; i < eligible; ++i) {
-    if (((tried >> i) & 1u) != 0) continue;
-    if (!table.is_routable(candidates[i]) || !health.is_healthy(candidates[i])) continue;
-    attempt.route.outcome = RouteOutcome::kRouted;
-    attempt.route.cell = candidates[i];
-    attempt.candidate = static_cast<std::uint32_t>(i);
-    return attempt;
+  const std::size_t n = eligible_count(policy, candidates);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (eligible(table, health, candidates, tried, i)) return routed(table, candidates, i);
   }
-  return attempt;
+  return {.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
 }
 
-// The naive policy's path (router_policy.cc): it copies the shard, the common path does not.
-Attempt route_replacing(const RoutingTable& table, const HealthView& health, TenantId tenant,
-                        const RouterPolicy& policy, std::uint32_t tried);
+// Power of two choices: two distinct eligible candidates drawn by the key, the one with
+// less load wins; a tie goes to the first drawn, so equal loads spread by the key alone.
+template <class Load>
+[[gnu::always_inline]] inline Attempt less_loaded_of_two(const RoutingTable& table,
+                                                         const HealthView& health,
+                                                         std::span<const CellId> candidates,
+                                                         const RouterPolicy& policy,
+                                                         std::uint32_t tried, std::uint64_t key,
+                                                         const Load& load) {
+  std::uint8_t usable[kMaxCandidates];
+  std::uint32_t count = 0;
+  const std::size_t n = eligible_count(policy, candidates);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (eligible(table, health, candidates, tried, i)) usable[count++] = static_cast<std::uint8_t>(i);
+  }
+  if (count == 0) {
+    return {.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
+  }
+  if (count == 1) return routed(table, candidates, usable[0]);
+  const std::uint32_t a = draw_below(key, count);
+  std::uint32_t b = draw_below(key >> 32, count - 1);
+  if (b >= a) ++b;
+  const bool second = load(candidates[usable[b]]) < load(candidates[usable[a]]);
+  return routed(table, candidates, usable[second ? b : a]);
+}
+
+template <class Load>
+[[gnu::always_inline]] inline Attempt choose(const RoutingTable& table, const HealthView& health,
+                                             std::span<const CellId> candidates,
+                                             const RouterPolicy& policy, std::uint32_t tried,
+                                             std::uint64_t key, const Load& load) {
+  if (policy.routing == RoutingMode::kSpread) {
+    return less_loaded_of_two(table, health, candidates, policy, tried, key, load);
+  }
+  return first_usable(table, health, candidates, policy, tried);
+}
 
 }  // namespace detail
 
-// Decides one attempt. `tried` has bit i set when candidate i was tried already by this
-// request; those are skipped. Without failover only candidate 0 is eligible.
-// kNoHealthyCell when no eligible candidate is healthy and routable. Inline: the simulator
-// and a live router decide once per request.
+// THE routing decision: every attempt of every request, in the simulator and in the live
+// router, is decided here. Picks among the eligible candidates: the tenant's shard (or,
+// under replace_dead_cells, candidate_cells), its first kMaxCandidates cells under
+// failover, only the first without; skipping those whose bit is set in `tried` (tried
+// already by this request), disabled cells and cells the health view marks unhealthy.
+// first-healthy takes the first eligible one; spread draws two by `key` (any well-mixed
+// 64-bit value per request, such as a hash of it) and takes the one `load(cell)` says is
+// less loaded. kUnknownTenant when the table has no shard for the tenant; kNoHealthyCell
+// when no candidate is eligible. Never a cell outside the candidates.
+template <class Load = NoLoad>
 [[gnu::always_inline]] inline Attempt route_attempt(const RoutingTable& table,
                                                     const HealthView& health, TenantId tenant,
                                                     const RouterPolicy& policy,
-                                                    std::uint32_t tried) {
+                                                    std::uint32_t tried, std::uint64_t key = 0,
+                                                    const Load& load = {}) {
   const std::span<const CellId> shard = table.shard_of(tenant);
   if (shard.empty()) {
     return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
   }
-  if (policy.replace_dead_cells) {
-    return detail::route_replacing(table, health, tenant, policy, tried);
+  if (policy.replace_dead_cells) [[unlikely]] {
+    // The naive policy's path copies the shard; the common path does not.
+    const Shard candidates = candidate_cells(table, health, tenant, policy);
+    return detail::choose(table, health, candidates, policy, tried, key, load);
   }
-  return detail::first_usable(table, health, shard, policy, tried);
+  return detail::choose(table, health, shard, policy, tried, key, load);
 }
 
 // Counts cell crashes per request fingerprint and quarantines a fingerprint after

@@ -10,23 +10,15 @@
 #include "cellkit/base/ids.h"
 #include "cellkit/base/time.h"
 #include "cellkit/core/mapping.h"
+#include "cellkit/core/request_attempts.h"
 #include "cellkit/sim/latency_histogram.h"
 
 namespace cellkit::sim {
 
-// Every request ends in exactly one of these.
-enum class Outcome : std::uint8_t {
-  kServed,         // a cell answered in time
-  kShed,           // every cell tried had a full queue
-  kNoHealthyCell,  // the router found no healthy cell of the shard to try
-  kUnknownTenant,  // the router's table does not know the tenant
-  kQuarantined,    // the request's fingerprint is quarantined as poison
-  kCellCrashed,    // the cell handling it crashed (and containment forbids a retry)
-  kTimedOut,       // not answered within the workload timeout
-  kCellError,      // the cell answered with an error (a bad build)
-};
-inline constexpr std::size_t kOutcomeCount = 8;
-std::string_view to_string(Outcome outcome);
+// Every request ends in exactly one outcome: the core's (a bad build's errors are
+// cell_error; the timeout is the workload's).
+using Outcome = RequestOutcome;
+inline constexpr std::size_t kOutcomeCount = kRequestOutcomeCount;
 
 using OutcomeCounts = std::array<std::uint64_t, kOutcomeCount>;
 std::uint64_t total(const OutcomeCounts& counts);
