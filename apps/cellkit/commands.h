@@ -23,4 +23,7 @@ void add_place_command(CLI::App& app, int& exit_code);
 // Registers `cellkit rebalance` (a migration plan for a changed fleet).
 void add_rebalance_command(CLI::App& app, int& exit_code);
 
+// Registers `cellkit cell` (one chip-shop cell as an HTTP server).
+void add_cell_command(CLI::App& app, int& exit_code);
+
 }  // namespace cellkit::cli

@@ -222,3 +222,8 @@ cellkit_golden(rebalance_csv rebalance_csv.txt ${here}
                ARGS rebalance ../data/all_pairs_of_eight.csv --add-cells 1 --show-moves 6)
 # The top-level help lists every command.
 cellkit_golden(help help.txt ARGS --help)
+cellkit_golden(cell_help cell_help.txt ARGS cell --help)
+cellkit_golden(cell_error_listen cell_error_listen.txt EXIT 2 STREAM stderr
+               ARGS cell --listen localhost:80)
+cellkit_golden(cell_error_fail_rate cell_error_fail_rate.txt EXIT 2 STREAM stderr
+               ARGS cell --fail-rate 2)

@@ -1,0 +1,51 @@
+// The chip shop's rules: health, orders, injected failures and the poison order.
+#include "cell_handler.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace cellkit::live {
+
+CellHandler::CellHandler(const CellOptions& options)
+    : options_(options), random_(options.seed) {}
+
+CellReply CellHandler::error(int status, std::string_view message) const {
+  nlohmann::json body = {{"error", message}, {"cell", options_.name}};
+  return CellReply{false, status, body.dump(), false};
+}
+
+CellReply CellHandler::handle(const CellRequest& request) {
+  const std::string_view path = request.target.substr(0, request.target.find('?'));
+  if (path == "/healthz") {
+    if (request.method != "GET" && request.method != "HEAD") return error(405, "use GET /healthz");
+    nlohmann::json body = {{"cell", options_.name}, {"status", "ok"}, {"orders", orders_}};
+    return CellReply{false, 200, body.dump(), false};
+  }
+  if (path == "/orders") {
+    if (request.method != "POST") return error(405, "use POST /orders with {\"bags\": N}");
+    return order(request);
+  }
+  return error(404, fmt::format("no such path '{}'; try POST /orders or GET /healthz", path));
+}
+
+CellReply CellHandler::order(const CellRequest& request) {
+  if (request.tenant.empty()) return error(400, "missing X-Tenant header");
+  const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return error(400, "body is not JSON; expected {\"bags\": N}");
+  const auto bags = body.is_object() ? body.find("bags") : body.end();
+  if (!body.is_object() || bags == body.end() || !bags->is_number_unsigned() || *bags == 0)
+    return error(400, "expected {\"bags\": N} with N a whole number of at least 1");
+  const std::uint64_t n = bags->get<std::uint64_t>();
+  if (options_.crash_on_bags && n == *options_.crash_on_bags) return CellReply{true, 0, "", false};
+  if (options_.fail_rate > 0 && random_.bernoulli(options_.fail_rate))
+    return error(500, "injected failure (--fail-rate)");
+  ++orders_;
+  nlohmann::json receipt = {{"cell", options_.name},
+                            {"tenant", request.tenant},
+                            {"bags", n},
+                            {"order", orders_}};
+  return CellReply{false, 200, receipt.dump(), options_.service_time.count() > 0};
+}
+
+}  // namespace cellkit::live
