@@ -151,8 +151,8 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   }
   // Set the group from both sides so it holds before either side uses it.
   setpgid(pid, options.process_group == 0 ? pid : options.process_group);
-  state->leads_group = options.process_group == 0;
-  state->pgid = state->leads_group ? pid : options.process_group;
+  state->leads_group = options.process_group == 0 && options.kill_group;
+  state->pgid = options.process_group == 0 ? pid : options.process_group;
   int exec_errno = 0;
   const ssize_t n = read(err[0], &exec_errno, sizeof exec_errno);
   close(err[0]);

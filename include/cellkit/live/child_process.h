@@ -37,6 +37,10 @@ struct SpawnOptions {
   pid_t process_group = 0;
   // Read the child's stdout through a pipe (read_line); false: it inherits ours.
   bool capture_stdout = true;
+  // When the child founded its group: kill() and the destructor SIGKILL the whole group
+  // (what the child left behind). A supervisor whose children share the first child's
+  // group says false, so one child's end does not take the others with it.
+  bool kill_group = true;
 };
 
 // Owns one running child. The child gets PR_SET_PDEATHSIG(SIGKILL), so it dies with the
