@@ -128,6 +128,27 @@ Status DemoOptions::validate() const {
   return Status::ok();
 }
 
+// Placement happens when the run is set up, before any order arrives, and draws from its
+// own stream: a run without orders places every tenant as the full run does.
+Result<DemoResult> plan_demo(const DemoOptions& options) {
+  if (Status s = options.validate(); !s.is_ok()) return s;
+  Result<sim::RunResult> run = sim::simulate(demo_scenario(options, {}), options.seed, {});
+  if (!run.is_ok()) return run.status();
+  DemoResult result{.options = options};
+  fill_fleet(result, *run);
+  result.requests = draw_orders(options);
+  return result;
+}
+
+void tally_demo(DemoResult& result) {
+  for (const DemoRequest& order : result.requests) {
+    ++result.outcomes[static_cast<std::size_t>(order.delivery.disposition)];
+    DemoTenant& owner = result.tenants[raw(order.tenant)];
+    (order.delivery.disposition == Disposition::kServed ? owner.served : owner.failed)++;
+    if (order.delivery.disposition == Disposition::kCellCrashed) record_cell_death(result, order);
+  }
+}
+
 Result<DemoResult> run_demo(const DemoOptions& options) {
   if (Status s = options.validate(); !s.is_ok()) return s;
   std::vector<DemoRequest> orders = draw_orders(options);
@@ -141,13 +162,8 @@ Result<DemoResult> run_demo(const DemoOptions& options) {
   if (!run.is_ok()) return run.status();
   DemoResult result{.options = options};
   fill_fleet(result, *run);
-  for (const DemoRequest& order : orders) {
-    ++result.outcomes[static_cast<std::size_t>(order.delivery.disposition)];
-    DemoTenant& owner = result.tenants[raw(order.tenant)];
-    (order.delivery.disposition == Disposition::kServed ? owner.served : owner.failed)++;
-    if (order.delivery.disposition == Disposition::kCellCrashed) record_cell_death(result, order);
-  }
   result.requests = std::move(orders);
+  tally_demo(result);
   return result;
 }
 

@@ -145,3 +145,48 @@ RC_GTEST_PROP(RunDemoProperty, OutcomesAlwaysAddUpToRequests, (std::uint64_t see
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+TEST(PlanDemo, PlacesTenantsAndDrawsOrdersExactlyAsTheRunDoes) {
+  for (std::uint64_t seed : {1, 2, 7, 99}) {
+    DemoOptions o;
+    o.seed = seed;
+    o.cells = 6;
+    o.tenants = 12;
+    o.requests = 40;
+    const DemoResult plan = *plan_demo(o);
+    const DemoResult run = *run_demo(o);
+    ASSERT_EQ(plan.tenants.size(), run.tenants.size());
+    for (std::size_t t = 0; t < plan.tenants.size(); ++t)
+      EXPECT_EQ(plan.tenants[t].cells, run.tenants[t].cells) << "seed " << seed << " tenant " << t;
+    ASSERT_EQ(plan.requests.size(), run.requests.size());
+    for (std::size_t r = 0; r < plan.requests.size(); ++r) {
+      EXPECT_EQ(plan.requests[r].tenant, run.requests[r].tenant);
+      EXPECT_EQ(plan.requests[r].bags, run.requests[r].bags);
+    }
+    EXPECT_TRUE(plan.events.empty());
+    EXPECT_EQ(plan.count(Disposition::kServed), 0u);
+  }
+}
+
+TEST(TallyDemo, TellsTheRunsStoryFromItsDeliveries) {
+  DemoOptions o;
+  o.seed = 7;
+  o.requests = 60;
+  const DemoResult run = *run_demo(o);
+  DemoResult retold = *plan_demo(o);
+  for (std::size_t r = 0; r < retold.requests.size(); ++r)
+    retold.requests[r].delivery = run.requests[r].delivery;
+  tally_demo(retold);
+  EXPECT_EQ(retold.outcomes, run.outcomes);
+  ASSERT_EQ(retold.events.size(), run.events.size());
+  for (std::size_t e = 0; e < run.events.size(); ++e) {
+    EXPECT_EQ(retold.events[e].request, run.events[e].request);
+    EXPECT_EQ(retold.events[e].cell, run.events[e].cell);
+  }
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -76,6 +76,16 @@ struct DemoResult {
   const DemoTenant& tenant(TenantId id) const { return tenants[raw(id)]; }
 };
 
+// The story before it is told: the fleet, every tenant's shard (placed exactly as run_demo
+// places them) and the orders, with no deliveries, counts or events yet. `cellkit demo
+// --live` delivers these orders over real HTTP. Fails when the options do not validate.
+Result<DemoResult> plan_demo(const DemoOptions& options);
+
+// Tells the story from every request's delivery (all set by the caller): outcome counts,
+// tenants' served and failed orders, cells that died and tenants that lost all their
+// cells. Requires a result from plan_demo with no tally yet.
+void tally_demo(DemoResult& result);
+
 // Runs the story through the discrete-event engine (sim::simulate with a scripted
 // workload), so the core control plane (random placement), publisher and router decide.
 // Deterministic: the same options give the same result. Fails only when the options do
