@@ -7,6 +7,7 @@
 #include "cellkit/analysis/analyzer.h"
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/report/analysis_report.h"
+#include "cellkit/report/html_reports.h"
 #include "commands.h"
 
 namespace cellkit::cli {
@@ -18,6 +19,7 @@ struct AnalyzeArgs {
   std::string tenant;
   std::vector<std::string> fail;
   std::string format = "text";
+  std::string html;
   bool lenient = false;
 };
 
@@ -79,6 +81,13 @@ int run(const AnalyzeArgs& args) {
   const AnalysisSource source{args.path, report.lines, report.skipped_lines};
   std::cout << (args.format == "json" ? render_analysis_json(*result, source)
                                       : render_analysis_text(*result, source));
+  if (args.html.empty()) return kExitOk;
+  const FleetDiagram diagram = diagram_of(doc->fleet, doc->mapping, doc->tenants, doc->zone_names);
+  if (Status s = write_file_atomically(args.html, render_analysis_html(*result, source, &diagram));
+      !s.is_ok()) {
+    std::cerr << "cellkit analyze: --html " << s.message() << "\n";
+    return kExitFailure;
+  }
   return kExitOk;
 }
 
@@ -110,6 +119,9 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", args->format, "Output format (json schema: docs/analysis.md)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  cmd->add_option("--html", args->html,
+                  "Also write a self-contained HTML report: overlap beside random, poison-pill\n"
+                  "impact, load per cell and zone, the worst cells and zones, and the fleet");
   cmd->add_flag("--lenient", args->lenient,
                 "Skip bad CSV lines (counted and listed on stderr) instead of stopping at the "
                 "first");

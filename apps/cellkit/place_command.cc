@@ -9,6 +9,7 @@
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/io/tenant_list.h"
+#include "cellkit/report/html_reports.h"
 #include "commands.h"
 #include "placement_text.h"
 
@@ -30,6 +31,7 @@ struct PlaceArgs {
   std::string from;
   std::string tenants_file;
   std::string output;
+  std::string html;
   PlacementOptions options{.strategy = "shuffle", .max_overlap = 2, .seed = 1};
 };
 
@@ -99,6 +101,12 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
            std::vector<std::string> zones) {
   const bool to_stdout = a.output == "-";
   print_summary(to_stdout ? std::cerr : std::cout, a, p, report);
+  if (!a.html.empty()) {
+    const std::string title =
+        a.from.empty() ? "Placement" : fmt::format("Placement: {} plus new tenants", a.from);
+    if (Status s = write_file_atomically(a.html, render_placement_html(p, zones, title)); !s.is_ok())
+      return fail(kExitFailure, "--html " + s.message());
+  }
   if (a.output.empty()) return kExitOk;
   const std::string text = write_mapping_json(document_from(p, std::move(zones)));
   if (to_stdout) {
@@ -238,6 +246,9 @@ void add_place_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--output", a.output,
                   "Write the mapping as JSON (docs/mapping-format.md); '-' writes it to stdout\n"
                   "and the summary to stderr");
+  cmd->add_option("--html", a.html,
+                  "Also write a self-contained HTML report: load per cell, the overlap\n"
+                  "histogram and a diagram of the fleet");
   cmd->add_option("--show", a.show, "Also print the first N tenants' shards")
       ->capture_default_str();
   cmd->callback([args, &exit_code] {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cellkit/io/placement_document.h"
+#include "cellkit/report/html_reports.h"
 #include "commands.h"
 #include "placement_text.h"
 
@@ -23,6 +24,7 @@ struct RebalanceArgs {
   std::size_t max_moves = 0;              // 0 = no limit
   std::string output;
   std::string plan;
+  std::string html;
   std::size_t show_moves = 0;
 };
 
@@ -148,6 +150,12 @@ Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const 
       return {kExitFailure, s.message()};
     log << fmt::format("wrote {}\n", a.plan);
   }
+  if (!a.html.empty()) {
+    const std::string html = render_rebalance_html(before, after, target, plan, doc.zone_names,
+                                                   fmt::format("Rebalance: {}", a.input));
+    if (Status s = write_file_atomically(a.html, html); !s.is_ok())
+      return {kExitFailure, "--html " + s.message()};
+  }
   return {};
 }
 
@@ -220,6 +228,9 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--plan", a.plan,
                   "Write the plan: FILE.json as JSON, any other name as CSV\n"
                   "(step,tenant,from,to); '-' writes CSV to stdout and the summary to stderr");
+  cmd->add_option("--html", a.html,
+                  "Also write a self-contained HTML report: load per cell before and after,\n"
+                  "moves per cell, overlap before and after, and the fleet after the plan");
   cmd->add_option("--show-moves", a.show_moves, "Also print the first N moves")
       ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run(*args); });

@@ -1,6 +1,4 @@
 // `cellkit simulate`: runs a scenario file through the discrete-event simulator.
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -9,10 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/io/mapping_file.h"
+#include "cellkit/report/html_reports.h"
 #include "cellkit/report/sim_report.h"
 #include "cellkit/sim/scenario_file.h"
 #include "cellkit/sim/simulator.h"
 #include "commands.h"
+#include "progress_line.h"
 
 namespace cellkit::cli {
 namespace {
@@ -24,21 +25,40 @@ struct SimulateArgs {
   std::string until;
   std::string format = "text";
   std::string out;
+  std::string html;
+  bool quiet = false;
 };
 
-// A progress line on stderr (simulated time, events per second of wall time), only when a
-// person is watching it. The wall clock is read here, in the CLI, never in the simulator.
-sim::RunOptions progress_options() {
+// The progress line's callback: share of simulated time over every run, simulated seconds and
+// events per second of wall time. The wall clock is read here, in the CLI, never in the
+// simulator.
+sim::RunOptions progress_options(ProgressLine& line, const sim::Scenario& scenario,
+                                 std::uint32_t runs) {
   sim::RunOptions options;
-  if (isatty(STDERR_FILENO) == 0) return options;
-  const auto start = std::chrono::steady_clock::now();
-  options.progress = [start](const sim::Progress& p) {
-    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
-    std::cerr << fmt::format("\r  simulated {:.1f}s, {} events, {:.2f} M events/s ",
-                             static_cast<double>(p.now.time_since_epoch().count()) / 1e6, p.events,
-                             static_cast<double>(p.events) / wall.count() / 1e6)
-              << std::flush;
+  if (!line.active()) return options;
+  struct State {
+    std::uint32_t run = 0;
+    double last = 0, before = 0;  // simulated seconds: this run's last, earlier runs' total
+    std::uint64_t events_before = 0, last_events = 0;
   };
+  auto state = std::make_shared<State>();
+  const double until = static_cast<double>(scenario.until.count()) / 1e6;
+  options.progress = [&line, state, until, runs](const sim::Progress& p) {
+    const double now = static_cast<double>(p.now.time_since_epoch().count()) / 1e6;
+    if (now < state->last) {  // a new replication started
+      ++state->run;
+      state->before += state->last;
+      state->events_before += state->last_events;
+    }
+    state->last = now;
+    state->last_events = p.events;
+    const double wall = std::max(line.elapsed(), 1e-9);
+    const double done = (static_cast<double>(state->run) + now / until) / runs;
+    line.update(done, fmt::format("run {}/{}, {:.0f} simulated s/s, {:.2f} M events/s",
+                                  state->run + 1, runs, (state->before + now) / wall,
+                                  static_cast<double>(state->events_before + p.events) / wall / 1e6));
+  };
+  options.progress_every = 1 << 18;
   return options;
 }
 
@@ -68,6 +88,15 @@ int check_out_dir(const std::string& out) {
   return kExitFailure;
 }
 
+// --html names a file; a directory there is refused before the run.
+int check_html_path(const std::string& html) {
+  std::error_code ec;
+  if (html.empty() || !std::filesystem::is_directory(html, ec)) return kExitOk;
+  std::cerr << "cellkit simulate: --html " << html
+            << ": is a directory: give the name of the HTML file to write\n";
+  return kExitFailure;
+}
+
 int run(const SimulateArgs& args) {
   Result<sim::Scenario> scenario = sim::load_scenario(args.scenario);
   if (!scenario.is_ok()) {
@@ -76,9 +105,11 @@ int run(const SimulateArgs& args) {
   }
   if (int code = apply_overrides(args, *scenario); code != kExitOk) return code;
   if (int code = check_out_dir(args.out); code != kExitOk) return code;
-  const sim::RunOptions options = progress_options();
+  if (int code = check_html_path(args.html); code != kExitOk) return code;
+  ProgressLine line("cellkit simulate", args.quiet);
+  const sim::RunOptions options = progress_options(line, *scenario, args.runs);
   Result<std::vector<sim::RunResult>> runs = sim::replicate(*scenario, args.runs, options);
-  if (options.progress) std::cerr << "\r\033[K" << std::flush;
+  line.clear();
   if (!runs.is_ok()) {
     std::cerr << "cellkit simulate: " << args.scenario << ": " << runs.status().message() << "\n";
     return kExitFailure;
@@ -89,9 +120,15 @@ int run(const SimulateArgs& args) {
     std::cout << (runs->size() == 1 ? render_run_text(runs->front())
                                     : render_replications_text(*runs));
   }
-  if (args.out.empty()) return kExitOk;
-  if (Status s = write_run_files(*runs, args.out); !s.is_ok()) {
-    std::cerr << "cellkit simulate: --out " << s.message() << "\n";
+  if (!args.out.empty()) {
+    if (Status s = write_run_files(*runs, args.out); !s.is_ok()) {
+      std::cerr << "cellkit simulate: --out " << s.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  if (args.html.empty()) return kExitOk;
+  if (Status s = write_file_atomically(args.html, render_runs_html(*runs)); !s.is_ok()) {
+    std::cerr << "cellkit simulate: --html " << s.message() << "\n";
     return kExitFailure;
   }
   return kExitOk;
@@ -124,6 +161,11 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
                   "Also write timeseries.csv (long form: run,seed,time_s,entity,metric,value),\n"
                   "tenants.csv and result.json into this directory (created if missing;\n"
                   "an existing file of that name is refused before the run)");
+  cmd->add_option("--html", args->html,
+                  "Also write a self-contained HTML report (charts of outcomes, fleet health\n"
+                  "and tenants over time, latency, utilisation per cell, the timeline and a\n"
+                  "diagram of the fleet; no scripts, opens from disk)");
+  cmd->add_flag("--quiet", args->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

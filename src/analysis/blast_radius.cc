@@ -39,6 +39,16 @@ std::uint64_t p99(std::vector<std::uint64_t> values) {
   return values[rank - 1];
 }
 
+ImpactHistogram histogram(std::vector<std::uint64_t> values) {
+  std::sort(values.begin(), values.end());
+  ImpactHistogram out;
+  for (std::uint64_t v : values) {
+    if (out.empty() || out.back().first != v) out.emplace_back(v, 0);
+    ++out.back().second;
+  }
+  return out;
+}
+
 double mean(const std::vector<std::uint64_t>& values) {
   long double sum = 0;
   for (std::uint64_t v : values)
@@ -176,14 +186,28 @@ Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKey
   p.p99_degraded = p99(degraded);
   p.mean_others_fully_down = mean(others_down);
   p.mean_degraded = mean(degraded);
+  result.poison_others_down = histogram(std::move(others_down));
+  result.poison_degraded = histogram(std::move(degraded));
   return Status::ok();
 }
 
 Status failures(const CompactMapping& m, const CellIndex& index, const AnalysisOptions& options,
                 AnalysisResult& result) {
-  result.cell_failure = summarize(cell_impacts(m, index), m.cell_names);
+  const std::vector<Impact> by_cell = cell_impacts(m, index);
+  result.cell_failure = summarize(by_cell, m.cell_names);
+  result.cell_details.resize(m.cell_count());
+  for (std::size_t c = 0; c < m.cell_count(); ++c) {
+    result.cell_details[c].name = m.cell_names[c];
+    result.cell_details[c].zone = m.zone_names[m.cell_zone[c]];
+    result.cell_details[c].loss = by_cell[c];
+  }
   result.cell_failure.worst.cells = {result.cell_failure.worst.name};
-  if (m.zone_names.size() >= 2) result.zone_failure = summarize(zone_impacts(m), m.zone_names);
+  if (m.zone_names.size() >= 2) {
+    const std::vector<Impact> by_zone = zone_impacts(m);
+    result.zone_failure = summarize(by_zone, m.zone_names);
+    for (std::size_t z = 0; z < by_zone.size(); ++z)
+      result.zone_details.push_back({.name = m.zone_names[z], .zone = m.zone_names[z], .loss = by_zone[z]});
+  }
   if (!options.fail_cells.empty()) {
     Result<NamedImpact> chosen = chosen_failure(m, options.fail_cells);
     if (!chosen.is_ok()) return chosen.status();

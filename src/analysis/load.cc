@@ -252,12 +252,21 @@ void loads(const CompactMapping& m, const CellIndex& index, AnalysisResult& resu
     for (std::uint32_t c : shard)
       weight[c] += m.weights[t] / static_cast<double>(shard.size());
   }
+  for (std::size_t c = 0; c < result.cell_details.size() && c < m.cell_count(); ++c) {
+    result.cell_details[c].tenants = tenants[c];
+    result.cell_details[c].weight = weight[c];
+  }
   result.cell_tenants = stats(tenants, m.cell_names);
   result.cell_weight = stats(weight, m.cell_names);
   result.cell_headroom = cell_headroom(m, index, weight, result.cell_weight);
   if (m.zone_names.size() < 2) return;
-  result.zone_tenants = stats(per_zone(m, tenants), m.zone_names);
-  result.zone_weight = stats(per_zone(m, weight), m.zone_names);
+  const std::vector<double> zone_tenants = per_zone(m, tenants), zone_weight = per_zone(m, weight);
+  for (std::size_t z = 0; z < result.zone_details.size() && z < zone_tenants.size(); ++z) {
+    result.zone_details[z].tenants = zone_tenants[z];
+    result.zone_details[z].weight = zone_weight[z];
+  }
+  result.zone_tenants = stats(zone_tenants, m.zone_names);
+  result.zone_weight = stats(zone_weight, m.zone_names);
   result.zone_headroom = zone_headroom(m, index, weight, result.cell_weight);
 }
 

@@ -98,6 +98,20 @@ struct TenantGroup {
   std::vector<std::string> examples;  // the first few, in tenant order
 };
 
+// One cell or zone, for charts: its load and what losing it alone does.
+struct UnitDetail {
+  std::string name;
+  std::string zone;    // a cell's zone; a zone's own name
+  double tenants = 0;  // tenants with a cell in it
+  double weight = 0;   // their weight, each tenant's spread evenly over its shard
+  Impact loss;         // when it fails alone
+
+  bool operator==(const UnitDetail&) const = default;
+};
+
+// How many tenants' poison pills reach n other tenants: (n, tenants), ascending in n.
+using ImpactHistogram = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+
 struct AnalysisResult {
   std::uint64_t tenants = 0, cells = 0, zones = 0;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> shard_sizes;  // (k, tenants), by k
@@ -119,6 +133,10 @@ struct AnalysisResult {
   std::optional<LoadStats> zone_tenants, zone_weight;
   Headroom cell_headroom;
   std::optional<Headroom> zone_headroom;
+  // For charts (not in the text or JSON reports): every cell and zone in id order, and the
+  // distribution of poison impacts over tenants.
+  std::vector<UnitDetail> cell_details, zone_details;
+  ImpactHistogram poison_others_down, poison_degraded;
 };
 
 // Fails with kInvalidArgument naming the problem: an empty mapping, a shard with an unknown
