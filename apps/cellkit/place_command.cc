@@ -39,9 +39,9 @@ std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t 
   if (k == 0 || k > cells) {
     return fmt::format("--shard-size ({}) must be from 1 to the number of cells ({})", k, cells);
   }
-  if (o.strategy == "shuffle" && o.max_overlap >= k) {
-    return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for shuffle",
-                       o.max_overlap, k);
+  if (limits_overlap(o) && o.max_overlap >= k) {
+    return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for {}",
+                       o.max_overlap, k, o.strategy);
   }
   if (Status s = validate(o); !s.is_ok()) return s.message();
   return {};
@@ -73,7 +73,7 @@ std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& re
     zones.insert(c.zone);
   out += fmt::format(" on {} cells in {} zone{} (strategy {}, shard size {}", p.fleet.size(),
                      zones.size(), zones.size() == 1 ? "" : "s", o.strategy, a.shard_size);
-  if (o.strategy == "shuffle") out += fmt::format(", max overlap {}", o.max_overlap);
+  if (limits_overlap(o)) out += fmt::format(", max overlap {}", o.max_overlap);
   if (o.zone_aware) out += ", zone-aware";
   if (a.capacity != 0) out += fmt::format(", capacity {}", a.capacity);
   return out + fmt::format(", seed {})\n", o.seed);
@@ -192,11 +192,12 @@ std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
       cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
           ->capture_default_str(),
       cmd->add_option("--strategy", a.options.strategy,
-                      "random | least-loaded | rendezvous | shuffle")
-          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
+                      "random | least-loaded | rendezvous | shuffle | design")
+          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle", "design"}))
           ->capture_default_str(),
       cmd->add_option("--max-overlap,-m", a.options.max_overlap,
-                      "shuffle: no two tenants share more than this many cells (< shard size)")
+                      "shuffle, design: no two tenants share more than this many cells (< shard "
+                      "size)")
           ->capture_default_str()};
   auto* zone_aware =
       cmd->add_flag("--zone-aware", a.zone_aware,

@@ -87,7 +87,7 @@ Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& 
 std::string verdict(const PlanCheck& c, const Placement& p, bool only_adds) {
   std::string out = fmt::format("checked after every move: capacity {}",
                                 c.capacity_violations == 0 ? "kept" : "EXCEEDED");
-  if (p.options.strategy == "shuffle") {
+  if (limits_overlap(p.options)) {
     out += fmt::format(", overlap <= {} {}", p.options.max_overlap,
                        c.overlap_violations == 0 ? "kept" : "BROKEN");
   }

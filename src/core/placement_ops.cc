@@ -136,7 +136,7 @@ Result<Placement> remove_cell(const Placement& current, CellId cell) {
 }
 
 Status check_subset_work(const Placement& p) {
-  if (p.options.strategy != "shuffle") return Status::ok();
+  if (!limits_overlap(p.options)) return Status::ok();
   const std::uint64_t r = std::uint64_t{p.options.max_overlap} + 1;
   for (const Tenant& t : p.tenants) {
     const std::size_t size = p.mapping.shard(t.id).size();

@@ -2,12 +2,15 @@
 #include "core/placement_state.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 
 namespace cellkit {
 
 CellPools CellPools::build(const Fleet& fleet, std::uint32_t default_capacity) {
+  static std::atomic<std::uint64_t> next_serial{1};
   CellPools pools;
+  pools.serial = next_serial.fetch_add(1, std::memory_order_relaxed);
   for (const Cell& c : fleet.cells()) {
     if (raw(c.id) >= pools.capacity.size()) {
       pools.capacity.resize(raw(c.id) + 1, 0);

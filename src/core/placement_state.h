@@ -23,6 +23,9 @@ struct CellPools {
   std::vector<CellId> all;                  // every placeable cell, by id
   std::vector<std::uint32_t> capacity;      // by raw cell id: the effective cap (0 = none)
   std::vector<std::uint16_t> zone_of;       // by raw cell id: index into `zones`
+  // Distinct for every build() in the process (copies share it): a strategy may keep what
+  // it derived from pools with the same serial, since pools are never changed after build.
+  std::uint64_t serial = 0;
 
   // `default_capacity` applies to cells whose own capacity is 0.
   static CellPools build(const Fleet& fleet, std::uint32_t default_capacity);

@@ -17,7 +17,7 @@ namespace {
 constexpr std::uint64_t kNoCell = ~std::uint64_t{0};
 
 std::optional<std::uint32_t> overlap_limit(const PlacementOptions& o) {
-  return o.strategy == "shuffle" ? std::optional<std::uint32_t>(o.max_overlap) : std::nullopt;
+  return limits_overlap(o) ? std::optional<std::uint32_t>(o.max_overlap) : std::nullopt;
 }
 
 // The planner's mutable view: shards by tenant position, holders by cell, live loads.

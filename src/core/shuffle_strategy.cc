@@ -1,9 +1,10 @@
-// Bounded-overlap shuffle sharding: a randomized depth-first search for a shard none of
-// whose (m+1)-subsets is in use.
+// Bounded-overlap shuffle sharding: a design's next codeword when the fleet admits one, else
+// a randomized depth-first search for a shard none of whose (m+1)-subsets is in use.
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "core/design_picker.h"
 #include "core/lazy_permutation.h"
 #include "core/pooled_strategy.h"
 
@@ -127,10 +128,16 @@ class Search {
   bool out_of_budget_ = false;
 };
 
+// Serves both "shuffle" and "design": they differ only in the search used when no design
+// applies or none of its codewords fits.
 class ShuffleStrategy final : public PooledStrategy {
  public:
   using PooledStrategy::PooledStrategy;
-  std::string_view name() const override { return "shuffle"; }
+  std::string_view name() const override { return options_.strategy; }
+  void forget(TenantId tenant, const Shard& shard) override {
+    PooledStrategy::forget(tenant, shard);
+    designs_.forget(tenant);
+  }
 
  protected:
   Status check_tenant(const Tenant& t) const override {
@@ -150,12 +157,17 @@ class ShuffleStrategy final : public PooledStrategy {
   }
 
   Result<Shard> select(const SelectRequest& r) override {
+    if (std::optional<Shard> shard = designs_.pick(r, state_, options_.max_overlap)) {
+      return std::move(*shard);
+    }
     Search search(r, state_, budget(r.pools));
     if (search.run() || search.run_exhaustive()) return search.shard();
     return refusal(r, search);
   }
 
  private:
+  DesignPicker designs_;
+
   std::uint64_t budget(const CellPools& pools) const {
     if (options_.search_budget != 0) return options_.search_budget;
     return std::max<std::uint64_t>(4096, 64 * pools.all.size());
@@ -170,14 +182,15 @@ class ShuffleStrategy final : public PooledStrategy {
                                           m + 1, k, m + 1, binomial(n, m + 1) / per_shard, n);
     if (search.out_of_budget()) {
       return resource_exhausted(fmt::format(
-          "shuffle cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
+          "{} cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
           "each of the {} tenants placed was found in {} random and {} ordered tries ({})",
-          r.tenant.name, k, m, state_.tenants(), budget(r.pools), search.tried(), bound));
+          options_.strategy, r.tenant.name, k, m, state_.tenants(), budget(r.pools),
+          search.tried(), bound));
     }
     return resource_exhausted(fmt::format(
-        "shuffle cannot place tenant '{}': every shard of {} cells would share more than {} "
+        "{} cannot place tenant '{}': every shard of {} cells would share more than {} "
         "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
-        r.tenant.name, k, m, state_.tenants(), bound));
+        options_.strategy, r.tenant.name, k, m, state_.tenants(), bound));
   }
 };
 

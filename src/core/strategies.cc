@@ -14,8 +14,8 @@
 namespace cellkit {
 namespace {
 
-constexpr std::array<std::string_view, 4> kNames = {"random", "least-loaded", "rendezvous",
-                                                    "shuffle"};
+constexpr std::array<std::string_view, 5> kNames = {"random", "least-loaded", "rendezvous",
+                                                    "shuffle", "design"};
 constexpr std::uint64_t kZoneSalt = 0x7a6f6e652d6f7264ull;  // "zone-ord"
 constexpr std::uint64_t kCellSalt = 0x63656c6c2d6b6579ull;  // "cell-key"
 
@@ -126,8 +126,8 @@ class RendezvousStrategy final : public PooledStrategy {
 }  // namespace
 
 PooledStrategy::PooledStrategy(PlacementOptions options)
-    : state_(options.strategy == "shuffle" ? std::optional<std::uint32_t>(options.max_overlap)
-                                           : std::nullopt),
+    : state_(limits_overlap(options) ? std::optional<std::uint32_t>(options.max_overlap)
+                                     : std::nullopt),
       options_(std::move(options)) {}
 
 Result<Shard> PooledStrategy::choose(const Fleet& fleet, const Mapping& /*mapping*/,
@@ -199,12 +199,17 @@ std::span<const std::string_view> strategy_names() {
   return kNames;
 }
 
+bool limits_overlap(const PlacementOptions& o) {
+  return o.strategy == "shuffle" || o.strategy == "design";
+}
+
 Status validate(const PlacementOptions& o) {
   if (std::find(kNames.begin(), kNames.end(), o.strategy) == kNames.end()) {
     return invalid_argument(fmt::format(
-        "strategy '{}' is not one of: random, least-loaded, rendezvous, shuffle", o.strategy));
+        "strategy '{}' is not one of: random, least-loaded, rendezvous, shuffle, design",
+        o.strategy));
   }
-  if (o.strategy == "shuffle" && o.max_overlap > 15) {
+  if (limits_overlap(o) && o.max_overlap > 15) {
     return invalid_argument(fmt::format("max_overlap ({}) must be at most 15", o.max_overlap));
   }
   return Status::ok();
@@ -214,7 +219,7 @@ std::unique_ptr<PooledStrategy> make_pooled_strategy(const PlacementOptions& o) 
   assert(validate(o).is_ok());
   if (o.strategy == "least-loaded") return std::make_unique<LeastLoadedStrategy>(o);
   if (o.strategy == "rendezvous") return std::make_unique<RendezvousStrategy>(o);
-  if (o.strategy == "shuffle") return make_shuffle_strategy(o);
+  if (limits_overlap(o)) return make_shuffle_strategy(o);
   return std::make_unique<RandomStrategy>(o);
 }
 

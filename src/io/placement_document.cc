@@ -42,10 +42,11 @@ Result<Placement> placement_from(const MappingDocument& doc) {
   if (std::find(names.begin(), names.end(), doc.strategy) != names.end()) {
     options.strategy = doc.strategy;
   }
-  if (options.strategy == "shuffle") {
+  if (limits_overlap(options)) {
     if (!doc.max_overlap) {
-      return invalid_argument(
-          "a shuffle mapping must record 'max_overlap', the overlap limit it was placed under");
+      return invalid_argument(fmt::format(
+          "a {} mapping must record 'max_overlap', the overlap limit it was placed under",
+          options.strategy));
     }
     options.max_overlap = *doc.max_overlap;
   }
@@ -64,7 +65,7 @@ MappingDocument document_from(const Placement& p, std::vector<std::string> zone_
           .mapping = p.mapping,
           .strategy = p.options.strategy,
           .seed = p.options.seed,
-          .max_overlap = p.options.strategy == "shuffle"
+          .max_overlap = limits_overlap(p.options)
                              ? std::optional<std::uint32_t>(p.options.max_overlap)
                              : std::nullopt,
           .zone_aware = p.options.zone_aware};

@@ -16,10 +16,10 @@ namespace cellkit {
 // How to place tenants. A cell's load is the sum of its tenants' weights (tenant count when
 // every weight is 1). docs/placement.md describes each strategy and its guarantees.
 struct PlacementOptions {
-  // "random" | "least-loaded" | "rendezvous" | "shuffle".
+  // "random" | "least-loaded" | "rendezvous" | "shuffle" | "design".
   std::string strategy = "random";
-  // shuffle only: no two tenants share more than this many cells (m). Must be below every
-  // tenant's shard size; at most 15.
+  // shuffle and design: no two tenants share more than this many cells (m). Must be below
+  // every tenant's shard size; at most 15.
   std::uint32_t max_overlap = 2;
   // Spread each shard over the zones of the placeable cells: per-zone counts differ by at
   // most one, remainders go to zones in a fixed per-tenant order (so growing a shard by one
@@ -38,6 +38,9 @@ struct PlacementOptions {
 
 // The names make_strategy accepts, in the order help lists them.
 std::span<const std::string_view> strategy_names();
+
+// True for the strategies that keep the overlap limit max_overlap (shuffle, design).
+bool limits_overlap(const PlacementOptions& options);
 
 // Checks the options on their own; the Status names the bad value and what is allowed.
 Status validate(const PlacementOptions& options);

@@ -1,0 +1,69 @@
+// Combinatorial designs that place tenants at the overlap bound: Reed–Solomon zone stripes,
+// Steiner quadruple systems (Boolean and doubled) and affine planes. docs/placement.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace cellkit {
+
+enum class DesignFamily : std::uint8_t {
+  kNone,
+  kReedSolomonStripes,  // k zones of q cells (q a prime power, k <= q), m < k: q^(m+1) shards
+  kBooleanSqs,          // N = 2^n, k = 4, m = 2: the blocks {a, b, c, a^b^c}
+  kDoubledSqs,          // N = v·2^j, k = 4, m = 2: doubling of a searched SQS(v)
+  kAffinePlane,         // N = q², k = q, m = 1: the q(q+1) lines of AG(2,q)
+};
+
+// "reed-solomon stripes", "boolean steiner quadruple system", ..., "none".
+std::string_view family_name(DesignFamily family);
+
+// A fleet shape: N cells in one pool (zones <= 1) or in `zones` zones of N/zones cells each
+// with one cell of every shard per zone (stripes need zones == shard_size).
+struct DesignShape {
+  std::uint32_t cells = 0;        // N
+  std::uint32_t zones = 0;        // 0 or 1 = one pool
+  std::uint32_t shard_size = 0;   // k
+  std::uint32_t max_overlap = 0;  // m
+
+  bool operator==(const DesignShape&) const = default;
+};
+
+// The shards of a design: size() codewords of k points each, no two sharing more than m
+// points. Points are 0..N-1; with zones, point z·q + x is cell x of zone z. Immutable, so a
+// design may be shared between strategies and threads.
+class Design {
+ public:
+  virtual ~Design() = default;
+  virtual DesignFamily family() const = 0;
+  virtual std::uint64_t size() const = 0;
+  // Writes the index-th codeword's k points (zone order for stripes). Requires index < size()
+  // and out.size() == k (asserts). Consecutive indices keep every point's count within one
+  // of every other's at the end of each parallel class (see docs/placement.md).
+  virtual void codeword(std::uint64_t index, std::span<std::uint32_t> out) const = 0;
+};
+
+// What the shape admits: the family (kNone when no construction applies), the overlap bound,
+// how many shards the construction gives, and a one-line reason.
+struct DesignFit {
+  DesignFamily family = DesignFamily::kNone;
+  std::uint64_t bound = 0;  // most tenants sharing at most m cells (saturates at 2^64-1)
+  std::uint64_t reach = 0;  // codewords of the construction; 0 when none applies
+  std::string reason;       // "4 zones of 512 cells (GF(512)), ..." or why none applies
+};
+DesignFit fit_design(const DesignShape& shape);
+
+// The construction for the shape, or nullptr when none applies. Base systems found by search
+// are kept for the life of the process (the search is deterministic).
+std::shared_ptr<const Design> make_design(const DesignShape& shape);
+
+// The overlap bound for shards of k cells with at most m shared: C(N,m+1)/C(k,m+1) in one
+// pool; with zones, the (m+1)-subsets a shard can hold (⌈k/z⌉ cells per zone at most) over
+// C(k,m+1) — q^(m+1) for stripes. `zone_sizes` empty = one pool of `cells`. Saturates.
+std::uint64_t overlap_bound(std::uint32_t cells, std::span<const std::uint32_t> zone_sizes,
+                            std::uint32_t shard_size, std::uint32_t max_overlap);
+
+}  // namespace cellkit

@@ -1,0 +1,52 @@
+// DesignPicker: a design's codewords handed out online, lowest index first, for the
+// strategies that place at the overlap bound (shuffle and design).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "cellkit/core/designs.h"
+#include "core/pooled_strategy.h"
+
+namespace cellkit {
+
+// Gives each tenant the lowest-index codeword of the design its pools admit (zone stripes
+// when zoned with one cell per zone, else one pool) whose cells all have room and which
+// shares no used (m+1)-subset with any recorded shard — design or not. Removing a tenant
+// (forget) makes its codeword available again. The design follows the pools: new pools
+// (another serial) of another shape start over from the first codeword.
+class DesignPicker {
+ public:
+  // The tenant's cells in preference order (stripes: the tenant's zone order; one pool: the
+  // codeword rotated by its index), or nothing when the pools admit no design for this
+  // tenant or no codeword fits. Does not record the shard: the caller adds it to `state`.
+  std::optional<Shard> pick(const SelectRequest& r, const PlacementState& state,
+                            std::uint32_t max_overlap);
+  // The design the last pick used (nullptr when none applied).
+  const Design* design() const { return design_.get(); }
+  void forget(TenantId tenant);
+
+ private:
+  bool prepare(const SelectRequest& r, std::uint32_t max_overlap);
+  bool fits(std::uint64_t index, const SelectRequest& r, const PlacementState& state);
+  Shard take(std::uint64_t index, const SelectRequest& r);
+
+  std::uint64_t pools_serial_ = 0;
+  std::uint32_t shard_size_ = 0;
+  std::uint32_t max_overlap_ = 0;
+  bool zoned_ = false;
+  std::shared_ptr<const Design> design_;
+  std::vector<CellId> points_;      // point -> cell
+  std::uint64_t cursor_ = 0;        // codewords at and after it were never tried
+  std::set<std::uint64_t> retry_;   // tried codewords below the cursor that did not fit or were freed
+  bool retry_may_fit_ = false;      // a forget since the last full pass over retry_
+  std::unordered_map<std::uint32_t, std::uint64_t> owned_;  // raw tenant id -> codeword
+  std::vector<std::uint32_t> scratch_;                       // one codeword's points
+  Shard cells_;                                              // the same, as cells
+};
+
+}  // namespace cellkit

@@ -1,0 +1,156 @@
+// Steiner quadruple systems: search, doubling and the Boolean construction.
+#include "core/steiner_quadruples.h"
+
+#include <bit>
+#include <cassert>
+
+namespace cellkit {
+namespace {
+
+// The search's state: which triples are covered, as a v×v×v table of flags.
+class TripleSearch {
+ public:
+  TripleSearch(std::uint32_t v, std::uint64_t budget)
+      : v_(v), budget_(budget), covered_(std::size_t{v} * v * v, 0) {}
+
+  bool run() { return extend(0, 1, 2); }
+  std::vector<Quad> blocks() const { return blocks_; }
+
+ private:
+  bool covered(std::uint32_t a, std::uint32_t b, std::uint32_t c) const {
+    return covered_[(std::size_t{a} * v_ + b) * v_ + c] != 0;
+  }
+  void set(std::uint32_t a, std::uint32_t b, std::uint32_t c, char on) {
+    covered_[(std::size_t{a} * v_ + b) * v_ + c] = on;
+  }
+  // Marks (or clears) the four triples of {a,b,c,d}, a < b < c < d.
+  void mark(const Quad& q, char on) {
+    set(q[0], q[1], q[2], on);
+    set(q[0], q[1], q[3], on);
+    set(q[0], q[2], q[3], on);
+    set(q[1], q[2], q[3], on);
+  }
+  // The first uncovered triple at or after (a, b, c) in lexicographic order; false when none.
+  bool next_uncovered(std::uint32_t& a, std::uint32_t& b, std::uint32_t& c) const {
+    for (; a + 2 < v_; ++a, b = a + 1, c = b + 1) {
+      for (; b + 1 < v_; ++b, c = b + 1) {
+        for (; c < v_; ++c) {
+          if (!covered(a, b, c)) return true;
+        }
+      }
+    }
+    return false;
+  }
+  // Every triple before (a, b, c) is covered; a block through the first uncovered one needs
+  // d > c, since a smaller d would repeat a covered triple.
+  bool extend(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+    if (!next_uncovered(a, b, c)) return true;
+    for (std::uint32_t d = c + 1; d < v_; ++d) {
+      if (covered(a, b, d) || covered(a, c, d) || covered(b, c, d)) continue;
+      if (tried_++ == budget_) return false;
+      const Quad q = {static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(b),
+                      static_cast<std::uint16_t>(c), static_cast<std::uint16_t>(d)};
+      mark(q, 1);
+      blocks_.push_back(q);
+      if (extend(a, b, c)) return true;
+      blocks_.pop_back();
+      mark(q, 0);
+      if (tried_ > budget_) return false;
+    }
+    return false;
+  }
+
+  std::uint32_t v_;
+  std::uint64_t budget_;
+  std::uint64_t tried_ = 0;
+  std::vector<char> covered_;
+  std::vector<Quad> blocks_;
+};
+
+// The r-th 1-factor of K_v (v even) by the round robin: {∞, r} and {r+i, r-i} mod v-1.
+std::vector<std::array<std::uint16_t, 2>> one_factor(std::uint32_t v, std::uint32_t r) {
+  const std::uint32_t n = v - 1;
+  std::vector<std::array<std::uint16_t, 2>> pairs;
+  pairs.push_back({static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(r)});
+  for (std::uint32_t i = 1; i < v / 2; ++i) {
+    pairs.push_back({static_cast<std::uint16_t>((r + i) % n),
+                     static_cast<std::uint16_t>((r + n - i) % n)});
+  }
+  return pairs;
+}
+
+}  // namespace
+
+std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budget) {
+  if (!sqs_order_admissible(v)) return std::nullopt;
+  TripleSearch search(v, budget);
+  if (!search.run()) return std::nullopt;
+  return search.blocks();
+}
+
+std::vector<Quad> double_sqs(std::span<const Quad> base, std::uint32_t v) {
+  assert(v % 2 == 0);
+  const auto hi = [v](std::uint16_t x) { return static_cast<std::uint16_t>(x + v); };
+  std::vector<Quad> out;
+  out.reserve(base.size() * 2 + std::size_t{v} * v * (v - 1) / 4);
+  const std::uint32_t half = v / 2;
+  for (std::uint32_t r = 0; r + 1 < v; ++r) {
+    const auto pairs = one_factor(v, r);
+    for (std::uint32_t shift = 0; shift < half; ++shift) {
+      for (std::uint32_t i = 0; i < half; ++i) {
+        const auto& p = pairs[i];
+        const auto& q = pairs[(i + shift) % half];
+        out.push_back({p[0], p[1], hi(q[0]), hi(q[1])});
+      }
+    }
+  }
+  for (const Quad& b : base) {
+    out.push_back(b);
+    out.push_back({hi(b[0]), hi(b[1]), hi(b[2]), hi(b[3])});
+  }
+  return out;
+}
+
+std::vector<std::array<std::uint32_t, 2>> boolean_planes(std::uint32_t n) {
+  const std::uint32_t size = 1u << n;
+  std::vector<std::array<std::uint32_t, 2>> planes;
+  for (std::uint32_t a = 1; a < size; ++a) {
+    for (std::uint32_t b = a + 1; b < size; ++b) {
+      if ((a ^ b) > b) planes.push_back({a, b});
+    }
+  }
+  return planes;
+}
+
+void boolean_block(std::uint32_t a, std::uint32_t b, std::uint32_t coset,
+                   std::span<std::uint32_t> out) {
+  // a < b < a^b puts a's top bit below b's and clear in b. Representatives have both
+  // pivot bits clear: insert two zero bits into the coset number, the lower pivot first.
+  const std::uint32_t pa = std::bit_width(a) - 1;
+  const std::uint32_t pb = std::bit_width(b) - 1;
+  const auto insert_zero = [](std::uint32_t x, std::uint32_t bit) {
+    const std::uint32_t low = x & ((1u << bit) - 1);
+    return ((x >> bit) << (bit + 1)) | low;
+  };
+  const std::uint32_t r = insert_zero(insert_zero(coset, pa), pb);
+  out[0] = r;
+  out[1] = r ^ a;
+  out[2] = r ^ b;
+  out[3] = r ^ a ^ b;
+}
+
+std::vector<Quad> boolean_sqs(std::uint32_t n) {
+  const std::uint32_t cosets = (1u << n) / 4;
+  std::vector<Quad> out;
+  std::array<std::uint32_t, 4> p{};
+  for (const auto& [a, b] : boolean_planes(n)) {
+    for (std::uint32_t c = 0; c < cosets; ++c) {
+      boolean_block(a, b, c, p);
+      out.push_back({static_cast<std::uint16_t>(p[0]), static_cast<std::uint16_t>(p[1]),
+                     static_cast<std::uint16_t>(p[2]), static_cast<std::uint16_t>(p[3])});
+    }
+  }
+  return out;
+}
+
+}  // namespace cellkit

@@ -1,0 +1,41 @@
+// Steiner quadruple systems as block lists: exact search for small orders and doubling.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace cellkit {
+
+// A block of 4 distinct points.
+using Quad = std::array<std::uint16_t, 4>;
+
+// An SQS(v) exists exactly when v ≡ 2 or 4 (mod 6) (or v < 4 trivially; not used here).
+inline bool sqs_order_admissible(std::uint32_t v) { return v >= 4 && (v % 6 == 2 || v % 6 == 4); }
+
+// An SQS(v) found by depth-first search that covers the lexicographically first uncovered
+// triple {a,b,c} with a block {a,b,c,d}, d tried in increasing order. Deterministic. Nothing
+// when `budget` blocks were tried without completing the system.
+std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budget);
+
+// The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks
+// {(a,0),(b,0),(c,1),(d,1)} for pairs {a,b}, {c,d} of one 1-factor of K_v (round robin), then
+// B×{0} and B×{1} for each base block B. Point (x, s) is x + s·v. Cross blocks come in
+// parallel classes (each covers all 2v points once), so loads are even after each class.
+std::vector<Quad> double_sqs(std::span<const Quad> base, std::uint32_t v);
+
+// The Boolean SQS(2^n) as a block list (small n, for tests and as a doubling base): the
+// cosets of every 2-dimensional subspace of GF(2)^n, a subspace's cosets consecutive.
+std::vector<Quad> boolean_sqs(std::uint32_t n);
+
+// Boolean block `index` (subspace index / (2^n / 4), coset index % (2^n / 4)) given the
+// subspace's basis {a, b}: writes {r, r^a, r^b, r^a^b} for the coset's representative r.
+void boolean_block(std::uint32_t a, std::uint32_t b, std::uint32_t coset, std::span<std::uint32_t> out);
+
+// The bases {a, b} (a < b < a^b, a and b the two smallest nonzero elements) of the
+// 2-dimensional subspaces of GF(2)^n, in increasing (a, b).
+std::vector<std::array<std::uint32_t, 2>> boolean_planes(std::uint32_t n);
+
+}  // namespace cellkit

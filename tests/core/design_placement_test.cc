@@ -1,0 +1,230 @@
+// The acceptance for placing by design: exact counts at the bound, the overlap limit
+// (histogram and brute force), balanced prefixes, online reuse, mixing and capacity.
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "cellkit/core/designs.h"
+#include "cellkit/core/placement_summary.h"
+#include "placement_test_support.h"
+
+namespace cellkit {
+namespace {
+
+using testing_support::fleet_of;
+using testing_support::subset_counts;
+using testing_support::tenants_of;
+
+PlacementOptions design_options(std::uint32_t m, bool zoned) {
+  return {.strategy = "design", .max_overlap = m, .zone_aware = zoned, .seed = 3};
+}
+
+std::uint64_t power(std::uint64_t q, std::uint32_t e) {
+  std::uint64_t x = 1;
+  for (std::uint32_t i = 0; i < e; ++i)
+    x *= q;
+  return x;
+}
+
+std::uint64_t choose(std::uint64_t n, std::uint64_t r) {
+  std::uint64_t c = 1;
+  for (std::uint64_t i = 0; i < r; ++i)
+    c = c * (n - i) / (i + 1);
+  return c;
+}
+
+// Loads after every prefix of the tenants (in id = arrival order) differ by at most one.
+void expect_prefixes_balanced(const Placement& p, std::uint32_t cells) {
+  std::vector<int> load(cells, 0);
+  for (const auto& [tenant, shard] : p.mapping) {
+    for (CellId c : shard)
+      ++load[raw(c)];
+    const auto [lo, hi] = std::minmax_element(load.begin(), load.end());
+    ASSERT_LE(*hi - *lo, 1) << "after tenant " << raw(tenant);
+  }
+}
+
+// By the placement summary's histogram (for k <= 8: it counts 2^k subsets per shard) and,
+// when asked, by comparing every pair.
+void expect_overlap_at_most(const Placement& p, std::uint32_t m, bool brute_force) {
+  if (p.mapping.begin()->second.size() <= 8) {
+    const PlacementSummary s = summarize(p);
+    ASSERT_FALSE(s.pairs_by_overlap.empty());
+    for (std::size_t o = m + 1; o < s.pairs_by_overlap.size(); ++o)
+      EXPECT_EQ(s.pairs_by_overlap[o], 0u) << "pairs sharing " << o;
+  } else {
+    ASSERT_TRUE(brute_force);
+  }
+  if (!brute_force) return;
+  std::vector<const Shard*> shards;
+  for (const auto& [t, shard] : p.mapping)
+    shards.push_back(&shard);
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    for (std::size_t j = i + 1; j < shards.size(); ++j) {
+      std::uint32_t shared = 0;
+      for (CellId c : *shards[i])
+        shared += std::count(shards[j]->begin(), shards[j]->end(), c) > 0;
+      ASSERT_LE(shared, m);
+    }
+  }
+}
+
+struct StripesCase {
+  std::uint32_t q, k, m;
+};
+
+std::vector<StripesCase> stripes_cases() {
+  std::vector<StripesCase> cases;
+  for (std::uint32_t q : {2u, 3u, 4u, 5u, 7u, 8u, 9u, 16u, 25u, 27u}) {
+    std::set<std::uint32_t> ks = {2, std::min(q, 4u), q};
+    for (std::uint32_t k : ks) {
+      for (std::uint32_t m = 0; m < k && m <= 2; ++m) {
+        // Keep the test within seconds: tenants × subsets per tenant.
+        if (power(q, m + 1) * choose(k, m + 1) <= 60'000) cases.push_back({q, k, m});
+      }
+    }
+  }
+  return cases;
+}
+
+TEST(DesignPlacement, StripesPlaceExactlyQToTheMPlusOneWithinTheLimitAndBalanced) {
+  const auto cases = stripes_cases();
+  ASSERT_GE(cases.size(), 40u);
+  for (const StripesCase& c : cases) {
+    SCOPED_TRACE(testing::Message() << "q=" << c.q << " k=" << c.k << " m=" << c.m);
+    const std::uint32_t cells = c.q * c.k;
+    const std::uint64_t bound = power(c.q, c.m + 1);
+    PlaceReport report;
+    const Result<Placement> p =
+        place(fleet_of(cells, static_cast<std::uint16_t>(c.k)),
+              tenants_of(static_cast<std::uint32_t>(bound) + 3, c.k), design_options(c.m, true),
+              &report);
+    ASSERT_TRUE(p.is_ok());
+    EXPECT_EQ(report.placed, bound);
+    EXPECT_EQ(report.refused, 3u);
+    expect_overlap_at_most(*p, c.m, bound <= 800 || c.k > 8);
+    expect_prefixes_balanced(*p, cells);
+  }
+}
+
+void expect_sqs(std::uint32_t n) {
+  SCOPED_TRACE(n);
+  const std::uint64_t bound = choose(n, 3) / 4;
+  PlaceReport report;
+  const Result<Placement> p = place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(bound) + 2, 4),
+                                    design_options(2, false), &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, bound);
+  EXPECT_EQ(report.refused, 2u);
+  const auto counts = subset_counts(p->mapping, 3);
+  EXPECT_EQ(counts.size(), choose(n, 3));
+  for (const auto& [key, count] : counts)
+    ASSERT_EQ(count, 1);
+}
+
+TEST(DesignPlacement, BooleanSteinerQuadrupleSystemsCoverEveryTripleOnce) {
+  for (std::uint32_t n : {8u, 16u, 32u, 64u})
+    expect_sqs(n);
+}
+
+TEST(DesignPlacement, DoubledSteinerQuadrupleSystemsCoverEveryTripleOnce) {
+  for (std::uint32_t n : {10u, 20u, 40u, 80u})
+    expect_sqs(n);
+}
+
+TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
+  for (std::uint32_t q : {3u, 4u, 5u, 7u}) {
+    SCOPED_TRACE(q);
+    PlaceReport report;
+    const Result<Placement> p =
+        place(fleet_of(q * q), tenants_of(q * (q + 1) + 1, q), design_options(1, false), &report);
+    ASSERT_TRUE(p.is_ok());
+    EXPECT_EQ(report.placed, q * (q + 1));
+    const auto counts = subset_counts(p->mapping, 2);
+    EXPECT_EQ(counts.size(), choose(q * q, 2));
+    for (const auto& [key, count] : counts)
+      ASSERT_EQ(count, 1);
+    expect_overlap_at_most(*p, 1, true);
+  }
+}
+
+TEST(DesignPlacement, ShuffleUsesTheDesignWhenTheFleetAdmitsOne) {
+  PlaceReport report;
+  const Result<Placement> p = place(fleet_of(20), tenants_of(300, 4),
+                                    {.strategy = "shuffle", .max_overlap = 2, .seed = 7}, &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, 285u);
+}
+
+TEST(DesignPlacement, ARemovedTenantsCodewordGoesToTheNextTenant) {
+  const Placement full = *place(fleet_of(16), tenants_of(140, 4), design_options(2, false));
+  const Shard freed = full.mapping.shard(TenantId{57});
+  const Placement less = *remove_tenant(full, TenantId{57});
+  PlaceReport report;
+  const Placement again = *add_tenants(less, tenants_of(2, 4, 500), &report);
+  EXPECT_EQ(report.placed, 1u);  // the design is full again: one codeword was free
+  Shard got = again.mapping.shard(TenantId{500});
+  Shard want = freed;
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+}
+
+TEST(DesignPlacement, ForgetInMemoryFreesTheCodewordForTheNextChoice) {
+  auto made = make_strategy(design_options(2, false));
+  ASSERT_TRUE(made.is_ok());
+  PlacementStrategy& s = **made;
+  const Fleet fleet = fleet_of(8);
+  const std::vector<Tenant> tenants = tenants_of(16, 4);
+  Random random(1);
+  std::vector<Shard> shards;
+  for (std::size_t i = 0; i < 14; ++i)
+    shards.push_back(*s.choose(fleet, Mapping{}, tenants[i], random));
+  EXPECT_FALSE(s.choose(fleet, Mapping{}, tenants[14], random).is_ok());  // SQS(8): 14 blocks
+  s.forget(tenants[3].id, shards[3]);
+  const Result<Shard> reused = s.choose(fleet, Mapping{}, tenants[15], random);
+  ASSERT_TRUE(reused.is_ok());
+  Shard a = *reused, b = shards[3];
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b);
+}
+
+TEST(DesignPlacement, SkipsCodewordsThatWouldBreakTheLimitWithExistingTenants) {
+  auto made = make_strategy(design_options(2, false));
+  PlacementStrategy& s = **made;
+  const Fleet fleet = fleet_of(16);
+  // A tenant placed some other way, on cells that no block of the design holds as a whole.
+  const Tenant foreign{.id = TenantId{1000}, .name = "foreign", .shard_size = 4};
+  s.remember(foreign, {CellId{0}, CellId{1}, CellId{2}, CellId{4}});
+  Random random(1);
+  Mapping mapping;
+  mapping.assign(foreign.id, {CellId{0}, CellId{1}, CellId{2}, CellId{4}});
+  std::size_t placed = 0;
+  for (const Tenant& t : tenants_of(140, 4)) {
+    Result<Shard> shard = s.choose(fleet, mapping, t, random);
+    if (!shard.is_ok()) continue;
+    mapping.assign(t.id, *shard);
+    ++placed;
+  }
+  EXPECT_GE(placed, 130u);  // the foreign shard's 4 triples block 4 blocks of 140
+  EXPECT_LT(placed, 140u);
+  Placement p{.fleet = fleet, .tenants = {}, .mapping = mapping, .options = design_options(2, false)};
+  expect_overlap_at_most(p, 2, true);
+}
+
+TEST(DesignPlacement, CapacityIsNeverExceeded) {
+  PlaceReport report;
+  const Result<Placement> p =
+      place(fleet_of(16, 1, 20), tenants_of(140, 4), design_options(2, false), &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, 80u);  // 16 cells × 20 slots / 4 cells per tenant
+  std::vector<int> load(16, 0);
+  for (const auto& [t, shard] : p->mapping)
+    for (CellId c : shard)
+      ++load[raw(c)];
+  EXPECT_LE(*std::max_element(load.begin(), load.end()), 20);
+}
+
+}  // namespace
+}  // namespace cellkit

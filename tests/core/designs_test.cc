@@ -1,0 +1,172 @@
+#include "cellkit/core/designs.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/steiner_quadruples.h"
+
+namespace cellkit {
+namespace {
+
+std::vector<std::vector<std::uint32_t>> all_codewords(const Design& d, std::uint32_t k) {
+  std::vector<std::vector<std::uint32_t>> out(d.size(), std::vector<std::uint32_t>(k));
+  for (std::uint64_t i = 0; i < d.size(); ++i)
+    d.codeword(i, out[i]);
+  return out;
+}
+
+// How often each sorted t-subset of points is covered, over all codewords.
+std::map<std::vector<std::uint32_t>, int> cover(const std::vector<std::vector<std::uint32_t>>& words,
+                                                std::size_t t) {
+  std::map<std::vector<std::uint32_t>, int> counts;
+  for (std::vector<std::uint32_t> w : words) {
+    std::sort(w.begin(), w.end());
+    std::vector<bool> pick(w.size(), false);
+    std::fill(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(t), true);
+    do {
+      std::vector<std::uint32_t> key;
+      for (std::size_t i = 0; i < w.size(); ++i)
+        if (pick[i]) key.push_back(w[i]);
+      ++counts[key];
+    } while (std::prev_permutation(pick.begin(), pick.end()));
+  }
+  return counts;
+}
+
+std::uint64_t choose(std::uint64_t n, std::uint64_t r) {
+  std::uint64_t c = 1;
+  for (std::uint64_t i = 0; i < r; ++i)
+    c = c * (n - i) / (i + 1);
+  return c;
+}
+
+TEST(Stripes, EveryCodewordTakesOneCellPerZoneAndPrefixesStayBalanced) {
+  const auto d = make_design({.cells = 4 * 7, .zones = 4, .shard_size = 4, .max_overlap = 1});
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->family(), DesignFamily::kReedSolomonStripes);
+  ASSERT_EQ(d->size(), 49u);
+  std::vector<int> load(28, 0);
+  for (const auto& w : all_codewords(*d, 4)) {
+    for (std::uint32_t z = 0; z < 4; ++z) {
+      EXPECT_EQ(w[z] / 7, z);
+      ++load[w[z]];
+    }
+    const auto [lo, hi] = std::minmax_element(load.begin(), load.end());
+    ASSERT_LE(*hi - *lo, 1);
+  }
+}
+
+TEST(Stripes, TwoCodewordsAgreeInAtMostMZonesBruteForce) {
+  const auto d = make_design({.cells = 3 * 8, .zones = 3, .shard_size = 3, .max_overlap = 1});
+  ASSERT_NE(d, nullptr);
+  const auto words = all_codewords(*d, 3);
+  ASSERT_EQ(words.size(), 64u);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    for (std::size_t j = i + 1; j < words.size(); ++j) {
+      int same = 0;
+      for (std::size_t z = 0; z < 3; ++z)
+        same += words[i][z] == words[j][z];
+      ASSERT_LE(same, 1) << i << " " << j;
+    }
+  }
+}
+
+TEST(BooleanSqs, CoversEveryTripleOnceForSmallOrders) {
+  for (std::uint32_t n : {8u, 16u, 32u}) {
+    SCOPED_TRACE(n);
+    const auto d = make_design({.cells = n, .shard_size = 4, .max_overlap = 2});
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->family(), DesignFamily::kBooleanSqs);
+    const auto counts = cover(all_codewords(*d, 4), 3);
+    EXPECT_EQ(counts.size(), choose(n, 3));
+    for (const auto& [key, c] : counts)
+      ASSERT_EQ(c, 1);
+  }
+}
+
+// A subspace's cosets come together: each run of N/4 blocks is a parallel class.
+TEST(BooleanSqs, ConsecutiveCosetsPartitionThePoints) {
+  const auto d = make_design({.cells = 16, .shard_size = 4, .max_overlap = 2});
+  std::vector<std::uint32_t> w(4);
+  for (std::uint64_t start = 0; start < d->size(); start += 4) {
+    std::set<std::uint32_t> seen;
+    for (std::uint64_t i = start; i < start + 4; ++i) {
+      d->codeword(i, w);
+      seen.insert(w.begin(), w.end());
+    }
+    ASSERT_EQ(seen.size(), 16u);
+  }
+}
+
+TEST(SqsSearch, FindsTheSystemsOfOrderTenAndFourteen) {
+  for (std::uint32_t v : {10u, 14u}) {
+    const auto blocks = search_sqs(v, 1'000'000);
+    ASSERT_TRUE(blocks.has_value());
+    EXPECT_EQ(blocks->size(), choose(v, 3) / 4);
+  }
+  EXPECT_FALSE(search_sqs(12, 1'000'000).has_value());  // 12 ≡ 0 (mod 6): none exists
+}
+
+TEST(DoubledSqs, CoversEveryTripleOnce) {
+  const auto d = make_design({.cells = 40, .shard_size = 4, .max_overlap = 2});
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->family(), DesignFamily::kDoubledSqs);
+  const auto counts = cover(all_codewords(*d, 4), 3);
+  EXPECT_EQ(counts.size(), choose(40, 3));
+  for (const auto& [key, c] : counts)
+    ASSERT_EQ(c, 1);
+}
+
+TEST(AffinePlane, CoversEveryPairOnce) {
+  const auto d = make_design({.cells = 16, .shard_size = 4, .max_overlap = 1});
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->family(), DesignFamily::kAffinePlane);
+  EXPECT_EQ(d->size(), 20u);
+  const auto counts = cover(all_codewords(*d, 4), 2);
+  EXPECT_EQ(counts.size(), choose(16, 2));
+  for (const auto& [key, c] : counts)
+    ASSERT_EQ(c, 1);
+}
+
+TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
+  const DesignFit r53 = fit_design({.cells = 2048, .zones = 4, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(r53.family, DesignFamily::kReedSolomonStripes);
+  EXPECT_EQ(r53.bound, 134'217'728u);
+  EXPECT_EQ(r53.reach, 134'217'728u);
+  EXPECT_EQ(r53.reason, "4 zones of 512 cells: polynomials of degree at most 2 over GF(512)");
+
+  const DesignFit twenty = fit_design({.cells = 20, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(twenty.family, DesignFamily::kDoubledSqs);
+  EXPECT_EQ(twenty.bound, 285u);
+  EXPECT_EQ(twenty.reach, 285u);
+  EXPECT_EQ(twenty.reason, "Steiner quadruple system SQS(20) doubled from SQS(10)");
+
+  const DesignFit hundred = fit_design({.cells = 100, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(hundred.family, DesignFamily::kNone);
+  EXPECT_EQ(hundred.bound, 40'425u);
+  EXPECT_EQ(hundred.reach, 0u);
+  EXPECT_EQ(hundred.reason,
+            "no design: no SQS(100) by doubling a base of at most 20 points found by search");
+
+  const DesignFit odd = fit_design({.cells = 30, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(odd.reason,
+            "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0");
+  const DesignFit six = fit_design({.cells = 60, .zones = 4, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(six.family, DesignFamily::kNone);
+  EXPECT_EQ(six.reason, "no design: 15 cells per zone is not a prime power up to 65536");
+  EXPECT_EQ(six.bound, 3375u);  // 15^3
+}
+
+TEST(OverlapBound, CountsSubsetsAShardCanHoldPerZone) {
+  EXPECT_EQ(overlap_bound(100, {}, 4, 2), 40'425u);
+  const std::vector<std::uint32_t> stripes(4, 512);
+  EXPECT_EQ(overlap_bound(2048, stripes, 4, 2), 134'217'728u);
+  EXPECT_EQ(overlap_bound(2048, {}, 4, 2), 357'389'824u);
+}
+
+}  // namespace
+}  // namespace cellkit
