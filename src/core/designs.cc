@@ -100,15 +100,17 @@ class AffinePlaneDesign final : public Design {
   GaloisField field_;
 };
 
-// The Boolean SQS(2^n) by index: plane index / 2^(n-2), coset index % 2^(n-2).
+// The Boolean SQS(2^n) by index: plane (index / 2^(n-2))·step, coset index % 2^(n-2). The
+// planes' cosets are parallel classes; the step spreads the planes through each pair.
 class BooleanSqsDesign final : public Design {
  public:
-  explicit BooleanSqsDesign(std::uint32_t n) : n_(n), planes_(boolean_planes(n)) {}
+  explicit BooleanSqsDesign(std::uint32_t n)
+      : n_(n), planes_(boolean_planes(n)), step_(spread_step(planes_.size())) {}
   DesignFamily family() const override { return DesignFamily::kBooleanSqs; }
   std::uint64_t size() const override { return planes_.size() * cosets(); }
   void codeword(std::uint64_t index, std::span<std::uint32_t> out) const override {
     assert(index < size() && out.size() == 4);
-    const auto& [a, b] = planes_[index / cosets()];
+    const auto& [a, b] = planes_[(index / cosets()) * step_ % planes_.size()];
     boolean_block(a, b, static_cast<std::uint32_t>(index % cosets()), out);
   }
 
@@ -116,6 +118,7 @@ class BooleanSqsDesign final : public Design {
   std::uint64_t cosets() const { return (std::uint64_t{1} << n_) / 4; }
   std::uint32_t n_;
   std::vector<std::array<std::uint32_t, 2>> planes_;
+  std::uint64_t step_;
 };
 
 class ListedSqsDesign final : public Design {

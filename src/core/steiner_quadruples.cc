@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <cassert>
+#include <numeric>
 
 namespace cellkit {
 namespace {
@@ -81,6 +82,14 @@ std::vector<std::array<std::uint16_t, 2>> one_factor(std::uint32_t v, std::uint3
 
 }  // namespace
 
+std::uint64_t spread_step(std::uint64_t n) {
+  if (n <= 2) return 1;
+  std::uint64_t step = n * 618 / 1000;
+  while (std::gcd(step, n) != 1)
+    ++step;
+  return step;
+}
+
 std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budget) {
   if (!sqs_order_admissible(v)) return std::nullopt;
   TripleSearch search(v, budget);
@@ -94,9 +103,14 @@ std::vector<Quad> double_sqs(std::span<const Quad> base, std::uint32_t v) {
   std::vector<Quad> out;
   out.reserve(base.size() * 2 + std::size_t{v} * v * (v - 1) / 4);
   const std::uint32_t half = v / 2;
-  for (std::uint32_t r = 0; r + 1 < v; ++r) {
+  const std::uint64_t classes = std::uint64_t{v - 1} * half;
+  const std::uint64_t step = spread_step(classes);
+  for (std::uint64_t c = 0; c < classes; ++c) {
+    const std::uint64_t spread = c * step % classes;
+    const auto r = static_cast<std::uint32_t>(spread / half);
+    const auto shift = static_cast<std::uint32_t>(spread % half);
     const auto pairs = one_factor(v, r);
-    for (std::uint32_t shift = 0; shift < half; ++shift) {
+    {
       for (std::uint32_t i = 0; i < half; ++i) {
         const auto& p = pairs[i];
         const auto& q = pairs[(i + shift) % half];

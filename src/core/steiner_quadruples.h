@@ -23,8 +23,14 @@ std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budge
 // The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks
 // {(a,0),(b,0),(c,1),(d,1)} for pairs {a,b}, {c,d} of one 1-factor of K_v (round robin), then
 // B×{0} and B×{1} for each base block B. Point (x, s) is x + s·v. Cross blocks come in
-// parallel classes (each covers all 2v points once), so loads are even after each class.
+// parallel classes (each covers all 2v points once; classes in spread_step order), so loads
+// are even after each class.
 std::vector<Quad> double_sqs(std::span<const Quad> base, std::uint32_t v);
+
+// A step coprime to n near n·0.618: i -> i·step mod n visits 0..n-1 once each, and puts
+// neighbours in i far apart. Orders parallel classes so that an early prefix of a design
+// does not use up the blocks through a few pairs (which would leave drains no room).
+std::uint64_t spread_step(std::uint64_t n);
 
 // The Boolean SQS(2^n) as a block list (small n, for tests and as a doubling base): the
 // cosets of every 2-dimensional subspace of GF(2)^n, a subspace's cosets consecutive.

@@ -17,7 +17,7 @@ TEST(Scenario, NamesTheBadFieldAndWhatIsAllowed) {
   s.tenants.placement = "best";
   EXPECT_EQ(s.validate().message(),
             "tenants.placement 'best' is not known; allowed: random, least-loaded, rendezvous, "
-            "shuffle, explicit");
+            "shuffle, design, explicit");
   s = Scenario{};
   s.faults.poison.push_back({.tenant = 28});
   EXPECT_EQ(s.validate().message(), "faults.poison tenant 28 does not exist; tenants run 0..27");
