@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/pooled_strategy.h"  // binomial
+
 #include "cellkit/core/designs.h"
 #include "cellkit/core/placement_summary.h"
 #include "placement_test_support.h"
@@ -24,13 +26,6 @@ std::uint64_t power(std::uint64_t q, std::uint32_t e) {
   for (std::uint32_t i = 0; i < e; ++i)
     x *= q;
   return x;
-}
-
-std::uint64_t choose(std::uint64_t n, std::uint64_t r) {
-  std::uint64_t c = 1;
-  for (std::uint64_t i = 0; i < r; ++i)
-    c = c * (n - i) / (i + 1);
-  return c;
 }
 
 // Loads after every prefix of the tenants (in id = arrival order) differ by at most one.
@@ -80,7 +75,7 @@ std::vector<StripesCase> stripes_cases() {
     for (std::uint32_t k : ks) {
       for (std::uint32_t m = 0; m < k && m <= 2; ++m) {
         // Keep the test within seconds: tenants × subsets per tenant.
-        if (power(q, m + 1) * choose(k, m + 1) <= 60'000) cases.push_back({q, k, m});
+        if (power(q, m + 1) * binomial(k, m + 1) <= 60'000) cases.push_back({q, k, m});
       }
     }
   }
@@ -109,7 +104,7 @@ TEST(DesignPlacement, StripesPlaceExactlyQToTheMPlusOneWithinTheLimitAndBalanced
 
 void expect_sqs(std::uint32_t n) {
   SCOPED_TRACE(n);
-  const std::uint64_t bound = choose(n, 3) / 4;
+  const std::uint64_t bound = binomial(n, 3) / 4;
   PlaceReport report;
   const Result<Placement> p = place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(bound) + 2, 4),
                                     design_options(2, false), &report);
@@ -117,7 +112,7 @@ void expect_sqs(std::uint32_t n) {
   EXPECT_EQ(report.placed, bound);
   EXPECT_EQ(report.refused, 2u);
   const auto counts = subset_counts(p->mapping, 3);
-  EXPECT_EQ(counts.size(), choose(n, 3));
+  EXPECT_EQ(counts.size(), binomial(n, 3));
   for (const auto& [key, count] : counts)
     ASSERT_EQ(count, 1);
 }
@@ -141,7 +136,7 @@ TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
     ASSERT_TRUE(p.is_ok());
     EXPECT_EQ(report.placed, q * (q + 1));
     const auto counts = subset_counts(p->mapping, 2);
-    EXPECT_EQ(counts.size(), choose(q * q, 2));
+    EXPECT_EQ(counts.size(), binomial(q * q, 2));
     for (const auto& [key, count] : counts)
       ASSERT_EQ(count, 1);
     expect_overlap_at_most(*p, 1, true);
