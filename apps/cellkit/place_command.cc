@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "cellkit/analysis/exact.h"
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/io/tenant_list.h"
@@ -79,9 +80,26 @@ std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& re
   return out + fmt::format(", seed {})\n", o.seed);
 }
 
+// Under an overlap limit: the design the fleet admits (or why none) and the fill.
+std::string design_lines(const PlaceArgs& a, const Placement& p) {
+  if (!limits_overlap(p.options)) return {};
+  const DesignFit d = design_fit(p, a.shard_size);
+  std::string out =
+      d.family == DesignFamily::kNone
+          ? fmt::format("design: none ({})\n", d.reason)
+          : fmt::format("design: {} ({}), reaches {} tenants{}\n", family_name(d.family),
+                        d.reason, with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
+  if (d.bound == 0) return out;
+  const std::size_t placed = p.tenants.size();
+  return out + fmt::format("fill: {} of the bound {} tenants ({:.2f}%)\n", with_separators(placed),
+                           with_separators(d.bound),
+                           100.0 * static_cast<double>(placed) / static_cast<double>(d.bound));
+}
+
 void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
                    const PlaceReport& report) {
   out << header(a, p, report);
+  out << design_lines(a, p);
   print_placement_summary(out, summarize(p));
   out << fmt::format("refused: {}\n", report.refused);
   for (const std::string& r : report.refusals)

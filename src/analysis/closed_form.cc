@@ -156,6 +156,7 @@ Result<MathResult> compute_math(const MathOptions& o) {
   fill_load(o, r);
   if (o.max_overlap) {
     if (Status s = fill_capacity(o, r); !s.is_ok()) return s;
+    r.design = fit_design({o.cells, o.zones, o.shard_size, *o.max_overlap});
   }
   r.fully_inside_probability = ratio(1, r.distinct_shards);
   r.plain_probability = k / static_cast<double>(o.cells);

@@ -193,7 +193,7 @@ Choice choose_stripes(const DesignShape& s) {
                                   "as cells per zone ({} zones, {} cells each)", z, q)};
   }
   return {DesignFamily::kReedSolomonStripes, q,
-          fmt::format("{} zones of {} cells: polynomials of degree at most {} over GF({})", z,
+          fmt::format("{} zones of {} cells, polynomials of degree at most {} over GF({})", z,
                       q, s.max_overlap, q)};
 }
 
@@ -209,8 +209,7 @@ Choice choose_sqs(const DesignShape& s) {
                                     kMaxBooleanCells)};
     }
     return {DesignFamily::kBooleanSqs, n,
-            fmt::format("Boolean Steiner quadruple system on GF(2)^{}: blocks {{a, b, c, "
-                        "a^b^c}}", std::bit_width(n) - 1)};
+            fmt::format("GF(2)^{}, blocks {{a, b, c, a^b^c}}", std::bit_width(n) - 1)};
   }
   if (choose128(n, 3) / 4 > kMaxListedBlocks) {
     return {.reason = fmt::format("no design: a listed SQS({}) would exceed {} blocks", n,
@@ -224,9 +223,8 @@ Choice choose_sqs(const DesignShape& s) {
   while (base % 2 == 0 && sqs_order_admissible(base / 2))
     base /= 2;
   return {DesignFamily::kDoubledSqs, 0,
-          base == n ? fmt::format("Steiner quadruple system SQS({}) found by search", n)
-                    : fmt::format("Steiner quadruple system SQS({}) doubled from SQS({})", n,
-                                  base)};
+          base == n ? fmt::format("SQS({}) found by search", n)
+                    : fmt::format("SQS({}) doubled from SQS({}) found by search", n, base)};
 }
 
 Choice choose_family(const DesignShape& s) {
@@ -238,7 +236,7 @@ Choice choose_family(const DesignShape& s) {
   const std::uint32_t k = s.shard_size;
   if (s.max_overlap == 1 && std::uint64_t{k} * k == s.cells && prime_power(k)) {
     return {DesignFamily::kAffinePlane, k,
-            fmt::format("affine plane AG(2,{}): its {} lines", k, std::uint64_t{k} * (k + 1))};
+            fmt::format("the {} lines of AG(2,{})", std::uint64_t{k} * (k + 1), k)};
   }
   return {.reason = fmt::format("no design: one pool has designs for k = 4, m = 2 (Steiner "
                                 "quadruple systems) and N = k², m = 1 (affine planes)")};

@@ -55,6 +55,26 @@ std::vector<std::uint64_t> overlap_histogram(const Placement& p, std::size_t max
 
 }  // namespace
 
+DesignFit design_fit(const Placement& p, std::uint32_t shard_size) {
+  const CellPools pools = CellPools::build(p.fleet, p.options.capacity);
+  const bool zoned = p.options.zone_aware && pools.groups.size() > 1;
+  const auto cells = static_cast<std::uint32_t>(pools.all.size());
+  DesignShape shape{cells, 0, shard_size, p.options.max_overlap};
+  std::vector<std::uint32_t> zone_sizes;
+  if (zoned) {
+    shape.zones = static_cast<std::uint32_t>(pools.groups.size());
+    for (const auto& g : pools.groups)
+      zone_sizes.push_back(static_cast<std::uint32_t>(g.size()));
+  }
+  DesignFit fit = fit_design(shape);
+  if (zoned && std::adjacent_find(zone_sizes.begin(), zone_sizes.end(),
+                                  std::not_equal_to<>()) != zone_sizes.end()) {
+    fit = {.reason = "no design: the zones' placeable cells differ in number"};
+  }
+  fit.bound = overlap_bound(cells, zone_sizes, shard_size, p.options.max_overlap);
+  return fit;
+}
+
 LoadSpread load_spread(const Placement& p) {
   PlacementState state(std::nullopt);
   state.add_mapping(p.mapping, p.tenants);

@@ -173,13 +173,25 @@ class ShuffleStrategy final : public PooledStrategy {
     return std::max<std::uint64_t>(4096, 64 * pools.all.size());
   }
 
+  // Stripes and other zoned shards hold fewer (m+1)-subsets than one pool would allow.
+  std::string zoned_bound(const SelectRequest& r) const {
+    std::vector<std::uint32_t> sizes;
+    for (const auto& g : r.pools.groups)
+      sizes.push_back(static_cast<std::uint32_t>(g.size()));
+    const std::uint64_t bound = overlap_bound(static_cast<std::uint32_t>(r.pools.all.size()),
+                                              sizes, r.tenant.shard_size, options_.max_overlap);
+    return fmt::format("at most {} tenants fit {} cells in {} zones", bound, r.pools.all.size(),
+                       sizes.size());
+  }
+
   Status refusal(const SelectRequest& r, const Search& search) const {
     const std::uint64_t n = r.pools.all.size();
     const std::uint64_t k = r.tenant.shard_size;
     const std::uint64_t m = options_.max_overlap;
     const std::uint64_t per_shard = binomial(k, m + 1);
-    const std::string bound = fmt::format("at most C({},{})/C({},{}) = {} tenants fit {} cells", n,
-                                          m + 1, k, m + 1, binomial(n, m + 1) / per_shard, n);
+    std::string bound = fmt::format("at most C({},{})/C({},{}) = {} tenants fit {} cells", n,
+                                    m + 1, k, m + 1, binomial(n, m + 1) / per_shard, n);
+    if (r.zoned && r.pools.groups.size() > 1) bound = zoned_bound(r);
     if (search.out_of_budget()) {
       return resource_exhausted(fmt::format(
           "{} cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "

@@ -56,6 +56,16 @@ void write_tenants(Out out, const MathResult& r) {
                  format_probability(r.add_cell_moves));
 }
 
+// "design: affine plane (affine plane AG(2,5): its 30 lines), reaches 30 tenants: the bound".
+void write_design(Out out, const DesignFit& d) {
+  if (d.family == DesignFamily::kNone) {
+    fmt::format_to(out, "  design: none ({})\n", d.reason);
+    return;
+  }
+  fmt::format_to(out, "  design: {} ({}), reaches {} tenants{}\n", family_name(d.family),
+                 d.reason, with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
+}
+
 void write_limit(Out out, const MathResult& r) {
   const std::uint32_t m = *r.options.max_overlap;
   fmt::format_to(out, "\nOverlap limit m = {}\n", m);
@@ -68,6 +78,7 @@ void write_limit(Out out, const MathResult& r) {
   fmt::format_to(out, "  capacity bound: at most {} tenants can share no more than {} cells{}\n",
                  with_separators(r.capacity_bound), m,
                  r.options.zones > 1 ? "" : " (C(N,m+1)/C(k,m+1))");
+  write_design(out, r.design);
 }
 
 void write_poison(Out out, const MathResult& r) {
@@ -131,7 +142,10 @@ std::string render_math_json(const MathResult& r) {
   if (r.options.max_overlap) {
     doc["limit"] = {{"probability_over", r.probability_over_limit},
                     {"expected_pairs_over", r.expected_pairs_over_limit},
-                    {"capacity_bound", exact(r.capacity_bound)}};
+                    {"capacity_bound", exact(r.capacity_bound)},
+                    {"design", {{"family", family_name(r.design.family)},
+                                {"reason", r.design.reason},
+                                {"reach", r.design.reach}}}};
   }
   doc["poison"] = {{"fully_inside_probability", r.fully_inside_probability},
                    {"plain_probability", r.plain_probability},

@@ -132,13 +132,13 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
   EXPECT_EQ(r53.family, DesignFamily::kReedSolomonStripes);
   EXPECT_EQ(r53.bound, 134'217'728u);
   EXPECT_EQ(r53.reach, 134'217'728u);
-  EXPECT_EQ(r53.reason, "4 zones of 512 cells: polynomials of degree at most 2 over GF(512)");
+  EXPECT_EQ(r53.reason, "4 zones of 512 cells, polynomials of degree at most 2 over GF(512)");
 
   const DesignFit twenty = fit_design({.cells = 20, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(twenty.family, DesignFamily::kDoubledSqs);
   EXPECT_EQ(twenty.bound, 285u);
   EXPECT_EQ(twenty.reach, 285u);
-  EXPECT_EQ(twenty.reason, "Steiner quadruple system SQS(20) doubled from SQS(10)");
+  EXPECT_EQ(twenty.reason, "SQS(20) doubled from SQS(10) found by search");
 
   const DesignFit hundred = fit_design({.cells = 100, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(hundred.family, DesignFamily::kNone);

@@ -126,6 +126,18 @@ foreach(strategy random least-loaded rendezvous shuffle)
 endforeach()
 cellkit_golden(place_vectors_stripes place_vectors_stripes.txt
                ARGS place --cells 64 --zones 4 --tenants 100 --shard-size 4 --show 100)
+# Designs: the family the fleet admits, what it reaches and the fill (docs/placement.md).
+cellkit_golden(place_design_sqs20 place_design_sqs20.txt
+               ARGS place --strategy design --cells 20 --tenants 290 --shard-size 4 -m 2 --show 4)
+cellkit_golden(place_design_stripes place_design_stripes.txt
+               ARGS place --strategy design --cells 20 --zones 4 --tenants 126 --shard-size 4 -m 2
+                    --show 6)
+cellkit_golden(place_design_affine place_design_affine.txt
+               ARGS place --strategy design --cells 49 --tenants 56 --shard-size 7 -m 1 --show 8)
+cellkit_golden(math_design_affine math_design_affine.txt
+               ARGS math --cells 49 --shard-size 7 --max-overlap 1)
+cellkit_golden(math_design_none math_design_none.txt
+               ARGS math --cells 30 --shard-size 4 --max-overlap 2)
 cellkit_golden(place_refuses_second_tenant place_refuses_second_tenant.txt
                ARGS place --cells 5 --tenants 3 --shard-size 4 --max-overlap 2)
 cellkit_golden(place_capacity_full place_capacity_full.txt

@@ -7,6 +7,7 @@
 
 #include "cellkit/analysis/exact.h"
 #include "cellkit/base/status.h"
+#include "cellkit/core/designs.h"
 
 namespace cellkit {
 
@@ -56,6 +57,7 @@ struct MathResult {
   double probability_over_limit = 0;     // Σ_{o>m} P(o)
   double expected_pairs_over_limit = 0;  // C(T,2)·Σ_{o>m} P(o)
   UInt128 capacity_bound = 0;            // most tenants with no two sharing more than m cells
+  DesignFit design;                      // the construction that reaches it, if any
   // Poison pill: the chance a random other tenant's shard is exactly the poisoned one.
   double fully_inside_probability = 0;  // 1 / distinct shards
   double plain_probability = 0;         // k/N: the same chance with disjoint groups of k

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "cellkit/core/designs.h"
 #include "cellkit/core/placement_ops.h"
 
 namespace cellkit {
@@ -29,6 +30,11 @@ struct PlacementSummary {
 };
 
 LoadSpread load_spread(const Placement& placement);
+
+// The design the placement's placeable cells admit for shards of `shard_size` under its
+// overlap limit (zones when zone-aware), with the bound over the actual zone sizes. Only
+// meaningful for strategies that limit overlap (limits_overlap).
+DesignFit design_fit(const Placement& placement, std::uint32_t shard_size);
 
 // Counts overlaps from subset counts (S_j = Σ_o C(o,j)·n_o, inverted from the top), in
 // O(T·2^k) work rather than O(T²); skipped when T·(2^k − 1) exceeds `max_subset_work`.
