@@ -2,12 +2,14 @@
 # optionally the files the command writes with expected copies.
 # Usage: cmake -DCOMMAND="a|b|c" -DEXPECTED=file [-DEXPECT_EXIT=0] [-DSTREAM=stdout|stderr]
 #        [-DACTUAL_DIR=dir where a differing output is written, default the working directory]
-#        [-DFILES="f1|f2" -DFILES_EXPECTED=dir] [-DOUT_DIR=dir]
+#        [-DFILES="f1|f2" -DFILES_EXPECTED=dir] [-DOUT_DIR=dir] [-DBEFORE="a|b|c"]
 #        -P golden.cmake
 # FILES are paths relative to the working directory: each is deleted before the command runs
 # and afterwards compared byte for byte with FILES_EXPECTED/<its file name>; a missing file
 # fails. OUT_DIR (relative to the working directory) is removed before the command runs, so
 # nothing stale survives, and afterwards every file in it must be one of FILES.
+# BEFORE is a command run first (after the removals), which must exit 0: it sets the stage, for
+# example an earlier run whose files the command must not overwrite.
 # Set CELLKIT_UPDATE_GOLDEN=1 in the environment to rewrite the expected files instead.
 cmake_minimum_required(VERSION 3.25)  # script mode: today's policies (IN_LIST, ...)
 if(NOT DEFINED EXPECT_EXIT)
@@ -39,6 +41,14 @@ foreach(f IN LISTS FILES)
   file(REMOVE "${f}")
 endforeach()
 
+if(BEFORE)
+  string(REPLACE "|" ";" BEFORE "${BEFORE}")
+  execute_process(COMMAND ${BEFORE} RESULT_VARIABLE before_exit OUTPUT_QUIET
+                  ERROR_VARIABLE before_err)
+  if(NOT before_exit EQUAL 0)
+    message(FATAL_ERROR "the BEFORE command exited ${before_exit}:\n${before_err}")
+  endif()
+endif()
 execute_process(COMMAND ${COMMAND} RESULT_VARIABLE exit_code OUTPUT_VARIABLE out
                 ERROR_VARIABLE err)
 if(STREAM STREQUAL "stderr")

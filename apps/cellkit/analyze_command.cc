@@ -9,6 +9,7 @@
 #include "cellkit/report/analysis_report.h"
 #include "cellkit/report/html_reports.h"
 #include "commands.h"
+#include "help.h"
 
 namespace cellkit::cli {
 namespace {
@@ -95,13 +96,19 @@ int run(const AnalyzeArgs& args) {
 
 void add_analyze_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<AnalyzeArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "analyze",
-      "Exact blast radius of a mapping (JSON or CSV tenant,cell,cell,...): how many tenant\n"
-      "pairs share o cells beside a random placement, the worst overlaps and identical\n"
-      "cell sets, what each tenant's poison pill does to the others, what losing one cell\n"
-      "or zone does, and load per cell and zone with the headroom a failure needs.\n"
-      "Exit codes: 0 ok, 1 bad mapping file, 2 bad option.");
+  CLI::App* cmd = add_command(
+      app,
+      {.name = "analyze",
+       .summary = "Exact blast radius of a mapping file: overlaps, poison pills, failures, load",
+       .description =
+           "Exact blast radius of a mapping (JSON or CSV tenant,cell,cell,...): how many tenant\n"
+           "pairs share o cells beside a random placement, the worst overlaps and identical\n"
+           "cell sets, what each tenant's poison pill does to the others, what losing one cell\n"
+           "or zone does, and load per cell and zone with the headroom a failure needs.",
+       .exit_codes = {exit_ok(),
+                      exit_bad_file("bad mapping or --fleet file: missing, unreadable or invalid "
+                                    "(the message says where)"),
+                      exit_bad_option()}});
   cmd->add_option("mapping", args->path,
                   "Mapping file: .json (cellkit's format) or .csv (one tenant per line); other "
                   "names are read as JSON when they start with '{'")

@@ -5,10 +5,12 @@
 
 namespace cellkit::cli {
 
-// Exit codes shared by every subcommand.
+// Exit codes shared by every subcommand (the table is in docs/cli.md; each command's --help
+// lists the ones it returns).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and failed (bad input file, ...)
 inline constexpr int kExitUsage = 2;    // an option was wrong
+inline constexpr int kExitPartial = 3;  // a partial result (place refused some tenants)
 
 // Registers `cellkit demo`. When it runs, it sets *exit_code.
 void add_demo_command(CLI::App& app, int& exit_code);

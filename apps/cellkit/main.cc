@@ -1,8 +1,11 @@
 // cellkit's command-line entry point: parses the subcommand and reports errors.
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands.h"
+#include "help.h"
 
 #ifndef CELLKIT_VERSION
 #define CELLKIT_VERSION "unknown"
@@ -13,15 +16,14 @@ namespace {
 int run(int argc, char** argv) {
   CLI::App app(
       "cellkit: place tenants on cells, analyze blast radius, and simulate cell-based "
-      "architectures.",
+      "architectures.\n\nNew here? Start with 'cellkit demo': the story of cells, tenants, a "
+      "router and a tenant whose requests kill cells, in one screen.",
       "cellkit");
   app.set_version_flag("--version", "cellkit " CELLKIT_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
   int exit_code = cellkit::cli::kExitOk;
-  app.footer(
-      "Run 'cellkit <command> --help' for a command's options. Every command prints the same\n"
-      "output for the same input and seed. Documentation: docs/ in the source tree.");
+  cellkit::cli::setup_top_level_help(app);
   // Listed in the order a newcomer meets them: the story, placing, changing, measuring,
   // simulating.
   cellkit::cli::add_demo_command(app, exit_code);
@@ -32,6 +34,18 @@ int run(int argc, char** argv) {
   cellkit::cli::add_simulate_command(app, exit_code);
   cellkit::cli::add_diagram_command(app, exit_code);
   cellkit::cli::add_cell_command(app, exit_code);
+  if (argc == 1) {
+    std::cerr << "cellkit: give a command; new here? start with 'cellkit demo' (all commands: "
+                 "'cellkit --help')\n";
+    return cellkit::cli::kExitUsage;
+  }
+  if (argv[1][0] != '-') {
+    if (std::string unknown = cellkit::cli::unknown_command_message(app, argv[1]);
+        !unknown.empty()) {
+      std::cerr << "cellkit: " << unknown << "\n";
+      return cellkit::cli::kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -41,7 +55,11 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "cellkit: " << e.what() << " (see 'cellkit --help')\n";
+    // The command being parsed, if any, has the help that explains its options.
+    const std::vector<CLI::App*> parsed = app.get_subcommands();
+    const std::string command =
+        parsed.empty() ? "cellkit" : "cellkit " + parsed.front()->get_name();
+    std::cerr << command << ": " << e.what() << " (see '" << command << " --help')\n";
     return cellkit::cli::kExitUsage;
   }
   return exit_code;

@@ -5,6 +5,7 @@
 #include "cellkit/analysis/closed_form.h"
 #include "cellkit/report/math_report.h"
 #include "commands.h"
+#include "help.h"
 
 namespace cellkit::cli {
 namespace {
@@ -32,13 +33,17 @@ int run(MathArgs args) {
 void add_math_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MathArgs>();
   MathOptions& o = args->options;
-  CLI::App* cmd = app.add_subcommand(
-      "math",
-      "Closed-form blast radius of random shuffle sharding: N cells, shards of k cells.\n"
-      "Prints the number of distinct shards C(N,k) exactly, how many cells two random\n"
-      "shards share (hypergeometric; per zone with --zones), expected pairs over an overlap\n"
-      "limit, the capacity bound C(N,m+1)/C(k,m+1), and the chance a random other tenant is\n"
-      "fully inside a poisoned shard, beside plain (disjoint) sharding.");
+  CLI::App* cmd = add_command(
+      app,
+      {.name = "math",
+       .summary = "Closed forms of random shuffle sharding: distinct shards, overlaps, containment",
+       .description =
+           "Closed-form blast radius of random shuffle sharding: N cells, shards of k cells.\n"
+           "Prints the number of distinct shards C(N,k) exactly, how many cells two random\n"
+           "shards share (hypergeometric; per zone with --zones), expected pairs over an overlap\n"
+           "limit, the capacity bound C(N,m+1)/C(k,m+1), and the chance a random other tenant is\n"
+           "fully inside a poisoned shard, beside plain (disjoint) sharding.",
+       .exit_codes = {exit_ok(), exit_bad_option()}});
   cmd->add_option("--cells", o.cells, "Cells N (>= 1)")->required();
   cmd->add_option("--shard-size", o.shard_size, "Cells per tenant k (1..N)")->required();
   cmd->add_option("--zones", o.zones,

@@ -12,6 +12,7 @@
 #include "cellkit/io/tenant_list.h"
 #include "cellkit/report/html_reports.h"
 #include "commands.h"
+#include "help.h"
 #include "placement_text.h"
 
 namespace cellkit::cli {
@@ -33,6 +34,8 @@ struct PlaceArgs {
   std::string tenants_file;
   std::string output;
   std::string html;
+  std::string output_format;  // json or csv; empty = from -o's extension
+  bool allow_partial = false;
   PlacementOptions options{.strategy = "shuffle", .max_overlap = 2, .seed = 1};
 };
 
@@ -115,6 +118,16 @@ int fail(int code, std::string_view message) {
   return code;
 }
 
+// Refused tenants make a partial result: exit code 3 unless --allow-partial accepts it.
+int partial_code(const PlaceArgs& a, const PlaceReport& report) {
+  if (report.refused == 0 || a.allow_partial) return kExitOk;
+  std::cerr << fmt::format(
+      "cellkit place: {} of {} tenants were refused (exit code {}; --allow-partial accepts a "
+      "partial placement)\n",
+      report.refused, report.placed + report.refused, kExitPartial);
+  return kExitPartial;
+}
+
 int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
            std::vector<std::string> zones) {
   const bool to_stdout = a.output == "-";
@@ -125,17 +138,20 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
     if (Status s = write_file_atomically(a.html, render_placement_html(p, zones, title)); !s.is_ok())
       return fail(kExitFailure, "--html " + s.message());
   }
-  if (a.output.empty()) return kExitOk;
-  const std::string text = write_mapping_json(document_from(p, std::move(zones)));
+  const int code = partial_code(a, report);
+  if (a.output.empty()) return code;
+  Result<std::string> text =
+      render_mapping(document_from(p, std::move(zones)), a.output, a.output_format);
+  if (!text.is_ok()) return fail(kExitFailure, text.status().message());
   if (to_stdout) {
-    std::cout << text;
-    return kExitOk;
+    std::cout << *text;
+    return code;
   }
-  if (Status s = write_file_atomically(a.output, text); !s.is_ok()) {
+  if (Status s = write_file_atomically(a.output, *text); !s.is_ok()) {
     return fail(kExitFailure, s.message());
   }
   std::cout << fmt::format("wrote {}\n", a.output);
-  return kExitOk;
+  return code;
 }
 
 // The tenants to place, with ids from `first`: read from --tenants-file, else --tenants
@@ -238,15 +254,22 @@ std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
 void add_place_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<PlaceArgs>();
   PlaceArgs& a = *args;
-  CLI::App* cmd = app.add_subcommand(
-      "place",
-      "Place tenants on a fleet of cells and summarize the result: load per cell, how many\n"
-      "pairs of tenants share 0..k cells, and refusals. Cell i is named cell-<i> and lives in\n"
-      "zone i mod --zones; tenants are tenant-0, tenant-1, ... placed in that order.\n"
-      "Strategies: random (k cells uniformly), least-loaded (fewest tenants, ties by id),\n"
-      "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
-      "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
-      "Same options give byte-identical output.");
+  CLI::App* cmd = add_command(
+      app,
+      {.name = "place",
+       .summary = "Place tenants on cells with a strategy; show load and how much tenants share",
+       .description =
+           "Place tenants on a fleet of cells and summarize the result: load per cell, how many\n"
+           "pairs of tenants share 0..k cells, and refusals. Cell i is named cell-<i> and lives\n"
+           "in zone i mod --zones; tenants are tenant-0, tenant-1, ... placed in that order.\n"
+           "Strategies: random (k cells uniformly), least-loaded (fewest tenants, ties by id),\n"
+           "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
+           "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
+           "Same options give byte-identical output.",
+       .exit_codes = {exit_ok(), exit_bad_file(), exit_bad_option(),
+                      exit_partial("partial result: some tenants were refused (no cells fit "
+                                   "them); the summary lists them and -o still writes the "
+                                   "placed ones. --allow-partial makes this 0")}});
   auto* tenants = cmd->add_option("--tenants", a.tenants, "Tenants to place, named tenant-<id>")
                       ->capture_default_str();
   cmd->add_option("--tenants-file", a.tenants_file,
@@ -263,8 +286,11 @@ void add_place_command(CLI::App& app, int& exit_code) {
   for (CLI::Option* o : fleet_options)
     from->excludes(o);
   cmd->add_option("-o,--output", a.output,
-                  "Write the mapping as JSON (docs/mapping-format.md); '-' writes it to stdout\n"
-                  "and the summary to stderr");
+                  "Write the mapping: JSON (docs/mapping-format.md), or CSV tenant,cell,... when\n"
+                  "the name ends in .csv; '-' writes JSON to stdout and the summary to stderr");
+  add_output_format_option(cmd, a.output_format);
+  cmd->add_flag("--allow-partial", a.allow_partial,
+                "Exit 0 even when some tenants are refused (default: exit code 3)");
   cmd->add_option("--html", a.html,
                   "Also write a self-contained HTML report: load per cell, the overlap\n"
                   "histogram and a diagram of the fleet");

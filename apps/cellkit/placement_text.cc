@@ -44,4 +44,22 @@ Result<MappingDocument> load_mapping(const std::string& path) {
   return read_mapping_file(path);
 }
 
+Result<std::string> render_mapping(const MappingDocument& doc, std::string_view path,
+                                   std::string_view format) {
+  const bool csv = format.empty() ? path.ends_with(".csv") : format == "csv";
+  if (!csv) return write_mapping_json(doc);
+  Result<std::string> text = write_mapping_csv(doc);
+  if (!text.is_ok()) {
+    return invalid_argument(fmt::format("{}: {}", path, text.status().message()));
+  }
+  return text;
+}
+
+void add_output_format_option(CLI::App* cmd, std::string& format) {
+  cmd->add_option("--output-format", format,
+                  "Format of the -o file: json or csv (default: csv for a name ending in .csv,\n"
+                  "else json)")
+      ->check(CLI::IsMember({"json", "csv"}));
+}
+
 }  // namespace cellkit::cli

@@ -1,6 +1,8 @@
 // Text shared by `place` and `rebalance`: summaries and shard listings.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <ostream>
 #include <string>
 
@@ -17,5 +19,12 @@ void print_shards(std::ostream& out, const Placement& placement, std::size_t cou
 
 // Reads a JSON or CSV mapping file (read_mapping_file); errors name the file and line.
 Result<MappingDocument> load_mapping(const std::string& path);
+
+// The mapping as the text of a file named `path`: CSV when `format` is "csv", or when it is
+// empty and `path` ends in ".csv"; JSON otherwise. Fails when a name cannot go into CSV.
+Result<std::string> render_mapping(const MappingDocument& doc, std::string_view path,
+                                   std::string_view format);
+// Adds --output-format json|csv (default: from the -o file name) to `cmd`.
+void add_output_format_option(CLI::App* cmd, std::string& format);
 
 }  // namespace cellkit::cli

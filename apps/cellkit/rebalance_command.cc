@@ -10,6 +10,7 @@
 #include "cellkit/io/placement_document.h"
 #include "cellkit/report/html_reports.h"
 #include "commands.h"
+#include "help.h"
 #include "placement_text.h"
 
 namespace cellkit::cli {
@@ -23,6 +24,7 @@ struct RebalanceArgs {
   std::optional<std::uint32_t> capacity;  // new capacity of every cell
   std::size_t max_moves = 0;              // 0 = no limit
   std::string output;
+  std::string output_format;  // json or csv; empty = from -o's extension
   std::string plan;
   std::string html;
   std::size_t show_moves = 0;
@@ -135,8 +137,10 @@ Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const 
                       const Placement& after, const Fleet& target, const RebalancePlan& plan,
                       std::ostream& log) {
   if (!a.output.empty()) {
-    const std::string text = write_mapping_json(document_from(after, doc.zone_names));
-    if (Status s = write_file_atomically(a.output, text); !s.is_ok())
+    Result<std::string> text =
+        render_mapping(document_from(after, doc.zone_names), a.output, a.output_format);
+    if (!text.is_ok()) return {kExitFailure, text.status().message()};
+    if (Status s = write_file_atomically(a.output, *text); !s.is_ok())
       return {kExitFailure, s.message()};
     log << fmt::format("wrote {}\n", a.output);
   }
@@ -204,13 +208,17 @@ int run(const RebalanceArgs& a) {
 void add_rebalance_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RebalanceArgs>();
   RebalanceArgs& a = *args;
-  CLI::App* cmd = app.add_subcommand(
-      "rebalance",
-      "Plan the single-cell moves that take a mapping (JSON from `cellkit place -o`, or CSV) to a\n"
-      "changed fleet. Cells that are drained or removed are emptied first; added cells are\n"
-      "then filled to their fair share from the most loaded cells (same zone when the\n"
-      "mapping is zone-aware). Capacity and the overlap limit hold after every move, so the\n"
-      "plan may be stopped anywhere; no old cell gains load when cells are only added.");
+  CLI::App* cmd = add_command(
+      app,
+      {.name = "rebalance",
+       .summary = "Plan the single-cell moves from a mapping to a changed fleet",
+       .description =
+           "Plan the single-cell moves that take a mapping (JSON from `cellkit place -o`, or CSV)\n"
+           "to a changed fleet. Cells that are drained or removed are emptied first; added cells\n"
+           "are then filled to their fair share from the most loaded cells (same zone when the\n"
+           "mapping is zone-aware). Capacity and the overlap limit hold after every move, so the\n"
+           "plan may be stopped anywhere; no old cell gains load when cells are only added.",
+       .exit_codes = {exit_ok(), exit_bad_file(), exit_bad_option()}});
   cmd->add_option("mapping", a.input,
                   "Mapping file: JSON (docs/mapping-format.md) or CSV tenant,cell,cell,...")
       ->required();
@@ -224,7 +232,9 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
                   "their excess");
   cmd->add_option("--max-moves", a.max_moves, "Plan at most M moves, the best prefix; 0 = all")
       ->capture_default_str();
-  cmd->add_option("-o,--output", a.output, "Write the mapping after the plan (JSON)");
+  cmd->add_option("-o,--output", a.output,
+                  "Write the mapping after the plan: JSON, or CSV when the name ends in .csv");
+  add_output_format_option(cmd, a.output_format);
   cmd->add_option("--plan", a.plan,
                   "Write the plan: FILE.json as JSON, any other name as CSV\n"
                   "(step,tenant,from,to); '-' writes CSV to stdout and the summary to stderr");

@@ -14,6 +14,7 @@
 #include "cellkit/sim/simulator.h"
 #include "commands.h"
 #include "progress_line.h"
+#include "help.h"
 
 namespace cellkit::cli {
 namespace {
@@ -27,6 +28,7 @@ struct SimulateArgs {
   std::string out;
   std::string html;
   bool quiet = false;
+  bool force = false;  // replace result files already in --out
 };
 
 // The progress line's callback: share of simulated time over every run, simulated seconds and
@@ -75,16 +77,34 @@ int apply_overrides(const SimulateArgs& args, sim::Scenario& scenario) {
   return kExitOk;
 }
 
-// --out names a directory to create or reuse; an existing file there is refused before the
-// run, so a long simulation is not thrown away at the end.
-int check_out_dir(const std::string& out) {
-  std::error_code ec;
-  if (out.empty() || !std::filesystem::exists(out, ec) || std::filesystem::is_directory(out, ec)) {
-    return kExitOk;
+// The result files already in `dir`, comma-separated; empty when there are none.
+std::string existing_run_files(const std::string& dir) {
+  std::string found;
+  for (std::string_view name : kRunFileNames) {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::path(dir) / name, ec)) continue;
+    found += (found.empty() ? "" : ", ") + std::string(name);
   }
-  std::cerr << "cellkit simulate: --out " << out
-            << ": is a file, not a directory: give a directory for timeseries.csv, tenants.csv "
-               "and result.json (created if missing)\n";
+  return found;
+}
+
+// --out names a directory to create or reuse. A file given as --out, and result files of an
+// earlier run (unless --force), are refused before the run, so a long simulation is not thrown
+// away at the end and an earlier result is not silently replaced.
+int check_out_dir(const SimulateArgs& args) {
+  const std::string& out = args.out;
+  std::error_code ec;
+  if (out.empty() || !std::filesystem::exists(out, ec)) return kExitOk;
+  if (!std::filesystem::is_directory(out, ec)) {
+    std::cerr << "cellkit simulate: --out " << out
+              << ": is a file, not a directory: give a directory for timeseries.csv, tenants.csv "
+                 "and result.json (created if missing)\n";
+    return kExitFailure;
+  }
+  const std::string existing = existing_run_files(out);
+  if (existing.empty() || args.force) return kExitOk;
+  std::cerr << "cellkit simulate: --out " << out << " already holds " << existing
+            << " from an earlier run: give --force to replace them, or another directory\n";
   return kExitFailure;
 }
 
@@ -104,7 +124,7 @@ int run(const SimulateArgs& args) {
     return kExitFailure;
   }
   if (int code = apply_overrides(args, *scenario); code != kExitOk) return code;
-  if (int code = check_out_dir(args.out); code != kExitOk) return code;
+  if (int code = check_out_dir(args); code != kExitOk) return code;
   if (int code = check_html_path(args.html); code != kExitOk) return code;
   ProgressLine line("cellkit simulate", args.quiet);
   const sim::RunOptions options = progress_options(line, *scenario, args.runs);
@@ -138,12 +158,20 @@ int run(const SimulateArgs& args) {
 
 void add_simulate_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SimulateArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "simulate",
-      "Run a scenario file (YAML or JSON; see docs/scenario-format.md) through the\n"
-      "discrete-event simulator: cells with servers and queues, tenants sending Poisson\n"
-      "traffic, the core router and control plane, and the scenario's faults.\n"
-      "Same scenario and seed give byte-identical output.");
+  CLI::App* cmd = add_command(
+      app,
+      {.name = "simulate",
+       .summary = "Simulate a fleet over time from a scenario file: traffic, faults, growth",
+       .description =
+           "Run a scenario file (YAML or JSON; see docs/scenario-format.md) through the\n"
+           "discrete-event simulator: cells with servers and queues, tenants sending Poisson\n"
+           "traffic, the core router and control plane, and the scenario's faults.\n"
+           "Same scenario and seed give byte-identical output.",
+       .exit_codes = {exit_ok(),
+                      exit_bad_file("bad scenario file (the message says where), or --out is a "
+                                    "file, holds result files already (give --force to replace "
+                                    "them) or cannot be written"),
+                      exit_bad_option()}});
   cmd->add_option("scenario", args->scenario, "Scenario file to run")->required();
   cmd->add_option("--seed", args->seed,
                   "Run seed; overrides the scenario's `seed` (default: the scenario's)");
@@ -166,6 +194,9 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
                   "and tenants over time, latency, utilisation per cell, the timeline and a\n"
                   "diagram of the fleet; no scripts, opens from disk)");
   cmd->add_flag("--quiet", args->quiet, "No progress line on stderr (shown only on a terminal)");
+                  "tenants.csv and result.json into this directory (created if missing).\n"
+                  "Result files already there are refused before the run, unless --force");
+  cmd->add_flag("--force", args->force, "Replace result files already in --out");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -1,8 +1,10 @@
 // Renders simulation results (sim::RunResult) as terminal text, JSON and CSV files.
 #pragma once
 
+#include <array>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "cellkit/base/status.h"
 #include "cellkit/sim/run_result.h"
@@ -28,6 +30,10 @@ std::string render_timeseries_csv(std::span<const sim::RunResult> runs);
 // One row per (run, tenant): run,seed,tenant,cells,arrivals,<outcomes...>,availability,
 // degraded_s,down_s.
 std::string render_tenants_csv(std::span<const sim::RunResult> runs);
+
+// The names of the files write_run_files writes, in the order it writes them.
+inline constexpr std::array<std::string_view, 3> kRunFileNames = {"timeseries.csv", "tenants.csv",
+                                                                  "result.json"};
 
 // Writes timeseries.csv, tenants.csv and result.json into `dir` (created if missing).
 // Fails with kNotFound naming the path it could not write.

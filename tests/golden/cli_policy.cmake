@@ -1,0 +1,43 @@
+# The CLI's user-facing policy (docs/cli.md): exit codes, pointing a lost user at the right help,
+# output formats that follow the file name, and result files that are not silently replaced.
+cellkit_golden(unknown_command unknown_command.txt EXIT 2 STREAM stderr ARGS analyse)
+cellkit_golden(unknown_command_prefix unknown_command_prefix.txt EXIT 2 STREAM stderr ARGS sim)
+cellkit_golden(unknown_command_far unknown_command_far.txt EXIT 2 STREAM stderr ARGS xyz)
+cellkit_golden(simulate_error_no_scenario simulate_error_no_scenario.txt EXIT 2 STREAM stderr
+               ARGS simulate)
+cellkit_golden(place_error_extra_argument place_error_extra_argument.txt EXIT 2 STREAM stderr
+               ARGS place extra)
+
+# A refused tenant is a partial result: exit code 3 and a line on stderr, unless --allow-partial.
+cellkit_golden(place_partial_message place_partial_message.txt EXIT 3 STREAM stderr
+               ARGS place --cells 5 --tenants 3 --shard-size 4 --max-overlap 2)
+cellkit_golden(place_allow_partial place_refuses_second_tenant.txt
+               ARGS place --cells 5 --tenants 3 --shard-size 4 --max-overlap 2 --allow-partial)
+
+# -o follows the file name's extension, or --output-format.
+cellkit_golden(place_output_csv place_output_csv.txt FILES place_output.csv
+               ARGS place --cells 6 --tenants 5 --shard-size 2 -m 1 -o place_output.csv)
+cellkit_golden(place_output_format_csv place_output_format_csv.csv
+               ARGS place --cells 6 --tenants 5 --shard-size 2 -m 1 --output-format csv -o -)
+cellkit_golden(place_error_output_format place_error_output_format.txt EXIT 2 STREAM stderr
+               ARGS place --output-format xml -o -)
+file(RELATIVE_PATH placed_json ${CMAKE_CURRENT_BINARY_DIR}
+     ${PROJECT_SOURCE_DIR}/tests/golden/place_shuffle_20.json)
+cellkit_golden(rebalance_output_csv rebalance_output_csv.txt FILES rebalance_output.csv
+               ARGS rebalance ${placed_json} --add-cells 1 -o rebalance_output.csv)
+
+# simulate --out refuses the files of an earlier run (left untouched) unless --force.
+file(RELATIVE_PATH small ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/scenarios/small.json)
+set(out golden-out/simulate_out_exists)
+cellkit_golden(simulate_out_refuses_existing simulate_out_refuses_existing.txt EXIT 1
+               STREAM stderr OUT_DIR ${out}
+               FILES ${out}/timeseries.csv ${out}/tenants.csv ${out}/result.json
+               FILES_EXPECTED simulate_out_runs1
+               BEFORE simulate ${small} --out ${out}
+               ARGS simulate ${small} --seed 9 --out ${out})
+set(out golden-out/simulate_out_force)
+cellkit_golden(simulate_out_force simulate_out_runs1.txt OUT_DIR ${out}
+               FILES ${out}/timeseries.csv ${out}/tenants.csv ${out}/result.json
+               FILES_EXPECTED simulate_out_runs1
+               BEFORE simulate ${small} --seed 9 --out ${out}
+               ARGS simulate ${small} --out ${out} --force)
