@@ -1,0 +1,43 @@
+# Checks that the docs point only at files in this repository: every Markdown link target
+# and every `path` in backticks that starts with a top-level directory of the tree (docs/,
+# src/, include/, apps/, tests/, scenarios/, bench/, scripts/, cmake/) or with ../ or shared/
+# must name a file or directory that exists (relative to the repository root, or to the
+# document's directory for links). Usage: cmake -DROOT=<repo> -P check_doc_links.cmake
+cmake_minimum_required(VERSION 3.25)
+file(GLOB_RECURSE docs RELATIVE "${ROOT}" "${ROOT}/docs/*.md")
+list(APPEND docs README.md)
+set(problems "")
+foreach(doc IN LISTS docs)
+  get_filename_component(dir "${ROOT}/${doc}" DIRECTORY)
+  file(STRINGS "${ROOT}/${doc}" lines)
+  foreach(line IN LISTS lines)
+    set(targets "")
+    string(REGEX MATCHALL "\\]\\([^)# ]+" links "${line}")
+    foreach(link IN LISTS links)
+      string(SUBSTRING "${link}" 2 -1 link)
+      if(NOT link MATCHES "^[a-z]+:")
+        list(APPEND targets "${dir}/${link}")
+      endif()
+    endforeach()
+    string(REGEX MATCHALL "`(\\.\\./|shared/|docs/|src/|include/|apps/|tests/|scenarios/|bench/|scripts/|cmake/)[^` ]*`"
+           paths "${line}")
+    foreach(path IN LISTS paths)
+      string(REGEX REPLACE "^`|`$" "" path "${path}")
+      string(REGEX REPLACE "[.,;:]+$" "" path "${path}")
+      if(NOT path MATCHES "[<{*]")  # a pattern, not a path
+        list(APPEND targets "${ROOT}/${path}")
+      endif()
+    endforeach()
+    foreach(target IN LISTS targets)
+      cmake_path(NORMAL_PATH target)
+      cmake_path(IS_PREFIX ROOT "${target}" inside)
+      if(NOT inside OR NOT EXISTS "${target}")
+        file(RELATIVE_PATH shown "${ROOT}" "${target}")
+        string(APPEND problems "\n  ${doc}: '${shown}' is not a file in this repository")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(problems)
+  message(FATAL_ERROR "links that lead outside the repository or nowhere:${problems}")
+endif()
