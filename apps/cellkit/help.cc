@@ -86,12 +86,11 @@ class HelpFormatter : public CLI::Formatter {
     return out.empty() ? out : "\nCommands:\n" + out;
   }
 
-  // The summary given to add_command, else the first line of the description.
+  // The summary given to add_command, else the first sentence of the description.
   std::string make_subcommand(const CLI::App* sub) const override {
     auto it = summaries_.find(sub->get_name());
-    const std::string& d = sub->get_description();
     const std::string summary =
-        it != summaries_.end() ? it->second : d.substr(0, std::min(d.find('\n'), d.size()));
+        it != summaries_.end() ? it->second : first_sentence(sub->get_description());
     return left_column("  " + sub->get_name(), kCommandColumn) +
            wrap_text(summary, kHelpWidth, kCommandColumn) + "\n";
   }
@@ -126,6 +125,12 @@ class HelpFormatter : public CLI::Formatter {
   }
 
  private:
+  static std::string first_sentence(std::string text) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    const std::size_t end = text.find(". ");
+    return end == std::string::npos ? text : text.substr(0, end + 1);
+  }
+
   static std::string left_column(const std::string& text, std::size_t column) {
     if (text.size() >= column) return text + "\n" + std::string(column, ' ');
     return text + std::string(column - text.size(), ' ');

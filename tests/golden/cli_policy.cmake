@@ -41,3 +41,8 @@ cellkit_golden(simulate_out_force simulate_out_runs1.txt OUT_DIR ${out}
                FILES_EXPECTED simulate_out_runs1
                BEFORE simulate ${small} --seed 9 --out ${out}
                ARGS simulate ${small} --out ${out} --force)
+
+# The README's demo example, exactly as written there: two of eight cells dead, and tenant-16
+# (the same two cells as tenant-2 by chance) down with it, which is what the README says.
+cellkit_golden(readme_demo_eight_cells readme_demo_eight_cells.txt
+               ARGS demo --cells 8 --tenants 28 --requests 1000)
