@@ -187,16 +187,14 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--out", args->out,
                   "Also write timeseries.csv (long form: run,seed,time_s,entity,metric,value),\n"
-                  "tenants.csv and result.json into this directory (created if missing;\n"
-                  "an existing file of that name is refused before the run)");
+                  "tenants.csv and result.json into this directory (created if missing).\n"
+                  "Result files already there are refused before the run, unless --force");
+  cmd->add_flag("--force", args->force, "Replace result files already in --out");
   cmd->add_option("--html", args->html,
                   "Also write a self-contained HTML report (charts of outcomes, fleet health\n"
                   "and tenants over time, latency, utilisation per cell, the timeline and a\n"
                   "diagram of the fleet; no scripts, opens from disk)");
   cmd->add_flag("--quiet", args->quiet, "No progress line on stderr (shown only on a terminal)");
-                  "tenants.csv and result.json into this directory (created if missing).\n"
-                  "Result files already there are refused before the run, unless --force");
-  cmd->add_flag("--force", args->force, "Replace result files already in --out");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
