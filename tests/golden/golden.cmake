@@ -127,9 +127,9 @@ endforeach()
 cellkit_golden(place_vectors_stripes place_vectors_stripes.txt
                ARGS place --cells 64 --zones 4 --tenants 100 --shard-size 4 --show 100)
 # Designs: the family the fleet admits, what it reaches and the fill (docs/placement.md).
-cellkit_golden(place_design_sqs20 place_design_sqs20.txt
+cellkit_golden(place_design_sqs20 place_design_sqs20.txt EXIT 3
                ARGS place --strategy design --cells 20 --tenants 290 --shard-size 4 -m 2 --show 4)
-cellkit_golden(place_design_stripes place_design_stripes.txt
+cellkit_golden(place_design_stripes place_design_stripes.txt EXIT 3
                ARGS place --strategy design --cells 20 --zones 4 --tenants 126 --shard-size 4 -m 2
                     --show 6)
 cellkit_golden(place_design_affine place_design_affine.txt
