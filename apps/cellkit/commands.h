@@ -24,6 +24,8 @@ void add_analyze_command(CLI::App& app, int& exit_code);
 void add_place_command(CLI::App& app, int& exit_code);
 // Registers `cellkit rebalance` (a migration plan for a changed fleet).
 void add_rebalance_command(CLI::App& app, int& exit_code);
+// Registers `cellkit sweep` and `cellkit sweep merge`.
+void add_sweep_command(CLI::App& app, int& exit_code);
 // Registers `cellkit diagram` (a mapping's fleet as Mermaid or SVG).
 void add_diagram_command(CLI::App& app, int& exit_code);
 

@@ -5,6 +5,7 @@
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/report/diagram.h"
 #include "commands.h"
+#include "help.h"
 
 namespace cellkit::cli {
 namespace {
@@ -42,13 +43,18 @@ int run(const DiagramArgs& args) {
 
 void add_diagram_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<DiagramArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "diagram",
-      "Draw the fleet of a mapping file (JSON or CSV): control plane, router, cells grouped by\n"
-      "zone and coloured by health, and each tenant's cells. Beyond --max-cells cells, cells\n"
-      "are drawn as their zones; beyond --max-tenants tenants, tenants with the same cells\n"
-      "(or zones) are drawn as one group, the largest groups first. The output says so.\n"
-      "Mermaid text stays under Mermaid's 50,000-character limit.");
+  CLI::App* cmd = add_command(
+      app,
+      {.name = "diagram",
+       .summary = "Draw a mapping's fleet as a Mermaid flowchart or an SVG picture",
+       .description =
+           "Draw the fleet of a mapping file (JSON or CSV): control plane, router, cells grouped by\n"
+           "zone and coloured by health, and each tenant's cells. Beyond --max-cells cells, cells\n"
+           "are drawn as their zones; beyond --max-tenants tenants, tenants with the same cells\n"
+           "(or zones) are drawn as one group, the largest groups first. The output says so.\n"
+           "Mermaid text stays under Mermaid's 50,000-character limit.",
+       .exit_codes = {exit_ok(), exit_bad_file("bad mapping file, or the output cannot be written"),
+                      exit_bad_option()}});
   cmd->add_option("mapping", args->path, "Mapping file: .json (cellkit's format) or .csv")
       ->required();
   cmd->add_option("--format", args->format,

@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   cellkit::cli::add_analyze_command(app, exit_code);
   cellkit::cli::add_math_command(app, exit_code);
   cellkit::cli::add_simulate_command(app, exit_code);
+  cellkit::cli::add_sweep_command(app, exit_code);
   cellkit::cli::add_diagram_command(app, exit_code);
   cellkit::cli::add_cell_command(app, exit_code);
   if (argc == 1) {

@@ -234,6 +234,15 @@ void bar(const Frame& f, double x, double w, double value, const std::string& co
                      px(x), px(std::min(top, base)), px(w), px(std::abs(base - top)), color);
 }
 
+// An error bar from lo to hi (a confidence interval) over a bar's centre.
+void whisker(const Frame& f, double x, double lo, double hi, std::string& out) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || hi <= lo) return;
+  const double top = f.y(hi), bottom = f.y(lo);
+  out += fmt::format(R"(<path class="whisker" d="M{},{} V{} M{},{} H{} M{},{} H{}"/>)", px(x),
+                     px(bottom), px(top), px(x - 4), px(top), px(x + 4), px(x - 4), px(bottom),
+                     px(x + 4));
+}
+
 // Bars, grouped per category; more categories than fit four pixels each are bucketed, each
 // bucket drawn from its least (solid) to its largest value (light).
 void bars(const Chart& c, const Frame& f, std::string& out) {
@@ -254,6 +263,7 @@ void bars(const Chart& c, const Frame& f, std::string& out) {
       const double x = f.left + slot * static_cast<double>(b) + slot * 0.1 + width * static_cast<double>(i);
       if (hi > lo) bar(f, x, width, hi, color_of(s, i), "bar range", out);
       bar(f, x, width, lo, color_of(s, i), "bar", out);
+      if (buckets == n && b < s.lo.size() && b < s.hi.size()) whisker(f, x + width / 2, s.lo[b], s.hi[b], out);
     }
     out += "</g>";
   }
@@ -338,7 +348,7 @@ std::string render_svg(const Chart& c) {
   out += "<style>.title{font:bold 15px sans-serif}text{font:12px sans-serif;fill:#222}"
          ".grid{stroke:#e3e3e3}.axis,.tickmark{stroke:#444}.line{fill:none;stroke-width:1.8}"
          ".dashed{stroke-dasharray:5 3}.band{opacity:.22;stroke:none}.area{stroke:none;opacity:.9}"
-         ".range{opacity:.4}.markers line{stroke:#b00;stroke-dasharray:3 3}.markers path{fill:#b00}"
+         ".range{opacity:.4}.whisker{stroke:#222;stroke-width:1.2;fill:none}.markers line{stroke:#b00;stroke-dasharray:3 3}.markers path{fill:#b00}"
          ".note{fill:#555;font-size:11px}</style>";
   title_and_legend(c, out);
   y_axis(c, f, out);

@@ -22,3 +22,30 @@ cellkit_golden(diagram_aggregated diagram_aggregated.mmd
 cellkit_golden(diagram_help diagram_help.txt ARGS diagram --help)
 cellkit_golden(diagram_error_missing diagram_error_missing.txt EXIT 1 STREAM stderr
                ARGS diagram no-such-mapping.json)
+
+# cellkit sweep: the files are pinned, and -j 1 and -j 3 must both give exactly them.
+foreach(jobs 1 3)
+  set(out golden-out-sweep-j${jobs})
+  cellkit_golden(sweep_j${jobs} sweep_summary.csv OUT_DIR ${out} FILES_EXPECTED sweep
+                 FILES ${out}/runs.csv ${out}/summary.csv ${out}/sweep.json
+                 ARGS sweep ${fixtures}/small.json --set tenants.shard_size=1,2
+                      --set workload.rate=50,200 --runs 3 -j ${jobs} --out ${out})
+endforeach()
+set(out golden-out-sweep-html)
+cellkit_golden(sweep_html sweep_summary.csv OUT_DIR ${out} FILES ${out}/runs.csv
+               ${out}/summary.csv ${out}/sweep.json golden-out-sweep.html FILES_EXPECTED sweep_html
+               ARGS sweep ${fixtures}/small.json --set tenants.shard_size=1,2
+                    --set workload.rate=50,200 --runs 3 -j 2 --out ${out}
+                    --html golden-out-sweep.html)
+cellkit_golden(sweep_help sweep_help.txt ARGS sweep --help)
+cellkit_golden(sweep_error_set sweep_error_set.txt EXIT 2 STREAM stderr
+               ARGS sweep ${fixtures}/small.json --set tenants.shard_size --out golden-out-unused)
+cellkit_golden(sweep_error_shard sweep_error_shard.txt EXIT 2 STREAM stderr
+               ARGS sweep ${fixtures}/small.json --shard 3/3 --out golden-out-unused)
+
+# Slices merged give the bytes of one run (runs.csv, summary.csv, sweep.json and the HTML).
+add_test(NAME sweep.shard_merge_equals_one_run
+         COMMAND ${CMAKE_COMMAND} -DCELLKIT=$<TARGET_FILE:cellkit>
+                 -DSCENARIO=${PROJECT_SOURCE_DIR}/tests/golden/scenarios/small.json
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sweep-merge-test
+                 -P ${PROJECT_SOURCE_DIR}/tests/golden/sweep_merge.cmake)
