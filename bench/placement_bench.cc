@@ -6,6 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "cellkit/core/designs.h"
 #include "cellkit/core/placement_ops.h"
 #include "cellkit/core/rebalance.h"
 
@@ -49,6 +50,49 @@ void BM_PlaceRendezvousStripes(benchmark::State& state) {
   place_at_scale(state, "rendezvous");
 }
 BENCHMARK(BM_PlaceRendezvousStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
+
+void BM_PlaceDesignStripes(benchmark::State& state) {
+  place_at_scale(state, "design");
+}
+BENCHMARK(BM_PlaceDesignStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
+
+// The construction alone: the first 1,000,000 Reed–Solomon codewords over GF(512) (4 zones,
+// m = 2) written as cell ids into one flat array, as a store of shards would hold them.
+void BM_ConstructStripes(benchmark::State& state) {
+  const auto tenants = static_cast<std::uint64_t>(state.range(0));
+  std::vector<std::uint32_t> cells;
+  for (auto _ : state) {
+    const auto design = make_design({.cells = kCells, .zones = kZones, .shard_size = kShard,
+                                     .max_overlap = 2});
+    cells.assign(tenants * kShard, 0);
+    for (std::uint64_t t = 0; t < tenants; ++t)
+      design->codeword(t, std::span<std::uint32_t>(cells).subspan(t * kShard, kShard));
+    benchmark::DoNotOptimize(cells.data());
+  }
+  state.counters["peak_rss_MB"] = peak_rss_mb();
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tenants));
+}
+BENCHMARK(BM_ConstructStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The search table: one pool of N cells, k = 4, m = 2, as many tenants as the bound
+// C(N,3)/4 offered; `placed` and `fill` say how many fit (Infima, measured here: 219 of 285
+// for N = 20 and 34,868 of 40,425 for N = 100).
+void search_table(benchmark::State& state, const std::string& strategy) {
+  const auto cells = static_cast<std::uint32_t>(state.range(0));
+  const std::uint64_t bound = std::uint64_t{cells} * (cells - 1) * (cells - 2) / 24;
+  PlaceReport report;
+  for (auto _ : state) {
+    Result<Placement> p = place(make_fleet(cells, 1), make_tenants(static_cast<std::uint32_t>(bound), 4),
+                                {.strategy = strategy, .max_overlap = 2, .seed = 1}, &report);
+    benchmark::DoNotOptimize(p);
+  }
+  state.counters["placed"] = static_cast<double>(report.placed);
+  state.counters["fill_pct"] = 100.0 * static_cast<double>(report.placed) / static_cast<double>(bound);
+}
+void BM_SearchTableShuffle(benchmark::State& state) { search_table(state, "shuffle"); }
+BENCHMARK(BM_SearchTableShuffle)->Arg(20)->Arg(30)->Arg(50)->Arg(64)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
+void BM_SearchTableDesign(benchmark::State& state) { search_table(state, "design"); }
+BENCHMARK(BM_SearchTableDesign)->Arg(20)->Arg(30)->Arg(50)->Arg(64)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 void BM_RebalanceOneAddedCell(benchmark::State& state) {
   const auto tenants = static_cast<std::uint32_t>(state.range(0));

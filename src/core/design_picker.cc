@@ -5,7 +5,17 @@
 
 namespace cellkit {
 
-bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m) {
+void DesignPicker::restrict_to(const RestrictedDesign& d, const CellPools& pools) {
+  design_ = d.design;
+  absent_ = d.absent;
+  points_.assign(absent_.size(), CellId{});
+  std::size_t next = 0;
+  for (std::size_t p = 0; p < absent_.size(); ++p) {
+    if (!absent_[p]) points_[p] = pools.all[next++];
+  }
+}
+
+bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m, bool restricted) {
   const std::uint32_t k = r.tenant.shard_size;
   if (r.pools.serial == pools_serial_ && k == shard_size_ && m == max_overlap_ &&
       r.zoned == zoned_) {
@@ -21,6 +31,7 @@ bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m) {
   retry_.clear();
   retry_may_fit_ = false;
   owned_.clear();
+  absent_.clear();
   DesignShape shape{static_cast<std::uint32_t>(r.pools.all.size()), 0, k, m};
   if (r.zoned && r.pools.groups.size() > 1) {
     shape.zones = static_cast<std::uint32_t>(r.pools.groups.size());
@@ -32,6 +43,9 @@ bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m) {
     points_ = r.pools.all;
   }
   design_ = make_design(shape);
+  if (!design_ && restricted && shape.zones == 0 && k == 4 && m == 2) {
+    if (std::optional<RestrictedDesign> d = restricted_sqs(shape.cells)) restrict_to(*d, r.pools);
+  }
   scratch_.resize(k);
   return design_ != nullptr;
 }
@@ -40,6 +54,13 @@ bool DesignPicker::fits(std::uint64_t index, const SelectRequest& r,
                         const PlacementState& state) {
   design_->codeword(index, scratch_);
   cells_.clear();
+  never_fits_ = false;
+  for (std::uint32_t p : scratch_) {
+    if (!absent_.empty() && absent_[p]) {
+      never_fits_ = true;  // no cell holds this point: the codeword is never used
+      return false;
+    }
+  }
   for (std::uint32_t p : scratch_) {
     const CellId c = points_[p];
     if (!state.has_room(c, r.pools.cap(c), r.tenant.weight) || !state.fits_with(cells_, c)) {
@@ -68,8 +89,8 @@ Shard DesignPicker::take(std::uint64_t index, const SelectRequest& r) {
 }
 
 std::optional<Shard> DesignPicker::pick(const SelectRequest& r, const PlacementState& state,
-                                        std::uint32_t m) {
-  if (!prepare(r, m)) return std::nullopt;
+                                        std::uint32_t m, bool restricted) {
+  if (!prepare(r, m, restricted)) return std::nullopt;
   if (r.zoned && r.pools.groups.size() > 1 && r.quotas.size() != r.pools.groups.size()) {
     return std::nullopt;
   }
@@ -85,7 +106,7 @@ std::optional<Shard> DesignPicker::pick(const SelectRequest& r, const PlacementS
   while (cursor_ < design_->size()) {
     const std::uint64_t index = cursor_++;
     if (fits(index, r, state)) return take(index, r);
-    retry_.insert(index);
+    if (!never_fits_) retry_.insert(index);
   }
   return std::nullopt;
 }

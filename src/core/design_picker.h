@@ -24,14 +24,17 @@ class DesignPicker {
   // The tenant's cells in preference order (stripes: the tenant's zone order; one pool: the
   // codeword rotated by its index), or nothing when the pools admit no design for this
   // tenant or no codeword fits. Does not record the shard: the caller adds it to `state`.
+  // `restricted`: when no design fits the pools, use a larger one restricted to them
+  // (restricted_sqs), for one pool with k = 4, m = 2.
   std::optional<Shard> pick(const SelectRequest& r, const PlacementState& state,
-                            std::uint32_t max_overlap);
+                            std::uint32_t max_overlap, bool restricted = false);
   // The design the last pick used (nullptr when none applied).
   const Design* design() const { return design_.get(); }
   void forget(TenantId tenant);
 
  private:
-  bool prepare(const SelectRequest& r, std::uint32_t max_overlap);
+  bool prepare(const SelectRequest& r, std::uint32_t max_overlap, bool restricted);
+  void restrict_to(const RestrictedDesign& d, const CellPools& pools);
   bool fits(std::uint64_t index, const SelectRequest& r, const PlacementState& state);
   Shard take(std::uint64_t index, const SelectRequest& r);
 
@@ -41,6 +44,8 @@ class DesignPicker {
   bool zoned_ = false;
   std::shared_ptr<const Design> design_;
   std::vector<CellId> points_;      // point -> cell
+  std::vector<bool> absent_;        // restricted designs: points with no cell
+  bool never_fits_ = false;         // the last fits() met an absent point
   std::uint64_t cursor_ = 0;        // codewords at and after it were never tried
   std::set<std::uint64_t> retry_;   // tried codewords below the cursor that did not fit or were freed
   bool retry_may_fit_ = false;      // a forget since the last full pass over retry_

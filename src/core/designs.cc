@@ -305,6 +305,64 @@ std::shared_ptr<const Design> make_design(const DesignShape& s) {
   return cache.emplace(key, std::move(design)).first->second;
 }
 
+namespace {
+
+constexpr std::uint64_t kMaxRestrictedBlocks = 250'000;
+
+// Greedy: start from the first block, then add the point through whose blocks the most
+// lie inside the chosen set (3 chosen already: weight 1000, 2 chosen: weight 1).
+std::vector<bool> points_to_leave_out(const Design& d, std::uint32_t v, std::uint32_t count) {
+  std::vector<std::vector<std::array<std::uint32_t, 4>>> through(v);
+  std::array<std::uint32_t, 4> b{};
+  for (std::uint64_t i = 0; i < d.size(); ++i) {
+    d.codeword(i, b);
+    for (std::uint32_t p : b)
+      through[p].push_back(b);
+  }
+  std::vector<bool> out(v, false);
+  d.codeword(0, b);
+  std::uint32_t chosen = 0;
+  for (; chosen < std::min<std::uint32_t>(count, 4); ++chosen)
+    out[b[chosen]] = true;
+  for (; chosen < count; ++chosen) {
+    std::uint64_t best_score = 0;
+    std::uint32_t best = v;
+    for (std::uint32_t x = 0; x < v; ++x) {
+      if (out[x]) continue;
+      std::uint64_t score = 0;
+      for (const auto& blk : through[x]) {
+        const auto in = std::count_if(blk.begin(), blk.end(), [&](std::uint32_t p) { return out[p]; });
+        score += in == 3 ? 1000 : (in == 2 ? 1 : 0);
+      }
+      if (best == v || score > best_score) {
+        best_score = score;
+        best = x;
+      }
+    }
+    out[best] = true;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
+  static std::mutex mutex;
+  static std::map<std::uint32_t, std::optional<RestrictedDesign>> cache;
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find(cells); it != cache.end()) return it->second;
+  }
+  std::optional<RestrictedDesign> found;
+  for (std::uint32_t v = cells + 1; v <= 2 * cells && !found; ++v) {
+    if (!sqs_order_admissible(v) || choose128(v, 3) / 4 > kMaxRestrictedBlocks) continue;
+    std::shared_ptr<const Design> d = make_design({v, 0, 4, 2});
+    if (d) found = RestrictedDesign{d, points_to_leave_out(*d, v, v - cells)};
+  }
+  const std::lock_guard<std::mutex> lock(mutex);
+  return cache.emplace(cells, std::move(found)).first->second;
+}
+
 std::uint64_t overlap_bound(std::uint32_t cells, std::span<const std::uint32_t> zone_sizes,
                             std::uint32_t shard_size, std::uint32_t max_overlap) {
   const std::uint32_t r = max_overlap + 1;

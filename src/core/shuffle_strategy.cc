@@ -157,7 +157,8 @@ class ShuffleStrategy final : public PooledStrategy {
   }
 
   Result<Shard> select(const SelectRequest& r) override {
-    if (std::optional<Shard> shard = designs_.pick(r, state_, options_.max_overlap)) {
+    if (std::optional<Shard> shard = designs_.pick(r, state_, options_.max_overlap,
+                                                       /*restricted=*/options_.strategy == "design")) {
       return std::move(*shard);
     }
     Search search(r, state_, budget(r.pools));

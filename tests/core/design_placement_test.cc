@@ -223,3 +223,25 @@ TEST(DesignPlacement, CapacityIsNeverExceeded) {
 
 }  // namespace
 }  // namespace cellkit
+
+namespace cellkit {
+namespace {
+
+// 30 cells admit no SQS; design uses SQS(32) without 2 points (945 blocks survive), where the
+// search alone stops at 812 of the bound 1,015.
+TEST(DesignPlacement, WithoutADesignUsesALargerOneRestrictedToTheFleet) {
+  PlaceReport by_design, by_search;
+  const Result<Placement> p =
+      place(fleet_of(30), tenants_of(1015, 4), design_options(2, false), &by_design);
+  ASSERT_TRUE(p.is_ok());
+  ASSERT_TRUE(place(fleet_of(30), tenants_of(1015, 4),
+                    {.strategy = "shuffle", .max_overlap = 2, .seed = 3}, &by_search)
+                  .is_ok());
+  EXPECT_GE(by_design.placed, 945u);
+  EXPECT_GT(by_design.placed, by_search.placed);
+  for (const auto& [key, count] : subset_counts(p->mapping, 3))
+    ASSERT_EQ(count, 1);
+}
+
+}  // namespace
+}  // namespace cellkit

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cellkit {
 
@@ -59,6 +61,17 @@ DesignFit fit_design(const DesignShape& shape);
 // The construction for the shape, or nullptr when none applies. Base systems found by search
 // are kept for the life of the process (the search is deterministic).
 std::shared_ptr<const Design> make_design(const DesignShape& shape);
+
+// A design on more points than the fleet has cells, most of whose blocks avoid the points
+// left out: for one pool of N cells with k = 4, m = 2 and no SQS(N) here, the SQS on the
+// smallest admissible N' in (N, 2N] that is built here with at most 250,000 blocks, and
+// N' − N points to leave out, chosen greedily so that many blocks lie inside them (every
+// block inside is one fewer lost). Codewords touching an absent point are not used.
+struct RestrictedDesign {
+  std::shared_ptr<const Design> design;
+  std::vector<bool> absent;  // by point of the design: true for the N' − N left out
+};
+std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells);
 
 // The overlap bound for shards of k cells with at most m shared: C(N,m+1)/C(k,m+1) in one
 // pool; with zones, the (m+1)-subsets a shard can hold (⌈k/z⌉ cells per zone at most) over
