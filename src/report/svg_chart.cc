@@ -102,7 +102,7 @@ void title_and_legend(const Chart& c, std::string& out) {
   double x = kLeft, y = 44;
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const Series& s = c.series[i];
-    const double w = 28 + 6.6 * static_cast<double>(s.name.size());
+    const double w = 30 + 7.2 * static_cast<double>(s.name.size());
     if (x + w > c.width - kRight && x > kLeft) {
       x = kLeft;
       y += 16;
@@ -228,7 +228,7 @@ void stacked(const Chart& c, const Frame& f, std::string& out) {
 void bar(const Frame& f, double x, double w, double value, const std::string& color,
          const char* cls, std::string& out) {
   if (!std::isfinite(value) || (f.y.log() && value <= 0)) return;
-  const double base = f.y(f.y.floor());
+  const double base = f.y(f.y.log() ? f.y.floor() : std::max(0.0, f.y.floor()));
   const double top = f.y(value);
   out += fmt::format(R"(<rect class="{}" x="{}" y="{}" width="{}" height="{}" fill="{}"/>)", cls,
                      px(x), px(std::min(top, base)), px(w), px(std::abs(base - top)), color);

@@ -57,6 +57,7 @@ chart::Chart headline_chart(const SweepData& d, const Headline& h,
   chart::Chart c{.id = h.id, .title = h.title, .kind = chart::Kind::kBars};
   c.y.label = h.y_label;
   c.y.percent = h.percent;
+  if (h.percent) c.y.max = 1;  // a share: 0 to 100%, whatever the intervals say
   const std::size_t first = d.parameters.empty() ? 1 : d.parameters.front().values.size();
   c.x.label = d.parameters.empty() ? "" : d.parameters.front().key;
   for (std::size_t i = 0; i < first; ++i)
