@@ -142,10 +142,13 @@ Result<std::vector<SweepJob>> run_sweep(const SweepSpec& spec, std::span<const s
   std::vector<std::jthread> threads;
   for (unsigned t = 0; t < std::max(1u, options.threads); ++t) threads.emplace_back(work);
   {
+    // Every count reached is reported once, the last (all done) always.
     std::unique_lock lock(mutex);
-    while (done < jobs.size()) {
-      finished.wait(lock);
-      if (options.progress) options.progress(done, jobs.size());
+    for (std::size_t shown = 0;;) {
+      if (done != shown && options.progress) options.progress(done, jobs.size());
+      shown = done;
+      if (done == jobs.size()) break;
+      finished.wait(lock, [&] { return done != shown; });
     }
   }
   threads.clear();

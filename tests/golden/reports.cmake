@@ -49,3 +49,9 @@ add_test(NAME sweep.shard_merge_equals_one_run
                  -DSCENARIO=${PROJECT_SOURCE_DIR}/tests/golden/scenarios/small.json
                  -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sweep-merge-test
                  -P ${PROJECT_SOURCE_DIR}/tests/golden/sweep_merge.cmake)
+
+add_test(NAME progress.drawn_on_a_terminal_only
+         COMMAND ${CMAKE_COMMAND} -DCELLKIT=$<TARGET_FILE:cellkit>
+                 -DSCENARIO=${PROJECT_SOURCE_DIR}/tests/golden/scenarios/small.json
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/progress-test
+                 -P ${PROJECT_SOURCE_DIR}/tests/golden/progress_tty.cmake)
