@@ -145,6 +145,9 @@ RoutingSnapshot ControlPlane::snapshot() const {
   RoutingSnapshot next =
       make_snapshot(version_ + 1, std::move(ids), tenants_.mapping(), tenants_.overrides());
   next.disabled = std::move(disabled);
+  // The control plane publishes its own state, and a fleet with no tenant yet (or no cell)
+  // is a real state of it, not a truncated transfer.
+  next.allow_empty = true;
   return next;
 }
 

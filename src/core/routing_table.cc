@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/routing_names.h"
+
 namespace cellkit {
 namespace {
 
@@ -69,6 +71,17 @@ Status check_entries(const char* what, Entries& entries, const std::vector<CellI
   return Status::ok();
 }
 
+Status check_not_empty(const RoutingSnapshot& snapshot) {
+  if (snapshot.allow_empty) return Status::ok();
+  if (snapshot.cells.empty()) {
+    return data_loss("snapshot lists no cell (a snapshot meant to be empty says allow_empty)");
+  }
+  if (snapshot.shards.empty() && snapshot.overrides.empty()) {
+    return data_loss("snapshot lists no tenant (a snapshot meant to be empty says allow_empty)");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
@@ -90,6 +103,10 @@ Result<RoutingTable> RoutingTable::build(const RoutingSnapshot& snapshot) {
   if (Status s = check_disabled(table.disabled_, table.cells_); !s.is_ok()) return s;
   if (Status s = check_entries("shard", table.shards_, table.cells_); !s.is_ok()) return s;
   if (Status s = check_entries("override", table.overrides_, table.cells_); !s.is_ok()) return s;
+  if (Status s = check_not_empty(snapshot); !s.is_ok()) return s;
+  table.addresses_ = snapshot.addresses;
+  if (Status s = detail::check_addresses(table.addresses_, table.cells_); !s.is_ok()) return s;
+  if (Status s = table.build_names(snapshot.tenant_names); !s.is_ok()) return s;
   table.build_indexes();
   return table;
 }

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstring>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,11 @@
 namespace cellkit {
 namespace {
 
-constexpr std::array<char, 8> kMagic = {'C', 'K', 'S', 'N', 'A', 'P', '0', '1'};
+// The magic's last two characters are the layout's version: 02 adds the flags, cell
+// addresses and tenant names after the overrides; 01 ends with the overrides.
+constexpr std::array<char, 8> kMagic = {'C', 'K', 'S', 'N', 'A', 'P', '0', '2'};
+constexpr std::size_t kVersionAt = 6;
+constexpr std::uint32_t kAllowEmpty = 1;
 
 class Writer {
  public:
@@ -31,6 +36,26 @@ class Writer {
     for (const auto& [tenant, shard] : entries) {
       u32(raw(tenant));
       cells(shard);
+    }
+  }
+  void text(const std::string& s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    for (char c : s)
+      bytes_.push_back(static_cast<std::byte>(c));
+  }
+  void addresses(const std::vector<CellAddress>& addresses) {
+    u32(static_cast<std::uint32_t>(addresses.size()));
+    for (const CellAddress& a : addresses) {
+      u32(raw(a.cell));
+      text(a.name);
+      text(a.endpoint);
+    }
+  }
+  void names(const std::vector<std::pair<TenantId, std::string>>& names) {
+    u32(static_cast<std::uint32_t>(names.size()));
+    for (const auto& [tenant, name] : names) {
+      u32(raw(tenant));
+      text(name);
     }
   }
   std::vector<std::byte> finish() {
@@ -71,6 +96,33 @@ class Reader {
     }
     return ok_;
   }
+  bool text(std::string& out) {
+    const std::uint32_t n = u32();
+    if (!fits(n, 1)) return false;
+    out.assign(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
+    pos_ += n;
+    return true;
+  }
+  bool addresses(std::vector<CellAddress>& out) {
+    const std::uint32_t n = u32();
+    if (!fits(n, 12)) return false;
+    out.resize(n);
+    for (CellAddress& a : out) {
+      a.cell = CellId{u32()};
+      if (!text(a.name) || !text(a.endpoint)) return false;
+    }
+    return ok_;
+  }
+  bool names(std::vector<std::pair<TenantId, std::string>>& out) {
+    const std::uint32_t n = u32();
+    if (!fits(n, 8)) return false;
+    out.resize(n);
+    for (auto& [tenant, name] : out) {
+      tenant = TenantId{u32()};
+      if (!text(name)) return false;
+    }
+    return ok_;
+  }
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == bytes_.size(); }
 
@@ -102,8 +154,9 @@ Status check_envelope(std::span<const std::byte> bytes) {
   if (bytes.size() < kMagic.size() + 8) {
     return data_loss(fmt::format("snapshot is {} bytes, too short to be one", bytes.size()));
   }
-  if (std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
-    return data_loss("snapshot does not start with CKSNAP01: not a cellkit snapshot");
+  if (std::memcmp(bytes.data(), kMagic.data(), kVersionAt + 1) != 0 ||
+      (bytes[kVersionAt + 1] != std::byte{'1'} && bytes[kVersionAt + 1] != std::byte{'2'})) {
+    return data_loss("snapshot does not start with CKSNAP01 or CKSNAP02: not a cellkit snapshot");
   }
   const auto body = bytes.first(bytes.size() - 8);
   Reader tail(bytes.last(8));
@@ -123,6 +176,9 @@ std::vector<std::byte> encode_snapshot(const RoutingSnapshot& snapshot) {
   w.cells(snapshot.disabled);
   w.entries(snapshot.shards);
   w.entries(snapshot.overrides);
+  w.u32(snapshot.allow_empty ? kAllowEmpty : 0);
+  w.addresses(snapshot.addresses);
+  w.names(snapshot.tenant_names);
   return w.finish();
 }
 
@@ -131,8 +187,14 @@ Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes) {
   Reader r(bytes.subspan(kMagic.size(), bytes.size() - kMagic.size() - 8));
   RoutingSnapshot snapshot;
   snapshot.version = r.u64();
-  const bool read = r.cells(snapshot.cells) && r.cells(snapshot.disabled) &&
-                    r.entries(snapshot.shards) && r.entries(snapshot.overrides);
+  bool read = r.cells(snapshot.cells) && r.cells(snapshot.disabled) &&
+              r.entries(snapshot.shards) && r.entries(snapshot.overrides);
+  if (read && bytes[kVersionAt + 1] == std::byte{'2'}) {
+    const std::uint32_t flags = r.u32();
+    snapshot.allow_empty = (flags & kAllowEmpty) != 0;
+    read = (flags & ~kAllowEmpty) == 0 && r.addresses(snapshot.addresses) &&
+           r.names(snapshot.tenant_names);
+  }
   if (!read || !r.ok() || !r.at_end()) {
     return data_loss("snapshot layout is inconsistent with its counts: it is corrupt");
   }

@@ -1,6 +1,7 @@
 // The versioned JSON mapping format (docs/mapping-format.md): parse, write, atomic save.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/core/routing_table.h"
 #include "cellkit/io/mapping_file.h"
 #include "io/json_source_map.h"
 
@@ -22,15 +24,17 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFormat = "cellkit.mapping";
-constexpr std::uint64_t kVersion = 1;
+// Version 2 adds cell endpoints, routing_version and allow_empty; a document that uses none
+// of them is written as version 1, so older cellkits still read it.
+constexpr std::uint64_t kVersion = 2;
 // Cell ids index dense per-cell tables in placement; ids beyond this are refused.
 constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
 
-const std::set<std::string, std::less<>> kTopKeys = {"format", "version",     "strategy",
-                                                     "seed",   "max_overlap", "zone_aware",
-                                                     "zones",  "cells",       "tenants"};
-const std::set<std::string, std::less<>> kCellKeys = {"id",       "name",  "zone",
-                                                      "capacity", "state", "healthy"};
+const std::set<std::string, std::less<>> kTopKeys = {
+    "format", "version", "strategy", "seed",  "max_overlap",     "zone_aware",
+    "zones",  "cells",   "tenants",  "routing_version", "allow_empty"};
+const std::set<std::string, std::less<>> kCellKeys = {"id",    "name",    "zone",    "capacity",
+                                                      "state", "healthy", "endpoint"};
 const std::set<std::string, std::less<>> kTenantKeys = {"id", "name", "shard_size", "weight",
                                                         "cells"};
 
@@ -238,10 +242,12 @@ class DocumentParser {
     }
     auto version = root_.find("version");
     if (version == root_.end()) return top.plain("'version' is missing");
-    if (*version != kVersion) {
-      return top.error("version", fmt::format("{} is not supported; this cellkit reads version {}",
-                                              version->dump(), kVersion));
+    if (*version != 1 && *version != kVersion) {
+      return top.error("version",
+                       fmt::format("{} is not supported; this cellkit reads versions 1 and {}",
+                                   version->dump(), kVersion));
     }
+    if (Status s = routing(top); !s.is_ok()) return s;
     if (Status s = read_string(root_, "strategy", false, top, &doc_.strategy); !s.is_ok()) return s;
     if (Status s =
             read_uint(root_, "seed", std::numeric_limits<std::uint64_t>::max(), top, &doc_.seed);
@@ -260,6 +266,24 @@ class DocumentParser {
         return s;
       }
       doc_.max_overlap = m;
+    }
+    return Status::ok();
+  }
+
+  Status routing(const Where& top) {
+    if (root_.contains("routing_version")) {
+      std::uint64_t v = 0;
+      if (Status s = read_uint(root_, "routing_version", std::numeric_limits<std::uint64_t>::max(),
+                               top, &v);
+          !s.is_ok()) {
+        return s;
+      }
+      if (v == 0) return top.error("routing_version", "must be at least 1");
+      doc_.routing_version = v;
+    }
+    if (auto e = root_.find("allow_empty"); e != root_.end()) {
+      if (!e->is_boolean()) return top.error("allow_empty", "must be true or false");
+      doc_.allow_empty = e->get<bool>();
     }
     return Status::ok();
   }
@@ -311,8 +335,13 @@ class DocumentParser {
           read_string(object, "name", true, where, &c.name),
           read_uint(object, "capacity", std::numeric_limits<std::uint32_t>::max(), where,
                     &c.capacity),
-          read_string(object, "state", false, where, &state), zone_of(object, where, &c)}) {
+          read_string(object, "state", false, where, &state), zone_of(object, where, &c),
+          read_string(object, "endpoint", false, where, &c.endpoint)}) {
       if (!s.is_ok()) return s;
+    }
+    if (!c.endpoint.empty() && !is_host_port(c.endpoint)) {
+      return where.error("endpoint", fmt::format("must be \"host:port\" (port 1 to 65535), got {}",
+                                                 json_string(c.endpoint)));
     }
     if (Result<CellState> st = state_from(state); st.is_ok()) {
       c.state = *st;
@@ -424,9 +453,10 @@ void write_cells(const MappingDocument& doc, std::string& out) {
     const Cell& c = cells[i];
     out += fmt::format(
         "    {{\"id\": {}, \"name\": {}, \"zone\": {}, \"capacity\": {}, \"state\": \"{}\", "
-        "\"healthy\": {}}}{}\n",
+        "\"healthy\": {}{}}}{}\n",
         raw(c.id), json_string(c.name), zone_text(doc, c.zone), c.capacity, to_string(c.state),
-        c.healthy, i + 1 < cells.size() ? "," : "");
+        c.healthy, c.endpoint.empty() ? "" : ", \"endpoint\": " + json_string(c.endpoint),
+        i + 1 < cells.size() ? "," : "");
   }
 }
 
@@ -465,9 +495,21 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
   return DocumentParser(root, reader, collector.entries()).run();
 }
 
+namespace {
+
+bool uses_version_2(const MappingDocument& doc) {
+  const auto cells = doc.fleet.cells();
+  return doc.routing_version.has_value() || doc.allow_empty ||
+         std::any_of(cells.begin(), cells.end(), [](const Cell& c) { return !c.endpoint.empty(); });
+}
+
+}  // namespace
+
 std::string write_mapping_json(const MappingDocument& doc) {
-  std::string out =
-      fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n", kFormat, kVersion);
+  std::string out = fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n", kFormat,
+                                uses_version_2(doc) ? kVersion : 1);
+  if (doc.routing_version) out += fmt::format("  \"routing_version\": {},\n", *doc.routing_version);
+  if (doc.allow_empty) out += "  \"allow_empty\": true,\n";
   out += fmt::format("  \"strategy\": {},\n  \"seed\": {},\n", json_string(doc.strategy), doc.seed);
   if (doc.max_overlap) out += fmt::format("  \"max_overlap\": {},\n", *doc.max_overlap);
   out += fmt::format("  \"zone_aware\": {},\n", doc.zone_aware);

@@ -216,10 +216,10 @@ TEST(ControlPlane, RouterKeepsRoutingAfterControlPlaneIsDestroyed) {
 TEST(DirectPublisher, ReportsEachRoutersAnswer) {
   DirectPublisher publisher;
   Router fresh, ahead;
-  ASSERT_TRUE(ahead.accept({.version = 5}).is_ok());
+  ASSERT_TRUE(ahead.accept({.version = 5, .allow_empty = true}).is_ok());
   publisher.subscribe(fresh);
   publisher.subscribe(ahead);
-  publisher.publish({.version = 2});
+  publisher.publish({.version = 2, .allow_empty = true});
   ASSERT_EQ(publisher.last_results().size(), 2u);
   EXPECT_TRUE(publisher.last_results()[0].is_ok());
   EXPECT_EQ(publisher.last_results()[1].code(), StatusCode::kFailedPrecondition);

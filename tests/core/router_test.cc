@@ -129,6 +129,7 @@ rc::Gen<World> gen_world() {
         [n](const auto& parts) {
           World w;
           w.snapshot.version = 1;
+          w.snapshot.allow_empty = true;  // the generated fleet may have no tenant
           for (std::uint32_t c = 0; c < n; ++c)
             w.snapshot.cells.push_back(CellId{c});
           std::uint32_t tenant = 0;

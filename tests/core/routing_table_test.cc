@@ -132,7 +132,8 @@ namespace {
 RC_GTEST_PROP(RoutingTable, LookupAgreesWithALinearScanForDenseAndSparseIds,
               (std::vector<std::uint32_t> ids, bool sparse)) {
   RoutingSnapshot s{
-      .version = 1, .cells = {CellId{0}, CellId{1}, CellId{7}}, .disabled = {CellId{1}}};
+      .version = 1, .cells = {CellId{0}, CellId{1}, CellId{7}}, .disabled = {CellId{1}},
+      .allow_empty = true};
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (std::uint32_t& id : ids)
@@ -168,7 +169,9 @@ RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithFindShardWithPins,
     if ((id + salt) % 3 != 0) shard.push_back(CellId{(id + salt + 1) % 5});
     return shard;
   };
-  RoutingSnapshot s{.version = 1, .cells = {CellId{0}, CellId{1}, CellId{2}, CellId{3}, CellId{4}}};
+  RoutingSnapshot s{.version = 1,
+                    .cells = {CellId{0}, CellId{1}, CellId{2}, CellId{3}, CellId{4}},
+                    .allow_empty = true};
   std::set<std::uint32_t> shard_ids, pin_ids;
   for (std::uint16_t id : ids)
     shard_ids.insert(spread(id));
@@ -194,6 +197,96 @@ RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithFindShardWithPins,
       RC_ASSERT(*want == (pin_ids.count(probe) != 0 ? cells_for(probe, 2) : cells_for(probe, 0)));
     }
   }
+}
+
+
+RoutingSnapshot named(std::uint64_t version) {
+  RoutingSnapshot s = three_cells(version);
+  s.addresses = {{CellId{2}, "cell-2", "127.0.0.1:4002"},
+                 {CellId{0}, "cell-0", "localhost:4000"},
+                 {CellId{1}, "cell-1", "[::1]:4001"}};
+  s.tenant_names = {{TenantId{1}, "globex"}, {TenantId{0}, "acme"}};
+  return s;
+}
+
+TEST(RoutingTable, AnswersNamesAndEndpoints) {
+  const RoutingTable table = RoutingTable::build(named(1)).value();
+  EXPECT_EQ(table.find_tenant("acme"), TenantId{0});
+  EXPECT_EQ(table.find_tenant("globex"), TenantId{1});
+  EXPECT_EQ(table.find_tenant("initech"), std::nullopt);
+  EXPECT_EQ(table.find_tenant("0"), std::nullopt);  // names given: ids are not names
+  EXPECT_EQ(table.tenant_name(TenantId{1}), "globex");
+  EXPECT_EQ(table.cell_name(CellId{1}), "cell-1");
+  EXPECT_EQ(table.cell_endpoint(CellId{2}), "127.0.0.1:4002");
+  EXPECT_EQ(table.cell_endpoint(CellId{7}), "");
+}
+
+TEST(RoutingTable, WithoutNamesADecimalIdNamesATenant) {
+  const RoutingTable table = RoutingTable::build(three_cells(1)).value();
+  EXPECT_EQ(table.find_tenant("1"), TenantId{1});
+  EXPECT_EQ(table.find_tenant("2"), std::nullopt);  // no such tenant
+  EXPECT_EQ(table.find_tenant("01x"), std::nullopt);
+  EXPECT_EQ(table.find_tenant(""), std::nullopt);
+  EXPECT_EQ(table.cell_name(CellId{0}), "");
+}
+
+TEST(RoutingTable, FindsEveryOneOfManyNames) {
+  RoutingSnapshot s{.version = 1, .cells = {CellId{0}}};
+  for (std::uint32_t t = 0; t < 5000; ++t) {
+    s.shards.push_back({TenantId{t}, {CellId{0}}});
+    s.tenant_names.push_back({TenantId{t}, "tenant-" + std::to_string(t)});
+  }
+  const RoutingTable table = RoutingTable::build(s).value();
+  for (std::uint32_t t = 0; t < 5000; ++t)
+    ASSERT_EQ(table.find_tenant("tenant-" + std::to_string(t)), TenantId{t});
+  EXPECT_EQ(table.find_tenant("tenant-5000"), std::nullopt);
+}
+
+std::string build_error(const RoutingSnapshot& s) { return RoutingTable::build(s).status().message(); }
+
+TEST(RoutingTable, RefusesBadNamesAndEndpointsWhole) {
+  RoutingSnapshot s = named(1);
+  s.addresses[0].endpoint = "127.0.0.1:0";
+  EXPECT_EQ(build_error(s), "cell 'cell-2' has endpoint '127.0.0.1:0', not host:port");
+  s = named(1);
+  s.addresses[1].name = "cell-2";
+  EXPECT_EQ(build_error(s), "cell name 'cell-2' is used twice");
+  s = named(1);
+  s.addresses.pop_back();
+  EXPECT_EQ(build_error(s), "snapshot addresses 2 of its 3 cells; give every cell one or none");
+  s = named(1);
+  s.addresses[0].cell = CellId{9};
+  EXPECT_EQ(build_error(s), "snapshot gives an address to unknown cell 9");
+  s = named(1);
+  s.tenant_names[0].second = "acme";
+  EXPECT_EQ(build_error(s), "tenant name 'acme' is used twice (tenants 0 and 1)");
+  s = named(1);
+  s.tenant_names.pop_back();
+  EXPECT_EQ(build_error(s), "snapshot names 1 of its 2 tenants; name every tenant or none");
+  s = named(1);
+  s.tenant_names[0].first = TenantId{8};
+  EXPECT_EQ(build_error(s), "snapshot names tenant 8 ('globex'), which has no shard");
+  s = named(1);
+  s.tenant_names[0].second = "";
+  EXPECT_EQ(build_error(s), "tenant 1 has an empty name");
+}
+
+TEST(RoutingTable, RefusesAnEmptySnapshotUnlessItSaysItMeansIt) {
+  RoutingSnapshot s{.version = 1, .cells = {CellId{0}}};
+  EXPECT_EQ(build_error(s),
+            "snapshot lists no tenant (a snapshot meant to be empty says allow_empty)");
+  EXPECT_EQ(build_error({.version = 1}),
+            "snapshot lists no cell (a snapshot meant to be empty says allow_empty)");
+  s.allow_empty = true;
+  EXPECT_TRUE(RoutingTable::build(s).is_ok());
+}
+
+TEST(RoutingTable, KnowsWhatHostPortIs) {
+  for (const char* good : {"127.0.0.1:1", "cell-3.local:65535", "[::1]:8080", "a:80"})
+    EXPECT_TRUE(is_host_port(good)) << good;
+  for (const char* bad : {"", ":80", "host:", "host:0", "host:65536", "host:8o", "::1:80",
+                          "a b:80", "http://a:80", "[::1]", "a:+80"})
+    EXPECT_FALSE(is_host_port(bad)) << bad;
 }
 
 }  // namespace

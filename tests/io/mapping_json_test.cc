@@ -85,8 +85,41 @@ TEST(MappingJson, SyntaxErrorNamesLineAndColumn) {
 }
 
 TEST(MappingJson, RefusesAnotherVersion) {
-  EXPECT_EQ(error_of("{\"format\": \"cellkit.mapping\",\n \"version\": 2, \"cells\": []}"),
-            "m.json:2:13: 'version' 2 is not supported; this cellkit reads version 1");
+  EXPECT_EQ(error_of("{\"format\": \"cellkit.mapping\",\n \"version\": 3, \"cells\": []}"),
+            "m.json:2:13: 'version' 3 is not supported; this cellkit reads versions 1 and 2");
+}
+
+TEST(MappingJson, WritesVersionOneUnlessAVersionTwoFieldIsUsed) {
+  MappingDocument doc = sample_document();
+  EXPECT_NE(write_mapping_json(doc).find("\"version\": 1,\n"), std::string::npos);
+  doc.routing_version = 7;
+  EXPECT_NE(write_mapping_json(doc).find("\"version\": 2,\n  \"routing_version\": 7,\n"),
+            std::string::npos);
+}
+
+TEST(MappingJson, RoundTripsEndpointsRoutingVersionAndAllowEmpty) {
+  MappingDocument doc = sample_document();
+  doc.routing_version = 12;
+  doc.allow_empty = true;
+  Cell c = doc.fleet.cell(CellId{0});
+  ASSERT_TRUE(doc.fleet.remove(CellId{0}).is_ok());
+  c.endpoint = "127.0.0.1:4001";
+  ASSERT_TRUE(doc.fleet.add(c).is_ok());
+  const std::string text = write_mapping_json(doc);
+  EXPECT_NE(text.find("\"healthy\": true, \"endpoint\": \"127.0.0.1:4001\"}"), std::string::npos)
+      << text;
+  Result<MappingDocument> back = parse_mapping_json(text, "m.json");
+  ASSERT_TRUE(back.is_ok()) << back.status().message();
+  EXPECT_EQ(*back, doc);
+}
+
+TEST(MappingJson, RefusesAnEndpointThatIsNotHostPort) {
+  EXPECT_EQ(error_of(std::string(kHeader) +
+                     "\"cells\": [\n{\"name\": \"a\", \"endpoint\": \"127.0.0.1\"}]}"),
+            "m.json:3:1: cells[0]: 'endpoint' must be \"host:port\" (port 1 to 65535), got "
+            "\"127.0.0.1\"");
+  EXPECT_EQ(error_of(std::string(kHeader) + "\"routing_version\": 0, \"cells\": []}"),
+            "m.json:2:20: 'routing_version' must be at least 1");
 }
 
 TEST(MappingJson, RefusesAnotherFormat) {
@@ -103,8 +136,8 @@ TEST(MappingJson, UnknownCellNameNamesTenantAndLine) {
 
 TEST(MappingJson, UnknownKeyListsAllowedKeys) {
   EXPECT_EQ(error_of(std::string(kHeader) + "\"cells\": [\n{\"name\": \"a\", \"capasity\": 3}]}"),
-            "m.json:3:1: cells[0]: unknown key 'capasity'; allowed keys: capacity, healthy, id, "
-            "name, state, zone");
+            "m.json:3:1: cells[0]: unknown key 'capasity'; allowed keys: capacity, endpoint, "
+            "healthy, id, name, state, zone");
 }
 
 TEST(MappingJson, BadNumberNamesKeyAndValue) {

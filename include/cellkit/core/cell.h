@@ -25,6 +25,7 @@ struct Cell {
   std::uint32_t capacity = 0;  // most tenants it may hold; 0 means no limit
   CellState state = CellState::kActive;
   bool healthy = true;  // as last seen by the control plane's health checks
+  std::string endpoint;  // "host:port" a live router sends its traffic to; empty: none
 
   bool operator==(const Cell&) const = default;
 };

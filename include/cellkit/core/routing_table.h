@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +14,19 @@
 #include "cellkit/core/mapping.h"
 
 namespace cellkit {
+
+// How a live router reaches a cell and what people call it.
+struct CellAddress {
+  CellId cell{};
+  std::string name;      // unique among the snapshot's cells; not empty
+  std::string endpoint;  // "host:port"; empty in the simulator (no process to reach)
+
+  bool operator==(const CellAddress&) const = default;
+};
+
+// True for "host:port": a non-empty host without spaces, control characters, '/' or ':'
+// (except an IPv6 literal in brackets, "[::1]:80"), then a port 1..65535 in decimal.
+bool is_host_port(std::string_view endpoint);
 
 // What crosses from the control plane to the data plane. Plain data that may be
 // malformed (as a snapshot read from a wire or a file may be): RoutingTable::build
@@ -21,6 +37,13 @@ struct RoutingSnapshot {
   std::vector<CellId> disabled;                       // listed cells that take no traffic
   std::vector<std::pair<TenantId, Shard>> shards;     // tenant → cells, preference order
   std::vector<std::pair<TenantId, Shard>> overrides;  // pins: replace a tenant's shard
+  // Names and endpoints: one entry per listed cell, or none at all (the simulator's).
+  std::vector<CellAddress> addresses;
+  // Tenant names: one per tenant of `shards` and `overrides`, or none at all.
+  std::vector<std::pair<TenantId, std::string>> tenant_names;
+  // A snapshot with no tenant or no cell is refused unless it says it means it: an empty
+  // table routes nothing, and an empty snapshot is far more often a bug than a wish.
+  bool allow_empty = false;
 
   bool operator==(const RoutingSnapshot&) const = default;
 };
@@ -38,8 +61,11 @@ class RoutingTable {
 
   // Validates the snapshot whole: cell ids unique; disabled cells listed; every shard and override
   // non-empty, without duplicate cells, naming only listed cells; each tenant listed once among
-  // shards and once among overrides. On failure nothing is built and the Status names
-  // the first offending tenant or cell.
+  // shards and once among overrides; at least one tenant and one cell unless allow_empty;
+  // addresses (when given) one per listed cell, names non-empty and unique, endpoints empty
+  // or "host:port" (port 1..65535); tenant names (when given) one per tenant, non-empty and
+  // unique. On failure nothing is built and the Status names the first offending tenant or
+  // cell.
   static Result<RoutingTable> build(const RoutingSnapshot& snapshot);
 
   std::uint64_t version() const { return version_; }
@@ -66,8 +92,32 @@ class RoutingTable {
   bool is_pinned(TenantId tenant) const;
   std::size_t tenant_count() const;
   const std::vector<CellId>& cells() const { return cells_; }
+  const std::vector<CellId>& disabled() const { return disabled_; }
+
+  // The tenant called `name`, O(1) on average. When the snapshot carries no tenant names,
+  // a tenant id written in decimal ("42") names the tenant instead; nullopt when unknown.
+  std::optional<TenantId> find_tenant(std::string_view name) const;
+  // Empty when the snapshot has no names (or the tenant is unknown).
+  std::string_view tenant_name(TenantId tenant) const;
+  // The cell's name and endpoint; empty when the snapshot has no addresses or the cell is
+  // not listed.
+  std::string_view cell_name(CellId cell) const;
+  std::string_view cell_endpoint(CellId cell) const;
+  bool has_names() const { return !names_.ids.empty(); }
 
  private:
+  // Tenant names for find_tenant: every name in one buffer, an open-addressing table of
+  // indexes into it (about 20 bytes per tenant, so a million names stay small).
+  struct NameIndex {
+    std::string text;                    // every name, back to back
+    std::vector<std::uint32_t> offsets;  // name i is text[offsets[i], offsets[i + 1])
+    std::vector<TenantId> ids;           // tenant of name i, sorted by tenant
+    std::vector<std::uint32_t> slots;    // 0 = empty, else name index + 1
+    std::string_view name(std::size_t i) const {
+      return std::string_view(text).substr(offsets[i], offsets[i + 1] - offsets[i]);
+    }
+  };
+
   std::uint64_t version_ = 0;
   std::vector<CellId> cells_;                          // sorted
   std::vector<CellId> disabled_;                       // sorted
@@ -79,8 +129,12 @@ class RoutingTable {
   std::vector<std::uint32_t> dense_start_;
   std::vector<CellId> dense_cells_;
   std::vector<std::uint8_t> routable_;
+  std::vector<CellAddress> addresses_;  // sorted by cell; empty or one per cell
+  NameIndex names_;
 
   void build_indexes();
+  Status build_names(std::vector<std::pair<TenantId, std::string>> names);
+  const CellAddress* address_of(CellId cell) const;
   bool is_routable_sorted(CellId cell) const;
 };
 

@@ -11,11 +11,13 @@
 
 namespace cellkit {
 
-// Little-endian, versioned ("CKSNAP01"), ending with the xxHash64 of all preceding bytes.
-// The same snapshot always encodes to the same bytes.
+// Little-endian, versioned ("CKSNAP02": version, cells, disabled cells, shards, overrides,
+// flags (allow_empty), cell addresses, tenant names), ending with the xxHash64 of all
+// preceding bytes. The same snapshot always encodes to the same bytes.
 std::vector<std::byte> encode_snapshot(const RoutingSnapshot& snapshot);
 
-// Reverses encode_snapshot. Truncated, corrupt (checksum mismatch) or foreign bytes fail
+// Reverses encode_snapshot; also reads the older "CKSNAP01" layout (no flags, addresses or
+// names). Truncated, corrupt (checksum mismatch) or foreign bytes fail
 // with kDataLoss and a message saying what was wrong; nothing is half-decoded. The result
 // still needs RoutingTable::build (Router::accept) to be validated as a table.
 Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes);

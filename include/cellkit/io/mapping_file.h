@@ -28,6 +28,10 @@ struct MappingDocument {
   // the file records none. A shuffle mapping must record it to be rebalanced or extended.
   std::optional<std::uint32_t> max_overlap;
   bool zone_aware = false;  // shards were spread evenly over zones when placed
+  // The routing snapshot version a live router serves this mapping as; none: 1.
+  std::optional<std::uint64_t> routing_version;
+  // The mapping may have no tenant or no cell and a router should still take it.
+  bool allow_empty = false;
 
   bool operator==(const MappingDocument&) const = default;
 };

@@ -1,0 +1,133 @@
+// Offering a snapshot: decode, check newer, validate whole, persist, swap.
+#include "cellkit/live/snapshot_holder.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cellkit/live/snapshot_file.h"
+
+namespace cellkit::live {
+
+std::string_view to_string(OfferVerdict verdict) {
+  switch (verdict) {
+    case OfferVerdict::kAccepted:
+      return "accepted";
+    case OfferVerdict::kNotNewer:
+      return "not_newer";
+    case OfferVerdict::kInvalid:
+      return "invalid";
+    case OfferVerdict::kNotPersisted:
+      return "not_persisted";
+  }
+  return "invalid";
+}
+
+int http_status(OfferVerdict verdict) {
+  switch (verdict) {
+    case OfferVerdict::kAccepted:
+      return 200;
+    case OfferVerdict::kNotNewer:
+      return 409;
+    case OfferVerdict::kInvalid:
+      return 422;
+    case OfferVerdict::kNotPersisted:
+      return 500;
+  }
+  return 500;
+}
+
+SnapshotHolder::SnapshotHolder(std::string state_dir)
+    : persisted_path_(state_dir.empty() ? std::string()
+                                        : (std::filesystem::path(state_dir) / "routing.snapshot")
+                                              .string()),
+      table_(std::make_shared<const RoutingTable>()) {}
+
+Result<bool> SnapshotHolder::restore() {
+  if (persisted_path_.empty() || !std::filesystem::exists(persisted_path_)) return false;
+  Result<RoutingSnapshot> snapshot = load_snapshot_file(persisted_path_);
+  if (!snapshot.is_ok()) return snapshot.status();
+  Result<RoutingTable> table = RoutingTable::build(*snapshot);
+  if (!table.is_ok()) {
+    return data_loss(fmt::format("{}: {}", persisted_path_, table.status().message()));
+  }
+  std::lock_guard lock(mutex_);
+  if (table->version() <= this->table()->version()) return false;
+  serve(std::make_shared<const RoutingTable>(std::move(table).value()));
+  return true;
+}
+
+OfferResult SnapshotHolder::offer(const RoutingSnapshot& snapshot) {
+  std::lock_guard lock(mutex_);
+  const std::uint64_t serving = table()->version();
+  OfferResult result{.offered = snapshot.version, .serving = serving};
+  if (snapshot.version <= serving) {
+    result.verdict = OfferVerdict::kNotNewer;
+    result.reason = fmt::format("version {} is not newer than the served version {}",
+                                snapshot.version, serving);
+    return refuse(std::move(result));
+  }
+  Result<RoutingTable> table = RoutingTable::build(snapshot);
+  if (!table.is_ok()) {
+    result.verdict = OfferVerdict::kInvalid;
+    result.reason = fmt::format("version {} is invalid: {}", snapshot.version,
+                                table.status().message());
+    return refuse(std::move(result));
+  }
+  if (!persisted_path_.empty()) {
+    if (Status s = save_snapshot_file(persisted_path_, snapshot); !s.is_ok()) {
+      result.verdict = OfferVerdict::kNotPersisted;
+      result.reason = fmt::format("version {} not persisted: {}", snapshot.version, s.message());
+      return refuse(std::move(result));
+    }
+  }
+  serve(std::make_shared<const RoutingTable>(std::move(table).value()));
+  result.verdict = OfferVerdict::kAccepted;
+  result.serving = snapshot.version;
+  return result;
+}
+
+OfferResult SnapshotHolder::offer_bytes(std::string_view bytes, std::string_view source) {
+  Result<RoutingSnapshot> snapshot = parse_snapshot(bytes, source);
+  if (!snapshot.is_ok()) {
+    std::lock_guard lock(mutex_);
+    return refuse({.verdict = OfferVerdict::kInvalid,
+                   .serving = table()->version(),
+                   .reason = snapshot.status().message()});
+  }
+  return offer(*snapshot);
+}
+
+// Called with mutex_ held.
+OfferResult SnapshotHolder::refuse(OfferResult result) {
+  rejected_.fetch_add(1, std::memory_order_relaxed);
+  last_rejection_ = result.reason;
+  return result;
+}
+
+// Called with mutex_ held.
+void SnapshotHolder::serve(std::shared_ptr<const RoutingTable> table) {
+  accepted_at_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                     std::memory_order_relaxed);
+  accepted_wall_.store(std::chrono::system_clock::now().time_since_epoch().count(),
+                       std::memory_order_relaxed);
+  table_.store(std::move(table), std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::chrono::steady_clock::time_point SnapshotHolder::accepted_at() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(accepted_at_.load(std::memory_order_relaxed)));
+}
+
+std::chrono::system_clock::time_point SnapshotHolder::accepted_wall() const {
+  return std::chrono::system_clock::time_point(
+      std::chrono::system_clock::duration(accepted_wall_.load(std::memory_order_relaxed)));
+}
+
+std::string SnapshotHolder::last_rejection() const {
+  std::lock_guard lock(mutex_);
+  return last_rejection_;
+}
+
+}  // namespace cellkit::live

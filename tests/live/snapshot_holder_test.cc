@@ -1,0 +1,141 @@
+#include "cellkit/live/snapshot_holder.h"
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/snapshot_file.h"
+
+namespace cellkit::live {
+namespace {
+
+namespace fs = std::filesystem;
+
+RoutingSnapshot snapshot(std::uint64_t version, std::uint32_t tenants = 3) {
+  RoutingSnapshot s{.version = version, .cells = {CellId{0}, CellId{1}}};
+  s.addresses = {{CellId{0}, "cell-0", "127.0.0.1:4000"}, {CellId{1}, "cell-1", "127.0.0.1:4001"}};
+  for (std::uint32_t t = 0; t < tenants; ++t) {
+    s.shards.push_back({TenantId{t}, {CellId{t % 2}, CellId{(t + 1) % 2}}});
+    s.tenant_names.push_back({TenantId{t}, "tenant-" + std::to_string(t)});
+  }
+  return s;
+}
+
+class Holder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cellkit-holder-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(Holder, NotReadyUntilASnapshotIsAccepted) {
+  SnapshotHolder holder;
+  EXPECT_FALSE(holder.ready());
+  EXPECT_EQ(holder.table()->version(), 0u);
+  const OfferResult r = holder.offer(snapshot(3));
+  EXPECT_TRUE(r.accepted()) << r.reason;
+  EXPECT_TRUE(holder.ready());
+  EXPECT_EQ(holder.table()->version(), 3u);
+  EXPECT_EQ(holder.table()->find_tenant("tenant-2"), TenantId{2});
+}
+
+TEST_F(Holder, RefusesOlderInvalidEmptyAndCorruptSnapshotsWholeAndKeepsTheServedOne) {
+  SnapshotHolder holder;
+  ASSERT_TRUE(holder.offer(snapshot(5)).accepted());
+  const auto served = holder.table();
+
+  OfferResult older = holder.offer(snapshot(5));
+  EXPECT_EQ(older.verdict, OfferVerdict::kNotNewer);
+  EXPECT_EQ(http_status(older.verdict), 409);
+  EXPECT_EQ(older.reason, "version 5 is not newer than the served version 5");
+
+  RoutingSnapshot bad = snapshot(6);
+  bad.shards.back().second.push_back(CellId{9});
+  OfferResult invalid = holder.offer(bad);
+  EXPECT_EQ(invalid.verdict, OfferVerdict::kInvalid);
+  EXPECT_EQ(http_status(invalid.verdict), 422);
+  EXPECT_EQ(invalid.reason, "version 6 is invalid: shard of tenant 2 names unknown cell 9");
+
+  OfferResult empty = holder.offer(snapshot(7, 0));
+  EXPECT_EQ(empty.reason,
+            "version 7 is invalid: snapshot lists no tenant (a snapshot meant to be empty says "
+            "allow_empty)");
+
+  auto bytes = encode_snapshot(snapshot(8));
+  bytes[20] ^= std::byte{4};
+  OfferResult corrupt = holder.offer_bytes(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "PUT");
+  EXPECT_EQ(corrupt.verdict, OfferVerdict::kInvalid);
+  EXPECT_EQ(corrupt.reason, "PUT: snapshot checksum does not match its contents: it is corrupt");
+
+  EXPECT_EQ(holder.table(), served);  // the very same table object
+  EXPECT_EQ(holder.rejected(), 4u);
+  EXPECT_EQ(holder.last_rejection(), corrupt.reason);
+}
+
+TEST_F(Holder, PersistsEveryAcceptedSnapshotAndRestoresItAfterARestart) {
+  {
+    SnapshotHolder holder(dir_.string());
+    EXPECT_EQ(holder.restore().value(), false);  // nothing persisted yet
+    ASSERT_TRUE(holder.offer(snapshot(4)).accepted());
+    ASSERT_TRUE(holder.offer(snapshot(9)).accepted());
+    EXPECT_FALSE(holder.offer(snapshot(8)).accepted());
+  }
+  EXPECT_EQ(load_snapshot_file((dir_ / "routing.snapshot").string()).value(), snapshot(9));
+  EXPECT_FALSE(fs::exists(dir_ / "routing.snapshot.tmp"));
+  SnapshotHolder restarted(dir_.string());
+  EXPECT_EQ(restarted.restore().value(), true);
+  EXPECT_TRUE(restarted.ready());
+  EXPECT_EQ(restarted.table()->version(), 9u);
+}
+
+TEST_F(Holder, ACorruptPersistedSnapshotIsReportedAndNotServed) {
+  std::ofstream(dir_ / "routing.snapshot", std::ios::binary) << "CKSNAP02 torn write";
+  SnapshotHolder holder(dir_.string());
+  Result<bool> restored = holder.restore();
+  ASSERT_FALSE(restored.is_ok());
+  EXPECT_NE(restored.status().message().find("routing.snapshot: snapshot checksum"),
+            std::string::npos);
+  EXPECT_FALSE(holder.ready());
+}
+
+TEST_F(Holder, ASnapshotThatCannotBePersistedIsNotServed) {
+  SnapshotHolder holder((dir_ / "missing-dir").string());
+  const OfferResult r = holder.offer(snapshot(2));
+  EXPECT_EQ(r.verdict, OfferVerdict::kNotPersisted);
+  EXPECT_EQ(http_status(r.verdict), 500);
+  EXPECT_FALSE(holder.ready());
+}
+
+// Readers on other threads see a whole table, old or new, while offers land.
+TEST_F(Holder, ReadersSeeWholeTablesWhileOffersLand) {
+  SnapshotHolder holder;
+  ASSERT_TRUE(holder.offer(snapshot(1, 10)).accepted());
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    for (int i = 0; i < 200000 && !done.load(); ++i) {
+      const auto table = holder.table();
+      const auto n = table->tenant_count();
+      if (n != 10 + (table->version() - 1) || !table->find_tenant("tenant-9")) ++bad;
+    }
+  });
+  for (std::uint32_t v = 2; v <= 50; ++v)
+    ASSERT_TRUE(holder.offer(snapshot(v, 10 + v - 1)).accepted());
+  done = true;
+  reader.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(holder.generation(), 50u);
+}
+
+}  // namespace
+}  // namespace cellkit::live
