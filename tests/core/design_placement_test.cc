@@ -227,18 +227,14 @@ TEST(DesignPlacement, CapacityIsNeverExceeded) {
 namespace cellkit {
 namespace {
 
-// 30 cells admit no SQS; design uses SQS(32) without 2 points (945 blocks survive), where the
-// search alone stops at 812 of the bound 1,015.
+// 30 cells admit no SQS; design uses SQS(32) without 2 points: its 945 blocks that avoid
+// them all fit (the search alone stops at 812 of the bound 1,015: BM_SearchTableShuffle).
 TEST(DesignPlacement, WithoutADesignUsesALargerOneRestrictedToTheFleet) {
-  PlaceReport by_design, by_search;
+  PlaceReport report;
   const Result<Placement> p =
-      place(fleet_of(30), tenants_of(1015, 4), design_options(2, false), &by_design);
+      place(fleet_of(30), tenants_of(946, 4), design_options(2, false), &report);
   ASSERT_TRUE(p.is_ok());
-  ASSERT_TRUE(place(fleet_of(30), tenants_of(1015, 4),
-                    {.strategy = "shuffle", .max_overlap = 2, .seed = 3}, &by_search)
-                  .is_ok());
-  EXPECT_GE(by_design.placed, 945u);
-  EXPECT_GT(by_design.placed, by_search.placed);
+  EXPECT_GE(report.placed, 945u);
   for (const auto& [key, count] : subset_counts(p->mapping, 3))
     ASSERT_EQ(count, 1);
 }
