@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# cellkit router vs nginx vs HAProxy on the same job (issue 9 "Speed and memory"): one mapping
+# (10,000 tenants, 8 cells) exported as an nginx map + upstreams with keepalive, a HAProxy map
+# and a cellkit snapshot, the same `cellkit cell` backends for all three, one worker/thread
+# each. Checks first that all three send every tenant to the same cell, then measures with
+# wrk (a Lua script rotating X-Tenant): requests/s and CPU µs per request of the proxy
+# process (/proc/<pid>/stat), then p50/p99 at 80% of nginx's best rate; median of $RUNS runs.
+# Finally the 1,000,000-tenant load: time and RSS to start each proxy on such a mapping, and
+# the router's PUT /admin/snapshot of it.
+#
+# Usage: bench/live_compare.sh            (after a dev build; scripts/install-deps.sh --bench)
+# Env:   CELLKIT=build/dev/apps/cellkit/cellkit RUNS=5 DURATION=10 CONNS=64 TENANTS=10000
+#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 PROXIES="nginx haproxy cellkit"
+# All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
+# stopped on exit.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CELLKIT=${CELLKIT:-$HERE/../build/dev/apps/cellkit/cellkit}
+RUNS=${RUNS:-5}
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-64}
+TENANTS=${TENANTS:-10000}
+CELLS=${CELLS:-8}
+BIG_TENANTS=${BIG_TENANTS:-1000000}
+SKIP_BIG=${SKIP_BIG:-0}
+PROXIES=${PROXIES:-nginx haproxy cellkit}
+WORK=$(mktemp -d /tmp/cellkit-bench-XXXXXX)
+PIDS=()
+TICKS=$(getconf CLK_TCK)
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.2
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+for tool in wrk nginx haproxy jq python3 curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps.sh --bench" >&2; exit 1; }
+done
+[[ -x $CELLKIT ]] || { echo "no cellkit at $CELLKIT: build the dev preset first" >&2; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start NAME CMD...: runs CMD in the background (stdout to $WORK/NAME.out); sets $PID.
+start() {
+  local name=$1; shift
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PID=$!
+  PIDS+=("$PID")
+}
+
+# wait_line NAME: waits (10 s at most) for "listening on HOST:PORT"; sets $PORT.
+wait_line() {
+  for _ in $(seq 200); do
+    if grep -q '^listening on ' "$WORK/$1.out" 2>/dev/null; then
+      PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$WORK/$1.out" | head -1)
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "$1 did not start: $(cat "$WORK/$1.err")" >&2
+  exit 1
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (30 s at most); prints seconds.
+wait_port() {
+  local start_ns
+  start_ns=$(date +%s%N)
+  for _ in $(seq 3000); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+      awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b - a) / 1e9}'
+      return 0
+    fi
+    sleep 0.01
+  done
+  echo "nothing listens on $1: $(tail -3 "$WORK"/*.err 2>/dev/null)" >&2
+  exit 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# ---- the mapping and the backends ---------------------------------------------------------
+# write_mapping N FILE: N tenants on the running cells, endpoints filled in (mapping v2).
+write_mapping() {
+  "$CELLKIT" place --cells "$CELLS" --tenants "$1" --shard-size 2 --strategy random --seed 1 \
+    --output "$WORK/plain.json" >/dev/null
+  jq -c --slurpfile eps "$WORK/endpoints.json" \
+    '.version = 2 | .cells |= map(.endpoint = $eps[0][.name])' "$WORK/plain.json" >"$2"
+}
+
+echo "starting $CELLS cells"
+echo '{}' >"$WORK/endpoints.json"
+for i in $(seq 0 $((CELLS - 1))); do
+  start "cell-$i" "$CELLKIT" cell --listen 127.0.0.1:0 --name "cell-$i"
+  wait_line "cell-$i"
+  jq --arg n "cell-$i" --arg e "127.0.0.1:$PORT" '. + {($n): $e}' "$WORK/endpoints.json" \
+    >"$WORK/e.tmp" && mv "$WORK/e.tmp" "$WORK/endpoints.json"
+done
+CELL_PIDS=("${PIDS[@]}")
+write_mapping "$TENANTS" "$WORK/mapping.json"
+# The router serves the shard's first healthy cell; nginx and HAProxy get that cell.
+jq -r '.tenants[] | "\(.name) \(.cells[0])"' "$WORK/mapping.json" >"$WORK/expected.txt"
+cut -d' ' -f1 "$WORK/expected.txt" >"$WORK/tenants.txt"
+
+# ---- the three proxies -----------------------------------------------------------------
+nginx_conf() {  # nginx_conf PORT MAPFILE > conf
+  cat <<CONF
+worker_processes 1;
+master_process off;
+daemon off;
+pid $WORK/nginx-$1.pid;
+error_log $WORK/nginx-$1.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-body;
+  proxy_temp_path $WORK/nginx-proxy;
+  map_hash_max_size 4194304;
+  map_hash_bucket_size 128;
+  map \$http_x_tenant \$cell { default unknown; include $2; }
+CONF
+  jq -r 'to_entries[] | "  upstream \(.key) { server \(.value); keepalive 64; }"' "$WORK/endpoints.json"
+  cat <<CONF
+  upstream unknown { server 127.0.0.1:1; }
+  server {
+    listen 127.0.0.1:$1;
+    location / {
+      proxy_pass http://\$cell;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_next_upstream off;
+    }
+  }
+}
+CONF
+}
+
+haproxy_conf() {  # haproxy_conf PORT MAPFILE > conf
+  cat <<CONF
+global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+  http-reuse always
+  retries 0
+frontend fe
+  bind 127.0.0.1:$1
+  use_backend %[req.hdr(x-tenant),map($2,unknown)]
+backend unknown
+  http-request return status 404
+CONF
+  jq -r 'to_entries[] | "backend \(.key)\n  server s \(.value)"' "$WORK/endpoints.json"
+}
+
+# start_proxy KIND TENANT_MAPPING: starts one proxy on the mapping; sets $PID and $PORT.
+start_proxy() {
+  local kind=$1 mapping=$2
+  PORT=$(free_port)
+  case $kind in
+    nginx)
+      jq -r '.tenants[] | "\(.name) \(.cells[0]);"' "$mapping" >"$WORK/nginx-$PORT.map"
+      nginx_conf "$PORT" "$WORK/nginx-$PORT.map" >"$WORK/nginx-$PORT.conf"
+      start "nginx-$PORT" nginx -p "$WORK" -c "$WORK/nginx-$PORT.conf" ;;
+    haproxy)
+      jq -r '.tenants[] | "\(.name) \(.cells[0])"' "$mapping" >"$WORK/haproxy-$PORT.map"
+      haproxy_conf "$PORT" "$WORK/haproxy-$PORT.map" >"$WORK/haproxy-$PORT.cfg"
+      start "haproxy-$PORT" haproxy -db -f "$WORK/haproxy-$PORT.cfg" ;;
+    cellkit)
+      start "router-$PORT" "$CELLKIT" router --listen "127.0.0.1:$PORT" --snapshot "$mapping" \
+        --threads 1 --admin "127.0.0.1:$((PORT + 1))" ;;
+  esac
+  LOAD_SECONDS=$(wait_port "$PORT")
+}
+
+stop_proxy() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# ---- measurements ------------------------------------------------------------------------
+# run_wrk PID PORT [DELAY_MS]: one timed run; prints "rps cpu_us p50_ms p99_ms non2xx".
+run_wrk() {
+  local pid=$1 port=$2 pause=${3:-0} before after out requests
+  before=$(cpu_ticks "$pid")
+  out=$(TENANTS_FILE="$WORK/tenants.txt" DELAY_MS=$pause wrk -t1 -c"$CONNS" -d"${DURATION}s" \
+          --timeout 5s --latency -s "$HERE/live/rotate_tenant.lua" "http://127.0.0.1:$port/orders")
+  after=$(cpu_ticks "$pid")
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "$out" >>"$WORK/wrk.log"
+  awk -v out="$out" -v req="$requests" -v dt="$((after - before))" -v tck="$TICKS" 'BEGIN {
+    n = split(out, lines, "\n"); rps = 0; p50 = "-"; p99 = "-"; bad = 0
+    for (i = 1; i <= n; i++) {
+      split(lines[i], f, " ")
+      if (lines[i] ~ /Requests\/sec:/) rps = f[2]
+      if (lines[i] ~ /^ +50%/) p50 = f[2]
+      if (lines[i] ~ /^ +99%/) p99 = f[2]
+      if (lines[i] ~ /Non-2xx/) bad = f[5]
+    }
+    printf "%.0f %.1f %s %s %d\n", rps, dt * 1e6 / tck / (req > 0 ? req : 1), p50, p99, bad }'
+}
+
+median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+range() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
+
+# measure KIND [DELAY_MS]: RUNS runs after a warm-up; prints the medians and ranges.
+measure() {
+  local kind=$1 pause=${2:-0} file="$WORK/$1-$2.txt"
+  start_proxy "$kind" "$WORK/mapping.json"
+  local pid=$PID port=$PORT
+  DURATION=2 run_wrk "$pid" "$port" "$pause" >/dev/null  # warm-up
+  : >"$file"
+  for _ in $(seq "$RUNS"); do run_wrk "$pid" "$port" "$pause" >>"$file"; done
+  stop_proxy "$pid"
+  printf "%-8s req/s %7s (%s)  CPU µs/req %5s (%s)  p50 %7s  p99 %7s  non-2xx %s\n" "$kind" \
+    "$(cut -d' ' -f1 "$file" | median)" "$(cut -d' ' -f1 "$file" | range)" \
+    "$(cut -d' ' -f2 "$file" | median)" "$(cut -d' ' -f2 "$file" | range)" \
+    "$(cut -d' ' -f3 "$file" | sed 's/ms$//' | median)ms" \
+    "$(cut -d' ' -f4 "$file" | sed 's/ms$//' | median)ms" "$(cut -d' ' -f5 "$file" | median)"
+}
+
+echo "== routing check: every tenant through each proxy reaches the same cell"
+for kind in $PROXIES; do
+  start_proxy "$kind" "$WORK/mapping.json"
+  python3 "$HERE/live/check_routes.py" "127.0.0.1:$PORT" "$WORK/expected.txt"
+  stop_proxy "$PID"
+done
+
+echo "== maximum rate: wrk -t1 -c$CONNS, ${DURATION}s × $RUNS, median (range)"
+for kind in $PROXIES; do measure "$kind" 0; done
+
+# 80% of nginx's rate: each of CONNS connections sends one request every DELAY_MS (wrk's
+# delay() hook; whole milliseconds, so the achieved rate is printed rather than assumed).
+NGINX_RPS=$(cut -d' ' -f1 "$WORK/nginx-0.txt" | median)
+DELAY=$(python3 -c "print(max(1, round($CONNS * 1000 / ($NGINX_RPS * 0.8))))")
+echo "== latency at ~80% of nginx's rate ($NGINX_RPS req/s): $CONNS connections, one request per ${DELAY} ms each"
+for kind in $PROXIES; do measure "$kind" "$DELAY"; done
+
+if [[ $SKIP_BIG != 1 ]]; then
+  echo "== $BIG_TENANTS tenants: time to start serving and RSS"
+  write_mapping "$BIG_TENANTS" "$WORK/big.json"
+  for kind in $PROXIES; do
+    start_proxy "$kind" "$WORK/big.json"
+    echo "$kind: serving after ${LOAD_SECONDS}s, RSS $(rss_mb "$PID") MB"
+    if [[ $kind == cellkit ]]; then
+      jq -c '.routing_version = 2' "$WORK/big.json" >"$WORK/big2.json"
+      t=$(curl -s -o "$WORK/put.out" -w '%{time_total}' -X PUT --data-binary @"$WORK/big2.json" \
+            "http://127.0.0.1:$((PORT + 1))/admin/snapshot")
+      echo "cellkit: PUT /admin/snapshot of the same mapping (version 2) took ${t}s: $(head -c 200 "$WORK/put.out"); RSS after $(rss_mb "$PID") MB"
+    fi
+    stop_proxy "$PID"
+  done
+fi
