@@ -10,7 +10,7 @@
 #
 # Usage: bench/live_compare.sh            (after a dev build; scripts/install-deps.sh --bench)
 # Env:   CELLKIT=build/dev/apps/cellkit/cellkit RUNS=5 DURATION=10 CONNS=64 TENANTS=10000
-#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 PROXIES="nginx haproxy cellkit"
+#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 PROXIES="nginx haproxy cellkit"
 # All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
 # stopped on exit.
 set -euo pipefail
@@ -68,13 +68,15 @@ wait_line() {
   exit 1
 }
 
-# wait_port PORT: until something accepts on 127.0.0.1:PORT (30 s at most); prints seconds.
+# wait_port PORT [ADMIN_PORT]: until something accepts on 127.0.0.1:PORT (and, for the
+# router, until its /admin/ready says 200: it binds before its snapshot is loaded); 60 s at
+# most. Prints the seconds since $START_NS.
 wait_port() {
-  local start_ns
-  start_ns=$(date +%s%N)
-  for _ in $(seq 3000); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-      awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b - a) / 1e9}'
+  for _ in $(seq 6000); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null &&
+       { [[ -z ${2:-} ]] ||
+         [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/admin/ready") == 200 ]]; }; then
+      awk -v a="$START_NS" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b - a) / 1e9}'
       return 0
     fi
     sleep 0.01
@@ -166,8 +168,9 @@ CONF
 
 # start_proxy KIND TENANT_MAPPING: starts one proxy on the mapping; sets $PID and $PORT.
 start_proxy() {
-  local kind=$1 mapping=$2
+  local kind=$1 mapping=$2 admin=""
   PORT=$(free_port)
+  START_NS=$(date +%s%N)
   case $kind in
     nginx)
       jq -r '.tenants[] | "\(.name) \(.cells[0]);"' "$mapping" >"$WORK/nginx-$PORT.map"
@@ -179,9 +182,10 @@ start_proxy() {
       start "haproxy-$PORT" haproxy -db -f "$WORK/haproxy-$PORT.cfg" ;;
     cellkit)
       start "router-$PORT" "$CELLKIT" router --listen "127.0.0.1:$PORT" --snapshot "$mapping" \
-        --threads 1 --admin "127.0.0.1:$((PORT + 1))" ;;
+        --threads 1 --admin "127.0.0.1:$((PORT + 1))"
+      admin=$((PORT + 1)) ;;
   esac
-  LOAD_SECONDS=$(wait_port "$PORT")
+  LOAD_SECONDS=$(wait_port "$PORT" "$admin")
 }
 
 stop_proxy() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
@@ -227,6 +231,7 @@ measure() {
     "$(cut -d' ' -f4 "$file" | sed 's/ms$//' | median)ms" "$(cut -d' ' -f5 "$file" | median)"
 }
 
+if [[ ${ONLY_BIG:-0} != 1 ]]; then
 echo "== routing check: every tenant through each proxy reaches the same cell"
 for kind in $PROXIES; do
   start_proxy "$kind" "$WORK/mapping.json"
@@ -243,6 +248,7 @@ NGINX_RPS=$(cut -d' ' -f1 "$WORK/nginx-0.txt" | median)
 DELAY=$(python3 -c "print(max(1, round($CONNS * 1000 / ($NGINX_RPS * 0.8))))")
 echo "== latency at ~80% of nginx's rate ($NGINX_RPS req/s): $CONNS connections, one request per ${DELAY} ms each"
 for kind in $PROXIES; do measure "$kind" "$DELAY"; done
+fi
 
 if [[ $SKIP_BIG != 1 ]]; then
   echo "== $BIG_TENANTS tenants: time to start serving and RSS"
