@@ -28,6 +28,8 @@ void add_rebalance_command(CLI::App& app, int& exit_code);
 void add_sweep_command(CLI::App& app, int& exit_code);
 // Registers `cellkit diagram` (a mapping's fleet as Mermaid or SVG).
 void add_diagram_command(CLI::App& app, int& exit_code);
+// Registers `cellkit control` (the control plane as an HTTP/JSON service over a store).
+void add_control_command(CLI::App& app, int& exit_code);
 
 // Registers `cellkit cell` (one chip-shop cell as an HTTP server).
 void add_cell_command(CLI::App& app, int& exit_code);

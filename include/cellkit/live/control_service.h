@@ -1,0 +1,88 @@
+// `cellkit control`'s service: the HTTP/JSON API of docs/control-api.md over a Store. Every
+// change is computed from the stored desired state, validated whole (check_state), then
+// published by CAS on the routing pointer; a lost CAS re-reads the stored state and
+// recomputes. Only the leader writes; the others answer 503 naming it.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "cellkit/core/strategies.h"
+#include "cellkit/live/control_state.h"
+#include "cellkit/live/http_server.h"
+#include "cellkit/live/store.h"
+
+namespace cellkit::live {
+
+struct ControlOptions {
+  std::string address;            // this control plane's "HOST:PORT", announced as leader
+  PlacementOptions placement;     // used when the store holds no state yet
+  std::chrono::milliseconds max_wait{30000};  // longest GET /v1/snapshot long-poll
+  int publish_attempts = 8;       // CAS attempts before a change answers 503
+};
+
+class ControlService {
+ public:
+  ControlService(std::unique_ptr<Store> store, ControlOptions options);
+  ~ControlService();
+
+  // Answers one API request; safe from many threads at once.
+  HttpReply handle(const HttpRequest& request);
+  // Campaigns for (or keeps) the leadership and picks up versions published by another
+  // control plane. Call about once a second.
+  void tick();
+  // Wakes every long-poll and gives the leadership up.
+  void shutdown();
+
+  bool is_leader() const;
+
+ private:
+  struct Published {
+    std::uint64_t version = 0;
+    std::int64_t revision = 0;
+    std::string snapshot;  // encode_snapshot's bytes ("" before the first publication)
+    ControlState state;
+  };
+  using Change = std::function<Result<ControlState>(const ControlState&)>;
+
+  std::unique_ptr<Store> store_;
+  ControlOptions options_;
+  mutable std::mutex store_mutex_;  // the store handle, one call at a time
+  mutable std::mutex cache_mutex_;
+  std::condition_variable published_changed_;
+  Published published_;
+  bool leader_ = false;
+  std::string leader_address_;
+  bool shut_down_ = false;
+
+  // Changes (control_service.cc).
+  // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
+  HttpReply apply(const Change& change, std::string_view field, std::string_view name_field);
+  Result<Published> load(const PointerRead& read);
+  Result<std::uint64_t> publish(const ControlState& next, const PointerRead& read);
+  Status refresh();
+  Published current() const;
+  HttpReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
+  HttpReply rollout(std::size_t batch);
+  HttpReply not_leader() const;
+
+  // Routes (control_routes.cc).
+  HttpReply route(const HttpRequest& request);
+  HttpReply list_cells() const;
+  HttpReply list_tenants() const;
+  HttpReply plan() const;
+  HttpReply version() const;
+  HttpReply routers();
+};
+
+// The status code for a change refused with `status`.
+unsigned http_status_of(const Status& status);
+// {"error": message, "field": field (null when empty)}.
+HttpReply error_reply(unsigned http_status, std::string_view message, std::string_view field);
+
+}  // namespace cellkit::live

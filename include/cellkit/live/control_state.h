@@ -1,0 +1,56 @@
+// The control plane's desired state (a Placement plus endpoints and pins), the one value
+// every API change transforms, validates whole and stores next to the snapshot it implies.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cellkit/base/status.h"
+#include "cellkit/core/placement_ops.h"
+#include "cellkit/core/rebalance.h"
+#include "cellkit/core/routing_table.h"
+
+namespace cellkit::live {
+
+// Progress of the last rebalance apply: moves planned, moves published, last version.
+struct RebalanceProgress {
+  std::size_t planned = 0;
+  std::size_t applied = 0;
+  std::uint64_t version = 0;
+
+  bool operator==(const RebalanceProgress&) const = default;
+};
+
+struct ControlState {
+  std::uint64_t version = 0;            // routing version of the last publication (0: none)
+  Placement placement;                  // cells, tenants, shards, placement options
+  std::vector<std::string> zone_names;  // ZoneId i is named zone_names[i]
+  std::map<std::string, std::string> endpoints;  // cell name → "host:port"
+  Mapping pins;                                  // tenant → cells, overriding its shard
+  RebalanceProgress rebalance;
+  std::uint32_t next_cell = 0;    // ids are handed out in increasing order, never reused
+  std::uint32_t next_tenant = 0;
+
+  bool operator==(const ControlState&) const = default;
+};
+
+// The state as stored: {"format": "cellkit.control-state", "version": 1, "routing_version",
+// "next_cell", "next_tenant", "default_capacity", "endpoints", "pins", "rebalance", "mapping": <the mapping document, docs/mapping-format.md>}.
+std::string write_state(const ControlState& state);
+// Fails (kDataLoss) naming the field that is missing or malformed.
+Result<ControlState> parse_state(std::string_view text);
+
+// The routing snapshot the state implies under `version`: every cell, disabled cells
+// listed as such, shards and pins.
+RoutingSnapshot snapshot_of(const ControlState& state, std::uint64_t version);
+
+// The whole state's invariants, as a router would check them and more: the placement's own
+// (check_placement), the snapshot builds (RoutingTable::build), no cell above its capacity,
+// and under shuffle no two tenants sharing more than max_overlap cells. kFailedPrecondition
+// naming the first breach.
+Status check_state(const ControlState& state);
+
+}  // namespace cellkit::live

@@ -1,0 +1,306 @@
+// The control API's routes: parse the request, name the bad field, call one change or read.
+#include <charconv>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/core/mapping.h"
+#include "cellkit/live/control_ops.h"
+#include "cellkit/live/control_service.h"
+
+namespace cellkit::live {
+namespace {
+
+using nlohmann::json;
+
+struct Target {
+  std::vector<std::string> path;  // "/v1/cells/a/drain" → {"v1", "cells", "a", "drain"}
+  std::map<std::string, std::string> query;
+};
+
+Target split_target(std::string_view target) {
+  Target out;
+  const std::size_t q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  for (std::size_t start = 0; start < path.size();) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) out.path.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  if (q == std::string_view::npos) return out;
+  std::string_view query = target.substr(q + 1);
+  for (std::size_t start = 0; start < query.size();) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string_view::npos) amp = query.size();
+    const std::string_view pair = query.substr(start, amp - start);
+    const std::size_t eq = pair.find('=');
+    out.query[std::string(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+    start = amp + 1;
+  }
+  return out;
+}
+
+// A request field's problem, answered 400 naming the field.
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+using Body = std::variant<json, FieldError>;
+
+Body parse_body(const std::string& text) {
+  if (text.empty()) return json::object();
+  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return FieldError{"body", "the request body must be a JSON object"};
+  }
+  return body;
+}
+
+std::optional<FieldError> read_string(const json& body, const char* field, bool required,
+                                      std::string& out) {
+  auto it = body.find(field);
+  if (it == body.end()) {
+    if (!required) return std::nullopt;
+    return FieldError{field, fmt::format("field '{}' is required (a string)", field)};
+  }
+  if (!it->is_string()) return FieldError{field, fmt::format("field '{}' must be a string", field)};
+  out = it->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<FieldError> read_uint(const json& body, const char* field, bool required,
+                                    std::uint32_t& out) {
+  auto it = body.find(field);
+  if (it == body.end()) {
+    if (!required) return std::nullopt;
+    return FieldError{field, fmt::format("field '{}' is required (a whole number)", field)};
+  }
+  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 0xFFFFFFFFu) {
+    return FieldError{field, fmt::format("field '{}' must be a whole number from 0 to 4294967295", field)};
+  }
+  out = it->get<std::uint32_t>();
+  return std::nullopt;
+}
+
+HttpReply bad(const FieldError& e) { return error_reply(400, e.message, e.field); }
+
+std::variant<CellSpec, FieldError> cell_spec(const json& body) {
+  CellSpec spec;
+  if (auto e = read_string(body, "name", true, spec.name)) return *e;
+  if (auto e = read_string(body, "zone", false, spec.zone)) return *e;
+  if (auto e = read_string(body, "endpoint", false, spec.endpoint)) return *e;
+  if (auto e = read_uint(body, "capacity", false, spec.capacity)) return *e;
+  if (spec.name.empty()) return FieldError{"name", "field 'name' must not be empty"};
+  return spec;
+}
+
+std::variant<TenantSpec, FieldError> tenant_spec(const json& body) {
+  TenantSpec spec;
+  if (!body.is_object()) return FieldError{"tenants", "each tenant must be a JSON object"};
+  if (auto e = read_string(body, "name", true, spec.name)) return *e;
+  if (auto e = read_uint(body, "shard_size", true, spec.shard_size)) return *e;
+  if (auto e = read_uint(body, "weight", false, spec.weight)) return *e;
+  if (spec.name.empty()) return FieldError{"name", "field 'name' must not be empty"};
+  if (spec.shard_size == 0) return FieldError{"shard_size", "field 'shard_size' must be at least 1"};
+  return spec;
+}
+
+// {"name": ..., "shard_size": ...} or {"tenants": [{...}, ...]} (one CAS for the batch).
+std::variant<std::vector<TenantSpec>, FieldError> tenant_specs(const json& body) {
+  std::vector<TenantSpec> specs;
+  if (!body.contains("tenants")) {
+    auto one = tenant_spec(body);
+    if (auto* e = std::get_if<FieldError>(&one)) return *e;
+    specs.push_back(std::get<TenantSpec>(one));
+    return specs;
+  }
+  if (!body["tenants"].is_array()) return FieldError{"tenants", "field 'tenants' must be an array"};
+  for (const json& t : body["tenants"]) {
+    auto one = tenant_spec(t);
+    if (auto* e = std::get_if<FieldError>(&one)) return *e;
+    specs.push_back(std::get<TenantSpec>(one));
+  }
+  return specs;
+}
+
+std::variant<std::vector<std::string>, FieldError> cell_names(const json& body) {
+  auto it = body.find("cells");
+  if (it == body.end() || !it->is_array()) {
+    return FieldError{"cells", "field 'cells' is required (an array of cell names)"};
+  }
+  std::vector<std::string> names;
+  for (const json& c : *it) {
+    if (!c.is_string()) return FieldError{"cells", "field 'cells' must hold cell names (strings)"};
+    names.push_back(c.get<std::string>());
+  }
+  return names;
+}
+
+std::optional<std::uint64_t> to_uint(const std::string& text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+json names_of(const Fleet& fleet, const Shard& shard) {
+  json names = json::array();
+  for (CellId c : shard) {
+    const Cell* cell = fleet.find_cell(c);
+    names.push_back(cell == nullptr ? fmt::format("#{}", raw(c)) : cell->name);
+  }
+  return names;
+}
+
+}  // namespace
+
+HttpReply ControlService::handle(const HttpRequest& request) { return route(request); }
+
+HttpReply ControlService::route(const HttpRequest& request) {
+  const Target t = split_target(request.target);
+  const std::string& m = request.method;
+  const auto& p = t.path;
+  if (p.empty() || p[0] != "v1") return error_reply(404, fmt::format("no route {}", request.target), "");
+  Body parsed = parse_body(request.body);
+  if (auto* e = std::get_if<FieldError>(&parsed)) return bad(*e);
+  const json& body = std::get<json>(parsed);
+  const std::size_t n = p.size();
+  if (n == 2 && p[1] == "cells" && m == "GET") return list_cells();
+  if (n == 2 && p[1] == "cells" && m == "POST") {
+    auto spec = cell_spec(body);
+    if (auto* e = std::get_if<FieldError>(&spec)) return bad(*e);
+    return apply([s = std::get<CellSpec>(spec)](const ControlState& st) { return add_cell(st, s); }, "endpoint", "name");
+  }
+  if (n == 4 && p[1] == "cells" && p[3] == "drain" && m == "POST") {
+    return apply([c = p[2]](const ControlState& st) { return drain_cell(st, c); }, "cell", "cell");
+  }
+  if (n == 3 && p[1] == "cells" && m == "DELETE") {
+    return apply([c = p[2]](const ControlState& st) { return remove_cell(st, c); }, "cell", "cell");
+  }
+  if (n == 4 && p[1] == "cells" && p[3] == "capacity" && m == "PUT") {
+    std::uint32_t capacity = 0;
+    if (auto e = read_uint(body, "capacity", true, capacity)) return bad(*e);
+    return apply([c = p[2], capacity](const ControlState& st) { return set_capacity(st, c, capacity); },
+                 "capacity", "cell");
+  }
+  if (n == 2 && p[1] == "tenants" && m == "GET") return list_tenants();
+  if (n == 2 && p[1] == "tenants" && m == "POST") {
+    auto specs = tenant_specs(body);
+    if (auto* e = std::get_if<FieldError>(&specs)) return bad(*e);
+    return apply([s = std::get<std::vector<TenantSpec>>(specs)](const ControlState& st) { return onboard(st, s); },
+                 "shard_size", "name");
+  }
+  if (n == 3 && p[1] == "tenants" && m == "DELETE") {
+    return apply([name = p[2]](const ControlState& st) { return remove_tenant(st, name); }, "tenant", "tenant");
+  }
+  if (n == 4 && p[1] == "tenants" && p[3] == "pin" && m == "PUT") {
+    auto cells = cell_names(body);
+    if (auto* e = std::get_if<FieldError>(&cells)) return bad(*e);
+    return apply([name = p[2], c = std::get<std::vector<std::string>>(cells)](const ControlState& st) {
+      return pin_tenant(st, name, c);
+    }, "cells", "cells");
+  }
+  if (n == 3 && p[1] == "rebalance" && p[2] == "plan" && m == "GET") return plan();
+  if (n == 3 && p[1] == "rebalance" && p[2] == "apply" && m == "POST") {
+    std::uint32_t batch = 1;
+    if (auto e = read_uint(body, "batch", false, batch)) return bad(*e);
+    if (batch == 0) return error_reply(400, "field 'batch' must be at least 1", "batch");
+    return rollout(batch);
+  }
+  if (n == 3 && p[1] == "rebalance" && p[2] == "status" && m == "GET") {
+    const RebalanceProgress r = current().state.rebalance;
+    return {.body = json{{"planned", r.planned}, {"applied", r.applied}, {"version", r.version}}.dump()};
+  }
+  if (n == 2 && p[1] == "version" && m == "GET") return version();
+  if (n == 2 && p[1] == "routers" && m == "GET") return routers();
+  if (n == 2 && p[1] == "snapshot" && m == "GET") {
+    auto after = t.query.count("after") ? to_uint(t.query.at("after")) : std::optional<std::uint64_t>(0);
+    if (!after) return error_reply(400, "query 'after' must be a whole number", "after");
+    auto wait = t.query.count("wait_ms") ? to_uint(t.query.at("wait_ms")) : std::optional<std::uint64_t>(25000);
+    if (!wait) return error_reply(400, "query 'wait_ms' must be a whole number", "wait_ms");
+    return long_poll(*after, std::chrono::milliseconds(*wait));
+  }
+  return error_reply(404, fmt::format("no route {} {}", m, request.target), "");
+}
+
+HttpReply ControlService::list_cells() const {
+  const ControlState state = current().state;
+  std::map<std::uint32_t, std::size_t> tenants;
+  for (const auto& [tenant, shard] : state.placement.mapping) {
+    for (CellId c : shard) ++tenants[raw(c)];
+  }
+  json cells = json::array();
+  for (const Cell& c : state.placement.fleet.cells()) {
+    auto endpoint = state.endpoints.find(c.name);
+    cells.push_back({{"name", c.name}, {"id", raw(c.id)},
+                     {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
+                     {"endpoint", endpoint == state.endpoints.end() ? "" : endpoint->second},
+                     {"capacity", c.capacity}, {"state", to_string(c.state)},
+                     {"tenants", tenants[raw(c.id)]}});
+  }
+  return {.body = json{{"version", state.version}, {"cells", cells}}.dump()};
+}
+
+HttpReply ControlService::list_tenants() const {
+  const ControlState state = current().state;
+  json tenants = json::array();
+  for (const Tenant& t : state.placement.tenants) {
+    const Shard* pin = state.pins.find_shard(t.id);
+    tenants.push_back({{"name", t.name}, {"id", raw(t.id)}, {"shard_size", t.shard_size},
+                       {"cells", names_of(state.placement.fleet, state.placement.mapping.shard(t.id))},
+                       {"pinned", pin == nullptr ? json(nullptr) : names_of(state.placement.fleet, *pin)}});
+  }
+  return {.body = json{{"version", state.version}, {"tenants", tenants}}.dump()};
+}
+
+HttpReply ControlService::plan() const {
+  const ControlState state = current().state;
+  Result<Rebalance> rebalance = plan_fleet_rebalance(state);
+  if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
+  const Fleet& fleet = rebalance->target;
+  json moves = json::array();
+  for (std::size_t i = 0; i < rebalance->plan.moves.size(); ++i) {
+    const Move& mv = rebalance->plan.moves[i];
+    const Tenant* tenant = nullptr;
+    for (const Tenant& t : state.placement.tenants) {
+      if (t.id == mv.tenant) tenant = &t;
+    }
+    moves.push_back({{"step", i + 1}, {"tenant", tenant == nullptr ? "" : tenant->name},
+                     {"from", names_of(fleet, {mv.from})[0]}, {"to", names_of(fleet, {mv.to})[0]}});
+  }
+  json shortfalls = json::array();
+  for (const Shortfall& s : rebalance->plan.shortfalls) {
+    shortfalls.push_back({{"cell", names_of(fleet, {s.cell})[0]}, {"load", s.load},
+                          {"fair_share", s.fair_share}, {"reason", s.reason}});
+  }
+  return {.body = json{{"version", state.version}, {"required", rebalance->plan.required},
+                       {"moves", moves}, {"shortfalls", shortfalls}}.dump()};
+}
+
+HttpReply ControlService::version() const {
+  const Published p = current();
+  std::lock_guard lock(cache_mutex_);
+  return {.body = json{{"version", p.version}, {"leader", leader_},
+                       {"leader_address", leader_address_}, {"address", options_.address},
+                       {"store", store_->describe()}}.dump()};
+}
+
+HttpReply ControlService::routers() {
+  Result<std::vector<RouterReport>> reports = [&] {
+    std::lock_guard lock(store_mutex_);
+    return store_->reports();
+  }();
+  if (!reports.is_ok()) return error_reply(503, reports.status().message(), "store");
+  json out = json::array();
+  for (const RouterReport& r : *reports) {
+    out.push_back({{"router", r.router}, {"applied", r.applied}, {"rejected", r.rejected},
+                   {"reason", r.reason}, {"stale_since_ms", r.stale_since_ms}});
+  }
+  return {.body = json{{"routers", out}}.dump()};
+}
+
+}  // namespace cellkit::live

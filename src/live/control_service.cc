@@ -1,0 +1,230 @@
+// The control service's write path: read the pointer, recompute from the stored desired
+// state, validate whole, CAS-publish; and the cache that long-polls and reads are served from.
+#include "cellkit/live/control_service.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/control_ops.h"
+
+namespace cellkit::live {
+namespace {
+
+using nlohmann::json;
+
+HttpReply ok_json(const json& body) { return {.status = 200, .body = body.dump()}; }
+
+HttpReply store_unavailable(const Status& status) {
+  return error_reply(503, fmt::format("store unavailable: {}", status.message()), "store");
+}
+
+std::string as_string(const std::vector<std::byte>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+unsigned http_status_of(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kResourceExhausted: return 409;
+    default: return 500;
+  }
+}
+
+HttpReply error_reply(unsigned http_status, std::string_view message, std::string_view field) {
+  json body = {{"error", message}, {"field", field.empty() ? json(nullptr) : json(field)}};
+  return {.status = http_status, .body = body.dump()};
+}
+
+ControlService::ControlService(std::unique_ptr<Store> store, ControlOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {
+  published_.state.placement.options = options_.placement;
+}
+
+ControlService::~ControlService() { shutdown(); }
+
+bool ControlService::is_leader() const {
+  std::lock_guard lock(cache_mutex_);
+  return leader_;
+}
+
+void ControlService::shutdown() {
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    leader_ = false;
+  }
+  published_changed_.notify_all();
+  std::lock_guard lock(store_mutex_);
+  store_->resign();
+}
+
+void ControlService::tick() {
+  std::lock_guard lock(store_mutex_);
+  Result<Leadership> leadership = store_->campaign(options_.address);
+  {
+    std::lock_guard cache(cache_mutex_);
+    if (shut_down_) return;
+    leader_ = leadership.is_ok() && leadership->leader;
+    if (leadership.is_ok()) leader_address_ = leadership->leader_address;
+  }
+  (void)refresh();
+}
+
+ControlService::Published ControlService::current() const {
+  std::lock_guard lock(cache_mutex_);
+  return published_;
+}
+
+// Requires store_mutex_. The publication the pointer names, decoded; the empty first state
+// when nothing was published yet.
+Result<ControlService::Published> ControlService::load(const PointerRead& read) {
+  Published out;
+  out.state.placement.options = options_.placement;
+  if (read.revision == 0) return out;
+  Result<std::string> snapshot = store_->read_snapshot(read.pointer);
+  if (!snapshot.is_ok()) return snapshot.status();
+  Result<std::string> state_text = store_->read_state(read.pointer);
+  if (!state_text.is_ok()) return state_text.status();
+  Result<ControlState> state = parse_state(*state_text);
+  if (!state.is_ok()) return state.status();
+  return Published{.version = read.pointer.version, .revision = read.revision,
+                   .snapshot = std::move(snapshot).value(), .state = std::move(state).value()};
+}
+
+// Requires store_mutex_. Brings the cache up to the store's pointer.
+Status ControlService::refresh() {
+  Result<PointerRead> read = store_->read_pointer();
+  if (!read.is_ok()) return read.status();
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (read->revision == published_.revision) return Status::ok();
+  }
+  Result<Published> loaded = load(*read);
+  if (!loaded.is_ok()) return loaded.status();
+  {
+    std::lock_guard lock(cache_mutex_);
+    published_ = std::move(loaded).value();
+  }
+  published_changed_.notify_all();
+  return Status::ok();
+}
+
+// Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
+// "not the leader" when the leadership is gone.
+Result<std::uint64_t> ControlService::publish(const ControlState& next, const PointerRead& read) {
+  ControlState state = next;
+  state.version = read.pointer.version + 1;
+  const std::vector<std::byte> snapshot = encode_snapshot(snapshot_of(state, state.version));
+  Publication publication{.version = state.version, .snapshot = snapshot,
+                          .state = write_state(state), .writer = options_.address};
+  Result<PublishOutcome> outcome = store_->publish(publication, read.revision);
+  if (!outcome.is_ok()) return outcome.status();
+  if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
+  if (*outcome == PublishOutcome::kNotLeader) {
+    std::lock_guard lock(cache_mutex_);
+    leader_ = false;
+    return failed_precondition("not the leader");
+  }
+  Result<PointerRead> after = store_->read_pointer();
+  const std::uint64_t version = state.version;
+  {
+    std::lock_guard lock(cache_mutex_);
+    const bool ours = after.is_ok() && after->pointer.version == version;
+    published_ = {.version = version, .revision = ours ? after->revision : -1,
+                  .snapshot = as_string(snapshot), .state = std::move(state)};
+  }
+  published_changed_.notify_all();
+  return version;
+}
+
+// 503 naming the leader (as last seen) in the body and in X-Cellkit-Leader.
+HttpReply ControlService::not_leader() const {
+  std::lock_guard lock(cache_mutex_);
+  json body = {{"error", "this control plane is not the leader; write to the leader"},
+               {"field", nullptr},
+               {"leader", leader_address_}};
+  return {.status = 503, .body = body.dump(), .headers = {{"X-Cellkit-Leader", leader_address_}}};
+}
+
+HttpReply ControlService::apply(const Change& change, std::string_view field,
+                                std::string_view name_field) {
+  std::lock_guard lock(store_mutex_);
+  if (!is_leader()) return not_leader();
+  for (int attempt = 0; attempt < options_.publish_attempts; ++attempt) {
+    Result<PointerRead> read = store_->read_pointer();
+    if (!read.is_ok()) return store_unavailable(read.status());
+    Published base = current();
+    if (base.revision != read->revision) {
+      Result<Published> loaded = load(*read);
+      if (!loaded.is_ok()) return store_unavailable(loaded.status());
+      base = std::move(loaded).value();
+    }
+    Result<ControlState> next = change(base.state);
+    if (!next.is_ok()) {
+      const StatusCode code = next.status().code();
+      const bool names = code == StatusCode::kNotFound || code == StatusCode::kAlreadyExists;
+      return error_reply(http_status_of(next.status()), next.status().message(),
+                         names ? name_field : field);
+    }
+    if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), field);
+    Result<std::uint64_t> version = publish(*next, *read);
+    if (!version.is_ok()) {
+      if (!is_leader()) return not_leader();
+      return store_unavailable(version.status());
+    }
+    if (*version != 0) return ok_json({{"version", *version}});
+  }
+  return error_reply(503, fmt::format("the routing pointer moved during {} attempts; retry",
+                                      options_.publish_attempts), "store");
+}
+
+HttpReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait) {
+  std::unique_lock lock(cache_mutex_);
+  published_changed_.wait_for(lock, std::min(wait, options_.max_wait), [&] {
+    return shut_down_ || (published_.version > after && !published_.snapshot.empty());
+  });
+  if (published_.version <= after || published_.snapshot.empty()) {
+    return {.status = 304, .body = ""};
+  }
+  return {.status = 200, .content_type = "application/octet-stream", .body = published_.snapshot,
+          .headers = {{"X-Cellkit-Routing-Version", std::to_string(published_.version)}}};
+}
+
+HttpReply ControlService::rollout(std::size_t batch) {
+  std::lock_guard lock(store_mutex_);
+  if (!is_leader()) return not_leader();
+  Result<PointerRead> read = store_->read_pointer();
+  if (!read.is_ok()) return store_unavailable(read.status());
+  Result<Published> base = load(*read);
+  if (!base.is_ok()) return store_unavailable(base.status());
+  Result<Rebalance> rebalance = plan_fleet_rebalance(base->state);
+  if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
+  const std::size_t planned = rebalance->plan.moves.size();
+  json versions = json::array();
+  for (std::size_t done = 0; done < planned;) {
+    done = std::min(planned, done + batch);
+    Result<ControlState> next = apply_moves(base->state, *rebalance, done);
+    if (!next.is_ok()) return error_reply(409, next.status().message(), "");
+    next->rebalance = {.planned = planned, .applied = done, .version = read->pointer.version + 1};
+    if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), "");
+    Result<std::uint64_t> version = publish(*next, *read);
+    if (!version.is_ok()) return store_unavailable(version.status());
+    if (*version == 0) {
+      return error_reply(409, fmt::format("the fleet changed during the rollout; stopped after "
+                                          "{} of {} moves", done - std::min(done, batch), planned), "");
+    }
+    versions.push_back(*version);
+    read = store_->read_pointer();
+    if (!read.is_ok()) return store_unavailable(read.status());
+  }
+  return ok_json({{"planned", planned}, {"applied", planned}, {"versions", versions}});
+}
+
+}  // namespace cellkit::live

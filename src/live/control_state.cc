@@ -1,0 +1,178 @@
+// The control plane's desired state as JSON, its snapshot, and its invariants.
+#include "cellkit/live/control_state.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/io/placement_document.h"
+
+namespace cellkit::live {
+namespace {
+
+using nlohmann::json;
+
+json pins_json(const ControlState& s) {
+  json pins = json::object();
+  for (const auto& [tenant, cells] : s.pins) {
+    json names = json::array();
+    for (CellId c : cells) names.push_back(raw(c));
+    pins[std::to_string(raw(tenant))] = names;
+  }
+  return pins;
+}
+
+Status state_error(std::string_view what) {
+  return data_loss(fmt::format("control state: {}", what));
+}
+
+Result<Mapping> parse_pins(const json& pins) {
+  Mapping out;
+  if (!pins.is_object()) return state_error("'pins' is not an object");
+  for (const auto& [key, cells] : pins.items()) {
+    if (!cells.is_array()) return state_error(fmt::format("pin of tenant {} is not an array", key));
+    Shard shard;
+    for (const json& c : cells) {
+      if (!c.is_number_unsigned()) return state_error(fmt::format("pin of tenant {} holds a non-id", key));
+      shard.push_back(CellId{c.get<std::uint32_t>()});
+    }
+    out.assign(TenantId{static_cast<std::uint32_t>(std::stoul(key))}, std::move(shard));
+  }
+  return out;
+}
+
+// Capacity of a cell: its own, else the placement's default; 0 = unlimited.
+std::uint64_t capacity_of(const Placement& p, const Cell& cell) {
+  return cell.capacity != 0 ? cell.capacity : p.options.capacity;
+}
+
+const Shard& effective_shard(const ControlState& s, TenantId t) {
+  const Shard* pin = s.pins.find_shard(t);
+  return pin != nullptr ? *pin : s.placement.mapping.shard(t);
+}
+
+Status check_capacity(const ControlState& s) {
+  std::unordered_map<std::uint32_t, std::uint64_t> load;
+  for (const Tenant& t : s.placement.tenants) {
+    for (CellId c : effective_shard(s, t.id)) load[raw(c)] += t.weight;
+  }
+  for (const Cell& cell : s.placement.fleet.cells()) {
+    const std::uint64_t cap = capacity_of(s.placement, cell);
+    if (cap != 0 && load[raw(cell.id)] > cap) {
+      return failed_precondition(fmt::format("cell '{}' would hold load {} above its capacity {}",
+                                             cell.name, load[raw(cell.id)], cap));
+    }
+  }
+  return Status::ok();
+}
+
+// Pins are the only shards the strategy did not choose, so only they can break the overlap
+// limit: count, for each pinned tenant, the cells it shares with every other tenant.
+Status check_pinned_overlap(const ControlState& s) {
+  if (s.placement.options.strategy != "shuffle" || s.pins.empty()) return Status::ok();
+  std::unordered_map<std::uint32_t, std::vector<TenantId>> on_cell;
+  for (const Tenant& t : s.placement.tenants) {
+    for (CellId c : effective_shard(s, t.id)) on_cell[raw(c)].push_back(t.id);
+  }
+  for (const auto& [pinned, cells] : s.pins) {
+    std::unordered_map<std::uint32_t, std::uint32_t> shared;
+    for (CellId c : cells) {
+      for (TenantId other : on_cell[raw(c)]) {
+        if (other != pinned && ++shared[raw(other)] > s.placement.options.max_overlap) {
+          return failed_precondition(fmt::format(
+              "tenants {} and {} would share more than max_overlap {} cells", raw(pinned),
+              raw(other), s.placement.options.max_overlap));
+        }
+      }
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string write_state(const ControlState& s) {
+  json head = {{"format", "cellkit.control-state"},
+               {"version", 1},
+               {"routing_version", s.version},
+               {"next_cell", s.next_cell},
+               {"next_tenant", s.next_tenant},
+               {"default_capacity", s.placement.options.capacity},
+               {"endpoints", s.endpoints},
+               {"pins", pins_json(s)},
+               {"rebalance",
+                {{"planned", s.rebalance.planned}, {"applied", s.rebalance.applied},
+                 {"version", s.rebalance.version}}}};
+  std::string text = head.dump();
+  text.pop_back();  // the mapping document is spliced in as written, not re-serialised
+  text += ",\"mapping\":";
+  text += write_mapping_json(document_from(s.placement, s.zone_names));
+  text += "}";
+  return text;
+}
+
+Result<ControlState> parse_state(std::string_view text) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) return state_error("not a JSON object");
+  if (doc.value("format", "") != "cellkit.control-state" || doc.value("version", 0) != 1) {
+    return state_error("'format' is not cellkit.control-state version 1");
+  }
+  if (!doc.contains("mapping") || !doc.contains("endpoints") || !doc.contains("pins")) {
+    return state_error("'mapping', 'endpoints' or 'pins' is missing");
+  }
+  Result<MappingDocument> mapping = parse_mapping_json(doc["mapping"].dump(), "control state");
+  if (!mapping.is_ok()) return mapping.status();
+  Result<Placement> placement = placement_from(*mapping);
+  if (!placement.is_ok()) return placement.status();
+  Result<Mapping> pins = parse_pins(doc["pins"]);
+  if (!pins.is_ok()) return pins.status();
+  ControlState state{.version = doc.value("routing_version", std::uint64_t{0}),
+                     .placement = std::move(placement).value(),
+                     .zone_names = mapping->zone_names,
+                     .pins = std::move(pins).value(),
+                     .next_cell = doc.value("next_cell", std::uint32_t{0}),
+                     .next_tenant = doc.value("next_tenant", std::uint32_t{0})};
+  for (const auto& [cell, endpoint] : doc["endpoints"].items()) {
+    if (!endpoint.is_string()) return state_error(fmt::format("endpoint of cell '{}' is not a string", cell));
+    state.endpoints[cell] = endpoint.get<std::string>();
+  }
+  // The mapping document keeps capacities on the cells; the fleet-wide default is ours.
+  state.placement.options.capacity = doc.value("default_capacity", std::uint32_t{0});
+  const json rebalance = doc.value("rebalance", json::object());
+  state.rebalance = {.planned = rebalance.value("planned", std::size_t{0}),
+                     .applied = rebalance.value("applied", std::size_t{0}),
+                     .version = rebalance.value("version", std::uint64_t{0})};
+  return state;
+}
+
+RoutingSnapshot snapshot_of(const ControlState& s, std::uint64_t version) {
+  std::vector<CellId> cells;
+  std::vector<CellId> disabled;
+  for (const Cell& c : s.placement.fleet.cells()) {
+    cells.push_back(c.id);
+    if (c.state == CellState::kDisabled) disabled.push_back(c.id);
+  }
+  RoutingSnapshot snapshot = make_snapshot(version, std::move(cells), s.placement.mapping, s.pins);
+  snapshot.disabled = std::move(disabled);
+  return snapshot;
+}
+
+Status check_state(const ControlState& s) {
+  auto refuse = [](const Status& st) { return failed_precondition(st.message()); };
+  if (Status st = check_placement(s.placement); !st.is_ok()) return refuse(st);
+  if (Status st = RoutingTable::build(snapshot_of(s, s.version + 1)).status(); !st.is_ok()) {
+    return refuse(st);
+  }
+  for (const auto& [tenant, cells] : s.pins) {
+    (void)cells;
+    if (s.placement.mapping.find_shard(tenant) == nullptr) {
+      return failed_precondition(fmt::format("pin names tenant {} which does not exist", raw(tenant)));
+    }
+  }
+  if (Status st = check_capacity(s); !st.is_ok()) return st;
+  return check_pinned_overlap(s);
+}
+
+}  // namespace cellkit::live

@@ -1,0 +1,201 @@
+// The control service over both stores, request by request (no sockets): changes are
+// validated whole and CAS-published, refusals name the field and publish nothing, state
+// survives a restart, only the leader writes, long-polls wake on a publication.
+#include "cellkit/live/control_service.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/core/snapshot_codec.h"
+#include "live/etcd_process.h"
+
+namespace cellkit::live {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+enum class Kind { kFile, kEtcd };
+
+class ControlServiceTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Kind::kEtcd) {
+      Status started = etcd_.start();
+      ASSERT_TRUE(started.is_ok()) << started.message();
+    }
+  }
+  std::unique_ptr<ControlService> service(const std::string& address = "127.0.0.1:7000") {
+    const std::string spec = GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+    auto store = open_store(spec, {.fleet = "blue", .lease_seconds = 5}).value();
+    auto s = std::make_unique<ControlService>(
+        std::move(store), ControlOptions{.address = address,
+                                         .placement = {.strategy = "shuffle", .max_overlap = 1, .seed = 3}});
+    s->tick();
+    return s;
+  }
+  static HttpReply call(ControlService& s, std::string method, std::string target, std::string body = "") {
+    return s.handle({.method = std::move(method), .target = std::move(target), .body = std::move(body)});
+  }
+  static std::uint64_t version(ControlService& s) {
+    return json::parse(call(s, "GET", "/v1/version").body)["version"].get<std::uint64_t>();
+  }
+  static void add_cells(ControlService& s, int count) {
+    for (int i = 0; i < count; ++i) {
+      HttpReply r = call(s, "POST", "/v1/cells",
+                         fmt::format(R"({{"name":"cell-{}","endpoint":"127.0.0.1:{}"}})", i, 4000 + i));
+      ASSERT_EQ(r.status, 200u) << r.body;
+    }
+  }
+
+  test::TempDir dir_;
+  test::EtcdProcess etcd_;
+};
+
+TEST_P(ControlServiceTest, EachChangePublishesTheNextVersionThatRoutersCanFetch) {
+  auto s = service();
+  ASSERT_TRUE(s->is_leader());
+  add_cells(*s, 4);
+  HttpReply onboarded = call(*s, "POST", "/v1/tenants", R"({"name":"acme","shard_size":2})");
+  ASSERT_EQ(onboarded.status, 200u) << onboarded.body;
+  EXPECT_EQ(json::parse(onboarded.body)["version"], 5);
+  HttpReply tenants = call(*s, "GET", "/v1/tenants");
+  const json acme = json::parse(tenants.body)["tenants"][0];
+  EXPECT_EQ(acme["name"], "acme");
+  EXPECT_EQ(acme["cells"].size(), 2u);
+  HttpReply snapshot = call(*s, "GET", "/v1/snapshot?after=4");
+  ASSERT_EQ(snapshot.status, 200u);
+  EXPECT_EQ(snapshot.headers["X-Cellkit-Routing-Version"], "5");
+  Result<RoutingSnapshot> decoded = decode_snapshot(std::as_bytes(std::span(snapshot.body.data(), snapshot.body.size())));
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->version, 5u);
+  ASSERT_EQ(decoded->shards.size(), 1u);
+  EXPECT_EQ(decoded->cells.size(), 4u);
+}
+
+TEST_P(ControlServiceTest, ErrorsAreJsonNamingTheField) {
+  auto s = service();
+  add_cells(*s, 2);
+  auto expect = [&](HttpReply r, unsigned status, const char* field, std::string_view words) {
+    EXPECT_EQ(r.status, status) << r.body;
+    const json body = json::parse(r.body);
+    EXPECT_EQ(body["field"], field) << r.body;
+    EXPECT_NE(body["error"].get<std::string>().find(words), std::string::npos) << r.body;
+  };
+  expect(call(*s, "POST", "/v1/tenants", "{nope"), 400, "body", "must be a JSON object");
+  expect(call(*s, "POST", "/v1/tenants", R"({"shard_size":2})"), 400, "name", "field 'name' is required");
+  expect(call(*s, "POST", "/v1/tenants", R"({"name":"a","shard_size":0})"), 400, "shard_size", "at least 1");
+  expect(call(*s, "POST", "/v1/tenants", R"({"name":"a","shard_size":3})"), 409, "shard_size", "needs 3 cells");
+  expect(call(*s, "POST", "/v1/cells", R"({"name":"cell-0"})"), 409, "name", "already taken");
+  expect(call(*s, "POST", "/v1/cells", R"({"name":"x","endpoint":"nope"})"), 400, "endpoint", "not HOST:PORT");
+  expect(call(*s, "PUT", "/v1/cells/cell-9/capacity", R"({"capacity":3})"), 404, "cell", "no cell named 'cell-9'");
+  expect(call(*s, "PUT", "/v1/cells/cell-0/capacity", R"({"capacity":-1})"), 400, "capacity", "whole number");
+  expect(call(*s, "GET", "/v1/snapshot?after=x"), 400, "after", "whole number");
+  EXPECT_EQ(version(*s), 2u);  // nothing refused was published
+}
+
+TEST_P(ControlServiceTest, AChangeThatBreaksAnInvariantIsRefusedWith409AndNothingIsPublished) {
+  auto s = service();
+  add_cells(*s, 4);
+  ASSERT_EQ(call(*s, "POST", "/v1/tenants", R"({"tenants":[{"name":"a","shard_size":2},{"name":"b","shard_size":2}]})").status, 200u);
+  const json tenants = json::parse(call(*s, "GET", "/v1/tenants").body)["tenants"];
+  const std::uint64_t before = version(*s);
+  // Pinning b onto a's two cells would make them share 2 cells (max_overlap 1).
+  HttpReply pin = call(*s, "PUT", "/v1/tenants/b/pin", json{{"cells", tenants[0]["cells"]}}.dump());
+  EXPECT_EQ(pin.status, 409u) << pin.body;
+  EXPECT_EQ(json::parse(pin.body)["error"], "tenants 1 and 0 would share more than max_overlap 1 cells");
+  EXPECT_EQ(version(*s), before);
+  EXPECT_EQ(call(*s, "GET", "/v1/snapshot?after=" + std::to_string(before) + "&wait_ms=50").status, 304u);
+}
+
+TEST_P(ControlServiceTest, StateSurvivesARestartOfTheControlPlane) {
+  std::string tenants_before;
+  {
+    auto s = service();
+    add_cells(*s, 3);
+    ASSERT_EQ(call(*s, "POST", "/v1/tenants", R"({"name":"acme","shard_size":2})").status, 200u);
+    tenants_before = call(*s, "GET", "/v1/tenants").body;
+    s->shutdown();
+  }
+  auto again = service();
+  ASSERT_TRUE(again->is_leader());
+  EXPECT_EQ(call(*again, "GET", "/v1/tenants").body, tenants_before);
+  HttpReply next = call(*again, "POST", "/v1/tenants", R"({"name":"beta","shard_size":2})");
+  ASSERT_EQ(next.status, 200u) << next.body;
+  EXPECT_EQ(json::parse(next.body)["version"], 5);
+  EXPECT_EQ(json::parse(call(*again, "GET", "/v1/tenants").body)["tenants"][1]["id"], 1);
+}
+
+TEST_P(ControlServiceTest, AFollowerRefusesWritesNamingTheLeaderAndTakesOverFromTheStoredState) {
+  auto leader = service("127.0.0.1:7000");
+  auto follower = service("127.0.0.1:7001");
+  ASSERT_TRUE(leader->is_leader());
+  EXPECT_FALSE(follower->is_leader());
+  add_cells(*leader, 3);
+  HttpReply refused = call(*follower, "POST", "/v1/cells", R"({"name":"x"})");
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(json::parse(refused.body)["leader"], "127.0.0.1:7000");
+  EXPECT_EQ(refused.headers["X-Cellkit-Leader"], "127.0.0.1:7000");
+  leader->shutdown();
+  follower->tick();
+  ASSERT_TRUE(follower->is_leader());
+  HttpReply added = call(*follower, "POST", "/v1/cells", R"({"name":"x"})");
+  ASSERT_EQ(added.status, 200u) << added.body;
+  EXPECT_EQ(json::parse(added.body)["version"], 4);
+  EXPECT_EQ(json::parse(call(*follower, "GET", "/v1/cells").body)["cells"].size(), 4u);
+}
+
+TEST_P(ControlServiceTest, ALongPollWakesWhenAVersionIsPublished) {
+  auto s = service();
+  add_cells(*s, 2);
+  HttpReply polled;
+  std::thread poller([&] { polled = call(*s, "GET", "/v1/snapshot?after=2&wait_ms=10000"); });
+  std::this_thread::sleep_for(100ms);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(call(*s, "POST", "/v1/cells", R"({"name":"c"})").status, 200u);
+  poller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(polled.status, 200u);
+  EXPECT_EQ(polled.headers["X-Cellkit-Routing-Version"], "3");
+}
+
+TEST_P(ControlServiceTest, RouterReportsAreListed) {
+  auto s = service();
+  const std::string spec = GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+  auto router_store = open_store(spec, {.fleet = "blue"}).value();
+  ASSERT_TRUE(router_store->report({.router = "r1", .applied = 3, .rejected = 4, .reason = "older"}).is_ok());
+  const json routers = json::parse(call(*s, "GET", "/v1/routers").body)["routers"];
+  ASSERT_EQ(routers.size(), 1u);
+  EXPECT_EQ(routers[0]["router"], "r1");
+  EXPECT_EQ(routers[0]["rejected"], 4);
+  EXPECT_EQ(routers[0]["reason"], "older");
+}
+
+TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
+  auto s = service();
+  add_cells(*s, 6);  // 15 distinct pairs for 12 tenants under max_overlap 1
+  json tenants = json::array();
+  for (int i = 0; i < 12; ++i) tenants.push_back({{"name", "t" + std::to_string(i)}, {"shard_size", 2}});
+  ASSERT_EQ(call(*s, "POST", "/v1/tenants", json{{"tenants", tenants}}.dump()).status, 200u);
+  ASSERT_EQ(call(*s, "POST", "/v1/cells", R"({"name":"fresh"})").status, 200u);
+  const json plan = json::parse(call(*s, "GET", "/v1/rebalance/plan").body);
+  const std::size_t moves = plan["moves"].size();
+  ASSERT_GE(moves, 3u) << plan.dump();
+  const std::uint64_t before = version(*s);
+  HttpReply applied = call(*s, "POST", "/v1/rebalance/apply", R"({"batch":2})");
+  ASSERT_EQ(applied.status, 200u) << applied.body;
+  EXPECT_EQ(json::parse(applied.body)["versions"].size(), (moves + 1) / 2);
+  EXPECT_EQ(version(*s), before + (moves + 1) / 2);
+  const json status = json::parse(call(*s, "GET", "/v1/rebalance/status").body);
+  EXPECT_EQ(status["applied"], moves);
+  EXPECT_TRUE(json::parse(call(*s, "GET", "/v1/rebalance/plan").body)["moves"].empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
+                         [](const auto& param_info) { return param_info.param == Kind::kFile ? "File" : "Etcd"; });
+
+}  // namespace
+}  // namespace cellkit::live
