@@ -1,0 +1,83 @@
+// How a router follows a store: boot on what it has, then Sync = read the pointer, read the
+// blob it names (size and SHA-256 checked), decode, offer it whole to the router, report
+// ACK or NACK. A refused version is never retried. Any watch outcome (event, cancel,
+// compaction, stream end) and a periodic timer trigger a full Sync; a store that cannot be
+// reached is retried with jittered backoff while the router keeps routing on what it has.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "cellkit/core/routing_table.h"
+#include "cellkit/live/store.h"
+
+namespace cellkit::live {
+
+// The router's answer to an offered snapshot (its offer path, interface A).
+struct OfferResult {
+  bool accepted = false;
+  std::string reason;  // why it was refused
+};
+using OfferFn = std::function<OfferResult(const RoutingSnapshot&)>;
+
+struct FollowerOptions {
+  std::string router_id;                          // the key of its ACK/NACK report
+  std::chrono::milliseconds reread{30000};        // full Sync at least this often
+  std::chrono::milliseconds watch_wait{10000};    // longest single watch call
+  std::chrono::milliseconds backoff_min{500};     // first wait after a failure
+  std::chrono::milliseconds backoff_max{30000};   // doubling stops here
+  std::uint64_t seed = 1;                         // jitter draws
+};
+
+struct FollowerStatus {
+  std::uint64_t applied = 0;        // version being served (0: none)
+  std::uint64_t rejected = 0;       // last refused version
+  std::string reason;               // why it was refused
+  bool connected = false;           // the last store call succeeded
+  std::int64_t stale_since_ms = 0;  // unix ms of the first failure in a row; 0 when connected
+  std::uint64_t syncs = 0;          // full Syncs done
+};
+
+class StoreFollower {
+ public:
+  // `booted` is the version the router already serves (its persisted snapshot; 0 = none).
+  StoreFollower(std::unique_ptr<Store> store, OfferFn offer, FollowerOptions options,
+                std::uint64_t booted);
+  ~StoreFollower();  // stops the loop
+
+  // One full Sync; fails when the store cannot be read (the status then says disconnected).
+  Status sync();
+  // Runs Sync, watch, backoff in a thread until stop().
+  void start();
+  void stop();
+  FollowerStatus status() const;
+
+ private:
+  std::unique_ptr<Store> store_;
+  OfferFn offer_;
+  FollowerOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  FollowerStatus status_;
+  std::int64_t watch_from_ = 0;  // store revision of the last pointer read
+  bool stopping_ = false;
+  std::thread thread_;
+  std::mt19937_64 jitter_;
+
+  void loop();
+  void offer_version(const Pointer& pointer);
+  void refuse(std::uint64_t version, std::string reason);
+  void set_connected(bool connected);
+  void report();
+  // Sleeps `d` or until stop(); false when stopping.
+  bool pause(std::chrono::milliseconds d);
+};
+
+}  // namespace cellkit::live

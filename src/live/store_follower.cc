@@ -1,0 +1,136 @@
+// The router's side of the store: Sync, watch, re-read, backoff; ACK/NACK reports.
+#include "cellkit/live/store_follower.h"
+
+#include <fmt/format.h>
+
+#include "cellkit/core/snapshot_codec.h"
+#include "stores.h"
+
+namespace cellkit::live {
+
+StoreFollower::StoreFollower(std::unique_ptr<Store> store, OfferFn offer, FollowerOptions options,
+                             std::uint64_t booted)
+    : store_(std::move(store)), offer_(std::move(offer)), options_(std::move(options)),
+      jitter_(options_.seed) {
+  status_.applied = booted;
+  status_.stale_since_ms = unix_ms_now();  // stale until the store first answers
+}
+
+StoreFollower::~StoreFollower() { stop(); }
+
+FollowerStatus StoreFollower::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+void StoreFollower::set_connected(bool connected) {
+  std::lock_guard lock(mutex_);
+  if (connected) {
+    status_.stale_since_ms = 0;
+  } else if (status_.connected || status_.stale_since_ms == 0) {
+    status_.stale_since_ms = unix_ms_now();
+  }
+  status_.connected = connected;
+}
+
+void StoreFollower::report() {
+  const FollowerStatus s = status();
+  // A report that cannot be written is retried with the next Sync.
+  (void)store_->report({.router = options_.router_id, .applied = s.applied, .rejected = s.rejected,
+                        .reason = s.reason, .stale_since_ms = s.stale_since_ms});
+}
+
+void StoreFollower::refuse(std::uint64_t version, std::string reason) {
+  std::lock_guard lock(mutex_);
+  status_.rejected = version;
+  status_.reason = fmt::format("version {}: {}", version, reason);
+}
+
+// Reads, checks, decodes and offers the version the pointer names.
+void StoreFollower::offer_version(const Pointer& pointer) {
+  Result<std::string> bytes = store_->read_snapshot(pointer);
+  if (!bytes.is_ok()) {
+    // A blob that does not match its pointer is corrupt for good (blobs are immutable);
+    // a store that stopped answering is retried.
+    if (bytes.status().code() == StatusCode::kDataLoss) refuse(pointer.version, bytes.status().message());
+    return;
+  }
+  Result<RoutingSnapshot> snapshot =
+      decode_snapshot(std::as_bytes(std::span(bytes->data(), bytes->size())));
+  if (!snapshot.is_ok()) return refuse(pointer.version, snapshot.status().message());
+  if (snapshot->version != pointer.version) {
+    return refuse(pointer.version, fmt::format("the snapshot says version {}", snapshot->version));
+  }
+  const OfferResult result = offer_(*snapshot);
+  if (!result.accepted) return refuse(pointer.version, result.reason);
+  std::lock_guard lock(mutex_);
+  status_.applied = pointer.version;
+}
+
+Status StoreFollower::sync() {
+  Result<PointerRead> read = store_->read_pointer();
+  if (!read.is_ok()) {
+    set_connected(false);
+    return read.status();
+  }
+  set_connected(true);
+  watch_from_ = read->store_revision;
+  const FollowerStatus s = status();
+  const std::uint64_t version = read->pointer.version;
+  if (read->revision != 0 && version != s.rejected && version != s.applied) {
+    if (version < s.applied) {
+      refuse(version, fmt::format("older than the version served ({})", s.applied));
+    } else {
+      offer_version(read->pointer);
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++status_.syncs;
+  }
+  report();
+  return Status::ok();
+}
+
+bool StoreFollower::pause(std::chrono::milliseconds d) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, d, [this] { return stopping_; });
+}
+
+void StoreFollower::loop() {
+  std::chrono::milliseconds backoff = options_.backoff_min;
+  auto next_reread = std::chrono::steady_clock::now() + options_.reread;
+  for (;;) {
+    if (!sync().is_ok()) {
+      // Full jitter: a fleet of routers does not come back to the store in step.
+      std::uniform_int_distribution<std::int64_t> draw(backoff.count() / 2, backoff.count());
+      if (!pause(std::chrono::milliseconds(draw(jitter_)))) return;
+      backoff = std::min(options_.backoff_max, backoff * 2);
+      continue;
+    }
+    backoff = options_.backoff_min;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_reread) next_reread = now + options_.reread;
+    const auto deadline = std::min(next_reread, now + options_.watch_wait);
+    // Any outcome (change, cancel, compaction, end, error, deadline) leads to a full Sync.
+    (void)store_->watch_pointer(watch_from_, deadline);
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+  }
+}
+
+void StoreFollower::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void StoreFollower::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace cellkit::live

@@ -1,0 +1,225 @@
+// Routers following a store: apply what the control plane publishes, NACK what they refuse
+// (never retrying it), keep their version through a store outage and resync after it,
+// catch up across a compaction. etcd is real, started and stopped by the test.
+#include "cellkit/live/store_follower.h"
+
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/control_service.h"
+#include "cellkit/live/etcd_client.h"
+#include "live/etcd_process.h"
+
+namespace cellkit::live {
+namespace {
+
+using namespace std::chrono_literals;
+
+enum class Kind { kFile, kEtcd };
+
+// What a router's offer path does with a snapshot: newer only, validated whole.
+struct FakeRouter {
+  std::atomic<std::uint64_t> version{0};
+  std::atomic<int> offers{0};
+  std::uint64_t refuse_version = 0;  // answer this one "refused for the test"
+
+  OfferFn offer() {
+    return [this](const RoutingSnapshot& s) -> OfferResult {
+      ++offers;
+      if (s.version == refuse_version) return {false, "refused for the test"};
+      if (s.version <= version) return {false, fmt::format("version {} is not newer", s.version)};
+      Result<RoutingTable> table = RoutingTable::build(s);
+      if (!table.is_ok()) return {false, table.status().message()};
+      version = s.version;
+      return {true, ""};
+    };
+  }
+};
+
+// Waits (bounded) until `done` holds.
+template <class F>
+bool eventually(F done, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Kind::kEtcd) {
+      Status started = etcd_.start();
+      ASSERT_TRUE(started.is_ok()) << started.message();
+    }
+    control_ = std::make_unique<ControlService>(
+        open(), ControlOptions{.address = "127.0.0.1:7000", .placement = {.strategy = "random", .seed = 1}});
+    control_->tick();
+    ASSERT_TRUE(control_->is_leader());
+  }
+  std::string spec() const {
+    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+  }
+  std::unique_ptr<Store> open() { return open_store(spec(), {.fleet = "blue", .timeout = 1000ms}).value(); }
+  std::unique_ptr<StoreFollower> follower(FakeRouter& router, const std::string& id, std::uint64_t booted = 0) {
+    return std::make_unique<StoreFollower>(
+        open(), router.offer(),
+        FollowerOptions{.router_id = id, .reread = 2000ms, .watch_wait = 300ms, .backoff_min = 50ms,
+                        .backoff_max = 400ms},
+        booted);
+  }
+  HttpReply call(const std::string& method, const std::string& target, const std::string& body = "") {
+    return control_->handle({.method = method, .target = target, .body = body});
+  }
+  std::uint64_t add_cell(int i) {
+    HttpReply r = call("POST", "/v1/cells", fmt::format(R"({{"name":"cell-{}"}})", i));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return nlohmann_version(r.body);
+  }
+  static std::uint64_t nlohmann_version(const std::string& body) {
+    const std::size_t at = body.find("\"version\":");
+    return std::stoull(body.substr(at + 10));
+  }
+  // Publishes `snapshot` bytes under the next version straight through the store.
+  void publish_raw(const std::vector<std::byte>& bytes, std::uint64_t version) {
+    auto writer = open();
+    control_->shutdown();  // hand the leadership to the raw writer
+    ASSERT_TRUE(writer->campaign("raw")->leader);
+    const PointerRead read = writer->read_pointer().value();
+    ASSERT_EQ(writer->publish({.version = version, .snapshot = bytes, .state = "{}", .writer = "raw"},
+                              read.revision).value(), PublishOutcome::kPublished);
+  }
+
+  test::TempDir dir_;
+  test::EtcdProcess etcd_;
+  std::unique_ptr<ControlService> control_;
+};
+
+TEST_P(StoreFollowerTest, BothRoutersApplyWhatTheControlPlanePublishesAndSayIt) {
+  FakeRouter a;
+  FakeRouter b;
+  auto fa = follower(a, "router-a");
+  auto fb = follower(b, "router-b");
+  fa->start();
+  fb->start();
+  add_cell(0);
+  const std::uint64_t v = add_cell(1);
+  EXPECT_TRUE(eventually([&] { return a.version == v && b.version == v; }));
+  EXPECT_TRUE(eventually([&] {
+    const std::string body = call("GET", "/v1/routers").body;
+    return body.find(fmt::format(R"("applied":{},"reason":"","rejected":0,"router":"router-b")", v)) !=
+           std::string::npos;
+  })) << call("GET", "/v1/routers").body;
+  EXPECT_TRUE(fa->status().connected);
+  EXPECT_EQ(fa->status().stale_since_ms, 0);
+}
+
+TEST_P(StoreFollowerTest, ARefusedVersionIsNackedOnceAndNeverRetried) {
+  FakeRouter router;
+  router.refuse_version = 2;
+  auto f = follower(router, "r1");
+  add_cell(0);
+  ASSERT_TRUE(f->sync().is_ok());
+  EXPECT_EQ(router.version, 1u);
+  add_cell(1);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(f->sync().is_ok());
+  EXPECT_EQ(router.offers, 2);  // version 2 offered once
+  EXPECT_EQ(f->status().rejected, 2u);
+  EXPECT_EQ(f->status().reason, "version 2: refused for the test");
+  EXPECT_NE(call("GET", "/v1/routers").body.find("version 2: refused for the test"), std::string::npos);
+  add_cell(2);
+  ASSERT_TRUE(f->sync().is_ok());
+  EXPECT_EQ(router.version, 3u);
+}
+
+TEST_P(StoreFollowerTest, CorruptOlderAndInvalidSnapshotsAreNackedAndTheLastGoodOneKept) {
+  FakeRouter router;
+  auto f = follower(router, "r1", /*booted=*/0);
+  add_cell(0);
+  ASSERT_TRUE(f->sync().is_ok());
+  ASSERT_EQ(router.version, 1u);
+  // Invalid: a shard naming a cell the snapshot does not list.
+  RoutingSnapshot invalid{.version = 2, .cells = {CellId{0}}, .shards = {{TenantId{0}, {CellId{5}}}}};
+  publish_raw(encode_snapshot(invalid), 2);
+  ASSERT_TRUE(f->sync().is_ok());
+  EXPECT_EQ(router.version, 1u);
+  EXPECT_EQ(f->status().rejected, 2u);
+  EXPECT_NE(f->status().reason.find("version 2: "), std::string::npos);
+  EXPECT_NE(f->status().reason.find("5"), std::string::npos) << f->status().reason;
+  // Corrupt: bytes that are not a snapshot (their hash matches; the codec refuses them).
+  std::vector<std::byte> garbage(40, std::byte{7});
+  publish_raw(garbage, 3);
+  ASSERT_TRUE(f->sync().is_ok());
+  EXPECT_EQ(f->status().rejected, 3u);
+  EXPECT_EQ(router.version, 1u);
+  // Older than what a router booted with.
+  FakeRouter booted;
+  booted.version = 7;
+  auto g = follower(booted, "r2", /*booted=*/7);
+  ASSERT_TRUE(g->sync().is_ok());
+  EXPECT_EQ(g->status().reason, "version 3: older than the version served (7)");
+  EXPECT_EQ(booted.offers, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
+                         [](const auto& param_info) { return param_info.param == Kind::kFile ? "File" : "Etcd"; });
+
+TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
+  test::EtcdProcess etcd;
+  ASSERT_TRUE(etcd.start().is_ok());
+  auto control = std::make_unique<ControlService>(
+      open_store(etcd.store_spec(), {.fleet = "blue", .timeout = 500ms}).value(),
+      ControlOptions{.address = "cp", .placement = {.strategy = "random"}});
+  control->tick();
+  ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status, 200u);
+  FakeRouter router;
+  StoreFollower f(open_store(etcd.store_spec(), {.fleet = "blue", .timeout = 500ms}).value(), router.offer(),
+                  {.router_id = "r1", .reread = 1000ms, .watch_wait = 300ms, .backoff_min = 50ms,
+                   .backoff_max = 300ms},
+                  0);
+  f.start();
+  ASSERT_TRUE(eventually([&] { return router.version == 1; }));
+  etcd.kill();
+  EXPECT_TRUE(eventually([&] { return !f.status().connected; }));
+  EXPECT_GT(f.status().stale_since_ms, 0);
+  EXPECT_EQ(router.version, 1u);  // still serving
+  ASSERT_TRUE(etcd.start().is_ok());
+  EXPECT_TRUE(eventually([&] { return f.status().connected; }));
+  control->tick();
+  ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"b"})"}).status, 200u);
+  EXPECT_TRUE(eventually([&] { return router.version == 2; }));
+}
+
+TEST(EtcdFollower, ARouterThatMissedACompactionCatchesUpToTheLatestVersion) {
+  test::EtcdProcess etcd;
+  ASSERT_TRUE(etcd.start().is_ok());
+  auto control = std::make_unique<ControlService>(
+      open_store(etcd.store_spec(), {.fleet = "blue"}).value(),
+      ControlOptions{.address = "cp", .placement = {.strategy = "random"}});
+  control->tick();
+  FakeRouter router;
+  StoreFollower f(open_store(etcd.store_spec(), {.fleet = "blue"}).value(), router.offer(),
+                  {.router_id = "r1", .reread = 60000ms, .watch_wait = 300ms}, 0);
+  ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status, 200u);
+  ASSERT_TRUE(f.sync().is_ok());
+  ASSERT_EQ(router.version, 1u);
+  for (const char* name : {"b", "c", "d"}) {
+    ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells",
+                               .body = fmt::format(R"({{"name":"{}"}})", name)}).status, 200u);
+  }
+  EtcdClient etcd_client(parse_http_url(etcd.url()).value(), 2000ms);
+  const std::int64_t head = etcd_client.range("/").value().revision;
+  ASSERT_TRUE(etcd_client.compact(head).is_ok());
+  // Its watch from the old revision is cancelled by the compaction; that is a Sync too.
+  f.start();
+  EXPECT_TRUE(eventually([&] { return router.version == 4; }));
+}
+
+}  // namespace
+}  // namespace cellkit::live
