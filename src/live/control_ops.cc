@@ -11,15 +11,8 @@ namespace cellkit::live {
 namespace {
 
 Status check_endpoint(std::string_view endpoint) {
-  if (endpoint.empty()) return Status::ok();
-  const std::size_t colon = endpoint.rfind(':');
-  unsigned port = 0;
-  const char* end = endpoint.data() + endpoint.size();
-  const bool ok = colon != std::string_view::npos && colon > 0 &&
-                  std::from_chars(endpoint.data() + colon + 1, end, port).ptr == end &&
-                  colon + 1 < endpoint.size() && port >= 1 && port <= 65535;
-  if (!ok) return invalid_argument(fmt::format("endpoint '{}' is not HOST:PORT", endpoint));
-  return Status::ok();
+  if (endpoint.empty() || is_host_port(endpoint)) return Status::ok();
+  return invalid_argument(fmt::format("endpoint '{}' is not HOST:PORT", endpoint));
 }
 
 ZoneId zone_id(ControlState& state, std::string_view zone) {
@@ -76,12 +69,12 @@ Result<ControlState> add_cell(const ControlState& state, const CellSpec& spec) {
   if (Status s = check_endpoint(spec.endpoint); !s.is_ok()) return s;
   ControlState next = state;
   const Cell cell{.id = CellId{next.next_cell}, .name = spec.name,
-                  .zone = zone_id(next, spec.zone), .capacity = spec.capacity};
+                  .zone = zone_id(next, spec.zone), .capacity = spec.capacity,
+                  .endpoint = spec.endpoint};
   Result<Placement> placement = add_cells(next.placement, {cell});
   if (!placement.is_ok()) return placement.status();
   next.placement = std::move(placement).value();
   ++next.next_cell;
-  if (!spec.endpoint.empty()) next.endpoints[spec.name] = spec.endpoint;
   return next;
 }
 
@@ -105,7 +98,6 @@ Result<ControlState> remove_cell(const ControlState& state, std::string_view cel
   Result<Placement> placement = cellkit::remove_cell(state.placement, *id);
   if (!placement.is_ok()) return placement.status();
   ControlState next = with_placement(state, std::move(placement).value());
-  next.endpoints.erase(std::string(cell));
   return next;
 }
 

@@ -235,10 +235,9 @@ HttpReply ControlService::list_cells() const {
   }
   json cells = json::array();
   for (const Cell& c : state.placement.fleet.cells()) {
-    auto endpoint = state.endpoints.find(c.name);
     cells.push_back({{"name", c.name}, {"id", raw(c.id)},
                      {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
-                     {"endpoint", endpoint == state.endpoints.end() ? "" : endpoint->second},
+                     {"endpoint", c.endpoint},
                      {"capacity", c.capacity}, {"state", to_string(c.state)},
                      {"tenants", tenants[raw(c.id)]}});
   }

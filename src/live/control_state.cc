@@ -100,7 +100,6 @@ std::string write_state(const ControlState& s) {
                {"next_cell", s.next_cell},
                {"next_tenant", s.next_tenant},
                {"default_capacity", s.placement.options.capacity},
-               {"endpoints", s.endpoints},
                {"pins", pins_json(s)},
                {"rebalance",
                 {{"planned", s.rebalance.planned}, {"applied", s.rebalance.applied},
@@ -119,8 +118,8 @@ Result<ControlState> parse_state(std::string_view text) {
   if (doc.value("format", "") != "cellkit.control-state" || doc.value("version", 0) != 1) {
     return state_error("'format' is not cellkit.control-state version 1");
   }
-  if (!doc.contains("mapping") || !doc.contains("endpoints") || !doc.contains("pins")) {
-    return state_error("'mapping', 'endpoints' or 'pins' is missing");
+  if (!doc.contains("mapping") || !doc.contains("pins")) {
+    return state_error("'mapping' or 'pins' is missing");
   }
   Result<MappingDocument> mapping = parse_mapping_json(doc["mapping"].dump(), "control state");
   if (!mapping.is_ok()) return mapping.status();
@@ -134,10 +133,6 @@ Result<ControlState> parse_state(std::string_view text) {
                      .pins = std::move(pins).value(),
                      .next_cell = doc.value("next_cell", std::uint32_t{0}),
                      .next_tenant = doc.value("next_tenant", std::uint32_t{0})};
-  for (const auto& [cell, endpoint] : doc["endpoints"].items()) {
-    if (!endpoint.is_string()) return state_error(fmt::format("endpoint of cell '{}' is not a string", cell));
-    state.endpoints[cell] = endpoint.get<std::string>();
-  }
   // The mapping document keeps capacities on the cells; the fleet-wide default is ours.
   state.placement.options.capacity = doc.value("default_capacity", std::uint32_t{0});
   const json rebalance = doc.value("rebalance", json::object());
@@ -156,6 +151,12 @@ RoutingSnapshot snapshot_of(const ControlState& s, std::uint64_t version) {
   }
   RoutingSnapshot snapshot = make_snapshot(version, std::move(cells), s.placement.mapping, s.pins);
   snapshot.disabled = std::move(disabled);
+  for (const Cell& c : s.placement.fleet.cells()) {
+    snapshot.addresses.push_back({.cell = c.id, .name = c.name, .endpoint = c.endpoint});
+  }
+  for (const Tenant& t : s.placement.tenants) snapshot.tenant_names.emplace_back(t.id, t.name);
+  // A fleet being built (no cell or no tenant yet) is what the operator asked for.
+  snapshot.allow_empty = s.placement.tenants.empty() || s.placement.fleet.empty();
   return snapshot;
 }
 

@@ -60,7 +60,6 @@ TEST(ControlOps, DrainingMovesEveryTenantOffTheCell) {
   Result<ControlState> removed = remove_cell(*drained, "cell-0");
   ASSERT_TRUE(removed.is_ok());
   EXPECT_FALSE(removed->placement.fleet.contains(CellId{0}));
-  EXPECT_EQ(removed->endpoints.count("cell-0"), 0u);
   EXPECT_TRUE(check_state(*removed).is_ok());
 }
 
@@ -133,6 +132,12 @@ TEST(ControlState, SnapshotListsEveryCellAndDisabledOnes) {
   EXPECT_EQ(snapshot.cells.size(), 3u);
   EXPECT_EQ(snapshot.disabled, std::vector<CellId>{CellId{2}});
   EXPECT_EQ(snapshot.shards.size(), 1u);
+  ASSERT_EQ(snapshot.addresses.size(), 3u);
+  EXPECT_EQ(snapshot.addresses[1], (CellAddress{.cell = CellId{1}, .name = "cell-1", .endpoint = "127.0.0.1:4001"}));
+  EXPECT_EQ(snapshot.tenant_names, (std::vector<std::pair<TenantId, std::string>>{{TenantId{0}, "t0"}}));
+  EXPECT_FALSE(snapshot.allow_empty);
+  EXPECT_TRUE(snapshot_of(fleet_of(2), 1).allow_empty);  // a fleet being built has no tenant yet
+  EXPECT_TRUE(RoutingTable::build(snapshot_of(fleet_of(2), 1)).is_ok());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The control plane's desired state (a Placement plus endpoints and pins), the one value
+// The control plane's desired state (a Placement, its cells' endpoints included, and pins), the one value
 // every API change transforms, validates whole and stores next to the snapshot it implies.
 #pragma once
 
@@ -28,7 +28,6 @@ struct ControlState {
   std::uint64_t version = 0;            // routing version of the last publication (0: none)
   Placement placement;                  // cells, tenants, shards, placement options
   std::vector<std::string> zone_names;  // ZoneId i is named zone_names[i]
-  std::map<std::string, std::string> endpoints;  // cell name → "host:port"
   Mapping pins;                                  // tenant → cells, overriding its shard
   RebalanceProgress rebalance;
   std::uint32_t next_cell = 0;    // ids are handed out in increasing order, never reused
@@ -38,7 +37,7 @@ struct ControlState {
 };
 
 // The state as stored: {"format": "cellkit.control-state", "version": 1, "routing_version",
-// "next_cell", "next_tenant", "default_capacity", "endpoints", "pins", "rebalance", "mapping": <the mapping document, docs/mapping-format.md>}.
+// "next_cell", "next_tenant", "default_capacity", "pins", "rebalance", "mapping": <the mapping document, docs/mapping-format.md>}.
 std::string write_state(const ControlState& state);
 // Fails (kDataLoss) naming the field that is missing or malformed.
 Result<ControlState> parse_state(std::string_view text);
