@@ -1,6 +1,7 @@
 // YAML scenario parsing with located, key-naming errors.
 #include "cellkit/sim/scenario_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -225,6 +226,25 @@ void read_shards(Fields& f, std::vector<Shard>& shards) {
   }
 }
 
+// max_overlap defaults to 2, or k - 1 when shards are smaller (the most a shuffle placement
+// with shards of k cells allows), so `placement: shuffle` works with every other default. A
+// given value must be less than k for the placements that use it, located like every error.
+void read_max_overlap(Fields& f, TenantsSpec& t) {
+  const YAML::Node given = f.get("max_overlap");
+  if (!given) {
+    if (t.shard_size >= 1) t.max_overlap = std::min(t.max_overlap, t.shard_size - 1);
+    return;
+  }
+  f.u32("max_overlap", t.max_overlap);
+  const bool used = t.placement == "shuffle" || t.placement == "design";
+  if (used && f.error().is_ok() && t.shard_size >= 1 && t.max_overlap >= t.shard_size) {
+    f.fail(given, fmt::format("{}: {} must be less than shard_size ({}) for placement {} "
+                              "(at most {}; default min(2, shard_size - 1))",
+                              f.key_path("max_overlap"), t.max_overlap, t.shard_size, t.placement,
+                              t.shard_size - 1));
+  }
+}
+
 void read_tenants(Fields& f, TenantsSpec& t) {
   f.u32("count", t.count);
   f.u32("shard_size", t.shard_size);
@@ -237,7 +257,7 @@ void read_tenants(Fields& f, TenantsSpec& t) {
   placements.push_back("explicit");
   f.choice("placement", t.placement, placements);
   f.boolean("zone_aware", t.zone_aware);
-  f.u32("max_overlap", t.max_overlap);
+  read_max_overlap(f, t);
   read_shards(f, t.shards);
 }
 

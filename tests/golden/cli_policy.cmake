@@ -46,3 +46,11 @@ cellkit_golden(simulate_out_force simulate_out_runs1.txt OUT_DIR ${out}
 # (the same two cells as tenant-2 by chance) down with it, which is what the README says.
 cellkit_golden(readme_demo_eight_cells readme_demo_eight_cells.txt
                ARGS demo --cells 8 --tenants 28 --requests 1000)
+
+# `tenants: {placement: shuffle}` works with the other defaults; a max_overlap that cannot work
+# is a located scenario error.
+file(RELATIVE_PATH scenarios ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/scenarios)
+cellkit_golden(simulate_shuffle_defaults simulate_shuffle_defaults.txt
+               ARGS simulate ${scenarios}/shuffle_defaults.yaml)
+cellkit_golden(simulate_error_max_overlap simulate_error_max_overlap.txt EXIT 1 STREAM stderr
+               ARGS simulate ${scenarios}/bad_max_overlap.yaml)

@@ -37,7 +37,9 @@ struct TenantsSpec {
   // "random", "least-loaded", "rendezvous", "shuffle" (core make_strategy), or "explicit"
   std::string placement = "random";
   bool zone_aware = false;        // spread each shard over the zones
-  std::uint32_t max_overlap = 2;  // shuffle: no two tenants share more than this many cells
+  // shuffle, design: no two tenants share more than this many cells. A scenario file that
+  // does not give it gets min(2, shard_size - 1).
+  std::uint32_t max_overlap = 2;
   std::vector<Shard> shards;      // explicit placement: tenant i gets shards[i]
 };
 
