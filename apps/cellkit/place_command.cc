@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cellkit/analysis/exact.h"
+#include "cellkit/analysis/exact.h"
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/io/tenant_list.h"
@@ -99,6 +100,19 @@ std::string design_lines(const PlaceArgs& a, const Placement& p) {
                            100.0 * static_cast<double>(placed) / static_cast<double>(d.bound));
 }
 
+// Identical shards beyond what random placement gives: one poison pill then takes a whole
+// group down. Said on stderr so that it is seen even when the summary is redirected.
+void warn_identical_groups(const Placement& p) {
+  const IdenticalGroups g = identical_groups(p);
+  if (!g.worse_than_random()) return;
+  std::cerr << fmt::format(
+      "cellkit place: warning: {} groups of tenants share identical cells, the largest {} "
+      "tenants, so the worst poison pill takes {} other tenants fully down; random placement "
+      "would give about {:.2f} identical pairs, here {} (try --strategy shuffle)\n",
+      with_separators(g.groups), with_separators(g.largest), with_separators(g.largest - 1),
+      g.expected_pairs_if_random, with_separators(g.pairs));
+}
+
 void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
                    const PlaceReport& report) {
   out << header(a, p, report);
@@ -132,6 +146,7 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
            std::vector<std::string> zones) {
   const bool to_stdout = a.output == "-";
   print_summary(to_stdout ? std::cerr : std::cout, a, p, report);
+  warn_identical_groups(p);
   if (!a.html.empty()) {
     const std::string title =
         a.from.empty() ? "Placement" : fmt::format("Placement: {} plus new tenants", a.from);
@@ -262,7 +277,8 @@ void add_place_command(CLI::App& app, int& exit_code) {
            "Place tenants on a fleet of cells and summarize the result: load per cell, how many\n"
            "pairs of tenants share 0..k cells, and refusals. Cell i is named cell-<i> and lives\n"
            "in zone i mod --zones; tenants are tenant-0, tenant-1, ... placed in that order.\n"
-           "Strategies: random (k cells uniformly), least-loaded (fewest tenants, ties by id),\n"
+           "Strategies: random (k cells uniformly), least-loaded (fewest tenants; ties to the\n"
+           "cell sharing least with the shard so far, then seeded),\n"
            "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
            "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
            "Same options give byte-identical output.",

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "cellkit/base/hash.h"
 #include "core/placement_state.h"
@@ -94,6 +95,42 @@ LoadSpread load_spread(const Placement& p) {
     spread.stddev = std::sqrt(std::max(0.0, squares / cells - spread.mean * spread.mean));
   }
   return spread;
+}
+
+bool IdenticalGroups::worse_than_random() const {
+  const double e = expected_pairs_if_random;
+  return static_cast<double>(pairs) > e + 3.0 * std::sqrt(e) + 1.0;
+}
+
+IdenticalGroups identical_groups(const Placement& p) {
+  std::vector<Shard> shards;
+  shards.reserve(p.tenants.size());
+  std::map<std::size_t, std::uint64_t> tenants_by_size;
+  for (const Tenant& t : p.tenants) {
+    const Shard* s = p.mapping.find_shard(t.id);
+    if (s == nullptr || s->empty()) continue;
+    shards.push_back(*s);
+    std::sort(shards.back().begin(), shards.back().end());
+    ++tenants_by_size[s->size()];
+  }
+  std::sort(shards.begin(), shards.end());
+  IdenticalGroups g;
+  for (std::size_t i = 0; i < shards.size();) {
+    std::size_t j = i + 1;
+    while (j < shards.size() && shards[j] == shards[i]) ++j;
+    const std::size_t n = j - i;
+    g.largest = std::max(g.largest, n);
+    if (n > 1) ++g.groups;
+    g.pairs += std::uint64_t{n} * (n - 1) / 2;
+    i = j;
+  }
+  const std::size_t cells = p.fleet.size();
+  for (const auto& [size, tenants] : tenants_by_size) {
+    const double distinct = static_cast<double>(binomial(cells, size));
+    g.expected_pairs_if_random +=
+        static_cast<double>(tenants) * static_cast<double>(tenants - 1) / 2.0 / distinct;
+  }
+  return g;
 }
 
 PlacementSummary summarize(const Placement& p, std::uint64_t max_subset_work) {

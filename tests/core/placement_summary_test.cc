@@ -60,5 +60,36 @@ RC_GTEST_PROP(Summary, HistogramMatchesPairwiseCounting, ()) {
   RC_ASSERT(s.pairs_by_overlap == brute_force(p.mapping, k));
 }
 
+TEST(IdenticalGroups, CountsGroupsPairsAndWhatRandomPlacementWouldGive) {
+  // 8 cells, shards of 2: tenants 0-2 on {0,1}, 3-4 on {1,0} (the same set), 5 on {2,3}.
+  Placement p{.fleet = fleet_of(8)};
+  const std::vector<Shard> shards = {{CellId{0}, CellId{1}}, {CellId{0}, CellId{1}},
+                                     {CellId{0}, CellId{1}}, {CellId{1}, CellId{0}},
+                                     {CellId{1}, CellId{0}}, {CellId{2}, CellId{3}}};
+  for (std::uint32_t t = 0; t < shards.size(); ++t) {
+    p.tenants.push_back({.id = TenantId{t}, .name = std::to_string(t), .shard_size = 2});
+    p.mapping.assign(TenantId{t}, shards[t]);
+  }
+  const IdenticalGroups g = identical_groups(p);
+  EXPECT_EQ(g.largest, 5u);
+  EXPECT_EQ(g.groups, 1u);
+  EXPECT_EQ(g.pairs, 10u);
+  EXPECT_DOUBLE_EQ(g.expected_pairs_if_random, 15.0 / 28.0);  // C(6,2) / C(8,2)
+  EXPECT_TRUE(g.worse_than_random());
+}
+
+TEST(IdenticalGroups, LeastLoadedOnAHundredCellsMakesNoIdenticalGroups) {
+  // Ties broken by id put these 1,000 tenants into 25 groups of 40 identical shards.
+  Result<Placement> p =
+      place(fleet_of(100), tenants_of(1000, 4), {.strategy = "least-loaded", .seed = 1});
+  ASSERT_TRUE(p.is_ok());
+  const IdenticalGroups g = identical_groups(*p);
+  EXPECT_FALSE(g.worse_than_random());
+  EXPECT_LE(g.largest, 2u);
+  const LoadSpread load = load_spread(*p);
+  EXPECT_EQ(load.min, 40u);
+  EXPECT_EQ(load.max, 40u);
+}
+
 }  // namespace
 }  // namespace cellkit

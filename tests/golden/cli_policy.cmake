@@ -54,3 +54,9 @@ cellkit_golden(simulate_shuffle_defaults simulate_shuffle_defaults.txt
                ARGS simulate ${scenarios}/shuffle_defaults.yaml)
 cellkit_golden(simulate_error_max_overlap simulate_error_max_overlap.txt EXIT 1 STREAM stderr
                ARGS simulate ${scenarios}/bad_max_overlap.yaml)
+
+# place warns when identical shards exceed what random placement gives (a mapping written by
+# least-loaded before it broke ties with the seeded stream: 4 groups of 10 identical shards).
+file(RELATIVE_PATH groups ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/fixtures/least_loaded_groups.json)
+cellkit_golden(place_warns_identical_groups place_warns_identical_groups.txt STREAM stderr
+               ARGS place --from ${groups} --tenants 1 --shard-size 2)

@@ -40,4 +40,19 @@ DesignFit design_fit(const Placement& placement, std::uint32_t shard_size);
 // O(T·2^k) work rather than O(T²); skipped when T·(2^k − 1) exceeds `max_subset_work`.
 PlacementSummary summarize(const Placement& placement, std::uint64_t max_subset_work = 40'000'000);
 
+// Tenants with the very same cells: a poison pill of one takes the rest of its group fully
+// down. Beside what placing the same shard sizes uniformly at random over the placement's
+// cells would give: C(T_s, 2) / C(N, s) identical pairs expected, summed over shard sizes s
+// (zones ignored, which only makes that expectation smaller).
+struct IdenticalGroups {
+  std::size_t largest = 0;               // tenants in the largest group (1: none identical)
+  std::size_t groups = 0;                // groups of 2 or more tenants
+  std::uint64_t pairs = 0;               // unordered pairs of tenants with identical cells
+  double expected_pairs_if_random = 0;   // the same under random placement
+  // More identical pairs than random placement plausibly gives (beyond its mean plus three
+  // standard deviations of a Poisson count, plus one).
+  bool worse_than_random() const;
+};
+IdenticalGroups identical_groups(const Placement& placement);
+
 }  // namespace cellkit
