@@ -63,6 +63,8 @@ std::string fill(const std::string& paragraph, std::size_t width, std::size_t in
   return out;
 }
 
+std::string exit_codes_text(const std::vector<ExitCodeDoc>& codes);
+
 // The formatter every command shares: wraps at kHelpWidth and lists summaries.
 class HelpFormatter : public CLI::Formatter {
  public:
@@ -115,6 +117,19 @@ class HelpFormatter : public CLI::Formatter {
       excluded += (excluded.empty() ? "" : ", ") + other->get_name();
     if (!excluded.empty()) desc += " (not with " + excluded + ")";
     return desc;
+  }
+
+  // A command added without add_command's exit codes still lists the shared ones (and does
+  // not repeat the top-level footer it inherits).
+  std::string make_footer(const CLI::App* app) const override {
+    std::string footer = app->get_footer();
+    const CLI::App* parent = app->get_parent();
+    if (parent != nullptr && footer.find("Exit codes") == std::string::npos) {
+      if (footer == parent->get_footer()) footer.clear();
+      footer += (footer.empty() ? "" : "\n\n") +
+                exit_codes_text({exit_ok(), exit_bad_file(), exit_bad_option()});
+    }
+    return footer.empty() ? footer : footer + "\n";
   }
 
   std::string make_option(const CLI::Option* opt, bool is_positional) const override {
