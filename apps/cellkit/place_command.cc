@@ -171,14 +171,22 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
 
 // The tenants to place, with ids from `first`: read from --tenants-file, else --tenants
 // generated ones named tenant-<id>.
-Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint32_t first) {
-  if (a.tenants_file.empty()) return make_tenants(a.tenants, a.shard_size, first);
-  Result<std::string> text = read_text_file(a.tenants_file);
-  if (!text.is_ok()) return text.status();
-  return parse_tenant_list(*text, a.tenants_file, a.shard_size, first);
-}
-
 constexpr std::uint64_t kMaxTenantId = 0xFFFF'FFFF;  // TenantId is 32 bits wide
+
+// A listed file is numbered from 0, then moved to start at `first` when it fits (the caller
+// refuses one that does not, counting it whole): no id ever wraps.
+Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint64_t first) {
+  if (a.tenants_file.empty()) {
+    return make_tenants(a.tenants, a.shard_size, static_cast<std::uint32_t>(first));
+  }
+  Result<std::string> text = read_file(a.tenants_file);
+  if (!text.is_ok()) return text.status();
+  Result<std::vector<Tenant>> list = parse_tenant_list(*text, a.tenants_file, a.shard_size, 0);
+  if (list.is_ok() && list->size() <= kMaxTenantId + 1 - first) {
+    for (Tenant& t : *list) t.id = TenantId{static_cast<std::uint32_t>(first + raw(t.id))};
+  }
+  return list;
+}
 
 std::string ids_exhausted(const PlaceArgs& a, std::uint64_t first, std::uint64_t wanted,
                           std::uint64_t free_ids) {
@@ -207,8 +215,7 @@ int run_from(PlaceArgs a) {
   if (a.tenants_file.empty() && a.tenants > free_ids) {
     return fail(kExitFailure, ids_exhausted(a, first, a.tenants, free_ids));
   }
-  // Ids past the largest wrap here, but then the list is refused below before any use.
-  Result<std::vector<Tenant>> tenants = tenants_to_place(a, static_cast<std::uint32_t>(first));
+  Result<std::vector<Tenant>> tenants = tenants_to_place(a, first);
   if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
   if (tenants->size() > free_ids) {
     return fail(kExitFailure, ids_exhausted(a, first, tenants->size(), free_ids));

@@ -9,6 +9,7 @@
 
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/report/html_reports.h"
+#include "cellkit/io/file.h"
 #include "cellkit/report/sim_report.h"
 #include "cellkit/sim/scenario_file.h"
 #include "cellkit/sim/simulator.h"
@@ -94,18 +95,35 @@ std::string existing_run_files(const std::string& dir) {
 int check_out_dir(const SimulateArgs& args) {
   const std::string& out = args.out;
   std::error_code ec;
-  if (out.empty() || !std::filesystem::exists(out, ec)) return kExitOk;
-  if (!std::filesystem::is_directory(out, ec)) {
+  if (out.empty()) return kExitOk;
+  if (std::filesystem::exists(out, ec) && !std::filesystem::is_directory(out, ec)) {
     std::cerr << "cellkit simulate: --out " << out
               << ": is a file, not a directory: give a directory for timeseries.csv, tenants.csv "
                  "and result.json (created if missing)\n";
     return kExitFailure;
   }
   const std::string existing = existing_run_files(out);
-  if (existing.empty() || args.force) return kExitOk;
-  std::cerr << "cellkit simulate: --out " << out << " already holds " << existing
-            << " from an earlier run: give --force to replace them, or another directory\n";
-  return kExitFailure;
+  if (!existing.empty() && !args.force) {
+    std::cerr << "cellkit simulate: --out " << out << " already holds " << existing
+              << " from an earlier run: give --force to replace them, or another directory\n";
+    return kExitFailure;
+  }
+  // Created now and probed with a file, so an unwritable place fails before the run.
+  if (Status s = prepare_output_directory(out); !s.is_ok()) {
+    std::cerr << "cellkit simulate: --out: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+// The three files as one set: all are replaced or none is.
+Status write_out_dir(std::span<const sim::RunResult> runs, const std::string& dir) {
+  const std::vector<RenderedFile> rendered = render_run_files(runs);
+  std::vector<FileContents> files;
+  for (const RenderedFile& f : rendered) {
+    files.push_back({(std::filesystem::path(dir) / f.name).string(), f.contents});
+  }
+  return write_files_atomically(files);
 }
 
 // --html names a file; a directory there is refused before the run.
@@ -141,8 +159,8 @@ int run(const SimulateArgs& args) {
                                     : render_replications_text(*runs));
   }
   if (!args.out.empty()) {
-    if (Status s = write_run_files(*runs, args.out); !s.is_ok()) {
-      std::cerr << "cellkit simulate: --out " << s.message() << "\n";
+    if (Status s = write_out_dir(*runs, args.out); !s.is_ok()) {
+      std::cerr << "cellkit simulate: --out: " << s.message() << "\n";
       return kExitFailure;
     }
   }

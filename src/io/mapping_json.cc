@@ -27,6 +27,8 @@ constexpr std::string_view kFormat = "cellkit.mapping";
 // Version 2 adds cell endpoints, routing_version and allow_empty; a document that uses none
 // of them is written as version 1, so older cellkits still read it.
 constexpr std::uint64_t kVersion = 2;
+// A mapping nests 4 deep (document, tenants, tenant, cells); docs/limits.md.
+constexpr std::size_t kMaxJsonDepth = 64;
 // Cell ids index dense per-cell tables in placement; ids beyond this are refused.
 constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
 
@@ -48,6 +50,43 @@ std::string allowed_list(const std::set<std::string, std::less<>>& keys) {
 // Invalid UTF-8 is written as U+FFFD rather than thrown: writing never fails.
 std::string json_string(std::string_view text) {
   return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A bad value as an error shows it: a scalar as written, cut after 40 bytes; an array or
+// object by its kind and size, never whole (it may be megabytes, or nested deep).
+std::string brief(const json& value) {
+  constexpr std::size_t kShown = 40;
+  if (value.is_array()) return fmt::format("an array of {} elements", value.size());
+  if (value.is_object()) return fmt::format("an object of {} keys", value.size());
+  const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return text.size() <= kShown ? text : text.substr(0, kShown) + "...";
+}
+
+// The offset where the text first nests deeper than kMaxJsonDepth, or nothing. Counted
+// before parsing: nlohmann's DOM (and anything that walks it) recurses once per level.
+std::optional<std::size_t> too_deep(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    }
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return std::nullopt;
 }
 
 // Turns a document position into messages "name:line:column: what". The source map is
@@ -113,7 +152,7 @@ Status read_uint(const json& object, std::string_view key, std::uint64_t max, co
   if (it == object.end()) return Status::ok();
   if (!it->is_number_unsigned() || it->get<std::uint64_t>() > max) {
     return where.error(key,
-                       fmt::format("must be a whole number from 0 to {}, got {}", max, it->dump()));
+                       fmt::format("must be a whole number from 0 to {}, got {}", max, brief(*it)));
   }
   *out = static_cast<T>(it->get<std::uint64_t>());
   return Status::ok();
@@ -126,7 +165,7 @@ Status read_string(const json& object, std::string_view key, bool required, cons
     return required ? where.plain(fmt::format("'{}' is missing", key)) : Status::ok();
   }
   if (!it->is_string())
-    return where.error(key, fmt::format("must be a string, got {}", it->dump()));
+    return where.error(key, fmt::format("must be a string, got {}", brief(*it)));
   *out = it->get<std::string>();
   return Status::ok();
 }
@@ -156,7 +195,7 @@ Status read_cell_names(const json& object, const Where& where, std::vector<std::
   }
   for (const json& name : *it) {
     if (!name.is_string()) {
-      return where.error("cells", fmt::format("must hold cell names, got {}", name.dump()));
+      return where.error("cells", fmt::format("must hold cell names, got {}", brief(name)));
     }
     out->push_back(name.get<std::string>());
   }
@@ -245,7 +284,7 @@ class DocumentParser {
     if (*version != 1 && *version != kVersion) {
       return top.error("version",
                        fmt::format("{} is not supported; this cellkit reads versions 1 and {}",
-                                   version->dump(), kVersion));
+                                   brief(*version), kVersion));
     }
     if (Status s = routing(top); !s.is_ok()) return s;
     if (Status s = read_string(root_, "strategy", false, top, &doc_.strategy); !s.is_ok()) return s;
@@ -367,7 +406,7 @@ class DocumentParser {
       auto z = zone_ids_.find(it->get<std::string>());
       if (z == zone_ids_.end()) {
         return where.error("zone",
-                           fmt::format("names unknown zone {}; list it in 'zones'", it->dump()));
+                           fmt::format("names unknown zone {}; list it in 'zones'", brief(*it)));
       }
       c->zone = z->second;
       return Status::ok();
@@ -393,6 +432,12 @@ class DocumentParser {
     const Where where{reader_, "tenants", e.index};
     Shard shard;
     if (Status s = shard_of(e.cells, where, &shard); !s.is_ok()) return s;
+    constexpr std::uint64_t kMaxTenantId = std::numeric_limits<std::uint32_t>::max();
+    if (!e.id && next_id > kMaxTenantId) {
+      return where.plain(fmt::format(
+          "a tenant without 'id' gets the previous id + 1 ({}), past the largest tenant id {}",
+          next_id, kMaxTenantId));
+    }
     const std::uint64_t id = e.id.value_or(next_id);
     if (id < next_id && !doc_.tenants.empty()) {
       return where.error("id", fmt::format("{} must be greater than the previous tenant's id {}",
@@ -482,6 +527,10 @@ void write_tenant(const MappingDocument& doc, const Tenant& t, std::string& out)
 
 Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
   const Reader reader(text, name);
+  if (const std::optional<std::size_t> at = too_deep(text)) {
+    return reader.error_at(*at, fmt::format("nested deeper than {} levels (arrays and objects)",
+                                            kMaxJsonDepth));
+  }
   TenantCollector collector(reader);
   json root;
   try {
@@ -526,30 +575,6 @@ std::string write_mapping_json(const MappingDocument& doc) {
   }
   out += "  ]\n}\n";
   return out;
-}
-
-Status write_file_atomically(const std::string& path, std::string_view contents) {
-  const std::string temporary = path + ".tmp";
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    return failed_precondition(
-        fmt::format("cannot write '{}': {}", temporary, std::strerror(errno)));
-  }
-  const bool written = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size() &&
-                       std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
-  const int error = errno;
-  if (std::fclose(file) != 0 || !written) {
-    std::remove(temporary.c_str());
-    return failed_precondition(
-        fmt::format("cannot write '{}': {}", temporary, std::strerror(error)));
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::remove(temporary.c_str());
-    return failed_precondition(fmt::format("cannot replace '{}': {}", path, ec.message()));
-  }
-  return Status::ok();
 }
 
 }  // namespace cellkit

@@ -55,7 +55,7 @@ Result<RoutingSnapshot> parse_snapshot(std::string_view bytes, std::string_view 
 }
 
 Result<RoutingSnapshot> load_snapshot_file(const std::string& path) {
-  Result<std::string> text = read_text_file(path);
+  Result<std::string> text = read_file(path);
   if (!text.is_ok()) return text.status();
   return parse_snapshot(*text, path);
 }

@@ -247,7 +247,7 @@ std::string render_analysis_json(const AnalysisResult& r, const AnalysisSource& 
                  {"weight_per_zone", optional_json(r.zone_weight, load_json)},
                  {"cell_failure_headroom", headroom_json(r.cell_headroom)},
                  {"zone_failure_headroom", optional_json(r.zone_headroom, headroom_json)}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace cellkit

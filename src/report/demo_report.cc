@@ -219,7 +219,7 @@ std::string render_demo_json(const DemoResult& result) {
               {"events", events_json(result)},
               {"requests", requests_json(result)},
               {"summary", summary_json(result)}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace cellkit

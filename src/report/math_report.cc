@@ -150,7 +150,7 @@ std::string render_math_json(const MathResult& r) {
   doc["poison"] = {{"fully_inside_probability", r.fully_inside_probability},
                    {"plain_probability", r.plain_probability},
                    {"ratio_to_plain", r.ratio_to_plain}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace cellkit

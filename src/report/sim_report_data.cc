@@ -1,7 +1,5 @@
-// JSON and CSV renderings of simulation runs, and writing them to a directory.
+// JSON and CSV renderings of simulation runs, and the set of files `simulate --out` writes.
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -167,14 +165,6 @@ void write_interval_rows(Out out, std::size_t run, const RunResult& r,
   }
 }
 
-Status write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  if (!file) return not_found(fmt::format("{}: cannot write the file", path.string()));
-  return Status::ok();
-}
-
 }  // namespace
 
 std::string render_runs_json(std::span<const RunResult> runs) {
@@ -187,7 +177,7 @@ std::string render_runs_json(std::span<const RunResult> runs) {
   for (const RunResult& r : runs)
     all.push_back(run_json(r));
   Json doc{{"scenario", runs.front().scenario}, {"runs", all}, {"summary", summary}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string render_timeseries_csv(std::span<const RunResult> runs) {
@@ -222,16 +212,12 @@ std::string render_tenants_csv(std::span<const RunResult> runs) {
   return s;
 }
 
-Status write_run_files(std::span<const RunResult> runs, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return not_found(fmt::format("{}: cannot create the directory: {}", dir, ec.message()));
-  const std::filesystem::path base(dir);
-  if (Status s = write_file(base / "timeseries.csv", render_timeseries_csv(runs)); !s.is_ok()) {
-    return s;
-  }
-  if (Status s = write_file(base / "tenants.csv", render_tenants_csv(runs)); !s.is_ok()) return s;
-  return write_file(base / "result.json", render_runs_json(runs));
+std::vector<RenderedFile> render_run_files(std::span<const RunResult> runs) {
+  std::vector<RenderedFile> files;
+  files.push_back({"timeseries.csv", render_timeseries_csv(runs)});
+  files.push_back({"tenants.csv", render_tenants_csv(runs)});
+  files.push_back({"result.json", render_runs_json(runs)});
+  return files;
 }
 
 }  // namespace cellkit

@@ -5,16 +5,16 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
 #include <span>
-#include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
+
+#include "cellkit/io/file.h"
 
 namespace cellkit::sim {
 namespace {
@@ -393,6 +393,9 @@ Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
   // yaml-cpp reports syntax errors by exception; they stop here, as a Status.
   try {
     return YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    return invalid_argument(fmt::format("{}:{}:{}: not valid YAML: nested deeper than {} levels",
+                                        source, e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::Exception& e) {
     return invalid_argument(fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1,
                                         e.mark.column + 1, e.msg));
@@ -447,20 +450,9 @@ Result<Scenario> parse_scenario(std::string_view text, std::string_view source) 
 }
 
 Result<Scenario> load_scenario(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found(fmt::format("{}: cannot open the scenario file", path));
-  // A directory opens but reads as nothing, a device may never end: refuse both by name.
-  std::error_code error;
-  const auto type = std::filesystem::status(path, error).type();
-  if (type == std::filesystem::file_type::directory) {
-    return invalid_argument(fmt::format("{}: is a directory, not a scenario file", path));
-  }
-  if (type != std::filesystem::file_type::regular && type != std::filesystem::file_type::fifo) {
-    return invalid_argument(fmt::format("{}: is not a regular file", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  Result<std::string> text = read_file(path);
+  if (!text.is_ok()) return text.status();
+  return parse_scenario(*text, path);
 }
 
 }  // namespace cellkit::sim

@@ -244,3 +244,14 @@ cellkit_golden(control_error_store control_error_store.txt EXIT 2 STREAM stderr
                ARGS control --listen 127.0.0.1:0 --store redis:x)
 cellkit_golden(control_error_fleet control_error_fleet.txt EXIT 2 STREAM stderr
                ARGS control --listen 127.0.0.1:0 --store file:unused --fleet a/b)
+
+# Option values are checked as text before conversion: no sign, no hex, no overflow
+# (docs/limits.md). Output files that cannot be written are refused before a run.
+cellkit_golden(place_error_negative_seed place_error_negative_seed.txt EXIT 2 STREAM stderr
+               ARGS place --seed -1)
+cellkit_golden(place_error_hex_cells place_error_hex_cells.txt EXIT 2 STREAM stderr
+               ARGS place --cells 0x10)
+cellkit_golden(math_error_tenants_overflow math_error_tenants_overflow.txt EXIT 2 STREAM stderr
+               ARGS math --cells 8 --shard-size 2 --tenants 18446744073709551616)
+cellkit_golden(simulate_error_out_unwritable simulate_error_out_unwritable.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures}/small.json --out /proc/cellkit-out)

@@ -53,13 +53,13 @@ TEST(ReadTextFile, RefusesADirectoryByName) {
   const auto dir = std::filesystem::temp_directory_path() / "cellkit_mapping_file_dir.csv";
   std::filesystem::create_directories(dir);
   const std::string expected = "cannot read '" + dir.string() + "': is a directory";
-  EXPECT_EQ(read_text_file(dir.string()).status().message(), expected);
-  EXPECT_EQ(read_text_file(dir.string()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(read_file(dir.string()).status().message(), expected);
+  EXPECT_EQ(read_file(dir.string()).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(read_mapping_file(dir.string()).status().message(), expected);
 }
 
 TEST(ReadTextFile, RefusesADeviceByName) {
-  EXPECT_EQ(read_text_file("/dev/null").status().message(),
+  EXPECT_EQ(read_file("/dev/null").status().message(),
             "cannot read '/dev/null': is not a regular file");
 }
 
@@ -68,7 +68,7 @@ TEST(ReadTextFile, ReadsAPipeToItsEnd) {
   std::filesystem::remove(fifo);
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << "acme,c1,c2\n"; });
-  const Result<std::string> text = read_text_file(fifo.string());
+  const Result<std::string> text = read_file(fifo.string());
   writer.join();
   std::filesystem::remove(fifo);
   ASSERT_TRUE(text.is_ok()) << text.status().message();

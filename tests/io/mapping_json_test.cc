@@ -199,6 +199,37 @@ TEST(MappingJson, MissingCellsIsRefused) {
   EXPECT_EQ(error_of(std::string(kHeader) + "\"tenants\": []}"), "m.json:1:1: 'cells' is missing");
 }
 
+TEST(MappingJson, NestingDeeperThanTheLimitIsALocatedErrorNotACrash) {
+  const std::string deep(80000, '[');
+  EXPECT_EQ(error_of("{\"format\": " + deep),
+            "m.json:1:75: nested deeper than 64 levels (arrays and objects)");
+  const std::string ok = std::string(63, '[') + std::string(63, ']');
+  EXPECT_EQ(error_of("{\"format\": " + ok + "}"),
+            "m.json:1:12: 'format' must be a string, got an array of 1 elements");
+}
+
+TEST(MappingJson, BracketsInsideStringsDoNotCountAsNesting) {
+  const std::string name = "\\\"" + std::string(100, '[');
+  EXPECT_EQ(error_of("{\"format\": \"" + name + "\"}").substr(0, 30), "m.json:1:12: 'format' must be ");
+}
+
+TEST(MappingJson, ABadValueIsShownCutNeverWhole) {
+  const std::string long_name(1000, 'x');
+  EXPECT_EQ(error_of("{\"format\": \"cellkit.mapping\", \"version\": \"" + long_name + "\"}"),
+            "m.json:1:42: 'version' \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... is not supported; "
+            "this cellkit reads version 1");
+}
+
+TEST(MappingJson, ATenantWithoutIdAfterTheLargestIdIsRefusedNotWrapped) {
+  EXPECT_EQ(error_of(R"({"format": "cellkit.mapping", "version": 1,
+  "cells": [{"name": "a"}, {"name": "b"}],
+  "tenants": [{"id": 0, "name": "x", "cells": ["a"]},
+              {"id": 4294967295, "name": "y", "cells": ["a"]},
+              {"name": "z", "cells": ["b"]}]})"),
+            "m.json:5:15: tenants[2]: a tenant without 'id' gets the previous id + 1 "
+            "(4294967296), past the largest tenant id 4294967295");
+}
+
 TEST(MappingJson, WriteFileAtomicallyReplacesContents) {
   const std::string path = testing::TempDir() + "/atomic_mapping.json";
   ASSERT_TRUE(write_file_atomically(path, "first").is_ok());
@@ -213,7 +244,7 @@ TEST(MappingJson, WriteFileAtomicallyReplacesContents) {
 
 TEST(MappingJson, WriteFileAtomicallyNamesUnwritablePath) {
   Status s = write_file_atomically("/nonexistent-dir/m.json", "x");
-  EXPECT_EQ(s.message(), "cannot write '/nonexistent-dir/m.json.tmp': No such file or directory");
+  EXPECT_EQ(s.message(), "cannot write '/nonexistent-dir/m.json': No such file or directory");
 }
 
 // Printable text with quotes and backslashes (names are UTF-8; invalid bytes are not kept).

@@ -57,11 +57,16 @@ TEST(SimReport, JsonSummaryHasMeanAndInterval) {
   EXPECT_NE(json.find("\"availability\": {\n      \"mean\""), std::string::npos);
 }
 
-TEST(SimReport, WriteRunFilesFailsNamingAnUnwritableDirectory) {
+TEST(SimReport, RunFilesAreTheTimeSeriesTheTenantsAndTheJsonInThatOrder) {
   const std::vector<sim::RunResult> runs = {small_run()};
-  const Status s = write_run_files(runs, "/proc/cellkit-cannot-write-here");
-  EXPECT_FALSE(s.is_ok());
-  EXPECT_NE(s.message().find("/proc/cellkit-cannot-write-here"), std::string::npos);
+  const std::vector<RenderedFile> files = render_run_files(runs);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[0].name, "timeseries.csv");
+  EXPECT_EQ(files[0].contents, render_timeseries_csv(runs));
+  EXPECT_EQ(files[1].name, "tenants.csv");
+  EXPECT_EQ(files[1].contents, render_tenants_csv(runs));
+  EXPECT_EQ(files[2].name, "result.json");
+  EXPECT_EQ(files[2].contents, render_runs_json(runs));
 }
 
 }  // namespace

@@ -123,6 +123,12 @@ TEST(ParseScenario, ReadsTheRoutingModeAndNamesTheAllowedOnes) {
             "cell is eligible");
 }
 
+TEST(ParseScenario, NestingTooDeepIsSaidSoWithItsPlace) {
+  const std::string deep = "name: " + std::string(2000, '[') + std::string(2000, ']') + "\n";
+  const Result<Scenario> r = parse_scenario(deep, "s.yaml");
+  EXPECT_EQ(r.status().message(), "s.yaml:1:4007: not valid YAML: nested deeper than 500 levels");
+}
+
 TEST(ParseScenario, AcceptsJson) {
   Result<Scenario> r = parse_scenario(
       R"({"name": "j", "cells": {"count": 3}, "tenants": {"shard_size": 3}})", "j.json");
@@ -161,13 +167,15 @@ TEST(ParseScenario, BadValuesFailValidationNamingTheFile) {
 TEST(LoadScenario, MissingFileIsNotFound) {
   Result<Scenario> r = load_scenario("/nonexistent/scenario.yaml");
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(r.status().message(), "/nonexistent/scenario.yaml: cannot open the scenario file");
+  EXPECT_EQ(r.status().message(),
+            "cannot read '/nonexistent/scenario.yaml': No such file or directory");
 }
 
 TEST(LoadScenario, RefusesADirectoryAndADeviceByName) {
   const std::string dir = std::filesystem::temp_directory_path().string();
-  EXPECT_EQ(load_scenario(dir).status().message(), dir + ": is a directory, not a scenario file");
-  EXPECT_EQ(load_scenario("/dev/null").status().message(), "/dev/null: is not a regular file");
+  EXPECT_EQ(load_scenario(dir).status().message(), "cannot read '" + dir + "': is a directory");
+  EXPECT_EQ(load_scenario("/dev/null").status().message(),
+            "cannot read '/dev/null': is not a regular file");
 }
 
 }  // namespace

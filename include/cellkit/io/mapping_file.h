@@ -1,5 +1,4 @@
 // Mapping files: the versioned JSON document and the CSV form (tenant,cell,cell,...).
-// Interface fixed here; implemented in src/io/mapping_file.cc.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +11,7 @@
 #include "cellkit/core/fleet.h"
 #include "cellkit/core/mapping.h"
 #include "cellkit/core/tenant.h"
+#include "cellkit/io/file.h"
 
 namespace cellkit {
 
@@ -69,12 +69,5 @@ std::string write_mapping_json(const MappingDocument& doc);
 // space or tab, ends with a carriage return, or, for a tenant, starts with '#'; and a tenant
 // without cells.
 Result<std::string> write_mapping_csv(const MappingDocument& doc);
-
-// The whole file (a regular file or a pipe), or an error naming it: "cannot read 'x': No such
-// file or directory", "cannot read 'x': is a directory", "... is not a regular file".
-Result<std::string> read_text_file(const std::string& path);
-
-// Writes atomically (temporary file, then rename), so an interrupted write loses nothing.
-Status write_file_atomically(const std::string& path, std::string_view contents);
 
 }  // namespace cellkit

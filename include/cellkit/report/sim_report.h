@@ -5,8 +5,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "cellkit/base/status.h"
 #include "cellkit/sim/run_result.h"
 
 namespace cellkit {
@@ -35,8 +35,14 @@ std::string render_tenants_csv(std::span<const sim::RunResult> runs);
 inline constexpr std::array<std::string_view, 3> kRunFileNames = {"timeseries.csv", "tenants.csv",
                                                                   "result.json"};
 
-// Writes timeseries.csv, tenants.csv and result.json into `dir` (created if missing).
-// Fails with kNotFound naming the path it could not write.
-Status write_run_files(std::span<const sim::RunResult> runs, const std::string& dir);
+// A file's name (no directory) and its whole text.
+struct RenderedFile {
+  std::string name;
+  std::string contents;
+};
+
+// The files `simulate --out` writes, in this order: timeseries.csv, tenants.csv and
+// result.json. Rendering only; the caller writes them (as one set, cellkit/io/file.h).
+std::vector<RenderedFile> render_run_files(std::span<const sim::RunResult> runs);
 
 }  // namespace cellkit

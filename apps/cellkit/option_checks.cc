@@ -1,0 +1,47 @@
+// Whole-number and non-empty checks attached to every option by its CLI11 type.
+#include "option_checks.h"
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+
+namespace cellkit::cli {
+namespace {
+
+// CLI11 would read "-1" as 2^64 − 1 and "0x10" as 16; the empty text as 0.
+std::string whole_number_problem(const std::string& text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty()) return "an empty value is not allowed: give a whole number";
+  if (text.find_first_not_of("0123456789") != std::string::npos) {
+    return "'" + text + "' is not a whole number (decimal digits only, no sign)";
+  }
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return "'" + text + "' is too large (at most 18446744073709551615)";
+  }
+  return {};
+}
+
+std::string empty_text_problem(const std::string& text) {
+  return text.empty() ? "an empty value is not allowed" : std::string();
+}
+
+void check_options(CLI::App& app) {
+  static const CLI::Validator whole_number(whole_number_problem, "", "whole number");
+  static const CLI::Validator non_empty(empty_text_problem, "", "non-empty");
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_expected_max() == 0) continue;  // a flag
+    const std::string type = option->get_type_name();
+    if (type == "UINT") option->check(whole_number);
+    if (type == "TEXT") option->check(non_empty);
+  }
+  for (CLI::App* sub : app.get_subcommands({})) check_options(*sub);
+}
+
+}  // namespace
+
+void check_option_values(CLI::App& app) {
+  check_options(app);
+}
+
+}  // namespace cellkit::cli
