@@ -7,12 +7,16 @@ JOBS ?= $(shell nproc)
 CELLKIT = build/release/apps/cellkit/cellkit
 PREFIX ?= /usr/local
 
-.PHONY: demo test check install deps build release dev asan bench format clean
+# Seconds each fuzz target runs: `make fuzz` (FUZZ_SECONDS) and the slice in `make test`.
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+
+.PHONY: demo test check install deps build release dev asan fuzz fuzz-build fuzz-smoke bench format clean
 
 demo: release
 	$(CELLKIT) demo
 
-test: dev asan
+test: dev asan fuzz-smoke
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,6 +34,17 @@ asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+# libFuzzer targets built with clang 14 under ASan/UBSan (tests/fuzz, docs/fuzzing.md).
+fuzz-build: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
 build: dev
 

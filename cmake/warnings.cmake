@@ -13,3 +13,11 @@ if(CELLKIT_SANITIZE)
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer's coverage hooks in every library, and the sanitizers that turn a bad access or
+# undefined behaviour into a crash the fuzzer records; fuzz targets add -fsanitize=fuzzer.
+if(CELLKIT_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -22,6 +22,17 @@ std::vector<std::string_view> split(std::string_view line) {
   }
 }
 
+// "name,weight" or "name,weight,shard_size": a lone "name" is a tenant of that name, so a
+// list's first tenant is never taken for a header.
+bool is_header(const std::vector<std::string_view>& fields) {
+  static constexpr std::string_view kHeader[] = {"name", "weight", "shard_size"};
+  if (fields.size() < 2) return false;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i] != kHeader[i]) return false;
+  }
+  return true;
+}
+
 // A whole number in [1, 2^32 − 1], or nothing.
 bool parse_positive(std::string_view text, std::uint32_t* out) {
   std::uint64_t value = 0;
@@ -41,10 +52,16 @@ class ListParser {
     text = trim(text);
     if (text.empty() || text.front() == '#') return Status::ok();
     const std::vector<std::string_view> fields = split(text);
-    if (number == 1 && fields[0] == "name") return Status::ok();  // a header
+    if (number == 1 && is_header(fields)) return Status::ok();
     if (fields.size() > 3)
       return error(number, "expected name[,weight[,shard_size]], got 4+ fields");
-    Tenant t{.id = TenantId{next_id_}, .name = std::string(fields[0]), .shard_size = shard_size_};
+    if (next_id_ > std::numeric_limits<std::uint32_t>::max()) {
+      return error(number, fmt::format("this tenant would get id {}, past the largest tenant id {}",
+                                       next_id_, std::numeric_limits<std::uint32_t>::max()));
+    }
+    Tenant t{.id = TenantId{static_cast<std::uint32_t>(next_id_)},
+             .name = std::string(fields[0]),
+             .shard_size = shard_size_};
     if (t.name.empty()) return error(number, "the tenant name is empty");
     if (fields.size() > 1 && !parse_positive(fields[1], &t.weight)) {
       return error(number, fmt::format("weight '{}' must be a whole number from 1 to {}", fields[1],
@@ -72,7 +89,7 @@ class ListParser {
 
   std::string_view name_;
   std::uint32_t shard_size_;
-  std::uint32_t next_id_;
+  std::uint64_t next_id_;  // 64 bits: the id after the largest is an error, never 0
   std::vector<Tenant> tenants_;
   std::unordered_map<std::string, std::size_t> lines_;
 };

@@ -214,9 +214,9 @@ std::string render_tenants_csv(std::span<const RunResult> runs) {
 
 std::vector<RenderedFile> render_run_files(std::span<const RunResult> runs) {
   std::vector<RenderedFile> files;
-  files.push_back({"timeseries.csv", render_timeseries_csv(runs)});
-  files.push_back({"tenants.csv", render_tenants_csv(runs)});
-  files.push_back({"result.json", render_runs_json(runs)});
+  files.push_back({std::string(kRunFileNames[0]), render_timeseries_csv(runs)});
+  files.push_back({std::string(kRunFileNames[1]), render_tenants_csv(runs)});
+  files.push_back({std::string(kRunFileNames[2]), render_runs_json(runs)});
   return files;
 }
 

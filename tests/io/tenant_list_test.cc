@@ -40,5 +40,19 @@ TEST(TenantList, TooManyFieldsAndEmptyNamesAreRefused) {
             "t.csv:1: the tenant name is empty");
 }
 
+TEST(TenantList, IdsPastTheLargestAreRefusedNotWrapped) {
+  const Result<std::vector<Tenant>> r = parse_tenant_list("a\nb\nc\n", "t.csv", 2, 4294967294u);
+  EXPECT_EQ(r.status().message(),
+            "t.csv:3: this tenant would get id 4294967296, past the largest tenant id 4294967295");
+}
+
+TEST(TenantList, ALoneNameOnTheFirstLineIsATenantNotAHeader) {
+  const Result<std::vector<Tenant>> r = parse_tenant_list("name\nb\n", "t.csv", 2);
+  ASSERT_TRUE(r.is_ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].name, "name");
+  EXPECT_EQ(parse_tenant_list("name,weight\nb\n", "t.csv", 2)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace cellkit
