@@ -133,33 +133,56 @@ void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& b
   print_moves(out, plan, before, target, a.show_moves);
 }
 
+// -o and --plan are checked before any work: each names its own file, neither the input,
+// and at most one is '-' (stdout).
+Failure check_outputs(const RebalanceArgs& a) {
+  if (a.output == "-" && a.plan == "-") {
+    return {kExitUsage, "-o - and --plan - both ask for stdout; send one of them to a file"};
+  }
+  for (const auto& [option, path] : {std::pair{"-o", &a.output}, {"--plan", &a.plan}}) {
+    if (!path->empty() && *path != "-" && same_file(*path, a.input)) {
+      return {kExitUsage, fmt::format("{} {} would overwrite the input mapping; give another file",
+                                      option, *path)};
+    }
+  }
+  if (!a.output.empty() && a.output != "-" && !a.plan.empty() && a.plan != "-" &&
+      same_file(a.output, a.plan)) {
+    return {kExitUsage, fmt::format("-o and --plan name the same file '{}'; give two files",
+                                    a.plan)};
+  }
+  return {};
+}
+
+// The mapping and the plan are written as one set: both files are replaced or neither is.
 Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const Placement& before,
                       const Placement& after, const Fleet& target, const RebalancePlan& plan,
                       std::ostream& log) {
+  std::string mapping;
+  std::string plan_text;
+  std::vector<FileContents> files;
   if (!a.output.empty()) {
     Result<std::string> text =
         render_mapping(document_from(after, doc.zone_names), a.output, a.output_format);
     if (!text.is_ok()) return {kExitFailure, text.status().message()};
-    if (Status s = write_file_atomically(a.output, *text); !s.is_ok())
-      return {kExitFailure, s.message()};
-    log << fmt::format("wrote {}\n", a.output);
+    mapping = std::move(text).value();
+    if (a.output != "-") files.push_back({a.output, mapping});
   }
-  if (a.plan == "-") {
-    std::cout << write_plan_csv(plan, before, target);
-  } else if (!a.plan.empty()) {
-    const bool json = a.plan.ends_with(".json");
-    const std::string text =
+  if (!a.plan.empty()) {
+    const bool json = a.plan != "-" && a.plan.ends_with(".json");
+    plan_text =
         json ? write_plan_json(plan, before, target) : write_plan_csv(plan, before, target);
-    if (Status s = write_file_atomically(a.plan, text); !s.is_ok())
-      return {kExitFailure, s.message()};
-    log << fmt::format("wrote {}\n", a.plan);
+    if (a.plan != "-") files.push_back({a.plan, plan_text});
   }
+  std::string html;
   if (!a.html.empty()) {
-    const std::string html = render_rebalance_html(before, after, target, plan, doc.zone_names,
-                                                   fmt::format("Rebalance: {}", a.input));
-    if (Status s = write_file_atomically(a.html, html); !s.is_ok())
-      return {kExitFailure, "--html " + s.message()};
+    html = render_rebalance_html(before, after, target, plan, doc.zone_names,
+                                 fmt::format("Rebalance: {}", a.input));
+    files.push_back({a.html, html});
   }
+  if (Status s = write_files_atomically(files); !s.is_ok()) return {kExitFailure, s.message()};
+  if (a.output == "-") std::cout << mapping;
+  if (a.plan == "-") std::cout << plan_text;
+  for (const FileContents& f : files) log << fmt::format("wrote {}\n", f.path);
   return {};
 }
 
@@ -178,6 +201,7 @@ int run(const RebalanceArgs& a) {
     return fail({kExitUsage,
                  "nothing to do: give --add-cells N, --drain CELL, --remove CELL or --capacity N"});
   }
+  if (Failure f = check_outputs(a); f.code != kExitOk) return fail(f);
   progress(fmt::format("reading {}", a.input));
   Result<MappingDocument> doc = load_mapping(a.input);
   if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
@@ -195,7 +219,7 @@ int run(const RebalanceArgs& a) {
   }
   Result<Placement> after = apply_plan(*before, target, *plan);
   if (!after.is_ok()) return fail({kExitFailure, after.status().message()});
-  std::ostream& log = a.plan == "-" ? std::cerr : std::cout;
+  std::ostream& log = a.plan == "-" || a.output == "-" ? std::cerr : std::cout;
   print_summary(log, a, *before, *after, target, *plan);
   if (Failure f = write_outputs(a, *doc, *before, *after, target, *plan, log); f.code != kExitOk) {
     return fail(f);
@@ -233,7 +257,8 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-moves", a.max_moves, "Plan at most M moves, the best prefix; 0 = all")
       ->capture_default_str();
   cmd->add_option("-o,--output", a.output,
-                  "Write the mapping after the plan: JSON, or CSV when the name ends in .csv");
+                  "Write the mapping after the plan: JSON, or CSV when the name ends in .csv;\n"
+                  "'-' writes it to stdout and the summary to stderr");
   add_output_format_option(cmd, a.output_format);
   cmd->add_option("--plan", a.plan,
                   "Write the plan: FILE.json as JSON, any other name as CSV\n"

@@ -1,5 +1,8 @@
 // Poison-pill containment: crash counts and expiring, doubling quarantines per fingerprint.
+#include <algorithm>
+
 #include "cellkit/core/router_policy.h"
+#include "cellkit/base/limits.h"
 
 namespace cellkit {
 
@@ -18,7 +21,8 @@ bool PoisonQuarantine::record_crash(std::uint64_t fingerprint, TimePoint now) {
   // A relapse doubles the length; the first quarantine uses the base length.
   const Duration length = relapse ? entry.next_length : base_;
   entry.until = now + length;
-  entry.next_length = length * 2;
+  // Doubling stops at the longest duration: a run of relapses never overflows the clock.
+  entry.next_length = std::min(length, kMaxDuration / 2) * 2;
   return true;
 }
 

@@ -219,6 +219,10 @@ class CsvReader {
 
 Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_view name,
                                           const ReadOptions& options, ReadReport* report) {
+  text = without_bom(text);
+  if (const TextProblem p = text_problem(text); p.line != 0) {
+    return invalid_argument(fmt::format("{}:{}: {}", name, p.line, p.what));
+  }
   ReadReport local;
   CsvReader reader(name, options, report != nullptr ? *report : local);
   return reader.read(text);
@@ -244,16 +248,20 @@ std::string printable(std::string_view name) {
 
 // Why the reader would not give this name back from a CSV field, or nothing when it would.
 // The form has no quoting: a comma splits, a line break ends the line, a quote is refused,
-// blanks at either end (and a carriage return at the end) are trimmed and a line starting
+// blanks at either end are trimmed, a carriage return is only a line ending (CRLF), bytes
+// must be UTF-8 without NUL, and a line starting
 // with '#' is a comment.
 std::string_view not_carried(std::string_view name, bool starts_line) {
   if (name.empty()) return "it is empty";
   if (name.find(',') != std::string_view::npos) return "it holds a comma";
   if (name.find('"') != std::string_view::npos) return "it holds a quote";
   if (name.find('\n') != std::string_view::npos) return "it holds a line break";
+  if (name.find('\r') != std::string_view::npos) return "it holds a carriage return";
+  if (name.find('\0') != std::string_view::npos) return "it holds a NUL byte";
+  if (text_problem(name).line != 0) return "it is not UTF-8";
   if (name.front() == ' ' || name.front() == '\t') return "it starts with a blank";
-  if (name.back() == ' ' || name.back() == '\t' || name.back() == '\r') {
-    return "it ends with a blank or carriage return";
+  if (name.back() == ' ' || name.back() == '\t') {
+    return "it ends with a blank";
   }
   if (starts_line && name.front() == '#') return "it starts with '#' (a comment line)";
   return {};

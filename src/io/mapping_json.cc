@@ -215,6 +215,9 @@ Status read_tenant(const json& object, const Where& where, TenantEntry* e) {
                    read_cell_names(object, where, &e->cells)}) {
     if (!s.is_ok()) return s;
   }
+  if (e->tenant.name.find('\0') != std::string::npos) {
+    return where.error("name", "holds a NUL byte (\\u0000); names are text");
+  }
   if (object.contains("id")) e->id = id;
   if (object.contains("shard_size")) e->shard_size = shard_size;
   return Status::ok();
@@ -381,6 +384,9 @@ class DocumentParser {
     if (!c.endpoint.empty() && !is_host_port(c.endpoint)) {
       return where.error("endpoint", fmt::format("must be \"host:port\" (port 1 to 65535), got {}",
                                                  json_string(c.endpoint)));
+    }
+    if (c.name.find('\0') != std::string::npos) {
+      return where.error("name", "holds a NUL byte (\\u0000); names are text");
     }
     if (Result<CellState> st = state_from(state); st.is_ok()) {
       c.state = *st;

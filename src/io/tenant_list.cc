@@ -99,6 +99,10 @@ class ListParser {
 Result<std::vector<Tenant>> parse_tenant_list(std::string_view text, std::string_view name,
                                               std::uint32_t default_shard_size,
                                               std::uint32_t first_id) {
+  text = without_bom(text);
+  if (const TextProblem p = text_problem(text); p.line != 0) {
+    return invalid_argument(fmt::format("{}:{}: {}", name, p.line, p.what));
+  }
   ListParser parser(name, default_shard_size, first_id);
   std::size_t number = 0;
   for (std::size_t start = 0; start < text.size();) {

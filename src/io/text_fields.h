@@ -1,6 +1,9 @@
 // Small text helpers shared by the line-oriented readers (CSV mappings, tenant lists).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace cellkit {
@@ -14,6 +17,57 @@ inline std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
+}
+
+// The text without a leading UTF-8 byte-order mark (as spreadsheets write), so it never
+// becomes part of the first name.
+inline std::string_view without_bom(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+// The length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not one.
+inline std::size_t utf8_length(std::string_view s) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(0);
+  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || n > s.size()) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  }
+  const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+  std::uint32_t code = n == 1 ? c : c & (0x7F >> n);
+  for (std::size_t i = 1; i < n; ++i) code = (code << 6) | (byte(i) & 0x3F);
+  if (code < min[n] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return n;
+}
+
+// What a line-oriented file must not hold, with the 1-based line where it first does: a NUL
+// byte, a carriage return not followed by a line feed (CR-only line endings would read as
+// one huge line), or bytes that are not UTF-8. Empty when the text is clean.
+struct TextProblem {
+  std::size_t line = 0;
+  std::string what;
+};
+inline TextProblem text_problem(std::string_view text) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\n') ++line;
+    if (c == '\0') return {line, "holds a NUL byte"};
+    if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+      return {line, "holds a carriage return not followed by a line feed; lines must end with "
+                    "LF or CRLF"};
+    }
+    if (static_cast<unsigned char>(c) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_length(text.substr(i));
+    if (n == 0) return {line, "holds bytes that are not UTF-8"};
+    i += n;
+  }
+  return {};
 }
 
 }  // namespace cellkit

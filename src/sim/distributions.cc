@@ -1,5 +1,6 @@
 // Service-time draws, normal draws, Zipf weights and the alias table.
 #include "cellkit/sim/distributions.h"
+#include "cellkit/base/limits.h"
 
 #include <algorithm>
 #include <cassert>
@@ -22,9 +23,19 @@ std::string_view to_string(ServiceKind kind) {
   return "unknown";
 }
 
+namespace {
+
+// A draw is cut at the longest duration: a lognormal tail (sigma near 10) would otherwise
+// exceed what a Duration holds.
+constexpr double kMaxDrawUs = static_cast<double>(kMaxDuration.count());
+
+}  // namespace
+
 Status ServiceTime::validate() const {
-  if (mean <= Duration::zero()) {
-    return invalid_argument(fmt::format("service mean ({}us) must be positive", mean.count()));
+  if (mean <= Duration::zero() || mean > kMaxDuration) {
+    return invalid_argument(fmt::format("service mean ({}us) must be positive and at most {}h",
+                                        mean.count(),
+                                        kMaxDurationHours));
   }
   if (kind == ServiceKind::kLogNormal && !(sigma > 0.0 && sigma < 10.0)) {
     return invalid_argument(fmt::format("service sigma ({}) must be in (0, 10)", sigma));
@@ -38,11 +49,11 @@ Duration ServiceTime::sample_other(Random& random) const {
     case ServiceKind::kConstant:
       return mean;
     case ServiceKind::kExponential:
-      return round_us(random.exponential(m));
+      return round_us(std::min(random.exponential(m), kMaxDrawUs));
     case ServiceKind::kLogNormal: {
       // mu chosen so that the mean of exp(mu + sigma Z) is `mean`.
       const double mu = std::log(m) - sigma * sigma / 2.0;
-      return round_us(std::exp(mu + sigma * standard_normal(random)));
+      return round_us(std::min(std::exp(mu + sigma * standard_normal(random)), kMaxDrawUs));
     }
   }
   return mean;

@@ -1,5 +1,6 @@
 // Scenario validation: one message per bad field, naming it as scenario files do.
 #include "cellkit/sim/scenario.h"
+#include "cellkit/base/limits.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,15 +12,37 @@ namespace {
 
 constexpr std::uint32_t kMaxShard = kMaxCandidates;  // a request tracks tried cells in 16 bits
 constexpr std::int64_t kMaxIntervals = 100'000;  // each keeps a utilization per cell
+// About two and a half minutes at the simulator's measured speed (docs/limits.md).
+constexpr std::uint64_t kMaxExpectedEvents = 2'000'000'000;
+// Every cell and tenant has state in the run (docs/limits.md); counts include growth.
+constexpr std::uint64_t kMaxCells = 100'000;
+constexpr std::uint64_t kMaxTenants = 10'000'000;
+
+Status at_most_the_longest(const char* field, Duration d) {
+  if (d <= kMaxDuration) return Status::ok();
+  return invalid_argument(fmt::format("{} ({}us) must be at most {}h", field, d.count(),
+                                  kMaxDurationHours));
+}
 
 Status positive(const char* field, Duration d) {
-  if (d > Duration::zero()) return Status::ok();
-  return invalid_argument(fmt::format("{} ({}us) must be positive", field, d.count()));
+  if (d <= Duration::zero()) {
+    return invalid_argument(fmt::format("{} ({}us) must be positive", field, d.count()));
+  }
+  return at_most_the_longest(field, d);
 }
 
 Status not_negative(const char* field, Duration d) {
-  if (d >= Duration::zero()) return Status::ok();
-  return invalid_argument(fmt::format("{} ({}us) must not be negative", field, d.count()));
+  if (d < Duration::zero()) {
+    return invalid_argument(fmt::format("{} ({}us) must not be negative", field, d.count()));
+  }
+  return at_most_the_longest(field, d);
+}
+
+// A fault or event time must fall inside the run: one at or after `until` would never happen.
+Status before_until(const char* field, std::size_t i, Duration at, Duration until) {
+  if (at < until) return Status::ok();
+  return invalid_argument(fmt::format("{}[{}] at {}us is not before until ({}us): it would never happen",
+                                      field, i, at.count(), until.count()));
 }
 
 Status at_least_one(const char* field, std::uint64_t v) {
@@ -163,6 +186,76 @@ Status check_faults(const FaultsSpec& f, const Scenario& s) {
   return Status::ok();
 }
 
+Status check_fault_times(const FaultsSpec& f, Duration until) {
+  for (std::size_t i = 0; i < f.cell_crashes.size(); ++i) {
+    if (Status st = before_until("faults.cell_crashes", i, f.cell_crashes[i].at, until);
+        !st.is_ok()) {
+      return st;
+    }
+  }
+  for (std::size_t i = 0; i < f.zone_outages.size(); ++i) {
+    if (Status st = before_until("faults.zone_outages", i, f.zone_outages[i].at, until);
+        !st.is_ok()) {
+      return st;
+    }
+  }
+  for (std::size_t i = 0; i < f.control_plane_outages.size(); ++i) {
+    if (Status st =
+            before_until("faults.control_plane_outages", i, f.control_plane_outages[i].at, until);
+        !st.is_ok()) {
+      return st;
+    }
+  }
+  for (std::size_t i = 0; i < f.router_restarts.size(); ++i) {
+    if (Status st = before_until("faults.router_restarts", i, f.router_restarts[i], until);
+        !st.is_ok()) {
+      return st;
+    }
+  }
+  return Status::ok();
+}
+
+// The events a run is expected to process: each arrival and its completion, each publish
+// and health check, each random crash and restart. Estimated before the run so that a
+// scenario asking for 10^12 events is refused at once instead of running for days.
+double expected_events(const Scenario& s) {
+  const auto count = [&](Duration every) {
+    return static_cast<double>(s.until.count()) / static_cast<double>(every.count());
+  };
+  double events = 2.0 * s.workload.rate * static_cast<double>(s.until.count()) / 1e6;
+  events += count(s.control_plane.publish_interval) + count(s.router.health_check_interval);
+  if (s.cells.mtbf > Duration::zero()) events += 2.0 * s.cells.count * count(s.cells.mtbf);
+  return events;
+}
+
+Status check_counts(const Scenario& s) {
+  std::uint64_t cells = s.cells.count;
+  for (const ScaleOut& o : s.growth.scale_out) cells += o.cells;
+  std::uint64_t tenants = s.tenants.count;
+  for (const Onboarding& o : s.growth.onboarding) tenants += o.count;
+  if (cells > kMaxCells) {
+    return invalid_argument(fmt::format(
+        "cells.count with growth.scale_out comes to {} cells; at most {} are allowed", cells,
+        kMaxCells));
+  }
+  if (tenants > kMaxTenants) {
+    return invalid_argument(fmt::format(
+        "tenants.count with growth.onboarding comes to {} tenants; at most {} are allowed",
+        tenants, kMaxTenants));
+  }
+  return Status::ok();
+}
+
+Status check_event_count(const Scenario& s) {
+  const double events = expected_events(s);
+  if (events <= static_cast<double>(kMaxExpectedEvents)) return Status::ok();
+  return invalid_argument(fmt::format(
+      "the run would process about {:.3g} events (from until, workload.rate, "
+      "control_plane.publish_interval, router.health_check_interval and cells.mtbf), more than "
+      "the {} allowed: shorten until or make the run less busy",
+      events, kMaxExpectedEvents));
+}
+
 Status check_probability(const char* field, std::size_t i, double p) {
   if (p >= 0.0 && p <= 1.0) return Status::ok();
   return invalid_argument(
@@ -236,6 +329,7 @@ Status Scenario::validate() const {
         fmt::format("until / interval ({} intervals) must not exceed {}: make interval longer",
                     until / interval, kMaxIntervals));
   }
+  if (Status s = check_counts(*this); !s.is_ok()) return s;
   if (Status s = check_cells(cells); !s.is_ok()) return s;
   if (Status s = check_tenants(tenants, cells.count); !s.is_ok()) return s;
   if (Status s = check_workload(workload); !s.is_ok()) return s;
@@ -246,11 +340,12 @@ Status Scenario::validate() const {
     return s;
   }
   if (Status s = check_faults(faults, *this); !s.is_ok()) return s;
+  if (Status s = check_fault_times(faults, until); !s.is_ok()) return s;
   if (Status s = check_growth(growth, *this); !s.is_ok()) return s;
   for (std::size_t i = 0; i < deployments.size(); ++i) {
     if (Status s = check_deployment(i, deployments[i], *this); !s.is_ok()) return s;
   }
-  return Status::ok();
+  return check_event_count(*this);
 }
 
 }  // namespace cellkit::sim

@@ -1,5 +1,6 @@
 // YAML scenario parsing with located, key-naming errors.
 #include "cellkit/sim/scenario_file.h"
+#include "cellkit/base/limits.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,6 +19,11 @@
 
 namespace cellkit::sim {
 namespace {
+
+// The end of parse_duration's message for a duration past kMaxDuration, so that a reader
+// can tell "too long" from "not a duration".
+constexpr std::string_view kTooLong = "is longer than the longest duration allowed, 100000h";
+static_assert(kMaxDurationHours == 100'000, "kTooLong names the limit");
 
 // Reads one mapping's fields; remembers the first error. Every read names the key's full
 // path ("cells.servers") and its position in the file.
@@ -121,6 +127,9 @@ void Fields::duration(const std::string& key, Duration& out) {
   const std::optional<YAML::Node> v = scalar(key, "a duration such as 500ms, 30s, 10m or 2h");
   if (!v) return;
   Result<Duration> d = parse_duration(v->Scalar());
+  if (!d.is_ok() && d.status().message().ends_with(kTooLong)) {
+    return fail(*v, fmt::format("{}: {}", key_path(key), d.status().message()));
+  }
   if (!d.is_ok()) {
     return fail(*v, fmt::format("{}: expected a duration such as 500ms, 30s, 10m or 2h, got '{}'",
                                 key_path(key), v->Scalar()));
@@ -429,7 +438,9 @@ Result<Duration> parse_duration(std::string_view text) {
     total += value * scale;
     p = unit_end;
   }
-  if (total > 9e18) return bad();
+  if (total > static_cast<double>(kMaxDuration.count())) {
+    return invalid_argument(fmt::format("'{}' {}", text, kTooLong));
+  }
   return Duration(std::llround(total));
 }
 

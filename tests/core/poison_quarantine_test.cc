@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "cellkit/core/router_policy.h"
+#include "cellkit/base/limits.h"
 
 namespace cellkit {
 namespace {
@@ -28,6 +29,17 @@ TEST(PoisonQuarantine, DoublesTheQuarantineOnEachRelapse) {
   ASSERT_TRUE(q.record_crash(1, t0 + std::chrono::seconds(50)));
   EXPECT_EQ(q.quarantined_until(1), t0 + std::chrono::seconds(90));
   EXPECT_EQ(q.crashes(1), 3u);
+}
+
+TEST(PoisonQuarantine, DoublingStopsAtTheLongestDurationInsteadOfOverflowing) {
+  PoisonQuarantine q(RouterPolicy{.quarantine_after = 1, .quarantine_for = kMaxDuration});
+  TimePoint now{};
+  for (int i = 0; i < 70; ++i) {
+    ASSERT_TRUE(q.record_crash(1, now));
+    EXPECT_EQ(q.quarantined_until(1) - now, kMaxDuration) << "relapse " << i;
+    now = q.quarantined_until(1);
+    if (now.time_since_epoch() > 20 * kMaxDuration) break;
+  }
 }
 
 TEST(PoisonQuarantine, CrashDuringQuarantineDoesNotExtendIt) {

@@ -255,3 +255,11 @@ cellkit_golden(math_error_tenants_overflow math_error_tenants_overflow.txt EXIT 
                ARGS math --cells 8 --shard-size 2 --tenants 18446744073709551616)
 cellkit_golden(simulate_error_out_unwritable simulate_error_out_unwritable.txt EXIT 1 STREAM stderr
                ARGS simulate ${fixtures}/small.json --out /proc/cellkit-out)
+# rebalance refuses, before planning, outputs that collide with each other or the input.
+cellkit_golden(rebalance_error_plan_over_input rebalance_error_plan_over_input.txt ${here}
+               EXIT 2 STREAM stderr ARGS rebalance ${mapping} --add-cells 1 --plan ${mapping})
+cellkit_golden(rebalance_error_output_is_plan rebalance_error_output_is_plan.txt ${here}
+               EXIT 2 STREAM stderr
+               ARGS rebalance ${mapping} --add-cells 1 -o same.json --plan ./same.json)
+cellkit_golden(rebalance_error_two_stdouts rebalance_error_two_stdouts.txt ${here}
+               EXIT 2 STREAM stderr ARGS rebalance ${mapping} --add-cells 1 -o - --plan -)

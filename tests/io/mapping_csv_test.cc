@@ -222,5 +222,20 @@ RC_GTEST_PROP(MappingCsvProperty, WriterRefusesOrRoundTripsGeneratedNames, ()) {
   RC_ASSERT(*back == doc);
 }
 
+TEST(MappingCsv, RefusesCrOnlyLineEndingsInsteadOfReadingOneHugeLine) {
+  const Result<MappingDocument> r = parse_mapping_csv("a,c1\rb,c2\r", "m.csv");
+  EXPECT_EQ(r.status().message(),
+            "m.csv:1: holds a carriage return not followed by a line feed; lines must end with "
+            "LF or CRLF");
+}
+
+TEST(MappingCsv, RefusesNamesThatAreNotUtf8AndSkipsAByteOrderMark) {
+  EXPECT_EQ(parse_mapping_csv("a,c1\nb\xFF,c2\n", "m.csv").status().message(),
+            "m.csv:2: holds bytes that are not UTF-8");
+  const Result<MappingDocument> r = parse_mapping_csv("\xEF\xBB\xBF" "a,c1\n", "m.csv");
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->tenants[0].name, "a");
+}
+
 }  // namespace
 }  // namespace cellkit

@@ -230,6 +230,12 @@ TEST(MappingJson, ATenantWithoutIdAfterTheLargestIdIsRefusedNotWrapped) {
             "(4294967296), past the largest tenant id 4294967295");
 }
 
+TEST(MappingJson, ANulByteInANameIsRefusedWithItsPlace) {
+  EXPECT_EQ(error_of(R"({"format": "cellkit.mapping", "version": 1,
+  "cells": [{"name": "a"}], "tenants": [{"name": "x\u0000y", "cells": ["a"]}]})"),
+            "m.json:2:42: tenants[0]: 'name' holds a NUL byte (\\u0000); names are text");
+}
+
 TEST(MappingJson, WriteFileAtomicallyReplacesContents) {
   const std::string path = testing::TempDir() + "/atomic_mapping.json";
   ASSERT_TRUE(write_file_atomically(path, "first").is_ok());

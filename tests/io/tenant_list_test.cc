@@ -54,5 +54,23 @@ TEST(TenantList, ALoneNameOnTheFirstLineIsATenantNotAHeader) {
   EXPECT_EQ(parse_tenant_list("name,weight\nb\n", "t.csv", 2)->size(), 1u);
 }
 
+TEST(TenantList, AByteOrderMarkIsNotPartOfTheFirstName) {
+  const Result<std::vector<Tenant>> r = parse_tenant_list("\xEF\xBB\xBF" "acme\n", "t.csv", 2);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ((*r)[0].name, "acme");
+}
+
+TEST(TenantList, RefusesNulBytesCrOnlyLinesAndInvalidUtf8WithTheirLine) {
+  using namespace std::string_literals;
+  EXPECT_EQ(parse_tenant_list("a\nb\0c\n"s, "t.csv", 2).status().message(),
+            "t.csv:2: holds a NUL byte");
+  EXPECT_EQ(parse_tenant_list("a\rb\rc\r", "t.csv", 2).status().message(),
+            "t.csv:1: holds a carriage return not followed by a line feed; lines must end with "
+            "LF or CRLF");
+  EXPECT_EQ(parse_tenant_list("a\r\nb\r\n\xC3\x28\n", "t.csv", 2).status().message(),
+            "t.csv:3: holds bytes that are not UTF-8");
+  EXPECT_TRUE(parse_tenant_list("caf\xC3\xA9\r\n\xF0\x9F\x98\x80\n", "t.csv", 2).is_ok());
+}
+
 }  // namespace
 }  // namespace cellkit

@@ -1,4 +1,5 @@
 #include "cellkit/sim/scenario_file.h"
+#include "cellkit/base/limits.h"
 
 #include <gtest/gtest.h>
 
@@ -22,6 +23,9 @@ TEST(ParseDuration, AcceptsEveryUnit) {
 }
 
 TEST(ParseDuration, RejectsMissingUnitsAndNegatives) {
+  EXPECT_EQ(parse_duration("2500000000h").status().message(),
+            "'2500000000h' is longer than the longest duration allowed, 100000h");
+  EXPECT_EQ(parse_duration("100000h").value(), kMaxDuration);
   EXPECT_FALSE(parse_duration("10").is_ok());
   EXPECT_FALSE(parse_duration("-1s").is_ok());
   EXPECT_FALSE(parse_duration("s").is_ok());

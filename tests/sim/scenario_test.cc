@@ -1,4 +1,5 @@
 #include "cellkit/sim/scenario.h"
+#include "cellkit/base/limits.h"
 
 #include <gtest/gtest.h>
 
@@ -32,6 +33,52 @@ TEST(Scenario, RefusesMoreIntervalsThanItCanKeep) {
   s.interval = std::chrono::seconds(1);
   EXPECT_EQ(s.validate().message(),
             "until / interval (360000 intervals) must not exceed 100000: make interval longer");
+}
+
+TEST(Scenario, RefusesDurationsLongerThanTheLongestAllowed) {
+  Scenario s;
+  s.faults.zone_outages.push_back({.at = {}, .zone = 0, .duration = std::chrono::hours(2'500'000'000)});
+  EXPECT_EQ(s.validate().message(),
+            "faults.zone_outages duration (9000000000000000000us) must be at most 100000h");
+  s = Scenario{};
+  s.cells.service.mean = kMaxDuration + Duration(1);
+  EXPECT_EQ(s.validate().message(),
+            "cells.service mean (360000000000001us) must be positive and at most 100000h");
+}
+
+TEST(Scenario, RefusesFaultsThatWouldHappenAfterTheRunEnds) {
+  Scenario s;
+  s.faults.cell_crashes.push_back({.at = s.until, .cell = 0, .duration = std::chrono::seconds(1)});
+  EXPECT_EQ(s.validate().message(),
+            "faults.cell_crashes[0] at 600000000us is not before until (600000000us): it would "
+            "never happen");
+}
+
+TEST(Scenario, RefusesCountsBeyondTheLimitsBeforeAllocating) {
+  Scenario s;
+  s.tenants.count = 4294967295u;
+  EXPECT_EQ(s.validate().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.validate().message(),
+            "tenants.count with growth.onboarding comes to 4294967295 tenants; at most 10000000 "
+            "are allowed");
+  s = Scenario{};
+  s.growth.scale_out.push_back({.cells = 4294967295u});
+  s.growth.scale_out.push_back({.cells = 4294967295u});
+  EXPECT_EQ(s.validate().message(),
+            "cells.count with growth.scale_out comes to 8589934598 cells; at most 100000 are "
+            "allowed");
+}
+
+TEST(Scenario, RefusesARunWithMoreEventsThanAllowedBeforeStarting) {
+  Scenario s;
+  s.workload.rate = 1e12;
+  EXPECT_EQ(s.validate().message(),
+            "the run would process about 1.2e+15 events (from until, workload.rate, "
+            "control_plane.publish_interval, router.health_check_interval and cells.mtbf), more "
+            "than the 2000000000 allowed: shorten until or make the run less busy");
+  s = Scenario{};
+  s.control_plane.publish_interval = Duration(1);
+  EXPECT_EQ(s.validate().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(Scenario, ChecksExplicitShardsAgainstTheFleet) {

@@ -66,7 +66,8 @@ Result<MappingDocument> parse_mapping_csv(std::string_view text, std::string_vie
 std::string write_mapping_json(const MappingDocument& doc);
 // The CSV form has no quoting, so it refuses (naming the tenant or cell) a name it could not
 // give back: one that is empty, holds a comma, quote or line break, starts or ends with a
-// space or tab, ends with a carriage return, or, for a tenant, starts with '#'; and a tenant
+// space or tab, holds a carriage return, a NUL byte or bytes that are not UTF-8, or, for a
+// tenant, starts with '#'; and a tenant
 // without cells.
 Result<std::string> write_mapping_csv(const MappingDocument& doc);
 
