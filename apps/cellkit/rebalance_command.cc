@@ -182,7 +182,9 @@ Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const 
   if (Status s = write_files_atomically(files); !s.is_ok()) return {kExitFailure, s.message()};
   if (a.output == "-") std::cout << mapping;
   if (a.plan == "-") std::cout << plan_text;
-  for (const FileContents& f : files) log << fmt::format("wrote {}\n", f.path);
+  for (const FileContents& f : files) {
+    if (f.path != a.html) log << fmt::format("wrote {}\n", f.path);  // the report goes unsaid
+  }
   return {};
 }
 

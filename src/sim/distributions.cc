@@ -32,9 +32,11 @@ constexpr double kMaxDrawUs = static_cast<double>(kMaxDuration.count());
 }  // namespace
 
 Status ServiceTime::validate() const {
-  if (mean <= Duration::zero() || mean > kMaxDuration) {
-    return invalid_argument(fmt::format("service mean ({}us) must be positive and at most {}h",
-                                        mean.count(),
+  if (mean <= Duration::zero()) {
+    return invalid_argument(fmt::format("service mean ({}us) must be positive", mean.count()));
+  }
+  if (mean > kMaxDuration) {
+    return invalid_argument(fmt::format("service mean ({}us) must be at most {}h", mean.count(),
                                         kMaxDurationHours));
   }
   if (kind == ServiceKind::kLogNormal && !(sigma > 0.0 && sigma < 10.0)) {

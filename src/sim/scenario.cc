@@ -38,12 +38,6 @@ Status not_negative(const char* field, Duration d) {
   return at_most_the_longest(field, d);
 }
 
-// A fault or event time must fall inside the run: one at or after `until` would never happen.
-Status before_until(const char* field, std::size_t i, Duration at, Duration until) {
-  if (at < until) return Status::ok();
-  return invalid_argument(fmt::format("{}[{}] at {}us is not before until ({}us): it would never happen",
-                                      field, i, at.count(), until.count()));
-}
 
 Status at_least_one(const char* field, std::uint64_t v) {
   if (v >= 1) return Status::ok();
@@ -186,35 +180,6 @@ Status check_faults(const FaultsSpec& f, const Scenario& s) {
   return Status::ok();
 }
 
-Status check_fault_times(const FaultsSpec& f, Duration until) {
-  for (std::size_t i = 0; i < f.cell_crashes.size(); ++i) {
-    if (Status st = before_until("faults.cell_crashes", i, f.cell_crashes[i].at, until);
-        !st.is_ok()) {
-      return st;
-    }
-  }
-  for (std::size_t i = 0; i < f.zone_outages.size(); ++i) {
-    if (Status st = before_until("faults.zone_outages", i, f.zone_outages[i].at, until);
-        !st.is_ok()) {
-      return st;
-    }
-  }
-  for (std::size_t i = 0; i < f.control_plane_outages.size(); ++i) {
-    if (Status st =
-            before_until("faults.control_plane_outages", i, f.control_plane_outages[i].at, until);
-        !st.is_ok()) {
-      return st;
-    }
-  }
-  for (std::size_t i = 0; i < f.router_restarts.size(); ++i) {
-    if (Status st = before_until("faults.router_restarts", i, f.router_restarts[i], until);
-        !st.is_ok()) {
-      return st;
-    }
-  }
-  return Status::ok();
-}
-
 // The events a run is expected to process: each arrival and its completion, each publish
 // and health check, each random crash and restart. Estimated before the run so that a
 // scenario asking for 10^12 events is refused at once instead of running for days.
@@ -340,7 +305,6 @@ Status Scenario::validate() const {
     return s;
   }
   if (Status s = check_faults(faults, *this); !s.is_ok()) return s;
-  if (Status s = check_fault_times(faults, until); !s.is_ok()) return s;
   if (Status s = check_growth(growth, *this); !s.is_ok()) return s;
   for (std::size_t i = 0; i < deployments.size(); ++i) {
     if (Status s = check_deployment(i, deployments[i], *this); !s.is_ok()) return s;
