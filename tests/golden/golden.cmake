@@ -263,3 +263,17 @@ cellkit_golden(rebalance_error_output_is_plan rebalance_error_output_is_plan.txt
                ARGS rebalance ${mapping} --add-cells 1 -o same.json --plan ./same.json)
 cellkit_golden(rebalance_error_two_stdouts rebalance_error_two_stdouts.txt ${here}
                EXIT 2 STREAM stderr ARGS rebalance ${mapping} --add-cells 1 -o - --plan -)
+# cellkit router: help and option errors (the router itself is tested in tests/live).
+cellkit_golden(router_help router_help.txt ARGS router --help)
+cellkit_golden(router_error_threads router_error_threads.txt EXIT 2 STREAM stderr
+               ARGS router --threads 0)
+cellkit_golden(router_error_tenant_from router_error_tenant_from.txt EXIT 2 STREAM stderr
+               ARGS router --tenant-from cookie)
+cellkit_golden(router_error_routing router_error_routing.txt EXIT 2 STREAM stderr
+               ARGS router --routing random)
+cellkit_golden(router_error_duration router_error_duration.txt EXIT 2 STREAM stderr
+               ARGS router --connect-timeout soon)
+cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
+               ARGS router --listen localhost)
+cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr
+               ARGS router --listen 127.0.0.1:0 --snapshot no-such-snapshot.json)

@@ -1,0 +1,383 @@
+// The request path of the live router.
+#include "live/proxy_session.h"
+
+#include <boost/asio/write.hpp>
+#include <fmt/format.h>
+
+#include "cellkit/base/hash.h"
+#include "cellkit/live/request_tenant.h"
+
+namespace cellkit::live {
+namespace {
+
+constexpr std::size_t kReadChunk = 4096;
+constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;
+
+bool is_http_error(const error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_target).category();
+}
+
+std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+Session::Session(Worker& worker, Socket socket)
+    : worker_(worker),
+      shared_(worker.shared()),
+      stream_(std::move(socket)),
+      buffer_(shared_.options.max_header_bytes + kReadChunk) {
+  worker_.add_session(this);
+  ThreadMetrics::add(worker_.metrics().connections);
+}
+
+Session::~Session() {
+  worker_.remove_session(this);
+  ThreadMetrics::sub(worker_.metrics().connections);
+}
+
+void Session::start() { wait_request(); }
+
+void Session::drain() {
+  if (waiting_) close();
+}
+
+Decider Session::decider() {
+  return {.table = *table_,
+          .health = worker_.health(),
+          .policy = shared_.options.policy,
+          .quarantine = shared_.quarantine,
+          .board = shared_.board};
+}
+
+// The same request (tenant, method, target, body) always has the same fingerprint.
+std::uint64_t Session::fingerprint() {
+  if (!fingerprint_) {
+    const auto& req = parser_->get();
+    std::uint64_t h = hash64(tenant_);
+    h = hash64(view(req.method_string()), h);
+    h = hash64(view(req.target()), h);
+    fingerprint_ = hash64(req.body(), h);
+  }
+  return *fingerprint_;
+}
+
+// Between requests: wait (up to the idle timeout) for the next one's first bytes.
+void Session::wait_request() {
+  if (closed_) return;
+  parser_.reset();
+  if (shared_.draining.load(std::memory_order_relaxed)) return close();
+  if (buffer_.size() > 0) return read_head();
+  waiting_ = true;
+  stream_.expires_after(shared_.options.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](error_code ec, std::size_t n) {
+                            self->waiting_ = false;
+                            if (ec) {
+                              if (ec == beast::error::timeout) {
+                                ThreadMetrics::add(self->worker_.metrics().client_timeouts);
+                              }
+                              return self->close();
+                            }
+                            self->buffer_.commit(n);
+                            self->read_head();
+                          });
+}
+
+void Session::read_head() {
+  if (closed_) return;
+  started_ = Clock::now();
+  parser_.emplace();
+  parser_->header_limit(shared_.options.max_header_bytes);
+  parser_->body_limit(shared_.options.max_body_bytes);
+  stream_.expires_after(shared_.options.header_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](error_code ec, std::size_t) {
+                            if (ec) return self->on_read_error(ec);
+                            self->read_body();
+                          });
+}
+
+void Session::read_body() {
+  auto& req = parser_->get();
+  if (beast::iequals(req[http::field::expect], "100-continue")) {
+    req.erase(http::field::expect);  // answered here; the cell must not answer it again
+    if (!parser_->is_done()) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(shared_.options.body_timeout);
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](error_code ec, std::size_t) {
+                         if (ec) return self->close();
+                         self->parser_->get().erase(http::field::expect);
+                         self->read_body();
+                       });
+      return;
+    }
+  }
+  if (parser_->is_done()) return handle();
+  stream_.expires_after(shared_.options.body_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](error_code ec, std::size_t) {
+                     if (ec) return self->on_read_error(ec);
+                     self->handle();
+                   });
+}
+
+// Limits and malformed requests are answered, then the connection is closed; a timeout or
+// a client that went away just closes it.
+void Session::on_read_error(const error_code& ec) {
+  if (closed_) return;
+  client_keep_alive_ = false;
+  client_version_ = 11;
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    return refuse(LiveOutcome::kHeadersTooLarge);
+  }
+  if (ec == http::error::body_limit) return refuse(LiveOutcome::kBodyTooLarge);
+  if (ec == beast::error::timeout) {
+    ThreadMetrics::add(worker_.metrics().client_timeouts);
+    return close();
+  }
+  if (is_http_error(ec) && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
+    return refuse(LiveOutcome::kBadRequest);
+  }
+  close();
+}
+
+// parse → tenant → core decides (next_attempt) → forward → record.
+void Session::handle() {
+  auto& req = parser_->get();
+  client_keep_alive_ = req.keep_alive() && !shared_.draining.load(std::memory_order_relaxed);
+  client_version_ = req.version();
+  table_ = worker_.table();
+  if (table_->version() == 0) return refuse(LiveOutcome::kNotReady);
+  const TenantSource& source = shared_.options.tenant_from;
+  const std::string_view header =
+      source.kind == TenantSource::Kind::kHeader ? view(req[source.header]) : std::string_view{};
+  const std::string_view host =
+      source.kind == TenantSource::Kind::kHost ? view(req[http::field::host]) : std::string_view{};
+  tenant_.assign(tenant_of(source, view(req.target()), host, header));
+  if (tenant_.empty()) return refuse(LiveOutcome::kNoTenant);
+  const std::optional<TenantId> id = table_->find_tenant(tenant_);
+  if (!id) return refuse(LiveOutcome::kUnknownTenant);
+  tenant_id_ = *id;
+  request_key_ = worker_.next_request_key();
+  req.version(11);
+  req.keep_alive(true);
+  next_attempt();
+}
+
+void Session::next_attempt() {
+  const LiveStep step =
+      attempts_.next(decider(), tenant_id_, shared_.now(), [this] { return fingerprint(); },
+                     hash64_of(request_key_, raw(tenant_id_)), worker_.load());
+  if (!step.send) {
+    if (step.outcome == LiveOutcome::kQuarantined) {
+      const Duration left = shared_.quarantine.until(fingerprint()) - shared_.now();
+      retry_after_s_ = static_cast<std::uint64_t>(std::max<std::int64_t>(1, (left.count() + 999999) / 1000000));
+    }
+    return refuse(step.outcome);
+  }
+  if (attempts_.made() > 1) ThreadMetrics::add(worker_.metrics().retries);
+  cell_ = step.cell;
+  has_cell_ = true;
+  worker_.start_attempt(cell_);
+  in_attempt_ = true;
+  reconnected_ = false;
+  pool_ = worker_.pool(*table_, cell_);
+  if (!pool_) return settle(AttemptResult::kRefused);
+  if (std::unique_ptr<Upstream> idle = pool_->take_idle()) return send(std::move(idle));
+  if (!pool_->reserve()) return refuse(LiveOutcome::kCellBusy);
+  connect(pool_);
+}
+
+void Session::connect(std::shared_ptr<CellPool> pool) {
+  auto upstream = std::make_unique<Upstream>(worker_.executor());
+  Upstream* u = upstream.get();
+  u->stream.expires_after(shared_.options.connect_timeout);
+  u->stream.async_connect(pool->endpoint(), [self = shared_from_this(), upstream = std::move(upstream)](
+                                                error_code ec) mutable {
+    if (ec) {
+      self->pool_->release();
+      return self->settle(AttemptResult::kRefused);  // nothing was sent
+    }
+    error_code ignored;
+    upstream->stream.socket().set_option(tcp::no_delay(true), ignored);
+    self->send(std::move(upstream));
+  });
+}
+
+void Session::send(std::unique_ptr<Upstream> upstream) {
+  Upstream* u = upstream.get();
+  u->stream.expires_after(shared_.options.upstream_timeout);
+  http::async_write(u->stream, parser_->get(),
+                    [self = shared_from_this(), upstream = std::move(upstream)](
+                        error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
+}
+
+void Session::on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec) {
+  if (ec) {
+    error_code ignored;
+    upstream->stream.socket().close(ignored);
+    pool_->release();
+    if (upstream->reused && !reconnected_ && ec != beast::error::timeout) {
+      // A pooled connection the cell had closed: the same attempt on a fresh one.
+      reconnected_ = true;
+      if (!pool_->reserve()) return refuse(LiveOutcome::kCellBusy);
+      return connect(pool_);
+    }
+    if (ec == beast::error::timeout) return settle(AttemptResult::kTimedOut);
+    pool_->clear_idle();
+    return settle(AttemptResult::kCrashed);
+  }
+  upstream_parser_.emplace();
+  upstream_parser_->header_limit(kResponseHeaderLimit);
+  upstream_parser_->body_limit(shared_.options.max_response_bytes);
+  if (parser_->get().method() == http::verb::head) upstream_parser_->skip(true);
+  Upstream* u = upstream.get();
+  http::async_read(u->stream, u->buffer, *upstream_parser_,
+                   [self = shared_from_this(), upstream = std::move(upstream)](
+                       error_code read_ec, std::size_t) mutable {
+                     self->on_response(std::move(upstream), read_ec);
+                   });
+}
+
+// A broken connection after the request was sent is a crash: the cell may have died of
+// this very request, so it is never sent to another cell (poison containment).
+void Session::on_response(std::unique_ptr<Upstream> upstream, const error_code& ec) {
+  if (ec) {
+    error_code ignored;
+    upstream->stream.socket().close(ignored);
+    pool_->release();
+    if (ec == beast::error::timeout) return settle(AttemptResult::kTimedOut);
+    if (is_http_error(ec) && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
+      return settle(AttemptResult::kCellError);
+    }
+    pool_->clear_idle();
+    return settle(AttemptResult::kCrashed);
+  }
+  response_ = upstream_parser_->release();
+  upstream_parser_.reset();
+  if (response_.keep_alive()) {
+    pool_->give_back(std::move(upstream));
+  } else {
+    error_code ignored;
+    upstream->stream.socket().close(ignored);
+    pool_->release();
+  }
+  const bool error = response_.result_int() >= 500;
+  const std::uint32_t run = worker_.count_5xx(cell_, error);
+  const std::uint32_t limit = shared_.options.eject_after_5xx;
+  if (error && limit > 0 && run >= limit) {
+    shared_.board.eject(cell_, EjectCause::kErrors, Clock::now());
+    worker_.count_5xx(cell_, false);
+  }
+  settle(error ? AttemptResult::kCellError : AttemptResult::kServed);
+}
+
+void Session::settle(AttemptResult result) {
+  const bool answered = result == AttemptResult::kServed ||
+                        (result == AttemptResult::kCellError && response_.result_int() >= 500);
+  end_attempt();
+  const LiveVerdict v = attempts_.observe(decider(), cell_, result,
+                                          [this] { return fingerprint(); }, shared_.now(),
+                                          Clock::now());
+  if (v.retry) return next_attempt();
+  if (answered) {
+    outcome_ = v.outcome;
+    return respond();
+  }
+  refuse(v.outcome);
+}
+
+void Session::end_attempt() {
+  if (!in_attempt_) return;
+  in_attempt_ = false;
+  worker_.end_attempt(cell_);
+}
+
+void Session::refuse(LiveOutcome outcome) {
+  end_attempt();
+  outcome_ = outcome;
+  response_ = {};
+  response_.result(http_status(outcome));
+  response_.version(client_version_ == 10 ? 10 : 11);
+  response_.set(http::field::content_type, "application/json");
+  response_.set("X-Cellkit-Outcome", to_string(outcome));
+  const std::uint64_t version = table_ ? table_->version() : 0;
+  if (version > 0) response_.set("X-Cellkit-Routing-Version", std::to_string(version));
+  if (outcome == LiveOutcome::kQuarantined) {
+    response_.set(http::field::retry_after, std::to_string(retry_after_s_));
+  }
+  response_.body() = outcome_body(outcome, tenant_, version);
+  response_.prepare_payload();
+  response_.keep_alive(client_keep_alive_);
+  stream_.expires_after(shared_.options.body_timeout);
+  http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+    if (ec) return self->close();
+    self->finish();
+  });
+}
+
+void Session::respond() {
+  const std::string_view name = table_->cell_name(cell_);
+  response_.set("X-Cell", name.empty() ? std::to_string(raw(cell_)) : std::string(name));
+  response_.set("X-Cellkit-Routing-Version", std::to_string(table_->version()));
+  response_.set("X-Cellkit-Outcome", to_string(outcome_));
+  response_.version(client_version_ == 10 ? 10 : 11);
+  response_.keep_alive(client_keep_alive_);
+  stream_.expires_after(shared_.options.body_timeout);
+  http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+    if (ec) return self->close();
+    self->finish();
+  });
+}
+
+std::string Session::log_line() const {
+  std::string line = "{\"tenant\":";
+  append_json_string(line, tenant_);
+  if (parser_) {
+    line += ",\"method\":";
+    append_json_string(line, view(parser_->get().method_string()));
+    line += ",\"target\":";
+    append_json_string(line, view(parser_->get().target()));
+  }
+  line += fmt::format(",\"status\":{},\"outcome\":\"{}\"", response_.result_int(),
+                      to_string(outcome_));
+  if (has_cell_) {
+    line += ",\"cell\":";
+    append_json_string(line, table_->cell_name(cell_));
+  }
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+  line += fmt::format(",\"attempts\":{},\"version\":{},\"us\":{}}}\n", attempts_.made(),
+                      table_ ? table_->version() : 0, us.count());
+  return line;
+}
+
+void Session::finish() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+  worker_.metrics().record(outcome_, has_cell_, cell_, static_cast<std::uint64_t>(us.count()));
+  if (shared_.access_log.on()) shared_.access_log.write(log_line());
+  const bool keep = client_keep_alive_ && !shared_.draining.load(std::memory_order_relaxed);
+  table_.reset();
+  pool_.reset();
+  tenant_.clear();
+  attempts_ = {};
+  has_cell_ = false;
+  fingerprint_.reset();
+  outcome_ = LiveOutcome::kServed;
+  response_ = {};
+  if (!keep) return close();
+  wait_request();
+}
+
+void Session::close() {
+  if (closed_) return;
+  closed_ = true;
+  waiting_ = false;
+  error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace cellkit::live

@@ -1,0 +1,33 @@
+// RouterServer's insides, shared by router_server.cc (lifecycle) and admin_server.cc.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cellkit/live/router_server.h"
+#include "live/router_state.h"
+
+namespace cellkit::live {
+
+struct RouterServer::Impl {
+  explicit Impl(RouterOptions options) : shared(std::move(options)) {}
+
+  Shared shared;
+  std::vector<std::unique_ptr<Worker>> workers;
+  net::io_context admin_ioc{1};
+  std::optional<tcp::acceptor> admin_acceptor;
+  std::string listen_address;
+  std::string admin_address;
+  std::vector<std::string> notes;
+};
+
+// Starts the admin listener (when bound), the active health checks and the health tick on
+// impl.admin_ioc.
+void start_admin(RouterServer::Impl& impl);
+// The Prometheus text of /metrics and the JSON of /admin/routing.
+std::string render_metrics(RouterServer::Impl& impl);
+std::string render_routing(RouterServer::Impl& impl);
+
+}  // namespace cellkit::live

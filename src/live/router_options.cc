@@ -1,0 +1,93 @@
+// Parsing and validation of the router's options.
+#include "cellkit/live/router_options.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace cellkit::live {
+
+Result<TenantSource> parse_tenant_source(std::string_view text) {
+  if (text == "path") return TenantSource{.kind = TenantSource::Kind::kPath, .header = {}};
+  if (text == "host") return TenantSource{.kind = TenantSource::Kind::kHost, .header = {}};
+  if (text == "header") return TenantSource{};
+  if (text.starts_with("header:") && text.size() > 7) {
+    const std::string_view name = text.substr(7);
+    const bool token = std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (token) return TenantSource{.kind = TenantSource::Kind::kHeader, .header = std::string(name)};
+  }
+  return invalid_argument(fmt::format(
+      "tenant source '{}' is not one of header:NAME (a header name of letters, digits, '-' and "
+      "'_'), path or host",
+      text));
+}
+
+std::string to_string(const TenantSource& source) {
+  switch (source.kind) {
+    case TenantSource::Kind::kHeader:
+      return "header:" + source.header;
+    case TenantSource::Kind::kPath:
+      return "path";
+    case TenantSource::Kind::kHost:
+      return "host";
+  }
+  return "header";
+}
+
+Result<HostPort> parse_listen_address(std::string_view text) {
+  const auto colon = text.rfind(':');
+  unsigned port = 0;
+  if (colon != std::string_view::npos && colon > 0) {
+    const std::string_view digits = text.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty() &&
+        port <= 65535) {
+      std::string host(text.substr(0, colon));
+      if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+      }
+      return HostPort{.host = std::move(host), .port = static_cast<std::uint16_t>(port)};
+    }
+  }
+  return invalid_argument(fmt::format(
+      "address '{}' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)",
+      text));
+}
+
+Status RouterOptions::validate() const {
+  if (threads < 1 || threads > 256) {
+    return invalid_argument(fmt::format("threads must be 1 to 256, got {}", threads));
+  }
+  if (Result<HostPort> a = parse_listen_address(listen); !a.is_ok()) return a.status();
+  if (!admin.empty()) {
+    if (Result<HostPort> a = parse_listen_address(admin); !a.is_ok()) return a.status();
+  }
+  if (max_header_bytes < 256) {
+    return invalid_argument(
+        fmt::format("max header bytes must be at least 256, got {}", max_header_bytes));
+  }
+  if (pool_max < 1 || pool_idle > pool_max) {
+    return invalid_argument(fmt::format(
+        "pool sizes must satisfy 1 <= pool max and pool idle <= pool max, got idle {} max {}",
+        pool_idle, pool_max));
+  }
+  if (healthy_after < 1 || unhealthy_after < 1) {
+    return invalid_argument("healthy after and unhealthy after must be at least 1");
+  }
+  for (auto [name, value] : {std::pair{"header timeout", header_timeout},
+                             {"body timeout", body_timeout},
+                             {"idle timeout", idle_timeout},
+                             {"connect timeout", connect_timeout},
+                             {"upstream timeout", upstream_timeout},
+                             {"health timeout", health_timeout},
+                             {"ejection base", ejection_base}}) {
+    if (value.count() <= 0) {
+      return invalid_argument(fmt::format("{} must be positive, got {} ms", name, value.count()));
+    }
+  }
+  return policy.validate();
+}
+
+}  // namespace cellkit::live

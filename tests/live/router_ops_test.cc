@@ -1,0 +1,250 @@
+// `cellkit router` under operations: snapshots offered, persisted and refused; the source
+// going away; hostile clients; graceful shutdown; the admin listener.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/snapshot_file.h"
+#include "live/router_fixture.h"
+
+namespace cellkit::live::test {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+HttpResult put_snapshot(const Endpoint& admin, const std::string& body) {
+  return http(admin, "PUT", "/admin/snapshot", {{"Content-Type", "application/octet-stream"}}, body);
+}
+
+TEST(RouterSnapshots, OlderCorruptEmptyAndInvalidSnapshotsAreRefusedWholeAndANewerOneIsTaken) {
+  RouterFleet fleet(2);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}, 5));
+  const std::string older = read_file(fleet.write_mapping({{"acme", {1}}}, 4, "older.json"));
+  HttpResult r = put_snapshot(fleet.admin(), older);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["reason"], "version 4 is not newer than the served version 5");
+
+  std::string corrupt = read_file(fleet.write_mapping({{"acme", {1}}}, 6, "corrupt.json"));
+  corrupt.resize(corrupt.size() / 2);
+  r = put_snapshot(fleet.admin(), corrupt);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 422) << r->body;
+
+  r = put_snapshot(fleet.admin(), read_file(fleet.write_mapping({}, 7, "empty.json")));
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(r->body.find("snapshot lists no tenant"), std::string::npos) << r->body;
+
+  RoutingSnapshot invalid = load_snapshot_file(fleet.write_mapping({{"acme", {1}}}, 8, "i.json")).value();
+  invalid.shards[0].second.push_back(CellId{7});
+  const auto bytes = encode_snapshot(invalid);
+  r = put_snapshot(fleet.admin(), std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(r->body.find("names unknown cell 7"), std::string::npos) << r->body;
+
+  HttpResult still = order(fleet.router_endpoint(), "acme", 1);
+  ASSERT_TRUE(still.is_ok()) << still.detail;
+  EXPECT_EQ(still->header("X-Cell"), "cell-0");
+  EXPECT_EQ(still->header("X-Cellkit-Routing-Version"), "5");
+
+  r = put_snapshot(fleet.admin(), read_file(fleet.write_mapping({{"acme", {1}}}, 9, "newer.json")));
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 200) << r->body;
+  HttpResult moved = order(fleet.router_endpoint(), "acme", 1);
+  ASSERT_TRUE(moved.is_ok()) << moved.detail;
+  EXPECT_EQ(moved->header("X-Cell"), "cell-1");
+  EXPECT_EQ(moved->header("X-Cellkit-Routing-Version"), "9");
+}
+
+TEST(RouterSnapshots, TheSourceGoingAwayFailsNothingAndARestartServesThePersistedSnapshot) {
+  RouterFleet fleet(2);
+  const std::string mapping = fleet.write_mapping({{"acme", {0, 1}}, {"globex", {1, 0}}}, 3);
+  fleet.start_router(mapping);
+  std::filesystem::remove(mapping);  // the snapshot source is gone
+  for (int i = 0; i < 200; ++i) {
+    HttpResult r = order(fleet.router_endpoint(), i % 2 == 0 ? "acme" : "globex", 1);
+    ASSERT_TRUE(r.is_ok()) << r.detail;
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
+  ExitStatus stopped = fleet.router().stop(std::chrono::seconds(10));
+  EXPECT_EQ(stopped, (ExitStatus{.exited = true, .code = 0}));
+  fleet.stop_router();
+  fleet.start_router("");  // --state-dir only
+  HttpResult r = order(fleet.router_endpoint(), "globex", 1);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("X-Cell"), "cell-1");
+  EXPECT_EQ(r->header("X-Cellkit-Routing-Version"), "3");
+  HttpResult ready = http(fleet.admin(), "GET", "/admin/ready");
+  ASSERT_TRUE(ready.is_ok()) << ready.detail;
+  EXPECT_EQ(ready->status, 200);
+}
+
+TEST(RouterSnapshots, WithoutASnapshotTheRouterIsNotReady) {
+  RouterFleet fleet(1);
+  fleet.start_router("");
+  HttpResult ready = http(fleet.admin(), "GET", "/admin/ready");
+  ASSERT_TRUE(ready.is_ok()) << ready.detail;
+  EXPECT_EQ(ready->status, 503);
+  HttpResult r = order(fleet.router_endpoint(), "acme", 1);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->header("X-Cellkit-Outcome"), "not_ready");
+}
+
+TEST(RouterAdmin, MetricsAndRoutingDescribeTheRouter) {
+  RouterFleet fleet(2);
+  fleet.start_router(fleet.write_mapping({{"acme", {0, 1}}}, 4));
+  ASSERT_TRUE(order(fleet.router_endpoint(), "acme", 1).is_ok());
+  ASSERT_TRUE(order(fleet.router_endpoint(), "nobody", 1).is_ok());
+  // A request is counted just after its response is written: poll briefly.
+  HttpResult m = http(fleet.admin(), "GET", "/metrics");
+  for (int i = 0; i < 50 && m.is_ok() &&
+                  m->body.find("duration_seconds_count 2\n") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    m = http(fleet.admin(), "GET", "/metrics");
+  }
+  ASSERT_TRUE(m.is_ok()) << m.detail;
+  EXPECT_EQ(m->status, 200);
+  for (const char* line :
+       {"cellkit_router_requests_total{outcome=\"served\",cell=\"cell-0\"} 1\n",
+        "cellkit_router_requests_total{outcome=\"unknown_tenant\",cell=\"\"} 1\n",
+        "cellkit_router_snapshot_version 4\n", "cellkit_router_request_duration_seconds_count 2\n",
+        "# TYPE cellkit_router_ejections_total counter\n",
+        "cellkit_router_cell_healthy{cell=\"cell-1\"} 1\n"}) {
+    EXPECT_NE(m->body.find(line), std::string::npos) << line << "\n" << m->body;
+  }
+  HttpResult routing = http(fleet.admin(), "GET", "/admin/routing");
+  ASSERT_TRUE(routing.is_ok()) << routing.detail;
+  const auto j = nlohmann::json::parse(routing->body);
+  EXPECT_EQ(j["version"], 4);
+  EXPECT_EQ(j["tenants"], 1);
+  EXPECT_EQ(j["cells"][1]["name"], "cell-1");
+  EXPECT_EQ(j["cells"][1]["healthy"], true);
+  HttpResult healthz = http(fleet.admin(), "GET", "/admin/healthz");
+  ASSERT_TRUE(healthz.is_ok()) << healthz.detail;
+  EXPECT_EQ(healthz->status, 200);
+}
+
+// A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
+// returns true when the router closed the connection meanwhile.
+bool closed_while_trickling(const Endpoint& e, std::string_view bytes, std::chrono::milliseconds gap,
+                            std::chrono::milliseconds limit) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(e.port);
+  ::inet_pton(AF_INET, e.host.c_str(), &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return false;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool closed = false;
+  for (std::size_t i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+    if (::send(fd, bytes.data() + i % bytes.size(), 1, MSG_NOSIGNAL) < 0) {
+      closed = true;
+      break;
+    }
+    char buffer[256];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n == 0) {
+      closed = true;
+      break;
+    }
+    std::this_thread::sleep_for(gap);
+  }
+  ::close(fd);
+  return closed;
+}
+
+long rss_kib(pid_t pid) {
+  std::ifstream status(fmt::format("/proc/{}/status", pid));
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+TEST(RouterHostile, MalformedOversizedAndSlowClientsAreCutWhileOthersAreServed) {
+  RouterFleet fleet(1);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}),
+                     {"--header-timeout", "500ms", "--max-body-bytes", "1024"});
+  const Endpoint& router = fleet.router_endpoint();
+  HttpResult bad = http(router, "GET", "/x HTTP/9\r\nbroken");
+  ASSERT_TRUE(bad.is_ok()) << bad.detail;
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(bad->header("X-Cellkit-Outcome"), "bad_request");
+  HttpResult big_headers = http(router, "GET", "/", {{"X-Tenant", "acme"}, {"X-Junk", std::string(100 * 1024, 'j')}});
+  ASSERT_TRUE(big_headers.is_ok() || big_headers.failure == HttpFailure::kReset) << big_headers.detail;
+  if (big_headers.is_ok()) {
+    EXPECT_EQ(big_headers->status, 431);
+  }
+  HttpResult big_body = http(router, "POST", "/orders", {{"X-Tenant", "acme"}}, std::string(4096, 'b'));
+  ASSERT_TRUE(big_body.is_ok() || big_body.failure == HttpFailure::kReset) << big_body.detail;
+  if (big_body.is_ok()) {
+    EXPECT_EQ(big_body->status, 413);
+  }
+
+  const long rss_before = rss_kib(fleet.router().pid());
+  // Slowloris: headers a byte at a time, in parallel with a served client.
+  auto slow = std::async(std::launch::async, [&] {
+    return closed_while_trickling(router, "GET / HTTP/1.1\r\nX-Tenant: acme\r\nX-A: b\r\n",
+                                  std::chrono::milliseconds(100), std::chrono::seconds(5));
+  });
+  for (int i = 0; i < 20; ++i) {
+    HttpResult r = order(router, "acme", 1);
+    ASSERT_TRUE(r.is_ok()) << r.detail;
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_TRUE(slow.get()) << "a slowloris client was never cut";
+  // Many oversized requests at once leave memory where it was (bounded per connection).
+  std::vector<std::future<HttpResult>> floods;
+  for (int i = 0; i < 40; ++i) {
+    floods.push_back(std::async(std::launch::async, [&] {
+      return http(router, "GET", "/", {{"X-Tenant", "acme"}, {"X-Junk", std::string(100 * 1024, 'j')}});
+    }));
+  }
+  for (auto& f : floods)
+    f.get();
+  const long rss_after = rss_kib(fleet.router().pid());
+  EXPECT_LT(rss_after - rss_before, 32 * 1024) << rss_before << " KiB → " << rss_after << " KiB";
+  HttpResult fine = order(router, "acme", 1);
+  ASSERT_TRUE(fine.is_ok()) << fine.detail;
+  EXPECT_EQ(fine->status, 200);
+}
+
+TEST(RouterShutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
+  RouterFleet fleet(1, {"--service-time", "700ms"});
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}));
+  auto in_flight = std::async(std::launch::async, [&] { return order(fleet.router_endpoint(), "acme", 1); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  fleet.router().signal(SIGTERM);
+  HttpResult r = in_flight.get();
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 200);
+  const std::optional<ExitStatus> exit = fleet.router().wait_exit(std::chrono::seconds(10));
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(*exit, (ExitStatus{.exited = true, .code = 0}));
+}
+
+}  // namespace
+}  // namespace cellkit::live::test
