@@ -36,4 +36,7 @@ void add_control_command(CLI::App& app, int& exit_code);
 // Registers `cellkit cell` (one chip-shop cell as an HTTP server).
 void add_cell_command(CLI::App& app, int& exit_code);
 
+// Registers `cellkit up` (a local fleet: cells and a router, supervised).
+void add_up_command(CLI::App& app, int& exit_code);
+
 }  // namespace cellkit::cli

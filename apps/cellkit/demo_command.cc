@@ -6,6 +6,7 @@
 #include "cellkit/sim/seed_demo.h"
 #include "commands.h"
 #include "help.h"
+#include "demo_live.h"
 
 namespace cellkit::cli {
 namespace {
@@ -14,13 +15,14 @@ struct DemoArgs {
   DemoOptions options;
   std::string format = "text";
   bool verbose = false;
+  bool live = false;
 };
 
 int run(const DemoArgs& args) {
-  Result<DemoResult> result = run_demo(args.options);
+  Result<DemoResult> result = args.live ? run_live_demo(args.options) : run_demo(args.options);
   if (!result.is_ok()) {
     std::cerr << "cellkit demo: " << result.status().message() << "\n";
-    return kExitUsage;
+    return result.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   std::cout << (args.format == "json" ? render_demo_json(*result)
                                       : render_demo_text(*result, args.verbose));
@@ -55,6 +57,10 @@ void add_demo_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_flag("-v,--verbose", args->verbose, "List every request, not only notable events");
+  cmd->add_flag("--live", args->live,
+                "Tell the story over a real local fleet: a `cellkit cell` process per cell and a\n"
+                "`cellkit router`; every order is an HTTP request, every dead cell a dead\n"
+                "process. Same placement, orders and output as without it (docs/live.md)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -118,6 +118,12 @@ void Supervisor::stop_all(Millis grace) {
   group_ = 0;
 }
 
+Result<std::string> Supervisor::read_line(const std::string& name, Millis timeout) {
+  for (Child& c : children_)
+    if (c.spec.name == name && c.process) return c.process->read_line(timeout);
+  return not_found(fmt::format("no running child named {}", name));
+}
+
 std::optional<pid_t> Supervisor::pid_of(const std::string& name) const {
   for (const Child& c : children_)
     if (c.spec.name == name && c.process) return c.process->pid();

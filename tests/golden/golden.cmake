@@ -277,3 +277,14 @@ cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
                ARGS router --listen localhost)
 cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr
                ARGS router --listen 127.0.0.1:0 --snapshot no-such-snapshot.json)
+cellkit_golden(up_help up_help.txt ARGS up --help)
+cellkit_golden(up_error_shard_size up_error_shard_size.txt EXIT 2 STREAM stderr
+               ARGS up --cells 2 --shard-size 3)
+# The live demo tells the same story as the simulated one: same expected output, over real
+# processes and HTTP (docs/live.md says why the counts agree).
+cellkit_golden(demo_live_default demo_default.txt ARGS demo --live)
+cellkit_golden(demo_live_verbose demo_verbose_seed7.txt
+               ARGS demo --live --seed 7 --requests 30 --verbose)
+cellkit_golden(demo_live_json demo_seed3.json ARGS demo --live --seed 3 --requests 20 --format json)
+cellkit_golden(demo_live_eight_cells demo_eight_cells.txt
+               ARGS demo --live --seed 2 --cells 8 --tenants 28 --requests 1000)

@@ -59,6 +59,10 @@ class Supervisor {
   // SIGKILLs the group. No restarts afterwards.
   void stop_all(Millis grace);
 
+  // The next stdout line of a running child after its listening line (see
+  // ChildProcess::read_line); fails when it is down or unknown.
+  Result<std::string> read_line(const std::string& name, Millis timeout);
+
   // The group every child is in (0 before the first start).
   pid_t process_group() const { return group_; }
   // The running process's pid, or nothing while it is down.
