@@ -132,9 +132,10 @@ void add_up_command(CLI::App& app, int& exit_code) {
   UpArgs& a = *args;
   CLI::App* cmd = app.add_subcommand(
       "up",
-      "Run a local fleet to try live mode: places tenants on cells, starts one `cellkit cell`\n"
-      "process per cell and a `cellkit router` in front of them on free loopback ports,\n"
-      "restarts crashed cells, and stops everything on Ctrl-C or SIGTERM.");
+      "Run a local fleet to try live mode (cells and a router on loopback).\n"
+      "It places tenants on cells, starts one `cellkit cell` process per cell and a `cellkit\n"
+      "router` in front of them on free loopback ports, restarts crashed cells, and stops\n"
+      "everything on Ctrl-C or SIGTERM.");
   cmd->footer(
       "Its first line on stdout is 'listening on HOST:PORT' (the router); then the addresses,\n"
       "pids and example curl lines; then one line per cell that dies or restarts.\n"
