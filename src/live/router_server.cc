@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include "cellkit/io/file.h"
 #include "cellkit/io/mapping_file.h"
 #include "live/router_impl.h"
 
@@ -42,7 +43,7 @@ Status load_snapshots(RouterServer::Impl& impl) {
     }
   }
   if (s.options.snapshot_file.empty()) return Status::ok();
-  Result<std::string> bytes = read_text_file(s.options.snapshot_file);
+  Result<std::string> bytes = read_file(s.options.snapshot_file);
   if (!bytes.is_ok()) {
     if (s.snapshots.ready()) {
       impl.notes.push_back(fmt::format("--snapshot not read ({}); keeping the persisted one",
