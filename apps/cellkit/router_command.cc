@@ -95,8 +95,9 @@ void add_router_command(CLI::App& app, int& exit_code) {
   live::RouterOptions& o = args->options;
   CLI::App* cmd = app.add_subcommand(
       "router",
-      "Run a live HTTP/1.1 cell router: each request's tenant (the X-Tenant header by default)\n"
-      "is looked up in the routing snapshot and the request is forwarded to the first healthy\n"
+      "Run a live HTTP/1.1 cell router in front of cell processes (live mode). Each request's\n"
+      "tenant (the X-Tenant header by default) is looked up in the routing snapshot and the\n"
+      "request is forwarded to the first healthy\n"
       "cell of the tenant's shard; a crash is never retried on another cell, a refused\n"
       "connection is retried inside the shard, and poison requests are quarantined.\n"
       "Prints 'listening on HOST:PORT' first. SIGTERM drains and exits 0. See docs/live.md.");
