@@ -26,7 +26,7 @@ std::vector<std::string_view> split(std::string_view line) {
 // list's first tenant is never taken for a header.
 bool is_header(const std::vector<std::string_view>& fields) {
   static constexpr std::string_view kHeader[] = {"name", "weight", "shard_size"};
-  if (fields.size() < 2) return false;
+  if (fields.size() < 2 || fields.size() > std::size(kHeader)) return false;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (fields[i] != kHeader[i]) return false;
   }
