@@ -70,7 +70,7 @@ int run_control(const ControlArgs& a) {
   // The service announces the address actually bound (port 0 becomes a real port), so it
   // exists only once the server listens; requests before that are answered 503.
   std::atomic<live::ControlService*> ready{nullptr};
-  auto server = live::HttpServer::start(a.listen, [&](const live::HttpRequest& r) {
+  auto server = live::HttpServer::start(a.listen, [&](const live::ServiceRequest& r) {
     live::ControlService* service = ready.load();
     if (service == nullptr) return live::error_reply(503, "starting", "");
     return service->handle(r);

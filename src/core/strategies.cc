@@ -137,8 +137,10 @@ class LeastLoadedStrategy final : public PooledStrategy {
   }
 
   static std::uint64_t pair_key(CellId a, CellId b) {
-    const auto [lo, hi] = std::minmax(raw(a), raw(b));
-    return (std::uint64_t{lo} << 32) | hi;
+    // Values, not std::minmax: its pair of references would outlive the temporaries.
+    const std::uint32_t x = raw(a);
+    const std::uint32_t y = raw(b);
+    return (std::uint64_t{std::min(x, y)} << 32) | std::max(x, y);
   }
 
   std::vector<CellId> room_;         // candidates with room, reused between tenants

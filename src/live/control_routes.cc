@@ -86,7 +86,7 @@ std::optional<FieldError> read_uint(const json& body, const char* field, bool re
   return std::nullopt;
 }
 
-HttpReply bad(const FieldError& e) { return error_reply(400, e.message, e.field); }
+ServiceReply bad(const FieldError& e) { return error_reply(400, e.message, e.field); }
 
 std::variant<CellSpec, FieldError> cell_spec(const json& body) {
   CellSpec spec;
@@ -158,9 +158,9 @@ json names_of(const Fleet& fleet, const Shard& shard) {
 
 }  // namespace
 
-HttpReply ControlService::handle(const HttpRequest& request) { return route(request); }
+ServiceReply ControlService::handle(const ServiceRequest& request) { return route(request); }
 
-HttpReply ControlService::route(const HttpRequest& request) {
+ServiceReply ControlService::route(const ServiceRequest& request) {
   const Target t = split_target(request.target);
   const std::string& m = request.method;
   const auto& p = t.path;
@@ -227,7 +227,7 @@ HttpReply ControlService::route(const HttpRequest& request) {
   return error_reply(404, fmt::format("no route {} {}", m, request.target), "");
 }
 
-HttpReply ControlService::list_cells() const {
+ServiceReply ControlService::list_cells() const {
   const ControlState state = current().state;
   std::map<std::uint32_t, std::size_t> tenants;
   for (const auto& [tenant, shard] : state.placement.mapping) {
@@ -244,7 +244,7 @@ HttpReply ControlService::list_cells() const {
   return {.body = json{{"version", state.version}, {"cells", cells}}.dump()};
 }
 
-HttpReply ControlService::list_tenants() const {
+ServiceReply ControlService::list_tenants() const {
   const ControlState state = current().state;
   json tenants = json::array();
   for (const Tenant& t : state.placement.tenants) {
@@ -256,7 +256,7 @@ HttpReply ControlService::list_tenants() const {
   return {.body = json{{"version", state.version}, {"tenants", tenants}}.dump()};
 }
 
-HttpReply ControlService::plan() const {
+ServiceReply ControlService::plan() const {
   const ControlState state = current().state;
   Result<Rebalance> rebalance = plan_fleet_rebalance(state);
   if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
@@ -280,7 +280,7 @@ HttpReply ControlService::plan() const {
                        {"moves", moves}, {"shortfalls", shortfalls}}.dump()};
 }
 
-HttpReply ControlService::version() const {
+ServiceReply ControlService::version() const {
   const Published p = current();
   std::lock_guard lock(cache_mutex_);
   return {.body = json{{"version", p.version}, {"leader", leader_},
@@ -288,7 +288,7 @@ HttpReply ControlService::version() const {
                        {"store", store_->describe()}}.dump()};
 }
 
-HttpReply ControlService::routers() {
+ServiceReply ControlService::routers() {
   Result<std::vector<RouterReport>> reports = [&] {
     std::lock_guard lock(store_mutex_);
     return store_->reports();

@@ -13,9 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-HttpReply ok_json(const json& body) { return {.status = 200, .body = body.dump()}; }
+ServiceReply ok_json(const json& body) { return {.status = 200, .body = body.dump()}; }
 
-HttpReply store_unavailable(const Status& status) {
+ServiceReply store_unavailable(const Status& status) {
   return error_reply(503, fmt::format("store unavailable: {}", status.message()), "store");
 }
 
@@ -36,7 +36,7 @@ unsigned http_status_of(const Status& status) {
   }
 }
 
-HttpReply error_reply(unsigned http_status, std::string_view message, std::string_view field) {
+ServiceReply error_reply(unsigned http_status, std::string_view message, std::string_view field) {
   json body = {{"error", message}, {"field", field.empty() ? json(nullptr) : json(field)}};
   return {.status = http_status, .body = body.dump()};
 }
@@ -145,7 +145,7 @@ Result<std::uint64_t> ControlService::publish(const ControlState& next, const Po
 }
 
 // 503 naming the leader (as last seen) in the body and in X-Cellkit-Leader.
-HttpReply ControlService::not_leader() const {
+ServiceReply ControlService::not_leader() const {
   std::lock_guard lock(cache_mutex_);
   json body = {{"error", "this control plane is not the leader; write to the leader"},
                {"field", nullptr},
@@ -153,7 +153,7 @@ HttpReply ControlService::not_leader() const {
   return {.status = 503, .body = body.dump(), .headers = {{"X-Cellkit-Leader", leader_address_}}};
 }
 
-HttpReply ControlService::apply(const Change& change, std::string_view field,
+ServiceReply ControlService::apply(const Change& change, std::string_view field,
                                 std::string_view name_field) {
   std::lock_guard lock(store_mutex_);
   if (!is_leader()) return not_leader();
@@ -185,7 +185,7 @@ HttpReply ControlService::apply(const Change& change, std::string_view field,
                                       options_.publish_attempts), "store");
 }
 
-HttpReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait) {
+ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait) {
   std::unique_lock lock(cache_mutex_);
   published_changed_.wait_for(lock, std::min(wait, options_.max_wait), [&] {
     return shut_down_ || (published_.version > after && !published_.snapshot.empty());
@@ -197,7 +197,7 @@ HttpReply ControlService::long_poll(std::uint64_t after, std::chrono::millisecon
           .headers = {{"X-Cellkit-Routing-Version", std::to_string(published_.version)}}};
 }
 
-HttpReply ControlService::rollout(std::size_t batch) {
+ServiceReply ControlService::rollout(std::size_t batch) {
   std::lock_guard lock(store_mutex_);
   if (!is_leader()) return not_leader();
   Result<PointerRead> read = store_->read_pointer();

@@ -38,7 +38,7 @@ beast::error_code run_until(asio::io_context& io, std::optional<beast::error_cod
   return result.value_or(asio::error::operation_aborted);
 }
 
-http::response<http::string_body> to_response(HttpReply reply, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_response(ServiceReply reply, unsigned version, bool keep_alive) {
   http::response<http::string_body> response(static_cast<http::status>(reply.status), version);
   response.set(http::field::content_type, reply.content_type);
   for (const auto& [name, value] : reply.headers) response.set(name, value);
@@ -48,7 +48,7 @@ http::response<http::string_body> to_response(HttpReply reply, unsigned version,
   return response;
 }
 
-HttpReply error_reply(unsigned status, std::string_view message) {
+ServiceReply error_reply(unsigned status, std::string_view message) {
   return {.status = status, .body = fmt::format(R"({{"error":"{}","field":null}})", message)};
 }
 
@@ -147,7 +147,7 @@ class BlockingServer final : public HttpServer {
       c.stream.expires_after(options_.io_timeout);
       http::async_read(c.stream, buffer, parser, [&](beast::error_code e, std::size_t) { result = e; });
       const beast::error_code ec = run_until(c.io, result);
-      HttpReply reply;
+      ServiceReply reply;
       if (ec == http::error::body_limit) {
         reply = error_reply(413, "request body is too large");
         keep_alive = false;

@@ -37,7 +37,7 @@ class ControlServiceTest : public ::testing::TestWithParam<Kind> {
     s->tick();
     return s;
   }
-  static HttpReply call(ControlService& s, std::string method, std::string target, std::string body = "") {
+  static ServiceReply call(ControlService& s, std::string method, std::string target, std::string body = "") {
     return s.handle({.method = std::move(method), .target = std::move(target), .body = std::move(body)});
   }
   static std::uint64_t version(ControlService& s) {
@@ -45,7 +45,7 @@ class ControlServiceTest : public ::testing::TestWithParam<Kind> {
   }
   static void add_cells(ControlService& s, int count) {
     for (int i = 0; i < count; ++i) {
-      HttpReply r = call(s, "POST", "/v1/cells",
+      ServiceReply r = call(s, "POST", "/v1/cells",
                          fmt::format(R"({{"name":"cell-{}","endpoint":"127.0.0.1:{}"}})", i, 4000 + i));
       ASSERT_EQ(r.status, 200u) << r.body;
     }
@@ -59,14 +59,14 @@ TEST_P(ControlServiceTest, EachChangePublishesTheNextVersionThatRoutersCanFetch)
   auto s = service();
   ASSERT_TRUE(s->is_leader());
   add_cells(*s, 4);
-  HttpReply onboarded = call(*s, "POST", "/v1/tenants", R"({"name":"acme","shard_size":2})");
+  ServiceReply onboarded = call(*s, "POST", "/v1/tenants", R"({"name":"acme","shard_size":2})");
   ASSERT_EQ(onboarded.status, 200u) << onboarded.body;
   EXPECT_EQ(json::parse(onboarded.body)["version"], 5);
-  HttpReply tenants = call(*s, "GET", "/v1/tenants");
+  ServiceReply tenants = call(*s, "GET", "/v1/tenants");
   const json acme = json::parse(tenants.body)["tenants"][0];
   EXPECT_EQ(acme["name"], "acme");
   EXPECT_EQ(acme["cells"].size(), 2u);
-  HttpReply snapshot = call(*s, "GET", "/v1/snapshot?after=4");
+  ServiceReply snapshot = call(*s, "GET", "/v1/snapshot?after=4");
   ASSERT_EQ(snapshot.status, 200u);
   EXPECT_EQ(snapshot.headers["X-Cellkit-Routing-Version"], "5");
   Result<RoutingSnapshot> decoded = decode_snapshot(std::as_bytes(std::span(snapshot.body.data(), snapshot.body.size())));
@@ -79,7 +79,7 @@ TEST_P(ControlServiceTest, EachChangePublishesTheNextVersionThatRoutersCanFetch)
 TEST_P(ControlServiceTest, ErrorsAreJsonNamingTheField) {
   auto s = service();
   add_cells(*s, 2);
-  auto expect = [&](HttpReply r, unsigned status, const char* field, std::string_view words) {
+  auto expect = [&](ServiceReply r, unsigned status, const char* field, std::string_view words) {
     EXPECT_EQ(r.status, status) << r.body;
     const json body = json::parse(r.body);
     EXPECT_EQ(body["field"], field) << r.body;
@@ -104,7 +104,7 @@ TEST_P(ControlServiceTest, AChangeThatBreaksAnInvariantIsRefusedWith409AndNothin
   const json tenants = json::parse(call(*s, "GET", "/v1/tenants").body)["tenants"];
   const std::uint64_t before = version(*s);
   // Pinning b onto a's two cells would make them share 2 cells (max_overlap 1).
-  HttpReply pin = call(*s, "PUT", "/v1/tenants/b/pin", json{{"cells", tenants[0]["cells"]}}.dump());
+  ServiceReply pin = call(*s, "PUT", "/v1/tenants/b/pin", json{{"cells", tenants[0]["cells"]}}.dump());
   EXPECT_EQ(pin.status, 409u) << pin.body;
   EXPECT_EQ(json::parse(pin.body)["error"], "tenants 1 and 0 would share more than max_overlap 1 cells");
   EXPECT_EQ(version(*s), before);
@@ -123,7 +123,7 @@ TEST_P(ControlServiceTest, StateSurvivesARestartOfTheControlPlane) {
   auto again = service();
   ASSERT_TRUE(again->is_leader());
   EXPECT_EQ(call(*again, "GET", "/v1/tenants").body, tenants_before);
-  HttpReply next = call(*again, "POST", "/v1/tenants", R"({"name":"beta","shard_size":2})");
+  ServiceReply next = call(*again, "POST", "/v1/tenants", R"({"name":"beta","shard_size":2})");
   ASSERT_EQ(next.status, 200u) << next.body;
   EXPECT_EQ(json::parse(next.body)["version"], 5);
   EXPECT_EQ(json::parse(call(*again, "GET", "/v1/tenants").body)["tenants"][1]["id"], 1);
@@ -135,14 +135,14 @@ TEST_P(ControlServiceTest, AFollowerRefusesWritesNamingTheLeaderAndTakesOverFrom
   ASSERT_TRUE(leader->is_leader());
   EXPECT_FALSE(follower->is_leader());
   add_cells(*leader, 3);
-  HttpReply refused = call(*follower, "POST", "/v1/cells", R"({"name":"x"})");
+  ServiceReply refused = call(*follower, "POST", "/v1/cells", R"({"name":"x"})");
   EXPECT_EQ(refused.status, 503u);
   EXPECT_EQ(json::parse(refused.body)["leader"], "127.0.0.1:7000");
   EXPECT_EQ(refused.headers["X-Cellkit-Leader"], "127.0.0.1:7000");
   leader->shutdown();
   follower->tick();
   ASSERT_TRUE(follower->is_leader());
-  HttpReply added = call(*follower, "POST", "/v1/cells", R"({"name":"x"})");
+  ServiceReply added = call(*follower, "POST", "/v1/cells", R"({"name":"x"})");
   ASSERT_EQ(added.status, 200u) << added.body;
   EXPECT_EQ(json::parse(added.body)["version"], 4);
   EXPECT_EQ(json::parse(call(*follower, "GET", "/v1/cells").body)["cells"].size(), 4u);
@@ -151,7 +151,7 @@ TEST_P(ControlServiceTest, AFollowerRefusesWritesNamingTheLeaderAndTakesOverFrom
 TEST_P(ControlServiceTest, ALongPollWakesWhenAVersionIsPublished) {
   auto s = service();
   add_cells(*s, 2);
-  HttpReply polled;
+  ServiceReply polled;
   std::thread poller([&] { polled = call(*s, "GET", "/v1/snapshot?after=2&wait_ms=10000"); });
   std::this_thread::sleep_for(100ms);
   const auto start = std::chrono::steady_clock::now();
@@ -185,7 +185,7 @@ TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   const std::size_t moves = plan["moves"].size();
   ASSERT_GE(moves, 3u) << plan.dump();
   const std::uint64_t before = version(*s);
-  HttpReply applied = call(*s, "POST", "/v1/rebalance/apply", R"({"batch":2})");
+  ServiceReply applied = call(*s, "POST", "/v1/rebalance/apply", R"({"batch":2})");
   ASSERT_EQ(applied.status, 200u) << applied.body;
   EXPECT_EQ(json::parse(applied.body)["versions"].size(), (moves + 1) / 2);
   EXPECT_EQ(version(*s), before + (moves + 1) / 2);

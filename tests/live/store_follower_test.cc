@@ -74,11 +74,11 @@ class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
                         .backoff_max = 400ms},
         booted);
   }
-  HttpReply call(const std::string& method, const std::string& target, const std::string& body = "") {
+  ServiceReply call(const std::string& method, const std::string& target, const std::string& body = "") {
     return control_->handle({.method = method, .target = target, .body = body});
   }
   std::uint64_t add_cell(int i) {
-    HttpReply r = call("POST", "/v1/cells", fmt::format(R"({{"name":"cell-{}"}})", i));
+    ServiceReply r = call("POST", "/v1/cells", fmt::format(R"({{"name":"cell-{}"}})", i));
     EXPECT_EQ(r.status, 200u) << r.body;
     return nlohmann_version(r.body);
   }

@@ -32,7 +32,7 @@ class ControlService {
   ~ControlService();
 
   // Answers one API request; safe from many threads at once.
-  HttpReply handle(const HttpRequest& request);
+  ServiceReply handle(const ServiceRequest& request);
   // Campaigns for (or keeps) the leadership and picks up versions published by another
   // control plane. Call about once a second.
   void tick();
@@ -62,27 +62,27 @@ class ControlService {
 
   // Changes (control_service.cc).
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
-  HttpReply apply(const Change& change, std::string_view field, std::string_view name_field);
+  ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Published> load(const PointerRead& read);
   Result<std::uint64_t> publish(const ControlState& next, const PointerRead& read);
   Status refresh();
   Published current() const;
-  HttpReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
-  HttpReply rollout(std::size_t batch);
-  HttpReply not_leader() const;
+  ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
+  ServiceReply rollout(std::size_t batch);
+  ServiceReply not_leader() const;
 
   // Routes (control_routes.cc).
-  HttpReply route(const HttpRequest& request);
-  HttpReply list_cells() const;
-  HttpReply list_tenants() const;
-  HttpReply plan() const;
-  HttpReply version() const;
-  HttpReply routers();
+  ServiceReply route(const ServiceRequest& request);
+  ServiceReply list_cells() const;
+  ServiceReply list_tenants() const;
+  ServiceReply plan() const;
+  ServiceReply version() const;
+  ServiceReply routers();
 };
 
 // The status code for a change refused with `status`.
 unsigned http_status_of(const Status& status);
 // {"error": message, "field": field (null when empty)}.
-HttpReply error_reply(unsigned http_status, std::string_view message, std::string_view field);
+ServiceReply error_reply(unsigned http_status, std::string_view message, std::string_view field);
 
 }  // namespace cellkit::live

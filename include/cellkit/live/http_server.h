@@ -15,20 +15,20 @@
 
 namespace cellkit::live {
 
-struct HttpRequest {
+struct ServiceRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query, e.g. "/v1/snapshot?after=3"
   std::string body;
 };
 
-struct HttpReply {
+struct ServiceReply {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;  // extra headers
 };
 
-using HttpHandler = std::function<HttpReply(const HttpRequest&)>;
+using HttpHandler = std::function<ServiceReply(const ServiceRequest&)>;
 
 struct HttpServerOptions {
   std::size_t max_connections = 64;              // more are answered 503 and closed
