@@ -49,7 +49,8 @@ void add_cell_command(CLI::App& app, int& exit_code) {
       "tenant named in the X-Tenant header: 200 and a JSON receipt naming the cell. Every\n"
       "response carries X-Cell: <name>. SIGTERM or Ctrl-C stops it.\n"
       "Example: cellkit cell --listen 127.0.0.1:0 --name cell-3 --crash-on-bags 5");
-  cmd->add_option("--listen", o.listen, "Address to listen on (IPv4 HOST:PORT; port 0 picks a free one)")
+  cmd->add_option("--listen", o.listen,
+                  "Address to listen on (IPv4 HOST:PORT; port 0 picks a free one)")
       ->capture_default_str();
   cmd->add_option("--name", o.name, "Cell name, echoed in receipts and the X-Cell header")
       ->capture_default_str();

@@ -87,7 +87,8 @@ int run_control(const ControlArgs& a) {
   std::cerr << fmt::format("cellkit control: fleet '{}' on {}; {}\n", a.fleet, a.store,
                            service.is_leader() ? "leader" : "follower");
   {
-    Ticker ticker(service, std::chrono::milliseconds(std::max<std::int64_t>(200, a.lease_seconds * 1000 / 5)));
+    Ticker ticker(service, std::chrono::milliseconds(
+                               std::max<std::int64_t>(200, a.lease_seconds * 1000 / 5)));
     int signal = 0;
     sigwait(&signals, &signal);
   }

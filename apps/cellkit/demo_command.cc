@@ -5,8 +5,8 @@
 #include "cellkit/report/demo_report.h"
 #include "cellkit/sim/seed_demo.h"
 #include "commands.h"
-#include "help.h"
 #include "demo_live.h"
+#include "help.h"
 
 namespace cellkit::cli {
 namespace {
@@ -35,13 +35,13 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<DemoArgs>();
   DemoOptions& o = args->options;
   CLI::App* cmd = add_command(
-      app, {.name = "demo",
-            .summary = "Start here: cells, tenants, a router and a tenant whose orders kill cells",
-            .description =
-                "Run the seed's story: cells, tenants with k cells each, a router, and an "
-                "unlucky tenant whose orders of 5 bags of chips kill the cell that handles "
-                "them. Same options and seed give byte-identical output.",
-            .exit_codes = {exit_ok(), exit_bad_option()}});
+      app,
+      {.name = "demo",
+       .summary = "Start here: cells, tenants, a router and a tenant whose orders kill cells",
+       .description = "Run the seed's story: cells, tenants with k cells each, a router, and an "
+                      "unlucky tenant whose orders of 5 bags of chips kill the cell that handles "
+                      "them. Same options and seed give byte-identical output.",
+       .exit_codes = {exit_ok(), exit_bad_option()}});
   cmd->add_option("--seed", o.seed, "Seed for placement and traffic")->capture_default_str();
   cmd->add_option("--cells", o.cells, "Cells in the fleet (>= 1)")->capture_default_str();
   cmd->add_option("--tenants", o.tenants, "Tenants (>= 1)")->capture_default_str();

@@ -27,8 +27,8 @@ MappingDocument demo_document(const DemoResult& plan) {
     [[maybe_unused]] Status s = doc.fleet.add(cell);
   }
   for (const DemoTenant& t : plan.tenants) {
-    doc.tenants.push_back(Tenant{.id = t.id, .name = t.name,
-                                 .shard_size = static_cast<std::uint32_t>(t.cells.size())});
+    doc.tenants.push_back(Tenant{
+        .id = t.id, .name = t.name, .shard_size = static_cast<std::uint32_t>(t.cells.size())});
     doc.mapping.assign(t.id, t.cells);
   }
   return doc;
@@ -42,8 +42,9 @@ live::LocalFleetOptions demo_fleet_options(const std::string& dir) {
   o.dir = dir;
   o.crash_on_bags = kPoisonBags;
   o.restart_cells = false;
-  o.router_flags = {"--threads", "1", "--max-attempts", "1", "--quarantine-after", "0",
-                    "--health-interval", "0ms", "--ejection-time", "24h", "--ejection-max", "24h"};
+  o.router_flags = {"--threads",          "1",   "--max-attempts",    "1",
+                    "--quarantine-after", "0",   "--health-interval", "0ms",
+                    "--ejection-time",    "24h", "--ejection-max",    "24h"};
   return o;
 }
 
@@ -64,8 +65,8 @@ Result<CellId> dead_cell(live::LocalFleet& fleet) {
 
 Status deliver(live::LocalFleet& fleet, DemoResult& plan) {
   for (DemoRequest& r : plan.requests) {
-    Result<live::OrderReply> reply = live::send_order(
-        fleet.router(), plan.tenant(r.tenant).name, r.bags, fleet.document().fleet, 10s);
+    Result<live::OrderReply> reply = live::send_order(fleet.router(), plan.tenant(r.tenant).name,
+                                                      r.bags, fleet.document().fleet, 10s);
     if (!reply.is_ok()) return reply.status();
     r.delivery = reply->delivery;
     if (r.delivery.disposition != Disposition::kCellCrashed) continue;

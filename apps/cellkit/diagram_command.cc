@@ -48,7 +48,8 @@ void add_diagram_command(CLI::App& app, int& exit_code) {
       {.name = "diagram",
        .summary = "Draw a mapping's fleet as a Mermaid flowchart or an SVG picture",
        .description =
-           "Draw the fleet of a mapping file (JSON or CSV): control plane, router, cells grouped by\n"
+           "Draw the fleet of a mapping file (JSON or CSV): control plane, router, cells grouped "
+           "by\n"
            "zone and coloured by health, and each tenant's cells. Beyond --max-cells cells, cells\n"
            "are drawn as their zones; beyond --max-tenants tenants, tenants with the same cells\n"
            "(or zones) are drawn as one group, the largest groups first. The output says so.\n"

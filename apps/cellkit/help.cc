@@ -133,8 +133,7 @@ class HelpFormatter : public CLI::Formatter {
   }
 
   std::string make_option(const CLI::Option* opt, bool is_positional) const override {
-    const std::string left =
-        "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    const std::string left = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
     return left_column(left, kOptionColumn) +
            wrap_text(make_option_desc(opt), kHelpWidth, kOptionColumn) + "\n";
   }
@@ -170,8 +169,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::size_t diagonal = row[0];
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t next = std::min(
-          {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      const std::size_t next =
+          std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u)});
       diagonal = row[j];
       row[j] = next;
     }
@@ -181,7 +180,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-ExitCodeDoc exit_ok() { return {0, "success"}; }
+ExitCodeDoc exit_ok() {
+  return {0, "success"};
+}
 
 ExitCodeDoc exit_bad_file(std::string_view what) {
   return {1, what.empty() ? "bad input file: missing, unreadable or invalid (the message says "
@@ -193,7 +194,9 @@ ExitCodeDoc exit_bad_option() {
   return {2, "bad option: unknown, missing, out of range or conflicting with another"};
 }
 
-ExitCodeDoc exit_partial(std::string_view what) { return {3, std::string(what)}; }
+ExitCodeDoc exit_partial(std::string_view what) {
+  return {3, std::string(what)};
+}
 
 std::string wrap_text(std::string_view text, std::size_t width, std::size_t indent) {
   std::string out;

@@ -16,7 +16,9 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
-void on_stop(int) { g_stop = 1; }
+void on_stop(int) {
+  g_stop = 1;
+}
 
 }  // namespace
 
@@ -29,7 +31,9 @@ void catch_stop_signals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-bool stop_requested() { return g_stop != 0; }
+bool stop_requested() {
+  return g_stop != 0;
+}
 
 std::string self_path() {
   std::error_code ec;
@@ -39,7 +43,8 @@ std::string self_path() {
 
 Result<TempDir> TempDir::create(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = fmt::format("{}/{}-XXXXXX", tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", prefix);
+  std::string pattern =
+      fmt::format("{}/{}-XXXXXX", tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", prefix);
   if (mkdtemp(pattern.data()) == nullptr)
     return failed_precondition(fmt::format("cannot create {}: {}", pattern, std::strerror(errno)));
   return TempDir(pattern);

@@ -35,7 +35,8 @@ void check_options(CLI::App& app) {
     if (type == "UINT") option->check(whole_number);
     if (type == "TEXT") option->check(non_empty);
   }
-  for (CLI::App* sub : app.get_subcommands({})) check_options(*sub);
+  for (CLI::App* sub : app.get_subcommands({}))
+    check_options(*sub);
 }
 
 }  // namespace

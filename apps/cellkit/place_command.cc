@@ -7,7 +7,6 @@
 #include <set>
 
 #include "cellkit/analysis/exact.h"
-#include "cellkit/analysis/exact.h"
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/io/tenant_list.h"
@@ -91,8 +90,8 @@ std::string design_lines(const PlaceArgs& a, const Placement& p) {
   std::string out =
       d.family == DesignFamily::kNone
           ? fmt::format("design: none ({})\n", d.reason)
-          : fmt::format("design: {} ({}), reaches {} tenants{}\n", family_name(d.family),
-                        d.reason, with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
+          : fmt::format("design: {} ({}), reaches {} tenants{}\n", family_name(d.family), d.reason,
+                        with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
   if (d.bound == 0) return out;
   const std::size_t placed = p.tenants.size();
   return out + fmt::format("fill: {} of the bound {} tenants ({:.2f}%)\n", with_separators(placed),
@@ -150,7 +149,8 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
   if (!a.html.empty()) {
     const std::string title =
         a.from.empty() ? "Placement" : fmt::format("Placement: {} plus new tenants", a.from);
-    if (Status s = write_file_atomically(a.html, render_placement_html(p, zones, title)); !s.is_ok())
+    if (Status s = write_file_atomically(a.html, render_placement_html(p, zones, title));
+        !s.is_ok())
       return fail(kExitFailure, "--html " + s.message());
   }
   const int code = partial_code(a, report);
@@ -183,7 +183,8 @@ Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint64_t f
   if (!text.is_ok()) return text.status();
   Result<std::vector<Tenant>> list = parse_tenant_list(*text, a.tenants_file, a.shard_size, 0);
   if (list.is_ok() && list->size() <= kMaxTenantId + 1 - first) {
-    for (Tenant& t : *list) t.id = TenantId{static_cast<std::uint32_t>(first + raw(t.id))};
+    for (Tenant& t : *list)
+      t.id = TenantId{static_cast<std::uint32_t>(first + raw(t.id))};
   }
   return list;
 }

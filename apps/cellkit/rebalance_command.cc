@@ -147,8 +147,8 @@ Failure check_outputs(const RebalanceArgs& a) {
   }
   if (!a.output.empty() && a.output != "-" && !a.plan.empty() && a.plan != "-" &&
       same_file(a.output, a.plan)) {
-    return {kExitUsage, fmt::format("-o and --plan name the same file '{}'; give two files",
-                                    a.plan)};
+    return {kExitUsage,
+            fmt::format("-o and --plan name the same file '{}'; give two files", a.plan)};
   }
   return {};
 }
@@ -169,8 +169,7 @@ Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const 
   }
   if (!a.plan.empty()) {
     const bool json = a.plan != "-" && a.plan.ends_with(".json");
-    plan_text =
-        json ? write_plan_json(plan, before, target) : write_plan_csv(plan, before, target);
+    plan_text = json ? write_plan_json(plan, before, target) : write_plan_csv(plan, before, target);
     if (a.plan != "-") files.push_back({a.plan, plan_text});
   }
   std::string html;

@@ -130,32 +130,40 @@ void add_router_command(CLI::App& app, int& exit_code) {
                   "Cell crashes by one request fingerprint before it is quarantined (0: never)")
       ->capture_default_str();
   cmd->add_option("--quarantine-for", args->quarantine_for,
-                  "First quarantine; each relapse doubles it")->capture_default_str();
+                  "First quarantine; each relapse doubles it")
+      ->capture_default_str();
   cmd->add_option("--eject-after-5xx", o.eject_after_5xx,
-                  "5xx answers in a row that eject a cell (0: never)")->capture_default_str();
+                  "5xx answers in a row that eject a cell (0: never)")
+      ->capture_default_str();
   cmd->add_option("--ejection-time", args->ejection_time,
-                  "First ejection; the n-th lasts n times this")->capture_default_str();
+                  "First ejection; the n-th lasts n times this")
+      ->capture_default_str();
   cmd->add_option("--ejection-max", args->ejection_max, "Longest ejection")->capture_default_str();
   cmd->add_option("--health-interval", args->health_interval,
-                  "Active GET /healthz per cell, +-20% jitter (0s: off)")->capture_default_str();
+                  "Active GET /healthz per cell, +-20% jitter (0s: off)")
+      ->capture_default_str();
   cmd->add_option("--health-timeout", args->health_timeout, "Health check timeout")
       ->capture_default_str();
   cmd->add_option("--healthy-after", o.healthy_after,
-                  "Passing checks before an ejected cell takes traffic again")->capture_default_str();
+                  "Passing checks before an ejected cell takes traffic again")
+      ->capture_default_str();
   cmd->add_option("--unhealthy-after", o.unhealthy_after,
-                  "Failing checks in a row that eject a healthy cell")->capture_default_str();
+                  "Failing checks in a row that eject a healthy cell")
+      ->capture_default_str();
   cmd->add_option("--header-timeout", args->header_timeout, "Client time to send a request head")
       ->capture_default_str();
   cmd->add_option("--body-timeout", args->body_timeout,
-                  "Client time to send a body (and to take a response)")->capture_default_str();
+                  "Client time to send a body (and to take a response)")
+      ->capture_default_str();
   cmd->add_option("--idle-timeout", args->idle_timeout, "Keep-alive time between requests")
       ->capture_default_str();
   cmd->add_option("--connect-timeout", args->connect_timeout, "Time to connect to a cell")
       ->capture_default_str();
   cmd->add_option("--upstream-timeout", args->upstream_timeout,
-                  "Time for a cell to answer a sent request (then 504)")->capture_default_str();
-  cmd->add_option("--max-header-bytes", o.max_header_bytes,
-                  "Request line and headers (over: 431)")->capture_default_str();
+                  "Time for a cell to answer a sent request (then 504)")
+      ->capture_default_str();
+  cmd->add_option("--max-header-bytes", o.max_header_bytes, "Request line and headers (over: 431)")
+      ->capture_default_str();
   cmd->add_option("--max-body-bytes", o.max_body_bytes, "Request body (over: 413)")
       ->capture_default_str();
   cmd->add_option("--pool-idle", o.pool_idle, "Idle connections kept per cell and thread")
@@ -163,7 +171,8 @@ void add_router_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--pool-max", o.pool_max, "Open connections per cell and thread (over: 503)")
       ->capture_default_str();
   cmd->add_option("--drain-timeout", args->drain_timeout,
-                  "On SIGTERM, time for in-flight requests to finish")->capture_default_str();
+                  "On SIGTERM, time for in-flight requests to finish")
+      ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

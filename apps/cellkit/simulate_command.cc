@@ -7,15 +7,15 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/io/file.h"
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/report/html_reports.h"
-#include "cellkit/io/file.h"
 #include "cellkit/report/sim_report.h"
 #include "cellkit/sim/scenario_file.h"
 #include "cellkit/sim/simulator.h"
 #include "commands.h"
-#include "progress_line.h"
 #include "help.h"
+#include "progress_line.h"
 
 namespace cellkit::cli {
 namespace {
@@ -57,9 +57,10 @@ sim::RunOptions progress_options(ProgressLine& line, const sim::Scenario& scenar
     state->last_events = p.events;
     const double wall = std::max(line.elapsed(), 1e-9);
     const double done = (static_cast<double>(state->run) + now / until) / runs;
-    line.update(done, fmt::format("run {}/{}, {:.0f} simulated s/s, {:.2f} M events/s",
-                                  state->run + 1, runs, (state->before + now) / wall,
-                                  static_cast<double>(state->events_before + p.events) / wall / 1e6));
+    line.update(done,
+                fmt::format("run {}/{}, {:.0f} simulated s/s, {:.2f} M events/s", state->run + 1,
+                            runs, (state->before + now) / wall,
+                            static_cast<double>(state->events_before + p.events) / wall / 1e6));
   };
   options.progress_every = 1 << 18;
   return options;

@@ -82,7 +82,8 @@ int write_outputs(const SweepData& d, const std::string& out, const std::string&
 Result<sim::SweepSpec> spec_of(const SweepArgs& a) {
   Result<std::string> text = read_file(a.scenario);
   if (!text.is_ok()) return text.status();
-  sim::SweepSpec spec{.source = a.scenario, .text = std::move(text).value(), .parameters = {}, .runs = a.runs};
+  sim::SweepSpec spec{
+      .source = a.scenario, .text = std::move(text).value(), .parameters = {}, .runs = a.runs};
   for (const std::string& s : a.set) {
     Result<sim::SweepParameter> p = sim::parse_sweep_parameter(s);
     if (!p.is_ok()) return p.status();
@@ -95,8 +96,9 @@ int run(const SweepArgs& a) {
   if (!a.shard.empty() && !a.html.empty())
     return fail(kExitUsage, "--html needs the whole sweep: write it with `cellkit sweep merge`");
   Result<sim::SweepSpec> spec = spec_of(a);
-  if (!spec.is_ok()) return fail(spec.status().code() == StatusCode::kNotFound ? kExitFailure : kExitUsage,
-                                 spec.status().message());
+  if (!spec.is_ok())
+    return fail(spec.status().code() == StatusCode::kNotFound ? kExitFailure : kExitUsage,
+                spec.status().message());
   std::optional<SweepShard> shard;
   if (!a.shard.empty()) {
     Result<SweepShard> s = parse_shard(a.shard);
@@ -116,9 +118,13 @@ int run(const SweepArgs& a) {
   };
   Result<std::vector<sim::SweepJob>> results = sim::run_sweep(*spec, jobs, options);
   line.clear();
-  if (!results.is_ok()) return fail(kExitFailure, fmt::format("{}: {}", a.scenario, results.status().message()));
-  const SweepData data{.scenario = a.scenario, .parameters = spec->parameters, .runs = a.runs,
-                       .jobs = std::move(results).value(), .shard = shard};
+  if (!results.is_ok())
+    return fail(kExitFailure, fmt::format("{}: {}", a.scenario, results.status().message()));
+  const SweepData data{.scenario = a.scenario,
+                       .parameters = spec->parameters,
+                       .runs = a.runs,
+                       .jobs = std::move(results).value(),
+                       .shard = shard};
   if (int code = write_outputs(data, a.out, a.html); code != kExitOk) return code;
   std::cout << (shard ? "" : render_sweep_summary_csv(data));
   return kExitOk;
@@ -148,8 +154,10 @@ void add_merge(CLI::App* sweep, int& exit_code) {
       "merge",
       "Join the slices of a sweep run with --shard I/N (their --out directories) into the\n"
       "files one run of the whole sweep writes, byte for byte.");
-  cmd->add_option("dirs", args->dirs, "The slices' --out directories, every slice once")->required();
-  cmd->add_option("--out", args->out, "Directory for runs.csv, summary.csv and sweep.json")->required();
+  cmd->add_option("dirs", args->dirs, "The slices' --out directories, every slice once")
+      ->required();
+  cmd->add_option("--out", args->out, "Directory for runs.csv, summary.csv and sweep.json")
+      ->required();
   cmd->add_option("--html", args->html, "Also write the HTML comparison");
   cmd->callback([args, &exit_code] { exit_code = merge(*args); });
 }
@@ -163,21 +171,24 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
       {.name = "sweep",
        .summary = "Compare designs: a scenario over a grid of field values, replicated",
        .description =
-           "Run a scenario over every combination of --set values, --runs times each, in parallel,\n"
+           "Run a scenario over every combination of --set values, --runs times each, in "
+           "parallel,\n"
            "and compare: runs.csv (long form: parameters,run,seed,metric,value), summary.csv\n"
            "(mean and 95% CI per combination and metric, also on stdout) and sweep.json in --out;\n"
            "--html compares availability, tenants down, cells crashed and p99. Results do not\n"
            "depend on -j. --shard I/N runs one slice; `cellkit sweep merge` joins the slices\n"
            "(docs/sweeps.md).",
-       .exit_codes = {exit_ok(),
-                      exit_bad_file("bad scenario file, a combination the scenario refuses, "
-                                    "slices that do not merge, or an output that cannot be written"),
-                      exit_bad_option()}});
+       .exit_codes = {
+           exit_ok(),
+           exit_bad_file("bad scenario file, a combination the scenario refuses, "
+                         "slices that do not merge, or an output that cannot be written"),
+           exit_bad_option()}});
   cmd->add_option("scenario", args->scenario, "Scenario file (YAML or JSON)");
   cmd->add_option("--set", args->set,
                   "A scenario field and its values, e.g. tenants.shard_size=1,2,3 (repeatable;\n"
                   "every combination runs)");
-  cmd->add_option("--runs", args->runs, "Replications per combination (seeds derived as in simulate)")
+  cmd->add_option("--runs", args->runs,
+                  "Replications per combination (seeds derived as in simulate)")
       ->check(CLI::Range(1u, 1000u))
       ->capture_default_str();
   cmd->add_option("-j,--jobs", args->jobs, "Runs at once (default: the number of cores)")

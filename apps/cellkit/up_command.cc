@@ -70,7 +70,8 @@ void print_examples(live::LocalFleet& fleet, const UpArgs& a) {
   const std::string url = fmt::format("http://{}", to_string(fleet.router()));
   const std::string tenant = fleet.document().tenants.front().name;
   std::cout << "try:\n"
-            << fmt::format("  curl -si -H 'X-Tenant: {}' -d '{{\"bags\": 2}}' {}/orders\n", tenant, url);
+            << fmt::format("  curl -si -H 'X-Tenant: {}' -d '{{\"bags\": 2}}' {}/orders\n", tenant,
+                           url);
   if (a.crash_on_bags != 0) {
     std::cout << fmt::format(
         "  curl -si -H 'X-Tenant: {}' -d '{{\"bags\": {}}}' {}/orders   # kills the cell\n", tenant,
@@ -113,7 +114,8 @@ int run(const UpArgs& a) {
   o.recovery_time = std::chrono::duration_cast<live::Millis>(*recovery);
   o.router_port = a.port;
   o.router_flags = {"--threads", std::to_string(a.threads), "--health-interval", "1s"};
-  Result<std::unique_ptr<live::LocalFleet>> fleet = live::LocalFleet::start(document_from(*p, {}), o);
+  Result<std::unique_ptr<live::LocalFleet>> fleet =
+      live::LocalFleet::start(document_from(*p, {}), o);
   if (!fleet.is_ok()) return fail(kExitFailure, fleet.status().message());
   std::cout << "listening on " << to_string((*fleet)->router()) << "\n";
   print_fleet(**fleet, a, report);
@@ -140,11 +142,14 @@ void add_up_command(CLI::App& app, int& exit_code) {
       "Its first line on stdout is 'listening on HOST:PORT' (the router); then the addresses,\n"
       "pids and example curl lines; then one line per cell that dies or restarts.\n"
       "Example: cellkit up --cells 3 --tenants 10 --shard-size 2 --crash-on-bags 5");
-  cmd->add_option("--cells", a.cells, "Cells (processes) in the fleet (>= 1)")->capture_default_str();
+  cmd->add_option("--cells", a.cells, "Cells (processes) in the fleet (>= 1)")
+      ->capture_default_str();
   cmd->add_option("--tenants", a.tenants, "Tenants, named tenant-0, tenant-1, ...")
       ->capture_default_str();
-  cmd->add_option("--shard-size", a.shard_size, "Cells per tenant (1..cells)")->capture_default_str();
-  cmd->add_option("--strategy", a.placement.strategy, "random | least-loaded | rendezvous | shuffle")
+  cmd->add_option("--shard-size", a.shard_size, "Cells per tenant (1..cells)")
+      ->capture_default_str();
+  cmd->add_option("--strategy", a.placement.strategy,
+                  "random | least-loaded | rendezvous | shuffle")
       ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
       ->capture_default_str();
   cmd->add_option("--max-overlap", a.placement.max_overlap,
