@@ -62,8 +62,8 @@ void BM_ConstructStripes(benchmark::State& state) {
   const auto tenants = static_cast<std::uint64_t>(state.range(0));
   std::vector<std::uint32_t> cells;
   for (auto _ : state) {
-    const auto design = make_design({.cells = kCells, .zones = kZones, .shard_size = kShard,
-                                     .max_overlap = 2});
+    const auto design =
+        make_design({.cells = kCells, .zones = kZones, .shard_size = kShard, .max_overlap = 2});
     cells.assign(tenants * kShard, 0);
     for (std::uint64_t t = 0; t < tenants; ++t)
       design->codeword(t, std::span<std::uint32_t>(cells).subspan(t * kShard, kShard));
@@ -82,17 +82,37 @@ void search_table(benchmark::State& state, const std::string& strategy) {
   const std::uint64_t bound = std::uint64_t{cells} * (cells - 1) * (cells - 2) / 24;
   PlaceReport report;
   for (auto _ : state) {
-    Result<Placement> p = place(make_fleet(cells, 1), make_tenants(static_cast<std::uint32_t>(bound), 4),
-                                {.strategy = strategy, .max_overlap = 2, .seed = 1}, &report);
+    Result<Placement> p =
+        place(make_fleet(cells, 1), make_tenants(static_cast<std::uint32_t>(bound), 4),
+              {.strategy = strategy, .max_overlap = 2, .seed = 1}, &report);
     benchmark::DoNotOptimize(p);
   }
   state.counters["placed"] = static_cast<double>(report.placed);
-  state.counters["fill_pct"] = 100.0 * static_cast<double>(report.placed) / static_cast<double>(bound);
+  state.counters["fill_pct"] =
+      100.0 * static_cast<double>(report.placed) / static_cast<double>(bound);
 }
-void BM_SearchTableShuffle(benchmark::State& state) { search_table(state, "shuffle"); }
-BENCHMARK(BM_SearchTableShuffle)->Arg(20)->Arg(30)->Arg(50)->Arg(64)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
-void BM_SearchTableDesign(benchmark::State& state) { search_table(state, "design"); }
-BENCHMARK(BM_SearchTableDesign)->Arg(20)->Arg(30)->Arg(50)->Arg(64)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
+void BM_SearchTableShuffle(benchmark::State& state) {
+  search_table(state, "shuffle");
+}
+BENCHMARK(BM_SearchTableShuffle)
+    ->Arg(20)
+    ->Arg(30)
+    ->Arg(50)
+    ->Arg(64)
+    ->Arg(100)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+void BM_SearchTableDesign(benchmark::State& state) {
+  search_table(state, "design");
+}
+BENCHMARK(BM_SearchTableDesign)
+    ->Arg(20)
+    ->Arg(30)
+    ->Arg(50)
+    ->Arg(64)
+    ->Arg(100)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_RebalanceOneAddedCell(benchmark::State& state) {
   const auto tenants = static_cast<std::uint32_t>(state.range(0));

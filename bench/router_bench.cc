@@ -42,10 +42,14 @@ void route_bench(benchmark::State& state, RoutingMode mode) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_Route(benchmark::State& state) { route_bench(state, RoutingMode::kFirstHealthy); }
+void BM_Route(benchmark::State& state) {
+  route_bench(state, RoutingMode::kFirstHealthy);
+}
 BENCHMARK(BM_Route)->Arg(10'000)->Arg(1'000'000);
 
-void BM_RouteSpread(benchmark::State& state) { route_bench(state, RoutingMode::kSpread); }
+void BM_RouteSpread(benchmark::State& state) {
+  route_bench(state, RoutingMode::kSpread);
+}
 BENCHMARK(BM_RouteSpread)->Arg(10'000)->Arg(1'000'000);
 
 void BM_BuildTable(benchmark::State& state) {

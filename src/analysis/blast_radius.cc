@@ -206,7 +206,8 @@ Status failures(const CompactMapping& m, const CellIndex& index, const AnalysisO
     const std::vector<Impact> by_zone = zone_impacts(m);
     result.zone_failure = summarize(by_zone, m.zone_names);
     for (std::size_t z = 0; z < by_zone.size(); ++z)
-      result.zone_details.push_back({.name = m.zone_names[z], .zone = m.zone_names[z], .loss = by_zone[z]});
+      result.zone_details.push_back(
+          {.name = m.zone_names[z], .zone = m.zone_names[z], .loss = by_zone[z]});
   }
   if (!options.fail_cells.empty()) {
     Result<NamedImpact> chosen = chosen_failure(m, options.fail_cells);

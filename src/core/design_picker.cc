@@ -50,8 +50,7 @@ bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m, bool restric
   return design_ != nullptr;
 }
 
-bool DesignPicker::fits(std::uint64_t index, const SelectRequest& r,
-                        const PlacementState& state) {
+bool DesignPicker::fits(std::uint64_t index, const SelectRequest& r, const PlacementState& state) {
   design_->codeword(index, scratch_);
   cells_.clear();
   never_fits_ = false;

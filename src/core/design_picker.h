@@ -43,15 +43,16 @@ class DesignPicker {
   std::uint32_t max_overlap_ = 0;
   bool zoned_ = false;
   std::shared_ptr<const Design> design_;
-  std::vector<CellId> points_;      // point -> cell
-  std::vector<bool> absent_;        // restricted designs: points with no cell
-  bool never_fits_ = false;         // the last fits() met an absent point
-  std::uint64_t cursor_ = 0;        // codewords at and after it were never tried
-  std::set<std::uint64_t> retry_;   // tried codewords below the cursor that did not fit or were freed
-  bool retry_may_fit_ = false;      // a forget since the last full pass over retry_
+  std::vector<CellId> points_;  // point -> cell
+  std::vector<bool> absent_;    // restricted designs: points with no cell
+  bool never_fits_ = false;     // the last fits() met an absent point
+  std::uint64_t cursor_ = 0;    // codewords at and after it were never tried
+  std::set<std::uint64_t>
+      retry_;                   // tried codewords below the cursor that did not fit or were freed
+  bool retry_may_fit_ = false;  // a forget since the last full pass over retry_
   std::unordered_map<std::uint32_t, std::uint64_t> owned_;  // raw tenant id -> codeword
-  std::vector<std::uint32_t> scratch_;                       // one codeword's points
-  Shard cells_;                                              // the same, as cells
+  std::vector<std::uint32_t> scratch_;                      // one codeword's points
+  Shard cells_;                                             // the same, as cells
 };
 
 }  // namespace cellkit

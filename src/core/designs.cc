@@ -24,7 +24,9 @@ constexpr std::uint32_t kMaxBooleanCells = 4096;
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint64_t kSearchBudget = 2'000'000;
 
-std::uint64_t saturate(u128 x) { return x > kSaturated ? kSaturated : static_cast<std::uint64_t>(x); }
+std::uint64_t saturate(u128 x) {
+  return x > kSaturated ? kSaturated : static_cast<std::uint64_t>(x);
+}
 
 u128 choose128(std::uint64_t n, std::uint64_t r) {
   if (r > n) return 0;
@@ -46,7 +48,9 @@ u128 power128(std::uint64_t q, std::uint32_t e) {
   return x;
 }
 
-bool is_power_of_two(std::uint32_t n) { return n != 0 && (n & (n - 1)) == 0; }
+bool is_power_of_two(std::uint32_t n) {
+  return n != 0 && (n & (n - 1)) == 0;
+}
 
 // Codeword i: the polynomial whose base-q digits of i are its coefficients, constant first,
 // evaluated at the field elements 0..k-1. The constant coefficient runs fastest, so each run
@@ -177,31 +181,34 @@ Choice choose_stripes(const DesignShape& s) {
   const std::uint32_t z = s.zones;
   if (s.shard_size != z) {
     return {.reason = fmt::format("no design: stripes need one cell per zone (shard size {} "
-                                  "with {} zones)", s.shard_size, z)};
+                                  "with {} zones)",
+                                  s.shard_size, z)};
   }
   if (s.cells % z != 0) {
-    return {.reason = fmt::format("no design: {} cells do not split into {} equal zones",
-                                  s.cells, z)};
+    return {.reason =
+                fmt::format("no design: {} cells do not split into {} equal zones", s.cells, z)};
   }
   const std::uint32_t q = s.cells / z;
   if (!prime_power(q) || q > GaloisField::kMaxOrder) {
-    return {.reason = fmt::format("no design: {} cells per zone is not a prime power up to {}",
-                                  q, GaloisField::kMaxOrder)};
+    return {.reason = fmt::format("no design: {} cells per zone is not a prime power up to {}", q,
+                                  GaloisField::kMaxOrder)};
   }
   if (z > q) {
     return {.reason = fmt::format("no design: Reed–Solomon stripes need at most as many zones "
-                                  "as cells per zone ({} zones, {} cells each)", z, q)};
+                                  "as cells per zone ({} zones, {} cells each)",
+                                  z, q)};
   }
   return {DesignFamily::kReedSolomonStripes, q,
-          fmt::format("{} zones of {} cells, polynomials of degree at most {} over GF({})", z,
-                      q, s.max_overlap, q)};
+          fmt::format("{} zones of {} cells, polynomials of degree at most {} over GF({})", z, q,
+                      s.max_overlap, q)};
 }
 
 Choice choose_sqs(const DesignShape& s) {
   const std::uint32_t n = s.cells;
   if (!sqs_order_admissible(n)) {
     return {.reason = fmt::format("no design: a Steiner quadruple system needs N ≡ 2 or 4 "
-                                  "(mod 6); {} ≡ {}", n, n % 6)};
+                                  "(mod 6); {} ≡ {}",
+                                  n, n % 6)};
   }
   if (is_power_of_two(n)) {
     if (n > kMaxBooleanCells) {
@@ -217,7 +224,8 @@ Choice choose_sqs(const DesignShape& s) {
   }
   if (!listed_sqs(n)) {
     return {.reason = fmt::format("no design: no SQS({}) by doubling a base of at most {} "
-                                  "points found by search", n, kMaxSearchedOrder)};
+                                  "points found by search",
+                                  n, kMaxSearchedOrder)};
   }
   std::uint32_t base = n;
   while (base % 2 == 0 && sqs_order_admissible(base / 2))
@@ -245,8 +253,7 @@ Choice choose_family(const DesignShape& s) {
 std::shared_ptr<const Design> build(const DesignShape& s, const Choice& c) {
   switch (c.family) {
     case DesignFamily::kReedSolomonStripes:
-      return std::make_shared<StripesDesign>(*GaloisField::make(c.q), s.shard_size,
-                                             s.max_overlap);
+      return std::make_shared<StripesDesign>(*GaloisField::make(c.q), s.shard_size, s.max_overlap);
     case DesignFamily::kAffinePlane:
       return std::make_shared<AffinePlaneDesign>(*GaloisField::make(c.q));
     case DesignFamily::kBooleanSqs:
@@ -263,11 +270,16 @@ std::shared_ptr<const Design> build(const DesignShape& s, const Choice& c) {
 
 std::string_view family_name(DesignFamily family) {
   switch (family) {
-    case DesignFamily::kReedSolomonStripes: return "reed-solomon stripes";
-    case DesignFamily::kBooleanSqs: return "boolean steiner quadruple system";
-    case DesignFamily::kDoubledSqs: return "doubled steiner quadruple system";
-    case DesignFamily::kAffinePlane: return "affine plane";
-    case DesignFamily::kNone: break;
+    case DesignFamily::kReedSolomonStripes:
+      return "reed-solomon stripes";
+    case DesignFamily::kBooleanSqs:
+      return "boolean steiner quadruple system";
+    case DesignFamily::kDoubledSqs:
+      return "doubled steiner quadruple system";
+    case DesignFamily::kAffinePlane:
+      return "affine plane";
+    case DesignFamily::kNone:
+      break;
   }
   return "none";
 }
@@ -331,7 +343,8 @@ std::vector<bool> points_to_leave_out(const Design& d, std::uint32_t v, std::uin
       if (out[x]) continue;
       std::uint64_t score = 0;
       for (const auto& blk : through[x]) {
-        const auto in = std::count_if(blk.begin(), blk.end(), [&](std::uint32_t p) { return out[p]; });
+        const auto in =
+            std::count_if(blk.begin(), blk.end(), [&](std::uint32_t p) { return out[p]; });
         score += in == 3 ? 1000 : (in == 2 ? 1 : 0);
       }
       if (best == v || score > best_score) {

@@ -68,8 +68,8 @@ DesignFit design_fit(const Placement& p, std::uint32_t shard_size) {
       zone_sizes.push_back(static_cast<std::uint32_t>(g.size()));
   }
   DesignFit fit = fit_design(shape);
-  if (zoned && std::adjacent_find(zone_sizes.begin(), zone_sizes.end(),
-                                  std::not_equal_to<>()) != zone_sizes.end()) {
+  if (zoned && std::adjacent_find(zone_sizes.begin(), zone_sizes.end(), std::not_equal_to<>()) !=
+                   zone_sizes.end()) {
     fit = {.reason = "no design: the zones' placeable cells differ in number"};
   }
   fit.bound = overlap_bound(cells, zone_sizes, shard_size, p.options.max_overlap);
@@ -117,7 +117,8 @@ IdenticalGroups identical_groups(const Placement& p) {
   IdenticalGroups g;
   for (std::size_t i = 0; i < shards.size();) {
     std::size_t j = i + 1;
-    while (j < shards.size() && shards[j] == shards[i]) ++j;
+    while (j < shards.size() && shards[j] == shards[i])
+      ++j;
     const std::size_t n = j - i;
     g.largest = std::max(g.largest, n);
     if (n > 1) ++g.groups;

@@ -1,8 +1,8 @@
 // Poison-pill containment: crash counts and expiring, doubling quarantines per fingerprint.
 #include <algorithm>
 
-#include "cellkit/core/router_policy.h"
 #include "cellkit/base/limits.h"
+#include "cellkit/core/router_policy.h"
 
 namespace cellkit {
 

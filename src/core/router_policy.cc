@@ -49,8 +49,8 @@ std::optional<RoutingMode> parse_routing_mode(std::string_view name) {
 
 Status RouterPolicy::validate() const {
   if (max_attempts < 1 || max_attempts > kMaxCandidates) {
-    return invalid_argument(fmt::format("max_attempts ({}) must be between 1 and {}",
-                                        max_attempts, kMaxCandidates));
+    return invalid_argument(
+        fmt::format("max_attempts ({}) must be between 1 and {}", max_attempts, kMaxCandidates));
   }
   if (routing == RoutingMode::kSpread && !failover) {
     return invalid_argument(

@@ -49,13 +49,14 @@ Status check_addresses(std::vector<CellAddress>& addresses, const std::vector<Ce
       return data_loss(fmt::format("cell name '{}' is used twice", a.name));
     }
     if (!a.endpoint.empty() && !is_host_port(a.endpoint)) {
-      return data_loss(fmt::format("cell '{}' has endpoint '{}', not host:port", a.name,
-                                   a.endpoint));
+      return data_loss(
+          fmt::format("cell '{}' has endpoint '{}', not host:port", a.name, a.endpoint));
     }
   }
   if (addresses.size() != cells.size()) {
-    return data_loss(fmt::format("snapshot addresses {} of its {} cells; give every cell one or none",
-                                 addresses.size(), cells.size()));
+    return data_loss(
+        fmt::format("snapshot addresses {} of its {} cells; give every cell one or none",
+                    addresses.size(), cells.size()));
   }
   return Status::ok();
 }
@@ -87,8 +88,8 @@ Status RoutingTable::build_names(std::vector<std::pair<TenantId, std::string>> n
       return data_loss(fmt::format("tenant {} has two names", raw(tenant)));
     }
     if (find_shard(tenant) == nullptr) {
-      return data_loss(fmt::format("snapshot names tenant {} ('{}'), which has no shard",
-                                   raw(tenant), name));
+      return data_loss(
+          fmt::format("snapshot names tenant {} ('{}'), which has no shard", raw(tenant), name));
     }
     if (name.empty()) return data_loss(fmt::format("tenant {} has an empty name", raw(tenant)));
     index.offsets.push_back(static_cast<std::uint32_t>(index.text.size()));

@@ -158,7 +158,7 @@ class ShuffleStrategy final : public PooledStrategy {
 
   Result<Shard> select(const SelectRequest& r) override {
     if (std::optional<Shard> shard = designs_.pick(r, state_, options_.max_overlap,
-                                                       /*restricted=*/options_.strategy == "design")) {
+                                                   /*restricted=*/options_.strategy == "design")) {
       return std::move(*shard);
     }
     Search search(r, state_, budget(r.pools));
@@ -179,8 +179,8 @@ class ShuffleStrategy final : public PooledStrategy {
     std::vector<std::uint32_t> sizes;
     for (const auto& g : r.pools.groups)
       sizes.push_back(static_cast<std::uint32_t>(g.size()));
-    const std::uint64_t bound = overlap_bound(static_cast<std::uint32_t>(r.pools.all.size()),
-                                              sizes, r.tenant.shard_size, options_.max_overlap);
+    const std::uint64_t bound = overlap_bound(static_cast<std::uint32_t>(r.pools.all.size()), sizes,
+                                              r.tenant.shard_size, options_.max_overlap);
     return fmt::format("at most {} tenants fit {} cells in {} zones", bound, r.pools.all.size(),
                        sizes.size());
   }
@@ -190,20 +190,20 @@ class ShuffleStrategy final : public PooledStrategy {
     const std::uint64_t k = r.tenant.shard_size;
     const std::uint64_t m = options_.max_overlap;
     const std::uint64_t per_shard = binomial(k, m + 1);
-    std::string bound = fmt::format("at most C({},{})/C({},{}) = {} tenants fit {} cells", n,
-                                    m + 1, k, m + 1, binomial(n, m + 1) / per_shard, n);
+    std::string bound = fmt::format("at most C({},{})/C({},{}) = {} tenants fit {} cells", n, m + 1,
+                                    k, m + 1, binomial(n, m + 1) / per_shard, n);
     if (r.zoned && r.pools.groups.size() > 1) bound = zoned_bound(r);
     if (search.out_of_budget()) {
       return resource_exhausted(fmt::format(
           "{} cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
           "each of the {} tenants placed was found in {} random and {} ordered tries ({})",
-          options_.strategy, r.tenant.name, k, m, state_.tenants(), budget(r.pools),
-          search.tried(), bound));
+          options_.strategy, r.tenant.name, k, m, state_.tenants(), budget(r.pools), search.tried(),
+          bound));
     }
-    return resource_exhausted(fmt::format(
-        "{} cannot place tenant '{}': every shard of {} cells would share more than {} "
-        "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
-        options_.strategy, r.tenant.name, k, m, state_.tenants(), bound));
+    return resource_exhausted(
+        fmt::format("{} cannot place tenant '{}': every shard of {} cells would share more than {} "
+                    "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
+                    options_.strategy, r.tenant.name, k, m, state_.tenants(), bound));
   }
 };
 

@@ -187,8 +187,8 @@ Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes) {
   Reader r(bytes.subspan(kMagic.size(), bytes.size() - kMagic.size() - 8));
   RoutingSnapshot snapshot;
   snapshot.version = r.u64();
-  bool read = r.cells(snapshot.cells) && r.cells(snapshot.disabled) &&
-              r.entries(snapshot.shards) && r.entries(snapshot.overrides);
+  bool read = r.cells(snapshot.cells) && r.cells(snapshot.disabled) && r.entries(snapshot.shards) &&
+              r.entries(snapshot.overrides);
   if (read && bytes[kVersionAt + 1] == std::byte{'2'}) {
     const std::uint32_t flags = r.u32();
     snapshot.allow_empty = (flags & kAllowEmpty) != 0;

@@ -74,8 +74,8 @@ std::vector<std::array<std::uint16_t, 2>> one_factor(std::uint32_t v, std::uint3
   std::vector<std::array<std::uint16_t, 2>> pairs;
   pairs.push_back({static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(r)});
   for (std::uint32_t i = 1; i < v / 2; ++i) {
-    pairs.push_back({static_cast<std::uint16_t>((r + i) % n),
-                     static_cast<std::uint16_t>((r + n - i) % n)});
+    pairs.push_back(
+        {static_cast<std::uint16_t>((r + i) % n), static_cast<std::uint16_t>((r + n - i) % n)});
   }
   return pairs;
 }

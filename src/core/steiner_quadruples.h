@@ -13,7 +13,9 @@ namespace cellkit {
 using Quad = std::array<std::uint16_t, 4>;
 
 // An SQS(v) exists exactly when v ≡ 2 or 4 (mod 6) (or v < 4 trivially; not used here).
-inline bool sqs_order_admissible(std::uint32_t v) { return v >= 4 && (v % 6 == 2 || v % 6 == 4); }
+inline bool sqs_order_admissible(std::uint32_t v) {
+  return v >= 4 && (v % 6 == 2 || v % 6 == 4);
+}
 
 // An SQS(v) found by depth-first search that covers the lexicographically first uncovered
 // triple {a,b,c} with a block {a,b,c,d}, d tried in increasing order. Deterministic. Nothing
@@ -38,7 +40,8 @@ std::vector<Quad> boolean_sqs(std::uint32_t n);
 
 // Boolean block `index` (subspace index / (2^n / 4), coset index % (2^n / 4)) given the
 // subspace's basis {a, b}: writes {r, r^a, r^b, r^a^b} for the coset's representative r.
-void boolean_block(std::uint32_t a, std::uint32_t b, std::uint32_t coset, std::span<std::uint32_t> out);
+void boolean_block(std::uint32_t a, std::uint32_t b, std::uint32_t coset,
+                   std::span<std::uint32_t> out);
 
 // The bases {a, b} (a < b < a^b, a and b the two smallest nonzero elements) of the
 // 2-dimensional subspaces of GF(2)^n, in increasing (a, b).

@@ -143,8 +143,8 @@ class LeastLoadedStrategy final : public PooledStrategy {
     return (std::uint64_t{std::min(x, y)} << 32) | std::max(x, y);
   }
 
-  std::vector<CellId> room_;         // candidates with room, reused between tenants
-  std::vector<std::size_t> tied_;    // indexes into room_ of the least loaded
+  std::vector<CellId> room_;       // candidates with room, reused between tenants
+  std::vector<std::size_t> tied_;  // indexes into room_ of the least loaded
   std::unordered_map<std::uint64_t, std::uint32_t> pairs_;  // tenants per pair of cells
 };
 

@@ -71,8 +71,8 @@ Status read_all(FileSystem& fs, int fd, const std::string& path, std::string& te
     if (n < 0) return data_loss(fmt::format("cannot read '{}': {}", path, error_text(errno)));
     text.append(buffer, static_cast<std::size_t>(n));
     if (text.size() > kMaxInputFileBytes) {
-      return invalid_argument(fmt::format("cannot read '{}': is larger than {} GiB", path,
-                                          kMaxInputFileBytes >> 30));
+      return invalid_argument(
+          fmt::format("cannot read '{}': is larger than {} GiB", path, kMaxInputFileBytes >> 30));
     }
   }
 }
@@ -289,7 +289,8 @@ Status prepare_output_directory(const std::string& dir, FileSystem& fs) {
 }
 
 bool same_file(const std::string& a, const std::string& b) {
-  struct stat x {}, y {};
+  struct stat x {
+  }, y{};
   if (::stat(a.c_str(), &x) == 0 && ::stat(b.c_str(), &y) == 0) {
     return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
   }

@@ -33,8 +33,8 @@ constexpr std::size_t kMaxJsonDepth = 64;
 constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
 
 const std::set<std::string, std::less<>> kTopKeys = {
-    "format", "version", "strategy", "seed",  "max_overlap",     "zone_aware",
-    "zones",  "cells",   "tenants",  "routing_version", "allow_empty"};
+    "format", "version", "strategy",        "seed",       "max_overlap", "zone_aware", "zones",
+    "cells",  "tenants", "routing_version", "allow_empty"};
 const std::set<std::string, std::less<>> kCellKeys = {"id",    "name",    "zone",    "capacity",
                                                       "state", "healthy", "endpoint"};
 const std::set<std::string, std::less<>> kTenantKeys = {"id", "name", "shard_size", "weight",
@@ -372,13 +372,12 @@ class DocumentParser {
     Cell c;
     std::uint64_t id = next_id;
     std::string state = "active";
-    for (Status s :
-         {read_uint(object, "id", kMaxCellId, where, &id),
-          read_string(object, "name", true, where, &c.name),
-          read_uint(object, "capacity", std::numeric_limits<std::uint32_t>::max(), where,
-                    &c.capacity),
-          read_string(object, "state", false, where, &state), zone_of(object, where, &c),
-          read_string(object, "endpoint", false, where, &c.endpoint)}) {
+    for (Status s : {read_uint(object, "id", kMaxCellId, where, &id),
+                     read_string(object, "name", true, where, &c.name),
+                     read_uint(object, "capacity", std::numeric_limits<std::uint32_t>::max(), where,
+                               &c.capacity),
+                     read_string(object, "state", false, where, &state), zone_of(object, where, &c),
+                     read_string(object, "endpoint", false, where, &c.endpoint)}) {
       if (!s.is_ok()) return s;
     }
     if (!c.endpoint.empty() && !is_host_port(c.endpoint)) {
@@ -534,8 +533,8 @@ void write_tenant(const MappingDocument& doc, const Tenant& t, std::string& out)
 Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
   const Reader reader(text, name);
   if (const std::optional<std::size_t> at = too_deep(text)) {
-    return reader.error_at(*at, fmt::format("nested deeper than {} levels (arrays and objects)",
-                                            kMaxJsonDepth));
+    return reader.error_at(
+        *at, fmt::format("nested deeper than {} levels (arrays and objects)", kMaxJsonDepth));
   }
   TenantCollector collector(reader);
   json root;

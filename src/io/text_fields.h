@@ -37,7 +37,8 @@ inline std::size_t utf8_length(std::string_view s) {
   }
   const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
   std::uint32_t code = n == 1 ? c : c & (0x7F >> n);
-  for (std::size_t i = 1; i < n; ++i) code = (code << 6) | (byte(i) & 0x3F);
+  for (std::size_t i = 1; i < n; ++i)
+    code = (code << 6) | (byte(i) & 0x3F);
   if (code < min[n] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
   return n;
 }
@@ -56,8 +57,9 @@ inline TextProblem text_problem(std::string_view text) {
     if (c == '\n') ++line;
     if (c == '\0') return {line, "holds a NUL byte"};
     if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
-      return {line, "holds a carriage return not followed by a line feed; lines must end with "
-                    "LF or CRLF"};
+      return {line,
+              "holds a carriage return not followed by a line feed; lines must end with "
+              "LF or CRLF"};
     }
     if (static_cast<unsigned char>(c) < 0x80) {
       ++i;

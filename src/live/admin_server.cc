@@ -1,12 +1,12 @@
 // The admin listener, the active health checks and the health tick: all on the admin
 // thread, as coroutines (none of this is on the request path).
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cellkit/base/hash.h"
@@ -32,8 +32,8 @@ Response reply(unsigned status, std::string_view type, std::string body) {
 
 Response offer(RouterServer::Impl& impl, const std::string& body) {
   const OfferResult r = impl.shared.snapshots.offer_bytes(body, "PUT /admin/snapshot");
-  nlohmann::json j = {{"verdict", to_string(r.verdict)}, {"offered", r.offered},
-                      {"serving", r.serving}};
+  nlohmann::json j = {
+      {"verdict", to_string(r.verdict)}, {"offered", r.offered}, {"serving", r.serving}};
   if (!r.reason.empty()) j["reason"] = r.reason;
   return reply(static_cast<unsigned>(http_status(r.verdict)), "application/json", j.dump() + "\n");
 }
@@ -48,11 +48,13 @@ Response route(RouterServer::Impl& impl, const http::request<http::string_body>&
                  fmt::format("{{\"ready\":{},\"version\":{}}}\n", ready,
                              impl.shared.snapshots.table()->version()));
   }
-  if (target == "/admin/routing" && get) return reply(200, "application/json", render_routing(impl));
+  if (target == "/admin/routing" && get)
+    return reply(200, "application/json", render_routing(impl));
   if (target == "/metrics" && get) {
     return reply(200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(impl));
   }
-  if (target == "/admin/snapshot" && req.method() == http::verb::put) return offer(impl, req.body());
+  if (target == "/admin/snapshot" && req.method() == http::verb::put)
+    return offer(impl, req.body());
   if (target == "/admin/snapshot" || target == "/admin/healthz" || target == "/admin/ready" ||
       target == "/admin/routing" || target == "/metrics") {
     return reply(405, "application/json",
@@ -69,8 +71,7 @@ awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kMaxSnapshotBytes);
     stream.expires_after(std::chrono::seconds(30));
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser,
-                                             net::as_tuple(use_awaitable));
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(use_awaitable));
     if (ec) break;
     const auto& req = parser.get();
     Response res = route(impl, req);

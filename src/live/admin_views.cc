@@ -37,7 +37,8 @@ void requests(RouterServer::Impl& impl, const RoutingTable& table, PrometheusTex
     std::uint64_t none = 0;
     for (auto& w : impl.workers)
       none += w->metrics().no_cell[o].load(std::memory_order_relaxed);
-    if (none > 0) out.sample("cellkit_router_requests_total", {{"outcome", outcome}, {"cell", ""}}, none);
+    if (none > 0)
+      out.sample("cellkit_router_requests_total", {{"outcome", outcome}, {"cell", ""}}, none);
     for (std::uint32_t c = 0; c <= kTrackedCells; ++c) {
       std::uint64_t n = 0;
       for (auto& w : impl.workers)
@@ -63,7 +64,8 @@ void latency(RouterServer::Impl& impl, PrometheusText& out) {
 
 void health(RouterServer::Impl& impl, const RoutingTable& table, PrometheusText& out) {
   const auto cells = impl.shared.board.cells(Clock::now());
-  out.family("cellkit_router_cell_healthy", "gauge", "1 when the router sends traffic to the cell.");
+  out.family("cellkit_router_cell_healthy", "gauge",
+             "1 when the router sends traffic to the cell.");
   for (CellId c : table.cells()) {
     bool healthy = true;
     for (const CellHealth& h : cells)
@@ -72,8 +74,8 @@ void health(RouterServer::Impl& impl, const RoutingTable& table, PrometheusText&
                std::uint64_t{healthy && table.is_routable(c)});
   }
   out.family("cellkit_router_ejections_total", "counter", "Cells ejected, by cause.");
-  for (EjectCause cause : {EjectCause::kCrash, EjectCause::kRefused, EjectCause::kErrors,
-                           EjectCause::kFailedChecks}) {
+  for (EjectCause cause :
+       {EjectCause::kCrash, EjectCause::kRefused, EjectCause::kErrors, EjectCause::kFailedChecks}) {
     out.sample("cellkit_router_ejections_total", {{"cause", to_string(cause)}},
                impl.shared.board.ejections(cause));
   }
@@ -92,10 +94,12 @@ std::string render_metrics(RouterServer::Impl& impl) {
   out.sample("cellkit_router_retries_total", {}, sum(impl, &ThreadMetrics::retries));
   out.family("cellkit_router_client_timeouts_total", "counter",
              "Client connections closed by a header, body or idle timeout.");
-  out.sample("cellkit_router_client_timeouts_total", {}, sum(impl, &ThreadMetrics::client_timeouts));
+  out.sample("cellkit_router_client_timeouts_total", {},
+             sum(impl, &ThreadMetrics::client_timeouts));
   out.family("cellkit_router_snapshot_version", "gauge", "Version of the routing snapshot served.");
   out.sample("cellkit_router_snapshot_version", {}, table->version());
-  out.family("cellkit_router_snapshot_age_seconds", "gauge", "Seconds since the served snapshot was accepted.");
+  out.family("cellkit_router_snapshot_age_seconds", "gauge",
+             "Seconds since the served snapshot was accepted.");
   out.sample("cellkit_router_snapshot_age_seconds", {}, age_seconds(s));
   out.family("cellkit_router_snapshot_rejected_total", "counter", "Snapshots offered and refused.");
   out.sample("cellkit_router_snapshot_rejected_total", {}, s.snapshots.rejected());
@@ -110,20 +114,19 @@ std::string render_metrics(RouterServer::Impl& impl) {
   const std::uint64_t open = sum(impl, &ThreadMetrics::upstream_open);
   const std::uint64_t idle = sum(impl, &ThreadMetrics::upstream_idle);
   out.sample("cellkit_router_upstream_connections", {{"state", "idle"}}, idle);
-  out.sample("cellkit_router_upstream_connections", {{"state", "in_use"}}, open >= idle ? open - idle : 0);
+  out.sample("cellkit_router_upstream_connections", {{"state", "in_use"}},
+             open >= idle ? open - idle : 0);
   return out.text();
 }
 
 std::string render_routing(RouterServer::Impl& impl) {
   Shared& s = impl.shared;
   const auto table = s.snapshots.table();
-  nlohmann::json j = {{"version", table->version()},
-                      {"ready", s.snapshots.ready()},
-                      {"age_seconds", age_seconds(s)},
-                      {"tenants", table->tenant_count()},
-                      {"rejected", s.snapshots.rejected()},
-                      {"tenant_from", to_string(s.options.tenant_from)},
-                      {"state_dir", s.options.state_dir}};
+  nlohmann::json j = {
+      {"version", table->version()},        {"ready", s.snapshots.ready()},
+      {"age_seconds", age_seconds(s)},      {"tenants", table->tenant_count()},
+      {"rejected", s.snapshots.rejected()}, {"tenant_from", to_string(s.options.tenant_from)},
+      {"state_dir", s.options.state_dir}};
   if (s.snapshots.rejected() > 0) j["last_rejection"] = s.snapshots.last_rejection();
   const auto health = s.board.cells(Clock::now());
   nlohmann::json cells = nlohmann::json::array();

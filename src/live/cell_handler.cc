@@ -7,8 +7,7 @@
 
 namespace cellkit::live {
 
-CellHandler::CellHandler(const CellOptions& options)
-    : options_(options), random_(options.seed) {}
+CellHandler::CellHandler(const CellOptions& options) : options_(options), random_(options.seed) {}
 
 CellReply CellHandler::error(int status, std::string_view message) const {
   nlohmann::json body = {{"error", message}, {"cell", options_.name}};
@@ -41,10 +40,8 @@ CellReply CellHandler::order(const CellRequest& request) {
   if (options_.fail_rate > 0 && random_.bernoulli(options_.fail_rate))
     return error(500, "injected failure (--fail-rate)");
   ++orders_;
-  nlohmann::json receipt = {{"cell", options_.name},
-                            {"tenant", request.tenant},
-                            {"bags", n},
-                            {"order", orders_}};
+  nlohmann::json receipt = {
+      {"cell", options_.name}, {"tenant", request.tenant}, {"bags", n}, {"order", orders_}};
   return CellReply{false, 200, receipt.dump(), options_.service_time.count() > 0};
 }
 

@@ -20,7 +20,7 @@ struct CellRequest {
 struct CellReply {
   bool crash = false;  // true: the process must die now, without replying
   int status = 200;
-  std::string body;  // JSON
+  std::string body;    // JSON
   bool delay = false;  // true: wait the service time before replying
 };
 

@@ -44,7 +44,9 @@ bool is_parse_error(beast::error_code ec) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, CellHandler& handler, const CellOptions& options)
-      : stream_(std::move(socket)), timer_(stream_.get_executor()), handler_(handler),
+      : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
+        handler_(handler),
         options_(options) {}
 
   void read() {
@@ -52,10 +54,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.body_limit);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
  private:
@@ -138,9 +139,11 @@ Status CellOptions::validate() const {
   for (const char c : name) {
     if (c <= ' ' || c > '~' || c == '"' || c == '\\')
       return invalid_argument(fmt::format(
-          "--name '{}' may hold only printable characters without spaces, quotes or backslashes", name));
+          "--name '{}' may hold only printable characters without spaces, quotes or backslashes",
+          name));
   }
-  if (crash_on_bags && *crash_on_bags == 0) return invalid_argument("--crash-on-bags must be at least 1");
+  if (crash_on_bags && *crash_on_bags == 0)
+    return invalid_argument("--crash-on-bags must be at least 1");
   if (service_time.count() < 0) return invalid_argument("--service-time must not be negative");
   if (!(fail_rate >= 0 && fail_rate <= 1))
     return invalid_argument(fmt::format("--fail-rate {} must be between 0 and 1", fail_rate));
@@ -159,14 +162,17 @@ Status run_cell(const CellOptions& options, std::ostream& out) {
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(where, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return failed_precondition(fmt::format("cannot listen on {}: {}", options.listen, ec.message()));
+  if (ec)
+    return failed_precondition(
+        fmt::format("cannot listen on {}: {}", options.listen, ec.message()));
   // Signals are caught before the address is announced: whoever reads the line may stop us.
   asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](beast::error_code, int) {
     acceptor.close();
     io.stop();
   });
-  out << fmt::format("listening on {}:{}\n", ep.host, acceptor.local_endpoint().port()) << std::flush;
+  out << fmt::format("listening on {}:{}\n", ep.host, acceptor.local_endpoint().port())
+      << std::flush;
   CellHandler handler(options);
   accept_loop(acceptor, handler, options);
   io.run();

@@ -129,7 +129,8 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
                                          const SpawnOptions& options) {
   if (argv.empty()) return invalid_argument("cannot start a process: argv is empty");
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
@@ -162,8 +163,12 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   return ChildProcess(std::move(state));
 }
 
-pid_t ChildProcess::pid() const { return state_->pid; }
-pid_t ChildProcess::process_group() const { return state_->pgid; }
+pid_t ChildProcess::pid() const {
+  return state_->pid;
+}
+pid_t ChildProcess::process_group() const {
+  return state_->pgid;
+}
 
 Result<std::string> ChildProcess::read_line(Millis timeout) {
   State& s = *state_;
@@ -174,10 +179,10 @@ Result<std::string> ChildProcess::read_line(Millis timeout) {
     return newline != std::string::npos || s.eof;
   });
   if (newline == std::string::npos) {
-    return failed_precondition(fmt::format(
-        "process {}: {} before a full line on stdout (read so far: '{}')", s.pid,
-        got ? "stdout closed" : fmt::format("no line within {} ms", timeout.count()),
-        s.buffer.substr(s.taken)));
+    return failed_precondition(
+        fmt::format("process {}: {} before a full line on stdout (read so far: '{}')", s.pid,
+                    got ? "stdout closed" : fmt::format("no line within {} ms", timeout.count()),
+                    s.buffer.substr(s.taken)));
   }
   std::string line = s.buffer.substr(s.taken, newline - s.taken);
   s.taken = newline + 1;
@@ -221,8 +226,12 @@ ExitStatus ChildProcess::kill() {
   return *s.ended;
 }
 
-bool ChildProcess::running() { return !state_->try_reap(); }
+bool ChildProcess::running() {
+  return !state_->try_reap();
+}
 
-bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+bool process_exists(pid_t pid) {
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
 }  // namespace cellkit::live

@@ -68,8 +68,10 @@ Result<ControlState> add_cell(const ControlState& state, const CellSpec& spec) {
   }
   if (Status s = check_endpoint(spec.endpoint); !s.is_ok()) return s;
   ControlState next = state;
-  const Cell cell{.id = CellId{next.next_cell}, .name = spec.name,
-                  .zone = zone_id(next, spec.zone), .capacity = spec.capacity,
+  const Cell cell{.id = CellId{next.next_cell},
+                  .name = spec.name,
+                  .zone = zone_id(next, spec.zone),
+                  .capacity = spec.capacity,
                   .endpoint = spec.endpoint};
   Result<Placement> placement = add_cells(next.placement, {cell});
   if (!placement.is_ok()) return placement.status();
@@ -121,10 +123,13 @@ Result<ControlState> onboard(const ControlState& state, const std::vector<Tenant
   for (const TenantSpec& spec : specs) {
     if (spec.name.empty()) return invalid_argument("name must not be empty");
     if (spec.shard_size == 0) {
-      return invalid_argument(fmt::format("shard_size of tenant '{}' must be at least 1", spec.name));
+      return invalid_argument(
+          fmt::format("shard_size of tenant '{}' must be at least 1", spec.name));
     }
-    tenants.push_back({.id = TenantId{next.next_tenant++}, .name = spec.name,
-                       .shard_size = spec.shard_size, .weight = spec.weight});
+    tenants.push_back({.id = TenantId{next.next_tenant++},
+                       .name = spec.name,
+                       .shard_size = spec.shard_size,
+                       .weight = spec.weight});
   }
   PlaceReport report;
   Result<Placement> placement = add_tenants(state.placement, std::move(tenants), &report);

@@ -80,13 +80,16 @@ std::optional<FieldError> read_uint(const json& body, const char* field, bool re
     return FieldError{field, fmt::format("field '{}' is required (a whole number)", field)};
   }
   if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 0xFFFFFFFFu) {
-    return FieldError{field, fmt::format("field '{}' must be a whole number from 0 to 4294967295", field)};
+    return FieldError{field,
+                      fmt::format("field '{}' must be a whole number from 0 to 4294967295", field)};
   }
   out = it->get<std::uint32_t>();
   return std::nullopt;
 }
 
-ServiceReply bad(const FieldError& e) { return error_reply(400, e.message, e.field); }
+ServiceReply bad(const FieldError& e) {
+  return error_reply(400, e.message, e.field);
+}
 
 std::variant<CellSpec, FieldError> cell_spec(const json& body) {
   CellSpec spec;
@@ -105,7 +108,8 @@ std::variant<TenantSpec, FieldError> tenant_spec(const json& body) {
   if (auto e = read_uint(body, "shard_size", true, spec.shard_size)) return *e;
   if (auto e = read_uint(body, "weight", false, spec.weight)) return *e;
   if (spec.name.empty()) return FieldError{"name", "field 'name' must not be empty"};
-  if (spec.shard_size == 0) return FieldError{"shard_size", "field 'shard_size' must be at least 1"};
+  if (spec.shard_size == 0)
+    return FieldError{"shard_size", "field 'shard_size' must be at least 1"};
   return spec;
 }
 
@@ -158,13 +162,16 @@ json names_of(const Fleet& fleet, const Shard& shard) {
 
 }  // namespace
 
-ServiceReply ControlService::handle(const ServiceRequest& request) { return route(request); }
+ServiceReply ControlService::handle(const ServiceRequest& request) {
+  return route(request);
+}
 
 ServiceReply ControlService::route(const ServiceRequest& request) {
   const Target t = split_target(request.target);
   const std::string& m = request.method;
   const auto& p = t.path;
-  if (p.empty() || p[0] != "v1") return error_reply(404, fmt::format("no route {}", request.target), "");
+  if (p.empty() || p[0] != "v1")
+    return error_reply(404, fmt::format("no route {}", request.target), "");
   Body parsed = parse_body(request.body);
   if (auto* e = std::get_if<FieldError>(&parsed)) return bad(*e);
   const json& body = std::get<json>(parsed);
@@ -173,7 +180,8 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
   if (n == 2 && p[1] == "cells" && m == "POST") {
     auto spec = cell_spec(body);
     if (auto* e = std::get_if<FieldError>(&spec)) return bad(*e);
-    return apply([s = std::get<CellSpec>(spec)](const ControlState& st) { return add_cell(st, s); }, "endpoint", "name");
+    return apply([s = std::get<CellSpec>(spec)](const ControlState& st) { return add_cell(st, s); },
+                 "endpoint", "name");
   }
   if (n == 4 && p[1] == "cells" && p[3] == "drain" && m == "POST") {
     return apply([c = p[2]](const ControlState& st) { return drain_cell(st, c); }, "cell", "cell");
@@ -184,25 +192,28 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
   if (n == 4 && p[1] == "cells" && p[3] == "capacity" && m == "PUT") {
     std::uint32_t capacity = 0;
     if (auto e = read_uint(body, "capacity", true, capacity)) return bad(*e);
-    return apply([c = p[2], capacity](const ControlState& st) { return set_capacity(st, c, capacity); },
-                 "capacity", "cell");
+    return apply(
+        [c = p[2], capacity](const ControlState& st) { return set_capacity(st, c, capacity); },
+        "capacity", "cell");
   }
   if (n == 2 && p[1] == "tenants" && m == "GET") return list_tenants();
   if (n == 2 && p[1] == "tenants" && m == "POST") {
     auto specs = tenant_specs(body);
     if (auto* e = std::get_if<FieldError>(&specs)) return bad(*e);
-    return apply([s = std::get<std::vector<TenantSpec>>(specs)](const ControlState& st) { return onboard(st, s); },
+    return apply([s = std::get<std::vector<TenantSpec>>(specs)](
+                     const ControlState& st) { return onboard(st, s); },
                  "shard_size", "name");
   }
   if (n == 3 && p[1] == "tenants" && m == "DELETE") {
-    return apply([name = p[2]](const ControlState& st) { return remove_tenant(st, name); }, "tenant", "tenant");
+    return apply([name = p[2]](const ControlState& st) { return remove_tenant(st, name); },
+                 "tenant", "tenant");
   }
   if (n == 4 && p[1] == "tenants" && p[3] == "pin" && m == "PUT") {
     auto cells = cell_names(body);
     if (auto* e = std::get_if<FieldError>(&cells)) return bad(*e);
-    return apply([name = p[2], c = std::get<std::vector<std::string>>(cells)](const ControlState& st) {
-      return pin_tenant(st, name, c);
-    }, "cells", "cells");
+    return apply([name = p[2], c = std::get<std::vector<std::string>>(cells)](
+                     const ControlState& st) { return pin_tenant(st, name, c); },
+                 "cells", "cells");
   }
   if (n == 3 && p[1] == "rebalance" && p[2] == "plan" && m == "GET") return plan();
   if (n == 3 && p[1] == "rebalance" && p[2] == "apply" && m == "POST") {
@@ -213,14 +224,18 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
   }
   if (n == 3 && p[1] == "rebalance" && p[2] == "status" && m == "GET") {
     const RebalanceProgress r = current().state.rebalance;
-    return {.body = json{{"planned", r.planned}, {"applied", r.applied}, {"version", r.version}}.dump()};
+    return {
+        .body =
+            json{{"planned", r.planned}, {"applied", r.applied}, {"version", r.version}}.dump()};
   }
   if (n == 2 && p[1] == "version" && m == "GET") return version();
   if (n == 2 && p[1] == "routers" && m == "GET") return routers();
   if (n == 2 && p[1] == "snapshot" && m == "GET") {
-    auto after = t.query.count("after") ? to_uint(t.query.at("after")) : std::optional<std::uint64_t>(0);
+    auto after =
+        t.query.count("after") ? to_uint(t.query.at("after")) : std::optional<std::uint64_t>(0);
     if (!after) return error_reply(400, "query 'after' must be a whole number", "after");
-    auto wait = t.query.count("wait_ms") ? to_uint(t.query.at("wait_ms")) : std::optional<std::uint64_t>(25000);
+    auto wait = t.query.count("wait_ms") ? to_uint(t.query.at("wait_ms"))
+                                         : std::optional<std::uint64_t>(25000);
     if (!wait) return error_reply(400, "query 'wait_ms' must be a whole number", "wait_ms");
     return long_poll(*after, std::chrono::milliseconds(*wait));
   }
@@ -231,15 +246,19 @@ ServiceReply ControlService::list_cells() const {
   const ControlState state = current().state;
   std::map<std::uint32_t, std::size_t> tenants;
   for (const auto& [tenant, shard] : state.placement.mapping) {
-    for (CellId c : shard) ++tenants[raw(c)];
+    for (CellId c : shard)
+      ++tenants[raw(c)];
   }
   json cells = json::array();
   for (const Cell& c : state.placement.fleet.cells()) {
-    cells.push_back({{"name", c.name}, {"id", raw(c.id)},
-                     {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
-                     {"endpoint", c.endpoint},
-                     {"capacity", c.capacity}, {"state", to_string(c.state)},
-                     {"tenants", tenants[raw(c.id)]}});
+    cells.push_back(
+        {{"name", c.name},
+         {"id", raw(c.id)},
+         {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
+         {"endpoint", c.endpoint},
+         {"capacity", c.capacity},
+         {"state", to_string(c.state)},
+         {"tenants", tenants[raw(c.id)]}});
   }
   return {.body = json{{"version", state.version}, {"cells", cells}}.dump()};
 }
@@ -249,9 +268,12 @@ ServiceReply ControlService::list_tenants() const {
   json tenants = json::array();
   for (const Tenant& t : state.placement.tenants) {
     const Shard* pin = state.pins.find_shard(t.id);
-    tenants.push_back({{"name", t.name}, {"id", raw(t.id)}, {"shard_size", t.shard_size},
-                       {"cells", names_of(state.placement.fleet, state.placement.mapping.shard(t.id))},
-                       {"pinned", pin == nullptr ? json(nullptr) : names_of(state.placement.fleet, *pin)}});
+    tenants.push_back(
+        {{"name", t.name},
+         {"id", raw(t.id)},
+         {"shard_size", t.shard_size},
+         {"cells", names_of(state.placement.fleet, state.placement.mapping.shard(t.id))},
+         {"pinned", pin == nullptr ? json(nullptr) : names_of(state.placement.fleet, *pin)}});
   }
   return {.body = json{{"version", state.version}, {"tenants", tenants}}.dump()};
 }
@@ -268,24 +290,34 @@ ServiceReply ControlService::plan() const {
     for (const Tenant& t : state.placement.tenants) {
       if (t.id == mv.tenant) tenant = &t;
     }
-    moves.push_back({{"step", i + 1}, {"tenant", tenant == nullptr ? "" : tenant->name},
-                     {"from", names_of(fleet, {mv.from})[0]}, {"to", names_of(fleet, {mv.to})[0]}});
+    moves.push_back({{"step", i + 1},
+                     {"tenant", tenant == nullptr ? "" : tenant->name},
+                     {"from", names_of(fleet, {mv.from})[0]},
+                     {"to", names_of(fleet, {mv.to})[0]}});
   }
   json shortfalls = json::array();
   for (const Shortfall& s : rebalance->plan.shortfalls) {
-    shortfalls.push_back({{"cell", names_of(fleet, {s.cell})[0]}, {"load", s.load},
-                          {"fair_share", s.fair_share}, {"reason", s.reason}});
+    shortfalls.push_back({{"cell", names_of(fleet, {s.cell})[0]},
+                          {"load", s.load},
+                          {"fair_share", s.fair_share},
+                          {"reason", s.reason}});
   }
-  return {.body = json{{"version", state.version}, {"required", rebalance->plan.required},
-                       {"moves", moves}, {"shortfalls", shortfalls}}.dump()};
+  return {.body = json{{"version", state.version},
+                       {"required", rebalance->plan.required},
+                       {"moves", moves},
+                       {"shortfalls", shortfalls}}
+                      .dump()};
 }
 
 ServiceReply ControlService::version() const {
   const Published p = current();
   std::lock_guard lock(cache_mutex_);
-  return {.body = json{{"version", p.version}, {"leader", leader_},
-                       {"leader_address", leader_address_}, {"address", options_.address},
-                       {"store", store_->describe()}}.dump()};
+  return {.body = json{{"version", p.version},
+                       {"leader", leader_},
+                       {"leader_address", leader_address_},
+                       {"address", options_.address},
+                       {"store", store_->describe()}}
+                      .dump()};
 }
 
 ServiceReply ControlService::routers() {
@@ -296,8 +328,11 @@ ServiceReply ControlService::routers() {
   if (!reports.is_ok()) return error_reply(503, reports.status().message(), "store");
   json out = json::array();
   for (const RouterReport& r : *reports) {
-    out.push_back({{"router", r.router}, {"applied", r.applied}, {"rejected", r.rejected},
-                   {"reason", r.reason}, {"stale_since_ms", r.stale_since_ms}});
+    out.push_back({{"router", r.router},
+                   {"applied", r.applied},
+                   {"rejected", r.rejected},
+                   {"reason", r.reason},
+                   {"stale_since_ms", r.stale_since_ms}});
   }
   return {.body = json{{"routers", out}}.dump()};
 }

@@ -13,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-ServiceReply ok_json(const json& body) { return {.status = 200, .body = body.dump()}; }
+ServiceReply ok_json(const json& body) {
+  return {.status = 200, .body = body.dump()};
+}
 
 ServiceReply store_unavailable(const Status& status) {
   return error_reply(503, fmt::format("store unavailable: {}", status.message()), "store");
@@ -27,12 +29,16 @@ std::string as_string(const std::vector<std::byte>& bytes) {
 
 unsigned http_status_of(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kResourceExhausted: return 409;
-    default: return 500;
+    case StatusCode::kResourceExhausted:
+      return 409;
+    default:
+      return 500;
   }
 }
 
@@ -46,7 +52,9 @@ ControlService::ControlService(std::unique_ptr<Store> store, ControlOptions opti
   published_.state.placement.options = options_.placement;
 }
 
-ControlService::~ControlService() { shutdown(); }
+ControlService::~ControlService() {
+  shutdown();
+}
 
 bool ControlService::is_leader() const {
   std::lock_guard lock(cache_mutex_);
@@ -94,8 +102,10 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
   if (!state_text.is_ok()) return state_text.status();
   Result<ControlState> state = parse_state(*state_text);
   if (!state.is_ok()) return state.status();
-  return Published{.version = read.pointer.version, .revision = read.revision,
-                   .snapshot = std::move(snapshot).value(), .state = std::move(state).value()};
+  return Published{.version = read.pointer.version,
+                   .revision = read.revision,
+                   .snapshot = std::move(snapshot).value(),
+                   .state = std::move(state).value()};
 }
 
 // Requires store_mutex_. Brings the cache up to the store's pointer.
@@ -122,8 +132,10 @@ Result<std::uint64_t> ControlService::publish(const ControlState& next, const Po
   ControlState state = next;
   state.version = read.pointer.version + 1;
   const std::vector<std::byte> snapshot = encode_snapshot(snapshot_of(state, state.version));
-  Publication publication{.version = state.version, .snapshot = snapshot,
-                          .state = write_state(state), .writer = options_.address};
+  Publication publication{.version = state.version,
+                          .snapshot = snapshot,
+                          .state = write_state(state),
+                          .writer = options_.address};
   Result<PublishOutcome> outcome = store_->publish(publication, read.revision);
   if (!outcome.is_ok()) return outcome.status();
   if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
@@ -137,8 +149,10 @@ Result<std::uint64_t> ControlService::publish(const ControlState& next, const Po
   {
     std::lock_guard lock(cache_mutex_);
     const bool ours = after.is_ok() && after->pointer.version == version;
-    published_ = {.version = version, .revision = ours ? after->revision : -1,
-                  .snapshot = as_string(snapshot), .state = std::move(state)};
+    published_ = {.version = version,
+                  .revision = ours ? after->revision : -1,
+                  .snapshot = as_string(snapshot),
+                  .state = std::move(state)};
   }
   published_changed_.notify_all();
   return version;
@@ -154,7 +168,7 @@ ServiceReply ControlService::not_leader() const {
 }
 
 ServiceReply ControlService::apply(const Change& change, std::string_view field,
-                                std::string_view name_field) {
+                                   std::string_view name_field) {
   std::lock_guard lock(store_mutex_);
   if (!is_leader()) return not_leader();
   for (int attempt = 0; attempt < options_.publish_attempts; ++attempt) {
@@ -181,8 +195,10 @@ ServiceReply ControlService::apply(const Change& change, std::string_view field,
     }
     if (*version != 0) return ok_json({{"version", *version}});
   }
-  return error_reply(503, fmt::format("the routing pointer moved during {} attempts; retry",
-                                      options_.publish_attempts), "store");
+  return error_reply(
+      503,
+      fmt::format("the routing pointer moved during {} attempts; retry", options_.publish_attempts),
+      "store");
 }
 
 ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait) {
@@ -193,7 +209,9 @@ ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::millise
   if (published_.version <= after || published_.snapshot.empty()) {
     return {.status = 304, .body = ""};
   }
-  return {.status = 200, .content_type = "application/octet-stream", .body = published_.snapshot,
+  return {.status = 200,
+          .content_type = "application/octet-stream",
+          .body = published_.snapshot,
           .headers = {{"X-Cellkit-Routing-Version", std::to_string(published_.version)}}};
 }
 
@@ -217,8 +235,11 @@ ServiceReply ControlService::rollout(std::size_t batch) {
     Result<std::uint64_t> version = publish(*next, *read);
     if (!version.is_ok()) return store_unavailable(version.status());
     if (*version == 0) {
-      return error_reply(409, fmt::format("the fleet changed during the rollout; stopped after "
-                                          "{} of {} moves", done - std::min(done, batch), planned), "");
+      return error_reply(409,
+                         fmt::format("the fleet changed during the rollout; stopped after "
+                                     "{} of {} moves",
+                                     done - std::min(done, batch), planned),
+                         "");
     }
     versions.push_back(*version);
     read = store_->read_pointer();

@@ -18,7 +18,8 @@ json pins_json(const ControlState& s) {
   json pins = json::object();
   for (const auto& [tenant, cells] : s.pins) {
     json names = json::array();
-    for (CellId c : cells) names.push_back(raw(c));
+    for (CellId c : cells)
+      names.push_back(raw(c));
     pins[std::to_string(raw(tenant))] = names;
   }
   return pins;
@@ -35,7 +36,8 @@ Result<Mapping> parse_pins(const json& pins) {
     if (!cells.is_array()) return state_error(fmt::format("pin of tenant {} is not an array", key));
     Shard shard;
     for (const json& c : cells) {
-      if (!c.is_number_unsigned()) return state_error(fmt::format("pin of tenant {} holds a non-id", key));
+      if (!c.is_number_unsigned())
+        return state_error(fmt::format("pin of tenant {} holds a non-id", key));
       shard.push_back(CellId{c.get<std::uint32_t>()});
     }
     out.assign(TenantId{static_cast<std::uint32_t>(std::stoul(key))}, std::move(shard));
@@ -56,7 +58,8 @@ const Shard& effective_shard(const ControlState& s, TenantId t) {
 Status check_capacity(const ControlState& s) {
   std::unordered_map<std::uint32_t, std::uint64_t> load;
   for (const Tenant& t : s.placement.tenants) {
-    for (CellId c : effective_shard(s, t.id)) load[raw(c)] += t.weight;
+    for (CellId c : effective_shard(s, t.id))
+      load[raw(c)] += t.weight;
   }
   for (const Cell& cell : s.placement.fleet.cells()) {
     const std::uint64_t cap = capacity_of(s.placement, cell);
@@ -74,16 +77,17 @@ Status check_pinned_overlap(const ControlState& s) {
   if (s.placement.options.strategy != "shuffle" || s.pins.empty()) return Status::ok();
   std::unordered_map<std::uint32_t, std::vector<TenantId>> on_cell;
   for (const Tenant& t : s.placement.tenants) {
-    for (CellId c : effective_shard(s, t.id)) on_cell[raw(c)].push_back(t.id);
+    for (CellId c : effective_shard(s, t.id))
+      on_cell[raw(c)].push_back(t.id);
   }
   for (const auto& [pinned, cells] : s.pins) {
     std::unordered_map<std::uint32_t, std::uint32_t> shared;
     for (CellId c : cells) {
       for (TenantId other : on_cell[raw(c)]) {
         if (other != pinned && ++shared[raw(other)] > s.placement.options.max_overlap) {
-          return failed_precondition(fmt::format(
-              "tenants {} and {} would share more than max_overlap {} cells", raw(pinned),
-              raw(other), s.placement.options.max_overlap));
+          return failed_precondition(
+              fmt::format("tenants {} and {} would share more than max_overlap {} cells",
+                          raw(pinned), raw(other), s.placement.options.max_overlap));
         }
       }
     }
@@ -102,7 +106,8 @@ std::string write_state(const ControlState& s) {
                {"default_capacity", s.placement.options.capacity},
                {"pins", pins_json(s)},
                {"rebalance",
-                {{"planned", s.rebalance.planned}, {"applied", s.rebalance.applied},
+                {{"planned", s.rebalance.planned},
+                 {"applied", s.rebalance.applied},
                  {"version", s.rebalance.version}}}};
   std::string text = head.dump();
   text.pop_back();  // the mapping document is spliced in as written, not re-serialised
@@ -154,7 +159,8 @@ RoutingSnapshot snapshot_of(const ControlState& s, std::uint64_t version) {
   for (const Cell& c : s.placement.fleet.cells()) {
     snapshot.addresses.push_back({.cell = c.id, .name = c.name, .endpoint = c.endpoint});
   }
-  for (const Tenant& t : s.placement.tenants) snapshot.tenant_names.emplace_back(t.id, t.name);
+  for (const Tenant& t : s.placement.tenants)
+    snapshot.tenant_names.emplace_back(t.id, t.name);
   // A fleet being built (no cell or no tenant yet) is what the operator asked for.
   snapshot.allow_empty = s.placement.tenants.empty() || s.placement.fleet.empty();
   return snapshot;
@@ -169,7 +175,8 @@ Status check_state(const ControlState& s) {
   for (const auto& [tenant, cells] : s.pins) {
     (void)cells;
     if (s.placement.mapping.find_shard(tenant) == nullptr) {
-      return failed_precondition(fmt::format("pin names tenant {} which does not exist", raw(tenant)));
+      return failed_precondition(
+          fmt::format("pin names tenant {} which does not exist", raw(tenant)));
     }
   }
   if (Status st = check_capacity(s); !st.is_ok()) return st;

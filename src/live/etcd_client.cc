@@ -31,7 +31,8 @@ std::int64_t int_field(const json& object, const char* name) {
 // The smallest key greater than every key starting with `prefix` (etcd's range_end).
 std::string prefix_end(std::string_view prefix) {
   std::string end(prefix);
-  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF)
+    end.pop_back();
   if (end.empty()) return std::string(1, '\0');
   end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
   return end;
@@ -104,8 +105,10 @@ std::string base64_encode(std::string_view bytes) {
 Result<std::string> base64_decode(std::string_view text) {
   std::array<int, 256> value{};
   value.fill(-1);
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i)
+    value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
+  while (!text.empty() && text.back() == '=')
+    text.remove_suffix(1);
   std::string out;
   out.reserve(text.size() * 3 / 4);
   std::uint32_t word = 0;
@@ -138,7 +141,8 @@ Result<json> call(const HttpUrl& url, std::string_view target, const json& body,
   }
   if (response->status != 200 || parsed.contains("error")) {
     return failed_precondition(fmt::format("{}{} answered {}: {}", url.to_string(), target,
-                                           response->status, parsed.value("message", parsed.value("error", "?"))));
+                                           response->status,
+                                           parsed.value("message", parsed.value("error", "?"))));
   }
   return parsed;
 }
@@ -177,9 +181,12 @@ Result<EtcdTxnResult> EtcdClient::txn(const std::vector<EtcdCompare>& compare,
                                       const std::vector<EtcdOp>& success,
                                       const std::vector<EtcdOp>& failure) {
   json body = {{"compare", json::array()}, {"success", json::array()}, {"failure", json::array()}};
-  for (const EtcdCompare& c : compare) body["compare"].push_back(compare_json(c));
-  for (const EtcdOp& op : success) body["success"].push_back(op_json(op));
-  for (const EtcdOp& op : failure) body["failure"].push_back(op_json(op));
+  for (const EtcdCompare& c : compare)
+    body["compare"].push_back(compare_json(c));
+  for (const EtcdOp& op : success)
+    body["success"].push_back(op_json(op));
+  for (const EtcdOp& op : failure)
+    body["failure"].push_back(op_json(op));
   Result<json> answer = call(url_, "/v3/kv/txn", body, timeout_);
   if (!answer.is_ok()) return answer.status();
   EtcdTxnResult out{.succeeded = answer->value("succeeded", false),
@@ -201,7 +208,8 @@ Result<std::int64_t> EtcdClient::grant_lease(std::int64_t ttl) {
 }
 
 Status EtcdClient::keep_alive(std::int64_t lease) {
-  Result<json> answer = call(url_, "/v3/lease/keepalive", {{"ID", std::to_string(lease)}}, timeout_);
+  Result<json> answer =
+      call(url_, "/v3/lease/keepalive", {{"ID", std::to_string(lease)}}, timeout_);
   if (!answer.is_ok()) return answer.status();
   if (int_field(answer->value("result", json::object()), "TTL") <= 0) {
     return failed_precondition(fmt::format("lease {} has expired", lease));
@@ -225,9 +233,11 @@ Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t sta
   EtcdWatchResult out;
   auto on_line = [&](std::string_view line) {
     json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    const json result = message.is_object() ? message.value("result", json::object()) : json::object();
+    const json result =
+        message.is_object() ? message.value("result", json::object()) : json::object();
     if (result.value("canceled", false)) {
-      out = {.end = EtcdWatchEnd::kCanceled, .compact_revision = int_field(result, "compact_revision")};
+      out = {.end = EtcdWatchEnd::kCanceled,
+             .compact_revision = int_field(result, "compact_revision")};
       return false;
     }
     if (result.contains("events") || message.contains("error") || !message.is_object()) {

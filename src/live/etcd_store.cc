@@ -42,14 +42,16 @@ class EtcdStore final : public Store {
 
   Result<WatchEnd> watch_pointer(std::int64_t store_revision,
                                  std::chrono::steady_clock::time_point deadline) override {
-    Result<EtcdWatchResult> watched = etcd_.watch(key("routing/current"), store_revision + 1, deadline);
+    Result<EtcdWatchResult> watched =
+        etcd_.watch(key("routing/current"), store_revision + 1, deadline);
     if (!watched.is_ok()) return watched.status();
     return watched->end == EtcdWatchEnd::kDeadline ? WatchEnd::kDeadline : WatchEnd::kChanged;
   }
 
   Status report(const RouterReport& report) override {
     if (report.router.empty() || report.router.find('/') != std::string::npos) {
-      return invalid_argument(fmt::format("router id '{}' must be non-empty without '/'", report.router));
+      return invalid_argument(
+          fmt::format("router id '{}' must be non-empty without '/'", report.router));
     }
     if (report_lease_ == 0 || !etcd_.keep_alive(report_lease_).is_ok()) {
       Result<std::int64_t> lease = etcd_.grant_lease(options_.lease_seconds);
@@ -100,7 +102,8 @@ class EtcdStore final : public Store {
     }
     std::string bytes;
     bytes.reserve(ref.bytes);
-    for (const EtcdKv& kv : range->kvs) bytes += kv.value;
+    for (const EtcdKv& kv : range->kvs)
+      bytes += kv.value;
     if (Status s = check_blob(prefix_ + name, bytes, ref); !s.is_ok()) return s;
     return bytes;
   }
@@ -118,27 +121,35 @@ Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::i
   if (leader_lease_ == 0) return PublishOutcome::kNotLeader;
   const std::string_view snapshot(reinterpret_cast<const char*>(publication.snapshot.data()),
                                   publication.snapshot.size());
-  const Pointer pointer{.version = publication.version, .snapshot = blob_ref(snapshot),
-                        .state = blob_ref(publication.state), .writer = publication.writer};
+  const Pointer pointer{.version = publication.version,
+                        .snapshot = blob_ref(snapshot),
+                        .state = blob_ref(publication.state),
+                        .writer = publication.writer};
   // Chunks are named by version and content, so a losing writer's chunks never replace the
   // winner's; they are only garbage.
-  if (Status s = write_blob("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
+  if (Status s =
+          write_blob("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
       !s.is_ok()) {
     return s;
   }
-  if (Status s = write_blob("state/" + blob_name(pointer.version, pointer.state), publication.state);
+  if (Status s =
+          write_blob("state/" + blob_name(pointer.version, pointer.state), publication.state);
       !s.is_ok()) {
     return s;
   }
   const std::vector<EtcdCompare> compare = {
       {.key = key("routing/current"), .target = EtcdCompare::Target::kMod, .revision = expected},
-      {.key = key("leader"), .target = EtcdCompare::Target::kCreate, .revision = leader_create_revision_}};
+      {.key = key("leader"),
+       .target = EtcdCompare::Target::kCreate,
+       .revision = leader_create_revision_}};
   Result<EtcdTxnResult> txn = etcd_.txn(
-      compare, {{.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)}},
+      compare,
+      {{.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)}},
       {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
   if (!txn.is_ok()) return txn.status();
   if (txn->succeeded) return PublishOutcome::kPublished;
-  const bool still_leader = !txn->kvs.empty() && txn->kvs.front().create_revision == leader_create_revision_;
+  const bool still_leader =
+      !txn->kvs.empty() && txn->kvs.front().create_revision == leader_create_revision_;
   if (!still_leader) {
     leader_lease_ = 0;
     return PublishOutcome::kNotLeader;
@@ -148,12 +159,14 @@ Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::i
 
 Result<Leadership> EtcdStore::campaign(const std::string& address) {
   if (leader_lease_ != 0) {
-    if (etcd_.keep_alive(leader_lease_).is_ok()) return Leadership{.leader = true, .leader_address = address};
+    if (etcd_.keep_alive(leader_lease_).is_ok())
+      return Leadership{.leader = true, .leader_address = address};
     leader_lease_ = 0;  // expired: whoever holds the key now leads
   }
   Result<EtcdRange> current = etcd_.range(key("leader"));
   if (!current.is_ok()) return current.status();
-  if (!current->kvs.empty()) return Leadership{.leader = false, .leader_address = current->kvs.front().value};
+  if (!current->kvs.empty())
+    return Leadership{.leader = false, .leader_address = current->kvs.front().value};
   Result<std::int64_t> lease = etcd_.grant_lease(options_.lease_seconds);
   if (!lease.is_ok()) return lease.status();
   Result<EtcdTxnResult> txn = etcd_.txn(

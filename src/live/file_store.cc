@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -23,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 Status io_failure(std::string_view what, const fs::path& path) {
-  return failed_precondition(fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));
+  return failed_precondition(
+      fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));
 }
 
 Status fsync_path(const fs::path& path, int flags) {
@@ -65,8 +66,8 @@ Result<std::optional<std::string>> read_file(const fs::path& path) {
 bool safe_name(std::string_view name) {
   if (name.empty() || name.size() > 128 || name[0] == '.') return false;
   for (char c : name) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                    c == '.' || c == ':';
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
     if (!ok) return false;
   }
   return true;
@@ -87,8 +88,8 @@ class FileStore final : public Store {
     Result<Pointer> pointer = parse_pointer(**text);
     if (!pointer.is_ok()) return pointer.status();
     const auto revision = static_cast<std::int64_t>(pointer->version);
-    return PointerRead{.pointer = std::move(pointer).value(), .revision = revision,
-                       .store_revision = revision};
+    return PointerRead{
+        .pointer = std::move(pointer).value(), .revision = revision, .store_revision = revision};
   }
 
   Result<std::string> read_snapshot(const Pointer& p) override {
@@ -110,8 +111,10 @@ class FileStore final : public Store {
     }
     const std::string_view snapshot(reinterpret_cast<const char*>(publication.snapshot.data()),
                                     publication.snapshot.size());
-    const Pointer pointer{.version = publication.version, .snapshot = blob_ref(snapshot),
-                          .state = blob_ref(publication.state), .writer = publication.writer};
+    const Pointer pointer{.version = publication.version,
+                          .snapshot = blob_ref(snapshot),
+                          .state = blob_ref(publication.state),
+                          .writer = publication.writer};
     if (Status s = write_blobs(pointer, snapshot, publication.state); !s.is_ok()) return s;
     if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
     return PublishOutcome::kPublished;
@@ -132,7 +135,8 @@ class FileStore final : public Store {
 
   Status report(const RouterReport& report) override {
     if (!safe_name(report.router)) {
-      return invalid_argument(fmt::format("router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", report.router));
+      return invalid_argument(fmt::format(
+          "router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", report.router));
     }
     if (Status s = make_dirs(dir_ / "routers"); !s.is_ok()) return s;
     return atomic_write(dir_ / "routers" / (report.router + ".json"), report_json(report));
@@ -156,7 +160,8 @@ class FileStore final : public Store {
   static Status make_dirs(const fs::path& path) {
     std::error_code ec;
     fs::create_directories(path, ec);
-    if (ec) return failed_precondition(fmt::format("cannot create {}: {}", path.string(), ec.message()));
+    if (ec)
+      return failed_precondition(fmt::format("cannot create {}: {}", path.string(), ec.message()));
     return Status::ok();
   }
 
@@ -190,7 +195,8 @@ Result<std::vector<RouterReport>> FileStore::reports() {
     Result<RouterReport> report = parse_report(**text);
     if (report.is_ok()) out.push_back(std::move(report).value());
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.router < b.router; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.router < b.router; });
   return out;
 }
 

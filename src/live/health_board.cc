@@ -27,8 +27,8 @@ void HealthBoard::eject(CellId cell, EjectCause cause, Clock::time_point now) {
 void HealthBoard::eject_locked(CellId, State& s, EjectCause cause, Clock::time_point now) {
   ++s.ejections;
   ++by_cause_[static_cast<int>(cause)];
-  const auto length = std::min<std::chrono::milliseconds>(rules_.ejection_base * s.ejections,
-                                                          rules_.ejection_max);
+  const auto length =
+      std::min<std::chrono::milliseconds>(rules_.ejection_base * s.ejections, rules_.ejection_max);
   s.until = now + length;
   s.passes = 0;
   s.failures = 0;

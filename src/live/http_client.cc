@@ -5,12 +5,12 @@
 #include <charconv>
 #include <optional>
 
+#include <fmt/format.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace cellkit::live {
 namespace {
@@ -67,7 +67,9 @@ Status send(asio::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
 
 }  // namespace
 
-std::string HttpUrl::to_string() const { return fmt::format("http://{}:{}", host, port); }
+std::string HttpUrl::to_string() const {
+  return fmt::format("http://{}:{}", host, port);
+}
 
 Result<HttpUrl> parse_http_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";

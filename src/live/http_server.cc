@@ -10,12 +10,12 @@
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace cellkit::live {
 namespace {
@@ -38,10 +38,12 @@ beast::error_code run_until(asio::io_context& io, std::optional<beast::error_cod
   return result.value_or(asio::error::operation_aborted);
 }
 
-http::response<http::string_body> to_response(ServiceReply reply, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_response(ServiceReply reply, unsigned version,
+                                              bool keep_alive) {
   http::response<http::string_body> response(static_cast<http::status>(reply.status), version);
   response.set(http::field::content_type, reply.content_type);
-  for (const auto& [name, value] : reply.headers) response.set(name, value);
+  for (const auto& [name, value] : reply.headers)
+    response.set(name, value);
   response.body() = std::move(reply.body);
   response.keep_alive(keep_alive);
   response.prepare_payload();
@@ -67,7 +69,9 @@ class BlockingServer final : public HttpServer {
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return failed_precondition(fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
+    if (ec)
+      return failed_precondition(
+          fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
     const tcp::endpoint bound = acceptor_.local_endpoint();
     address_ = fmt::format("{}:{}", bound.address().to_string(), bound.port());
     accept_next();
@@ -145,7 +149,8 @@ class BlockingServer final : public HttpServer {
       parser.body_limit(options_.max_body_bytes);
       std::optional<beast::error_code> result;
       c.stream.expires_after(options_.io_timeout);
-      http::async_read(c.stream, buffer, parser, [&](beast::error_code e, std::size_t) { result = e; });
+      http::async_read(c.stream, buffer, parser,
+                       [&](beast::error_code e, std::size_t) { result = e; });
       const beast::error_code ec = run_until(c.io, result);
       ServiceReply reply;
       if (ec == http::error::body_limit) {

@@ -81,8 +81,8 @@ std::optional<Disposition> disposition_of(const HttpReply& reply) {
 
 }  // namespace
 
-Result<OrderReply> send_order(const Endpoint& router, std::string_view tenant,
-                              std::uint32_t bags, const Fleet& fleet, Millis timeout) {
+Result<OrderReply> send_order(const Endpoint& router, std::string_view tenant, std::uint32_t bags,
+                              const Fleet& fleet, Millis timeout) {
   HttpRequest request;
   request.method = "POST";
   request.target = "/orders";
@@ -95,10 +95,10 @@ Result<OrderReply> send_order(const Endpoint& router, std::string_view tenant,
   const std::optional<Disposition> d = disposition_of(r.reply);
   const std::optional<CellId> cell = cell_named(fleet, r->header("X-Cell"));
   if (!d || (d == Disposition::kServed && !cell)) {
-    return failed_precondition(fmt::format(
-        "order from {}: unexpected reply {} (X-Cell '{}', X-Cellkit-Outcome '{}'): {}", tenant,
-        r->status, r->header("X-Cell").value_or(""), r->header("X-Cellkit-Outcome").value_or(""),
-        r->body.substr(0, 200)));
+    return failed_precondition(
+        fmt::format("order from {}: unexpected reply {} (X-Cell '{}', X-Cellkit-Outcome '{}'): {}",
+                    tenant, r->status, r->header("X-Cell").value_or(""),
+                    r->header("X-Cellkit-Outcome").value_or(""), r->body.substr(0, 200)));
   }
   OrderReply reply{.delivery = {.disposition = *d, .cell = cell.value_or(CellId{})},
                    .cell_named = cell.has_value()};

@@ -24,7 +24,8 @@ constexpr std::size_t kMaxReply = 16 << 20;
 
 bool iequals(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -76,8 +77,10 @@ HttpResult connect_to(const Endpoint& ep, Socket& sock, Clock::time_point deadli
   const int one = 1;
   setsockopt(sock.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (connect(sock.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return {};
-  if (errno != EINPROGRESS) return fail(failure_of_errno(errno), fmt::format("connect: {}", strerror(errno)));
-  if (!wait_for(sock.fd, POLLOUT, deadline)) return fail(HttpFailure::kTimeout, "timed out connecting");
+  if (errno != EINPROGRESS)
+    return fail(failure_of_errno(errno), fmt::format("connect: {}", strerror(errno)));
+  if (!wait_for(sock.fd, POLLOUT, deadline))
+    return fail(HttpFailure::kTimeout, "timed out connecting");
   int err = 0;
   socklen_t len = sizeof err;
   getsockopt(sock.fd, SOL_SOCKET, SO_ERROR, &err, &len);
@@ -86,9 +89,10 @@ HttpResult connect_to(const Endpoint& ep, Socket& sock, Clock::time_point deadli
 }
 
 std::string serialize(const Endpoint& ep, const HttpRequest& request) {
-  std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\n", request.method,
-                                request.target, ep.host, ep.port);
-  for (const auto& [name, value] : request.headers) out += fmt::format("{}: {}\r\n", name, value);
+  std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\n", request.method, request.target,
+                                ep.host, ep.port);
+  for (const auto& [name, value] : request.headers)
+    out += fmt::format("{}: {}\r\n", name, value);
   const bool has_body =
       !request.body.empty() || request.method == "POST" || request.method == "PUT";
   if (has_body) out += fmt::format("Content-Length: {}\r\n", request.body.size());
@@ -105,7 +109,8 @@ HttpResult send_all(int fd, std::string_view data, Clock::time_point deadline) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN) return fail(failure_of_errno(errno), fmt::format("send: {}", strerror(errno)));
+    if (n < 0 && errno != EAGAIN)
+      return fail(failure_of_errno(errno), fmt::format("send: {}", strerror(errno)));
     if (!wait_for(fd, POLLOUT, deadline)) return fail(HttpFailure::kTimeout, "timed out sending");
   }
   return {};
@@ -131,7 +136,8 @@ bool ReplyParser::parse_head(HttpReply& reply, std::string& error) {
   const std::size_t line_end = head.find("\r\n");
   const std::string_view status_line = head.substr(0, line_end);
   if (status_line.size() < 12 || status_line.substr(0, 7) != "HTTP/1." ||
-      std::from_chars(status_line.data() + 9, status_line.data() + 12, reply.status).ec != std::errc{}) {
+      std::from_chars(status_line.data() + 9, status_line.data() + 12, reply.status).ec !=
+          std::errc{}) {
     error = fmt::format("bad status line '{}'", status_line);
     return false;
   }
@@ -143,7 +149,8 @@ bool ReplyParser::parse_head(HttpReply& reply, std::string& error) {
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    while (!value.empty() && value.front() == ' ')
+      value.remove_prefix(1);
     reply.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
   if (auto cl = reply.header("Content-Length")) {
@@ -166,8 +173,8 @@ std::optional<std::string> ReplyParser::dechunk() const {
     if (eol == std::string::npos) return std::nullopt;
     std::size_t size = 0;
     std::from_chars(data.data() + pos, data.data() + eol, size, 16);
-    if (size == 0) return data.find("\r\n", eol + 2) == std::string::npos ? std::nullopt
-                                                                          : std::optional(body);
+    if (size == 0)
+      return data.find("\r\n", eol + 2) == std::string::npos ? std::nullopt : std::optional(body);
     if (data.size() < eol + 2 + size + 2) return std::nullopt;
     body.append(data, eol + 2, size);
     pos = eol + 2 + size + 2;
@@ -193,7 +200,8 @@ HttpResult read_reply(int fd, Clock::time_point deadline) {
   bool head = false;
   char chunk[16384];
   while (true) {
-    if (!wait_for(fd, POLLIN, deadline)) return fail(HttpFailure::kTimeout, "timed out waiting for the reply");
+    if (!wait_for(fd, POLLIN, deadline))
+      return fail(HttpFailure::kTimeout, "timed out waiting for the reply");
     const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return fail(failure_of_errno(errno), fmt::format("recv: {}", strerror(errno)));
@@ -203,7 +211,7 @@ HttpResult read_reply(int fd, Clock::time_point deadline) {
         return result;
       }
       return fail(HttpFailure::kClosed, parser.data.empty() ? "closed before any reply"
-                                                             : "closed in the middle of the reply");
+                                                            : "closed in the middle of the reply");
     }
     parser.data.append(chunk, static_cast<std::size_t>(n));
     if (parser.data.size() > kMaxReply) return fail(HttpFailure::kProtocol, "reply over 16 MiB");
@@ -219,7 +227,8 @@ HttpResult read_reply(int fd, Clock::time_point deadline) {
 Result<Endpoint> parse_endpoint(std::string_view text) {
   const auto bad = [&] {
     return invalid_argument(fmt::format(
-        "'{}' is not an endpoint; expected HOST:PORT with an IPv4 host, e.g. 127.0.0.1:8080", text));
+        "'{}' is not an endpoint; expected HOST:PORT with an IPv4 host, e.g. 127.0.0.1:8080",
+        text));
   };
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return bad();
@@ -227,7 +236,8 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   const std::string_view port = text.substr(colon + 1);
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc{} || end != port.data() + port.size() || port.empty() || value > 65535) return bad();
+  if (ec != std::errc{} || end != port.data() + port.size() || port.empty() || value > 65535)
+    return bad();
   in_addr addr{};
   if (inet_pton(AF_INET, ep.host.c_str(), &addr) != 1) return bad();
   ep.port = static_cast<std::uint16_t>(value);
@@ -253,23 +263,31 @@ std::optional<std::string> HttpReply::header(std::string_view name) const {
 
 std::string_view to_string(HttpFailure failure) {
   switch (failure) {
-    case HttpFailure::kNone: return "none";
-    case HttpFailure::kRefused: return "refused";
-    case HttpFailure::kReset: return "reset";
-    case HttpFailure::kClosed: return "closed";
-    case HttpFailure::kTimeout: return "timeout";
-    case HttpFailure::kProtocol: return "protocol";
-    case HttpFailure::kOther: return "other";
+    case HttpFailure::kNone:
+      return "none";
+    case HttpFailure::kRefused:
+      return "refused";
+    case HttpFailure::kReset:
+      return "reset";
+    case HttpFailure::kClosed:
+      return "closed";
+    case HttpFailure::kTimeout:
+      return "timeout";
+    case HttpFailure::kProtocol:
+      return "protocol";
+    case HttpFailure::kOther:
+      return "other";
   }
   return "other";
 }
 
 HttpResult loopback_call(const Endpoint& endpoint, const HttpRequest& request,
-                     std::chrono::milliseconds timeout) {
+                         std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   Socket sock;
   if (HttpResult r = connect_to(endpoint, sock, deadline); !r.is_ok()) return r;
-  if (HttpResult r = send_all(sock.fd, serialize(endpoint, request), deadline); !r.is_ok()) return r;
+  if (HttpResult r = send_all(sock.fd, serialize(endpoint, request), deadline); !r.is_ok())
+    return r;
   return read_reply(sock.fd, deadline);
 }
 

@@ -31,13 +31,21 @@ constexpr std::array<OutcomeInfo, kLiveOutcomeCount> kInfo = {{
 }};
 static_assert(static_cast<std::size_t>(LiveOutcome::kNotFound) + 1 == kLiveOutcomeCount);
 
-const OutcomeInfo& info(LiveOutcome outcome) { return kInfo[static_cast<std::size_t>(outcome)]; }
+const OutcomeInfo& info(LiveOutcome outcome) {
+  return kInfo[static_cast<std::size_t>(outcome)];
+}
 
 }  // namespace
 
-std::string_view to_string(LiveOutcome outcome) { return info(outcome).name; }
-unsigned http_status(LiveOutcome outcome) { return info(outcome).status; }
-std::string_view explanation(LiveOutcome outcome) { return info(outcome).explanation; }
+std::string_view to_string(LiveOutcome outcome) {
+  return info(outcome).name;
+}
+unsigned http_status(LiveOutcome outcome) {
+  return info(outcome).status;
+}
+std::string_view explanation(LiveOutcome outcome) {
+  return info(outcome).explanation;
+}
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';

@@ -35,7 +35,8 @@ void PrometheusText::labels(std::initializer_list<Label> labels, std::string_vie
     out_ += fmt::format("{}{}=\"{}\"", first ? "" : ",", key, escape_label_value(value));
     first = false;
   }
-  if (!extra_key.empty()) out_ += fmt::format("{}{}=\"{}\"", first ? "" : ",", extra_key, extra_value);
+  if (!extra_key.empty())
+    out_ += fmt::format("{}{}=\"{}\"", first ? "" : ",", extra_key, extra_value);
   out_ += '}';
 }
 

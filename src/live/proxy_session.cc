@@ -1,8 +1,8 @@
 // The request path of the live router.
 #include "live/proxy_session.h"
 
-#include <boost/asio/write.hpp>
 #include <fmt/format.h>
+#include <boost/asio/write.hpp>
 
 #include "cellkit/base/hash.h"
 #include "cellkit/live/request_tenant.h"
@@ -17,7 +17,9 @@ bool is_http_error(const error_code& ec) {
   return ec.category() == make_error_code(http::error::bad_target).category();
 }
 
-std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view view(beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 }  // namespace
 
@@ -35,7 +37,9 @@ Session::~Session() {
   ThreadMetrics::sub(worker_.metrics().connections);
 }
 
-void Session::start() { wait_request(); }
+void Session::start() {
+  wait_request();
+}
 
 void Session::drain() {
   if (waiting_) close();
@@ -136,8 +140,7 @@ void Session::on_read_error(const error_code& ec) {
     ThreadMetrics::add(worker_.metrics().client_timeouts);
     return close();
   }
-  if (is_http_error(ec) && ec != http::error::end_of_stream &&
-      ec != http::error::partial_message) {
+  if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
     return refuse(LiveOutcome::kBadRequest);
   }
   close();
@@ -167,13 +170,14 @@ void Session::handle() {
 }
 
 void Session::next_attempt() {
-  const LiveStep step =
-      attempts_.next(decider(), tenant_id_, shared_.now(), [this] { return fingerprint(); },
-                     hash64_of(request_key_, raw(tenant_id_)), worker_.load());
+  const LiveStep step = attempts_.next(
+      decider(), tenant_id_, shared_.now(), [this] { return fingerprint(); },
+      hash64_of(request_key_, raw(tenant_id_)), worker_.load());
   if (!step.send) {
     if (step.outcome == LiveOutcome::kQuarantined) {
       const Duration left = shared_.quarantine.until(fingerprint()) - shared_.now();
-      retry_after_s_ = static_cast<std::uint64_t>(std::max<std::int64_t>(1, (left.count() + 999999) / 1000000));
+      retry_after_s_ =
+          static_cast<std::uint64_t>(std::max<std::int64_t>(1, (left.count() + 999999) / 1000000));
     }
     return refuse(step.outcome);
   }
@@ -194,24 +198,26 @@ void Session::connect(std::shared_ptr<CellPool> pool) {
   auto upstream = std::make_unique<Upstream>(worker_.executor());
   Upstream* u = upstream.get();
   u->stream.expires_after(shared_.options.connect_timeout);
-  u->stream.async_connect(pool->endpoint(), [self = shared_from_this(), upstream = std::move(upstream)](
-                                                error_code ec) mutable {
-    if (ec) {
-      self->pool_->release();
-      return self->settle(AttemptResult::kRefused);  // nothing was sent
-    }
-    error_code ignored;
-    upstream->stream.socket().set_option(tcp::no_delay(true), ignored);
-    self->send(std::move(upstream));
-  });
+  u->stream.async_connect(
+      pool->endpoint(),
+      [self = shared_from_this(), upstream = std::move(upstream)](error_code ec) mutable {
+        if (ec) {
+          self->pool_->release();
+          return self->settle(AttemptResult::kRefused);  // nothing was sent
+        }
+        error_code ignored;
+        upstream->stream.socket().set_option(tcp::no_delay(true), ignored);
+        self->send(std::move(upstream));
+      });
 }
 
 void Session::send(std::unique_ptr<Upstream> upstream) {
   Upstream* u = upstream.get();
   u->stream.expires_after(shared_.options.upstream_timeout);
-  http::async_write(u->stream, parser_->get(),
-                    [self = shared_from_this(), upstream = std::move(upstream)](
-                        error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
+  http::async_write(
+      u->stream, parser_->get(),
+      [self = shared_from_this(), upstream = std::move(upstream)](
+          error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
 }
 
 void Session::on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec) {
@@ -279,9 +285,8 @@ void Session::settle(AttemptResult result) {
   const bool answered = result == AttemptResult::kServed ||
                         (result == AttemptResult::kCellError && response_.result_int() >= 500);
   end_attempt();
-  const LiveVerdict v = attempts_.observe(decider(), cell_, result,
-                                          [this] { return fingerprint(); }, shared_.now(),
-                                          Clock::now());
+  const LiveVerdict v = attempts_.observe(
+      decider(), cell_, result, [this] { return fingerprint(); }, shared_.now(), Clock::now());
   if (v.retry) return next_attempt();
   if (answered) {
     outcome_ = v.outcome;
@@ -342,8 +347,8 @@ std::string Session::log_line() const {
     line += ",\"target\":";
     append_json_string(line, view(parser_->get().target()));
   }
-  line += fmt::format(",\"status\":{},\"outcome\":\"{}\"", response_.result_int(),
-                      to_string(outcome_));
+  line +=
+      fmt::format(",\"status\":{},\"outcome\":\"{}\"", response_.result_int(), to_string(outcome_));
   if (has_cell_) {
     line += ",\"cell\":";
     append_json_string(line, table_->cell_name(cell_));

@@ -16,7 +16,8 @@ Result<TenantSource> parse_tenant_source(std::string_view text) {
     const bool token = std::all_of(name.begin(), name.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
     });
-    if (token) return TenantSource{.kind = TenantSource::Kind::kHeader, .header = std::string(name)};
+    if (token)
+      return TenantSource{.kind = TenantSource::Kind::kHeader, .header = std::string(name)};
   }
   return invalid_argument(fmt::format(
       "tenant source '{}' is not one of header:NAME (a header name of letters, digits, '-' and "
@@ -52,8 +53,7 @@ Result<HostPort> parse_listen_address(std::string_view text) {
     }
   }
   return invalid_argument(fmt::format(
-      "address '{}' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)",
-      text));
+      "address '{}' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)", text));
 }
 
 Status RouterOptions::validate() const {

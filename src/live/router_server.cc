@@ -3,9 +3,9 @@
 
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
 
 #include "cellkit/io/file.h"
 #include "cellkit/io/mapping_file.h"
@@ -20,8 +20,8 @@ Result<tcp::endpoint> endpoint_of(const std::string& text) {
   error_code ec;
   const net::ip::address address = net::ip::make_address(hp->host, ec);
   if (ec) {
-    return invalid_argument(
-        fmt::format("address '{}': '{}' is not an IP address (for example 127.0.0.1)", text, hp->host));
+    return invalid_argument(fmt::format(
+        "address '{}': '{}' is not an IP address (for example 127.0.0.1)", text, hp->host));
   }
   return tcp::endpoint(address, hp->port);
 }
@@ -36,10 +36,12 @@ Status load_snapshots(RouterServer::Impl& impl) {
   if (!s.options.state_dir.empty()) {
     Result<bool> restored = s.snapshots.restore();
     if (!restored.is_ok()) {
-      impl.notes.push_back(fmt::format("persisted snapshot not served: {}", restored.status().message()));
+      impl.notes.push_back(
+          fmt::format("persisted snapshot not served: {}", restored.status().message()));
     } else if (*restored) {
       impl.notes.push_back(fmt::format("serving persisted snapshot version {} from {}",
-                                       s.snapshots.table()->version(), s.snapshots.persisted_path()));
+                                       s.snapshots.table()->version(),
+                                       s.snapshots.persisted_path()));
     }
   }
   if (s.options.snapshot_file.empty()) return Status::ok();
@@ -54,7 +56,8 @@ Status load_snapshots(RouterServer::Impl& impl) {
   }
   const OfferResult r = s.snapshots.offer_bytes(*bytes, s.options.snapshot_file);
   if (r.accepted()) {
-    impl.notes.push_back(fmt::format("serving snapshot version {} from {}", r.serving, s.options.snapshot_file));
+    impl.notes.push_back(
+        fmt::format("serving snapshot version {} from {}", r.serving, s.options.snapshot_file));
   } else if (s.snapshots.ready()) {
     impl.notes.push_back(fmt::format("{} not taken: {}", s.options.snapshot_file, r.reason));
   } else {
@@ -95,10 +98,18 @@ Result<std::unique_ptr<RouterServer>> RouterServer::create(RouterOptions options
   return std::unique_ptr<RouterServer>(new RouterServer(std::move(impl)));
 }
 
-std::string RouterServer::listen_address() const { return impl_->listen_address; }
-std::string RouterServer::admin_address() const { return impl_->admin_address; }
-const std::vector<std::string>& RouterServer::notes() const { return impl_->notes; }
-SnapshotHolder& RouterServer::snapshots() { return impl_->shared.snapshots; }
+std::string RouterServer::listen_address() const {
+  return impl_->listen_address;
+}
+std::string RouterServer::admin_address() const {
+  return impl_->admin_address;
+}
+const std::vector<std::string>& RouterServer::notes() const {
+  return impl_->notes;
+}
+SnapshotHolder& RouterServer::snapshots() {
+  return impl_->shared.snapshots;
+}
 
 void RouterServer::stop() {
   net::post(impl_->admin_ioc, [impl = impl_.get()] {

@@ -49,7 +49,8 @@ struct Shared {
 
   // Core's clock for quarantines: microseconds since the router started.
   TimePoint now() const {
-    return TimePoint(std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started));
+    return TimePoint(
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started));
   }
 };
 
@@ -115,8 +116,8 @@ class Worker {
   HealthView health_;
   std::uint64_t health_generation_ = 0;
   std::vector<std::shared_ptr<CellPool>> pools_;  // by cell id
-  std::vector<std::uint32_t> runs_5xx_;            // by cell id
-  std::vector<std::uint32_t> in_flight_;           // by cell id
+  std::vector<std::uint32_t> runs_5xx_;           // by cell id
+  std::vector<std::uint32_t> in_flight_;          // by cell id
   std::uint64_t requests_ = 0;
 };
 

@@ -25,11 +25,13 @@ Status sync_directory(const std::string& path) {
                           : slash == 0               ? std::string("/")
                                                      : path.substr(0, slash);
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return failed_precondition(fmt::format("cannot open '{}': {}", dir, std::strerror(errno)));
+  if (fd < 0)
+    return failed_precondition(fmt::format("cannot open '{}': {}", dir, std::strerror(errno)));
   const bool synced = ::fsync(fd) == 0;
   const int error = errno;
   ::close(fd);
-  if (!synced) return failed_precondition(fmt::format("cannot sync '{}': {}", dir, std::strerror(error)));
+  if (!synced)
+    return failed_precondition(fmt::format("cannot sync '{}': {}", dir, std::strerror(error)));
   return Status::ok();
 }
 

@@ -38,9 +38,9 @@ int http_status(OfferVerdict verdict) {
 }
 
 SnapshotHolder::SnapshotHolder(std::string state_dir)
-    : persisted_path_(state_dir.empty() ? std::string()
-                                        : (std::filesystem::path(state_dir) / "routing.snapshot")
-                                              .string()),
+    : persisted_path_(state_dir.empty()
+                          ? std::string()
+                          : (std::filesystem::path(state_dir) / "routing.snapshot").string()),
       table_(std::make_shared<const RoutingTable>()) {}
 
 Result<bool> SnapshotHolder::restore() {
@@ -70,8 +70,8 @@ OfferResult SnapshotHolder::offer(const RoutingSnapshot& snapshot) {
   Result<RoutingTable> table = RoutingTable::build(snapshot);
   if (!table.is_ok()) {
     result.verdict = OfferVerdict::kInvalid;
-    result.reason = fmt::format("version {} is invalid: {}", snapshot.version,
-                                table.status().message());
+    result.reason =
+        fmt::format("version {} is invalid: {}", snapshot.version, table.status().message());
     return refuse(std::move(result));
   }
   if (!persisted_path_.empty()) {

@@ -30,9 +30,11 @@ json blob_json(const BlobRef& ref) {
 template <class T>
 Result<T> field(const json& object, std::string_view where, const char* name) {
   auto it = object.find(name);
-  const bool ok = it != object.end() &&
-                  (std::is_same_v<T, std::string> ? it->is_string() : it->is_number_unsigned() || it->is_number_integer());
-  if (!ok) return data_loss(fmt::format("{}: field '{}' is missing or has the wrong type", where, name));
+  const bool ok = it != object.end() && (std::is_same_v<T, std::string>
+                                             ? it->is_string()
+                                             : it->is_number_unsigned() || it->is_number_integer());
+  if (!ok)
+    return data_loss(fmt::format("{}: field '{}' is missing or has the wrong type", where, name));
   return it->get<T>();
 }
 
@@ -101,8 +103,10 @@ Result<Pointer> parse_pointer(std::string_view text) {
 }
 
 std::string report_json(const RouterReport& r) {
-  json out = {{"router", r.router},     {"applied", r.applied},
-              {"rejected", r.rejected}, {"reason", r.reason},
+  json out = {{"router", r.router},
+              {"applied", r.applied},
+              {"rejected", r.rejected},
+              {"reason", r.reason},
               {"stale_since_ms", r.stale_since_ms}};
   return out.dump();
 }
@@ -115,23 +119,28 @@ Result<RouterReport> parse_report(std::string_view text) {
   Result<std::uint64_t> rejected = field<std::uint64_t>(*object, "report", "rejected");
   Result<std::string> reason = field<std::string>(*object, "report", "reason");
   Result<std::int64_t> stale = field<std::int64_t>(*object, "report", "stale_since_ms");
-  for (const Status& s : {router.status(), applied.status(), rejected.status(), reason.status(),
-                          stale.status()}) {
+  for (const Status& s :
+       {router.status(), applied.status(), rejected.status(), reason.status(), stale.status()}) {
     if (!s.is_ok()) return s;
   }
-  return RouterReport{.router = *router, .applied = *applied, .rejected = *rejected,
-                      .reason = *reason, .stale_since_ms = *stale};
+  return RouterReport{.router = *router,
+                      .applied = *applied,
+                      .rejected = *rejected,
+                      .reason = *reason,
+                      .stale_since_ms = *stale};
 }
 
 BlobRef blob_ref(std::string_view bytes) {
-  return BlobRef{.sha256 = sha256_hex(bytes),
-                 .parts = static_cast<std::uint32_t>((bytes.size() + kChunkBytes - 1) / kChunkBytes),
-                 .bytes = bytes.size()};
+  return BlobRef{
+      .sha256 = sha256_hex(bytes),
+      .parts = static_cast<std::uint32_t>((bytes.size() + kChunkBytes - 1) / kChunkBytes),
+      .bytes = bytes.size()};
 }
 
 Status check_blob(std::string_view what, std::string_view bytes, const BlobRef& ref) {
   if (bytes.size() != ref.bytes) {
-    return data_loss(fmt::format("{} has {} bytes, the pointer says {}", what, bytes.size(), ref.bytes));
+    return data_loss(
+        fmt::format("{} has {} bytes, the pointer says {}", what, bytes.size(), ref.bytes));
   }
   if (sha256_hex(bytes) != ref.sha256) {
     return data_loss(fmt::format("{} does not match the pointer's sha256 {}", what, ref.sha256));

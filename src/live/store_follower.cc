@@ -10,13 +10,17 @@ namespace cellkit::live {
 
 StoreFollower::StoreFollower(std::unique_ptr<Store> store, OfferFn offer, FollowerOptions options,
                              std::uint64_t booted)
-    : store_(std::move(store)), offer_(std::move(offer)), options_(std::move(options)),
+    : store_(std::move(store)),
+      offer_(std::move(offer)),
+      options_(std::move(options)),
       jitter_(options_.seed) {
   status_.applied = booted;
   status_.stale_since_ms = unix_ms_now();  // stale until the store first answers
 }
 
-StoreFollower::~StoreFollower() { stop(); }
+StoreFollower::~StoreFollower() {
+  stop();
+}
 
 FollowerStatus StoreFollower::status() const {
   std::lock_guard lock(mutex_);
@@ -36,8 +40,11 @@ void StoreFollower::set_connected(bool connected) {
 void StoreFollower::report() {
   const FollowerStatus s = status();
   // A report that cannot be written is retried with the next Sync.
-  (void)store_->report({.router = options_.router_id, .applied = s.applied, .rejected = s.rejected,
-                        .reason = s.reason, .stale_since_ms = s.stale_since_ms});
+  (void)store_->report({.router = options_.router_id,
+                        .applied = s.applied,
+                        .rejected = s.rejected,
+                        .reason = s.reason,
+                        .stale_since_ms = s.stale_since_ms});
 }
 
 void StoreFollower::refuse(std::uint64_t version, std::string reason) {
@@ -52,7 +59,8 @@ void StoreFollower::offer_version(const Pointer& pointer) {
   if (!bytes.is_ok()) {
     // A blob that does not match its pointer is corrupt for good (blobs are immutable);
     // a store that stopped answering is retried.
-    if (bytes.status().code() == StatusCode::kDataLoss) refuse(pointer.version, bytes.status().message());
+    if (bytes.status().code() == StatusCode::kDataLoss)
+      refuse(pointer.version, bytes.status().message());
     return;
   }
   Result<RoutingSnapshot> snapshot =

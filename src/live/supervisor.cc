@@ -21,9 +21,9 @@ struct Supervisor::Child {
 std::string describe(const SupervisorEvent& event, const ProcessSpec& spec) {
   switch (event.kind) {
     case SupervisorEvent::Kind::kExited:
-      return fmt::format("{} (pid {}) exited: {}{}", event.name, event.pid, to_string(event.status),
-                         spec.restart ? fmt::format("; restart in {} ms", spec.recovery_time.count())
-                                      : "");
+      return fmt::format(
+          "{} (pid {}) exited: {}{}", event.name, event.pid, to_string(event.status),
+          spec.restart ? fmt::format("; restart in {} ms", spec.recovery_time.count()) : "");
     case SupervisorEvent::Kind::kRestarted:
       return fmt::format("{} restarted (pid {})", event.name, event.pid);
     case SupervisorEvent::Kind::kRestartFailed:
@@ -35,7 +35,9 @@ std::string describe(const SupervisorEvent& event, const ProcessSpec& spec) {
 
 Supervisor::Supervisor(Millis start_timeout) : start_timeout_(start_timeout) {}
 
-Supervisor::~Supervisor() { stop_all(Millis(2000)); }
+Supervisor::~Supervisor() {
+  stop_all(Millis(2000));
+}
 
 bool Supervisor::any_running() const {
   return std::any_of(children_.begin(), children_.end(),
@@ -56,7 +58,8 @@ Result<ChildProcess> Supervisor::launch(const ProcessSpec& spec, std::uint16_t p
   if (!child.is_ok()) return child.status();
   if (options.process_group == 0) group_ = child->pid();
   Result<std::string> line = child->read_line(start_timeout_);
-  Result<Endpoint> ep = line.is_ok() ? parse_listening_line(*line) : Result<Endpoint>(line.status());
+  Result<Endpoint> ep =
+      line.is_ok() ? parse_listening_line(*line) : Result<Endpoint>(line.status());
   if (!ep.is_ok()) {
     child->kill();
     return failed_precondition(fmt::format("{}: {}", spec.name, ep.status().message()));
@@ -83,7 +86,8 @@ void Supervisor::poll_child(Child& child, std::vector<SupervisorEvent>& events) 
     if (!ended) return;
     events.push_back({Kind::kExited, child.spec.name, child.process->pid(), *ended, ""});
     child.process.reset();
-    if (child.spec.restart && !stopping_) child.restart_at = Clock::now() + child.spec.recovery_time;
+    if (child.spec.restart && !stopping_)
+      child.restart_at = Clock::now() + child.spec.recovery_time;
     return;
   }
   if (!child.restart_at || Clock::now() < *child.restart_at || stopping_) return;
@@ -101,7 +105,8 @@ void Supervisor::poll_child(Child& child, std::vector<SupervisorEvent>& events) 
 
 std::vector<SupervisorEvent> Supervisor::poll() {
   std::vector<SupervisorEvent> events;
-  for (Child& child : children_) poll_child(child, events);
+  for (Child& child : children_)
+    poll_child(child, events);
   return events;
 }
 

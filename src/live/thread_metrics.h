@@ -36,10 +36,13 @@ struct ThreadMetrics {
   static void add(Counter& c, std::uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
-  static void sub(Counter& c) { c.store(c.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed); }
+  static void sub(Counter& c) {
+    c.store(c.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+  }
 
   void record(LiveOutcome outcome, bool has_cell, CellId cell, std::uint64_t micros) {
-    ByOutcome& row = has_cell ? by_cell[raw(cell) < kTrackedCells ? raw(cell) : kTrackedCells] : no_cell;
+    ByOutcome& row =
+        has_cell ? by_cell[raw(cell) < kTrackedCells ? raw(cell) : kTrackedCells] : no_cell;
     add(row[static_cast<std::size_t>(outcome)]);
     std::size_t b = 0;
     const double seconds = static_cast<double>(micros) / 1e6;

@@ -12,8 +12,7 @@ namespace {
 // not closed it (a read of 0 bytes) while it sat idle.
 bool still_open(Upstream& u) {
   char byte = 0;
-  const ssize_t n =
-      ::recv(u.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  const ssize_t n = ::recv(u.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 

@@ -1,6 +1,6 @@
 // A router thread: accepting, cached table and health view, pools; and the access log.
-#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 
 #include "live/proxy_session.h"
 #include "live/router_state.h"
@@ -36,7 +36,8 @@ Status AccessLog::open(const std::string& path) {
   }
   file_ = std::fopen(path.c_str(), "a");
   if (file_ == nullptr) {
-    return failed_precondition(fmt::format("cannot open access log '{}': {}", path, std::strerror(errno)));
+    return failed_precondition(
+        fmt::format("cannot open access log '{}': {}", path, std::strerror(errno)));
   }
   owned_ = true;
   return Status::ok();
@@ -62,7 +63,8 @@ Shared::Shared(RouterOptions o)
                         .unhealthy_after = options.unhealthy_after}),
       quarantine(options.policy) {}
 
-Worker::Worker(Shared& shared, const tcp::endpoint& listen) : shared_(shared), acceptor_(ioc_.get_executor()) {
+Worker::Worker(Shared& shared, const tcp::endpoint& listen)
+    : shared_(shared), acceptor_(ioc_.get_executor()) {
   acceptor_.open(listen.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   const int one = 1;
@@ -73,7 +75,9 @@ Worker::Worker(Shared& shared, const tcp::endpoint& listen) : shared_(shared), a
 
 Worker::~Worker() = default;
 
-void Worker::start() { accept(); }
+void Worker::start() {
+  accept();
+}
 
 void Worker::accept() {
   acceptor_.async_accept([this](error_code ec, Socket socket) {

@@ -34,7 +34,8 @@ Chart overlap_chart(const AnalysisResult& r) {
   return report_internal::overlap_chart("overlap", {{"this mapping", pairs}}, expected);
 }
 
-Chart poison_chart(const ImpactHistogram& h, std::string id, std::string title, std::string x_label) {
+Chart poison_chart(const ImpactHistogram& h, std::string id, std::string title,
+                   std::string x_label) {
   Chart c = report_internal::histogram_chart(h, std::move(id), std::move(title), std::move(x_label),
                                              "tenants sending the pill (log scale)");
   c.y.log = true;
@@ -53,7 +54,8 @@ Chart load_chart(const std::vector<UnitDetail>& units, std::string id, std::stri
     weight.y.push_back(u.weight);
   }
   c.series.push_back(std::move(weight));
-  if (units.size() > 216) c.note = "Many cells: each bar spans the least to the most loaded of its cells.";
+  if (units.size() > 216)
+    c.note = "Many cells: each bar spans the least to the most loaded of its cells.";
   return c;
 }
 
@@ -72,9 +74,10 @@ std::vector<std::size_t> worst_first(const std::vector<UnitDetail>& units) {
 }
 
 html::Table worst_table(const std::vector<UnitDetail>& units, const char* unit) {
-  html::Table t{.header = {unit, "zone", "tenants", "load", "fully down if lost", "degraded if lost"},
-                .rows = {},
-                .numeric = {false, false, true, true, true, true}};
+  html::Table t{
+      .header = {unit, "zone", "tenants", "load", "fully down if lost", "degraded if lost"},
+      .rows = {},
+      .numeric = {false, false, true, true, true, true}};
   for (std::size_t i : worst_first(units)) {
     const UnitDetail& u = units[i];
     t.rows.push_back({u.name, u.zone, chart::format_number(u.tenants), format_probability(u.weight),
@@ -85,13 +88,14 @@ html::Table worst_table(const std::vector<UnitDetail>& units, const char* unit) 
 
 void summary(const AnalysisResult& r, html::Page& page) {
   page.section("Summary", "summary");
-  page.facts({{"tenants", count(r.tenants)},
-              {"cells", count(r.cells)},
-              {"zones", count(r.zones)},
-              {"most cells two tenants share", count(r.max_overlap)},
-              {"tenants sharing their exact cells", count(r.identical_tenants)},
-              {"worst poison pill: others fully down", count(r.poison.worst.impact.fully_down - 1)},
-              {"worst cell loss: tenants fully down", count(r.cell_failure.worst.impact.fully_down)}});
+  page.facts(
+      {{"tenants", count(r.tenants)},
+       {"cells", count(r.cells)},
+       {"zones", count(r.zones)},
+       {"most cells two tenants share", count(r.max_overlap)},
+       {"tenants sharing their exact cells", count(r.identical_tenants)},
+       {"worst poison pill: others fully down", count(r.poison.worst.impact.fully_down - 1)},
+       {"worst cell loss: tenants fully down", count(r.cell_failure.worst.impact.fully_down)}});
   page.paragraph(fmt::format(
       "Worst poison pill: {} (cells {}) puts {} other tenants fully down and degrades {}. "
       "Worst single cell to lose: {} ({} tenants fully down, {} degraded).",
@@ -103,9 +107,10 @@ void summary(const AnalysisResult& r, html::Page& page) {
 
 void overlap(const AnalysisResult& r, html::Page& page) {
   page.section("Pair overlap", "overlap");
-  page.paragraph(fmt::format("{} tenant pairs. The random expectation is {} for the same shard "
-                             "sizes; fewer pairs at high overlap than random is better.",
-                             with_separators(r.tenant_pairs), r.expectation_model));
+  page.paragraph(
+      fmt::format("{} tenant pairs. The random expectation is {} for the same shard "
+                  "sizes; fewer pairs at high overlap than random is better.",
+                  with_separators(r.tenant_pairs), r.expectation_model));
   page.chart(overlap_chart(r));
 }
 
@@ -115,8 +120,9 @@ void poison(const AnalysisResult& r, html::Page& page) {
       "For every tenant: if its requests crash every cell of its shard, how many other tenants "
       "lose all their cells, and how many lose some? Mean {} fully down and {} degraded; "
       "99th percentile {} and {}.",
-      format_probability(r.poison.mean_others_fully_down), format_probability(r.poison.mean_degraded),
-      count(r.poison.p99_others_fully_down), count(r.poison.p99_degraded)));
+      format_probability(r.poison.mean_others_fully_down),
+      format_probability(r.poison.mean_degraded), count(r.poison.p99_others_fully_down),
+      count(r.poison.p99_degraded)));
   page.chart(poison_chart(r.poison_others_down, "poison-down",
                           "How many other tenants does one poison pill put fully down?",
                           "other tenants fully down"));
@@ -126,9 +132,11 @@ void poison(const AnalysisResult& r, html::Page& page) {
 
 void load(const AnalysisResult& r, html::Page& page) {
   page.section("Load and the worst failures", "load");
-  page.chart(load_chart(r.cell_details, "cell-load", "How much load does each cell carry?", "cell"));
+  page.chart(
+      load_chart(r.cell_details, "cell-load", "How much load does each cell carry?", "cell"));
   if (!r.zone_details.empty())
-    page.chart(load_chart(r.zone_details, "zone-load", "How much load does each zone carry?", "zone"));
+    page.chart(
+        load_chart(r.zone_details, "zone-load", "How much load does each zone carry?", "zone"));
   page.paragraph("The cells whose loss alone hurts the most tenants:");
   page.table(worst_table(r.cell_details, "cell"));
   if (!r.zone_details.empty()) {
@@ -142,8 +150,8 @@ void load(const AnalysisResult& r, html::Page& page) {
 std::string render_analysis_html(const AnalysisResult& r, const AnalysisSource& source,
                                  const FleetDiagram* diagram) {
   html::Page page(fmt::format("Analysis: {}", source.path),
-                  fmt::format("{} tenants on {} cells in {} zones", count(r.tenants), count(r.cells),
-                              count(r.zones)));
+                  fmt::format("{} tenants on {} cells in {} zones", count(r.tenants),
+                              count(r.cells), count(r.zones)));
   summary(r, page);
   overlap(r, page);
   poison(r, page);

@@ -30,7 +30,8 @@ std::string cut(std::string_view s, std::size_t most = 48) {
 // Mermaid's quoted labels take any text but a double quote, written as an entity.
 std::string mermaid_label(std::string_view s) {
   std::string out;
-  for (char ch : cut(s)) out += ch == '"' ? std::string("#quot;") : std::string(1, ch);
+  for (char ch : cut(s))
+    out += ch == '"' ? std::string("#quot;") : std::string(1, ch);
   return out;
 }
 
@@ -73,7 +74,8 @@ void mermaid_tenants(const DiagramNodes& n, std::string& out) {
 
 void mermaid_edges(const DiagramNodes& n, std::string& out) {
   for (std::size_t t = 0; t < n.tenants.size(); ++t) {
-    for (std::uint32_t c : n.tenants[t].cells) out += fmt::format("  t{} -.-> c{}\n", t, c);
+    for (std::uint32_t c : n.tenants[t].cells)
+      out += fmt::format("  t{} -.-> c{}\n", t, c);
   }
 }
 
@@ -113,7 +115,8 @@ Rows rows_of(const DiagramNodes& n) {
     y += 10;
   }
   double t = kTop + 22;
-  for (std::size_t i = 0; i < n.tenants.size(); ++i, t += kRow) r.tenant_y.push_back(t);
+  for (std::size_t i = 0; i < n.tenants.size(); ++i, t += kRow)
+    r.tenant_y.push_back(t);
   if (n.tenants_left_out > 0) t += kRow;
   r.height = std::max({y, t, kTop + 200}) + 40;
   return r;
@@ -144,7 +147,8 @@ void svg_cells(const DiagramNodes& n, const Rows& r, std::string& out) {
   for (std::size_t z = 0; z < n.zones.size(); ++z) {
     const double first = r.cell_y[row];
     std::size_t count = 0;
-    for (const CellNode& c : n.cells) count += c.zone == n.zones[z] ? 1 : 0;
+    for (const CellNode& c : n.cells)
+      count += c.zone == n.zones[z] ? 1 : 0;
     out += fmt::format(
         R"(<g class="zone"><rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="none" stroke="{}"/>)"
         R"(<text class="zone-name" x="{}" y="{}">{}</text></g>)",
@@ -208,11 +212,13 @@ FleetDiagram diagram_of(const Fleet& fleet, const Mapping& mapping, std::span<co
                        .health = health_of(c)});
   }
   std::map<TenantId, const Tenant*> named;
-  for (const Tenant& t : tenants) named[t.id] = &t;
+  for (const Tenant& t : tenants)
+    named[t.id] = &t;
   for (const auto& [id, shard] : mapping) {
     const auto it = named.find(id);
-    DiagramTenant t{.name = it != named.end() ? it->second->name : fmt::format("tenant-{}", raw(id)),
-                    .cells = {}};
+    DiagramTenant t{
+        .name = it != named.end() ? it->second->name : fmt::format("tenant-{}", raw(id)),
+        .cells = {}};
     for (CellId c : shard) {
       if (const auto at = index.find(c); at != index.end()) t.cells.push_back(at->second);
     }
@@ -272,10 +278,11 @@ std::string render_diagram_svg(const FleetDiagram& diagram, const DiagramLimits&
       R"(<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {} {}" width="{}" )"
       R"(height="{}" role="img" aria-label="fleet diagram" data-cells="{}" data-tenants="{}">)",
       kWidth, r.height, kWidth, r.height, n.cells.size(), n.tenants.size());
-  out += "<style>text{font:12px sans-serif;fill:#222}.small{font-size:11px;fill:#555}"
-         ".heading,.zone-name{font-weight:bold}</style>"
-         R"(<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" )"
-         R"(markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 Z" fill="#b08900"/></marker></defs>)";
+  out +=
+      "<style>text{font:12px sans-serif;fill:#222}.small{font-size:11px;fill:#555}"
+      ".heading,.zone-name{font-weight:bold}</style>"
+      R"(<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" )"
+      R"(markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 Z" fill="#b08900"/></marker></defs>)";
   svg_edges(n, r, out);
   svg_planes(r, out);
   svg_tenants(n, r, out);

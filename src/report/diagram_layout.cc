@@ -45,7 +45,8 @@ std::vector<std::uint32_t> cell_nodes(const FleetDiagram& d, bool by_zone, Diagr
   return node_of;
 }
 
-std::vector<std::uint32_t> nodes_of(const DiagramTenant& t, const std::vector<std::uint32_t>& node_of) {
+std::vector<std::uint32_t> nodes_of(const DiagramTenant& t,
+                                    const std::vector<std::uint32_t>& node_of) {
   std::vector<std::uint32_t> nodes;
   for (std::uint32_t c : t.cells) {
     if (c < node_of.size()) nodes.push_back(node_of[c]);
@@ -101,17 +102,17 @@ std::string describe(const FleetDiagram& d, bool by_zone, bool grouped, const Di
                                 d.cells.size(), plural(n.zones.size(), "zone"), limits.cells));
   }
   if (grouped) {
-    parts.push_back(fmt::format(
-        "{} tenants are drawn as {} of tenants with the same {} (more than {} tenants)",
-        d.tenants.size(), plural(n.tenants.size(), "group"), by_zone ? "zones" : "cells",
-        limits.tenants));
+    parts.push_back(
+        fmt::format("{} tenants are drawn as {} of tenants with the same {} (more than {} tenants)",
+                    d.tenants.size(), plural(n.tenants.size(), "group"),
+                    by_zone ? "zones" : "cells", limits.tenants));
   }
   if (n.tenants_left_out > 0) {
-    parts.push_back(fmt::format("{} tenants in smaller groups are not drawn",
-                                n.tenants_left_out));
+    parts.push_back(fmt::format("{} tenants in smaller groups are not drawn", n.tenants_left_out));
   }
   std::string note;
-  for (const std::string& p : parts) note += (note.empty() ? "" : "; ") + p;
+  for (const std::string& p : parts)
+    note += (note.empty() ? "" : "; ") + p;
   return note.empty() ? note : note + ".";
 }
 

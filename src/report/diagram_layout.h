@@ -17,17 +17,17 @@ struct CellNode {
 };
 
 struct TenantNode {
-  std::string label;            // a tenant's name, or "312 tenants (tenant-4, ...)"
-  std::uint64_t tenants = 0;    // tenants it stands for
+  std::string label;                 // a tenant's name, or "312 tenants (tenant-4, ...)"
+  std::uint64_t tenants = 0;         // tenants it stands for
   std::vector<std::uint32_t> cells;  // indices into DiagramNodes::cells, ascending
 };
 
 struct DiagramNodes {
-  std::vector<CellNode> cells;        // in zone order, then cell order
-  std::vector<std::string> zones;     // distinct zones, in order of first cell
-  std::vector<TenantNode> tenants;    // by tenant order (groups: largest first)
-  std::uint64_t tenants_left_out = 0; // tenants in groups not drawn
-  std::string note;                   // what was aggregated; "" when nothing
+  std::vector<CellNode> cells;         // in zone order, then cell order
+  std::vector<std::string> zones;      // distinct zones, in order of first cell
+  std::vector<TenantNode> tenants;     // by tenant order (groups: largest first)
+  std::uint64_t tenants_left_out = 0;  // tenants in groups not drawn
+  std::string note;                    // what was aggregated; "" when nothing
 };
 
 DiagramNodes layout_nodes(const FleetDiagram& diagram, const DiagramLimits& limits);

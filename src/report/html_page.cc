@@ -54,8 +54,9 @@ void Page::paragraph(const std::string& text) {
 void Page::facts(const std::vector<std::pair<std::string, std::string>>& facts) {
   body_ += "<div class=\"facts\">";
   for (const auto& [label, value] : facts) {
-    body_ += fmt::format("<div class=\"fact\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>",
-                         escape_xml(value), escape_xml(label));
+    body_ +=
+        fmt::format("<div class=\"fact\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>",
+                    escape_xml(value), escape_xml(label));
   }
   body_ += "</div>\n";
 }

@@ -62,8 +62,8 @@ void write_design(Out out, const DesignFit& d) {
     fmt::format_to(out, "  design: none ({})\n", d.reason);
     return;
   }
-  fmt::format_to(out, "  design: {} ({}), reaches {} tenants{}\n", family_name(d.family),
-                 d.reason, with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
+  fmt::format_to(out, "  design: {} ({}), reaches {} tenants{}\n", family_name(d.family), d.reason,
+                 with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
 }
 
 void write_limit(Out out, const MathResult& r) {
@@ -143,9 +143,10 @@ std::string render_math_json(const MathResult& r) {
     doc["limit"] = {{"probability_over", r.probability_over_limit},
                     {"expected_pairs_over", r.expected_pairs_over_limit},
                     {"capacity_bound", exact(r.capacity_bound)},
-                    {"design", {{"family", family_name(r.design.family)},
-                                {"reason", r.design.reason},
-                                {"reach", r.design.reach}}}};
+                    {"design",
+                     {{"family", family_name(r.design.family)},
+                      {"reason", r.design.reason},
+                      {"reach", r.design.reach}}}};
   }
   doc["poison"] = {{"fully_inside_probability", r.fully_inside_probability},
                    {"plain_probability", r.plain_probability},

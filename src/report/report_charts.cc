@@ -31,12 +31,15 @@ chart::Chart overlap_chart(std::string id, const PairCounts& mappings,
   c.y.label = "tenant pairs (log scale)";
   c.y.log = true;
   std::size_t most = expected.size();
-  for (const auto& [name, pairs] : mappings) most = std::max(most, pairs.size());
-  for (std::size_t o = 0; o < most; ++o) c.categories.push_back(std::to_string(o));
+  for (const auto& [name, pairs] : mappings)
+    most = std::max(most, pairs.size());
+  for (std::size_t o = 0; o < most; ++o)
+    c.categories.push_back(std::to_string(o));
   const char* colors[] = {"#0072B2", "#E69F00"};
   for (std::size_t i = 0; i < mappings.size(); ++i) {
     chart::Series s{.name = mappings[i].first, .color = colors[i % 2]};
-    for (std::uint64_t n : mappings[i].second) s.y.push_back(static_cast<double>(n));
+    for (std::uint64_t n : mappings[i].second)
+      s.y.push_back(static_cast<double>(n));
     s.y.resize(most, 0);
     c.series.push_back(std::move(s));
   }
@@ -63,7 +66,8 @@ chart::Chart histogram_chart(const ImpactHistogram& h, std::string id, std::stri
                                       : fmt::format("{}-{}", b * width, (b + 1) * width - 1));
     s.y.push_back(0);
   }
-  for (const auto& [value, count] : h) s.y[value / width] += static_cast<double>(count);
+  for (const auto& [value, count] : h)
+    s.y[value / width] += static_cast<double>(count);
   c.series.push_back(std::move(s));
   if (width > 1) c.note = fmt::format("Bins of {} values.", width);
   return c;
@@ -72,9 +76,10 @@ chart::Chart histogram_chart(const ImpactHistogram& h, std::string id, std::stri
 void diagram_section(const FleetDiagram& diagram, html::Page& page,
                      const std::string& health_means) {
   page.section("The fleet", "fleet");
-  page.paragraph("The control plane publishes the routing table; the router sends each tenant's "
-                 "requests to the cells of its shard. Cells are grouped by zone and coloured by " +
-                 health_means + " (green healthy, red unhealthy, grey draining).");
+  page.paragraph(
+      "The control plane publishes the routing table; the router sends each tenant's "
+      "requests to the cells of its shard. Cells are grouped by zone and coloured by " +
+      health_means + " (green healthy, red unhealthy, grey draining).");
   const std::string note = diagram_note(diagram);
   if (!note.empty()) page.paragraph(note);
   page.raw(render_diagram_svg(diagram));

@@ -29,7 +29,8 @@ double seconds(Duration d) {
 
 std::size_t interval_count(Runs runs) {
   std::size_t n = runs.front().intervals.size();
-  for (const RunResult& r : runs) n = std::min(n, r.intervals.size());
+  for (const RunResult& r : runs)
+    n = std::min(n, r.intervals.size());
   return n;
 }
 
@@ -52,7 +53,8 @@ Series over_runs(Runs runs, std::string name, Of of) {
   Series s{.name = std::move(name), .x = step_x(runs)};
   std::vector<double> samples(runs.size());
   for (std::size_t i = 0; i < s.x.size() / 2; ++i) {
-    for (std::size_t r = 0; r < runs.size(); ++r) samples[r] = of(runs[r], runs[r].intervals[i]);
+    for (std::size_t r = 0; r < runs.size(); ++r)
+      samples[r] = of(runs[r], runs[r].intervals[i]);
     const sim::Estimate e = sim::estimate(samples);
     s.y.insert(s.y.end(), 2, e.mean);
     if (runs.size() > 1) {
@@ -70,14 +72,22 @@ double average_over(const RunResult& r, Duration integrated) {
 
 std::string outcome_color(Outcome o) {
   switch (o) {
-    case Outcome::kServed: return "#2a9d8f";
-    case Outcome::kShed: return "#E69F00";
-    case Outcome::kNoHealthyCell: return "#D55E00";
-    case Outcome::kUnknownTenant: return "#CC79A7";
-    case Outcome::kQuarantined: return "#56B4E9";
-    case Outcome::kCellCrashed: return "#9b2226";
-    case Outcome::kTimedOut: return "#6c757d";
-    case Outcome::kCellError: return "#000000";
+    case Outcome::kServed:
+      return "#2a9d8f";
+    case Outcome::kShed:
+      return "#E69F00";
+    case Outcome::kNoHealthyCell:
+      return "#D55E00";
+    case Outcome::kUnknownTenant:
+      return "#CC79A7";
+    case Outcome::kQuarantined:
+      return "#56B4E9";
+    case Outcome::kCellCrashed:
+      return "#9b2226";
+    case Outcome::kTimedOut:
+      return "#6c757d";
+    case Outcome::kCellError:
+      return "#000000";
   }
   return "#999999";
 }
@@ -93,7 +103,8 @@ std::vector<chart::Marker> fault_markers(const RunResult& r) {
   std::vector<chart::Marker> out;
   for (const sim::TimelineEntry& e : r.timeline) {
     if (significant(e.kind))
-      out.push_back({seconds(e.time.time_since_epoch()), format_clock(e.time) + " " + describe(r, e)});
+      out.push_back(
+          {seconds(e.time.time_since_epoch()), format_clock(e.time) + " " + describe(r, e)});
   }
   return out;
 }
@@ -115,13 +126,15 @@ Chart time_chart(Runs runs, std::string id, std::string title, std::string y_lab
 }
 
 Chart outcomes_chart(Runs runs) {
-  Chart c = time_chart(runs, "outcomes", "What happened to requests over time?",
-                       fmt::format("requests per {} interval", format_duration(runs.front().interval)));
+  Chart c =
+      time_chart(runs, "outcomes", "What happened to requests over time?",
+                 fmt::format("requests per {} interval", format_duration(runs.front().interval)));
   c.kind = Kind::kStacked;
   for (std::size_t o = 0; o < sim::kOutcomeCount; ++o) {
     const auto outcome = static_cast<Outcome>(o);
     std::uint64_t seen = 0;
-    for (const RunResult& r : runs) seen += r.count(outcome);
+    for (const RunResult& r : runs)
+      seen += r.count(outcome);
     if (seen == 0 && outcome != Outcome::kServed) continue;
     Series s = over_runs(runs, std::string(to_string(outcome)),
                          [o](const RunResult&, const sim::IntervalResult& i) {
@@ -132,7 +145,8 @@ Chart outcomes_chart(Runs runs) {
     s.color = outcome_color(outcome);
     c.series.push_back(std::move(s));
   }
-  if (runs.size() > 1) c.note = fmt::format("Mean of {} runs. Markers: run 1's faults.", runs.size());
+  if (runs.size() > 1)
+    c.note = fmt::format("Mean of {} runs. Markers: run 1's faults.", runs.size());
   return c;
 }
 
@@ -140,10 +154,12 @@ Chart availability_chart(Runs runs) {
   Chart c = time_chart(runs, "availability", "What share of requests was served in each interval?",
                        "requests served (% of arrivals)");
   c.y.percent = true;
-  c.series.push_back(over_runs(runs, "served share", [](const RunResult&, const sim::IntervalResult& i) {
-    const double served = static_cast<double>(i.outcomes[static_cast<std::size_t>(Outcome::kServed)]);
-    return i.arrivals == 0 ? 1.0 : served / static_cast<double>(i.arrivals);
-  }));
+  c.series.push_back(
+      over_runs(runs, "served share", [](const RunResult&, const sim::IntervalResult& i) {
+        const double served =
+            static_cast<double>(i.outcomes[static_cast<std::size_t>(Outcome::kServed)]);
+        return i.arrivals == 0 ? 1.0 : served / static_cast<double>(i.arrivals);
+      }));
   c.y.max = 1;
   return c;
 }
@@ -187,7 +203,8 @@ Chart latency_chart(Runs runs) {
     c.categories.push_back(label);
     double sum = 0;
     for (const RunResult& r : runs)
-      sum += static_cast<double>((q >= 1 ? r.latency.max() : r.latency.percentile(q)).count()) / 1e3;
+      sum +=
+          static_cast<double>((q >= 1 ? r.latency.max() : r.latency.percentile(q)).count()) / 1e3;
     s.y.push_back(sum / static_cast<double>(runs.size()));
   }
   c.series.push_back(std::move(s));
@@ -195,7 +212,8 @@ Chart latency_chart(Runs runs) {
 }
 
 Chart utilization_chart(Runs runs) {
-  Chart c{.id = "utilization", .title = "How busy was each cell over the run?", .kind = Kind::kBars};
+  Chart c{
+      .id = "utilization", .title = "How busy was each cell over the run?", .kind = Kind::kBars};
   c.x.label = "cell";
   c.y.label = "utilisation (busy server time)";
   c.y.percent = true;
@@ -203,11 +221,13 @@ Chart utilization_chart(Runs runs) {
   for (std::size_t i = 0; i < runs.front().cells.size(); ++i) {
     c.categories.push_back(runs.front().cells[i].name);
     double sum = 0;
-    for (const RunResult& r : runs) sum += i < r.cells.size() ? r.cells[i].utilization : 0;
+    for (const RunResult& r : runs)
+      sum += i < r.cells.size() ? r.cells[i].utilization : 0;
     s.y.push_back(sum / static_cast<double>(runs.size()));
   }
   c.series.push_back(std::move(s));
-  if (c.categories.size() > 216) c.note = "Many cells: each bar spans the least to the most busy of its cells.";
+  if (c.categories.size() > 216)
+    c.note = "Many cells: each bar spans the least to the most busy of its cells.";
   return c;
 }
 
@@ -217,20 +237,23 @@ std::string pct(double share) {
 
 void summary(const RunResult& r, html::Page& page) {
   page.section("Summary", "summary");
-  page.facts({{"availability (served / arrivals)", pct(r.availability())},
-              {"requests", chart::format_number(static_cast<double>(r.arrivals))},
-              {"cells crashed", fmt::format("{} of {}", r.blast.cells_crashed, r.cells.size())},
-              {"tenants ever fully down", fmt::format("{} of {}", r.blast.tenants_down, r.tenants.size())},
-              {"tenants degraded", std::to_string(r.blast.tenants_degraded)},
-              {"p99 latency", format_ms(r.latency.percentile(0.99))}});
+  page.facts(
+      {{"availability (served / arrivals)", pct(r.availability())},
+       {"requests", chart::format_number(static_cast<double>(r.arrivals))},
+       {"cells crashed", fmt::format("{} of {}", r.blast.cells_crashed, r.cells.size())},
+       {"tenants ever fully down", fmt::format("{} of {}", r.blast.tenants_down, r.tenants.size())},
+       {"tenants degraded", std::to_string(r.blast.tenants_degraded)},
+       {"p99 latency", format_ms(r.latency.percentile(0.99))}});
 }
 
 void replications(Runs runs, html::Page& page) {
   page.section("Across runs", "runs");
-  page.paragraph(fmt::format("{} independent runs (seeds derived from {}); each metric's mean with "
-                             "the half-width of its 95% confidence interval.",
-                             runs.size(), runs.front().seed));
-  html::Table t{.header = {"metric", "mean", "± 95% CI"}, .rows = {}, .numeric = {false, true, true}};
+  page.paragraph(
+      fmt::format("{} independent runs (seeds derived from {}); each metric's mean with "
+                  "the half-width of its 95% confidence interval.",
+                  runs.size(), runs.front().seed));
+  html::Table t{
+      .header = {"metric", "mean", "± 95% CI"}, .rows = {}, .numeric = {false, true, true}};
   for (const sim::MetricEstimate& m : sim::summarize(runs)) {
     t.rows.push_back({std::string(m.name), fmt::format("{:.6g}", m.value.mean),
                       fmt::format("{:.3g}", m.value.half_width)});
@@ -244,8 +267,9 @@ void blast_radius(const RunResult& r, html::Page& page) {
   html::Table t{.header = {"who", "how many", "time"}, .rows = {}, .numeric = {false, true, true}};
   t.rows.push_back({"cells crashed (distinct)", std::to_string(b.cells_crashed),
                     fmt::format("{} crashes", b.crashes)});
-  t.rows.push_back({"tenants fully down at some time", std::to_string(b.tenants_down),
-                    format_duration(b.down_time) + " tenant-time, longest " + format_duration(b.longest_down)});
+  t.rows.push_back(
+      {"tenants fully down at some time", std::to_string(b.tenants_down),
+       format_duration(b.down_time) + " tenant-time, longest " + format_duration(b.longest_down)});
   t.rows.push_back({"tenants degraded, never fully down", std::to_string(b.tenants_degraded),
                     format_duration(b.degraded_time) + " tenant-time"});
   t.rows.push_back({"tenants untouched", std::to_string(b.tenants_untouched), ""});
@@ -269,12 +293,15 @@ void timeline(const RunResult& r, html::Page& page) {
 FleetDiagram fleet_of(const RunResult& r) {
   FleetDiagram d;
   for (const sim::CellResult& c : r.cells) {
-    d.cells.push_back({.name = c.name, .zone = fmt::format("zone-{}", raw(c.zone)),
-                       .health = c.crashes > 0 ? DiagramHealth::kUnhealthy : DiagramHealth::kHealthy});
+    d.cells.push_back(
+        {.name = c.name,
+         .zone = fmt::format("zone-{}", raw(c.zone)),
+         .health = c.crashes > 0 ? DiagramHealth::kUnhealthy : DiagramHealth::kHealthy});
   }
   for (const sim::TenantResult& t : r.tenants) {
     DiagramTenant dt{.name = t.name, .cells = {}};
-    for (CellId c : t.shard) dt.cells.push_back(raw(c));
+    for (CellId c : t.shard)
+      dt.cells.push_back(raw(c));
     d.tenants.push_back(std::move(dt));
   }
   return d;
@@ -306,7 +333,7 @@ std::string render_runs_html(Runs runs) {
   blast_radius(first, page);
   timeline(first, page);
   report_internal::diagram_section(fleet_of(first), page,
-                                  "whether they crashed during the run (shards as at its end)");
+                                   "whether they crashed during the run (shards as at its end)");
   return page.render();
 }
 

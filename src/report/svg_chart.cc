@@ -45,14 +45,18 @@ std::pair<double, double> y_extent(const Chart& c) {
   if (c.kind == Kind::kStacked && !c.series.empty()) {
     for (std::size_t i = 0; i < c.series.front().y.size(); ++i) {
       double sum = 0;
-      for (const Series& s : c.series) sum += i < s.y.size() ? s.y[i] : 0;
+      for (const Series& s : c.series)
+        sum += i < s.y.size() ? s.y[i] : 0;
       take(sum);
     }
   } else {
     for (const Series& s : c.series) {
-      for (double v : s.y) take(v);
-      for (double v : s.hi) take(v);
-      for (double v : s.lo) take(v);
+      for (double v : s.y)
+        take(v);
+      for (double v : s.hi)
+        take(v);
+      for (double v : s.lo)
+        take(v);
     }
   }
   lo = c.y.log ? std::min(finite_or(lo, 1), 1.0) : std::min(finite_or(lo, 0), 0.0);
@@ -97,8 +101,8 @@ std::string tick_label(const Axis& a, double v) {
 }
 
 void title_and_legend(const Chart& c, std::string& out) {
-  out += fmt::format(R"(<text class="title" x="{}" y="22">{}</text>)", px(kLeft),
-                     escape_xml(c.title));
+  out +=
+      fmt::format(R"(<text class="title" x="{}" y="22">{}</text>)", px(kLeft), escape_xml(c.title));
   double x = kLeft, y = 44;
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const Series& s = c.series[i];
@@ -165,7 +169,8 @@ void x_axis(const Chart& c, const Frame& f, std::string& out) {
 std::string polyline(const Frame& f, const std::vector<double>& xs, const std::vector<double>& ys) {
   std::string d;
   Columns columns(f.x, f.y);
-  for (std::size_t i = 0; i < xs.size() && i < ys.size(); ++i) columns.add(xs[i], ys[i]);
+  for (std::size_t i = 0; i < xs.size() && i < ys.size(); ++i)
+    columns.add(xs[i], ys[i]);
   for (const auto& [x, y] : columns.points()) {
     d += fmt::format("{}{},{}", d.empty() ? "M" : " L", px(x), px(y));
   }
@@ -184,7 +189,8 @@ std::string reversed(const std::string& d) {
     at = end == std::string::npos ? d.size() : end + 1;
   }
   std::string r;
-  for (auto it = points.rbegin(); it != points.rend(); ++it) r += " L" + *it;
+  for (auto it = points.rbegin(); it != points.rend(); ++it)
+    r += " L" + *it;
   return r;
 }
 
@@ -203,8 +209,8 @@ void lines(const Chart& c, const Frame& f, std::string& out) {
       out += fmt::format(R"(<path class="band" d="{}{} Z" fill="{}"/>)", top,
                          reversed(polyline(f, s.x, s.lo)), color);
     }
-    out += fmt::format(R"(<path class="line{}" d="{}" stroke="{}"/></g>)", s.dashed ? " dashed" : "",
-                       polyline(f, s.x, s.y), color);
+    out += fmt::format(R"(<path class="line{}" d="{}" stroke="{}"/></g>)",
+                       s.dashed ? " dashed" : "", polyline(f, s.x, s.y), color);
   }
 }
 
@@ -215,7 +221,8 @@ void stacked(const Chart& c, const Frame& f, std::string& out) {
   std::string lower = polyline(f, xs, below);
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const Series& s = c.series[i];
-    for (std::size_t p = 0; p < xs.size(); ++p) above[p] = below[p] + (p < s.y.size() ? s.y[p] : 0);
+    for (std::size_t p = 0; p < xs.size(); ++p)
+      above[p] = below[p] + (p < s.y.size() ? s.y[p] : 0);
     const std::string upper = polyline(f, xs, above);
     out += open_series(s);
     out += fmt::format(R"(<path class="area" d="{}{} Z" fill="{}"/></g>)", upper, reversed(lower),
@@ -247,7 +254,8 @@ void whisker(const Frame& f, double x, double lo, double hi, std::string& out) {
 // bucket drawn from its least (solid) to its largest value (light).
 void bars(const Chart& c, const Frame& f, std::string& out) {
   const std::size_t n = c.categories.size();
-  const std::size_t buckets = std::min<std::size_t>(n, static_cast<std::size_t>((f.right - f.left) / 4));
+  const std::size_t buckets =
+      std::min<std::size_t>(n, static_cast<std::size_t>((f.right - f.left) / 4));
   const double slot = (f.right - f.left) / static_cast<double>(std::max<std::size_t>(buckets, 1));
   const double width = slot * 0.8 / static_cast<double>(std::max<std::size_t>(c.series.size(), 1));
   for (std::size_t i = 0; i < c.series.size(); ++i) {
@@ -260,10 +268,12 @@ void bars(const Chart& c, const Frame& f, std::string& out) {
         lo = std::min(lo, s.y[k]);
         hi = std::max(hi, s.y[k]);
       }
-      const double x = f.left + slot * static_cast<double>(b) + slot * 0.1 + width * static_cast<double>(i);
+      const double x =
+          f.left + slot * static_cast<double>(b) + slot * 0.1 + width * static_cast<double>(i);
       if (hi > lo) bar(f, x, width, hi, color_of(s, i), "bar range", out);
       bar(f, x, width, lo, color_of(s, i), "bar", out);
-      if (buckets == n && b < s.lo.size() && b < s.hi.size()) whisker(f, x + width / 2, s.lo[b], s.hi[b], out);
+      if (buckets == n && b < s.lo.size() && b < s.hi.size())
+        whisker(f, x + width / 2, s.lo[b], s.hi[b], out);
     }
     out += "</g>";
   }
@@ -284,10 +294,10 @@ void markers(const Chart& c, const Frame& f, std::string& out) {
   out += R"(<g class="markers">)";
   for (const auto& [col, label] : columns) {
     const std::string text = label.size() > 300 ? label.substr(0, 297) + "..." : label;
-    out += fmt::format(
-        R"(<g class="marker"><title>{}</title><line x1="{}" x2="{}" y1="{}" y2="{}"/>)"
-        R"(<path d="M{},{} l-4,-7 h8 Z"/></g>)",
-        escape_xml(text), col, col, px(f.top), px(f.bottom), col, px(f.top));
+    out +=
+        fmt::format(R"(<g class="marker"><title>{}</title><line x1="{}" x2="{}" y1="{}" y2="{}"/>)"
+                    R"(<path d="M{},{} l-4,-7 h8 Z"/></g>)",
+                    escape_xml(text), col, col, px(f.top), px(f.bottom), col, px(f.top));
   }
   out += "</g>";
 }
@@ -305,9 +315,9 @@ std::string thousands(long long v) {
 }  // namespace
 
 const std::string& palette(std::size_t index) {
-  static const std::vector<std::string> colors = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                                  "#CC79A7", "#56B4E9", "#999999", "#F0E442",
-                                                  "#000000"};
+  static const std::vector<std::string> colors = {"#0072B2", "#E69F00", "#009E73",
+                                                  "#D55E00", "#CC79A7", "#56B4E9",
+                                                  "#999999", "#F0E442", "#000000"};
   return colors[index % colors.size()];
 }
 
@@ -316,12 +326,23 @@ std::string escape_xml(std::string_view text) {
   out.reserve(text.size());
   for (char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -345,17 +366,25 @@ std::string render_svg(const Chart& c) {
       R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{}" viewBox="0 0 {} {}" )"
       R"(width="{}" height="{}" role="img" aria-label="{}" data-series="{}">)",
       escape_xml(c.id), c.width, c.height, c.width, c.height, escape_xml(c.title), c.series.size());
-  out += "<style>.title{font:bold 15px sans-serif}text{font:12px sans-serif;fill:#222}"
-         ".grid{stroke:#e3e3e3}.axis,.tickmark{stroke:#444}.line{fill:none;stroke-width:1.8}"
-         ".dashed{stroke-dasharray:5 3}.band{opacity:.22;stroke:none}.area{stroke:none;opacity:.9}"
-         ".range{opacity:.4}.whisker{stroke:#222;stroke-width:1.2;fill:none}.markers line{stroke:#b00;stroke-dasharray:3 3}.markers path{fill:#b00}"
-         ".note{fill:#555;font-size:11px}</style>";
+  out +=
+      "<style>.title{font:bold 15px sans-serif}text{font:12px sans-serif;fill:#222}"
+      ".grid{stroke:#e3e3e3}.axis,.tickmark{stroke:#444}.line{fill:none;stroke-width:1.8}"
+      ".dashed{stroke-dasharray:5 3}.band{opacity:.22;stroke:none}.area{stroke:none;opacity:.9}"
+      ".range{opacity:.4}.whisker{stroke:#222;stroke-width:1.2;fill:none}.markers "
+      "line{stroke:#b00;stroke-dasharray:3 3}.markers path{fill:#b00}"
+      ".note{fill:#555;font-size:11px}</style>";
   title_and_legend(c, out);
   y_axis(c, f, out);
   switch (c.kind) {
-    case Kind::kLine: lines(c, f, out); break;
-    case Kind::kStacked: stacked(c, f, out); break;
-    case Kind::kBars: bars(c, f, out); break;
+    case Kind::kLine:
+      lines(c, f, out);
+      break;
+    case Kind::kStacked:
+      stacked(c, f, out);
+      break;
+    case Kind::kBars:
+      bars(c, f, out);
+      break;
   }
   x_axis(c, f, out);
   markers(c, f, out);

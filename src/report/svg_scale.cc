@@ -61,7 +61,8 @@ std::vector<double> Scale::ticks() const {
   std::vector<double> out;
   if (log_) {
     const double a = std::log10(lo_), b = std::log10(hi_);
-    for (double e = std::ceil(a - 1e-9); e <= b + 1e-9; e += step_) out.push_back(std::pow(10.0, e));
+    for (double e = std::ceil(a - 1e-9); e <= b + 1e-9; e += step_)
+      out.push_back(std::pow(10.0, e));
     return out;
   }
   const double first = std::ceil(lo_ / step_ - 1e-9);

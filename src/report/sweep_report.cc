@@ -18,19 +18,22 @@ using Json = nlohmann::ordered_json;
 
 std::size_t combination_count(const SweepData& d) {
   std::size_t n = 1;
-  for (const sim::SweepParameter& p : d.parameters) n *= p.values.size();
+  for (const sim::SweepParameter& p : d.parameters)
+    n *= p.values.size();
   return n;
 }
 
 std::string header(const SweepData& d) {
   std::string out;
-  for (const sim::SweepParameter& p : d.parameters) out += p.key + ",";
+  for (const sim::SweepParameter& p : d.parameters)
+    out += p.key + ",";
   return out;
 }
 
 std::string values_of(const std::vector<std::string>& values) {
   std::string out;
-  for (const std::string& v : values) out += v + ",";
+  for (const std::string& v : values)
+    out += v + ",";
   return out;
 }
 
@@ -38,7 +41,8 @@ std::vector<std::string> split(const std::string& line, char by) {
   std::vector<std::string> out;
   std::stringstream in(line);
   std::string part;
-  while (std::getline(in, part, by)) out.push_back(part);
+  while (std::getline(in, part, by))
+    out.push_back(part);
   if (!line.empty() && line.back() == by) out.emplace_back();
   return out;
 }
@@ -59,7 +63,8 @@ Result<std::size_t> combination_of(const SweepData& d, const std::vector<std::st
     const auto& values = d.parameters[p].values;
     const auto it = std::find(values.begin(), values.end(), fields[p]);
     if (it == values.end())
-      return invalid_argument(fmt::format("{}: '{}' is not a value of {}", where, fields[p], d.parameters[p].key));
+      return invalid_argument(
+          fmt::format("{}: '{}' is not a value of {}", where, fields[p], d.parameters[p].key));
     index = index * values.size() + static_cast<std::size_t>(it - values.begin());
   }
   return index;
@@ -68,7 +73,8 @@ Result<std::size_t> combination_of(const SweepData& d, const std::vector<std::st
 Status parse_row(const std::string& line, const std::string& where, SweepData& d) {
   const std::vector<std::string> f = split(line, ',');
   const std::size_t k = d.parameters.size();
-  if (f.size() != k + 4) return invalid_argument(fmt::format("{}: expected {} fields", where, k + 4));
+  if (f.size() != k + 4)
+    return invalid_argument(fmt::format("{}: expected {} fields", where, k + 4));
   Result<std::size_t> combination = combination_of(d, f, where);
   if (!combination.is_ok()) return combination.status();
   Result<double> run = parse_double(f[k], where), value = parse_double(f[k + 3], where);
@@ -91,9 +97,11 @@ Result<SweepData> parse_manifest(const std::string& manifest, const std::string&
     d.scenario = j.at("scenario").get<std::string>();
     d.runs = j.at("runs").get<std::uint32_t>();
     for (const Json& p : j.at("parameters"))
-      d.parameters.push_back({p.at("key").get<std::string>(), p.at("values").get<std::vector<std::string>>()});
+      d.parameters.push_back(
+          {p.at("key").get<std::string>(), p.at("values").get<std::vector<std::string>>()});
     if (j.contains("shard"))
-      d.shard = SweepShard{j["shard"].at("index").get<std::size_t>(), j["shard"].at("count").get<std::size_t>()};
+      d.shard = SweepShard{j["shard"].at("index").get<std::size_t>(),
+                           j["shard"].at("count").get<std::size_t>()};
   } catch (const Json::exception& e) {
     return invalid_argument(fmt::format("{}/sweep.json: {}", where, e.what()));
   }
@@ -112,7 +120,8 @@ std::string same_sweep(const SweepData& a, const SweepData& b) {
 
 std::string render_sweep_runs_csv(const SweepData& d) {
   std::string out = header(d) + "run,seed,metric,value\n";
-  const auto combos = sim::sweep_combinations({.source = {}, .text = {}, .parameters = d.parameters, .runs = d.runs});
+  const auto combos = sim::sweep_combinations(
+      {.source = {}, .text = {}, .parameters = d.parameters, .runs = d.runs});
   for (const sim::SweepJob& job : d.jobs) {
     const std::string prefix = values_of(combos[job.job / d.runs]);
     for (const auto& [metric, value] : job.metrics)
@@ -123,7 +132,8 @@ std::string render_sweep_runs_csv(const SweepData& d) {
 
 std::string render_sweep_summary_csv(const SweepData& d) {
   std::string out = header(d) + "metric,runs,mean,ci95\n";
-  const auto combos = sim::sweep_combinations({.source = {}, .text = {}, .parameters = d.parameters, .runs = d.runs});
+  const auto combos = sim::sweep_combinations(
+      {.source = {}, .text = {}, .parameters = d.parameters, .runs = d.runs});
   for (std::size_t c = 0; c < combos.size(); ++c) {
     std::map<std::string, std::vector<double>> samples;
     std::vector<std::string> order;
@@ -149,7 +159,8 @@ std::string render_sweep_manifest(const SweepData& d) {
   j["version"] = 1;
   j["scenario"] = d.scenario;
   j["parameters"] = Json::array();
-  for (const sim::SweepParameter& p : d.parameters) j["parameters"].push_back({{"key", p.key}, {"values", p.values}});
+  for (const sim::SweepParameter& p : d.parameters)
+    j["parameters"].push_back({{"key", p.key}, {"values", p.values}});
   j["runs"] = d.runs;
   j["jobs"] = combination_count(d) * d.runs;
   if (d.shard) j["shard"] = {{"index", d.shard->index}, {"count", d.shard->count}};
@@ -166,7 +177,8 @@ Result<SweepData> parse_sweep(const std::string& manifest, const std::string& ru
   if (line != header(*d) + "run,seed,metric,value")
     return invalid_argument(where + "/runs.csv: its header does not match sweep.json");
   for (std::size_t n = 2; std::getline(in, line); ++n) {
-    if (Status s = parse_row(line, fmt::format("{}/runs.csv:{}", where, n), *d); !s.is_ok()) return s;
+    if (Status s = parse_row(line, fmt::format("{}/runs.csv:{}", where, n), *d); !s.is_ok())
+      return s;
   }
   return d;
 }
@@ -179,9 +191,11 @@ Result<SweepData> merge_sweeps(std::vector<SweepData> slices) {
   std::vector<bool> seen(slices.front().shard ? slices.front().shard->count : 1, false);
   for (const SweepData& s : slices) {
     if (std::string what = same_sweep(slices.front(), s); !what.empty())
-      return invalid_argument(fmt::format("the slices are not of one sweep: their {} differ", what));
+      return invalid_argument(
+          fmt::format("the slices are not of one sweep: their {} differ", what));
     if (s.shard->index >= seen.size() || seen[s.shard->index])
-      return invalid_argument(fmt::format("slice {}/{} is given twice", s.shard->index, s.shard->count));
+      return invalid_argument(
+          fmt::format("slice {}/{} is given twice", s.shard->index, s.shard->count));
     seen[s.shard->index] = true;
     whole.jobs.insert(whole.jobs.end(), s.jobs.begin(), s.jobs.end());
   }

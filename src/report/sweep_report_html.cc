@@ -36,11 +36,13 @@ using Estimates = std::vector<std::map<std::string, sim::Estimate>>;
 Estimates estimates(const SweepData& d, std::size_t combinations) {
   std::vector<std::map<std::string, std::vector<double>>> samples(combinations);
   for (const sim::SweepJob& job : d.jobs) {
-    for (const auto& [metric, value] : job.metrics) samples[job.job / d.runs][metric].push_back(value);
+    for (const auto& [metric, value] : job.metrics)
+      samples[job.job / d.runs][metric].push_back(value);
   }
   Estimates out(combinations);
   for (std::size_t c = 0; c < combinations; ++c) {
-    for (const auto& [metric, values] : samples[c]) out[c][metric] = sim::estimate(values);
+    for (const auto& [metric, values] : samples[c])
+      out[c][metric] = sim::estimate(values);
   }
   return out;
 }
@@ -53,7 +55,8 @@ std::string label(const SweepData& d, const std::vector<std::string>& values, st
 }
 
 chart::Chart headline_chart(const SweepData& d, const Headline& h,
-                            const std::vector<std::vector<std::string>>& combos, const Estimates& e) {
+                            const std::vector<std::vector<std::string>>& combos,
+                            const Estimates& e) {
   chart::Chart c{.id = h.id, .title = h.title, .kind = chart::Kind::kBars};
   c.y.label = h.y_label;
   c.y.percent = h.percent;
@@ -66,7 +69,8 @@ chart::Chart headline_chart(const SweepData& d, const Headline& h,
   for (std::size_t s = 0; s < per; ++s) {
     chart::Series series{.name = label(d, combos[s], 1)};
     for (std::size_t i = 0; i < first; ++i) {
-      const sim::Estimate est = e[i * per + s].contains(h.metric) ? e[i * per + s].at(h.metric) : sim::Estimate{};
+      const sim::Estimate est =
+          e[i * per + s].contains(h.metric) ? e[i * per + s].at(h.metric) : sim::Estimate{};
       series.y.push_back(est.mean);
       series.lo.push_back(est.mean - est.half_width);
       series.hi.push_back(est.mean + est.half_width);
@@ -86,11 +90,13 @@ html::Table table(const SweepData& d, const std::vector<std::vector<std::string>
                   const Estimates& e) {
   html::Table t;
   t.header = {"combination"};
-  for (const Headline& h : kHeadlines) t.header.push_back(h.metric);
+  for (const Headline& h : kHeadlines)
+    t.header.push_back(h.metric);
   t.numeric = {false, true, true, true, true};
   for (std::size_t c = 0; c < combos.size(); ++c) {
     std::vector<std::string> row = {label(d, combos[c], 0)};
-    for (const Headline& h : kHeadlines) row.push_back(with_ci(e[c], h.metric));
+    for (const Headline& h : kHeadlines)
+      row.push_back(with_ci(e[c], h.metric));
     t.rows.push_back(std::move(row));
   }
   return t;
@@ -99,21 +105,26 @@ html::Table table(const SweepData& d, const std::vector<std::vector<std::string>
 }  // namespace
 
 std::string render_sweep_html(const SweepData& d) {
-  const auto combos = sim::sweep_combinations({.source = {}, .text = {}, .parameters = d.parameters, .runs = d.runs});
+  const auto combos = sim::sweep_combinations(
+      {.source = {}, .text = {}, .parameters = d.parameters, .runs = d.runs});
   const Estimates e = estimates(d, combos.size());
   std::string swept;
-  for (const sim::SweepParameter& p : d.parameters) swept += (swept.empty() ? "" : "; ") + p.key;
+  for (const sim::SweepParameter& p : d.parameters)
+    swept += (swept.empty() ? "" : "; ") + p.key;
   html::Page page(fmt::format("Sweep: {}", d.scenario),
                   fmt::format("{} combinations of {} × {} runs", combos.size(),
                               swept.empty() ? "nothing" : swept, d.runs));
   page.section("Comparison", "comparison");
-  page.paragraph("Each combination ran with the same seeds (run r uses the same seed in every "
-                 "combination), so differences come from the design, not the draw.");
-  for (const Headline& h : kHeadlines) page.chart(headline_chart(d, h, combos, e));
+  page.paragraph(
+      "Each combination ran with the same seeds (run r uses the same seed in every "
+      "combination), so differences come from the design, not the draw.");
+  for (const Headline& h : kHeadlines)
+    page.chart(headline_chart(d, h, combos, e));
   page.section("Summary table", "table");
   page.table(table(d, combos, e));
-  page.paragraph("Every metric of every run is in runs.csv; every metric's mean and 95% "
-                 "confidence half-width in summary.csv.");
+  page.paragraph(
+      "Every metric of every run is in runs.csv; every metric's mean and 95% "
+      "confidence half-width in summary.csv.");
   return page.render();
 }
 

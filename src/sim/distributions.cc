@@ -36,8 +36,8 @@ Status ServiceTime::validate() const {
     return invalid_argument(fmt::format("service mean ({}us) must be positive", mean.count()));
   }
   if (mean > kMaxDuration) {
-    return invalid_argument(fmt::format("service mean ({}us) must be at most {}h", mean.count(),
-                                        kMaxDurationHours));
+    return invalid_argument(
+        fmt::format("service mean ({}us) must be at most {}h", mean.count(), kMaxDurationHours));
   }
   if (kind == ServiceKind::kLogNormal && !(sigma > 0.0 && sigma < 10.0)) {
     return invalid_argument(fmt::format("service sigma ({}) must be in (0, 10)", sigma));

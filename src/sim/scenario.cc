@@ -11,7 +11,7 @@ namespace cellkit::sim {
 namespace {
 
 constexpr std::uint32_t kMaxShard = kMaxCandidates;  // a request tracks tried cells in 16 bits
-constexpr std::int64_t kMaxIntervals = 100'000;  // each keeps a utilization per cell
+constexpr std::int64_t kMaxIntervals = 100'000;      // each keeps a utilization per cell
 // About two and a half minutes at the simulator's measured speed (docs/limits.md).
 constexpr std::uint64_t kMaxExpectedEvents = 2'000'000'000;
 // Every cell and tenant has state in the run (docs/limits.md); counts include growth.
@@ -20,8 +20,8 @@ constexpr std::uint64_t kMaxTenants = 10'000'000;
 
 Status at_most_the_longest(const char* field, Duration d) {
   if (d <= kMaxDuration) return Status::ok();
-  return invalid_argument(fmt::format("{} ({}us) must be at most {}h", field, d.count(),
-                                  kMaxDurationHours));
+  return invalid_argument(
+      fmt::format("{} ({}us) must be at most {}h", field, d.count(), kMaxDurationHours));
 }
 
 Status positive(const char* field, Duration d) {
@@ -37,7 +37,6 @@ Status not_negative(const char* field, Duration d) {
   }
   return at_most_the_longest(field, d);
 }
-
 
 Status at_least_one(const char* field, std::uint64_t v) {
   if (v >= 1) return Status::ok();
@@ -195,18 +194,20 @@ double expected_events(const Scenario& s) {
 
 Status check_counts(const Scenario& s) {
   std::uint64_t cells = s.cells.count;
-  for (const ScaleOut& o : s.growth.scale_out) cells += o.cells;
+  for (const ScaleOut& o : s.growth.scale_out)
+    cells += o.cells;
   std::uint64_t tenants = s.tenants.count;
-  for (const Onboarding& o : s.growth.onboarding) tenants += o.count;
+  for (const Onboarding& o : s.growth.onboarding)
+    tenants += o.count;
   if (cells > kMaxCells) {
-    return invalid_argument(fmt::format(
-        "cells.count with growth.scale_out comes to {} cells; at most {} are allowed", cells,
-        kMaxCells));
+    return invalid_argument(
+        fmt::format("cells.count with growth.scale_out comes to {} cells; at most {} are allowed",
+                    cells, kMaxCells));
   }
   if (tenants > kMaxTenants) {
     return invalid_argument(fmt::format(
-        "tenants.count with growth.onboarding comes to {} tenants; at most {} are allowed",
-        tenants, kMaxTenants));
+        "tenants.count with growth.onboarding comes to {} tenants; at most {} are allowed", tenants,
+        kMaxTenants));
   }
   return Status::ok();
 }

@@ -66,7 +66,8 @@ SweepJob run_job(const Scenario& scenario, std::size_t job, std::uint32_t run, S
     return out;
   }
   const RunResult one[] = {std::move(result).value()};
-  for (const MetricEstimate& m : summarize(one)) out.metrics.emplace_back(m.name, m.value.mean);
+  for (const MetricEstimate& m : summarize(one))
+    out.metrics.emplace_back(m.name, m.value.mean);
   return out;
 }
 
@@ -78,7 +79,8 @@ Result<SweepParameter> parse_sweep_parameter(std::string_view text) {
     return invalid_argument(fmt::format(
         "--set '{}': give a scenario field and its values, e.g. tenants.shard_size=1,2,3", text));
   }
-  SweepParameter p{.key = std::string(text.substr(0, eq)), .values = split(text.substr(eq + 1), ',')};
+  SweepParameter p{.key = std::string(text.substr(0, eq)),
+                   .values = split(text.substr(eq + 1), ',')};
   for (const std::string& v : p.values) {
     if (v.empty()) return invalid_argument(fmt::format("--set '{}': a value is empty", text));
   }
@@ -111,7 +113,8 @@ Result<Scenario> sweep_scenario(const SweepSpec& spec, std::span<const std::stri
 
 std::vector<std::size_t> sweep_slice(std::size_t total_jobs, std::size_t index, std::size_t count) {
   std::vector<std::size_t> jobs;
-  for (std::size_t j = index; j < total_jobs; j += count) jobs.push_back(j);
+  for (std::size_t j = index; j < total_jobs; j += count)
+    jobs.push_back(j);
   return jobs;
 }
 
@@ -132,15 +135,16 @@ Result<std::vector<SweepJob>> run_sweep(const SweepSpec& spec, std::span<const s
   const auto work = [&] {
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
       const std::size_t job = jobs[i];
-      results[i] = run_job(scenarios[job / spec.runs], job, static_cast<std::uint32_t>(job % spec.runs),
-                           errors[i]);
+      results[i] = run_job(scenarios[job / spec.runs], job,
+                           static_cast<std::uint32_t>(job % spec.runs), errors[i]);
       std::lock_guard lock(mutex);
       ++done;
       finished.notify_one();
     }
   };
   std::vector<std::jthread> threads;
-  for (unsigned t = 0; t < std::max(1u, options.threads); ++t) threads.emplace_back(work);
+  for (unsigned t = 0; t < std::max(1u, options.threads); ++t)
+    threads.emplace_back(work);
   {
     // Every count reached is reported once, the last (all done) always.
     std::unique_lock lock(mutex);
@@ -155,7 +159,8 @@ Result<std::vector<SweepJob>> run_sweep(const SweepSpec& spec, std::span<const s
   const auto combos = sweep_combinations(spec);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (!errors[i].is_ok()) {
-      return invalid_argument(fmt::format("{} (run {}): {}", describe(spec, combos[jobs[i] / spec.runs]),
+      return invalid_argument(fmt::format("{} (run {}): {}",
+                                          describe(spec, combos[jobs[i] / spec.runs]),
                                           jobs[i] % spec.runs, errors[i].message()));
     }
   }

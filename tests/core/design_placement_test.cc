@@ -90,10 +90,9 @@ TEST(DesignPlacement, StripesPlaceExactlyQToTheMPlusOneWithinTheLimitAndBalanced
     const std::uint32_t cells = c.q * c.k;
     const std::uint64_t bound = power(c.q, c.m + 1);
     PlaceReport report;
-    const Result<Placement> p =
-        place(fleet_of(cells, static_cast<std::uint16_t>(c.k)),
-              tenants_of(static_cast<std::uint32_t>(bound) + 3, c.k), design_options(c.m, true),
-              &report);
+    const Result<Placement> p = place(fleet_of(cells, static_cast<std::uint16_t>(c.k)),
+                                      tenants_of(static_cast<std::uint32_t>(bound) + 3, c.k),
+                                      design_options(c.m, true), &report);
     ASSERT_TRUE(p.is_ok());
     EXPECT_EQ(report.placed, bound);
     EXPECT_EQ(report.refused, 3u);
@@ -106,8 +105,9 @@ void expect_sqs(std::uint32_t n) {
   SCOPED_TRACE(n);
   const std::uint64_t bound = binomial(n, 3) / 4;
   PlaceReport report;
-  const Result<Placement> p = place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(bound) + 2, 4),
-                                    design_options(2, false), &report);
+  const Result<Placement> p =
+      place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(bound) + 2, 4),
+            design_options(2, false), &report);
   ASSERT_TRUE(p.is_ok());
   EXPECT_EQ(report.placed, bound);
   EXPECT_EQ(report.refused, 2u);
@@ -204,7 +204,8 @@ TEST(DesignPlacement, SkipsCodewordsThatWouldBreakTheLimitWithExistingTenants) {
   }
   EXPECT_GE(placed, 130u);  // the foreign shard's 4 triples block 4 blocks of 140
   EXPECT_LT(placed, 140u);
-  Placement p{.fleet = fleet, .tenants = {}, .mapping = mapping, .options = design_options(2, false)};
+  Placement p{
+      .fleet = fleet, .tenants = {}, .mapping = mapping, .options = design_options(2, false)};
   expect_overlap_at_most(p, 2, true);
 }
 

@@ -22,8 +22,8 @@ std::vector<std::vector<std::uint32_t>> all_codewords(const Design& d, std::uint
 }
 
 // How often each sorted t-subset of points is covered, over all codewords.
-std::map<std::vector<std::uint32_t>, int> cover(const std::vector<std::vector<std::uint32_t>>& words,
-                                                std::size_t t) {
+std::map<std::vector<std::uint32_t>, int> cover(
+    const std::vector<std::vector<std::uint32_t>>& words, std::size_t t) {
   std::map<std::vector<std::uint32_t>, int> counts;
   for (std::vector<std::uint32_t> w : words) {
     std::sort(w.begin(), w.end());
@@ -148,8 +148,7 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
             "no design: no SQS(100) by doubling a base of at most 20 points found by search");
 
   const DesignFit odd = fit_design({.cells = 30, .shard_size = 4, .max_overlap = 2});
-  EXPECT_EQ(odd.reason,
-            "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0");
+  EXPECT_EQ(odd.reason, "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0");
   const DesignFit six = fit_design({.cells = 60, .zones = 4, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(six.family, DesignFamily::kNone);
   EXPECT_EQ(six.reason, "no design: 15 cells per zone is not a prime power up to 65536");

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "cellkit/core/router_policy.h"
 #include "cellkit/base/limits.h"
+#include "cellkit/core/router_policy.h"
 
 namespace cellkit {
 namespace {

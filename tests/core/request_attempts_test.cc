@@ -23,7 +23,8 @@ struct Fixture {
     return request.next(context, tenant, now, [this] { return ++prints, print; });
   }
   Verdict observe(CellId cell, AttemptResult result) {
-    return request.observe(context, cell, result, [this] { return ++prints, print; }, now);
+    return request.observe(
+        context, cell, result, [this] { return ++prints, print; }, now);
   }
   RouterPolicy policy;
   Router router;

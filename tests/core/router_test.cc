@@ -176,12 +176,12 @@ struct Ask {
 
 rc::Gen<Ask> gen_ask() {
   return rc::gen::build<Ask>(
-      rc::gen::set(&Ask::policy,
-                   rc::gen::map(rc::gen::arbitrary<bool>(),
-                                [](bool spread) {
-                                  return RouterPolicy{.routing = spread ? RoutingMode::kSpread
-                                                                        : RoutingMode::kFirstHealthy};
-                                })),
+      rc::gen::set(&Ask::policy, rc::gen::map(rc::gen::arbitrary<bool>(),
+                                              [](bool spread) {
+                                                return RouterPolicy{
+                                                    .routing = spread ? RoutingMode::kSpread
+                                                                      : RoutingMode::kFirstHealthy};
+                                              })),
       rc::gen::set(&Ask::tried, rc::gen::inRange<std::uint32_t>(0, 1u << 9)),
       rc::gen::set(&Ask::key, rc::gen::arbitrary<std::uint64_t>()),
       rc::gen::set(&Ask::load, rc::gen::container<std::vector<std::uint32_t>>(

@@ -131,9 +131,10 @@ namespace {
 // Dense ids take the direct index, sparse ones binary search: both must agree with a scan.
 RC_GTEST_PROP(RoutingTable, LookupAgreesWithALinearScanForDenseAndSparseIds,
               (std::vector<std::uint32_t> ids, bool sparse)) {
-  RoutingSnapshot s{
-      .version = 1, .cells = {CellId{0}, CellId{1}, CellId{7}}, .disabled = {CellId{1}},
-      .allow_empty = true};
+  RoutingSnapshot s{.version = 1,
+                    .cells = {CellId{0}, CellId{1}, CellId{7}},
+                    .disabled = {CellId{1}},
+                    .allow_empty = true};
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (std::uint32_t& id : ids)
@@ -199,7 +200,6 @@ RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithFindShardWithPins,
   }
 }
 
-
 RoutingSnapshot named(std::uint64_t version) {
   RoutingSnapshot s = three_cells(version);
   s.addresses = {{CellId{2}, "cell-2", "127.0.0.1:4002"},
@@ -242,7 +242,9 @@ TEST(RoutingTable, FindsEveryOneOfManyNames) {
   EXPECT_EQ(table.find_tenant("tenant-5000"), std::nullopt);
 }
 
-std::string build_error(const RoutingSnapshot& s) { return RoutingTable::build(s).status().message(); }
+std::string build_error(const RoutingSnapshot& s) {
+  return RoutingTable::build(s).status().message();
+}
 
 TEST(RoutingTable, RefusesBadNamesAndEndpointsWhole) {
   RoutingSnapshot s = named(1);
@@ -284,8 +286,8 @@ TEST(RoutingTable, RefusesAnEmptySnapshotUnlessItSaysItMeansIt) {
 TEST(RoutingTable, KnowsWhatHostPortIs) {
   for (const char* good : {"127.0.0.1:1", "cell-3.local:65535", "[::1]:8080", "a:80"})
     EXPECT_TRUE(is_host_port(good)) << good;
-  for (const char* bad : {"", ":80", "host:", "host:0", "host:65536", "host:8o", "::1:80",
-                          "a b:80", "http://a:80", "[::1]", "a:+80"})
+  for (const char* bad : {"", ":80", "host:", "host:0", "host:65536", "host:8o", "::1:80", "a b:80",
+                          "http://a:80", "[::1]", "a:+80"})
     EXPECT_FALSE(is_host_port(bad)) << bad;
 }
 

@@ -64,18 +64,18 @@ TEST(SnapshotCodec, DecodesTheFirstLayout) {
   };
   for (char c : std::string_view("CKSNAP01"))
     bytes.push_back(static_cast<std::byte>(c));
-  put(9, 8);                    // version
-  put(1, 4), put(4, 4);         // cells: [4]
-  put(0, 4);                    // disabled: []
-  put(1, 4), put(2, 4);         // shards: tenant 2 →
-  put(1, 4), put(4, 4);         //   [4]
-  put(0, 4);                    // overrides: []
+  put(9, 8);             // version
+  put(1, 4), put(4, 4);  // cells: [4]
+  put(0, 4);             // disabled: []
+  put(1, 4), put(2, 4);  // shards: tenant 2 →
+  put(1, 4), put(4, 4);  //   [4]
+  put(0, 4);             // overrides: []
   put(hash64(std::span<const std::byte>(bytes)), 8);
   Result<RoutingSnapshot> back = decode_snapshot(bytes);
   ASSERT_TRUE(back.is_ok()) << back.status().message();
-  EXPECT_EQ(*back, (RoutingSnapshot{.version = 9,
-                                    .cells = {CellId{4}},
-                                    .shards = {{TenantId{2}, {CellId{4}}}}}));
+  EXPECT_EQ(*back,
+            (RoutingSnapshot{
+                .version = 9, .cells = {CellId{4}}, .shards = {{TenantId{2}, {CellId{4}}}}}));
 }
 
 TEST(SnapshotCodec, RefusesUnknownFlags) {

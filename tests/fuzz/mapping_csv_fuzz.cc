@@ -15,7 +15,8 @@ std::vector<std::vector<std::string>> shard_names(const cellkit::MappingDocument
   for (const cellkit::Tenant& t : doc.tenants) {
     std::vector<std::string>& names = out.emplace_back();
     names.push_back(t.name);
-    for (cellkit::CellId c : *doc.mapping.find_shard(t.id)) names.push_back(doc.fleet.cell(c).name);
+    for (cellkit::CellId c : *doc.mapping.find_shard(t.id))
+      names.push_back(doc.fleet.cell(c).name);
   }
   return out;
 }
@@ -36,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!written.is_ok()) return 0;  // a name the CSV form cannot carry back: refused by name
   const Result<MappingDocument> again = parse_mapping_csv(*written, "again.csv");
   fuzz::require(again.is_ok(), "a parsed CSV mapping that does not read back");
-  fuzz::require(shard_names(*again) == shard_names(*doc), "a CSV mapping that reads back different");
+  fuzz::require(shard_names(*again) == shard_names(*doc),
+                "a CSV mapping that reads back different");
   return 0;
 }

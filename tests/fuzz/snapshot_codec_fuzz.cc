@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   const Result<RoutingSnapshot> snapshot = decode_snapshot(bytes);
   if (!snapshot.is_ok()) {
-    fuzz::require(snapshot.status().code() == StatusCode::kDataLoss, "an error other than data loss");
+    fuzz::require(snapshot.status().code() == StatusCode::kDataLoss,
+                  "an error other than data loss");
     return 0;
   }
   const std::vector<std::byte> encoded = encode_snapshot(*snapshot);

@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 // The real file system with faults injected by call count (1-based; 0 = never).
 class FaultyFileSystem : public FileSystem {
  public:
-  int fail_write = 0;         // this write fails with `write_errno`
-  int write_errno = ENOSPC;   // ENOSPC: the disk is full
-  long short_writes = 0;      // when > 0, every write takes at most this many bytes
+  int fail_write = 0;             // this write fails with `write_errno`
+  int write_errno = ENOSPC;       // ENOSPC: the disk is full
+  long short_writes = 0;          // when > 0, every write takes at most this many bytes
   bool full_after_short = false;  // after the first short write, writes take nothing
   int fail_fsync = 0;
   int fail_rename = 0;
@@ -70,7 +70,8 @@ class FileTest : public testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(testing::TempDir()) /
-           ("cellkit_file_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("cellkit_file_" +
+            std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -89,7 +90,8 @@ class FileTest : public testing::Test {
   // Every name in the directory, so a test sees any temporary file left behind.
   std::set<std::string> names() const {
     std::set<std::string> out;
-    for (const auto& e : fs::directory_iterator(dir_)) out.insert(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir_))
+      out.insert(e.path().filename().string());
     return out;
   }
 
@@ -190,8 +192,9 @@ TEST_F(FileTest, AFailedRenameSaysWhichFilesOfTheSetWereReplaced) {
   faulty.fail_rename = 2;
   const std::vector<FileContents> files = {{path("a"), "a"}, {path("b"), "b"}, {path("c"), "c"}};
   EXPECT_EQ(write_files_atomically(files, faulty).message(),
-            "cannot replace '" + path("b") + "': Invalid cross-device link (the first 1 of the 3 "
-            "files were replaced)");
+            "cannot replace '" + path("b") +
+                "': Invalid cross-device link (the first 1 of the 3 "
+                "files were replaced)");
   EXPECT_EQ(names(), std::set<std::string>{"a"});
 }
 

@@ -232,7 +232,10 @@ TEST(MappingCsv, RefusesCrOnlyLineEndingsInsteadOfReadingOneHugeLine) {
 TEST(MappingCsv, RefusesNamesThatAreNotUtf8AndSkipsAByteOrderMark) {
   EXPECT_EQ(parse_mapping_csv("a,c1\nb\xFF,c2\n", "m.csv").status().message(),
             "m.csv:2: holds bytes that are not UTF-8");
-  const Result<MappingDocument> r = parse_mapping_csv("\xEF\xBB\xBF" "a,c1\n", "m.csv");
+  const Result<MappingDocument> r = parse_mapping_csv(
+      "\xEF\xBB\xBF"
+      "a,c1\n",
+      "m.csv");
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->tenants[0].name, "a");
 }

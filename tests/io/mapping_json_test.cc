@@ -210,7 +210,8 @@ TEST(MappingJson, NestingDeeperThanTheLimitIsALocatedErrorNotACrash) {
 
 TEST(MappingJson, BracketsInsideStringsDoNotCountAsNesting) {
   const std::string name = "\\\"" + std::string(100, '[');
-  EXPECT_EQ(error_of("{\"format\": \"" + name + "\"}").substr(0, 30), "m.json:1:12: 'format' must be ");
+  EXPECT_EQ(error_of("{\"format\": \"" + name + "\"}").substr(0, 30),
+            "m.json:1:12: 'format' must be ");
 }
 
 TEST(MappingJson, ABadValueIsShownCutNeverWhole) {

@@ -55,7 +55,10 @@ TEST(TenantList, ALoneNameOnTheFirstLineIsATenantNotAHeader) {
 }
 
 TEST(TenantList, AByteOrderMarkIsNotPartOfTheFirstName) {
-  const Result<std::vector<Tenant>> r = parse_tenant_list("\xEF\xBB\xBF" "acme\n", "t.csv", 2);
+  const Result<std::vector<Tenant>> r = parse_tenant_list(
+      "\xEF\xBB\xBF"
+      "acme\n",
+      "t.csv", 2);
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ((*r)[0].name, "acme");
 }

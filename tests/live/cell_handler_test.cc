@@ -76,7 +76,8 @@ TEST(CellHandler, FailRateOneFailsEveryOrderAndZeroNone) {
   EXPECT_EQ(post(always, "t", R"({"bags": 1})").status, 500);
   o.fail_rate = 0;
   CellHandler never(o);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(post(never, "t", R"({"bags": 1})").status, 200);
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(post(never, "t", R"({"bags": 1})").status, 200);
 }
 
 TEST(CellHandler, ServiceTimeDelaysOnlySuccessfulOrders) {

@@ -12,8 +12,10 @@ ControlState fleet_of(std::uint32_t cells, const std::string& strategy = "shuffl
   ControlState state;
   state.placement.options = {.strategy = strategy, .max_overlap = 1, .seed = 7};
   for (std::uint32_t i = 0; i < cells; ++i) {
-    state = add_cell(state, {.name = "cell-" + std::to_string(i), .zone = i % 2 ? "b" : "a",
-                             .endpoint = "127.0.0.1:" + std::to_string(4000 + i), .capacity = capacity})
+    state = add_cell(state, {.name = "cell-" + std::to_string(i),
+                             .zone = i % 2 ? "b" : "a",
+                             .endpoint = "127.0.0.1:" + std::to_string(4000 + i),
+                             .capacity = capacity})
                 .value();
   }
   return state;
@@ -22,15 +24,17 @@ ControlState fleet_of(std::uint32_t cells, const std::string& strategy = "shuffl
 TEST(ControlOps, OnboardsThroughThePlacementEngineAndStoresTheResultWhole) {
   ControlState state = fleet_of(6);
   state.placement.options.capacity = 5;  // the fleet-wide default survives the stored form too
-  Result<ControlState> next = onboard(state, {{.name = "acme", .shard_size = 3}, {.name = "beta", .shard_size = 3}});
+  Result<ControlState> next =
+      onboard(state, {{.name = "acme", .shard_size = 3}, {.name = "beta", .shard_size = 3}});
   ASSERT_TRUE(next.is_ok()) << next.status().message();
   ASSERT_EQ(next->placement.tenants.size(), 2u);
   EXPECT_EQ(next->placement.mapping.shard(TenantId{0}).size(), 3u);
   EXPECT_TRUE(check_state(*next).is_ok());
   // The same placement as core's add_tenants gives (no second implementation).
-  Placement expected = add_tenants(state.placement, {{.id = TenantId{0}, .name = "acme", .shard_size = 3},
-                                                     {.id = TenantId{1}, .name = "beta", .shard_size = 3}})
-                           .value();
+  Placement expected =
+      add_tenants(state.placement, {{.id = TenantId{0}, .name = "acme", .shard_size = 3},
+                                    {.id = TenantId{1}, .name = "beta", .shard_size = 3}})
+          .value();
   EXPECT_EQ(next->placement, expected);
   Result<ControlState> again = parse_state(write_state(*next));
   ASSERT_TRUE(again.is_ok()) << again.status().message();
@@ -44,15 +48,18 @@ TEST(ControlOps, RefusesWhatItCannotPlaceAndNamesWhy) {
   EXPECT_EQ(next.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(next.status().message().find("tenant 'acme' needs 4 cells"), std::string::npos)
       << next.status().message();
-  EXPECT_EQ(add_cell(state, {.name = "cell-1"}).status().message(), "cell name 'cell-1' is already taken");
+  EXPECT_EQ(add_cell(state, {.name = "cell-1"}).status().message(),
+            "cell name 'cell-1' is already taken");
   EXPECT_EQ(add_cell(state, {.name = "x", .endpoint = "localhost"}).status().message(),
             "endpoint 'localhost' is not HOST:PORT");
   EXPECT_EQ(remove_tenant(state, "nobody").status().message(), "no tenant named 'nobody'");
 }
 
 TEST(ControlOps, DrainingMovesEveryTenantOffTheCell) {
-  ControlState state = onboard(fleet_of(6), {{.name = "t0", .shard_size = 2}, {.name = "t1", .shard_size = 2},
-                                             {.name = "t2", .shard_size = 2}}).value();
+  ControlState state = onboard(fleet_of(6), {{.name = "t0", .shard_size = 2},
+                                             {.name = "t1", .shard_size = 2},
+                                             {.name = "t2", .shard_size = 2}})
+                           .value();
   Result<ControlState> drained = drain_cell(state, "cell-0");
   ASSERT_TRUE(drained.is_ok()) << drained.status().message();
   EXPECT_TRUE(drained->placement.mapping.tenants_on(CellId{0}).empty());
@@ -81,8 +88,9 @@ TEST(ControlOps, APinThatBreaksTheOverlapLimitFailsTheStateCheck) {
 
 TEST(ControlOps, CapacityBelowTheLoadMovesTenantsOffOrIsRefused) {
   // 2 tenants × 2 cells on 3 cells: some cell holds 2.
-  ControlState state = onboard(fleet_of(3, "random"), {{.name = "t0", .shard_size = 2},
-                                                       {.name = "t1", .shard_size = 2}}).value();
+  ControlState state = onboard(fleet_of(3, "random"),
+                               {{.name = "t0", .shard_size = 2}, {.name = "t1", .shard_size = 2}})
+                           .value();
   CellId busy{};
   for (const Cell& c : state.placement.fleet.cells()) {
     if (state.placement.mapping.tenants_on(c.id).size() == 2) busy = c.id;
@@ -104,7 +112,8 @@ TEST(ControlOps, CapacityBelowTheLoadMovesTenantsOffOrIsRefused) {
 TEST(ControlOps, RebalanceFillsAnEmptyCellAndCanStopAfterAnyMove) {
   ControlState state = fleet_of(4, "random");
   std::vector<TenantSpec> specs;
-  for (int i = 0; i < 40; ++i) specs.push_back({.name = "t" + std::to_string(i), .shard_size = 2});
+  for (int i = 0; i < 40; ++i)
+    specs.push_back({.name = "t" + std::to_string(i), .shard_size = 2});
   state = onboard(state, specs).value();
   state = add_cell(state, {.name = "fresh"}).value();
   Result<Rebalance> rebalance = plan_fleet_rebalance(state);
@@ -133,8 +142,10 @@ TEST(ControlState, SnapshotListsEveryCellAndDisabledOnes) {
   EXPECT_EQ(snapshot.disabled, std::vector<CellId>{CellId{2}});
   EXPECT_EQ(snapshot.shards.size(), 1u);
   ASSERT_EQ(snapshot.addresses.size(), 3u);
-  EXPECT_EQ(snapshot.addresses[1], (CellAddress{.cell = CellId{1}, .name = "cell-1", .endpoint = "127.0.0.1:4001"}));
-  EXPECT_EQ(snapshot.tenant_names, (std::vector<std::pair<TenantId, std::string>>{{TenantId{0}, "t0"}}));
+  EXPECT_EQ(snapshot.addresses[1],
+            (CellAddress{.cell = CellId{1}, .name = "cell-1", .endpoint = "127.0.0.1:4001"}));
+  EXPECT_EQ(snapshot.tenant_names,
+            (std::vector<std::pair<TenantId, std::string>>{{TenantId{0}, "t0"}}));
   EXPECT_FALSE(snapshot.allow_empty);
   EXPECT_TRUE(snapshot_of(fleet_of(2), 1).allow_empty);  // a fleet being built has no tenant yet
   EXPECT_TRUE(RoutingTable::build(snapshot_of(fleet_of(2), 1)).is_ok());

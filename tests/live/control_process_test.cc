@@ -38,7 +38,8 @@ HttpResponse post(const HttpUrl& url, const std::string& target, const std::stri
 TEST(ControlProcess, ServesTheApiAndStopsOnSigterm) {
   test::TempDir dir;
   Running control = start_control("file:" + (dir.path() / "store").string());
-  EXPECT_EQ(post(control.url, "/v1/cells", R"({"name":"a","endpoint":"127.0.0.1:4001"})").status, 200u);
+  EXPECT_EQ(post(control.url, "/v1/cells", R"({"name":"a","endpoint":"127.0.0.1:4001"})").status,
+            200u);
   HttpResponse missing = post(control.url, "/v1/nothing", "");
   EXPECT_EQ(missing.status, 404u);
   EXPECT_EQ(control.child.stop(5s), (ExitStatus{.exited = true, .code = 0}));
@@ -61,7 +62,8 @@ TEST(ControlProcess, KillingTheLeaderHandsTheLeadershipOver) {
     status = post(second.url, "/v1/cells", R"({"name":"b"})").status;
   }
   EXPECT_EQ(status, 200u);
-  const json cells = json::parse(http_call(second.url, "GET", "/v1/cells", "", 5000ms)->body)["cells"];
+  const json cells =
+      json::parse(http_call(second.url, "GET", "/v1/cells", "", 5000ms)->body)["cells"];
   EXPECT_EQ(cells.size(), 2u);
   EXPECT_EQ(second.child.stop(5s), (ExitStatus{.exited = true, .code = 0}));
 }

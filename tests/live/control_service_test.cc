@@ -29,24 +29,29 @@ class ControlServiceTest : public ::testing::TestWithParam<Kind> {
     }
   }
   std::unique_ptr<ControlService> service(const std::string& address = "127.0.0.1:7000") {
-    const std::string spec = GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+    const std::string spec =
+        GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
     auto store = open_store(spec, {.fleet = "blue", .lease_seconds = 5}).value();
     auto s = std::make_unique<ControlService>(
-        std::move(store), ControlOptions{.address = address,
-                                         .placement = {.strategy = "shuffle", .max_overlap = 1, .seed = 3}});
+        std::move(store),
+        ControlOptions{.address = address,
+                       .placement = {.strategy = "shuffle", .max_overlap = 1, .seed = 3}});
     s->tick();
     return s;
   }
-  static ServiceReply call(ControlService& s, std::string method, std::string target, std::string body = "") {
-    return s.handle({.method = std::move(method), .target = std::move(target), .body = std::move(body)});
+  static ServiceReply call(ControlService& s, std::string method, std::string target,
+                           std::string body = "") {
+    return s.handle(
+        {.method = std::move(method), .target = std::move(target), .body = std::move(body)});
   }
   static std::uint64_t version(ControlService& s) {
     return json::parse(call(s, "GET", "/v1/version").body)["version"].get<std::uint64_t>();
   }
   static void add_cells(ControlService& s, int count) {
     for (int i = 0; i < count; ++i) {
-      ServiceReply r = call(s, "POST", "/v1/cells",
-                         fmt::format(R"({{"name":"cell-{}","endpoint":"127.0.0.1:{}"}})", i, 4000 + i));
+      ServiceReply r =
+          call(s, "POST", "/v1/cells",
+               fmt::format(R"({{"name":"cell-{}","endpoint":"127.0.0.1:{}"}})", i, 4000 + i));
       ASSERT_EQ(r.status, 200u) << r.body;
     }
   }
@@ -69,7 +74,8 @@ TEST_P(ControlServiceTest, EachChangePublishesTheNextVersionThatRoutersCanFetch)
   ServiceReply snapshot = call(*s, "GET", "/v1/snapshot?after=4");
   ASSERT_EQ(snapshot.status, 200u);
   EXPECT_EQ(snapshot.headers["X-Cellkit-Routing-Version"], "5");
-  Result<RoutingSnapshot> decoded = decode_snapshot(std::as_bytes(std::span(snapshot.body.data(), snapshot.body.size())));
+  Result<RoutingSnapshot> decoded =
+      decode_snapshot(std::as_bytes(std::span(snapshot.body.data(), snapshot.body.size())));
   ASSERT_TRUE(decoded.is_ok()) << decoded.status().message();
   EXPECT_EQ(decoded->version, 5u);
   ASSERT_EQ(decoded->shards.size(), 1u);
@@ -86,13 +92,19 @@ TEST_P(ControlServiceTest, ErrorsAreJsonNamingTheField) {
     EXPECT_NE(body["error"].get<std::string>().find(words), std::string::npos) << r.body;
   };
   expect(call(*s, "POST", "/v1/tenants", "{nope"), 400, "body", "must be a JSON object");
-  expect(call(*s, "POST", "/v1/tenants", R"({"shard_size":2})"), 400, "name", "field 'name' is required");
-  expect(call(*s, "POST", "/v1/tenants", R"({"name":"a","shard_size":0})"), 400, "shard_size", "at least 1");
-  expect(call(*s, "POST", "/v1/tenants", R"({"name":"a","shard_size":3})"), 409, "shard_size", "needs 3 cells");
+  expect(call(*s, "POST", "/v1/tenants", R"({"shard_size":2})"), 400, "name",
+         "field 'name' is required");
+  expect(call(*s, "POST", "/v1/tenants", R"({"name":"a","shard_size":0})"), 400, "shard_size",
+         "at least 1");
+  expect(call(*s, "POST", "/v1/tenants", R"({"name":"a","shard_size":3})"), 409, "shard_size",
+         "needs 3 cells");
   expect(call(*s, "POST", "/v1/cells", R"({"name":"cell-0"})"), 409, "name", "already taken");
-  expect(call(*s, "POST", "/v1/cells", R"({"name":"x","endpoint":"nope"})"), 400, "endpoint", "not HOST:PORT");
-  expect(call(*s, "PUT", "/v1/cells/cell-9/capacity", R"({"capacity":3})"), 404, "cell", "no cell named 'cell-9'");
-  expect(call(*s, "PUT", "/v1/cells/cell-0/capacity", R"({"capacity":-1})"), 400, "capacity", "whole number");
+  expect(call(*s, "POST", "/v1/cells", R"({"name":"x","endpoint":"nope"})"), 400, "endpoint",
+         "not HOST:PORT");
+  expect(call(*s, "PUT", "/v1/cells/cell-9/capacity", R"({"capacity":3})"), 404, "cell",
+         "no cell named 'cell-9'");
+  expect(call(*s, "PUT", "/v1/cells/cell-0/capacity", R"({"capacity":-1})"), 400, "capacity",
+         "whole number");
   expect(call(*s, "GET", "/v1/snapshot?after=x"), 400, "after", "whole number");
   EXPECT_EQ(version(*s), 2u);  // nothing refused was published
 }
@@ -100,15 +112,21 @@ TEST_P(ControlServiceTest, ErrorsAreJsonNamingTheField) {
 TEST_P(ControlServiceTest, AChangeThatBreaksAnInvariantIsRefusedWith409AndNothingIsPublished) {
   auto s = service();
   add_cells(*s, 4);
-  ASSERT_EQ(call(*s, "POST", "/v1/tenants", R"({"tenants":[{"name":"a","shard_size":2},{"name":"b","shard_size":2}]})").status, 200u);
+  ASSERT_EQ(call(*s, "POST", "/v1/tenants",
+                 R"({"tenants":[{"name":"a","shard_size":2},{"name":"b","shard_size":2}]})")
+                .status,
+            200u);
   const json tenants = json::parse(call(*s, "GET", "/v1/tenants").body)["tenants"];
   const std::uint64_t before = version(*s);
   // Pinning b onto a's two cells would make them share 2 cells (max_overlap 1).
-  ServiceReply pin = call(*s, "PUT", "/v1/tenants/b/pin", json{{"cells", tenants[0]["cells"]}}.dump());
+  ServiceReply pin =
+      call(*s, "PUT", "/v1/tenants/b/pin", json{{"cells", tenants[0]["cells"]}}.dump());
   EXPECT_EQ(pin.status, 409u) << pin.body;
-  EXPECT_EQ(json::parse(pin.body)["error"], "tenants 1 and 0 would share more than max_overlap 1 cells");
+  EXPECT_EQ(json::parse(pin.body)["error"],
+            "tenants 1 and 0 would share more than max_overlap 1 cells");
   EXPECT_EQ(version(*s), before);
-  EXPECT_EQ(call(*s, "GET", "/v1/snapshot?after=" + std::to_string(before) + "&wait_ms=50").status, 304u);
+  EXPECT_EQ(call(*s, "GET", "/v1/snapshot?after=" + std::to_string(before) + "&wait_ms=50").status,
+            304u);
 }
 
 TEST_P(ControlServiceTest, StateSurvivesARestartOfTheControlPlane) {
@@ -164,9 +182,11 @@ TEST_P(ControlServiceTest, ALongPollWakesWhenAVersionIsPublished) {
 
 TEST_P(ControlServiceTest, RouterReportsAreListed) {
   auto s = service();
-  const std::string spec = GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+  const std::string spec =
+      GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
   auto router_store = open_store(spec, {.fleet = "blue"}).value();
-  ASSERT_TRUE(router_store->report({.router = "r1", .applied = 3, .rejected = 4, .reason = "older"}).is_ok());
+  ASSERT_TRUE(router_store->report({.router = "r1", .applied = 3, .rejected = 4, .reason = "older"})
+                  .is_ok());
   const json routers = json::parse(call(*s, "GET", "/v1/routers").body)["routers"];
   ASSERT_EQ(routers.size(), 1u);
   EXPECT_EQ(routers[0]["router"], "r1");
@@ -178,7 +198,8 @@ TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   auto s = service();
   add_cells(*s, 6);  // 15 distinct pairs for 12 tenants under max_overlap 1
   json tenants = json::array();
-  for (int i = 0; i < 12; ++i) tenants.push_back({{"name", "t" + std::to_string(i)}, {"shard_size", 2}});
+  for (int i = 0; i < 12; ++i)
+    tenants.push_back({{"name", "t" + std::to_string(i)}, {"shard_size", 2}});
   ASSERT_EQ(call(*s, "POST", "/v1/tenants", json{{"tenants", tenants}}.dump()).status, 200u);
   ASSERT_EQ(call(*s, "POST", "/v1/cells", R"({"name":"fresh"})").status, 200u);
   const json plan = json::parse(call(*s, "GET", "/v1/rebalance/plan").body);
@@ -195,7 +216,9 @@ TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) { return param_info.param == Kind::kFile ? "File" : "Etcd"; });
+                         [](const auto& param_info) {
+                           return param_info.param == Kind::kFile ? "File" : "Etcd";
+                         });
 
 }  // namespace
 }  // namespace cellkit::live

@@ -25,7 +25,8 @@ TEST(Base64, EncodesAndDecodesEveryByteAndKnownVectors) {
   EXPECT_EQ(base64_encode("fo"), "Zm8=");
   EXPECT_EQ(base64_encode("f"), "Zg==");
   std::string all;
-  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  for (int i = 0; i < 256; ++i)
+    all.push_back(static_cast<char>(i));
   for (std::size_t n = 0; n <= all.size(); n += 37) {
     EXPECT_EQ(base64_decode(base64_encode(all.substr(0, n))).value(), all.substr(0, n));
   }
@@ -87,11 +88,13 @@ TEST_F(EtcdClientTest, WatchSeesAPutAndACompactedStartIsCancelled) {
   Result<EtcdWatchResult> seen = etcd.watch("/w", second, std::chrono::steady_clock::now() + 5s);
   ASSERT_TRUE(seen.is_ok()) << seen.status().message();
   EXPECT_EQ(seen->end, EtcdWatchEnd::kEvent);
-  Result<EtcdWatchResult> quiet = etcd.watch("/w", second + 1, std::chrono::steady_clock::now() + 300ms);
+  Result<EtcdWatchResult> quiet =
+      etcd.watch("/w", second + 1, std::chrono::steady_clock::now() + 300ms);
   ASSERT_TRUE(quiet.is_ok());
   EXPECT_EQ(quiet->end, EtcdWatchEnd::kDeadline);
   ASSERT_TRUE(etcd.compact(second).is_ok());
-  Result<EtcdWatchResult> compacted = etcd.watch("/w", first, std::chrono::steady_clock::now() + 5s);
+  Result<EtcdWatchResult> compacted =
+      etcd.watch("/w", first, std::chrono::steady_clock::now() + 5s);
   ASSERT_TRUE(compacted.is_ok());
   EXPECT_EQ(compacted->end, EtcdWatchEnd::kCanceled);
   EXPECT_EQ(compacted->compact_revision, second);
@@ -114,7 +117,8 @@ TEST_F(EtcdClientTest, AStoppedEtcdFailsNamingItsUrlWithinTheTimeout) {
   const auto start = std::chrono::steady_clock::now();
   Result<EtcdRange> range = etcd.range("/k");
   ASSERT_FALSE(range.is_ok());
-  EXPECT_NE(range.status().message().find(etcd_.url()), std::string::npos) << range.status().message();
+  EXPECT_NE(range.status().message().find(etcd_.url()), std::string::npos)
+      << range.status().message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 

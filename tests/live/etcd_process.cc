@@ -52,9 +52,13 @@ TempDir::~TempDir() {
 
 EtcdProcess::EtcdProcess() : client_port_(free_port()), peer_port_(free_port()) {}
 
-EtcdProcess::~EtcdProcess() { kill(); }
+EtcdProcess::~EtcdProcess() {
+  kill();
+}
 
-std::string EtcdProcess::url() const { return fmt::format("http://127.0.0.1:{}", client_port_); }
+std::string EtcdProcess::url() const {
+  return fmt::format("http://127.0.0.1:{}", client_port_);
+}
 
 Status EtcdProcess::start() {
   if (pid_ > 0) return Status::ok();
@@ -71,7 +75,8 @@ Status EtcdProcess::start() {
                                    "--logger=zap"};
   const std::string log = (data_.path() / "etcd.log").string();
   std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
+  for (std::string& a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -90,10 +95,10 @@ Status EtcdProcess::start() {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      return failed_precondition(fmt::format(
-          "etcd exited at start (status {}; its log: {}); is etcd-server installed "
-          "(scripts/install-deps.sh)?",
-          WIFEXITED(status) ? WEXITSTATUS(status) : -1, log));
+      return failed_precondition(
+          fmt::format("etcd exited at start (status {}; its log: {}); is etcd-server installed "
+                      "(scripts/install-deps.sh)?",
+                      WIFEXITED(status) ? WEXITSTATUS(status) : -1, log));
     }
     if (client_api.range("probe").is_ok()) return Status::ok();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -42,7 +42,7 @@ class EtcdProcess {
   Status start();
   // SIGKILL and reap: an abrupt outage.
   void kill();
-  std::string url() const;       // "http://127.0.0.1:PORT"
+  std::string url() const;  // "http://127.0.0.1:PORT"
   std::string store_spec() const { return "etcd:" + url(); }
   bool running() const { return pid_ > 0; }
 

@@ -13,7 +13,9 @@ namespace cellkit::live::test {
 #error "CELLKIT_BINARY must name the built cellkit CLI"
 #endif
 
-std::string cellkit_binary() { return CELLKIT_BINARY; }
+std::string cellkit_binary() {
+  return CELLKIT_BINARY;
+}
 
 Result<ChildProcess> start_cellkit(const std::vector<std::string>& args) {
   std::vector<std::string> argv{cellkit_binary()};
@@ -27,8 +29,8 @@ Result<Server> start_server(const std::vector<std::string>& args, Millis timeout
   Result<std::string> line = child->read_line(timeout);
   if (!line.is_ok()) {
     child->kill();
-    return failed_precondition(fmt::format("cellkit {}: {}", fmt::join(args, " "),
-                                           line.status().message()));
+    return failed_precondition(
+        fmt::format("cellkit {}: {}", fmt::join(args, " "), line.status().message()));
   }
   Result<Endpoint> ep = parse_listening_line(*line);
   if (!ep.is_ok()) return ep.status();

@@ -35,8 +35,7 @@ HttpResult http(const std::string& host, std::uint16_t port, const std::string& 
                 const std::string& target, const Headers& headers = {},
                 const std::string& body = "", Millis timeout = 5s);
 HttpResult http(const Endpoint& endpoint, const std::string& method, const std::string& target,
-                const Headers& headers = {}, const std::string& body = "",
-                Millis timeout = 5s);
+                const Headers& headers = {}, const std::string& body = "", Millis timeout = 5s);
 
 // POST /orders {"bags": bags} as `tenant`.
 HttpResult order(const Endpoint& endpoint, const std::string& tenant, int bags,

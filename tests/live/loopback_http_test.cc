@@ -99,7 +99,8 @@ TEST(HttpClient, ReadsContentLengthAndChunkedReplies) {
   EXPECT_EQ(r->header("x-cell"), "a");
   EXPECT_EQ(r->body, "hello");
   std::thread t2 = l.serve_once([](int c) {
-    send_text(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    send_text(
+        c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
   });
   HttpResult chunked = loopback_call(l.endpoint(), {}, 2s);
   t2.join();

@@ -18,7 +18,8 @@ RouterFleet::RouterFleet(int cells, std::vector<std::string> cell_args)
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_ / "state");
   for (int i = 0; i < cells; ++i) {
-    std::vector<std::string> args{"cell", "--listen", "127.0.0.1:0", "--name", fmt::format("cell-{}", i)};
+    std::vector<std::string> args{"cell", "--listen", "127.0.0.1:0", "--name",
+                                  fmt::format("cell-{}", i)};
     args.insert(args.end(), cell_args_.begin(), cell_args_.end());
     Result<Server> s = start_server(args);
     if (!s.is_ok()) ADD_FAILURE() << s.status().message();
@@ -57,13 +58,15 @@ std::string RouterFleet::write_mapping(const std::vector<TenantSpec>& tenants,
 }
 
 void RouterFleet::start_router(const std::string& snapshot, std::vector<std::string> extra) {
-  std::vector<std::string> args{"router", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                                "--state-dir", state_dir()};
+  std::vector<std::string> args{"router",      "--listen",    "127.0.0.1:0", "--admin",
+                                "127.0.0.1:0", "--state-dir", state_dir()};
   // Fast health settings unless the test gives its own.
-  for (const auto& [flag, value] : {std::pair<std::string, std::string>{"--health-interval", "100ms"},
-                                    {"--ejection-time", "300ms"},
-                                    {"--healthy-after", "2"}}) {
-    if (std::find(extra.begin(), extra.end(), flag) == extra.end()) args.insert(args.end(), {flag, value});
+  for (const auto& [flag, value] :
+       {std::pair<std::string, std::string>{"--health-interval", "100ms"},
+        {"--ejection-time", "300ms"},
+        {"--healthy-after", "2"}}) {
+    if (std::find(extra.begin(), extra.end(), flag) == extra.end())
+      args.insert(args.end(), {flag, value});
   }
   if (!snapshot.empty()) args.insert(args.end(), {"--snapshot", snapshot});
   args.insert(args.end(), extra.begin(), extra.end());

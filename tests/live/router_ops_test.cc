@@ -28,7 +28,8 @@ std::string read_file(const std::string& path) {
 }
 
 HttpResult put_snapshot(const Endpoint& admin, const std::string& body) {
-  return http(admin, "PUT", "/admin/snapshot", {{"Content-Type", "application/octet-stream"}}, body);
+  return http(admin, "PUT", "/admin/snapshot", {{"Content-Type", "application/octet-stream"}},
+              body);
 }
 
 TEST(RouterSnapshots, OlderCorruptEmptyAndInvalidSnapshotsAreRefusedWholeAndANewerOneIsTaken) {
@@ -38,7 +39,8 @@ TEST(RouterSnapshots, OlderCorruptEmptyAndInvalidSnapshotsAreRefusedWholeAndANew
   HttpResult r = put_snapshot(fleet.admin(), older);
   ASSERT_TRUE(r.is_ok()) << r.detail;
   EXPECT_EQ(r->status, 409);
-  EXPECT_EQ(nlohmann::json::parse(r->body)["reason"], "version 4 is not newer than the served version 5");
+  EXPECT_EQ(nlohmann::json::parse(r->body)["reason"],
+            "version 4 is not newer than the served version 5");
 
   std::string corrupt = read_file(fleet.write_mapping({{"acme", {1}}}, 6, "corrupt.json"));
   corrupt.resize(corrupt.size() / 2);
@@ -51,10 +53,12 @@ TEST(RouterSnapshots, OlderCorruptEmptyAndInvalidSnapshotsAreRefusedWholeAndANew
   EXPECT_EQ(r->status, 422);
   EXPECT_NE(r->body.find("snapshot lists no tenant"), std::string::npos) << r->body;
 
-  RoutingSnapshot invalid = load_snapshot_file(fleet.write_mapping({{"acme", {1}}}, 8, "i.json")).value();
+  RoutingSnapshot invalid =
+      load_snapshot_file(fleet.write_mapping({{"acme", {1}}}, 8, "i.json")).value();
   invalid.shards[0].second.push_back(CellId{7});
   const auto bytes = encode_snapshot(invalid);
-  r = put_snapshot(fleet.admin(), std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  r = put_snapshot(fleet.admin(),
+                   std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   ASSERT_TRUE(r.is_ok()) << r.detail;
   EXPECT_EQ(r->status, 422);
   EXPECT_NE(r->body.find("names unknown cell 7"), std::string::npos) << r->body;
@@ -116,8 +120,8 @@ TEST(RouterAdmin, MetricsAndRoutingDescribeTheRouter) {
   ASSERT_TRUE(order(fleet.router_endpoint(), "nobody", 1).is_ok());
   // A request is counted just after its response is written: poll briefly.
   HttpResult m = http(fleet.admin(), "GET", "/metrics");
-  for (int i = 0; i < 50 && m.is_ok() &&
-                  m->body.find("duration_seconds_count 2\n") == std::string::npos;
+  for (int i = 0;
+       i < 50 && m.is_ok() && m->body.find("duration_seconds_count 2\n") == std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     m = http(fleet.admin(), "GET", "/metrics");
@@ -146,8 +150,8 @@ TEST(RouterAdmin, MetricsAndRoutingDescribeTheRouter) {
 
 // A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
 // returns true when the router closed the connection meanwhile.
-bool closed_while_trickling(const Endpoint& e, std::string_view bytes, std::chrono::milliseconds gap,
-                            std::chrono::milliseconds limit) {
+bool closed_while_trickling(const Endpoint& e, std::string_view bytes,
+                            std::chrono::milliseconds gap, std::chrono::milliseconds limit) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -193,12 +197,15 @@ TEST(RouterHostile, MalformedOversizedAndSlowClientsAreCutWhileOthersAreServed) 
   ASSERT_TRUE(bad.is_ok()) << bad.detail;
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(bad->header("X-Cellkit-Outcome"), "bad_request");
-  HttpResult big_headers = http(router, "GET", "/", {{"X-Tenant", "acme"}, {"X-Junk", std::string(100 * 1024, 'j')}});
-  ASSERT_TRUE(big_headers.is_ok() || big_headers.failure == HttpFailure::kReset) << big_headers.detail;
+  HttpResult big_headers =
+      http(router, "GET", "/", {{"X-Tenant", "acme"}, {"X-Junk", std::string(100 * 1024, 'j')}});
+  ASSERT_TRUE(big_headers.is_ok() || big_headers.failure == HttpFailure::kReset)
+      << big_headers.detail;
   if (big_headers.is_ok()) {
     EXPECT_EQ(big_headers->status, 431);
   }
-  HttpResult big_body = http(router, "POST", "/orders", {{"X-Tenant", "acme"}}, std::string(4096, 'b'));
+  HttpResult big_body =
+      http(router, "POST", "/orders", {{"X-Tenant", "acme"}}, std::string(4096, 'b'));
   ASSERT_TRUE(big_body.is_ok() || big_body.failure == HttpFailure::kReset) << big_body.detail;
   if (big_body.is_ok()) {
     EXPECT_EQ(big_body->status, 413);
@@ -220,7 +227,8 @@ TEST(RouterHostile, MalformedOversizedAndSlowClientsAreCutWhileOthersAreServed) 
   std::vector<std::future<HttpResult>> floods;
   for (int i = 0; i < 40; ++i) {
     floods.push_back(std::async(std::launch::async, [&] {
-      return http(router, "GET", "/", {{"X-Tenant", "acme"}, {"X-Junk", std::string(100 * 1024, 'j')}});
+      return http(router, "GET", "/",
+                  {{"X-Tenant", "acme"}, {"X-Junk", std::string(100 * 1024, 'j')}});
     }));
   }
   for (auto& f : floods)
@@ -235,7 +243,8 @@ TEST(RouterHostile, MalformedOversizedAndSlowClientsAreCutWhileOthersAreServed) 
 TEST(RouterShutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
   RouterFleet fleet(1, {"--service-time", "700ms"});
   fleet.start_router(fleet.write_mapping({{"acme", {0}}}));
-  auto in_flight = std::async(std::launch::async, [&] { return order(fleet.router_endpoint(), "acme", 1); });
+  auto in_flight =
+      std::async(std::launch::async, [&] { return order(fleet.router_endpoint(), "acme", 1); });
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
   fleet.router().signal(SIGTERM);
   HttpResult r = in_flight.get();

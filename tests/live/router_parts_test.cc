@@ -95,8 +95,11 @@ TEST(PrometheusTextTest, WritesFamiliesSamplesAndHistograms) {
 }
 
 TEST(HealthBoardTest, EjectionsGrowOnRepeatAndReturnNeedsTimeAndPasses) {
-  HealthBoard board({.ejection_base = 100ms, .ejection_max = 250ms, .active = true,
-                     .healthy_after = 2, .unhealthy_after = 2});
+  HealthBoard board({.ejection_base = 100ms,
+                     .ejection_max = 250ms,
+                     .active = true,
+                     .healthy_after = 2,
+                     .unhealthy_after = 2});
   const auto t0 = HealthBoard::Clock::time_point{} + 1h;
   const CellId c{3};
   const auto g0 = board.generation();
@@ -123,8 +126,11 @@ TEST(HealthBoardTest, EjectionsGrowOnRepeatAndReturnNeedsTimeAndPasses) {
 }
 
 TEST(HealthBoardTest, FailedChecksEjectAHealthyCellAndPassiveOnlyReturnsByTime) {
-  HealthBoard active({.ejection_base = 100ms, .ejection_max = 1s, .active = true,
-                      .healthy_after = 1, .unhealthy_after = 2});
+  HealthBoard active({.ejection_base = 100ms,
+                      .ejection_max = 1s,
+                      .active = true,
+                      .healthy_after = 1,
+                      .unhealthy_after = 2});
   const auto t0 = HealthBoard::Clock::time_point{} + 1h;
   active.on_check(CellId{1}, false, t0);
   EXPECT_TRUE(active.view().is_healthy(CellId{1}));
@@ -132,8 +138,11 @@ TEST(HealthBoardTest, FailedChecksEjectAHealthyCellAndPassiveOnlyReturnsByTime) 
   EXPECT_FALSE(active.view().is_healthy(CellId{1}));
   EXPECT_EQ(active.ejections(EjectCause::kFailedChecks), 1u);
 
-  HealthBoard passive({.ejection_base = 100ms, .ejection_max = 1s, .active = false,
-                       .healthy_after = 2, .unhealthy_after = 2});
+  HealthBoard passive({.ejection_base = 100ms,
+                       .ejection_max = 1s,
+                       .active = false,
+                       .healthy_after = 2,
+                       .unhealthy_after = 2});
   passive.eject(CellId{2}, EjectCause::kCrash, t0);
   passive.tick(t0 + 99ms);
   EXPECT_FALSE(passive.view().is_healthy(CellId{2}));

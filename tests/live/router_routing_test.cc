@@ -76,8 +76,9 @@ TEST(Router, ACrashIs502NeverRetriedElsewhereTheNextRequestGoesToTheNextCellAndT
 
 TEST(Router, AFingerprintThatCrashesMCellsIsQuarantinedAndARelapseDoublesTheQuarantine) {
   RouterFleet fleet(3);
-  fleet.start_router(fleet.write_mapping({{"acme", {0, 1, 2}}}),
-                     {"--quarantine-after", "2", "--quarantine-for", "1s", "--ejection-time", "1m"});
+  fleet.start_router(
+      fleet.write_mapping({{"acme", {0, 1, 2}}}),
+      {"--quarantine-after", "2", "--quarantine-for", "1s", "--ejection-time", "1m"});
   for (int i = 0; i < 2; ++i) {
     HttpResult r = order(fleet.router_endpoint(), "acme", 5);
     ASSERT_TRUE(r.is_ok()) << r.detail;

@@ -56,9 +56,9 @@ TEST_F(SnapshotFile, ReadsAMappingJsonWithItsRoutingVersion) {
 }
 
 TEST_F(SnapshotFile, AMappingWithoutRoutingVersionIsVersionOne) {
-  Result<RoutingSnapshot> s = load_snapshot_file(write(
-      "m.json",
-      R"({"format": "cellkit.mapping", "version": 1, "cells": [{"name": "a"}],
+  Result<RoutingSnapshot> s = load_snapshot_file(
+      write("m.json",
+            R"({"format": "cellkit.mapping", "version": 1, "cells": [{"name": "a"}],
           "tenants": [{"name": "t", "cells": ["a"]}]})"));
   ASSERT_TRUE(s.is_ok()) << s.status().message();
   EXPECT_EQ(s->version, 1u);

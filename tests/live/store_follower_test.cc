@@ -59,22 +59,29 @@ class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
       ASSERT_TRUE(started.is_ok()) << started.message();
     }
     control_ = std::make_unique<ControlService>(
-        open(), ControlOptions{.address = "127.0.0.1:7000", .placement = {.strategy = "random", .seed = 1}});
+        open(), ControlOptions{.address = "127.0.0.1:7000",
+                               .placement = {.strategy = "random", .seed = 1}});
     control_->tick();
     ASSERT_TRUE(control_->is_leader());
   }
   std::string spec() const {
     return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
   }
-  std::unique_ptr<Store> open() { return open_store(spec(), {.fleet = "blue", .timeout = 1000ms}).value(); }
-  std::unique_ptr<StoreFollower> follower(FakeRouter& router, const std::string& id, std::uint64_t booted = 0) {
-    return std::make_unique<StoreFollower>(
-        open(), router.offer(),
-        FollowerOptions{.router_id = id, .reread = 2000ms, .watch_wait = 300ms, .backoff_min = 50ms,
-                        .backoff_max = 400ms},
-        booted);
+  std::unique_ptr<Store> open() {
+    return open_store(spec(), {.fleet = "blue", .timeout = 1000ms}).value();
   }
-  ServiceReply call(const std::string& method, const std::string& target, const std::string& body = "") {
+  std::unique_ptr<StoreFollower> follower(FakeRouter& router, const std::string& id,
+                                          std::uint64_t booted = 0) {
+    return std::make_unique<StoreFollower>(open(), router.offer(),
+                                           FollowerOptions{.router_id = id,
+                                                           .reread = 2000ms,
+                                                           .watch_wait = 300ms,
+                                                           .backoff_min = 50ms,
+                                                           .backoff_max = 400ms},
+                                           booted);
+  }
+  ServiceReply call(const std::string& method, const std::string& target,
+                    const std::string& body = "") {
     return control_->handle({.method = method, .target = target, .body = body});
   }
   std::uint64_t add_cell(int i) {
@@ -92,8 +99,11 @@ class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
     control_->shutdown();  // hand the leadership to the raw writer
     ASSERT_TRUE(writer->campaign("raw")->leader);
     const PointerRead read = writer->read_pointer().value();
-    ASSERT_EQ(writer->publish({.version = version, .snapshot = bytes, .state = "{}", .writer = "raw"},
-                              read.revision).value(), PublishOutcome::kPublished);
+    ASSERT_EQ(writer
+                  ->publish({.version = version, .snapshot = bytes, .state = "{}", .writer = "raw"},
+                            read.revision)
+                  .value(),
+              PublishOutcome::kPublished);
   }
 
   test::TempDir dir_;
@@ -113,8 +123,8 @@ TEST_P(StoreFollowerTest, BothRoutersApplyWhatTheControlPlanePublishesAndSayIt) 
   EXPECT_TRUE(eventually([&] { return a.version == v && b.version == v; }));
   EXPECT_TRUE(eventually([&] {
     const std::string body = call("GET", "/v1/routers").body;
-    return body.find(fmt::format(R"("applied":{},"reason":"","rejected":0,"router":"router-b")", v)) !=
-           std::string::npos;
+    return body.find(fmt::format(R"("applied":{},"reason":"","rejected":0,"router":"router-b")",
+                                 v)) != std::string::npos;
   })) << call("GET", "/v1/routers").body;
   EXPECT_TRUE(fa->status().connected);
   EXPECT_EQ(fa->status().stale_since_ms, 0);
@@ -128,11 +138,13 @@ TEST_P(StoreFollowerTest, ARefusedVersionIsNackedOnceAndNeverRetried) {
   ASSERT_TRUE(f->sync().is_ok());
   EXPECT_EQ(router.version, 1u);
   add_cell(1);
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(f->sync().is_ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(f->sync().is_ok());
   EXPECT_EQ(router.offers, 2);  // version 2 offered once
   EXPECT_EQ(f->status().rejected, 2u);
   EXPECT_EQ(f->status().reason, "version 2: refused for the test");
-  EXPECT_NE(call("GET", "/v1/routers").body.find("version 2: refused for the test"), std::string::npos);
+  EXPECT_NE(call("GET", "/v1/routers").body.find("version 2: refused for the test"),
+            std::string::npos);
   add_cell(2);
   ASSERT_TRUE(f->sync().is_ok());
   EXPECT_EQ(router.version, 3u);
@@ -145,7 +157,8 @@ TEST_P(StoreFollowerTest, CorruptOlderAndInvalidSnapshotsAreNackedAndTheLastGood
   ASSERT_TRUE(f->sync().is_ok());
   ASSERT_EQ(router.version, 1u);
   // Invalid: a shard naming a cell the snapshot does not list.
-  RoutingSnapshot invalid{.version = 2, .cells = {CellId{0}}, .shards = {{TenantId{0}, {CellId{5}}}}};
+  RoutingSnapshot invalid{
+      .version = 2, .cells = {CellId{0}}, .shards = {{TenantId{0}, {CellId{5}}}}};
   publish_raw(encode_snapshot(invalid), 2);
   ASSERT_TRUE(f->sync().is_ok());
   EXPECT_EQ(router.version, 1u);
@@ -168,7 +181,9 @@ TEST_P(StoreFollowerTest, CorruptOlderAndInvalidSnapshotsAreNackedAndTheLastGood
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) { return param_info.param == Kind::kFile ? "File" : "Etcd"; });
+                         [](const auto& param_info) {
+                           return param_info.param == Kind::kFile ? "File" : "Etcd";
+                         });
 
 TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
   test::EtcdProcess etcd;
@@ -177,10 +192,16 @@ TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
       open_store(etcd.store_spec(), {.fleet = "blue", .timeout = 500ms}).value(),
       ControlOptions{.address = "cp", .placement = {.strategy = "random"}});
   control->tick();
-  ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status, 200u);
+  ASSERT_EQ(
+      control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status,
+      200u);
   FakeRouter router;
-  StoreFollower f(open_store(etcd.store_spec(), {.fleet = "blue", .timeout = 500ms}).value(), router.offer(),
-                  {.router_id = "r1", .reread = 1000ms, .watch_wait = 300ms, .backoff_min = 50ms,
+  StoreFollower f(open_store(etcd.store_spec(), {.fleet = "blue", .timeout = 500ms}).value(),
+                  router.offer(),
+                  {.router_id = "r1",
+                   .reread = 1000ms,
+                   .watch_wait = 300ms,
+                   .backoff_min = 50ms,
                    .backoff_max = 300ms},
                   0);
   f.start();
@@ -192,7 +213,9 @@ TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
   ASSERT_TRUE(etcd.start().is_ok());
   EXPECT_TRUE(eventually([&] { return f.status().connected; }));
   control->tick();
-  ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"b"})"}).status, 200u);
+  ASSERT_EQ(
+      control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"b"})"}).status,
+      200u);
   EXPECT_TRUE(eventually([&] { return router.version == 2; }));
 }
 
@@ -206,12 +229,18 @@ TEST(EtcdFollower, ARouterThatMissedACompactionCatchesUpToTheLatestVersion) {
   FakeRouter router;
   StoreFollower f(open_store(etcd.store_spec(), {.fleet = "blue"}).value(), router.offer(),
                   {.router_id = "r1", .reread = 60000ms, .watch_wait = 300ms}, 0);
-  ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status, 200u);
+  ASSERT_EQ(
+      control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status,
+      200u);
   ASSERT_TRUE(f.sync().is_ok());
   ASSERT_EQ(router.version, 1u);
   for (const char* name : {"b", "c", "d"}) {
-    ASSERT_EQ(control->handle({.method = "POST", .target = "/v1/cells",
-                               .body = fmt::format(R"({{"name":"{}"}})", name)}).status, 200u);
+    ASSERT_EQ(control
+                  ->handle({.method = "POST",
+                            .target = "/v1/cells",
+                            .body = fmt::format(R"({{"name":"{}"}})", name)})
+                  .status,
+              200u);
   }
   EtcdClient etcd_client(parse_http_url(etcd.url()).value(), 2000ms);
   const std::int64_t head = etcd_client.range("/").value().revision;

@@ -38,7 +38,8 @@ class StoreTest : public ::testing::TestWithParam<Kind> {
     return std::move(store).value();
   }
   static Publication publication(std::uint64_t version, std::size_t snapshot_bytes = 100) {
-    Publication p{.version = version, .state = "{\"v\":" + std::to_string(version) + "}", .writer = "cp-1"};
+    Publication p{
+        .version = version, .state = "{\"v\":" + std::to_string(version) + "}", .writer = "cp-1"};
     for (std::size_t i = 0; i < snapshot_bytes; ++i) {
       p.snapshot.push_back(static_cast<std::byte>((i * 131 + version) & 0xFF));
     }
@@ -130,7 +131,8 @@ TEST_P(StoreTest, AWatchWakesOnPublishAndOtherwiseWaitsForItsDeadline) {
     EXPECT_EQ(writer->publish(publication(1), 0).value(), PublishOutcome::kPublished);
   });
   const auto start = Clock::now();
-  EXPECT_EQ(reader->watch_pointer(before.store_revision, Clock::now() + 5s).value(), WatchEnd::kChanged);
+  EXPECT_EQ(reader->watch_pointer(before.store_revision, Clock::now() + 5s).value(),
+            WatchEnd::kChanged);
   EXPECT_LT(Clock::now() - start, 3s);
   publisher.join();
 }
@@ -139,12 +141,16 @@ TEST_P(StoreTest, RouterReportsAreListedByRouter) {
   auto store = open();
   ASSERT_TRUE(store->report({.router = "r2", .applied = 3}).is_ok());
   auto other = open();
-  ASSERT_TRUE(other->report({.router = "r1", .applied = 2, .rejected = 3, .reason = "cell 9 unknown"}).is_ok());
+  ASSERT_TRUE(
+      other->report({.router = "r1", .applied = 2, .rejected = 3, .reason = "cell 9 unknown"})
+          .is_ok());
   ASSERT_TRUE(store->report({.router = "r2", .applied = 4}).is_ok());  // replaces its own
   Result<std::vector<RouterReport>> reports = store->reports();
   ASSERT_TRUE(reports.is_ok()) << reports.status().message();
   ASSERT_EQ(reports->size(), 2u);
-  EXPECT_EQ((*reports)[0], (RouterReport{.router = "r1", .applied = 2, .rejected = 3, .reason = "cell 9 unknown"}));
+  EXPECT_EQ(
+      (*reports)[0],
+      (RouterReport{.router = "r1", .applied = 2, .rejected = 3, .reason = "cell 9 unknown"}));
   EXPECT_EQ((*reports)[1].applied, 4u);
 }
 
@@ -165,7 +171,9 @@ TEST_P(StoreTest, ASecondCandidateFollowsUntilTheLeaderResigns) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) { return param_info.param == Kind::kFile ? "File" : "Etcd"; });
+                         [](const auto& param_info) {
+                           return param_info.param == Kind::kFile ? "File" : "Etcd";
+                         });
 
 TEST(EtcdStore, ALeaderWhoseLeaseExpiresLosesItToTheNextCandidate) {
   test::EtcdProcess etcd;
@@ -205,11 +213,14 @@ TEST(OpenStore, NamesABadSpecOrFleet) {
 }
 
 TEST(PointerRecord, RoundTripsAndNamesAMissingField) {
-  const Pointer p{.version = 9, .snapshot = {.sha256 = "ab", .parts = 2, .bytes = 1048577},
-                  .state = {.sha256 = "cd", .parts = 1, .bytes = 5}, .writer = "w"};
+  const Pointer p{.version = 9,
+                  .snapshot = {.sha256 = "ab", .parts = 2, .bytes = 1048577},
+                  .state = {.sha256 = "cd", .parts = 1, .bytes = 5},
+                  .writer = "w"};
   EXPECT_EQ(parse_pointer(pointer_json(p)).value(), p);
   EXPECT_EQ(parse_pointer(R"({"version":1,"writer":"w","snapshot":{"sha256":"a","parts":1}})")
-                .status().message(),
+                .status()
+                .message(),
             "pointer.snapshot: field 'bytes' is missing or has the wrong type");
   EXPECT_EQ(parse_pointer("[]").status().message(), "the routing pointer is not a JSON object");
 }

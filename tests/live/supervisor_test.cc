@@ -89,7 +89,8 @@ TEST(Supervisor, StopAllLeavesNoProcessBehind) {
       pids.push_back(*s.pid_of(name));
     }
     s.stop_all(2s);
-    for (pid_t pid : pids) EXPECT_FALSE(process_alive(pid)) << pid;
+    for (pid_t pid : pids)
+      EXPECT_FALSE(process_alive(pid)) << pid;
     EXPECT_TRUE(s.poll().empty());  // nothing restarts after a stop
   }
 }

@@ -24,8 +24,9 @@ struct Up {
 
 // Reads `up`'s listing ("  NAME  HOST:PORT ... pid N") up to its last line.
 Result<Up> start_up(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"up", "--cells", "3", "--tenants", "10", "--shard-size", "2",
-                                "--crash-on-bags", "5", "--recovery-time", "200ms"};
+  std::vector<std::string> args{"up", "--cells",         "3",    "--tenants",
+                                "10", "--shard-size",    "2",    "--crash-on-bags",
+                                "5",  "--recovery-time", "200ms"};
   args.insert(args.end(), extra.begin(), extra.end());
   Result<Server> server = start_server(args, 20s);
   if (!server.is_ok()) return server.status();
@@ -37,7 +38,8 @@ Result<Up> start_up(std::vector<std::string> extra = {}) {
     std::istringstream in(*line);
     std::string name, endpoint, word, last;
     if (line->rfind("  ", 0) != 0 || !(in >> name >> endpoint)) continue;
-    while (in >> word) last = word;
+    while (in >> word)
+      last = word;
     Result<Endpoint> ep = parse_endpoint(endpoint);
     if (ep.is_ok()) up.members[name] = Member{*ep, std::stoi(last)};
   }
@@ -63,7 +65,8 @@ TEST(Up, ServesOrdersThroughItsRouterAndStopsEverything) {
   EXPECT_EQ(r->status, 200);
   EXPECT_TRUE(up->members.count(r->header("X-Cell").value_or("")));
   EXPECT_EQ(up->server.process.stop(10s), (ExitStatus{true, 0, 0}));
-  for (const auto& [name, m] : up->members) EXPECT_TRUE(wait_gone(m.pid, 5s)) << name;
+  for (const auto& [name, m] : up->members)
+    EXPECT_TRUE(wait_gone(m.pid, 5s)) << name;
 }
 
 TEST(Up, RestartsACrashedCell) {
@@ -89,7 +92,8 @@ TEST(Up, KillingUpTakesItsFleetWithIt) {
   ASSERT_TRUE(up.is_ok()) << up.status().message();
   up->server.process.signal(SIGKILL);
   ASSERT_TRUE(up->server.process.wait_exit(5s).has_value());
-  for (const auto& [name, m] : up->members) EXPECT_TRUE(wait_gone(m.pid, 5s)) << name;
+  for (const auto& [name, m] : up->members)
+    EXPECT_TRUE(wait_gone(m.pid, 5s)) << name;
 }
 
 }  // namespace

@@ -15,10 +15,12 @@ namespace {
 FleetDiagram fleet(std::size_t cells, std::size_t zones, std::size_t tenants, std::uint32_t k) {
   FleetDiagram d;
   for (std::size_t c = 0; c < cells; ++c)
-    d.cells.push_back({.name = "cell-" + std::to_string(c), .zone = "zone-" + std::to_string(c % zones)});
+    d.cells.push_back(
+        {.name = "cell-" + std::to_string(c), .zone = "zone-" + std::to_string(c % zones)});
   for (std::size_t t = 0; t < tenants; ++t) {
     DiagramTenant tenant{.name = "tenant-" + std::to_string(t), .cells = {}};
-    for (std::uint32_t i = 0; i < k; ++i) tenant.cells.push_back(static_cast<std::uint32_t>((t + i) % cells));
+    for (std::uint32_t i = 0; i < k; ++i)
+      tenant.cells.push_back(static_cast<std::uint32_t>((t + i) % cells));
     d.tenants.push_back(tenant);
   }
   return d;
@@ -97,14 +99,17 @@ TEST(Diagram, TooManyGroupsKeepTheLargestAndCountTheRest) {
 TEST(Diagram, MermaidIsWellFormedAndUnderTheLimitForAHugeFleet) {
   // 5,000 cells and 200,000 tenants with long names, each on 16 cells.
   FleetDiagram d = fleet(5000, 200, 200'000, 16);
-  for (DiagramCell& c : d.cells) c.zone += std::string(100, 'z');
-  for (DiagramTenant& t : d.tenants) t.name += std::string(200, 'n');
+  for (DiagramCell& c : d.cells)
+    c.zone += std::string(100, 'z');
+  for (DiagramTenant& t : d.tenants)
+    t.name += std::string(200, 'n');
   const std::string text = render_diagram_mermaid(d);
   EXPECT_LT(text.size(), 50'000u);
   const Parsed p = parse(text);
   EXPECT_TRUE(p.balanced);
   EXPECT_EQ(p.max_depth, 1);  // zones are nodes themselves: no zone boxes
-  for (const std::string& id : p.used) EXPECT_TRUE(p.declared.contains(id)) << id;
+  for (const std::string& id : p.used)
+    EXPECT_TRUE(p.declared.contains(id)) << id;
 }
 
 TEST(Diagram, LabelsCannotBreakMermaidQuotes) {

@@ -14,7 +14,8 @@ namespace {
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
   return n;
 }
 
@@ -61,7 +62,8 @@ TEST(SvgScale, ColumnsKeepTheLeastAndLargestInOrder) {
   const Scale x = Scale::make(0, 10, 0, 10, false, true);
   const Scale y = Scale::make(0, 100, 100, 0, false, true);
   Columns columns(x, y);
-  for (double v : {50.0, 90.0, 10.0, 60.0}) columns.add(2.0, v);  // one column
+  for (double v : {50.0, 90.0, 10.0, 60.0})
+    columns.add(2.0, v);  // one column
   columns.add(5.0, 30.0);
   const auto points = columns.points();
   ASSERT_EQ(points.size(), 3u);

@@ -120,11 +120,10 @@ TEST(ParseScenario, ReadsTheRoutingModeAndNamesTheAllowedOnes) {
   EXPECT_EQ(r->router.policy.routing, RoutingMode::kSpread);
   EXPECT_EQ(parse_scenario("router: {routing: random}\n", "s.yaml").status().message(),
             "s.yaml:1:19: router.routing: 'random' is not allowed; allowed: first-healthy, spread");
-  EXPECT_EQ(parse_scenario("router: {routing: spread, failover: false}\n", "s.yaml")
-                .status()
-                .message(),
-            "s.yaml: router.routing (spread) needs failover: without it only a shard's first "
-            "cell is eligible");
+  EXPECT_EQ(
+      parse_scenario("router: {routing: spread, failover: false}\n", "s.yaml").status().message(),
+      "s.yaml: router.routing (spread) needs failover: without it only a shard's first "
+      "cell is eligible");
 }
 
 TEST(ParseScenario, NestingTooDeepIsSaidSoWithItsPlace) {

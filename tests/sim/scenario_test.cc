@@ -37,7 +37,8 @@ TEST(Scenario, RefusesMoreIntervalsThanItCanKeep) {
 
 TEST(Scenario, RefusesDurationsLongerThanTheLongestAllowed) {
   Scenario s;
-  s.faults.zone_outages.push_back({.at = {}, .zone = 0, .duration = std::chrono::hours(2'500'000'000)});
+  s.faults.zone_outages.push_back(
+      {.at = {}, .zone = 0, .duration = std::chrono::hours(2'500'000'000)});
   EXPECT_EQ(s.validate().message(),
             "faults.zone_outages duration (9000000000000000000us) must be at most 100000h");
   s = Scenario{};

@@ -24,7 +24,7 @@ struct Cell {
   ZoneId zone{};               // failure domain the cell lives in
   std::uint32_t capacity = 0;  // most tenants it may hold; 0 means no limit
   CellState state = CellState::kActive;
-  bool healthy = true;  // as last seen by the control plane's health checks
+  bool healthy = true;   // as last seen by the control plane's health checks
   std::string endpoint;  // "host:port" a live router sends its traffic to; empty: none
 
   bool operator==(const Cell&) const = default;

@@ -45,10 +45,10 @@ PlacementSummary summarize(const Placement& placement, std::uint64_t max_subset_
 // cells would give: C(T_s, 2) / C(N, s) identical pairs expected, summed over shard sizes s
 // (zones ignored, which only makes that expectation smaller).
 struct IdenticalGroups {
-  std::size_t largest = 0;               // tenants in the largest group (1: none identical)
-  std::size_t groups = 0;                // groups of 2 or more tenants
-  std::uint64_t pairs = 0;               // unordered pairs of tenants with identical cells
-  double expected_pairs_if_random = 0;   // the same under random placement
+  std::size_t largest = 0;              // tenants in the largest group (1: none identical)
+  std::size_t groups = 0;               // groups of 2 or more tenants
+  std::uint64_t pairs = 0;              // unordered pairs of tenants with identical cells
+  double expected_pairs_if_random = 0;  // the same under random placement
   // More identical pairs than random placement plausibly gives (beyond its mean plus three
   // standard deviations of a Poisson count, plus one).
   bool worse_than_random() const;

@@ -62,8 +62,8 @@ struct Verdict {
 
 // One request's attempts so far; 4 bytes, so a simulator keeps one per request in flight.
 struct RequestAttempts {
-  std::uint16_t tried = 0;  // bit i: candidate i was tried
-  std::uint8_t made = 0;    // attempts sent
+  std::uint16_t tried = 0;                                       // bit i: candidate i was tried
+  std::uint8_t made = 0;                                         // attempts sent
   RequestOutcome last_failure = RequestOutcome::kNoHealthyCell;  // the outcome if none is left
 
   bool operator==(const RequestAttempts&) const = default;
@@ -102,8 +102,8 @@ inline NextStep RequestAttempts::next(const RouterContext& c, TenantId tenant, T
     return {.outcome = RequestOutcome::kQuarantined};
   }
   if (made >= c.policy.max_attempts) return {.outcome = last_failure};
-  const Attempt a = route_attempt(c.router.table(), c.router.health(), tenant, c.policy, tried,
-                                  key, load);
+  const Attempt a =
+      route_attempt(c.router.table(), c.router.health(), tenant, c.policy, tried, key, load);
   switch (a.route.outcome) {
     case RouteOutcome::kUnknownTenant:
       return {.outcome = RequestOutcome::kUnknownTenant};

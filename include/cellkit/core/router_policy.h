@@ -93,8 +93,8 @@ inline std::size_t eligible_count(const RouterPolicy& policy, std::span<const Ce
 
 // A uniform index below n from 32 bits of a well-mixed key (multiply-shift, no division).
 inline std::uint32_t draw_below(std::uint64_t bits, std::uint32_t n) {
-  return static_cast<std::uint32_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) *
-                                     n) >> 32);
+  return static_cast<std::uint32_t>(
+      (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * n) >> 32);
 }
 
 // The first candidate not tried yet that takes traffic (only the first under no failover).
@@ -115,17 +115,15 @@ inline std::uint32_t draw_below(std::uint64_t bits, std::uint32_t n) {
 // Power of two choices: two distinct eligible candidates drawn by the key, the one with
 // less load wins; a tie goes to the first drawn, so equal loads spread by the key alone.
 template <class Load>
-[[gnu::always_inline]] inline Attempt less_loaded_of_two(const RoutingTable& table,
-                                                         const HealthView& health,
-                                                         std::span<const CellId> candidates,
-                                                         const RouterPolicy& policy,
-                                                         std::uint32_t tried, std::uint64_t key,
-                                                         const Load& load) {
+[[gnu::always_inline]] inline Attempt less_loaded_of_two(
+    const RoutingTable& table, const HealthView& health, std::span<const CellId> candidates,
+    const RouterPolicy& policy, std::uint32_t tried, std::uint64_t key, const Load& load) {
   std::uint8_t usable[kMaxCandidates];
   std::uint32_t count = 0;
   const std::size_t n = eligible_count(policy, candidates);
   for (std::size_t i = 0; i < n; ++i) {
-    if (eligible(table, health, candidates, tried, i)) usable[count++] = static_cast<std::uint8_t>(i);
+    if (eligible(table, health, candidates, tried, i))
+      usable[count++] = static_cast<std::uint8_t>(i);
   }
   if (count == 0) {
     return {.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
@@ -163,9 +161,8 @@ template <class Load>
 template <class Load = NoLoad>
 [[gnu::always_inline]] inline Attempt route_attempt(const RoutingTable& table,
                                                     const HealthView& health, TenantId tenant,
-                                                    const RouterPolicy& policy,
-                                                    std::uint32_t tried, std::uint64_t key = 0,
-                                                    const Load& load = {}) {
+                                                    const RouterPolicy& policy, std::uint32_t tried,
+                                                    std::uint64_t key = 0, const Load& load = {}) {
   const std::span<const CellId> shard = table.shard_of(tenant);
   if (shard.empty()) {
     return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};

@@ -13,13 +13,13 @@
 namespace cellkit::live {
 
 struct CellOptions {
-  std::string listen = "127.0.0.1:0";  // HOST:PORT to bind; port 0 picks a free one
-  std::string name = "cell";           // echoed in every receipt and X-Cell header
+  std::string listen = "127.0.0.1:0";          // HOST:PORT to bind; port 0 picks a free one
+  std::string name = "cell";                   // echoed in every receipt and X-Cell header
   std::optional<std::uint32_t> crash_on_bags;  // an order of exactly this many bags crashes
-  Duration service_time{0};  // each order waits this long before its receipt
-  double fail_rate = 0;      // probability (0..1) that an order gets 500 instead
-  std::uint64_t seed = 1;    // seeds the fail-rate draws
-  std::size_t body_limit = 64 * 1024;  // larger request bodies get 413
+  Duration service_time{0};                    // each order waits this long before its receipt
+  double fail_rate = 0;                        // probability (0..1) that an order gets 500 instead
+  std::uint64_t seed = 1;                      // seeds the fail-rate draws
+  std::size_t body_limit = 64 * 1024;          // larger request bodies get 413
 
   // Names the first bad field and what is allowed.
   Status validate() const;

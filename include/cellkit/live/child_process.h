@@ -5,9 +5,9 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <ostream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -29,7 +29,9 @@ struct ExitStatus {
 // "exit 0", "exit 3", "signal 9 (Killed)".
 std::string to_string(const ExitStatus& status);
 // For test output (gtest finds it by argument-dependent lookup).
-inline void PrintTo(const ExitStatus& status, std::ostream* os) { *os << to_string(status); }
+inline void PrintTo(const ExitStatus& status, std::ostream* os) {
+  *os << to_string(status);
+}
 
 struct SpawnOptions {
   // 0: the child leads a new process group (its pgid is its pid); otherwise it joins this

@@ -15,15 +15,15 @@
 namespace cellkit::live {
 
 struct CellSpec {
-  std::string name;      // unique; required
-  std::string zone;      // a zone name; "" = the first zone ("zone-0")
-  std::string endpoint;  // "host:port" the routers forward to; may be empty
+  std::string name;            // unique; required
+  std::string zone;            // a zone name; "" = the first zone ("zone-0")
+  std::string endpoint;        // "host:port" the routers forward to; may be empty
   std::uint32_t capacity = 0;  // most load; 0 = the fleet default
 };
 
 struct TenantSpec {
-  std::string name;             // unique; required
-  std::uint32_t shard_size = 0; // cells (k); required, at least 1
+  std::string name;              // unique; required
+  std::uint32_t shard_size = 0;  // cells (k); required, at least 1
   std::uint32_t weight = 1;
 };
 
@@ -47,8 +47,8 @@ Result<ControlState> pin_tenant(const ControlState& state, std::string_view tena
 // The rebalance the fleet needs now: moves onto active cells that hold no tenant and off
 // cells that are draining, disabled or above capacity.
 struct Rebalance {
-  Placement from;   // the placement the plan starts from (empty active cells left out)
-  Fleet target;     // the fleet to reach
+  Placement from;  // the placement the plan starts from (empty active cells left out)
+  Fleet target;    // the fleet to reach
   RebalancePlan plan;
 };
 Result<Rebalance> plan_fleet_rebalance(const ControlState& state);

@@ -20,10 +20,10 @@
 namespace cellkit::live {
 
 struct ControlOptions {
-  std::string address;            // this control plane's "HOST:PORT", announced as leader
-  PlacementOptions placement;     // used when the store holds no state yet
+  std::string address;         // this control plane's "HOST:PORT", announced as leader
+  PlacementOptions placement;  // used when the store holds no state yet
   std::chrono::milliseconds max_wait{30000};  // longest GET /v1/snapshot long-poll
-  int publish_attempts = 8;       // CAS attempts before a change answers 503
+  int publish_attempts = 8;                   // CAS attempts before a change answers 503
 };
 
 class ControlService {

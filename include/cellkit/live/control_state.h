@@ -1,5 +1,5 @@
-// The control plane's desired state (a Placement, its cells' endpoints included, and pins), the one value
-// every API change transforms, validates whole and stores next to the snapshot it implies.
+// The control plane's desired state (a Placement, its cells' endpoints included, and pins), the one
+// value every API change transforms, validates whole and stores next to the snapshot it implies.
 #pragma once
 
 #include <cstdint>
@@ -28,16 +28,17 @@ struct ControlState {
   std::uint64_t version = 0;            // routing version of the last publication (0: none)
   Placement placement;                  // cells, tenants, shards, placement options
   std::vector<std::string> zone_names;  // ZoneId i is named zone_names[i]
-  Mapping pins;                                  // tenant → cells, overriding its shard
+  Mapping pins;                         // tenant → cells, overriding its shard
   RebalanceProgress rebalance;
-  std::uint32_t next_cell = 0;    // ids are handed out in increasing order, never reused
+  std::uint32_t next_cell = 0;  // ids are handed out in increasing order, never reused
   std::uint32_t next_tenant = 0;
 
   bool operator==(const ControlState&) const = default;
 };
 
 // The state as stored: {"format": "cellkit.control-state", "version": 1, "routing_version",
-// "next_cell", "next_tenant", "default_capacity", "pins", "rebalance", "mapping": <the mapping document, docs/mapping-format.md>}.
+// "next_cell", "next_tenant", "default_capacity", "pins", "rebalance", "mapping": <the mapping
+// document, docs/mapping-format.md>}.
 std::string write_state(const ControlState& state);
 // Fails (kDataLoss) naming the field that is missing or malformed.
 Result<ControlState> parse_state(std::string_view text);

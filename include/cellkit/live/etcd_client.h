@@ -51,10 +51,10 @@ struct EtcdTxnResult {
 };
 
 enum class EtcdWatchEnd {
-  kEvent,      // the key changed (put or delete) at or after the start revision
-  kCanceled,   // the server cancelled the watch (e.g. the start revision was compacted)
-  kEnded,      // the stream ended without an event
-  kDeadline,   // nothing happened before the deadline
+  kEvent,     // the key changed (put or delete) at or after the start revision
+  kCanceled,  // the server cancelled the watch (e.g. the start revision was compacted)
+  kEnded,     // the stream ended without an event
+  kDeadline,  // nothing happened before the deadline
 };
 
 struct EtcdWatchResult {
@@ -67,7 +67,8 @@ struct EtcdWatchResult {
 // Safe to use from one thread at a time; each call opens its own connection.
 class EtcdClient {
  public:
-  EtcdClient(HttpUrl url, std::chrono::milliseconds timeout) : url_(std::move(url)), timeout_(timeout) {}
+  EtcdClient(HttpUrl url, std::chrono::milliseconds timeout)
+      : url_(std::move(url)), timeout_(timeout) {}
 
   const HttpUrl& url() const { return url_; }
 

@@ -18,7 +18,7 @@ namespace cellkit::live {
 struct HealthRules {
   std::chrono::milliseconds ejection_base{30000};  // the n-th ejection lasts n times this
   std::chrono::milliseconds ejection_max{300000};
-  bool active = true;              // active checks run: returning needs healthy_after passes
+  bool active = true;  // active checks run: returning needs healthy_after passes
   std::uint32_t healthy_after = 2;
   std::uint32_t unhealthy_after = 2;  // failed checks in a row that eject a healthy cell
 };
@@ -29,10 +29,10 @@ std::string_view to_string(EjectCause cause);
 struct CellHealth {
   CellId cell{};
   bool healthy = true;
-  std::uint32_t ejections = 0;            // so far
+  std::uint32_t ejections = 0;              // so far
   std::chrono::milliseconds ejected_for{};  // left of the current ejection (0: over)
-  std::uint32_t passes = 0;               // checks passed in a row
-  std::uint32_t failures = 0;             // checks failed in a row
+  std::uint32_t passes = 0;                 // checks passed in a row
+  std::uint32_t failures = 0;               // checks failed in a row
 };
 
 // Thread-safe. Events take a mutex (they are rare: a crash, a refusal, a check); the

@@ -31,9 +31,9 @@ struct ServiceReply {
 using HttpHandler = std::function<ServiceReply(const ServiceRequest&)>;
 
 struct HttpServerOptions {
-  std::size_t max_connections = 64;              // more are answered 503 and closed
-  std::size_t max_body_bytes = 64u << 20;        // larger requests are answered 413
-  std::chrono::milliseconds io_timeout{10000};   // per read or write on a connection
+  std::size_t max_connections = 64;             // more are answered 503 and closed
+  std::size_t max_body_bytes = 64u << 20;       // larger requests are answered 413
+  std::chrono::milliseconds io_timeout{10000};  // per read or write on a connection
 };
 
 class HttpServer {

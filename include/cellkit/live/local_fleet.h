@@ -20,8 +20,8 @@ struct LocalFleetOptions {
   std::optional<std::uint32_t> crash_on_bags;  // every cell's --crash-on-bags
   bool restart_cells = true;                   // restart crashed cells after recovery_time
   Millis recovery_time{5000};
-  std::uint16_t router_port = 0;               // 0 picks a free one
-  std::vector<std::string> router_flags;       // more flags for `cellkit router`
+  std::uint16_t router_port = 0;          // 0 picks a free one
+  std::vector<std::string> router_flags;  // more flags for `cellkit router`
 };
 
 class LocalFleet {

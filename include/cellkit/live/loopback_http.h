@@ -71,6 +71,6 @@ struct HttpResult {
 // Sends one request to endpoint and reads the whole reply (Content-Length, chunked or
 // until close), all within `timeout`. Never throws; never blocks past the deadline.
 HttpResult loopback_call(const Endpoint& endpoint, const HttpRequest& request,
-                     std::chrono::milliseconds timeout);
+                         std::chrono::milliseconds timeout);
 
 }  // namespace cellkit::live

@@ -35,26 +35,26 @@ struct RouterOptions {
   RouterPolicy policy;  // failover, attempt budget, quarantine
 
   // Client side.
-  std::uint32_t max_header_bytes = 16 * 1024;   // request line + headers; over → 431
-  std::uint64_t max_body_bytes = 1024 * 1024;   // over → 413
-  Millis header_timeout{5000};                  // whole request head; cut after
+  std::uint32_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431
+  std::uint64_t max_body_bytes = 1024 * 1024;  // over → 413
+  Millis header_timeout{5000};                 // whole request head; cut after
   Millis body_timeout{10000};
-  Millis idle_timeout{60000};                   // keep-alive between requests
-  std::uint32_t max_connections = 10000;        // per thread; beyond, new ones are closed
+  Millis idle_timeout{60000};             // keep-alive between requests
+  std::uint32_t max_connections = 10000;  // per thread; beyond, new ones are closed
   // Upstream side.
   Millis connect_timeout{1000};
-  Millis upstream_timeout{15000};               // from sending to the whole response; → 504
+  Millis upstream_timeout{15000};  // from sending to the whole response; → 504
   std::uint64_t max_response_bytes = 64 * 1024 * 1024;
-  std::uint32_t pool_idle = 64;                 // idle keep-alive connections per cell and thread
-  std::uint32_t pool_max = 1024;                // open connections per cell and thread
+  std::uint32_t pool_idle = 64;   // idle keep-alive connections per cell and thread
+  std::uint32_t pool_max = 1024;  // open connections per cell and thread
   // Health.
-  std::uint32_t eject_after_5xx = 5;            // consecutive 5xx answers; 0: never
-  Millis ejection_base{30000};                  // first ejection; the n-th lasts n times it
+  std::uint32_t eject_after_5xx = 5;  // consecutive 5xx answers; 0: never
+  Millis ejection_base{30000};        // first ejection; the n-th lasts n times it
   Millis ejection_max{300000};
-  Millis health_interval{5000};                 // active GET /healthz per cell; 0: off
+  Millis health_interval{5000};  // active GET /healthz per cell; 0: off
   Millis health_timeout{1000};
-  std::uint32_t healthy_after = 2;              // consecutive passes to return an ejected cell
-  std::uint32_t unhealthy_after = 2;            // consecutive failures to eject a healthy cell
+  std::uint32_t healthy_after = 2;    // consecutive passes to return an ejected cell
+  std::uint32_t unhealthy_after = 2;  // consecutive failures to eject a healthy cell
   // Shutdown.
   Millis drain_timeout{10000};
 

@@ -55,7 +55,9 @@ class SnapshotHolder {
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
   OfferResult offer_bytes(std::string_view bytes, std::string_view source);
 
-  std::shared_ptr<const RoutingTable> table() const { return table_.load(std::memory_order_acquire); }
+  std::shared_ptr<const RoutingTable> table() const {
+    return table_.load(std::memory_order_acquire);
+  }
   // Moves on every accepted offer (and restore).
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   bool ready() const { return generation() > 0; }

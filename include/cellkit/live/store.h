@@ -60,11 +60,11 @@ enum class PublishOutcome {
 
 // A router's ACK/NACK: the version it serves and the last it refused, with why.
 struct RouterReport {
-  std::string router;                // unique id of the router
-  std::uint64_t applied = 0;         // version being served (0: none)
-  std::uint64_t rejected = 0;        // last refused version (0: none)
-  std::string reason;                // why `rejected` was refused
-  std::int64_t stale_since_ms = 0;   // unix ms since when it cannot reach the store; 0 = fresh
+  std::string router;               // unique id of the router
+  std::uint64_t applied = 0;        // version being served (0: none)
+  std::uint64_t rejected = 0;       // last refused version (0: none)
+  std::string reason;               // why `rejected` was refused
+  std::int64_t stale_since_ms = 0;  // unix ms since when it cannot reach the store; 0 = fresh
 
   bool operator==(const RouterReport&) const = default;
 };
@@ -80,9 +80,9 @@ enum class WatchEnd {
 };
 
 struct StoreOptions {
-  std::string fleet = "default";                    // [A-Za-z0-9_-]{1,64}
-  std::chrono::milliseconds timeout{2000};          // bound on one store request
-  std::int64_t lease_seconds = 15;                  // leader and router records
+  std::string fleet = "default";            // [A-Za-z0-9_-]{1,64}
+  std::chrono::milliseconds timeout{2000};  // bound on one store request
+  std::int64_t lease_seconds = 15;          // leader and router records
 };
 
 // Every call is bounded in time; a store that cannot be reached fails the call (never

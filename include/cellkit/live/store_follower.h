@@ -28,12 +28,12 @@ struct OfferResult {
 using OfferFn = std::function<OfferResult(const RoutingSnapshot&)>;
 
 struct FollowerOptions {
-  std::string router_id;                          // the key of its ACK/NACK report
-  std::chrono::milliseconds reread{30000};        // full Sync at least this often
-  std::chrono::milliseconds watch_wait{10000};    // longest single watch call
-  std::chrono::milliseconds backoff_min{500};     // first wait after a failure
-  std::chrono::milliseconds backoff_max{30000};   // doubling stops here
-  std::uint64_t seed = 1;                         // jitter draws
+  std::string router_id;                         // the key of its ACK/NACK report
+  std::chrono::milliseconds reread{30000};       // full Sync at least this often
+  std::chrono::milliseconds watch_wait{10000};   // longest single watch call
+  std::chrono::milliseconds backoff_min{500};    // first wait after a failure
+  std::chrono::milliseconds backoff_max{30000};  // doubling stops here
+  std::uint64_t seed = 1;                        // jitter draws
 };
 
 struct FollowerStatus {

@@ -16,12 +16,12 @@
 namespace cellkit::live {
 
 struct ProcessSpec {
-  std::string name;               // unique among the supervisor's children, e.g. "cell-2"
-  std::vector<std::string> argv;  // argv[0] is a path; "--listen HOST:PORT" is appended
+  std::string name;                // unique among the supervisor's children, e.g. "cell-2"
+  std::vector<std::string> argv;   // argv[0] is a path; "--listen HOST:PORT" is appended
   std::string host = "127.0.0.1";  // the listen host
-  std::uint16_t port = 0;         // first start's port; 0 picks a free one
-  bool restart = false;           // restart on the same port after it dies on its own
-  Millis recovery_time{1000};     // how long a crashed child stays down before its restart
+  std::uint16_t port = 0;          // first start's port; 0 picks a free one
+  bool restart = false;            // restart on the same port after it dies on its own
+  Millis recovery_time{1000};      // how long a crashed child stays down before its restart
 };
 
 struct SupervisorEvent {

@@ -24,12 +24,14 @@ std::string render_analysis_html(const AnalysisResult& result, const AnalysisSou
                                  const FleetDiagram* diagram = nullptr);
 
 // A placement: load per cell, the overlap histogram and a diagram. `title` says what made it.
-std::string render_placement_html(const Placement& placement, std::span<const std::string> zone_names,
+std::string render_placement_html(const Placement& placement,
+                                  std::span<const std::string> zone_names,
                                   const std::string& title);
 
 // A rebalance plan: load per cell before and after, moves per cell, overlap before and after.
 std::string render_rebalance_html(const Placement& before, const Placement& after,
                                   const Fleet& target, const RebalancePlan& plan,
-                                  std::span<const std::string> zone_names, const std::string& title);
+                                  std::span<const std::string> zone_names,
+                                  const std::string& title);
 
 }  // namespace cellkit

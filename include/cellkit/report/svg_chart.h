@@ -32,10 +32,10 @@ struct Marker {
 };
 
 struct Axis {
-  std::string label;       // with its unit: "time (s)", "requests per interval"
-  bool log = false;        // log10 scale (values <= 0 are not drawn)
-  bool percent = false;    // tick labels as percentages of 1
-  double min = 0, max = 0; // fixed range when min < max; otherwise from the data (from 0)
+  std::string label;        // with its unit: "time (s)", "requests per interval"
+  bool log = false;         // log10 scale (values <= 0 are not drawn)
+  bool percent = false;     // tick labels as percentages of 1
+  double min = 0, max = 0;  // fixed range when min < max; otherwise from the data (from 0)
 };
 
 struct Chart {

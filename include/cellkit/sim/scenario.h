@@ -36,11 +36,11 @@ struct TenantsSpec {
   double zipf_exponent = 1.0;           // s of Zipf weights 1/(i+1)^s
   // "random", "least-loaded", "rendezvous", "shuffle" (core make_strategy), or "explicit"
   std::string placement = "random";
-  bool zone_aware = false;        // spread each shard over the zones
+  bool zone_aware = false;  // spread each shard over the zones
   // shuffle, design: no two tenants share more than this many cells. A scenario file that
   // does not give it gets min(2, shard_size - 1).
   std::uint32_t max_overlap = 2;
-  std::vector<Shard> shards;      // explicit placement: tenant i gets shards[i]
+  std::vector<Shard> shards;  // explicit placement: tenant i gets shards[i]
 };
 
 // One request of a scripted workload.
