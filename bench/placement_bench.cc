@@ -30,10 +30,14 @@ PlacementOptions stripes(std::string strategy) {
 void place_at_scale(benchmark::State& state, const std::string& strategy) {
   const auto tenants = static_cast<std::uint32_t>(state.range(0));
   const Fleet fleet = make_fleet(kCells, kZones);
-  std::vector<Tenant> list = make_tenants(tenants, kShard);
   PlaceReport report;
   for (auto _ : state) {
-    Result<Placement> p = place(fleet, list, stripes(strategy), &report);
+    // The list is handed over, as a caller that made it for place() would: a copy kept here
+    // would count 1,000,000 tenants twice in the peak RSS.
+    state.PauseTiming();
+    std::vector<Tenant> list = make_tenants(tenants, kShard);
+    state.ResumeTiming();
+    Result<Placement> p = place(fleet, std::move(list), stripes(strategy), &report);
     benchmark::DoNotOptimize(p);
   }
   state.counters["refused"] = static_cast<double>(report.refused);

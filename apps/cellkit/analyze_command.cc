@@ -6,6 +6,7 @@
 
 #include "cellkit/analysis/analyzer.h"
 #include "cellkit/io/mapping_file.h"
+#include "cellkit/io/placement_document.h"
 #include "cellkit/report/analysis_report.h"
 #include "cellkit/report/html_reports.h"
 #include "commands.h"
@@ -55,6 +56,16 @@ Result<MappingDocument> read_mapping(const AnalyzeArgs& args, ReadReport& report
   return doc;
 }
 
+// The overlap limit a placed mapping records and the bound it gives; none for CSV imports
+// and strategies without a limit.
+std::optional<OverlapLimit> overlap_limit(const MappingDocument& doc) {
+  Result<Placement> placement = placement_from(doc);
+  if (!placement.is_ok()) return std::nullopt;
+  const std::optional<PlacementFill> fill = placement_fill(*placement);
+  if (!fill) return std::nullopt;
+  return OverlapLimit{.max_overlap = placement->options.max_overlap, .bound = fill->bound};
+}
+
 int run(const AnalyzeArgs& args) {
   progress("reading " + args.path);
   ReadReport report;
@@ -73,7 +84,8 @@ int run(const AnalyzeArgs& args) {
                                            .tenants = doc->tenants,
                                            .zone_names = doc->zone_names,
                                            .source = args.path,
-                                           .tenant_lines = report.tenant_lines},
+                                           .tenant_lines = report.tenant_lines,
+                                           .limit = overlap_limit(*doc)},
                                           options);
   if (!result.is_ok()) {
     std::cerr << "cellkit analyze: " << result.status().message() << "\n";

@@ -43,6 +43,13 @@ Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions
   if (Status s = check_options(m, options); !s.is_ok()) return s;
   AnalysisResult r;
   describe(m, r);
+  if (input.limit && input.limit->bound > 0) {
+    r.fill = FillSummary{
+        .max_overlap = input.limit->max_overlap,
+        .placed = r.tenants,
+        .bound = input.limit->bound,
+        .fill = static_cast<double>(r.tenants) / static_cast<double>(input.limit->bound)};
+  }
   SubsetKeys keys(m.cell_count());
   const SubsetTable table = SubsetTable::build(m, keys);
   overlaps(m, table, keys, options, r);

@@ -22,6 +22,7 @@ bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m, bool restric
     return design_ != nullptr;
   }
   pools_serial_ = r.pools.serial;
+  ++generation_;
   shard_size_ = k;
   max_overlap_ = m;
   zoned_ = r.zoned;
@@ -62,7 +63,8 @@ bool DesignPicker::fits(std::uint64_t index, const SelectRequest& r, const Place
   }
   for (std::uint32_t p : scratch_) {
     const CellId c = points_[p];
-    if (!state.has_room(c, r.pools.cap(c), r.tenant.weight) || !state.fits_with(cells_, c)) {
+    if (!state.has_room(c, r.pools.cap(c), r.tenant.weight) ||
+        (!only_codewords_ && !state.fits_with(cells_, c))) {
       return false;
     }
     cells_.push_back(c);
@@ -87,9 +89,11 @@ Shard DesignPicker::take(std::uint64_t index, const SelectRequest& r) {
   return shard;
 }
 
-std::optional<Shard> DesignPicker::pick(const SelectRequest& r, const PlacementState& state,
+std::optional<Shard> DesignPicker::pick(const SelectRequest& r, PlacementState& state,
                                         std::uint32_t m, bool restricted) {
   if (!prepare(r, m, restricted)) return std::nullopt;
+  only_codewords_ = state.tenants() == 0 || state.only_codewords_of(key());
+  if (!only_codewords_) state.record_deferred();
   if (r.zoned && r.pools.groups.size() > 1 && r.quotas.size() != r.pools.groups.size()) {
     return std::nullopt;
   }

@@ -26,10 +26,15 @@ class DesignPicker {
   // tenant or no codeword fits. Does not record the shard: the caller adds it to `state`.
   // `restricted`: when no design fits the pools, use a larger one restricted to them
   // (restricted_sqs), for one pool with k = 4, m = 2.
-  std::optional<Shard> pick(const SelectRequest& r, const PlacementState& state,
+  // When `state` holds only this design's codewords, only room is checked (they cannot break
+  // the limit); otherwise the codewords it held back are recorded first (record_deferred).
+  std::optional<Shard> pick(const SelectRequest& r, PlacementState& state,
                             std::uint32_t max_overlap, bool restricted = false);
   // The design the last pick used (nullptr when none applied).
   const Design* design() const { return design_.get(); }
+  // Names the design and its points' cells since the last pick (0 when none applied): the
+  // codewords of one key never share more than m cells.
+  std::uint64_t key() const { return design_ ? generation_ : 0; }
   void forget(TenantId tenant);
 
  private:
@@ -39,14 +44,16 @@ class DesignPicker {
   Shard take(std::uint64_t index, const SelectRequest& r);
 
   std::uint64_t pools_serial_ = 0;
+  std::uint64_t generation_ = 0;  // counts the designs prepared
   std::uint32_t shard_size_ = 0;
   std::uint32_t max_overlap_ = 0;
   bool zoned_ = false;
   std::shared_ptr<const Design> design_;
-  std::vector<CellId> points_;  // point -> cell
-  std::vector<bool> absent_;    // restricted designs: points with no cell
-  bool never_fits_ = false;     // the last fits() met an absent point
-  std::uint64_t cursor_ = 0;    // codewords at and after it were never tried
+  std::vector<CellId> points_;   // point -> cell
+  std::vector<bool> absent_;     // restricted designs: points with no cell
+  bool never_fits_ = false;      // the last fits() met an absent point
+  bool only_codewords_ = false;  // this pick: the state holds only this design's codewords
+  std::uint64_t cursor_ = 0;     // codewords at and after it were never tried
   std::set<std::uint64_t>
       retry_;                   // tried codewords below the cursor that did not fit or were freed
   bool retry_may_fit_ = false;  // a forget since the last full pass over retry_

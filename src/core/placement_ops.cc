@@ -56,6 +56,8 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random,
   std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(next.options);
   if (!added.empty()) {
     strategy->reserve(next.tenants.size() + added.size(), added.front().shard_size);
+    // Growing by doubling would hold both the old and the new array at a million tenants.
+    next.tenants.reserve(next.tenants.size() + added.size());
   }
   for (const Tenant& t : next.tenants)
     strategy->remember(t, next.mapping.shard(t.id));

@@ -52,6 +52,45 @@ void PlacementState::add_mapping(const Mapping& mapping, std::span<const Tenant>
 }
 
 void PlacementState::add(TenantId tenant, const Shard& shard, std::uint32_t weight) {
+  record_deferred();
+  add_load(tenant, shard, weight);
+  if (!subsets_) return;
+  apply_reserve_hint();
+  subsets_->add(shard);
+}
+
+void PlacementState::apply_reserve_hint() {
+  if (reserve_hint_.first == 0) return;
+  subsets_->reserve(reserve_hint_.first, reserve_hint_.second);
+  reserve_hint_ = {0, 0};
+}
+
+void PlacementState::add_codeword(TenantId tenant, const Shard& shard, std::uint32_t weight,
+                                  std::uint64_t key) {
+  if (!subsets_ || key == 0 || !(tenants_ == 0 || only_codewords_of(key)) ||
+      (deferred_shards_ > 0 && shard.size() != deferred_size_)) {
+    add(tenant, shard, weight);
+    return;
+  }
+  add_load(tenant, shard, weight);
+  deferred_key_ = key;
+  deferred_size_ = shard.size();
+  deferred_.insert(deferred_.end(), shard.begin(), shard.end());
+  ++deferred_shards_;
+}
+
+void PlacementState::record_deferred() {
+  if (deferred_shards_ == 0) return;
+  apply_reserve_hint();
+  const std::span<const CellId> cells(deferred_);
+  for (std::size_t i = 0; i < deferred_shards_; ++i)
+    subsets_->add(cells.subspan(i * deferred_size_, deferred_size_));
+  deferred_ = {};
+  deferred_shards_ = 0;
+  deferred_key_ = 0;
+}
+
+void PlacementState::add_load(TenantId tenant, const Shard& shard, std::uint32_t weight) {
   for (CellId c : shard) {
     if (raw(c) >= loads_.size()) loads_.resize(raw(c) + 1, 0);
     loads_[raw(c)] += weight;
@@ -61,11 +100,11 @@ void PlacementState::add(TenantId tenant, const Shard& shard, std::uint32_t weig
   } else if (!weights_.empty()) {
     weights_.erase(raw(tenant));
   }
-  if (subsets_) subsets_->add(shard);
   ++tenants_;
 }
 
 void PlacementState::remove(TenantId tenant, const Shard& shard) {
+  record_deferred();
   const std::uint32_t w = weight(tenant);
   for (CellId c : shard) {
     assert(load(c) >= w);

@@ -2,6 +2,7 @@
 // incremental operations and the rebalance planner.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -42,10 +43,21 @@ class PlacementState {
   // Records every shard of the mapping (weights from `tenants`, 1 when absent).
   void add_mapping(const Mapping& mapping, std::span<const Tenant> tenants);
   void add(TenantId tenant, const Shard& shard, std::uint32_t weight);
-  // Makes room for `shards` more shards of `shard_size` cells (a hint; avoids rehashing).
-  void reserve(std::size_t shards, std::size_t shard_size) {
-    if (subsets_) subsets_->reserve(shards, shard_size);
+  // Records a codeword of design `key` (non-zero; one key per design and cell assignment,
+  // DesignPicker::key()) without its subsets while
+  // every shard recorded is one: distinct codewords of a design share at most m cells, so
+  // checking them against one another is wasted work (at 1,000,000 tenants most of place()'s
+  // time). Any other add, a remove, or record_deferred() records the subsets held back.
+  void add_codeword(TenantId tenant, const Shard& shard, std::uint32_t weight, std::uint64_t key);
+  // True when every shard recorded is a codeword added by add_codeword with this key.
+  bool only_codewords_of(std::uint64_t key) const {
+    return key != 0 && key == deferred_key_ && deferred_shards_ == tenants_;
   }
+  // Adds the subsets of the codewords held back to the table: fits_with is exact afterwards.
+  void record_deferred();
+  // Makes room for `shards` more shards of `shard_size` cells (a hint; avoids rehashing).
+  // Applied when subsets are first recorded, so codewords held back cost no table.
+  void reserve(std::size_t shards, std::size_t shard_size) { reserve_hint_ = {shards, shard_size}; }
   // Requires that the shard was added (asserts).
   void remove(TenantId tenant, const Shard& shard);
 
@@ -58,19 +70,30 @@ class PlacementState {
     return cap == 0 || load(cell) + weight <= cap;
   }
   bool bounded() const { return subsets_.has_value(); }
-  // Without an overlap limit every candidate fits.
+  // Without an overlap limit every candidate fits. Requires no codeword held back (asserts):
+  // call record_deferred() first unless only_codewords_of() the candidate's design.
   bool fits_with(std::span<const CellId> chosen, CellId cell) const {
+    assert(deferred_shards_ == 0);
     return !subsets_ || subsets_->fits_with(chosen, cell);
   }
   std::size_t tenants() const { return tenants_; }
 
  private:
+  void add_load(TenantId tenant, const Shard& shard, std::uint32_t weight);
+  void apply_reserve_hint();
+
   std::vector<std::uint64_t> loads_;  // by raw cell id
   // Raw tenant id -> weight, only for tenants of weight != 1. Ids are sparse and may be as
   // large as 2^32-1, so never a vector indexed by id. Only looked up, never iterated.
   std::unordered_map<std::uint32_t, std::uint32_t> weights_;
   std::optional<SubsetTable> subsets_;
   std::size_t tenants_ = 0;
+  // Codewords recorded without their subsets, flat (deferred_size_ cells each).
+  std::vector<CellId> deferred_;
+  std::size_t deferred_shards_ = 0;
+  std::size_t deferred_size_ = 0;
+  std::uint64_t deferred_key_ = 0;
+  std::pair<std::size_t, std::size_t> reserve_hint_{0, 0};  // (shards, shard size) to come
 };
 
 }  // namespace cellkit

@@ -76,6 +76,17 @@ DesignFit design_fit(const Placement& p, std::uint32_t shard_size) {
   return fit;
 }
 
+std::optional<PlacementFill> placement_fill(const Placement& p) {
+  if (!limits_overlap(p.options) || p.tenants.empty()) return std::nullopt;
+  const std::uint32_t k = p.tenants.front().shard_size;
+  for (const Tenant& t : p.tenants) {
+    if (t.shard_size != k) return std::nullopt;
+  }
+  const std::uint64_t bound = design_fit(p, k).bound;
+  if (bound == 0) return std::nullopt;
+  return PlacementFill{.placed = p.tenants.size(), .bound = bound};
+}
+
 LoadSpread load_spread(const Placement& p) {
   PlacementState state(std::nullopt);
   state.add_mapping(p.mapping, p.tenants);

@@ -53,6 +53,10 @@ class PooledStrategy : public PlacementStrategy {
  protected:
   // Picks the quota's cells; every returned cell has room. Never a short shard.
   virtual Result<Shard> select(const SelectRequest& request) = 0;
+  // Records a shard select() chose in state_ (loads, subsets).
+  virtual void record(const Tenant& tenant, const Shard& shard) {
+    state_.add(tenant.id, shard, tenant.weight);
+  }
   // Checks that depend on the tenant (shard size against the overlap limit).
   virtual Status check_tenant(const Tenant& /*tenant*/) const { return Status::ok(); }
 

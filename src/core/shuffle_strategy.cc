@@ -140,6 +140,15 @@ class ShuffleStrategy final : public PooledStrategy {
   }
 
  protected:
+  // A codeword goes in without its subsets while the state holds only codewords.
+  void record(const Tenant& t, const Shard& shard) override {
+    if (codeword_) {
+      state_.add_codeword(t.id, shard, t.weight, designs_.key());
+    } else {
+      PooledStrategy::record(t, shard);
+    }
+  }
+
   Status check_tenant(const Tenant& t) const override {
     const std::uint32_t m = options_.max_overlap;
     if (m >= t.shard_size) {
@@ -157,10 +166,13 @@ class ShuffleStrategy final : public PooledStrategy {
   }
 
   Result<Shard> select(const SelectRequest& r) override {
+    codeword_ = false;
     if (std::optional<Shard> shard = designs_.pick(r, state_, options_.max_overlap,
                                                    /*restricted=*/options_.strategy == "design")) {
+      codeword_ = true;
       return std::move(*shard);
     }
+    state_.record_deferred();
     Search search(r, state_, budget(r.pools));
     if (search.run() || search.run_exhaustive()) return search.shard();
     return refusal(r, search);
@@ -168,6 +180,7 @@ class ShuffleStrategy final : public PooledStrategy {
 
  private:
   DesignPicker designs_;
+  bool codeword_ = false;  // the last select() gave a codeword of designs_.design()
 
   std::uint64_t budget(const CellPools& pools) const {
     if (options_.search_budget != 0) return options_.search_budget;

@@ -225,7 +225,7 @@ Result<Shard> PooledStrategy::choose_from(const CellPools& pools, const Tenant& 
   }
   const std::vector<Quota> quotas = quotas_for(pools, tenant);
   Result<Shard> shard = select({pools, tenant, quotas, options_.zone_aware, random});
-  if (shard.is_ok()) state_.add(tenant.id, *shard, tenant.weight);
+  if (shard.is_ok()) record(tenant, *shard);
   return shard;
 }
 

@@ -24,8 +24,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFormat = "cellkit.mapping";
-// Version 2 adds cell endpoints, routing_version and allow_empty; a document that uses none
-// of them is written as version 1, so older cellkits still read it.
+// Version 2 adds cell endpoints, routing_version, allow_empty and fill; a document that uses
+// none of them is written as version 1, so older cellkits still read it.
 constexpr std::uint64_t kVersion = 2;
 // A mapping nests 4 deep (document, tenants, tenant, cells); docs/limits.md.
 constexpr std::size_t kMaxJsonDepth = 64;
@@ -33,8 +33,8 @@ constexpr std::size_t kMaxJsonDepth = 64;
 constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
 
 const std::set<std::string, std::less<>> kTopKeys = {
-    "format", "version", "strategy",        "seed",       "max_overlap", "zone_aware", "zones",
-    "cells",  "tenants", "routing_version", "allow_empty"};
+    "format", "version", "strategy",        "seed",        "max_overlap", "zone_aware", "zones",
+    "cells",  "tenants", "routing_version", "allow_empty", "fill"};
 const std::set<std::string, std::less<>> kCellKeys = {"id",    "name",    "zone",    "capacity",
                                                       "state", "healthy", "endpoint"};
 const std::set<std::string, std::less<>> kTenantKeys = {"id", "name", "shard_size", "weight",
@@ -309,6 +309,24 @@ class DocumentParser {
       }
       doc_.max_overlap = m;
     }
+    return fill(top);
+  }
+
+  // Informational (recomputed on every write, never checked against the tenants), but a
+  // present one must be well formed: {"placed": P, "bound": B} with 1 <= B and P <= B.
+  Status fill(const Where& top) {
+    auto it = root_.find("fill");
+    if (it == root_.end()) return Status::ok();
+    const std::string_view shape = "must be {\"placed\": P, \"bound\": B} with P <= B and B >= 1";
+    if (!it->is_object() || it->size() != 2) return top.error("fill", shape);
+    PlacementFill f;
+    for (auto [key, out] : {std::pair{"placed", &f.placed}, std::pair{"bound", &f.bound}}) {
+      auto v = it->find(key);
+      if (v == it->end() || !v->is_number_unsigned()) return top.error("fill", shape);
+      *out = v->get<std::uint64_t>();
+    }
+    if (f.bound == 0 || f.placed > f.bound) return top.error("fill", shape);
+    doc_.fill = f;
     return Status::ok();
   }
 
@@ -553,7 +571,7 @@ namespace {
 
 bool uses_version_2(const MappingDocument& doc) {
   const auto cells = doc.fleet.cells();
-  return doc.routing_version.has_value() || doc.allow_empty ||
+  return doc.routing_version.has_value() || doc.allow_empty || doc.fill.has_value() ||
          std::any_of(cells.begin(), cells.end(), [](const Cell& c) { return !c.endpoint.empty(); });
 }
 
@@ -566,6 +584,10 @@ std::string write_mapping_json(const MappingDocument& doc) {
   if (doc.allow_empty) out += "  \"allow_empty\": true,\n";
   out += fmt::format("  \"strategy\": {},\n  \"seed\": {},\n", json_string(doc.strategy), doc.seed);
   if (doc.max_overlap) out += fmt::format("  \"max_overlap\": {},\n", *doc.max_overlap);
+  if (doc.fill) {
+    out += fmt::format("  \"fill\": {{\"placed\": {}, \"bound\": {}}},\n", doc.fill->placed,
+                       doc.fill->bound);
+  }
   out += fmt::format("  \"zone_aware\": {},\n", doc.zone_aware);
   out += "  \"zones\": [";
   for (std::size_t i = 0; i < doc.zone_names.size(); ++i) {

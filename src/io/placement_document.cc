@@ -68,7 +68,8 @@ MappingDocument document_from(const Placement& p, std::vector<std::string> zone_
           .max_overlap = limits_overlap(p.options)
                              ? std::optional<std::uint32_t>(p.options.max_overlap)
                              : std::nullopt,
-          .zone_aware = p.options.zone_aware};
+          .zone_aware = p.options.zone_aware,
+          .fill = placement_fill(p)};
 }
 
 std::string write_plan_json(const RebalancePlan& plan, const Placement& p, const Fleet& target) {

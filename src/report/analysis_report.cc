@@ -39,6 +39,10 @@ void write_header(Out out, const AnalysisResult& r, const AnalysisSource& src) {
     sizes.push_back(fmt::format("{} for {}", k, plural(n, "tenant")));
   fmt::format_to(out, "  {} on {} in {}; shard sizes: {}\n", plural(r.tenants, "tenant"),
                  plural(r.cells, "cell"), plural(r.zones, "zone"), fmt::join(sizes, ", "));
+  if (!r.fill) return;
+  fmt::format_to(out, "  fill: {} of the bound {} tenants under max overlap {} ({:.2f}%)\n",
+                 count(r.fill->placed), count(r.fill->bound), r.fill->max_overlap,
+                 100.0 * r.fill->fill);
 }
 
 void write_overlap(Out out, const AnalysisResult& r) {
@@ -236,6 +240,13 @@ std::string render_analysis_json(const AnalysisResult& r, const AnalysisSource& 
     sizes.push_back({{"shard_size", k}, {"tenants", n}});
   doc["mapping"] = {
       {"tenants", r.tenants}, {"cells", r.cells}, {"zones", r.zones}, {"shard_sizes", sizes}};
+  doc["fill"] = nullptr;
+  if (r.fill) {
+    doc["fill"] = {{"max_overlap", r.fill->max_overlap},
+                   {"placed", r.fill->placed},
+                   {"bound", r.fill->bound},
+                   {"fill", r.fill->fill}};
+  }
   doc["overlap"] = overlap_json(r);
   doc["poison"] = poison_json(r);
   doc["failures"] = {{"cell", failure_json(r.cell_failure)},

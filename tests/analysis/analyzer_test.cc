@@ -69,6 +69,18 @@ TEST(Analyze, AllPairsOfEightCellsPoisonLeavesOneDownTwelveDegradedFifteenUntouc
   EXPECT_EQ(r.poison.worst.cells, (std::vector<std::string>{"c0", "c1"}));
 }
 
+TEST(Analyze, ReportsTheFillOnlyWhenGivenAnOverlapLimit) {
+  const Fixture f = all_pairs_of_eight();
+  EXPECT_FALSE(f.run()->fill.has_value());
+  // k = 2, m = 1 on 8 cells: C(8,2)/C(2,2) = 28, every pair placed once.
+  const AnalysisResult r = *analyze({.fleet = f.fleet,
+                                     .mapping = f.mapping,
+                                     .tenants = f.tenants,
+                                     .limit = OverlapLimit{.max_overlap = 1, .bound = 28}});
+  ASSERT_TRUE(r.fill.has_value());
+  EXPECT_EQ(*r.fill, (FillSummary{.max_overlap = 1, .placed = 28, .bound = 28, .fill = 1.0}));
+}
+
 TEST(Analyze, AllPairsOfEightCellsHistogramCountsSharedCells) {
   const AnalysisResult r = *all_pairs_of_eight().run();
   ASSERT_EQ(r.overlap.size(), 3u);

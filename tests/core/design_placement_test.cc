@@ -209,6 +209,40 @@ TEST(DesignPlacement, SkipsCodewordsThatWouldBreakTheLimitWithExistingTenants) {
   expect_overlap_at_most(p, 2, true);
 }
 
+TEST(DesignPlacement, AForeignTenantAfterCodewordsIsCheckedAgainstThemAll) {
+  // Codewords go in without their subsets while they are all the state holds; a shard that
+  // arrives later is recorded with all of them, and later codewords are checked against it.
+  const Fleet fleet = fleet_of(16);
+  const std::vector<Tenant> tenants = tenants_of(141, 4);
+  std::vector<Shard> all;  // SQS(16): 140 blocks, in the order the strategy hands them out
+  {
+    auto made = make_strategy(design_options(2, false));
+    Random random(1);
+    for (std::size_t i = 0; i < 140; ++i)
+      all.push_back(*(*made)->choose(fleet, Mapping{}, tenants[i], random));
+  }
+  auto made = make_strategy(design_options(2, false));
+  PlacementStrategy& s = **made;
+  Random random(1);
+  Mapping mapping;
+  for (std::size_t i = 0; i < 60; ++i)
+    mapping.assign(tenants[i].id, *s.choose(fleet, mapping, tenants[i], random));
+  const Tenant foreign{.id = TenantId{1000}, .name = "foreign", .shard_size = 4};
+  s.remember(foreign, all[100]);  // a block not handed out yet: it must be skipped later
+  mapping.assign(foreign.id, all[100]);
+  std::size_t placed = 60;
+  for (std::size_t i = 60; i < tenants.size(); ++i) {
+    Result<Shard> shard = s.choose(fleet, mapping, tenants[i], random);
+    if (!shard.is_ok()) continue;
+    mapping.assign(tenants[i].id, *shard);
+    ++placed;
+  }
+  EXPECT_EQ(placed, 139u);  // every block but the foreign tenant's
+  Placement p{
+      .fleet = fleet, .tenants = {}, .mapping = mapping, .options = design_options(2, false)};
+  expect_overlap_at_most(p, 2, true);
+}
+
 TEST(DesignPlacement, CapacityIsNeverExceeded) {
   PlaceReport report;
   const Result<Placement> p =

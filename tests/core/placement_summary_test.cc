@@ -50,6 +50,26 @@ TEST(Summary, SkipsTheHistogramBeyondTheWorkLimit) {
   EXPECT_EQ(summarize(p, 140).pairs_by_overlap.size(), 4u);
 }
 
+TEST(PlacementFill, IsPlacedOverTheBoundUnderAnOverlapLimit) {
+  // N = 30, k = 4, m = 2: bound C(30,3)/C(4,3) = 4060/4 = 1015.
+  const Placement p =
+      *place(fleet_of(30), tenants_of(100, 4), {.strategy = "shuffle", .max_overlap = 2});
+  const std::optional<PlacementFill> fill = placement_fill(p);
+  ASSERT_TRUE(fill.has_value());
+  EXPECT_EQ(fill->placed, 100u);
+  EXPECT_EQ(fill->bound, 1015u);
+  EXPECT_DOUBLE_EQ(fill->fraction(), 100.0 / 1015.0);
+}
+
+TEST(PlacementFill, IsNoneWithoutALimitOrWithMixedShardSizes) {
+  EXPECT_FALSE(placement_fill(*place(fleet_of(30), tenants_of(10, 4), {})).has_value());
+  std::vector<Tenant> mixed = tenants_of(10, 4);
+  mixed[3].shard_size = 3;
+  const Placement p =
+      *place(fleet_of(30), std::move(mixed), {.strategy = "shuffle", .max_overlap = 2});
+  EXPECT_FALSE(placement_fill(p).has_value());
+}
+
 RC_GTEST_PROP(Summary, HistogramMatchesPairwiseCounting, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(4, 12);
   const auto k = *rc::gen::inRange<std::uint32_t>(1, 5);

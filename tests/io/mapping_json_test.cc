@@ -113,6 +113,31 @@ TEST(MappingJson, RoundTripsEndpointsRoutingVersionAndAllowEmpty) {
   EXPECT_EQ(*back, doc);
 }
 
+TEST(MappingJson, WritesTheFillAsVersionTwoAndReadsItBack) {
+  MappingDocument doc = sample_document();
+  doc.fill = PlacementFill{.placed = 2, .bound = 1015};
+  const std::string text = write_mapping_json(doc);
+  EXPECT_NE(text.find("\"version\": 2,\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  \"max_overlap\": 2,\n  \"fill\": {\"placed\": 2, \"bound\": 1015},\n"),
+            std::string::npos)
+      << text;
+  Result<MappingDocument> back = parse_mapping_json(text, "m.json");
+  ASSERT_TRUE(back.is_ok()) << back.status().message();
+  EXPECT_EQ(*back, doc);
+}
+
+TEST(MappingJson, RefusesAFillThatIsNotPlacedAtMostAPositiveBound) {
+  const std::string shape = "'fill' must be {\"placed\": P, \"bound\": B} with P <= B and B >= 1";
+  EXPECT_EQ(
+      error_of(std::string(kHeader) + "\"fill\": {\"placed\": 5, \"bound\": 4}, \"cells\": []}"),
+      "m.json:2:9: " + shape);
+  EXPECT_EQ(
+      error_of(std::string(kHeader) + "\"fill\": {\"placed\": 0, \"bound\": 0}, \"cells\": []}"),
+      "m.json:2:9: " + shape);
+  EXPECT_EQ(error_of(std::string(kHeader) + "\"fill\": 0.5, \"cells\": []}"),
+            "m.json:2:9: " + shape);
+}
+
 TEST(MappingJson, RefusesAnEndpointThatIsNotHostPort) {
   EXPECT_EQ(error_of(std::string(kHeader) +
                      "\"cells\": [\n{\"name\": \"a\", \"endpoint\": \"127.0.0.1\"}]}"),

@@ -22,6 +22,15 @@ namespace cellkit {
 // Errors about the mapping itself (no tenants, a shard too large to analyze, ...) start with
 // "source: ", or "source:line: " when `tenant_lines` gives the line each tenant was read from
 // (index = position in `tenants`; may be empty).
+// The overlap limit a mapping was placed under and the bound it gives (placement_fill's):
+// the analysis then reports the fill, placed / bound.
+struct OverlapLimit {
+  std::uint32_t max_overlap = 0;  // m
+  std::uint64_t bound = 0;        // most tenants sharing at most m cells; at least 1
+
+  bool operator==(const OverlapLimit&) const = default;
+};
+
 struct AnalysisInput {
   const Fleet& fleet;
   const Mapping& mapping;
@@ -29,6 +38,17 @@ struct AnalysisInput {
   std::span<const std::string> zone_names = {};
   std::string_view source = {};                      // the mapping's file name, if any
   std::span<const std::uint64_t> tenant_lines = {};  // line of each tenant in `source`
+  std::optional<OverlapLimit> limit = {};            // none: no fill reported
+};
+
+// Tenants beside the bound of their overlap limit.
+struct FillSummary {
+  std::uint32_t max_overlap = 0;
+  std::uint64_t placed = 0;
+  std::uint64_t bound = 0;
+  double fill = 0;  // placed / bound
+
+  bool operator==(const FillSummary&) const = default;
 };
 
 struct AnalysisOptions {
@@ -115,6 +135,7 @@ using ImpactHistogram = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
 struct AnalysisResult {
   std::uint64_t tenants = 0, cells = 0, zones = 0;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> shard_sizes;  // (k, tenants), by k
+  std::optional<FillSummary> fill;  // when the input gives an overlap limit
   UInt128 tenant_pairs = 0;
   std::string expectation_model;    // "hypergeometric" or "per-zone"
   std::vector<OverlapRow> overlap;  // o = 0..largest shard

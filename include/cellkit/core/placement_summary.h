@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "cellkit/core/designs.h"
@@ -35,6 +36,19 @@ LoadSpread load_spread(const Placement& placement);
 // overlap limit (zones when zone-aware), with the bound over the actual zone sizes. Only
 // meaningful for strategies that limit overlap (limits_overlap).
 DesignFit design_fit(const Placement& placement, std::uint32_t shard_size);
+
+// How full a placement under an overlap limit is: its tenants beside the bound for their
+// shard size (design_fit's). fraction() = placed / bound.
+struct PlacementFill {
+  std::uint64_t placed = 0;
+  std::uint64_t bound = 0;  // never 0
+
+  double fraction() const { return static_cast<double>(placed) / static_cast<double>(bound); }
+  bool operator==(const PlacementFill&) const = default;
+};
+// None when the strategy does not limit overlap, when tenants ask for different shard sizes
+// (no single bound applies) or when the bound is 0 (too few cells for one shard).
+std::optional<PlacementFill> placement_fill(const Placement& placement);
 
 // Counts overlaps from subset counts (S_j = Σ_o C(o,j)·n_o, inverted from the top), in
 // O(T·2^k) work rather than O(T²); skipped when T·(2^k − 1) exceeds `max_subset_work`.

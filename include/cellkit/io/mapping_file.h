@@ -10,6 +10,7 @@
 #include "cellkit/base/status.h"
 #include "cellkit/core/fleet.h"
 #include "cellkit/core/mapping.h"
+#include "cellkit/core/placement_summary.h"
 #include "cellkit/core/tenant.h"
 #include "cellkit/io/file.h"
 
@@ -28,6 +29,9 @@ struct MappingDocument {
   // the file records none. A shuffle mapping must record it to be rebalanced or extended.
   std::optional<std::uint32_t> max_overlap;
   bool zone_aware = false;  // shards were spread evenly over zones when placed
+  // Tenants beside the overlap bound when placed under a limit (version 2; informational:
+  // document_from recomputes it, readers keep it as written).
+  std::optional<PlacementFill> fill;
   // The routing snapshot version a live router serves this mapping as; none: 1.
   std::optional<std::uint64_t> routing_version;
   // The mapping may have no tenant or no cell and a router should still take it.
