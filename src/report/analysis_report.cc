@@ -39,9 +39,9 @@ void write_header(Out out, const AnalysisResult& r, const AnalysisSource& src) {
   fmt::format_to(out, "  {} on {} in {}; shard sizes: {}\n", plural(r.tenants, "tenant"),
                  plural(r.cells, "cell"), plural(r.zones, "zone"), fmt::join(sizes, ", "));
   if (!r.fill) return;
-  fmt::format_to(out, "  fill: {} of the bound {} tenants under max overlap {} ({:.2f}%)\n",
+  fmt::format_to(out, "  fill: {} of the bound {} tenants under max overlap {} ({})\n",
                  count(r.fill->placed), count(r.fill->bound), r.fill->max_overlap,
-                 100.0 * r.fill->fill);
+                 format_percent(r.fill->fill));
 }
 
 void write_overlap(Out out, const AnalysisResult& r) {
