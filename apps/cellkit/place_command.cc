@@ -11,6 +11,7 @@
 #include "cellkit/io/placement_document.h"
 #include "cellkit/io/tenant_list.h"
 #include "cellkit/report/html_reports.h"
+#include "cellkit/report/number_style.h"
 #include "commands.h"
 #include "help.h"
 #include "placement_text.h"
@@ -69,14 +70,17 @@ std::vector<std::string> zone_names(std::uint32_t zones) {
 
 std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& report) {
   const PlacementOptions& o = p.options;
-  std::string out =
-      fmt::format("placed {} of {} tenants", report.placed, report.placed + report.refused);
-  if (!a.from.empty()) out += fmt::format(" into {} ({} tenants in all)", a.from, p.tenants.size());
+  std::string out = fmt::format("placed {} of {} tenants", format_count(report.placed),
+                                format_count(report.placed + report.refused));
+  if (!a.from.empty()) {
+    out += fmt::format(" into {} ({} tenants in all)", a.from, format_count(p.tenants.size()));
+  }
   std::set<ZoneId> zones;
   for (const Cell& c : p.fleet.cells())
     zones.insert(c.zone);
-  out += fmt::format(" on {} cells in {} zone{} (strategy {}, shard size {}", p.fleet.size(),
-                     zones.size(), zones.size() == 1 ? "" : "s", o.strategy, a.shard_size);
+  out += fmt::format(" on {} cells in {} zone{} (strategy {}, shard size {}",
+                     format_count(p.fleet.size()), zones.size(), zones.size() == 1 ? "" : "s",
+                     o.strategy, a.shard_size);
   if (limits_overlap(o)) out += fmt::format(", max overlap {}", o.max_overlap);
   if (o.zone_aware) out += ", zone-aware";
   if (a.capacity != 0) out += fmt::format(", capacity {}", a.capacity);
@@ -94,9 +98,10 @@ std::string design_lines(const PlaceArgs& a, const Placement& p) {
                         with_separators(d.reach), d.reach == d.bound ? ": the bound" : "");
   if (d.bound == 0) return out;
   const std::size_t placed = p.tenants.size();
-  return out + fmt::format("fill: {} of the bound {} tenants ({:.2f}%)\n", with_separators(placed),
-                           with_separators(d.bound),
-                           100.0 * static_cast<double>(placed) / static_cast<double>(d.bound));
+  return out +
+         fmt::format("fill: {} of the bound {} tenants ({})\n", with_separators(placed),
+                     with_separators(d.bound),
+                     format_percent(static_cast<double>(placed) / static_cast<double>(d.bound)));
 }
 
 // Identical shards beyond what random placement gives: one poison pill then takes a whole
@@ -107,9 +112,9 @@ void warn_identical_groups(const Placement& p) {
   std::cerr << fmt::format(
       "cellkit place: warning: {} groups of tenants share identical cells, the largest {} "
       "tenants, so the worst poison pill takes {} other tenants fully down; random placement "
-      "would give about {:.2f} identical pairs, here {} (try --strategy shuffle)\n",
+      "would give about {} identical pairs, here {} (try --strategy shuffle)\n",
       with_separators(g.groups), with_separators(g.largest), with_separators(g.largest - 1),
-      g.expected_pairs_if_random, with_separators(g.pairs));
+      format_measure(g.expected_pairs_if_random), with_separators(g.pairs));
 }
 
 void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
@@ -117,11 +122,12 @@ void print_summary(std::ostream& out, const PlaceArgs& a, const Placement& p,
   out << header(a, p, report);
   out << design_lines(a, p);
   print_placement_summary(out, summarize(p));
-  out << fmt::format("refused: {}\n", report.refused);
+  out << fmt::format("refused: {}\n", format_count(report.refused));
   for (const std::string& r : report.refusals)
     out << "  " << r << "\n";
   if (report.refused > report.refusals.size()) {
-    out << fmt::format("  ... and {} more\n", report.refused - report.refusals.size());
+    out << fmt::format("  ... and {} more\n",
+                       format_count(report.refused - report.refusals.size()));
   }
   print_shards(out, p, a.show);
 }

@@ -5,11 +5,14 @@
 
 #include <sstream>
 
+#include "cellkit/report/number_style.h"
+
 namespace cellkit::cli {
 
 void print_load(std::ostream& out, std::string_view label, const LoadSpread& load) {
-  out << fmt::format("{}: min {}, max {}, mean {:.2f}, sd {:.2f} over {} cells\n", label, load.min,
-                     load.max, load.mean, load.stddev, load.cells);
+  out << fmt::format("{}: min {}, max {}, mean {}, sd {} over {} cells\n", label,
+                     format_count(load.min), format_count(load.max), format_measure(load.mean),
+                     format_measure(load.stddev), format_count(load.cells));
 }
 
 void print_placement_summary(std::ostream& out, const PlacementSummary& s) {
@@ -21,16 +24,21 @@ void print_placement_summary(std::ostream& out, const PlacementSummary& s) {
   std::uint64_t total = 0;
   for (std::uint64_t n : s.pairs_by_overlap)
     total += n;
-  out << fmt::format("tenant pairs by cells shared ({} pairs):\n", total);
+  out << fmt::format("tenant pairs by cells shared ({} pairs):\n", format_count(total));
+  TextTable table({{"shared"}, {"pairs"}, {"share"}});
   for (std::size_t o = 0; o < s.pairs_by_overlap.size(); ++o) {
-    const double share = total == 0 ? 0.0
-                                    : 100.0 * static_cast<double>(s.pairs_by_overlap[o]) /
-                                          static_cast<double>(total);
-    out << fmt::format("  {:>2} {:>14} {:>9.4f}%\n", o, s.pairs_by_overlap[o], share);
+    const double share =
+        total == 0 ? 0.0 : static_cast<double>(s.pairs_by_overlap[o]) / static_cast<double>(total);
+    table.add_row({std::to_string(o), format_count(s.pairs_by_overlap[o]), format_percent(share)});
   }
+  out << table.render();
 }
 
 void print_shards(std::ostream& out, const Placement& p, std::size_t count) {
+  if (count > 0 && count < p.tenants.size()) {
+    out << fmt::format("shards of the first {} of {} tenants (every one: -o FILE):\n",
+                       format_count(count), format_count(p.tenants.size()));
+  }
   for (std::size_t i = 0; i < count && i < p.tenants.size(); ++i) {
     const Tenant& t = p.tenants[i];
     out << t.name << ":";

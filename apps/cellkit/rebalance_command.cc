@@ -9,6 +9,7 @@
 
 #include "cellkit/io/placement_document.h"
 #include "cellkit/report/html_reports.h"
+#include "cellkit/report/number_style.h"
 #include "commands.h"
 #include "help.h"
 #include "placement_text.h"
@@ -107,7 +108,12 @@ void print_moves(std::ostream& out, const RebalancePlan& plan, const Placement& 
                               plan.moves.begin() +
                                   static_cast<std::ptrdiff_t>(std::min(count, plan.moves.size()))}},
       p, target);
-  if (count > 0) out << csv;
+  if (count == 0) return;
+  out << csv;
+  if (count < plan.moves.size()) {
+    out << fmt::format("... {} more moves; every move in --plan FILE\n",
+                       format_count(plan.moves.size() - count));
+  }
 }
 
 void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& before,
@@ -117,7 +123,8 @@ void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& b
   out << (a.capacity ? fmt::format(", capacity set to {}\n", *a.capacity) : std::string("\n"));
   out << fmt::format(
       "moves: {} ({} off drained, removed or over-capacity cells, {} to fill new cells)\n",
-      plan.moves.size(), plan.required, plan.moves.size() - plan.required);
+      format_count(plan.moves.size()), format_count(plan.required),
+      format_count(plan.moves.size() - plan.required));
   if (plan.unfinished > 0) {
     out << fmt::format("stopped at --max-moves {}: load {} still on cells that must empty\n",
                        a.max_moves, plan.unfinished);

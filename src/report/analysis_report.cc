@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cellkit/report/math_report.h"
+#include "cellkit/report/number_style.h"
 
 namespace cellkit {
 namespace {
@@ -15,14 +16,12 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Out = std::back_insert_iterator<std::string>;
 
-// 6 significant digits; from a million up, whole numbers with separators ("1,000,000",
-// "496,105,234,517"), which read better than "1e+06".
+// Measured values in the shared style (number_style.h): two decimals, separators.
 std::string num(double value) {
-  if (value < 1e6) return format_probability(value);
-  return with_separators(static_cast<UInt128>(value + 0.5));
+  return format_measure(value);
 }
 std::string count(std::uint64_t value) {
-  return with_separators(value);
+  return format_count(value);
 }
 std::string plural(std::uint64_t n, std::string_view word) {
   return fmt::format("{} {}{}", count(n), word, n == 1 ? "" : "s");
@@ -40,19 +39,18 @@ void write_header(Out out, const AnalysisResult& r, const AnalysisSource& src) {
   fmt::format_to(out, "  {} on {} in {}; shard sizes: {}\n", plural(r.tenants, "tenant"),
                  plural(r.cells, "cell"), plural(r.zones, "zone"), fmt::join(sizes, ", "));
   if (!r.fill) return;
-  fmt::format_to(out, "  fill: {} of the bound {} tenants under max overlap {} ({:.2f}%)\n",
+  fmt::format_to(out, "  fill: {} of the bound {} tenants under max overlap {} ({})\n",
                  count(r.fill->placed), count(r.fill->bound), r.fill->max_overlap,
-                 100.0 * r.fill->fill);
+                 format_percent(r.fill->fill));
 }
 
 void write_overlap(Out out, const AnalysisResult& r) {
   fmt::format_to(out, "\nPair overlap: {} pairs, beside a random placement ({})\n",
                  with_separators(r.tenant_pairs), r.expectation_model);
-  fmt::format_to(out, "  {:>6}  {:>16}  {:>18}\n", "shared", "pairs", "expected if random");
-  for (const OverlapRow& row : r.overlap) {
-    fmt::format_to(out, "  {:>6}  {:>16}  {:>18}\n", row.overlap, count(row.pairs),
-                   num(row.expected));
-  }
+  TextTable table({{"shared"}, {"pairs"}, {"expected if random"}});
+  for (const OverlapRow& row : r.overlap)
+    table.add_row({std::to_string(row.overlap), count(row.pairs), num(row.expected)});
+  fmt::format_to(out, "{}", table.render());
   std::vector<std::string> pairs;
   for (const auto& [a, b] : r.max_overlap_examples)
     pairs.push_back(a + " & " + b);
@@ -83,13 +81,12 @@ std::string unit(const NamedImpact& n) {
 void write_poison(Out out, const AnalysisResult& r) {
   const PoisonSummary& p = r.poison;
   fmt::format_to(out, "\nPoison pill: a tenant kills every cell of its shard\n");
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "", "others down", "degraded");
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "worst: " + p.worst.name,
-                 count(p.worst.impact.fully_down - 1), count(p.worst.impact.degraded));
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "p99", count(p.p99_others_fully_down),
-                 count(p.p99_degraded));
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n", "mean", num(p.mean_others_fully_down),
-                 num(p.mean_degraded));
+  TextTable table({{"", Align::kLeft}, {"others down"}, {"degraded"}});
+  table.add_row({"worst: " + p.worst.name, count(p.worst.impact.fully_down - 1),
+                 count(p.worst.impact.degraded)});
+  table.add_row({"p99", count(p.p99_others_fully_down), count(p.p99_degraded)});
+  table.add_row({"mean", num(p.mean_others_fully_down), num(p.mean_degraded)});
+  fmt::format_to(out, "{}", table.render());
   fmt::format_to(out, "  the worst poisoner's cells: {}\n", fmt::join(p.worst.cells, ","));
   if (r.chosen_tenant) {
     const Impact& i = r.chosen_tenant->impact;
@@ -99,31 +96,30 @@ void write_poison(Out out, const AnalysisResult& r) {
   }
 }
 
-void write_impact_row(Out out, const std::string& label, const Impact& i) {
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}  {:>12}\n", label, count(i.fully_down),
-                 count(i.degraded), count(i.untouched));
+std::vector<std::string> impact_row(const std::string& label, const Impact& i) {
+  return {label, count(i.fully_down), count(i.degraded), count(i.untouched)};
 }
 
-void write_failure_summary(Out out, const FailureSummary& s, std::string_view what) {
-  write_impact_row(out, fmt::format("worst {}: {}", what, s.worst.name), s.worst.impact);
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}\n",
-                 fmt::format("mean over {}", plural(s.units, std::string(what))),
-                 num(s.mean_fully_down), num(s.mean_degraded));
+void add_failure_summary(TextTable& table, const FailureSummary& s, std::string_view what) {
+  table.add_row(impact_row(fmt::format("worst {}: {}", what, s.worst.name), s.worst.impact));
+  table.add_row({fmt::format("mean over {}", plural(s.units, std::string(what))),
+                 num(s.mean_fully_down), num(s.mean_degraded), ""});
 }
 
 void write_failures(Out out, const AnalysisResult& r) {
   fmt::format_to(out, "\nCell and zone failures: tenants hurt\n");
-  fmt::format_to(out, "  {:<32}  {:>12}  {:>12}  {:>12}\n", "", "fully down", "degraded",
-                 "untouched");
-  write_failure_summary(out, r.cell_failure, "cell");
-  if (r.zone_failure) write_failure_summary(out, *r.zone_failure, "zone");
+  TextTable table({{"", Align::kLeft}, {"fully down"}, {"degraded"}, {"untouched"}});
+  add_failure_summary(table, r.cell_failure, "cell");
+  if (r.zone_failure) add_failure_summary(table, *r.zone_failure, "zone");
   if (r.chosen_failure)
-    write_impact_row(out, "--fail " + r.chosen_failure->name, r.chosen_failure->impact);
+    table.add_row(impact_row("--fail " + r.chosen_failure->name, r.chosen_failure->impact));
+  fmt::format_to(out, "{}", table.render());
 }
 
-void write_load_row(Out out, std::string_view label, const LoadStats& s) {
-  fmt::format_to(out, "  {:<14}  {:>10}  {:>10}  {:>10}  {:>10}  {:>9}  {}\n", label, num(s.min),
-                 num(s.max), num(s.mean), num(s.sd), num(s.max_over_mean), s.busiest);
+// One row of the load table; every statistic with two decimals so the columns line up.
+void add_load_row(TextTable& table, std::string label, const LoadStats& s) {
+  table.add_row({std::move(label), num(s.min), num(s.max), num(s.mean), num(s.sd),
+                 num(s.max_over_mean), s.busiest});
 }
 
 void write_headroom(Out out, std::string_view what, const Headroom& h) {
@@ -140,12 +136,18 @@ void write_headroom(Out out, std::string_view what, const Headroom& h) {
 
 void write_load(Out out, const AnalysisResult& r) {
   fmt::format_to(out, "\nLoad: a tenant's weight spread evenly over its shard\n");
-  fmt::format_to(out, "  {:<14}  {:>10}  {:>10}  {:>10}  {:>10}  {:>9}  {}\n", "", "min", "max",
-                 "mean", "sd", "max/mean", "busiest");
-  write_load_row(out, "tenants/cell", r.cell_tenants);
-  write_load_row(out, "weight/cell", r.cell_weight);
-  if (r.zone_tenants) write_load_row(out, "tenants/zone", *r.zone_tenants);
-  if (r.zone_weight) write_load_row(out, "weight/zone", *r.zone_weight);
+  TextTable table({{"", Align::kLeft},
+                   {"min"},
+                   {"max"},
+                   {"mean"},
+                   {"sd"},
+                   {"max/mean"},
+                   {"busiest", Align::kLeft}});
+  add_load_row(table, "tenants/cell", r.cell_tenants);
+  add_load_row(table, "weight/cell", r.cell_weight);
+  if (r.zone_tenants) add_load_row(table, "tenants/zone", *r.zone_tenants);
+  if (r.zone_weight) add_load_row(table, "weight/zone", *r.zone_weight);
+  fmt::format_to(out, "{}", table.render());
   write_headroom(out, "cell", r.cell_headroom);
   if (r.zone_headroom) write_headroom(out, "zone", *r.zone_headroom);
 }

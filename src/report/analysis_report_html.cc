@@ -80,7 +80,7 @@ html::Table worst_table(const std::vector<UnitDetail>& units, const char* unit) 
       .numeric = {false, false, true, true, true, true}};
   for (std::size_t i : worst_first(units)) {
     const UnitDetail& u = units[i];
-    t.rows.push_back({u.name, u.zone, chart::format_number(u.tenants), format_probability(u.weight),
+    t.rows.push_back({u.name, u.zone, chart::format_number(u.tenants), format_measure(u.weight),
                       count(u.loss.fully_down), count(u.loss.degraded)});
   }
   return t;
@@ -120,9 +120,8 @@ void poison(const AnalysisResult& r, html::Page& page) {
       "For every tenant: if its requests crash every cell of its shard, how many other tenants "
       "lose all their cells, and how many lose some? Mean {} fully down and {} degraded; "
       "99th percentile {} and {}.",
-      format_probability(r.poison.mean_others_fully_down),
-      format_probability(r.poison.mean_degraded), count(r.poison.p99_others_fully_down),
-      count(r.poison.p99_degraded)));
+      format_measure(r.poison.mean_others_fully_down), format_measure(r.poison.mean_degraded),
+      count(r.poison.p99_others_fully_down), count(r.poison.p99_degraded)));
   page.chart(poison_chart(r.poison_others_down, "poison-down",
                           "How many other tenants does one poison pill put fully down?",
                           "other tenants fully down"));

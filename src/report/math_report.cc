@@ -18,17 +18,9 @@ std::string layout(const MathOptions& o) {
                      o.cells / o.zones, o.shard_size / o.zones);
 }
 
-// Expected counts: one decimal, thousands separators on the integer part.
-std::string format_count(double value) {
-  const auto whole = static_cast<UInt128>(value);
-  const auto tenth = static_cast<int>((value - static_cast<double>(whole)) * 10 + 0.5);
-  if (tenth == 10) return with_separators(whole + 1) + ".0";
-  return fmt::format("{}.{}", with_separators(whole), tenth);
-}
-
-// Large ratios read better as whole numbers: "1,427,465,216x", not "1.42747e+09x".
-std::string format_ratio(double value) {
-  if (value < 1e6) return format_probability(value);
+// Large factors read better as whole numbers: "1,427,465,216x", not "1.42747e+09x".
+std::string format_factor(double value) {
+  if (value < 1e6) return format_measure(value);
   return with_separators(static_cast<UInt128>(value + 0.5));
 }
 
@@ -36,14 +28,20 @@ void write_overlap(Out out, const MathResult& r) {
   const bool tenants = r.options.tenants > 0;
   fmt::format_to(out, "\nOverlap of two random shards (hypergeometric{})\n",
                  r.options.zones > 1 ? ", per zone" : "");
-  fmt::format_to(out, "  {:>6}  {:>24}  {:>12}{}\n", "shared", "shards", "probability",
-                 tenants ? "  expected pairs" : "");
+  std::vector<TextColumn> columns = {{"shared"}, {"shards"}, {"probability"}};
+  if (tenants) columns.push_back({"expected pairs"});
+  TextTable table(std::move(columns));
+  std::vector<double> probabilities;
+  for (const OverlapLine& line : r.overlap)
+    probabilities.push_back(line.probability);
+  const int decimals = decimals_for(probabilities, 6);
   for (const OverlapLine& line : r.overlap) {
-    fmt::format_to(out, "  {:>6}  {:>24}  {:>12}", line.overlap, with_separators(line.shards),
-                   format_probability(line.probability));
-    if (tenants) fmt::format_to(out, "  {:>14}", format_count(line.expected_pairs));
-    fmt::format_to(out, "\n");
+    std::vector<std::string> row = {std::to_string(line.overlap), with_separators(line.shards),
+                                    format_fixed(line.probability, decimals)};
+    if (tenants) row.push_back(format_measure(line.expected_pairs));
+    table.add_row(std::move(row));
   }
+  fmt::format_to(out, "{}", table.render());
   fmt::format_to(out, "  mean overlap {} cells (k²/N)\n", format_probability(r.mean_overlap));
 }
 
@@ -51,9 +49,9 @@ void write_tenants(Out out, const MathResult& r) {
   fmt::format_to(out, "\nTenants: {} ({} pairs)\n", with_separators(r.options.tenants),
                  with_separators(r.tenant_pairs));
   fmt::format_to(out, "  tenants per cell: mean {}, sd {} (Binomial(T, k/N))\n",
-                 format_probability(r.cell_load_mean), format_probability(r.cell_load_sd));
+                 format_measure(r.cell_load_mean), format_measure(r.cell_load_sd));
   fmt::format_to(out, "  adding one cell moves at least {} tenant slots to it (T·k/(N+1))\n",
-                 format_probability(r.add_cell_moves));
+                 format_measure(r.add_cell_moves));
 }
 
 // "design: affine plane (affine plane AG(2,5): its 30 lines), reaches 30 tenants: the bound".
@@ -73,7 +71,7 @@ void write_limit(Out out, const MathResult& r) {
                  format_probability(r.probability_over_limit));
   if (r.options.tenants > 0) {
     fmt::format_to(out, "  expected pairs over the limit among {} random tenants: {}\n",
-                   with_separators(r.options.tenants), format_count(r.expected_pairs_over_limit));
+                   with_separators(r.options.tenants), format_measure(r.expected_pairs_over_limit));
   }
   fmt::format_to(out, "  capacity bound: at most {} tenants can share no more than {} cells{}\n",
                  with_separators(r.capacity_bound), m,
@@ -88,7 +86,7 @@ void write_poison(Out out, const MathResult& r) {
   fmt::format_to(out, "  with plain sharding ({} disjoint groups of {}): {}\n",
                  r.options.cells / r.options.shard_size, r.options.shard_size,
                  format_probability(r.plain_probability));
-  fmt::format_to(out, "  shuffle sharding is {}x better\n", format_ratio(r.ratio_to_plain));
+  fmt::format_to(out, "  shuffle sharding is {}x better\n", format_factor(r.ratio_to_plain));
 }
 
 Json exact(UInt128 value) {
@@ -104,10 +102,6 @@ Json options_json(const MathOptions& o) {
 }
 
 }  // namespace
-
-std::string format_probability(double p) {
-  return fmt::format("{:.6g}", p);
-}
 
 std::string render_math_text(const MathResult& r) {
   std::string text;

@@ -162,6 +162,8 @@ set(mapping place_shuffle_20.json)
 cellkit_golden(rebalance_help rebalance_help.txt ${here} ARGS rebalance --help)
 cellkit_golden(rebalance_add_cell rebalance_add_cell.txt ${here}
                ARGS rebalance ${mapping} --add-cells 1 --show-moves 10)
+cellkit_golden(rebalance_show_moves_cut rebalance_show_moves_cut.txt ${here}
+               ARGS rebalance ${mapping} --add-cells 1 --show-moves 3)
 cellkit_golden(rebalance_plan_csv rebalance_plan_csv.csv ${here} ARGS rebalance ${mapping} --add-cells 2 --plan -)
 cellkit_golden(rebalance_drain rebalance_drain.txt ${here} ARGS rebalance ${mapping} --drain cell-3)
 cellkit_golden(rebalance_remove_max_moves rebalance_remove_max_moves.txt ${here}

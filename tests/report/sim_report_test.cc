@@ -51,6 +51,58 @@ TEST(SimReport, TextNamesTheScenarioAndTheCrash) {
   EXPECT_NE(text.find("00:00:01.000  cell-1 crashed (scheduled fault)"), std::string::npos);
 }
 
+// 30 crashes and restarts of cell-1, one a second: more than the text shows.
+sim::RunResult run_with_long_timeline() {
+  sim::RunResult r = small_run();
+  r.timeline.clear();
+  for (int i = 0; i < 30; ++i) {
+    const TimePoint at{seconds(2 * i)};
+    r.timeline.push_back({.time = at,
+                          .kind = sim::EventKind::kCellCrashed,
+                          .cell = CellId{1},
+                          .cause = sim::CrashCause::kScheduled});
+    r.timeline.push_back(
+        {.time = at + seconds(1), .kind = sim::EventKind::kCellRestarted, .cell = CellId{1}});
+  }
+  r.timeline_dropped = 5;
+  return r;
+}
+
+TEST(SimReport, LongTimelineKeepsTheFirstAndLastOfEachKindAndSaysWhatWasCut) {
+  const std::string text = render_run_text(run_with_long_timeline());
+  EXPECT_NE(
+      text.find("Timeline (4 of 65 entries; the first and last of each kind)\n"
+                "  00:00:00.000  cell-1 crashed (scheduled fault)\n"
+                "  00:00:01.000  cell-1 restarted\n"
+                "  ... 56 more\n"
+                "  00:00:58.000  cell-1 crashed (scheduled fault)\n"
+                "  00:00:59.000  cell-1 restarted\n"
+                "  ... 5 later entries not recorded (a run keeps the first 2,000)\n"
+                "  56 recorded entries cut here; every one in --format json and in --out DIR\n"),
+      std::string::npos)
+      << text;
+}
+
+TEST(SimReport, TenantTableNamesCellsAndCountsHaveSeparators) {
+  sim::RunResult r = small_run();
+  r.tenants[0].arrivals = 1234567;
+  const std::string text = render_run_text(r);
+  EXPECT_NE(text.find("tenant-0  cell-"), std::string::npos) << text;
+  EXPECT_NE(text.find("1,234,567"), std::string::npos) << text;
+}
+
+TEST(SimReport, ReplicationsTextUsesReadableNamesWithUnits) {
+  const std::vector<sim::RunResult> runs = {small_run(), small_run()};
+  const std::string text = render_replications_text(runs);
+  EXPECT_NE(text.find("    p50 latency "), std::string::npos) << text;
+  EXPECT_NE(text.find(" ms  ± 0.000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    tenants fully down "), std::string::npos) << text;
+  EXPECT_NE(text.find("  cell crashed       2     1.00  00:00:01.000  00:00:01.000\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("latency_p50_ms"), std::string::npos) << text;
+}
+
 TEST(SimReport, JsonSummaryHasMeanAndInterval) {
   const std::vector<sim::RunResult> runs = {small_run(), small_run()};
   const std::string json = render_runs_json(runs);
