@@ -305,12 +305,71 @@ class Planner {
   std::size_t unfinished_ = 0;
 };
 
+// The moves turning `old` into `fresh`: each cell left (in the old order) to a cell gained
+// (in the new preference order). Shards of equal size give as many of one as of the other.
+std::vector<Move> moves_between(TenantId tenant, const Shard& old, const Shard& fresh) {
+  std::vector<CellId> gained;
+  for (CellId c : fresh) {
+    if (std::find(old.begin(), old.end(), c) == old.end()) gained.push_back(c);
+  }
+  std::vector<Move> moves;
+  for (CellId c : old) {
+    if (moves.size() == gained.size()) break;
+    if (std::find(fresh.begin(), fresh.end(), c) == fresh.end()) {
+      moves.push_back({tenant, c, gained[moves.size()]});
+    }
+  }
+  return moves;
+}
+
+// Rendezvous is stateless: the plan is what placing every tenant afresh on the target gives.
+// A tenant whose top k did not change does not move; the others move from each cell they
+// lose to one they gain. Moves off cells that must empty come first, so a prefix
+// (max_moves) empties those first.
+Result<RebalancePlan> plan_rendezvous(const Placement& current, const Fleet& target,
+                                      const RebalanceOptions& options) {
+  std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(current.options);
+  const CellPools pools = CellPools::build(target, current.options.capacity);
+  Random random(current.options.seed);
+  std::vector<std::pair<Move, std::uint32_t>> moves;  // with the tenant's weight
+  for (const Tenant& t : current.tenants) {
+    Result<Shard> fresh = strategy->choose_from(pools, t, random);
+    if (!fresh.is_ok()) return fresh.status();
+    const Shard& old = current.mapping.shard(t.id);
+    if (old.size() != fresh->size()) {
+      return failed_precondition(
+          fmt::format("tenant '{}' holds {} cells but asks for {}; rendezvous rebalancing "
+                      "keeps shard sizes",
+                      t.name, old.size(), fresh->size()));
+    }
+    for (const Move& m : moves_between(t.id, old, *fresh))
+      moves.emplace_back(m, t.weight);
+  }
+  const auto must_empty = [&](const auto& m) {
+    const Cell* c = target.find_cell(m.first.from);
+    return c == nullptr || c->state != CellState::kActive;
+  };
+  const auto first_optional = std::stable_partition(moves.begin(), moves.end(), must_empty);
+  RebalancePlan plan;
+  plan.required = static_cast<std::size_t>(first_optional - moves.begin());
+  for (std::size_t i = 0; i < moves.size(); ++i) {
+    if (i < options.max_moves) {
+      plan.moves.push_back(moves[i].first);
+    } else if (i < plan.required) {
+      plan.unfinished += moves[i].second;
+    }
+  }
+  plan.required = std::min(plan.required, plan.moves.size());
+  return plan;
+}
+
 }  // namespace
 
 Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& target,
                                      const RebalanceOptions& options) {
   if (Status s = check_placement(current); !s.is_ok()) return s;
   if (Status s = validate(current.options); !s.is_ok()) return s;
+  if (current.options.strategy == "rendezvous") return plan_rendezvous(current, target, options);
   if (Status s = check_subset_work(current); !s.is_ok()) return s;
   Planner planner(current, target, options.max_moves);
   if (Status s = planner.shed_all(); !s.is_ok()) return s;

@@ -1,5 +1,6 @@
 #include "cellkit/core/rebalance.h"
 
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -89,6 +90,60 @@ TEST(Rebalance, DrainingACellEmptiesIt) {
   EXPECT_EQ(plan.moves.size(), plan.required);
   const Placement after = *apply_plan(p, target, plan);
   EXPECT_TRUE(after.mapping.tenants_on(CellId{5}).empty());
+}
+
+// Rendezvous placed afresh on `target`, as sets of cells by tenant.
+std::map<TenantId, std::set<CellId>> fresh_sets(const Placement& p, const Fleet& target) {
+  std::map<TenantId, std::set<CellId>> sets;
+  const Result<Placement> fresh = place(target, p.tenants, p.options);
+  EXPECT_TRUE(fresh.is_ok());
+  if (!fresh.is_ok()) return sets;
+  for (const auto& [t, shard] : fresh->mapping)
+    sets[t] = {shard.begin(), shard.end()};
+  return sets;
+}
+
+// The tenants of `p` whose cells differ from `sets`.
+std::set<TenantId> changed_tenants(const Placement& p,
+                                   const std::map<TenantId, std::set<CellId>>& sets) {
+  std::set<TenantId> changed;
+  for (const auto& [t, shard] : p.mapping) {
+    if (std::set<CellId>(shard.begin(), shard.end()) != sets.at(t)) changed.insert(t);
+  }
+  return changed;
+}
+
+TEST(Rebalance, RendezvousMovesExactlyTheTenantsWhoseTopKChanged) {
+  const Placement p = *place(fleet_of(100), tenants_of(2'000, 4), {.strategy = "rendezvous"});
+  Fleet drained = p.fleet;
+  drained.cell(CellId{7}).state = CellState::kDraining;
+  for (const Fleet& target : {with_new_cells(p.fleet, 1), drained}) {
+    const auto fresh = fresh_sets(p, target);
+    const std::set<TenantId> changed = changed_tenants(p, fresh);
+    const RebalancePlan plan = *plan_rebalance(p, target);
+    std::set<TenantId> moved;
+    for (const Move& m : plan.moves)
+      moved.insert(m.tenant);
+    EXPECT_FALSE(changed.empty());
+    EXPECT_EQ(moved, changed);
+    EXPECT_EQ(plan.moves.size(), changed.size());  // one cell each: rendezvous is stable
+    const Placement after = *apply_plan(p, target, plan);
+    EXPECT_TRUE(changed_tenants(after, fresh).empty());
+  }
+}
+
+TEST(Rebalance, RendezvousMovesOffACellThatMustEmptyComeFirst) {
+  const Placement p = *place(fleet_of(20), tenants_of(300, 3), {.strategy = "rendezvous"});
+  Fleet target = with_new_cells(p.fleet, 1);
+  target.cell(CellId{3}).state = CellState::kDraining;
+  const RebalancePlan plan = *plan_rebalance(p, target);
+  const std::size_t on_cell_3 = p.mapping.tenants_on(CellId{3}).size();
+  EXPECT_EQ(plan.required, on_cell_3);
+  for (std::size_t i = 0; i < plan.moves.size(); ++i)
+    EXPECT_EQ(plan.moves[i].from == CellId{3}, i < on_cell_3) << "move " << i;
+  const RebalancePlan prefix = *plan_rebalance(p, target, {.max_moves = 5});
+  EXPECT_EQ(prefix.moves.size(), 5u);
+  EXPECT_EQ(prefix.unfinished, on_cell_3 - 5);
 }
 
 TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
@@ -186,7 +241,9 @@ RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
   const auto k = *rc::gen::inRange<std::uint32_t>(3, 5);
   const auto cap = *rc::gen::element<std::uint32_t>(0, 12, 30);
   PlacementOptions o{
-      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
+      // Rendezvous moves exactly the tenants whose top k changed, however many that is
+      // (RendezvousMovesExactlyTheTenantsWhoseTopKChanged), not toward a fair share.
+      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "shuffle"),
       .max_overlap = 2,
       .seed = *rc::gen::arbitrary<std::uint64_t>(),
       .capacity = cap};
@@ -284,7 +341,9 @@ RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) 
   const auto k = *rc::gen::inRange<std::uint32_t>(2, std::min<std::uint32_t>(n, 5));
   const auto t = *rc::gen::inRange<std::uint32_t>(1, 120);
   PlacementOptions o{
-      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
+      // Rendezvous moves exactly the tenants whose top k changed, however many that is
+      // (RendezvousMovesExactlyTheTenantsWhoseTopKChanged), not toward a fair share.
+      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "shuffle"),
       .max_overlap = k - 1,
       .seed = *rc::gen::arbitrary<std::uint64_t>()};
   Placement p = *place(fleet_of(n), tenants_of(t, k), o);
