@@ -2,6 +2,7 @@
 #include "cellkit/core/rebalance.h"
 
 #include <algorithm>
+#include <cassert>
 #include <optional>
 #include <unordered_set>
 
@@ -15,6 +16,10 @@ namespace cellkit {
 namespace {
 
 constexpr std::uint64_t kNoCell = ~std::uint64_t{0};
+// Bound the chains of moves a drain may try: levels of tenants moved aside, and cells tried
+// over the whole plan.
+constexpr int kChainDepth = 3;
+constexpr std::size_t kChainTries = 200'000;
 
 std::optional<std::uint32_t> overlap_limit(const PlacementOptions& o) {
   return limits_overlap(o) ? std::optional<std::uint32_t>(o.max_overlap) : std::nullopt;
@@ -109,6 +114,7 @@ class Planner {
       if (excess(c) == 0 || full()) return Status::ok();
       const std::uint64_t to = destination(pos, c);
       if (to == kNoCell) {
+        if (chain(pos, c)) continue;
         if (!first_stuck) first_stuck = pos;
         continue;
       }
@@ -119,13 +125,139 @@ class Planner {
     return Status::ok();
   }
 
+  // Moves in steps when no cell takes the tenant directly (relocate, kChainDepth levels).
+  bool chain(std::uint32_t pos, CellId from) {
+    if (!state_.bounded()) return false;
+    const std::size_t mark = moves_.size();
+    if (!relocate(pos, from, {}, kChainDepth)) return false;
+    required_ += moves_.size() - mark;
+    return true;
+  }
+
+  // Moves the tenant off `from` to a cell x outside `avoid`. When tenants are in the way
+  // (each sharing exactly m + 1 cells with the new shard, none on a cell it must leave;
+  // they may have moved already, so a chain may move a tenant again), each is first
+  // relocated the same way, `depth` levels down, off one of those cells and outside the new
+  // shard; every single move keeps capacity and the limit. Moves that lead nowhere are undone;
+  // kChainTries bounds the cells tried over the whole plan.
+  bool relocate(std::uint32_t pos, CellId from, const Shard& avoid, int depth) {
+    const Shard rest = without(shards_[pos], from);
+    for (CellId x : pools_.all) {
+      if (chain_tries_ >= kChainTries) return false;
+      if (std::find(avoid.begin(), avoid.end(), x) != avoid.end()) continue;
+      if (!can_take(pos, rest, from, x)) continue;
+      ++chain_tries_;
+      if (!fits(pos, rest, x) && (depth == 0 || !clear_way(pos, rest, x, avoid, depth))) continue;
+      was_moved_.resize(moves_.size() + 1);
+      was_moved_[moves_.size()] = moved_[pos];
+      move(pos, from, x);
+      return true;
+    }
+    return false;
+  }
+
+  // Relocates every tenant in the way of rest ∪ {x}; on failure undoes what it moved.
+  bool clear_way(std::uint32_t pos, const Shard& rest, CellId x, const Shard& avoid, int depth) {
+    Shard wanted = rest;
+    wanted.push_back(x);
+    const std::optional<std::vector<std::uint32_t>> blockers = blockers_of(pos, wanted, x);
+    if (!blockers) return false;
+    Shard keep_out = avoid;
+    keep_out.insert(keep_out.end(), wanted.begin(), wanted.end());
+    const std::size_t mark = moves_.size();
+    for (std::uint32_t b : *blockers) {
+      if (step_aside(b, wanted, keep_out, depth - 1)) continue;
+      undo_to(mark);
+      return false;
+    }
+    if (fits(pos, rest, x)) return true;
+    undo_to(mark);
+    return false;
+  }
+
+  // Relocates tenant b off one of its cells in `wanted`.
+  bool step_aside(std::uint32_t b, const Shard& wanted, const Shard& keep_out, int depth) {
+    for (CellId y : Shard(shards_[b])) {
+      if (std::find(wanted.begin(), wanted.end(), y) == wanted.end()) continue;
+      if (relocate(b, y, keep_out, depth)) return true;
+    }
+    return false;
+  }
+
+  // Takes back the moves after the first `mark` (chain moves: each undone by the move back,
+  // both then dropped, and the tenant's moved flag restored).
+  void undo_to(std::size_t mark) {
+    while (moves_.size() > mark) {
+      const Move m = moves_.back();
+      const bool was_moved = was_moved_[moves_.size() - 1];
+      const auto pos = position_of(m.tenant);
+      move(pos, m.to, m.from);
+      moves_.resize(moves_.size() - 2);
+      moved_[pos] = was_moved;
+    }
+  }
+
+  std::uint32_t position_of(TenantId id) const {
+    auto it = std::lower_bound(tenants_.begin(), tenants_.end(), id,
+                               [](const Tenant* t, TenantId i) { return t->id < i; });
+    return static_cast<std::uint32_t>(it - tenants_.begin());
+  }
+
+  // Room and zone balance for the tenant at `pos` taking x in place of `from` (the overlap
+  // limit aside).
+  bool can_take(std::uint32_t pos, const Shard& rest, CellId from, CellId x) const {
+    const Shard& shard = shards_[pos];
+    if (std::find(shard.begin(), shard.end(), x) != shard.end()) return false;
+    if (!state_.has_room(x, pools_.cap(x), tenants_[pos]->weight)) return false;
+    const bool other_zone =
+        current_.options.zone_aware && pools_.zone_of[raw(x)] != zone_index(from);
+    return !other_zone || balanced(rest, x);
+  }
+
+  // The tenants other than `pos` sharing more than m cells with `wanted`, or nothing when
+  // one shares more than m + 1 or must leave a cell in this plan (moving it aside would not
+  // empty that cell). Only
+  // holders of x can: `wanted` without x is the tenant's own shard less a cell.
+  std::optional<std::vector<std::uint32_t>> blockers_of(std::uint32_t pos, const Shard& wanted,
+                                                        CellId x) {
+    const std::uint32_t m = current_.options.max_overlap;
+    std::vector<std::uint32_t> found;
+    for (std::uint32_t other : holders_of(x)) {
+      std::uint32_t shared = 0;
+      for (CellId c : shards_[other])
+        shared += std::find(wanted.begin(), wanted.end(), c) != wanted.end();
+      if (shared <= m) continue;
+      if (other == pos || shared != m + 1 || must_leave(other)) {
+        return std::nullopt;
+      }
+      found.push_back(other);
+    }
+    return found;
+  }
+
+  // True when the tenant holds a cell it must leave in this plan: moving it aside now would
+  // move it twice.
+  bool must_leave(std::uint32_t pos) const {
+    for (CellId c : shards_[pos]) {
+      const Cell* t = target_.find_cell(c);
+      if (t == nullptr || t->state != CellState::kActive) return true;
+    }
+    return false;
+  }
+
   Status stuck(std::uint32_t pos, CellId c) const {
     const std::string limit =
         state_.bounded() ? fmt::format(", keeps overlap <= {}", current_.options.max_overlap) : "";
+    const std::string chains =
+        state_.bounded() ? fmt::format(
+                               "; no chain of moves (the tenants in the way moved aside first, "
+                               "{} levels deep) was found in {} cells tried",
+                               kChainDepth, chain_tries_)
+                         : "";
     return resource_exhausted(fmt::format(
-        "cannot move tenant '{}' off cell '{}': no active cell outside its shard has room{}{}",
+        "cannot move tenant '{}' off cell '{}': no active cell outside its shard has room{}{}{}",
         tenants_[pos]->name, current_.fleet.cell(c).name, limit,
-        current_.options.zone_aware ? " and keeps its zones balanced" : ""));
+        current_.options.zone_aware ? " and keeps its zones balanced" : "", chains));
   }
 
   // The least-loaded placeable cell that can replace `from` in the tenant's shard (same
@@ -303,7 +435,67 @@ class Planner {
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t unfinished_ = 0;
+  std::size_t chain_tries_ = 0;  // cells tried by relocate(), over the plan
+  std::vector<bool> was_moved_;  // by move index, for chain moves: the tenant had moved before
 };
+
+// The moves turning `old` into `fresh`: each cell left (in the old order) to a cell gained
+// (in the new preference order). Shards of equal size give as many of one as of the other.
+std::vector<Move> moves_between(TenantId tenant, const Shard& old, const Shard& fresh) {
+  std::vector<CellId> gained;
+  for (CellId c : fresh) {
+    if (std::find(old.begin(), old.end(), c) == old.end()) gained.push_back(c);
+  }
+  std::vector<Move> moves;
+  for (CellId c : old) {
+    if (moves.size() == gained.size()) break;
+    if (std::find(fresh.begin(), fresh.end(), c) == fresh.end()) {
+      moves.push_back({tenant, c, gained[moves.size()]});
+    }
+  }
+  return moves;
+}
+
+// Rendezvous is stateless: the plan is what placing every tenant afresh on the target gives.
+// A tenant whose top k did not change does not move; the others move from each cell they
+// lose to one they gain. Moves off cells that must empty come first, so a prefix
+// (max_moves) empties those first.
+Result<RebalancePlan> plan_rendezvous(const Placement& current, const Fleet& target,
+                                      const RebalanceOptions& options) {
+  std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(current.options);
+  const CellPools pools = CellPools::build(target, current.options.capacity);
+  Random random(current.options.seed);
+  std::vector<std::pair<Move, std::uint32_t>> moves;  // with the tenant's weight
+  for (const Tenant& t : current.tenants) {
+    Result<Shard> fresh = strategy->choose_from(pools, t, random);
+    if (!fresh.is_ok()) return fresh.status();
+    const Shard& old = current.mapping.shard(t.id);
+    if (old.size() != fresh->size()) {
+      return failed_precondition(
+          fmt::format("tenant '{}' holds {} cells but asks for {}; rendezvous rebalancing "
+                      "keeps shard sizes",
+                      t.name, old.size(), fresh->size()));
+    }
+    for (const Move& m : moves_between(t.id, old, *fresh))
+      moves.emplace_back(m, t.weight);
+  }
+  const auto must_empty = [&](const auto& m) {
+    const Cell* c = target.find_cell(m.first.from);
+    return c == nullptr || c->state != CellState::kActive;
+  };
+  const auto first_optional = std::stable_partition(moves.begin(), moves.end(), must_empty);
+  RebalancePlan plan;
+  plan.required = static_cast<std::size_t>(first_optional - moves.begin());
+  for (std::size_t i = 0; i < moves.size(); ++i) {
+    if (i < options.max_moves) {
+      plan.moves.push_back(moves[i].first);
+    } else if (i < plan.required) {
+      plan.unfinished += moves[i].second;
+    }
+  }
+  plan.required = std::min(plan.required, plan.moves.size());
+  return plan;
+}
 
 }  // namespace
 
@@ -311,6 +503,7 @@ Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& targ
                                      const RebalanceOptions& options) {
   if (Status s = check_placement(current); !s.is_ok()) return s;
   if (Status s = validate(current.options); !s.is_ok()) return s;
+  if (current.options.strategy == "rendezvous") return plan_rendezvous(current, target, options);
   if (Status s = check_subset_work(current); !s.is_ok()) return s;
   Planner planner(current, target, options.max_moves);
   if (Status s = planner.shed_all(); !s.is_ok()) return s;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cassert>
 #include <numeric>
+#include <utility>
 
 namespace cellkit {
 namespace {
@@ -68,6 +69,96 @@ class TripleSearch {
   std::vector<Quad> blocks_;
 };
 
+// Sorts a block's four points.
+void sort4(Quad& t) {
+  if (t[0] > t[1]) std::swap(t[0], t[1]);
+  if (t[2] > t[3]) std::swap(t[2], t[3]);
+  if (t[0] > t[2]) std::swap(t[0], t[2]);
+  if (t[1] > t[3]) std::swap(t[1], t[3]);
+  if (t[1] > t[2]) std::swap(t[1], t[2]);
+}
+
+// The cyclic search's state: covered triples (sorted a < b < c) and the blocks so far, with
+// the marks made in order so that an orbit can be taken back.
+class CyclicSearch {
+ public:
+  CyclicSearch(std::uint32_t v, std::uint64_t budget)
+      : v_(v), budget_(budget), covered_(std::size_t{v} * v * v, 0) {}
+  bool run() { return extend(1, 2); }
+  std::vector<Quad> blocks() const { return blocks_; }
+
+ private:
+  std::size_t at(std::uint32_t a, std::uint32_t b, std::uint32_t c) const {
+    return (std::size_t{a} * v_ + b) * v_ + c;
+  }
+
+  // Adds the translates of q until they repeat, marking their triples; on a triple already
+  // covered takes everything back and returns false.
+  bool add_orbit(const Quad& q) {
+    const std::size_t marks = marks_.size(), blocks = blocks_.size();
+    for (std::uint32_t s = 0; s < v_; ++s) {
+      Quad t;
+      for (std::size_t i = 0; i < 4; ++i)
+        t[i] = static_cast<std::uint16_t>((q[i] + s) % v_);
+      sort4(t);
+      if (s > 0 && t == blocks_[blocks]) break;  // a short orbit: the rest repeats
+      for (std::size_t i : {at(t[0], t[1], t[2]), at(t[0], t[1], t[3]), at(t[0], t[2], t[3]),
+                            at(t[1], t[2], t[3])}) {
+        if (covered_[i] != 0) {
+          undo(marks, blocks);
+          return false;
+        }
+        covered_[i] = 1;
+        marks_.push_back(i);
+      }
+      blocks_.push_back(t);
+    }
+    return true;
+  }
+
+  void undo(std::size_t marks, std::size_t blocks) {
+    for (std::size_t i = marks; i < marks_.size(); ++i)
+      covered_[marks_[i]] = 0;
+    marks_.resize(marks);
+    blocks_.resize(blocks);
+  }
+
+  // Every triple's orbit holds one through 0, so the first uncovered triple has a = 0.
+  bool next_uncovered(std::uint32_t& b, std::uint32_t& c) const {
+    for (; b + 1 < v_; ++b, c = b + 1) {
+      for (; c < v_; ++c) {
+        if (covered_[at(0, b, c)] == 0) return true;
+      }
+    }
+    return false;
+  }
+
+  bool extend(std::uint32_t b, std::uint32_t c) {
+    if (!next_uncovered(b, c)) return true;
+    for (std::uint32_t d = c + 1; d < v_; ++d) {
+      if (covered_[at(0, b, d)] != 0 || covered_[at(0, c, d)] != 0 || covered_[at(b, c, d)] != 0) {
+        continue;
+      }
+      if (tried_++ >= budget_) return false;
+      const std::size_t marks = marks_.size(), blocks = blocks_.size();
+      const Quad q = {0, static_cast<std::uint16_t>(b), static_cast<std::uint16_t>(c),
+                      static_cast<std::uint16_t>(d)};
+      if (!add_orbit(q)) continue;
+      if (extend(b, c)) return true;
+      undo(marks, blocks);
+      if (tried_ >= budget_) return false;
+    }
+    return false;
+  }
+
+  std::uint32_t v_;
+  std::uint64_t budget_;
+  std::uint64_t tried_ = 0;
+  std::vector<char> covered_;
+  std::vector<std::size_t> marks_;
+  std::vector<Quad> blocks_;
+};
+
 // The r-th 1-factor of K_v (v even) by the round robin: {∞, r} and {r+i, r-i} mod v-1.
 std::vector<std::array<std::uint16_t, 2>> one_factor(std::uint32_t v, std::uint32_t r) {
   const std::uint32_t n = v - 1;
@@ -93,6 +184,13 @@ std::uint64_t spread_step(std::uint64_t n) {
 std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budget) {
   if (!sqs_order_admissible(v)) return std::nullopt;
   TripleSearch search(v, budget);
+  if (!search.run()) return std::nullopt;
+  return search.blocks();
+}
+
+std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_t budget) {
+  if (!sqs_order_admissible(v)) return std::nullopt;
+  CyclicSearch search(v, budget);
   if (!search.run()) return std::nullopt;
   return search.blocks();
 }

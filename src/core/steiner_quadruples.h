@@ -22,6 +22,13 @@ inline bool sqs_order_admissible(std::uint32_t v) {
 // when `budget` blocks were tried without completing the system.
 std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budget);
 
+// A cyclic SQS(v), invariant under x -> x + 1 (mod v), found by depth-first search: the
+// first uncovered triple {0,b,c} is covered by the whole orbit of a block {0,b,c,d}, d tried
+// in increasing order. Finds SQS(22) and SQS(26) in well under a second where search_sqs
+// gives up (a cyclic one has v times fewer choices to make). Deterministic. Nothing when
+// `budget` orbits were tried without completing the system, or when none is cyclic.
+std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_t budget);
+
 // The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks
 // {(a,0),(b,0),(c,1),(d,1)} for pairs {a,b}, {c,d} of one 1-factor of K_v (round robin), then
 // B×{0} and B×{1} for each base block B. Point (x, s) is x + s·v. Cross blocks come in

@@ -127,6 +127,11 @@ TEST(DesignPlacement, DoubledSteinerQuadrupleSystemsCoverEveryTripleOnce) {
     expect_sqs(n);
 }
 
+TEST(DesignPlacement, CyclicSteinerQuadrupleSystemsAndTheirDoublesCoverEveryTripleOnce) {
+  for (std::uint32_t n : {22u, 26u, 44u, 52u})
+    expect_sqs(n);
+}
+
 TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
   for (std::uint32_t q : {3u, 4u, 5u, 7u}) {
     SCOPED_TRACE(q);

@@ -106,6 +106,23 @@ TEST(SqsSearch, FindsTheSystemsOfOrderTenAndFourteen) {
   EXPECT_FALSE(search_sqs(12, 1'000'000).has_value());  // 12 ≡ 0 (mod 6): none exists
 }
 
+TEST(SqsSearch, CyclicSearchFindsSystemsInvariantUnderTranslation) {
+  for (std::uint32_t v : {10u, 22u, 26u}) {
+    const auto blocks = search_cyclic_sqs(v, 2'000'000);
+    ASSERT_TRUE(blocks.has_value()) << v;
+    EXPECT_EQ(blocks->size(), std::size_t{v} * (v - 1) * (v - 2) / 24) << v;
+    std::set<Quad> all(blocks->begin(), blocks->end());
+    for (Quad q : *blocks) {
+      for (auto& x : q)
+        x = static_cast<std::uint16_t>((x + 1) % v);
+      std::sort(q.begin(), q.end());
+      ASSERT_TRUE(all.contains(q)) << v;  // the translate is a block too
+    }
+  }
+  EXPECT_FALSE(search_cyclic_sqs(14, 2'000'000).has_value());  // the search ends: no cyclic SQS(14)
+  EXPECT_FALSE(search_cyclic_sqs(12, 2'000'000).has_value());  // 12 ≡ 0 (mod 6)
+}
+
 TEST(DoubledSqs, CoversEveryTripleOnce) {
   const auto d = make_design({.cells = 40, .shard_size = 4, .max_overlap = 2});
   ASSERT_NE(d, nullptr);
@@ -145,7 +162,7 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
   EXPECT_EQ(hundred.bound, 40'425u);
   EXPECT_EQ(hundred.reach, 0u);
   EXPECT_EQ(hundred.reason,
-            "no design: no SQS(100) by doubling a base of at most 20 points found by search");
+            "no design: no SQS(100) by doubling a base of at most 26 points found by search");
 
   const DesignFit odd = fit_design({.cells = 30, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(odd.reason, "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0");

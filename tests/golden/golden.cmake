@@ -221,6 +221,8 @@ cellkit_golden(analyze_placed_stripes analyze_placed_stripes.txt WORKDIR ${PROJE
                ARGS analyze data/placed_stripes.json --tenant tenant-7 --fail cell-0,cell-1)
 cellkit_golden(analyze_placed_stripes_json analyze_placed_stripes.json
                WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/placed_stripes.json --format json)
+cellkit_golden(rebalance_rendezvous rebalance_rendezvous.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
+               ARGS rebalance data/placed_rendezvous.json --add-cells 1 --show-moves 5)
 cellkit_golden(analyze_placed_rendezvous analyze_placed_rendezvous.txt
                WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/placed_rendezvous.json)
 cellkit_golden(analyze_csv_with_fleet analyze_csv_with_fleet.txt
