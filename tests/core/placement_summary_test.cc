@@ -101,7 +101,7 @@ TEST(IdenticalGroups, CountsGroupsPairsAndWhatRandomPlacementWouldGive) {
 TEST(IdenticalGroups, LeastLoadedOnAHundredCellsMakesNoIdenticalGroups) {
   // Ties broken by id put these 1,000 tenants into 25 groups of 40 identical shards.
   Result<Placement> p =
-      place(fleet_of(100), tenants_of(1000, 4), {.strategy = "least-loaded", .seed = 1});
+      place(fleet_of(100), tenants_of(1000, 4), {.strategy = Strategy::kLeastLoaded, .seed = 1});
   ASSERT_TRUE(p.is_ok());
   const IdenticalGroups g = identical_groups(*p);
   EXPECT_FALSE(g.worse_than_random());

@@ -27,9 +27,9 @@ class ShuffleHundred : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     PlaceReport report;
-    placement_ =
-        new Placement(*place(fleet_of(100), tenants_of(10'000, 4),
-                             {.strategy = "shuffle", .max_overlap = 2, .seed = 1}, &report));
+    placement_ = new Placement(*place(fleet_of(100), tenants_of(10'000, 4),
+                                      {.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 1},
+                                      &report));
     ASSERT_EQ(report.refused, 0u);
   }
   static void TearDownTestSuite() { delete placement_; }
@@ -81,7 +81,7 @@ TEST_F(ShuffleHundred, OverlapStaysAtMostTwoAfterEveryMove) {
 }
 
 TEST(Rebalance, DrainingACellEmptiesIt) {
-  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kLeastLoaded});
   Fleet target = p.fleet;
   target.cell(CellId{5}).state = CellState::kDraining;
   const RebalancePlan plan = *plan_rebalance(p, target);
@@ -92,7 +92,7 @@ TEST(Rebalance, DrainingACellEmptiesIt) {
 }
 
 TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
-  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "random", .seed = 4});
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kRandom, .seed = 4});
   Fleet target = with_new_cells(p.fleet, 2);
   target.cell(CellId{0}).state = CellState::kDisabled;
   const RebalancePlan full = *plan_rebalance(p, target);
@@ -111,7 +111,7 @@ TEST(Rebalance, ANewCellLeftBelowItsFairShareIsReportedWithTheReason) {
   std::vector<Tenant> tenants = tenants_of(2, 1);
   for (Tenant& t : tenants)
     t.weight = 10;
-  Placement p = *place(fleet_of(2), tenants, {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(2), tenants, {.strategy = Strategy::kLeastLoaded});
   const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 1));
   EXPECT_TRUE(plan.moves.empty());
   ASSERT_EQ(plan.shortfalls.size(), 1u);
@@ -124,14 +124,14 @@ TEST(Rebalance, ANewCellLeftBelowItsFairShareIsReportedWithTheReason) {
 }
 
 TEST(Rebalance, ANewCellThatReachesItsFairShareHasNoShortfall) {
-  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kLeastLoaded});
   const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2));
   EXPECT_FALSE(plan.moves.empty());
   EXPECT_TRUE(plan.shortfalls.empty());
 }
 
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
-  Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = "random"});
+  Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = Strategy::kRandom});
   Fleet target = p.fleet;
   ASSERT_TRUE(target.remove(CellId{2}).is_ok());
   const RebalancePlan part = *plan_rebalance(p, target, {.max_moves = 1});
@@ -142,7 +142,7 @@ TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
 }
 
 TEST(Rebalance, ShrunkCapacityShedsTheExcess) {
-  Placement p = *place(fleet_of(6), tenants_of(12, 2), {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(6), tenants_of(12, 2), {.strategy = Strategy::kLeastLoaded});
   Fleet target = p.fleet;
   target.cell(CellId{1}).capacity = 1;
   const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
@@ -150,7 +150,8 @@ TEST(Rebalance, ShrunkCapacityShedsTheExcess) {
 }
 
 TEST(Rebalance, RefusesClearlyWhenADrainedTenantFitsNowhere) {
-  Placement p = *place(fleet_of(5), tenants_of(1, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Placement p =
+      *place(fleet_of(5), tenants_of(1, 4), {.strategy = Strategy::kShuffle, .max_overlap = 2});
   Fleet target = p.fleet;
   const CellId on = p.mapping.shard(TenantId{0})[0];
   const CellId spare = [&] {
@@ -167,7 +168,8 @@ TEST(Rebalance, RefusesClearlyWhenADrainedTenantFitsNowhere) {
 }
 
 TEST(Rebalance, StripesStayOneCellPerZone) {
-  PlacementOptions o{.strategy = "shuffle", .max_overlap = 2, .zone_aware = true, .seed = 2};
+  PlacementOptions o{
+      .strategy = Strategy::kShuffle, .max_overlap = 2, .zone_aware = true, .seed = 2};
   Placement p = *place(fleet_of(40, 4), tenants_of(300, 4), o);
   const Fleet target = with_new_cells(p.fleet, 4, 4);
   const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
@@ -185,11 +187,11 @@ RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(6, 20);
   const auto k = *rc::gen::inRange<std::uint32_t>(3, 5);
   const auto cap = *rc::gen::element<std::uint32_t>(0, 12, 30);
-  PlacementOptions o{
-      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
-      .max_overlap = 2,
-      .seed = *rc::gen::arbitrary<std::uint64_t>(),
-      .capacity = cap};
+  PlacementOptions o{.strategy = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded,
+                                                   Strategy::kRendezvous, Strategy::kShuffle),
+                     .max_overlap = 2,
+                     .seed = *rc::gen::arbitrary<std::uint64_t>(),
+                     .capacity = cap};
   PlaceReport report;
   Placement p =
       *place(fleet_of(n), tenants_of(*rc::gen::inRange<std::uint32_t>(1, 60), k), o, &report);
@@ -213,7 +215,7 @@ RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
     ++loads[m.to];
     --loads[m.from];
     if (cap != 0) RC_ASSERT(loads[m.to] <= cap);
-    if (o.strategy == "shuffle") {
+    if (o.strategy == Strategy::kShuffle) {
       for (const auto& [key, count] : subset_counts(mapping, 3))
         RC_ASSERT(count <= 1);
     }
@@ -233,7 +235,8 @@ namespace {
 
 TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
   using namespace testing_support;
-  Placement p = *place(fleet_of(30), tenants_of(200, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Placement p =
+      *place(fleet_of(30), tenants_of(200, 4), {.strategy = Strategy::kShuffle, .max_overlap = 2});
   Fleet target = p.fleet;
   (void)target.add({.id = CellId{30}, .name = "cell-30"});
   const RebalancePlan plan = *plan_rebalance(p, target);
@@ -243,7 +246,7 @@ TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
 
 TEST(CheckPlan, CountsATenantWithTheLargestIdMovedTwice) {
   const TenantId id{0xFFFF'FFFF};
-  Placement p{.fleet = fleet_of(4), .options = {.strategy = "random"}};
+  Placement p{.fleet = fleet_of(4), .options = {.strategy = Strategy::kRandom}};
   p.tenants.push_back({.id = id, .name = "last", .shard_size = 1});
   p.mapping.assign(id, {CellId{0}});
   const RebalancePlan plan{.moves = {{id, CellId{0}, CellId{1}}, {id, CellId{1}, CellId{2}}}};
@@ -254,7 +257,7 @@ TEST(CheckPlan, CountsATenantWithTheLargestIdMovedTwice) {
 
 TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
   using namespace testing_support;
-  Placement p{.fleet = fleet_of(5), .options = {.strategy = "shuffle", .max_overlap = 1}};
+  Placement p{.fleet = fleet_of(5), .options = {.strategy = Strategy::kShuffle, .max_overlap = 1}};
   p.tenants = tenants_of(2, 2);
   p.mapping.assign(TenantId{0}, {CellId{0}, CellId{1}});
   p.mapping.assign(TenantId{1}, {CellId{2}, CellId{3}});
@@ -283,10 +286,10 @@ RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) 
   const auto n = *rc::gen::inRange<std::uint32_t>(4, 24);
   const auto k = *rc::gen::inRange<std::uint32_t>(2, std::min<std::uint32_t>(n, 5));
   const auto t = *rc::gen::inRange<std::uint32_t>(1, 120);
-  PlacementOptions o{
-      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "rendezvous", "shuffle"),
-      .max_overlap = k - 1,
-      .seed = *rc::gen::arbitrary<std::uint64_t>()};
+  PlacementOptions o{.strategy = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded,
+                                                   Strategy::kRendezvous, Strategy::kShuffle),
+                     .max_overlap = k - 1,
+                     .seed = *rc::gen::arbitrary<std::uint64_t>()};
   Placement p = *place(fleet_of(n), tenants_of(t, k), o);
   Fleet target = p.fleet;
   RC_ASSERT(target.add({.id = CellId{n}, .name = "new"}).is_ok());
@@ -320,7 +323,8 @@ namespace {
 
 TEST(Rebalance, RefusesShuffleShardsTooLargeToRecord) {
   using namespace testing_support;
-  Placement p{.fleet = fleet_of(120), .options = {.strategy = "shuffle", .max_overlap = 2}};
+  Placement p{.fleet = fleet_of(120),
+              .options = {.strategy = Strategy::kShuffle, .max_overlap = 2}};
   p.tenants = tenants_of(1, 100);
   Shard big;
   for (std::uint32_t c = 0; c < 100; ++c)
@@ -340,7 +344,7 @@ namespace {
 
 TEST(Rebalance, ZoneAwareDrainsStayInTheZoneWhileItHasRoom) {
   using namespace testing_support;
-  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  PlacementOptions o{.strategy = Strategy::kLeastLoaded, .zone_aware = true};
   Placement p = *place(fleet_of(6, 2), tenants_of(12, 2), o);  // zone 0: cells 0, 2, 4
   Fleet target = p.fleet;
   target.cell(CellId{0}).state = CellState::kDraining;
@@ -352,7 +356,7 @@ TEST(Rebalance, ZoneAwareDrainsStayInTheZoneWhileItHasRoom) {
 
 TEST(Rebalance, DrainingAZonesLastCellMovesItsTenantsToOtherZones) {
   using namespace testing_support;
-  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  PlacementOptions o{.strategy = Strategy::kLeastLoaded, .zone_aware = true};
   Fleet fleet = fleet_of(4, 1);
   ASSERT_TRUE(fleet.add({.id = CellId{4}, .name = "alone", .zone = ZoneId{1}}).is_ok());
   Placement p = *place(fleet, tenants_of(6, 2), o);
