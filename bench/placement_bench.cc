@@ -23,11 +23,11 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-PlacementOptions stripes(std::string strategy) {
-  return {.strategy = std::move(strategy), .max_overlap = 2, .zone_aware = true, .seed = 1};
+PlacementOptions stripes(Strategy strategy) {
+  return {.strategy = strategy, .max_overlap = 2, .zone_aware = true, .seed = 1};
 }
 
-void place_at_scale(benchmark::State& state, const std::string& strategy) {
+void place_at_scale(benchmark::State& state, Strategy strategy) {
   const auto tenants = static_cast<std::uint32_t>(state.range(0));
   const Fleet fleet = make_fleet(kCells, kZones);
   PlaceReport report;
@@ -46,17 +46,17 @@ void place_at_scale(benchmark::State& state, const std::string& strategy) {
 }
 
 void BM_PlaceShuffleStripes(benchmark::State& state) {
-  place_at_scale(state, "shuffle");
+  place_at_scale(state, Strategy::kShuffle);
 }
 BENCHMARK(BM_PlaceShuffleStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
 
 void BM_PlaceRendezvousStripes(benchmark::State& state) {
-  place_at_scale(state, "rendezvous");
+  place_at_scale(state, Strategy::kRendezvous);
 }
 BENCHMARK(BM_PlaceRendezvousStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
 
 void BM_PlaceDesignStripes(benchmark::State& state) {
-  place_at_scale(state, "design");
+  place_at_scale(state, Strategy::kDesign);
 }
 BENCHMARK(BM_PlaceDesignStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kSecond);
 
@@ -81,7 +81,7 @@ BENCHMARK(BM_ConstructStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::k
 // The search table: one pool of N cells, k = 4, m = 2, as many tenants as the bound
 // C(N,3)/4 offered; `placed` and `fill` say how many fit (Infima, measured here: 219 of 285
 // for N = 20 and 34,868 of 40,425 for N = 100).
-void search_table(benchmark::State& state, const std::string& strategy) {
+void search_table(benchmark::State& state, Strategy strategy) {
   const auto cells = static_cast<std::uint32_t>(state.range(0));
   const std::uint64_t bound = std::uint64_t{cells} * (cells - 1) * (cells - 2) / 24;
   PlaceReport report;
@@ -96,7 +96,7 @@ void search_table(benchmark::State& state, const std::string& strategy) {
       100.0 * static_cast<double>(report.placed) / static_cast<double>(bound);
 }
 void BM_SearchTableShuffle(benchmark::State& state) {
-  search_table(state, "shuffle");
+  search_table(state, Strategy::kShuffle);
 }
 BENCHMARK(BM_SearchTableShuffle)
     ->Arg(20)
@@ -107,7 +107,7 @@ BENCHMARK(BM_SearchTableShuffle)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 void BM_SearchTableDesign(benchmark::State& state) {
-  search_table(state, "design");
+  search_table(state, Strategy::kDesign);
 }
 BENCHMARK(BM_SearchTableDesign)
     ->Arg(20)
@@ -120,8 +120,8 @@ BENCHMARK(BM_SearchTableDesign)
 
 void BM_RebalanceOneAddedCell(benchmark::State& state) {
   const auto tenants = static_cast<std::uint32_t>(state.range(0));
-  const Placement p =
-      *place(make_fleet(kCells, kZones), make_tenants(tenants, kShard), stripes("shuffle"));
+  const Placement p = *place(make_fleet(kCells, kZones), make_tenants(tenants, kShard),
+                             stripes(Strategy::kShuffle));
   Fleet target = p.fleet;
   (void)target.add({.id = CellId{kCells}, .name = "cell-new", .zone = ZoneId{0}});
   RebalancePlan plan;

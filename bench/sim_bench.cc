@@ -34,7 +34,7 @@ cellkit::sim::Scenario mmc_scenario() {
   s.cells.service = {.kind = cellkit::sim::ServiceKind::kExponential,
                      .mean = Duration(static_cast<std::int64_t>(kServiceUs))};
   s.tenants.count = kTenants;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = cellkit::sim::kExplicitShards;
   for (std::uint32_t t = 0; t < kTenants; ++t)
     s.tenants.shards.push_back({cellkit::CellId{t % kCells}});
   s.workload.rate = kRate;

@@ -10,6 +10,7 @@
 #include "cellkit/live/control_service.h"
 #include "commands.h"
 #include "help.h"
+#include "option_checks.h"
 
 namespace cellkit::cli {
 namespace {
@@ -19,7 +20,7 @@ struct ControlArgs {
   std::string store;
   std::string fleet = "default";
   std::int64_t lease_seconds = 15;
-  PlacementOptions placement{.strategy = "shuffle", .max_overlap = 1, .seed = 1};
+  PlacementOptions placement{.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 1};
 };
 
 // Ticks the service (leadership, versions from the other control plane) until stopped.
@@ -120,9 +121,10 @@ void add_control_command(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option("--fleet", args->fleet, "Fleet name: keys live under /cellkit/v1/<fleet>/")
       ->capture_default_str();
-  cmd->add_option("--strategy", args->placement.strategy,
-                  "Placement strategy for a new fleet: random, least-loaded, rendezvous, shuffle")
-      ->capture_default_str();
+  add_strategy_option(
+      cmd, args->placement.strategy, kAllStrategies,
+      "Placement strategy for a new fleet: random, least-loaded, rendezvous, shuffle",
+      /*list_in_help=*/false);
   cmd->add_option("--max-overlap", args->placement.max_overlap,
                   "shuffle: no two tenants share more than this many cells")
       ->capture_default_str();

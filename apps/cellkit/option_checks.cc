@@ -1,9 +1,13 @@
 // Whole-number and non-empty checks attached to every option by its CLI11 type.
 #include "option_checks.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <string>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace cellkit::cli {
 namespace {
@@ -43,6 +47,28 @@ void check_options(CLI::App& app) {
 
 void check_option_values(CLI::App& app) {
   check_options(app);
+}
+
+CLI::Option* add_strategy_option(CLI::App* cmd, Strategy& out, std::span<const Strategy> allowed,
+                                 const std::string& help, bool list_in_help) {
+  std::vector<std::string_view> names;
+  for (Strategy s : allowed)
+    names.push_back(to_string(s));
+  const std::string set = fmt::format("{{{}}}", fmt::join(names, ","));
+  const std::vector<Strategy> members(allowed.begin(), allowed.end());
+  CLI::Validator member(
+      [members, set](const std::string& text) {
+        const std::optional<Strategy> s = parse_strategy(text);
+        if (s && std::find(members.begin(), members.end(), *s) != members.end())
+          return std::string();
+        return text + " not in " + set;
+      },
+      list_in_help ? set : std::string());
+  return cmd
+      ->add_option_function<std::string>(
+          "--strategy", [&out](const std::string& text) { out = *parse_strategy(text); }, help)
+      ->check(member)
+      ->default_str(std::string(to_string(out)));
 }
 
 }  // namespace cellkit::cli

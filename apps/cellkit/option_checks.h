@@ -1,7 +1,12 @@
 // Checks every option value's text before CLI11 converts it, so nothing is accepted silently.
 #pragma once
 
+#include <span>
+#include <string>
+
 #include <CLI/CLI.hpp>
+
+#include "cellkit/core/strategies.h"
 
 namespace cellkit::cli {
 
@@ -9,5 +14,11 @@ namespace cellkit::cli {
 // number option (CLI11 type UINT) takes only decimal digits up to 2^64 − 1 (no sign, no "0x",
 // no blank, not empty); a text option takes no empty value ('-o ""' is refused, not ignored).
 void check_option_values(CLI::App& app);
+
+// Adds --strategy, parsed into `out` (whose value is the default shown). A name outside
+// `allowed` is refused as CLI11's IsMember refuses it ("best not in {random,shuffle}"); the
+// list shows in --help after TEXT only when `list_in_help`.
+CLI::Option* add_strategy_option(CLI::App* cmd, Strategy& out, std::span<const Strategy> allowed,
+                                 const std::string& help, bool list_in_help = true);
 
 }  // namespace cellkit::cli

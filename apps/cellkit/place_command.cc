@@ -14,6 +14,7 @@
 #include "cellkit/report/number_style.h"
 #include "commands.h"
 #include "help.h"
+#include "option_checks.h"
 #include "placement_text.h"
 
 namespace cellkit::cli {
@@ -37,7 +38,7 @@ struct PlaceArgs {
   std::string html;
   std::string output_format;  // json or csv; empty = from -o's extension
   bool allow_partial = false;
-  PlacementOptions options{.strategy = "shuffle", .max_overlap = 2, .seed = 1};
+  PlacementOptions options{.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 1};
 };
 
 std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t cells) {
@@ -46,7 +47,7 @@ std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t 
   }
   if (limits_overlap(o) && o.max_overlap >= k) {
     return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for {}",
-                       o.max_overlap, k, o.strategy);
+                       o.max_overlap, k, to_string(o.strategy));
   }
   if (Status s = validate(o); !s.is_ok()) return s.message();
   return {};
@@ -80,7 +81,7 @@ std::string header(const PlaceArgs& a, const Placement& p, const PlaceReport& re
     zones.insert(c.zone);
   out += fmt::format(" on {} cells in {} zone{} (strategy {}, shard size {}",
                      format_count(p.fleet.size()), zones.size(), zones.size() == 1 ? "" : "s",
-                     o.strategy, a.shard_size);
+                     to_string(o.strategy), a.shard_size);
   if (limits_overlap(o)) out += fmt::format(", max overlap {}", o.max_overlap);
   if (o.zone_aware) out += ", zone-aware";
   if (a.capacity != 0) out += fmt::format(", capacity {}", a.capacity);
@@ -254,10 +255,8 @@ std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
       cmd->add_option("--cells", a.cells, "Cells in the fleet (>= 1)")->capture_default_str(),
       cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
           ->capture_default_str(),
-      cmd->add_option("--strategy", a.options.strategy,
-                      "random | least-loaded | rendezvous | shuffle | design")
-          ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle", "design"}))
-          ->capture_default_str(),
+      add_strategy_option(cmd, a.options.strategy, kAllStrategies,
+                          "random | least-loaded | rendezvous | shuffle | design"),
       cmd->add_option("--max-overlap,-m", a.options.max_overlap,
                       "shuffle, design: no two tenants share more than this many cells (< shard "
                       "size)")

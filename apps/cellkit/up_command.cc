@@ -17,6 +17,7 @@
 #include "cellkit/sim/scenario_file.h"
 #include "commands.h"
 #include "live_support.h"
+#include "option_checks.h"
 
 namespace cellkit::cli {
 namespace {
@@ -25,7 +26,7 @@ struct UpArgs {
   std::uint32_t cells = 3;
   std::uint32_t tenants = 10;
   std::uint32_t shard_size = 2;
-  PlacementOptions placement{.strategy = "random", .max_overlap = 1, .seed = 1};
+  PlacementOptions placement{.strategy = Strategy::kRandom, .max_overlap = 1, .seed = 1};
   std::uint32_t crash_on_bags = 0;
   std::string recovery_time = "5s";
   unsigned threads = 1;
@@ -42,7 +43,7 @@ std::string check(const UpArgs& a) {
   if (a.tenants == 0) return "--tenants must be at least 1";
   if (a.shard_size == 0 || a.shard_size > a.cells)
     return fmt::format("--shard-size ({}) must be from 1 to --cells ({})", a.shard_size, a.cells);
-  if (a.placement.strategy == "shuffle" && a.placement.max_overlap >= a.shard_size)
+  if (a.placement.strategy == Strategy::kShuffle && a.placement.max_overlap >= a.shard_size)
     return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for shuffle",
                        a.placement.max_overlap, a.shard_size);
   if (a.threads == 0) return "--threads must be at least 1";
@@ -53,7 +54,8 @@ void print_fleet(live::LocalFleet& fleet, const UpArgs& a, const PlaceReport& re
   live::Supervisor& s = fleet.supervisor();
   std::cout << fmt::format(
       "cellkit up: {} cells, {} tenants placed ({} refused), shard size {}, strategy {}, seed {}\n",
-      a.cells, report.placed, report.refused, a.shard_size, a.placement.strategy, a.placement.seed);
+      a.cells, report.placed, report.refused, a.shard_size, to_string(a.placement.strategy),
+      a.placement.seed);
   if (a.crash_on_bags != 0) {
     std::cout << fmt::format("cells crash on orders of {} bags and restart after {}\n",
                              a.crash_on_bags, a.recovery_time);
@@ -148,10 +150,10 @@ void add_up_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--shard-size", a.shard_size, "Cells per tenant (1..cells)")
       ->capture_default_str();
-  cmd->add_option("--strategy", a.placement.strategy,
-                  "random | least-loaded | rendezvous | shuffle")
-      ->check(CLI::IsMember({"random", "least-loaded", "rendezvous", "shuffle"}))
-      ->capture_default_str();
+  static constexpr Strategy kUpStrategies[] = {Strategy::kRandom, Strategy::kLeastLoaded,
+                                               Strategy::kRendezvous, Strategy::kShuffle};
+  add_strategy_option(cmd, a.placement.strategy, kUpStrategies,
+                      "random | least-loaded | rendezvous | shuffle");
   cmd->add_option("--max-overlap", a.placement.max_overlap,
                   "shuffle: no two tenants share more than this many cells (< shard size)")
       ->capture_default_str();

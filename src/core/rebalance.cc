@@ -503,7 +503,8 @@ Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& targ
                                      const RebalanceOptions& options) {
   if (Status s = check_placement(current); !s.is_ok()) return s;
   if (Status s = validate(current.options); !s.is_ok()) return s;
-  if (current.options.strategy == "rendezvous") return plan_rendezvous(current, target, options);
+  if (current.options.strategy == Strategy::kRendezvous)
+    return plan_rendezvous(current, target, options);
   if (Status s = check_subset_work(current); !s.is_ok()) return s;
   Planner planner(current, target, options.max_moves);
   if (Status s = planner.shed_all(); !s.is_ok()) return s;

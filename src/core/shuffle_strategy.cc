@@ -133,7 +133,7 @@ class Search {
 class ShuffleStrategy final : public PooledStrategy {
  public:
   using PooledStrategy::PooledStrategy;
-  std::string_view name() const override { return options_.strategy; }
+  std::string_view name() const override { return to_string(options_.strategy); }
   void forget(TenantId tenant, const Shard& shard) override {
     PooledStrategy::forget(tenant, shard);
     designs_.forget(tenant);
@@ -167,8 +167,9 @@ class ShuffleStrategy final : public PooledStrategy {
 
   Result<Shard> select(const SelectRequest& r) override {
     codeword_ = false;
-    if (std::optional<Shard> shard = designs_.pick(r, state_, options_.max_overlap,
-                                                   /*restricted=*/options_.strategy == "design")) {
+    if (std::optional<Shard> shard =
+            designs_.pick(r, state_, options_.max_overlap,
+                          /*restricted=*/options_.strategy == Strategy::kDesign)) {
       codeword_ = true;
       return std::move(*shard);
     }
@@ -210,13 +211,13 @@ class ShuffleStrategy final : public PooledStrategy {
       return resource_exhausted(fmt::format(
           "{} cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
           "each of the {} tenants placed was found in {} random and {} ordered tries ({})",
-          options_.strategy, r.tenant.name, k, m, state_.tenants(), budget(r.pools), search.tried(),
-          bound));
+          to_string(options_.strategy), r.tenant.name, k, m, state_.tenants(), budget(r.pools),
+          search.tried(), bound));
     }
     return resource_exhausted(
         fmt::format("{} cannot place tenant '{}': every shard of {} cells would share more than {} "
                     "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
-                    options_.strategy, r.tenant.name, k, m, state_.tenants(), bound));
+                    to_string(options_.strategy), r.tenant.name, k, m, state_.tenants(), bound));
   }
 };
 

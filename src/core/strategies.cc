@@ -16,8 +16,10 @@
 namespace cellkit {
 namespace {
 
+// Indexed by Strategy.
 constexpr std::array<std::string_view, 5> kNames = {"random", "least-loaded", "rendezvous",
                                                     "shuffle", "design"};
+static_assert(kNames.size() == static_cast<std::size_t>(Strategy::kDesign) + 1);
 constexpr std::uint64_t kZoneSalt = 0x7a6f6e652d6f7264ull;  // "zone-ord"
 constexpr std::uint64_t kCellSalt = 0x63656c6c2d6b6579ull;  // "cell-key"
 
@@ -275,16 +277,22 @@ std::span<const std::string_view> strategy_names() {
   return kNames;
 }
 
+std::string_view to_string(Strategy strategy) {
+  const auto i = static_cast<std::size_t>(strategy);
+  return i < kNames.size() ? kNames[i] : "unknown";
+}
+
+std::optional<Strategy> parse_strategy(std::string_view name) {
+  auto it = std::find(kNames.begin(), kNames.end(), name);
+  if (it == kNames.end()) return std::nullopt;
+  return static_cast<Strategy>(it - kNames.begin());
+}
+
 bool limits_overlap(const PlacementOptions& o) {
-  return o.strategy == "shuffle" || o.strategy == "design";
+  return o.strategy == Strategy::kShuffle || o.strategy == Strategy::kDesign;
 }
 
 Status validate(const PlacementOptions& o) {
-  if (std::find(kNames.begin(), kNames.end(), o.strategy) == kNames.end()) {
-    return invalid_argument(fmt::format(
-        "strategy '{}' is not one of: random, least-loaded, rendezvous, shuffle, design",
-        o.strategy));
-  }
   if (limits_overlap(o) && o.max_overlap > 15) {
     return invalid_argument(fmt::format("max_overlap ({}) must be at most 15", o.max_overlap));
   }
@@ -293,9 +301,17 @@ Status validate(const PlacementOptions& o) {
 
 std::unique_ptr<PooledStrategy> make_pooled_strategy(const PlacementOptions& o) {
   assert(validate(o).is_ok());
-  if (o.strategy == "least-loaded") return std::make_unique<LeastLoadedStrategy>(o);
-  if (o.strategy == "rendezvous") return std::make_unique<RendezvousStrategy>(o);
-  if (limits_overlap(o)) return make_shuffle_strategy(o);
+  switch (o.strategy) {
+    case Strategy::kLeastLoaded:
+      return std::make_unique<LeastLoadedStrategy>(o);
+    case Strategy::kRendezvous:
+      return std::make_unique<RendezvousStrategy>(o);
+    case Strategy::kShuffle:
+    case Strategy::kDesign:
+      return make_shuffle_strategy(o);
+    case Strategy::kRandom:
+      break;
+  }
   return std::make_unique<RandomStrategy>(o);
 }
 

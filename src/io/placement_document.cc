@@ -37,16 +37,14 @@ std::string csv_field(const std::string& text) {
 }  // namespace
 
 Result<Placement> placement_from(const MappingDocument& doc) {
-  PlacementOptions options{.seed = doc.seed};
-  const auto names = strategy_names();
-  if (std::find(names.begin(), names.end(), doc.strategy) != names.end()) {
-    options.strategy = doc.strategy;
-  }
+  // A mapping that names no strategy we know (a CSV import, another tool's) grows as random.
+  PlacementOptions options{.strategy = parse_strategy(doc.strategy).value_or(Strategy::kRandom),
+                           .seed = doc.seed};
   if (limits_overlap(options)) {
     if (!doc.max_overlap) {
       return invalid_argument(fmt::format(
           "a {} mapping must record 'max_overlap', the overlap limit it was placed under",
-          options.strategy));
+          to_string(options.strategy)));
     }
     options.max_overlap = *doc.max_overlap;
   }
@@ -63,7 +61,7 @@ MappingDocument document_from(const Placement& p, std::vector<std::string> zone_
           .zone_names = std::move(zone_names),
           .tenants = p.tenants,
           .mapping = p.mapping,
-          .strategy = p.options.strategy,
+          .strategy = std::string(to_string(p.options.strategy)),
           .seed = p.options.seed,
           .max_overlap = limits_overlap(p.options)
                              ? std::optional<std::uint32_t>(p.options.max_overlap)

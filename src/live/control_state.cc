@@ -74,7 +74,7 @@ Status check_capacity(const ControlState& s) {
 // Pins are the only shards the strategy did not choose, so only they can break the overlap
 // limit: count, for each pinned tenant, the cells it shares with every other tenant.
 Status check_pinned_overlap(const ControlState& s) {
-  if (s.placement.options.strategy != "shuffle" || s.pins.empty()) return Status::ok();
+  if (s.placement.options.strategy != Strategy::kShuffle || s.pins.empty()) return Status::ok();
   std::unordered_map<std::uint32_t, std::vector<TenantId>> on_cell;
   for (const Tenant& t : s.placement.tenants) {
     for (CellId c : effective_shard(s, t.id))

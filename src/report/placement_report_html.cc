@@ -114,7 +114,7 @@ std::string render_placement_html(const Placement& p, std::span<const std::strin
   const PlacementSummary s = summarize(p);
   html::Page page(title,
                   fmt::format("{} tenants on {} cells, strategy {}, seed {}", p.mapping.size(),
-                              p.fleet.size(), p.options.strategy, p.options.seed));
+                              p.fleet.size(), to_string(p.options.strategy), p.options.seed));
   page.section("Load per cell", "load");
   page.facts({{"tenants placed", std::to_string(p.mapping.size())},
               {"cells", std::to_string(p.fleet.size())},

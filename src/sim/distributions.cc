@@ -23,6 +23,14 @@ std::string_view to_string(ServiceKind kind) {
   return "unknown";
 }
 
+std::optional<ServiceKind> parse_service_kind(std::string_view name) {
+  for (ServiceKind k :
+       {ServiceKind::kExponential, ServiceKind::kConstant, ServiceKind::kLogNormal}) {
+    if (name == to_string(k)) return k;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // A draw is cut at the longest duration: a lognormal tail (sigma near 10) would otherwise

@@ -194,9 +194,7 @@ void read_service(Fields& f, ServiceTime& s) {
   std::string kind(to_string(s.kind));
   static constexpr std::string_view kKinds[] = {"exponential", "constant", "lognormal"};
   f.choice("distribution", kind, kKinds);
-  s.kind = kind == "constant"    ? ServiceKind::kConstant
-           : kind == "lognormal" ? ServiceKind::kLogNormal
-                                 : ServiceKind::kExponential;
+  s.kind = parse_service_kind(kind).value_or(ServiceKind::kExponential);
   f.duration("mean", s.mean);
   f.number("sigma", s.sigma);
 }
@@ -245,12 +243,12 @@ void read_max_overlap(Fields& f, TenantsSpec& t) {
     return;
   }
   f.u32("max_overlap", t.max_overlap);
-  const bool used = t.placement == "shuffle" || t.placement == "design";
+  const bool used = limits_overlap(placement_options(t, 0));
   if (used && f.error().is_ok() && t.shard_size >= 1 && t.max_overlap >= t.shard_size) {
     f.fail(given, fmt::format("{}: {} must be less than shard_size ({}) for placement {} "
                               "(at most {}; default min(2, shard_size - 1))",
-                              f.key_path("max_overlap"), t.max_overlap, t.shard_size, t.placement,
-                              t.shard_size - 1));
+                              f.key_path("max_overlap"), t.max_overlap, t.shard_size,
+                              to_string(*t.placement), t.shard_size - 1));
   }
 }
 
@@ -264,7 +262,9 @@ void read_tenants(Fields& f, TenantsSpec& t) {
   f.number("zipf_exponent", t.zipf_exponent);
   std::vector<std::string_view> placements(strategy_names().begin(), strategy_names().end());
   placements.push_back("explicit");
-  f.choice("placement", t.placement, placements);
+  std::string placement(t.placement ? to_string(*t.placement) : "explicit");
+  f.choice("placement", placement, placements);
+  t.placement = parse_strategy(placement);  // "explicit" is none of them
   f.boolean("zone_aware", t.zone_aware);
   read_max_overlap(f, t);
   read_shards(f, t.shards);

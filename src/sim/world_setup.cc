@@ -42,11 +42,12 @@ class ExplicitPlacement final : public PlacementStrategy {
 
 // Requires a validated scenario (simulate() checks it before building a World).
 std::unique_ptr<PlacementStrategy> make_placement(const TenantsSpec& spec, std::uint64_t seed) {
-  if (spec.placement == "explicit") return std::make_unique<ExplicitPlacement>(spec.shards);
+  if (spec.placement == kExplicitShards) return std::make_unique<ExplicitPlacement>(spec.shards);
   // Plain random: the seed's RandomPlacement chooses the same shards as make_strategy's
   // "random" but costs O(cells) per tenant, where the pooled strategies rebuild their cell
   // pools on every choose() (O(cells log cells)): 3 s instead of 74 s for a million tenants.
-  if (spec.placement == "random" && !spec.zone_aware) return std::make_unique<RandomPlacement>();
+  if (spec.placement == Strategy::kRandom && !spec.zone_aware)
+    return std::make_unique<RandomPlacement>();
   return make_strategy(placement_options(spec, seed)).value();
 }
 
@@ -102,7 +103,7 @@ void World::install_cell() {
 Status World::place_tenants() {
   const TenantsSpec& spec = scenario_.tenants;
   for (std::uint32_t i = 0; i < spec.count; ++i) {
-    const std::uint32_t k = spec.placement == "explicit"
+    const std::uint32_t k = spec.placement == kExplicitShards
                                 ? static_cast<std::uint32_t>(spec.shards[i].size())
                                 : spec.shard_size;
     Result<TenantId> id = control_.add_tenant({}, k);

@@ -465,7 +465,7 @@ TEST(ZoneHeadroom, TableAndIndexWalkAgreeOnRandomMappings) {
 }
 
 // Places tenants with shard sizes drawn from `sizes` through a named placement strategy.
-Fixture placed(const std::string& strategy, std::uint32_t cells, std::uint32_t tenants,
+Fixture placed(Strategy strategy, std::uint32_t cells, std::uint32_t tenants,
                std::vector<std::uint32_t> sizes, std::uint64_t seed) {
   Fixture f;
   f.add_cells(cells);
@@ -538,10 +538,11 @@ PoisonSummary poison_summary(const Fixture& f, const BruteForce& b) {
 }
 
 TEST(Analyze, AgreesWithBruteForceOnMappingsProducedByPlace) {
-  for (const std::string strategy : {"random", "least-loaded", "rendezvous", "shuffle"}) {
+  for (const std::string_view name : strategy_names()) {
+    const Strategy strategy = *parse_strategy(name);
     for (const std::uint16_t zones : {std::uint16_t{1}, std::uint16_t{3}}) {
       for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-        SCOPED_TRACE(fmt::format("{} zones {} seed {}", strategy, zones, seed));
+        SCOPED_TRACE(fmt::format("{} zones {} seed {}", name, zones, seed));
         const PlacementOptions options{
             .strategy = strategy, .max_overlap = 2, .zone_aware = zones > 1, .seed = seed};
         const Fixture f = placed_by_place(options, 30, zones, 120, {3, 4, 5});
@@ -571,7 +572,7 @@ TEST(Analyze, AgreesWithBruteForceOnMappingsProducedByPlace) {
 
 // Acceptance: N=100, k=4, 10,000 `shuffle` tenants with m=2.
 TEST(Analyze, ShuffleWithOverlapTwoKeepsEveryPairAtTwoCellsAndOnlyThePoisonerDown) {
-  const Fixture f = placed("shuffle", 100, 10'000, {4}, 1);
+  const Fixture f = placed(Strategy::kShuffle, 100, 10'000, {4}, 1);
   const AnalysisResult r = *f.run();
   EXPECT_LE(r.max_overlap, 2u);
   EXPECT_EQ(r.overlap[3].pairs + r.overlap[4].pairs, 0u);

@@ -18,7 +18,7 @@ using testing_support::subset_counts;
 using testing_support::tenants_of;
 
 PlacementOptions design_options(std::uint32_t m, bool zoned) {
-  return {.strategy = "design", .max_overlap = m, .zone_aware = zoned, .seed = 3};
+  return {.strategy = Strategy::kDesign, .max_overlap = m, .zone_aware = zoned, .seed = 3};
 }
 
 std::uint64_t power(std::uint64_t q, std::uint32_t e) {
@@ -150,8 +150,9 @@ TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
 
 TEST(DesignPlacement, ShuffleUsesTheDesignWhenTheFleetAdmitsOne) {
   PlaceReport report;
-  const Result<Placement> p = place(fleet_of(20), tenants_of(300, 4),
-                                    {.strategy = "shuffle", .max_overlap = 2, .seed = 7}, &report);
+  const Result<Placement> p =
+      place(fleet_of(20), tenants_of(300, 4),
+            {.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 7}, &report);
   ASSERT_TRUE(p.is_ok());
   EXPECT_EQ(report.placed, 285u);
 }

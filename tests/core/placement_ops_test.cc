@@ -9,11 +9,11 @@ namespace {
 
 using namespace testing_support;
 
-const PlacementOptions kShuffle{.strategy = "shuffle", .max_overlap = 2, .seed = 3};
+const PlacementOptions kShuffle{.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 3};
 
 TEST(Place, SameInputsGiveTheSamePlacement) {
   for (std::string_view name : strategy_names()) {
-    PlacementOptions o{.strategy = std::string(name), .seed = 9};
+    PlacementOptions o{.strategy = *parse_strategy(name), .seed = 9};
     Result<Placement> a = place(fleet_of(20), tenants_of(50, 3), o);
     Result<Placement> b = place(fleet_of(20), tenants_of(50, 3), o);
     ASSERT_TRUE(a.is_ok()) << a.status().message();
@@ -35,8 +35,11 @@ TEST(Place, CountsRefusalsAndLeavesRefusedTenantsOut) {
 }
 
 TEST(Place, RefusesInvalidOptionsAndDuplicateTenants) {
-  EXPECT_EQ(place(fleet_of(5), tenants_of(1, 2), {.strategy = "best"}).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      place(fleet_of(5), tenants_of(1, 2), {.strategy = Strategy::kShuffle, .max_overlap = 16})
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
   std::vector<Tenant> twice = tenants_of(2, 2);
   twice[1].name = twice[0].name;
   EXPECT_EQ(place(fleet_of(5), twice, {}).status().message(),
@@ -91,7 +94,7 @@ TEST(DrainCell, EmptiesTheCellAndKeepsTheOverlapLimit) {
 }
 
 TEST(RemoveCell, LeavesNoShardPointingAtIt) {
-  Placement p = *place(fleet_of(10), tenants_of(30, 3), {.strategy = "rendezvous"});
+  Placement p = *place(fleet_of(10), tenants_of(30, 3), {.strategy = Strategy::kRendezvous});
   Result<Placement> removed = remove_cell(p, CellId{4});
   ASSERT_TRUE(removed.is_ok()) << removed.status().message();
   EXPECT_FALSE(removed->fleet.contains(CellId{4}));

@@ -53,7 +53,7 @@ TEST(Summary, SkipsTheHistogramBeyondTheWorkLimit) {
 TEST(PlacementFill, IsPlacedOverTheBoundUnderAnOverlapLimit) {
   // N = 30, k = 4, m = 2: bound C(30,3)/C(4,3) = 4060/4 = 1015.
   const Placement p =
-      *place(fleet_of(30), tenants_of(100, 4), {.strategy = "shuffle", .max_overlap = 2});
+      *place(fleet_of(30), tenants_of(100, 4), {.strategy = Strategy::kShuffle, .max_overlap = 2});
   const std::optional<PlacementFill> fill = placement_fill(p);
   ASSERT_TRUE(fill.has_value());
   EXPECT_EQ(fill->placed, 100u);
@@ -66,7 +66,7 @@ TEST(PlacementFill, IsNoneWithoutALimitOrWithMixedShardSizes) {
   std::vector<Tenant> mixed = tenants_of(10, 4);
   mixed[3].shard_size = 3;
   const Placement p =
-      *place(fleet_of(30), std::move(mixed), {.strategy = "shuffle", .max_overlap = 2});
+      *place(fleet_of(30), std::move(mixed), {.strategy = Strategy::kShuffle, .max_overlap = 2});
   EXPECT_FALSE(placement_fill(p).has_value());
 }
 
@@ -101,7 +101,7 @@ TEST(IdenticalGroups, CountsGroupsPairsAndWhatRandomPlacementWouldGive) {
 TEST(IdenticalGroups, LeastLoadedOnAHundredCellsMakesNoIdenticalGroups) {
   // Ties broken by id put these 1,000 tenants into 25 groups of 40 identical shards.
   Result<Placement> p =
-      place(fleet_of(100), tenants_of(1000, 4), {.strategy = "least-loaded", .seed = 1});
+      place(fleet_of(100), tenants_of(1000, 4), {.strategy = Strategy::kLeastLoaded, .seed = 1});
   ASSERT_TRUE(p.is_ok());
   const IdenticalGroups g = identical_groups(*p);
   EXPECT_FALSE(g.worse_than_random());

@@ -28,9 +28,9 @@ class ShuffleHundred : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     PlaceReport report;
-    placement_ =
-        new Placement(*place(fleet_of(100), tenants_of(10'000, 4),
-                             {.strategy = "shuffle", .max_overlap = 2, .seed = 1}, &report));
+    placement_ = new Placement(*place(fleet_of(100), tenants_of(10'000, 4),
+                                      {.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 1},
+                                      &report));
     ASSERT_EQ(report.refused, 0u);
   }
   static void TearDownTestSuite() { delete placement_; }
@@ -82,7 +82,7 @@ TEST_F(ShuffleHundred, OverlapStaysAtMostTwoAfterEveryMove) {
 }
 
 TEST(Rebalance, DrainingACellEmptiesIt) {
-  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kLeastLoaded});
   Fleet target = p.fleet;
   target.cell(CellId{5}).state = CellState::kDraining;
   const RebalancePlan plan = *plan_rebalance(p, target);
@@ -114,7 +114,8 @@ std::set<TenantId> changed_tenants(const Placement& p,
 }
 
 TEST(Rebalance, RendezvousMovesExactlyTheTenantsWhoseTopKChanged) {
-  const Placement p = *place(fleet_of(100), tenants_of(2'000, 4), {.strategy = "rendezvous"});
+  const Placement p =
+      *place(fleet_of(100), tenants_of(2'000, 4), {.strategy = Strategy::kRendezvous});
   Fleet drained = p.fleet;
   drained.cell(CellId{7}).state = CellState::kDraining;
   for (const Fleet& target : {with_new_cells(p.fleet, 1), drained}) {
@@ -133,7 +134,7 @@ TEST(Rebalance, RendezvousMovesExactlyTheTenantsWhoseTopKChanged) {
 }
 
 TEST(Rebalance, RendezvousMovesOffACellThatMustEmptyComeFirst) {
-  const Placement p = *place(fleet_of(20), tenants_of(300, 3), {.strategy = "rendezvous"});
+  const Placement p = *place(fleet_of(20), tenants_of(300, 3), {.strategy = Strategy::kRendezvous});
   Fleet target = with_new_cells(p.fleet, 1);
   target.cell(CellId{3}).state = CellState::kDraining;
   const RebalancePlan plan = *plan_rebalance(p, target);
@@ -150,7 +151,7 @@ TEST(Rebalance, DrainsADenseShuffleMappingWithChainsOfMoves) {
   // 200 tenants on 20 cells under m = 2 (the design's blocks, 70% of the bound): tenants on
   // the drained cell cannot all move directly; the tenants in the way move aside first.
   const Placement p = *place(fleet_of(20), tenants_of(200, 4),
-                             {.strategy = "shuffle", .max_overlap = 2, .seed = 1});
+                             {.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 1});
   for (const std::uint32_t drained : {0u, 5u, 13u}) {
     Fleet target = p.fleet;
     target.cell(CellId{drained}).state = CellState::kDraining;
@@ -170,7 +171,7 @@ TEST(Rebalance, DrainsADenseShuffleMappingWithChainsOfMoves) {
 }
 
 TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
-  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "random", .seed = 4});
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kRandom, .seed = 4});
   Fleet target = with_new_cells(p.fleet, 2);
   target.cell(CellId{0}).state = CellState::kDisabled;
   const RebalancePlan full = *plan_rebalance(p, target);
@@ -189,7 +190,7 @@ TEST(Rebalance, ANewCellLeftBelowItsFairShareIsReportedWithTheReason) {
   std::vector<Tenant> tenants = tenants_of(2, 1);
   for (Tenant& t : tenants)
     t.weight = 10;
-  Placement p = *place(fleet_of(2), tenants, {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(2), tenants, {.strategy = Strategy::kLeastLoaded});
   const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 1));
   EXPECT_TRUE(plan.moves.empty());
   ASSERT_EQ(plan.shortfalls.size(), 1u);
@@ -202,14 +203,14 @@ TEST(Rebalance, ANewCellLeftBelowItsFairShareIsReportedWithTheReason) {
 }
 
 TEST(Rebalance, ANewCellThatReachesItsFairShareHasNoShortfall) {
-  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kLeastLoaded});
   const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2));
   EXPECT_FALSE(plan.moves.empty());
   EXPECT_TRUE(plan.shortfalls.empty());
 }
 
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
-  Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = "random"});
+  Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = Strategy::kRandom});
   Fleet target = p.fleet;
   ASSERT_TRUE(target.remove(CellId{2}).is_ok());
   const RebalancePlan part = *plan_rebalance(p, target, {.max_moves = 1});
@@ -220,7 +221,7 @@ TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
 }
 
 TEST(Rebalance, ShrunkCapacityShedsTheExcess) {
-  Placement p = *place(fleet_of(6), tenants_of(12, 2), {.strategy = "least-loaded"});
+  Placement p = *place(fleet_of(6), tenants_of(12, 2), {.strategy = Strategy::kLeastLoaded});
   Fleet target = p.fleet;
   target.cell(CellId{1}).capacity = 1;
   const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
@@ -228,7 +229,8 @@ TEST(Rebalance, ShrunkCapacityShedsTheExcess) {
 }
 
 TEST(Rebalance, RefusesClearlyWhenADrainedTenantFitsNowhere) {
-  Placement p = *place(fleet_of(5), tenants_of(1, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Placement p =
+      *place(fleet_of(5), tenants_of(1, 4), {.strategy = Strategy::kShuffle, .max_overlap = 2});
   Fleet target = p.fleet;
   const CellId on = p.mapping.shard(TenantId{0})[0];
   const CellId spare = [&] {
@@ -247,7 +249,8 @@ TEST(Rebalance, RefusesClearlyWhenADrainedTenantFitsNowhere) {
 }
 
 TEST(Rebalance, StripesStayOneCellPerZone) {
-  PlacementOptions o{.strategy = "shuffle", .max_overlap = 2, .zone_aware = true, .seed = 2};
+  PlacementOptions o{
+      .strategy = Strategy::kShuffle, .max_overlap = 2, .zone_aware = true, .seed = 2};
   Placement p = *place(fleet_of(40, 4), tenants_of(300, 4), o);
   const Fleet target = with_new_cells(p.fleet, 4, 4);
   const Placement after = *apply_plan(p, target, *plan_rebalance(p, target));
@@ -268,7 +271,7 @@ RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
   PlacementOptions o{
       // Rendezvous moves exactly the tenants whose top k changed, however many that is
       // (RendezvousMovesExactlyTheTenantsWhoseTopKChanged), not toward a fair share.
-      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "shuffle"),
+      .strategy = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded, Strategy::kShuffle),
       .max_overlap = 2,
       .seed = *rc::gen::arbitrary<std::uint64_t>(),
       .capacity = cap};
@@ -295,7 +298,7 @@ RC_GTEST_PROP(Rebalance, InvariantsHoldAfterEveryMove, ()) {
     ++loads[m.to];
     --loads[m.from];
     if (cap != 0) RC_ASSERT(loads[m.to] <= cap);
-    if (o.strategy == "shuffle") {
+    if (o.strategy == Strategy::kShuffle) {
       for (const auto& [key, count] : subset_counts(mapping, 3))
         RC_ASSERT(count <= 1);
     }
@@ -315,7 +318,8 @@ namespace {
 
 TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
   using namespace testing_support;
-  Placement p = *place(fleet_of(30), tenants_of(200, 4), {.strategy = "shuffle", .max_overlap = 2});
+  Placement p =
+      *place(fleet_of(30), tenants_of(200, 4), {.strategy = Strategy::kShuffle, .max_overlap = 2});
   Fleet target = p.fleet;
   (void)target.add({.id = CellId{30}, .name = "cell-30"});
   const RebalancePlan plan = *plan_rebalance(p, target);
@@ -325,7 +329,7 @@ TEST(CheckPlan, FindsNothingWrongInAPlannedMove) {
 
 TEST(CheckPlan, CountsATenantWithTheLargestIdMovedTwice) {
   const TenantId id{0xFFFF'FFFF};
-  Placement p{.fleet = fleet_of(4), .options = {.strategy = "random"}};
+  Placement p{.fleet = fleet_of(4), .options = {.strategy = Strategy::kRandom}};
   p.tenants.push_back({.id = id, .name = "last", .shard_size = 1});
   p.mapping.assign(id, {CellId{0}});
   const RebalancePlan plan{.moves = {{id, CellId{0}, CellId{1}}, {id, CellId{1}, CellId{2}}}};
@@ -336,7 +340,7 @@ TEST(CheckPlan, CountsATenantWithTheLargestIdMovedTwice) {
 
 TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
   using namespace testing_support;
-  Placement p{.fleet = fleet_of(5), .options = {.strategy = "shuffle", .max_overlap = 1}};
+  Placement p{.fleet = fleet_of(5), .options = {.strategy = Strategy::kShuffle, .max_overlap = 1}};
   p.tenants = tenants_of(2, 2);
   p.mapping.assign(TenantId{0}, {CellId{0}, CellId{1}});
   p.mapping.assign(TenantId{1}, {CellId{2}, CellId{3}});
@@ -368,7 +372,7 @@ RC_GTEST_PROP(Rebalance, AddingOneCellMovesAtMostTheFairShareAndOnlyIntoIt, ()) 
   PlacementOptions o{
       // Rendezvous moves exactly the tenants whose top k changed, however many that is
       // (RendezvousMovesExactlyTheTenantsWhoseTopKChanged), not toward a fair share.
-      .strategy = *rc::gen::element<std::string>("random", "least-loaded", "shuffle"),
+      .strategy = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded, Strategy::kShuffle),
       .max_overlap = k - 1,
       .seed = *rc::gen::arbitrary<std::uint64_t>()};
   Placement p = *place(fleet_of(n), tenants_of(t, k), o);
@@ -404,7 +408,8 @@ namespace {
 
 TEST(Rebalance, RefusesShuffleShardsTooLargeToRecord) {
   using namespace testing_support;
-  Placement p{.fleet = fleet_of(120), .options = {.strategy = "shuffle", .max_overlap = 2}};
+  Placement p{.fleet = fleet_of(120),
+              .options = {.strategy = Strategy::kShuffle, .max_overlap = 2}};
   p.tenants = tenants_of(1, 100);
   Shard big;
   for (std::uint32_t c = 0; c < 100; ++c)
@@ -424,7 +429,7 @@ namespace {
 
 TEST(Rebalance, ZoneAwareDrainsStayInTheZoneWhileItHasRoom) {
   using namespace testing_support;
-  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  PlacementOptions o{.strategy = Strategy::kLeastLoaded, .zone_aware = true};
   Placement p = *place(fleet_of(6, 2), tenants_of(12, 2), o);  // zone 0: cells 0, 2, 4
   Fleet target = p.fleet;
   target.cell(CellId{0}).state = CellState::kDraining;
@@ -436,7 +441,7 @@ TEST(Rebalance, ZoneAwareDrainsStayInTheZoneWhileItHasRoom) {
 
 TEST(Rebalance, DrainingAZonesLastCellMovesItsTenantsToOtherZones) {
   using namespace testing_support;
-  PlacementOptions o{.strategy = "least-loaded", .zone_aware = true};
+  PlacementOptions o{.strategy = Strategy::kLeastLoaded, .zone_aware = true};
   Fleet fleet = fleet_of(4, 1);
   ASSERT_TRUE(fleet.add({.id = CellId{4}, .name = "alone", .zone = ZoneId{1}}).is_ok());
   Placement p = *place(fleet, tenants_of(6, 2), o);

@@ -70,27 +70,30 @@ std::map<CellId, int> loads(const std::vector<Shard>& shards) {
   return load;
 }
 
-TEST(Strategies, ValidateNamesTheUnknownStrategy) {
-  EXPECT_EQ(validate({.strategy = "hash"}).message(),
-            "strategy 'hash' is not one of: random, least-loaded, rendezvous, shuffle, design");
-  EXPECT_EQ(make_strategy({.strategy = "hash"}).status().code(), StatusCode::kInvalidArgument);
+TEST(Strategies, NamesParseBackAndUnknownNamesDoNot) {
+  for (std::string_view name : strategy_names())
+    EXPECT_EQ(to_string(*parse_strategy(name)), name);
+  EXPECT_EQ(parse_strategy("least-loaded"), Strategy::kLeastLoaded);
+  EXPECT_EQ(parse_strategy("design"), Strategy::kDesign);
+  EXPECT_EQ(parse_strategy("hash"), std::nullopt);
+  EXPECT_EQ(parse_strategy("Shuffle"), std::nullopt);
 }
 
 TEST(Strategies, ValidateRefusesAHugeOverlapLimit) {
-  EXPECT_EQ(validate({.strategy = "shuffle", .max_overlap = 16}).message(),
+  EXPECT_EQ(validate({.strategy = Strategy::kShuffle, .max_overlap = 16}).message(),
             "max_overlap (16) must be at most 15");
 }
 
 TEST(Strategies, FactoryMakesEachNamedStrategy) {
   for (std::string_view name : strategy_names()) {
-    EXPECT_EQ(strategy({.strategy = std::string(name)})->name(), name);
+    EXPECT_EQ(strategy({.strategy = *parse_strategy(name)})->name(), name);
   }
 }
 
 TEST(Strategies, RandomDrawsLikeTheSeedsRandomPlacement) {
   const Fleet fleet = fleet_of(20);
   RandomPlacement seed_strategy;
-  auto named = strategy({.strategy = "random"});
+  auto named = strategy({.strategy = Strategy::kRandom});
   Random a(5), b(5);
   for (std::uint32_t t = 0; t < 50; ++t) {
     EXPECT_EQ(*seed_strategy.choose(fleet, {}, tenant(t, 3), a),
@@ -100,7 +103,7 @@ TEST(Strategies, RandomDrawsLikeTheSeedsRandomPlacement) {
 
 TEST(Strategies, EveryStrategyRefusesWhenTooFewCellsArePlaceable) {
   for (std::string_view name : strategy_names()) {
-    auto s = strategy({.strategy = std::string(name), .max_overlap = 1});
+    auto s = strategy({.strategy = *parse_strategy(name), .max_overlap = 1});
     Random random(1);
     EXPECT_EQ(s->choose(fleet_of(2), {}, tenant(4, 3), random).status().message(),
               "tenant 'tenant-4' needs 3 cells but only 2 healthy active cells exist");
@@ -108,9 +111,9 @@ TEST(Strategies, EveryStrategyRefusesWhenTooFewCellsArePlaceable) {
 }
 
 TEST(LeastLoaded, KeepsLoadsWithinOneAndBreaksTiesWithTheSeededStream) {
-  auto s = strategy({.strategy = "least-loaded"});
+  auto s = strategy({.strategy = Strategy::kLeastLoaded});
   const std::vector<Shard> shards = place_all(*s, fleet_of(10), 25, 3);
-  auto again = strategy({.strategy = "least-loaded"});
+  auto again = strategy({.strategy = Strategy::kLeastLoaded});
   EXPECT_EQ(place_all(*again, fleet_of(10), 25, 3), shards);  // same seed, same shards
   // Not the lowest ids (ties by id gave {0,1,2} then {3,4,5}); the second shard avoids the
   // first's loaded cells.
@@ -124,7 +127,7 @@ TEST(LeastLoaded, KeepsLoadsWithinOneAndBreaksTiesWithTheSeededStream) {
 }
 
 TEST(LeastLoaded, CountsTenantWeights) {
-  auto s = strategy({.strategy = "least-loaded"});
+  auto s = strategy({.strategy = Strategy::kLeastLoaded});
   Random random(1);
   const Fleet fleet = fleet_of(3);
   const Shard heavy = *s->choose(fleet, {}, tenant(0, 1, 10), random);
@@ -139,7 +142,7 @@ TEST(LeastLoaded, CountsTenantWeights) {
 }
 
 TEST(LeastLoaded, ForgetFreesTheLoad) {
-  auto s = strategy({.strategy = "least-loaded"});
+  auto s = strategy({.strategy = Strategy::kLeastLoaded});
   Random random(1);
   const Fleet fleet = fleet_of(2);
   const Shard first = *s->choose(fleet, {}, tenant(0, 1), random);
@@ -151,7 +154,7 @@ TEST(LeastLoaded, ForgetFreesTheLoad) {
 
 TEST(Capacity, IsNeverExceededAndRefusalIsClear) {
   for (std::string_view name : strategy_names()) {
-    auto s = strategy({.strategy = std::string(name), .max_overlap = 1, .capacity = 3});
+    auto s = strategy({.strategy = *parse_strategy(name), .max_overlap = 1, .capacity = 3});
     const Fleet fleet = fleet_of(6);
     Random random(2);
     std::vector<Shard> shards;
@@ -180,16 +183,16 @@ TEST(Capacity, IsNeverExceededAndRefusalIsClear) {
 TEST(Capacity, ACellsOwnCapacityWinsOverTheDefault) {
   Fleet fleet = fleet_of(2);
   fleet.cell(CellId{0}).capacity = 1;
-  auto s = strategy({.strategy = "least-loaded", .capacity = 5});
+  auto s = strategy({.strategy = Strategy::kLeastLoaded, .capacity = 5});
   const std::vector<Shard> shards = place_all(*s, fleet, 6, 1);
   EXPECT_EQ(loads(shards)[CellId{0}], 1);
   EXPECT_EQ(loads(shards)[CellId{1}], 5);
 }
 
 TEST(Rendezvous, IsStatelessAndSeeded) {
-  auto a = strategy({.strategy = "rendezvous", .seed = 3});
-  auto b = strategy({.strategy = "rendezvous", .seed = 3});
-  auto c = strategy({.strategy = "rendezvous", .seed = 4});
+  auto a = strategy({.strategy = Strategy::kRendezvous, .seed = 3});
+  auto b = strategy({.strategy = Strategy::kRendezvous, .seed = 3});
+  auto c = strategy({.strategy = Strategy::kRendezvous, .seed = 4});
   const Fleet fleet = fleet_of(30);
   Random r1(1), r2(99);
   int differs = 0;
@@ -206,7 +209,7 @@ RC_GTEST_PROP(Rendezvous, AddingACellChangesAShardByAtMostThatCell, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(2, 40);
   const auto k = *rc::gen::inRange<std::uint32_t>(1, n);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  auto s = strategy({.strategy = "rendezvous", .seed = seed});
+  auto s = strategy({.strategy = Strategy::kRendezvous, .seed = seed});
   Random random(0);
   const Fleet small = fleet_of(n), big = fleet_of(n + 1);
   for (std::uint32_t t = 0; t < 30; ++t) {
@@ -223,7 +226,7 @@ RC_GTEST_PROP(Rendezvous, GrowingTheShardKeepsTheOldOneAsAPrefix, ()) {
   const auto k = *rc::gen::inRange<std::uint32_t>(1, n);
   const auto zones = *rc::gen::inRange<std::uint16_t>(1, 4);
   const bool zoned = *rc::gen::arbitrary<bool>();
-  auto s = strategy({.strategy = "rendezvous", .zone_aware = zoned, .seed = 7});
+  auto s = strategy({.strategy = Strategy::kRendezvous, .zone_aware = zoned, .seed = 7});
   Random random(0);
   const Fleet fleet = fleet_of(n, zones);
   for (std::uint32_t t = 0; t < 20; ++t) {
@@ -235,7 +238,7 @@ RC_GTEST_PROP(Rendezvous, GrowingTheShardKeepsTheOldOneAsAPrefix, ()) {
 }
 
 TEST(Rendezvous, RemovingACellChangesOnlyItsHolders) {
-  auto s = strategy({.strategy = "rendezvous", .seed = 11});
+  auto s = strategy({.strategy = Strategy::kRendezvous, .seed = 11});
   Random random(0);
   Fleet fleet = fleet_of(20);
   const std::vector<Shard> before = place_all(*s, fleet, 200, 3);
@@ -249,7 +252,7 @@ TEST(Rendezvous, RemovingACellChangesOnlyItsHolders) {
 
 TEST(ZoneAware, SpreadsEveryShardEvenlyOverZones) {
   for (std::string_view name : strategy_names()) {
-    auto s = strategy({.strategy = std::string(name), .max_overlap = 2, .zone_aware = true});
+    auto s = strategy({.strategy = *parse_strategy(name), .max_overlap = 2, .zone_aware = true});
     const Fleet fleet = fleet_of(30, 3);
     for (const Shard& shard : place_all(*s, fleet, 60, 5)) {
       std::map<int, int> per_zone;
@@ -265,7 +268,7 @@ TEST(ZoneAware, SpreadsEveryShardEvenlyOverZones) {
 TEST(ZoneAware, RefusesWhenAZoneLacksCellsForItsQuota) {
   Fleet fleet = fleet_of(4);
   ASSERT_TRUE(fleet.add({.id = CellId{4}, .name = "lonely", .zone = ZoneId{1}}).is_ok());
-  auto s = strategy({.strategy = "least-loaded", .zone_aware = true});
+  auto s = strategy({.strategy = Strategy::kLeastLoaded, .zone_aware = true});
   Random random(1);
   EXPECT_EQ(s->choose(fleet, {}, tenant(0, 4), random).status().message(),
             "tenant 'tenant-0' needs 2 cells in zone 1 but only 1 there can take it (placeable, "
@@ -273,7 +276,7 @@ TEST(ZoneAware, RefusesWhenAZoneLacksCellsForItsQuota) {
 }
 
 TEST(Shuffle, RefusesTheSecondTenantOnFiveCells) {
-  auto s = strategy({.strategy = "shuffle", .max_overlap = 2});
+  auto s = strategy({.strategy = Strategy::kShuffle, .max_overlap = 2});
   Random random(1);
   const Fleet fleet = fleet_of(5);
   ASSERT_TRUE(s->choose(fleet, {}, tenant(0, 4), random).is_ok());
@@ -286,14 +289,14 @@ TEST(Shuffle, RefusesTheSecondTenantOnFiveCells) {
 }
 
 TEST(Shuffle, RefusesAnOverlapLimitNotBelowTheShardSize) {
-  auto s = strategy({.strategy = "shuffle", .max_overlap = 3});
+  auto s = strategy({.strategy = Strategy::kShuffle, .max_overlap = 3});
   Random random(1);
   EXPECT_EQ(s->choose(fleet_of(5), {}, tenant(0, 3), random).status().message(),
             "max_overlap (3) must be less than the shard size (3) of tenant 'tenant-0'");
 }
 
 TEST(Shuffle, ForgetFreesTheSubsetsOfARemovedTenant) {
-  auto s = strategy({.strategy = "shuffle", .max_overlap = 2});
+  auto s = strategy({.strategy = Strategy::kShuffle, .max_overlap = 2});
   Random random(1);
   const Fleet fleet = fleet_of(5);
   const Shard first = *s->choose(fleet, {}, tenant(0, 4), random);
@@ -302,7 +305,7 @@ TEST(Shuffle, ForgetFreesTheSubsetsOfARemovedTenant) {
 }
 
 TEST(Shuffle, RememberedShardsCount) {
-  auto s = strategy({.strategy = "shuffle", .max_overlap = 1});
+  auto s = strategy({.strategy = Strategy::kShuffle, .max_overlap = 1});
   Random random(1);
   s->remember(tenant(0, 3), {CellId{0}, CellId{1}, CellId{2}});
   for (int i = 0; i < 20; ++i) {
@@ -317,7 +320,7 @@ RC_GTEST_PROP(Shuffle, NoTwoTenantsShareMoreThanTheLimit, ()) {
   const auto k = *rc::gen::inRange<std::uint32_t>(2, std::min<std::uint32_t>(n, 6));
   const auto m = *rc::gen::inRange<std::uint32_t>(0, k);
   const auto zones = *rc::gen::inRange<std::uint16_t>(1, 3);
-  auto s = strategy({.strategy = "shuffle", .max_overlap = m, .zone_aware = zones > 1});
+  auto s = strategy({.strategy = Strategy::kShuffle, .max_overlap = m, .zone_aware = zones > 1});
   Random random(*rc::gen::arbitrary<std::uint64_t>());
   const Fleet fleet = fleet_of(n, zones);
   std::vector<Shard> shards;
@@ -345,8 +348,9 @@ using testing_support::tenants_of;
 
 Mapping rendezvous(const Fleet& fleet, std::uint32_t k, bool zoned = false) {
   PlaceReport report;
-  Result<Placement> p = place(fleet, tenants_of(10'000, k),
-                              {.strategy = "rendezvous", .zone_aware = zoned, .seed = 5}, &report);
+  Result<Placement> p =
+      place(fleet, tenants_of(10'000, k),
+            {.strategy = Strategy::kRendezvous, .zone_aware = zoned, .seed = 5}, &report);
   EXPECT_EQ(report.refused, 0u);
   return p->mapping;
 }
@@ -431,8 +435,9 @@ TEST(RendezvousAcceptance, ThreeZonesGrowingKFromNineToTenChangesOneCell) {
 
 TEST(ShuffleAcceptance, StripesKeepOneCellPerZoneAndTheLimit) {
   PlaceReport report;
-  Placement p = *place(fleet_of(64, 4), tenants_of(2000, 4),
-                       {.strategy = "shuffle", .max_overlap = 2, .zone_aware = true}, &report);
+  Placement p =
+      *place(fleet_of(64, 4), tenants_of(2000, 4),
+             {.strategy = Strategy::kShuffle, .max_overlap = 2, .zone_aware = true}, &report);
   EXPECT_EQ(report.refused, 0u);
   for (const auto& [tenant, shard] : p.mapping) {
     std::set<int> zones;
@@ -451,7 +456,7 @@ namespace cellkit {
 namespace {
 
 TEST(Strategies, DriveTheTenantManagerAndForgetRemovedTenants) {
-  TenantManager manager(strategy({.strategy = "shuffle", .max_overlap = 2}));
+  TenantManager manager(strategy({.strategy = Strategy::kShuffle, .max_overlap = 2}));
   const Fleet fleet = fleet_of(5);
   Random random(1);
   Result<TenantId> first = manager.add_tenant("a", 4, fleet, random);
@@ -472,7 +477,7 @@ namespace {
 RC_GTEST_PROP(LeastLoaded, LoadsNeverDifferByMoreThanOne, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(1, 30);
   const auto k = *rc::gen::inRange<std::uint32_t>(1, n + 1);
-  auto s = strategy({.strategy = "least-loaded"});
+  auto s = strategy({.strategy = Strategy::kLeastLoaded});
   std::vector<Shard> shards =
       place_all(*s, fleet_of(n), *rc::gen::inRange<std::uint32_t>(1, 80), k);
   std::vector<int> per_cell(n, 0);

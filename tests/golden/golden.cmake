@@ -250,6 +250,8 @@ cellkit_golden(control_error_store control_error_store.txt EXIT 2 STREAM stderr
                ARGS control --listen 127.0.0.1:0 --store redis:x)
 cellkit_golden(control_error_fleet control_error_fleet.txt EXIT 2 STREAM stderr
                ARGS control --listen 127.0.0.1:0 --store file:unused --fleet a/b)
+cellkit_golden(control_error_strategy control_error_strategy.txt EXIT 2 STREAM stderr
+               ARGS control --listen 127.0.0.1:0 --store file:unused --strategy best)
 
 # Option values are checked as text before conversion: no sign, no hex, no overflow
 # (docs/limits.md). Output files that cannot be written are refused before a run.
@@ -286,6 +288,8 @@ cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM std
 cellkit_golden(up_help up_help.txt ARGS up --help)
 cellkit_golden(up_error_shard_size up_error_shard_size.txt EXIT 2 STREAM stderr
                ARGS up --cells 2 --shard-size 3)
+cellkit_golden(up_error_strategy up_error_strategy.txt EXIT 2 STREAM stderr
+               ARGS up --strategy design)
 # The live demo tells the same story as the simulated one: same expected output, over real
 # processes and HTTP (docs/live.md says why the counts agree).
 cellkit_golden(demo_live_default demo_default.txt ARGS demo --live)

@@ -6,8 +6,9 @@ namespace cellkit {
 namespace {
 
 Placement sample() {
-  Placement p{.fleet = make_fleet(6, 2),
-              .options = {.strategy = "shuffle", .max_overlap = 1, .zone_aware = true, .seed = 4}};
+  Placement p{
+      .fleet = make_fleet(6, 2),
+      .options = {.strategy = Strategy::kShuffle, .max_overlap = 1, .zone_aware = true, .seed = 4}};
   Result<Placement> placed = place(p.fleet, make_tenants(5, 2), p.options);
   EXPECT_TRUE(placed.is_ok());
   return *placed;
@@ -29,7 +30,7 @@ TEST(PlacementDocument, DocumentOfAPlacementReadsBackAsTheSamePlacement) {
 TEST(PlacementDocument, AnUnknownStrategyContinuesAsRandom) {
   MappingDocument doc = document_from(sample(), {});
   doc.strategy = "csv import";
-  EXPECT_EQ(placement_from(doc)->options.strategy, "random");
+  EXPECT_EQ(placement_from(doc)->options.strategy, Strategy::kRandom);
 }
 
 TEST(PlacementDocument, AShuffleMappingWithoutMaxOverlapIsRefused) {

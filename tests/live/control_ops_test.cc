@@ -7,7 +7,7 @@
 namespace cellkit::live {
 namespace {
 
-ControlState fleet_of(std::uint32_t cells, const std::string& strategy = "shuffle",
+ControlState fleet_of(std::uint32_t cells, Strategy strategy = Strategy::kShuffle,
                       std::uint32_t capacity = 0) {
   ControlState state;
   state.placement.options = {.strategy = strategy, .max_overlap = 1, .seed = 7};
@@ -88,7 +88,7 @@ TEST(ControlOps, APinThatBreaksTheOverlapLimitFailsTheStateCheck) {
 
 TEST(ControlOps, CapacityBelowTheLoadMovesTenantsOffOrIsRefused) {
   // 2 tenants × 2 cells on 3 cells: some cell holds 2.
-  ControlState state = onboard(fleet_of(3, "random"),
+  ControlState state = onboard(fleet_of(3, Strategy::kRandom),
                                {{.name = "t0", .shard_size = 2}, {.name = "t1", .shard_size = 2}})
                            .value();
   CellId busy{};
@@ -110,7 +110,7 @@ TEST(ControlOps, CapacityBelowTheLoadMovesTenantsOffOrIsRefused) {
 }
 
 TEST(ControlOps, RebalanceFillsAnEmptyCellAndCanStopAfterAnyMove) {
-  ControlState state = fleet_of(4, "random");
+  ControlState state = fleet_of(4, Strategy::kRandom);
   std::vector<TenantSpec> specs;
   for (int i = 0; i < 40; ++i)
     specs.push_back({.name = "t" + std::to_string(i), .shard_size = 2});

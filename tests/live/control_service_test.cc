@@ -35,7 +35,7 @@ class ControlServiceTest : public ::testing::TestWithParam<Kind> {
     auto s = std::make_unique<ControlService>(
         std::move(store),
         ControlOptions{.address = address,
-                       .placement = {.strategy = "shuffle", .max_overlap = 1, .seed = 3}});
+                       .placement = {.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 3}});
     s->tick();
     return s;
   }

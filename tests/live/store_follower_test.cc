@@ -60,7 +60,7 @@ class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
     }
     control_ = std::make_unique<ControlService>(
         open(), ControlOptions{.address = "127.0.0.1:7000",
-                               .placement = {.strategy = "random", .seed = 1}});
+                               .placement = {.strategy = Strategy::kRandom, .seed = 1}});
     control_->tick();
     ASSERT_TRUE(control_->is_leader());
   }
@@ -190,7 +190,7 @@ TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
   ASSERT_TRUE(etcd.start().is_ok());
   auto control = std::make_unique<ControlService>(
       open_store(etcd.store_spec(), {.fleet = "blue", .timeout = 500ms}).value(),
-      ControlOptions{.address = "cp", .placement = {.strategy = "random"}});
+      ControlOptions{.address = "cp", .placement = {.strategy = Strategy::kRandom}});
   control->tick();
   ASSERT_EQ(
       control->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"}).status,
@@ -224,7 +224,7 @@ TEST(EtcdFollower, ARouterThatMissedACompactionCatchesUpToTheLatestVersion) {
   ASSERT_TRUE(etcd.start().is_ok());
   auto control = std::make_unique<ControlService>(
       open_store(etcd.store_spec(), {.fleet = "blue"}).value(),
-      ControlOptions{.address = "cp", .placement = {.strategy = "random"}});
+      ControlOptions{.address = "cp", .placement = {.strategy = Strategy::kRandom}});
   control->tick();
   FakeRouter router;
   StoreFollower f(open_store(etcd.store_spec(), {.fleet = "blue"}).value(), router.offer(),

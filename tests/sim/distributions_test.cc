@@ -23,6 +23,14 @@ TEST(ServiceTime, EveryKindHasTheConfiguredMean) {
               100);
 }
 
+TEST(ServiceKind, NamesParseBackToTheirKind) {
+  for (ServiceKind k : {ServiceKind::kExponential, ServiceKind::kConstant, ServiceKind::kLogNormal})
+    EXPECT_EQ(parse_service_kind(to_string(k)), k);
+  EXPECT_EQ(to_string(ServiceKind::kLogNormal), "lognormal");
+  EXPECT_EQ(parse_service_kind("normal"), std::nullopt);
+  EXPECT_EQ(parse_service_kind("Constant"), std::nullopt);
+}
+
 TEST(ServiceTime, RejectsNonPositiveMean) {
   EXPECT_EQ(ServiceTime{.mean = Duration::zero()}.validate().message(),
             "service mean (0us) must be positive");

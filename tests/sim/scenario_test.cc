@@ -15,11 +15,6 @@ TEST(Scenario, NamesTheBadFieldAndWhatIsAllowed) {
   s.cells.zones = 9;
   EXPECT_EQ(s.validate().message(), "cells.zones (9) must be between 1 and cells.count (8)");
   s = Scenario{};
-  s.tenants.placement = "best";
-  EXPECT_EQ(s.validate().message(),
-            "tenants.placement 'best' is not known; allowed: random, least-loaded, rendezvous, "
-            "shuffle, design, explicit");
-  s = Scenario{};
   s.faults.poison.push_back({.tenant = 28});
   EXPECT_EQ(s.validate().message(), "faults.poison tenant 28 does not exist; tenants run 0..27");
   s = Scenario{};
@@ -78,7 +73,7 @@ TEST(Scenario, RefusesARunWithMoreEventsThanAllowedBeforeStarting) {
 TEST(Scenario, ChecksExplicitShardsAgainstTheFleet) {
   Scenario s;
   s.tenants.count = 2;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = kExplicitShards;
   s.tenants.shards = {{CellId{0}, CellId{1}}, {CellId{1}, CellId{8}}};
   EXPECT_EQ(s.validate().message(), "tenants.shards[1] names cell 8; cells run 0..7");
   s.tenants.shards[1] = {CellId{1}, CellId{1}};

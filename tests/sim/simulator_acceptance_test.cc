@@ -81,7 +81,7 @@ Scenario poison_pairs() {
   Scenario s;
   s.cells.count = 8;
   s.tenants.count = 28;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = kExplicitShards;
   for (std::uint32_t a = 0; a < 8; ++a) {
     for (std::uint32_t b = a + 1; b < 8; ++b)
       s.tenants.shards.push_back({CellId{a}, CellId{b}});

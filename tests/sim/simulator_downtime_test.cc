@@ -18,7 +18,7 @@ Scenario fleet() {
   s.cells.count = 4;
   s.cells.zones = 2;
   s.tenants.count = 5;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = kExplicitShards;
   s.tenants.shards = {{CellId{0}, CellId{1}},
                       {CellId{1}, CellId{2}},
                       {CellId{2}, CellId{3}},
@@ -160,7 +160,7 @@ RC_GTEST_PROP(SimulatorDowntime, IntervalSumsEqualTheRunsDowntimeTotals, ()) {
   s.cells.restart_after = milliseconds(*rc::gen::inRange(1, 3'000));
   s.tenants.count = *rc::gen::inRange<std::uint32_t>(1, 20);
   s.tenants.shard_size = *rc::gen::inRange<std::uint32_t>(1, s.cells.count + 1);
-  s.tenants.placement = *rc::gen::element<std::string>("random", "least-loaded");
+  s.tenants.placement = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded);
   s.workload.rate = *rc::gen::inRange(0, 500);
   s.router.policy.replace_dead_cells = *rc::gen::arbitrary<bool>();
   s.router.policy.retry_after_crash = *rc::gen::arbitrary<bool>();

@@ -20,7 +20,7 @@ Scenario pairs_fleet(RoutingMode routing) {
   s.cells.servers = 4;
   s.cells.service = {.kind = ServiceKind::kExponential, .mean = std::chrono::milliseconds(10)};
   s.tenants.count = 28;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = kExplicitShards;
   for (std::uint32_t a = 0; a < 8; ++a) {
     for (std::uint32_t b = a + 1; b < 8; ++b)
       s.tenants.shards.push_back({CellId{a}, CellId{b}});

@@ -134,7 +134,7 @@ Scenario two_cells_one_tenant() {
   Scenario s = small();
   s.cells.count = 2;
   s.tenants.count = 1;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = kExplicitShards;
   s.tenants.shards = {{CellId{0}, CellId{1}}};
   s.workload.rate = 100;
   s.router.health_check_interval = seconds(1);
@@ -295,7 +295,7 @@ TEST(Simulator, OnboardingWaitsForTheControlPlane) {
 TEST(Simulator, RebalanceMovesExistingTenantsOntoNewCells) {
   Scenario s = small();
   s.tenants.count = 40;
-  s.tenants.placement = "least-loaded";
+  s.tenants.placement = Strategy::kLeastLoaded;
   s.growth.scale_out.push_back({.at = seconds(5), .cells = 4});
   s.growth.rebalance = true;
   s.control_plane.publish_interval = seconds(5);  // the router follows at the next snapshot
@@ -323,7 +323,7 @@ TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {
   Scenario s = small();
   s.cells.count = 2;
   s.cells.servers = 1;
-  s.tenants.placement = "explicit";
+  s.tenants.placement = kExplicitShards;
   for (std::uint32_t t = 0; t < 10; ++t)
     s.tenants.shards.push_back({CellId{t % 2}});
   s.workload.rate = 190;  // 95% of 2 servers at 10 ms, evenly spread

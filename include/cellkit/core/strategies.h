@@ -2,10 +2,11 @@
 // each optionally zone-aware and capacity-capped, configured by one plain options struct.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 
 #include "cellkit/base/status.h"
@@ -13,11 +14,20 @@
 
 namespace cellkit {
 
+// The placement strategies. Names are parsed and printed only at the edges (files, CLI)
+// with parse_strategy and to_string.
+enum class Strategy : std::uint8_t { kRandom, kLeastLoaded, kRendezvous, kShuffle, kDesign };
+inline constexpr std::array<Strategy, 5> kAllStrategies = {
+    Strategy::kRandom, Strategy::kLeastLoaded, Strategy::kRendezvous, Strategy::kShuffle,
+    Strategy::kDesign};
+std::string_view to_string(Strategy strategy);  // "random", "least-loaded", ...
+// nullopt when the name is not one of strategy_names().
+std::optional<Strategy> parse_strategy(std::string_view name);
+
 // How to place tenants. A cell's load is the sum of its tenants' weights (tenant count when
 // every weight is 1). docs/placement.md describes each strategy and its guarantees.
 struct PlacementOptions {
-  // "random" | "least-loaded" | "rendezvous" | "shuffle" | "design".
-  std::string strategy = "random";
+  Strategy strategy = Strategy::kRandom;
   // shuffle and design: no two tenants share more than this many cells (m). Must be below
   // every tenant's shard size; at most 15.
   std::uint32_t max_overlap = 2;
@@ -36,7 +46,7 @@ struct PlacementOptions {
   bool operator==(const PlacementOptions&) const = default;
 };
 
-// The names make_strategy accepts, in the order help lists them.
+// The strategies' names, in the order help lists them.
 std::span<const std::string_view> strategy_names();
 
 // True for the strategies that keep the overlap limit max_overlap (shuffle, design).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,9 @@
 namespace cellkit::sim {
 
 enum class ServiceKind : std::uint8_t { kExponential, kConstant, kLogNormal };
-std::string_view to_string(ServiceKind kind);
+// Names are parsed and printed only at the scenario file's edge.
+std::string_view to_string(ServiceKind kind);  // "exponential", "constant", "lognormal"
+std::optional<ServiceKind> parse_service_kind(std::string_view name);  // nullopt if unknown
 
 // How long one request occupies a server.
 struct ServiceTime {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,13 +30,16 @@ struct CellsSpec {
 
 enum class Weights : std::uint8_t { kUniform, kZipf };
 
+// TenantsSpec::placement when the scenario lists every tenant's shard ("explicit" in files).
+inline constexpr std::optional<Strategy> kExplicitShards = std::nullopt;
+
 struct TenantsSpec {
   std::uint32_t count = 28;             // tenants, ids 0..count-1
   std::uint32_t shard_size = 2;         // cells per tenant (k)
   Weights weights = Weights::kUniform;  // share of the traffic each tenant sends
   double zipf_exponent = 1.0;           // s of Zipf weights 1/(i+1)^s
-  // "random", "least-loaded", "rendezvous", "shuffle" (core make_strategy), or "explicit"
-  std::string placement = "random";
+  // A core placement strategy, or kExplicitShards: tenant i gets shards[i].
+  std::optional<Strategy> placement = Strategy::kRandom;
   bool zone_aware = false;  // spread each shard over the zones
   // shuffle, design: no two tenants share more than this many cells. A scenario file that
   // does not give it gets min(2, shard_size - 1).
