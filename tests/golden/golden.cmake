@@ -277,6 +277,14 @@ cellkit_golden(router_error_routing router_error_routing.txt EXIT 2 STREAM stder
                ARGS router --routing random)
 cellkit_golden(router_error_duration router_error_duration.txt EXIT 2 STREAM stderr
                ARGS router --connect-timeout soon)
+cellkit_golden(router_error_two_stores router_error_two_stores.txt EXIT 2 STREAM stderr
+               ARGS router --control http://127.0.0.1:7000 --etcd http://127.0.0.1:2379)
+cellkit_golden(router_error_fleet router_error_fleet.txt EXIT 2 STREAM stderr
+               ARGS router --fleet blue --control http://127.0.0.1:7000)
+cellkit_golden(router_error_store_url router_error_store_url.txt EXIT 2 STREAM stderr
+               ARGS router --etcd 127.0.0.1:2379)
+cellkit_golden(router_error_stale_after router_error_stale_after.txt EXIT 2 STREAM stderr
+               ARGS router --etcd http://127.0.0.1:2379 --stale-after 0s)
 cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
                ARGS router --listen localhost)
 cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr
