@@ -290,6 +290,12 @@ cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
 cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr
                ARGS router --listen 127.0.0.1:0 --snapshot no-such-snapshot.json)
 cellkit_golden(up_help up_help.txt ARGS up --help)
+cellkit_golden(up_error_routers up_error_routers.txt EXIT 2 STREAM stderr
+               ARGS up --routers 0)
+cellkit_golden(up_error_store up_error_store.txt EXIT 2 STREAM stderr
+               ARGS up --store zookeeper)
+cellkit_golden(up_error_port_with_store up_error_port_with_store.txt EXIT 2 STREAM stderr
+               ARGS up --store file --port 8080)
 cellkit_golden(up_error_shard_size up_error_shard_size.txt EXIT 2 STREAM stderr
                ARGS up --cells 2 --shard-size 3)
 # The live demo tells the same story as the simulated one: same expected output, over real
