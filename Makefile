@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: demo test check install deps build release dev asan fuzz fuzz-build fuzz-smoke bench format clean
+.PHONY: demo test soak check install deps build release dev asan fuzz fuzz-build fuzz-smoke bench format clean
 
 demo: release
 	$(CELLKIT) demo
@@ -19,6 +19,10 @@ demo: release
 # The fuzz slice (`make fuzz-smoke`) is not part of `make test` while a 20 s run still finds
 # open defects (docs/fuzzing.md): a random failure would make every CI run a coin toss.
 test: dev asan
+
+# Long runs kept out of `make test` (ctest label `soak`): the 60 s store outage under load.
+soak: dev
+	ctest --test-dir build/dev -L soak --output-on-failure
 
 deps:
 	@bash scripts/install-deps.sh

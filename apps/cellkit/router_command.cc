@@ -19,6 +19,7 @@ struct RouterArgs {
   std::string ejection_time = "30s", ejection_max = "5m";
   std::string health_interval = "5s", health_timeout = "1s";
   std::string quarantine_for = "60s", drain_timeout = "10s";
+  std::string stale_after = "10s";
 };
 
 // Parses each duration option into its field; names the option on failure.
@@ -34,7 +35,8 @@ bool durations(RouterArgs& a) {
       {"--ejection-max", {&a.ejection_max, &o.ejection_max}},
       {"--health-interval", {&a.health_interval, &o.health_interval}},
       {"--health-timeout", {&a.health_timeout, &o.health_timeout}},
-      {"--drain-timeout", {&a.drain_timeout, &o.drain_timeout}}};
+      {"--drain-timeout", {&a.drain_timeout, &o.drain_timeout}},
+      {"--stale-after", {&a.stale_after, &o.stale_after}}};
   for (const auto& [flag, field] : fields) {
     Result<Duration> d = sim::parse_duration(*field.first);
     if (!d.is_ok()) {
@@ -100,6 +102,8 @@ void add_router_command(CLI::App& app, int& exit_code) {
       "request is forwarded to the first healthy\n"
       "cell of the tenant's shard; a crash is never retried on another cell, a refused\n"
       "connection is retried inside the shard, and poison requests are quarantined.\n"
+      "Snapshots come from --snapshot, PUT /admin/snapshot, or a store it follows (--control\n"
+      "or --etcd); when the store is down it keeps routing on the last one, forever.\n"
       "Prints 'listening on HOST:PORT' first. SIGTERM drains and exits 0. See docs/live.md.");
   cmd->add_option("--listen", o.listen, "Client address HOST:PORT (port 0: a free one)")
       ->capture_default_str();
@@ -107,8 +111,24 @@ void add_router_command(CLI::App& app, int& exit_code) {
                   "Routing snapshot to serve: a mapping JSON with cell endpoints, or a binary "
                   "snapshot (CKSNAP)");
   cmd->add_option("--state-dir", o.state_dir,
-                  "Directory where every accepted snapshot is persisted; on restart the "
-                  "persisted one is served (a newer --snapshot wins)");
+                  "Directory (created if missing) where every accepted snapshot is persisted; on "
+                  "restart the persisted one is served at once (a newer --snapshot wins)");
+  cmd->add_option("--control", o.control_url,
+                  "Follow the control plane at http://HOST:PORT (long-poll GET /v1/snapshot); "
+                  "each new version is validated whole, served, persisted and ACKed or NACKed")
+      ->type_name("URL");
+  cmd->add_option("--etcd", o.etcd_url,
+                  "Follow the fleet's routing pointer in etcd at http://HOST:PORT (watch, "
+                  "re-read, ACK/NACK on a lease); many routers on many machines")
+      ->type_name("URL");
+  cmd->add_option("--fleet", o.fleet, "With --etcd: the fleet whose keys are followed")
+      ->capture_default_str();
+  cmd->add_option("--router-id", o.router_id,
+                  "Name of this router's ACK/NACK record (default: HOSTNAME-PORT)");
+  cmd->add_option("--stale-after", args->stale_after,
+                  "Once the store has been unreachable this long, responses carry "
+                  "X-Cellkit-Stale: <seconds>s (routing goes on, on the last snapshot)")
+      ->capture_default_str();
   cmd->add_option("--admin", o.admin,
                   "Admin address HOST:PORT: /admin/healthz, /admin/ready, /admin/routing, "
                   "/metrics, PUT /admin/snapshot");

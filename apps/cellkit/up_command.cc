@@ -14,6 +14,7 @@
 #include "cellkit/core/placement_ops.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/live/local_fleet.h"
+#include "cellkit/live/store_fleet.h"
 #include "cellkit/sim/scenario_file.h"
 #include "commands.h"
 #include "live_support.h"
@@ -31,7 +32,25 @@ struct UpArgs {
   std::string recovery_time = "5s";
   unsigned threads = 1;
   std::uint16_t port = 0;
+  std::uint32_t routers = 1;
+  std::string store;  // "", "file" or "etcd"; "" with one router: routers read mapping.json
 };
+
+// A control plane and routers following a store, rather than one router on a mapping file.
+bool follows_store(const UpArgs& a) {
+  return a.routers > 1 || !a.store.empty();
+}
+
+live::LocalFleetOptions local_options(const UpArgs& a, const std::string& dir, Duration recovery) {
+  live::LocalFleetOptions o;
+  o.binary = self_path();
+  o.dir = dir;
+  if (a.crash_on_bags != 0) o.crash_on_bags = a.crash_on_bags;
+  o.recovery_time = std::chrono::duration_cast<live::Millis>(recovery);
+  o.router_port = a.port;
+  o.router_flags = {"--threads", std::to_string(a.threads), "--health-interval", "1s"};
+  return o;
+}
 
 int fail(int code, std::string_view message) {
   std::cerr << "cellkit up: " << message << "\n";
@@ -47,6 +66,9 @@ std::string check(const UpArgs& a) {
     return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for shuffle",
                        a.placement.max_overlap, a.shard_size);
   if (a.threads == 0) return "--threads must be at least 1";
+  if (a.routers == 0 || a.routers > 16)
+    return fmt::format("--routers ({}) must be 1 to 16", a.routers);
+  if (follows_store(a) && a.port != 0) return "--port applies to the single router without --store";
   return {};
 }
 
@@ -97,10 +119,81 @@ bool supervise(live::LocalFleet& fleet) {
   return false;
 }
 
+void print_store_fleet(live::StoreFleet& fleet, const UpArgs& a) {
+  live::Supervisor& s = fleet.supervisor();
+  std::cout << fmt::format(
+      "cellkit up: {} cells, {} tenants onboarded through the control plane (version {}), shard "
+      "size {}, strategy {}, seed {}\n",
+      a.cells, a.tenants, fleet.version(), a.shard_size, a.placement.strategy, a.placement.seed);
+  std::cout << fmt::format("  store    {}\n", fleet.store_spec());
+  if (fleet.etcd_pid()) {
+    std::cout << fmt::format("  etcd     {}  pid {}\n", fleet.etcd_url().substr(7),
+                             *fleet.etcd_pid());
+  }
+  std::cout << fmt::format("  control  {}  pid {}\n", to_string(fleet.control()),
+                           *s.pid_of(live::StoreFleet::kControlName));
+  for (const live::FleetRouter& r : fleet.routers()) {
+    std::cout << fmt::format("  {} {}  admin {}  pid {}\n", r.name, to_string(r.endpoint), r.admin,
+                             *s.pid_of(r.name));
+  }
+  for (const Cell& c : fleet.document().fleet.cells())
+    std::cout << fmt::format("  {:<8} {}  pid {}\n", c.name, c.endpoint, *s.pid_of(c.name));
+  const std::string tenant = fleet.document().tenants.front().name;
+  std::cout << "try:\n"
+            << fmt::format("  curl -si -H 'X-Tenant: {}' -d '{{\"bags\": 2}}' http://{}/orders\n",
+                           tenant, to_string(fleet.routers().front().endpoint))
+            << fmt::format(
+                   "  curl -s -d '{{\"name\": \"new-tenant\", \"shard_size\": {}}}' "
+                   "http://{}/v1/tenants\n",
+                   a.shard_size, to_string(fleet.control()))
+            << fmt::format("  curl -s http://{}/v1/routers\n", to_string(fleet.control()))
+            << "Ctrl-C stops everything." << std::endl;
+}
+
+// Watches until a signal or a router's end; true when a router ended.
+bool supervise_store(live::StoreFleet& fleet) {
+  live::Supervisor& s = fleet.supervisor();
+  while (!stop_requested()) {
+    for (const live::SupervisorEvent& e : s.poll()) {
+      std::cout << describe(e, *s.spec_of(e.name)) << std::endl;
+      if (e.name.starts_with("router-")) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+int run_with_store(const UpArgs& a, live::LocalFleetOptions local) {
+  live::StoreFleetOptions o{.local = std::move(local),
+                            .etcd = a.store == "etcd",
+                            .routers = a.routers,
+                            .placement = {"--strategy", a.placement.strategy, "--max-overlap",
+                                          std::to_string(a.placement.max_overlap), "--seed",
+                                          std::to_string(a.placement.seed)}};
+  MappingDocument doc;
+  doc.fleet = make_fleet(a.cells, 1);
+  doc.tenants = make_tenants(a.tenants, a.shard_size);
+  Result<std::unique_ptr<live::StoreFleet>> fleet = live::StoreFleet::start(std::move(doc), o);
+  if (!fleet.is_ok()) return fail(kExitFailure, fleet.status().message());
+  std::cout << "listening on " << to_string((*fleet)->routers().front().endpoint) << "\n";
+  print_store_fleet(**fleet, a);
+  const bool router_ended = supervise_store(**fleet);
+  std::cout << "stopping the fleet" << std::endl;
+  (*fleet)->stop(std::chrono::seconds(5));
+  std::cout << "stopped" << std::endl;
+  return router_ended ? kExitFailure : kExitOk;
+}
+
 int run(const UpArgs& a) {
   if (std::string problem = check(a); !problem.empty()) return fail(kExitUsage, problem);
   Result<Duration> recovery = sim::parse_duration(a.recovery_time);
   if (!recovery.is_ok()) return fail(kExitUsage, "--recovery-time: " + recovery.status().message());
+  if (follows_store(a)) {
+    catch_stop_signals();
+    Result<TempDir> dir = TempDir::create("cellkit-up");
+    if (!dir.is_ok()) return fail(kExitFailure, dir.status().message());
+    return run_with_store(a, local_options(a, dir->path(), *recovery));
+  }
   PlaceReport report;
   Result<Placement> p =
       place(make_fleet(a.cells, 1), make_tenants(a.tenants, a.shard_size), a.placement, &report);
@@ -109,15 +202,8 @@ int run(const UpArgs& a) {
   catch_stop_signals();
   Result<TempDir> dir = TempDir::create("cellkit-up");
   if (!dir.is_ok()) return fail(kExitFailure, dir.status().message());
-  live::LocalFleetOptions o;
-  o.binary = self_path();
-  o.dir = dir->path();
-  if (a.crash_on_bags != 0) o.crash_on_bags = a.crash_on_bags;
-  o.recovery_time = std::chrono::duration_cast<live::Millis>(*recovery);
-  o.router_port = a.port;
-  o.router_flags = {"--threads", std::to_string(a.threads), "--health-interval", "1s"};
   Result<std::unique_ptr<live::LocalFleet>> fleet =
-      live::LocalFleet::start(document_from(*p, {}), o);
+      live::LocalFleet::start(document_from(*p, {}), local_options(a, dir->path(), *recovery));
   if (!fleet.is_ok()) return fail(kExitFailure, fleet.status().message());
   std::cout << "listening on " << to_string((*fleet)->router()) << "\n";
   print_fleet(**fleet, a, report);
@@ -143,7 +229,11 @@ void add_up_command(CLI::App& app, int& exit_code) {
   cmd->footer(
       "Its first line on stdout is 'listening on HOST:PORT' (the router); then the addresses,\n"
       "pids and example curl lines; then one line per cell that dies or restarts.\n"
-      "Example: cellkit up --cells 3 --tenants 10 --shard-size 2 --crash-on-bags 5");
+      "With --store (or --routers > 1) it runs the fleet as many machines would: a store (a\n"
+      "directory, or a private etcd), `cellkit control` over it, the cells registered and the\n"
+      "tenants onboarded through its API, and the routers following the store (docs/deploy.md).\n"
+      "Example: cellkit up --cells 3 --tenants 10 --shard-size 2 --crash-on-bags 5\n"
+      "Example: cellkit up --routers 2 --store etcd");
   cmd->add_option("--cells", a.cells, "Cells (processes) in the fleet (>= 1)")
       ->capture_default_str();
   cmd->add_option("--tenants", a.tenants, "Tenants, named tenant-0, tenant-1, ...")
@@ -167,6 +257,13 @@ void add_up_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", a.threads, "Router threads")->capture_default_str();
   cmd->add_option("--port", a.port, "Router port on 127.0.0.1; 0 picks a free one")
       ->capture_default_str();
+  cmd->add_option("--routers", a.routers,
+                  "Routers; more than one runs the control plane over a store (--store)")
+      ->capture_default_str();
+  cmd->add_option("--store", a.store,
+                  "file (a directory; the default with --routers > 1) or etcd (a private etcd on "
+                  "loopback ports): the control plane publishes there and the routers follow it")
+      ->check(CLI::IsMember({"file", "etcd"}));
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -4,11 +4,17 @@
 
 #include "cellkit/live/prometheus_text.h"
 #include "live/router_impl.h"
+#include "live/stores.h"
 
 namespace cellkit::live {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double stale_seconds(const FollowerStatus& f) {
+  if (f.stale_since_ms == 0) return 0;
+  return static_cast<double>(unix_ms_now() - f.stale_since_ms) / 1000.0;
+}
 
 double age_seconds(const Shared& s) {
   if (!s.snapshots.ready()) return 0;
@@ -81,6 +87,34 @@ void health(RouterServer::Impl& impl, const RoutingTable& table, PrometheusText&
   }
 }
 
+void store(RouterServer::Impl& impl, PrometheusText& out) {
+  const FollowerStatus f = impl.follower ? impl.follower->status() : FollowerStatus{};
+  out.family("cellkit_store_connected", "gauge",
+             "1 when the router's last call to the store it follows succeeded (0 as well when it "
+             "follows none).");
+  out.sample("cellkit_store_connected", {}, std::uint64_t{f.connected});
+  out.family("cellkit_router_store_stale_seconds", "gauge",
+             "Seconds since the store stopped answering (0 when it answers or there is none).");
+  out.sample("cellkit_router_store_stale_seconds", {}, stale_seconds(f));
+  out.family("cellkit_router_store_rejected_version", "gauge",
+             "The last version the store offered and the router refused (0: none).");
+  out.sample("cellkit_router_store_rejected_version", {}, f.rejected);
+}
+
+nlohmann::json store_json(RouterServer::Impl& impl) {
+  if (!impl.follower) return nullptr;
+  const FollowerStatus f = impl.follower->status();
+  return {{"source", impl.store_source},
+          {"router_id", impl.router_id},
+          {"connected", f.connected},
+          {"stale_since_ms", f.stale_since_ms},
+          {"stale_seconds", stale_seconds(f)},
+          {"applied", f.applied},
+          {"rejected", f.rejected},
+          {"reason", f.reason},
+          {"syncs", f.syncs}};
+}
+
 }  // namespace
 
 std::string render_metrics(RouterServer::Impl& impl) {
@@ -103,6 +137,7 @@ std::string render_metrics(RouterServer::Impl& impl) {
   out.sample("cellkit_router_snapshot_age_seconds", {}, age_seconds(s));
   out.family("cellkit_router_snapshot_rejected_total", "counter", "Snapshots offered and refused.");
   out.sample("cellkit_router_snapshot_rejected_total", {}, s.snapshots.rejected());
+  store(impl, out);
   health(impl, *table, out);
   out.family("cellkit_router_quarantines_total", "counter",
              "Quarantines of a request fingerprint started (first ones and relapses).");
@@ -128,6 +163,7 @@ std::string render_routing(RouterServer::Impl& impl) {
       {"rejected", s.snapshots.rejected()}, {"tenant_from", to_string(s.options.tenant_from)},
       {"state_dir", s.options.state_dir}};
   if (s.snapshots.rejected() > 0) j["last_rejection"] = s.snapshots.last_rejection();
+  j["store"] = store_json(impl);
   const auto health = s.board.cells(Clock::now());
   nlohmann::json cells = nlohmann::json::array();
   for (CellId c : table->cells()) {

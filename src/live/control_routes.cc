@@ -230,6 +230,7 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
   }
   if (n == 2 && p[1] == "version" && m == "GET") return version();
   if (n == 2 && p[1] == "routers" && m == "GET") return routers();
+  if (n == 3 && p[1] == "routers" && m == "PUT") return record_report(p[2], request.body);
   if (n == 2 && p[1] == "snapshot" && m == "GET") {
     auto after =
         t.query.count("after") ? to_uint(t.query.at("after")) : std::optional<std::uint64_t>(0);
@@ -335,6 +336,27 @@ ServiceReply ControlService::routers() {
                    {"stale_since_ms", r.stale_since_ms}});
   }
   return {.body = json{{"routers", out}}.dump()};
+}
+
+ServiceReply ControlService::record_report(const std::string& router, const std::string& body) {
+  Result<RouterReport> report = parse_report(body);
+  if (!report.is_ok()) return error_reply(400, report.status().message(), "body");
+  if (report->router != router) {
+    return error_reply(
+        400,
+        fmt::format("field 'router' ('{}') must be the router named in the path ('{}')",
+                    report->router, router),
+        "router");
+  }
+  Status stored = [&] {
+    std::lock_guard lock(store_mutex_);
+    return store_->report(*report);
+  }();
+  if (stored.code() == StatusCode::kInvalidArgument) {
+    return error_reply(400, stored.message(), "router");
+  }
+  if (!stored.is_ok()) return error_reply(503, stored.message(), "store");
+  return {.body = json{{"router", router}}.dump()};
 }
 
 }  // namespace cellkit::live

@@ -109,7 +109,12 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   if (beast::error_code ec = finish(io, result); ec) return io_error(url, "read", ec);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  return HttpResponse{.status = parser.get().result_int(), .body = std::move(parser.get().body())};
+  const auto version = parser.get().find("X-Cellkit-Routing-Version");
+  return HttpResponse{.status = parser.get().result_int(),
+                      .body = std::move(parser.get().body()),
+                      .routing_version = version == parser.get().end()
+                                             ? std::string()
+                                             : std::string(version->value())};
 }
 
 Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target, std::string body,

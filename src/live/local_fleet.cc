@@ -10,7 +10,12 @@
 namespace cellkit::live {
 
 Status LocalFleet::start_cells(const LocalFleetOptions& options) {
-  for (const Cell& cell : doc_.fleet.cells()) {
+  return start_cell_processes(supervisor_, doc_.fleet, options);
+}
+
+Status start_cell_processes(Supervisor& supervisor, Fleet& fleet,
+                            const LocalFleetOptions& options) {
+  for (const Cell& cell : fleet.cells()) {
     ProcessSpec spec;
     spec.name = cell.name;
     spec.argv = {options.binary, "cell", "--name", cell.name};
@@ -20,9 +25,9 @@ Status LocalFleet::start_cells(const LocalFleetOptions& options) {
     }
     spec.restart = options.restart_cells;
     spec.recovery_time = options.recovery_time;
-    Result<Endpoint> ep = supervisor_.start(std::move(spec));
+    Result<Endpoint> ep = supervisor.start(std::move(spec));
     if (!ep.is_ok()) return ep.status();
-    doc_.fleet.cell(cell.id).endpoint = to_string(*ep);
+    fleet.cell(cell.id).endpoint = to_string(*ep);
   }
   return Status::ok();
 }

@@ -311,6 +311,8 @@ void Session::refuse(LiveOutcome outcome) {
   response_.set("X-Cellkit-Outcome", to_string(outcome));
   const std::uint64_t version = table_ ? table_->version() : 0;
   if (version > 0) response_.set("X-Cellkit-Routing-Version", std::to_string(version));
+  if (std::string stale = shared_.stale_marker(); !stale.empty())
+    response_.set("X-Cellkit-Stale", stale);
   if (outcome == LiveOutcome::kQuarantined) {
     response_.set(http::field::retry_after, std::to_string(retry_after_s_));
   }
@@ -329,6 +331,8 @@ void Session::respond() {
   response_.set("X-Cell", name.empty() ? std::to_string(raw(cell_)) : std::string(name));
   response_.set("X-Cellkit-Routing-Version", std::to_string(table_->version()));
   response_.set("X-Cellkit-Outcome", to_string(outcome_));
+  if (std::string stale = shared_.stale_marker(); !stale.empty())
+    response_.set("X-Cellkit-Stale", stale);
   response_.version(client_version_ == 10 ? 10 : 11);
   response_.keep_alive(client_keep_alive_);
   stream_.expires_after(shared_.options.body_timeout);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/live/http_client.h"
+
 namespace cellkit::live {
 
 Result<TenantSource> parse_tenant_source(std::string_view text) {
@@ -87,7 +89,30 @@ Status RouterOptions::validate() const {
       return invalid_argument(fmt::format("{} must be positive, got {} ms", name, value.count()));
     }
   }
+  if (Status s = validate_store(); !s.is_ok()) return s;
   return policy.validate();
+}
+
+Status RouterOptions::validate_store() const {
+  if (!control_url.empty() && !etcd_url.empty()) {
+    return invalid_argument(
+        "--control and --etcd are two ways to follow one store: give one of them");
+  }
+  for (const auto& [flag, url] : {std::pair{"--control", &control_url}, {"--etcd", &etcd_url}}) {
+    if (url->empty()) continue;
+    if (Result<HttpUrl> u = parse_http_url(*url); !u.is_ok()) {
+      return invalid_argument(fmt::format("{}: {}", flag, u.status().message()));
+    }
+  }
+  if (fleet != "default" && etcd_url.empty()) {
+    return invalid_argument(
+        fmt::format("--fleet '{}' needs --etcd (the fleet's keys in etcd)", fleet));
+  }
+  if (stale_after.count() <= 0) {
+    return invalid_argument(
+        fmt::format("stale after must be positive, got {} ms", stale_after.count()));
+  }
+  return Status::ok();
 }
 
 }  // namespace cellkit::live

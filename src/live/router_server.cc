@@ -1,6 +1,7 @@
 // The router's lifecycle: create (bind, restore, load), run (threads), drain, stop.
 #include "cellkit/live/router_server.h"
 
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
@@ -34,6 +35,12 @@ std::string text_of(const tcp::endpoint& e) {
 Status load_snapshots(RouterServer::Impl& impl) {
   Shared& s = impl.shared;
   if (!s.options.state_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(s.options.state_dir, ec);
+    if (ec) {
+      return failed_precondition(
+          fmt::format("--state-dir '{}' cannot be created: {}", s.options.state_dir, ec.message()));
+    }
     Result<bool> restored = s.snapshots.restore();
     if (!restored.is_ok()) {
       impl.notes.push_back(
@@ -95,6 +102,7 @@ Result<std::unique_ptr<RouterServer>> RouterServer::create(RouterOptions options
     return failed_precondition(fmt::format("cannot listen: {}", e.code().message()));
   }
   if (Status s = load_snapshots(*impl); !s.is_ok()) return s;
+  if (Status s = follow_store(*impl, listen->port()); !s.is_ok()) return s;
   return std::unique_ptr<RouterServer>(new RouterServer(std::move(impl)));
 }
 
@@ -154,6 +162,7 @@ void RouterServer::run(bool handle_signals) {
     });
   }
   start_admin(impl);
+  start_following(impl);
   std::vector<std::thread> threads;
   for (auto& w : impl.workers) {
     w->start();
@@ -165,6 +174,7 @@ void RouterServer::run(bool handle_signals) {
     w->stop();
   for (std::thread& t : threads)
     t.join();
+  stop_following(impl);
 }
 
 }  // namespace cellkit::live

@@ -46,6 +46,17 @@ struct Shared {
   AccessLog access_log;
   std::atomic<bool> draining{false};
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Unix ms since when the followed store has been unreachable; 0: reachable or no store.
+  // Copied from the follower's status by the admin thread.
+  std::atomic<std::int64_t> store_stale_since_ms{0};
+
+  // The X-Cellkit-Stale value, "<seconds>s", once the store has been unreachable for
+  // options.stale_after; empty otherwise (one relaxed load on the request path).
+  std::string stale_marker() const {
+    const std::int64_t since = store_stale_since_ms.load(std::memory_order_relaxed);
+    return since == 0 ? std::string() : stale_marker_since(since);
+  }
+  std::string stale_marker_since(std::int64_t since_ms) const;
 
   // Core's clock for quarantines: microseconds since the router started.
   TimePoint now() const {

@@ -70,7 +70,7 @@ void StoreFollower::offer_version(const Pointer& pointer) {
     return refuse(pointer.version, fmt::format("the snapshot says version {}", snapshot->version));
   }
   const OfferResult result = offer_(*snapshot);
-  if (!result.accepted) return refuse(pointer.version, result.reason);
+  if (!result.accepted()) return refuse(pointer.version, result.reason);
   std::lock_guard lock(mutex_);
   status_.applied = pointer.version;
 }

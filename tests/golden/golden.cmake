@@ -281,11 +281,25 @@ cellkit_golden(router_error_routing router_error_routing.txt EXIT 2 STREAM stder
                ARGS router --routing random)
 cellkit_golden(router_error_duration router_error_duration.txt EXIT 2 STREAM stderr
                ARGS router --connect-timeout soon)
+cellkit_golden(router_error_two_stores router_error_two_stores.txt EXIT 2 STREAM stderr
+               ARGS router --control http://127.0.0.1:7000 --etcd http://127.0.0.1:2379)
+cellkit_golden(router_error_fleet router_error_fleet.txt EXIT 2 STREAM stderr
+               ARGS router --fleet blue --control http://127.0.0.1:7000)
+cellkit_golden(router_error_store_url router_error_store_url.txt EXIT 2 STREAM stderr
+               ARGS router --etcd 127.0.0.1:2379)
+cellkit_golden(router_error_stale_after router_error_stale_after.txt EXIT 2 STREAM stderr
+               ARGS router --etcd http://127.0.0.1:2379 --stale-after 0s)
 cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
                ARGS router --listen localhost)
 cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr
                ARGS router --listen 127.0.0.1:0 --snapshot no-such-snapshot.json)
 cellkit_golden(up_help up_help.txt ARGS up --help)
+cellkit_golden(up_error_routers up_error_routers.txt EXIT 2 STREAM stderr
+               ARGS up --routers 0)
+cellkit_golden(up_error_store up_error_store.txt EXIT 2 STREAM stderr
+               ARGS up --store zookeeper)
+cellkit_golden(up_error_port_with_store up_error_port_with_store.txt EXIT 2 STREAM stderr
+               ARGS up --store file --port 8080)
 cellkit_golden(up_error_shard_size up_error_shard_size.txt EXIT 2 STREAM stderr
                ARGS up --cells 2 --shard-size 3)
 cellkit_golden(up_error_strategy up_error_strategy.txt EXIT 2 STREAM stderr

@@ -194,6 +194,23 @@ TEST_P(ControlServiceTest, RouterReportsAreListed) {
   EXPECT_EQ(routers[0]["reason"], "older");
 }
 
+TEST_P(ControlServiceTest, ARouterFollowingTheApiRecordsItsReportThroughIt) {
+  auto s = service();
+  const std::string report = report_json({.router = "r2", .applied = 5, .reason = ""});
+  EXPECT_EQ(call(*s, "PUT", "/v1/routers/r2", report).status, 200u);
+  const json routers = json::parse(call(*s, "GET", "/v1/routers").body)["routers"];
+  ASSERT_EQ(routers.size(), 1u);
+  EXPECT_EQ(routers[0]["router"], "r2");
+  EXPECT_EQ(routers[0]["applied"], 5);
+  const ServiceReply other = call(*s, "PUT", "/v1/routers/r3", report);
+  EXPECT_EQ(other.status, 400u);
+  EXPECT_EQ(json::parse(other.body)["error"],
+            "field 'router' ('r2') must be the router named in the path ('r3')");
+  const ServiceReply bad = call(*s, "PUT", "/v1/routers/r2", R"({"router":"r2"})");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(json::parse(bad.body)["field"], "body");
+}
+
 TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   auto s = service();
   add_cells(*s, 6);  // 15 distinct pairs for 12 tenants under max_overlap 1

@@ -1,43 +1,15 @@
-// Starting and stopping a private etcd for a test.
+// Temporary directories for tests (etcd itself is live/local_etcd.cc).
 #include "live/etcd_process.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <random>
-#include <thread>
-#include <vector>
 
 #include <fmt/format.h>
-
-#include "cellkit/live/etcd_client.h"
 
 namespace cellkit::live::test {
 
 namespace fs = std::filesystem;
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    return 0;
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 TempDir::TempDir() {
   std::random_device entropy;
@@ -48,71 +20,6 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   fs::remove_all(path_, ignored);
-}
-
-EtcdProcess::EtcdProcess() : client_port_(free_port()), peer_port_(free_port()) {}
-
-EtcdProcess::~EtcdProcess() {
-  kill();
-}
-
-std::string EtcdProcess::url() const {
-  return fmt::format("http://127.0.0.1:{}", client_port_);
-}
-
-Status EtcdProcess::start() {
-  if (pid_ > 0) return Status::ok();
-  const std::string client = url();
-  const std::string peer = fmt::format("http://127.0.0.1:{}", peer_port_);
-  std::vector<std::string> args = {"etcd",
-                                   "--name=test",
-                                   "--data-dir=" + (data_.path() / "etcd").string(),
-                                   "--listen-client-urls=" + client,
-                                   "--advertise-client-urls=" + client,
-                                   "--listen-peer-urls=" + peer,
-                                   "--initial-advertise-peer-urls=" + peer,
-                                   "--initial-cluster=test=" + peer,
-                                   "--logger=zap"};
-  const std::string log = (data_.path() / "etcd.log").string();
-  std::vector<char*> argv;
-  for (std::string& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the test even if the test is killed
-    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    ::execvp("etcd", argv.data());
-    ::_exit(127);
-  }
-  if (pid_ < 0) return failed_precondition("fork failed");
-  EtcdClient client_api(parse_http_url(client).value(), std::chrono::milliseconds(500));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return failed_precondition(
-          fmt::format("etcd exited at start (status {}; its log: {}); is etcd-server installed "
-                      "(scripts/install-deps.sh)?",
-                      WIFEXITED(status) ? WEXITSTATUS(status) : -1, log));
-    }
-    if (client_api.range("probe").is_ok()) return Status::ok();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill();
-  return failed_precondition("etcd did not answer within 15 s");
-}
-
-void EtcdProcess::kill() {
-  if (pid_ <= 0) return;
-  ::kill(-pid_, SIGKILL);
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = -1;
 }
 
 }  // namespace cellkit::live::test

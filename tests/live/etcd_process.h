@@ -11,11 +11,14 @@
 #include <string>
 
 #include "cellkit/base/status.h"
+#include "cellkit/live/local_etcd.h"
 
 namespace cellkit::live::test {
 
 // A loopback TCP port that was free a moment ago (bound to 127.0.0.1:0, then closed).
-std::uint16_t free_port();
+inline std::uint16_t free_port() {
+  return free_loopback_port();
+}
 
 // A fresh directory under the system temp dir, removed by the destructor.
 class TempDir {
@@ -30,27 +33,20 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A LocalEtcd in its own temporary directory.
 class EtcdProcess {
  public:
-  EtcdProcess();
-  ~EtcdProcess();
-  EtcdProcess(const EtcdProcess&) = delete;
-  EtcdProcess& operator=(const EtcdProcess&) = delete;
+  EtcdProcess() : etcd_(data_.path()) {}
 
-  // Starts etcd (same ports and data across restarts) and waits until it answers, at most
-  // 15 s.
-  Status start();
-  // SIGKILL and reap: an abrupt outage.
-  void kill();
-  std::string url() const;  // "http://127.0.0.1:PORT"
+  Status start() { return etcd_.start(); }
+  void kill() { etcd_.kill(); }
+  std::string url() const { return etcd_.url(); }
   std::string store_spec() const { return "etcd:" + url(); }
-  bool running() const { return pid_ > 0; }
+  bool running() const { return etcd_.running(); }
 
  private:
   TempDir data_;
-  std::uint16_t client_port_ = 0;
-  std::uint16_t peer_port_ = 0;
-  pid_t pid_ = -1;
+  LocalEtcd etcd_;
 };
 
 }  // namespace cellkit::live::test

@@ -21,6 +21,10 @@ using namespace std::chrono_literals;
 
 enum class Kind { kFile, kEtcd };
 
+OfferResult refused(std::string reason) {
+  return {.verdict = OfferVerdict::kInvalid, .reason = std::move(reason)};
+}
+
 // What a router's offer path does with a snapshot: newer only, validated whole.
 struct FakeRouter {
   std::atomic<std::uint64_t> version{0};
@@ -30,12 +34,12 @@ struct FakeRouter {
   OfferFn offer() {
     return [this](const RoutingSnapshot& s) -> OfferResult {
       ++offers;
-      if (s.version == refuse_version) return {false, "refused for the test"};
-      if (s.version <= version) return {false, fmt::format("version {} is not newer", s.version)};
+      if (s.version == refuse_version) return refused("refused for the test");
+      if (s.version <= version) return refused(fmt::format("version {} is not newer", s.version));
       Result<RoutingTable> table = RoutingTable::build(s);
-      if (!table.is_ok()) return {false, table.status().message()};
+      if (!table.is_ok()) return refused(table.status().message());
       version = s.version;
-      return {true, ""};
+      return {.verdict = OfferVerdict::kAccepted};
     };
   }
 };

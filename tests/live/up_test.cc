@@ -6,6 +6,7 @@
 
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "live/harness.h"
 
@@ -95,6 +96,39 @@ TEST(Up, KillingUpTakesItsFleetWithIt) {
   for (const auto& [name, m] : up->members)
     EXPECT_TRUE(wait_gone(m.pid, 5s)) << name;
 }
+
+class UpWithAStore : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(UpWithAStore, RoutesThroughEveryRouterOnboardsThroughTheControlPlaneAndStopsOnCtrlC) {
+  Result<Up> up = start_up({"--routers", "2", "--store", GetParam()});
+  ASSERT_TRUE(up.is_ok()) << up.status().message();
+  // control, two routers, three cells, and etcd when asked.
+  ASSERT_EQ(up->members.size(), GetParam() == "etcd" ? 7u : 6u) << up->server.process.output();
+  for (const char* router : {"router-0", "router-1"}) {
+    HttpResult r = order(up->members[router].endpoint, "tenant-0", 2);
+    ASSERT_TRUE(r.is_ok()) << r.detail;
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_TRUE(up->members.count(r->header("X-Cell").value_or(""))) << router;
+  }
+  HttpResult onboarded = http(up->members["control"].endpoint, "POST", "/v1/tenants", {},
+                              R"({"name":"newcomer","shard_size":2})");
+  ASSERT_TRUE(onboarded.is_ok() && onboarded->status == 200) << onboarded.detail;
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    std::this_thread::sleep_for(50ms);
+    HttpResult r = order(up->members["router-1"].endpoint, "newcomer", 1);
+    status = r.is_ok() ? r->status : 0;
+  }
+  EXPECT_EQ(status, 200);
+  up->server.process.signal(SIGINT);  // Ctrl-C
+  const std::optional<ExitStatus> ended = up->server.process.wait_exit(20s);
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(*ended, (ExitStatus{true, 0, 0}));
+  for (const auto& [name, m] : up->members)
+    EXPECT_TRUE(wait_gone(m.pid, 5s)) << name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, UpWithAStore, ::testing::Values("file", "etcd"));
 
 }  // namespace
 }  // namespace cellkit::live::test

@@ -78,6 +78,8 @@ class ControlService {
   ServiceReply plan() const;
   ServiceReply version() const;
   ServiceReply routers();
+  // PUT /v1/routers/ID: a router that follows through this API reports its ACK/NACK.
+  ServiceReply record_report(const std::string& router, const std::string& body);
 };
 
 // The status code for a change refused with `status`.

@@ -26,6 +26,7 @@ Result<HttpUrl> parse_http_url(std::string_view url);
 struct HttpResponse {
   unsigned status = 0;
   std::string body;
+  std::string routing_version;  // the X-Cellkit-Routing-Version header ("" when absent)
 };
 
 // One request, answered whole. Fails (kFailedPrecondition, naming the url and what went

@@ -55,6 +55,10 @@ class LocalFleet {
   std::string mapping_path_;
 };
 
+// Starts a `cellkit cell` per cell of `fleet` under `supervisor` (same names, free loopback
+// ports, restarted per `options`) and records each one's endpoint in `fleet`.
+Status start_cell_processes(Supervisor& supervisor, Fleet& fleet, const LocalFleetOptions& options);
+
 // What a router answered to one order, as the core's Delivery.
 struct OrderReply {
   Delivery delivery;

@@ -33,6 +33,13 @@ struct RouterOptions {
   unsigned threads = 1;
   TenantSource tenant_from;
   RouterPolicy policy;  // failover, attempt budget, quarantine
+  // Following a store (at most one of control_url and etcd_url; neither: snapshots come
+  // only from --snapshot and PUT /admin/snapshot).
+  std::string control_url;        // --control http://HOST:PORT (the control plane's long-poll)
+  std::string etcd_url;           // --etcd http://HOST:PORT (StoreFollower on etcd)
+  std::string fleet = "default";  // --fleet: the fleet's keys in etcd
+  std::string router_id;          // its ACK/NACK record; empty: <hostname>-<listen port>
+  Millis stale_after{10000};      // X-Cellkit-Stale once the store is unreachable this long
 
   // Client side.
   std::uint32_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431
@@ -60,6 +67,7 @@ struct RouterOptions {
 
   // Names the first bad field and what it may be.
   Status validate() const;
+  Status validate_store() const;  // the store-following fields only
 };
 
 // Splits "host:port" (the port may be 0 here: pick one). Errors name the text.

@@ -19,7 +19,8 @@ class RouterServer {
   // Validates the options, opens the access log, binds both listeners, serves the snapshot
   // persisted in the state directory (if any) and then offers --snapshot (taken when it is
   // newer). Errors name the bad option, address or file. A router without any snapshot
-  // starts anyway and is not ready (503 not_ready) until one is offered.
+  // starts anyway and is not ready (503 not_ready) until one is offered. With --control or
+  // --etcd it follows that store from run() on, offering each new version on the same path.
   static Result<std::unique_ptr<RouterServer>> create(RouterOptions options);
   ~RouterServer();
   RouterServer(const RouterServer&) = delete;

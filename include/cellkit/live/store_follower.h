@@ -16,15 +16,12 @@
 #include <thread>
 
 #include "cellkit/core/routing_table.h"
+#include "cellkit/live/snapshot_holder.h"
 #include "cellkit/live/store.h"
 
 namespace cellkit::live {
 
-// The router's answer to an offered snapshot (its offer path, interface A).
-struct OfferResult {
-  bool accepted = false;
-  std::string reason;  // why it was refused
-};
+// The router's offer path (SnapshotHolder::offer, interface A): accepted, or why not.
 using OfferFn = std::function<OfferResult(const RoutingSnapshot&)>;
 
 struct FollowerOptions {
