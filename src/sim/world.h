@@ -122,18 +122,18 @@ class World {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  Status set_up();  // world_setup.cc
+  Status set_up();  // places the tenants, installs the cells, schedules the faults
   void run();
   RunResult finish();
 
  private:
-  // world_setup.cc
+  // Setting up: placement, cells, tenant index, scripted faults.
   Status place_tenants();
   void set_up_cells();
   void install_cell();
   void index_tenants();
   void schedule_faults();
-  // world_requests.cc
+  // The request path: arrivals, routing through the request-attempt seam, service.
   void on_arrival();
   void on_scripted_arrival(std::uint32_t index);
   std::uint32_t admit(std::uint32_t tenant, bool poison);
@@ -149,7 +149,7 @@ class World {
   std::uint32_t allocate_slot();
   std::uint64_t fingerprint(const Slot& slot) const;
   void update_busy(CellRuntime& cell);
-  // world_faults.cc
+  // Faults and the control loop: crashes, restarts, health checks, publishing, samples.
   void handle(const Event& e);
   void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
   std::vector<std::uint32_t> in_service_at(std::uint32_t cell) const;
@@ -161,7 +161,12 @@ class World {
   void on_router_restart();
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
-  // world_growth.cc
+  // Downtime accounting and the timeline.
+  void cell_health_changed(std::uint32_t cell, bool down);
+  void integrate_downtime(TimePoint to);
+  void settle(TenantRuntime& tenant, TimePoint at);
+  void note(TimelineEntry entry);
+  // Growth: new cells, onboarding, automatic scaling, rebalancing onto new cells.
   void add_cells(std::uint32_t count, double utilization);
   void onboard(std::uint32_t count);
   void rebuild_tenant_choice();
@@ -170,17 +175,13 @@ class World {
   void rebalance_onto_new_cells(const Placement& before);
   void reindex_tenants();
   void index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant);
-  // world_deploy.cc
+  // Deployments: waves, bake times, roll-backs and the bad build's effects.
   void on_deploy_wave(std::uint32_t deployment);
   void on_bake_end(std::uint32_t deployment);
   void roll_back(DeploymentRuntime& rollout);
   bool bad_build_crashes(CellRuntime& cell);
   bool bad_build_errs(CellRuntime& cell);
-  void cell_health_changed(std::uint32_t cell, bool down);
-  void integrate_downtime(TimePoint to);
-  void settle(TenantRuntime& tenant, TimePoint at);
-  void note(TimelineEntry entry);
-  // world_result.cc
+  // The result: per-tenant and per-cell figures and the blast radius.
   void close_run();
   TenantResult tenant_result(std::uint32_t index) const;
   CellResult cell_result(std::uint32_t index) const;

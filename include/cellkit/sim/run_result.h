@@ -92,9 +92,8 @@ enum class EventKind : std::uint8_t {
   kRolloutCompleted,  // every wave baked without an alarm
   kCellsAdded,        // `count` cells from `cell` on joined the fleet (`error_rate`: utilization if
                       // automatic)
-  kTenantsOnboarded,
-  kTenantsRebalanced,  // `count` tenants moved one cell each onto new cells (rebalance plan)  //
-                       // `count` tenants from `tenant` on were placed
+  kTenantsOnboarded,  // `count` tenants from `tenant` on were placed
+  kTenantsRebalanced,  // `count` moves of the rebalance plan (a tenant's cell onto a new cell)
 };
 std::string_view to_string(EventKind kind);
 
