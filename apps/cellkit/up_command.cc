@@ -124,7 +124,8 @@ void print_store_fleet(live::StoreFleet& fleet, const UpArgs& a) {
   std::cout << fmt::format(
       "cellkit up: {} cells, {} tenants onboarded through the control plane (version {}), shard "
       "size {}, strategy {}, seed {}\n",
-      a.cells, a.tenants, fleet.version(), a.shard_size, a.placement.strategy, a.placement.seed);
+      a.cells, a.tenants, fleet.version(), a.shard_size, to_string(a.placement.strategy),
+      a.placement.seed);
   std::cout << fmt::format("  store    {}\n", fleet.store_spec());
   if (fleet.etcd_pid()) {
     std::cout << fmt::format("  etcd     {}  pid {}\n", fleet.etcd_url().substr(7),
@@ -164,12 +165,13 @@ bool supervise_store(live::StoreFleet& fleet) {
 }
 
 int run_with_store(const UpArgs& a, live::LocalFleetOptions local) {
-  live::StoreFleetOptions o{.local = std::move(local),
-                            .etcd = a.store == "etcd",
-                            .routers = a.routers,
-                            .placement = {"--strategy", a.placement.strategy, "--max-overlap",
-                                          std::to_string(a.placement.max_overlap), "--seed",
-                                          std::to_string(a.placement.seed)}};
+  live::StoreFleetOptions o{
+      .local = std::move(local),
+      .etcd = a.store == "etcd",
+      .routers = a.routers,
+      .placement = {"--strategy", std::string(to_string(a.placement.strategy)), "--max-overlap",
+                    std::to_string(a.placement.max_overlap), "--seed",
+                    std::to_string(a.placement.seed)}};
   MappingDocument doc;
   doc.fleet = make_fleet(a.cells, 1);
   doc.tenants = make_tenants(a.tenants, a.shard_size);
