@@ -10,7 +10,8 @@
 #
 # Usage: bench/live_compare.sh            (after a dev build; scripts/install-deps.sh --bench)
 # Env:   CELLKIT=build/dev/apps/cellkit/cellkit RUNS=5 DURATION=10 CONNS=64 TENANTS=10000
-#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 PROXIES="nginx haproxy cellkit"
+#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 SKIP_PACED=0
+#        PROXIES="nginx haproxy cellkit"
 # All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
 # stopped on exit.
 set -euo pipefail
@@ -181,11 +182,12 @@ start_proxy() {
       haproxy_conf "$PORT" "$WORK/haproxy-$PORT.map" >"$WORK/haproxy-$PORT.cfg"
       start "haproxy-$PORT" haproxy -db -f "$WORK/haproxy-$PORT.cfg" ;;
     cellkit)
+      admin=$(free_port)
       start "router-$PORT" "$CELLKIT" router --listen "127.0.0.1:$PORT" --snapshot "$mapping" \
-        --threads 1 --admin "127.0.0.1:$((PORT + 1))"
-      admin=$((PORT + 1)) ;;
+        --threads 1 --admin "127.0.0.1:$admin" ;;
   esac
   LOAD_SECONDS=$(wait_port "$PORT" "$admin")
+  ADMIN=$admin
 }
 
 stop_proxy() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
@@ -242,12 +244,14 @@ done
 echo "== maximum rate: wrk -t1 -c$CONNS, ${DURATION}s × $RUNS, median (range)"
 for kind in $PROXIES; do measure "$kind" 0; done
 
+if [[ ${SKIP_PACED:-0} != 1 ]]; then
 # 80% of nginx's rate: each of CONNS connections sends one request every DELAY_MS (wrk's
 # delay() hook; whole milliseconds, so the achieved rate is printed rather than assumed).
 NGINX_RPS=$(cut -d' ' -f1 "$WORK/nginx-0.txt" | median)
 DELAY=$(python3 -c "print(max(1, round($CONNS * 1000 / ($NGINX_RPS * 0.8))))")
 echo "== latency at ~80% of nginx's rate ($NGINX_RPS req/s): $CONNS connections, one request per ${DELAY} ms each"
 for kind in $PROXIES; do measure "$kind" "$DELAY"; done
+fi
 fi
 
 if [[ $SKIP_BIG != 1 ]]; then
@@ -259,7 +263,7 @@ if [[ $SKIP_BIG != 1 ]]; then
     if [[ $kind == cellkit ]]; then
       jq -c '.routing_version = 2' "$WORK/big.json" >"$WORK/big2.json"
       t=$(curl -s -o "$WORK/put.out" -w '%{time_total}' -X PUT --data-binary @"$WORK/big2.json" \
-            "http://127.0.0.1:$((PORT + 1))/admin/snapshot")
+            "http://127.0.0.1:$ADMIN/admin/snapshot")
       echo "cellkit: PUT /admin/snapshot of the same mapping (version 2) took ${t}s: $(head -c 200 "$WORK/put.out"); RSS after $(rss_mb "$PID") MB"
     fi
     stop_proxy "$PID"

@@ -6,6 +6,7 @@
 
 #include "cellkit/base/hash.h"
 #include "cellkit/live/request_tenant.h"
+#include "live/wire.h"
 
 namespace cellkit::live {
 namespace {
@@ -214,10 +215,12 @@ void Session::connect(std::shared_ptr<CellPool> pool) {
 void Session::send(std::unique_ptr<Upstream> upstream) {
   Upstream* u = upstream.get();
   u->stream.expires_after(shared_.options.upstream_timeout);
-  http::async_write(
-      u->stream, parser_->get(),
-      [self = shared_from_this(), upstream = std::move(upstream)](
-          error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
+  auto done = [self = shared_from_this(), upstream = std::move(upstream)](
+                  error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); };
+  const auto& req = parser_->get();
+  if (req.chunked()) return http::async_write(u->stream, req, std::move(done));
+  write_head(head_, req);
+  net::async_write(u->stream, wire_buffers(head_, req), std::move(done));
 }
 
 void Session::on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec) {
@@ -317,11 +320,7 @@ void Session::refuse(LiveOutcome outcome) {
   response_.body() = outcome_body(outcome, tenant_, version);
   response_.prepare_payload();
   response_.keep_alive(client_keep_alive_);
-  stream_.expires_after(shared_.options.body_timeout);
-  http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
-    if (ec) return self->close();
-    self->finish();
-  });
+  write_response();
 }
 
 void Session::respond() {
@@ -331,11 +330,19 @@ void Session::respond() {
   response_.set("X-Cellkit-Outcome", to_string(outcome_));
   response_.version(client_version_ == 10 ? 10 : 11);
   response_.keep_alive(client_keep_alive_);
+  write_response();
+}
+
+// The answer in response_ to the client, then the next request.
+void Session::write_response() {
   stream_.expires_after(shared_.options.body_timeout);
-  http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+  auto done = [self = shared_from_this()](error_code ec, std::size_t) {
     if (ec) return self->close();
     self->finish();
-  });
+  };
+  if (response_.chunked()) return http::async_write(stream_, response_, std::move(done));
+  write_head(head_, response_);
+  net::async_write(stream_, wire_buffers(head_, response_), std::move(done));
 }
 
 std::string Session::log_line() const {

@@ -39,6 +39,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void end_attempt();
   void refuse(LiveOutcome outcome);
   void respond();
+  void write_response();
   void finish();
   void close();
   std::string log_line() const;
@@ -52,6 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response_parser<http::string_body>> upstream_parser_;
   http::response<http::string_body> response_;
+  std::string head_;      // the head of the message being written (reused)
   bool waiting_ = false;  // between requests
   bool closed_ = false;
 

@@ -109,7 +109,7 @@ class Worker {
   Shared& shared_;
   ThreadMetrics metrics_;
   std::unordered_set<Session*> sessions_;
-  net::io_context ioc_{1};
+  net::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};  // sockets: this thread only
   Acceptor acceptor_;
   std::shared_ptr<const RoutingTable> table_;
   std::uint64_t table_generation_ = 0;
