@@ -3,6 +3,7 @@
 // The session decides nothing itself: parse → tenant → core decides → forward → record.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void wait_request();
   void read_head();
   void read_body();
+  bool parse_buffered(bool head_only);
   void on_read_error(const error_code& ec);
   void handle();
   void next_attempt();
@@ -40,6 +42,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void refuse(LiveOutcome outcome);
   void respond();
   void write_response();
+  static std::size_t write_now(Stream& stream, const std::array<net::const_buffer, 2>& buffers,
+                               error_code& ec);
   void finish();
   void close();
   std::string log_line() const;
