@@ -321,11 +321,9 @@ void Session::on_response(std::unique_ptr<Upstream> upstream, const error_code& 
     pool_->release();
   }
   const bool error = response_.result_int() >= 500;
-  const std::uint32_t run = worker_.count_5xx(cell_, error);
   const std::uint32_t limit = shared_.options.eject_after_5xx;
-  if (error && limit > 0 && run >= limit) {
+  if (limit > 0 && shared_.board.count_answer(cell_, error, limit)) {
     shared_.board.eject(cell_, EjectCause::kErrors, Clock::now());
-    worker_.count_5xx(cell_, false);
   }
   settle(error ? AttemptResult::kCellError : AttemptResult::kServed);
 }

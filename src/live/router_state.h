@@ -79,8 +79,6 @@ class Worker {
   const HealthView& health();
   // The pool for a cell of the current table; nullptr when its endpoint is unusable.
   std::shared_ptr<CellPool> pool(const RoutingTable& table, CellId cell);
-  // Consecutive 5xx answers of a cell seen by this thread; returns the run's length.
-  std::uint32_t count_5xx(CellId cell, bool error);
 
   // Requests in flight per cell on this thread: spread's load view.
   void start_attempt(CellId cell) {
@@ -116,7 +114,6 @@ class Worker {
   HealthView health_;
   std::uint64_t health_generation_ = 0;
   std::vector<std::shared_ptr<CellPool>> pools_;  // by cell id
-  std::vector<std::uint32_t> runs_5xx_;           // by cell id
   std::vector<std::uint32_t> in_flight_;          // by cell id
   std::uint64_t requests_ = 0;
 };
