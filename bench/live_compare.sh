@@ -5,12 +5,14 @@
 # each. Checks first that all three send every tenant to the same cell, then measures with
 # wrk (a Lua script rotating X-Tenant): requests/s and CPU µs per request of the proxy
 # process (/proc/<pid>/stat), then p50/p99 at 80% of nginx's best rate; median of $RUNS runs.
-# Finally the 1,000,000-tenant load: time and RSS to start each proxy on such a mapping, and
-# the router's PUT /admin/snapshot of it.
+# Finally the 1,000,000-tenant load: time and RSS to start each proxy on such a mapping (the
+# router on the binary snapshot `cellkit snapshot` writes, then on the mapping JSON), and the
+# router's PUT /admin/snapshot of each.
 #
 # Usage: bench/live_compare.sh            (after a dev build; scripts/install-deps.sh --bench)
 # Env:   CELLKIT=build/dev/apps/cellkit/cellkit RUNS=5 DURATION=10 CONNS=64 TENANTS=10000
-#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 PROXIES="nginx haproxy cellkit"
+#        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 SKIP_PACED=0
+#        PROXIES="nginx haproxy cellkit"
 # All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
 # stopped on exit.
 set -euo pipefail
@@ -87,6 +89,7 @@ wait_port() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+peak_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 # ---- the mapping and the backends ---------------------------------------------------------
 # write_mapping N FILE: N tenants on the running cells, endpoints filled in (mapping v2).
@@ -181,11 +184,12 @@ start_proxy() {
       haproxy_conf "$PORT" "$WORK/haproxy-$PORT.map" >"$WORK/haproxy-$PORT.cfg"
       start "haproxy-$PORT" haproxy -db -f "$WORK/haproxy-$PORT.cfg" ;;
     cellkit)
+      admin=$(free_port)
       start "router-$PORT" "$CELLKIT" router --listen "127.0.0.1:$PORT" --snapshot "$mapping" \
-        --threads 1 --admin "127.0.0.1:$((PORT + 1))"
-      admin=$((PORT + 1)) ;;
+        --threads 1 --admin "127.0.0.1:$admin" ;;
   esac
   LOAD_SECONDS=$(wait_port "$PORT" "$admin")
+  ADMIN=$admin
 }
 
 stop_proxy() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
@@ -195,7 +199,7 @@ stop_proxy() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 run_wrk() {
   local pid=$1 port=$2 pause=${3:-0} before after out requests
   before=$(cpu_ticks "$pid")
-  out=$(TENANTS_FILE="$WORK/tenants.txt" DELAY_MS=$pause wrk -t1 -c"$CONNS" -d"${DURATION}s" \
+  out=$(TENANTS_FILE="$WORK/tenants.txt" DELAY_MS=$pause wrk -t1 -c"${WRK_CONNS:-$CONNS}" -d"${DURATION}s" \
           --timeout 5s --latency -s "$HERE/live/rotate_tenant.lua" "http://127.0.0.1:$port/orders")
   after=$(cpu_ticks "$pid")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -242,26 +246,58 @@ done
 echo "== maximum rate: wrk -t1 -c$CONNS, ${DURATION}s × $RUNS, median (range)"
 for kind in $PROXIES; do measure "$kind" 0; done
 
-# 80% of nginx's rate: each of CONNS connections sends one request every DELAY_MS (wrk's
-# delay() hook; whole milliseconds, so the achieved rate is printed rather than assumed).
+if [[ ${SKIP_PACED:-0} != 1 ]]; then
+# 80% of nginx's rate. wrk (Debian's, 4.x) has no rate option, so each connection waits
+# DELAY ms after each reply (wrk's delay() hook) and the number of connections is
+# calibrated on nginx: a 3 s run, then connections scaled by target / achieved, up to four
+# times until within 5%. All three proxies then get the same connections and delay; the
+# achieved rate of each is printed, not assumed.
 NGINX_RPS=$(cut -d' ' -f1 "$WORK/nginx-0.txt" | median)
-DELAY=$(python3 -c "print(max(1, round($CONNS * 1000 / ($NGINX_RPS * 0.8))))")
-echo "== latency at ~80% of nginx's rate ($NGINX_RPS req/s): $CONNS connections, one request per ${DELAY} ms each"
+TARGET=$(python3 -c "print(round($NGINX_RPS * 0.8))")
+DELAY=${PACED_DELAY_MS:-2}
+WRK_CONNS=$CONNS
+start_proxy nginx "$WORK/mapping.json"
+for _ in 1 2 3 4; do
+  got=$(DURATION=3 run_wrk "$PID" "$PORT" "$DELAY" | cut -d' ' -f1)
+  next=$(python3 -c "print(max(8, min(1000, round($WRK_CONNS * $TARGET / max(1, $got)))))")
+  echo "calibration: $WRK_CONNS connections, one request per $DELAY ms each: $got req/s (target $TARGET)"
+  python3 -c "import sys; sys.exit(0 if abs($got - $TARGET) <= 0.05 * $TARGET else 1)" && break
+  WRK_CONNS=$next
+done
+stop_proxy "$PID"
+echo "== latency at ~80% of nginx's rate ($TARGET of $NGINX_RPS req/s): $WRK_CONNS connections, one request per ${DELAY} ms each"
 for kind in $PROXIES; do measure "$kind" "$DELAY"; done
+WRK_CONNS=$CONNS
+fi
 fi
 
+# put_snapshot FILE LABEL: offers FILE to the running router; prints the time and RSS after.
+put_snapshot() {
+  local t
+  t=$(curl -s -o "$WORK/put.out" -w '%{time_total}' -X PUT --data-binary @"$1" \
+        "http://127.0.0.1:$ADMIN/admin/snapshot")
+  echo "cellkit: PUT /admin/snapshot of $2 took ${t}s: $(head -c 120 "$WORK/put.out" | tr -d '\n'); RSS after $(rss_mb "$PID") MB, peak $(peak_mb "$PID") MB"
+}
+
 if [[ $SKIP_BIG != 1 ]]; then
-  echo "== $BIG_TENANTS tenants: time to start serving and RSS"
+  echo "== $BIG_TENANTS tenants: time to start serving and RSS (peak = VmHWM)"
   write_mapping "$BIG_TENANTS" "$WORK/big.json"
+  # The same mapping as binary snapshots (cellkit snapshot), versions 1 and 2.
+  "$CELLKIT" snapshot "$WORK/big.json" -o "$WORK/big.snap"
+  "$CELLKIT" snapshot "$WORK/big.json" -o "$WORK/big2.snap" --routing-version 2 >/dev/null
   for kind in $PROXIES; do
-    start_proxy "$kind" "$WORK/big.json"
-    echo "$kind: serving after ${LOAD_SECONDS}s, RSS $(rss_mb "$PID") MB"
-    if [[ $kind == cellkit ]]; then
-      jq -c '.routing_version = 2' "$WORK/big.json" >"$WORK/big2.json"
-      t=$(curl -s -o "$WORK/put.out" -w '%{time_total}' -X PUT --data-binary @"$WORK/big2.json" \
-            "http://127.0.0.1:$((PORT + 1))/admin/snapshot")
-      echo "cellkit: PUT /admin/snapshot of the same mapping (version 2) took ${t}s: $(head -c 200 "$WORK/put.out"); RSS after $(rss_mb "$PID") MB"
-    fi
-    stop_proxy "$PID"
+    inputs="$WORK/big.json"
+    [[ $kind == cellkit ]] && inputs="$WORK/big.snap $WORK/big.json"
+    for input in $inputs; do
+      start_proxy "$kind" "$input"
+      echo "$kind ($(basename "$input")): serving after ${LOAD_SECONDS}s, RSS $(rss_mb "$PID") MB, peak $(peak_mb "$PID") MB"
+      if [[ $kind == cellkit && $input == *.snap ]]; then
+        put_snapshot "$WORK/big2.snap" "big2.snap (the same tenants, version 2)"
+      elif [[ $kind == cellkit ]]; then
+        jq -c '.routing_version = 2' "$WORK/big.json" >"$WORK/big2.json"
+        put_snapshot "$WORK/big2.json" "big2.json (the same mapping, version 2)"
+      fi
+      stop_proxy "$PID"
+    done
   done
 fi

@@ -26,6 +26,8 @@ void add_place_command(CLI::App& app, int& exit_code);
 void add_rebalance_command(CLI::App& app, int& exit_code);
 // Registers `cellkit sweep` and `cellkit sweep merge`.
 void add_sweep_command(CLI::App& app, int& exit_code);
+// Registers `cellkit snapshot` (a mapping as a binary routing snapshot).
+void add_snapshot_command(CLI::App& app, int& exit_code);
 // Registers `cellkit router` (the live HTTP cell router).
 void add_router_command(CLI::App& app, int& exit_code);
 // Registers `cellkit diagram` (a mapping's fleet as Mermaid or SVG).

@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
   cellkit::cli::add_cell_command(app, exit_code);
   cellkit::cli::add_control_command(app, exit_code);
   cellkit::cli::add_router_command(app, exit_code);
+  cellkit::cli::add_snapshot_command(app, exit_code);
   cellkit::cli::add_up_command(app, exit_code);
   cellkit::cli::check_option_values(app);
   if (argc == 1) {

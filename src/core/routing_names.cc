@@ -77,11 +77,17 @@ std::size_t slot_count(std::size_t names) {
 
 Status RoutingTable::build_names(std::vector<std::pair<TenantId, std::string>> names) {
   if (names.empty()) return Status::ok();
-  std::sort(names.begin(), names.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto by_tenant = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(names.begin(), names.end(), by_tenant)) {
+    std::sort(names.begin(), names.end(), by_tenant);
+  }
   NameIndex& index = names_;
   index.offsets.reserve(names.size() + 1);
   index.ids.reserve(names.size());
+  std::size_t text_bytes = 0;
+  for (const auto& entry : names)
+    text_bytes += entry.second.size();
+  index.text.reserve(text_bytes);
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto& [tenant, name] = names[i];
     if (i > 0 && names[i - 1].first == tenant) {

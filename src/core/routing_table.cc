@@ -58,8 +58,12 @@ Status check_shard(const char* what, TenantId tenant, const Shard& shard,
 
 // Sorts entries by tenant and validates each; a tenant listed twice is an error.
 Status check_entries(const char* what, Entries& entries, const std::vector<CellId>& cells) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Snapshots come sorted (the codec and the mapping reader write them so): checking is
+  // cheaper than sorting, and a stable sort would borrow a buffer as large as the entries.
+  const auto by_tenant = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(entries.begin(), entries.end(), by_tenant)) {
+    std::stable_sort(entries.begin(), entries.end(), by_tenant);
+  }
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (i > 0 && entries[i - 1].first == entries[i].first) {
       return data_loss(fmt::format("tenant {} has two {}s", raw(entries[i].first), what));
@@ -71,12 +75,13 @@ Status check_entries(const char* what, Entries& entries, const std::vector<CellI
   return Status::ok();
 }
 
-Status check_not_empty(const RoutingSnapshot& snapshot) {
-  if (snapshot.allow_empty) return Status::ok();
-  if (snapshot.cells.empty()) {
+Status check_not_empty(const std::vector<CellId>& cells, const Entries& shards,
+                       const Entries& overrides, bool allow_empty) {
+  if (allow_empty) return Status::ok();
+  if (cells.empty()) {
     return data_loss("snapshot lists no cell (a snapshot meant to be empty says allow_empty)");
   }
-  if (snapshot.shards.empty() && snapshot.overrides.empty()) {
+  if (shards.empty() && overrides.empty()) {
     return data_loss("snapshot lists no tenant (a snapshot meant to be empty says allow_empty)");
   }
   return Status::ok();
@@ -93,20 +98,28 @@ RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
 }
 
 Result<RoutingTable> RoutingTable::build(const RoutingSnapshot& snapshot) {
+  return build(RoutingSnapshot(snapshot));
+}
+
+Result<RoutingTable> RoutingTable::build(RoutingSnapshot&& snapshot) {
   RoutingTable table;
   table.version_ = snapshot.version;
-  table.cells_ = snapshot.cells;
-  table.shards_ = snapshot.shards;
-  table.overrides_ = snapshot.overrides;
-  table.disabled_ = snapshot.disabled;
+  table.cells_ = std::move(snapshot.cells);
+  table.shards_ = std::move(snapshot.shards);
+  table.overrides_ = std::move(snapshot.overrides);
+  table.disabled_ = std::move(snapshot.disabled);
   if (Status s = check_cells(table.cells_); !s.is_ok()) return s;
   if (Status s = check_disabled(table.disabled_, table.cells_); !s.is_ok()) return s;
   if (Status s = check_entries("shard", table.shards_, table.cells_); !s.is_ok()) return s;
   if (Status s = check_entries("override", table.overrides_, table.cells_); !s.is_ok()) return s;
-  if (Status s = check_not_empty(snapshot); !s.is_ok()) return s;
-  table.addresses_ = snapshot.addresses;
+  if (Status s =
+          check_not_empty(table.cells_, table.shards_, table.overrides_, snapshot.allow_empty);
+      !s.is_ok()) {
+    return s;
+  }
+  table.addresses_ = std::move(snapshot.addresses);
   if (Status s = detail::check_addresses(table.addresses_, table.cells_); !s.is_ok()) return s;
-  if (Status s = table.build_names(snapshot.tenant_names); !s.is_ok()) return s;
+  if (Status s = table.build_names(std::move(snapshot.tenant_names)); !s.is_ok()) return s;
   table.build_indexes();
   return table;
 }

@@ -88,6 +88,7 @@ class Reader {
   bool entries(std::vector<std::pair<TenantId, Shard>>& out) {
     const std::uint32_t n = u32();
     if (!fits(n, 8)) return false;
+    out.reserve(n);
     for (std::uint32_t i = 0; i < n && ok_; ++i) {
       const TenantId tenant{u32()};
       Shard shard;

@@ -38,6 +38,28 @@ void HealthBoard::eject_locked(CellId, State& s, EjectCause cause, Clock::time_p
   }
 }
 
+bool HealthBoard::count_answer(CellId cell, bool is_5xx, std::uint32_t limit) {
+  if (raw(cell) >= kCountedCells) {
+    std::lock_guard lock(mutex_);
+    std::uint32_t& run = other_runs_[cell];
+    run = is_5xx ? run + 1 : 0;
+    if (run < limit) return false;
+    run = 0;
+    return true;
+  }
+  std::atomic<std::uint32_t>& run = runs_[raw(cell)];
+  if (!is_5xx) {
+    if (run.load(std::memory_order_relaxed) != 0) run.store(0, std::memory_order_relaxed);
+    return false;
+  }
+  // The answer that makes the run `limit` long starts it over in the same step: racing
+  // answers on other threads count towards the next run, never eject twice.
+  std::uint32_t n = run.load(std::memory_order_relaxed);
+  while (!run.compare_exchange_weak(n, n + 1 >= limit ? 0 : n + 1, std::memory_order_relaxed)) {
+  }
+  return n + 1 >= limit;
+}
+
 void HealthBoard::on_check(CellId cell, bool passed, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   State& s = cells_[cell];

@@ -6,6 +6,7 @@
 
 #include "cellkit/base/hash.h"
 #include "cellkit/live/request_tenant.h"
+#include "live/wire.h"
 
 namespace cellkit::live {
 namespace {
@@ -28,6 +29,8 @@ Session::Session(Worker& worker, Socket socket)
       shared_(worker.shared()),
       stream_(std::move(socket)),
       buffer_(shared_.options.max_header_bytes + kReadChunk) {
+  error_code ignored;
+  stream_.socket().non_blocking(true, ignored);
   worker_.add_session(this);
   ThreadMetrics::add(worker_.metrics().connections);
 }
@@ -51,6 +54,15 @@ Decider Session::decider() {
           .policy = shared_.options.policy,
           .quarantine = shared_.quarantine,
           .board = shared_.board};
+}
+
+// Writes what the socket takes now without blocking (its non-blocking mode is on); 0 bytes
+// and no error when it takes nothing.
+std::size_t Session::write_now(Stream& stream, const std::array<net::const_buffer, 2>& buffers,
+                               error_code& ec) {
+  const std::size_t n = stream.socket().write_some(buffers, ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
+  return n;
 }
 
 // The same request (tenant, method, target, body) always has the same fingerprint.
@@ -93,6 +105,8 @@ void Session::read_head() {
   parser_.emplace();
   parser_->header_limit(shared_.options.max_header_bytes);
   parser_->body_limit(shared_.options.max_body_bytes);
+  if (!parse_buffered(true)) return;
+  if (parser_->is_header_done()) return read_body();
   stream_.expires_after(shared_.options.header_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](error_code ec, std::size_t) {
@@ -117,6 +131,7 @@ void Session::read_body() {
       return;
     }
   }
+  if (!parse_buffered(false)) return;
   if (parser_->is_done()) return handle();
   stream_.expires_after(shared_.options.body_timeout);
   http::async_read(stream_, buffer_, *parser_,
@@ -124,6 +139,24 @@ void Session::read_body() {
                      if (ec) return self->on_read_error(ec);
                      self->handle();
                    });
+}
+
+// Parses what the buffer already holds (the head only, or up to the whole message) without
+// a trip through the event loop; false when that answered or closed the connection. Beast's
+// reads would parse the same bytes first, then post their completion.
+bool Session::parse_buffered(bool head_only) {
+  while (buffer_.size() > 0 && !(head_only ? parser_->is_header_done() : parser_->is_done())) {
+    error_code ec;
+    const std::size_t n = parser_->put(buffer_.data(), ec);
+    buffer_.consume(n);
+    if (ec == http::error::need_more) break;
+    if (ec) {
+      on_read_error(ec);
+      return false;
+    }
+    if (n == 0) break;
+  }
+  return true;
 }
 
 // Limits and malformed requests are answered, then the connection is closed; a timeout or
@@ -207,6 +240,7 @@ void Session::connect(std::shared_ptr<CellPool> pool) {
         }
         error_code ignored;
         upstream->stream.socket().set_option(tcp::no_delay(true), ignored);
+        upstream->stream.socket().non_blocking(true, ignored);
         self->send(std::move(upstream));
       });
 }
@@ -214,10 +248,25 @@ void Session::connect(std::shared_ptr<CellPool> pool) {
 void Session::send(std::unique_ptr<Upstream> upstream) {
   Upstream* u = upstream.get();
   u->stream.expires_after(shared_.options.upstream_timeout);
-  http::async_write(
-      u->stream, parser_->get(),
-      [self = shared_from_this(), upstream = std::move(upstream)](
-          error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
+  const auto& req = parser_->get();
+  if (req.chunked()) {
+    return http::async_write(
+        u->stream, req,
+        [self = shared_from_this(), upstream = std::move(upstream)](
+            error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
+  }
+  write_head(head_, req);
+  const auto buffers = wire_buffers(head_, req);
+  error_code ec;
+  const std::size_t n = write_now(u->stream, buffers, ec);
+  if (ec || n == net::buffer_size(buffers)) return on_sent(std::move(upstream), ec);
+  beast::buffers_suffix rest(buffers);
+  rest.consume(n);
+  net::async_write(u->stream, rest,
+                   [self = shared_from_this(), upstream = std::move(upstream)](
+                       error_code write_ec, std::size_t) mutable {
+                     self->on_sent(std::move(upstream), write_ec);
+                   });
 }
 
 void Session::on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec) {
@@ -272,11 +321,9 @@ void Session::on_response(std::unique_ptr<Upstream> upstream, const error_code& 
     pool_->release();
   }
   const bool error = response_.result_int() >= 500;
-  const std::uint32_t run = worker_.count_5xx(cell_, error);
   const std::uint32_t limit = shared_.options.eject_after_5xx;
-  if (error && limit > 0 && run >= limit) {
+  if (limit > 0 && shared_.board.count_answer(cell_, error, limit)) {
     shared_.board.eject(cell_, EjectCause::kErrors, Clock::now());
-    worker_.count_5xx(cell_, false);
   }
   settle(error ? AttemptResult::kCellError : AttemptResult::kServed);
 }
@@ -319,11 +366,7 @@ void Session::refuse(LiveOutcome outcome) {
   response_.body() = outcome_body(outcome, tenant_, version);
   response_.prepare_payload();
   response_.keep_alive(client_keep_alive_);
-  stream_.expires_after(shared_.options.body_timeout);
-  http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
-    if (ec) return self->close();
-    self->finish();
-  });
+  write_response();
 }
 
 void Session::respond() {
@@ -335,11 +378,34 @@ void Session::respond() {
     response_.set("X-Cellkit-Stale", stale);
   response_.version(client_version_ == 10 ? 10 : 11);
   response_.keep_alive(client_keep_alive_);
-  stream_.expires_after(shared_.options.body_timeout);
-  http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+  write_response();
+}
+
+// The answer in response_ to the client, then the next request.
+void Session::write_response() {
+  auto done = [self = shared_from_this()](error_code ec, std::size_t) {
     if (ec) return self->close();
     self->finish();
-  });
+  };
+  if (response_.chunked()) {
+    stream_.expires_after(shared_.options.body_timeout);
+    return http::async_write(stream_, response_, std::move(done));
+  }
+  write_head(head_, response_);
+  const auto buffers = wire_buffers(head_, response_);
+  // Written at once when the socket takes it all, except when a pipelined request waits in
+  // the buffer (finishing inline would then recurse into it).
+  std::size_t n = 0;
+  if (buffer_.size() == 0) {
+    error_code ec;
+    n = write_now(stream_, buffers, ec);
+    if (ec) return close();
+    if (n == net::buffer_size(buffers)) return finish();
+  }
+  beast::buffers_suffix rest(buffers);
+  rest.consume(n);
+  stream_.expires_after(shared_.options.body_timeout);
+  net::async_write(stream_, rest, std::move(done));
 }
 
 std::string Session::log_line() const {

@@ -3,6 +3,7 @@
 // The session decides nothing itself: parse → tenant → core decides → forward → record.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void wait_request();
   void read_head();
   void read_body();
+  bool parse_buffered(bool head_only);
   void on_read_error(const error_code& ec);
   void handle();
   void next_attempt();
@@ -39,6 +41,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void end_attempt();
   void refuse(LiveOutcome outcome);
   void respond();
+  void write_response();
+  static std::size_t write_now(Stream& stream, const std::array<net::const_buffer, 2>& buffers,
+                               error_code& ec);
   void finish();
   void close();
   std::string log_line() const;
@@ -52,6 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response_parser<http::string_body>> upstream_parser_;
   http::response<http::string_body> response_;
+  std::string head_;      // the head of the message being written (reused)
   bool waiting_ = false;  // between requests
   bool closed_ = false;
 

@@ -61,7 +61,7 @@ Status load_snapshots(RouterServer::Impl& impl) {
     }
     return bytes.status();
   }
-  const OfferResult r = s.snapshots.offer_bytes(*bytes, s.options.snapshot_file);
+  const OfferResult r = s.snapshots.offer_bytes(std::move(bytes).value(), s.options.snapshot_file);
   if (r.accepted()) {
     impl.notes.push_back(
         fmt::format("serving snapshot version {} from {}", r.serving, s.options.snapshot_file));

@@ -90,8 +90,6 @@ class Worker {
   const HealthView& health();
   // The pool for a cell of the current table; nullptr when its endpoint is unusable.
   std::shared_ptr<CellPool> pool(const RoutingTable& table, CellId cell);
-  // Consecutive 5xx answers of a cell seen by this thread; returns the run's length.
-  std::uint32_t count_5xx(CellId cell, bool error);
 
   // Requests in flight per cell on this thread: spread's load view.
   void start_attempt(CellId cell) {
@@ -120,14 +118,13 @@ class Worker {
   Shared& shared_;
   ThreadMetrics metrics_;
   std::unordered_set<Session*> sessions_;
-  net::io_context ioc_{1};
+  net::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};  // sockets: this thread only
   Acceptor acceptor_;
   std::shared_ptr<const RoutingTable> table_;
   std::uint64_t table_generation_ = 0;
   HealthView health_;
   std::uint64_t health_generation_ = 0;
   std::vector<std::shared_ptr<CellPool>> pools_;  // by cell id
-  std::vector<std::uint32_t> runs_5xx_;           // by cell id
   std::vector<std::uint32_t> in_flight_;          // by cell id
   std::uint64_t requests_ = 0;
 };

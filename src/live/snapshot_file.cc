@@ -63,7 +63,10 @@ Result<RoutingSnapshot> load_snapshot_file(const std::string& path) {
 }
 
 Status save_snapshot_file(const std::string& path, const RoutingSnapshot& snapshot) {
-  const std::vector<std::byte> bytes = encode_snapshot(snapshot);
+  return save_snapshot_bytes(path, encode_snapshot(snapshot));
+}
+
+Status save_snapshot_bytes(const std::string& path, std::span<const std::byte> bytes) {
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   if (Status s = write_file_atomically(path, text); !s.is_ok()) return s;
   return sync_directory(path);

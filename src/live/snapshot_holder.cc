@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/snapshot_file.h"
 
 namespace cellkit::live {
@@ -58,6 +59,10 @@ Result<bool> SnapshotHolder::restore() {
 }
 
 OfferResult SnapshotHolder::offer(const RoutingSnapshot& snapshot) {
+  return offer(RoutingSnapshot(snapshot));
+}
+
+OfferResult SnapshotHolder::offer(RoutingSnapshot&& snapshot) {
   std::lock_guard lock(mutex_);
   const std::uint64_t serving = table()->version();
   OfferResult result{.offered = snapshot.version, .serving = serving};
@@ -67,35 +72,47 @@ OfferResult SnapshotHolder::offer(const RoutingSnapshot& snapshot) {
                                 snapshot.version, serving);
     return refuse(std::move(result));
   }
-  Result<RoutingTable> table = RoutingTable::build(snapshot);
+  const std::uint64_t version = snapshot.version;
+  // Encoded before the table takes the snapshot's arrays; written only once it is valid.
+  const std::vector<std::byte> encoded =
+      persisted_path_.empty() ? std::vector<std::byte>{} : encode_snapshot(snapshot);
+  Result<RoutingTable> table = RoutingTable::build(std::move(snapshot));
   if (!table.is_ok()) {
     result.verdict = OfferVerdict::kInvalid;
-    result.reason =
-        fmt::format("version {} is invalid: {}", snapshot.version, table.status().message());
+    result.reason = fmt::format("version {} is invalid: {}", version, table.status().message());
     return refuse(std::move(result));
   }
   if (!persisted_path_.empty()) {
-    if (Status s = save_snapshot_file(persisted_path_, snapshot); !s.is_ok()) {
+    if (Status s = save_snapshot_bytes(persisted_path_, encoded); !s.is_ok()) {
       result.verdict = OfferVerdict::kNotPersisted;
-      result.reason = fmt::format("version {} not persisted: {}", snapshot.version, s.message());
+      result.reason = fmt::format("version {} not persisted: {}", version, s.message());
       return refuse(std::move(result));
     }
   }
   serve(std::make_shared<const RoutingTable>(std::move(table).value()));
   result.verdict = OfferVerdict::kAccepted;
-  result.serving = snapshot.version;
+  result.serving = version;
   return result;
 }
 
 OfferResult SnapshotHolder::offer_bytes(std::string_view bytes, std::string_view source) {
+  return offer_decoded(parse_snapshot(bytes, source));
+}
+
+OfferResult SnapshotHolder::offer_bytes(std::string&& bytes, std::string_view source) {
   Result<RoutingSnapshot> snapshot = parse_snapshot(bytes, source);
+  std::string().swap(bytes);
+  return offer_decoded(std::move(snapshot));
+}
+
+OfferResult SnapshotHolder::offer_decoded(Result<RoutingSnapshot> snapshot) {
   if (!snapshot.is_ok()) {
     std::lock_guard lock(mutex_);
     return refuse({.verdict = OfferVerdict::kInvalid,
                    .serving = table()->version(),
                    .reason = snapshot.status().message()});
   }
-  return offer(*snapshot);
+  return offer(std::move(snapshot).value());
 }
 
 // Called with mutex_ held.

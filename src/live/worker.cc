@@ -140,12 +140,4 @@ std::shared_ptr<CellPool> Worker::pool(const RoutingTable& table, CellId cell) {
   return slot;
 }
 
-std::uint32_t Worker::count_5xx(CellId cell, bool error) {
-  const std::uint32_t id = raw(cell);
-  if (id >= (1u << 20)) return 0;
-  if (id >= runs_5xx_.size()) runs_5xx_.resize(id + 1, 0);
-  runs_5xx_[id] = error ? runs_5xx_[id] + 1 : 0;
-  return runs_5xx_[id];
-}
-
 }  // namespace cellkit::live

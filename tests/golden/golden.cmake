@@ -293,6 +293,26 @@ cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
                ARGS router --listen localhost)
 cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr
                ARGS router --listen 127.0.0.1:0 --snapshot no-such-snapshot.json)
+# cellkit snapshot: a mapping as a binary snapshot, byte for byte; a snapshot of that
+# snapshot is the same bytes; invalid input is not written.
+file(RELATIVE_PATH live_fixtures ${CMAKE_CURRENT_BINARY_DIR}
+     ${PROJECT_SOURCE_DIR}/tests/golden/fixtures)
+cellkit_golden(snapshot_help snapshot_help.txt ARGS snapshot --help)
+cellkit_golden(snapshot_write snapshot_write.txt FILES snapshot_write.snap
+               ARGS snapshot ${live_fixtures}/live_mapping.json -o snapshot_write.snap)
+# (tests/golden/snapshot_again/snapshot_again.snap is the same bytes as snapshot_write's.)
+cellkit_golden(snapshot_again snapshot_again.txt FILES snapshot_again.snap
+               BEFORE snapshot ${live_fixtures}/live_mapping.json -o snapshot_v3.snap
+               ARGS snapshot snapshot_v3.snap -o snapshot_again.snap)
+cellkit_golden(snapshot_version snapshot_version.txt
+               ARGS snapshot ${live_fixtures}/live_mapping.json --routing-version 9
+                    -o snapshot_v9.snap)
+cellkit_golden(snapshot_error_invalid snapshot_error_invalid.txt EXIT 1 STREAM stderr
+               ARGS snapshot ${live_fixtures}/live_mapping_bad_endpoint.json -o bad.snap)
+cellkit_golden(snapshot_error_missing snapshot_error_missing.txt EXIT 1 STREAM stderr
+               ARGS snapshot no-such-mapping.json -o out.snap)
+cellkit_golden(snapshot_error_version snapshot_error_version.txt EXIT 2 STREAM stderr
+               ARGS snapshot ${live_fixtures}/live_mapping.json -o v0.snap --routing-version 0)
 cellkit_golden(up_help up_help.txt ARGS up --help)
 cellkit_golden(up_error_routers up_error_routers.txt EXIT 2 STREAM stderr
                ARGS up --routers 0)

@@ -1,6 +1,10 @@
 // The router's pure parts: tenant sources, outcomes, the Prometheus writer, the health board.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "cellkit/live/health_board.h"
 #include "cellkit/live/outcome.h"
 #include "cellkit/live/prometheus_text.h"
@@ -123,6 +127,46 @@ TEST(HealthBoardTest, EjectionsGrowOnRepeatAndReturnNeedsTimeAndPasses) {
   EXPECT_EQ(board.cells(t0 + 500ms)[0].ejected_for, 250ms);
   EXPECT_EQ(board.ejections(EjectCause::kCrash), 1u);
   EXPECT_EQ(board.ejections(EjectCause::kErrors), 1u);
+}
+
+// A cell's run of 5xx answers is one run over all router threads: answers from two
+// threads add up, any other answer ends the run, and the answer that reaches the limit is
+// the one (and only one) that says "eject".
+TEST(HealthBoardTest, RunsOf5xxCountPerCellOverAllThreads) {
+  HealthBoard board(HealthRules{});
+  const CellId a{3}, b{4}, far{HealthBoard::kCountedCells + 7};
+  const auto answer_on_a_thread = [&](CellId cell, bool is_5xx) {
+    bool eject = false;
+    std::thread([&] { eject = board.count_answer(cell, is_5xx, 3); }).join();
+    return eject;
+  };
+  for (CellId cell : {a, far}) {
+    EXPECT_FALSE(answer_on_a_thread(cell, true));
+    EXPECT_FALSE(board.count_answer(cell, true, 3));
+    EXPECT_TRUE(answer_on_a_thread(cell, true)) << raw(cell);  // third in a row, 2 threads
+    EXPECT_FALSE(board.count_answer(cell, true, 3));           // the run started over
+    EXPECT_FALSE(answer_on_a_thread(cell, false));             // a 200 ends it
+    EXPECT_FALSE(board.count_answer(cell, true, 3));
+    EXPECT_FALSE(answer_on_a_thread(cell, true));
+    EXPECT_TRUE(board.count_answer(cell, true, 3));
+  }
+  EXPECT_FALSE(board.count_answer(b, true, 3));  // b has its own run
+  EXPECT_FALSE(board.count_answer(b, true, 3));
+
+  // Eight threads answering 5xx at once for one cell: 80 answers, limit 10, and exactly
+  // eight ejections (one per run of ten), whatever the interleaving.
+  HealthBoard shared(HealthRules{});
+  std::atomic<int> ejections{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i)
+        if (shared.count_answer(a, true, 10)) ++ejections;
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(ejections.load(), 8);
 }
 
 TEST(HealthBoardTest, FailedChecksEjectAHealthyCellAndPassiveOnlyReturnsByTime) {

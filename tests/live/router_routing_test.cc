@@ -2,6 +2,7 @@
 // refusals are retried inside the shard, poison is quarantined.
 #include <signal.h>
 
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -38,6 +39,39 @@ TEST(Router, EveryTenantOfA1000TenantSnapshotReachesTheFirstCellOfItsShard) {
     ASSERT_EQ(r->header("X-Cellkit-Routing-Version"), "1");
     ASSERT_EQ(r->header("X-Cellkit-Outcome"), "served");
   }
+}
+
+// Under spread each request goes to the less busy of two cells of the tenant's shard (ties
+// broken by a per-request key), so a shard's cells share its tenants' load; under
+// first-healthy every request goes to the shard's first cell.
+TEST(Router, SpreadEvensOutAShardsCellsWhereFirstHealthyLoadsOnlyItsFirstCell) {
+  RouterFleet fleet(4);
+  const std::string mapping = fleet.write_mapping({{"acme", {0, 1}}, {"globex", {2, 3}}});
+  const auto counts = [&] {
+    std::map<std::string, int> by_cell;
+    for (int i = 0; i < 200; ++i) {
+      for (const char* tenant : {"acme", "globex"}) {
+        HttpResult r = order(fleet.router_endpoint(), tenant, 1);
+        if (!r.is_ok() || r->status != 200) return std::map<std::string, int>{};
+        ++by_cell[r->header("X-Cell").value_or("")];
+      }
+    }
+    return by_cell;
+  };
+
+  fleet.start_router(mapping, {"--routing", "spread"});
+  const std::map<std::string, int> spread = counts();
+  ASSERT_EQ(spread.size(), 4u) << "every cell of both shards served";
+  for (const auto& [cell, n] : spread) {
+    EXPECT_GE(n, 60) << cell << " of 200 requests of its shard";
+    EXPECT_LE(n, 140) << cell << " of 200 requests of its shard";
+  }
+  EXPECT_EQ(spread.at("cell-0") + spread.at("cell-1"), 200);
+
+  fleet.stop_router();
+  fleet.start_router(mapping, {"--routing", "first-healthy"});
+  const std::map<std::string, int> first = counts();
+  EXPECT_EQ(first, (std::map<std::string, int>{{"cell-0", 200}, {"cell-2", 200}}));
 }
 
 TEST(Router, UnknownTenantIs404AndNoTenantIs400) {

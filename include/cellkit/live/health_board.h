@@ -4,6 +4,7 @@
 // (GET /healthz; an ejected cell returns after its ejection time and N passing checks).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,14 @@ class HealthBoard {
   // checks since). Called on a timer.
   void tick(Clock::time_point now);
 
+  // One answer of a cell, from any router thread: a 5xx lengthens the cell's run of 5xx
+  // answers (one run per cell over all threads), any other answer ends it. True when this
+  // answer made the run reach `limit` (> 0); the run then starts over and the caller ejects
+  // the cell. Lock-free for cell ids below kCountedCells (an answer that ends no run
+  // writes nothing); the rest count under the mutex.
+  bool count_answer(CellId cell, bool is_5xx, std::uint32_t limit);
+  static constexpr std::uint32_t kCountedCells = 4096;
+
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // The cells that are unhealthy now, as core's HealthView.
   HealthView view() const;
@@ -71,6 +80,8 @@ class HealthBoard {
   HealthRules rules_;
   mutable std::mutex mutex_;
   std::map<CellId, State> cells_;
+  std::array<std::atomic<std::uint32_t>, kCountedCells> runs_{};  // 5xx in a row, by cell id
+  std::map<CellId, std::uint32_t> other_runs_;                    // cells from kCountedCells
   std::uint64_t by_cause_[4] = {};
   std::atomic<std::uint64_t> generation_{0};
 };

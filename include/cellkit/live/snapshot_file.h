@@ -22,5 +22,7 @@ Result<RoutingSnapshot> load_snapshot_file(const std::string& path);
 // Encodes the snapshot (CKSNAP02) and writes it atomically and durably: a temporary file,
 // fsync, rename over `path`, fsync of the directory.
 Status save_snapshot_file(const std::string& path, const RoutingSnapshot& snapshot);
+// The same for bytes already encoded.
+Status save_snapshot_bytes(const std::string& path, std::span<const std::byte> bytes);
 
 }  // namespace cellkit::live

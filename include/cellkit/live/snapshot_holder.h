@@ -51,9 +51,13 @@ class SnapshotHolder {
   // Accepted only when newer than the served table and valid whole; otherwise the served
   // table stays and the result says why.
   OfferResult offer(const RoutingSnapshot& snapshot);
+  // The same, the table taking the snapshot's arrays instead of copying them.
+  OfferResult offer(RoutingSnapshot&& snapshot);
   // Bytes that are an encoded snapshot or a mapping JSON document (live/snapshot_file.h);
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
   OfferResult offer_bytes(std::string_view bytes, std::string_view source);
+  // The same, releasing the bytes once decoded (before the table is built from them).
+  OfferResult offer_bytes(std::string&& bytes, std::string_view source);
 
   std::shared_ptr<const RoutingTable> table() const {
     return table_.load(std::memory_order_acquire);
@@ -71,6 +75,7 @@ class SnapshotHolder {
   const std::string& persisted_path() const { return persisted_path_; }
 
  private:
+  OfferResult offer_decoded(Result<RoutingSnapshot> snapshot);
   OfferResult refuse(OfferResult result);
   void serve(std::shared_ptr<const RoutingTable> table);
 
