@@ -106,17 +106,27 @@ void print_examples(live::LocalFleet& fleet, const UpArgs& a) {
   std::cout << "Ctrl-C stops everything." << std::endl;
 }
 
-// Watches the fleet until a signal or the router's end; true when the router ended.
-bool supervise(live::LocalFleet& fleet) {
-  live::Supervisor& s = fleet.supervisor();
+// Watches the fleet until a signal or a router's end ("router", "router-1", ...); true when
+// a router ended.
+bool supervise(live::Supervisor& s) {
   while (!stop_requested()) {
     for (const live::SupervisorEvent& e : s.poll()) {
       std::cout << describe(e, *s.spec_of(e.name)) << std::endl;
-      if (e.name == live::LocalFleet::kRouterName) return true;
+      if (e.name.starts_with(live::LocalFleet::kRouterName)) return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+// Supervises until Ctrl-C or a router's end, then stops the whole fleet; the exit code.
+template <class AnyFleet>
+int supervise_then_stop(AnyFleet& fleet) {
+  const bool router_ended = supervise(fleet.supervisor());
+  std::cout << "stopping the fleet" << std::endl;
+  fleet.stop(std::chrono::seconds(5));
+  std::cout << "stopped" << std::endl;
+  return router_ended ? kExitFailure : kExitOk;
 }
 
 void print_store_fleet(live::StoreFleet& fleet, const UpArgs& a) {
@@ -151,19 +161,6 @@ void print_store_fleet(live::StoreFleet& fleet, const UpArgs& a) {
             << "Ctrl-C stops everything." << std::endl;
 }
 
-// Watches until a signal or a router's end; true when a router ended.
-bool supervise_store(live::StoreFleet& fleet) {
-  live::Supervisor& s = fleet.supervisor();
-  while (!stop_requested()) {
-    for (const live::SupervisorEvent& e : s.poll()) {
-      std::cout << describe(e, *s.spec_of(e.name)) << std::endl;
-      if (e.name.starts_with("router-")) return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 int run_with_store(const UpArgs& a, live::LocalFleetOptions local) {
   live::StoreFleetOptions o{
       .local = std::move(local),
@@ -179,11 +176,7 @@ int run_with_store(const UpArgs& a, live::LocalFleetOptions local) {
   if (!fleet.is_ok()) return fail(kExitFailure, fleet.status().message());
   std::cout << "listening on " << to_string((*fleet)->routers().front().endpoint) << "\n";
   print_store_fleet(**fleet, a);
-  const bool router_ended = supervise_store(**fleet);
-  std::cout << "stopping the fleet" << std::endl;
-  (*fleet)->stop(std::chrono::seconds(5));
-  std::cout << "stopped" << std::endl;
-  return router_ended ? kExitFailure : kExitOk;
+  return supervise_then_stop(**fleet);
 }
 
 int run(const UpArgs& a) {
@@ -210,11 +203,7 @@ int run(const UpArgs& a) {
   std::cout << "listening on " << to_string((*fleet)->router()) << "\n";
   print_fleet(**fleet, a, report);
   print_examples(**fleet, a);
-  const bool router_ended = supervise(**fleet);
-  std::cout << "stopping the fleet" << std::endl;
-  (*fleet)->stop(std::chrono::seconds(5));
-  std::cout << "stopped" << std::endl;
-  return router_ended ? kExitFailure : kExitOk;
+  return supervise_then_stop(**fleet);
 }
 
 }  // namespace

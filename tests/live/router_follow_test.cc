@@ -17,6 +17,7 @@
 #include "cellkit/live/etcd_client.h"
 #include "cellkit/live/store.h"
 #include "live/etcd_process.h"
+#include "live/eventually.h"
 #include "live/harness.h"
 #include "live/stores.h"
 
@@ -28,15 +29,7 @@ using nlohmann::json;
 
 enum class Kind { kFile, kEtcd };
 
-template <class F>
-bool eventually(F done, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
+using test::eventually;
 
 json parse_or_null(const HttpResult& r) {
   if (!r.is_ok()) return nullptr;

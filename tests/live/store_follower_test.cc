@@ -13,6 +13,7 @@
 #include "cellkit/live/control_service.h"
 #include "cellkit/live/etcd_client.h"
 #include "live/etcd_process.h"
+#include "live/eventually.h"
 
 namespace cellkit::live {
 namespace {
@@ -44,16 +45,7 @@ struct FakeRouter {
   }
 };
 
-// Waits (bounded) until `done` holds.
-template <class F>
-bool eventually(F done, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
+using test::eventually;
 
 class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
  protected:

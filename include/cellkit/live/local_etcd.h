@@ -28,8 +28,9 @@ class LocalEtcd {
   LocalEtcd& operator=(const LocalEtcd&) = delete;
 
   // Starts `etcd` from PATH (a no-op while it runs) and waits until it answers, at most
-  // `timeout`. Fails when it exits first (naming its log and scripts/install-deps.sh) or
-  // does not answer in time (then it is killed).
+  // `timeout`. The first start retries on fresh ports (up to 4 tries) when etcd exits at once
+  // (a port taken meanwhile). Fails when it exits first (naming its log and
+  // scripts/install-deps.sh) or does not answer in time (then it is killed).
   Status start(std::chrono::milliseconds timeout = std::chrono::seconds(15));
   // SIGKILL and reap: an abrupt outage. start() brings it back with the same data.
   void kill();
@@ -42,8 +43,13 @@ class LocalEtcd {
   std::uint16_t client_port_ = 0;
   std::uint16_t peer_port_ = 0;
   pid_t pid_ = -1;
+  bool started_ = false;          // it came up once: later starts keep its ports
+  bool exited_at_start_ = false;  // the last start_once saw it exit
+  int exit_code_ = 0;
 
   void spawn();
+  Status start_once(std::chrono::milliseconds timeout);
+  bool exited();  // reaps it when it ended (pid_ becomes -1)
 };
 
 }  // namespace cellkit::live

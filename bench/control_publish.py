@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Publish -> applied by 2 routers, and control-plane onboarding rate (issue 10 "Speed").
+
+Starts a store (a private etcd on loopback, or a directory), `cellkit control` over it, and two
+`cellkit router`s following it (--etcd, or --control for the file store). Registers CELLS
+cells (endpoints are never contacted: health checks off), onboards TENANTS tenants in batches
+of BATCH (one publication per batch), then measures:
+  * onboarding one tenant per API call (each a CAS-published version): tenants/s over SINGLES;
+  * publish -> applied: SAMPLES times, the time from sending POST /v1/tenants to both routers'
+    /admin/ready reporting that version (polled every 2 ms): p50, p99, max; and the part of
+    it after the API answered (the pointer had moved).
+Everything started is stopped on exit. Usage: see bench/control_publish.sh.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+CELLKIT = os.environ.get("CELLKIT", "build/dev/apps/cellkit/cellkit")
+STORE = os.environ.get("STORE", "etcd")
+TENANTS = int(os.environ.get("TENANTS", "10000"))
+BATCH = int(os.environ.get("BATCH", "1000"))
+SINGLES = int(os.environ.get("SINGLES", "200"))
+SAMPLES = int(os.environ.get("SAMPLES", "50"))
+CELLS = int(os.environ.get("CELLS", "8"))
+
+procs = []
+work = tempfile.mkdtemp(prefix="cellkit-bench-control-")
+
+
+def stop_all():
+    for p in reversed(procs):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in reversed(procs):
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start(args, lines=1):
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    procs.append(p)
+    out = [p.stdout.readline().strip() for _ in range(lines)]
+    return p, out
+
+
+def call(url, method="GET", body=None, timeout=30):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method)
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return json.loads(r.read() or b"{}")
+
+
+def start_etcd():
+    client, peer = free_port(), free_port()
+    c, p = f"http://127.0.0.1:{client}", f"http://127.0.0.1:{peer}"
+    log = open(os.path.join(work, "etcd.log"), "w")
+    e = subprocess.Popen(["etcd", "--name=bench", f"--data-dir={work}/etcd",
+                          f"--listen-client-urls={c}", f"--advertise-client-urls={c}",
+                          f"--listen-peer-urls={p}", f"--initial-advertise-peer-urls={p}",
+                          f"--initial-cluster=bench={p}"], stdout=log, stderr=log)
+    procs.append(e)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(c + "/health", timeout=1)
+            return c
+        except Exception:
+            time.sleep(0.05)
+    raise SystemExit("etcd did not start")
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main():
+    spec = "etcd:" + start_etcd() if STORE == "etcd" else f"file:{work}/store"
+    _, out = start([CELLKIT, "control", "--listen", "127.0.0.1:0", "--store", spec,
+                    "--strategy", "random"])
+    control = "http://" + out[0].split()[-1]
+    follow = ["--etcd", spec[5:]] if STORE == "etcd" else ["--control", control]
+    admins = []
+    for i in range(2):
+        _, out = start([CELLKIT, "router", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                        "--health-interval", "0s", "--state-dir", f"{work}/router-{i}",
+                        "--router-id", f"router-{i}"] + follow, lines=2)
+        admins.append("http://" + out[1].split()[-1])
+    for c in range(CELLS):
+        call(control + "/v1/cells", "POST", {"name": f"cell-{c}", "endpoint": f"127.0.0.1:{9 + c}"})
+
+    t0 = time.monotonic()
+    for start_at in range(0, TENANTS, BATCH):
+        batch = [{"name": f"t{n}", "shard_size": 2}
+                 for n in range(start_at, min(TENANTS, start_at + BATCH))]
+        call(control + "/v1/tenants", "POST", {"tenants": batch})
+    batched = TENANTS / (time.monotonic() - t0)
+
+    t0 = time.monotonic()
+    for n in range(SINGLES):
+        call(control + "/v1/tenants", "POST", {"name": f"single-{n}", "shard_size": 2})
+    singles = SINGLES / (time.monotonic() - t0)
+
+    latencies, after_answer = [], []
+    for n in range(SAMPLES):
+        sent = time.monotonic()
+        version = call(control + "/v1/tenants", "POST",
+                       {"name": f"sample-{n}", "shard_size": 2})["version"]
+        answered = time.monotonic()
+        pending = set(admins)
+        deadline = sent + 30
+        while pending and time.monotonic() < deadline:
+            for a in list(pending):
+                if call(a + "/admin/ready")["version"] >= version:
+                    pending.discard(a)
+            if pending:
+                time.sleep(0.002)
+        if pending:
+            raise SystemExit(f"version {version} not applied by {sorted(pending)} within 30 s")
+        latencies.append((time.monotonic() - sent) * 1000)
+        after_answer.append((time.monotonic() - answered) * 1000)
+
+    total = TENANTS + SINGLES + SAMPLES
+    print(f"store {STORE}, {CELLS} cells, {total} tenants at the end, 2 routers")
+    print(f"onboarding, batches of {BATCH} (one publication each): {batched:.0f} tenants/s")
+    print(f"onboarding, one tenant per call (one CAS publication each): {singles:.0f} tenants/s")
+    print(f"publish -> applied by both routers, {SAMPLES} samples: "
+          f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+          f"max {max(latencies):.1f} ms")
+    print(f"  of which after the API answered (pointer moved -> both applied): "
+          f"p50 {percentile(after_answer, 0.5):.1f} ms, p99 {percentile(after_answer, 0.99):.1f} ms")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        stop_all()
