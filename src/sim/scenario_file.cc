@@ -285,10 +285,10 @@ void read_tenants(Fields& f, TenantsSpec& t) {
   f.boolean("zone_aware", t.zone_aware);
   read_max_overlap(f, t);
   read_shards(f, t.shards);
-  if (!t.shards.empty() && t.placement != "explicit" && f.error().is_ok()) {
+  if (!t.shards.empty() && t.placement != kExplicitShards && f.error().is_ok()) {
     f.fail(f.get("shards"), fmt::format("{}: given, but tenants.placement is '{}'; shards are "
                                         "used only with placement: explicit",
-                                        f.key_path("shards"), t.placement));
+                                        f.key_path("shards"), to_string(*t.placement)));
   }
 }
 
