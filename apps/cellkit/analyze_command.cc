@@ -3,6 +3,11 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "cellkit/analysis/analyzer.h"
 #include "cellkit/io/mapping_file.h"
@@ -45,6 +50,12 @@ Result<MappingDocument> read_mapping(const AnalyzeArgs& args, ReadReport& report
   if (args.fleet_path.empty()) return read_mapping_file(args.path, read_options, &report);
   Result<MappingDocument> fleet = read_mapping_file(args.fleet_path);
   if (!fleet.is_ok()) return fleet.status();
+  if (fleet->strategy == "csv import") {
+    return invalid_argument(fmt::format(
+        "--fleet {}: a CSV mapping has no fleet of its own; --fleet takes a cellkit JSON mapping "
+        "(its cells and zones)",
+        args.fleet_path));
+  }
   read_options.fleet = &fleet->fleet;
   Result<MappingDocument> doc = read_mapping_file(args.path, read_options, &report);
   if (doc.is_ok() && doc->strategy != "csv import") {
@@ -66,7 +77,20 @@ std::optional<OverlapLimit> overlap_limit(const MappingDocument& doc) {
   return OverlapLimit{.max_overlap = placement->options.max_overlap, .bound = fill->bound};
 }
 
+// The first cell --fail names twice, or nothing.
+std::optional<std::string> repeated_cell(const std::vector<std::string>& cells) {
+  std::set<std::string_view> seen;
+  for (const std::string& cell : cells) {
+    if (!seen.insert(cell).second) return cell;
+  }
+  return std::nullopt;
+}
+
 int run(const AnalyzeArgs& args) {
+  if (const std::optional<std::string> cell = repeated_cell(args.fail)) {
+    std::cerr << fmt::format("cellkit analyze: --fail names cell '{}' twice\n", *cell);
+    return kExitUsage;
+  }
   progress("reading " + args.path);
   ReadReport report;
   Result<MappingDocument> doc = read_mapping(args, report);

@@ -6,7 +6,9 @@
 #include <memory>
 #include <set>
 
+#include "cellkit/analysis/analyzer.h"
 #include "cellkit/analysis/exact.h"
+#include "cellkit/base/limits.h"
 #include "cellkit/core/placement_summary.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/io/tenant_list.h"
@@ -44,6 +46,12 @@ struct PlaceArgs {
 std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t cells) {
   if (k == 0 || k > cells) {
     return fmt::format("--shard-size ({}) must be from 1 to the number of cells ({})", k, cells);
+  }
+  if (const std::uint32_t most = max_analyzed_shard_size(cells); k > most) {
+    return fmt::format(
+        "--shard-size ({}) must be at most {} on {} cells: `cellkit analyze` "
+        "counts every subset of a shard exactly (docs/limits.md)",
+        k, most, cells);
   }
   if (limits_overlap(o) && o.max_overlap >= k) {
     return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for {}",
@@ -235,6 +243,11 @@ int run_from(PlaceArgs a) {
 }
 
 int run(const PlaceArgs& a) {
+  if (a.tenants_file.empty() && a.tenants > kMaxTenants) {
+    return fail(kExitUsage, fmt::format("--tenants ({}) must be at most {}, the most tenants "
+                                        "cellkit places in one run",
+                                        a.tenants, kMaxTenants));
+  }
   if (!a.from.empty()) return run_from(a);
   if (std::string problem = check(a); !problem.empty()) return fail(kExitUsage, problem);
   Result<std::vector<Tenant>> tenants = tenants_to_place(a, 0);

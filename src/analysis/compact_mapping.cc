@@ -72,12 +72,6 @@ Status check_shard(const std::string& tenant, std::span<const std::uint32_t> sor
   return Status::ok();
 }
 
-// Subsets are keyed by their cells' (index + 1) packed into 128 bits.
-std::uint32_t max_shard_size(std::size_t cells) {
-  const auto bits = static_cast<std::uint32_t>(std::bit_width(cells));
-  return std::min(kMaxShardSize, 128 / std::max(bits, 1u));
-}
-
 class TenantNames {
  public:
   explicit TenantNames(std::span<const Tenant> tenants) : tenants_(tenants) {}
@@ -112,7 +106,7 @@ Result<CompactMapping> compact(const AnalysisInput& in) {
   }
   CompactMapping m;
   add_cells_and_zones(in, m);
-  const std::uint32_t max_size = max_shard_size(m.cell_count());
+  const std::uint32_t max_size = max_analyzed_shard_size(m.cell_count());
   TenantNames names(in.tenants);
   const CellIndexer cell_index(in.fleet);
   m.offsets.reserve(in.mapping.size() + 1);
@@ -160,3 +154,13 @@ CellIndex index_cells(const CompactMapping& m) {
 }
 
 }  // namespace cellkit::analysis_internal
+
+namespace cellkit {
+
+// Subsets are keyed by their cells' (index + 1) packed into 128 bits.
+std::uint32_t max_analyzed_shard_size(std::size_t cells) {
+  const auto bits = static_cast<std::uint32_t>(std::bit_width(cells));
+  return std::min(analysis_internal::kMaxShardSize, 128 / std::max(bits, 1u));
+}
+
+}  // namespace cellkit

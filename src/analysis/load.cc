@@ -132,9 +132,11 @@ void prefetch_tenant(const CompactMapping& m, std::span<const std::uint32_t> ten
 
 Headroom make_headroom(const CompactMapping& m, const LoadStats& cells, std::string failed,
                        std::pair<std::uint32_t, double> busiest) {
-  if (busiest.second < 0) busiest = {0, 0};  // no cell survives
+  // -1: no cell survives. A survivor that carries nothing (all weights 0) still survives.
+  const bool survivor = busiest.second >= 0;
+  if (!survivor) busiest = {0, 0};
   return {.failed = std::move(failed),
-          .busiest_after = busiest.second > 0 ? m.cell_names[busiest.first] : "",
+          .busiest_after = survivor ? m.cell_names[busiest.first] : "",
           .peak_before = cells.max,
           .peak_after = busiest.second,
           .peak_after_over_mean = cells.mean > 0 ? busiest.second / cells.mean : 0};

@@ -21,11 +21,10 @@ Status Fleet::add(Cell cell) {
   if (it != cells_.end() && it->id == cell.id) {
     return already_exists(fmt::format("cell id {} is already in the fleet", raw(cell.id)));
   }
-  const bool name_taken =
-      std::any_of(cells_.begin(), cells_.end(), [&](const Cell& c) { return c.name == cell.name; });
-  if (name_taken) {
+  if (names_.contains(cell.name)) {
     return already_exists(fmt::format("cell name '{}' is already in the fleet", cell.name));
   }
+  names_.insert(cell.name);
   cells_.insert(it, std::move(cell));
   return Status::ok();
 }
@@ -35,6 +34,7 @@ Status Fleet::remove(CellId id) {
   if (it == cells_.end() || it->id != id) {
     return not_found(fmt::format("no cell with id {}", raw(id)));
   }
+  names_.erase(it->name);
   cells_.erase(it);
   return Status::ok();
 }

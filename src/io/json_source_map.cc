@@ -2,6 +2,9 @@
 #include "io/json_source_map.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace cellkit::io {
 namespace {
@@ -106,6 +109,53 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
     }
   }
   return p;
+}
+
+namespace {
+
+bool starts_number(char c) {
+  return c == '-' || (c >= '0' && c <= '9');
+}
+bool in_number(char c) {
+  return starts_number(c) || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+bool overflows(std::string_view number) {
+  const std::string copy(number);  // strtod needs the terminating NUL
+  return std::isinf(std::strtod(copy.c_str(), nullptr));
+}
+
+}  // namespace
+
+std::optional<JsonNumber> first_overflowing_number(std::string_view text) {
+  std::string_view last_string;
+  char before = '\0';  // the last character outside strings that is not a blank
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const std::size_t start = ++i;
+      for (bool escaped = false; i < text.size() && (escaped || text[i] != '"'); ++i)
+        escaped = !escaped && text[i] == '\\';
+      last_string = text.substr(start, i - start);
+      before = '"';
+      continue;
+    }
+    if (is_space(c)) continue;
+    if (starts_number(c) && before != '"' && !in_number(before)) {
+      std::size_t end = i;
+      while (end < text.size() && in_number(text[end]))
+        ++end;
+      const std::string_view number = text.substr(i, end - i);
+      if (overflows(number)) {
+        return JsonNumber{
+            .offset = i, .text = number, .key = before == ':' ? std::string(last_string) : ""};
+      }
+      i = end - 1;
+      before = text[i];
+      continue;
+    }
+    before = c;
+  }
+  return std::nullopt;
 }
 
 JsonSourceMap JsonSourceMap::scan(std::string_view text) {

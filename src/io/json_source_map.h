@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,15 @@ struct JsonSourceMap {
   std::size_t value(std::string_view key) const;
   std::size_t element(std::string_view key, std::size_t index) const;
 };
+
+// A number too large for a double (such as 1e400), which a JSON parser can only turn into
+// infinity or refuse without saying where.
+struct JsonNumber {
+  std::size_t offset = 0;  // where it starts
+  std::string_view text;   // as written
+  std::string key;         // the key it is the value of; empty for an array element
+};
+// The first such number in the text, or nothing.
+std::optional<JsonNumber> first_overflowing_number(std::string_view text);
 
 }  // namespace cellkit::io

@@ -266,7 +266,7 @@ std::string_view not_carried(std::string_view name, bool starts_line) {
   if (starts_line && name.front() == '#') return "it starts with '#' (a comment line)";
   // A reader skips a byte order mark at the start of a file, so a first tenant named so
   // would read back without it.
-  if (starts_line && name.starts_with("\xEF\xBB\xBF")) return "it starts with a byte order mark";
+  if (starts_line && name.starts_with(kByteOrderMark)) return "it starts with a byte order mark";
   return {};
 }
 

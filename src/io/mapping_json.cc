@@ -54,12 +54,14 @@ std::string json_string(std::string_view text) {
 
 // A bad value as an error shows it: a scalar as written, cut after 40 bytes; an array or
 // object by its kind and size, never whole (it may be megabytes, or nested deep).
-std::string brief(const json& value) {
+std::string cut(std::string_view text) {
   constexpr std::size_t kShown = 40;
+  return text.size() <= kShown ? std::string(text) : std::string(text.substr(0, kShown)) + "...";
+}
+std::string brief(const json& value) {
   if (value.is_array()) return fmt::format("an array of {} elements", value.size());
   if (value.is_object()) return fmt::format("an object of {} keys", value.size());
-  const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  return text.size() <= kShown ? text : text.substr(0, kShown) + "...";
+  return cut(value.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // The offset where the text first nests deeper than kMaxJsonDepth, or nothing. Counted
@@ -546,6 +548,18 @@ void write_tenant(const MappingDocument& doc, const Tenant& t, std::string& out)
   out += "]}";
 }
 
+// The error for a number no double holds (the parser gives no position): its key, its text
+// (cut like any bad value) and where it is.
+Status number_too_large(const Reader& reader, std::string_view text) {
+  const std::optional<io::JsonNumber> n = io::first_overflowing_number(text);
+  if (!n) return reader.error_at(0, "holds a number too large to read");
+  const std::string what =
+      n->key.empty() ? std::string("a number") : fmt::format("'{}'", cut(n->key));
+  return reader.error_at(n->offset, fmt::format("{} is {}, too large for any number a mapping "
+                                                "holds",
+                                                what, cut(n->text)));
+}
+
 }  // namespace
 
 Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
@@ -563,6 +577,9 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
     const io::TextPosition p = io::position_of(text, offset);
     return invalid_argument(
         fmt::format("{}:{}:{}: invalid JSON: {}", name, p.line, p.column, parse_error_text(e)));
+  } catch (const json::out_of_range&) {
+    // The parser refuses a number beyond a double (1e400) without saying where.
+    return number_too_large(reader, text);
   }
   return DocumentParser(root, reader, collector.entries()).run();
 }

@@ -63,6 +63,13 @@ class ListParser {
              .name = std::string(fields[0]),
              .shard_size = shard_size_};
     if (t.name.empty()) return error(number, "the tenant name is empty");
+    // Only one byte order mark opens a file; another one (a file saved twice with one) would
+    // hide in the name, invisible, and make a list that reads back different.
+    if (t.name.starts_with(kByteOrderMark)) {
+      return error(number,
+                   "the tenant name starts with a byte order mark (U+FEFF); only one may "
+                   "open the file");
+    }
     if (fields.size() > 1 && !parse_positive(fields[1], &t.weight)) {
       return error(number, fmt::format("weight '{}' must be a whole number from 1 to {}", fields[1],
                                        std::numeric_limits<std::uint32_t>::max()));

@@ -21,8 +21,9 @@ inline std::string_view trim(std::string_view s) {
 
 // The text without a leading UTF-8 byte-order mark (as spreadsheets write), so it never
 // becomes part of the first name.
+inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 inline std::string_view without_bom(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   return text;
 }
 

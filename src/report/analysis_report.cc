@@ -127,6 +127,10 @@ void write_headroom(Out out, std::string_view what, const Headroom& h) {
     fmt::format_to(out, "  if {} {} fails, no cell survives\n", what, h.failed);
     return;
   }
+  if (h.peak_after == 0) {  // every tenant weighs 0: a ratio to the mean says nothing
+    fmt::format_to(out, "  if {} {} fails, the surviving cells carry no weight\n", what, h.failed);
+    return;
+  }
   fmt::format_to(out,
                  "  if {} {} fails: busiest surviving cell {} carries {} (busiest before: {}; "
                  "{}x the mean)\n",

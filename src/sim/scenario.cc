@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -14,9 +17,6 @@ constexpr std::uint32_t kMaxShard = kMaxCandidates;  // a request tracks tried c
 constexpr std::int64_t kMaxIntervals = 100'000;      // each keeps a utilization per cell
 // About two and a half minutes at the simulator's measured speed (docs/limits.md).
 constexpr std::uint64_t kMaxExpectedEvents = 2'000'000'000;
-// Every cell and tenant has state in the run (docs/limits.md); counts include growth.
-constexpr std::uint64_t kMaxCells = 100'000;
-constexpr std::uint64_t kMaxTenants = 10'000'000;
 
 Status at_most_the_longest(const char* field, Duration d) {
   if (d <= kMaxDuration) return Status::ok();
@@ -130,6 +130,48 @@ Status check_router(const RouterSpec& r) {
   return positive("router.health_check_interval", r.health_check_interval);
 }
 
+// A time as a scenario file writes it, in the largest unit that keeps it whole: "90s", "2h".
+std::string as_time(Duration d) {
+  static constexpr std::pair<std::int64_t, const char*> kUnits[] = {
+      {3'600'000'000, "h"}, {60'000'000, "m"}, {1'000'000, "s"}, {1'000, "ms"}};
+  for (const auto& [us, unit] : kUnits) {
+    if (d.count() != 0 && d.count() % us == 0) return fmt::format("{}{}", d.count() / us, unit);
+  }
+  return fmt::format("{}us", d.count());
+}
+
+// A fault the run would never reach: its time is at or after until.
+Status before_until(std::string_view fault, std::size_t i, std::string_view what, Duration at,
+                    const Scenario& s) {
+  if (at < s.until) return Status::ok();
+  return invalid_argument(fmt::format(
+      "faults.{}[{}]{} at {} is at or after until ({}); a fault must start before the run ends",
+      fault, i, what, as_time(at), as_time(s.until)));
+}
+
+// Every fault starts inside the run, [0, until).
+Status check_fault_times(const FaultsSpec& f, const Scenario& s) {
+  for (std::size_t i = 0; i < f.cell_crashes.size(); ++i) {
+    const CellCrash& c = f.cell_crashes[i];
+    const std::string what = fmt::format(" (cell {})", c.cell);
+    if (Status st = before_until("cell_crashes", i, what, c.at, s); !st.is_ok()) return st;
+  }
+  for (std::size_t i = 0; i < f.zone_outages.size(); ++i) {
+    const ZoneOutage& z = f.zone_outages[i];
+    const std::string what = fmt::format(" (zone {})", z.zone);
+    if (Status st = before_until("zone_outages", i, what, z.at, s); !st.is_ok()) return st;
+  }
+  for (std::size_t i = 0; i < f.control_plane_outages.size(); ++i) {
+    const Duration at = f.control_plane_outages[i].at;
+    if (Status st = before_until("control_plane_outages", i, "", at, s); !st.is_ok()) return st;
+  }
+  for (std::size_t i = 0; i < f.router_restarts.size(); ++i) {
+    const Duration at = f.router_restarts[i];
+    if (Status st = before_until("router_restarts", i, "", at, s); !st.is_ok()) return st;
+  }
+  return Status::ok();
+}
+
 Status check_faults(const FaultsSpec& f, const Scenario& s) {
   for (const PoisonTenant& p : f.poison) {
     if (p.tenant >= s.tenants.count) {
@@ -170,7 +212,7 @@ Status check_faults(const FaultsSpec& f, const Scenario& s) {
   for (Duration at : f.router_restarts) {
     if (Status st = not_negative("faults.router_restarts", at); !st.is_ok()) return st;
   }
-  return Status::ok();
+  return check_fault_times(f, s);
 }
 
 // The events a run is expected to process: each arrival and its completion, each publish
@@ -193,10 +235,10 @@ Status check_counts(const Scenario& s) {
   std::uint64_t tenants = s.tenants.count;
   for (const Onboarding& o : s.growth.onboarding)
     tenants += o.count;
-  if (cells > kMaxCells) {
+  if (cells > kMaxRunCells) {
     return invalid_argument(
         fmt::format("cells.count with growth.scale_out comes to {} cells; at most {} are allowed",
-                    cells, kMaxCells));
+                    cells, kMaxRunCells));
   }
   if (tenants > kMaxTenants) {
     return invalid_argument(fmt::format(

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -33,7 +34,7 @@ class Fields {
       : node_(node), path_(std::move(path)), source_(source), error_(error) {}
 
   bool is_map(const char* what) {
-    if (node_.IsMap()) return true;
+    if (node_.IsMap()) return no_repeated_key();
     fail(node_, fmt::format("{}: expected a mapping of {}", label(), what));
     return false;
   }
@@ -62,6 +63,8 @@ class Fields {
  private:
   template <class T>
   void integer(const std::string& key, T& out);
+  // YAML lookups take a key's first value: a key given twice is refused, not half read.
+  bool no_repeated_key();
   // yaml-cpp's Node assignment rebinds the referenced node, so values travel in optionals.
   std::optional<YAML::Node> scalar(const std::string& key, const char* expected);
   std::string label() const { return path_.empty() ? "document" : path_; }
@@ -78,6 +81,20 @@ void Fields::fail(const YAML::Node& at, const std::string& message) {
   const YAML::Mark m = at.Mark();
   error_ =
       invalid_argument(fmt::format("{}:{}:{}: {}", source_, m.line + 1, m.column + 1, message));
+}
+
+bool Fields::no_repeated_key() {
+  std::map<std::string, std::size_t> first_line;
+  for (const auto& entry : node_) {
+    if (!entry.first.IsScalar()) continue;  // a complex key is no field: reject_unknown says so
+    const std::size_t line = static_cast<std::size_t>(entry.first.Mark().line) + 1;
+    const auto [first, inserted] = first_line.emplace(entry.first.Scalar(), line);
+    if (inserted) continue;
+    fail(entry.first, fmt::format("{} is given twice (first on line {})",
+                                  key_path(entry.first.Scalar()), first->second));
+    return false;
+  }
+  return true;
 }
 
 std::optional<YAML::Node> Fields::scalar(const std::string& key, const char* expected) {
@@ -268,6 +285,11 @@ void read_tenants(Fields& f, TenantsSpec& t) {
   f.boolean("zone_aware", t.zone_aware);
   read_max_overlap(f, t);
   read_shards(f, t.shards);
+  if (!t.shards.empty() && t.placement != kExplicitShards && f.error().is_ok()) {
+    f.fail(f.get("shards"), fmt::format("{}: given, but tenants.placement is '{}'; shards are "
+                                        "used only with placement: explicit",
+                                        f.key_path("shards"), to_string(*t.placement)));
+  }
 }
 
 void read_router(Fields& f, RouterSpec& r) {
@@ -331,6 +353,7 @@ void read_waves(Fields& f, std::vector<std::vector<std::uint32_t>>& waves) {
   if (!node || !f.error().is_ok()) return;
   const std::string where = f.key_path("waves");
   if (!node.IsSequence()) return f.fail(node, where + ": expected a list of lists of cell ids");
+  std::map<std::uint32_t, std::size_t> wave_of;  // each cell is deployed once: its wave
   for (std::size_t i = 0; i < node.size(); ++i) {
     if (!node[i].IsSequence()) {
       return f.fail(node[i], fmt::format("{}[{}]: expected a list of cell ids", where, i));
@@ -342,6 +365,10 @@ void read_waves(Fields& f, std::vector<std::vector<std::uint32_t>>& waves) {
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
       if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) {
         return f.fail(cell, fmt::format("{}[{}]: expected a cell id (a whole number)", where, i));
+      }
+      if (const auto [first, inserted] = wave_of.emplace(id, i); !inserted) {
+        return f.fail(cell, fmt::format("{}[{}]: cell {} is deployed twice (first in {}[{}])",
+                                        where, i, id, where, first->second));
       }
       wave.push_back(id);
     }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/base/limits.h"
 #include "cellkit/core/router_policy.h"
 #include "cellkit/sim/simulator.h"
 
@@ -20,10 +21,19 @@ constexpr std::uint64_t kTrafficStream = 2;
 // before the next arrives: the seed's sequential story, told by the event engine.
 constexpr Duration kGap = std::chrono::milliseconds(1);
 
+// Each order is kept for the story (and its events), so the demo tells at most this many.
+constexpr std::uint32_t kMaxRequests = 1'000'000;
+
 Status check_at_least_one(const char* option, std::uint32_t value) {
   if (value >= 1) return Status::ok();
   return invalid_argument(
       fmt::format("{} {} is not allowed: it must be at least 1", option, value));
+}
+
+Status check_at_most(const char* option, std::uint64_t value, std::uint64_t most) {
+  if (value <= most) return Status::ok();
+  return invalid_argument(
+      fmt::format("{} {} is not allowed: it must be at most {}", option, value, most));
 }
 
 bool all_dead(const Shard& shard, const std::vector<DemoCell>& cells) {
@@ -115,6 +125,9 @@ Status DemoOptions::validate() const {
   if (Status s = check_at_least_one("--cells", cells); !s.is_ok()) return s;
   if (Status s = check_at_least_one("--tenants", tenants); !s.is_ok()) return s;
   if (Status s = check_at_least_one("--cells-per-tenant", cells_per_tenant); !s.is_ok()) return s;
+  if (Status s = check_at_most("--cells", cells, kMaxRunCells); !s.is_ok()) return s;
+  if (Status s = check_at_most("--tenants", tenants, kMaxTenants); !s.is_ok()) return s;
+  if (Status s = check_at_most("--requests", requests, kMaxRequests); !s.is_ok()) return s;
   if (cells_per_tenant > cells) {
     return invalid_argument(
         fmt::format("--cells-per-tenant {} is not allowed: it must not exceed --cells ({})",

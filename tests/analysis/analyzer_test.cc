@@ -207,6 +207,23 @@ TEST(Analyze, MovesAFailedCellsLoadToTheRestOfItsTenantsShards) {
   EXPECT_NEAR(r.cell_headroom.peak_after_over_mean, 3.0 / (5.0 / 3), 1e-12);
 }
 
+// Weight 0 everywhere: the survivors carry nothing, but they survive (this once read "no cell
+// survives" while every other cell did).
+TEST(Analyze, SurvivorsThatCarryNothingAreStillNamed) {
+  Fixture f;
+  f.add_cells(3);
+  f.add_tenant({0, 1}, 0);
+  f.add_tenant({1, 2}, 0);
+  const AnalysisResult r = *f.run();
+  EXPECT_EQ(r.cell_headroom.failed, "c0");
+  EXPECT_EQ(r.cell_headroom.busiest_after, "c1");
+  EXPECT_EQ(r.cell_headroom.peak_after, 0.0);
+  Fixture one;
+  one.add_cells(1);
+  one.add_tenant({0}, 0);
+  EXPECT_EQ(one.run()->cell_headroom.busiest_after, "");
+}
+
 TEST(Analyze, RejectsAShardThatRepeatsACell) {
   Fixture f;
   f.add_cells(3);

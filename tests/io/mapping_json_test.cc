@@ -256,6 +256,14 @@ TEST(MappingJson, ATenantWithoutIdAfterTheLargestIdIsRefusedNotWrapped) {
             "(4294967296), past the largest tenant id 4294967295");
 }
 
+TEST(MappingJson, ANumberBeyondADoubleIsRefusedByKeyAndPlaceNotReadAsInfinity) {
+  EXPECT_EQ(error_of(R"({"format": "cellkit.mapping", "version": 1,
+  "cells": [{"name": "a", "capacity": 1e400}], "tenants": []})"),
+            "m.json:2:39: 'capacity' is 1e400, too large for any number a mapping holds");
+  EXPECT_EQ(error_of("{\"zones\": [\"1e400\", 2, -1E+999]}"),
+            "m.json:1:24: a number is -1E+999, too large for any number a mapping holds");
+}
+
 TEST(MappingJson, ANulByteInANameIsRefusedWithItsPlace) {
   EXPECT_EQ(error_of(R"({"format": "cellkit.mapping", "version": 1,
   "cells": [{"name": "a"}], "tenants": [{"name": "x\u0000y", "cells": ["a"]}]})"),

@@ -151,10 +151,45 @@ TEST(ParseScenario, WrongTypesNameTheKey) {
             "s.yaml:2:13: router.failover: expected true or false, got 'yes'");
   EXPECT_EQ(parse_scenario("cells: 4\n", "s.yaml").status().message(),
             "s.yaml:1:8: cells: expected a mapping of fields");
+  EXPECT_EQ(
+      parse_scenario("until: 1h\ncells: {count: 4}\nuntil: 2h\n", "s.yaml").status().message(),
+      "s.yaml:3:1: until is given twice (first on line 1)");
   EXPECT_EQ(parse_scenario("faults:\n  poison: [{tenant: x}]\n", "s.yaml").status().message(),
             "s.yaml:2:21: faults.poison[0].tenant: expected a whole number >= 0, got 'x'");
   EXPECT_EQ(parse_scenario("tenants:\n  shards: [[0, a]]\n", "s.yaml").status().message(),
             "s.yaml:2:16: tenants.shards[0]: expected a cell id (a whole number)");
+}
+
+TEST(ParseScenario, AKeyGivenTwiceIsRefusedWithBothPlaces) {
+  EXPECT_EQ(
+      parse_scenario("until: 1h\ncells:\n  count: 4\n  count: 8\n", "s.yaml").status().message(),
+      "s.yaml:4:3: cells.count is given twice (first on line 3)");
+  EXPECT_EQ(parse_scenario("{\"seed\": 1, \"seed\": 2}", "s.json").status().message(),
+            "s.json:1:13: seed is given twice (first on line 1)");
+  EXPECT_EQ(
+      parse_scenario("faults:\n  poison: [{tenant: 1, tenant: 2}]\n", "s.yaml").status().message(),
+      "s.yaml:2:24: faults.poison[0].tenant is given twice (first on line 2)");
+}
+
+TEST(ParseScenario, ShardsWithoutExplicitPlacementAreRefusedNotIgnored) {
+  EXPECT_EQ(
+      parse_scenario("tenants:\n  count: 1\n  shards: [[0, 1]]\n", "s.yaml").status().message(),
+      "s.yaml:3:11: tenants.shards: given, but tenants.placement is 'random'; shards are "
+      "used only with placement: explicit");
+  EXPECT_TRUE(
+      parse_scenario("tenants: {count: 1, placement: explicit, shards: [[0, 1]]}\n", "s.yaml")
+          .is_ok());
+}
+
+TEST(ParseScenario, ACellInTwoWavesOfADeploymentIsRefused) {
+  const char* twice = "deployments:\n  - {waves: [[0, 1], [2, 1]]}\n";
+  EXPECT_EQ(parse_scenario(twice, "s.yaml").status().message(),
+            "s.yaml:2:26: deployments[0].waves[1]: cell 1 is deployed twice (first in "
+            "deployments[0].waves[0])");
+  EXPECT_EQ(parse_scenario("deployments:\n  - {waves: [[3, 3]]}\n", "s.yaml").status().message(),
+            "s.yaml:2:18: deployments[0].waves[0]: cell 3 is deployed twice (first in "
+            "deployments[0].waves[0])");
+  EXPECT_TRUE(parse_scenario("deployments:\n  - {waves: [[0, 1], [2, 3]]}\n", "s.yaml").is_ok());
 }
 
 TEST(ParseScenario, BadValuesFailValidationNamingTheFile) {

@@ -42,6 +42,35 @@ TEST(Scenario, RefusesDurationsLongerThanTheLongestAllowed) {
             "cells.service mean (360000000000001us) must be at most 100000h");
 }
 
+TEST(Scenario, RefusesFaultsAtOrAfterUntilNamingTheFaultAndItsTime) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  Scenario s;
+  s.until = hours(1);
+  s.cells.zones = 2;
+  s.faults.zone_outages.push_back({.at = minutes(10), .zone = 0, .duration = minutes(5)});
+  EXPECT_TRUE(s.validate().is_ok());
+  s.faults.zone_outages.push_back({.at = hours(2), .zone = 1, .duration = minutes(5)});
+  EXPECT_EQ(s.validate().message(),
+            "faults.zone_outages[1] (zone 1) at 2h is at or after until (1h); a fault must start "
+            "before the run ends");
+  s.faults.zone_outages.pop_back();
+  s.faults.cell_crashes.push_back({.at = hours(1), .cell = 3});
+  EXPECT_EQ(s.validate().message(),
+            "faults.cell_crashes[0] (cell 3) at 1h is at or after until (1h); a fault must start "
+            "before the run ends");
+  s.faults.cell_crashes.clear();
+  s.faults.control_plane_outages.push_back({.at = minutes(61), .duration = minutes(1)});
+  EXPECT_EQ(s.validate().message(),
+            "faults.control_plane_outages[0] at 61m is at or after until (1h); a fault must start "
+            "before the run ends");
+  s.faults.control_plane_outages.clear();
+  s.faults.router_restarts = {minutes(30), hours(1) + Duration(1500)};
+  EXPECT_EQ(s.validate().message(),
+            "faults.router_restarts[1] at 3600001500us is at or after until (1h); a fault must "
+            "start before the run ends");
+}
+
 TEST(Scenario, RefusesCountsBeyondTheLimitsBeforeAllocating) {
   Scenario s;
   s.tenants.count = 4294967295u;

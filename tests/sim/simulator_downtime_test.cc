@@ -167,14 +167,16 @@ RC_GTEST_PROP(SimulatorDowntime, IntervalSumsEqualTheRunsDowntimeTotals, ()) {
   if (*rc::gen::arbitrary<bool>()) s.faults.poison.push_back({.tenant = 0, .probability = 0.05});
   const auto crashes = *rc::gen::inRange(0, 5);
   for (int i = 0; i < crashes; ++i) {
-    s.faults.cell_crashes.push_back({.at = milliseconds(*rc::gen::inRange(0, 12'000)),
-                                     .cell = *rc::gen::inRange<std::uint32_t>(0, s.cells.count),
-                                     .duration = milliseconds(*rc::gen::inRange(0, 6'000))});
+    s.faults.cell_crashes.push_back(
+        {.at = *rc::gen::inRange<Duration::rep>(0, s.until.count()) * Duration(1),
+         .cell = *rc::gen::inRange<std::uint32_t>(0, s.cells.count),
+         .duration = milliseconds(*rc::gen::inRange(0, 6'000))});
   }
   if (*rc::gen::arbitrary<bool>()) {
-    s.faults.zone_outages.push_back({.at = milliseconds(*rc::gen::inRange(0, 10'000)),
-                                     .zone = *rc::gen::inRange<std::uint32_t>(0, s.cells.zones),
-                                     .duration = milliseconds(*rc::gen::inRange(1, 5'000))});
+    s.faults.zone_outages.push_back(
+        {.at = *rc::gen::inRange<Duration::rep>(0, s.until.count()) * Duration(1),
+         .zone = *rc::gen::inRange<std::uint32_t>(0, s.cells.zones),
+         .duration = milliseconds(*rc::gen::inRange(1, 5'000))});
   }
   if (*rc::gen::arbitrary<bool>()) {
     s.growth.scale_out.push_back({.at = milliseconds(*rc::gen::inRange(0, 10'000)), .cells = 2});

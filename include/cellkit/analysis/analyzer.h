@@ -160,6 +160,10 @@ struct AnalysisResult {
   ImpactHistogram poison_others_down, poison_degraded;
 };
 
+// The largest shard analyze() counts exactly on a fleet of `cells` cells: 16, fewer above 255
+// cells (a subset's cells pack into a 128-bit key), 7 at 100,000 cells.
+std::uint32_t max_analyzed_shard_size(std::size_t cells);
+
 // Fails with kInvalidArgument naming the problem: an empty mapping, a shard with an unknown
 // or repeated cell or no cell, a shard too large for exact subset counting (more than 16
 // cells, or more than fit in a 128-bit key); with kNotFound for an unknown --tenant or

@@ -1,4 +1,5 @@
-// Limits on durations that every reader and the simulator share (docs/limits.md).
+// Limits on durations and counts that every reader, command and the simulator share
+// (docs/limits.md).
 #pragma once
 
 #include <chrono>
@@ -12,5 +13,10 @@ namespace cellkit {
 // few such durations, or one doubled, stays far from overflowing 64 bits of microseconds.
 inline constexpr std::int64_t kMaxDurationHours = 100'000;
 inline constexpr Duration kMaxDuration = std::chrono::hours(kMaxDurationHours);
+
+// Every cell and tenant has state in a run or a placement, so their counts are bounded
+// before anything is allocated: cells in a simulated fleet, tenants in a run or placed at once.
+inline constexpr std::uint64_t kMaxRunCells = 100'000;
+inline constexpr std::uint64_t kMaxTenants = 10'000'000;
 
 }  // namespace cellkit

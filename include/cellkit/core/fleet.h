@@ -2,6 +2,8 @@
 #pragma once
 
 #include <span>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "cellkit/base/status.h"
@@ -9,7 +11,9 @@
 
 namespace cellkit {
 
-// A value type: copy it to get a snapshot. Iteration is in increasing id order.
+// A value type: copy it to get a snapshot. Iteration is in increasing id order. A cell's id
+// and name are fixed once added (cell() and find_cell() are for its state, capacity, health
+// and endpoint): the fleet indexes names, so adding n cells costs O(n log n), not O(n²).
 class Fleet {
  public:
   // Fails with kAlreadyExists when the id or the name is taken.
@@ -35,6 +39,7 @@ class Fleet {
 
  private:
   std::vector<Cell> cells_;
+  std::unordered_set<std::string> names_;  // the names in cells_
 };
 
 }  // namespace cellkit
