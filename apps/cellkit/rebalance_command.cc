@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +22,7 @@ namespace {
 struct RebalanceArgs {
   std::string input;
   std::uint32_t add_cells = 0;
+  std::string name_prefix;  // names of added cells: <prefix><n>; empty = the mapping's scheme
   std::vector<std::string> drain;
   std::vector<std::string> remove;
   std::optional<std::uint32_t> capacity;  // new capacity of every cell
@@ -80,7 +83,7 @@ Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& 
       if (Cell* t = target.find_cell(c.id)) t->capacity = *a.capacity;
     }
   }
-  Result<std::vector<Cell>> added = next_cells(target, a.add_cells);
+  Result<std::vector<Cell>> added = next_cells(target, a.add_cells, a.name_prefix);
   if (!added.is_ok()) return {kExitFailure, added.status().message()};
   for (Cell& c : *added)
     (void)target.add(std::move(c));
@@ -194,6 +197,20 @@ Failure write_outputs(const RebalanceArgs& a, const MappingDocument& doc, const 
   return {};
 }
 
+// A prefix becomes part of cell names, which the mapping formats and the router's routing
+// table carry: it keeps to characters every one of them takes as they are.
+Failure check_name_prefix(const RebalanceArgs& a) {
+  if (a.name_prefix.empty()) return {};
+  if (a.add_cells == 0) return {kExitUsage, "--name-prefix names added cells: give --add-cells N"};
+  const bool plain = std::all_of(a.name_prefix.begin(), a.name_prefix.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == ':';
+  });
+  if (plain && a.name_prefix.size() <= 64) return {};
+  return {kExitUsage, fmt::format("--name-prefix '{}': use at most 64 letters, digits and - _ . :",
+                                  a.name_prefix)};
+}
+
 int fail(const Failure& f) {
   std::cerr << "cellkit rebalance: " << f.message << "\n";
   return f.code;
@@ -210,6 +227,7 @@ int run(const RebalanceArgs& a) {
                  "nothing to do: give --add-cells N, --drain CELL, --remove CELL or --capacity N"});
   }
   if (Failure f = check_outputs(a); f.code != kExitOk) return fail(f);
+  if (Failure f = check_name_prefix(a); f.code != kExitOk) return fail(f);
   progress(fmt::format("reading {}", a.input));
   Result<MappingDocument> doc = load_mapping(a.input);
   if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
@@ -255,8 +273,12 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
                   "Mapping file: JSON (docs/mapping-format.md) or CSV tenant,cell,cell,...")
       ->required();
   cmd->add_option("--add-cells", a.add_cells,
-                  "Add N cells (cell-<id>, each in the zone with the fewest cells)")
+                  "Add N cells, each in the zone with the fewest cells, named after the mapping's\n"
+                  "own scheme (prefix and number, per zone when zones have their own prefix;\n"
+                  "else cell-<id>)")
       ->capture_default_str();
+  cmd->add_option("--name-prefix", a.name_prefix,
+                  "Name added cells PREFIX<n>, n counting on past the mapping's PREFIX<n> cells");
   cmd->add_option("--drain", a.drain, "Empty this cell and keep it, draining (repeatable)");
   cmd->add_option("--remove", a.remove, "Empty this cell and remove it (repeatable)");
   cmd->add_option("--capacity", a.capacity,

@@ -10,6 +10,13 @@ namespace {
 
 using namespace analysis_internal;
 
+void out_of_service(const Fleet& fleet, AnalysisResult& r) {
+  for (const Cell& c : fleet.cells()) {
+    if (c.state == CellState::kDraining) r.draining_cells.push_back(c.name);
+    if (c.state == CellState::kDisabled) r.disabled_cells.push_back(c.name);
+  }
+}
+
 void describe(const CompactMapping& m, AnalysisResult& r) {
   r.tenants = m.tenant_count();
   r.cells = m.cell_count();
@@ -50,6 +57,7 @@ Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions
         .bound = input.limit->bound,
         .fill = static_cast<double>(r.tenants) / static_cast<double>(input.limit->bound)};
   }
+  out_of_service(input.fleet, r);
   SubsetKeys keys(m.cell_count());
   const SubsetTable table = SubsetTable::build(m, keys);
   overlaps(m, table, keys, options, r);

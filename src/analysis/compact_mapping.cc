@@ -22,6 +22,7 @@ void add_cells_and_zones(const AnalysisInput& in, CompactMapping& m) {
   }
   for (const Cell& cell : in.fleet.cells()) {
     m.cell_names.push_back(cell.name);
+    m.cell_active.push_back(cell.state == CellState::kActive);
     const auto zone = std::lower_bound(zones.begin(), zones.end(), cell.zone) - zones.begin();
     m.cell_zone.push_back(static_cast<std::uint32_t>(zone));
   }

@@ -2,6 +2,7 @@
 // weights beside them. Private to the analysis module.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@ inline constexpr std::uint32_t kMaxShardSize = 16;
 struct CompactMapping {
   std::vector<std::string> cell_names;    // by cell index (fleet order)
   std::vector<std::uint32_t> cell_zone;   // by cell index: dense zone index
+  std::vector<bool> cell_active;          // by cell index: takes tenants (not draining/disabled)
   std::vector<std::string> zone_names;    // by dense zone index (increasing ZoneId)
   std::vector<std::uint64_t> offsets;     // tenant t's cells are cells[offsets[t]..offsets[t+1])
   std::vector<std::uint32_t> cells;       // cell indices, increasing within each shard
@@ -26,6 +28,10 @@ struct CompactMapping {
 
   std::size_t tenant_count() const { return tenant_names.size(); }
   std::size_t cell_count() const { return cell_names.size(); }
+  // Cells that take tenants; draining and disabled ones are on their way out.
+  std::size_t active_count() const {
+    return static_cast<std::size_t>(std::count(cell_active.begin(), cell_active.end(), true));
+  }
   std::span<const std::uint32_t> shard(std::size_t t) const {
     return {cells.data() + offsets[t], cells.data() + offsets[t + 1]};
   }

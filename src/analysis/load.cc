@@ -30,11 +30,29 @@ LoadStats stats(const std::vector<double>& values, const std::vector<std::string
   return s;
 }
 
+// Load statistics describe the cells that take tenants: a draining cell is being emptied
+// and a disabled one serves nothing, so their load is no measure of balance. All cells when
+// none is active.
+bool counts(const CompactMapping& m, std::size_t c) {
+  return m.cell_active[c] || m.active_count() == 0;
+}
+
 std::vector<double> per_zone(const CompactMapping& m, const std::vector<double>& per_cell) {
   std::vector<double> zones(m.zone_names.size(), 0);
   for (std::size_t c = 0; c < m.cell_count(); ++c)
-    zones[m.cell_zone[c]] += per_cell[c];
+    if (counts(m, c)) zones[m.cell_zone[c]] += per_cell[c];
   return zones;
+}
+
+LoadStats active_stats(const CompactMapping& m, const std::vector<double>& per_cell) {
+  std::vector<double> values;
+  std::vector<std::string> names;
+  for (std::size_t c = 0; c < m.cell_count(); ++c) {
+    if (!counts(m, c)) continue;
+    values.push_back(per_cell[c]);
+    names.push_back(m.cell_names[c]);
+  }
+  return stats(values, names);
 }
 
 // Loads that differ only by rounding (the same sums added in another order) count as equal.
@@ -258,8 +276,8 @@ void loads(const CompactMapping& m, const CellIndex& index, AnalysisResult& resu
     result.cell_details[c].tenants = tenants[c];
     result.cell_details[c].weight = weight[c];
   }
-  result.cell_tenants = stats(tenants, m.cell_names);
-  result.cell_weight = stats(weight, m.cell_names);
+  result.cell_tenants = active_stats(m, tenants);
+  result.cell_weight = active_stats(m, weight);
   result.cell_headroom = cell_headroom(m, index, weight, result.cell_weight);
   if (m.zone_names.size() < 2) return;
   const std::vector<double> zone_tenants = per_zone(m, tenants), zone_weight = per_zone(m, weight);

@@ -31,8 +31,16 @@ struct RandomModel {
   std::map<Shape, std::uint64_t> shapes;  // tenants per shape
 };
 
+// A random placement puts tenants on the cells that take tenants: draining and disabled
+// cells are left out, unless a shard would not fit on the rest.
+bool model_active_only(const CompactMapping& m) {
+  const std::size_t active = m.active_count();
+  return active > 0 && active < m.cell_count() && m.max_shard <= active;
+}
+
 RandomModel plain_model(const CompactMapping& m) {
-  RandomModel model{{static_cast<std::uint32_t>(m.cell_count())}, {}};
+  const std::size_t cells = model_active_only(m) ? m.active_count() : m.cell_count();
+  RandomModel model{{static_cast<std::uint32_t>(cells)}, {}};
   for (std::size_t t = 0; t < m.tenant_count(); ++t)
     ++model.shapes[{static_cast<std::uint32_t>(m.shard(t).size())}];
   return model;
@@ -44,8 +52,9 @@ std::optional<RandomModel> zone_model(const CompactMapping& m) {
   const std::size_t z = m.zone_names.size();
   if (z < 2) return std::nullopt;
   RandomModel model{std::vector<std::uint32_t>(z, 0), {}};
-  for (std::uint32_t zone : m.cell_zone)
-    ++model.zone_cells[zone];
+  const bool active_only = model_active_only(m);
+  for (std::size_t c = 0; c < m.cell_count(); ++c)
+    if (!active_only || m.cell_active[c]) ++model.zone_cells[m.cell_zone[c]];
   Shape shape(z);
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
     std::fill(shape.begin(), shape.end(), 0);
@@ -53,6 +62,8 @@ std::optional<RandomModel> zone_model(const CompactMapping& m) {
       ++shape[m.cell_zone[c]];
     const auto [lo, hi] = std::minmax_element(shape.begin(), shape.end());
     if (*hi - *lo > 1) return std::nullopt;
+    for (std::size_t i = 0; i < z; ++i)
+      if (shape[i] > model.zone_cells[i]) return std::nullopt;  // does not fit a random draw
     ++model.shapes[shape];
     if (model.shapes.size() > kMaxShapes) return std::nullopt;
   }

@@ -38,6 +38,12 @@ void write_header(Out out, const AnalysisResult& r, const AnalysisSource& src) {
     sizes.push_back(fmt::format("{} for {}", k, plural(n, "tenant")));
   fmt::format_to(out, "  {} on {} in {}; shard sizes: {}\n", plural(r.tenants, "tenant"),
                  plural(r.cells, "cell"), plural(r.zones, "zone"), fmt::join(sizes, ", "));
+  for (const auto& [cells, state] :
+       {std::pair{&r.draining_cells, "draining"}, std::pair{&r.disabled_cells, "disabled"}}) {
+    if (cells->empty()) continue;
+    fmt::format_to(out, "  {}: {} (left out of the load statistics and the random baseline)\n",
+                   state, fmt::join(*cells, ", "));
+  }
   if (!r.fill) return;
   fmt::format_to(out, "  fill: {} of the bound {} tenants under max overlap {} ({})\n",
                  count(r.fill->placed), count(r.fill->bound), r.fill->max_overlap,
@@ -244,8 +250,12 @@ std::string render_analysis_json(const AnalysisResult& r, const AnalysisSource& 
   Json sizes = Json::array();
   for (const auto& [k, n] : r.shard_sizes)
     sizes.push_back({{"shard_size", k}, {"tenants", n}});
-  doc["mapping"] = {
-      {"tenants", r.tenants}, {"cells", r.cells}, {"zones", r.zones}, {"shard_sizes", sizes}};
+  doc["mapping"] = {{"tenants", r.tenants},
+                    {"cells", r.cells},
+                    {"zones", r.zones},
+                    {"shard_sizes", sizes},
+                    {"draining_cells", r.draining_cells},
+                    {"disabled_cells", r.disabled_cells}};
   doc["fill"] = nullptr;
   if (r.fill) {
     doc["fill"] = {{"max_overlap", r.fill->max_overlap},

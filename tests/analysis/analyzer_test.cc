@@ -56,6 +56,34 @@ Fixture all_pairs_of_eight() {
   return f;
 }
 
+// Three active cells with three tenants each, c3 draining with three, c4 disabled and empty.
+Fixture with_draining_and_disabled() {
+  Fixture f;
+  f.add_cells(5);
+  f.fleet.find_cell(CellId{3})->state = CellState::kDraining;
+  f.fleet.find_cell(CellId{4})->state = CellState::kDisabled;
+  for (const auto& shard :
+       std::vector<std::vector<std::uint32_t>>{{0, 1}, {1, 2}, {0, 2}, {3, 0}, {3, 1}, {3, 2}})
+    f.add_tenant(shard);
+  return f;
+}
+
+TEST(Analyze, DrainingAndDisabledCellsAreNamedAndLeftOutOfLoadAndBaseline) {
+  const Result<AnalysisResult> r = with_draining_and_disabled().run();
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->draining_cells, std::vector<std::string>{"c3"});
+  EXPECT_EQ(r->disabled_cells, std::vector<std::string>{"c4"});
+  // Over c0..c2 only: 3 tenants each; with c3 and c4 the minimum would be 0.
+  EXPECT_EQ(r->cell_tenants.min, 3);
+  EXPECT_EQ(r->cell_tenants.max, 3);
+  // Random pairs of 3 cells always share one or two: none share nothing.
+  ASSERT_EQ(r->overlap.size(), 3u);
+  EXPECT_NEAR(r->overlap[0].expected, 0.0, 1e-9);
+  EXPECT_NEAR(r->overlap[1].expected, 10.0, 1e-9);
+  // The draining cell's tenants still count in failures: losing c3 degrades three.
+  EXPECT_EQ(r->cell_failure.units, 5u);
+}
+
 TEST(Analyze, AllPairsOfEightCellsPoisonLeavesOneDownTwelveDegradedFifteenUntouched) {
   const Fixture f = all_pairs_of_eight();
   for (std::uint32_t t = 0; t < 28; ++t) {

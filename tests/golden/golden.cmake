@@ -41,6 +41,9 @@ cellkit_golden(analyze_all_pairs_json analyze_all_pairs.json WORKDIR ${PROJECT_S
                ARGS analyze data/all_pairs_of_eight.csv --tenant t0 --format json)
 cellkit_golden(analyze_zones analyze_zones.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zones.json --fail a1,b1)
 cellkit_golden(analyze_zones_json analyze_zones.json WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/zones.json --format json)
+# Draining and disabled cells are named and left out of the load statistics and the baseline.
+cellkit_golden(analyze_draining analyze_draining.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/draining.json)
+cellkit_golden(analyze_draining_json analyze_draining.json WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/draining.json --format json)
 cellkit_golden(analyze_mixed analyze_mixed.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/mixed.csv --tenant alpha)
 cellkit_golden(analyze_lenient analyze_lenient.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests ARGS analyze data/lenient.csv --lenient)
 cellkit_golden(analyze_lenient_problems analyze_lenient_problems.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests STREAM stderr
@@ -164,6 +167,13 @@ cellkit_golden(rebalance_add_cell rebalance_add_cell.txt ${here}
                ARGS rebalance ${mapping} --add-cells 1 --show-moves 10)
 cellkit_golden(rebalance_show_moves_cut rebalance_show_moves_cut.txt ${here}
                ARGS rebalance ${mapping} --add-cells 1 --show-moves 3)
+# Added cells follow the mapping's naming: per zone in zones.json (a4, b4), or --name-prefix.
+cellkit_golden(rebalance_names_per_zone rebalance_names_per_zone.csv ${here}
+               ARGS rebalance ../data/zones.json --add-cells 2 --plan -)
+cellkit_golden(rebalance_name_prefix rebalance_name_prefix.csv ${here}
+               ARGS rebalance ${mapping} --add-cells 2 --name-prefix edge- --plan -)
+cellkit_golden(rebalance_error_name_prefix rebalance_error_name_prefix.txt ${here} EXIT 2 STREAM stderr
+               ARGS rebalance ${mapping} --add-cells 1 --name-prefix "a b")
 cellkit_golden(rebalance_plan_csv rebalance_plan_csv.csv ${here} ARGS rebalance ${mapping} --add-cells 2 --plan -)
 cellkit_golden(rebalance_drain rebalance_drain.txt ${here} ARGS rebalance ${mapping} --drain cell-3)
 cellkit_golden(rebalance_remove_max_moves rebalance_remove_max_moves.txt ${here}

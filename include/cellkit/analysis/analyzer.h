@@ -134,6 +134,11 @@ using ImpactHistogram = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
 
 struct AnalysisResult {
   std::uint64_t tenants = 0, cells = 0, zones = 0;
+  // Cells that take no new tenants, by name in fleet order. They count in the failure and
+  // poison figures (their tenants are still there) but not in the load statistics, whose
+  // mean and spread describe the active cells, nor in the random baseline, which places the
+  // same shapes on the active cells (all cells when a shard would not fit on them).
+  std::vector<std::string> draining_cells, disabled_cells;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> shard_sizes;  // (k, tenants), by k
   std::optional<FillSummary> fill;  // when the input gives an overlap limit
   UInt128 tenant_pairs = 0;

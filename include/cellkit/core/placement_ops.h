@@ -59,10 +59,15 @@ Fleet make_fleet(std::uint32_t cells, std::uint16_t zones, std::uint32_t capacit
 // `count` tenants named "tenant-<id>" with ids first, first+1, ... and shard size k.
 // Requires first + count <= 2^32 (asserts): the ids fit in 32 bits.
 std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint32_t first = 0);
-// `count` cells to add to `fleet`: ids after the largest, names "cell-<id>", each in the
-// zone that has the fewest cells so far (ties: lowest zone id), with the capacity every
-// existing cell shares (else 0). Fails when a name is taken.
-Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count);
+// `count` cells to add to `fleet`: ids after the largest, each in the zone that has the
+// fewest cells so far (ties: lowest zone id), with the capacity every existing cell shares
+// (else 0). Names: `name_prefix`<n> counting on past the fleet's own `name_prefix`<n> names
+// when a prefix is given; else each zone's own scheme when every zone has one with its own
+// prefix ("a1".."a3" in one zone, "b1".."b3" in another: the next in the first is "a4"),
+// else the fleet's scheme when every name is one prefix and a number (cell_names.h), else
+// "cell-<id>". Fails when a name is taken.
+Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count,
+                                     std::string_view name_prefix = {});
 
 // Checks the value's own invariants: tenants sorted and unique, one shard per tenant, shards
 // non-empty with distinct cells that exist in the fleet. Names the first offender.
