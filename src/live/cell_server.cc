@@ -15,14 +15,10 @@
 
 #include "cell_handler.h"
 #include "cellkit/live/loopback_http.h"
+#include "live/asio_types.h"
 
 namespace cellkit::live {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
@@ -108,7 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
-  asio::steady_timer timer_;
+  net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -118,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 void accept_loop(tcp::acceptor& acceptor, CellHandler& handler, const CellOptions& options) {
   acceptor.async_accept([&](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
+    if (ec == net::error::operation_aborted) return;
     if (!ec) std::make_shared<Session>(std::move(socket), handler, options)->read();
     accept_loop(acceptor, handler, options);
   });
@@ -154,19 +150,19 @@ Status run_cell(const CellOptions& options, std::ostream& out) {
   if (Status s = options.validate(); !s.is_ok()) return s;
   const Endpoint ep = *parse_endpoint(options.listen);
   disable_core_dumps();
-  asio::io_context io(1);
+  net::io_context io(1);
   tcp::acceptor acceptor(io);
   beast::error_code ec;
-  const tcp::endpoint where(asio::ip::make_address_v4(ep.host), ep.port);
+  const tcp::endpoint where(net::ip::make_address_v4(ep.host), ep.port);
   acceptor.open(where.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(where, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     return failed_precondition(
         fmt::format("cannot listen on {}: {}", options.listen, ec.message()));
   // Signals are caught before the address is announced: whoever reads the line may stop us.
-  asio::signal_set signals(io, SIGTERM, SIGINT);
+  net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](beast::error_code, int) {
     acceptor.close();
     io.stop();
