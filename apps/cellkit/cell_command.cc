@@ -17,21 +17,25 @@ struct CellArgs {
   std::string body_pace = "0ms";
 };
 
+// Parses a duration option into `out`; false (after saying why) when it is not one.
+bool read_duration(const std::string& text, std::string_view option, std::string_view examples,
+                   Duration& out) {
+  Result<Duration> d = sim::parse_duration(text);
+  if (!d.is_ok()) {
+    std::cerr << "cellkit cell: " << option << ": " << d.status().message() << " (use e.g. "
+              << examples << ")\n";
+    return false;
+  }
+  out = *d;
+  return true;
+}
+
 int run(CellArgs& args) {
-  Result<Duration> service = sim::parse_duration(args.service_time);
-  if (!service.is_ok()) {
-    std::cerr << "cellkit cell: --service-time: " << service.status().message()
-              << " (use e.g. 2ms, 500us)\n";
+  if (!read_duration(args.service_time, "--service-time", "2ms, 500us",
+                     args.options.service_time) ||
+      !read_duration(args.body_pace, "--body-pace", "100ms, 1s", args.options.body_pace)) {
     return kExitUsage;
   }
-  args.options.service_time = *service;
-  Result<Duration> pace = sim::parse_duration(args.body_pace);
-  if (!pace.is_ok()) {
-    std::cerr << "cellkit cell: --body-pace: " << pace.status().message()
-              << " (use e.g. 100ms, 1s)\n";
-    return kExitUsage;
-  }
-  args.options.body_pace = *pace;
   if (args.cut_on_bags != 0) args.options.cut_on_bags = args.cut_on_bags;
   if (args.crash_on_bags != 0) args.options.crash_on_bags = args.crash_on_bags;
   if (Status s = args.options.validate(); !s.is_ok()) {
