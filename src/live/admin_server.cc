@@ -30,15 +30,16 @@ Response reply(unsigned status, std::string_view type, std::string body) {
   return res;
 }
 
-Response offer(RouterServer::Impl& impl, const std::string& body) {
-  const OfferResult r = impl.shared.snapshots.offer_bytes(body, "PUT /admin/snapshot");
+// The body is handed over: it is released once decoded, before the new table is built.
+Response offer(RouterServer::Impl& impl, std::string&& body) {
+  const OfferResult r = impl.shared.snapshots.offer_bytes(std::move(body), "PUT /admin/snapshot");
   nlohmann::json j = {
       {"verdict", to_string(r.verdict)}, {"offered", r.offered}, {"serving", r.serving}};
   if (!r.reason.empty()) j["reason"] = r.reason;
   return reply(static_cast<unsigned>(http_status(r.verdict)), "application/json", j.dump() + "\n");
 }
 
-Response route(RouterServer::Impl& impl, const http::request<http::string_body>& req) {
+Response route(RouterServer::Impl& impl, http::request<http::string_body>& req) {
   const std::string_view target(req.target().data(), req.target().size());
   const bool get = req.method() == http::verb::get;
   if (target == "/admin/healthz" && get) return reply(200, "text/plain", "ok\n");
@@ -54,7 +55,7 @@ Response route(RouterServer::Impl& impl, const http::request<http::string_body>&
     return reply(200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(impl));
   }
   if (target == "/admin/snapshot" && req.method() == http::verb::put)
-    return offer(impl, req.body());
+    return offer(impl, std::move(req.body()));
   if (target == "/admin/snapshot" || target == "/admin/healthz" || target == "/admin/ready" ||
       target == "/admin/routing" || target == "/metrics") {
     return reply(405, "application/json",
@@ -73,7 +74,7 @@ awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
     stream.expires_after(std::chrono::seconds(30));
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(use_awaitable));
     if (ec) break;
-    const auto& req = parser.get();
+    auto& req = parser.get();
     Response res = route(impl, req);
     res.keep_alive(req.keep_alive() && !impl.shared.draining);
     auto [wec, wn] = co_await http::async_write(stream, res, net::as_tuple(use_awaitable));

@@ -37,12 +37,34 @@ CellReply CellHandler::order(const CellRequest& request) {
     return error(400, "expected {\"bags\": N} with N a whole number of at least 1");
   const std::uint64_t n = bags->get<std::uint64_t>();
   if (options_.crash_on_bags && n == *options_.crash_on_bags) return CellReply{true, 0, "", false};
+  const bool cut = options_.cut_on_bags && n == *options_.cut_on_bags;
   if (options_.fail_rate > 0 && random_.bernoulli(options_.fail_rate))
     return error(500, "injected failure (--fail-rate)");
   ++orders_;
   nlohmann::json receipt = {
       {"cell", options_.name}, {"tenant", request.tenant}, {"bags", n}, {"order", orders_}};
-  return CellReply{false, 200, receipt.dump(), options_.service_time.count() > 0};
+  std::string text = receipt.dump();
+  if (options_.body_bytes > text.size()) {
+    receipt["pad"] = "";
+    const std::size_t plain = receipt.dump().size();
+    if (options_.body_bytes > plain) {
+      receipt["pad"] = receipt_padding(options_.body_bytes - plain);
+      text = receipt.dump();
+    }
+  }
+  return CellReply{false, 200, std::move(text), options_.service_time.count() > 0, cut, true};
+}
+
+std::string receipt_padding(std::size_t n) {
+  std::string pad((n + 7) / 8 * 8, '0');
+  for (std::size_t offset = 0; offset < pad.size(); offset += 8) {
+    std::size_t v = offset % 10000000;
+    for (std::size_t i = 7; i-- > 0; v /= 10)
+      pad[offset + i] = static_cast<char>('0' + v % 10);
+    pad[offset + 7] = '|';
+  }
+  pad.resize(n);
+  return pad;
 }
 
 }  // namespace cellkit::live

@@ -20,11 +20,17 @@ struct CellRequest {
 struct CellReply {
   bool crash = false;  // true: the process must die now, without replying
   int status = 200;
-  std::string body;    // JSON
-  bool delay = false;  // true: wait the service time before replying
+  std::string body;      // JSON
+  bool delay = false;    // true: wait the service time before replying
+  bool cut = false;      // true: die after sending the head and half of the body
+  bool receipt = false;  // a successful order's receipt (shaped by --body-* and --chunked)
 };
 
 // One cell's state across requests: its options, its fail-rate stream, orders served.
+// `n` bytes of receipt padding: 8-byte records "NNNNNNN|", each the decimal offset of the
+// record within the padding (modulo 10^7), so a piece lost, repeated or moved shows.
+std::string receipt_padding(std::size_t n);
+
 class CellHandler {
  public:
   explicit CellHandler(const CellOptions& options);

@@ -15,17 +15,16 @@
 
 #include "cell_handler.h"
 #include "cellkit/live/loopback_http.h"
+#include "live/asio_types.h"
+#include "live/wire.h"
 
 namespace cellkit::live {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::string_view kChunkEnd = "\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // Dies the way a crashed server does: no reply, and the client's connection reset
 // (SO_LINGER 0 makes the kernel send RST instead of an orderly FIN).
@@ -33,6 +32,13 @@ constexpr std::uint32_t kHeaderLimit = 16 * 1024;
   const linger hard{1, 0};
   setsockopt(socket.native_handle(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
   std::cerr << fmt::format("{}: crash order received (--crash-on-bags); dying\n", name);
+  std::abort();
+}
+
+// Dies after half a body: no SO_LINGER here, so the kernel still delivers what was written
+// and then closes the connection; the client sees a body that breaks off.
+[[noreturn]] void die_mid_body(const std::string& name) {
+  std::cerr << fmt::format("{}: cut order received (--cut-on-bags); dying mid-body\n", name);
   std::abort();
 }
 
@@ -71,6 +77,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const CellReply reply = handler_.handle(request);
     if (reply.crash) crash(stream_.socket(), options_.name);
     prepare(reply.status, reply.body, req.keep_alive());
+    cut_ = reply.cut;
+    shaped_ = reply.receipt && (options_.chunked || options_.body_pace.count() > 0 || cut_);
     if (!reply.delay) return write();
     timer_.expires_after(options_.service_time);
     timer_.async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
@@ -93,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write() {
+    if (shaped_) return write_head();
     stream_.expires_after(kIdleTimeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -102,23 +111,83 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  // A shaped receipt: the head at once, then the body in pieces of kBodyPiece (chunks with
+  // --chunked), --body-pace apart; a cut order dies halfway through its body.
+  void write_head() {
+    if (options_.chunked) response_.chunked(true);
+    live::write_head(head_, response_);
+    sent_ = 0;
+    stream_.expires_after(kIdleTimeout);
+    net::async_write(stream_, net::buffer(head_),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close();
+                       self->write_piece();
+                     });
+  }
+
+  void write_piece() {
+    const std::string& body = response_.body();
+    const std::size_t stop = cut_ ? body.size() / 2 : body.size();
+    if (sent_ >= stop) {
+      if (cut_) die_mid_body(options_.name);
+      return write_last_chunk();
+    }
+    const std::size_t n = std::min(kBodyPiece, stop - sent_);
+    chunk_line_ = options_.chunked ? fmt::format("{:x}\r\n", n) : std::string();
+    const std::array<net::const_buffer, 3> out = {
+        net::buffer(chunk_line_), net::buffer(body.data() + sent_, n),
+        options_.chunked ? net::buffer(kChunkEnd) : net::const_buffer()};
+    stream_.expires_after(kIdleTimeout);
+    net::async_write(stream_, out,
+                     [self = shared_from_this(), n](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close();
+                       self->sent_ += n;
+                       self->pace();
+                     });
+  }
+
+  void pace() {
+    if (options_.body_pace.count() == 0 || sent_ >= response_.body().size()) return write_piece();
+    timer_.expires_after(options_.body_pace);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->write_piece(); });
+  }
+
+  void write_last_chunk() {
+    if (!options_.chunked) return after_write();
+    net::async_write(stream_, net::buffer(kLastChunk),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close();
+                       self->after_write();
+                     });
+  }
+
+  void after_write() {
+    if (!response_.keep_alive()) return close();
+    read();
+  }
+
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   beast::tcp_stream stream_;
-  asio::steady_timer timer_;
+  net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  bool cut_ = false;     // the order in hand dies halfway through its body
+  bool shaped_ = false;  // the reply in hand is written by write_head()
+  std::string head_;
+  std::string chunk_line_;
+  std::size_t sent_ = 0;  // body bytes written
   CellHandler& handler_;
   const CellOptions& options_;
 };
 
 void accept_loop(tcp::acceptor& acceptor, CellHandler& handler, const CellOptions& options) {
   acceptor.async_accept([&](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
+    if (ec == net::error::operation_aborted) return;
     if (!ec) std::make_shared<Session>(std::move(socket), handler, options)->read();
     accept_loop(acceptor, handler, options);
   });
@@ -144,6 +213,15 @@ Status CellOptions::validate() const {
   }
   if (crash_on_bags && *crash_on_bags == 0)
     return invalid_argument("--crash-on-bags must be at least 1");
+  if (cut_on_bags && *cut_on_bags == 0) return invalid_argument("--cut-on-bags must be at least 1");
+  if (cut_on_bags && crash_on_bags && *cut_on_bags == *crash_on_bags)
+    return invalid_argument(fmt::format(
+        "--cut-on-bags {} and --crash-on-bags {} name the same order; give them different sizes",
+        *cut_on_bags, *crash_on_bags));
+  if (body_bytes > kMaxBodyBytes)
+    return invalid_argument(
+        fmt::format("--body-bytes {} is over the limit of {}", body_bytes, kMaxBodyBytes));
+  if (body_pace.count() < 0) return invalid_argument("--body-pace must not be negative");
   if (service_time.count() < 0) return invalid_argument("--service-time must not be negative");
   if (!(fail_rate >= 0 && fail_rate <= 1))
     return invalid_argument(fmt::format("--fail-rate {} must be between 0 and 1", fail_rate));
@@ -154,19 +232,19 @@ Status run_cell(const CellOptions& options, std::ostream& out) {
   if (Status s = options.validate(); !s.is_ok()) return s;
   const Endpoint ep = *parse_endpoint(options.listen);
   disable_core_dumps();
-  asio::io_context io(1);
+  net::io_context io(1);
   tcp::acceptor acceptor(io);
   beast::error_code ec;
-  const tcp::endpoint where(asio::ip::make_address_v4(ep.host), ep.port);
+  const tcp::endpoint where(net::ip::make_address_v4(ep.host), ep.port);
   acceptor.open(where.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(where, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     return failed_precondition(
         fmt::format("cannot listen on {}: {}", options.listen, ec.message()));
   // Signals are caught before the address is announced: whoever reads the line may stop us.
-  asio::signal_set signals(io, SIGTERM, SIGINT);
+  net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](beast::error_code, int) {
     acceptor.close();
     io.stop();

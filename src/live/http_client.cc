@@ -12,13 +12,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "live/asio_types.h"
+
 namespace cellkit::live {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 Status io_error(const HttpUrl& url, std::string_view step, const beast::error_code& ec) {
@@ -26,15 +24,8 @@ Status io_error(const HttpUrl& url, std::string_view step, const beast::error_co
   return failed_precondition(fmt::format("{} {}: {}", url.to_string(), step, what));
 }
 
-// Runs the io_context until the started operation completes; returns its error.
-beast::error_code finish(asio::io_context& io, const std::optional<beast::error_code>& result) {
-  io.restart();
-  io.run();
-  return result.value_or(asio::error::operation_aborted);
-}
-
 // Resolves and connects the stream, expiring at `deadline`.
-Status connect(asio::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
+Status connect(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
                Clock::time_point deadline) {
   tcp::resolver resolver(io);
   beast::error_code ec;
@@ -43,7 +34,7 @@ Status connect(asio::io_context& io, beast::tcp_stream& stream, const HttpUrl& u
   std::optional<beast::error_code> result;
   stream.expires_at(deadline);
   stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { result = e; });
-  if (ec = finish(io, result); ec) return io_error(url, "connect", ec);
+  if (ec = run_to_completion(io, result); ec) return io_error(url, "connect", ec);
   return Status::ok();
 }
 
@@ -57,11 +48,11 @@ http::request<http::string_body> make_request(const HttpUrl& url, std::string_vi
   return request;
 }
 
-Status send(asio::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
+Status send(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
             http::request<http::string_body>& request) {
   std::optional<beast::error_code> result;
   http::async_write(stream, request, [&](beast::error_code e, std::size_t) { result = e; });
-  if (beast::error_code ec = finish(io, result); ec) return io_error(url, "send", ec);
+  if (beast::error_code ec = run_to_completion(io, result); ec) return io_error(url, "send", ec);
   return Status::ok();
 }
 
@@ -95,7 +86,7 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
 
 Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std::string_view target,
                                std::string body, std::chrono::milliseconds timeout) {
-  asio::io_context io;
+  net::io_context io;
   beast::tcp_stream stream(io);
   const Clock::time_point deadline = Clock::now() + timeout;
   if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
@@ -106,7 +97,7 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
   std::optional<beast::error_code> result;
   http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { result = e; });
-  if (beast::error_code ec = finish(io, result); ec) return io_error(url, "read", ec);
+  if (beast::error_code ec = run_to_completion(io, result); ec) return io_error(url, "read", ec);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   const auto version = parser.get().find("X-Cellkit-Routing-Version");
@@ -120,7 +111,7 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
 Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target, std::string body,
                                     Clock::time_point deadline,
                                     const std::function<bool(std::string_view)>& on_line) {
-  asio::io_context io;
+  net::io_context io;
   beast::tcp_stream stream(io);
   if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
   auto request = make_request(url, "POST", target, std::move(body));
@@ -131,7 +122,7 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
   std::optional<beast::error_code> result;
   http::async_read_header(stream, buffer, parser,
                           [&](beast::error_code e, std::size_t) { result = e; });
-  if (beast::error_code ec = finish(io, result); ec) {
+  if (beast::error_code ec = run_to_completion(io, result); ec) {
     if (ec == beast::error::timeout) return StreamEnd::kDeadline;
     return io_error(url, "read header", ec);
   }
@@ -155,9 +146,9 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
     result.reset();
     http::async_read_some(stream, buffer, parser,
                           [&](beast::error_code e, std::size_t) { result = e; });
-    beast::error_code ec = finish(io, result);
+    beast::error_code ec = run_to_completion(io, result);
     if (ec == beast::error::timeout) return StreamEnd::kDeadline;
-    if (ec == http::error::end_of_stream || ec == asio::error::eof) return StreamEnd::kEnded;
+    if (ec == http::error::end_of_stream || ec == net::error::eof) return StreamEnd::kEnded;
     if (ec) return io_error(url, "read", ec);
   }
   return stopped ? StreamEnd::kStopped : StreamEnd::kEnded;

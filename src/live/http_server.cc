@@ -17,26 +17,17 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "live/asio_types.h"
+
 namespace cellkit::live {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
 struct Connection {
-  asio::io_context io;
+  net::io_context io;
   beast::tcp_stream stream{io};
   std::thread thread;
   std::atomic<bool> done{false};
 };
-
-beast::error_code run_until(asio::io_context& io, std::optional<beast::error_code>& result) {
-  io.restart();
-  io.run();
-  return result.value_or(asio::error::operation_aborted);
-}
 
 http::response<http::string_body> to_response(ServiceReply reply, unsigned version,
                                               bool keep_alive) {
@@ -62,13 +53,13 @@ class BlockingServer final : public HttpServer {
 
   Status listen(const std::string& host, std::uint16_t port) {
     beast::error_code ec;
-    const auto address = asio::ip::make_address(host, ec);
+    const auto address = net::ip::make_address(host, ec);
     if (ec) return invalid_argument(fmt::format("--listen host '{}' is not an IP address", host));
     const tcp::endpoint endpoint(address, port);
     acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec)
       return failed_precondition(
           fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
@@ -83,12 +74,12 @@ class BlockingServer final : public HttpServer {
 
   void stop() override {
     if (stopped_.exchange(true)) return;
-    asio::post(accept_io_, [this] { acceptor_.close(); });
+    net::post(accept_io_, [this] { acceptor_.close(); });
     if (accept_thread_.joinable()) accept_thread_.join();
     std::lock_guard lock(mutex_);
     for (auto& c : connections_) {
       Connection* raw_connection = c.get();
-      asio::post(c->io, [raw_connection] { raw_connection->stream.socket().close(); });
+      net::post(c->io, [raw_connection] { raw_connection->stream.socket().close(); });
     }
     for (auto& c : connections_) {
       if (c->thread.joinable()) c->thread.join();
@@ -99,7 +90,7 @@ class BlockingServer final : public HttpServer {
  private:
   HttpHandler handler_;
   HttpServerOptions options_;
-  asio::io_context accept_io_;
+  net::io_context accept_io_;
   tcp::acceptor acceptor_{accept_io_};
   std::thread accept_thread_;
   std::string address_;
@@ -151,7 +142,7 @@ class BlockingServer final : public HttpServer {
       c.stream.expires_after(options_.io_timeout);
       http::async_read(c.stream, buffer, parser,
                        [&](beast::error_code e, std::size_t) { result = e; });
-      const beast::error_code ec = run_until(c.io, result);
+      const beast::error_code ec = run_to_completion(c.io, result);
       ServiceReply reply;
       if (ec == http::error::body_limit) {
         reply = error_reply(413, "request body is too large");
@@ -176,7 +167,7 @@ class BlockingServer final : public HttpServer {
     std::optional<beast::error_code> result;
     c.stream.expires_after(options_.io_timeout);
     http::async_write(c.stream, response, [&](beast::error_code e, std::size_t) { result = e; });
-    return !run_until(c.io, result);
+    return !run_to_completion(c.io, result);
   }
 };
 

@@ -21,12 +21,15 @@ constexpr std::array<OutcomeInfo, kLiveOutcomeCount> kInfo = {{
      "requests like this one crashed cells; they are refused until the quarantine ends"},
     {"cell_crashed", 502, "the cell died handling this request; it is not retried elsewhere"},
     {"upstream_timeout", 504, "the cell did not answer in time"},
-    {"cell_error", 502, "the cell's answer was not valid HTTP or was too large"},
+    {"cell_error", 502, "the cell's answer was not valid HTTP"},
     {"cell_busy", 503, "every connection to the cell is in use"},
     {"not_ready", 503, "the router has no routing snapshot yet"},
     {"bad_request", 400, "the request is not valid HTTP/1.1"},
     {"headers_too_large", 431, "the request line and headers are over the router's limit"},
     {"body_too_large", 413, "the request body is over the router's limit"},
+    {"response_cut", 502,
+     "the cell's response broke off after the router had begun passing it on; the connection "
+     "was closed"},
     {"not_found", 404, "no such admin resource"},
 }};
 static_assert(static_cast<std::size_t>(LiveOutcome::kNotFound) + 1 == kLiveOutcomeCount);

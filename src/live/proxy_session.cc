@@ -12,11 +12,6 @@ namespace cellkit::live {
 namespace {
 
 constexpr std::size_t kReadChunk = 4096;
-constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;
-
-bool is_http_error(const error_code& ec) {
-  return ec.category() == make_error_code(http::error::bad_target).category();
-}
 
 std::string_view view(beast::string_view s) {
   return {s.data(), s.size()};
@@ -58,7 +53,7 @@ Decider Session::decider() {
 
 // Writes what the socket takes now without blocking (its non-blocking mode is on); 0 bytes
 // and no error when it takes nothing.
-std::size_t Session::write_now(Stream& stream, const std::array<net::const_buffer, 2>& buffers,
+std::size_t Session::write_now(Stream& stream, std::span<const net::const_buffer> buffers,
                                error_code& ec) {
   const std::size_t n = stream.socket().write_some(buffers, ec);
   if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
@@ -246,35 +241,26 @@ void Session::connect(std::shared_ptr<CellPool> pool) {
 }
 
 void Session::send(std::unique_ptr<Upstream> upstream) {
-  Upstream* u = upstream.get();
-  u->stream.expires_after(shared_.options.upstream_timeout);
+  upstream_ = std::move(upstream);
+  upstream_->stream.expires_after(shared_.options.upstream_timeout);
   const auto& req = parser_->get();
-  if (req.chunked()) {
-    return http::async_write(
-        u->stream, req,
-        [self = shared_from_this(), upstream = std::move(upstream)](
-            error_code ec, std::size_t) mutable { self->on_sent(std::move(upstream), ec); });
-  }
+  auto sent = [self = shared_from_this()](error_code ec, std::size_t) { self->on_sent(ec); };
+  if (req.chunked()) return http::async_write(upstream_->stream, req, std::move(sent));
   write_head(head_, req);
   const auto buffers = wire_buffers(head_, req);
   error_code ec;
-  const std::size_t n = write_now(u->stream, buffers, ec);
-  if (ec || n == net::buffer_size(buffers)) return on_sent(std::move(upstream), ec);
+  const std::size_t n = write_now(upstream_->stream, buffers, ec);
+  if (ec || n == net::buffer_size(buffers)) return on_sent(ec);
   beast::buffers_suffix rest(buffers);
   rest.consume(n);
-  net::async_write(u->stream, rest,
-                   [self = shared_from_this(), upstream = std::move(upstream)](
-                       error_code write_ec, std::size_t) mutable {
-                     self->on_sent(std::move(upstream), write_ec);
-                   });
+  net::async_write(upstream_->stream, rest, std::move(sent));
 }
 
-void Session::on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec) {
+void Session::on_sent(const error_code& ec) {
   if (ec) {
-    error_code ignored;
-    upstream->stream.socket().close(ignored);
-    pool_->release();
-    if (upstream->reused && !reconnected_ && ec != beast::error::timeout) {
+    const bool reused = upstream_->reused;
+    release_upstream(false);
+    if (reused && !reconnected_ && ec != beast::error::timeout) {
       // A pooled connection the cell had closed: the same attempt on a fresh one.
       reconnected_ = true;
       if (!pool_->reserve()) return refuse(LiveOutcome::kCellBusy);
@@ -284,53 +270,12 @@ void Session::on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec) 
     pool_->clear_idle();
     return settle(AttemptResult::kCrashed);
   }
-  upstream_parser_.emplace();
-  upstream_parser_->header_limit(kResponseHeaderLimit);
-  upstream_parser_->body_limit(shared_.options.max_response_bytes);
-  if (parser_->get().method() == http::verb::head) upstream_parser_->skip(true);
-  Upstream* u = upstream.get();
-  http::async_read(u->stream, u->buffer, *upstream_parser_,
-                   [self = shared_from_this(), upstream = std::move(upstream)](
-                       error_code read_ec, std::size_t) mutable {
-                     self->on_response(std::move(upstream), read_ec);
-                   });
-}
-
-// A broken connection after the request was sent is a crash: the cell may have died of
-// this very request, so it is never sent to another cell (poison containment).
-void Session::on_response(std::unique_ptr<Upstream> upstream, const error_code& ec) {
-  if (ec) {
-    error_code ignored;
-    upstream->stream.socket().close(ignored);
-    pool_->release();
-    if (ec == beast::error::timeout) return settle(AttemptResult::kTimedOut);
-    if (is_http_error(ec) && ec != http::error::end_of_stream &&
-        ec != http::error::partial_message) {
-      return settle(AttemptResult::kCellError);
-    }
-    pool_->clear_idle();
-    return settle(AttemptResult::kCrashed);
-  }
-  response_ = upstream_parser_->release();
-  upstream_parser_.reset();
-  if (response_.keep_alive()) {
-    pool_->give_back(std::move(upstream));
-  } else {
-    error_code ignored;
-    upstream->stream.socket().close(ignored);
-    pool_->release();
-  }
-  const bool error = response_.result_int() >= 500;
-  const std::uint32_t limit = shared_.options.eject_after_5xx;
-  if (limit > 0 && shared_.board.count_answer(cell_, error, limit)) {
-    shared_.board.eject(cell_, EjectCause::kErrors, Clock::now());
-  }
-  settle(error ? AttemptResult::kCellError : AttemptResult::kServed);
+  read_upstream_head();
 }
 
 void Session::settle(AttemptResult result) {
-  const bool answered = result == AttemptResult::kServed ||
-                        (result == AttemptResult::kCellError && response_.result_int() >= 500);
+  const bool answered =
+      result == AttemptResult::kServed || (result == AttemptResult::kCellError && status_ >= 500);
   end_attempt();
   const LiveVerdict v = attempts_.observe(
       decider(), cell_, result, [this] { return fingerprint(); }, shared_.now(), Clock::now());
@@ -352,7 +297,8 @@ void Session::refuse(LiveOutcome outcome) {
   end_attempt();
   outcome_ = outcome;
   response_ = {};
-  response_.result(http_status(outcome));
+  status_ = http_status(outcome);
+  response_.result(status_);
   response_.version(client_version_ == 10 ? 10 : 11);
   response_.set(http::field::content_type, "application/json");
   response_.set("X-Cellkit-Outcome", to_string(outcome));
@@ -369,43 +315,31 @@ void Session::refuse(LiveOutcome outcome) {
   write_response();
 }
 
-void Session::respond() {
-  const std::string_view name = table_->cell_name(cell_);
-  response_.set("X-Cell", name.empty() ? std::to_string(raw(cell_)) : std::string(name));
-  response_.set("X-Cellkit-Routing-Version", std::to_string(table_->version()));
-  response_.set("X-Cellkit-Outcome", to_string(outcome_));
-  if (std::string stale = shared_.stale_marker(); !stale.empty())
-    response_.set("X-Cellkit-Stale", stale);
-  response_.version(client_version_ == 10 ? 10 : 11);
-  response_.keep_alive(client_keep_alive_);
-  write_response();
-}
-
-// The answer in response_ to the client, then the next request.
+// The router's own answer in response_ to the client, then the next request.
 void Session::write_response() {
-  auto done = [self = shared_from_this()](error_code ec, std::size_t) {
-    if (ec) return self->close();
-    self->finish();
-  };
-  if (response_.chunked()) {
-    stream_.expires_after(shared_.options.body_timeout);
-    return http::async_write(stream_, response_, std::move(done));
-  }
   write_head(head_, response_);
   const auto buffers = wire_buffers(head_, response_);
-  // Written at once when the socket takes it all, except when a pipelined request waits in
-  // the buffer (finishing inline would then recurse into it).
+  out_ = {buffers[0], buffers[1], net::const_buffer(), net::const_buffer()};
+  write_client(&Session::finish);
+}
+
+// Written at once when the socket takes it all, except when a pipelined request waits in
+// the buffer (continuing inline would then recurse into it); the rest asynchronously.
+void Session::write_client(void (Session::*next)()) {
   std::size_t n = 0;
   if (buffer_.size() == 0) {
     error_code ec;
-    n = write_now(stream_, buffers, ec);
+    n = write_now(stream_, out_, ec);
     if (ec) return close();
-    if (n == net::buffer_size(buffers)) return finish();
+    if (n == net::buffer_size(out_)) return (this->*next)();
   }
-  beast::buffers_suffix rest(buffers);
+  beast::buffers_suffix rest(out_);
   rest.consume(n);
   stream_.expires_after(shared_.options.body_timeout);
-  net::async_write(stream_, rest, std::move(done));
+  net::async_write(stream_, rest, [self = shared_from_this(), next](error_code ec, std::size_t) {
+    if (ec) return self->close();
+    ((*self).*next)();
+  });
 }
 
 std::string Session::log_line() const {
@@ -417,8 +351,7 @@ std::string Session::log_line() const {
     line += ",\"target\":";
     append_json_string(line, view(parser_->get().target()));
   }
-  line +=
-      fmt::format(",\"status\":{},\"outcome\":\"{}\"", response_.result_int(), to_string(outcome_));
+  line += fmt::format(",\"status\":{},\"outcome\":\"{}\"", status_, to_string(outcome_));
   if (has_cell_) {
     line += ",\"cell\":";
     append_json_string(line, table_->cell_name(cell_));
@@ -441,7 +374,14 @@ void Session::finish() {
   has_cell_ = false;
   fingerprint_.reset();
   outcome_ = LiveOutcome::kServed;
+  status_ = 0;
   response_ = {};
+  upstream_parser_.reset();
+  streaming_ = false;
+  if (piece_capacity_ > kKeptPiece) {
+    piece_.reset();
+    piece_capacity_ = 0;
+  }
   if (!keep) return close();
   wait_request();
 }
@@ -450,6 +390,7 @@ void Session::close() {
   if (closed_) return;
   closed_ = true;
   waiting_ = false;
+  release_upstream(false);
   error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream_.socket().close(ignored);

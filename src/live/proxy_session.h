@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "live/asio_types.h"
@@ -25,6 +26,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   using Clock = std::chrono::steady_clock;
+  // Body bytes held between the cell and the client: at most kPiece per connection; a
+  // buffer above kKeptPiece is released when its response ends.
+  static constexpr std::size_t kPiece = 64 * 1024;
+  static constexpr std::size_t kKeptPiece = 4 * 1024;
 
   void wait_request();
   void read_head();
@@ -35,14 +40,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void next_attempt();
   void connect(std::shared_ptr<CellPool> pool);
   void send(std::unique_ptr<Upstream> upstream);
-  void on_sent(std::unique_ptr<Upstream> upstream, const error_code& ec);
-  void on_response(std::unique_ptr<Upstream> upstream, const error_code& ec);
+  void on_sent(const error_code& ec);
   void settle(AttemptResult result);
   void end_attempt();
   void refuse(LiveOutcome outcome);
-  void respond();
   void write_response();
-  static std::size_t write_now(Stream& stream, const std::array<net::const_buffer, 2>& buffers,
+  // Writes out_ to the client, then calls `next` (close() when the write fails).
+  void write_client(void (Session::*next)());
+  static std::size_t write_now(Stream& stream, std::span<const net::const_buffer> buffers,
                                error_code& ec);
   void finish();
   void close();
@@ -50,15 +55,31 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t fingerprint();
   Decider decider();
 
+  // The cell's answer (proxy_response.cc): its head is passed on as soon as it is parsed,
+  // then its body piece by piece; the next piece is read from the cell only once the client
+  // took the last one (backpressure, at most kPiece bytes held per connection).
+  void read_upstream_head();
+  void on_upstream_head(const error_code& ec);
+  void on_upstream_error(const error_code& ec);
+  bool take_buffered_body(error_code& ec);
+  void respond();
+  void send_piece(bool with_head);
+  void after_piece();
+  void read_piece();
+  void on_piece(error_code ec);
+  void cut(AttemptResult result);
+  void release_upstream(bool reusable);
+  char* piece(std::size_t size);
+
   Worker& worker_;
   Shared& shared_;
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response_parser<http::string_body>> upstream_parser_;
-  http::response<http::string_body> response_;
-  std::string head_;      // the head of the message being written (reused)
-  bool waiting_ = false;  // between requests
+  http::response<http::string_body> response_;  // the router's own answers (refusals)
+  std::string head_;                            // the head of the message being written (reused)
+  std::array<net::const_buffer, 4> out_{};      // what goes to the client next
+  bool waiting_ = false;                        // between requests
   bool closed_ = false;
 
   // The request in hand.
@@ -72,12 +93,25 @@ class Session : public std::enable_shared_from_this<Session> {
   bool has_cell_ = false;
   bool reconnected_ = false;  // a stale pooled connection was replaced for this attempt
   LiveOutcome outcome_ = LiveOutcome::kServed;
+  unsigned status_ = 0;  // the status the client was (or is being) sent
   std::optional<std::uint64_t> fingerprint_;
   bool client_keep_alive_ = true;
   unsigned client_version_ = 11;
   std::uint64_t retry_after_s_ = 0;
   std::uint64_t request_key_ = 0;  // spread's per-request key
   bool in_attempt_ = false;        // counted in the worker's in-flight load
+
+  // The cell's answer in hand.
+  std::unique_ptr<Upstream> upstream_;  // the attempt's connection to the cell
+  std::optional<http::response_parser<http::buffer_body>> upstream_parser_;
+  bool upstream_keep_alive_ = false;
+  bool streaming_ = false;  // the head went to the client: a failure now cuts the response
+  bool chunk_out_ = false;  // the body goes to the client chunked (re-encoded)
+  std::optional<AttemptResult> cut_after_;  // the cell failed: cut once this piece is out
+  std::unique_ptr<char[]> piece_;           // body bytes between the cell and the client
+  std::size_t piece_capacity_ = 0;
+  std::size_t piece_size_ = 0;
+  std::string chunk_line_;  // "<hex size>\r\n" of the piece being written chunked
 };
 
 }  // namespace cellkit::live

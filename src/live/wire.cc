@@ -29,7 +29,7 @@ void append_fields(std::string& out, const http::fields& fields) {
 
 }  // namespace
 
-void write_head(std::string& out, const http::request<http::string_body>& req) {
+void write_head(std::string& out, const http::request_header<>& req) {
   out.clear();
   append(out, req.method_string());
   out += ' ';
@@ -37,10 +37,10 @@ void write_head(std::string& out, const http::request<http::string_body>& req) {
   out += ' ';
   append_version(out, req.version());
   out += "\r\n";
-  append_fields(out, req.base());
+  append_fields(out, req);
 }
 
-void write_head(std::string& out, const http::response<http::string_body>& res) {
+void write_head(std::string& out, const http::response_header<>& res) {
   out.clear();
   append_version(out, res.version());
   out += ' ';
@@ -53,7 +53,7 @@ void write_head(std::string& out, const http::response<http::string_body>& res) 
   out += ' ';
   append(out, res.reason());
   out += "\r\n";
-  append_fields(out, res.base());
+  append_fields(out, res);
 }
 
 }  // namespace cellkit::live

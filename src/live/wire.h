@@ -12,9 +12,14 @@
 namespace cellkit::live {
 
 // Replaces `out` with the request line and fields of `req`, ending with the blank line.
-void write_head(std::string& out, const http::request<http::string_body>& req);
+void write_head(std::string& out, const http::request_header<>& req);
 // Replaces `out` with the status line and fields of `res`, ending with the blank line.
-void write_head(std::string& out, const http::response<http::string_body>& res);
+void write_head(std::string& out, const http::response_header<>& res);
+
+// True for Beast's HTTP parse errors (and its end_of_stream / partial_message).
+inline bool is_http_error(const error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_target).category();
+}
 
 // The head in `head` then the message's body: one gathered write.
 template <class Message>

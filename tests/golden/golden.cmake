@@ -255,6 +255,10 @@ cellkit_golden(cell_error_listen cell_error_listen.txt EXIT 2 STREAM stderr
                ARGS cell --listen localhost:80)
 cellkit_golden(cell_error_fail_rate cell_error_fail_rate.txt EXIT 2 STREAM stderr
                ARGS cell --fail-rate 2)
+cellkit_golden(cell_error_cut_on_bags cell_error_cut_on_bags.txt EXIT 2 STREAM stderr
+               ARGS cell --cut-on-bags 5 --crash-on-bags 5)
+cellkit_golden(cell_error_body_pace cell_error_body_pace.txt EXIT 2 STREAM stderr
+               ARGS cell --body-pace 5)
 cellkit_golden(control_help control_help.txt ARGS control --help)
 cellkit_golden(control_error_store control_error_store.txt EXIT 2 STREAM stderr
                ARGS control --listen 127.0.0.1:0 --store redis:x)

@@ -12,6 +12,11 @@
 
 namespace cellkit::live {
 
+// The size of one written piece of a paced or chunked receipt.
+inline constexpr std::size_t kBodyPiece = 64 * 1024;
+// The largest --body-bytes.
+inline constexpr std::uint64_t kMaxBodyBytes = 1ull << 30;
+
 struct CellOptions {
   std::string listen = "127.0.0.1:0";          // HOST:PORT to bind; port 0 picks a free one
   std::string name = "cell";                   // echoed in every receipt and X-Cell header
@@ -20,6 +25,13 @@ struct CellOptions {
   double fail_rate = 0;                        // probability (0..1) that an order gets 500 instead
   std::uint64_t seed = 1;                      // seeds the fail-rate draws
   std::size_t body_limit = 64 * 1024;          // larger request bodies get 413
+  // Large and slow answers, for streaming tests and benchmarks (successful orders only):
+  std::uint64_t body_bytes = 0;  // each receipt is padded to this many bytes (0: as it is)
+  Duration body_pace{0};         // between pieces of kBodyPiece bytes (0: all at once)
+  bool chunked = false;          // receipts go out with Transfer-Encoding: chunked
+  // An order of exactly this many bags gets its head and the first half of its body, then
+  // the process dies (the connection closes after what was sent).
+  std::optional<std::uint32_t> cut_on_bags;
 
   // Names the first bad field and what is allowed.
   Status validate() const;

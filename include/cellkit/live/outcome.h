@@ -22,9 +22,12 @@ enum class LiveOutcome : std::uint8_t {
   kBadRequest,       // 400: malformed HTTP
   kHeadersTooLarge,  // 431
   kBodyTooLarge,     // 413
-  kNotFound,         // 404 on the admin listener
+  // The cell's response broke off (crash, stall or bad framing) after the router had begun
+  // passing it on: the client's connection is closed mid-response; never retried.
+  kResponseCut,
+  kNotFound,  // 404 on the admin listener
 };
-inline constexpr std::size_t kLiveOutcomeCount = 14;
+inline constexpr std::size_t kLiveOutcomeCount = 15;
 
 // Stable snake_case names: the X-Cellkit-Outcome header, metrics and logs use them.
 std::string_view to_string(LiveOutcome outcome);

@@ -50,8 +50,8 @@ struct RouterOptions {
   std::uint32_t max_connections = 10000;  // per thread; beyond, new ones are closed
   // Upstream side.
   Millis connect_timeout{1000};
-  Millis upstream_timeout{15000};  // from sending to the whole response; → 504
-  std::uint64_t max_response_bytes = 64 * 1024 * 1024;
+  // From sending to the response's head (→ 504), then for each piece of its body (→ cut).
+  Millis upstream_timeout{15000};
   std::uint32_t pool_idle = 64;   // idle keep-alive connections per cell and thread
   std::uint32_t pool_max = 1024;  // open connections per cell and thread
   // Health.
