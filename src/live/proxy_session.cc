@@ -14,10 +14,6 @@ namespace {
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;
 
-bool is_http_error(const error_code& ec) {
-  return ec.category() == make_error_code(http::error::bad_target).category();
-}
-
 std::string_view view(beast::string_view s) {
   return {s.data(), s.size()};
 }
@@ -165,17 +161,8 @@ void Session::on_read_error(const error_code& ec) {
   if (closed_) return;
   client_keep_alive_ = false;
   client_version_ = 11;
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return refuse(LiveOutcome::kHeadersTooLarge);
-  }
-  if (ec == http::error::body_limit) return refuse(LiveOutcome::kBodyTooLarge);
-  if (ec == beast::error::timeout) {
-    ThreadMetrics::add(worker_.metrics().client_timeouts);
-    return close();
-  }
-  if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return refuse(LiveOutcome::kBadRequest);
-  }
+  if (const std::optional<LiveOutcome> refusal = read_error_refusal(ec)) return refuse(*refusal);
+  if (ec == beast::error::timeout) ThreadMetrics::add(worker_.metrics().client_timeouts);
   close();
 }
 
@@ -191,11 +178,11 @@ void Session::handle() {
       source.kind == TenantSource::Kind::kHeader ? view(req[source.header]) : std::string_view{};
   const std::string_view host =
       source.kind == TenantSource::Kind::kHost ? view(req[http::field::host]) : std::string_view{};
-  tenant_.assign(tenant_of(source, view(req.target()), host, header));
-  if (tenant_.empty()) return refuse(LiveOutcome::kNoTenant);
-  const std::optional<TenantId> id = table_->find_tenant(tenant_);
-  if (!id) return refuse(LiveOutcome::kUnknownTenant);
-  tenant_id_ = *id;
+  const RequestTenant found =
+      find_request_tenant(source, *table_, view(req.target()), host, header);
+  tenant_.assign(found.name);
+  if (!found.id) return refuse(found.refusal);
+  tenant_id_ = *found.id;
   request_key_ = worker_.next_request_key();
   req.version(11);
   req.keep_alive(true);
