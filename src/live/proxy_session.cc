@@ -6,6 +6,7 @@
 
 #include "cellkit/base/hash.h"
 #include "cellkit/live/request_tenant.h"
+#include "live/read_errors.h"
 #include "live/wire.h"
 
 namespace cellkit::live {
@@ -13,6 +14,10 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;
+
+bool is_http_error(const error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_target).category();
+}
 
 std::string_view view(beast::string_view s) {
   return {s.data(), s.size()};

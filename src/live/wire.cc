@@ -1,4 +1,4 @@
-// The request path's message writer and read-error answers.
+// The request path's message writer.
 #include "live/wire.h"
 
 #include <charconv>
@@ -54,21 +54,6 @@ void write_head(std::string& out, const http::response<http::string_body>& res) 
   append(out, res.reason());
   out += "\r\n";
   append_fields(out, res.base());
-}
-
-bool is_http_error(const error_code& ec) {
-  return ec.category() == make_error_code(http::error::bad_target).category();
-}
-
-std::optional<LiveOutcome> read_error_refusal(const error_code& ec) {
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return LiveOutcome::kHeadersTooLarge;
-  }
-  if (ec == http::error::body_limit) return LiveOutcome::kBodyTooLarge;
-  if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return LiveOutcome::kBadRequest;
-  }
-  return std::nullopt;
 }
 
 }  // namespace cellkit::live

@@ -19,6 +19,7 @@
 #include "cellkit/live/request_tenant.h"
 #include "cellkit/live/router_options.h"
 #include "fuzz/fuzz_check.h"
+#include "live/read_errors.h"
 #include "live/wire.h"
 
 namespace {
@@ -67,6 +68,8 @@ error_code read_request(Parser& parser, std::string_view bytes, std::size_t piec
       if (n > 0) continue;
     }
     if (arrived == bytes.size()) {
+      // As Beast's reads do at the end of the stream (put_eof requires bytes first).
+      if (!parser.got_some()) return http::error::end_of_stream;
       parser.put_eof(ec);
       if (ec) return ec;
       return parser.is_done() ? error_code{} : error_code(http::error::partial_message);
