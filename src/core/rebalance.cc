@@ -39,6 +39,7 @@ class Planner {
       const auto pos = static_cast<std::uint32_t>(tenants_.size());
       tenants_.push_back(&t);
       shards_.push_back(shard);
+      if (!broken_ && !fits_recorded(shard)) broken_ = pos;
       state_.add(t.id, shard, t.weight);
       for (CellId c : shard)
         holders_of(c).push_back(pos);
@@ -48,6 +49,28 @@ class Planner {
       if (raw(c) >= new_cells_.size()) new_cells_.resize(raw(c) + 1, false);
       new_cells_[raw(c)] = !current_.fleet.contains(c);
     }
+  }
+
+  // An error naming two tenants that share more cells than the mapping's recorded
+  // max_overlap allows (the planner would keep a limit the mapping already breaks).
+  Status check_recorded_overlap() const {
+    if (!broken_) return Status::ok();
+    const std::uint32_t b = *broken_;
+    const std::uint32_t m = current_.options.max_overlap;
+    for (std::uint32_t a = 0; a < b; ++a) {
+      std::vector<std::string> shared;
+      for (CellId c : shards_[a]) {
+        const Shard& other = shards_[b];
+        if (std::find(other.begin(), other.end(), c) != other.end())
+          shared.push_back(fmt::format("'{}'", current_.fleet.cell(c).name));
+      }
+      if (shared.size() <= m) continue;
+      return invalid_argument(fmt::format(
+          "tenants '{}' and '{}' share {} cells ({}), more than the mapping's max_overlap {}: "
+          "the mapping already breaks the overlap limit it records, so no plan can keep it",
+          tenants_[a]->name, tenants_[b]->name, shared.size(), fmt::join(shared, ", "), m));
+    }
+    return Status::ok();
   }
 
   Status shed_all() {
@@ -89,6 +112,16 @@ class Planner {
   bool full() const { return moves_.size() >= max_moves_; }
   // Placeable in the target and absent from the current fleet. Requires a pool cell.
   bool is_new(CellId c) const { return new_cells_[raw(c)]; }
+
+  // Under an overlap limit: true when the shard shares at most m cells with every shard
+  // recorded so far (each (m+1)-subset is checked once, through its last cell).
+  bool fits_recorded(const Shard& shard) const {
+    if (!state_.bounded()) return true;
+    for (std::size_t i = 1; i < shard.size(); ++i) {
+      if (!state_.fits_with(std::span<const CellId>(shard.data(), i), shard[i])) return false;
+    }
+    return true;
+  }
 
   std::vector<std::uint32_t>& holders_of(CellId c) {
     if (raw(c) >= holders_.size()) holders_.resize(raw(c) + 1);
@@ -435,7 +468,8 @@ class Planner {
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t unfinished_ = 0;
-  std::size_t chain_tries_ = 0;  // cells tried by relocate(), over the plan
+  std::size_t chain_tries_ = 0;          // cells tried by relocate(), over the plan
+  std::optional<std::uint32_t> broken_;  // first position overlapping an earlier shard > m
   std::vector<bool> was_moved_;  // by move index, for chain moves: the tenant had moved before
 };
 
@@ -507,6 +541,7 @@ Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& targ
     return plan_rendezvous(current, target, options);
   if (Status s = check_subset_work(current); !s.is_ok()) return s;
   Planner planner(current, target, options.max_moves);
+  if (Status s = planner.check_recorded_overlap(); !s.is_ok()) return s;
   if (Status s = planner.shed_all(); !s.is_ok()) return s;
   planner.fill_new_cells();
   return std::move(planner).plan();

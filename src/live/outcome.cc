@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "io/text_fields.h"
+
 namespace cellkit::live {
 namespace {
 
@@ -52,16 +54,30 @@ std::string_view explanation(LiveOutcome outcome) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (u < 0x20) {
       out += fmt::format("\\u{:04x}", u);
+    } else if (u >= 0x80) {
+      // A byte that does not start valid UTF-8 (a name a client sent) becomes U+FFFD, so the
+      // body and the access log stay JSON.
+      const std::size_t n = utf8_length(text.substr(i));
+      if (n == 0) {
+        out += "\\ufffd";
+        ++i;
+        continue;
+      }
+      out.append(text.substr(i, n));
+      i += n;
+      continue;
     } else {
       out += c;
     }
+    ++i;
   }
   out += '"';
 }

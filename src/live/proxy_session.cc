@@ -6,6 +6,7 @@
 
 #include "cellkit/base/hash.h"
 #include "cellkit/live/request_tenant.h"
+#include "live/read_errors.h"
 #include "live/wire.h"
 
 namespace cellkit::live {
@@ -160,17 +161,8 @@ void Session::on_read_error(const error_code& ec) {
   if (closed_) return;
   client_keep_alive_ = false;
   client_version_ = 11;
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return refuse(LiveOutcome::kHeadersTooLarge);
-  }
-  if (ec == http::error::body_limit) return refuse(LiveOutcome::kBodyTooLarge);
-  if (ec == beast::error::timeout) {
-    ThreadMetrics::add(worker_.metrics().client_timeouts);
-    return close();
-  }
-  if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return refuse(LiveOutcome::kBadRequest);
-  }
+  if (const std::optional<LiveOutcome> refusal = read_error_refusal(ec)) return refuse(*refusal);
+  if (ec == beast::error::timeout) ThreadMetrics::add(worker_.metrics().client_timeouts);
   close();
 }
 
@@ -186,11 +178,11 @@ void Session::handle() {
       source.kind == TenantSource::Kind::kHeader ? view(req[source.header]) : std::string_view{};
   const std::string_view host =
       source.kind == TenantSource::Kind::kHost ? view(req[http::field::host]) : std::string_view{};
-  tenant_.assign(tenant_of(source, view(req.target()), host, header));
-  if (tenant_.empty()) return refuse(LiveOutcome::kNoTenant);
-  const std::optional<TenantId> id = table_->find_tenant(tenant_);
-  if (!id) return refuse(LiveOutcome::kUnknownTenant);
-  tenant_id_ = *id;
+  const RequestTenant found =
+      find_request_tenant(source, *table_, view(req.target()), host, header);
+  tenant_.assign(found.name);
+  if (!found.id) return refuse(found.refusal);
+  tenant_id_ = *found.id;
   request_key_ = worker_.next_request_key();
   req.version(11);
   req.keep_alive(true);

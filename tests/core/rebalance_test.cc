@@ -92,6 +92,22 @@ TEST(Rebalance, DrainingACellEmptiesIt) {
   EXPECT_TRUE(after.mapping.tenants_on(CellId{5}).empty());
 }
 
+// A mapping that already breaks its recorded max_overlap is refused, naming the two tenants,
+// the cells they share and the limit (issue 14 item 9): no plan could keep that limit.
+TEST(Rebalance, RefusesAMappingThatAlreadyBreaksItsOverlapLimit) {
+  Placement p = *place(fleet_of(8), tenants_of(3, 3),
+                       {.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 1});
+  EXPECT_TRUE(plan_rebalance(p, with_new_cells(p.fleet, 1)).is_ok());
+  p.mapping.assign(TenantId{2}, *p.mapping.find_shard(TenantId{0}));
+  const Result<RebalancePlan> plan = plan_rebalance(p, with_new_cells(p.fleet, 1));
+  ASSERT_FALSE(plan.is_ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(plan.status().message().find("tenants 'tenant-0' and 'tenant-2' share 3 cells"),
+            std::string::npos)
+      << plan.status().message();
+  EXPECT_NE(plan.status().message().find("max_overlap 1"), std::string::npos);
+}
+
 // Rendezvous placed afresh on `target`, as sets of cells by tenant.
 std::map<TenantId, std::set<CellId>> fresh_sets(const Placement& p, const Fleet& target) {
   std::map<TenantId, std::set<CellId>> sets;

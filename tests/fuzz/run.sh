@@ -10,7 +10,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(mapping_json mapping_csv tenant_list scenario snapshot_codec)
+  targets=(mapping_json mapping_csv tenant_list scenario snapshot_codec router_request snapshot_intake)
 fi
 build=build/fuzz
 status=0

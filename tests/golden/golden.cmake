@@ -194,6 +194,8 @@ cellkit_golden(rebalance_error_no_max_overlap rebalance_error_no_max_overlap.txt
                ${here} ARGS rebalance fixtures/shuffle_without_max_overlap.json --add-cells 1)
 cellkit_golden(rebalance_error_max_overlap_20 rebalance_error_max_overlap_20.txt EXIT 1 STREAM stderr
                ${here} ARGS rebalance fixtures/max_overlap_20.json --add-cells 1)
+cellkit_golden(rebalance_error_overlap_broken rebalance_error_overlap_broken.txt EXIT 1
+               STREAM stderr ${here} ARGS rebalance fixtures/overlap_broken.json --add-cells 1)
 cellkit_golden(place_from_error_max_overlap_20 place_from_error_max_overlap_20.txt EXIT 1
                STREAM stderr ${here} ARGS place --from fixtures/max_overlap_20.json --tenants 1)
 cellkit_golden(rebalance_error_plan_names_file rebalance_error_plan_names_file.txt EXIT 1

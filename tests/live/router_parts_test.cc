@@ -82,6 +82,25 @@ TEST(OutcomeTest, StatusesAndBodiesAreThoseTheIssueLists) {
   EXPECT_EQ(s, "\"\\u0001\\\\\"");
 }
 
+// A tenant name a client sent in a Host header or X-Tenant may be any bytes (fuzz_router_request
+// found "\xa2" in a Host header making the 404 body invalid JSON): valid UTF-8 is kept, every
+// other byte becomes U+FFFD.
+TEST(OutcomeTest, BodiesStayJsonForNamesThatAreNotUtf8) {
+  std::string s;
+  append_json_string(s,
+                     "\xa2\xa2"
+                     "a\xc3\xa9"
+                     "\xc3"
+                     "\xed\xa0\x80"
+                     "\xf4\x90\x80\x80");
+  EXPECT_EQ(s,
+            "\"\\ufffd\\ufffda\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"");
+  EXPECT_EQ(outcome_body(LiveOutcome::kUnknownTenant, "\xa2", 3),
+            "{\"outcome\":\"unknown_tenant\",\"status\":404,\"message\":\"" +
+                std::string(explanation(LiveOutcome::kUnknownTenant)) +
+                "\",\"tenant\":\"\\ufffd\",\"routing_version\":3}\n");
+}
+
 TEST(PrometheusTextTest, WritesFamiliesSamplesAndHistograms) {
   PrometheusText out;
   out.family("x_total", "counter", "Things.");

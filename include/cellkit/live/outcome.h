@@ -40,7 +40,8 @@ std::string_view explanation(LiveOutcome outcome);
 // routing version are included when known (tenant empty / version 0: left out).
 std::string outcome_body(LiveOutcome outcome, std::string_view tenant, std::uint64_t version);
 
-// Appends `text` to `out` as a JSON string (quotes included), escaping what JSON needs.
+// Appends `text` to `out` as a JSON string (quotes included), escaping what JSON needs; a
+// byte that is not part of valid UTF-8 is written as U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace cellkit::live
