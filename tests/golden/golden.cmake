@@ -137,6 +137,10 @@ cellkit_golden(place_design_stripes place_design_stripes.txt EXIT 3
                     --show 6)
 cellkit_golden(place_design_affine place_design_affine.txt
                ARGS place --strategy design --cells 49 --tenants 56 --shard-size 7 -m 1 --show 8)
+# packing: the least-blocking search where no design applies (N = 30: 946, shuffle 812).
+cellkit_golden(place_packing_n30 place_packing_n30.txt
+               ARGS place --strategy packing --cells 30 --tenants 1015 --shard-size 4 -m 2 --show 4
+                    --allow-partial)
 cellkit_golden(math_design_affine math_design_affine.txt
                ARGS math --cells 49 --shard-size 7 --max-overlap 1)
 cellkit_golden(math_design_none math_design_none.txt
