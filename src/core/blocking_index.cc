@@ -45,7 +45,6 @@ void subsets_with(const std::vector<std::uint32_t>& chosen, std::uint32_t x, std
 
 }  // namespace
 
-
 void BlockingIndex::clear() {
   *this = BlockingIndex{};
 }

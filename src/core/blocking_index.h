@@ -27,8 +27,7 @@ class BlockingIndex {
   // Indexes the (m+1)-subsets of `cells` (distinct ids) and marks those `state` uses
   // (requires no codeword held back in `state`: PlacementState::record_deferred). False, and
   // nothing indexed, when the pool is too large (above) or has fewer than m + 2 cells.
-  bool build(std::span<const CellId> cells, std::uint32_t max_overlap,
-             const PlacementState& state);
+  bool build(std::span<const CellId> cells, std::uint32_t max_overlap, const PlacementState& state);
   bool built() const { return !cells_.empty(); }
   void clear();
   // The indexed cells, as given to build().
@@ -60,8 +59,8 @@ class BlockingIndex {
   void use(std::uint64_t at, const Positions& subset);
   void release(std::uint64_t at, const Positions& subset);
   bool free_set(const Positions& s, std::uint32_t x) const;  // every subset of s ∪ {x} free
-  void move(std::uint64_t at, std::uint32_t degree);       // into bucket `degree`
-  void unlink(std::uint64_t at);                           // out of its bucket
+  void move(std::uint64_t at, std::uint32_t degree);         // into bucket `degree`
+  void unlink(std::uint64_t at);                             // out of its bucket
   void for_each_subset(std::span<const CellId> shard, bool adding);
   bool extend(Positions& chosen, std::uint32_t size, const PlacementState& state,
               const CellPools& pools, std::uint32_t weight, Random& random) const;

@@ -190,8 +190,8 @@ class ShuffleStrategy final : public PooledStrategy {
 
  private:
   DesignPicker designs_;
-  bool codeword_ = false;  // the last select() gave a codeword of designs_.design()
-  BlockingIndex blocking_;  // packing: built on the first pools it applies to
+  bool codeword_ = false;            // the last select() gave a codeword of designs_.design()
+  BlockingIndex blocking_;           // packing: built on the first pools it applies to
   std::vector<CellId> unindexable_;  // packing: pools found too large to index
 
   // packing, on one pool (or one zone) with k ≥ m + 2 and an index within its limits: the

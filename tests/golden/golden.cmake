@@ -180,6 +180,10 @@ cellkit_golden(rebalance_error_name_prefix rebalance_error_name_prefix.txt ${her
                ARGS rebalance ${mapping} --add-cells 1 --name-prefix "a b")
 cellkit_golden(rebalance_plan_csv rebalance_plan_csv.csv ${here} ARGS rebalance ${mapping} --add-cells 2 --plan -)
 cellkit_golden(rebalance_drain rebalance_drain.txt ${here} ARGS rebalance ${mapping} --drain cell-3)
+# A dense drain by chains of moves: moves off the drained cell and moves clearing the way are
+# counted apart, and the verdict says how many tenants moved more than once.
+cellkit_golden(rebalance_dense_drain rebalance_dense_drain.txt ${here}
+               ARGS rebalance ../data/dense_shuffle_20.json --drain cell-5 --show-moves 3)
 cellkit_golden(rebalance_remove_max_moves rebalance_remove_max_moves.txt ${here}
                ARGS rebalance ${mapping} --remove cell-0 --max-moves 5 --show-moves 5)
 cellkit_golden(rebalance_error_nothing rebalance_error_nothing.txt EXIT 2 STREAM stderr ${here}
