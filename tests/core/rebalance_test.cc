@@ -366,6 +366,7 @@ TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
   EXPECT_EQ(check, (PlanCheck{.moves = 3,
                               .invalid_moves = 1,
                               .tenants_moved_twice = 1,
+                              .tenants_moving_again = 1,
                               .capacity_violations = 1,
                               .overlap_violations = 1,
                               .moves_into_old_cells = 2}));
