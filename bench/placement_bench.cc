@@ -80,41 +80,74 @@ BENCHMARK(BM_ConstructStripes)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::k
 
 // The search table: one pool of N cells, k = 4, m = 2, as many tenants as the bound
 // C(N,3)/4 offered; `placed` and `fill` say how many fit (Infima, measured here: 219 of 285
-// for N = 20 and 34,868 of 40,425 for N = 100).
+// for N = 20 and 34,868 of 40,425 for N = 100), `cpu_per_tenant` the CPU time per tenant
+// offered (seconds; `u` = microseconds).
+// The second argument, when given, is the seed (default 1).
 void search_table(benchmark::State& state, Strategy strategy) {
   const auto cells = static_cast<std::uint32_t>(state.range(0));
+  const std::uint64_t seed = state.range(1) > 0 ? static_cast<std::uint64_t>(state.range(1)) : 1;
   const std::uint64_t bound = std::uint64_t{cells} * (cells - 1) * (cells - 2) / 24;
   PlaceReport report;
   for (auto _ : state) {
     Result<Placement> p =
         place(make_fleet(cells, 1), make_tenants(static_cast<std::uint32_t>(bound), 4),
-              {.strategy = strategy, .max_overlap = 2, .seed = 1}, &report);
+              {.strategy = strategy, .max_overlap = 2, .seed = seed}, &report);
     benchmark::DoNotOptimize(p);
   }
   state.counters["placed"] = static_cast<double>(report.placed);
   state.counters["fill_pct"] =
       100.0 * static_cast<double>(report.placed) / static_cast<double>(bound);
+  state.counters["cpu_per_tenant"] =
+      benchmark::Counter(static_cast<double>(bound), benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
 }
+
+void search_table_args(benchmark::internal::Benchmark* b) {
+  for (std::int64_t cells : {20, 30, 50, 64, 100})
+    b->Args({cells, 1});
+}
+// Several seeds of shuffle and packing side by side (the same shapes, seeds 1..3).
+void search_table_seeds(benchmark::internal::Benchmark* b) {
+  for (std::int64_t cells : {20, 30, 50, 100}) {
+    for (std::int64_t seed : {1, 2, 3})
+      b->Args({cells, seed});
+  }
+}
+
 void BM_SearchTableShuffle(benchmark::State& state) {
   search_table(state, Strategy::kShuffle);
 }
 BENCHMARK(BM_SearchTableShuffle)
-    ->Arg(20)
-    ->Arg(30)
-    ->Arg(50)
-    ->Arg(64)
-    ->Arg(100)
+    ->Apply(search_table_args)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 void BM_SearchTableDesign(benchmark::State& state) {
   search_table(state, Strategy::kDesign);
 }
 BENCHMARK(BM_SearchTableDesign)
-    ->Arg(20)
-    ->Arg(30)
-    ->Arg(50)
-    ->Arg(64)
-    ->Arg(100)
+    ->Apply(search_table_args)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+void BM_SearchTablePacking(benchmark::State& state) {
+  search_table(state, Strategy::kPacking);
+}
+BENCHMARK(BM_SearchTablePacking)
+    ->Apply(search_table_args)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+// Seeds 1..3, shuffle beside packing: the fill's spread over seeds.
+void BM_SearchSeedsShuffle(benchmark::State& state) {
+  search_table(state, Strategy::kShuffle);
+}
+BENCHMARK(BM_SearchSeedsShuffle)
+    ->Apply(search_table_seeds)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+void BM_SearchSeedsPacking(benchmark::State& state) {
+  search_table(state, Strategy::kPacking);
+}
+BENCHMARK(BM_SearchSeedsPacking)
+    ->Apply(search_table_seeds)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

@@ -123,7 +123,8 @@ void add_control_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_strategy_option(
       cmd, args->placement.strategy, kAllStrategies,
-      "Placement strategy for a new fleet: random, least-loaded, rendezvous, shuffle",
+      "Placement strategy for a new fleet: random, least-loaded, rendezvous, shuffle, design, "
+      "packing",
       /*list_in_help=*/false);
   cmd->add_option("--max-overlap", args->placement.max_overlap,
                   "shuffle: no two tenants share more than this many cells")

@@ -269,10 +269,10 @@ std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
       cmd->add_option("--zones", a.zones, "Zones; cell i goes to zone i mod zones (1..cells)")
           ->capture_default_str(),
       add_strategy_option(cmd, a.options.strategy, kAllStrategies,
-                          "random | least-loaded | rendezvous | shuffle | design"),
+                          "random | least-loaded | rendezvous | shuffle | design | packing"),
       cmd->add_option("--max-overlap,-m", a.options.max_overlap,
-                      "shuffle, design: no two tenants share more than this many cells (< shard "
-                      "size)")
+                      "shuffle, design, packing: no two tenants share more than this many cells "
+                      "(< shard size)")
           ->capture_default_str()};
   auto* zone_aware =
       cmd->add_flag("--zone-aware", a.zone_aware,
@@ -306,7 +306,10 @@ void add_place_command(CLI::App& app, int& exit_code) {
            "Strategies: random (k cells uniformly), least-loaded (fewest tenants; ties to the\n"
            "cell sharing least with the shard so far, then seeded),\n"
            "rendezvous (top-k keyed hash scores; stable when cells come and go), shuffle (no two\n"
-           "tenants share more than --max-overlap cells, guaranteed; refuses when none fits).\n"
+           "tenants share more than --max-overlap cells, guaranteed; refuses when none fits),\n"
+           "design (shuffle, using a larger design when the fleet admits none) and packing\n"
+           "(shuffle taking the shard that blocks the fewest still-free shards: closer to the\n"
+           "bound). docs/placement.md has the details.\n"
            "Same options give byte-identical output.",
        .exit_codes = {exit_ok(), exit_bad_file(), exit_bad_option(),
                       exit_partial("partial result: some tenants were refused (no cells fit "

@@ -97,7 +97,13 @@ std::string verdict(const PlanCheck& c, const Placement& p, bool only_adds) {
     out += fmt::format(", overlap <= {} {}", p.options.max_overlap,
                        c.overlap_violations == 0 ? "kept" : "BROKEN");
   }
-  out += c.tenants_moved_twice == 0 ? ", no tenant moved twice" : ", some tenants moved twice";
+  if (c.tenants_moved_twice == 0) {
+    out += ", no tenant moved twice";
+  } else {
+    out += fmt::format(", {} tenant{} moved more than once ({} move{} of a tenant already moved)",
+                       format_count(c.tenants_moving_again), c.tenants_moving_again == 1 ? "" : "s",
+                       format_count(c.tenants_moved_twice), c.tenants_moved_twice == 1 ? "" : "s");
+  }
   if (only_adds) {
     out += c.moves_into_old_cells == 0 ? ", no old cell gained load" : ", old cells gained load";
   }
@@ -124,9 +130,13 @@ void print_summary(std::ostream& out, const RebalanceArgs& a, const Placement& b
   out << fmt::format("rebalance {}: {} cell{} added, {} drained, {} removed", a.input, a.add_cells,
                      a.add_cells == 1 ? "" : "s", a.drain.size(), a.remove.size());
   out << (a.capacity ? fmt::format(", capacity set to {}\n", *a.capacity) : std::string("\n"));
+  const std::string clearing =
+      plan.clearing == 0 ? std::string()
+                         : fmt::format(", {} moving other tenants aside to clear the way for them",
+                                       format_count(plan.clearing));
   out << fmt::format(
-      "moves: {} ({} off drained, removed or over-capacity cells, {} to fill new cells)\n",
-      format_count(plan.moves.size()), format_count(plan.required),
+      "moves: {} ({} off drained, removed or over-capacity cells{}, {} to fill new cells)\n",
+      format_count(plan.moves.size()), format_count(plan.required - plan.clearing), clearing,
       format_count(plan.moves.size() - plan.required));
   if (plan.unfinished > 0) {
     out << fmt::format("stopped at --max-moves {}: load {} still on cells that must empty\n",

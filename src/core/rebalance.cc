@@ -105,7 +105,7 @@ class Planner {
   }
 
   RebalancePlan plan() && {
-    return {std::move(moves_), required_, unfinished_, std::move(shortfalls_)};
+    return {std::move(moves_), required_, unfinished_, std::move(shortfalls_), clearing_};
   }
 
  private:
@@ -164,6 +164,7 @@ class Planner {
     const std::size_t mark = moves_.size();
     if (!relocate(pos, from, {}, kChainDepth)) return false;
     required_ += moves_.size() - mark;
+    clearing_ += moves_.size() - mark - 1;  // all but the tenant's own last move
     return true;
   }
 
@@ -467,6 +468,7 @@ class Planner {
   std::vector<bool> new_cells_;  // by raw cell id, for pool cells
   std::size_t max_moves_;
   std::size_t required_ = 0;
+  std::size_t clearing_ = 0;  // of required_: moves aside that clear the way (chains)
   std::size_t unfinished_ = 0;
   std::size_t chain_tries_ = 0;          // cells tried by relocate(), over the plan
   std::optional<std::uint32_t> broken_;  // first position overlapping an earlier shard > m
@@ -582,6 +584,7 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
   state.add_mapping(mapping, current.tenants);
   const CellPools pools = CellPools::build(target, current.options.capacity);
   std::unordered_set<std::uint32_t> moved;  // raw tenant ids: sparse, up to 2^32-1
+  std::unordered_set<std::uint32_t> moved_again;
   for (const Move& m : plan.moves) {
     ++check.moves;
     const Shard* shard = mapping.find_shard(m.tenant);
@@ -590,7 +593,9 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
       ++check.invalid_moves;
       continue;
     }
-    check.tenants_moved_twice += moved.insert(raw(m.tenant)).second ? 0 : 1;
+    const bool again = !moved.insert(raw(m.tenant)).second;
+    check.tenants_moved_twice += again ? 1 : 0;
+    if (again) moved_again.insert(raw(m.tenant));
     check.moves_into_old_cells += current.fleet.contains(m.to) ? 1 : 0;
     Shard rest = *shard;
     rest.erase(std::find(rest.begin(), rest.end(), m.from));
@@ -603,6 +608,7 @@ PlanCheck check_plan(const Placement& current, const Fleet& target, const Rebala
     const std::uint32_t cap = pools.cap(m.to);
     check.capacity_violations += (cap != 0 && state.load(m.to) > cap) ? 1 : 0;
   }
+  check.tenants_moving_again = moved_again.size();
   return check;
 }
 

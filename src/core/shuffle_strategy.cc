@@ -1,9 +1,11 @@
 // Bounded-overlap shuffle sharding: a design's next codeword when the fleet admits one, else
-// a randomized depth-first search for a shard none of whose (m+1)-subsets is in use.
+// (packing) the least-blocking shard, else a randomized depth-first search for a shard none
+// of whose (m+1)-subsets is in use.
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "core/blocking_index.h"
 #include "core/design_picker.h"
 #include "core/lazy_permutation.h"
 #include "core/pooled_strategy.h"
@@ -128,8 +130,8 @@ class Search {
   bool out_of_budget_ = false;
 };
 
-// Serves both "shuffle" and "design": they differ only in the search used when no design
-// applies or none of its codewords fits.
+// Serves "shuffle", "design" and "packing": they differ only in the search used when no
+// design applies or none of its codewords fits.
 class ShuffleStrategy final : public PooledStrategy {
  public:
   using PooledStrategy::PooledStrategy;
@@ -137,6 +139,11 @@ class ShuffleStrategy final : public PooledStrategy {
   void forget(TenantId tenant, const Shard& shard) override {
     PooledStrategy::forget(tenant, shard);
     designs_.forget(tenant);
+    blocking_.remove(shard);
+  }
+  void remember(const Tenant& tenant, const Shard& shard) override {
+    PooledStrategy::remember(tenant, shard);
+    blocking_.add(shard);
   }
 
  protected:
@@ -147,6 +154,7 @@ class ShuffleStrategy final : public PooledStrategy {
     } else {
       PooledStrategy::record(t, shard);
     }
+    blocking_.add(shard);
   }
 
   Status check_tenant(const Tenant& t) const override {
@@ -174,6 +182,7 @@ class ShuffleStrategy final : public PooledStrategy {
       return std::move(*shard);
     }
     state_.record_deferred();
+    if (std::optional<Shard> shard = least_blocking(r)) return std::move(*shard);
     Search search(r, state_, budget(r.pools));
     if (search.run() || search.run_exhaustive()) return search.shard();
     return refusal(r, search);
@@ -181,7 +190,35 @@ class ShuffleStrategy final : public PooledStrategy {
 
  private:
   DesignPicker designs_;
-  bool codeword_ = false;  // the last select() gave a codeword of designs_.design()
+  bool codeword_ = false;            // the last select() gave a codeword of designs_.design()
+  BlockingIndex blocking_;           // packing: built on the first pools it applies to
+  std::vector<CellId> unindexable_;  // packing: pools found too large to index
+
+  // packing, on one pool (or one zone) with k ≥ m + 2 and an index within its limits: the
+  // least-blocking shard, checked against the used subsets; else nothing (the search runs).
+  std::optional<Shard> least_blocking(const SelectRequest& r) {
+    const std::uint32_t m = options_.max_overlap;
+    if (options_.strategy != Strategy::kPacking || r.tenant.shard_size < m + 2 ||
+        (r.zoned && r.pools.groups.size() > 1) || !index_for(r.pools.all))
+      return std::nullopt;
+    std::optional<Shard> shard =
+        blocking_.least_blocking(r.tenant.shard_size, state_, r.pools, r.tenant.weight, r.random);
+    if (!shard) return std::nullopt;
+    for (std::size_t i = 1; i < shard->size(); ++i) {
+      if (!state_.fits_with(std::span<const CellId>(shard->data(), i), (*shard)[i]))
+        return std::nullopt;  // never taken: the index mirrors the used subsets
+    }
+    return shard;
+  }
+
+  // True when blocking_ indexes exactly `cells`, building it from the state when it does not.
+  bool index_for(std::span<const CellId> cells) {
+    if (blocking_.built() && std::ranges::equal(blocking_.cells(), cells)) return true;
+    if (std::ranges::equal(unindexable_, cells)) return false;
+    if (blocking_.build(cells, options_.max_overlap, state_)) return true;
+    unindexable_.assign(cells.begin(), cells.end());
+    return false;
+  }
 
   std::uint64_t budget(const CellPools& pools) const {
     if (options_.search_budget != 0) return options_.search_budget;

@@ -17,9 +17,9 @@ namespace cellkit {
 namespace {
 
 // Indexed by Strategy.
-constexpr std::array<std::string_view, 5> kNames = {"random", "least-loaded", "rendezvous",
-                                                    "shuffle", "design"};
-static_assert(kNames.size() == static_cast<std::size_t>(Strategy::kDesign) + 1);
+constexpr std::array<std::string_view, 6> kNames = {"random",  "least-loaded", "rendezvous",
+                                                    "shuffle", "design",       "packing"};
+static_assert(kNames.size() == static_cast<std::size_t>(Strategy::kPacking) + 1);
 constexpr std::uint64_t kZoneSalt = 0x7a6f6e652d6f7264ull;  // "zone-ord"
 constexpr std::uint64_t kCellSalt = 0x63656c6c2d6b6579ull;  // "cell-key"
 
@@ -289,7 +289,8 @@ std::optional<Strategy> parse_strategy(std::string_view name) {
 }
 
 bool limits_overlap(const PlacementOptions& o) {
-  return o.strategy == Strategy::kShuffle || o.strategy == Strategy::kDesign;
+  return o.strategy == Strategy::kShuffle || o.strategy == Strategy::kDesign ||
+         o.strategy == Strategy::kPacking;
 }
 
 Status validate(const PlacementOptions& o) {
@@ -308,6 +309,7 @@ std::unique_ptr<PooledStrategy> make_pooled_strategy(const PlacementOptions& o) 
       return std::make_unique<RendezvousStrategy>(o);
     case Strategy::kShuffle:
     case Strategy::kDesign:
+    case Strategy::kPacking:
       return make_shuffle_strategy(o);
     case Strategy::kRandom:
       break;

@@ -134,11 +134,17 @@ std::string render_rebalance_html(const Placement& before, const Placement& afte
       title, fmt::format("{} moves for {} tenants; {} cells before, {} after", plan.moves.size(),
                          before.mapping.size(), before.fleet.size(), target.size()));
   page.section("Load per cell", "load");
-  page.facts(
-      {{"moves", std::to_string(plan.moves.size())},
-       {"required moves (off drained, removed or full cells)", std::to_string(plan.required)},
-       {"load before", spread_text(load_spread(before))},
-       {"load after", spread_text(load_spread(after))}});
+  std::vector<std::pair<std::string, std::string>> facts = {
+      {"moves", std::to_string(plan.moves.size())},
+      {"required moves (off drained, removed or full cells)",
+       std::to_string(plan.required - plan.clearing)}};
+  if (plan.clearing > 0) {
+    facts.emplace_back("moves clearing the way for them (other tenants moved aside)",
+                       std::to_string(plan.clearing));
+  }
+  facts.emplace_back("load before", spread_text(load_spread(before)));
+  facts.emplace_back("load after", spread_text(load_spread(after)));
+  page.facts(facts);
   page.chart(load_chart(all, {{"before", loads(before, all)}, {"after", loads(after, all)}}));
   page.section("Moves per cell", "moves");
   page.chart(moves_chart(all, plan));

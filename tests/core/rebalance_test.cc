@@ -181,6 +181,19 @@ TEST(Rebalance, DrainsADenseShuffleMappingWithChainsOfMoves) {
     EXPECT_EQ(check.capacity_violations, 0u);
     EXPECT_EQ(plan->required, plan->moves.size());
     EXPECT_GT(plan->moves.size(), p.mapping.tenants_on(CellId{drained}).size());  // chains
+    // The moves clearing the way are counted apart: every other move leaves the drained cell,
+    // once per tenant on it.
+    const auto off_drained = std::count_if(plan->moves.begin(), plan->moves.end(),
+                                           [&](const Move& m) { return raw(m.from) == drained; });
+    EXPECT_EQ(static_cast<std::size_t>(off_drained), p.mapping.tenants_on(CellId{drained}).size());
+    EXPECT_EQ(plan->clearing, plan->moves.size() - static_cast<std::size_t>(off_drained));
+    std::map<TenantId, int> moves_of;
+    for (const Move& m : plan->moves)
+      ++moves_of[m.tenant];
+    const auto again =
+        std::count_if(moves_of.begin(), moves_of.end(), [](const auto& e) { return e.second > 1; });
+    EXPECT_EQ(check.tenants_moving_again, static_cast<std::size_t>(again));
+    EXPECT_EQ(check.tenants_moved_twice, plan->moves.size() - moves_of.size());
     const Placement after = *apply_plan(p, target, *plan);
     EXPECT_TRUE(after.mapping.tenants_on(CellId{drained}).empty());
   }
@@ -369,6 +382,7 @@ TEST(CheckPlan, CountsViolationsOfAHandMadePlan) {
   EXPECT_EQ(check, (PlanCheck{.moves = 3,
                               .invalid_moves = 1,
                               .tenants_moved_twice = 1,
+                              .tenants_moving_again = 1,
                               .capacity_violations = 1,
                               .overlap_violations = 1,
                               .moves_into_old_cells = 2}));

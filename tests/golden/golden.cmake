@@ -137,6 +137,10 @@ cellkit_golden(place_design_stripes place_design_stripes.txt EXIT 3
                     --show 6)
 cellkit_golden(place_design_affine place_design_affine.txt
                ARGS place --strategy design --cells 49 --tenants 56 --shard-size 7 -m 1 --show 8)
+# packing: the least-blocking search where no design applies (N = 30: 946, shuffle 812).
+cellkit_golden(place_packing_n30 place_packing_n30.txt
+               ARGS place --strategy packing --cells 30 --tenants 1015 --shard-size 4 -m 2 --show 4
+                    --allow-partial)
 cellkit_golden(math_design_affine math_design_affine.txt
                ARGS math --cells 49 --shard-size 7 --max-overlap 1)
 cellkit_golden(math_design_none math_design_none.txt
@@ -176,6 +180,10 @@ cellkit_golden(rebalance_error_name_prefix rebalance_error_name_prefix.txt ${her
                ARGS rebalance ${mapping} --add-cells 1 --name-prefix "a b")
 cellkit_golden(rebalance_plan_csv rebalance_plan_csv.csv ${here} ARGS rebalance ${mapping} --add-cells 2 --plan -)
 cellkit_golden(rebalance_drain rebalance_drain.txt ${here} ARGS rebalance ${mapping} --drain cell-3)
+# A dense drain by chains of moves: moves off the drained cell and moves clearing the way are
+# counted apart, and the verdict says how many tenants moved more than once.
+cellkit_golden(rebalance_dense_drain rebalance_dense_drain.txt ${here}
+               ARGS rebalance ../data/dense_shuffle_20.json --drain cell-5 --show-moves 3)
 cellkit_golden(rebalance_remove_max_moves rebalance_remove_max_moves.txt ${here}
                ARGS rebalance ${mapping} --remove cell-0 --max-moves 5 --show-moves 5)
 cellkit_golden(rebalance_error_nothing rebalance_error_nothing.txt EXIT 2 STREAM stderr ${here}

@@ -197,7 +197,7 @@ TEST(ParseScenario, BadValuesFailValidationNamingTheFile) {
             "s.yaml: cells.count (0) must be at least 1");
   EXPECT_EQ(parse_scenario("tenants: {placement: best}\n", "s.yaml").status().message(),
             "s.yaml:1:22: tenants.placement: 'best' is not allowed; allowed: random, least-loaded, "
-            "rendezvous, shuffle, design, explicit");
+            "rendezvous, shuffle, design, packing, explicit");
   EXPECT_TRUE(
       parse_scenario("tenants: {placement: rendezvous, zone_aware: true}\n", "s.yaml").is_ok());
 }

@@ -41,6 +41,10 @@ struct RebalancePlan {
   std::size_t required = 0;  // moves off cells that must empty (drained, removed, over capacity)
   std::uint64_t unfinished = 0;       // load still on such cells when the plan stops (max_moves)
   std::vector<Shortfall> shortfalls;  // new cells below their fair share, by cell id
+  // Of `required`: moves of tenants aside, off cells that stay, to clear the way for a tenant
+  // leaving a cell that must empty (chains of moves under an overlap limit). The other
+  // required − clearing moves take tenants off the cells that must empty.
+  std::size_t clearing = 0;
 
   bool operator==(const RebalancePlan&) const = default;
 };
@@ -71,6 +75,7 @@ struct PlanCheck {
   std::size_t moves = 0;
   std::size_t invalid_moves = 0;         // tenant without `from`, or `to` already in its shard
   std::size_t tenants_moved_twice = 0;   // moves of a tenant already moved by the plan
+  std::size_t tenants_moving_again = 0;  // distinct tenants with more than one move
   std::size_t capacity_violations = 0;   // moves after which `to` exceeds its capacity
   std::size_t overlap_violations = 0;    // moves after which (under shuffle) two tenants share
                                          // more than max_overlap cells

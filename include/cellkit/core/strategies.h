@@ -16,10 +16,17 @@ namespace cellkit {
 
 // The placement strategies. Names are parsed and printed only at the edges (files, CLI)
 // with parse_strategy and to_string.
-enum class Strategy : std::uint8_t { kRandom, kLeastLoaded, kRendezvous, kShuffle, kDesign };
-inline constexpr std::array<Strategy, 5> kAllStrategies = {
-    Strategy::kRandom, Strategy::kLeastLoaded, Strategy::kRendezvous, Strategy::kShuffle,
-    Strategy::kDesign};
+enum class Strategy : std::uint8_t {
+  kRandom,
+  kLeastLoaded,
+  kRendezvous,
+  kShuffle,
+  kDesign,
+  kPacking
+};
+inline constexpr std::array<Strategy, 6> kAllStrategies = {
+    Strategy::kRandom,  Strategy::kLeastLoaded, Strategy::kRendezvous,
+    Strategy::kShuffle, Strategy::kDesign,      Strategy::kPacking};
 std::string_view to_string(Strategy strategy);  // "random", "least-loaded", ...
 // nullopt when the name is not one of strategy_names().
 std::optional<Strategy> parse_strategy(std::string_view name);
@@ -28,7 +35,7 @@ std::optional<Strategy> parse_strategy(std::string_view name);
 // every weight is 1). docs/placement.md describes each strategy and its guarantees.
 struct PlacementOptions {
   Strategy strategy = Strategy::kRandom;
-  // shuffle and design: no two tenants share more than this many cells (m). Must be below
+  // shuffle, design and packing: no two tenants share more than this many cells (m). Must be below
   // every tenant's shard size; at most 15.
   std::uint32_t max_overlap = 2;
   // Spread each shard over the zones of the placeable cells: per-zone counts differ by at
@@ -49,7 +56,7 @@ struct PlacementOptions {
 // The strategies' names, in the order help lists them.
 std::span<const std::string_view> strategy_names();
 
-// True for the strategies that keep the overlap limit max_overlap (shuffle, design).
+// True for the strategies that keep the overlap limit max_overlap (shuffle, design, packing).
 bool limits_overlap(const PlacementOptions& options);
 
 // Checks the options on their own; the Status names the bad value and what is allowed.
