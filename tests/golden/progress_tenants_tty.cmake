@@ -1,6 +1,7 @@
 # place, analyze and rebalance at 100,000 tenants draw a progress line (percent, ETA,
 # tenants/s) on stderr when it is a terminal (under `script`, a pseudo-terminal); never with
 # --quiet or when stderr is not a terminal; and stdout is the same every way.
+cmake_policy(SET CMP0054 NEW)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(mapping ${WORK}/m.json)
@@ -32,13 +33,13 @@ foreach(command place analyze rebalance)
   endforeach()
   execute_process(COMMAND ${CELLKIT} ${${command}_args} OUTPUT_FILE ${WORK}/${command}-piped.out
                   ERROR_VARIABLE piped_err RESULT_VARIABLE rc)
-  file(READ ${WORK}/${command}-shown.tty shown)
-  file(READ ${WORK}/${command}-quiet.tty quiet)
-  if(NOT shown MATCHES "cellkit ${command}[a-z: ]*: 100.0%  elapsed [0-9.]+s  ETA [0-9.]+s  [0-9,]+ tenants/s")
-    message(FATAL_ERROR "${command}: no progress line on a terminal: '${shown}'")
+  file(READ ${WORK}/${command}-shown.tty shown_text)
+  file(READ ${WORK}/${command}-quiet.tty quiet_text)
+  if(NOT shown_text MATCHES "cellkit ${command}[a-z: ]*: 100.0%  elapsed [0-9.]+s  ETA [0-9.]+s  [0-9,]+ tenants/s")
+    message(FATAL_ERROR "${command}: no progress line on a terminal: '${shown_text}'")
   endif()
-  if(quiet MATCHES "%|\\.\\.\\.")
-    message(FATAL_ERROR "${command}: --quiet still drew progress: '${quiet}'")
+  if(quiet_text MATCHES "%|\\.\\.\\.\r?\n")
+    message(FATAL_ERROR "${command}: --quiet still drew progress: '${quiet_text}'")
   endif()
   if(NOT rc EQUAL 0 OR NOT piped_err STREQUAL "")
     message(FATAL_ERROR "${command}: stderr not a terminal, yet it says something: '${piped_err}'")
