@@ -642,7 +642,9 @@ TEST(Analyze, ProgressCountsThreeStepsPerTenantAndLeavesTheResultAlone) {
   ASSERT_FALSE(seen.empty());
   for (std::size_t i = 0; i < seen.size(); ++i) {
     EXPECT_EQ(seen[i].second, 3u * 28u);
-    if (i > 0) EXPECT_GE(seen[i].first, seen[i - 1].first);
+    if (i > 0) {
+      EXPECT_GE(seen[i].first, seen[i - 1].first);
+    }
   }
   EXPECT_EQ(seen.front().first, 28u);  // subset counts and overlaps done
   EXPECT_EQ(seen.back().first, 3u * 28u);

@@ -27,7 +27,9 @@ struct Calls {
     ASSERT_FALSE(seen.empty());
     for (std::size_t i = 0; i < seen.size(); ++i) {
       EXPECT_EQ(seen[i].second, total);
-      if (i > 0) EXPECT_GE(seen[i].first, seen[i - 1].first);
+      if (i > 0) {
+        EXPECT_GE(seen[i].first, seen[i - 1].first);
+      }
     }
     EXPECT_EQ(seen.back().first, total);
   }
