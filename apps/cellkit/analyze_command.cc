@@ -16,6 +16,7 @@
 #include "cellkit/report/html_reports.h"
 #include "commands.h"
 #include "help.h"
+#include "progress_line.h"
 
 namespace cellkit::cli {
 namespace {
@@ -28,11 +29,12 @@ struct AnalyzeArgs {
   std::string format = "text";
   std::string html;
   bool lenient = false;
+  bool quiet = false;  // no step messages or progress line
 };
 
-// Progress lines only for a person watching a terminal; never in captured output.
-void progress(std::string_view message) {
-  if (isatty(STDERR_FILENO)) std::cerr << "cellkit analyze: " << message << "...\n";
+// Step messages only for a person watching a terminal; never in captured output.
+void progress(const AnalyzeArgs& args, std::string_view message) {
+  if (!args.quiet && isatty(STDERR_FILENO)) std::cerr << "cellkit analyze: " << message << "...\n";
 }
 
 void print_problems(const ReadReport& report) {
@@ -91,7 +93,7 @@ int run(const AnalyzeArgs& args) {
     std::cerr << fmt::format("cellkit analyze: --fail names cell '{}' twice\n", *cell);
     return kExitUsage;
   }
-  progress("reading " + args.path);
+  progress(args, "reading " + args.path);
   ReadReport report;
   Result<MappingDocument> doc = read_mapping(args, report);
   if (!doc.is_ok()) {
@@ -99,8 +101,9 @@ int run(const AnalyzeArgs& args) {
     return kExitFailure;
   }
   print_problems(report);
-  progress("analyzing " + std::to_string(doc->tenants.size()) + " tenants");
+  ProgressLine line("cellkit analyze", args.quiet);
   AnalysisOptions options;
+  options.progress = tenant_progress(line, doc->tenants.size());
   if (!args.tenant.empty()) options.tenant = args.tenant;
   options.fail_cells = args.fail;
   Result<AnalysisResult> result = analyze({.fleet = doc->fleet,
@@ -111,6 +114,7 @@ int run(const AnalyzeArgs& args) {
                                            .tenant_lines = report.tenant_lines,
                                            .limit = overlap_limit(*doc)},
                                           options);
+  line.clear();
   if (!result.is_ok()) {
     std::cerr << "cellkit analyze: " << result.status().message() << "\n";
     return result.status().code() == StatusCode::kNotFound ? kExitUsage : kExitFailure;
@@ -168,6 +172,9 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--lenient", args->lenient,
                 "Skip bad CSV lines (counted and listed on stderr) instead of stopping at the "
                 "first");
+  cmd->add_flag("--quiet", args->quiet,
+                "No progress on stderr (shown only on a terminal; a progress line from 100,000 "
+                "tenants)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

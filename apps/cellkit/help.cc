@@ -139,10 +139,12 @@ class HelpFormatter : public CLI::Formatter {
   }
 
  private:
+  // Without its full stop, like every summary given to add_command.
   static std::string first_sentence(std::string text) {
     std::replace(text.begin(), text.end(), '\n', ' ');
-    const std::size_t end = text.find(". ");
-    return end == std::string::npos ? text : text.substr(0, end + 1);
+    std::size_t end = text.find(". ");
+    if (end == std::string::npos) end = text.ends_with('.') ? text.size() - 1 : text.size();
+    return text.substr(0, end);
   }
 
   static std::string left_column(const std::string& text, std::size_t column) {

@@ -1,6 +1,5 @@
 // `cellkit place`: place tenants on a fleet with a named strategy and summarize the result.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -18,6 +17,7 @@
 #include "help.h"
 #include "option_checks.h"
 #include "placement_text.h"
+#include "progress_line.h"
 
 namespace cellkit::cli {
 namespace {
@@ -40,7 +40,9 @@ struct PlaceArgs {
   std::string html;
   std::string output_format;  // json or csv; empty = from -o's extension
   bool allow_partial = false;
-  PlacementOptions options{.strategy = Strategy::kShuffle, .max_overlap = 2, .seed = 1};
+  bool quiet = false;  // no progress line
+  // max_overlap: default_max_overlap(shard_size) unless --max-overlap is given.
+  PlacementOptions options{.strategy = Strategy::kShuffle, .seed = 1};
 };
 
 std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t cells) {
@@ -237,7 +239,10 @@ int run_from(PlaceArgs a) {
     return fail(kExitFailure, ids_exhausted(a, first, tenants->size(), free_ids));
   }
   PlaceReport report;
-  Result<Placement> next = add_tenants(*current, std::move(tenants).value(), &report);
+  ProgressLine line("cellkit place", a.quiet);
+  const Progress progress = tenant_progress(line, tenants->size());
+  Result<Placement> next = add_tenants(*current, std::move(tenants).value(), &report, progress);
+  line.clear();
   if (!next.is_ok()) return fail(kExitFailure, next.status().message());
   return finish(a, *next, report, doc->zone_names);
 }
@@ -252,12 +257,12 @@ int run(const PlaceArgs& a) {
   if (std::string problem = check(a); !problem.empty()) return fail(kExitUsage, problem);
   Result<std::vector<Tenant>> tenants = tenants_to_place(a, 0);
   if (!tenants.is_ok()) return fail(kExitFailure, tenants.status().message());
-  if (::isatty(STDERR_FILENO) && tenants->size() >= 100'000) {
-    std::cerr << fmt::format("placing {} tenants...\n", tenants->size());
-  }
   PlaceReport report;
+  ProgressLine line("cellkit place", a.quiet);
+  const Progress progress = tenant_progress(line, tenants->size());
   Result<Placement> p = place(make_fleet(a.cells, static_cast<std::uint16_t>(a.zones), a.capacity),
-                              std::move(tenants).value(), a.options, &report);
+                              std::move(tenants).value(), a.options, &report, progress);
+  line.clear();
   if (!p.is_ok()) return fail(kExitUsage, p.status().message());
   return finish(a, *p, report, zone_names(a.zones));
 }
@@ -272,8 +277,7 @@ std::vector<CLI::Option*> add_fleet_options(CLI::App* cmd, PlaceArgs& a) {
                           "random | least-loaded | rendezvous | shuffle | design | packing"),
       cmd->add_option("--max-overlap,-m", a.options.max_overlap,
                       "shuffle, design, packing: no two tenants share more than this many cells "
-                      "(< shard size)")
-          ->capture_default_str()};
+                      "(< shard size;\ndefault 2, or shard size - 1 when that is smaller)")};
   auto* zone_aware =
       cmd->add_flag("--zone-aware", a.zone_aware,
                     "Spread each shard evenly over zones (default when --zones > 1); with\n"
@@ -341,8 +345,13 @@ void add_place_command(CLI::App& app, int& exit_code) {
                   "histogram and a diagram of the fleet");
   cmd->add_option("--show", a.show, "Also print the first N tenants' shards")
       ->capture_default_str();
-  cmd->callback([args, &exit_code] {
+  cmd->add_flag("--quiet", a.quiet,
+                "No progress line on stderr (shown only on a terminal, from 100,000 tenants)");
+  cmd->callback([args, cmd, &exit_code] {
     PlaceArgs copy = *args;
+    if (cmd->count("--max-overlap") == 0) {
+      copy.options.max_overlap = default_max_overlap(copy.shard_size);
+    }
     copy.options.zone_aware = copy.zone_aware || (copy.zones > 1 && !copy.no_zone_aware);
     exit_code = run(copy);
   });

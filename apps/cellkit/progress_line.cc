@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cellkit/report/number_style.h"
+
 namespace cellkit::cli {
 namespace {
 
@@ -58,6 +60,19 @@ void ProgressLine::clear() {
   std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
   drawn_ = false;
+}
+
+Progress tenant_progress(ProgressLine& line, std::uint64_t tenants) {
+  Progress progress;
+  if (!line.active() || tenants < kProgressTenants) return progress;
+  progress.observer = [&line, tenants](std::uint64_t done, std::uint64_t total) {
+    const double share = total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
+    const double elapsed = line.elapsed();
+    const double rate = elapsed > 0 ? share * static_cast<double>(tenants) / elapsed : 0.0;
+    line.update(share, format_count(static_cast<std::uint64_t>(rate)) + " tenants/s",
+                done == total);
+  };
+  return progress;
 }
 
 }  // namespace cellkit::cli

@@ -4,10 +4,16 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "cellkit/base/progress.h"
+
 namespace cellkit::cli {
+
+// place, analyze and rebalance show a progress line from this many tenants on.
+inline constexpr std::uint64_t kProgressTenants = 100'000;
 
 class ProgressLine {
  public:
@@ -36,5 +42,10 @@ class ProgressLine {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };
+
+// A Progress (base/progress.h) that redraws `line` with the share done and tenants per
+// second, for work over `tenants` tenants; its observer is empty (nothing is drawn) when the
+// line is inactive or there are fewer than kProgressTenants tenants. `line` must outlive it.
+Progress tenant_progress(ProgressLine& line, std::uint64_t tenants);
 
 }  // namespace cellkit::cli

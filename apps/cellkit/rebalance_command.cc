@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "help.h"
 #include "placement_text.h"
+#include "progress_line.h"
 
 namespace cellkit::cli {
 namespace {
@@ -32,6 +33,7 @@ struct RebalanceArgs {
   std::string plan;
   std::string html;
   std::size_t show_moves = 0;
+  bool quiet = false;  // no step messages or progress line
 };
 
 // A failure with its exit code: 1 for bad input files, 2 for bad options.
@@ -227,8 +229,8 @@ int fail(const Failure& f) {
 }
 
 // Long steps are announced on stderr, only when it is a terminal (never in captured output).
-void progress(std::string_view step) {
-  if (::isatty(STDERR_FILENO)) std::cerr << step << "...\n";
+void progress(const RebalanceArgs& a, std::string_view step) {
+  if (!a.quiet && ::isatty(STDERR_FILENO)) std::cerr << step << "...\n";
 }
 
 int run(const RebalanceArgs& a) {
@@ -238,7 +240,7 @@ int run(const RebalanceArgs& a) {
   }
   if (Failure f = check_outputs(a); f.code != kExitOk) return fail(f);
   if (Failure f = check_name_prefix(a); f.code != kExitOk) return fail(f);
-  progress(fmt::format("reading {}", a.input));
+  progress(a, fmt::format("reading {}", a.input));
   Result<MappingDocument> doc = load_mapping(a.input);
   if (!doc.is_ok()) return fail({kExitFailure, doc.status().message()});
   Result<Placement> before = placement_from(*doc);
@@ -248,8 +250,11 @@ int run(const RebalanceArgs& a) {
   if (Failure f = change_fleet(a, *doc, target); f.code != kExitOk) return fail(f);
   RebalanceOptions options;
   if (a.max_moves > 0) options.max_moves = a.max_moves;
-  progress("planning");
+  ProgressLine line("cellkit rebalance: planning", a.quiet);
+  options.progress = tenant_progress(line, before->tenants.size());
+  if (!options.progress.observer) progress(a, "planning");
   Result<RebalancePlan> plan = plan_rebalance(*before, target, options);
+  line.clear();
   if (!plan.is_ok()) {
     return fail({kExitFailure, fmt::format("{}: {}", a.input, plan.status().message())});
   }
@@ -308,6 +313,9 @@ void add_rebalance_command(CLI::App& app, int& exit_code) {
                   "moves per cell, overlap before and after, and the fleet after the plan");
   cmd->add_option("--show-moves", a.show_moves, "Also print the first N moves")
       ->capture_default_str();
+  cmd->add_flag("--quiet", args->quiet,
+                "No progress on stderr (shown only on a terminal; a progress line from 100,000 "
+                "tenants)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -61,10 +61,13 @@ Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions
   SubsetKeys keys(m.cell_count());
   const SubsetTable table = SubsetTable::build(m, keys);
   overlaps(m, table, keys, options, r);
+  const std::uint64_t tenants = m.tenant_count();
+  options.progress.tell(tenants, 3 * tenants);
   if (Status s = poison_pills(m, table, keys, options, r); !s.is_ok()) return s;
   const CellIndex index = index_cells(m);
   if (Status s = failures(m, index, options, r); !s.is_ok()) return s;
   loads(m, index, r);
+  options.progress.tell(3 * tenants, 3 * tenants);
   return r;
 }
 

@@ -167,7 +167,9 @@ Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKey
   std::size_t worst = 0;
   Impact worst_impact{.fully_down = 0, .degraded = 0, .untouched = 0};
   SubsetKeys ahead(m.cell_count());
+  const std::uint64_t tenants = m.tenant_count();
   for (std::size_t t = 0; t < m.tenant_count(); ++t) {
+    options.progress.step(tenants + t, 3 * tenants);  // the second of analyze()'s three steps
     if (t + SubsetTable::kPrefetchDistance < m.tenant_count())
       table.prefetch(m.shard(t + SubsetTable::kPrefetchDistance), ahead);
     const Impact impact = poison_impact(m, table, keys, t);

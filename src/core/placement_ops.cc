@@ -52,8 +52,8 @@ Status check_new_tenants(const std::vector<Tenant>& existing, const std::vector<
 }
 
 // Places `added` with a strategy that already knows the existing tenants' shards.
-Placement place_more(Placement next, std::vector<Tenant> added, Random random,
-                     PlaceReport* report) {
+Placement place_more(Placement next, std::vector<Tenant> added, Random random, PlaceReport* report,
+                     const Progress& progress) {
   std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(next.options);
   if (!added.empty()) {
     strategy->reserve(next.tenants.size() + added.size(), added.front().shard_size);
@@ -64,7 +64,9 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random,
     strategy->remember(t, next.mapping.shard(t.id));
   const CellPools pools = CellPools::build(next.fleet, next.options.capacity);
   PlaceReport local;
+  const std::uint64_t total = added.size();
   for (Tenant& t : added) {
+    progress.step(local.placed + local.refused, total);
     Result<Shard> shard = strategy->choose_from(pools, t, random);
     if (!shard.is_ok()) {
       ++local.refused;
@@ -75,6 +77,7 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random,
     next.mapping.assign(t.id, std::move(shard).value());
     next.tenants.push_back(std::move(t));
   }
+  progress.tell(total, total);
   std::sort(next.tenants.begin(), next.tenants.end(),
             [](const Tenant& a, const Tenant& b) { return a.id < b.id; });
   if (report != nullptr) *report = std::move(local);
@@ -84,21 +87,21 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random,
 }  // namespace
 
 Result<Placement> place(Fleet fleet, std::vector<Tenant> tenants, const PlacementOptions& options,
-                        PlaceReport* report) {
+                        PlaceReport* report, const Progress& progress) {
   if (Status s = validate(options); !s.is_ok()) return s;
   if (Status s = check_new_tenants({}, tenants); !s.is_ok()) return s;
   Placement empty{.fleet = std::move(fleet), .options = options};
-  return place_more(std::move(empty), std::move(tenants), Random(options.seed), report);
+  return place_more(std::move(empty), std::move(tenants), Random(options.seed), report, progress);
 }
 
 Result<Placement> add_tenants(const Placement& current, std::vector<Tenant> tenants,
-                              PlaceReport* report) {
+                              PlaceReport* report, const Progress& progress) {
   if (Status s = validate(current.options); !s.is_ok()) return s;
   if (Status s = check_new_tenants(current.tenants, tenants); !s.is_ok()) return s;
   if (Status s = check_subset_work(current); !s.is_ok()) return s;
   if (tenants.empty()) return current;
   const Random random = Random(current.options.seed).derive(raw(tenants.front().id));
-  return place_more(current, std::move(tenants), random, report);
+  return place_more(current, std::move(tenants), random, report, progress);
 }
 
 Result<Placement> remove_tenant(const Placement& current, TenantId tenant) {

@@ -502,7 +502,11 @@ Result<RebalancePlan> plan_rendezvous(const Placement& current, const Fleet& tar
   const CellPools pools = CellPools::build(target, current.options.capacity);
   Random random(current.options.seed);
   std::vector<std::pair<Move, std::uint32_t>> moves;  // with the tenant's weight
+  const std::uint64_t total = 3 * current.tenants.size();
+  std::uint64_t done = 0;
   for (const Tenant& t : current.tenants) {
+    options.progress.step(done, total);
+    done += 3;
     Result<Shard> fresh = strategy->choose_from(pools, t, random);
     if (!fresh.is_ok()) return fresh.status();
     const Shard& old = current.mapping.shard(t.id);
@@ -515,6 +519,7 @@ Result<RebalancePlan> plan_rendezvous(const Placement& current, const Fleet& tar
     for (const Move& m : moves_between(t.id, old, *fresh))
       moves.emplace_back(m, t.weight);
   }
+  options.progress.tell(total, total);
   const auto must_empty = [&](const auto& m) {
     const Cell* c = target.find_cell(m.first.from);
     return c == nullptr || c->state != CellState::kActive;
@@ -542,10 +547,14 @@ Result<RebalancePlan> plan_rebalance(const Placement& current, const Fleet& targ
   if (current.options.strategy == Strategy::kRendezvous)
     return plan_rendezvous(current, target, options);
   if (Status s = check_subset_work(current); !s.is_ok()) return s;
+  const std::uint64_t tenants = current.tenants.size();
   Planner planner(current, target, options.max_moves);
   if (Status s = planner.check_recorded_overlap(); !s.is_ok()) return s;
+  options.progress.tell(tenants, 3 * tenants);
   if (Status s = planner.shed_all(); !s.is_ok()) return s;
+  options.progress.tell(2 * tenants, 3 * tenants);
   planner.fill_new_cells();
+  options.progress.tell(3 * tenants, 3 * tenants);
   return std::move(planner).plan();
 }
 

@@ -293,6 +293,11 @@ bool limits_overlap(const PlacementOptions& o) {
          o.strategy == Strategy::kPacking;
 }
 
+std::uint32_t default_max_overlap(std::uint32_t shard_size) {
+  constexpr std::uint32_t kDefault = 2;
+  return shard_size == 0 ? kDefault : std::min(kDefault, shard_size - 1);
+}
+
 Status validate(const PlacementOptions& o) {
   if (limits_overlap(o) && o.max_overlap > 15) {
     return invalid_argument(fmt::format("max_overlap ({}) must be at most 15", o.max_overlap));

@@ -71,6 +71,23 @@ std::string format_percent(double share) {
   return format_fixed(100.0 * share, 3) + "%";
 }
 
+std::string format_csv_number(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  constexpr int kSignificant = 6;
+  const double magnitude = std::fabs(value);
+  const int whole_digits =
+      magnitude == 0 ? 1 : static_cast<int>(std::floor(std::log10(magnitude))) + 1;
+  const int decimals = std::clamp(kSignificant - whole_digits, 0, kMostDecimals);
+  std::string text = fmt::format("{:.{}f}", value, decimals);
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  if (text == "-0") text = "0";
+  return text;
+}
+
 TextTable::TextTable(std::vector<TextColumn> columns) : columns_(std::move(columns)) {}
 
 void TextTable::add_row(std::vector<std::string> cells) {

@@ -295,7 +295,7 @@ FleetDiagram fleet_of(const RunResult& r) {
   for (const sim::CellResult& c : r.cells) {
     d.cells.push_back(
         {.name = c.name,
-         .zone = fmt::format("zone-{}", raw(c.zone)),
+         .zone = c.zone_name,
          .health = c.crashes > 0 ? DiagramHealth::kUnhealthy : DiagramHealth::kHealthy});
   }
   for (const sim::TenantResult& t : r.tenants) {

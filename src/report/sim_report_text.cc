@@ -128,13 +128,18 @@ void write_cells(Out out, const RunResult& r) {
   } else {
     fmt::format_to(out, "\nCells\n");
   }
-  TextTable table(
-      {{"cell", Align::kLeft}, {"zone"}, {"completed"}, {"shed"}, {"crashes"}, {"util"}, {"down"}});
+  TextTable table({{"cell", Align::kLeft},
+                   {"zone", Align::kLeft},
+                   {"completed"},
+                   {"shed"},
+                   {"crashes"},
+                   {"util"},
+                   {"down"}});
   for (std::size_t i = 0; i < shown; ++i) {
     const sim::CellResult& c = r.cells[i];
-    table.add_row({c.name, std::to_string(raw(c.zone)), format_count(c.served),
-                   format_count(c.shed), format_count(c.crashes),
-                   format_fixed(100.0 * c.utilization, 1) + "%", format_duration(c.down_for)});
+    table.add_row({c.name, c.zone_name, format_count(c.served), format_count(c.shed),
+                   format_count(c.crashes), format_fixed(100.0 * c.utilization, 1) + "%",
+                   format_duration(c.down_for)});
   }
   fmt::format_to(out, "{}", table.render());
 }

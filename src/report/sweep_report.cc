@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "cellkit/report/number_style.h"
 #include "cellkit/sim/replications.h"
 
 namespace cellkit {
@@ -146,8 +147,8 @@ std::string render_sweep_summary_csv(const SweepData& d) {
     }
     for (const std::string& metric : order) {
       const sim::Estimate e = sim::estimate(samples[metric]);
-      out += fmt::format("{}{},{},{:.6g},{:.6g}\n", values_of(combos[c]), metric, e.runs, e.mean,
-                         e.half_width);
+      out += fmt::format("{}{},{},{},{}\n", values_of(combos[c]), metric, e.runs,
+                         format_csv_number(e.mean), format_csv_number(e.half_width));
     }
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +44,32 @@ Status at_least_one(const char* field, std::uint64_t v) {
   return invalid_argument(fmt::format("{} ({}) must be at least 1", field, v));
 }
 
+// The per-cell lists: each empty or one entry per cell, zones that exist, names unique.
+Status check_named_cells(const CellsSpec& c) {
+  const auto sized = [&](const char* field, std::size_t size) {
+    if (size == 0 || size == c.count) return Status::ok();
+    return invalid_argument(
+        fmt::format("cells.{} has {} entries; cells.count is {}", field, size, c.count));
+  };
+  if (Status s = sized("names", c.names.size()); !s.is_ok()) return s;
+  if (Status s = sized("zone_of", c.zone_of.size()); !s.is_ok()) return s;
+  if (Status s = sized("capacity", c.capacity.size()); !s.is_ok()) return s;
+  for (std::size_t i = 0; i < c.zone_of.size(); ++i) {
+    if (raw(c.zone_of[i]) >= c.zones) {
+      return invalid_argument(fmt::format("cell {} is in zone {}; zones run 0..{}",
+                                          cell_name(c, static_cast<std::uint32_t>(i)),
+                                          raw(c.zone_of[i]), c.zones - 1));
+    }
+  }
+  std::set<std::string_view> seen;
+  for (const std::string& name : c.names) {
+    if (name.empty() || !seen.insert(name).second) {
+      return invalid_argument(fmt::format("cells.names: '{}' is empty or given twice", name));
+    }
+  }
+  return Status::ok();
+}
+
 Status check_cells(const CellsSpec& c) {
   if (Status s = at_least_one("cells.count", c.count); !s.is_ok()) return s;
   if (Status s = at_least_one("cells.servers", c.servers); !s.is_ok()) return s;
@@ -50,6 +77,7 @@ Status check_cells(const CellsSpec& c) {
     return invalid_argument(
         fmt::format("cells.zones ({}) must be between 1 and cells.count ({})", c.zones, c.count));
   }
+  if (Status s = check_named_cells(c); !s.is_ok()) return s;
   if (Status s = c.service.validate(); !s.is_ok()) {
     return invalid_argument("cells." + s.message());
   }
@@ -78,8 +106,23 @@ Status check_shard(std::size_t tenant, const Shard& shard, std::uint32_t cells) 
   return Status::ok();
 }
 
+Status check_tenant_names(const TenantsSpec& t) {
+  if (!t.names.empty() && t.names.size() != t.count) {
+    return invalid_argument(
+        fmt::format("tenants.names has {} entries; tenants.count is {}", t.names.size(), t.count));
+  }
+  std::set<std::string_view> seen;
+  for (const std::string& name : t.names) {
+    if (name.empty() || !seen.insert(name).second) {
+      return invalid_argument(fmt::format("tenants.names: '{}' is empty or given twice", name));
+    }
+  }
+  return Status::ok();
+}
+
 Status check_tenants(const TenantsSpec& t, std::uint32_t cells) {
   if (Status s = at_least_one("tenants.count", t.count); !s.is_ok()) return s;
+  if (Status s = check_tenant_names(t); !s.is_ok()) return s;
   if (!(t.zipf_exponent >= 0.0 && t.zipf_exponent <= 10.0)) {
     return invalid_argument(
         fmt::format("tenants.zipf_exponent ({}) must be between 0 and 10", t.zipf_exponent));
@@ -315,6 +358,15 @@ Status check_growth(const GrowthSpec& g, const Scenario& s) {
 }
 
 }  // namespace
+
+std::string zone_name(const CellsSpec& cells, ZoneId zone) {
+  return raw(zone) < cells.zone_names.size() ? cells.zone_names[raw(zone)]
+                                             : fmt::format("zone-{}", raw(zone));
+}
+
+std::string cell_name(const CellsSpec& cells, std::uint32_t index) {
+  return index < cells.names.size() ? cells.names[index] : fmt::format("cell-{}", index);
+}
 
 PlacementOptions placement_options(const TenantsSpec& tenants, std::uint64_t seed) {
   return PlacementOptions{.strategy = tenants.placement.value_or(Strategy::kRandom),

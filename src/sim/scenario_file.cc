@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "cellkit/io/file.h"
+#include "sim/scenario_mapping.h"
 
 namespace cellkit::sim {
 namespace {
@@ -216,8 +217,22 @@ void read_service(Fields& f, ServiceTime& s) {
   f.number("sigma", s.sigma);
 }
 
+// A list of names under `key` (cells.names).
+void read_names(Fields& f, const std::string& key, std::vector<std::string>& out) {
+  YAML::Node node = f.get(key);
+  if (!node || !f.error().is_ok()) return;
+  if (!node.IsSequence()) return f.fail(node, f.key_path(key) + ": expected a list of names");
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (!node[i].IsScalar() || node[i].Scalar().empty()) {
+      return f.fail(node[i], fmt::format("{}[{}]: expected a name", f.key_path(key), i));
+    }
+    out.push_back(node[i].Scalar());
+  }
+}
+
 void read_cells(Fields& f, CellsSpec& c) {
   f.u32("count", c.count);
+  read_names(f, "names", c.names);
   f.u32("zones", c.zones);
   f.u32("servers", c.servers);
   f.u32("queue_limit", c.queue_limit);
@@ -227,36 +242,49 @@ void read_cells(Fields& f, CellsSpec& c) {
   f.duration("mttr", c.mttr);
 }
 
-void read_shards(Fields& f, std::vector<Shard>& shards) {
+// A cell of a shard: its id (a whole number) or its name (cells.names, else cell-<id>).
+std::optional<CellId> shard_cell(const std::string& s, const CellsSpec& cells) {
+  std::uint32_t id = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (!s.empty() && ec == std::errc{} && end == s.data() + s.size()) return CellId{id};
+  for (std::uint32_t i = 0; i < cells.count; ++i) {
+    if (cell_name(cells, i) == s) return CellId{i};
+  }
+  return std::nullopt;
+}
+
+void read_shards(Fields& f, const CellsSpec& cells, std::vector<Shard>& shards) {
   YAML::Node node = f.get("shards");
   if (!node || !f.error().is_ok()) return;
   const std::string where = f.key_path("shards");
-  if (!node.IsSequence()) return f.fail(node, where + ": expected a list of lists of cell ids");
+  if (!node.IsSequence()) return f.fail(node, where + ": expected a list of lists of cells");
   for (std::size_t i = 0; i < node.size(); ++i) {
     if (!node[i].IsSequence()) {
-      return f.fail(node[i], fmt::format("{}[{}]: expected a list of cell ids", where, i));
+      return f.fail(node[i], fmt::format("{}[{}]: expected a list of cells", where, i));
     }
     Shard shard;
     for (const YAML::Node& cell : node[i]) {
-      std::uint32_t id = 0;
-      const std::string& s = cell.IsScalar() ? cell.Scalar() : std::string{};
-      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-      if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) {
-        return f.fail(cell, fmt::format("{}[{}]: expected a cell id (a whole number)", where, i));
+      const std::optional<CellId> id =
+          cell.IsScalar() ? shard_cell(cell.Scalar(), cells) : std::nullopt;
+      if (!id) {
+        return f.fail(
+            cell, fmt::format("{}[{}]: expected a cell id (a whole number) or the "
+                              "name of a cell ({}..{})",
+                              where, i, cell_name(cells, 0), cell_name(cells, cells.count - 1)));
       }
-      shard.push_back(CellId{id});
+      shard.push_back(*id);
     }
     shards.push_back(std::move(shard));
   }
 }
 
-// max_overlap defaults to 2, or k - 1 when shards are smaller (the most a shuffle placement
-// with shards of k cells allows), so `placement: shuffle` works with every other default. A
-// given value must be less than k for the placements that use it, located like every error.
+// max_overlap defaults to default_max_overlap(k) (strategies.h), so `placement: shuffle`
+// works with every other default. A given value must be less than k for the placements that
+// use it, located like every error.
 void read_max_overlap(Fields& f, TenantsSpec& t) {
   const YAML::Node given = f.get("max_overlap");
   if (!given) {
-    if (t.shard_size >= 1) t.max_overlap = std::min(t.max_overlap, t.shard_size - 1);
+    t.max_overlap = default_max_overlap(t.shard_size);
     return;
   }
   f.u32("max_overlap", t.max_overlap);
@@ -269,7 +297,8 @@ void read_max_overlap(Fields& f, TenantsSpec& t) {
   }
 }
 
-void read_tenants(Fields& f, TenantsSpec& t) {
+void read_tenants(Fields& f, const CellsSpec& cells, TenantsSpec& t) {
+  f.text("mapping", t.mapping);
   f.u32("count", t.count);
   f.u32("shard_size", t.shard_size);
   std::string weights = t.weights == Weights::kZipf ? "zipf" : "uniform";
@@ -284,7 +313,7 @@ void read_tenants(Fields& f, TenantsSpec& t) {
   t.placement = parse_strategy(placement);  // "explicit" is none of them
   f.boolean("zone_aware", t.zone_aware);
   read_max_overlap(f, t);
-  read_shards(f, t.shards);
+  read_shards(f, cells, t.shards);
   if (!t.shards.empty() && t.placement != kExplicitShards && f.error().is_ok()) {
     f.fail(f.get("shards"), fmt::format("{}: given, but tenants.placement is '{}'; shards are "
                                         "used only with placement: explicit",
@@ -412,7 +441,7 @@ void read_scenario(Fields& f, Scenario& s) {
   f.duration("until", s.until);
   f.duration("interval", s.interval);
   section(f, "cells", [&](Fields& c) { read_cells(c, s.cells); });
-  section(f, "tenants", [&](Fields& t) { read_tenants(t, s.tenants); });
+  section(f, "tenants", [&](Fields& t) { read_tenants(t, s.cells, s.tenants); });
   section(f, "workload", [&](Fields& w) {
     w.number("rate", s.workload.rate);
     w.duration("timeout", s.workload.timeout);
@@ -436,6 +465,34 @@ Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
     return invalid_argument(fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1,
                                         e.mark.column + 1, e.msg));
   }
+}
+
+// The first key of `keys` given under `section`, located: a scenario with tenants.mapping
+// takes these from the mapping.
+void refuse_beside_mapping(Fields& f, const YAML::Node& section, const std::string& name,
+                           std::span<const std::string_view> keys, const YAML::Node& mapping) {
+  if (!section || !section.IsMap()) return;
+  for (std::string_view key : keys) {
+    const YAML::Node given = section[std::string(key)];
+    if (!given) continue;
+    return f.fail(given, fmt::format("{}.{}: given beside tenants.mapping (line {}), which "
+                                     "gives the {}; remove one of them",
+                                     name, key, mapping.Mark().line + 1, name));
+  }
+}
+
+// tenants.mapping: the fleet and the tenants with their shards come from a mapping file
+// (JSON or CSV), found next to the scenario file.
+void import_mapping(Fields& f, Scenario& s) {
+  const YAML::Node tenants = f.get("tenants");
+  const YAML::Node mapping = tenants["mapping"];
+  refuse_beside_mapping(f, f.get("cells"), "cells", kCellsKeysFromMapping, mapping);
+  refuse_beside_mapping(f, tenants, "tenants", kTenantsKeysFromMapping, mapping);
+  if (!f.error().is_ok()) return;
+  const std::string path = mapping_path(f.source(), s.tenants.mapping);
+  Result<MappingDocument> doc = read_mapping_file(path);
+  Status applied = doc.is_ok() ? apply_mapping(*doc, path, s) : doc.status();
+  if (!applied.is_ok()) f.fail(mapping, "tenants.mapping: " + applied.message());
 }
 
 }  // namespace
@@ -480,6 +537,7 @@ Result<Scenario> parse_scenario(std::string_view text, std::string_view source) 
   if (!f.is_map("scenario fields (name, cells, tenants, ...)")) return error;
   read_scenario(f, scenario);
   f.reject_unknown();
+  if (error.is_ok() && !scenario.tenants.mapping.empty()) import_mapping(f, scenario);
   if (!error.is_ok()) return error;
   if (Status s = scenario.validate(); !s.is_ok()) {
     return invalid_argument(fmt::format("{}: {}", source, s.message()));

@@ -51,6 +51,7 @@ CellResult World::cell_result(std::uint32_t index) const {
   return CellResult{.id = id,
                     .name = control_.cells().fleet().cell(id).name,
                     .zone = c.zone,
+                    .zone_name = zone_name(scenario_.cells, c.zone),
                     .served = c.served,
                     .shed = c.shed,
                     .crashes = c.crashes,

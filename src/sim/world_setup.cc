@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/core/placement_ops.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "sim/world.h"
 
@@ -86,11 +87,25 @@ void World::set_up_cells() {
 }
 
 // A new cell in the control plane's fleet and in the simulation, with its own stream.
+// Cells at the start take the scenario's names, zones and capacities (a mapping file's);
+// later ones continue the fleet's naming scheme when the scenario named its cells.
 void World::install_cell() {
   const CellsSpec& spec = scenario_.cells;
   const auto index = static_cast<std::uint32_t>(cells_.size());
-  const ZoneId zone{static_cast<std::uint16_t>(index % spec.zones)};
-  const CellId id = control_.cells().add_cell({}, zone).value();
+  ZoneId zone{static_cast<std::uint16_t>(index % spec.zones)};
+  if (index < spec.zone_of.size()) zone = spec.zone_of[index];
+  std::string name;
+  if (index < spec.names.size()) {
+    name = spec.names[index];
+  } else if (!spec.names.empty()) {
+    Result<std::vector<Cell>> next = next_cells(control_.cells().fleet(), 1);
+    if (next.is_ok()) name = next->front().name;
+  }
+  const std::uint32_t capacity = index < spec.capacity.size() ? spec.capacity[index] : 0;
+  Result<CellId> added = control_.cells().add_cell(std::move(name), zone, capacity);
+  // A named fleet whose scheme gives a taken name (validated names are unique otherwise).
+  if (!added.is_ok()) added = control_.cells().add_cell(fmt::format("added-{}", index), zone);
+  const CellId id = added.value();
   cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
   cells_.back().zone = zone;
   cells_.back().last_change = now_;
@@ -106,7 +121,8 @@ Status World::place_tenants() {
     const std::uint32_t k = spec.placement == kExplicitShards
                                 ? static_cast<std::uint32_t>(spec.shards[i].size())
                                 : spec.shard_size;
-    Result<TenantId> id = control_.add_tenant({}, k);
+    std::string name = i < spec.names.size() ? spec.names[i] : std::string();
+    Result<TenantId> id = control_.add_tenant(std::move(name), k);
     if (!id.is_ok()) return id.status();
   }
   return Status::ok();

@@ -625,5 +625,30 @@ TEST(Analyze, ShuffleWithOverlapTwoKeepsEveryPairAtTwoCellsAndOnlyThePoisonerDow
   EXPECT_EQ(r.poison.p99_others_fully_down, 0u);
 }
 
+TEST(Analyze, ProgressCountsThreeStepsPerTenantAndLeavesTheResultAlone) {
+  const Fixture f = all_pairs_of_eight();  // 28 tenants
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
+  AnalysisOptions options;
+  options.progress = {
+      .observer = [&](std::uint64_t done, std::uint64_t total) { seen.emplace_back(done, total); },
+      .every = 1};
+  Result<AnalysisResult> with = f.run(options);
+  Result<AnalysisResult> without = f.run();
+  ASSERT_TRUE(with.is_ok() && without.is_ok());
+  EXPECT_EQ(with->max_overlap_pairs, without->max_overlap_pairs);
+  EXPECT_EQ(with->identical_tenants, without->identical_tenants);
+  EXPECT_EQ(with->poison_others_down, without->poison_others_down);
+  EXPECT_EQ(with->poison_degraded, without->poison_degraded);
+  ASSERT_FALSE(seen.empty());
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].second, 3u * 28u);
+    if (i > 0) {
+      EXPECT_GE(seen[i].first, seen[i - 1].first);
+    }
+  }
+  EXPECT_EQ(seen.front().first, 28u);  // subset counts and overlaps done
+  EXPECT_EQ(seen.back().first, 3u * 28u);
+}
+
 }  // namespace
 }  // namespace cellkit

@@ -111,6 +111,25 @@ cellkit_golden(simulate_error_runs simulate_error_runs.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --runs 0)
 cellkit_golden(simulate_error_format simulate_error_format.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --format xml)
+# A mapping the user already has: the fleet, zones and shards from a JSON or CSV file next to
+# the scenario; keys the mapping gives are refused beside it, each with its line.
+cellkit_golden(simulate_mapping_json simulate_mapping_json.txt
+               ARGS simulate ${fixtures}/mapped/from_json.yaml)
+cellkit_golden(simulate_mapping_csv simulate_mapping_csv.txt
+               ARGS simulate ${fixtures}/mapped/from_csv.yaml)
+cellkit_golden(simulate_mapping_conflict simulate_mapping_conflict.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures}/mapped/conflict.yaml)
+cellkit_golden(simulate_mapping_cells_conflict simulate_mapping_cells_conflict.txt EXIT 1
+               STREAM stderr ARGS simulate ${fixtures}/mapped/cells_conflict.yaml)
+cellkit_golden(simulate_mapping_missing simulate_mapping_missing.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures}/mapped/missing.yaml)
+# Explicit shards by cell name (cell-<id>, or cells.names).
+cellkit_golden(simulate_shards_by_name simulate_shards_by_name.txt
+               ARGS simulate ${fixtures}/shards_by_name.yaml)
+cellkit_golden(simulate_named_cells simulate_named_cells.txt
+               ARGS simulate ${fixtures}/named_cells.yaml)
+cellkit_golden(simulate_shards_unknown_name simulate_shards_unknown_name.txt EXIT 1
+               STREAM stderr ARGS simulate ${fixtures}/shards_unknown_name.yaml)
 # --out: every file simulate writes is diffed with tests/golden/<test name>/ (one run, two runs).
 foreach(runs 1 2)
   set(out golden-out/simulate_out_runs${runs})
@@ -151,6 +170,9 @@ cellkit_golden(place_capacity_full place_capacity_full.txt EXIT 3
                ARGS place --strategy least-loaded --cells 4 --capacity 2 --tenants 5 --shard-size 2)
 cellkit_golden(place_json place_shuffle_20.json
                ARGS place --cells 20 --zones 2 --tenants 60 --seed 7 -o -)
+# Shuffle with -k 2 and no --max-overlap: the default is min(2, k - 1) = 1, as in scenarios.
+cellkit_golden(place_default_overlap_k2 place_default_overlap_k2.txt
+               ARGS place --cells 4 --tenants 6 -k 2 --show 6)
 cellkit_golden(place_error_shard_size place_error_shard_size.txt EXIT 2 STREAM stderr
                ARGS place --cells 4 --shard-size 5)
 cellkit_golden(place_error_overlap place_error_overlap.txt EXIT 2 STREAM stderr

@@ -55,3 +55,8 @@ add_test(NAME progress.drawn_on_a_terminal_only
                  -DSCENARIO=${PROJECT_SOURCE_DIR}/tests/golden/scenarios/small.json
                  -DWORK=${CMAKE_CURRENT_BINARY_DIR}/progress-test
                  -P ${PROJECT_SOURCE_DIR}/tests/golden/progress_tty.cmake)
+
+add_test(NAME progress.tenants_on_a_terminal_only
+         COMMAND ${CMAKE_COMMAND} -DCELLKIT=$<TARGET_FILE:cellkit>
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/progress-tenants-test
+                 -P ${PROJECT_SOURCE_DIR}/tests/golden/progress_tenants_tty.cmake)

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 namespace cellkit {
@@ -35,6 +36,21 @@ TEST(NumberStyle, ProbabilitiesKeepThreeSignificantDigits) {
 TEST(NumberStyle, MeasuresHaveTwoDecimals) {
   EXPECT_EQ(format_measure(19.5959), "19.60");
   EXPECT_EQ(format_measure(156848.6), "156,848.60");
+}
+
+TEST(NumberStyle, CsvNumbersHaveSixSignificantDigitsAndNoExponentOrSeparator) {
+  EXPECT_EQ(format_csv_number(0.000004), "0.000004");
+  EXPECT_EQ(format_csv_number(0.0000012345678), "0.00000123457");
+  EXPECT_EQ(format_csv_number(0.999123456), "0.999123");
+  EXPECT_EQ(format_csv_number(1234567.8), "1234568");
+  EXPECT_EQ(format_csv_number(12.5), "12.5");
+  EXPECT_EQ(format_csv_number(2), "2");
+  EXPECT_EQ(format_csv_number(0), "0");
+  EXPECT_EQ(format_csv_number(-0.0), "0");
+  EXPECT_EQ(format_csv_number(-0.0000000001), "-0.0000000001");
+  EXPECT_EQ(format_csv_number(-3.25), "-3.25");
+  EXPECT_EQ(format_csv_number(999999.7), "1000000");
+  EXPECT_EQ(format_csv_number(std::numeric_limits<double>::infinity()), "inf");
 }
 
 TEST(TextTable, ColumnsAreAsWideAsTheirWidestCellAndLineUp) {

@@ -157,7 +157,8 @@ TEST(ParseScenario, WrongTypesNameTheKey) {
   EXPECT_EQ(parse_scenario("faults:\n  poison: [{tenant: x}]\n", "s.yaml").status().message(),
             "s.yaml:2:21: faults.poison[0].tenant: expected a whole number >= 0, got 'x'");
   EXPECT_EQ(parse_scenario("tenants:\n  shards: [[0, a]]\n", "s.yaml").status().message(),
-            "s.yaml:2:16: tenants.shards[0]: expected a cell id (a whole number)");
+            "s.yaml:2:16: tenants.shards[0]: expected a cell id (a whole number) or the name "
+            "of a cell (cell-0..cell-7)");
 }
 
 TEST(ParseScenario, AKeyGivenTwiceIsRefusedWithBothPlaces) {

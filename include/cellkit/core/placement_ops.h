@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cellkit/base/progress.h"
 #include "cellkit/base/status.h"
 #include "cellkit/core/fleet.h"
 #include "cellkit/core/mapping.h"
@@ -36,14 +37,15 @@ struct PlaceReport {
 
 // Places `tenants` in the given (arrival) order; random draws come from Random(options.seed).
 // Fails only on invalid options or tenants (duplicate id or name); a tenant that cannot be
-// placed is a refusal counted in `report`, and later tenants are still tried.
+// placed is a refusal counted in `report`, and later tenants are still tried. `progress` is
+// told how many of `tenants` were tried (placed or refused); it does not change the result.
 Result<Placement> place(Fleet fleet, std::vector<Tenant> tenants, const PlacementOptions& options,
-                        PlaceReport* report = nullptr);
+                        PlaceReport* report = nullptr, const Progress& progress = {});
 
 // Places more tenants around the existing ones (ids and names must be new). Draws come from
 // Random(options.seed).derive(first new id), so the result depends only on its inputs.
 Result<Placement> add_tenants(const Placement& current, std::vector<Tenant> tenants,
-                              PlaceReport* report = nullptr);
+                              PlaceReport* report = nullptr, const Progress& progress = {});
 // Removes the tenant; its load and (m+1)-subsets are free for later placements.
 Result<Placement> remove_tenant(const Placement& current, TenantId tenant);
 // Adds cells (ids and names must be new). No tenant moves: plan_rebalance fills them.

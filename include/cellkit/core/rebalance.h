@@ -24,6 +24,10 @@ struct Move {
 struct RebalanceOptions {
   // Plan at most this many moves: the plan's best prefix (required moves come first).
   std::size_t max_moves = std::numeric_limits<std::size_t>::max();
+  // Told the share of planning done in steps of one tenant, 3 per tenant (index the
+  // shards, empty the cells that must empty, fill the new cells; rendezvous: every tenant's
+  // new shard counts 3). No effect on the plan.
+  Progress progress;
 };
 
 // A new cell that the plan leaves below its fair share, and why no further move was found.

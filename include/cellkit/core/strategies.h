@@ -59,6 +59,12 @@ std::span<const std::string_view> strategy_names();
 // True for the strategies that keep the overlap limit max_overlap (shuffle, design, packing).
 bool limits_overlap(const PlacementOptions& options);
 
+// The max_overlap used when none is given, so shuffle and design work with every other
+// default: 2, or shard_size - 1 when shards are smaller (the largest limit below the shard
+// size). 2 for shard_size 0, which no placement accepts anyway. `cellkit place` and scenario
+// files both use it.
+std::uint32_t default_max_overlap(std::uint32_t shard_size);
+
 // Checks the options on their own; the Status names the bad value and what is allowed.
 Status validate(const PlacementOptions& options);
 

@@ -35,6 +35,12 @@ std::string format_measure(double value);
 // A share of 1 as a percentage with 3 decimals: 0.120202 prints "12.020%".
 std::string format_percent(double share);
 
+// A number in a CSV file: 6 significant digits (all the digits of a larger whole part),
+// trailing zeros dropped, never an exponent and no thousands separators, so every CSV reader
+// takes it as one number: 0.000004 prints "0.000004" (not "4e-06"), 1234567.8 "1234568",
+// 0.5 "0.5", 2 "2". A value that is not finite prints "nan", "inf" or "-inf".
+std::string format_csv_number(double value);
+
 enum class Align : std::uint8_t { kLeft, kRight };
 
 struct TextColumn {

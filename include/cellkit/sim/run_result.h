@@ -42,6 +42,7 @@ struct CellResult {
   CellId id{};
   std::string name;
   ZoneId zone{};
+  std::string zone_name;  // the scenario's name for the zone ("zone-<id>" unless named)
   std::uint64_t served = 0;
   std::uint64_t shed = 0;
   std::uint32_t crashes = 0;

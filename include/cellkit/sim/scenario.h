@@ -17,8 +17,16 @@
 namespace cellkit::sim {
 
 struct CellsSpec {
-  std::uint32_t count = 8;          // cells at the start, ids 0..count-1
-  std::uint32_t zones = 1;          // cell i lives in zone i % zones
+  std::uint32_t count = 8;  // cells at the start, ids 0..count-1
+  std::uint32_t zones = 1;  // cell i lives in zone i % zones
+  // Zone z's name in reports; empty: every zone is "zone-<z>" (as `cellkit place` names them).
+  std::vector<std::string> zone_names;
+  // Per cell at the start (a mapping file's cells; empty: the defaults). Cell i's name
+  // (default "cell-<i>"), zone (default i % zones) and capacity, the most tenants the control
+  // plane places on it (default 0: no limit). Each is empty or has `count` entries.
+  std::vector<std::string> names;
+  std::vector<ZoneId> zone_of;
+  std::vector<std::uint32_t> capacity;
   std::uint32_t servers = 4;        // parallel servers per cell (c)
   std::uint32_t queue_limit = 100;  // requests that may wait per cell; beyond it they are shed
   ServiceTime service;              // time one request holds a server
@@ -27,6 +35,11 @@ struct CellsSpec {
   Duration mtbf{};                          // mean time between random crashes per cell; 0: none
   Duration mttr = std::chrono::minutes(1);  // mean repair time of a random crash (exponential)
 };
+
+// The name of zone `zone` in reports: cells.zone_names[zone], else "zone-<zone>".
+std::string zone_name(const CellsSpec& cells, ZoneId zone);
+// The name of cell `index` at the start: cells.names[index], else "cell-<index>".
+std::string cell_name(const CellsSpec& cells, std::uint32_t index);
 
 enum class Weights : std::uint8_t { kUniform, kZipf };
 
@@ -45,6 +58,10 @@ struct TenantsSpec {
   // does not give it gets min(2, shard_size - 1).
   std::uint32_t max_overlap = 2;
   std::vector<Shard> shards;  // explicit placement: tenant i gets shards[i]
+  // The mapping file the fleet, tenants and shards came from (as the scenario wrote it);
+  // empty: none. Set by scenario files; tenant i is then named names[i].
+  std::string mapping;
+  std::vector<std::string> names;  // tenant i's name; empty: "tenant-<i>"
 };
 
 // One request of a scripted workload.
