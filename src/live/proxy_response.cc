@@ -46,9 +46,10 @@ void Session::read_upstream_head() {
   upstream_parser_->header_limit(kResponseHeaderLimit);
   upstream_parser_->body_limit(boost::none);  // streamed: no whole body is ever held
   if (parser_->get().method() == http::verb::head) upstream_parser_->skip(true);
-  http::async_read_header(
-      upstream_->stream, upstream_->buffer, *upstream_parser_,
-      [self = shared_from_this()](error_code ec, std::size_t) { self->on_upstream_head(ec); });
+  http::async_read_header(upstream_->socket, upstream_->buffer, *upstream_parser_,
+                          [self = shared_from_this()](error_code ec, std::size_t) {
+                            self->on_upstream_head(self->timed(ec));
+                          });
 }
 
 // A broken connection after the request was sent is a crash: the cell may have died of
@@ -163,10 +164,10 @@ void Session::read_piece() {
   auto& body = upstream_parser_->get().body();
   body.data = piece(kPiece);
   body.size = kPiece;
-  upstream_->stream.expires_after(shared_.options.upstream_timeout);
+  arm(shared_.options.upstream_timeout);
   http::async_read_some(
-      upstream_->stream, upstream_->buffer, *upstream_parser_,
-      [self = shared_from_this()](error_code ec, std::size_t) { self->on_piece(ec); });
+      upstream_->socket, upstream_->buffer, *upstream_parser_,
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_piece(self->timed(ec)); });
 }
 
 // What arrived is passed on, even when the cell failed after it (then the response is cut).
@@ -206,7 +207,7 @@ void Session::release_upstream(bool reusable) {
     return;
   }
   error_code ignored;
-  upstream_->stream.socket().close(ignored);
+  upstream_->socket.close(ignored);
   upstream_.reset();
   if (pool_) pool_->release();
 }

@@ -23,10 +23,10 @@ std::string_view view(beast::string_view s) {
 Session::Session(Worker& worker, Socket socket)
     : worker_(worker),
       shared_(worker.shared()),
-      stream_(std::move(socket)),
+      socket_(std::move(socket)),
       buffer_(shared_.options.max_header_bytes + kReadChunk) {
   error_code ignored;
-  stream_.socket().non_blocking(true, ignored);
+  socket_.non_blocking(true, ignored);
   worker_.add_session(this);
   ThreadMetrics::add(worker_.metrics().connections);
 }
@@ -38,6 +38,28 @@ Session::~Session() {
 
 void Session::start() {
   wait_request();
+}
+
+// One deadline per connection, for whichever operation is pending (one at a time: the
+// client's or the cell's); the worker's sweep enforces it. Cheaper than a timer per
+// operation: no timer queue update and no cancelled-timer handler per request.
+void Session::arm(Millis timeout) {
+  deadline_ = Clock::now() + timeout;
+  timed_out_ = false;
+}
+
+void Session::check_deadline(Clock::time_point now) {
+  if (now < deadline_) return;
+  deadline_ = Clock::time_point::max();
+  timed_out_ = true;
+  error_code ignored;
+  socket_.cancel(ignored);
+  if (upstream_) upstream_->socket.cancel(ignored);
+}
+
+error_code Session::timed(const error_code& ec) const {
+  if (timed_out_ && ec == net::error::operation_aborted) return beast::error::timeout;
+  return ec;
 }
 
 void Session::drain() {
@@ -54,9 +76,9 @@ Decider Session::decider() {
 
 // Writes what the socket takes now without blocking (its non-blocking mode is on); 0 bytes
 // and no error when it takes nothing.
-std::size_t Session::write_now(Stream& stream, std::span<const net::const_buffer> buffers,
+std::size_t Session::write_now(Socket& socket, std::span<const net::const_buffer> buffers,
                                error_code& ec) {
-  const std::size_t n = stream.socket().write_some(buffers, ec);
+  const std::size_t n = socket.write_some(buffers, ec);
   if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
   return n;
 }
@@ -80,10 +102,11 @@ void Session::wait_request() {
   if (shared_.draining.load(std::memory_order_relaxed)) return close();
   if (buffer_.size() > 0) return read_head();
   waiting_ = true;
-  stream_.expires_after(shared_.options.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  arm(shared_.options.idle_timeout);
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](error_code ec, std::size_t n) {
                             self->waiting_ = false;
+                            ec = self->timed(ec);
                             if (ec) {
                               if (ec == beast::error::timeout) {
                                 ThreadMetrics::add(self->worker_.metrics().client_timeouts);
@@ -103,10 +126,10 @@ void Session::read_head() {
   parser_->body_limit(shared_.options.max_body_bytes);
   if (!parse_buffered(true)) return;
   if (parser_->is_header_done()) return read_body();
-  stream_.expires_after(shared_.options.header_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
+  arm(shared_.options.header_timeout);
+  http::async_read_header(socket_, buffer_, *parser_,
                           [self = shared_from_this()](error_code ec, std::size_t) {
-                            if (ec) return self->on_read_error(ec);
+                            if (ec) return self->on_read_error(self->timed(ec));
                             self->read_body();
                           });
 }
@@ -117,8 +140,8 @@ void Session::read_body() {
     req.erase(http::field::expect);  // answered here; the cell must not answer it again
     if (!parser_->is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(shared_.options.body_timeout);
-      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+      arm(shared_.options.body_timeout);
+      net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = shared_from_this()](error_code ec, std::size_t) {
                          if (ec) return self->close();
                          self->parser_->get().erase(http::field::expect);
@@ -129,10 +152,10 @@ void Session::read_body() {
   }
   if (!parse_buffered(false)) return;
   if (parser_->is_done()) return handle();
-  stream_.expires_after(shared_.options.body_timeout);
-  http::async_read(stream_, buffer_, *parser_,
+  arm(shared_.options.body_timeout);
+  http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](error_code ec, std::size_t) {
-                     if (ec) return self->on_read_error(ec);
+                     if (ec) return self->on_read_error(self->timed(ec));
                      self->handle();
                    });
 }
@@ -209,43 +232,42 @@ void Session::next_attempt() {
   reconnected_ = false;
   pool_ = worker_.pool(*table_, cell_);
   if (!pool_) return settle(AttemptResult::kRefused);
-  if (std::unique_ptr<Upstream> idle = pool_->take_idle()) return send(std::move(idle));
+  if ((upstream_ = pool_->take_idle())) return send();
   if (!pool_->reserve()) return refuse(LiveOutcome::kCellBusy);
-  connect(pool_);
+  connect();
 }
 
-void Session::connect(std::shared_ptr<CellPool> pool) {
-  auto upstream = std::make_unique<Upstream>(worker_.executor());
-  Upstream* u = upstream.get();
-  u->stream.expires_after(shared_.options.connect_timeout);
-  u->stream.async_connect(
-      pool->endpoint(),
-      [self = shared_from_this(), upstream = std::move(upstream)](error_code ec) mutable {
-        if (ec) {
-          self->pool_->release();
-          return self->settle(AttemptResult::kRefused);  // nothing was sent
-        }
-        error_code ignored;
-        upstream->stream.socket().set_option(tcp::no_delay(true), ignored);
-        upstream->stream.socket().non_blocking(true, ignored);
-        self->send(std::move(upstream));
-      });
+// A new connection to the attempt's cell (counted by the pool's reserve()).
+void Session::connect() {
+  upstream_ = std::make_unique<Upstream>(worker_.executor());
+  arm(shared_.options.connect_timeout);
+  upstream_->socket.async_connect(pool_->endpoint(), [self = shared_from_this()](error_code ec) {
+    if (ec) {
+      self->release_upstream(false);
+      return self->settle(AttemptResult::kRefused);  // nothing was sent
+    }
+    error_code ignored;
+    self->upstream_->socket.set_option(tcp::no_delay(true), ignored);
+    self->upstream_->socket.non_blocking(true, ignored);
+    self->send();
+  });
 }
 
-void Session::send(std::unique_ptr<Upstream> upstream) {
-  upstream_ = std::move(upstream);
-  upstream_->stream.expires_after(shared_.options.upstream_timeout);
+void Session::send() {
+  arm(shared_.options.upstream_timeout);  // until the response's head
   const auto& req = parser_->get();
-  auto sent = [self = shared_from_this()](error_code ec, std::size_t) { self->on_sent(ec); };
-  if (req.chunked()) return http::async_write(upstream_->stream, req, std::move(sent));
+  auto sent = [self = shared_from_this()](error_code ec, std::size_t) {
+    self->on_sent(self->timed(ec));
+  };
+  if (req.chunked()) return http::async_write(upstream_->socket, req, std::move(sent));
   write_head(head_, req);
   const auto buffers = wire_buffers(head_, req);
   error_code ec;
-  const std::size_t n = write_now(upstream_->stream, buffers, ec);
+  const std::size_t n = write_now(upstream_->socket, buffers, ec);
   if (ec || n == net::buffer_size(buffers)) return on_sent(ec);
   beast::buffers_suffix rest(buffers);
   rest.consume(n);
-  net::async_write(upstream_->stream, rest, std::move(sent));
+  net::async_write(upstream_->socket, rest, std::move(sent));
 }
 
 void Session::on_sent(const error_code& ec) {
@@ -256,7 +278,7 @@ void Session::on_sent(const error_code& ec) {
       // A pooled connection the cell had closed: the same attempt on a fresh one.
       reconnected_ = true;
       if (!pool_->reserve()) return refuse(LiveOutcome::kCellBusy);
-      return connect(pool_);
+      return connect();
     }
     if (ec == beast::error::timeout) return settle(AttemptResult::kTimedOut);
     pool_->clear_idle();
@@ -321,14 +343,14 @@ void Session::write_client(void (Session::*next)()) {
   std::size_t n = 0;
   if (buffer_.size() == 0) {
     error_code ec;
-    n = write_now(stream_, out_, ec);
+    n = write_now(socket_, out_, ec);
     if (ec) return close();
     if (n == net::buffer_size(out_)) return (this->*next)();
   }
   beast::buffers_suffix rest(out_);
   rest.consume(n);
-  stream_.expires_after(shared_.options.body_timeout);
-  net::async_write(stream_, rest, [self = shared_from_this(), next](error_code ec, std::size_t) {
+  arm(shared_.options.body_timeout);
+  net::async_write(socket_, rest, [self = shared_from_this(), next](error_code ec, std::size_t) {
     if (ec) return self->close();
     ((*self).*next)();
   });
@@ -382,10 +404,11 @@ void Session::close() {
   if (closed_) return;
   closed_ = true;
   waiting_ = false;
+  deadline_ = Clock::time_point::max();
   release_upstream(false);
   error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace cellkit::live

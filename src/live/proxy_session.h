@@ -23,6 +23,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void start();
   // The router is draining: close now when waiting for a request, else after this one.
   void drain();
+  // Cuts the pending operation when the connection's deadline has passed (the worker's
+  // sweep calls it a few times a second).
+  void check_deadline(std::chrono::steady_clock::time_point now);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -38,8 +41,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(const error_code& ec);
   void handle();
   void next_attempt();
-  void connect(std::shared_ptr<CellPool> pool);
-  void send(std::unique_ptr<Upstream> upstream);
+  void connect();
+  void send();
   void on_sent(const error_code& ec);
   void settle(AttemptResult result);
   void end_attempt();
@@ -47,7 +50,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void write_response();
   // Writes out_ to the client, then calls `next` (close() when the write fails).
   void write_client(void (Session::*next)());
-  static std::size_t write_now(Stream& stream, std::span<const net::const_buffer> buffers,
+  void arm(Millis timeout);
+  // `ec`, or beast::error::timeout for an operation the deadline cancelled.
+  error_code timed(const error_code& ec) const;
+  static std::size_t write_now(Socket& socket, std::span<const net::const_buffer> buffers,
                                error_code& ec);
   void finish();
   void close();
@@ -73,7 +79,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Worker& worker_;
   Shared& shared_;
-  Stream stream_;
+  Socket socket_;
+  Clock::time_point deadline_ = Clock::time_point::max();  // of the pending operation
+  bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;  // the router's own answers (refusals)

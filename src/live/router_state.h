@@ -112,6 +112,8 @@ class Worker {
 
  private:
   void accept();
+  // Every kSweep: cuts the operations whose connection's deadline passed.
+  void sweep();
 
   // Order matters: sessions still pending when the io_context is destroyed are destroyed
   // with it, and they touch metrics_ and sessions_, which must outlive it.
@@ -120,6 +122,7 @@ class Worker {
   std::unordered_set<Session*> sessions_;
   net::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};  // sockets: this thread only
   Acceptor acceptor_;
+  Timer sweep_timer_;
   std::shared_ptr<const RoutingTable> table_;
   std::uint64_t table_generation_ = 0;
   HealthView health_;

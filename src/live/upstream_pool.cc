@@ -12,7 +12,7 @@ namespace {
 // not closed it (a read of 0 bytes) while it sat idle.
 bool still_open(Upstream& u) {
   char byte = 0;
-  const ssize_t n = ::recv(u.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  const ssize_t n = ::recv(u.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
@@ -42,7 +42,7 @@ std::unique_ptr<Upstream> CellPool::take_idle() {
       return u;
     }
     error_code ignored;
-    u->stream.socket().close(ignored);
+    u->socket.close(ignored);
     release();
   }
   return nullptr;
@@ -63,7 +63,7 @@ void CellPool::give_back(std::unique_ptr<Upstream> upstream) {
     return;
   }
   error_code ignored;
-  upstream->stream.socket().close(ignored);
+  upstream->socket.close(ignored);
   release();
 }
 
@@ -76,7 +76,7 @@ void CellPool::release() {
 void CellPool::clear_idle() {
   for (auto& u : idle_) {
     error_code ignored;
-    u->stream.socket().close(ignored);
+    u->socket.close(ignored);
     ThreadMetrics::sub(metrics_.upstream_idle);
     release();
   }

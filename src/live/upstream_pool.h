@@ -12,8 +12,8 @@
 namespace cellkit::live {
 
 struct Upstream {
-  explicit Upstream(const Executor& ex) : stream(ex) {}
-  Stream stream;
+  explicit Upstream(const Executor& ex) : socket(ex) {}
+  Socket socket;
   beast::flat_buffer buffer;
   bool reused = false;  // taken from the pool (it served a request before)
 };

@@ -64,7 +64,7 @@ Shared::Shared(RouterOptions o)
       quarantine(options.policy) {}
 
 Worker::Worker(Shared& shared, const tcp::endpoint& listen)
-    : shared_(shared), acceptor_(ioc_.get_executor()) {
+    : shared_(shared), acceptor_(ioc_.get_executor()), sweep_timer_(ioc_.get_executor()) {
   acceptor_.open(listen.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   const int one = 1;
@@ -77,6 +77,22 @@ Worker::~Worker() = default;
 
 void Worker::start() {
   accept();
+  sweep();
+}
+
+// Deadlines are enforced to within kSweep: timeouts are seconds, so 100 ms late is fine,
+// and one timer per thread replaces one per operation.
+void Worker::sweep() {
+  static constexpr auto kSweep = std::chrono::milliseconds(100);
+  sweep_timer_.expires_after(kSweep);
+  sweep_timer_.async_wait([this](error_code ec) {
+    if (ec) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<Session*> now_open(sessions_.begin(), sessions_.end());
+    for (Session* s : now_open)
+      s->check_deadline(now);
+    sweep();
+  });
 }
 
 void Worker::accept() {
