@@ -129,6 +129,9 @@ std::optional<TenantId> RoutingTable::find_tenant(std::string_view name) const {
     std::uint32_t id = 0;
     const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
     if (ec != std::errc{} || end != name.data() + name.size() || name.empty()) return std::nullopt;
+    // One name per tenant: "01" is not tenant 1 (two spellings would be two fingerprints
+    // for the same request, and a quarantined request could come back as the other).
+    if (name.size() > 1 && name.front() == '0') return std::nullopt;
     if (shard_of(TenantId{id}).empty()) return std::nullopt;
     return TenantId{id};
   }

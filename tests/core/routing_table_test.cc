@@ -224,8 +224,12 @@ TEST(RoutingTable, AnswersNamesAndEndpoints) {
 TEST(RoutingTable, WithoutNamesADecimalIdNamesATenant) {
   const RoutingTable table = RoutingTable::build(three_cells(1)).value();
   EXPECT_EQ(table.find_tenant("1"), TenantId{1});
+  EXPECT_EQ(table.find_tenant("0"), TenantId{0});
   EXPECT_EQ(table.find_tenant("2"), std::nullopt);  // no such tenant
   EXPECT_EQ(table.find_tenant("01x"), std::nullopt);
+  // One spelling per tenant (fuzz_router_request found "Host: 01" naming tenant 1).
+  EXPECT_EQ(table.find_tenant("01"), std::nullopt);
+  EXPECT_EQ(table.find_tenant("001"), std::nullopt);
   EXPECT_EQ(table.find_tenant(""), std::nullopt);
   EXPECT_EQ(table.cell_name(CellId{0}), "");
 }
