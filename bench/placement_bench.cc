@@ -151,6 +151,20 @@ BENCHMARK(BM_SearchSeedsPacking)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
+// N = 28..40 under `design` (issue 12: N = 30 at >= 95% of the bound), and packing beside it.
+void search_range(benchmark::internal::Benchmark* b) {
+  for (std::int64_t cells = 28; cells <= 40; ++cells)
+    b->Args({cells, 1});
+}
+void BM_SearchRangeDesign(benchmark::State& state) {
+  search_table(state, Strategy::kDesign);
+}
+BENCHMARK(BM_SearchRangeDesign)->Apply(search_range)->Iterations(1)->Unit(benchmark::kMillisecond);
+void BM_SearchRangePacking(benchmark::State& state) {
+  search_table(state, Strategy::kPacking);
+}
+BENCHMARK(BM_SearchRangePacking)->Apply(search_range)->Iterations(1)->Unit(benchmark::kMillisecond);
+
 void BM_RebalanceOneAddedCell(benchmark::State& state) {
   const auto tenants = static_cast<std::uint32_t>(state.range(0));
   const Placement p = *place(make_fleet(kCells, kZones), make_tenants(tenants, kShard),

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cellkit/base/galois_field.h"
+#include "core/quadruple_packing.h"
 #include "core/steiner_quadruples.h"
 
 namespace cellkit {
@@ -130,8 +131,10 @@ class BooleanSqsDesign final : public Design {
 
 class ListedSqsDesign final : public Design {
  public:
-  explicit ListedSqsDesign(std::vector<Quad> blocks) : blocks_(std::move(blocks)) {}
-  DesignFamily family() const override { return DesignFamily::kDoubledSqs; }
+  explicit ListedSqsDesign(std::vector<Quad> blocks,
+                           DesignFamily family = DesignFamily::kDoubledSqs)
+      : blocks_(std::move(blocks)), family_(family) {}
+  DesignFamily family() const override { return family_; }
   std::uint64_t size() const override { return blocks_.size(); }
   void codeword(std::uint64_t index, std::span<std::uint32_t> out) const override {
     assert(index < size() && out.size() == 4);
@@ -140,6 +143,7 @@ class ListedSqsDesign final : public Design {
 
  private:
   std::vector<Quad> blocks_;
+  DesignFamily family_;
 };
 
 // The SQS(v) by the first rule that applies: v/2 admissible (doubling), else a searched
@@ -324,6 +328,33 @@ std::shared_ptr<const Design> make_design(const DesignShape& s) {
 namespace {
 
 constexpr std::uint64_t kMaxRestrictedBlocks = 250'000;
+// Restricted designs from systems of at most this many blocks (SQS(40): N ≤ 39) are improved
+// by improve_quadruple_packing with this many steps (about a second for N = 30) and seed.
+constexpr std::uint64_t kMaxImprovedBlocks = 3'000;
+constexpr std::uint64_t kImproveSteps = 10'000'000;
+constexpr std::uint64_t kImproveSeed = 1;
+
+// The blocks of `d` that avoid its absent points, relabelled onto the present points in
+// order, improved by the local search and ordered for even loads: a design on `cells` points
+// with none absent.
+RestrictedDesign improved(const RestrictedDesign& d, std::uint32_t cells) {
+  std::vector<std::uint16_t> label(d.absent.size(), 0);
+  std::uint16_t next = 0;
+  for (std::size_t p = 0; p < d.absent.size(); ++p) {
+    if (!d.absent[p]) label[p] = next++;
+  }
+  std::vector<Quad> blocks;
+  std::array<std::uint32_t, 4> b{};
+  for (std::uint64_t i = 0; i < d.design->size(); ++i) {
+    d.design->codeword(i, b);
+    if (std::any_of(b.begin(), b.end(), [&](std::uint32_t p) { return d.absent[p]; })) continue;
+    blocks.push_back({label[b[0]], label[b[1]], label[b[2]], label[b[3]]});
+  }
+  blocks =
+      balance_order(improve_quadruple_packing(blocks, cells, kImproveSeed, kImproveSteps), cells);
+  return {std::make_shared<ListedSqsDesign>(std::move(blocks), d.design->family()),
+          std::vector<bool>(cells, false)};
+}
 
 // Greedy: start from the first block, then add the point through whose blocks the most
 // lie inside the chosen set (3 chosen already: weight 1000, 2 chosen: weight 1).
@@ -376,6 +407,7 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
     std::shared_ptr<const Design> d = make_design({v, 0, 4, 2});
     if (d) found = RestrictedDesign{d, points_to_leave_out(*d, v, v - cells)};
   }
+  if (found && found->design->size() <= kMaxImprovedBlocks) found = improved(*found, cells);
   const std::lock_guard<std::mutex> lock(mutex);
   return cache.emplace(cells, std::move(found)).first->second;
 }

@@ -1,0 +1,27 @@
+// Improving a packing of quadruples (k = 4, m = 2: every triple of points in at most one
+// block) by a seeded local search, for fleets no Steiner quadruple system fits exactly.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/steiner_quadruples.h"
+
+namespace cellkit {
+
+// Starting from `blocks` (quadruples on points 0..n−1 sharing no triple; n ≤ 256), repeatedly
+// draws a free triple t and a point x and looks at the blocks holding the other three triples
+// of t ∪ {x}: none — the block is added; one — it is swapped for t ∪ {x}; two — both are
+// swapped for it, with a chance that starts near 1/786 and falls to zero over the first 11
+// of 16 phases (annealing). Returns the largest block set seen; never fewer blocks than given.
+// Deterministic for the same arguments on every platform (cellkit::Random, integer odds).
+// Cost: O(steps) with O(n³) memory.
+std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
+                                            std::uint64_t seed, std::uint64_t steps);
+
+// Orders blocks so that loads stay close: each next block is the one whose most loaded
+// point is least loaded (then the least load sum, then the earliest). O(blocks²).
+std::vector<Quad> balance_order(std::vector<Quad> blocks, std::uint32_t n);
+
+}  // namespace cellkit
