@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 
 namespace cellkit::sim {
 namespace {
@@ -215,6 +218,33 @@ TEST(LoadScenario, RefusesADirectoryAndADeviceByName) {
   EXPECT_EQ(load_scenario(dir).status().message(), "cannot read '" + dir + "': is a directory");
   EXPECT_EQ(load_scenario("/dev/null").status().message(),
             "cannot read '/dev/null': is not a regular file");
+}
+
+// tenants.mapping: found next to the scenario file; cells, zones and shards by the file's names.
+TEST(ParseScenario, AMappingFileNextToTheScenarioGivesCellsTenantsAndShards) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("cellkit-mapping-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream csv(dir / "m.csv");
+    csv << "acme,b,a\nglobex,a,c\n";
+  }
+  Result<Scenario> s = parse_scenario("tenants: {mapping: m.csv}\n", (dir / "s.yaml").string());
+  ASSERT_TRUE(s.is_ok()) << s.status().message();
+  EXPECT_EQ(s->cells.count, 3u);
+  EXPECT_EQ(s->cells.names, (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_EQ(s->tenants.names, (std::vector<std::string>{"acme", "globex"}));
+  ASSERT_EQ(s->tenants.shards.size(), 2u);
+  EXPECT_EQ(s->tenants.shards[1], (Shard{CellId{1}, CellId{2}}));
+  EXPECT_EQ(s->tenants.placement, kExplicitShards);
+  const std::string beside =
+      parse_scenario("tenants: {mapping: m.csv, shard_size: 3}\n", (dir / "s.yaml").string())
+          .status()
+          .message();
+  EXPECT_NE(beside.find("s.yaml:1:39: tenants.shard_size: given beside tenants.mapping (line 1)"),
+            std::string::npos)
+      << beside;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
