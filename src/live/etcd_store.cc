@@ -108,12 +108,14 @@ class EtcdStore final : public Store {
     return bytes;
   }
 
-  Status write_blob(const std::string& name, std::string_view bytes) {
+  // The puts that store the blob as chunks.
+  std::vector<EtcdOp> blob_puts(const std::string& name, std::string_view bytes) const {
+    std::vector<EtcdOp> puts;
     for (std::uint32_t part = 0; part * kChunkBytes < bytes.size(); ++part) {
-      const std::string_view chunk = bytes.substr(part * kChunkBytes, kChunkBytes);
-      if (Status s = etcd_.put(key(part_key(name, part)), chunk).status(); !s.is_ok()) return s;
+      puts.push_back({.key = key(part_key(name, part)),
+                      .value = std::string(bytes.substr(part * kChunkBytes, kChunkBytes))});
     }
-    return Status::ok();
+    return puts;
   }
 };
 
@@ -126,26 +128,31 @@ Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::i
                         .state = blob_ref(publication.state),
                         .writer = publication.writer};
   // Chunks are named by version and content, so a losing writer's chunks never replace the
-  // winner's; they are only garbage.
-  if (Status s =
-          write_blob("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
-      !s.is_ok()) {
-    return s;
+  // winner's; they are only garbage. Blobs that fit in one request (etcd's default limit is
+  // 1.5 MiB) go in the pointer's txn: one request and one etcd fsync per publication.
+  std::vector<EtcdOp> chunks =
+      blob_puts("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
+  for (EtcdOp& op :
+       blob_puts("state/" + blob_name(pointer.version, pointer.state), publication.state)) {
+    chunks.push_back(std::move(op));
   }
-  if (Status s =
-          write_blob("state/" + blob_name(pointer.version, pointer.state), publication.state);
-      !s.is_ok()) {
-    return s;
+  std::vector<EtcdOp> success;
+  if (snapshot.size() + publication.state.size() <= kChunkBytes) {
+    success = std::move(chunks);
+  } else {
+    for (const EtcdOp& op : chunks) {
+      if (Status s = etcd_.put(op.key, op.value).status(); !s.is_ok()) return s;
+    }
   }
+  success.push_back(
+      {.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)});
   const std::vector<EtcdCompare> compare = {
       {.key = key("routing/current"), .target = EtcdCompare::Target::kMod, .revision = expected},
       {.key = key("leader"),
        .target = EtcdCompare::Target::kCreate,
        .revision = leader_create_revision_}};
-  Result<EtcdTxnResult> txn = etcd_.txn(
-      compare,
-      {{.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)}},
-      {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
+  Result<EtcdTxnResult> txn =
+      etcd_.txn(compare, success, {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
   if (!txn.is_ok()) return txn.status();
   if (txn->succeeded) return PublishOutcome::kPublished;
   const bool still_leader =

@@ -232,6 +232,45 @@ TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   EXPECT_TRUE(json::parse(call(*s, "GET", "/v1/rebalance/plan").body)["moves"].empty());
 }
 
+TEST_P(ControlServiceTest, ConcurrentOnboardingsShareAPublicationAndEachIsAnsweredOnItsOwn) {
+  auto s = service();
+  add_cells(*s, 8);
+  ASSERT_EQ(call(*s, "POST", "/v1/tenants", R"({"name":"taken","shard_size":2})").status, 200u);
+  const std::uint64_t before = version(*s);
+  constexpr int kCalls = 16;
+  std::vector<ServiceReply> replies(kCalls);
+  {
+    std::vector<std::jthread> callers;
+    for (int i = 0; i < kCalls; ++i) {
+      callers.emplace_back([&, i] {
+        // Call 0 asks for a taken name: it alone is refused.
+        const std::string name = i == 0 ? "taken" : "t" + std::to_string(i);
+        replies[i] =
+            call(*s, "POST", "/v1/tenants", json{{"name", name}, {"shard_size", 2}}.dump());
+      });
+    }
+  }
+  EXPECT_EQ(replies[0].status, 409u) << replies[0].body;
+  std::uint64_t newest = before;
+  for (int i = 1; i < kCalls; ++i) {
+    ASSERT_EQ(replies[i].status, 200u) << replies[i].body;
+    const std::uint64_t v = json::parse(replies[i].body)["version"];
+    EXPECT_GT(v, before);
+    newest = std::max(newest, v);
+  }
+  // Fewer publications than calls when they overlapped; never more.
+  EXPECT_EQ(version(*s), newest);
+  EXPECT_LE(newest - before, static_cast<std::uint64_t>(kCalls - 1));
+  EXPECT_EQ(json::parse(call(*s, "GET", "/v1/tenants").body)["tenants"].size(),
+            static_cast<std::size_t>(kCalls));
+  // Each answered version's snapshot holds its tenant: the snapshot at `newest` holds all.
+  ServiceReply snapshot = call(*s, "GET", "/v1/snapshot?after=" + std::to_string(before));
+  Result<RoutingSnapshot> decoded =
+      decode_snapshot(std::as_bytes(std::span(snapshot.body.data(), snapshot.body.size())));
+  ASSERT_TRUE(decoded.is_ok());
+  EXPECT_EQ(decoded->shards.size(), static_cast<std::size_t>(kCalls));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
                          [](const auto& param_info) {
                            return param_info.param == Kind::kFile ? "File" : "Etcd";

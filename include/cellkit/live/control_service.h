@@ -10,11 +10,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cellkit/core/strategies.h"
 #include "cellkit/live/control_state.h"
 #include "cellkit/live/http_server.h"
+#include "cellkit/live/onboard_index.h"
 #include "cellkit/live/store.h"
 
 namespace cellkit::live {
@@ -49,6 +52,12 @@ class ControlService {
     ControlState state;
   };
   using Change = std::function<Result<ControlState>(const ControlState&)>;
+  // One POST /v1/tenants waiting for the publication that carries it.
+  struct PendingOnboard {
+    std::vector<TenantSpec> specs;
+    bool done = false;  // under queue_mutex_
+    ServiceReply reply;
+  };
 
   std::unique_ptr<Store> store_;
   ControlOptions options_;
@@ -59,17 +68,29 @@ class ControlService {
   bool leader_ = false;
   std::string leader_address_;
   bool shut_down_ = false;
+  // Onboarding requests not yet taken by a publication (group commit).
+  std::mutex queue_mutex_;
+  std::vector<PendingOnboard*> queue_;
+  // Under store_mutex_: the onboarding index of published_.state, valid while
+  // published_.revision == index_revision_.
+  std::optional<OnboardIndex> index_;
+  std::int64_t index_revision_ = -1;
 
   // Changes (control_service.cc).
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Published> load(const PointerRead& read);
-  Result<std::uint64_t> publish(const ControlState& next, const PointerRead& read);
+  Result<std::uint64_t> publish(ControlState next, const PointerRead& read);
+  Result<PointerRead> read_base();
+  ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
+  void onboard_group(const std::vector<PendingOnboard*>& group);
+  bool onboard_attempt(const std::vector<PendingOnboard*>& group);
   Status refresh();
   Published current() const;
   ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
   ServiceReply rollout(std::size_t batch);
   ServiceReply not_leader() const;
+  ServiceReply pointer_moved() const;
 
   // Routes (control_routes.cc).
   ServiceReply route(const ServiceRequest& request);
