@@ -15,6 +15,8 @@
 namespace cellkit::cli {
 namespace {
 
+constexpr std::size_t kControlConnections = 1024;  // see docs/control-api.md
+
 struct ControlArgs {
   std::string listen = "127.0.0.1:7000";
   std::string store;
@@ -71,11 +73,17 @@ int run_control(const ControlArgs& a) {
   // The service announces the address actually bound (port 0 becomes a real port), so it
   // exists only once the server listens; requests before that are answered 503.
   std::atomic<live::ControlService*> ready{nullptr};
-  auto server = live::HttpServer::start(a.listen, [&](const live::ServiceRequest& r) {
-    live::ControlService* service = ready.load();
-    if (service == nullptr) return live::error_reply(503, "starting", "");
-    return service->handle(r);
-  });
+  // Routers long-polling, and onboarding calls waiting to share a publication, each hold a
+  // connection (and a thread) for a while.
+  const live::HttpServerOptions server_options{.max_connections = kControlConnections};
+  auto server = live::HttpServer::start(
+      a.listen,
+      [&](const live::ServiceRequest& r) {
+        live::ControlService* service = ready.load();
+        if (service == nullptr) return live::error_reply(503, "starting", "");
+        return service->handle(r);
+      },
+      server_options);
   if (!server.is_ok()) {
     std::cerr << "cellkit control: " << server.status().message() << "\n";
     return kExitFailure;

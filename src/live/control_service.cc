@@ -198,35 +198,40 @@ ServiceReply ControlService::apply(const Change& change, std::string_view field,
   return pointer_moved();
 }
 
-// Group commit: requests that arrive while a publication is being written wait for the
-// store, and the first of them to get it places all of them in one publication.
+// Group commit: requests that arrive while a publication is being written wait for it to
+// end, and then one of them places all that waited in the next publication.
 ServiceReply ControlService::onboard_tenants(std::vector<TenantSpec> specs) {
   PendingOnboard mine{.specs = std::move(specs)};
-  {
-    std::lock_guard queue(queue_mutex_);
-    queue_.push_back(&mine);
-  }
-  std::lock_guard lock(store_mutex_);
   std::vector<PendingOnboard*> group;
   {
-    std::lock_guard queue(queue_mutex_);
+    std::unique_lock queue(queue_mutex_);
+    queue_.push_back(&mine);
+    queue_changed_.wait(queue, [&] { return mine.done || !onboarding_; });
     if (mine.done) return std::move(mine.reply);
-    group.swap(queue_);  // holds `mine`: only a holder of store_mutex_ takes from the queue
+    onboarding_ = true;
+    group.swap(queue_);  // holds `mine`: only the one onboarding takes from the queue
   }
-  onboard_group(group);
+  {
+    std::lock_guard lock(store_mutex_);
+    onboard_group(group);
+  }
+  {
+    std::lock_guard queue(queue_mutex_);
+    for (PendingOnboard* p : group)
+      p->done = true;
+    onboarding_ = false;
+  }
+  queue_changed_.notify_all();
   return std::move(mine.reply);
 }
 
-// Requires store_mutex_. Answers every request of the group, then marks them done.
+// Requires store_mutex_. Answers every request of the group.
 void ControlService::onboard_group(const std::vector<PendingOnboard*>& group) {
   bool answered = !is_leader();
   for (PendingOnboard* p : group)
     p->reply = answered ? not_leader() : pointer_moved();
   for (int attempt = 0; attempt < options_.publish_attempts && !answered; ++attempt)
     answered = onboard_attempt(group);
-  std::lock_guard queue(queue_mutex_);
-  for (PendingOnboard* p : group)
-    p->done = true;
 }
 
 // Requires store_mutex_. Places each request against the published state with the kept

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/etcd_client.h"
+#include "cellkit/live/http_client.h"
 #include "cellkit/live/store.h"
 #include "live/etcd_process.h"
 #include "live/eventually.h"
@@ -298,6 +300,64 @@ TEST_P(RouterFollowTest, AStoreOutageUnderSteadyLoadFailsNoRequestAndRoutersResy
   for (std::size_t i = 0; i < 2; ++i) {
     const HttpResult r = order(i, "t2");
     EXPECT_TRUE(r.is_ok() && r->status == 200 && !r->header("X-Cellkit-Stale")) << r.detail;
+  }
+}
+
+// Tenants in the large-snapshot test: CELLKIT_SNAPSHOT_TENANTS (the `soak` label runs it with
+// 1,000,000), 50,000 by default (a snapshot of two chunks).
+std::uint32_t snapshot_tenants() {
+  const char* text = std::getenv("CELLKIT_SNAPSHOT_TENANTS");
+  const long tenants = text ? std::atol(text) : 0;
+  return tenants > 0 ? static_cast<std::uint32_t>(tenants) : 50000;
+}
+
+TEST_P(RouterFollowTest, ALargeSnapshotIsChunkedAppliedByBothRoutersAndReadBackEqual) {
+  const std::uint32_t tenants = snapshot_tenants();
+  const auto limit = std::chrono::seconds(30 + tenants / 5000);  // bounds every wait below
+  start_router(0);
+  start_router(1);
+  std::string body = R"({"tenants":[)";
+  for (std::uint32_t i = 0; i < tenants; ++i)
+    body += fmt::format(R"({}{{"name":"t{}","shard_size":1}})", i ? "," : "", i);
+  body += "]}";
+  const auto start = std::chrono::steady_clock::now();
+  const json answer =
+      parse_or_null(test::http(control_->endpoint, "POST", "/v1/tenants", {}, body, limit));
+  ASSERT_TRUE(answer.is_object() && answer.contains("version")) << answer.dump();
+  const auto published = std::chrono::steady_clock::now();
+  const std::uint64_t v = answer["version"].get<std::uint64_t>();
+  ASSERT_TRUE(eventually([&] { return version(0) == v && version(1) == v; }, limit))
+      << routing(0).dump() << routing(1).dump();
+  const auto applied = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(routing(i)["tenants"], tenants);
+  // Read back through the store, in chunks of at most 1 MiB, equal to what the control plane
+  // serves and holding every tenant.
+  auto store = open_store(store_spec(), {.timeout = std::chrono::milliseconds(10000)}).value();
+  const PointerRead read = store->read_pointer().value();
+  ASSERT_EQ(read.pointer.version, v);
+  EXPECT_GE(read.pointer.snapshot.parts, 2u);
+  Result<std::string> bytes = store->read_snapshot(read.pointer);
+  ASSERT_TRUE(bytes.is_ok()) << bytes.status().message();
+  const HttpResult served = test::http(control_->endpoint, "GET",
+                                       fmt::format("/v1/snapshot?after={}", v - 1), {}, "", limit);
+  ASSERT_TRUE(served.is_ok()) << served.detail;
+  EXPECT_TRUE(served->body == *bytes);
+  Result<RoutingSnapshot> decoded =
+      decode_snapshot(std::as_bytes(std::span(bytes->data(), bytes->size())));
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->shards.size(), tenants);
+  using ms = std::chrono::milliseconds;
+  std::cout << fmt::format(
+      "{} tenants: published in {} ms, applied by both routers {} ms later; snapshot {} bytes "
+      "in {} parts\n",
+      tenants, std::chrono::duration_cast<ms>(published - start).count(),
+      std::chrono::duration_cast<ms>(applied - published).count(), bytes->size(),
+      read.pointer.snapshot.parts);
+  if (GetParam() == Kind::kEtcd) {
+    const Result<HttpResponse> status =
+        http_call(parse_http_url(etcd_.url()).value(), "POST", "/v3/maintenance/status", "{}", 5s);
+    if (status.is_ok()) std::cout << "etcd status: " << status->body << "\n";
   }
 }
 

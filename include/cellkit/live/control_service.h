@@ -55,7 +55,7 @@ class ControlService {
   // One POST /v1/tenants waiting for the publication that carries it.
   struct PendingOnboard {
     std::vector<TenantSpec> specs;
-    bool done = false;  // under queue_mutex_
+    bool done = false;  // under queue_mutex_, with `reply` written before
     ServiceReply reply;
   };
 
@@ -68,9 +68,12 @@ class ControlService {
   bool leader_ = false;
   std::string leader_address_;
   bool shut_down_ = false;
-  // Onboarding requests not yet taken by a publication (group commit).
+  // Onboarding requests not yet taken by a publication (group commit), and whether one
+  // request is placing a group now.
   std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
   std::vector<PendingOnboard*> queue_;
+  bool onboarding_ = false;
   // Under store_mutex_: the onboarding index of published_.state, valid while
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
