@@ -145,6 +145,8 @@ Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::i
   } else {
     for (const EtcdOp& op : chunks) {
       if (Status s = etcd_.put(op.key, op.value).status(); !s.is_ok()) return s;
+      // Tens of chunks can outlast a short lease: keep the leadership while writing them.
+      if (Status s = etcd_.keep_alive(leader_lease_); !s.is_ok()) return s;
     }
   }
   success.push_back(
