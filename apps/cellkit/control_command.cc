@@ -22,6 +22,7 @@ struct ControlArgs {
   std::string store;
   std::string fleet = "default";
   std::int64_t lease_seconds = 15;
+  std::uint32_t keep_versions = 10;
   PlacementOptions placement{.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 1};
 };
 
@@ -88,8 +89,9 @@ int run_control(const ControlArgs& a) {
     std::cerr << "cellkit control: " << server.status().message() << "\n";
     return kExitFailure;
   }
-  live::ControlService service(std::move(store).value(),
-                               {.address = (*server)->address(), .placement = a.placement});
+  live::ControlService service(std::move(store).value(), {.address = (*server)->address(),
+                                                          .placement = a.placement,
+                                                          .keep_versions = a.keep_versions});
   service.tick();
   ready = &service;
   std::cout << "listening on " << (*server)->address() << std::endl;
@@ -144,6 +146,10 @@ void add_control_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--lease-seconds", args->lease_seconds,
                   "Leadership lease: a dead leader is replaced after at most this long")
       ->check(CLI::Range(2, 300))
+      ->capture_default_str();
+  cmd->add_option("--keep-versions", args->keep_versions,
+                  "Snapshot versions kept in the store besides the current one and those "
+                  "routers serve (0: keep all)")
       ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run_control(*args); });
 }

@@ -2,6 +2,8 @@
 // state, validate whole, CAS-publish; and the cache that long-polls and reads are served from.
 #include "cellkit/live/control_service.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -90,7 +92,29 @@ void ControlService::tick() {
     leader_ = leadership.is_ok() && leadership->leader;
     if (leadership.is_ok()) leader_address_ = leadership->leader_address;
   }
-  (void)refresh();
+  if (refresh().is_ok() && is_leader()) (void)prune();
+}
+
+// Requires store_mutex_. Deletes the blobs of versions older than the last keep_versions,
+// except the current one and those live routers serve (known from their reports, or
+// nothing is deleted).
+Status ControlService::prune() {
+  const std::uint64_t current = published_.version;
+  if (options_.keep_versions == 0 || current <= options_.keep_versions) return Status::ok();
+  const std::uint64_t oldest_kept = current - options_.keep_versions + 1;
+  Result<std::vector<std::uint64_t>> stored = store_->stored_versions();
+  if (!stored.is_ok()) return stored.status();
+  if (stored->empty() || stored->front() >= oldest_kept) return Status::ok();
+  Result<std::vector<RouterReport>> reports = store_->reports();
+  if (!reports.is_ok()) return reports.status();
+  for (std::uint64_t v : *stored) {
+    if (v >= oldest_kept) break;
+    const bool served = std::any_of(reports->begin(), reports->end(),
+                                    [v](const RouterReport& r) { return r.applied == v; });
+    if (served) continue;
+    if (Status s = store_->delete_version(v); !s.is_ok()) return s;
+  }
+  return Status::ok();
 }
 
 ControlService::Published ControlService::current() const {

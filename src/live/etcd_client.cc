@@ -157,8 +157,10 @@ Result<json> call(const HttpUrl& url, std::string_view target, const json& body,
 
 }  // namespace
 
-Result<EtcdRange> EtcdClient::range(std::string_view key, bool prefix, std::int64_t revision) {
+Result<EtcdRange> EtcdClient::range(std::string_view key, bool prefix, std::int64_t revision,
+                                    bool keys_only) {
   json body = {{"key", base64_encode(key)}};
+  if (keys_only) body["keys_only"] = true;
   if (prefix) body["range_end"] = base64_encode(prefix_end(key));
   if (revision != 0) body["revision"] = std::to_string(revision);
   Result<json> answer = call(url_, "/v3/kv/range", body, timeout_);

@@ -74,6 +74,31 @@ class EtcdStore final : public Store {
 
   Result<Leadership> campaign(const std::string& address) override;
 
+  Result<std::vector<std::uint64_t>> stored_versions() override {
+    std::vector<std::uint64_t> versions;
+    for (const char* blobs : {"routing/snap/", "state/"}) {
+      Result<EtcdRange> range = etcd_.range(key(blobs), /*prefix=*/true, 0, /*keys_only=*/true);
+      if (!range.is_ok()) return range.status();
+      for (const EtcdKv& kv : range->kvs) {
+        const std::optional<std::uint64_t> v =
+            blob_version(std::string_view(kv.key).substr(key(blobs).size()));
+        if (v) versions.push_back(*v);
+      }
+    }
+    std::sort(versions.begin(), versions.end());
+    versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
+    return versions;
+  }
+
+  Status delete_version(std::uint64_t version) override {
+    for (const char* blobs : {"routing/snap/", "state/"}) {
+      Result<std::int64_t> erased =
+          etcd_.erase(key(fmt::format("{}{}-", blobs, version)), /*prefix=*/true);
+      if (!erased.is_ok()) return erased.status();
+    }
+    return Status::ok();
+  }
+
   void resign() override {
     if (leader_lease_ != 0) (void)etcd_.revoke_lease(leader_lease_);  // else it expires
     leader_lease_ = 0;

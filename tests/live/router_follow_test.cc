@@ -4,6 +4,7 @@
 // steady load fails no request; a router restarted during it serves its persisted snapshot;
 // refused versions are NACKed with reasons the control plane shows.
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -364,6 +365,58 @@ TEST_P(RouterFollowTest, ALargeSnapshotIsChunkedAppliedByBothRoutersAndReadBackE
     if (status.is_ok()) std::cout << "etcd status: " << status->body << "\n";
   }
 }
+
+// A router frozen (SIGSTOP) while versions are published, and (etcd) while etcd is compacted
+// past the revision it watches from, catches up to the latest version once it runs again:
+// whatever its watch answers (a change, a cancel for compaction, its deadline) is a Sync.
+TEST_P(RouterFollowTest, ARouterFrozenAcrossACompactionCatchesUpToTheLatestVersion) {
+  start_router(0);
+  const std::uint64_t first = onboard("t0");
+  ASSERT_TRUE(eventually([&] { return version(0) == first; }));
+  routers_[0]->server.process.signal(SIGSTOP);
+  onboard("t1");
+  const std::uint64_t latest = onboard("t2");
+  if (GetParam() == Kind::kEtcd) {
+    EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
+    const Result<EtcdRange> head = etcd.range("/");
+    ASSERT_TRUE(head.is_ok()) << head.status().message();
+    ASSERT_TRUE(etcd.compact(head->revision).is_ok());
+  }
+  std::this_thread::sleep_for(2500ms);  // past the frozen watch's deadline
+  routers_[0]->server.process.signal(SIGCONT);
+  EXPECT_TRUE(eventually([&] { return version(0) == latest; })) << routing(0).dump();
+  const HttpResult r = order(0, "t2");
+  EXPECT_TRUE(r.is_ok() && r->status == 200) << r.detail;
+}
+
+// Two control planes on one etcd: the leader is killed (SIGKILL), the other takes the lease
+// over, publishes, and both routers follow it.
+class EtcdHandoverTest : public RouterFollowTest {};
+
+TEST_P(EtcdHandoverTest, WhenTheLeaderDiesTheOtherControlPlanePublishesAndRoutersFollow) {
+  start_router(0);
+  start_router(1);
+  const std::uint64_t before = onboard("t0");
+  ASSERT_TRUE(eventually([&] { return version(0) == before && version(1) == before; }));
+  std::optional<test::Server> leader = std::move(control_);
+  start_control("127.0.0.1:0");  // the second control plane: a follower for now
+  const HttpResult refused = api("POST", "/v1/tenants", R"({"name":"early","shard_size":1})");
+  ASSERT_TRUE(refused.is_ok()) << refused.detail;
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_EQ(refused->header("X-Cellkit-Leader").value_or(""), to_string(leader->endpoint));
+  leader->process.kill();
+  const std::uint64_t after = onboard("t1");  // retried until the lease (2 s) runs out
+  EXPECT_GT(after, before);
+  EXPECT_TRUE(eventually([&] { return version(0) == after && version(1) == after; }))
+      << routing(0).dump() << routing(1).dump();
+  for (std::size_t i = 0; i < 2; ++i) {
+    const HttpResult r = order(i, "t1");
+    EXPECT_TRUE(r.is_ok() && r->status == 200) << r.detail;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Etcd, EtcdHandoverTest, ::testing::Values(Kind::kEtcd),
+                         [](const auto&) { return "Etcd"; });
 
 // A mapping (format 2) at `routing_version` with the fixture's cells and one tenant.
 std::string write_mapping(const std::filesystem::path& path, std::uint64_t routing_version,

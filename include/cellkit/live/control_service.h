@@ -27,6 +27,9 @@ struct ControlOptions {
   PlacementOptions placement;  // used when the store holds no state yet
   std::chrono::milliseconds max_wait{30000};  // longest GET /v1/snapshot long-poll
   int publish_attempts = 8;                   // CAS attempts before a change answers 503
+  // Versions whose blobs tick() keeps: the last `keep_versions` (0: all), and always the
+  // current one and every version a live router reports serving.
+  std::uint32_t keep_versions = 10;
 };
 
 class ControlService {
@@ -36,8 +39,9 @@ class ControlService {
 
   // Answers one API request; safe from many threads at once.
   ServiceReply handle(const ServiceRequest& request);
-  // Campaigns for (or keeps) the leadership and picks up versions published by another
-  // control plane. Call about once a second.
+  // Campaigns for (or keeps) the leadership, picks up versions published by another
+  // control plane and, as leader, deletes old versions (ControlOptions::keep_versions).
+  // Call about once a second.
   void tick();
   // Wakes every long-poll and gives the leadership up.
   void shutdown();
@@ -89,6 +93,7 @@ class ControlService {
   void onboard_group(const std::vector<PendingOnboard*>& group);
   bool onboard_attempt(const std::vector<PendingOnboard*>& group);
   Status refresh();
+  Status prune();
   Published current() const;
   ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
   ServiceReply rollout(std::size_t batch);
