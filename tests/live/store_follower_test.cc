@@ -154,15 +154,15 @@ TEST_P(StoreFollowerTest, ARefusedVersionIsNackedOnceAndNeverRetried) {
 
 TEST_P(StoreFollowerTest, AVersionTheRouterCouldNotPersistIsNotNackedAndIsOfferedAgain) {
   FakeRouter router;
-  router.unpersisted = 1;
+  router.unpersisted = 1;  // the first offer cannot be persisted, the second is served
   auto f = follower(router, "r1");
   add_cell(0);
-  ASSERT_TRUE(f->sync().is_ok());
-  EXPECT_EQ(router.version, 0u);
-  EXPECT_EQ(f->status().rejected, 0u);
-  ASSERT_TRUE(f->sync().is_ok());
-  EXPECT_EQ(router.version, 1u);
-  EXPECT_EQ(f->status().applied, 1u);
+  for (const std::uint64_t served : {std::uint64_t{0}, std::uint64_t{1}}) {
+    ASSERT_TRUE(f->sync().is_ok());
+    EXPECT_EQ(router.version, served);
+    EXPECT_EQ(f->status().applied, served);
+    EXPECT_EQ(f->status().rejected, 0u);
+  }
   EXPECT_EQ(router.offers, 2);
 }
 
