@@ -5,7 +5,11 @@ Starts a store (a private etcd on loopback, or a directory), `cellkit control` o
 `cellkit router`s following it (--etcd, or --control for the file store). Registers CELLS
 cells (endpoints are never contacted: health checks off), onboards TENANTS tenants in batches
 of BATCH (one publication per batch), then measures:
-  * onboarding one tenant per API call (each a CAS-published version): tenants/s over SINGLES;
+  * onboarding one tenant per API call, one call at a time: tenants/s over SINGLES;
+  * onboarding one tenant per API call from CONCURRENCY connections for SECONDS (wrk with
+    bench/control_onboard.lua): calls that arrive while a publication is written share the
+    next one (group commit); tenants/s counts 200 answers, checked against the tenants the
+    control plane lists afterwards;
   * publish -> applied: SAMPLES times, the time from sending POST /v1/tenants to both routers'
     /admin/ready reporting that version (polled every 2 ms): p50, p99, max; and the part of
     it after the API answered (the pointer had moved).
@@ -27,6 +31,8 @@ TENANTS = int(os.environ.get("TENANTS", "10000"))
 BATCH = int(os.environ.get("BATCH", "1000"))
 SINGLES = int(os.environ.get("SINGLES", "200"))
 SAMPLES = int(os.environ.get("SAMPLES", "50"))
+CONCURRENCY = int(os.environ.get("CONCURRENCY", "48"))
+SECONDS = int(os.environ.get("SECONDS", "5"))
 CELLS = int(os.environ.get("CELLS", "8"))
 
 procs = []
@@ -92,6 +98,23 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def concurrent_onboarding(control):
+    """wrk from CONCURRENCY connections; returns (tenants/s answered 200, publications)."""
+    before = len(call(control + "/v1/tenants")["tenants"])
+    version = call(control + "/v1/version")["version"]
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{SECONDS}s",
+                          "-s", "bench/control_onboard.lua", control], check=True,
+                         capture_output=True, text=True).stdout
+    requests = int(next(l for l in out.splitlines() if "requests in" in l).split()[0])
+    failed = sum(int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l)
+    time.sleep(1)  # calls cut off by wrk's deadline may still land
+    after = len(call(control + "/v1/tenants")["tenants"])
+    ok = requests - failed
+    if not ok <= after - before <= ok + CONCURRENCY:
+        raise SystemExit(f"wrk saw {ok} onboardings answered 200, the fleet grew by {after - before}")
+    return ok / SECONDS, call(control + "/v1/version")["version"] - version
+
+
 def main():
     spec = "etcd:" + start_etcd() if STORE == "etcd" else f"file:{work}/store"
     _, out = start([CELLKIT, "control", "--listen", "127.0.0.1:0", "--store", spec,
@@ -119,6 +142,8 @@ def main():
         call(control + "/v1/tenants", "POST", {"name": f"single-{n}", "shard_size": 2})
     singles = SINGLES / (time.monotonic() - t0)
 
+    concurrent, publications = concurrent_onboarding(control)
+
     latencies, after_answer = [], []
     for n in range(SAMPLES):
         sent = time.monotonic()
@@ -138,10 +163,12 @@ def main():
         latencies.append((time.monotonic() - sent) * 1000)
         after_answer.append((time.monotonic() - answered) * 1000)
 
-    total = TENANTS + SINGLES + SAMPLES
+    total = len(call(control + "/v1/tenants")["tenants"])
     print(f"store {STORE}, {CELLS} cells, {total} tenants at the end, 2 routers")
     print(f"onboarding, batches of {BATCH} (one publication each): {batched:.0f} tenants/s")
-    print(f"onboarding, one tenant per call (one CAS publication each): {singles:.0f} tenants/s")
+    print(f"onboarding, one tenant per call, one call at a time: {singles:.0f} tenants/s")
+    print(f"onboarding, one tenant per call, {CONCURRENCY} connections for {SECONDS} s: "
+          f"{concurrent:.0f} tenants/s in {publications} publications")
     print(f"publish -> applied by both routers, {SAMPLES} samples: "
           f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
           f"max {max(latencies):.1f} ms")

@@ -3,6 +3,7 @@
 # private etcd and against the file store (docs/performance.md). Needs the dev build and
 # etcd-server (scripts/install-deps.sh).
 # Env: CELLKIT=build/dev/apps/cellkit/cellkit TENANTS=10000 BATCH=1000 SINGLES=200 SAMPLES=50
+#      CONCURRENCY=48 SECONDS=5 (concurrent single-tenant calls with wrk)
 #      STORES="etcd file"
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -15,11 +15,14 @@
 namespace cellkit::cli {
 namespace {
 
+constexpr std::size_t kControlConnections = 1024;  // see docs/control-api.md
+
 struct ControlArgs {
   std::string listen = "127.0.0.1:7000";
   std::string store;
   std::string fleet = "default";
   std::int64_t lease_seconds = 15;
+  std::uint32_t keep_versions = 10;
   PlacementOptions placement{.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 1};
 };
 
@@ -71,17 +74,24 @@ int run_control(const ControlArgs& a) {
   // The service announces the address actually bound (port 0 becomes a real port), so it
   // exists only once the server listens; requests before that are answered 503.
   std::atomic<live::ControlService*> ready{nullptr};
-  auto server = live::HttpServer::start(a.listen, [&](const live::ServiceRequest& r) {
-    live::ControlService* service = ready.load();
-    if (service == nullptr) return live::error_reply(503, "starting", "");
-    return service->handle(r);
-  });
+  // Routers long-polling, and onboarding calls waiting to share a publication, each hold a
+  // connection (and a thread) for a while.
+  const live::HttpServerOptions server_options{.max_connections = kControlConnections};
+  auto server = live::HttpServer::start(
+      a.listen,
+      [&](const live::ServiceRequest& r) {
+        live::ControlService* service = ready.load();
+        if (service == nullptr) return live::error_reply(503, "starting", "");
+        return service->handle(r);
+      },
+      server_options);
   if (!server.is_ok()) {
     std::cerr << "cellkit control: " << server.status().message() << "\n";
     return kExitFailure;
   }
-  live::ControlService service(std::move(store).value(),
-                               {.address = (*server)->address(), .placement = a.placement});
+  live::ControlService service(std::move(store).value(), {.address = (*server)->address(),
+                                                          .placement = a.placement,
+                                                          .keep_versions = a.keep_versions});
   service.tick();
   ready = &service;
   std::cout << "listening on " << (*server)->address() << std::endl;
@@ -137,6 +147,10 @@ void add_control_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--lease-seconds", args->lease_seconds,
                   "Leadership lease: a dead leader is replaced after at most this long")
       ->check(CLI::Range(2, 300))
+      ->capture_default_str();
+  cmd->add_option("--keep-versions", args->keep_versions,
+                  "Snapshot versions kept in the store besides the current one and those "
+                  "routers serve (0: keep all)")
       ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run_control(*args); });
 }

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/live/onboard_index.h"
+
 namespace cellkit::live {
 namespace {
 
@@ -117,28 +119,10 @@ Result<ControlState> set_capacity(const ControlState& state, std::string_view ce
 }
 
 Result<ControlState> onboard(const ControlState& state, const std::vector<TenantSpec>& specs) {
-  if (specs.empty()) return invalid_argument("tenants must not be empty");
+  Result<OnboardIndex> index = OnboardIndex::build(state);
+  if (!index.is_ok()) return index.status();
   ControlState next = state;
-  std::vector<Tenant> tenants;
-  for (const TenantSpec& spec : specs) {
-    if (spec.name.empty()) return invalid_argument("name must not be empty");
-    if (spec.shard_size == 0) {
-      return invalid_argument(
-          fmt::format("shard_size of tenant '{}' must be at least 1", spec.name));
-    }
-    tenants.push_back({.id = TenantId{next.next_tenant++},
-                       .name = spec.name,
-                       .shard_size = spec.shard_size,
-                       .weight = spec.weight});
-  }
-  PlaceReport report;
-  Result<Placement> placement = add_tenants(state.placement, std::move(tenants), &report);
-  if (!placement.is_ok()) return placement.status();
-  if (report.refused > 0) {
-    return resource_exhausted(fmt::format("{} of {} tenants cannot be placed: {}", report.refused,
-                                          specs.size(), report.refusals.front()));
-  }
-  next.placement = std::move(placement).value();
+  if (Status s = index->onboard(next, specs); !s.is_ok()) return s;
   return next;
 }
 

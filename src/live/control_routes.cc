@@ -200,9 +200,7 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
   if (n == 2 && p[1] == "tenants" && m == "POST") {
     auto specs = tenant_specs(body);
     if (auto* e = std::get_if<FieldError>(&specs)) return bad(*e);
-    return apply([s = std::get<std::vector<TenantSpec>>(specs)](
-                     const ControlState& st) { return onboard(st, s); },
-                 "shard_size", "name");
+    return onboard_tenants(std::get<std::vector<TenantSpec>>(std::move(specs)));
   }
   if (n == 3 && p[1] == "tenants" && m == "DELETE") {
     return apply([name = p[2]](const ControlState& st) { return remove_tenant(st, name); },

@@ -2,6 +2,8 @@
 // state, validate whole, CAS-publish; and the cache that long-polls and reads are served from.
 #include "cellkit/live/control_service.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,14 @@ ServiceReply ok_json(const json& body) {
 
 ServiceReply store_unavailable(const Status& status) {
   return error_reply(503, fmt::format("store unavailable: {}", status.message()), "store");
+}
+
+// A change refused with `status`: kNotFound and kAlreadyExists name `name_field`.
+ServiceReply change_error(const Status& status, std::string_view field,
+                          std::string_view name_field) {
+  const StatusCode code = status.code();
+  const bool names = code == StatusCode::kNotFound || code == StatusCode::kAlreadyExists;
+  return error_reply(http_status_of(status), status.message(), names ? name_field : field);
 }
 
 std::string as_string(const std::vector<std::byte>& bytes) {
@@ -82,7 +92,29 @@ void ControlService::tick() {
     leader_ = leadership.is_ok() && leadership->leader;
     if (leadership.is_ok()) leader_address_ = leadership->leader_address;
   }
-  (void)refresh();
+  if (refresh().is_ok() && is_leader()) (void)prune();
+}
+
+// Requires store_mutex_. Deletes the blobs of versions older than the last keep_versions,
+// except the current one and those live routers serve (known from their reports, or
+// nothing is deleted).
+Status ControlService::prune() {
+  const std::uint64_t current = published_.version;
+  if (options_.keep_versions == 0 || current <= options_.keep_versions) return Status::ok();
+  const std::uint64_t oldest_kept = current - options_.keep_versions + 1;
+  Result<std::vector<std::uint64_t>> stored = store_->stored_versions();
+  if (!stored.is_ok()) return stored.status();
+  if (stored->empty() || stored->front() >= oldest_kept) return Status::ok();
+  Result<std::vector<RouterReport>> reports = store_->reports();
+  if (!reports.is_ok()) return reports.status();
+  for (std::uint64_t v : *stored) {
+    if (v >= oldest_kept) break;
+    const bool served = std::any_of(reports->begin(), reports->end(),
+                                    [v](const RouterReport& r) { return r.applied == v; });
+    if (served) continue;
+    if (Status s = store_->delete_version(v); !s.is_ok()) return s;
+  }
+  return Status::ok();
 }
 
 ControlService::Published ControlService::current() const {
@@ -100,7 +132,8 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
   if (!snapshot.is_ok()) return snapshot.status();
   Result<std::string> state_text = store_->read_state(read.pointer);
   if (!state_text.is_ok()) return state_text.status();
-  Result<ControlState> state = parse_state(*state_text);
+  Result<ControlState> state =
+      parse_state(*state_text, std::as_bytes(std::span(snapshot->data(), snapshot->size())));
   if (!state.is_ok()) return state.status();
   return Published{.version = read.pointer.version,
                    .revision = read.revision,
@@ -110,26 +143,12 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
 
 // Requires store_mutex_. Brings the cache up to the store's pointer.
 Status ControlService::refresh() {
-  Result<PointerRead> read = store_->read_pointer();
-  if (!read.is_ok()) return read.status();
-  {
-    std::lock_guard lock(cache_mutex_);
-    if (read->revision == published_.revision) return Status::ok();
-  }
-  Result<Published> loaded = load(*read);
-  if (!loaded.is_ok()) return loaded.status();
-  {
-    std::lock_guard lock(cache_mutex_);
-    published_ = std::move(loaded).value();
-  }
-  published_changed_.notify_all();
-  return Status::ok();
+  return read_base().status();
 }
 
 // Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
 // "not the leader" when the leadership is gone.
-Result<std::uint64_t> ControlService::publish(const ControlState& next, const PointerRead& read) {
-  ControlState state = next;
+Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
   const std::vector<std::byte> snapshot = encode_snapshot(snapshot_of(state, state.version));
   Publication publication{.version = state.version,
@@ -167,34 +186,119 @@ ServiceReply ControlService::not_leader() const {
   return {.status = 503, .body = body.dump(), .headers = {{"X-Cellkit-Leader", leader_address_}}};
 }
 
+// Requires store_mutex_. Reads the pointer and brings published_ up to it, so that
+// published_.state is the base of a change (only holders of store_mutex_ write published_).
+Result<PointerRead> ControlService::read_base() {
+  Result<PointerRead> read = store_->read_pointer();
+  if (!read.is_ok()) return read.status();
+  if (published_.revision == read->revision) return read;
+  Result<Published> loaded = load(*read);
+  if (!loaded.is_ok()) return loaded.status();
+  {
+    std::lock_guard lock(cache_mutex_);
+    published_ = std::move(loaded).value();
+  }
+  published_changed_.notify_all();
+  return read;
+}
+
 ServiceReply ControlService::apply(const Change& change, std::string_view field,
                                    std::string_view name_field) {
   std::lock_guard lock(store_mutex_);
   if (!is_leader()) return not_leader();
   for (int attempt = 0; attempt < options_.publish_attempts; ++attempt) {
-    Result<PointerRead> read = store_->read_pointer();
+    Result<PointerRead> read = read_base();
     if (!read.is_ok()) return store_unavailable(read.status());
-    Published base = current();
-    if (base.revision != read->revision) {
-      Result<Published> loaded = load(*read);
-      if (!loaded.is_ok()) return store_unavailable(loaded.status());
-      base = std::move(loaded).value();
-    }
-    Result<ControlState> next = change(base.state);
-    if (!next.is_ok()) {
-      const StatusCode code = next.status().code();
-      const bool names = code == StatusCode::kNotFound || code == StatusCode::kAlreadyExists;
-      return error_reply(http_status_of(next.status()), next.status().message(),
-                         names ? name_field : field);
-    }
+    Result<ControlState> next = change(published_.state);
+    if (!next.is_ok()) return change_error(next.status(), field, name_field);
     if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), field);
-    Result<std::uint64_t> version = publish(*next, *read);
+    Result<std::uint64_t> version = publish(std::move(next).value(), *read);
     if (!version.is_ok()) {
       if (!is_leader()) return not_leader();
       return store_unavailable(version.status());
     }
     if (*version != 0) return ok_json({{"version", *version}});
   }
+  return pointer_moved();
+}
+
+// Group commit: requests that arrive while a publication is being written wait for it to
+// end, and then one of them places all that waited in the next publication.
+ServiceReply ControlService::onboard_tenants(std::vector<TenantSpec> specs) {
+  PendingOnboard mine{.specs = std::move(specs)};
+  std::vector<PendingOnboard*> group;
+  {
+    std::unique_lock queue(queue_mutex_);
+    queue_.push_back(&mine);
+    queue_changed_.wait(queue, [&] { return mine.done || !onboarding_; });
+    if (mine.done) return std::move(mine.reply);
+    onboarding_ = true;
+    group.swap(queue_);  // holds `mine`: only the one onboarding takes from the queue
+  }
+  {
+    std::lock_guard lock(store_mutex_);
+    onboard_group(group);
+  }
+  {
+    std::lock_guard queue(queue_mutex_);
+    for (PendingOnboard* p : group)
+      p->done = true;
+    onboarding_ = false;
+  }
+  queue_changed_.notify_all();
+  return std::move(mine.reply);
+}
+
+// Requires store_mutex_. Answers every request of the group.
+void ControlService::onboard_group(const std::vector<PendingOnboard*>& group) {
+  bool answered = !is_leader();
+  for (PendingOnboard* p : group)
+    p->reply = answered ? not_leader() : pointer_moved();
+  for (int attempt = 0; attempt < options_.publish_attempts && !answered; ++attempt)
+    answered = onboard_attempt(group);
+}
+
+// Requires store_mutex_. Places each request against the published state with the kept
+// index (each request all or nothing, refused ones answered on their own), then publishes
+// the accepted ones together. False when the CAS lost (try again from the stored state).
+bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) {
+  auto answer_all = [&](const ServiceReply& reply) {
+    for (PendingOnboard* p : group)
+      p->reply = reply;
+    return true;
+  };
+  Result<PointerRead> read = read_base();
+  if (!read.is_ok()) return answer_all(store_unavailable(read.status()));
+  if (!index_ || index_revision_ != published_.revision) {
+    index_.reset();
+    Result<OnboardIndex> built = OnboardIndex::build(published_.state);
+    if (!built.is_ok()) return answer_all(change_error(built.status(), "", ""));
+    index_ = std::move(built).value();
+    index_revision_ = published_.revision;
+  }
+  ControlState next = published_.state;
+  std::vector<PendingOnboard*> placed;
+  for (PendingOnboard* p : group) {
+    if (Status s = index_->onboard(next, p->specs); !s.is_ok()) {
+      p->reply = change_error(s, "shard_size", "name");
+    } else {
+      placed.push_back(p);
+    }
+  }
+  if (placed.empty()) return true;
+  index_revision_ = -1;  // it holds tenants that are not published until the CAS lands
+  Result<std::uint64_t> version = publish(std::move(next), *read);
+  if (version.is_ok() && *version == 0) return false;
+  ServiceReply reply = !version.is_ok()
+                           ? (is_leader() ? store_unavailable(version.status()) : not_leader())
+                           : ok_json({{"version", *version}});
+  if (version.is_ok()) index_revision_ = published_.revision;
+  for (PendingOnboard* p : placed)
+    p->reply = reply;
+  return true;
+}
+
+ServiceReply ControlService::pointer_moved() const {
   return error_reply(
       503,
       fmt::format("the routing pointer moved during {} attempts; retry", options_.publish_attempts),

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/core/snapshot_codec.h"
 #include "cellkit/io/placement_document.h"
 
 namespace cellkit::live {
@@ -45,16 +46,6 @@ Result<Mapping> parse_pins(const json& pins) {
   return out;
 }
 
-// Capacity of a cell: its own, else the placement's default; 0 = unlimited.
-std::uint64_t capacity_of(const Placement& p, const Cell& cell) {
-  return cell.capacity != 0 ? cell.capacity : p.options.capacity;
-}
-
-const Shard& effective_shard(const ControlState& s, TenantId t) {
-  const Shard* pin = s.pins.find_shard(t);
-  return pin != nullptr ? *pin : s.placement.mapping.shard(t);
-}
-
 Status check_capacity(const ControlState& s) {
   std::unordered_map<std::uint32_t, std::uint64_t> load;
   for (const Tenant& t : s.placement.tenants) {
@@ -72,9 +63,10 @@ Status check_capacity(const ControlState& s) {
 }
 
 // Pins are the only shards the strategy did not choose, so only they can break the overlap
-// limit: count, for each pinned tenant, the cells it shares with every other tenant.
+// limit (shuffle's and design's): count, for each pinned tenant, the cells it shares with
+// every other tenant.
 Status check_pinned_overlap(const ControlState& s) {
-  if (s.placement.options.strategy != Strategy::kShuffle || s.pins.empty()) return Status::ok();
+  if (!limits_overlap(s.placement.options) || s.pins.empty()) return Status::ok();
   std::unordered_map<std::uint32_t, std::vector<TenantId>> on_cell;
   for (const Tenant& t : s.placement.tenants) {
     for (CellId c : effective_shard(s, t.id))
@@ -97,14 +89,70 @@ Status check_pinned_overlap(const ControlState& s) {
 
 }  // namespace
 
+std::uint64_t capacity_of(const Placement& p, const Cell& cell) {
+  return cell.capacity != 0 ? cell.capacity : p.options.capacity;
+}
+
+const Shard& effective_shard(const ControlState& s, TenantId t) {
+  const Shard* pin = s.pins.find_shard(t);
+  return pin != nullptr ? *pin : s.placement.mapping.shard(t);
+}
+
+namespace {
+
+// Tenants whose shard size or weight the snapshot does not tell: {"id": [shard_size, weight]}.
+json tenant_extras(const ControlState& s) {
+  json extras = json::object();
+  for (const Tenant& t : s.placement.tenants) {
+    if (t.weight != 1 || t.shard_size != s.placement.mapping.shard(t.id).size()) {
+      extras[std::to_string(raw(t.id))] = {t.shard_size, t.weight};
+    }
+  }
+  return extras;
+}
+
+// Version 2 keeps tenants' names and shards in the snapshot published with the state: the
+// tenants, from the snapshot's shards and names and the state's extras.
+Status add_tenants_from(const RoutingSnapshot& snapshot, const json& extras, Placement& out) {
+  if (!extras.is_object()) return state_error("'tenants' is not an object");
+  if (snapshot.tenant_names.size() != snapshot.shards.size()) {
+    return state_error("the snapshot does not name every tenant");
+  }
+  out.tenants.reserve(snapshot.shards.size());
+  for (std::size_t i = 0; i < snapshot.shards.size(); ++i) {
+    const auto& [id, shard] = snapshot.shards[i];
+    if (snapshot.tenant_names[i].first != id) {
+      return state_error(fmt::format("the snapshot names tenant {} out of order", raw(id)));
+    }
+    Tenant t{.id = id,
+             .name = snapshot.tenant_names[i].second,
+             .shard_size = static_cast<std::uint32_t>(shard.size())};
+    auto extra = extras.find(std::to_string(raw(id)));
+    if (extra != extras.end()) {
+      if (!extra->is_array() || extra->size() != 2 || !(*extra)[0].is_number_unsigned() ||
+          !(*extra)[1].is_number_unsigned()) {
+        return state_error(fmt::format("tenant {} is not [shard_size, weight]", raw(id)));
+      }
+      t.shard_size = (*extra)[0].get<std::uint32_t>();
+      t.weight = (*extra)[1].get<std::uint32_t>();
+    }
+    out.tenants.push_back(std::move(t));
+    out.mapping.assign(id, shard);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 std::string write_state(const ControlState& s) {
   json head = {{"format", "cellkit.control-state"},
-               {"version", 1},
+               {"version", 2},
                {"routing_version", s.version},
                {"next_cell", s.next_cell},
                {"next_tenant", s.next_tenant},
                {"default_capacity", s.placement.options.capacity},
                {"pins", pins_json(s)},
+               {"tenants", tenant_extras(s)},
                {"rebalance",
                 {{"planned", s.rebalance.planned},
                  {"applied", s.rebalance.applied},
@@ -112,22 +160,36 @@ std::string write_state(const ControlState& s) {
   std::string text = head.dump();
   text.pop_back();  // the mapping document is spliced in as written, not re-serialised
   text += ",\"mapping\":";
-  text += write_mapping_json(document_from(s.placement, s.zone_names));
+  // Cells and placement options only: tenants and shards are the snapshot's.
+  const Placement cells{.fleet = s.placement.fleet, .options = s.placement.options};
+  text += write_mapping_json(document_from(cells, s.zone_names));
   text += "}";
   return text;
 }
 
-Result<ControlState> parse_state(std::string_view text) {
+Result<ControlState> parse_state(std::string_view text, std::span<const std::byte> snapshot) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) return state_error("not a JSON object");
-  if (doc.value("format", "") != "cellkit.control-state" || doc.value("version", 0) != 1) {
-    return state_error("'format' is not cellkit.control-state version 1");
+  const int version = doc.value("version", 0);
+  if (doc.value("format", "") != "cellkit.control-state" || (version != 1 && version != 2)) {
+    return state_error("'format' is not cellkit.control-state version 1 or 2");
   }
   if (!doc.contains("mapping") || !doc.contains("pins")) {
     return state_error("'mapping' or 'pins' is missing");
   }
   Result<MappingDocument> mapping = parse_mapping_json(doc["mapping"].dump(), "control state");
   if (!mapping.is_ok()) return mapping.status();
+  if (version == 2) {
+    Result<RoutingSnapshot> routing = decode_snapshot(snapshot);
+    if (!routing.is_ok()) return state_error(routing.status().message());
+    Placement shell{.fleet = mapping->fleet};
+    if (Status st = add_tenants_from(*routing, doc.value("tenants", json::object()), shell);
+        !st.is_ok()) {
+      return st;
+    }
+    mapping->tenants = std::move(shell.tenants);
+    mapping->mapping = std::move(shell.mapping);
+  }
   Result<Placement> placement = placement_from(*mapping);
   if (!placement.is_ok()) return placement.status();
   Result<Mapping> pins = parse_pins(doc["pins"]);

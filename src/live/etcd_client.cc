@@ -87,17 +87,25 @@ json compare_json(const EtcdCompare& c) {
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t word = 0;
-    for (std::size_t j = 0; j < 3; ++j) {
-      word = (word << 8) | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0U);
-    }
-    for (std::size_t j = 0; j < 4; ++j) {
-      out.push_back(j <= n ? kAlphabet[(word >> (18 - 6 * j)) & 0x3F] : '=');
-    }
+  std::string out((bytes.size() + 2) / 3 * 4, '=');
+  auto byte = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]));
+  };
+  std::size_t o = 0;
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t word = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    out[o++] = kAlphabet[word >> 18];
+    out[o++] = kAlphabet[(word >> 12) & 0x3F];
+    out[o++] = kAlphabet[(word >> 6) & 0x3F];
+    out[o++] = kAlphabet[word & 0x3F];
+  }
+  if (i < bytes.size()) {  // one or two bytes left: two or three characters, then '='
+    const bool two = i + 1 < bytes.size();
+    const std::uint32_t word = byte(i) << 16 | (two ? byte(i + 1) << 8 : 0U);
+    out[o++] = kAlphabet[word >> 18];
+    out[o++] = kAlphabet[(word >> 12) & 0x3F];
+    if (two) out[o] = kAlphabet[(word >> 6) & 0x3F];
   }
   return out;
 }
@@ -149,8 +157,10 @@ Result<json> call(const HttpUrl& url, std::string_view target, const json& body,
 
 }  // namespace
 
-Result<EtcdRange> EtcdClient::range(std::string_view key, bool prefix, std::int64_t revision) {
+Result<EtcdRange> EtcdClient::range(std::string_view key, bool prefix, std::int64_t revision,
+                                    bool keys_only) {
   json body = {{"key", base64_encode(key)}};
+  if (keys_only) body["keys_only"] = true;
   if (prefix) body["range_end"] = base64_encode(prefix_end(key));
   if (revision != 0) body["revision"] = std::to_string(revision);
   Result<json> answer = call(url_, "/v3/kv/range", body, timeout_);

@@ -74,6 +74,31 @@ class EtcdStore final : public Store {
 
   Result<Leadership> campaign(const std::string& address) override;
 
+  Result<std::vector<std::uint64_t>> stored_versions() override {
+    std::vector<std::uint64_t> versions;
+    for (const char* blobs : {"routing/snap/", "state/"}) {
+      Result<EtcdRange> range = etcd_.range(key(blobs), /*prefix=*/true, 0, /*keys_only=*/true);
+      if (!range.is_ok()) return range.status();
+      for (const EtcdKv& kv : range->kvs) {
+        const std::optional<std::uint64_t> v =
+            blob_version(std::string_view(kv.key).substr(key(blobs).size()));
+        if (v) versions.push_back(*v);
+      }
+    }
+    std::sort(versions.begin(), versions.end());
+    versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
+    return versions;
+  }
+
+  Status delete_version(std::uint64_t version) override {
+    for (const char* blobs : {"routing/snap/", "state/"}) {
+      Result<std::int64_t> erased =
+          etcd_.erase(key(fmt::format("{}{}-", blobs, version)), /*prefix=*/true);
+      if (!erased.is_ok()) return erased.status();
+    }
+    return Status::ok();
+  }
+
   void resign() override {
     if (leader_lease_ != 0) (void)etcd_.revoke_lease(leader_lease_);  // else it expires
     leader_lease_ = 0;
@@ -93,27 +118,32 @@ class EtcdStore final : public Store {
     return fmt::format("{}/{:06}", blob, part);  // zero-padded: etcd sorts keys bytewise
   }
 
+  // One range per chunk, each within the request timeout: a blob of any size (a 1,000,000
+  // tenant snapshot is tens of chunks) is read in bounded steps, never in one long call.
   Result<std::string> read_blob(const std::string& name, const BlobRef& ref) {
-    Result<EtcdRange> range = etcd_.range(key(name + "/"), /*prefix=*/true);
-    if (!range.is_ok()) return range.status();
-    if (range->kvs.size() != ref.parts) {
-      return data_loss(fmt::format("{}{} has {} parts, the pointer says {}", prefix_, name,
-                                   range->kvs.size(), ref.parts));
-    }
     std::string bytes;
     bytes.reserve(ref.bytes);
-    for (const EtcdKv& kv : range->kvs)
-      bytes += kv.value;
+    for (std::uint32_t part = 0; part < ref.parts; ++part) {
+      Result<EtcdRange> range = etcd_.range(key(part_key(name, part)));
+      if (!range.is_ok()) return range.status();
+      if (range->kvs.empty()) {
+        return data_loss(fmt::format("{}{} has no part {} of the {} parts the pointer says",
+                                     prefix_, name, part, ref.parts));
+      }
+      bytes += range->kvs.front().value;
+    }
     if (Status s = check_blob(prefix_ + name, bytes, ref); !s.is_ok()) return s;
     return bytes;
   }
 
-  Status write_blob(const std::string& name, std::string_view bytes) {
+  // The puts that store the blob as chunks.
+  std::vector<EtcdOp> blob_puts(const std::string& name, std::string_view bytes) const {
+    std::vector<EtcdOp> puts;
     for (std::uint32_t part = 0; part * kChunkBytes < bytes.size(); ++part) {
-      const std::string_view chunk = bytes.substr(part * kChunkBytes, kChunkBytes);
-      if (Status s = etcd_.put(key(part_key(name, part)), chunk).status(); !s.is_ok()) return s;
+      puts.push_back({.key = key(part_key(name, part)),
+                      .value = std::string(bytes.substr(part * kChunkBytes, kChunkBytes))});
     }
-    return Status::ok();
+    return puts;
   }
 };
 
@@ -126,26 +156,33 @@ Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::i
                         .state = blob_ref(publication.state),
                         .writer = publication.writer};
   // Chunks are named by version and content, so a losing writer's chunks never replace the
-  // winner's; they are only garbage.
-  if (Status s =
-          write_blob("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
-      !s.is_ok()) {
-    return s;
+  // winner's; they are only garbage. Blobs that fit in one request (etcd's default limit is
+  // 1.5 MiB) go in the pointer's txn: one request and one etcd fsync per publication.
+  std::vector<EtcdOp> chunks =
+      blob_puts("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
+  for (EtcdOp& op :
+       blob_puts("state/" + blob_name(pointer.version, pointer.state), publication.state)) {
+    chunks.push_back(std::move(op));
   }
-  if (Status s =
-          write_blob("state/" + blob_name(pointer.version, pointer.state), publication.state);
-      !s.is_ok()) {
-    return s;
+  std::vector<EtcdOp> success;
+  if (snapshot.size() + publication.state.size() <= kChunkBytes) {
+    success = std::move(chunks);
+  } else {
+    for (const EtcdOp& op : chunks) {
+      if (Status s = etcd_.put(op.key, op.value).status(); !s.is_ok()) return s;
+      // Tens of chunks can outlast a short lease: keep the leadership while writing them.
+      if (Status s = etcd_.keep_alive(leader_lease_); !s.is_ok()) return s;
+    }
   }
+  success.push_back(
+      {.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)});
   const std::vector<EtcdCompare> compare = {
       {.key = key("routing/current"), .target = EtcdCompare::Target::kMod, .revision = expected},
       {.key = key("leader"),
        .target = EtcdCompare::Target::kCreate,
        .revision = leader_create_revision_}};
-  Result<EtcdTxnResult> txn = etcd_.txn(
-      compare,
-      {{.kind = EtcdOp::Kind::kPut, .key = key("routing/current"), .value = pointer_json(pointer)}},
-      {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
+  Result<EtcdTxnResult> txn =
+      etcd_.txn(compare, success, {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
   if (!txn.is_ok()) return txn.status();
   if (txn->succeeded) return PublishOutcome::kPublished;
   const bool still_leader =

@@ -144,6 +144,8 @@ class FileStore final : public Store {
 
   Result<std::vector<RouterReport>> reports() override;
   Result<Leadership> campaign(const std::string& address) override;
+  Result<std::vector<std::uint64_t>> stored_versions() override;
+  Status delete_version(std::uint64_t version) override;
 
   void resign() override {
     if (lock_fd_ < 0) return;
@@ -156,6 +158,8 @@ class FileStore final : public Store {
   fs::path dir_;
   StoreOptions options_;
   int lock_fd_ = -1;
+
+  std::vector<fs::path> blob_files(std::optional<std::uint64_t> only) const;
 
   static Status make_dirs(const fs::path& path) {
     std::error_code ec;
@@ -198,6 +202,38 @@ Result<std::vector<RouterReport>> FileStore::reports() {
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.router < b.router; });
   return out;
+}
+
+// Blob files of every version, or of `only` when given.
+std::vector<fs::path> FileStore::blob_files(std::optional<std::uint64_t> only) const {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const char* blobs : {"snap", "state"}) {
+    for (const auto& entry : fs::directory_iterator(dir_ / blobs, ec)) {
+      const std::optional<std::uint64_t> v = blob_version(entry.path().filename().string());
+      if (v && (!only || *v == *only)) out.push_back(entry.path());
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::uint64_t>> FileStore::stored_versions() {
+  std::vector<std::uint64_t> versions;
+  for (const fs::path& file : blob_files(std::nullopt))
+    versions.push_back(*blob_version(file.filename().string()));
+  std::sort(versions.begin(), versions.end());
+  versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
+  return versions;
+}
+
+Status FileStore::delete_version(std::uint64_t version) {
+  for (const fs::path& file : blob_files(version)) {
+    std::error_code ec;
+    if (!fs::remove(file, ec) && ec) {
+      return failed_precondition(fmt::format("cannot remove {}: {}", file.string(), ec.message()));
+    }
+  }
+  return Status::ok();
 }
 
 Result<Leadership> FileStore::campaign(const std::string& address) {

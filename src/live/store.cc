@@ -1,4 +1,5 @@
 // What both stores share: opening by spec, the pointer and report records, blob checks.
+#include <charconv>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -146,6 +147,24 @@ Status check_blob(std::string_view what, std::string_view bytes, const BlobRef& 
     return data_loss(fmt::format("{} does not match the pointer's sha256 {}", what, ref.sha256));
   }
   return Status::ok();
+}
+
+Result<std::vector<std::uint64_t>> Store::stored_versions() {
+  return failed_precondition(fmt::format("{} keeps no versions", describe()));
+}
+
+Status Store::delete_version(std::uint64_t /*version*/) {
+  return failed_precondition(fmt::format("{} keeps no versions", describe()));
+}
+
+std::optional<std::uint64_t> blob_version(std::string_view name) {
+  std::uint64_t version = 0;
+  const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), version);
+  if (error != std::errc() || end == name.data() || end == name.data() + name.size() ||
+      *end != '-') {
+    return std::nullopt;
+  }
+  return version;
 }
 
 std::string blob_name(std::uint64_t version, const BlobRef& ref) {

@@ -70,6 +70,9 @@ void StoreFollower::offer_version(const Pointer& pointer) {
     return refuse(pointer.version, fmt::format("the snapshot says version {}", snapshot->version));
   }
   const OfferResult result = offer_(*snapshot);
+  // The version is fine but the router could not write its state directory: not a NACK;
+  // the next Sync (at most a watch later) offers it again.
+  if (result.verdict == OfferVerdict::kNotPersisted) return;
   if (!result.accepted()) return refuse(pointer.version, result.reason);
   std::lock_guard lock(mutex_);
   status_.applied = pointer.version;

@@ -4,8 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/io/mapping_file.h"
+#include "cellkit/io/placement_document.h"
+#include "cellkit/live/onboard_index.h"
+
 namespace cellkit::live {
 namespace {
+
+std::vector<std::byte> snapshot_bytes(const ControlState& state) {
+  return encode_snapshot(snapshot_of(state, state.version));
+}
 
 ControlState fleet_of(std::uint32_t cells, Strategy strategy = Strategy::kShuffle,
                       std::uint32_t capacity = 0) {
@@ -36,9 +45,89 @@ TEST(ControlOps, OnboardsThroughThePlacementEngineAndStoresTheResultWhole) {
                                     {.id = TenantId{1}, .name = "beta", .shard_size = 3}})
           .value();
   EXPECT_EQ(next->placement, expected);
-  Result<ControlState> again = parse_state(write_state(*next));
+  Result<ControlState> again = parse_state(write_state(*next), snapshot_bytes(*next));
   ASSERT_TRUE(again.is_ok()) << again.status().message();
   EXPECT_EQ(*again, *next);
+}
+
+TEST(ControlOps, AKeptIndexPlacesEachRequestAsAddTenantsWouldAndForgetsRefusals) {
+  ControlState state = fleet_of(6);
+  OnboardIndex index = OnboardIndex::build(state).value();
+  Placement expected = state.placement;
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    const std::string name = "t" + std::to_string(i);
+    ASSERT_TRUE(index.onboard(state, {{.name = name, .shard_size = 2}}).is_ok());
+    expected = add_tenants(expected, {{.id = TenantId{i}, .name = name, .shard_size = 2}}).value();
+    EXPECT_EQ(state.placement, expected) << "after " << name;
+    // A refused request (name taken, too large) leaves the state and the index as they were.
+    const ControlState before = state;
+    EXPECT_EQ(
+        index.onboard(state, {{.name = "x", .shard_size = 2}, {.name = name, .shard_size = 2}})
+            .code(),
+        StatusCode::kAlreadyExists);
+    EXPECT_EQ(index.onboard(state, {{.name = "x", .shard_size = 2}, {.name = "y", .shard_size = 7}})
+                  .code(),
+              StatusCode::kResourceExhausted);
+    EXPECT_EQ(state, before);
+  }
+}
+
+TEST(ControlOps, AnOnboardingThatWouldOverlapAPinnedShardIsRefused) {
+  // 4 cells, shard size 2, max_overlap 1: six pairs, each usable once. Five tenants use five;
+  // pinning the fifth onto the sixth pair leaves the strategy one pair it thinks is free.
+  ControlState state = fleet_of(4);
+  for (int i = 0; i < 5; ++i) {
+    state = onboard(state, {{.name = "t" + std::to_string(i), .shard_size = 2}}).value();
+  }
+  std::vector<std::string> free_pair;
+  for (std::uint32_t a = 0; a < 4 && free_pair.empty(); ++a) {
+    for (std::uint32_t b = a + 1; b < 4 && free_pair.empty(); ++b) {
+      bool used = false;
+      for (const auto& [tenant, shard] : state.placement.mapping) {
+        used = used || (std::count(shard.begin(), shard.end(), CellId{a}) +
+                            std::count(shard.begin(), shard.end(), CellId{b}) ==
+                        2);
+      }
+      if (!used) free_pair = {"cell-" + std::to_string(a), "cell-" + std::to_string(b)};
+    }
+  }
+  ASSERT_EQ(free_pair.size(), 2u);
+  state = pin_tenant(state, "t4", free_pair).value();
+  ASSERT_TRUE(check_state(state).is_ok());
+  Result<ControlState> next = onboard(state, {{.name = "t5", .shard_size = 2}});
+  ASSERT_FALSE(next.is_ok());
+  EXPECT_EQ(next.status().message(), "tenants 5 and 4 would share more than max_overlap 1 cells");
+}
+
+TEST(ControlState, KeepsTenantsInTheSnapshotAndOnlyTheirExtrasInTheState) {
+  ControlState state = onboard(fleet_of(6), {{.name = "acme", .shard_size = 3, .weight = 4},
+                                             {.name = "beta", .shard_size = 2}})
+                           .value();
+  state.placement.tenants[1].shard_size = 3;  // a shard short of its size (a drained cell)
+  const std::string text = write_state(state);
+  EXPECT_EQ(text.find("acme"), std::string::npos);
+  EXPECT_NE(text.find(R"("tenants":{"0":[3,4],"1":[3,1]})"), std::string::npos) << text;
+  Result<ControlState> again = parse_state(text, snapshot_bytes(state));
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  EXPECT_EQ(*again, state);
+}
+
+TEST(ControlState, ReadsVersionOneWithTenantsInItsMapping) {
+  const ControlState state = onboard(fleet_of(4), {{.name = "acme", .shard_size = 2}}).value();
+  const std::string v1 =
+      R"({"format":"cellkit.control-state","version":1,"routing_version":0,"next_cell":4,)"
+      R"("next_tenant":1,"default_capacity":0,"pins":{},"mapping":)" +
+      write_mapping_json(document_from(state.placement, state.zone_names)) + "}";
+  Result<ControlState> read = parse_state(v1, {});
+  ASSERT_TRUE(read.is_ok()) << read.status().message();
+  EXPECT_EQ(*read, state);
+}
+
+TEST(ControlState, AVersionTwoStateNeedsItsSnapshot) {
+  const ControlState state = onboard(fleet_of(4), {{.name = "acme", .shard_size = 2}}).value();
+  Result<ControlState> read = parse_state(write_state(state), {});
+  ASSERT_FALSE(read.is_ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kDataLoss);
 }
 
 TEST(ControlOps, RefusesWhatItCannotPlaceAndNamesWhy) {
@@ -128,9 +217,9 @@ TEST(ControlOps, RebalanceFillsAnEmptyCellAndCanStopAfterAnyMove) {
 }
 
 TEST(ControlState, ParseNamesWhatIsWrong) {
-  EXPECT_EQ(parse_state("[]").status().message(), "control state: not a JSON object");
-  EXPECT_EQ(parse_state(R"({"format":"x","version":1})").status().message(),
-            "control state: 'format' is not cellkit.control-state version 1");
+  EXPECT_EQ(parse_state("[]", {}).status().message(), "control state: not a JSON object");
+  EXPECT_EQ(parse_state(R"({"format":"x","version":1})", {}).status().message(),
+            "control state: 'format' is not cellkit.control-state version 1 or 2");
 }
 
 TEST(ControlState, SnapshotListsEveryCellAndDisabledOnes) {

@@ -28,14 +28,17 @@ class ControlServiceTest : public ::testing::TestWithParam<Kind> {
       ASSERT_TRUE(started.is_ok()) << started.message();
     }
   }
-  std::unique_ptr<ControlService> service(const std::string& address = "127.0.0.1:7000") {
-    const std::string spec =
-        GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
-    auto store = open_store(spec, {.fleet = "blue", .lease_seconds = 5}).value();
+  std::string spec() const {
+    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+  }
+  std::unique_ptr<ControlService> service(const std::string& address = "127.0.0.1:7000",
+                                          std::uint32_t keep_versions = 10) {
+    auto store = open_store(spec(), {.fleet = "blue", .lease_seconds = 5}).value();
     auto s = std::make_unique<ControlService>(
         std::move(store),
         ControlOptions{.address = address,
-                       .placement = {.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 3}});
+                       .placement = {.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 3},
+                       .keep_versions = keep_versions});
     s->tick();
     return s;
   }
@@ -182,9 +185,7 @@ TEST_P(ControlServiceTest, ALongPollWakesWhenAVersionIsPublished) {
 
 TEST_P(ControlServiceTest, RouterReportsAreListed) {
   auto s = service();
-  const std::string spec =
-      GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
-  auto router_store = open_store(spec, {.fleet = "blue"}).value();
+  auto router_store = open_store(spec(), {.fleet = "blue"}).value();
   ASSERT_TRUE(router_store->report({.router = "r1", .applied = 3, .rejected = 4, .reason = "older"})
                   .is_ok());
   const json routers = json::parse(call(*s, "GET", "/v1/routers").body)["routers"];
@@ -230,6 +231,67 @@ TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   const json status = json::parse(call(*s, "GET", "/v1/rebalance/status").body);
   EXPECT_EQ(status["applied"], moves);
   EXPECT_TRUE(json::parse(call(*s, "GET", "/v1/rebalance/plan").body)["moves"].empty());
+}
+
+TEST_P(ControlServiceTest, ConcurrentOnboardingsShareAPublicationAndEachIsAnsweredOnItsOwn) {
+  auto s = service();
+  add_cells(*s, 8);
+  ASSERT_EQ(call(*s, "POST", "/v1/tenants", R"({"name":"taken","shard_size":2})").status, 200u);
+  const std::uint64_t before = version(*s);
+  constexpr int kCalls = 16;
+  std::vector<ServiceReply> replies(kCalls);
+  {
+    std::vector<std::jthread> callers;
+    for (int i = 0; i < kCalls; ++i) {
+      callers.emplace_back([&, i] {
+        // Call 0 asks for a taken name: it alone is refused.
+        const std::string name = i == 0 ? "taken" : "t" + std::to_string(i);
+        replies[i] =
+            call(*s, "POST", "/v1/tenants", json{{"name", name}, {"shard_size", 2}}.dump());
+      });
+    }
+  }
+  EXPECT_EQ(replies[0].status, 409u) << replies[0].body;
+  std::uint64_t newest = before;
+  for (int i = 1; i < kCalls; ++i) {
+    ASSERT_EQ(replies[i].status, 200u) << replies[i].body;
+    const std::uint64_t v = json::parse(replies[i].body)["version"];
+    EXPECT_GT(v, before);
+    newest = std::max(newest, v);
+  }
+  // Fewer publications than calls when they overlapped; never more.
+  EXPECT_EQ(version(*s), newest);
+  EXPECT_LE(newest - before, static_cast<std::uint64_t>(kCalls - 1));
+  EXPECT_EQ(json::parse(call(*s, "GET", "/v1/tenants").body)["tenants"].size(),
+            static_cast<std::size_t>(kCalls));
+  // Each answered version's snapshot holds its tenant: the snapshot at `newest` holds all.
+  ServiceReply snapshot = call(*s, "GET", "/v1/snapshot?after=" + std::to_string(before));
+  Result<RoutingSnapshot> decoded =
+      decode_snapshot(std::as_bytes(std::span(snapshot.body.data(), snapshot.body.size())));
+  ASSERT_TRUE(decoded.is_ok());
+  EXPECT_EQ(decoded->shards.size(), static_cast<std::size_t>(kCalls));
+}
+
+TEST_P(ControlServiceTest, OldVersionsAreDeletedButNeitherTheCurrentOneNorOneARouterServes) {
+  auto s = service("127.0.0.1:7000", /*keep_versions=*/2);
+  add_cells(*s, 6);  // versions 1 to 6
+  auto other = open_store(spec(), {.fleet = "blue"}).value();
+  ASSERT_TRUE(other->report({.router = "r1", .applied = 2}).is_ok());
+  s->tick();
+  EXPECT_EQ(other->stored_versions().value(), (std::vector<std::uint64_t>{2, 5, 6}));
+  const Pointer current = other->read_pointer()->pointer;
+  EXPECT_TRUE(other->read_snapshot(current).is_ok());
+  EXPECT_TRUE(other->read_state(current).is_ok());
+  // The router moves on: its old version goes at the next tick.
+  ASSERT_TRUE(other->report({.router = "r1", .applied = 6}).is_ok());
+  s->tick();
+  EXPECT_EQ(other->stored_versions().value(), (std::vector<std::uint64_t>{5, 6}));
+  // A restarted control plane reads the current version whole.
+  s->shutdown();
+  s.reset();
+  auto again = service();
+  EXPECT_EQ(version(*again), 6u);
+  EXPECT_EQ(json::parse(call(*again, "GET", "/v1/cells").body)["cells"].size(), 6u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),

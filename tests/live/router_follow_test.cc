@@ -4,9 +4,11 @@
 // steady load fails no request; a router restarted during it serves its persisted snapshot;
 // refused versions are NACKed with reasons the control plane shows.
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,6 +17,7 @@
 
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/etcd_client.h"
+#include "cellkit/live/http_client.h"
 #include "cellkit/live/store.h"
 #include "live/etcd_process.h"
 #include "live/eventually.h"
@@ -68,10 +71,10 @@ class RouterFollowTest : public ::testing::TestWithParam<Kind> {
                                      : "file:" + (dir_.path() / "store").string();
   }
 
-  void start_control(const std::string& listen) {
+  void start_control(const std::string& listen, const std::string& lease_seconds = "2") {
     Result<test::Server> s =
         test::start_server({"control", "--listen", listen, "--store", store_spec(), "--strategy",
-                            "random", "--lease-seconds", "2"});
+                            "random", "--lease-seconds", lease_seconds});
     ASSERT_TRUE(s.is_ok()) << s.status().message();
     control_.emplace(std::move(*s));
   }
@@ -300,6 +303,120 @@ TEST_P(RouterFollowTest, AStoreOutageUnderSteadyLoadFailsNoRequestAndRoutersResy
     EXPECT_TRUE(r.is_ok() && r->status == 200 && !r->header("X-Cellkit-Stale")) << r.detail;
   }
 }
+
+// Tenants in the large-snapshot test: CELLKIT_SNAPSHOT_TENANTS (the `soak` label runs it with
+// 1,000,000), 50,000 by default (a snapshot of two chunks).
+std::uint32_t snapshot_tenants() {
+  const char* text = std::getenv("CELLKIT_SNAPSHOT_TENANTS");
+  const long tenants = text ? std::atol(text) : 0;
+  return tenants > 0 ? static_cast<std::uint32_t>(tenants) : 50000;
+}
+
+TEST_P(RouterFollowTest, ALargeSnapshotIsChunkedAppliedByBothRoutersAndReadBackEqual) {
+  const std::uint32_t tenants = snapshot_tenants();
+  const auto limit = std::chrono::seconds(30 + tenants / 5000);  // bounds every wait below
+  // Placing and publishing a million tenants takes longer than the fixture's 2 s lease.
+  control_->process.stop(5s);
+  start_control("127.0.0.1:0", "15");
+  start_router(0);
+  start_router(1);
+  std::string body = R"({"tenants":[)";
+  for (std::uint32_t i = 0; i < tenants; ++i)
+    body += fmt::format(R"({}{{"name":"t{}","shard_size":1}})", i ? "," : "", i);
+  body += "]}";
+  const auto start = std::chrono::steady_clock::now();
+  const json answer =
+      parse_or_null(test::http(control_->endpoint, "POST", "/v1/tenants", {}, body, limit));
+  ASSERT_TRUE(answer.is_object() && answer.contains("version")) << answer.dump();
+  const auto published = std::chrono::steady_clock::now();
+  const std::uint64_t v = answer["version"].get<std::uint64_t>();
+  ASSERT_TRUE(eventually([&] { return version(0) == v && version(1) == v; }, limit))
+      << routing(0).dump() << routing(1).dump();
+  const auto applied = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(routing(i)["tenants"], tenants);
+  // Read back through the store, in chunks of at most 1 MiB, equal to what the control plane
+  // serves and holding every tenant.
+  auto store = open_store(store_spec(), {.timeout = std::chrono::milliseconds(10000)}).value();
+  const PointerRead read = store->read_pointer().value();
+  ASSERT_EQ(read.pointer.version, v);
+  EXPECT_GE(read.pointer.snapshot.parts, 2u);
+  Result<std::string> bytes = store->read_snapshot(read.pointer);
+  ASSERT_TRUE(bytes.is_ok()) << bytes.status().message();
+  const Result<HttpResponse> served =
+      http_call(parse_http_url("http://" + to_string(control_->endpoint)).value(), "GET",
+                fmt::format("/v1/snapshot?after={}", v - 1), "", limit);
+  ASSERT_TRUE(served.is_ok()) << served.status().message();
+  EXPECT_TRUE(served->body == *bytes);
+  Result<RoutingSnapshot> decoded =
+      decode_snapshot(std::as_bytes(std::span(bytes->data(), bytes->size())));
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->shards.size(), tenants);
+  using ms = std::chrono::milliseconds;
+  std::cout << fmt::format(
+      "{} tenants: published in {} ms, applied by both routers {} ms later; snapshot {} bytes "
+      "in {} parts\n",
+      tenants, std::chrono::duration_cast<ms>(published - start).count(),
+      std::chrono::duration_cast<ms>(applied - published).count(), bytes->size(),
+      read.pointer.snapshot.parts);
+  if (GetParam() == Kind::kEtcd) {
+    const Result<HttpResponse> status =
+        http_call(parse_http_url(etcd_.url()).value(), "POST", "/v3/maintenance/status", "{}", 5s);
+    if (status.is_ok()) std::cout << "etcd status: " << status->body << "\n";
+  }
+}
+
+// A router frozen (SIGSTOP) while versions are published, and (etcd) while etcd is compacted
+// past the revision it watches from, catches up to the latest version once it runs again:
+// whatever its watch answers (a change, a cancel for compaction, its deadline) is a Sync.
+TEST_P(RouterFollowTest, ARouterFrozenAcrossACompactionCatchesUpToTheLatestVersion) {
+  start_router(0);
+  const std::uint64_t first = onboard("t0");
+  ASSERT_TRUE(eventually([&] { return version(0) == first; }));
+  routers_[0]->server.process.signal(SIGSTOP);
+  onboard("t1");
+  const std::uint64_t latest = onboard("t2");
+  if (GetParam() == Kind::kEtcd) {
+    EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
+    const Result<EtcdRange> head = etcd.range("/");
+    ASSERT_TRUE(head.is_ok()) << head.status().message();
+    ASSERT_TRUE(etcd.compact(head->revision).is_ok());
+  }
+  std::this_thread::sleep_for(2500ms);  // past the frozen watch's deadline
+  routers_[0]->server.process.signal(SIGCONT);
+  EXPECT_TRUE(eventually([&] { return version(0) == latest; })) << routing(0).dump();
+  const HttpResult r = order(0, "t2");
+  EXPECT_TRUE(r.is_ok() && r->status == 200) << r.detail;
+}
+
+// Two control planes on one etcd: the leader is killed (SIGKILL), the other takes the lease
+// over, publishes, and both routers follow it.
+class EtcdHandoverTest : public RouterFollowTest {};
+
+TEST_P(EtcdHandoverTest, WhenTheLeaderDiesTheOtherControlPlanePublishesAndRoutersFollow) {
+  start_router(0);
+  start_router(1);
+  const std::uint64_t before = onboard("t0");
+  ASSERT_TRUE(eventually([&] { return version(0) == before && version(1) == before; }));
+  std::optional<test::Server> leader = std::move(control_);
+  start_control("127.0.0.1:0");  // the second control plane: a follower for now
+  const HttpResult refused = api("POST", "/v1/tenants", R"({"name":"early","shard_size":1})");
+  ASSERT_TRUE(refused.is_ok()) << refused.detail;
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_EQ(refused->header("X-Cellkit-Leader").value_or(""), to_string(leader->endpoint));
+  leader->process.kill();
+  const std::uint64_t after = onboard("t1");  // retried until the lease (2 s) runs out
+  EXPECT_GT(after, before);
+  EXPECT_TRUE(eventually([&] { return version(0) == after && version(1) == after; }))
+      << routing(0).dump() << routing(1).dump();
+  for (std::size_t i = 0; i < 2; ++i) {
+    const HttpResult r = order(i, "t1");
+    EXPECT_TRUE(r.is_ok() && r->status == 200) << r.detail;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Etcd, EtcdHandoverTest, ::testing::Values(Kind::kEtcd),
+                         [](const auto&) { return "Etcd"; });
 
 // A mapping (format 2) at `routing_version` with the fixture's cells and one tenant.
 std::string write_mapping(const std::filesystem::path& path, std::uint64_t routing_version,

@@ -1,6 +1,7 @@
 // Routers following a store: apply what the control plane publishes, NACK what they refuse
-// (never retrying it), keep their version through a store outage and resync after it,
-// catch up across a compaction. etcd is real, started and stopped by the test.
+// (never retrying it; a version they could not persist is no refusal), keep their version through a
+// store outage and resync after it, catch up across a compaction. etcd is real, started and stopped
+// by the test.
 #include "cellkit/live/store_follower.h"
 
 #include <atomic>
@@ -31,10 +32,15 @@ struct FakeRouter {
   std::atomic<std::uint64_t> version{0};
   std::atomic<int> offers{0};
   std::uint64_t refuse_version = 0;  // answer this one "refused for the test"
+  std::atomic<int> unpersisted{0};   // answer this many offers "not persisted"
 
   OfferFn offer() {
     return [this](const RoutingSnapshot& s) -> OfferResult {
       ++offers;
+      if (unpersisted > 0) {
+        --unpersisted;
+        return {.verdict = OfferVerdict::kNotPersisted, .reason = "cannot write the state dir"};
+      }
       if (s.version == refuse_version) return refused("refused for the test");
       if (s.version <= version) return refused(fmt::format("version {} is not newer", s.version));
       Result<RoutingTable> table = RoutingTable::build(s);
@@ -144,6 +150,20 @@ TEST_P(StoreFollowerTest, ARefusedVersionIsNackedOnceAndNeverRetried) {
   add_cell(2);
   ASSERT_TRUE(f->sync().is_ok());
   EXPECT_EQ(router.version, 3u);
+}
+
+TEST_P(StoreFollowerTest, AVersionTheRouterCouldNotPersistIsNotNackedAndIsOfferedAgain) {
+  FakeRouter router;
+  router.unpersisted = 1;  // the first offer cannot be persisted, the second is served
+  auto f = follower(router, "r1");
+  add_cell(0);
+  for (const std::uint64_t served : {std::uint64_t{0}, std::uint64_t{1}}) {
+    ASSERT_TRUE(f->sync().is_ok());
+    EXPECT_EQ(router.version, served);
+    EXPECT_EQ(f->status().applied, served);
+    EXPECT_EQ(f->status().rejected, 0u);
+  }
+  EXPECT_EQ(router.offers, 2);
 }
 
 TEST_P(StoreFollowerTest, CorruptOlderAndInvalidSnapshotsAreNackedAndTheLastGoodOneKept) {

@@ -10,11 +10,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cellkit/core/strategies.h"
 #include "cellkit/live/control_state.h"
 #include "cellkit/live/http_server.h"
+#include "cellkit/live/onboard_index.h"
 #include "cellkit/live/store.h"
 
 namespace cellkit::live {
@@ -24,6 +27,9 @@ struct ControlOptions {
   PlacementOptions placement;  // used when the store holds no state yet
   std::chrono::milliseconds max_wait{30000};  // longest GET /v1/snapshot long-poll
   int publish_attempts = 8;                   // CAS attempts before a change answers 503
+  // Versions whose blobs tick() keeps: the last `keep_versions` (0: all), and always the
+  // current one and every version a live router reports serving.
+  std::uint32_t keep_versions = 10;
 };
 
 class ControlService {
@@ -33,8 +39,9 @@ class ControlService {
 
   // Answers one API request; safe from many threads at once.
   ServiceReply handle(const ServiceRequest& request);
-  // Campaigns for (or keeps) the leadership and picks up versions published by another
-  // control plane. Call about once a second.
+  // Campaigns for (or keeps) the leadership, picks up versions published by another
+  // control plane and, as leader, deletes old versions (ControlOptions::keep_versions).
+  // Call about once a second.
   void tick();
   // Wakes every long-poll and gives the leadership up.
   void shutdown();
@@ -49,6 +56,12 @@ class ControlService {
     ControlState state;
   };
   using Change = std::function<Result<ControlState>(const ControlState&)>;
+  // One POST /v1/tenants waiting for the publication that carries it.
+  struct PendingOnboard {
+    std::vector<TenantSpec> specs;
+    bool done = false;  // under queue_mutex_, with `reply` written before
+    ServiceReply reply;
+  };
 
   std::unique_ptr<Store> store_;
   ControlOptions options_;
@@ -59,17 +72,33 @@ class ControlService {
   bool leader_ = false;
   std::string leader_address_;
   bool shut_down_ = false;
+  // Onboarding requests not yet taken by a publication (group commit), and whether one
+  // request is placing a group now.
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::vector<PendingOnboard*> queue_;
+  bool onboarding_ = false;
+  // Under store_mutex_: the onboarding index of published_.state, valid while
+  // published_.revision == index_revision_.
+  std::optional<OnboardIndex> index_;
+  std::int64_t index_revision_ = -1;
 
   // Changes (control_service.cc).
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Published> load(const PointerRead& read);
-  Result<std::uint64_t> publish(const ControlState& next, const PointerRead& read);
+  Result<std::uint64_t> publish(ControlState next, const PointerRead& read);
+  Result<PointerRead> read_base();
+  ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
+  void onboard_group(const std::vector<PendingOnboard*>& group);
+  bool onboard_attempt(const std::vector<PendingOnboard*>& group);
   Status refresh();
+  Status prune();
   Published current() const;
   ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
   ServiceReply rollout(std::size_t batch);
   ServiceReply not_leader() const;
+  ServiceReply pointer_moved() const;
 
   // Routes (control_routes.cc).
   ServiceReply route(const ServiceRequest& request);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,12 +37,22 @@ struct ControlState {
   bool operator==(const ControlState&) const = default;
 };
 
-// The state as stored: {"format": "cellkit.control-state", "version": 1, "routing_version",
-// "next_cell", "next_tenant", "default_capacity", "pins", "rebalance", "mapping": <the mapping
-// document, docs/mapping-format.md>}.
+// The state as stored (version 2): {"format": "cellkit.control-state", "version": 2,
+// "routing_version", "next_cell", "next_tenant", "default_capacity", "pins", "tenants":
+// {id: [shard_size, weight]} for tenants whose shard size differs from their shard's or whose
+// weight is not 1, "rebalance", "mapping": <a mapping document (docs/mapping-format.md) with
+// the cells and placement options and no tenants>}. Tenants' names and shards are those of
+// the snapshot published with it, so the state stays small as tenants grow.
 std::string write_state(const ControlState& state);
-// Fails (kDataLoss) naming the field that is missing or malformed.
-Result<ControlState> parse_state(std::string_view text);
+// Reads version 2 with the encoded snapshot published with it, or version 1 (tenants in its
+// mapping document; the snapshot is not read). Fails (kDataLoss) naming the field that is
+// missing or malformed.
+Result<ControlState> parse_state(std::string_view text, std::span<const std::byte> snapshot);
+
+// A cell's capacity: its own, else the placement's default; 0 = unlimited.
+std::uint64_t capacity_of(const Placement& placement, const Cell& cell);
+// The tenant's pin if it has one, else its shard. Requires that the tenant has a shard.
+const Shard& effective_shard(const ControlState& state, TenantId tenant);
 
 // The routing snapshot the state implies under `version`: every cell, disabled cells
 // listed as such, shards and pins.

@@ -73,7 +73,8 @@ class EtcdClient {
   const HttpUrl& url() const { return url_; }
 
   // The key, or with `prefix` every key starting with it; at `revision` (0 = latest).
-  Result<EtcdRange> range(std::string_view key, bool prefix = false, std::int64_t revision = 0);
+  Result<EtcdRange> range(std::string_view key, bool prefix = false, std::int64_t revision = 0,
+                          bool keys_only = false);
   // Returns the revision of the put.
   Result<std::int64_t> put(std::string_view key, std::string_view value, std::int64_t lease = 0);
   // Returns how many keys were deleted.

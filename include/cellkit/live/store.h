@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,7 +116,16 @@ class Store {
   virtual Result<Leadership> campaign(const std::string& address) = 0;
   // Gives the leadership up (if held).
   virtual void resign() = 0;
+  // The versions whose blobs (snapshot or state) are stored, ascending, those of
+  // publications that lost their CAS included. A source without blobs (the control API a
+  // router follows) fails.
+  virtual Result<std::vector<std::uint64_t>> stored_versions();
+  // Deletes the blobs of `version`; never the pointer.
+  virtual Status delete_version(std::uint64_t version);
 };
+
+// The version a blob's name ("<version>-<sha16>...") starts with; nullopt when it has none.
+std::optional<std::uint64_t> blob_version(std::string_view name);
 
 // Opens "file:DIR" (DIR is created) or "etcd:http://HOST:PORT". Fails naming the spec when
 // it is neither, or the fleet name is not [A-Za-z0-9_-]{1,64}. Opening etcd does not
