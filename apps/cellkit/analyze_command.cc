@@ -100,7 +100,7 @@ int run(const AnalyzeArgs& args) {
   }
   print_problems(report);
   progress("analyzing " + std::to_string(doc->tenants.size()) + " tenants");
-  AnalysisOptions options;
+  AnalysisOptions options{.names = {.tenant = "--tenant", .fail_cells = "--fail"}};
   if (!args.tenant.empty()) options.tenant = args.tenant;
   options.fail_cells = args.fail;
   Result<AnalysisResult> result = analyze({.fleet = doc->fleet,

@@ -55,6 +55,11 @@ struct AnalysisOptions {
   std::optional<std::string> tenant;    // poison-pill detail for this tenant name
   std::vector<std::string> fail_cells;  // cell names failing together (empty = none)
   std::size_t examples = 5;             // pairs and groups listed by name
+  // What errors call each field: the field's own name unless a front end maps its fields
+  // to its own words (the CLI: "--fail").
+  struct Names {
+    std::string_view tenant = "tenant", fail_cells = "fail_cells";
+  } names;
 };
 
 // Who is hurt when a set of cells dies. fully_down + degraded + untouched = tenants.
@@ -151,10 +156,10 @@ struct AnalysisResult {
   std::uint64_t identical_tenants = 0;      // tenants in those groups
   std::vector<TenantGroup> largest_groups;  // by size, then first tenant
   PoisonSummary poison;
-  std::optional<NamedImpact> chosen_tenant;  // --tenant
+  std::optional<NamedImpact> chosen_tenant;  // options.tenant's
   FailureSummary cell_failure;
   std::optional<FailureSummary> zone_failure;  // when there are two zones or more
-  std::optional<NamedImpact> chosen_failure;   // --fail
+  std::optional<NamedImpact> chosen_failure;   // options.fail_cells'
   LoadStats cell_tenants, cell_weight;
   std::optional<LoadStats> zone_tenants, zone_weight;
   Headroom cell_headroom;
@@ -171,8 +176,8 @@ std::uint32_t max_analyzed_shard_size(std::size_t cells);
 
 // Fails with kInvalidArgument naming the problem: an empty mapping, a shard with an unknown
 // or repeated cell or no cell, a shard too large for exact subset counting (more than 16
-// cells, or more than fit in a 128-bit key); with kNotFound for an unknown --tenant or
-// --fail name.
+// cells, or more than fit in a 128-bit key); with kNotFound for an unknown `tenant` or
+// `fail_cells` name.
 Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions& options = {});
 
 }  // namespace cellkit
