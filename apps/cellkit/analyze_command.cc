@@ -102,7 +102,7 @@ int run(const AnalyzeArgs& args) {
   }
   print_problems(report);
   ProgressLine line("cellkit analyze", args.quiet);
-  AnalysisOptions options;
+  AnalysisOptions options{.names = {.tenant = "--tenant", .fail_cells = "--fail"}};
   options.progress = tenant_progress(line, doc->tenants.size());
   if (!args.tenant.empty()) options.tenant = args.tenant;
   options.fail_cells = args.fail;

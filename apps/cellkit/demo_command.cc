@@ -34,6 +34,11 @@ int run(const DemoArgs& args) {
 void add_demo_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<DemoArgs>();
   DemoOptions& o = args->options;
+  o.names = {.cells = "--cells",
+             .tenants = "--tenants",
+             .cells_per_tenant = "--cells-per-tenant",
+             .requests = "--requests",
+             .unlucky_tenant = "--unlucky-tenant"};
   CLI::App* cmd = add_command(
       app,
       {.name = "demo",

@@ -33,6 +33,10 @@ int run(MathArgs args) {
 void add_math_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MathArgs>();
   MathOptions& o = args->options;
+  o.names = {.cells = "--cells",
+             .shard_size = "--shard-size",
+             .zones = "--zones",
+             .max_overlap = "--max-overlap"};
   CLI::App* cmd = add_command(
       app,
       {.name = "math",

@@ -22,9 +22,6 @@
 namespace cellkit::cli {
 namespace {
 
-// ZoneId is 16 bits wide: zones 0..65534 and one more would wrap to zone 0.
-constexpr std::uint32_t kMaxZones = 65535;
-
 struct PlaceArgs {
   std::uint32_t cells = 100;
   std::uint32_t zones = 1;
@@ -188,8 +185,6 @@ int finish(const PlaceArgs& a, const Placement& p, const PlaceReport& report,
 
 // The tenants to place, with ids from `first`: read from --tenants-file, else --tenants
 // generated ones named tenant-<id>.
-constexpr std::uint64_t kMaxTenantId = 0xFFFF'FFFF;  // TenantId is 32 bits wide
-
 // A listed file is numbered from 0, then moved to start at `first` when it fits (the caller
 // refuses one that does not, counting it whole): no id ever wraps.
 Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint64_t first) {
@@ -199,7 +194,7 @@ Result<std::vector<Tenant>> tenants_to_place(const PlaceArgs& a, std::uint64_t f
   Result<std::string> text = read_file(a.tenants_file);
   if (!text.is_ok()) return text.status();
   Result<std::vector<Tenant>> list = parse_tenant_list(*text, a.tenants_file, a.shard_size, 0);
-  if (list.is_ok() && list->size() <= kMaxTenantId + 1 - first) {
+  if (list.is_ok() && list->size() <= std::uint64_t{kMaxTenantId} + 1 - first) {
     for (Tenant& t : *list)
       t.id = TenantId{static_cast<std::uint32_t>(first + raw(t.id))};
   }

@@ -30,17 +30,18 @@ std::vector<std::pair<std::string, std::string>> max_overlap_examples(const Comp
 void identical_groups(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
                       std::size_t limit, AnalysisResult& result);
 
-// Fails with kNotFound when --tenant or --fail names something the mapping does not have;
-// run before the expensive steps, so a typo is reported at once.
+// Fails with kNotFound when options.tenant or fail_cells names something the mapping does
+// not have (named as options.names says); run before the expensive steps, so a typo is
+// reported at once. The steps below require it passed.
 Status check_options(const CompactMapping& m, const AnalysisOptions& options);
 
 // Poison pills for every tenant (summary, and the chosen tenant's detail when named).
-Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
-                    const AnalysisOptions& options, AnalysisResult& result);
+void poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
+                  const AnalysisOptions& options, AnalysisResult& result);
 
-// Losing each cell, each zone, and the --fail set.
-Status failures(const CompactMapping& m, const CellIndex& index, const AnalysisOptions& options,
-                AnalysisResult& result);
+// Losing each cell, each zone, and the fail_cells set.
+void failures(const CompactMapping& m, const CellIndex& index, const AnalysisOptions& options,
+              AnalysisResult& result);
 
 // Load per cell and zone, and the headroom when the worst cell or zone fails.
 void loads(const CompactMapping& m, const CellIndex& index, AnalysisResult& result);

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <algorithm>
 #include <bit>
+#include <cassert>
 
 #include "analysis_steps.h"
 
@@ -122,14 +123,13 @@ Impact set_impact(const CompactMapping& m, const std::vector<bool>& dead) {
   return impact;
 }
 
-Result<NamedImpact> chosen_failure(const CompactMapping& m, const std::vector<std::string>& names) {
+// The cells are known (check_options).
+NamedImpact chosen_failure(const CompactMapping& m, const std::vector<std::string>& names) {
   std::vector<bool> dead(m.cell_count(), false);
   NamedImpact chosen;
   for (const std::string& name : names) {
     const auto it = std::find(m.cell_names.begin(), m.cell_names.end(), name);
-    if (it == m.cell_names.end()) {
-      return not_found(fmt::format("--fail names cell '{}', which is not in the mapping", name));
-    }
+    assert(it != m.cell_names.end());
     dead[static_cast<std::size_t>(it - m.cell_names.begin())] = true;
   }
   for (std::size_t c = 0; c < m.cell_count(); ++c) {
@@ -144,24 +144,24 @@ Result<NamedImpact> chosen_failure(const CompactMapping& m, const std::vector<st
 
 Status check_options(const CompactMapping& m, const AnalysisOptions& options) {
   if (options.tenant && !find_tenant(m, *options.tenant)) {
-    return not_found(fmt::format("--tenant '{}' is not a tenant of the mapping", *options.tenant));
+    return not_found(fmt::format("{} '{}' is not a tenant of the mapping", options.names.tenant,
+                                 *options.tenant));
   }
   for (const std::string& name : options.fail_cells) {
-    if (std::find(m.cell_names.begin(), m.cell_names.end(), name) == m.cell_names.end())
-      return not_found(fmt::format("--fail names cell '{}', which is not in the mapping", name));
+    if (std::find(m.cell_names.begin(), m.cell_names.end(), name) == m.cell_names.end()) {
+      return not_found(fmt::format("{} names cell '{}', which is not in the mapping",
+                                   options.names.fail_cells, name));
+    }
   }
   return Status::ok();
 }
 
-Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
-                    const AnalysisOptions& options, AnalysisResult& result) {
+void poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKeys& keys,
+                  const AnalysisOptions& options, AnalysisResult& result) {
   std::optional<std::size_t> chosen;
   if (options.tenant) {
     chosen = find_tenant(m, *options.tenant);
-    if (!chosen) {
-      return not_found(
-          fmt::format("--tenant '{}' is not a tenant of the mapping", *options.tenant));
-    }
+    assert(chosen && "check_options ran first");
   }
   std::vector<std::uint64_t> others_down(m.tenant_count()), degraded(m.tenant_count());
   std::size_t worst = 0;
@@ -190,11 +190,10 @@ Status poison_pills(const CompactMapping& m, const SubsetTable& table, SubsetKey
   p.mean_degraded = mean(degraded);
   result.poison_others_down = histogram(std::move(others_down));
   result.poison_degraded = histogram(std::move(degraded));
-  return Status::ok();
 }
 
-Status failures(const CompactMapping& m, const CellIndex& index, const AnalysisOptions& options,
-                AnalysisResult& result) {
+void failures(const CompactMapping& m, const CellIndex& index, const AnalysisOptions& options,
+              AnalysisResult& result) {
   const std::vector<Impact> by_cell = cell_impacts(m, index);
   result.cell_failure = summarize(by_cell, m.cell_names);
   result.cell_details.resize(m.cell_count());
@@ -211,12 +210,7 @@ Status failures(const CompactMapping& m, const CellIndex& index, const AnalysisO
       result.zone_details.push_back(
           {.name = m.zone_names[z], .zone = m.zone_names[z], .loss = by_zone[z]});
   }
-  if (!options.fail_cells.empty()) {
-    Result<NamedImpact> chosen = chosen_failure(m, options.fail_cells);
-    if (!chosen.is_ok()) return chosen.status();
-    result.chosen_failure = std::move(*chosen);
-  }
-  return Status::ok();
+  if (!options.fail_cells.empty()) result.chosen_failure = chosen_failure(m, options.fail_cells);
 }
 
 }  // namespace cellkit::analysis_internal

@@ -88,25 +88,27 @@ void fill_load(const MathOptions& o, MathResult& r) {
 
 }  // namespace
 
-// Messages name the CLI option, the value and what is allowed, as `cellkit demo` does.
 Status validate(const MathOptions& o) {
-  if (o.cells == 0) return invalid_argument("--cells 0 is not allowed: it must be at least 1");
+  const MathOptions::Names& n = o.names;
+  if (o.cells == 0) {
+    return invalid_argument(fmt::format("{} 0 is not allowed: it must be at least 1", n.cells));
+  }
   if (o.shard_size == 0) {
-    return invalid_argument("--shard-size 0 is not allowed: it must be at least 1");
+    return invalid_argument(
+        fmt::format("{} 0 is not allowed: it must be at least 1", n.shard_size));
   }
   if (o.shard_size > o.cells) {
-    return invalid_argument(fmt::format(
-        "--shard-size {} is not allowed: it must not exceed --cells ({})", o.shard_size, o.cells));
+    return invalid_argument(fmt::format("{} {} is not allowed: it must not exceed {} ({})",
+                                        n.shard_size, o.shard_size, n.cells, o.cells));
   }
   if (o.zones > 0 && (o.cells % o.zones != 0 || o.shard_size % o.zones != 0)) {
-    return invalid_argument(fmt::format(
-        "--zones {} is not allowed: it must divide both --cells ({}) and --shard-size ({})",
-        o.zones, o.cells, o.shard_size));
+    return invalid_argument(
+        fmt::format("{} {} is not allowed: it must divide both {} ({}) and {} ({})", n.zones,
+                    o.zones, n.cells, o.cells, n.shard_size, o.shard_size));
   }
   if (o.max_overlap && *o.max_overlap >= o.shard_size) {
-    return invalid_argument(
-        fmt::format("--max-overlap {} is not allowed: it must be below --shard-size ({})",
-                    *o.max_overlap, o.shard_size));
+    return invalid_argument(fmt::format("{} {} is not allowed: it must be below {} ({})",
+                                        n.max_overlap, *o.max_overlap, n.shard_size, o.shard_size));
   }
   return Status::ok();
 }

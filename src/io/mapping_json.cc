@@ -29,8 +29,6 @@ constexpr std::string_view kFormat = "cellkit.mapping";
 constexpr std::uint64_t kVersion = 2;
 // A mapping nests 4 deep (document, tenants, tenant, cells); docs/limits.md.
 constexpr std::size_t kMaxJsonDepth = 64;
-// Cell ids index dense per-cell tables in placement; ids beyond this are refused.
-constexpr std::uint64_t kMaxCellId = (1u << 24) - 1;
 
 const std::set<std::string, std::less<>> kTopKeys = {
     "format", "version", "strategy",        "seed",        "max_overlap", "zone_aware", "zones",
@@ -361,8 +359,9 @@ class DocumentParser {
       if (zone_ids_.contains(name)) {
         return reader_.element_error("zones", i, fmt::format("zone '{}' is listed twice", name));
       }
-      if (i > std::numeric_limits<std::uint16_t>::max()) {
-        return reader_.element_error("zones", i, "too many zones (at most 65536)");
+      if (i > kMaxZoneId) {
+        return reader_.element_error(
+            "zones", i, fmt::format("too many zones (at most {})", std::uint32_t{kMaxZoneId} + 1));
       }
       zone_ids_.emplace(name, ZoneId{static_cast<std::uint16_t>(i)});
       doc_.zone_names.push_back(std::move(name));
@@ -436,8 +435,8 @@ class DocumentParser {
       c->zone = z->second;
       return Status::ok();
     }
-    const std::uint64_t max = doc_.zone_names.empty() ? std::numeric_limits<std::uint16_t>::max()
-                                                      : doc_.zone_names.size() - 1;
+    const std::uint64_t max =
+        doc_.zone_names.empty() ? std::uint64_t{kMaxZoneId} : doc_.zone_names.size() - 1;
     return read_uint(object, "zone", max, where, &c->zone);
   }
 
@@ -457,7 +456,6 @@ class DocumentParser {
     const Where where{reader_, "tenants", e.index};
     Shard shard;
     if (Status s = shard_of(e.cells, where, &shard); !s.is_ok()) return s;
-    constexpr std::uint64_t kMaxTenantId = std::numeric_limits<std::uint32_t>::max();
     if (!e.id && next_id > kMaxTenantId) {
       return where.plain(fmt::format(
           "a tenant without 'id' gets the previous id + 1 ({}), past the largest tenant id {}",

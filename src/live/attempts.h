@@ -1,15 +1,11 @@
-// The live router's one contact with core's decisions, in one small adapter: each attempt
-// of a request is routed by core's route_attempt (first-healthy or spread), what an
-// attempt's result means is core's RequestAttempts::settle (a crash is never retried
-// elsewhere unless the naive policy says so; a refused connection is retried on the next
-// healthy cell of the same shard within the attempt budget), and poison is contained by
-// core's PoisonQuarantine.
-//
-// Core's RequestAttempts::next/observe take a RouterContext built on a core Router, which
-// owns its table by value and a single-threaded PoisonQuarantine. The live router shares
-// one immutable table (shared_ptr) and one quarantine between its threads, and ejects
-// cells through its HealthBoard (ejection times), so next() and observe() below are the
-// same steps over those: the quarantine check, the budget, route_attempt; then settle().
+// The live router's one contact with core's decisions, in one small adapter: each request
+// goes through core's request-attempt seam (RequestAttempts::next and observe over a
+// RouterContext): route_attempt picks each attempt's cell (first-healthy or spread), a
+// crash is never retried elsewhere unless the naive policy says so, a refused connection is
+// retried on the next healthy cell of the same shard within the attempt budget, and poison
+// is contained by core's PoisonQuarantine. What is live's own: the table is the shared
+// immutable one, the quarantine is shared by the router's threads, a cell is taken out by
+// ejecting it on the HealthBoard with its cause, and outcomes are named as LiveOutcome.
 #pragma once
 
 #include <atomic>
@@ -89,6 +85,21 @@ struct Decider {
   HealthBoard& board;
 };
 
+// A crash or a refused connection ejects the cell, with that cause, at `wall`.
+struct Eject {
+  HealthBoard& board;
+  HealthBoard::Clock::time_point wall;
+  void operator()(CellId cell, AttemptResult result) const {
+    board.eject(cell, result == AttemptResult::kCrashed ? EjectCause::kCrash : EjectCause::kRefused,
+                wall);
+  }
+};
+
+inline RouterContext<SharedQuarantine, Eject> router_context(const Decider& d,
+                                                             HealthBoard::Clock::time_point wall) {
+  return {d.table, d.health, d.policy, d.quarantine, Eject{d.board, wall}};
+}
+
 struct LiveStep {
   bool send = false;
   CellId cell{};
@@ -100,47 +111,28 @@ struct LiveVerdict {
   LiveOutcome outcome = LiveOutcome::kServed;
 };
 
-// One request's attempts: core's 4-byte RequestAttempts.
+// One request's attempts: core's 4-byte RequestAttempts, its outcomes named as live's.
 struct LiveAttempts {
   RequestAttempts state;
 
   std::uint32_t made() const { return state.made; }
 
-  // `key` and `load` are route_attempt's (they matter under spread only).
+  // Core's next(); `key` and `load` are route_attempt's (they matter under spread only).
   template <class Fingerprint, class Load>
   LiveStep next(const Decider& d, TenantId tenant, TimePoint now, const Fingerprint& fingerprint,
                 std::uint64_t key, const Load& load) {
-    if (!d.quarantine.empty() && d.quarantine.is_quarantined(fingerprint(), now)) {
-      return {.outcome = LiveOutcome::kQuarantined};
-    }
-    if (state.made >= d.policy.max_attempts) return {.outcome = live_outcome(state.last_failure)};
-    const Attempt a = route_attempt(d.table, d.health, tenant, d.policy, state.tried, key, load);
-    switch (a.route.outcome) {
-      case RouteOutcome::kUnknownTenant:
-        return {.outcome = LiveOutcome::kUnknownTenant};
-      case RouteOutcome::kNoHealthyCell:
-        return {.outcome = live_outcome(state.last_failure)};
-      case RouteOutcome::kRouted:
-        break;
-    }
-    ++state.made;
-    state.tried = static_cast<std::uint16_t>(state.tried | (1u << a.candidate));
-    return {.send = true, .cell = a.route.cell};
+    // next() never takes a cell out, so its context needs no wall time.
+    const NextStep s = state.next(router_context(d, {}), tenant, now, fingerprint, key, load);
+    return {.send = s.send, .cell = s.cell, .outcome = live_outcome(s.outcome)};
   }
 
-  // A crash or a refused connection ejects the cell; a crash counts against the request's
-  // fingerprint; then core's settle() says what the result means.
+  // Core's observe(): a crash or a refused connection ejects the cell at `wall`, a crash
+  // counts against the request's fingerprint, and settle() says what the result means.
   template <class Fingerprint>
   LiveVerdict observe(const Decider& d, CellId cell, AttemptResult result,
                       const Fingerprint& fingerprint, TimePoint now,
                       HealthBoard::Clock::time_point wall) {
-    if (result == AttemptResult::kCrashed) {
-      d.board.eject(cell, EjectCause::kCrash, wall);
-      d.quarantine.record_crash(fingerprint(), now);
-    } else if (result == AttemptResult::kRefused) {
-      d.board.eject(cell, EjectCause::kRefused, wall);
-    }
-    const Verdict v = state.settle(result, d.policy);
+    const Verdict v = state.observe(router_context(d, wall), cell, result, fingerprint, now);
     return {.retry = v.retry, .outcome = live_outcome(v.outcome)};
   }
 };

@@ -73,7 +73,7 @@ Status check_named_cells(const CellsSpec& c) {
 Status check_cells(const CellsSpec& c) {
   if (Status s = at_least_one("cells.count", c.count); !s.is_ok()) return s;
   if (Status s = at_least_one("cells.servers", c.servers); !s.is_ok()) return s;
-  if (c.zones < 1 || c.zones > c.count || c.zones > 65535) {
+  if (c.zones < 1 || c.zones > c.count || c.zones > kMaxZones) {
     return invalid_argument(
         fmt::format("cells.zones ({}) must be between 1 and cells.count ({})", c.zones, c.count));
   }

@@ -24,16 +24,15 @@ constexpr Duration kGap = std::chrono::milliseconds(1);
 // Each order is kept for the story (and its events), so the demo tells at most this many.
 constexpr std::uint32_t kMaxRequests = 1'000'000;
 
-Status check_at_least_one(const char* option, std::uint32_t value) {
+Status check_at_least_one(std::string_view field, std::uint32_t value) {
   if (value >= 1) return Status::ok();
-  return invalid_argument(
-      fmt::format("{} {} is not allowed: it must be at least 1", option, value));
+  return invalid_argument(fmt::format("{} {} is not allowed: it must be at least 1", field, value));
 }
 
-Status check_at_most(const char* option, std::uint64_t value, std::uint64_t most) {
+Status check_at_most(std::string_view field, std::uint64_t value, std::uint64_t most) {
   if (value <= most) return Status::ok();
   return invalid_argument(
-      fmt::format("{} {} is not allowed: it must be at most {}", option, value, most));
+      fmt::format("{} {} is not allowed: it must be at most {}", field, value, most));
 }
 
 bool all_dead(const Shard& shard, const std::vector<DemoCell>& cells) {
@@ -122,21 +121,21 @@ void fill_fleet(DemoResult& result, const sim::RunResult& run) {
 }  // namespace
 
 Status DemoOptions::validate() const {
-  if (Status s = check_at_least_one("--cells", cells); !s.is_ok()) return s;
-  if (Status s = check_at_least_one("--tenants", tenants); !s.is_ok()) return s;
-  if (Status s = check_at_least_one("--cells-per-tenant", cells_per_tenant); !s.is_ok()) return s;
-  if (Status s = check_at_most("--cells", cells, kMaxRunCells); !s.is_ok()) return s;
-  if (Status s = check_at_most("--tenants", tenants, kMaxTenants); !s.is_ok()) return s;
-  if (Status s = check_at_most("--requests", requests, kMaxRequests); !s.is_ok()) return s;
+  const Names& n = names;
+  if (Status s = check_at_least_one(n.cells, cells); !s.is_ok()) return s;
+  if (Status s = check_at_least_one(n.tenants, tenants); !s.is_ok()) return s;
+  if (Status s = check_at_least_one(n.cells_per_tenant, cells_per_tenant); !s.is_ok()) return s;
+  if (Status s = check_at_most(n.cells, cells, kMaxRunCells); !s.is_ok()) return s;
+  if (Status s = check_at_most(n.tenants, tenants, kMaxTenants); !s.is_ok()) return s;
+  if (Status s = check_at_most(n.requests, requests, kMaxRequests); !s.is_ok()) return s;
   if (cells_per_tenant > cells) {
-    return invalid_argument(
-        fmt::format("--cells-per-tenant {} is not allowed: it must not exceed --cells ({})",
-                    cells_per_tenant, cells));
+    return invalid_argument(fmt::format("{} {} is not allowed: it must not exceed {} ({})",
+                                        n.cells_per_tenant, cells_per_tenant, n.cells, cells));
   }
   if (unlucky_tenant >= tenants) {
-    return invalid_argument(fmt::format(
-        "--unlucky-tenant {} is not allowed: tenant indexes run from 0 to {} (--tenants {})",
-        unlucky_tenant, tenants - 1, tenants));
+    return invalid_argument(
+        fmt::format("{} {} is not allowed: tenant indexes run from 0 to {} ({} {})",
+                    n.unlucky_tenant, unlucky_tenant, tenants - 1, n.tenants, tenants));
   }
   return Status::ok();
 }

@@ -148,6 +148,10 @@ class World {
   void finish(std::uint32_t slot, Outcome outcome);
   std::uint32_t allocate_slot();
   std::uint64_t fingerprint(const Slot& slot) const;
+  // What requests decide with: the router's table and health view, the quarantine, the
+  // policy. Built at each use (references only) so the inlined request path reads the
+  // members directly instead of through a stored context.
+  [[gnu::always_inline]] auto decider() { return router_context(router_, quarantine_, policy_); }
   void update_busy(CellRuntime& cell);
   // Faults and the control loop: crashes, restarts, health checks, publishing, samples.
   void handle(const Event& e);
@@ -205,7 +209,6 @@ class World {
   PersistingPublisher publisher_;
   ControlPlane control_;
   PoisonQuarantine quarantine_;
-  const RouterContext router_context_{router_, quarantine_, policy_};  // what requests decide with
   EventQueue queue_;
   AliasTable tenant_choice_;
   std::vector<CellRuntime> cells_;

@@ -129,7 +129,7 @@ void World::crash_under(std::uint32_t s, CrashCause cause) {
   const TenantId tenant = r.tenant;
   const std::uint64_t print = fingerprint(r);
   const Verdict v = r.attempts.observe(
-      router_context_, cell, AttemptResult::kCrashed, [print] { return print; }, now_);
+      decider(), cell, AttemptResult::kCrashed, [print] { return print; }, now_);
   if (v.quarantined) {
     note({.kind = EventKind::kFingerprintQuarantined,
           .tenant = tenant,

@@ -103,7 +103,7 @@ void World::dispatch(std::uint32_t s) {
       const CellRuntime& c = cells_[raw(cell)];
       return std::uint64_t{c.busy} + c.queue.size();
     };
-    const NextStep step = r.attempts.next(router_context_, r.tenant, now_, print, key, load);
+    const NextStep step = r.attempts.next(decider(), r.tenant, now_, print, key, load);
     if (!step.send) return finish(s, step.outcome);
     r.cell = step.cell;
     if (!deliver(s)) return;
@@ -118,7 +118,7 @@ void World::dispatch(std::uint32_t s) {
   if (!c.up) {
     // The connection is refused: the router learns the cell is down and may fail over.
     const auto unused = [] { return std::uint64_t{0}; };
-    return r.attempts.observe(router_context_, r.cell, AttemptResult::kRefused, unused, now_).retry;
+    return r.attempts.observe(decider(), r.cell, AttemptResult::kRefused, unused, now_).retry;
   }
   ++c.taken;
   if (r.poison) {

@@ -273,8 +273,17 @@ TEST(Analyze, RejectsAnEmptyShardAndAnUnknownCell) {
 TEST(Analyze, RejectsUnknownTenantAndCellNames) {
   const Fixture f = all_pairs_of_eight();
   EXPECT_EQ(f.run({.tenant = "nobody"}).status().message(),
-            "--tenant 'nobody' is not a tenant of the mapping");
+            "tenant 'nobody' is not a tenant of the mapping");
   EXPECT_EQ(f.run({.fail_cells = {"c1", "c9"}}).status().message(),
+            "fail_cells names cell 'c9', which is not in the mapping");
+}
+
+TEST(Analyze, NamesTheOptionsAsTheFrontEndCallsThem) {
+  const Fixture f = all_pairs_of_eight();
+  const AnalysisOptions::Names flags{.tenant = "--tenant", .fail_cells = "--fail"};
+  EXPECT_EQ(f.run({.tenant = "nobody", .names = flags}).status().message(),
+            "--tenant 'nobody' is not a tenant of the mapping");
+  EXPECT_EQ(f.run({.fail_cells = {"c9"}, .names = flags}).status().message(),
             "--fail names cell 'c9', which is not in the mapping");
 }
 

@@ -111,24 +111,31 @@ TEST(ComputeMath, ProbabilitiesSumToOne) {
 
 TEST(ComputeMath, RejectsShardSizeAboveCells) {
   EXPECT_EQ(compute_math({.cells = 4, .shard_size = 5}).status().message(),
-            "--shard-size 5 is not allowed: it must not exceed --cells (4)");
+            "shard_size 5 is not allowed: it must not exceed cells (4)");
 }
 
 TEST(ComputeMath, RejectsZeroCellsAndZeroShardSize) {
   EXPECT_EQ(compute_math({.cells = 0, .shard_size = 1}).status().message(),
-            "--cells 0 is not allowed: it must be at least 1");
+            "cells 0 is not allowed: it must be at least 1");
   EXPECT_EQ(compute_math({.cells = 3, .shard_size = 0}).status().message(),
-            "--shard-size 0 is not allowed: it must be at least 1");
+            "shard_size 0 is not allowed: it must be at least 1");
 }
 
 TEST(ComputeMath, RejectsZonesThatDoNotDivide) {
   EXPECT_EQ(compute_math({.cells = 10, .shard_size = 3, .zones = 3}).status().message(),
-            "--zones 3 is not allowed: it must divide both --cells (10) and --shard-size (3)");
+            "zones 3 is not allowed: it must divide both cells (10) and shard_size (3)");
 }
 
 TEST(ComputeMath, RejectsOverlapLimitAtShardSize) {
   EXPECT_EQ(compute_math({.cells = 10, .shard_size = 3, .max_overlap = 3}).status().message(),
-            "--max-overlap 3 is not allowed: it must be below --shard-size (3)");
+            "max_overlap 3 is not allowed: it must be below shard_size (3)");
+}
+
+TEST(ComputeMath, NamesTheOptionsAsTheFrontEndCallsThem) {
+  MathOptions o{.cells = 10, .shard_size = 3, .zones = 3};
+  o.names = {.cells = "--cells", .shard_size = "--shard-size", .zones = "--zones"};
+  EXPECT_EQ(compute_math(o).status().message(),
+            "--zones 3 is not allowed: it must divide both --cells (10) and --shard-size (3)");
 }
 
 TEST(ComputeMath, RejectsNumbersBeyond128Bits) {

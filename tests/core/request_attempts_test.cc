@@ -20,16 +20,17 @@ struct Fixture {
     EXPECT_TRUE(router.accept(snapshot()).is_ok());
   }
   NextStep next(TenantId tenant = TenantId{0}) {
-    return request.next(context, tenant, now, [this] { return ++prints, print; });
+    return request.next(router_context(router, quarantine, policy), tenant, now,
+                        [this] { return ++prints, print; });
   }
   Verdict observe(CellId cell, AttemptResult result) {
     return request.observe(
-        context, cell, result, [this] { return ++prints, print; }, now);
+        router_context(router, quarantine, policy), cell, result,
+        [this] { return ++prints, print; }, now);
   }
   RouterPolicy policy;
   Router router;
   PoisonQuarantine quarantine;
-  RouterContext context{router, quarantine, policy};
   RequestAttempts request;
   TimePoint now{std::chrono::seconds(1)};
   std::uint64_t print = 42;

@@ -21,13 +21,12 @@ cellkit_golden(place_output_format_csv place_output_format_csv.csv
                ARGS place --cells 6 --tenants 5 --shard-size 2 -m 1 --output-format csv -o -)
 cellkit_golden(place_error_output_format place_error_output_format.txt EXIT 2 STREAM stderr
                ARGS place --output-format xml -o -)
-file(RELATIVE_PATH placed_json ${CMAKE_CURRENT_BINARY_DIR}
-     ${PROJECT_SOURCE_DIR}/tests/golden/place_shuffle_20.json)
+set(placed_json ${golden_sources}/tests/golden/place_shuffle_20.json)
 cellkit_golden(rebalance_output_csv rebalance_output_csv.txt FILES rebalance_output.csv
                ARGS rebalance ${placed_json} --add-cells 1 -o rebalance_output.csv)
 
 # simulate --out refuses the files of an earlier run (left untouched) unless --force.
-file(RELATIVE_PATH small ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/scenarios/small.json)
+set(small ${golden_sources}/tests/golden/scenarios/small.json)
 set(out golden-out/simulate_out_exists)
 cellkit_golden(simulate_out_refuses_existing simulate_out_refuses_existing.txt EXIT 1
                STREAM stderr OUT_DIR ${out}
@@ -49,7 +48,7 @@ cellkit_golden(readme_demo_eight_cells readme_demo_eight_cells.txt
 
 # `tenants: {placement: shuffle}` works with the other defaults; a max_overlap that cannot work
 # is a located scenario error.
-file(RELATIVE_PATH scenarios ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/scenarios)
+set(scenarios ${golden_sources}/tests/golden/scenarios)
 cellkit_golden(simulate_shuffle_defaults simulate_shuffle_defaults.txt
                ARGS simulate ${scenarios}/shuffle_defaults.yaml)
 cellkit_golden(simulate_error_max_overlap simulate_error_max_overlap.txt EXIT 1 STREAM stderr
@@ -57,6 +56,6 @@ cellkit_golden(simulate_error_max_overlap simulate_error_max_overlap.txt EXIT 1 
 
 # place warns when identical shards exceed what random placement gives (a mapping written by
 # least-loaded before it broke ties with the seeded stream: 4 groups of 10 identical shards).
-file(RELATIVE_PATH groups ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/fixtures/least_loaded_groups.json)
+set(groups ${golden_sources}/tests/golden/fixtures/least_loaded_groups.json)
 cellkit_golden(place_warns_identical_groups place_warns_identical_groups.txt STREAM stderr
                ARGS place --from ${groups} --tenants 1 --shard-size 2)

@@ -77,13 +77,13 @@ cellkit_golden(analyze_help analyze_help.txt WORKDIR ${PROJECT_SOURCE_DIR}/tests
 # cellkit simulate: every scenario shipped in scenarios/ runs as a golden test.
 foreach(scenario poison-k2 poison-k1 poison-naive control-plane-outage zone-outage
                  bad-deployment scale-out scale-out-rebalance zone-outage-zone-aware)
-  file(RELATIVE_PATH path ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/scenarios/${scenario}.yaml)
+  set(path ${golden_sources}/scenarios/${scenario}.yaml)
   cellkit_golden(simulate_${scenario} simulate_${scenario}.txt ARGS simulate ${path})
 endforeach()
-# Fixtures for format and error cases, by a path relative to the test's directory so the
-# messages that name the file are the same on every machine.
-file(RELATIVE_PATH fixtures ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/golden/scenarios)
-file(RELATIVE_PATH poison_k2 ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/scenarios/poison-k2.yaml)
+# Fixtures for format and error cases, by a path relative to the goldens' working directory
+# (golden_sources), so the messages that name the file are the same in every build.
+set(fixtures ${golden_sources}/tests/golden/scenarios)
+set(poison_k2 ${golden_sources}/scenarios/poison-k2.yaml)
 cellkit_golden(simulate_json simulate_small_json.json
                ARGS simulate ${fixtures}/small.json --format json)
 cellkit_golden(simulate_runs simulate_poison_k2_runs.txt
@@ -341,8 +341,7 @@ cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM std
                ARGS router --listen 127.0.0.1:0 --snapshot no-such-snapshot.json)
 # cellkit snapshot: a mapping as a binary snapshot, byte for byte; a snapshot of that
 # snapshot is the same bytes; invalid input is not written.
-file(RELATIVE_PATH live_fixtures ${CMAKE_CURRENT_BINARY_DIR}
-     ${PROJECT_SOURCE_DIR}/tests/golden/fixtures)
+set(live_fixtures ${golden_sources}/tests/golden/fixtures)
 cellkit_golden(snapshot_help snapshot_help.txt ARGS snapshot --help)
 cellkit_golden(snapshot_write snapshot_write.txt FILES snapshot_write.snap
                ARGS snapshot ${live_fixtures}/live_mapping.json -o snapshot_write.snap)

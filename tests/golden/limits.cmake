@@ -1,7 +1,6 @@
 # Golden tests of the limits and refusals of docs/limits.md: each error names the input, the
 # limit and where the input is.
-file(RELATIVE_PATH limit_scenarios ${CMAKE_CURRENT_BINARY_DIR}
-     ${PROJECT_SOURCE_DIR}/tests/golden/scenarios)
+set(limit_scenarios ${golden_sources}/tests/golden/scenarios)
 set(limit_tests WORKDIR ${PROJECT_SOURCE_DIR}/tests)
 cellkit_golden(simulate_error_fault_after_until simulate_error_fault_after_until.txt EXIT 1
                STREAM stderr ARGS simulate ${limit_scenarios}/fault_after_until.yaml)

@@ -1,6 +1,6 @@
 # HTML reports and fleet diagrams (docs/reports.md): the bytes of small cases are pinned, and
 # stdout stays what it is without --html.
-file(RELATIVE_PATH data ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/tests/data)
+set(data ${golden_sources}/tests/data)
 
 cellkit_golden(simulate_html simulate_small_json.json FILES golden-out-simulate.html
                ARGS simulate ${fixtures}/small.json --format json --html golden-out-simulate.html)

@@ -21,20 +21,28 @@ TEST(DemoOptions, DefaultsAreTheSeedsStory) {
 
 TEST(DemoOptions, RejectsMoreCellsPerTenantThanCells) {
   EXPECT_EQ((DemoOptions{.cells = 3, .cells_per_tenant = 4}).validate().message(),
-            "--cells-per-tenant 4 is not allowed: it must not exceed --cells (3)");
+            "cells_per_tenant 4 is not allowed: it must not exceed cells (3)");
 }
 
 TEST(DemoOptions, RejectsZeroCellsAndTenants) {
   EXPECT_EQ((DemoOptions{.cells = 0}).validate().message(),
-            "--cells 0 is not allowed: it must be at least 1");
+            "cells 0 is not allowed: it must be at least 1");
   EXPECT_EQ((DemoOptions{.tenants = 0}).validate().message(),
-            "--tenants 0 is not allowed: it must be at least 1");
+            "tenants 0 is not allowed: it must be at least 1");
   EXPECT_EQ((DemoOptions{.cells_per_tenant = 0}).validate().message(),
-            "--cells-per-tenant 0 is not allowed: it must be at least 1");
+            "cells_per_tenant 0 is not allowed: it must be at least 1");
 }
 
 TEST(DemoOptions, RejectsUnluckyTenantOutOfRange) {
   EXPECT_EQ((DemoOptions{.tenants = 10, .unlucky_tenant = 10}).validate().message(),
+            "unlucky_tenant 10 is not allowed: tenant indexes run from 0 to 9 (tenants 10)");
+}
+
+TEST(DemoOptions, NamesTheFieldsAsTheFrontEndCallsThem) {
+  DemoOptions o{.tenants = 10, .unlucky_tenant = 10};
+  o.names.tenants = "--tenants";
+  o.names.unlucky_tenant = "--unlucky-tenant";
+  EXPECT_EQ(o.validate().message(),
             "--unlucky-tenant 10 is not allowed: tenant indexes run from 0 to 9 (--tenants 10)");
 }
 

@@ -59,6 +59,11 @@ struct AnalysisOptions {
   // Told the work done in steps of one tenant: 3 per tenant (subset counts and overlaps,
   // poison pills, failures and loads), so total = 3 × tenants. No effect on the result.
   Progress progress;
+  // What errors call each field: the field's own name unless a front end maps its fields
+  // to its own words (the CLI: "--fail").
+  struct Names {
+    std::string_view tenant = "tenant", fail_cells = "fail_cells";
+  } names;
 };
 
 // Who is hurt when a set of cells dies. fully_down + degraded + untouched = tenants.
@@ -155,10 +160,10 @@ struct AnalysisResult {
   std::uint64_t identical_tenants = 0;      // tenants in those groups
   std::vector<TenantGroup> largest_groups;  // by size, then first tenant
   PoisonSummary poison;
-  std::optional<NamedImpact> chosen_tenant;  // --tenant
+  std::optional<NamedImpact> chosen_tenant;  // options.tenant's
   FailureSummary cell_failure;
   std::optional<FailureSummary> zone_failure;  // when there are two zones or more
-  std::optional<NamedImpact> chosen_failure;   // --fail
+  std::optional<NamedImpact> chosen_failure;   // options.fail_cells'
   LoadStats cell_tenants, cell_weight;
   std::optional<LoadStats> zone_tenants, zone_weight;
   Headroom cell_headroom;
@@ -175,8 +180,8 @@ std::uint32_t max_analyzed_shard_size(std::size_t cells);
 
 // Fails with kInvalidArgument naming the problem: an empty mapping, a shard with an unknown
 // or repeated cell or no cell, a shard too large for exact subset counting (more than 16
-// cells, or more than fit in a 128-bit key); with kNotFound for an unknown --tenant or
-// --fail name.
+// cells, or more than fit in a 128-bit key); with kNotFound for an unknown `tenant` or
+// `fail_cells` name.
 Result<AnalysisResult> analyze(const AnalysisInput& input, const AnalysisOptions& options = {});
 
 }  // namespace cellkit

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "cellkit/analysis/exact.h"
@@ -20,11 +21,19 @@ struct MathOptions {
   std::uint64_t tenants = 0;                 // T; 0 = no tenant counts
   std::optional<std::uint32_t> max_overlap;  // m, 0..k-1; none = no limit asked about
 
+  // What errors call each field: the field's own name unless a front end maps its fields
+  // to its own words (the CLI: "--shard-size").
+  struct Names {
+    std::string_view cells = "cells", shard_size = "shard_size", zones = "zones",
+                     max_overlap = "max_overlap";
+    bool operator==(const Names&) const = default;
+  } names;
+
   bool operator==(const MathOptions&) const = default;
 };
 
-// Names the first bad option, its value and what is allowed:
-// "--shard-size 5 is not allowed: it must not exceed --cells (4)".
+// Names the first bad field (as options.names says), its value and what is allowed:
+// "shard_size 5 is not allowed: it must not exceed cells (4)".
 Status validate(const MathOptions& options);
 
 // How many shards of size b overlap a fixed shard of size a in exactly o cells, o = 0..a,

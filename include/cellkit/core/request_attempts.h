@@ -38,13 +38,32 @@ enum class AttemptResult : std::uint8_t {
   kTimedOut,   // no answer within the request's deadline
 };
 
-// The router's state that a request's decisions read and update. References only: the
-// caller owns them (one per router; the simulator's World, a live router's worker).
+// The router's state that a request's decisions read and update, as references: the
+// caller owns them. `Quarantine` is core's PoisonQuarantine or one with its empty(),
+// is_quarantined(fingerprint, now) and record_crash(fingerprint, now) (a live router's,
+// shared by its threads); `mark_unhealthy(cell, result)` is called when a crash or a
+// refused connection takes a cell out of the health view (a live router ejects it with
+// its cause). Four references and a small callable: build one where it is used, so an
+// inlined request path reads the caller's members directly.
+template <class Quarantine, class MarkUnhealthy>
 struct RouterContext {
-  Router& router;
-  PoisonQuarantine& quarantine;
+  const RoutingTable& table;
+  const HealthView& health;
   const RouterPolicy& policy;
+  Quarantine& quarantine;
+  MarkUnhealthy mark_unhealthy;
 };
+template <class Quarantine, class MarkUnhealthy>
+RouterContext(const RoutingTable&, const HealthView&, const RouterPolicy&, Quarantine&,
+              MarkUnhealthy) -> RouterContext<Quarantine, MarkUnhealthy>;
+
+// A core Router's context: decides by its table and health view; a crash or a refusal
+// marks the cell unhealthy in it.
+[[gnu::always_inline]] inline auto router_context(Router& router, PoisonQuarantine& quarantine,
+                                                  const RouterPolicy& policy) {
+  return RouterContext{router.table(), router.health(), policy, quarantine,
+                       [&router](CellId cell, AttemptResult) { router.mark_unhealthy(cell); }};
+}
 
 // What to do with a request now.
 struct NextStep {
@@ -73,8 +92,8 @@ struct RequestAttempts {
   // when the table does not know it; otherwise counts the attempt and names the cell
   // (route_attempt decides). `fingerprint()` is called only when something is quarantined;
   // `key` and `load` are route_attempt's and matter only under spread.
-  template <class Fingerprint, class Load = NoLoad>
-  [[gnu::always_inline]] NextStep next(const RouterContext& c, TenantId tenant, TimePoint now,
+  template <class Q, class M, class Fingerprint, class Load = NoLoad>
+  [[gnu::always_inline]] NextStep next(const RouterContext<Q, M>& c, TenantId tenant, TimePoint now,
                                        const Fingerprint& fingerprint, std::uint64_t key = 0,
                                        const Load& load = {});
 
@@ -88,22 +107,22 @@ struct RequestAttempts {
   // The router's side of an attempt sent to `cell`, then settle(): a crash marks the cell
   // unhealthy and counts against the request's fingerprint (poison containment; called
   // only on a crash); a refused connection marks the cell unhealthy.
-  template <class Fingerprint>
-  [[gnu::always_inline]] Verdict observe(const RouterContext& c, CellId cell, AttemptResult result,
-                                         const Fingerprint& fingerprint, TimePoint now);
+  template <class Q, class M, class Fingerprint>
+  [[gnu::always_inline]] Verdict observe(const RouterContext<Q, M>& c, CellId cell,
+                                         AttemptResult result, const Fingerprint& fingerprint,
+                                         TimePoint now);
 };
 static_assert(sizeof(RequestAttempts) == 4);
 
-template <class Fingerprint, class Load>
-inline NextStep RequestAttempts::next(const RouterContext& c, TenantId tenant, TimePoint now,
+template <class Q, class M, class Fingerprint, class Load>
+inline NextStep RequestAttempts::next(const RouterContext<Q, M>& c, TenantId tenant, TimePoint now,
                                       const Fingerprint& fingerprint, std::uint64_t key,
                                       const Load& load) {
   if (!c.quarantine.empty() && c.quarantine.is_quarantined(fingerprint(), now)) {
     return {.outcome = RequestOutcome::kQuarantined};
   }
   if (made >= c.policy.max_attempts) return {.outcome = last_failure};
-  const Attempt a =
-      route_attempt(c.router.table(), c.router.health(), tenant, c.policy, tried, key, load);
+  const Attempt a = route_attempt(c.table, c.health, tenant, c.policy, tried, key, load);
   switch (a.route.outcome) {
     case RouteOutcome::kUnknownTenant:
       return {.outcome = RequestOutcome::kUnknownTenant};
@@ -139,12 +158,13 @@ inline Verdict RequestAttempts::settle(AttemptResult result, const RouterPolicy&
           .outcome = RequestOutcome::kCellCrashed};
 }
 
-template <class Fingerprint>
-inline Verdict RequestAttempts::observe(const RouterContext& c, CellId cell, AttemptResult result,
-                                        const Fingerprint& fingerprint, TimePoint now) {
+template <class Q, class M, class Fingerprint>
+inline Verdict RequestAttempts::observe(const RouterContext<Q, M>& c, CellId cell,
+                                        AttemptResult result, const Fingerprint& fingerprint,
+                                        TimePoint now) {
   bool quarantined = false;
   if (result == AttemptResult::kCrashed || result == AttemptResult::kRefused) {
-    c.router.mark_unhealthy(cell);
+    c.mark_unhealthy(cell, result);
   }
   if (result == AttemptResult::kCrashed) {
     quarantined = c.quarantine.record_crash(fingerprint(), now);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cellkit/base/status.h"
@@ -22,7 +23,15 @@ struct DemoOptions {
   std::uint32_t requests = 100;        // requests, each from a tenant chosen at random
   std::uint32_t unlucky_tenant = 2;    // index of the tenant that orders 1..5 bags; 5 kills
 
-  // Names the first bad option, its value and what is allowed.
+  // What errors call each field: the field's own name unless a front end maps its fields
+  // to its own words (the CLI: "--cells-per-tenant").
+  struct Names {
+    std::string_view cells = "cells", tenants = "tenants", cells_per_tenant = "cells_per_tenant",
+                     requests = "requests", unlucky_tenant = "unlucky_tenant";
+  } names;
+
+  // Names the first bad field (as `names` says), its value and what is allowed:
+  // "cells_per_tenant 4 is not allowed: it must not exceed cells (3)".
   Status validate() const;
 };
 
