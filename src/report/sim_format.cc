@@ -3,10 +3,19 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/report/number_style.h"
+
 namespace cellkit {
 namespace {
 
 using sim::EventKind;
+
+// The zone's name as the cells table shows it ("zone-1", or the mapping's own name).
+std::string zone_label(const sim::RunResult& r, ZoneId zone) {
+  for (const sim::CellResult& c : r.cells)
+    if (c.zone == zone) return c.zone_name;
+  return fmt::format("zone-{}", raw(zone));
+}
 
 std::string crash_cause(const sim::RunResult& r, const sim::TimelineEntry& e) {
   switch (e.cause) {
@@ -17,7 +26,7 @@ std::string crash_cause(const sim::RunResult& r, const sim::TimelineEntry& e) {
     case sim::CrashCause::kRandom:
       return "random failure";
     case sim::CrashCause::kZone:
-      return fmt::format("zone {} outage", raw(r.cells[raw(e.cell)].zone));
+      return fmt::format("{} outage", r.cells[raw(e.cell)].zone_name);
     case sim::CrashCause::kBadBuild:
       return "bad build";
     case sim::CrashCause::kNone:
@@ -71,9 +80,9 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
       return fmt::format("poison fingerprint of {} quarantined for {}", tenant(),
                          format_duration(e.duration));
     case EventKind::kZoneDown:
-      return fmt::format("zone {} down: its cells crash", raw(e.zone));
+      return fmt::format("{} down: its cells crash", zone_label(r, e.zone));
     case EventKind::kZoneUp:
-      return fmt::format("zone {} back", raw(e.zone));
+      return fmt::format("{} back", zone_label(r, e.zone));
     case EventKind::kControlPlaneDown:
       return fmt::format("control plane down (last published version {})", e.version);
     case EventKind::kControlPlaneUp:
@@ -107,6 +116,44 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
       return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
   }
   return std::string(to_string(e.kind));
+}
+
+constexpr MetricText kMetricTexts[] = {
+    {"availability", "availability", "Requests (share of arrivals)", MetricText::kShare},
+    {"shed_share", "shed", "Requests (share of arrivals)", MetricText::kShare},
+    {"no_healthy_cell_share", "no healthy cell", "Requests (share of arrivals)",
+     MetricText::kShare},
+    {"cell_crashed_share", "cell crashed", "Requests (share of arrivals)", MetricText::kShare},
+    {"unknown_tenant_share", "unknown tenant", "Requests (share of arrivals)", MetricText::kShare},
+    {"quarantined_share", "quarantined", "Requests (share of arrivals)", MetricText::kShare},
+    {"timed_out_share", "timed out", "Requests (share of arrivals)", MetricText::kShare},
+    {"cell_error_share", "cell error", "Requests (share of arrivals)", MetricText::kShare},
+    {"latency_p50_ms", "p50 latency", "Latency of served requests", MetricText::kMs},
+    {"latency_p99_ms", "p99 latency", "Latency of served requests", MetricText::kMs},
+    {"latency_p999_ms", "p99.9 latency", "Latency of served requests", MetricText::kMs},
+    {"mean_wait_ms", "mean queue wait", "Latency of served requests", MetricText::kMs},
+    {"utilization", "mean utilisation", "Cells", MetricText::kShare},
+    {"cells_crashed", "cells crashed", "Blast radius", MetricText::kCount},
+    {"tenants_down", "tenants fully down", "Blast radius", MetricText::kCount},
+    {"tenants_degraded", "tenants degraded", "Blast radius", MetricText::kCount},
+};
+
+MetricText metric_text(std::string_view name) {
+  for (const MetricText& m : kMetricTexts)
+    if (m.name == name) return m;
+  return {name, name, "Other", MetricText::kCount};
+}
+
+std::pair<std::string, std::string> estimate_text(MetricText::Kind kind, const sim::Estimate& e) {
+  switch (kind) {
+    case MetricText::kShare:
+      return {format_percent(e.mean), "± " + format_fixed(100.0 * e.half_width, 3)};
+    case MetricText::kMs:
+      return {format_fixed(e.mean, 3) + " ms", "± " + format_fixed(e.half_width, 3)};
+    case MetricText::kCount:
+      break;
+  }
+  return {format_measure(e.mean), "± " + format_measure(e.half_width)};
 }
 
 }  // namespace cellkit

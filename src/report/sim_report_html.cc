@@ -252,11 +252,13 @@ void replications(Runs runs, html::Page& page) {
       fmt::format("{} independent runs (seeds derived from {}); each metric's mean with "
                   "the half-width of its 95% confidence interval.",
                   runs.size(), runs.front().seed));
-  html::Table t{
-      .header = {"metric", "mean", "± 95% CI"}, .rows = {}, .numeric = {false, true, true}};
+  html::Table t{.header = {"metric", "mean", "95% confidence interval"},
+                .rows = {},
+                .numeric = {false, true, true}};
   for (const sim::MetricEstimate& m : sim::summarize(runs)) {
-    t.rows.push_back({std::string(m.name), fmt::format("{:.6g}", m.value.mean),
-                      fmt::format("{:.3g}", m.value.half_width)});
+    const MetricText text = metric_text(m.name);
+    auto [value, ci] = estimate_text(text.kind, m.value);
+    t.rows.push_back({std::string(text.label), std::move(value), std::move(ci)});
   }
   page.table(t);
 }

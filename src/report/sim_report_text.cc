@@ -212,60 +212,12 @@ void write_series(Out out, const RunResult& r) {
   fmt::format_to(out, "{}", table.render());
 }
 
-// How a metric of sim::summarize reads in text: its label and how its value prints.
-struct MetricText {
-  std::string_view name;
-  std::string_view label;
-  std::string_view section;
-  enum Kind : std::uint8_t { kShare, kMs, kCount } kind;
-};
-
-constexpr MetricText kMetricTexts[] = {
-    {"availability", "availability", "Requests (share of arrivals)", MetricText::kShare},
-    {"shed_share", "shed", "Requests (share of arrivals)", MetricText::kShare},
-    {"no_healthy_cell_share", "no healthy cell", "Requests (share of arrivals)",
-     MetricText::kShare},
-    {"cell_crashed_share", "cell crashed", "Requests (share of arrivals)", MetricText::kShare},
-    {"unknown_tenant_share", "unknown tenant", "Requests (share of arrivals)", MetricText::kShare},
-    {"quarantined_share", "quarantined", "Requests (share of arrivals)", MetricText::kShare},
-    {"timed_out_share", "timed out", "Requests (share of arrivals)", MetricText::kShare},
-    {"cell_error_share", "cell error", "Requests (share of arrivals)", MetricText::kShare},
-    {"latency_p50_ms", "p50 latency", "Latency of served requests", MetricText::kMs},
-    {"latency_p99_ms", "p99 latency", "Latency of served requests", MetricText::kMs},
-    {"latency_p999_ms", "p99.9 latency", "Latency of served requests", MetricText::kMs},
-    {"mean_wait_ms", "mean queue wait", "Latency of served requests", MetricText::kMs},
-    {"utilization", "mean utilisation", "Cells", MetricText::kShare},
-    {"cells_crashed", "cells crashed", "Blast radius", MetricText::kCount},
-    {"tenants_down", "tenants fully down", "Blast radius", MetricText::kCount},
-    {"tenants_degraded", "tenants degraded", "Blast radius", MetricText::kCount},
-};
-
-// A metric no entry describes still prints, under its JSON name, so none is ever lost.
-MetricText text_of(std::string_view name) {
-  for (const MetricText& m : kMetricTexts)
-    if (m.name == name) return m;
-  return {name, name, "Other", MetricText::kCount};
-}
-
-// "98.501%  ± 0.022", "7.050 ms  ± 0.092", "12.00  ± 0.00".
-std::pair<std::string, std::string> estimate_text(MetricText::Kind kind, const sim::Estimate& e) {
-  switch (kind) {
-    case MetricText::kShare:
-      return {pct(100.0 * e.mean), "± " + format_fixed(100.0 * e.half_width, 3)};
-    case MetricText::kMs:
-      return {format_fixed(e.mean, 3) + " ms", "± " + format_fixed(e.half_width, 3)};
-    case MetricText::kCount:
-      break;
-  }
-  return {format_measure(e.mean), "± " + format_measure(e.half_width)};
-}
-
 void write_estimates(Out out, std::span<const RunResult> runs) {
   fmt::format_to(out, "\nMean over {} runs with its 95% confidence interval\n", runs.size());
   std::string_view section;
   TextTable table({{"", Align::kLeft}, {""}, {"", Align::kLeft}});
   for (const sim::MetricEstimate& m : sim::summarize(runs)) {
-    const MetricText text = text_of(m.name);
+    const MetricText text = metric_text(m.name);
     if (text.section != section) {
       section = text.section;
       table.add_row({std::string(section), "", ""});

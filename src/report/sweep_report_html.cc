@@ -7,6 +7,7 @@
 #include "cellkit/report/html_page.h"
 #include "cellkit/report/sweep_report.h"
 #include "cellkit/sim/replications.h"
+#include "report/sim_format.h"
 
 namespace cellkit {
 namespace {
@@ -83,7 +84,8 @@ chart::Chart headline_chart(const SweepData& d, const Headline& h,
 
 std::string with_ci(const std::map<std::string, sim::Estimate>& e, const char* metric) {
   if (!e.contains(metric)) return "";
-  return fmt::format("{:.6g} ± {:.3g}", e.at(metric).mean, e.at(metric).half_width);
+  auto [value, ci] = estimate_text(metric_text(metric).kind, e.at(metric));
+  return value + " " + ci;
 }
 
 html::Table table(const SweepData& d, const std::vector<std::vector<std::string>>& combos,
