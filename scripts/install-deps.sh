@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages cellkit needs to build, test and benchmark.
+# Installs the Debian packages cellkit needs to build, test and benchmark, and the one test
+# asset Debian does not package: Mermaid, to render `cellkit diagram` output in the browser
+# test (a pinned release from npm, checked against its SHA-256, kept in the user's cache).
 # Usage: install-deps.sh [--bench]
 # Idempotent: when everything is present it only checks and returns.
 set -euo pipefail
@@ -22,6 +24,32 @@ packages=(
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nginx haproxy wrk nghttp2-client)
 fi
+# npm fetches Mermaid; a Node.js from elsewhere may already bring its own npm.
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
+
+# Mermaid for tests/browser/mermaid_render_test.py. CMake looks for it at the same path.
+mermaid_version=12.3.0
+mermaid_sha256=be0684e8d20bfc874df12c0f04927a5c482f57f2200eec54cca52a4583fd4040
+mermaid_dir="${XDG_CACHE_HOME:-$HOME/.cache}/cellkit/mermaid-$mermaid_version"
+
+fetch_mermaid() {
+  [[ -s "$mermaid_dir/mermaid.min.js" ]] && return 0
+  echo "install-deps: fetching mermaid $mermaid_version from npm into $mermaid_dir"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  (cd "$tmp" && npm pack --silent "mermaid@$mermaid_version" >/dev/null)
+  local tarball="$tmp/mermaid-$mermaid_version.tgz"
+  if ! echo "$mermaid_sha256  $tarball" | sha256sum --check --status; then
+    echo "install-deps: $tarball does not have the pinned SHA-256 $mermaid_sha256" >&2
+    return 1
+  fi
+  mkdir -p "$mermaid_dir"
+  tar -xzf "$tarball" -O package/dist/mermaid.min.js >"$tmp/mermaid.min.js"
+  mv "$tmp/mermaid.min.js" "$mermaid_dir/mermaid.min.js"
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +58,7 @@ for p in "${packages[@]}"; do
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
+  fetch_mermaid
   exit 0
 fi
 
@@ -41,3 +70,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fetch_mermaid

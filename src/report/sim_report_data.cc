@@ -102,6 +102,8 @@ Json intervals_json(const RunResult& r) {
                          {"cell_down_s", seconds(i.cell_down)},
                          {"tenant_down_s", seconds(i.tenant_down)},
                          {"tenant_degraded_s", seconds(i.tenant_degraded)},
+                         {"latency_p50_ms", ms(i.latency_p50)},
+                         {"latency_p99_ms", ms(i.latency_p99)},
                          {"cell_utilization", utilization}});
   }
   return intervals;
@@ -160,6 +162,8 @@ void write_interval_rows(Out out, std::size_t run, const RunResult& r,
   write_metric(out, run, r, i.end, "fleet", "cell_down_s", seconds(i.cell_down));
   write_metric(out, run, r, i.end, "fleet", "tenant_down_s", seconds(i.tenant_down));
   write_metric(out, run, r, i.end, "fleet", "tenant_degraded_s", seconds(i.tenant_degraded));
+  write_metric(out, run, r, i.end, "fleet", "latency_p50_ms", ms(i.latency_p50));
+  write_metric(out, run, r, i.end, "fleet", "latency_p99_ms", ms(i.latency_p99));
   for (std::size_t c = 0; c < i.cell_utilization.size(); ++c) {
     write_metric(out, run, r, i.end, r.cells[c].name, "utilization", i.cell_utilization[c]);
   }

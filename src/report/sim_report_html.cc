@@ -211,6 +211,25 @@ Chart latency_chart(Runs runs) {
   return c;
 }
 
+// Percentiles of each interval's served requests. An interval that served nothing reads 0: the
+// note says so, and the outcomes chart shows why.
+Chart latency_time_chart(Runs runs) {
+  Chart c = time_chart(runs, "latency-time", "Did served requests get slower over time?",
+                       "latency of requests served in the interval (ms)");
+  const auto of = [](Duration sim::IntervalResult::*p) {
+    return [p](const RunResult&, const sim::IntervalResult& i) {
+      return static_cast<double>((i.*p).count()) / 1e3;
+    };
+  };
+  Series p50 = over_runs(runs, "p50", of(&sim::IntervalResult::latency_p50));
+  p50.color = "#2a9d8f";
+  Series p99 = over_runs(runs, "p99", of(&sim::IntervalResult::latency_p99));
+  p99.color = "#D55E00";
+  c.series = {std::move(p50), std::move(p99)};
+  c.note += " An interval that served no request reads 0 ms.";
+  return c;
+}
+
 Chart utilization_chart(Runs runs) {
   Chart c{
       .id = "utilization", .title = "How busy was each cell over the run?", .kind = Kind::kBars};
@@ -331,6 +350,7 @@ std::string render_runs_html(Runs runs) {
   page.chart(tenants_chart(runs));
   page.section("Latency and load", "latency");
   page.chart(latency_chart(runs));
+  page.chart(latency_time_chart(runs));
   page.chart(utilization_chart(runs));
   blast_radius(first, page);
   timeline(first, page);

@@ -200,14 +200,16 @@ void write_series(Out out, const RunResult& r) {
                    {"healthy"},
                    {"down"},
                    {"degraded"},
-                   {"down cell-s"}});
+                   {"down cell-s"},
+                   {"p99 ms"}});
   for (const sim::IntervalResult& i : r.intervals) {
     const std::uint64_t ended = sim::total(i.outcomes);
     const std::uint64_t served = i.outcomes[static_cast<std::size_t>(Outcome::kServed)];
     table.add_row({format_clock(i.end), format_count(i.arrivals), format_count(served),
                    format_count(ended - served), format_count(i.healthy_cells),
                    format_count(i.tenants_down), format_count(i.tenants_degraded),
-                   format_fixed(static_cast<double>(i.cell_down.count()) / 1e6, 3)});
+                   format_fixed(static_cast<double>(i.cell_down.count()) / 1e6, 3),
+                   format_fixed(static_cast<double>(i.latency_p99.count()) / 1e3, 3)});
   }
   fmt::format_to(out, "{}", table.render());
 }

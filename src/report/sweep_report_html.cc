@@ -92,8 +92,8 @@ html::Table table(const SweepData& d, const std::vector<std::vector<std::string>
                   const Estimates& e) {
   html::Table t;
   t.header = {"combination"};
-  for (const Headline& h : kHeadlines)
-    t.header.push_back(h.metric);
+  for (const Headline& h : kHeadlines)  // the text report's labels; the values carry units
+    t.header.push_back(std::string(metric_text(h.metric).label));
   t.numeric = {false, true, true, true, true};
   for (std::size_t c = 0; c < combos.size(); ++c) {
     std::vector<std::string> row = {label(d, combos[c], 0)};

@@ -33,6 +33,13 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   sum_ += other.sum_;
 }
 
+void LatencyHistogram::clear() {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  count_ = 0;
+  max_ = 0;
+  sum_ = 0;
+}
+
 Duration LatencyHistogram::percentile(double q) const {
   assert(q >= 0.0 && q <= 1.0);
   if (count_ == 0) return Duration::zero();

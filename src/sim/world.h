@@ -165,6 +165,7 @@ class World {
   void on_router_restart();
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
+  void close_interval_latency(IntervalResult& sample);
   // Downtime accounting and the timeline.
   void cell_health_changed(std::uint32_t cell, bool down);
   void integrate_downtime(TimePoint to);
@@ -220,6 +221,10 @@ class World {
   std::vector<std::uint32_t> free_slots_;
   std::vector<IntervalResult> intervals_;
   IntervalResult current_;
+  // Served latency of the current interval and of the last one closed (for requests that end
+  // while draining after the last sample); both go into result_.latency when closed.
+  LatencyHistogram interval_latency_;
+  LatencyHistogram last_interval_latency_;
   RunResult result_;
   TimePoint now_{};
   double next_arrival_us_ = 0;

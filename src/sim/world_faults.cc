@@ -215,8 +215,17 @@ void World::on_sample() {
   maybe_auto_scale(sample.cell_utilization.empty() ? 0.0 : mean(sample.cell_utilization));
   sample.tenants_down = tenants_down_now_;
   sample.tenants_degraded = tenants_degraded_now_;
+  close_interval_latency(sample);
   intervals_.push_back(std::move(sample));
   if (now_ < end_) queue_.push(clamp(now_ + scenario_.interval), kSample);
+}
+
+void World::close_interval_latency(IntervalResult& sample) {
+  sample.latency_p50 = interval_latency_.percentile(0.5);
+  sample.latency_p99 = interval_latency_.percentile(0.99);
+  result_.latency.merge(interval_latency_);
+  std::swap(last_interval_latency_, interval_latency_);
+  interval_latency_.clear();
 }
 
 // Tenants' health follows their assigned cells' true state (not the router's view).

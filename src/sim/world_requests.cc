@@ -169,7 +169,7 @@ void World::dispatch(std::uint32_t s) {
   } else if (timeout > Duration::zero() && age > timeout) {
     end_attempt(e.target, AttemptResult::kTimedOut);
   } else {
-    result_.latency.record(age);
+    interval_latency_.record(age);
     end_attempt(e.target, AttemptResult::kServed);
   }
   pull_next(cell);

@@ -26,7 +26,11 @@ void World::close_run() {
     last.cell_down += current_.cell_down;
     last.tenant_down += current_.tenant_down;
     last.tenant_degraded += current_.tenant_degraded;
+    last_interval_latency_.merge(interval_latency_);
+    last.latency_p50 = last_interval_latency_.percentile(0.5);
+    last.latency_p99 = last_interval_latency_.percentile(0.99);
   }
+  result_.latency.merge(interval_latency_);
 }
 
 TenantResult World::tenant_result(std::uint32_t index) const {

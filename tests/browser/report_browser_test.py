@@ -22,9 +22,9 @@ DEADLINE_S = 60  # for everything one page needs
 # Chart id -> expected series, per report (None: any number above zero).
 REPORTS = {
     "simulate": {"outcomes": 2, "availability": 1, "cells-down": 1, "tenants-down": 2,
-                 "latency": 1, "utilization": 1},
+                 "latency": 1, "latency-time": 2, "utilization": 1},
     "simulate-runs": {"outcomes": 3, "availability": 1, "cells-down": 1, "tenants-down": 2,
-                      "latency": 1, "utilization": 1},
+                      "latency": 1, "latency-time": 2, "utilization": 1},
     "analyze": {"overlap": 2, "poison-down": 1, "poison-degraded": 1, "cell-load": 1,
                 "zone-load": 1},
     "place": {"cell-load": 1, "overlap": 1},

@@ -26,13 +26,15 @@ TEST(SimReport, TimeseriesCsvIsLongFormWithOneRowPerMetric) {
   const std::vector<sim::RunResult> runs = {small_run()};
   const std::string csv = render_timeseries_csv(runs);
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "run,seed,time_s,entity,metric,value");
-  // 2 intervals × (arrivals + 8 outcomes + 3 fleet gauges + 3 downtimes + 2 cells' utilization)
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 17);
+  // 2 intervals × (arrivals + 8 outcomes + 3 fleet gauges + 3 downtimes + 2 latency
+  // percentiles + 2 cells' utilization)
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 19);
   EXPECT_NE(csv.find("0,3,4,fleet,healthy_cells,2\n"), std::string::npos);
   // cell-1 is down from 1 s to 2 s: all of it in the first interval, none in the second.
   EXPECT_NE(csv.find("0,3,2,fleet,cell_down_s,1\n"), std::string::npos);
   EXPECT_NE(csv.find("0,3,4,fleet,cell_down_s,0\n"), std::string::npos);
   EXPECT_NE(csv.find("0,3,4,cell-1,utilization,"), std::string::npos);
+  EXPECT_NE(csv.find("0,3,2,fleet,latency_p99_ms,"), std::string::npos);
 }
 
 TEST(SimReport, TenantsCsvHasARowPerTenant) {

@@ -33,6 +33,27 @@ TEST(LatencyHistogram, MergeEqualsRecordingBoth) {
   EXPECT_EQ(a, both);
 }
 
+TEST(LatencyHistogram, ClearForgetsEveryValueAndCountsAnewFromZero) {
+  LatencyHistogram h;
+  for (int v : {3, 900, 70000})
+    h.record(Duration(v));
+  h.clear();
+  EXPECT_EQ(h.count(), 0u);
+  EXPECT_EQ(h.percentile(0.5), Duration::zero());
+  EXPECT_EQ(h.max(), Duration::zero());
+  EXPECT_EQ(h.mean_us(), 0.0);
+  LatencyHistogram fresh;
+  for (int v : {40, 2000}) {
+    h.record(Duration(v));
+    fresh.record(Duration(v));
+  }
+  for (double q : {0.0, 0.5, 0.99, 1.0})
+    EXPECT_EQ(h.percentile(q), fresh.percentile(q)) << q;
+  EXPECT_EQ(h.count(), 2u);
+  EXPECT_EQ(h.max(), Duration(2000));
+  EXPECT_EQ(h.mean_us(), 1020.0);
+}
+
 RC_GTEST_PROP(LatencyHistogram, BucketsContainTheirValuesAndSpanAtMostOne64th,
               (std::uint64_t value)) {
   value >>= *rc::gen::inRange(0, 63);

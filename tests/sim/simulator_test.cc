@@ -206,6 +206,50 @@ TEST(Simulator, TimeSeriesHasOneEntryPerInterval) {
   EXPECT_EQ(r.intervals[0].cell_utilization.size(), 4u);
 }
 
+// Each interval's latency percentiles come from the requests it served: intervals partition the
+// served requests, so the run's percentile lies between the intervals' (a mixture's quantile
+// lies between its parts').
+TEST(Simulator, IntervalLatencyPercentilesPartitionTheRunsServedRequests) {
+  Scenario s = small();
+  s.cells.service = {.kind = ServiceKind::kExponential, .mean = milliseconds(20)};
+  s.faults.cell_crashes.push_back({.at = seconds(7), .cell = 1, .duration = seconds(9)});
+  const RunResult r = run(s);
+  EXPECT_EQ(r.latency.count(), r.count(Outcome::kServed));
+  Duration lowest = Duration::max(), highest = Duration::zero();
+  for (const IntervalResult& i : r.intervals) {
+    const std::uint64_t served = i.outcomes[static_cast<std::size_t>(Outcome::kServed)];
+    ASSERT_GT(served, 0u);
+    EXPECT_GT(i.latency_p50, Duration::zero());
+    EXPECT_LE(i.latency_p50, i.latency_p99);
+    lowest = std::min(lowest, i.latency_p99);
+    highest = std::max(highest, i.latency_p99);
+  }
+  EXPECT_LE(lowest, r.latency.percentile(0.99));
+  EXPECT_LE(r.latency.percentile(0.99), highest);
+}
+
+// While cell 0 is down its tenant's traffic joins tenant 1's on cell 1: queueing there makes
+// the intervals of the outage slower than those before and after it.
+TEST(Simulator, IntervalLatencyRisesWhileACellCarriesItsNeighboursLoad) {
+  Scenario s = small();
+  s.cells.count = 2;
+  s.cells.servers = 1;
+  s.cells.service = {.kind = ServiceKind::kConstant, .mean = milliseconds(10)};
+  s.tenants.count = 2;
+  s.tenants.placement = kExplicitShards;
+  s.tenants.shards = {{CellId{0}, CellId{1}}, {CellId{1}, CellId{0}}};
+  s.workload.rate = 60;
+  s.router.health_check_interval = milliseconds(100);
+  s.faults.cell_crashes.push_back({.at = seconds(5), .cell = 0, .duration = seconds(10)});
+  const RunResult r = run(s);
+  ASSERT_EQ(r.intervals.size(), 4u);
+  const auto& i = r.intervals;
+  for (std::size_t outage : {1, 2}) {
+    for (std::size_t calm : {0, 3})
+      EXPECT_GT(i[outage].latency_p99, i[calm].latency_p99) << outage << " vs " << calm;
+  }
+}
+
 Scenario rollout(bool bad) {
   Scenario s = small();
   s.until = minutes(4);

@@ -25,6 +25,8 @@ class LatencyHistogram {
     sum_ += v;
   }
   void merge(const LatencyHistogram& other);
+  // Forgets every value; keeps the buckets' storage for the next values.
+  void clear();
 
   std::uint64_t count() const { return count_; }
   // The smallest recorded bucket value v such that at least q of the values are <= v,

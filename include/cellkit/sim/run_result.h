@@ -64,6 +64,10 @@ struct IntervalResult {
   Duration tenant_down{};                // summed over tenants: time all of its cells were down
   Duration tenant_degraded{};            // summed over tenants: time some but not all were down
   std::vector<double> cell_utilization;  // per cell in id order, over this interval
+  // Arrival to answer of the requests served in this interval (0 when none was). Every served
+  // request counts in exactly one interval, so the intervals' histograms make the run's.
+  Duration latency_p50{};
+  Duration latency_p99{};
 };
 
 struct BlastRadius {
