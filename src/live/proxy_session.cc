@@ -32,6 +32,7 @@ Session::Session(Worker& worker, Socket socket)
 }
 
 Session::~Session() {
+  end_attempt();
   worker_.remove_session(this);
   ThreadMetrics::sub(worker_.metrics().connections);
 }
@@ -287,13 +288,18 @@ void Session::on_sent(const error_code& ec) {
   read_upstream_head();
 }
 
+// An answered attempt stays in flight on its cell until its body has been passed on
+// (finish() or close() ends it), so spread sees a cell streaming a long body as busy.
 void Session::settle(AttemptResult result) {
   const bool answered =
       result == AttemptResult::kServed || (result == AttemptResult::kCellError && status_ >= 500);
-  end_attempt();
+  if (!answered) end_attempt();
   const LiveVerdict v = attempts_.observe(
       decider(), cell_, result, [this] { return fingerprint(); }, shared_.now(), Clock::now());
-  if (v.retry) return next_attempt();
+  if (v.retry) {
+    end_attempt();
+    return next_attempt();
+  }
   if (answered) {
     outcome_ = v.outcome;
     return respond();
@@ -377,6 +383,7 @@ std::string Session::log_line() const {
 }
 
 void Session::finish() {
+  end_attempt();
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
   worker_.metrics().record(outcome_, has_cell_, cell_, static_cast<std::uint64_t>(us.count()));
   if (shared_.access_log.on()) shared_.access_log.write(log_line());
@@ -401,6 +408,7 @@ void Session::finish() {
 }
 
 void Session::close() {
+  end_attempt();
   if (closed_) return;
   closed_ = true;
   waiting_ = false;

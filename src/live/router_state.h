@@ -116,10 +116,11 @@ class Worker {
   void sweep();
 
   // Order matters: sessions still pending when the io_context is destroyed are destroyed
-  // with it, and they touch metrics_ and sessions_, which must outlive it.
+  // with it, and they touch metrics_, sessions_ and in_flight_, which must outlive it.
   Shared& shared_;
   ThreadMetrics metrics_;
   std::unordered_set<Session*> sessions_;
+  std::vector<std::uint32_t> in_flight_;                        // by cell id
   net::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};  // sockets: this thread only
   Acceptor acceptor_;
   Timer sweep_timer_;
@@ -128,7 +129,6 @@ class Worker {
   HealthView health_;
   std::uint64_t health_generation_ = 0;
   std::vector<std::shared_ptr<CellPool>> pools_;  // by cell id
-  std::vector<std::uint32_t> in_flight_;          // by cell id
   std::uint64_t requests_ = 0;
 };
 

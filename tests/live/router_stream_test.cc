@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -171,6 +172,44 @@ TEST(RouterStreaming, ASlowClientHoldsTheCellBackAndTheRoutersMemoryStaysBounded
   const std::size_t head_end = client.received().find("\r\n\r\n") + 4;
   ASSERT_TRUE(client.read_until(whole, 60s));
   EXPECT_EQ(client.received().size(), head_end + kBytes);
+}
+
+// Under spread a request counts as in flight on its cell until its body has been passed on:
+// while a client slowly takes a long body from one cell, the tenant's other requests go to
+// the shard's other cell (the less busy one), not half of them to the busy one.
+TEST(RouterStreaming, UnderSpreadARequestIsInFlightUntilItsBodyHasBeenPassedOn) {
+  constexpr std::size_t kBytes = 16 * 1024 * 1024;
+  RouterFleet fleet(2, {"--body-bytes", std::to_string(kBytes)});
+  fleet.start_router(fleet.write_mapping({{"acme", {0, 1}}}), {"--routing", "spread"});
+  RawClient slow(fleet.router_endpoint());
+  ASSERT_TRUE(slow.connected() && slow.send_order("acme", 1));
+  ASSERT_TRUE(slow.read_until(has_head, 10s));
+  const std::string& head = slow.received();
+  const bool on_cell0 = head.find("X-Cell: cell-0") != std::string::npos;
+  ASSERT_TRUE(on_cell0 || head.find("X-Cell: cell-1") != std::string::npos) << head;
+  const std::string other = on_cell0 ? "cell-1" : "cell-0";
+  std::this_thread::sleep_for(200ms);  // the client reads no more: the body is mid-way
+  std::map<std::string, int> by_cell;
+  for (int i = 0; i < 20; ++i) {
+    HttpResult r = http(fleet.router_endpoint(), "GET", "/healthz", {{"X-Tenant", "acme"}});
+    ASSERT_TRUE(r.is_ok()) << r.detail;
+    ASSERT_EQ(r->status, 200) << r->body;
+    ++by_cell[r->header("X-Cell").value_or("")];
+  }
+  EXPECT_EQ(by_cell, (std::map<std::string, int>{{other, 20}}))
+      << "requests went to the cell still streaming a body";
+  auto whole = [](const std::string& s) {
+    return has_head(s) && s.size() >= s.find("\r\n\r\n") + 4 + kBytes;
+  };
+  ASSERT_TRUE(slow.read_until(whole, 60s));
+  // Once the body is out, the cell is idle again and takes its share.
+  by_cell.clear();
+  for (int i = 0; i < 40; ++i) {
+    HttpResult r = http(fleet.router_endpoint(), "GET", "/healthz", {{"X-Tenant", "acme"}});
+    ASSERT_TRUE(r.is_ok()) << r.detail;
+    ++by_cell[r->header("X-Cell").value_or("")];
+  }
+  EXPECT_EQ(by_cell.size(), 2u) << "after the body, both cells serve again";
 }
 
 TEST(RouterStreaming, ACellDyingMidBodyClosesTheClientConnectionAndIsCounted) {
