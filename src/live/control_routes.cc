@@ -346,9 +346,18 @@ ServiceReply ControlService::record_report(const std::string& router, const std:
                     report->router, router),
         "router");
   }
+  // A router reports at every Sync; an unchanged record only has its lease kept alive.
   Status stored = [&] {
     std::lock_guard lock(store_mutex_);
-    return store_->report(*report);
+    auto last = recorded_.find(router);
+    const bool same = last != recorded_.end() && last->second == *report;
+    Status s = same ? store_->keep_report(*report) : store_->report(*report);
+    if (s.is_ok()) {
+      recorded_[router] = *report;
+    } else {
+      recorded_.erase(router);
+    }
+    return s;
   }();
   if (stored.code() == StatusCode::kInvalidArgument) {
     return error_reply(400, stored.message(), "router");

@@ -84,7 +84,13 @@ void ControlService::shutdown() {
 }
 
 void ControlService::tick() {
-  std::lock_guard lock(store_mutex_);
+  std::unique_lock lock(store_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    // A change holds the store (placing a large batch can take seconds): keep its lease
+    // alive beside it rather than wait, or the leadership would lapse before its CAS.
+    (void)store_->keep_leadership();
+    return;
+  }
   Result<Leadership> leadership = store_->campaign(options_.address);
   {
     std::lock_guard cache(cache_mutex_);

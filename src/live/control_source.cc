@@ -51,8 +51,8 @@ class ControlSource final : public Store {
   }
 
   Status report(const RouterReport& report) override {
-    Result<HttpResponse> r =
-        http_call(url_, "PUT", "/v1/routers/" + report.router, report_json(report), timeout_);
+    Result<HttpResponse> r = http_call(url_, "PUT", "/v1/routers/" + report.router,
+                                       report_json(report), timeout_, &canceller_);
     if (!r.is_ok()) return r.status();
     if (r->status != 200) return answer_error("PUT /v1/routers", *r);
     return Status::ok();
@@ -65,18 +65,20 @@ class ControlSource final : public Store {
   Result<std::vector<RouterReport>> reports() override { return unsupported("reports"); }
   Result<Leadership> campaign(const std::string&) override { return unsupported("campaign"); }
   void resign() override {}
+  void interrupt() override { canceller_.cancel(); }
 
  private:
   HttpUrl url_;
   std::chrono::milliseconds timeout_;
   Pointer pointer_;       // the latest version seen (0: none yet)
   std::string snapshot_;  // its encoded snapshot
+  CallCanceller canceller_;
 
   // GET /v1/snapshot?after=<latest seen>: true when a newer version arrived (kept).
   Result<bool> fetch(std::chrono::milliseconds wait, std::chrono::milliseconds timeout) {
     const std::string target =
         fmt::format("/v1/snapshot?after={}&wait_ms={}", pointer_.version, wait.count());
-    Result<HttpResponse> r = http_call(url_, "GET", target, "", timeout);
+    Result<HttpResponse> r = http_call(url_, "GET", target, "", timeout, &canceller_);
     if (!r.is_ok()) return r.status();
     if (r->status == 304) return false;
     if (r->status != 200) return answer_error("GET /v1/snapshot", *r);

@@ -139,8 +139,8 @@ namespace {
 // POSTs a JSON body to an etcd endpoint and returns the parsed answer; an HTTP error or an
 // "error" field fails with etcd's message.
 Result<json> call(const HttpUrl& url, std::string_view target, const json& body,
-                  std::chrono::milliseconds timeout) {
-  Result<HttpResponse> response = http_call(url, "POST", target, body.dump(), timeout);
+                  std::chrono::milliseconds timeout, CallCanceller* canceller) {
+  Result<HttpResponse> response = http_call(url, "POST", target, body.dump(), timeout, canceller);
   if (!response.is_ok()) return response.status();
   json parsed = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
@@ -163,7 +163,7 @@ Result<EtcdRange> EtcdClient::range(std::string_view key, bool prefix, std::int6
   if (keys_only) body["keys_only"] = true;
   if (prefix) body["range_end"] = base64_encode(prefix_end(key));
   if (revision != 0) body["revision"] = std::to_string(revision);
-  Result<json> answer = call(url_, "/v3/kv/range", body, timeout_);
+  Result<json> answer = call(url_, "/v3/kv/range", body, timeout_, canceller_.get());
   if (!answer.is_ok()) return answer.status();
   EtcdRange out{.revision = int_field(answer->value("header", json::object()), "revision")};
   if (Status s = append_kvs(*answer, out.kvs); !s.is_ok()) return s;
@@ -174,7 +174,7 @@ Result<std::int64_t> EtcdClient::put(std::string_view key, std::string_view valu
                                      std::int64_t lease) {
   json body = {{"key", base64_encode(key)}, {"value", base64_encode(value)}};
   if (lease != 0) body["lease"] = std::to_string(lease);
-  Result<json> answer = call(url_, "/v3/kv/put", body, timeout_);
+  Result<json> answer = call(url_, "/v3/kv/put", body, timeout_, canceller_.get());
   if (!answer.is_ok()) return answer.status();
   return int_field(answer->value("header", json::object()), "revision");
 }
@@ -182,7 +182,7 @@ Result<std::int64_t> EtcdClient::put(std::string_view key, std::string_view valu
 Result<std::int64_t> EtcdClient::erase(std::string_view key, bool prefix) {
   json body = {{"key", base64_encode(key)}};
   if (prefix) body["range_end"] = base64_encode(prefix_end(key));
-  Result<json> answer = call(url_, "/v3/kv/deleterange", body, timeout_);
+  Result<json> answer = call(url_, "/v3/kv/deleterange", body, timeout_, canceller_.get());
   if (!answer.is_ok()) return answer.status();
   return int_field(*answer, "deleted");
 }
@@ -197,7 +197,7 @@ Result<EtcdTxnResult> EtcdClient::txn(const std::vector<EtcdCompare>& compare,
     body["success"].push_back(op_json(op));
   for (const EtcdOp& op : failure)
     body["failure"].push_back(op_json(op));
-  Result<json> answer = call(url_, "/v3/kv/txn", body, timeout_);
+  Result<json> answer = call(url_, "/v3/kv/txn", body, timeout_, canceller_.get());
   if (!answer.is_ok()) return answer.status();
   EtcdTxnResult out{.succeeded = answer->value("succeeded", false),
                     .revision = int_field(answer->value("header", json::object()), "revision")};
@@ -210,7 +210,8 @@ Result<EtcdTxnResult> EtcdClient::txn(const std::vector<EtcdCompare>& compare,
 }
 
 Result<std::int64_t> EtcdClient::grant_lease(std::int64_t ttl) {
-  Result<json> answer = call(url_, "/v3/lease/grant", {{"TTL", std::to_string(ttl)}}, timeout_);
+  Result<json> answer =
+      call(url_, "/v3/lease/grant", {{"TTL", std::to_string(ttl)}}, timeout_, canceller_.get());
   if (!answer.is_ok()) return answer.status();
   const std::int64_t id = int_field(*answer, "ID");
   if (id == 0) return failed_precondition(fmt::format("{} granted no lease", url_.to_string()));
@@ -218,8 +219,8 @@ Result<std::int64_t> EtcdClient::grant_lease(std::int64_t ttl) {
 }
 
 Status EtcdClient::keep_alive(std::int64_t lease) {
-  Result<json> answer =
-      call(url_, "/v3/lease/keepalive", {{"ID", std::to_string(lease)}}, timeout_);
+  Result<json> answer = call(url_, "/v3/lease/keepalive", {{"ID", std::to_string(lease)}}, timeout_,
+                             canceller_.get());
   if (!answer.is_ok()) return answer.status();
   if (int_field(answer->value("result", json::object()), "TTL") <= 0) {
     return failed_precondition(fmt::format("lease {} has expired", lease));
@@ -228,11 +229,13 @@ Status EtcdClient::keep_alive(std::int64_t lease) {
 }
 
 Status EtcdClient::revoke_lease(std::int64_t lease) {
-  return call(url_, "/v3/lease/revoke", {{"ID", std::to_string(lease)}}, timeout_).status();
+  return call(url_, "/v3/lease/revoke", {{"ID", std::to_string(lease)}}, timeout_, canceller_.get())
+      .status();
 }
 
 Status EtcdClient::compact(std::int64_t revision) {
-  return call(url_, "/v3/kv/compaction", {{"revision", std::to_string(revision)}}, timeout_)
+  return call(url_, "/v3/kv/compaction", {{"revision", std::to_string(revision)}}, timeout_,
+              canceller_.get())
       .status();
 }
 
@@ -257,7 +260,8 @@ Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t sta
     }
     return true;  // "created", progress notifications
   };
-  Result<StreamEnd> end = http_stream_lines(url_, "/v3/watch", body.dump(), deadline, on_line);
+  Result<StreamEnd> end =
+      http_stream_lines(url_, "/v3/watch", body.dump(), deadline, on_line, canceller_.get());
   if (!end.is_ok()) return end.status();
   if (*end == StreamEnd::kEnded) out.end = EtcdWatchEnd::kEnded;
   if (*end == StreamEnd::kDeadline) out.end = EtcdWatchEnd::kDeadline;

@@ -2,6 +2,7 @@
 // as immutable chunks first, then one txn moves the pointer if its mod revision and the
 // leader's key are unchanged.
 #include <algorithm>
+#include <atomic>
 
 #include <fmt/format.h>
 
@@ -61,6 +62,12 @@ class EtcdStore final : public Store {
     return etcd_.put(key("routers/" + report.router), report_json(report), report_lease_).status();
   }
 
+  // The record lives as long as its lease: refreshing the lease keeps it without a write.
+  Status keep_report(const RouterReport& report) override {
+    if (report_lease_ != 0 && etcd_.keep_alive(report_lease_).is_ok()) return Status::ok();
+    return this->report(report);
+  }
+
   Result<std::vector<RouterReport>> reports() override {
     Result<EtcdRange> range = etcd_.range(key("routers/"), /*prefix=*/true);
     if (!range.is_ok()) return range.status();
@@ -99,6 +106,15 @@ class EtcdStore final : public Store {
     return Status::ok();
   }
 
+  void interrupt() override { etcd_.cancel(); }
+
+  // Each etcd call opens its own connection, so this may run beside another call.
+  Status keep_leadership() override {
+    const std::int64_t lease = leader_lease_.load();
+    if (lease == 0) return Status::ok();
+    return etcd_.keep_alive(lease);
+  }
+
   void resign() override {
     if (leader_lease_ != 0) (void)etcd_.revoke_lease(leader_lease_);  // else it expires
     leader_lease_ = 0;
@@ -109,8 +125,8 @@ class EtcdStore final : public Store {
   EtcdClient etcd_;
   std::string prefix_;
   StoreOptions options_;
-  std::int64_t leader_lease_ = 0;
-  std::int64_t leader_create_revision_ = 0;  // of the leader key we created
+  std::atomic<std::int64_t> leader_lease_{0};  // read by keep_leadership from another thread
+  std::int64_t leader_create_revision_ = 0;    // of the leader key we created
   std::int64_t report_lease_ = 0;
 
   std::string key(std::string_view name) const { return prefix_ + std::string(name); }

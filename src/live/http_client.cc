@@ -9,6 +9,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -18,6 +19,34 @@ namespace cellkit::live {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Registers the call with its canceller for as long as it lives: cancel() from another
+// thread posts stream.cancel() to the call's io_context, so the step in flight (or the next
+// one) ends with operation_aborted. Declared after the stream, so it leaves first.
+class CancelScope {
+ public:
+  CancelScope(CallCanceller* canceller, net::io_context& io, beast::tcp_stream& stream)
+      : canceller_(canceller) {
+    if (canceller_ == nullptr) return;
+    entered_ = canceller_->enter([&io, &stream] { net::post(io, [&stream] { stream.cancel(); }); });
+  }
+  ~CancelScope() {
+    if (canceller_ != nullptr && entered_) canceller_->leave();
+  }
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+  // The call was cancelled (before it started or since).
+  bool cancelled() const { return canceller_ != nullptr && canceller_->cancelled(); }
+
+ private:
+  CallCanceller* canceller_;
+  bool entered_ = false;
+};
+
+Status cancelled_error(const HttpUrl& url) {
+  return failed_precondition(fmt::format("{}: cancelled", url.to_string()));
+}
 
 Status io_error(const HttpUrl& url, std::string_view step, const beast::error_code& ec) {
   std::string what = ec == beast::error::timeout ? std::string("timed out") : ec.message();
@@ -58,6 +87,29 @@ Status send(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
 
 }  // namespace
 
+void CallCanceller::cancel() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  if (interrupt_) interrupt_();
+}
+
+bool CallCanceller::cancelled() const {
+  std::lock_guard lock(mutex_);
+  return cancelled_;
+}
+
+bool CallCanceller::enter(std::function<void()> interrupt) {
+  std::lock_guard lock(mutex_);
+  if (cancelled_) return false;
+  interrupt_ = std::move(interrupt);
+  return true;
+}
+
+void CallCanceller::leave() {
+  std::lock_guard lock(mutex_);
+  interrupt_ = nullptr;
+}
+
 std::string HttpUrl::to_string() const {
   return fmt::format("http://{}:{}", host, port);
 }
@@ -85,9 +137,12 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
 }
 
 Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std::string_view target,
-                               std::string body, std::chrono::milliseconds timeout) {
+                               std::string body, std::chrono::milliseconds timeout,
+                               CallCanceller* canceller) {
   net::io_context io;
   beast::tcp_stream stream(io);
+  const CancelScope scope(canceller, io, stream);
+  if (scope.cancelled()) return cancelled_error(url);
   const Clock::time_point deadline = Clock::now() + timeout;
   if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
   auto request = make_request(url, method, target, std::move(body));
@@ -97,7 +152,9 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
   std::optional<beast::error_code> result;
   http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { result = e; });
-  if (beast::error_code ec = run_to_completion(io, result); ec) return io_error(url, "read", ec);
+  if (beast::error_code ec = run_to_completion(io, result); ec) {
+    return scope.cancelled() ? cancelled_error(url) : io_error(url, "read", ec);
+  }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   const auto version = parser.get().find("X-Cellkit-Routing-Version");
@@ -110,9 +167,12 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
 
 Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target, std::string body,
                                     Clock::time_point deadline,
-                                    const std::function<bool(std::string_view)>& on_line) {
+                                    const std::function<bool(std::string_view)>& on_line,
+                                    CallCanceller* canceller) {
   net::io_context io;
   beast::tcp_stream stream(io);
+  const CancelScope scope(canceller, io, stream);
+  if (scope.cancelled()) return cancelled_error(url);
   if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
   auto request = make_request(url, "POST", target, std::move(body));
   if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
@@ -123,6 +183,7 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
   http::async_read_header(stream, buffer, parser,
                           [&](beast::error_code e, std::size_t) { result = e; });
   if (beast::error_code ec = run_to_completion(io, result); ec) {
+    if (scope.cancelled()) return cancelled_error(url);
     if (ec == beast::error::timeout) return StreamEnd::kDeadline;
     return io_error(url, "read header", ec);
   }
@@ -147,6 +208,7 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
     http::async_read_some(stream, buffer, parser,
                           [&](beast::error_code e, std::size_t) { result = e; });
     beast::error_code ec = run_to_completion(io, result);
+    if (ec && scope.cancelled()) return cancelled_error(url);
     if (ec == beast::error::timeout) return StreamEnd::kDeadline;
     if (ec == http::error::end_of_stream || ec == net::error::eof) return StreamEnd::kEnded;
     if (ec) return io_error(url, "read", ec);

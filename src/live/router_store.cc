@@ -18,10 +18,10 @@
 namespace cellkit::live {
 namespace {
 
-// How long a router's store calls may take, and how long one watch (or long-poll) lasts:
-// short enough that a stopping router does not wait long for its follower thread.
+// How long a router's store calls may take, and how long one watch (or long-poll) lasts;
+// stopping interrupts a watch in flight, so its length costs nothing at shutdown.
 constexpr std::chrono::milliseconds kStoreTimeout{2000};
-constexpr std::chrono::milliseconds kWatchWait{2000};
+constexpr std::chrono::milliseconds kWatchWait{10000};
 
 std::string host_name() {
   char name[256] = {};

@@ -149,6 +149,14 @@ Status check_blob(std::string_view what, std::string_view bytes, const BlobRef& 
   return Status::ok();
 }
 
+Status Store::keep_report(const RouterReport& report) {
+  return this->report(report);
+}
+
+Status Store::keep_leadership() {
+  return Status::ok();  // a leadership that does not expire (the file store's flock)
+}
+
 Result<std::vector<std::uint64_t>> Store::stored_versions() {
   return failed_precondition(fmt::format("{} keeps no versions", describe()));
 }

@@ -37,20 +37,41 @@ void StoreFollower::set_connected(bool connected) {
   status_.connected = connected;
 }
 
+// The record is written only when what it says changed; otherwise only its lease is kept
+// alive, so a fleet of routers re-reading every few seconds does not rewrite (and, on
+// etcd, replicate) identical records.
 void StoreFollower::report() {
   const FollowerStatus s = status();
-  // A report that cannot be written is retried with the next Sync.
-  (void)store_->report({.router = options_.router_id,
-                        .applied = s.applied,
-                        .rejected = s.rejected,
-                        .reason = s.reason,
-                        .stale_since_ms = s.stale_since_ms});
+  const RouterReport record{.router = options_.router_id,
+                            .applied = s.applied,
+                            .rejected = s.rejected,
+                            .reason = s.reason,
+                            .stale_since_ms = s.stale_since_ms};
+  const bool same = reported_ && *reported_ == record;
+  const Status written = same ? store_->keep_report(record) : store_->report(record);
+  // A report that cannot be written is written whole with the next Sync.
+  if (written.is_ok()) {
+    reported_ = record;
+  } else {
+    reported_.reset();
+  }
 }
+
+namespace {
+
+// A reason names the version once, first: the router's own reasons already begin with
+// "version V ", others (a decoding error, the store's) get "version V: " in front.
+std::string nack_reason(std::uint64_t version, std::string reason) {
+  if (reason.starts_with(fmt::format("version {} ", version))) return reason;
+  return fmt::format("version {}: {}", version, reason);
+}
+
+}  // namespace
 
 void StoreFollower::refuse(std::uint64_t version, std::string reason) {
   std::lock_guard lock(mutex_);
   status_.rejected = version;
-  status_.reason = fmt::format("version {}: {}", version, reason);
+  status_.reason = nack_reason(version, std::move(reason));
 }
 
 // Reads, checks, decodes and offers the version the pointer names.
@@ -67,7 +88,8 @@ void StoreFollower::offer_version(const Pointer& pointer) {
       decode_snapshot(std::as_bytes(std::span(bytes->data(), bytes->size())));
   if (!snapshot.is_ok()) return refuse(pointer.version, snapshot.status().message());
   if (snapshot->version != pointer.version) {
-    return refuse(pointer.version, fmt::format("the snapshot says version {}", snapshot->version));
+    return refuse(pointer.version,
+                  fmt::format("the snapshot inside says version {}", snapshot->version));
   }
   const OfferResult result = offer_(*snapshot);
   // The version is fine but the router could not write its state directory: not a NACK;
@@ -90,7 +112,8 @@ Status StoreFollower::sync() {
   const std::uint64_t version = read->pointer.version;
   if (read->revision != 0 && version != s.rejected && version != s.applied) {
     if (version < s.applied) {
-      refuse(version, fmt::format("older than the version served ({})", s.applied));
+      refuse(version,
+             fmt::format("version {} is older than the version served ({})", version, s.applied));
     } else {
       offer_version(read->pointer);
     }
@@ -140,6 +163,7 @@ void StoreFollower::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  store_->interrupt();  // ends a watch or long-poll in flight: stopping takes no wait
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }

@@ -3,6 +3,7 @@
 // survives a restart, only the leader writes, long-polls wake on a publication.
 #include "cellkit/live/control_service.h"
 
+#include <atomic>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 
 #include "cellkit/core/snapshot_codec.h"
 #include "live/etcd_process.h"
+#include "live/report_stamp.h"
 
 namespace cellkit::live {
 namespace {
@@ -212,6 +214,19 @@ TEST_P(ControlServiceTest, ARouterFollowingTheApiRecordsItsReportThroughIt) {
   EXPECT_EQ(json::parse(bad.body)["field"], "body");
 }
 
+TEST_P(ControlServiceTest, ARouterReportThroughTheApiIsStoredAgainOnlyWhenItChanges) {
+  auto s = service();
+  const std::string report = report_json({.router = "r2", .applied = 5});
+  ASSERT_EQ(call(*s, "PUT", "/v1/routers/r2", report).status, 200u);
+  const std::int64_t written = test::report_stamp(spec(), "blue", "r2");
+  ASSERT_NE(written, -1);
+  ASSERT_EQ(call(*s, "PUT", "/v1/routers/r2", report).status, 200u);
+  EXPECT_EQ(test::report_stamp(spec(), "blue", "r2"), written);
+  ASSERT_EQ(call(*s, "PUT", "/v1/routers/r2", report_json({.router = "r2", .applied = 6})).status,
+            200u);
+  EXPECT_NE(test::report_stamp(spec(), "blue", "r2"), written);
+}
+
 TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   auto s = service();
   add_cells(*s, 6);  // 15 distinct pairs for 12 tenants under max_overlap 1
@@ -292,6 +307,64 @@ TEST_P(ControlServiceTest, OldVersionsAreDeletedButNeitherTheCurrentOneNorOneARo
   auto again = service();
   EXPECT_EQ(version(*again), 6u);
   EXPECT_EQ(json::parse(call(*again, "GET", "/v1/cells").body)["cells"].size(), 6u);
+}
+
+// A store whose publish first waits `delay`, as placing a huge batch under the store lock
+// does; everything else goes straight to the real store.
+class SlowPublishStore final : public Store {
+ public:
+  explicit SlowPublishStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  std::atomic<std::chrono::milliseconds> delay{0ms};
+
+  std::string describe() const override { return inner_->describe(); }
+  Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
+  Result<std::string> read_snapshot(const Pointer& p) override { return inner_->read_snapshot(p); }
+  Result<std::string> read_state(const Pointer& p) override { return inner_->read_state(p); }
+  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
+    std::this_thread::sleep_for(delay.load());
+    return inner_->publish(p, expected);
+  }
+  Result<WatchEnd> watch_pointer(std::int64_t revision,
+                                 std::chrono::steady_clock::time_point deadline) override {
+    return inner_->watch_pointer(revision, deadline);
+  }
+  Status report(const RouterReport& r) override { return inner_->report(r); }
+  Result<std::vector<RouterReport>> reports() override { return inner_->reports(); }
+  Result<Leadership> campaign(const std::string& address) override {
+    return inner_->campaign(address);
+  }
+  void resign() override { inner_->resign(); }
+  Status keep_leadership() override { return inner_->keep_leadership(); }
+  void interrupt() override { inner_->interrupt(); }
+
+ private:
+  std::unique_ptr<Store> inner_;
+};
+
+TEST(ControlServiceLease, AChangeHoldingTheStoreLongerThanTheLeaseKeepsTheLeadership) {
+  test::EtcdProcess etcd;
+  ASSERT_TRUE(etcd.start().is_ok());
+  auto slow = std::make_unique<SlowPublishStore>(
+      open_store(etcd.store_spec(), {.fleet = "blue", .lease_seconds = 2}).value());
+  SlowPublishStore& store = *slow;
+  ControlService s(std::move(slow),
+                   {.address = "cp", .placement = {.strategy = Strategy::kRandom, .seed = 1}});
+  s.tick();
+  ASSERT_TRUE(s.is_leader());
+  store.delay = 3500ms;  // well past the 2 s lease, ticked every 300 ms meanwhile
+  std::atomic<bool> done{false};
+  std::thread ticker([&] {
+    for (int i = 0; i < 100 && !done; ++i) {
+      s.tick();
+      std::this_thread::sleep_for(300ms);
+    }
+  });
+  const ServiceReply r =
+      s.handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"a"})"});
+  done = true;
+  ticker.join();
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(s.is_leader());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),

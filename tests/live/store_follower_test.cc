@@ -15,6 +15,7 @@
 #include "cellkit/live/etcd_client.h"
 #include "live/etcd_process.h"
 #include "live/eventually.h"
+#include "live/report_stamp.h"
 
 namespace cellkit::live {
 namespace {
@@ -69,8 +70,9 @@ class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
   std::string spec() const {
     return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
   }
-  std::unique_ptr<Store> open() {
-    return open_store(spec(), {.fleet = "blue", .timeout = 1000ms}).value();
+  std::unique_ptr<Store> open(std::int64_t lease_seconds = 15) {
+    return open_store(spec(), {.fleet = "blue", .timeout = 1000ms, .lease_seconds = lease_seconds})
+        .value();
   }
   std::unique_ptr<StoreFollower> follower(FakeRouter& router, const std::string& id,
                                           std::uint64_t booted = 0) {
@@ -192,8 +194,43 @@ TEST_P(StoreFollowerTest, CorruptOlderAndInvalidSnapshotsAreNackedAndTheLastGood
   booted.version = 7;
   auto g = follower(booted, "r2", /*booted=*/7);
   ASSERT_TRUE(g->sync().is_ok());
-  EXPECT_EQ(g->status().reason, "version 3: older than the version served (7)");
+  EXPECT_EQ(g->status().reason, "version 3 is older than the version served (7)");
   EXPECT_EQ(booted.offers, 0);
+}
+
+TEST_P(StoreFollowerTest, StopEndsAWatchInFlightWithoutWaitingForIt) {
+  FakeRouter router;
+  StoreFollower f(open(), router.offer(),
+                  {.router_id = "r1", .reread = 60000ms, .watch_wait = 60000ms}, 0);
+  add_cell(0);
+  f.start();
+  ASSERT_TRUE(eventually([&] { return router.version == 1 && f.status().syncs >= 1; }));
+  std::this_thread::sleep_for(200ms);  // well into its 60 s watch
+  const auto start = std::chrono::steady_clock::now();
+  f.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST_P(StoreFollowerTest, AnUnchangedReportIsNotRewrittenButOutlivesItsLease) {
+  FakeRouter router;
+  StoreFollower f(open(/*lease_seconds=*/2), router.offer(), {.router_id = "r1"}, 0);
+  add_cell(0);
+  ASSERT_TRUE(f.sync().is_ok());
+  const std::int64_t written = test::report_stamp(spec(), "blue", "r1");
+  ASSERT_NE(written, -1);
+  // Syncs that change nothing, for one and a half leases: the record stays, never rewritten.
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(500ms);
+    ASSERT_TRUE(f.sync().is_ok());
+  }
+  EXPECT_EQ(test::report_stamp(spec(), "blue", "r1"), written);
+  const std::string body = call("GET", "/v1/routers").body;
+  EXPECT_NE(body.find(R"("applied":1,"reason":"","rejected":0,"router":"r1")"), std::string::npos)
+      << body;
+  // A new version changes what it says: written again.
+  add_cell(1);
+  ASSERT_TRUE(f.sync().is_ok());
+  EXPECT_NE(test::report_stamp(spec(), "blue", "r1"), written);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, ::testing::Values(Kind::kFile, Kind::kEtcd),

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,7 +42,8 @@ class ControlService {
   ServiceReply handle(const ServiceRequest& request);
   // Campaigns for (or keeps) the leadership, picks up versions published by another
   // control plane and, as leader, deletes old versions (ControlOptions::keep_versions).
-  // Call about once a second.
+  // Call about once a second. While a change holds the store, it only keeps the leader's
+  // lease alive.
   void tick();
   // Wakes every long-poll and gives the leadership up.
   void shutdown();
@@ -82,6 +84,8 @@ class ControlService {
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
+  // Under store_mutex_: the record last stored for each router reporting through this API.
+  std::map<std::string, RouterReport> recorded_;
 
   // Changes (control_service.cc).
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,9 +69,11 @@ struct EtcdWatchResult {
 class EtcdClient {
  public:
   EtcdClient(HttpUrl url, std::chrono::milliseconds timeout)
-      : url_(std::move(url)), timeout_(timeout) {}
+      : url_(std::move(url)), timeout_(timeout), canceller_(std::make_shared<CallCanceller>()) {}
 
   const HttpUrl& url() const { return url_; }
+  // From any thread: ends the call in flight (a watch included) and fails every later one.
+  void cancel() { canceller_->cancel(); }
 
   // The key, or with `prefix` every key starting with it; at `revision` (0 = latest).
   Result<EtcdRange> range(std::string_view key, bool prefix = false, std::int64_t revision = 0,
@@ -95,6 +98,7 @@ class EtcdClient {
  private:
   HttpUrl url_;
   std::chrono::milliseconds timeout_;
+  std::shared_ptr<CallCanceller> canceller_;
 };
 
 // Base64 (RFC 4648, padded), as the gateway sends keys and values.

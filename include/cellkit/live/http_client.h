@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -29,11 +30,33 @@ struct HttpResponse {
   std::string routing_version;  // the X-Cellkit-Routing-Version header ("" when absent)
 };
 
+// Lets another thread end the calls made with it, so a thread blocked in a long-poll or a
+// watch can be stopped at once: cancel() fails the call in flight and every later call
+// before it starts (kFailedPrecondition, "cancelled"). Thread-safe; it must outlive the calls given
+// it.
+class CallCanceller {
+ public:
+  void cancel();
+  bool cancelled() const;
+
+  // For the client only: registers how to end the call now starting (false: already
+  // cancelled, do not start); leave() unregisters it before the call's resources go.
+  bool enter(std::function<void()> interrupt);
+  void leave();
+
+ private:
+  mutable std::mutex mutex_;
+  bool cancelled_ = false;
+  std::function<void()> interrupt_;  // set while a call runs
+};
+
 // One request, answered whole. Fails (kFailedPrecondition, naming the url and what went
 // wrong: refused, timed out, reset) when no complete response arrives within `timeout`.
-// A response of any status is a success here; the caller reads `status`.
+// A response of any status is a success here; the caller reads `status`. A cancelled call
+// fails the same way.
 Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std::string_view target,
-                               std::string body, std::chrono::milliseconds timeout);
+                               std::string body, std::chrono::milliseconds timeout,
+                               CallCanceller* canceller = nullptr);
 
 enum class StreamEnd {
   kStopped,   // on_line returned false
@@ -43,9 +66,10 @@ enum class StreamEnd {
 
 // POSTs `body` and hands each complete line of the (chunked) response body to on_line until
 // it returns false, the body ends or `deadline` passes. Connecting, a non-200 answer and a
-// broken connection fail.
+// broken connection fail; so does a cancelled call.
 Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target, std::string body,
                                     std::chrono::steady_clock::time_point deadline,
-                                    const std::function<bool(std::string_view)>& on_line);
+                                    const std::function<bool(std::string_view)>& on_line,
+                                    CallCanceller* canceller = nullptr);
 
 }  // namespace cellkit::live

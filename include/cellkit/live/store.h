@@ -87,7 +87,8 @@ struct StoreOptions {
 };
 
 // Every call is bounded in time; a store that cannot be reached fails the call (never
-// hangs). A handle is used by one thread at a time.
+// hangs). A handle is used by one thread at a time, except interrupt() and
+// keep_leadership().
 class Store {
  public:
   virtual ~Store() = default;
@@ -109,6 +110,9 @@ class Store {
                                          std::chrono::steady_clock::time_point deadline) = 0;
   // Records the router's report; it expires lease_seconds after the last report.
   virtual Status report(const RouterReport& report) = 0;
+  // Keeps alive the record report() last wrote, equal to `report`, without rewriting it;
+  // writes it when it has expired or is gone. By default, report(report).
+  virtual Status keep_report(const RouterReport& report);
   // Live reports, sorted by router id.
   virtual Result<std::vector<RouterReport>> reports() = 0;
   // Tries to become (or stay) leader, announcing `address`; call it well within
@@ -116,12 +120,19 @@ class Store {
   virtual Result<Leadership> campaign(const std::string& address) = 0;
   // Gives the leadership up (if held).
   virtual void resign() = 0;
+  // Safe alongside any other call on this handle (from another thread): refreshes the
+  // leader's lease if one is held, so a long change (placing a huge batch) does not lose
+  // the leadership. Ok when nothing is held or nothing expires (by default).
+  virtual Status keep_leadership();
   // The versions whose blobs (snapshot or state) are stored, ascending, those of
   // publications that lost their CAS included. A source without blobs (the control API a
   // router follows) fails.
   virtual Result<std::vector<std::uint64_t>> stored_versions();
   // Deletes the blobs of `version`; never the pointer.
   virtual Status delete_version(std::uint64_t version);
+  // From any thread, to shut down: the call in flight (a watch or long-poll included) ends
+  // at once, failing, and every later watch fails at once too.
+  virtual void interrupt() = 0;
 };
 
 // The version a blob's name ("<version>-<sha16>...") starts with; nullopt when it has none.

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -53,6 +54,7 @@ class StoreFollower {
   Status sync();
   // Runs Sync, watch, backoff in a thread until stop().
   void start();
+  // Ends the loop at once: a watch or long-poll in flight is interrupted, not awaited.
   void stop();
   FollowerStatus status() const;
 
@@ -63,7 +65,8 @@ class StoreFollower {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   FollowerStatus status_;
-  std::int64_t watch_from_ = 0;  // store revision of the last pointer read
+  std::int64_t watch_from_ = 0;           // store revision of the last pointer read
+  std::optional<RouterReport> reported_;  // the record last written (loop thread only)
   bool stopping_ = false;
   std::thread thread_;
   std::mt19937_64 jitter_;
