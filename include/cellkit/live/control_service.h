@@ -83,7 +83,7 @@ class ControlService {
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
 
-  // Changes (control_service.cc).
+  // Changes: applying, publishing and onboarding.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Published> load(const PointerRead& read);
@@ -100,7 +100,7 @@ class ControlService {
   ServiceReply not_leader() const;
   ServiceReply pointer_moved() const;
 
-  // Routes (control_routes.cc).
+  // Routes: a request to its handler.
   ServiceReply route(const ServiceRequest& request);
   ServiceReply list_cells() const;
   ServiceReply list_tenants() const;
