@@ -52,7 +52,7 @@ std::string check_shard(const PlacementOptions& o, std::uint32_t k, std::size_t 
         "counts every subset of a shard exactly (docs/limits.md)",
         k, most, cells);
   }
-  if (limits_overlap(o) && o.max_overlap >= k) {
+  if (!overlap_fits(o, k)) {
     return fmt::format("--max-overlap ({}) must be less than --shard-size ({}) for {}",
                        o.max_overlap, k, to_string(o.strategy));
   }

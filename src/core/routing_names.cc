@@ -6,23 +6,18 @@
 #include <fmt/format.h>
 
 #include "cellkit/base/hash.h"
+#include "cellkit/base/host_port.h"
 #include "cellkit/core/routing_table.h"
 #include "core/routing_names.h"
 
 namespace cellkit {
 
 bool is_host_port(std::string_view endpoint) {
-  const auto colon = endpoint.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  std::string_view host = endpoint.substr(0, colon);
-  const std::string_view port = endpoint.substr(colon + 1);
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
-    return false;
-  }
-  const bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
-  if (bracketed) host = host.substr(1, host.size() - 2);
+  const std::optional<HostPort> address = split_host_port(endpoint);
+  if (!address || address->port == 0) return false;
+  // Only an IPv6 literal in brackets may hold ':'; split_host_port took the brackets off.
+  const bool bracketed = address->host.size() != endpoint.rfind(':');
+  const std::string& host = address->host;
   return std::none_of(host.begin(), host.end(), [&](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u <= ' ' || u == 0x7f || c == '/' || c == '[' || c == ']' || (c == ':' && !bracketed);

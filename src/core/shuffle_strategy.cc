@@ -159,7 +159,7 @@ class ShuffleStrategy final : public PooledStrategy {
 
   Status check_tenant(const Tenant& t) const override {
     const std::uint32_t m = options_.max_overlap;
-    if (m >= t.shard_size) {
+    if (!overlap_fits(options_, t.shard_size)) {
       return invalid_argument(
           fmt::format("max_overlap ({}) must be less than the shard size ({}) of tenant '{}'", m,
                       t.shard_size, t.name));

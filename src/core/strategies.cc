@@ -293,6 +293,10 @@ bool limits_overlap(const PlacementOptions& o) {
          o.strategy == Strategy::kPacking;
 }
 
+bool overlap_fits(const PlacementOptions& o, std::uint32_t shard_size) {
+  return !limits_overlap(o) || o.max_overlap < shard_size;
+}
+
 std::uint32_t default_max_overlap(std::uint32_t shard_size) {
   constexpr std::uint32_t kDefault = 2;
   return shard_size == 0 ? kDefault : std::min(kDefault, shard_size - 1);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/base/host_port.h"
 #include "cellkit/core/routing_table.h"
 #include "cellkit/io/mapping_file.h"
 #include "io/json_source_map.h"
@@ -400,8 +401,8 @@ class DocumentParser {
       if (!s.is_ok()) return s;
     }
     if (!c.endpoint.empty() && !is_host_port(c.endpoint)) {
-      return where.error("endpoint", fmt::format("must be \"host:port\" (port 1 to 65535), got {}",
-                                                 json_string(c.endpoint)));
+      return where.error("endpoint", fmt::format("must be \"host:port\" (port 1 to {}), got {}",
+                                                 kMaxPort, json_string(c.endpoint)));
     }
     if (c.name.find('\0') != std::string::npos) {
       return where.error("name", "holds a NUL byte (\\u0000); names are text");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cellkit/base/hash.h"
+#include "cellkit/base/host_port.h"
 #include "live/router_impl.h"
 
 namespace cellkit::live {
@@ -98,11 +99,10 @@ awaitable<void> admin_listener(RouterServer::Impl& impl) {
 // One GET /healthz to one cell: passed when it answers 200 within the health timeout.
 awaitable<void> probe(RouterServer::Impl& impl, CellId cell, std::string endpoint) {
   bool passed = false;
-  const auto colon = endpoint.rfind(':');
-  std::string host = endpoint.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  // The table's endpoints passed is_host_port; an empty host would fail to resolve.
+  const HostPort where = split_host_port(endpoint).value_or(HostPort{});
   tcp::resolver resolver(impl.admin_ioc);
-  auto [rec, results] = co_await resolver.async_resolve(host, endpoint.substr(colon + 1),
+  auto [rec, results] = co_await resolver.async_resolve(where.host, std::to_string(where.port),
                                                         net::as_tuple(use_awaitable));
   if (!rec) {
     beast::tcp_stream stream(impl.admin_ioc);

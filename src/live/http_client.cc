@@ -2,7 +2,6 @@
 // every step has a deadline (Beast's synchronous calls have none).
 #include "cellkit/live/http_client.h"
 
-#include <charconv>
 #include <optional>
 
 #include <fmt/format.h>
@@ -13,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "cellkit/base/host_port.h"
 #include "live/asio_types.h"
 
 namespace cellkit::live {
@@ -125,15 +125,9 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
   const std::size_t colon = rest.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return bad("has no HOST:PORT");
   if (rest.find('/') != std::string_view::npos) return bad("has a path");
-  const std::string_view port_text = rest.substr(colon + 1);
-  unsigned port = 0;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-      port > 65535) {
-    return bad("has no valid port (1-65535)");
-  }
-  return HttpUrl{.host = std::string(rest.substr(0, colon)),
-                 .port = static_cast<std::uint16_t>(port)};
+  std::optional<HostPort> address = split_host_port(rest);
+  if (!address || address->port == 0) return bad(fmt::format("has no valid port (1-{})", kMaxPort));
+  return HttpUrl{.host = std::move(address->host), .port = address->port};
 }
 
 Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std::string_view target,

@@ -4,7 +4,6 @@
 #include "cellkit/live/http_server.h"
 
 #include <atomic>
-#include <charconv>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -17,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "cellkit/base/host_port.h"
 #include "live/asio_types.h"
 
 namespace cellkit::live {
@@ -173,24 +173,15 @@ class BlockingServer final : public HttpServer {
 
 }  // namespace
 
-Result<std::pair<std::string, std::uint16_t>> split_host_port(std::string_view text) {
-  const std::size_t colon = text.rfind(':');
-  unsigned port = 0;
-  const char* end = text.data() + text.size();
-  if (colon == std::string_view::npos || colon == 0 ||
-      std::from_chars(text.data() + colon + 1, end, port).ptr != end || colon + 1 == text.size() ||
-      port > 65535) {
-    return invalid_argument(fmt::format("'{}' is not HOST:PORT (PORT 0-65535)", text));
-  }
-  return std::pair{std::string(text.substr(0, colon)), static_cast<std::uint16_t>(port)};
-}
-
 Result<std::unique_ptr<HttpServer>> HttpServer::start(std::string_view listen, HttpHandler handler,
                                                       const HttpServerOptions& options) {
-  Result<std::pair<std::string, std::uint16_t>> where = split_host_port(listen);
-  if (!where.is_ok()) return invalid_argument(fmt::format("--listen {}", where.status().message()));
+  const std::optional<HostPort> where = split_host_port(listen);
+  if (!where) {
+    return invalid_argument(
+        fmt::format("--listen '{}' is not HOST:PORT (PORT 0-{})", listen, kMaxPort));
+  }
   auto server = std::make_unique<BlockingServer>(std::move(handler), options);
-  if (Status s = server->listen(where->first, where->second); !s.is_ok()) return s;
+  if (Status s = server->listen(where->host, where->port); !s.is_ok()) return s;
   return std::unique_ptr<HttpServer>(std::move(server));
 }
 

@@ -230,22 +230,10 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
         "'{}' is not an endpoint; expected HOST:PORT with an IPv4 host, e.g. 127.0.0.1:8080",
         text));
   };
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return bad();
-  Endpoint ep{std::string(text.substr(0, colon)), 0};
-  const std::string_view port = text.substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc{} || end != port.data() + port.size() || port.empty() || value > 65535)
-    return bad();
+  std::optional<Endpoint> ep = split_host_port(text);
   in_addr addr{};
-  if (inet_pton(AF_INET, ep.host.c_str(), &addr) != 1) return bad();
-  ep.port = static_cast<std::uint16_t>(value);
-  return ep;
-}
-
-std::string to_string(const Endpoint& endpoint) {
-  return fmt::format("{}:{}", endpoint.host, endpoint.port);
+  if (!ep || inet_pton(AF_INET, ep->host.c_str(), &addr) != 1) return bad();
+  return *std::move(ep);
 }
 
 Result<Endpoint> parse_listening_line(std::string_view line) {

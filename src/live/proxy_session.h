@@ -61,7 +61,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t fingerprint();
   Decider decider();
 
-  // The cell's answer (proxy_response.cc): its head is passed on as soon as it is parsed,
+  // The cell's answer: its head is passed on as soon as it is parsed,
   // then its body piece by piece; the next piece is read from the cell only once the client
   // took the last one (backpressure, at most kPiece bytes held per connection).
   void read_upstream_head();

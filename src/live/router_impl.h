@@ -1,4 +1,4 @@
-// RouterServer's insides, shared by router_server.cc (lifecycle) and admin_server.cc.
+// RouterServer's insides, shared by its lifecycle and its admin and health-check side.
 #pragma once
 
 #include <memory>

@@ -1,8 +1,6 @@
 // Parsing and validation of the router's options.
 #include "cellkit/live/router_options.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
 #include "cellkit/live/http_client.h"
@@ -40,20 +38,7 @@ std::string to_string(const TenantSource& source) {
 }
 
 Result<HostPort> parse_listen_address(std::string_view text) {
-  const auto colon = text.rfind(':');
-  unsigned port = 0;
-  if (colon != std::string_view::npos && colon > 0) {
-    const std::string_view digits = text.substr(colon + 1);
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty() &&
-        port <= 65535) {
-      std::string host(text.substr(0, colon));
-      if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-      }
-      return HostPort{.host = std::move(host), .port = static_cast<std::uint16_t>(port)};
-    }
-  }
+  if (std::optional<HostPort> address = split_host_port(text)) return *std::move(address);
   return invalid_argument(fmt::format(
       "address '{}' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)", text));
 }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 
+#include "cellkit/base/host_port.h"
 #include "live/proxy_session.h"
 #include "live/router_state.h"
 
@@ -11,17 +12,14 @@ namespace {
 // "host:port" → an endpoint; a host name is resolved once, here (a pool is made once per
 // cell and endpoint).
 std::optional<tcp::endpoint> resolve(std::string_view text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  std::string host(text.substr(0, colon));
-  const std::string port(text.substr(colon + 1));
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const std::optional<HostPort> where = split_host_port(text);
+  if (!where) return std::nullopt;
   error_code ec;
-  const net::ip::address address = net::ip::make_address(host, ec);
-  if (!ec) return tcp::endpoint(address, static_cast<std::uint16_t>(std::stoul(port)));
+  const net::ip::address address = net::ip::make_address(where->host, ec);
+  if (!ec) return tcp::endpoint(address, where->port);
   net::io_context ioc;
   tcp::resolver resolver(ioc);
-  auto results = resolver.resolve(host, port, ec);
+  auto results = resolver.resolve(where->host, std::to_string(where->port), ec);
   if (ec || results.empty()) return std::nullopt;
   return results.begin()->endpoint();
 }

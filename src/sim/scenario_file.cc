@@ -288,8 +288,8 @@ void read_max_overlap(Fields& f, TenantsSpec& t) {
     return;
   }
   f.u32("max_overlap", t.max_overlap);
-  const bool used = limits_overlap(placement_options(t, 0));
-  if (used && f.error().is_ok() && t.shard_size >= 1 && t.max_overlap >= t.shard_size) {
+  if (f.error().is_ok() && t.shard_size >= 1 &&
+      !overlap_fits(placement_options(t, 0), t.shard_size)) {
     f.fail(given, fmt::format("{}: {} must be less than shard_size ({}) for placement {} "
                               "(at most {}; default min(2, shard_size - 1))",
                               f.key_path("max_overlap"), t.max_overlap, t.shard_size,

@@ -84,6 +84,13 @@ TEST(Strategies, ValidateRefusesAHugeOverlapLimit) {
             "max_overlap (16) must be at most 15");
 }
 
+TEST(Strategies, AnOverlapLimitFitsOnlyBelowTheShardSize) {
+  EXPECT_TRUE(overlap_fits({.strategy = Strategy::kShuffle, .max_overlap = 2}, 3));
+  EXPECT_FALSE(overlap_fits({.strategy = Strategy::kShuffle, .max_overlap = 3}, 3));
+  EXPECT_FALSE(overlap_fits({.strategy = Strategy::kPacking, .max_overlap = 2}, 2));
+  EXPECT_TRUE(overlap_fits({.strategy = Strategy::kRandom, .max_overlap = 5}, 3));  // no limit
+}
+
 TEST(Strategies, FactoryMakesEachNamedStrategy) {
   for (std::string_view name : strategy_names()) {
     EXPECT_EQ(strategy({.strategy = *parse_strategy(name)})->name(), name);

@@ -12,7 +12,7 @@ namespace cellkit {
 
 namespace detail {
 
-// The exponential ziggurat's tables (built in random.cc; see standard_exponential there).
+// The exponential ziggurat's tables, for standard_exponential.
 // Layer i draws u * x[i] from 53-bit u; `inside[i]` is the u below which that value lies
 // under the curve whatever the height, `scale[i]` is x[i] / 2^53, `height[i]` is e^-x[i].
 struct Ziggurat {

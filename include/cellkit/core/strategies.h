@@ -59,6 +59,11 @@ std::span<const std::string_view> strategy_names();
 // True for the strategies that keep the overlap limit max_overlap (shuffle, design, packing).
 bool limits_overlap(const PlacementOptions& options);
 
+// True when a shard of `shard_size` cells can keep the options' overlap limit: max_overlap
+// below shard_size under a strategy that limits overlap, always otherwise. The one rule that
+// the placement (per tenant), `cellkit place` and scenario files word in their own places.
+bool overlap_fits(const PlacementOptions& options, std::uint32_t shard_size);
+
 // The max_overlap used when none is given, so shuffle and design work with every other
 // default: 2, or shard_size - 1 when shards are smaller (the largest limit below the shard
 // size). 2 for shard_size 0, which no placement accepts anyway. `cellkit place` and scenario

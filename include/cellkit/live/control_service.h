@@ -87,7 +87,7 @@ class ControlService {
   // Under store_mutex_: the record last stored for each router reporting through this API.
   std::map<std::string, RouterReport> recorded_;
 
-  // Changes (control_service.cc).
+  // Changes: applying, publishing and onboarding.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Published> load(const PointerRead& read);
@@ -104,7 +104,7 @@ class ControlService {
   ServiceReply not_leader() const;
   ServiceReply pointer_moved() const;
 
-  // Routes (control_routes.cc).
+  // Routes: a request to its handler.
   ServiceReply route(const ServiceRequest& request);
   ServiceReply list_cells() const;
   ServiceReply list_tenants() const;

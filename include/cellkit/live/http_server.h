@@ -48,7 +48,4 @@ class HttpServer {
   virtual void stop() = 0;
 };
 
-// Splits "HOST:PORT"; fails naming the text.
-Result<std::pair<std::string, std::uint16_t>> split_host_port(std::string_view text);
-
 }  // namespace cellkit::live

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "cellkit/base/host_port.h"
 #include "cellkit/base/status.h"
 
 namespace cellkit::live {
@@ -18,16 +19,10 @@ namespace cellkit::live {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // host:port; host is a dotted IPv4 address (live mode binds loopback only).
-struct Endpoint {
-  std::string host;
-  std::uint16_t port = 0;
-
-  bool operator==(const Endpoint&) const = default;
-};
+using Endpoint = HostPort;
 
 // Parses "127.0.0.1:4001" (port 0..65535). Fails naming the text and what is allowed.
 Result<Endpoint> parse_endpoint(std::string_view text);
-std::string to_string(const Endpoint& endpoint);
 // Parses a server's first stdout line "listening on HOST:PORT".
 Result<Endpoint> parse_listening_line(std::string_view line);
 

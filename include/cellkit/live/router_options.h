@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "cellkit/base/host_port.h"
 #include "cellkit/base/status.h"
 #include "cellkit/core/router_policy.h"
 
@@ -71,10 +72,6 @@ struct RouterOptions {
 };
 
 // Splits "host:port" (the port may be 0 here: pick one). Errors name the text.
-struct HostPort {
-  std::string host;
-  std::uint16_t port = 0;
-};
 Result<HostPort> parse_listen_address(std::string_view text);
 
 }  // namespace cellkit::live
