@@ -36,9 +36,17 @@ Status fsync_path(const fs::path& path, int flags) {
   return Status::ok();
 }
 
-// Temp file in the same directory, fsync, rename over the target, fsync the directory: a
-// reader sees the old content or the new, never a torn file, even across a power cut.
-Status atomic_write(const fs::path& path, std::string_view bytes) {
+enum class Durability {
+  kFsynced,  // survives a power cut once written
+  kVolatile  // atomic for readers while the machine runs; a power cut may lose or truncate
+             // it: for leased records that are rewritten anyway and skipped when unreadable
+};
+
+// Temp file in the same directory, rename over the target: a reader sees the old content or
+// the new, never a torn file. kFsynced also fsyncs the file before the rename and the
+// directory after, so that holds across a power cut too.
+Status atomic_write(const fs::path& path, std::string_view bytes,
+                    Durability durability = Durability::kFsynced) {
   static std::atomic<std::uint64_t> counter{0};
   const fs::path temp = path.string() + fmt::format(".tmp.{}.{}", ::getpid(), counter++);
   {
@@ -46,8 +54,12 @@ Status atomic_write(const fs::path& path, std::string_view bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out.flush()) return io_failure("write", temp);
   }
-  if (Status s = fsync_path(temp, O_RDONLY); !s.is_ok()) return s;
+  const bool fsynced = durability == Durability::kFsynced;
+  if (fsynced) {
+    if (Status s = fsync_path(temp, O_RDONLY); !s.is_ok()) return s;
+  }
   if (::rename(temp.c_str(), path.c_str()) != 0) return io_failure("rename onto", path);
+  if (!fsynced) return Status::ok();
   return fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
@@ -140,7 +152,11 @@ class FileStore final : public Store {
           "router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", report.router));
     }
     if (Status s = make_dirs(dir_ / "routers"); !s.is_ok()) return s;
-    return atomic_write(dir_ / "routers" / (report.router + ".json"), report_json(report));
+    // A report is leased and rewritten by the router's next Sync after a crash, like an etcd
+    // router key: it needs no fsync, and its two fsyncs would delay the next publication
+    // (reports through the control API share its store handle).
+    return atomic_write(dir_ / "routers" / (report.router + ".json"), report_json(report),
+                        Durability::kVolatile);
   }
 
   // A record expires by its modification time: touching the file keeps it without a write
