@@ -47,6 +47,9 @@ bool DesignPicker::prepare(const SelectRequest& r, std::uint32_t m, bool restric
   if (!design_ && restricted && shape.zones == 0 && k == 4 && m == 2) {
     if (std::optional<RestrictedDesign> d = restricted_sqs(shape.cells)) restrict_to(*d, r.pools);
   }
+  if (!design_ && restricted && shape.zones == 0 && k == 3 && m == 1) {
+    design_ = triple_packing_design(shape.cells);
+  }
   scratch_.resize(k);
   return design_ != nullptr;
 }

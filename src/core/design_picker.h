@@ -25,7 +25,8 @@ class DesignPicker {
   // codeword rotated by its index), or nothing when the pools admit no design for this
   // tenant or no codeword fits. Does not record the shard: the caller adds it to `state`.
   // `restricted`: when no design fits the pools, use a larger one restricted to them
-  // (restricted_sqs), for one pool with k = 4, m = 2.
+  // (restricted_sqs), for one pool with k = 4, m = 2; for k = 3, m = 1 a triple packing
+  // (triple_packing_design).
   // When `state` holds only this design's codewords, only room is checked (they cannot break
   // the limit); otherwise the codewords it held back are recorded first (record_deferred).
   std::optional<Shard> pick(const SelectRequest& r, PlacementState& state,

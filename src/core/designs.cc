@@ -11,6 +11,7 @@
 #include "cellkit/base/galois_field.h"
 #include "core/quadruple_packing.h"
 #include "core/steiner_quadruples.h"
+#include "core/triple_systems.h"
 
 namespace cellkit {
 namespace {
@@ -27,6 +28,8 @@ constexpr std::uint32_t kMaxBooleanCells = 4096;
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint32_t kMaxCyclicOrder = 26;
 constexpr std::uint64_t kSearchBudget = 2'000'000;
+// Triple systems and packings are listed and put in a balanced order (O(N³/12)): N <= this.
+constexpr std::uint32_t kMaxTripleCells = 1024;
 
 std::uint64_t saturate(u128 x) {
   return x > kSaturated ? kSaturated : static_cast<std::uint64_t>(x);
@@ -129,22 +132,24 @@ class BooleanSqsDesign final : public Design {
   std::uint64_t step_;
 };
 
-class ListedSqsDesign final : public Design {
+// A design kept as its list of blocks (Quad or Triple), in codeword order.
+template <typename Block>
+class ListedDesign final : public Design {
  public:
-  explicit ListedSqsDesign(std::vector<Quad> blocks,
-                           DesignFamily family = DesignFamily::kDoubledSqs)
+  ListedDesign(std::vector<Block> blocks, DesignFamily family)
       : blocks_(std::move(blocks)), family_(family) {}
   DesignFamily family() const override { return family_; }
   std::uint64_t size() const override { return blocks_.size(); }
   void codeword(std::uint64_t index, std::span<std::uint32_t> out) const override {
-    assert(index < size() && out.size() == 4);
+    assert(index < size() && out.size() == std::tuple_size_v<Block>);
     std::copy(blocks_[index].begin(), blocks_[index].end(), out.begin());
   }
 
  private:
-  std::vector<Quad> blocks_;
+  std::vector<Block> blocks_;
   DesignFamily family_;
 };
+using ListedSqsDesign = ListedDesign<Quad>;
 
 // The SQS(v) by the first rule that applies: v/2 admissible (doubling), else a searched
 // base. Nothing when v is not admissible, too large, or the search gives up.
@@ -171,7 +176,9 @@ std::shared_ptr<const Design> listed_sqs(std::uint32_t v) {
   if (it == cache.end()) {
     std::optional<std::vector<Quad>> blocks = sqs_blocks(v);
     std::shared_ptr<const Design> design;
-    if (blocks) design = std::make_shared<ListedSqsDesign>(std::move(*blocks));
+    if (blocks) {
+      design = std::make_shared<ListedSqsDesign>(std::move(*blocks), DesignFamily::kDoubledSqs);
+    }
     it = cache.emplace(v, std::move(design)).first;
   }
   return it->second;
@@ -243,6 +250,34 @@ Choice choose_sqs(const DesignShape& s) {
                     : fmt::format("SQS({}) doubled from SQS({}) found by search", n, base)};
 }
 
+// "STS(31) less a point, 465 triples: the maximum" — what strategy design places for N.
+std::string packing_reach(std::uint32_t n) {
+  const TriplePacking p = triple_packing(n);
+  const std::uint64_t best = max_triple_packing(n);
+  const std::string cut = p.source == n + 1   ? fmt::format("STS({}) less a point", p.source)
+                          : p.source == n + 2 ? fmt::format("STS({}) less two points", p.source)
+                                              : fmt::format("STS({}) and an unused cell", p.source);
+  return fmt::format(
+      "{}, {} triples{}", cut, p.blocks.size(),
+      p.blocks.size() == best ? ": the maximum" : fmt::format(" of the maximum {}", best));
+}
+
+Choice choose_sts(const DesignShape& s) {
+  const std::uint32_t n = s.cells;
+  if (n > kMaxTripleCells) {
+    return {.reason =
+                fmt::format("no design: triple systems are built up to {} cells", kMaxTripleCells)};
+  }
+  if (!sts_order_admissible(n)) {
+    return {.reason = fmt::format("no design: a Steiner triple system needs N ≡ 1 or 3 (mod 6); "
+                                  "{} ≡ {}; strategy design places a packing, {}",
+                                  n, n % 6, packing_reach(n))};
+  }
+  return {DesignFamily::kSteinerTriple, 0,
+          n % 6 == 3 ? fmt::format("Bose's construction on Z_{} × Z_3", n / 3)
+                     : fmt::format("Skolem's construction on Z_{} × Z_3 and a point", n / 3)};
+}
+
 Choice choose_family(const DesignShape& s) {
   if (s.max_overlap >= s.shard_size || s.shard_size > s.cells) {
     return {.reason = "no design: the overlap limit must be below the shard size"};
@@ -254,8 +289,10 @@ Choice choose_family(const DesignShape& s) {
     return {DesignFamily::kAffinePlane, k,
             fmt::format("the {} lines of AG(2,{})", std::uint64_t{k} * (k + 1), k)};
   }
+  if (k == 3 && s.max_overlap == 1) return choose_sts(s);
   return {.reason = fmt::format("no design: one pool has designs for k = 4, m = 2 (Steiner "
-                                "quadruple systems) and N = k², m = 1 (affine planes)")};
+                                "quadruple systems), k = 3, m = 1 (Steiner triple systems) and "
+                                "N = k², m = 1 (affine planes)")};
 }
 
 std::shared_ptr<const Design> build(const DesignShape& s, const Choice& c) {
@@ -268,6 +305,10 @@ std::shared_ptr<const Design> build(const DesignShape& s, const Choice& c) {
       return std::make_shared<BooleanSqsDesign>(std::bit_width(c.q) - 1);
     case DesignFamily::kDoubledSqs:
       return listed_sqs(s.cells);
+    case DesignFamily::kSteinerTriple:
+      return std::make_shared<ListedDesign<Triple>>(
+          balance_triples(steiner_triple_system(s.cells), s.cells), DesignFamily::kSteinerTriple);
+    case DesignFamily::kTriplePacking:
     case DesignFamily::kNone:
       break;
   }
@@ -286,6 +327,10 @@ std::string_view family_name(DesignFamily family) {
       return "doubled steiner quadruple system";
     case DesignFamily::kAffinePlane:
       return "affine plane";
+    case DesignFamily::kSteinerTriple:
+      return "steiner triple system";
+    case DesignFamily::kTriplePacking:
+      return "triple packing";
     case DesignFamily::kNone:
       break;
   }
@@ -302,6 +347,8 @@ DesignFit fit_design(const DesignShape& s) {
     fit.reach = saturate(power128(c.q, s.max_overlap + 1));
   } else if (c.family == DesignFamily::kAffinePlane) {
     fit.reach = std::uint64_t{c.q} * (c.q + 1);
+  } else if (c.family == DesignFamily::kSteinerTriple) {
+    fit.reach = std::uint64_t{s.cells} * (s.cells - 1) / 6;
   } else if (c.family != DesignFamily::kNone) {
     fit.reach = saturate(choose128(s.cells, 3) / 4);
   }
@@ -410,6 +457,22 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
   if (found && found->design->size() <= kMaxImprovedBlocks) found = improved(*found, cells);
   const std::lock_guard<std::mutex> lock(mutex);
   return cache.emplace(cells, std::move(found)).first->second;
+}
+
+std::shared_ptr<const Design> triple_packing_design(std::uint32_t cells) {
+  if (cells < 4 || cells > kMaxTripleCells || sts_order_admissible(cells)) return nullptr;
+  static std::mutex mutex;
+  static std::map<std::uint32_t, std::shared_ptr<const Design>> cache;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(cells);
+  if (it == cache.end()) {
+    it = cache
+             .emplace(cells, std::make_shared<ListedDesign<Triple>>(
+                                 balance_triples(triple_packing(cells).blocks, cells),
+                                 DesignFamily::kTriplePacking))
+             .first;
+  }
+  return it->second;
 }
 
 std::uint64_t overlap_bound(std::uint32_t cells, std::span<const std::uint32_t> zone_sizes,

@@ -303,6 +303,7 @@ ServiceReply ControlService::plan() const {
   }
   return {.body = json{{"version", state.version},
                        {"required", rebalance->plan.required},
+                       {"clearing", rebalance->plan.clearing},
                        {"moves", moves},
                        {"shortfalls", shortfalls}}
                       .dump()};

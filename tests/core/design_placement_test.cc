@@ -17,6 +17,10 @@ using testing_support::fleet_of;
 using testing_support::subset_counts;
 using testing_support::tenants_of;
 
+std::uint64_t design_size(std::uint32_t n) {
+  return triple_packing_design(n)->size();
+}
+
 PlacementOptions design_options(std::uint32_t m, bool zoned) {
   return {.strategy = Strategy::kDesign, .max_overlap = m, .zone_aware = zoned, .seed = 3};
 }
@@ -148,7 +152,46 @@ TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
   }
 }
 
+// Shards of 3 sharing at most 1 cell: a Steiner triple system (every pair of cells in exactly
+// one tenant) where N ≡ 1, 3 (mod 6), else the packing cut from one; loads within 2 at every
+// prefix (balance_triples) and even at the end for a system.
+TEST(DesignPlacement, SteinerTripleSystemsCoverEveryPairOnceAndPackingsAtMostOnce) {
+  for (std::uint32_t n : {7u, 13u, 15u, 21u, 25u, 12u, 16u, 17u}) {
+    SCOPED_TRACE(n);
+    const bool system = n % 6 == 1 || n % 6 == 3;
+    const std::uint64_t reach = system ? n * (n - 1) / 6 : design_size(n);
+    PlaceReport report;
+    const Result<Placement> p =
+        place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(reach) + 2, 3),
+              design_options(1, false), &report);
+    ASSERT_TRUE(p.is_ok());
+    EXPECT_EQ(report.placed, reach);
+    const auto counts = subset_counts(p->mapping, 2);
+    if (system) {
+      EXPECT_EQ(counts.size(), binomial(n, 2));
+    }
+    for (const auto& [key, count] : counts)
+      ASSERT_EQ(count, 1);
+    expect_overlap_at_most(*p, 1, true);
+    std::vector<int> load(n % 6 == 4 ? n - 1 : n, 0);  // N ≡ 4: STS(N−1), the last cell unused
+    for (const auto& [tenant, shard] : p->mapping) {
+      for (CellId c : shard)
+        ++load[raw(c)];
+      const auto [lo, hi] = std::minmax_element(load.begin(), load.end());
+      ASSERT_LE(*hi - *lo, 2) << "after tenant " << raw(tenant);
+    }
+    if (system) {
+      EXPECT_EQ(std::ranges::count(load, static_cast<int>((n - 1) / 2)), n);
+    }
+  }
+}
+
 TEST(DesignPlacement, ShuffleUsesTheDesignWhenTheFleetAdmitsOne) {
+  PlaceReport triples;
+  ASSERT_TRUE(place(fleet_of(19), tenants_of(60, 3),
+                    {.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 7}, &triples)
+                  .is_ok());
+  EXPECT_EQ(triples.placed, 57u);  // STS(19), Skolem
   PlaceReport report;
   const Result<Placement> p =
       place(fleet_of(20), tenants_of(300, 4),

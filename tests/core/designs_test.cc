@@ -172,6 +172,59 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
   EXPECT_EQ(six.bound, 3375u);  // 15^3
 }
 
+TEST(SteinerTriples, CoverEveryPairOnceInOnePoolWithShardsOfThree) {
+  for (std::uint32_t n : {7u, 13u, 15u, 19u, 21u, 27u}) {
+    SCOPED_TRACE(n);
+    const auto d = make_design({.cells = n, .shard_size = 3, .max_overlap = 1});
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->family(), DesignFamily::kSteinerTriple);
+    EXPECT_EQ(d->size(), n * (n - 1) / 6);
+    const auto counts = cover(all_codewords(*d, 3), 2);
+    EXPECT_EQ(counts.size(), binomial(n, 2));
+    for (const auto& [key, c] : counts)
+      ASSERT_EQ(c, 1);
+  }
+  // N = 9 = 3² is the affine plane AG(2,3), itself a triple system.
+  EXPECT_EQ(make_design({.cells = 9, .shard_size = 3, .max_overlap = 1})->family(),
+            DesignFamily::kAffinePlane);
+  EXPECT_EQ(make_design({.cells = 16, .shard_size = 3, .max_overlap = 1}), nullptr);
+}
+
+TEST(FitDesign, NamesTheTripleSystemOrThePackingDesignPlaces) {
+  const DesignFit bose = fit_design({.cells = 15, .shard_size = 3, .max_overlap = 1});
+  EXPECT_EQ(bose.family, DesignFamily::kSteinerTriple);
+  EXPECT_EQ(bose.bound, 35u);
+  EXPECT_EQ(bose.reach, 35u);
+  EXPECT_EQ(bose.reason, "Bose's construction on Z_5 × Z_3");
+  const DesignFit skolem = fit_design({.cells = 31, .shard_size = 3, .max_overlap = 1});
+  EXPECT_EQ(skolem.reach, 155u);
+  EXPECT_EQ(skolem.reason, "Skolem's construction on Z_10 × Z_3 and a point");
+  EXPECT_EQ(fit_design({.cells = 30, .shard_size = 3, .max_overlap = 1}).reason,
+            "no design: a Steiner triple system needs N ≡ 1 or 3 (mod 6); 30 ≡ 0; strategy "
+            "design places a packing, STS(31) less a point, 140 triples: the maximum");
+  EXPECT_EQ(fit_design({.cells = 34, .shard_size = 3, .max_overlap = 1}).reason,
+            "no design: a Steiner triple system needs N ≡ 1 or 3 (mod 6); 34 ≡ 4; strategy "
+            "design places a packing, STS(33) and an unused cell, 176 triples of the maximum 181");
+  EXPECT_EQ(fit_design({.cells = 35, .shard_size = 3, .max_overlap = 1}).reason,
+            "no design: a Steiner triple system needs N ≡ 1 or 3 (mod 6); 35 ≡ 5; strategy "
+            "design places a packing, STS(37) less two points, 187 triples of the maximum 197");
+  EXPECT_EQ(fit_design({.cells = 2000, .shard_size = 3, .max_overlap = 1}).reason,
+            "no design: triple systems are built up to 1024 cells");
+}
+
+TEST(TriplePackingDesign, EveryPairAtMostOnceAndNoneForSystemOrders) {
+  for (std::uint32_t n : {4u, 5u, 6u, 8u, 10u, 11u, 12u, 30u}) {
+    SCOPED_TRACE(n);
+    const auto d = triple_packing_design(n);
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->family(), DesignFamily::kTriplePacking);
+    for (const auto& [key, c] : cover(all_codewords(*d, 3), 2))
+      ASSERT_EQ(c, 1);
+  }
+  EXPECT_EQ(triple_packing_design(30)->size(), 140u);
+  EXPECT_EQ(triple_packing_design(31), nullptr);
+}
+
 TEST(OverlapBound, CountsSubsetsAShardCanHoldPerZone) {
   EXPECT_EQ(overlap_bound(100, {}, 4, 2), 40'425u);
   const std::vector<std::uint32_t> stripes(4, 512);

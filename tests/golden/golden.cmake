@@ -162,6 +162,15 @@ cellkit_golden(place_packing_n30 place_packing_n30.txt
                     --allow-partial)
 cellkit_golden(math_design_affine math_design_affine.txt
                ARGS math --cells 49 --shard-size 7 --max-overlap 1)
+# k = 3, m = 1: a Steiner triple system (Skolem, N = 31), and the packing design places for 35.
+cellkit_golden(math_design_triples math_design_triples.txt
+               ARGS math --cells 31 --shard-size 3 --max-overlap 1)
+cellkit_golden(math_design_triple_packing math_design_triple_packing.txt
+               ARGS math --cells 35 --shard-size 3 --max-overlap 1)
+cellkit_golden(place_design_triples place_design_triples.txt EXIT 3
+               ARGS place --strategy design --cells 15 --tenants 37 --shard-size 3 -m 1 --show 6)
+cellkit_golden(place_design_triple_packing place_design_triple_packing.txt EXIT 3
+               ARGS place --strategy design --cells 16 --tenants 36 --shard-size 3 -m 1 --show 4)
 cellkit_golden(math_design_none math_design_none.txt
                ARGS math --cells 30 --shard-size 4 --max-overlap 2)
 cellkit_golden(place_refuses_second_tenant place_refuses_second_tenant.txt EXIT 3

@@ -1,5 +1,6 @@
 // Combinatorial designs that place tenants at the overlap bound: Reed–Solomon zone stripes,
-// Steiner quadruple systems (Boolean and doubled) and affine planes. docs/placement.md.
+// Steiner quadruple systems (Boolean and doubled), affine planes and Steiner triple systems.
+// docs/placement.md.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,8 @@ enum class DesignFamily : std::uint8_t {
   kBooleanSqs,          // N = 2^n, k = 4, m = 2: the blocks {a, b, c, a^b^c}
   kDoubledSqs,          // N = v·2^j, k = 4, m = 2: doubling of a searched SQS(v)
   kAffinePlane,         // N = q², k = q, m = 1: the q(q+1) lines of AG(2,q)
+  kSteinerTriple,       // N ≡ 1, 3 (mod 6), k = 3, m = 1: Bose or Skolem, N(N−1)/6 shards
+  kTriplePacking,       // other N, k = 3, m = 1: cut from an STS (strategy design only)
 };
 
 // "reed-solomon stripes", "boolean steiner quadruple system", ..., "none".
@@ -76,6 +79,11 @@ struct RestrictedDesign {
   std::vector<bool> absent;  // by point of the design: true for the N' − N left out
 };
 std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells);
+
+// For one pool of N cells with k = 3, m = 1 and no STS(N) (N ≢ 1, 3 mod 6; 4 ≤ N ≤ 1,024):
+// the triple packing cut from an STS (triple_packing in core/triple_systems.h), in a balanced order
+// for even loads; family kTriplePacking. nullptr for other N. Built once per N.
+std::shared_ptr<const Design> triple_packing_design(std::uint32_t cells);
 
 // The overlap bound for shards of k cells with at most m shared: C(N,m+1)/C(k,m+1) in one
 // pool; with zones, the (m+1)-subsets a shard can hold (⌈k/z⌉ cells per zone at most) over
