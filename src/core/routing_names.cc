@@ -68,49 +68,61 @@ std::size_t slot_count(std::size_t names) {
   return n;
 }
 
+// The names in stable tenant order (names of one tenant keep their order).
+void sort_by_tenant(NameList& names) {
+  std::vector<std::uint32_t> order(names.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return names.ids[a] < names.ids[b]; });
+  NameList sorted;
+  sorted.ids.reserve(names.size());
+  sorted.offsets.reserve(names.size() + 1);
+  sorted.text.reserve(names.text.size());
+  for (std::uint32_t i : order)
+    sorted.add(names.ids[i], names.name(i));
+  names = std::move(sorted);
+}
+
 }  // namespace
 
-Status RoutingTable::build_names(std::vector<std::pair<TenantId, std::string>> names) {
+Status RoutingTable::build_names(NameList names) {
   if (names.empty()) return Status::ok();
-  const auto by_tenant = [](const auto& a, const auto& b) { return a.first < b.first; };
-  if (!std::is_sorted(names.begin(), names.end(), by_tenant)) {
-    std::sort(names.begin(), names.end(), by_tenant);
+  if (names.offsets.size() != names.ids.size() + 1 || names.offsets.front() != 0 ||
+      names.offsets.back() != names.text.size() ||
+      !std::is_sorted(names.offsets.begin(), names.offsets.end())) {
+    return data_loss("snapshot's tenant name lists are inconsistent");
   }
-  NameIndex& index = names_;
-  index.offsets.reserve(names.size() + 1);
-  index.ids.reserve(names.size());
-  std::size_t text_bytes = 0;
-  for (const auto& entry : names)
-    text_bytes += entry.second.size();
-  index.text.reserve(text_bytes);
+  if (!std::is_sorted(names.ids.begin(), names.ids.end())) sort_by_tenant(names);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const auto& [tenant, name] = names[i];
-    if (i > 0 && names[i - 1].first == tenant) {
+    const TenantId tenant = names.ids[i];
+    if (i > 0 && names.ids[i - 1] == tenant) {
       return data_loss(fmt::format("tenant {} has two names", raw(tenant)));
     }
-    if (find_shard(tenant) == nullptr) {
-      return data_loss(
-          fmt::format("snapshot names tenant {} ('{}'), which has no shard", raw(tenant), name));
+    if (find_sorted(tenant).empty()) {
+      return data_loss(fmt::format("snapshot names tenant {} ('{}'), which has no shard",
+                                   raw(tenant), names.name(i)));
     }
-    if (name.empty()) return data_loss(fmt::format("tenant {} has an empty name", raw(tenant)));
-    index.offsets.push_back(static_cast<std::uint32_t>(index.text.size()));
-    index.text += name;
-    index.ids.push_back(tenant);
+    if (names.name(i).empty()) {
+      return data_loss(fmt::format("tenant {} has an empty name", raw(tenant)));
+    }
   }
-  index.offsets.push_back(static_cast<std::uint32_t>(index.text.size()));
   if (names.size() != tenant_count()) {
     return data_loss(fmt::format("snapshot names {} of its {} tenants; name every tenant or none",
                                  names.size(), tenant_count()));
   }
-  index.slots.assign(slot_count(names.size()), 0);
+  NameIndex& index = names_;
+  index.list = std::move(names);
+  index.slots.assign(slot_count(index.list.size()), 0);
   const std::size_t mask = index.slots.size() - 1;
-  for (std::uint32_t i = 0; i < index.ids.size(); ++i) {
-    std::size_t slot = hash64(index.name(i)) & mask;
+  for (std::uint32_t i = 0; i < index.list.size(); ++i) {
+    const std::string_view name = index.list.name(i);
+    std::size_t slot = hash64(name) & mask;
     while (index.slots[slot] != 0) {
-      if (index.name(index.slots[slot] - 1) == index.name(i)) {
-        return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})",
-                                     index.name(i), raw(index.ids[index.slots[slot] - 1]),
-                                     raw(index.ids[i])));
+      const std::uint32_t other = index.slots[slot] - 1;
+      if (index.list.name(other) == name) {
+        return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})", name,
+                                     raw(index.list.ids[other]), raw(index.list.ids[i])));
       }
       slot = (slot + 1) & mask;
     }
@@ -120,7 +132,7 @@ Status RoutingTable::build_names(std::vector<std::pair<TenantId, std::string>> n
 }
 
 std::optional<TenantId> RoutingTable::find_tenant(std::string_view name) const {
-  if (names_.ids.empty()) {
+  if (names_.list.empty()) {
     std::uint32_t id = 0;
     const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
     if (ec != std::errc{} || end != name.data() + name.size() || name.empty()) return std::nullopt;
@@ -133,15 +145,16 @@ std::optional<TenantId> RoutingTable::find_tenant(std::string_view name) const {
   const std::size_t mask = names_.slots.size() - 1;
   for (std::size_t slot = hash64(name) & mask; names_.slots[slot] != 0; slot = (slot + 1) & mask) {
     const std::uint32_t i = names_.slots[slot] - 1;
-    if (names_.name(i) == name) return names_.ids[i];
+    if (names_.list.name(i) == name) return names_.list.ids[i];
   }
   return std::nullopt;
 }
 
 std::string_view RoutingTable::tenant_name(TenantId tenant) const {
-  auto it = std::lower_bound(names_.ids.begin(), names_.ids.end(), tenant);
-  if (it == names_.ids.end() || *it != tenant) return {};
-  return names_.name(static_cast<std::size_t>(it - names_.ids.begin()));
+  const std::vector<TenantId>& ids = names_.list.ids;
+  auto it = std::lower_bound(ids.begin(), ids.end(), tenant);
+  if (it == ids.end() || *it != tenant) return {};
+  return names_.list.name(static_cast<std::size_t>(it - ids.begin()));
 }
 
 const CellAddress* RoutingTable::address_of(CellId cell) const {

@@ -10,12 +10,11 @@
 namespace cellkit {
 namespace {
 
-using Entries = std::vector<std::pair<TenantId, Shard>>;
-
-const Shard* lookup(const Entries& entries, TenantId tenant) {
-  auto it = std::lower_bound(entries.begin(), entries.end(), tenant,
-                             [](const auto& entry, TenantId key) { return entry.first < key; });
-  return (it != entries.end() && it->first == tenant) ? &it->second : nullptr;
+// Index of `tenant` among the lists' sorted ids; nullopt when absent.
+std::optional<std::size_t> find_entry(const ShardLists& lists, TenantId tenant) {
+  auto it = std::lower_bound(lists.ids.begin(), lists.ids.end(), tenant);
+  if (it == lists.ids.end() || *it != tenant) return std::nullopt;
+  return static_cast<std::size_t>(it - lists.ids.begin());
 }
 
 Status check_cells(std::vector<CellId>& cells) {
@@ -38,7 +37,7 @@ Status check_disabled(std::vector<CellId>& disabled, const std::vector<CellId>& 
   return Status::ok();
 }
 
-Status check_shard(const char* what, TenantId tenant, const Shard& shard,
+Status check_shard(const char* what, TenantId tenant, std::span<const CellId> shard,
                    const std::vector<CellId>& cells) {
   if (shard.empty()) {
     return data_loss(fmt::format("{} of tenant {} is empty", what, raw(tenant)));
@@ -56,38 +55,120 @@ Status check_shard(const char* what, TenantId tenant, const Shard& shard,
   return Status::ok();
 }
 
+// The lists in stable tenant order (entries of one tenant keep their order).
+void sort_by_tenant(ShardLists& lists) {
+  std::vector<std::uint32_t> order(lists.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return lists.ids[a] < lists.ids[b]; });
+  ShardLists sorted;
+  sorted.reserve(lists.size(), lists.cells.size());
+  for (std::uint32_t i : order)
+    sorted.add(lists.ids[i], lists.shard(i));
+  lists = std::move(sorted);
+}
+
 // Sorts entries by tenant and validates each; a tenant listed twice is an error.
-Status check_entries(const char* what, Entries& entries, const std::vector<CellId>& cells) {
+Status check_entries(const char* what, ShardLists& lists, const std::vector<CellId>& cells) {
   // Snapshots come sorted (the codec and the mapping reader write them so): checking is
-  // cheaper than sorting, and a stable sort would borrow a buffer as large as the entries.
-  const auto by_tenant = [](const auto& a, const auto& b) { return a.first < b.first; };
-  if (!std::is_sorted(entries.begin(), entries.end(), by_tenant)) {
-    std::stable_sort(entries.begin(), entries.end(), by_tenant);
+  // cheaper than sorting.
+  if (lists.start.size() != lists.ids.size() + 1 || lists.start.front() != 0 ||
+      lists.start.back() != lists.cells.size() ||
+      !std::is_sorted(lists.start.begin(), lists.start.end())) {
+    return data_loss(fmt::format("snapshot's {} lists are inconsistent", what));
   }
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0 && entries[i - 1].first == entries[i].first) {
-      return data_loss(fmt::format("tenant {} has two {}s", raw(entries[i].first), what));
+  if (!std::is_sorted(lists.ids.begin(), lists.ids.end())) sort_by_tenant(lists);
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    if (i > 0 && lists.ids[i - 1] == lists.ids[i]) {
+      return data_loss(fmt::format("tenant {} has two {}s", raw(lists.ids[i]), what));
     }
-    if (Status s = check_shard(what, entries[i].first, entries[i].second, cells); !s.is_ok()) {
-      return s;
-    }
+    if (Status s = check_shard(what, lists.ids[i], lists.shard(i), cells); !s.is_ok()) return s;
   }
   return Status::ok();
 }
 
-Status check_not_empty(const std::vector<CellId>& cells, const Entries& shards,
-                       const Entries& overrides, bool allow_empty) {
-  if (allow_empty) return Status::ok();
-  if (cells.empty()) {
+Status check_not_empty(const FlatSnapshot& s) {
+  if (s.allow_empty) return Status::ok();
+  if (s.cells.empty()) {
     return data_loss("snapshot lists no cell (a snapshot meant to be empty says allow_empty)");
   }
-  if (shards.empty() && overrides.empty()) {
+  if (s.shards.empty() && s.overrides.empty()) {
     return data_loss("snapshot lists no tenant (a snapshot meant to be empty says allow_empty)");
   }
   return Status::ok();
 }
 
+// Tenants with a shard or a pin (both lists sorted and without repeats).
+std::size_t count_tenants(const ShardLists& shards, const ShardLists& overrides) {
+  std::size_t pinned_only = 0;
+  for (TenantId tenant : overrides.ids) {
+    if (!std::binary_search(shards.ids.begin(), shards.ids.end(), tenant)) ++pinned_only;
+  }
+  return shards.size() + pinned_only;
+}
+
+template <class T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
 }  // namespace
+
+FlatSnapshot flatten(RoutingSnapshot&& snapshot) {
+  FlatSnapshot flat{.version = snapshot.version,
+                    .cells = std::move(snapshot.cells),
+                    .disabled = std::move(snapshot.disabled),
+                    .addresses = std::move(snapshot.addresses),
+                    .allow_empty = snapshot.allow_empty};
+  const auto move_lists = [](std::vector<std::pair<TenantId, Shard>>& from, ShardLists& to) {
+    std::size_t cells = 0;
+    for (const auto& entry : from)
+      cells += entry.second.size();
+    to.reserve(from.size(), cells);
+    for (auto& [tenant, shard] : from) {
+      to.add(tenant, shard);
+      release(shard);
+    }
+    release(from);
+  };
+  move_lists(snapshot.shards, flat.shards);
+  move_lists(snapshot.overrides, flat.overrides);
+  std::size_t text = 0;
+  for (const auto& entry : snapshot.tenant_names)
+    text += entry.second.size();
+  flat.tenant_names.ids.reserve(snapshot.tenant_names.size());
+  flat.tenant_names.offsets.reserve(snapshot.tenant_names.size() + 1);
+  flat.tenant_names.text.reserve(text);
+  for (auto& [tenant, name] : snapshot.tenant_names) {
+    flat.tenant_names.add(tenant, name);
+    std::string().swap(name);
+  }
+  release(snapshot.tenant_names);
+  return flat;
+}
+
+RoutingSnapshot expand(const FlatSnapshot& flat) {
+  RoutingSnapshot snapshot{.version = flat.version,
+                           .cells = flat.cells,
+                           .disabled = flat.disabled,
+                           .addresses = flat.addresses,
+                           .allow_empty = flat.allow_empty};
+  const auto expand_lists = [](const ShardLists& from,
+                               std::vector<std::pair<TenantId, Shard>>& to) {
+    to.reserve(from.size());
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      const std::span<const CellId> shard = from.shard(i);
+      to.emplace_back(from.ids[i], Shard(shard.begin(), shard.end()));
+    }
+  };
+  expand_lists(flat.shards, snapshot.shards);
+  expand_lists(flat.overrides, snapshot.overrides);
+  snapshot.tenant_names.reserve(flat.tenant_names.size());
+  for (std::size_t i = 0; i < flat.tenant_names.size(); ++i)
+    snapshot.tenant_names.emplace_back(flat.tenant_names.ids[i], flat.tenant_names.name(i));
+  return snapshot;
+}
 
 RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
                               const Mapping& mapping, const Mapping& overrides) {
@@ -102,59 +183,45 @@ Result<RoutingTable> RoutingTable::build(const RoutingSnapshot& snapshot) {
 }
 
 Result<RoutingTable> RoutingTable::build(RoutingSnapshot&& snapshot) {
+  return build(flatten(std::move(snapshot)));
+}
+
+Result<RoutingTable> RoutingTable::build(FlatSnapshot&& snapshot) {
   RoutingTable table;
   table.version_ = snapshot.version;
-  table.cells_ = std::move(snapshot.cells);
-  table.shards_ = std::move(snapshot.shards);
-  table.overrides_ = std::move(snapshot.overrides);
-  table.disabled_ = std::move(snapshot.disabled);
-  if (Status s = check_cells(table.cells_); !s.is_ok()) return s;
-  if (Status s = check_disabled(table.disabled_, table.cells_); !s.is_ok()) return s;
-  if (Status s = check_entries("shard", table.shards_, table.cells_); !s.is_ok()) return s;
-  if (Status s = check_entries("override", table.overrides_, table.cells_); !s.is_ok()) return s;
-  if (Status s =
-          check_not_empty(table.cells_, table.shards_, table.overrides_, snapshot.allow_empty);
-      !s.is_ok()) {
+  if (Status s = check_cells(snapshot.cells); !s.is_ok()) return s;
+  if (Status s = check_disabled(snapshot.disabled, snapshot.cells); !s.is_ok()) return s;
+  if (Status s = check_entries("shard", snapshot.shards, snapshot.cells); !s.is_ok()) return s;
+  if (Status s = check_entries("override", snapshot.overrides, snapshot.cells); !s.is_ok()) {
     return s;
   }
+  if (Status s = check_not_empty(snapshot); !s.is_ok()) return s;
+  if (Status s = detail::check_addresses(snapshot.addresses, snapshot.cells); !s.is_ok()) return s;
+  table.cells_ = std::move(snapshot.cells);
+  table.disabled_ = std::move(snapshot.disabled);
+  table.shards_ = std::move(snapshot.shards);
+  table.overrides_ = std::move(snapshot.overrides);
   table.addresses_ = std::move(snapshot.addresses);
-  if (Status s = detail::check_addresses(table.addresses_, table.cells_); !s.is_ok()) return s;
+  table.tenant_count_ = count_tenants(table.shards_, table.overrides_);
   if (Status s = table.build_names(std::move(snapshot.tenant_names)); !s.is_ok()) return s;
   table.build_indexes();
   return table;
 }
 
-// Dense ids (at most 4 slots per entry, plus slack) get direct indexes; sparse ones keep
-// binary search, so a stray huge id cannot blow up memory.
+// Dense ids (at most 4 slots per entry, plus slack) get direct indexes, which then hold
+// the shards; sparse ones keep binary search, so a stray huge id cannot blow up memory.
 void RoutingTable::build_indexes() {
   const auto dense_enough = [](std::uint64_t max_id, std::size_t count) {
     return max_id < 4 * static_cast<std::uint64_t>(count) + 1024;
   };
   std::uint64_t max_tenant = 0;
-  std::uint64_t listed = 0;  // cells over all shards and overrides
-  for (const auto* entries : {&shards_, &overrides_}) {
-    if (!entries->empty())
-      max_tenant = std::max<std::uint64_t>(max_tenant, raw(entries->back().first));
-    for (const auto& [tenant, shard] : *entries)
-      listed += shard.size();
+  for (const ShardLists* lists : {&shards_, &overrides_}) {
+    if (!lists->empty()) max_tenant = std::max<std::uint64_t>(max_tenant, raw(lists->ids.back()));
   }
   const std::size_t entries = shards_.size() + overrides_.size();
+  const std::size_t listed = shards_.cells.size() + overrides_.cells.size();
   if (entries > 0 && dense_enough(max_tenant, entries) && listed < UINT32_MAX) {
-    dense_start_.assign(max_tenant + 2, 0);
-    dense_cells_.reserve(listed);
-    // Both lists are sorted by tenant: walk them together; a pin replaces the shard.
-    std::size_t s = 0, o = 0;
-    for (std::uint64_t t = 0; t <= max_tenant; ++t) {
-      dense_start_[t] = static_cast<std::uint32_t>(dense_cells_.size());
-      const Shard* shard = nullptr;
-      if (o < overrides_.size() && raw(overrides_[o].first) == t) shard = &overrides_[o++].second;
-      if (s < shards_.size() && raw(shards_[s].first) == t) {
-        if (shard == nullptr) shard = &shards_[s].second;
-        ++s;
-      }
-      if (shard != nullptr) dense_cells_.insert(dense_cells_.end(), shard->begin(), shard->end());
-    }
-    dense_start_[max_tenant + 1] = static_cast<std::uint32_t>(dense_cells_.size());
+    build_dense(max_tenant);
   }
   if (!cells_.empty() && dense_enough(raw(cells_.back()), cells_.size())) {
     routable_.assign(raw(cells_.back()) + 1, 0);
@@ -165,11 +232,49 @@ void RoutingTable::build_indexes() {
   }
 }
 
-const Shard* RoutingTable::find_shard(TenantId tenant) const {
-  if (!overrides_.empty()) {
-    if (const Shard* pinned = lookup(overrides_, tenant)) return pinned;
+// Tenant t's effective shard at dense_cells_[dense_start_[t], dense_start_[t + 1]); the
+// shard lists' arrays are taken over (not copied) when no tenant is pinned.
+void RoutingTable::build_dense(std::uint64_t max_tenant) {
+  if (overrides_.empty()) {
+    const bool every_id =
+        shards_.ids.back() == TenantId{static_cast<std::uint32_t>(shards_.size() - 1)};
+    if (every_id) {
+      dense_start_ = std::move(shards_.start);  // ids 0..n-1: the offsets are the index
+    } else {
+      dense_start_.assign(max_tenant + 2, 0);
+      std::size_t e = 0;
+      for (std::uint64_t t = 0; t <= max_tenant; ++t) {
+        dense_start_[t] = shards_.start[e];
+        if (e < shards_.size() && raw(shards_.ids[e]) == t) ++e;
+      }
+      dense_start_[max_tenant + 1] = shards_.start[e];
+    }
+    dense_cells_ = std::move(shards_.cells);
+    shards_ = {};
+    return;
   }
-  return lookup(shards_, tenant);
+  dense_start_.assign(max_tenant + 2, 0);
+  dense_cells_.reserve(shards_.cells.size() + overrides_.cells.size());
+  // Both lists are sorted by tenant: walk them together; a pin replaces the shard.
+  std::size_t s = 0, o = 0;
+  for (std::uint64_t t = 0; t <= max_tenant; ++t) {
+    dense_start_[t] = static_cast<std::uint32_t>(dense_cells_.size());
+    std::span<const CellId> shard;
+    if (o < overrides_.size() && raw(overrides_.ids[o]) == t) shard = overrides_.shard(o++);
+    if (s < shards_.size() && raw(shards_.ids[s]) == t) {
+      if (shard.empty()) shard = shards_.shard(s);
+      ++s;
+    }
+    dense_cells_.insert(dense_cells_.end(), shard.begin(), shard.end());
+  }
+  dense_start_[max_tenant + 1] = static_cast<std::uint32_t>(dense_cells_.size());
+  shards_ = {};
+}
+
+std::span<const CellId> RoutingTable::find_sorted(TenantId tenant) const {
+  if (const auto pinned = find_entry(overrides_, tenant)) return overrides_.shard(*pinned);
+  if (const auto i = find_entry(shards_, tenant)) return shards_.shard(*i);
+  return {};
 }
 
 bool RoutingTable::has_cell(CellId cell) const {
@@ -181,15 +286,7 @@ bool RoutingTable::is_routable_sorted(CellId cell) const {
 }
 
 bool RoutingTable::is_pinned(TenantId tenant) const {
-  return lookup(overrides_, tenant) != nullptr;
-}
-
-std::size_t RoutingTable::tenant_count() const {
-  std::size_t pinned_only = 0;
-  for (const auto& [tenant, shard] : overrides_) {
-    if (lookup(shards_, tenant) == nullptr) ++pinned_only;
-  }
-  return shards_.size() + pinned_only;
+  return find_entry(overrides_, tenant).has_value();
 }
 
 }  // namespace cellkit

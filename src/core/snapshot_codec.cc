@@ -26,7 +26,7 @@ class Writer {
     for (char c : kMagic)
       bytes_.push_back(static_cast<std::byte>(c));
   }
-  void cells(const std::vector<CellId>& cells) {
+  void cells(std::span<const CellId> cells) {
     u32(static_cast<std::uint32_t>(cells.size()));
     for (CellId c : cells)
       u32(raw(c));
@@ -38,7 +38,14 @@ class Writer {
       cells(shard);
     }
   }
-  void text(const std::string& s) {
+  void entries(const ShardLists& lists) {
+    u32(static_cast<std::uint32_t>(lists.size()));
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+      u32(raw(lists.ids[i]));
+      cells(lists.shard(i));
+    }
+  }
+  void text(std::string_view s) {
     u32(static_cast<std::uint32_t>(s.size()));
     for (char c : s)
       bytes_.push_back(static_cast<std::byte>(c));
@@ -58,6 +65,14 @@ class Writer {
       text(name);
     }
   }
+  void names(const NameList& names) {
+    u32(static_cast<std::uint32_t>(names.size()));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      u32(raw(names.ids[i]));
+      text(names.name(i));
+    }
+  }
+  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
   std::vector<std::byte> finish() {
     u64(hash64(std::span<const std::byte>(bytes_)));
     return std::move(bytes_);
@@ -85,15 +100,28 @@ class Reader {
       out.push_back(CellId{u32()});
     return ok_;
   }
-  bool entries(std::vector<std::pair<TenantId, Shard>>& out) {
+  // Straight into the flat lists, reserved exactly (a first pass counts the cells).
+  bool entries(ShardLists& out) {
     const std::uint32_t n = u32();
     if (!fits(n, 8)) return false;
-    out.reserve(n);
+    const std::size_t first = pos_;
+    std::uint64_t cell_count = 0;
     for (std::uint32_t i = 0; i < n && ok_; ++i) {
-      const TenantId tenant{u32()};
-      Shard shard;
-      if (!cells(shard)) return false;
-      out.emplace_back(tenant, std::move(shard));
+      get(4);
+      const std::uint32_t m = u32();
+      if (!fits(m, 4)) return false;
+      pos_ += 4 * static_cast<std::size_t>(m);
+      cell_count += m;
+    }
+    if (!ok_) return false;
+    pos_ = first;
+    out.reserve(n, cell_count);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      out.ids.push_back(TenantId{u32()});
+      const std::uint32_t m = u32();
+      for (std::uint32_t c = 0; c < m; ++c)
+        out.cells.push_back(CellId{u32()});
+      out.start.push_back(static_cast<std::uint32_t>(out.cells.size()));
     }
     return ok_;
   }
@@ -114,13 +142,20 @@ class Reader {
     }
     return ok_;
   }
-  bool names(std::vector<std::pair<TenantId, std::string>>& out) {
+  // Every name into one buffer; the names are the layout's last field, so the bytes left
+  // bound their text.
+  bool names(NameList& out) {
     const std::uint32_t n = u32();
     if (!fits(n, 8)) return false;
-    out.resize(n);
-    for (auto& [tenant, name] : out) {
-      tenant = TenantId{u32()};
-      if (!text(name)) return false;
+    out.ids.reserve(n);
+    out.offsets.reserve(static_cast<std::size_t>(n) + 1);
+    out.text.reserve(bytes_.size() - pos_ - 8 * static_cast<std::size_t>(n));
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const TenantId tenant{u32()};
+      const std::uint32_t size = u32();
+      if (!fits(size, 1)) return false;
+      out.add(tenant, std::string_view(reinterpret_cast<const char*>(bytes_.data() + pos_), size));
+      pos_ += size;
     }
     return ok_;
   }
@@ -169,8 +204,13 @@ Status check_envelope(std::span<const std::byte> bytes) {
 
 }  // namespace
 
-std::vector<std::byte> encode_snapshot(const RoutingSnapshot& snapshot) {
+namespace {
+
+// One layout for both forms of a snapshot.
+template <class Snapshot>
+std::vector<std::byte> encode(const Snapshot& snapshot, std::size_t reserve) {
   Writer w;
+  w.reserve(reserve);
   w.magic();
   w.u64(snapshot.version);
   w.cells(snapshot.cells);
@@ -183,10 +223,23 @@ std::vector<std::byte> encode_snapshot(const RoutingSnapshot& snapshot) {
   return w.finish();
 }
 
-Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes) {
+}  // namespace
+
+std::vector<std::byte> encode_snapshot(const RoutingSnapshot& snapshot) {
+  return encode(snapshot, 0);
+}
+
+std::vector<std::byte> encode_snapshot(const FlatSnapshot& snapshot) {
+  const std::size_t entries = snapshot.shards.size() + snapshot.overrides.size();
+  const std::size_t cells = snapshot.shards.cells.size() + snapshot.overrides.cells.size();
+  return encode(snapshot, 64 + 8 * entries + 4 * cells + 8 * snapshot.tenant_names.size() +
+                              snapshot.tenant_names.text.size());
+}
+
+Result<FlatSnapshot> decode_flat_snapshot(std::span<const std::byte> bytes) {
   if (Status s = check_envelope(bytes); !s.is_ok()) return s;
   Reader r(bytes.subspan(kMagic.size(), bytes.size() - kMagic.size() - 8));
-  RoutingSnapshot snapshot;
+  FlatSnapshot snapshot;
   snapshot.version = r.u64();
   bool read = r.cells(snapshot.cells) && r.cells(snapshot.disabled) && r.entries(snapshot.shards) &&
               r.entries(snapshot.overrides);
@@ -200,6 +253,12 @@ Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes) {
     return data_loss("snapshot layout is inconsistent with its counts: it is corrupt");
   }
   return snapshot;
+}
+
+Result<RoutingSnapshot> decode_snapshot(std::span<const std::byte> bytes) {
+  Result<FlatSnapshot> flat = decode_flat_snapshot(bytes);
+  if (!flat.is_ok()) return flat.status();
+  return expand(*flat);
 }
 
 }  // namespace cellkit

@@ -37,9 +37,14 @@ Status sync_directory(const std::string& path) {
 
 }  // namespace
 
-Result<RoutingSnapshot> parse_snapshot(std::string_view bytes, std::string_view name) {
+namespace {
+
+// Decodes an encoded snapshot (either form) or reads a mapping JSON document.
+template <class Snapshot, class Decode, class FromMapping>
+Result<Snapshot> parse_as(std::string_view bytes, std::string_view name, const Decode& decode,
+                          const FromMapping& from_mapping) {
   if (bytes.starts_with(kCodecMagic)) {
-    Result<RoutingSnapshot> decoded = decode_snapshot(std::as_bytes(std::span(bytes)));
+    Result<Snapshot> decoded = decode(std::as_bytes(std::span(bytes)));
     if (!decoded.is_ok()) {
       return Status(decoded.status().code(),
                     fmt::format("{}: {}", name, decoded.status().message()));
@@ -53,13 +58,33 @@ Result<RoutingSnapshot> parse_snapshot(std::string_view bytes, std::string_view 
   }
   Result<MappingDocument> doc = parse_mapping_json(bytes, name);
   if (!doc.is_ok()) return doc.status();
-  return routing_snapshot_of(*doc);
+  return from_mapping(routing_snapshot_of(*doc));
+}
+
+}  // namespace
+
+Result<RoutingSnapshot> parse_snapshot(std::string_view bytes, std::string_view name) {
+  return parse_as<RoutingSnapshot>(
+      bytes, name, [](std::span<const std::byte> b) { return decode_snapshot(b); },
+      [](RoutingSnapshot&& s) { return std::move(s); });
+}
+
+Result<FlatSnapshot> parse_flat_snapshot(std::string_view bytes, std::string_view name) {
+  return parse_as<FlatSnapshot>(
+      bytes, name, [](std::span<const std::byte> b) { return decode_flat_snapshot(b); },
+      [](RoutingSnapshot&& s) { return flatten(std::move(s)); });
 }
 
 Result<RoutingSnapshot> load_snapshot_file(const std::string& path) {
   Result<std::string> text = read_file(path);
   if (!text.is_ok()) return text.status();
   return parse_snapshot(*text, path);
+}
+
+Result<FlatSnapshot> load_flat_snapshot_file(const std::string& path) {
+  Result<std::string> text = read_file(path);
+  if (!text.is_ok()) return text.status();
+  return parse_flat_snapshot(*text, path);
 }
 
 Status save_snapshot_file(const std::string& path, const RoutingSnapshot& snapshot) {

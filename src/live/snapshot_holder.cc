@@ -46,9 +46,9 @@ SnapshotHolder::SnapshotHolder(std::string state_dir)
 
 Result<bool> SnapshotHolder::restore() {
   if (persisted_path_.empty() || !std::filesystem::exists(persisted_path_)) return false;
-  Result<RoutingSnapshot> snapshot = load_snapshot_file(persisted_path_);
+  Result<FlatSnapshot> snapshot = load_flat_snapshot_file(persisted_path_);
   if (!snapshot.is_ok()) return snapshot.status();
-  Result<RoutingTable> table = RoutingTable::build(*snapshot);
+  Result<RoutingTable> table = RoutingTable::build(std::move(snapshot).value());
   if (!table.is_ok()) {
     return data_loss(fmt::format("{}: {}", persisted_path_, table.status().message()));
   }
@@ -63,6 +63,10 @@ OfferResult SnapshotHolder::offer(const RoutingSnapshot& snapshot) {
 }
 
 OfferResult SnapshotHolder::offer(RoutingSnapshot&& snapshot) {
+  return offer(flatten(std::move(snapshot)));
+}
+
+OfferResult SnapshotHolder::offer(FlatSnapshot&& snapshot) {
   std::lock_guard lock(mutex_);
   const std::uint64_t serving = table()->version();
   OfferResult result{.offered = snapshot.version, .serving = serving};
@@ -74,7 +78,7 @@ OfferResult SnapshotHolder::offer(RoutingSnapshot&& snapshot) {
   }
   const std::uint64_t version = snapshot.version;
   // Encoded before the table takes the snapshot's arrays; written only once it is valid.
-  const std::vector<std::byte> encoded =
+  std::vector<std::byte> encoded =
       persisted_path_.empty() ? std::vector<std::byte>{} : encode_snapshot(snapshot);
   Result<RoutingTable> table = RoutingTable::build(std::move(snapshot));
   if (!table.is_ok()) {
@@ -88,6 +92,7 @@ OfferResult SnapshotHolder::offer(RoutingSnapshot&& snapshot) {
       result.reason = fmt::format("version {} not persisted: {}", version, s.message());
       return refuse(std::move(result));
     }
+    std::vector<std::byte>().swap(encoded);
   }
   serve(std::make_shared<const RoutingTable>(std::move(table).value()));
   result.verdict = OfferVerdict::kAccepted;
@@ -96,16 +101,16 @@ OfferResult SnapshotHolder::offer(RoutingSnapshot&& snapshot) {
 }
 
 OfferResult SnapshotHolder::offer_bytes(std::string_view bytes, std::string_view source) {
-  return offer_decoded(parse_snapshot(bytes, source));
+  return offer_decoded(parse_flat_snapshot(bytes, source));
 }
 
 OfferResult SnapshotHolder::offer_bytes(std::string&& bytes, std::string_view source) {
-  Result<RoutingSnapshot> snapshot = parse_snapshot(bytes, source);
+  Result<FlatSnapshot> snapshot = parse_flat_snapshot(bytes, source);
   std::string().swap(bytes);
   return offer_decoded(std::move(snapshot));
 }
 
-OfferResult SnapshotHolder::offer_decoded(Result<RoutingSnapshot> snapshot) {
+OfferResult SnapshotHolder::offer_decoded(Result<FlatSnapshot> snapshot) {
   if (!snapshot.is_ok()) {
     std::lock_guard lock(mutex_);
     return refuse({.verdict = OfferVerdict::kInvalid,

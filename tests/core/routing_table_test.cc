@@ -9,6 +9,12 @@
 namespace cellkit {
 namespace {
 
+// The tenant's effective cells.
+Shard cells_of(const RoutingTable& table, std::uint32_t tenant) {
+  const std::span<const CellId> cells = table.shard_of(TenantId{tenant});
+  return Shard(cells.begin(), cells.end());
+}
+
 RoutingSnapshot three_cells(std::uint64_t version) {
   return RoutingSnapshot{
       .version = version,
@@ -20,7 +26,7 @@ RoutingSnapshot three_cells(std::uint64_t version) {
 TEST(RoutingTable, EmptyTableHasVersionZeroAndNoTenants) {
   RoutingTable table;
   EXPECT_EQ(table.version(), 0u);
-  EXPECT_EQ(table.find_shard(TenantId{0}), nullptr);
+  EXPECT_TRUE(table.shard_of(TenantId{0}).empty());
   EXPECT_EQ(table.tenant_count(), 0u);
 }
 
@@ -28,8 +34,7 @@ TEST(RoutingTable, BuildsValidSnapshot) {
   Result<RoutingTable> table = RoutingTable::build(three_cells(4));
   ASSERT_TRUE(table.is_ok()) << table.status().message();
   EXPECT_EQ(table->version(), 4u);
-  ASSERT_NE(table->find_shard(TenantId{1}), nullptr);
-  EXPECT_EQ(*table->find_shard(TenantId{1}), (Shard{CellId{2}, CellId{1}}));
+  EXPECT_EQ(cells_of(*table, 1), (Shard{CellId{2}, CellId{1}}));
   EXPECT_EQ(table->tenant_count(), 2u);
 }
 
@@ -77,9 +82,9 @@ TEST(RoutingTable, OverridePinsTenantAndLeavesOthersAlone) {
   s.overrides = {{TenantId{0}, {CellId{2}}}};
   Result<RoutingTable> table = RoutingTable::build(s);
   ASSERT_TRUE(table.is_ok());
-  EXPECT_EQ(*table->find_shard(TenantId{0}), Shard{CellId{2}});
+  EXPECT_EQ(cells_of(*table, 0), Shard{CellId{2}});
   EXPECT_TRUE(table->is_pinned(TenantId{0}));
-  EXPECT_EQ(*table->find_shard(TenantId{1}), (Shard{CellId{2}, CellId{1}}));
+  EXPECT_EQ(cells_of(*table, 1), (Shard{CellId{2}, CellId{1}}));
   EXPECT_FALSE(table->is_pinned(TenantId{1}));
 }
 
@@ -146,21 +151,21 @@ RC_GTEST_PROP(RoutingTable, LookupAgreesWithALinearScanForDenseAndSparseIds,
   const RoutingTable table = RoutingTable::build(s).value();
   for (std::uint32_t probe = 0; probe < 600; ++probe) {
     const bool present = std::binary_search(ids.begin(), ids.end(), probe);
-    const Shard* shard = table.find_shard(TenantId{probe});
-    RC_ASSERT((shard != nullptr) == present);
-    if (present) RC_ASSERT(shard->front() == CellId{probe % 2 == 0 ? 0u : 7u});
+    const std::span<const CellId> shard = table.shard_of(TenantId{probe});
+    RC_ASSERT(!shard.empty() == present);
+    if (present) RC_ASSERT(shard.front() == CellId{probe % 2 == 0 ? 0u : 7u});
   }
   for (std::uint32_t id : ids)
-    RC_ASSERT(table.find_shard(TenantId{id}) != nullptr);
+    RC_ASSERT(!table.shard_of(TenantId{id}).empty());
   RC_ASSERT(table.is_routable(CellId{0}) && table.is_routable(CellId{7}));
   RC_ASSERT(!table.is_routable(CellId{1}) && !table.is_routable(CellId{3}) &&
             !table.is_routable(CellId{5000}));
 }
 
-// shard_of (the flat dense index, or the sorted fallback) returns exactly find_shard's
-// cells for every tenant: shards, pins replacing shards, pins of tenants without a shard,
+// shard_of (the flat dense index, or the sorted fallback) returns exactly the snapshot's
+// effective cells for every tenant: shards, pins replacing shards, pins of tenants without a shard,
 // unknown ids below, between and above the listed ones, and the largest id.
-RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithFindShardWithPins,
+RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithTheSnapshotWithPins,
               (std::vector<std::uint16_t> ids, std::vector<std::uint16_t> pins, bool sparse)) {
   const auto spread = [&](std::uint16_t id) {
     return sparse ? static_cast<std::uint32_t>(id) * 65537u : static_cast<std::uint32_t>(id);
@@ -189,15 +194,21 @@ RC_GTEST_PROP(RoutingTable, ShardOfAgreesWithFindShardWithPins,
   for (std::uint32_t id : pin_ids)
     probes.insert(probes.end(), {id, id + 1});
   for (std::uint32_t probe : probes) {
-    const Shard* want = table.find_shard(TenantId{probe});
-    const std::span<const CellId> got = table.shard_of(TenantId{probe});
-    if (want == nullptr) {
-      RC_ASSERT(got.empty());
+    const Shard got = cells_of(table, probe);
+    if (pin_ids.count(probe) != 0) {
+      RC_ASSERT(got == cells_for(probe, 2));
+      RC_ASSERT(table.is_pinned(TenantId{probe}));
+    } else if (shard_ids.count(probe) != 0) {
+      RC_ASSERT(got == cells_for(probe, 0));
     } else {
-      RC_ASSERT(Shard(got.begin(), got.end()) == *want);
-      RC_ASSERT(*want == (pin_ids.count(probe) != 0 ? cells_for(probe, 2) : cells_for(probe, 0)));
+      RC_ASSERT(got.empty());
     }
   }
+  RC_ASSERT(table.tenant_count() == [&] {
+    std::set<std::uint32_t> all = shard_ids;
+    all.insert(pin_ids.begin(), pin_ids.end());
+    return all.size();
+  }());
 }
 
 RoutingSnapshot named(std::uint64_t version) {
@@ -207,6 +218,30 @@ RoutingSnapshot named(std::uint64_t version) {
                  {CellId{1}, "cell-1", "[::1]:4001"}};
   s.tenant_names = {{TenantId{1}, "globex"}, {TenantId{0}, "acme"}};
   return s;
+}
+
+// Flat lists out of tenant order are sorted (each tenant's cells kept), and lists whose
+// offsets do not match their cells are refused.
+TEST(RoutingTable, BuildsFromFlatListsInAnyOrderAndRefusesInconsistentOnes) {
+  FlatSnapshot s{.version = 3, .cells = {CellId{0}, CellId{1}, CellId{2}}};
+  s.shards.add(TenantId{5}, std::vector<CellId>{CellId{2}, CellId{0}});
+  s.shards.add(TenantId{1}, std::vector<CellId>{CellId{1}});
+  s.shards.add(TenantId{3}, std::vector<CellId>{CellId{0}, CellId{1}, CellId{2}});
+  s.tenant_names.add(TenantId{3}, "c");
+  s.tenant_names.add(TenantId{5}, "e");
+  s.tenant_names.add(TenantId{1}, "a");
+  FlatSnapshot broken = s;
+  const RoutingTable table = RoutingTable::build(std::move(s)).value();
+  EXPECT_EQ(cells_of(table, 5), (Shard{CellId{2}, CellId{0}}));
+  EXPECT_EQ(cells_of(table, 1), Shard{CellId{1}});
+  EXPECT_EQ(cells_of(table, 3), (Shard{CellId{0}, CellId{1}, CellId{2}}));
+  EXPECT_TRUE(cells_of(table, 4).empty());
+  EXPECT_EQ(table.tenant_count(), 3u);
+  EXPECT_EQ(table.find_tenant("e"), TenantId{5});
+  EXPECT_EQ(table.tenant_name(TenantId{3}), "c");
+  broken.shards.start[1] = 7;
+  EXPECT_EQ(RoutingTable::build(std::move(broken)).status().message(),
+            "snapshot's shard lists are inconsistent");
 }
 
 TEST(RoutingTable, AnswersNamesAndEndpoints) {

@@ -106,5 +106,44 @@ RC_GTEST_PROP(SnapshotCodec, DecodeOfEncodeIsIdentity,
   RC_ASSERT(decode_snapshot(encode_snapshot(s)).value() == s);
 }
 
+// The flat form encodes to the same bytes, decodes to the same snapshot, and converts both
+// ways without loss, names and addresses included.
+RC_GTEST_PROP(SnapshotCodec, TheFlatFormEncodesAndDecodesLikeTheSnapshot,
+              (std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> shards,
+               std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> overrides,
+               std::vector<std::pair<std::uint32_t, std::string>> names, bool allow_empty)) {
+  RoutingSnapshot s{.version = 9, .cells = {CellId{0}, CellId{4}}, .allow_empty = allow_empty};
+  s.addresses = {{CellId{0}, "a", "127.0.0.1:1"}, {CellId{4}, "b", ""}};
+  const auto fill = [](const auto& from, std::vector<std::pair<TenantId, Shard>>& to) {
+    for (const auto& [t, cells] : from) {
+      Shard shard;
+      for (auto c : cells)
+        shard.push_back(CellId{c});
+      to.emplace_back(TenantId{t}, shard);
+    }
+  };
+  fill(shards, s.shards);
+  fill(overrides, s.overrides);
+  for (const auto& [t, name] : names)
+    s.tenant_names.emplace_back(TenantId{t}, name);
+  const FlatSnapshot flat = flatten(RoutingSnapshot(s));
+  RC_ASSERT(expand(flat) == s);
+  const std::vector<std::byte> bytes = encode_snapshot(s);
+  RC_ASSERT(encode_snapshot(flat) == bytes);
+  RC_ASSERT(decode_flat_snapshot(bytes).value() == flat);
+  RC_ASSERT(decode_snapshot(bytes).value() == s);
+}
+
+TEST(SnapshotCodec, TheFlatDecoderRefusesWhatTheSnapshotDecoderRefuses) {
+  auto bytes = encode_snapshot(sample());
+  bytes.resize(bytes.size() - 1);
+  EXPECT_EQ(decode_flat_snapshot(bytes).status().message(),
+            decode_snapshot(bytes).status().message());
+  bytes = encode_snapshot(sample());
+  bytes[20] ^= std::byte{1};
+  EXPECT_EQ(decode_flat_snapshot(bytes).status().message(),
+            "snapshot checksum does not match its contents: it is corrupt");
+}
+
 }  // namespace
 }  // namespace cellkit

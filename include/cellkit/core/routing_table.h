@@ -48,6 +48,71 @@ struct RoutingSnapshot {
   bool operator==(const RoutingSnapshot&) const = default;
 };
 
+// Shard lists in flat form: entry i is tenant ids[i] with the cells
+// cells[start[i], start[i + 1]) in preference order. A million shards take 4 bytes per
+// tenant and 4 per cell instead of a vector each (about 40 bytes more per tenant).
+struct ShardLists {
+  std::vector<TenantId> ids;
+  std::vector<std::uint32_t> start{0};  // ids.size() + 1 offsets into cells
+  std::vector<CellId> cells;
+
+  std::size_t size() const { return ids.size(); }
+  bool empty() const { return ids.empty(); }
+  std::span<const CellId> shard(std::size_t i) const {
+    return {cells.data() + start[i], start[i + 1] - start[i]};
+  }
+  void add(TenantId tenant, std::span<const CellId> shard) {
+    ids.push_back(tenant);
+    cells.insert(cells.end(), shard.begin(), shard.end());
+    start.push_back(static_cast<std::uint32_t>(cells.size()));
+  }
+  void reserve(std::size_t entries, std::size_t cell_count) {
+    ids.reserve(entries);
+    start.reserve(entries + 1);
+    cells.reserve(cell_count);
+  }
+  bool operator==(const ShardLists&) const = default;
+};
+
+// Tenant names in one buffer: name i, of tenant ids[i], is text[offsets[i], offsets[i + 1]).
+struct NameList {
+  std::vector<TenantId> ids;
+  std::string text;
+  std::vector<std::uint32_t> offsets{0};  // ids.size() + 1 offsets into text
+
+  std::size_t size() const { return ids.size(); }
+  bool empty() const { return ids.empty(); }
+  std::string_view name(std::size_t i) const {
+    return std::string_view(text).substr(offsets[i], offsets[i + 1] - offsets[i]);
+  }
+  void add(TenantId tenant, std::string_view name) {
+    ids.push_back(tenant);
+    text += name;
+    offsets.push_back(static_cast<std::uint32_t>(text.size()));
+  }
+  bool operator==(const NameList&) const = default;
+};
+
+// RoutingSnapshot in the flat form a router keeps: the binary codec decodes into it and
+// RoutingTable::build takes its arrays, so a million-tenant snapshot is applied without a
+// vector and a string per tenant. Same meaning, same validation as RoutingSnapshot.
+struct FlatSnapshot {
+  std::uint64_t version = 0;
+  std::vector<CellId> cells;
+  std::vector<CellId> disabled;
+  ShardLists shards;
+  ShardLists overrides;
+  std::vector<CellAddress> addresses;
+  NameList tenant_names;
+  bool allow_empty = false;
+
+  bool operator==(const FlatSnapshot&) const = default;
+};
+
+// The same snapshot in the other form. flatten() releases each shard and name as it goes.
+FlatSnapshot flatten(RoutingSnapshot&& snapshot);
+RoutingSnapshot expand(const FlatSnapshot& snapshot);
+
 // Builds a snapshot of a mapping; overrides are taken in tenant id order.
 RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
                               const Mapping& mapping, const Mapping& overrides = {});
@@ -70,22 +135,20 @@ class RoutingTable {
   // The same, taking the snapshot's arrays instead of copying them (a million-tenant
   // snapshot is about 100 MB: a router applying one should not hold it twice).
   static Result<RoutingTable> build(RoutingSnapshot&& snapshot);
+  // The same from the flat form, taking its arrays: about 45 bytes per tenant of 2 cells
+  // with names (dense ids), so a served table and a new one fit in memory at once.
+  static Result<RoutingTable> build(FlatSnapshot&& snapshot);
 
   std::uint64_t version() const { return version_; }
   // The tenant's cells in preference order (its override when pinned); empty when unknown.
   // Inline, and from one flat array of every shard's cells: the router asks once per
   // request, and a pointer chase per shard costs more than the rest of the decision.
   std::span<const CellId> shard_of(TenantId tenant) const {
-    if (dense_start_.empty()) {
-      const Shard* shard = find_shard(tenant);
-      return shard == nullptr ? std::span<const CellId>{} : std::span<const CellId>(*shard);
-    }
+    if (dense_start_.empty()) return find_sorted(tenant);
     const std::uint32_t t = raw(tenant);
     if (t >= dense_start_.size() - 1) return {};  // (t + 1 would wrap at the largest id)
     return {dense_cells_.data() + dense_start_[t], dense_start_[t + 1] - dense_start_[t]};
   }
-  // The same as a Shard; nullptr when unknown. O(log T).
-  const Shard* find_shard(TenantId tenant) const;
   bool has_cell(CellId cell) const;
   // False for unknown and disabled cells: the router never sends traffic there.
   bool is_routable(CellId cell) const {
@@ -93,7 +156,7 @@ class RoutingTable {
     return raw(cell) < routable_.size() && routable_[raw(cell)] != 0;
   }
   bool is_pinned(TenantId tenant) const;
-  std::size_t tenant_count() const;
+  std::size_t tenant_count() const { return tenant_count_; }
   const std::vector<CellId>& cells() const { return cells_; }
   const std::vector<CellId>& disabled() const { return disabled_; }
 
@@ -106,37 +169,37 @@ class RoutingTable {
   // not listed.
   std::string_view cell_name(CellId cell) const;
   std::string_view cell_endpoint(CellId cell) const;
-  bool has_names() const { return !names_.ids.empty(); }
+  bool has_names() const { return !names_.list.empty(); }
 
  private:
-  // Tenant names for find_tenant: every name in one buffer, an open-addressing table of
+  // Tenant names for find_tenant: the names in one buffer and an open-addressing table of
   // indexes into it (about 20 bytes per tenant, so a million names stay small).
   struct NameIndex {
-    std::string text;                    // every name, back to back
-    std::vector<std::uint32_t> offsets;  // name i is text[offsets[i], offsets[i + 1])
-    std::vector<TenantId> ids;           // tenant of name i, sorted by tenant
-    std::vector<std::uint32_t> slots;    // 0 = empty, else name index + 1
-    std::string_view name(std::size_t i) const {
-      return std::string_view(text).substr(offsets[i], offsets[i + 1] - offsets[i]);
-    }
+    NameList list;                     // sorted by tenant
+    std::vector<std::uint32_t> slots;  // 0 = empty, else name index + 1
   };
 
   std::uint64_t version_ = 0;
-  std::vector<CellId> cells_;                          // sorted
-  std::vector<CellId> disabled_;                       // sorted
-  std::vector<std::pair<TenantId, Shard>> shards_;     // sorted by tenant
-  std::vector<std::pair<TenantId, Shard>> overrides_;  // sorted by tenant
-  // Built from the arrays above, for speed only, and empty when the ids are too sparse:
-  // tenant t's effective shard is dense_cells_[dense_start_[t], dense_start_[t + 1]) (an
-  // empty range: unknown), and routability by cell id.
+  std::vector<CellId> cells_;     // sorted
+  std::vector<CellId> disabled_;  // sorted
+  // Sorted by tenant. With dense ids the shards live in the dense index below instead and
+  // shards_ is emptied (overrides_ stays, for is_pinned).
+  ShardLists shards_;
+  ShardLists overrides_;
+  std::size_t tenant_count_ = 0;
+  // Empty when the ids are too sparse: tenant t's effective shard is
+  // dense_cells_[dense_start_[t], dense_start_[t + 1]) (an empty range: unknown), and
+  // routability by cell id.
   std::vector<std::uint32_t> dense_start_;
   std::vector<CellId> dense_cells_;
   std::vector<std::uint8_t> routable_;
   std::vector<CellAddress> addresses_;  // sorted by cell; empty or one per cell
   NameIndex names_;
 
+  std::span<const CellId> find_sorted(TenantId tenant) const;
   void build_indexes();
-  Status build_names(std::vector<std::pair<TenantId, std::string>> names);
+  void build_dense(std::uint64_t max_tenant);
+  Status build_names(NameList names);
   const CellAddress* address_of(CellId cell) const;
   bool is_routable_sorted(CellId cell) const;
 };

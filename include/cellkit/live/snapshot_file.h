@@ -19,6 +19,11 @@ Result<RoutingSnapshot> parse_snapshot(std::string_view bytes, std::string_view 
 // The same from a file; errors name the path.
 Result<RoutingSnapshot> load_snapshot_file(const std::string& path);
 
+// The same into the flat form a router applies: an encoded snapshot is decoded straight
+// into it, without a vector and a string per tenant.
+Result<FlatSnapshot> parse_flat_snapshot(std::string_view bytes, std::string_view name);
+Result<FlatSnapshot> load_flat_snapshot_file(const std::string& path);
+
 // Encodes the snapshot (CKSNAP02) and writes it atomically and durably: a temporary file,
 // fsync, rename over `path`, fsync of the directory.
 Status save_snapshot_file(const std::string& path, const RoutingSnapshot& snapshot);

@@ -53,6 +53,7 @@ class SnapshotHolder {
   OfferResult offer(const RoutingSnapshot& snapshot);
   // The same, the table taking the snapshot's arrays instead of copying them.
   OfferResult offer(RoutingSnapshot&& snapshot);
+  OfferResult offer(FlatSnapshot&& snapshot);
   // Bytes that are an encoded snapshot or a mapping JSON document (live/snapshot_file.h);
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
   OfferResult offer_bytes(std::string_view bytes, std::string_view source);
@@ -75,7 +76,7 @@ class SnapshotHolder {
   const std::string& persisted_path() const { return persisted_path_; }
 
  private:
-  OfferResult offer_decoded(Result<RoutingSnapshot> snapshot);
+  OfferResult offer_decoded(Result<FlatSnapshot> snapshot);
   OfferResult refuse(OfferResult result);
   void serve(std::shared_ptr<const RoutingTable> table);
 
