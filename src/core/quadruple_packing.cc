@@ -19,7 +19,7 @@ constexpr std::uint32_t kNone = UINT32_MAX;
 
 class Packing {
  public:
-  explicit Packing(std::uint32_t n) : n_(n), owner_(triples(n), kNone), slot_(triples(n), kNone) {
+  explicit Packing(std::uint32_t n) : owner_(triples(n), kNone), slot_(triples(n), kNone) {
     for (std::uint32_t t = 0; t < owner_.size(); ++t) {
       slot_[t] = t;
       free_.push_back(t);
@@ -101,7 +101,6 @@ class Packing {
     free_.push_back(t);
   }
 
-  std::uint32_t n_;
   std::vector<std::uint32_t> owner_;                  // by triple rank: block id, or kNone
   std::vector<std::uint32_t> slot_;                   // by triple rank: index in free_, or kNone
   std::vector<std::uint32_t> free_;                   // free triples' ranks

@@ -3,7 +3,7 @@
 # Usage: cmake -DCOMMAND="a|b|c" -DEXPECTED=file [-DEXPECT_EXIT=0] [-DSTREAM=stdout|stderr]
 #        [-DACTUAL_DIR=dir where a differing output is written, default the working directory]
 #        [-DFILES="f1|f2" -DFILES_EXPECTED=dir] [-DOUT_DIR=dir] [-DBEFORE="a|b|c"]
-#        -P golden.cmake
+#        -P run_golden.cmake
 # FILES are paths relative to the working directory: each is deleted before the command runs
 # and afterwards compared byte for byte with FILES_EXPECTED/<its file name>; a missing file
 # fails. OUT_DIR (relative to the working directory) is removed before the command runs, so
