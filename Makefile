@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: demo test soak check install deps build release dev asan fuzz fuzz-build fuzz-smoke bench format clean
+.PHONY: demo test soak check install deps test-deps build release dev asan fuzz fuzz-build fuzz-smoke bench format clean
 
 demo: release
 	$(CELLKIT) demo
@@ -28,16 +28,20 @@ soak: dev
 deps:
 	@bash scripts/install-deps.sh
 
+# The test presets also need the Mermaid bundle of the diagram render test (fetched from npm).
+test-deps:
+	@bash scripts/install-deps.sh --test
+
 release: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
-dev: deps
+dev: test-deps
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev -j $(JOBS)
 	ctest --preset dev -j $(JOBS)
 
-asan: deps
+asan: test-deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)

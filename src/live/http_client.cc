@@ -70,7 +70,7 @@ Status connect(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& ur
 http::request<http::string_body> make_request(const HttpUrl& url, std::string_view method,
                                               std::string_view target, std::string body) {
   http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-  request.set(http::field::host, fmt::format("{}:{}", url.host, url.port));
+  request.set(http::field::host, cellkit::to_string(HostPort{.host = url.host, .port = url.port}));
   request.set(http::field::content_type, "application/json");
   request.body() = std::move(body);
   request.prepare_payload();
@@ -110,8 +110,8 @@ void CallCanceller::leave() {
   interrupt_ = nullptr;
 }
 
-std::string HttpUrl::to_string() const {
-  return fmt::format("http://{}:{}", host, port);
+std::string HttpUrl::to_string() const {  // an IPv6 host gets its brackets back
+  return "http://" + cellkit::to_string(HostPort{.host = host, .port = port});
 }
 
 Result<HttpUrl> parse_http_url(std::string_view url) {
@@ -198,6 +198,9 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
   };
   parser.on_chunk_body(on_chunk);
   while (!stopped && !parser.is_done()) {
+    // A cancel posted while the last read was completing found nothing to cancel: look again
+    // before waiting, or the call would run until its deadline.
+    if (scope.cancelled()) return cancelled_error(url);
     result.reset();
     http::async_read_some(stream, buffer, parser,
                           [&](beast::error_code e, std::size_t) { result = e; });

@@ -34,7 +34,7 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 }
 
 void LatencyHistogram::clear() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  counts_.clear();  // keeps its capacity; a cleared histogram equals a new one
   count_ = 0;
   max_ = 0;
   sum_ = 0;

@@ -45,6 +45,15 @@ TEST(HttpUrl, ParsesHostAndPortAndRefusesOthers) {
   EXPECT_FALSE(parse_http_url("http://x:1/v3").is_ok());
 }
 
+TEST(HttpUrl, AnIpv6HostIsPrintedWithItsBracketsSoTheUrlParsesBack) {
+  Result<HttpUrl> url = parse_http_url("http://[::1]:2379");
+  ASSERT_TRUE(url.is_ok());
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->to_string(), "http://[::1]:2379");
+  EXPECT_EQ(parse_http_url(url->to_string())->host, "::1");
+  EXPECT_EQ(parse_http_url("http://127.0.0.1:80")->to_string(), "http://127.0.0.1:80");
+}
+
 TEST_F(EtcdClientTest, PutsAndRangesKeysAndPrefixes) {
   EtcdClient etcd = client();
   ASSERT_TRUE(etcd.put("/a/1", std::string("x\0y", 3)).is_ok());

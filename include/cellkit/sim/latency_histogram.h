@@ -25,7 +25,7 @@ class LatencyHistogram {
     sum_ += v;
   }
   void merge(const LatencyHistogram& other);
-  // Forgets every value; keeps the buckets' storage for the next values.
+  // Forgets every value (then equal to a new histogram); keeps the buckets' storage.
   void clear();
 
   std::uint64_t count() const { return count_; }
