@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 
-from report_browser_test import Browser
+from report_browser_test import run_checks
 
 # Small enough that every cell and tenant is drawn, and large enough that both are aggregated
 # (more than 50 cells, more than 100 tenants), with zones and without.
@@ -113,18 +113,14 @@ def main():
                               text=True, timeout=120).stdout
         pages[name] = (write_page(work, name, text, os.path.abspath(mermaid_js)),
                        expected_counts(text))
-    browser = Browser()
-    failed = False
-    try:
-        for name, (page, want) in pages.items():
+
+    def render(page, want):
+        def run(browser):
             problems, got = check(browser, page, want)
-            print(f"{name}: declared {want}, drawn {got}: {'OK' if not problems else 'FAILED'}")
-            for p in problems:
-                print(f"  {p}")
-            failed = failed or bool(problems)
-    finally:
-        browser.close()
-    return 1 if failed else 0
+            return f"declared {want}, drawn {got}", problems
+        return run
+
+    return run_checks([(name, render(page, want)) for name, (page, want) in pages.items()])
 
 
 if __name__ == "__main__":

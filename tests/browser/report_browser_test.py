@@ -154,6 +154,24 @@ MEASURE = """JSON.stringify({
   width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight})"""
 
 
+def run_checks(checks):
+    """Runs each (name, check) in one headless Chromium, where check(browser) returns
+    (summary, problems); prints a line per check and its problems. Returns the exit code:
+    0 when no check found a problem."""
+    browser = Browser()
+    failed = False
+    try:
+        for name, check in checks:
+            summary, problems = check(browser)
+            print(f"{name}: {summary}, {'OK' if not problems else 'FAILED'}")
+            for p in problems:
+                print(f"  {p}")
+            failed = failed or bool(problems)
+    finally:
+        browser.close()
+    return 1 if failed else 0
+
+
 def check_page(browser, kind, path, screenshot):
     target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -233,19 +251,15 @@ def main():
     cellkit, scenarios, data, work = sys.argv[1:5]
     shots = sys.argv[6] if len(sys.argv) > 6 and sys.argv[5] == "--screenshots" else work
     html = make_reports(cellkit, scenarios, data, work)
-    browser = Browser()
-    failed = False
-    try:
-        for kind, path in html.items():
-            problems, load_s = check_page(browser, kind, path, os.path.join(shots, f"report-{kind}.png"))
-            print(f"{kind}: {os.path.getsize(path)} bytes, loaded in {load_s:.2f}s, "
-                  f"{'OK' if not problems else 'FAILED'}")
-            for p in problems:
-                print(f"  {p}")
-            failed = failed or bool(problems)
-    finally:
-        browser.close()
-    return 1 if failed else 0
+
+    def check(kind, path):
+        def run(browser):
+            problems, load_s = check_page(browser, kind, path,
+                                          os.path.join(shots, f"report-{kind}.png"))
+            return f"{os.path.getsize(path)} bytes, loaded in {load_s:.2f}s", problems
+        return run
+
+    return run_checks([(kind, check(kind, path)) for kind, path in html.items()])
 
 
 if __name__ == "__main__":
