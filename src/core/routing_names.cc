@@ -8,7 +8,9 @@
 #include "cellkit/base/hash.h"
 #include "cellkit/base/host_port.h"
 #include "cellkit/core/routing_table.h"
+#include "core/name_slots.h"
 #include "core/routing_names.h"
+#include "core/tenant_order.h"
 
 namespace cellkit {
 
@@ -58,34 +60,6 @@ Status check_addresses(std::vector<CellAddress>& addresses, const std::vector<Ce
 
 }  // namespace detail
 
-namespace {
-
-// Open addressing with linear probing at load factor <= 1/2.
-std::size_t slot_count(std::size_t names) {
-  std::size_t n = 16;
-  while (n < 2 * names)
-    n *= 2;
-  return n;
-}
-
-// The names in stable tenant order (names of one tenant keep their order).
-void sort_by_tenant(NameList& names) {
-  std::vector<std::uint32_t> order(names.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return names.ids[a] < names.ids[b]; });
-  NameList sorted;
-  sorted.ids.reserve(names.size());
-  sorted.offsets.reserve(names.size() + 1);
-  sorted.text.reserve(names.text.size());
-  for (std::uint32_t i : order)
-    sorted.add(names.ids[i], names.name(i));
-  names = std::move(sorted);
-}
-
-}  // namespace
-
 Status RoutingTable::build_names(NameList names) {
   if (names.empty()) return Status::ok();
   if (names.offsets.size() != names.ids.size() + 1 || names.offsets.front() != 0 ||
@@ -93,7 +67,7 @@ Status RoutingTable::build_names(NameList names) {
       !std::is_sorted(names.offsets.begin(), names.offsets.end())) {
     return data_loss("snapshot's tenant name lists are inconsistent");
   }
-  if (!std::is_sorted(names.ids.begin(), names.ids.end())) sort_by_tenant(names);
+  if (!std::is_sorted(names.ids.begin(), names.ids.end())) detail::sort_by_tenant(names);
   for (std::size_t i = 0; i < names.size(); ++i) {
     const TenantId tenant = names.ids[i];
     if (i > 0 && names.ids[i - 1] == tenant) {
@@ -113,20 +87,14 @@ Status RoutingTable::build_names(NameList names) {
   }
   NameIndex& index = names_;
   index.list = std::move(names);
-  index.slots.assign(slot_count(index.list.size()), 0);
-  const std::size_t mask = index.slots.size() - 1;
+  index.slots = detail::name_slots(index.list.size());
+  const auto name_of = [&](std::uint32_t i) { return index.list.name(i); };
   for (std::uint32_t i = 0; i < index.list.size(); ++i) {
-    const std::string_view name = index.list.name(i);
-    std::size_t slot = hash64(name) & mask;
-    while (index.slots[slot] != 0) {
-      const std::uint32_t other = index.slots[slot] - 1;
-      if (index.list.name(other) == name) {
-        return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})", name,
-                                     raw(index.list.ids[other]), raw(index.list.ids[i])));
-      }
-      slot = (slot + 1) & mask;
+    if (const std::optional<std::uint32_t> other = detail::add_name(index.slots, i, name_of)) {
+      return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})",
+                                   index.list.name(i), raw(index.list.ids[*other]),
+                                   raw(index.list.ids[i])));
     }
-    index.slots[slot] = i + 1;
   }
   return Status::ok();
 }
@@ -142,12 +110,10 @@ std::optional<TenantId> RoutingTable::find_tenant(std::string_view name) const {
     if (shard_of(TenantId{id}).empty()) return std::nullopt;
     return TenantId{id};
   }
-  const std::size_t mask = names_.slots.size() - 1;
-  for (std::size_t slot = hash64(name) & mask; names_.slots[slot] != 0; slot = (slot + 1) & mask) {
-    const std::uint32_t i = names_.slots[slot] - 1;
-    if (names_.list.name(i) == name) return names_.list.ids[i];
-  }
-  return std::nullopt;
+  const std::optional<std::uint32_t> i =
+      detail::find_name(names_.slots, name, [&](std::uint32_t n) { return names_.list.name(n); });
+  if (!i) return std::nullopt;
+  return names_.list.ids[*i];
 }
 
 std::string_view RoutingTable::tenant_name(TenantId tenant) const {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/routing_names.h"
+#include "core/tenant_order.h"
 
 namespace cellkit {
 namespace {
@@ -55,20 +56,6 @@ Status check_shard(const char* what, TenantId tenant, std::span<const CellId> sh
   return Status::ok();
 }
 
-// The lists in stable tenant order (entries of one tenant keep their order).
-void sort_by_tenant(ShardLists& lists) {
-  std::vector<std::uint32_t> order(lists.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return lists.ids[a] < lists.ids[b]; });
-  ShardLists sorted;
-  sorted.reserve(lists.size(), lists.cells.size());
-  for (std::uint32_t i : order)
-    sorted.add(lists.ids[i], lists.shard(i));
-  lists = std::move(sorted);
-}
-
 // Sorts entries by tenant and validates each; a tenant listed twice is an error.
 Status check_entries(const char* what, ShardLists& lists, const std::vector<CellId>& cells) {
   // Snapshots come sorted (the codec and the mapping reader write them so): checking is
@@ -78,7 +65,7 @@ Status check_entries(const char* what, ShardLists& lists, const std::vector<Cell
       !std::is_sorted(lists.start.begin(), lists.start.end())) {
     return data_loss(fmt::format("snapshot's {} lists are inconsistent", what));
   }
-  if (!std::is_sorted(lists.ids.begin(), lists.ids.end())) sort_by_tenant(lists);
+  if (!std::is_sorted(lists.ids.begin(), lists.ids.end())) detail::sort_by_tenant(lists);
   for (std::size_t i = 0; i < lists.size(); ++i) {
     if (i > 0 && lists.ids[i - 1] == lists.ids[i]) {
       return data_loss(fmt::format("tenant {} has two {}s", raw(lists.ids[i]), what));

@@ -1,4 +1,5 @@
-// The versioned JSON mapping format (docs/mapping-format.md): parse, write, atomic save.
+// Reading the versioned JSON mapping format (docs/mapping-format.md): the document, or straight
+// to the flat routing snapshot a router serves.
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,17 +18,20 @@
 #include "cellkit/base/host_port.h"
 #include "cellkit/core/routing_table.h"
 #include "cellkit/io/mapping_file.h"
+#include "cellkit/io/routing_snapshot.h"
+#include "core/name_slots.h"
 #include "io/json_source_map.h"
+#include "io/mapping_json.h"
 
 namespace cellkit {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kFormat = "cellkit.mapping";
-// Version 2 adds cell endpoints, routing_version, allow_empty and fill; a document that uses
-// none of them is written as version 1, so older cellkits still read it.
-constexpr std::uint64_t kVersion = 2;
+using io::json_string;
+using io::kFormat;
+using io::kVersion;
+
 // A mapping nests 4 deep (document, tenants, tenant, cells); docs/limits.md.
 constexpr std::size_t kMaxJsonDepth = 64;
 
@@ -44,11 +48,6 @@ std::string allowed_list(const std::set<std::string, std::less<>>& keys) {
   for (const std::string& k : keys)
     out += (out.empty() ? "" : ", ") + k;
   return out;
-}
-
-// Invalid UTF-8 is written as U+FFFD rather than thrown: writing never fails.
-std::string json_string(std::string_view text) {
-  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // A bad value as an error shows it: a scalar as written, cut after 40 bytes; an array or
@@ -180,12 +179,48 @@ Result<CellState> state_from(std::string_view text) {
 
 // One element of "tenants" as read during parsing, before cell names are resolved.
 struct TenantEntry {
-  std::size_t index = 0;  // position in "tenants"
-  Status problem;         // the first problem found while reading it
-  std::optional<std::uint64_t> id;
+  std::optional<std::uint32_t> id;
   std::optional<std::uint32_t> shard_size;
   Tenant tenant;
   std::vector<std::string> cells;  // names, in shard order
+};
+
+// The elements of "tenants" read so far, in flat arrays (a name buffer, one array of cells),
+// so a 1,000,000-tenant document costs tens of bytes per tenant, not a string and a vector
+// of strings each. Row i is element i; rows stop at the first element that cannot be read,
+// whose problem is kept (the elements before it are checked first, as the DOM reader did).
+struct TenantRows {
+  // Weights and shard sizes are kept only for a document (a routing snapshot has neither).
+  explicit TenantRows(bool keep_details = true) : details(keep_details) {}
+
+  bool details;
+  NameList names;     // ids set when the row is checked
+  ShardLists shards;  // ids: as written (see id_written); cells: CellId{number in cell_names}
+                      // until the row is checked
+  std::vector<bool> id_written;
+  std::vector<std::optional<std::uint32_t>> shard_sizes;  // empty without details
+  std::vector<std::uint32_t> weights;                     // empty without details
+  std::vector<std::string> cell_names;                    // every cell name the rows use, once
+  std::unordered_map<std::string, std::uint32_t> cell_numbers;  // name → its number
+  std::optional<std::pair<std::size_t, Status>> problem;        // element index, problem
+
+  std::size_t size() const { return names.size(); }
+  void add(TenantEntry&& e) {
+    names.add(TenantId{}, e.tenant.name);
+    id_written.push_back(e.id.has_value());
+    if (details) {
+      shard_sizes.push_back(e.shard_size);
+      weights.push_back(e.tenant.weight);
+    }
+    for (std::string& name : e.cells) {
+      const auto [it, added] =
+          cell_numbers.emplace(std::move(name), static_cast<std::uint32_t>(cell_names.size()));
+      if (added) cell_names.push_back(it->first);
+      shards.cells.push_back(CellId{it->second});
+    }
+    shards.ids.push_back(TenantId{e.id.value_or(0)});
+    shards.start.push_back(static_cast<std::uint32_t>(shards.cells.size()));
+  }
 };
 
 Status read_cell_names(const json& object, const Where& where, std::vector<std::string>* out) {
@@ -207,7 +242,7 @@ Status read_tenant(const json& object, const Where& where, TenantEntry* e) {
   if (!object.is_object()) return where.plain("a tenant must be an object");
   if (Status s = check_keys(object, kTenantKeys, where); !s.is_ok()) return s;
   constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
-  std::uint64_t id = 0;
+  std::uint32_t id = 0;
   std::uint32_t shard_size = 0;
   for (Status s : {read_uint(object, "id", kMax32, where, &id),
                    read_string(object, "name", true, where, &e->tenant.name),
@@ -224,18 +259,19 @@ Status read_tenant(const json& object, const Where& where, TenantEntry* e) {
   return Status::ok();
 }
 
-// A parser callback that turns each element of the top-level "tenants" array into a compact
-// TenantEntry and drops it from the DOM: a DOM of 1,000,000 tenants would take gigabytes.
+// A parser callback that turns each element of the top-level "tenants" array into a row of
+// TenantRows and drops it from the DOM: a DOM of 1,000,000 tenants would take gigabytes.
 class TenantCollector {
  public:
-  explicit TenantCollector(const Reader& reader) : reader_(reader) {}
+  TenantCollector(const Reader& reader, bool details)
+      : reader_(reader), details_(details), rows_(details) {}
 
   bool operator()(int depth, json::parse_event_t event, json& parsed) {
     using Event = json::parse_event_t;
     if (depth == 1) {
       if (event == Event::key) top_key_ = parsed.get<std::string>();
       if (event == Event::array_start && top_key_ == "tenants") {
-        entries_.clear();  // a repeated key: the last value wins, as in the DOM
+        rows_ = TenantRows(details_);  // a repeated key: the last value wins, as in the DOM
         in_tenants_ = true;
       }
       if (event == Event::array_end) in_tenants_ = false;
@@ -244,27 +280,36 @@ class TenantCollector {
     const bool element_done =
         event == Event::object_end || event == Event::array_end || event == Event::value;
     if (!in_tenants_ || depth != 2 || !element_done) return true;
-    TenantEntry& e = entries_.emplace_back();
-    e.index = entries_.size() - 1;
-    e.problem = read_tenant(parsed, Where{reader_, "tenants", e.index}, &e);
+    if (rows_.problem) return false;  // the first bad element is the one reported
+    const std::size_t index = rows_.size();
+    TenantEntry e;
+    Status read = read_tenant(parsed, Where{reader_, "tenants", index}, &e);
+    if (read.is_ok()) {
+      rows_.add(std::move(e));
+    } else {
+      rows_.problem.emplace(index, std::move(read));
+    }
     return false;
   }
 
-  std::vector<TenantEntry>& entries() { return entries_; }
+  TenantRows& rows() { return rows_; }
 
  private:
   const Reader& reader_;
+  bool details_;
   std::string top_key_;
   bool in_tenants_ = false;
-  std::vector<TenantEntry> entries_;
+  TenantRows rows_;
 };
 
 // Parses the document into `doc`, step by step; every step names where it failed.
 class DocumentParser {
  public:
-  DocumentParser(const json& root, const Reader& reader, std::vector<TenantEntry>& entries)
-      : root_(root), reader_(reader), entries_(entries) {}
+  DocumentParser(const json& root, const Reader& reader, TenantRows& rows)
+      : root_(root), reader_(reader), rows_(rows) {}
 
+  // On success the document holds all but its tenants and mapping, and every row is
+  // checked: its ids set and its cells resolved.
   Result<MappingDocument> run() {
     const Where top{reader_, {}, 0};
     if (!root_.is_object()) return top.plain("a mapping file must be a JSON object");
@@ -446,61 +491,61 @@ class DocumentParser {
     if (it == root_.end()) return top.plain("'tenants' is missing");
     if (!it->is_array()) return top.error("tenants", "must be an array of tenants");
     std::uint64_t next_id = 0;
-    for (TenantEntry& e : entries_) {
-      if (Status s = tenant(e, next_id); !s.is_ok()) return s;
+    std::vector<std::uint32_t> names = detail::name_slots(rows_.size());
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (Status s = tenant(i, next_id, names); !s.is_ok()) return s;
     }
-    return Status::ok();
+    return rows_.problem ? rows_.problem->second : Status::ok();
   }
 
-  Status tenant(TenantEntry& e, std::uint64_t& next_id) {
-    if (!e.problem.is_ok()) return e.problem;
-    const Where where{reader_, "tenants", e.index};
-    Shard shard;
-    if (Status s = shard_of(e.cells, where, &shard); !s.is_ok()) return s;
-    if (!e.id && next_id > kMaxTenantId) {
+  Status tenant(std::size_t i, std::uint64_t& next_id, std::vector<std::uint32_t>& names) {
+    const Where where{reader_, "tenants", i};
+    if (Status s = resolve_shard(i, where); !s.is_ok()) return s;
+    const bool written = rows_.id_written[i];
+    if (!written && next_id > kMaxTenantId) {
       return where.plain(fmt::format(
           "a tenant without 'id' gets the previous id + 1 ({}), past the largest tenant id {}",
           next_id, kMaxTenantId));
     }
-    const std::uint64_t id = e.id.value_or(next_id);
-    if (id < next_id && !doc_.tenants.empty()) {
+    const std::uint64_t id = written ? raw(rows_.shards.ids[i]) : next_id;
+    if (id < next_id && i > 0) {
       return where.error("id", fmt::format("{} must be greater than the previous tenant's id {}",
                                            id, next_id - 1));
     }
-    if (auto [first, inserted] = tenant_index_.emplace(e.tenant.name, e.index); !inserted) {
+    const auto name_of = [this](std::uint32_t row) { return rows_.names.name(row); };
+    if (const auto first = detail::add_name(names, static_cast<std::uint32_t>(i), name_of)) {
       return where.plain(fmt::format("tenant '{}' is listed twice (first at tenants[{}])",
-                                     e.tenant.name, first->second));
+                                     rows_.names.name(i), *first));
     }
-    Tenant t = std::move(e.tenant);
-    t.id = TenantId{static_cast<std::uint32_t>(id)};
-    t.shard_size = e.shard_size.value_or(static_cast<std::uint32_t>(shard.size()));
+    rows_.names.ids[i] = rows_.shards.ids[i] = TenantId{static_cast<std::uint32_t>(id)};
     next_id = id + 1;
-    doc_.mapping.assign(t.id, std::move(shard));
-    doc_.tenants.push_back(std::move(t));
     return Status::ok();
   }
 
-  Status shard_of(const std::vector<std::string>& names, const Where& where, Shard* shard) {
-    for (const std::string& name : names) {
+  // Turns row i's cell numbers into the cells they name, in place.
+  Status resolve_shard(std::size_t i, const Where& where) {
+    std::vector<CellId>& cells = rows_.shards.cells;
+    const std::size_t begin = rows_.shards.start[i];
+    for (std::size_t j = begin; j < rows_.shards.start[i + 1]; ++j) {
+      const std::string& name = rows_.cell_names[raw(cells[j])];
       auto c = cell_ids_.find(name);
       if (c == cell_ids_.end()) {
         return where.error("cells", fmt::format("names unknown cell {}", json_string(name)));
       }
-      if (std::find(shard->begin(), shard->end(), c->second) != shard->end()) {
+      if (std::find(cells.begin() + begin, cells.begin() + j, c->second) != cells.begin() + j) {
         return where.error("cells", fmt::format("repeats cell {}", json_string(name)));
       }
-      shard->push_back(c->second);
+      cells[j] = c->second;
     }
     return Status::ok();
   }
 
   const json& root_;
   const Reader& reader_;
-  std::vector<TenantEntry>& entries_;
+  TenantRows& rows_;
   MappingDocument doc_;
   std::unordered_map<std::string, ZoneId> zone_ids_;
   std::unordered_map<std::string, CellId> cell_ids_;
-  std::unordered_map<std::string, std::size_t> tenant_index_;
 };
 
 // nlohmann's message after its "line L, column C: " prefix.
@@ -509,42 +554,6 @@ std::string parse_error_text(const json::parse_error& e) {
   const auto column = what.find("column ");
   const auto colon = what.find(": ", column == std::string_view::npos ? 0 : column);
   return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
-}
-
-std::string zone_text(const MappingDocument& doc, ZoneId zone) {
-  if (raw(zone) < doc.zone_names.size()) return json_string(doc.zone_names[raw(zone)]);
-  return std::to_string(raw(zone));
-}
-
-void write_cells(const MappingDocument& doc, std::string& out) {
-  const auto cells = doc.fleet.cells();
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    const Cell& c = cells[i];
-    out += fmt::format(
-        "    {{\"id\": {}, \"name\": {}, \"zone\": {}, \"capacity\": {}, \"state\": \"{}\", "
-        "\"healthy\": {}{}}}{}\n",
-        raw(c.id), json_string(c.name), zone_text(doc, c.zone), c.capacity, to_string(c.state),
-        c.healthy, c.endpoint.empty() ? "" : ", \"endpoint\": " + json_string(c.endpoint),
-        i + 1 < cells.size() ? "," : "");
-  }
-}
-
-std::string cell_name(const MappingDocument& doc, CellId id) {
-  const Cell* c = doc.fleet.find_cell(id);
-  return json_string(c != nullptr ? c->name : fmt::format("cell-{}", raw(id)));
-}
-
-void write_tenant(const MappingDocument& doc, const Tenant& t, std::string& out) {
-  const Shard* shard = doc.mapping.find_shard(t.id);
-  out += fmt::format("    {{\"id\": {}, \"name\": {}", raw(t.id), json_string(t.name));
-  if (t.weight != 1) out += fmt::format(", \"weight\": {}", t.weight);
-  const std::size_t size = shard == nullptr ? 0 : shard->size();
-  if (t.shard_size != size) out += fmt::format(", \"shard_size\": {}", t.shard_size);
-  out += ", \"cells\": [";
-  for (std::size_t i = 0; i < size; ++i) {
-    out += (i > 0 ? ", " : "") + cell_name(doc, (*shard)[i]);
-  }
-  out += "]}";
 }
 
 // The error for a number no double holds (the parser gives no position): its key, its text
@@ -559,15 +568,21 @@ Status number_too_large(const Reader& reader, std::string_view text) {
                                                 what, cut(n->text)));
 }
 
-}  // namespace
+// A document without its tenants and mapping, and its checked tenant rows.
+struct ParsedDocument {
+  MappingDocument head;
+  TenantRows rows;
+};
 
-Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
+// The one reader and checker of mapping JSON: parse_mapping_json and
+// parse_routing_snapshot_json differ only in what they build from its rows.
+Result<ParsedDocument> read_document(std::string_view text, std::string_view name, bool details) {
   const Reader reader(text, name);
   if (const std::optional<std::size_t> at = too_deep(text)) {
     return reader.error_at(
         *at, fmt::format("nested deeper than {} levels (arrays and objects)", kMaxJsonDepth));
   }
-  TenantCollector collector(reader);
+  TenantCollector collector(reader, details);
   json root;
   try {
     root = json::parse(text, std::ref(collector));
@@ -580,44 +595,39 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
     // The parser refuses a number beyond a double (1e400) without saying where.
     return number_too_large(reader, text);
   }
-  return DocumentParser(root, reader, collector.entries()).run();
-}
-
-namespace {
-
-bool uses_version_2(const MappingDocument& doc) {
-  const auto cells = doc.fleet.cells();
-  return doc.routing_version.has_value() || doc.allow_empty || doc.fill.has_value() ||
-         std::any_of(cells.begin(), cells.end(), [](const Cell& c) { return !c.endpoint.empty(); });
+  Result<MappingDocument> head = DocumentParser(root, reader, collector.rows()).run();
+  if (!head.is_ok()) return head.status();
+  return ParsedDocument{std::move(head).value(), std::move(collector.rows())};
 }
 
 }  // namespace
 
-std::string write_mapping_json(const MappingDocument& doc) {
-  std::string out = fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n", kFormat,
-                                uses_version_2(doc) ? kVersion : 1);
-  if (doc.routing_version) out += fmt::format("  \"routing_version\": {},\n", *doc.routing_version);
-  if (doc.allow_empty) out += "  \"allow_empty\": true,\n";
-  out += fmt::format("  \"strategy\": {},\n  \"seed\": {},\n", json_string(doc.strategy), doc.seed);
-  if (doc.max_overlap) out += fmt::format("  \"max_overlap\": {},\n", *doc.max_overlap);
-  if (doc.fill) {
-    out += fmt::format("  \"fill\": {{\"placed\": {}, \"bound\": {}}},\n", doc.fill->placed,
-                       doc.fill->bound);
+Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
+  Result<ParsedDocument> parsed = read_document(text, name, true);
+  if (!parsed.is_ok()) return parsed.status();
+  MappingDocument doc = std::move(parsed->head);
+  const TenantRows& rows = parsed->rows;
+  doc.tenants.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::span<const CellId> shard = rows.shards.shard(i);
+    const std::uint32_t size = static_cast<std::uint32_t>(shard.size());
+    doc.tenants.push_back({.id = rows.names.ids[i],
+                           .name = std::string(rows.names.name(i)),
+                           .shard_size = rows.shard_sizes[i].value_or(size),
+                           .weight = rows.weights[i]});
+    doc.mapping.assign(rows.names.ids[i], Shard(shard.begin(), shard.end()));
   }
-  out += fmt::format("  \"zone_aware\": {},\n", doc.zone_aware);
-  out += "  \"zones\": [";
-  for (std::size_t i = 0; i < doc.zone_names.size(); ++i) {
-    out += (i > 0 ? ", " : "") + json_string(doc.zone_names[i]);
-  }
-  out += "],\n  \"cells\": [\n";
-  write_cells(doc, out);
-  out += "  ],\n  \"tenants\": [\n";
-  for (std::size_t i = 0; i < doc.tenants.size(); ++i) {
-    write_tenant(doc, doc.tenants[i], out);
-    out += i + 1 < doc.tenants.size() ? ",\n" : "\n";
-  }
-  out += "  ]\n}\n";
-  return out;
+  return doc;
+}
+
+Result<FlatSnapshot> parse_routing_snapshot_json(std::string_view text, std::string_view name) {
+  Result<ParsedDocument> parsed = read_document(text, name, false);
+  if (!parsed.is_ok()) return parsed.status();
+  // The head has no tenants: this gives the version, cells, disabled cells and addresses.
+  FlatSnapshot flat = flatten(routing_snapshot_of(parsed->head));
+  flat.shards = std::move(parsed->rows.shards);
+  flat.tenant_names = std::move(parsed->rows.names);
+  return flat;
 }
 
 }  // namespace cellkit

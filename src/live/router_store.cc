@@ -55,7 +55,7 @@ Status follow_store(RouterServer::Impl& impl, std::uint16_t port) {
   impl.router_id = o.router_id.empty() ? fmt::format("{}-{}", host_name(), port) : o.router_id;
   SnapshotHolder& holder = impl.shared.snapshots;
   impl.follower = std::make_unique<StoreFollower>(
-      std::move(store).value(), [&holder](const RoutingSnapshot& s) { return holder.offer(s); },
+      std::move(store).value(), [&holder](FlatSnapshot&& s) { return holder.offer(std::move(s)); },
       FollowerOptions{
           .router_id = impl.router_id, .watch_wait = kWatchWait, .seed = hash64(impl.router_id)},
       holder.table()->version());

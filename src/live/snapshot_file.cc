@@ -39,7 +39,7 @@ Status sync_directory(const std::string& path) {
 
 namespace {
 
-// Decodes an encoded snapshot (either form) or reads a mapping JSON document.
+// Decodes an encoded snapshot (either form) or reads a mapping JSON document (from_mapping).
 template <class Snapshot, class Decode, class FromMapping>
 Result<Snapshot> parse_as(std::string_view bytes, std::string_view name, const Decode& decode,
                           const FromMapping& from_mapping) {
@@ -56,9 +56,7 @@ Result<Snapshot> parse_as(std::string_view bytes, std::string_view name, const D
     return invalid_argument(fmt::format(
         "{}: neither a cellkit snapshot (CKSNAP...) nor a mapping JSON document", name));
   }
-  Result<MappingDocument> doc = parse_mapping_json(bytes, name);
-  if (!doc.is_ok()) return doc.status();
-  return from_mapping(routing_snapshot_of(*doc));
+  return from_mapping(bytes, name);
 }
 
 }  // namespace
@@ -66,13 +64,19 @@ Result<Snapshot> parse_as(std::string_view bytes, std::string_view name, const D
 Result<RoutingSnapshot> parse_snapshot(std::string_view bytes, std::string_view name) {
   return parse_as<RoutingSnapshot>(
       bytes, name, [](std::span<const std::byte> b) { return decode_snapshot(b); },
-      [](RoutingSnapshot&& s) { return std::move(s); });
+      [](std::string_view text, std::string_view source) -> Result<RoutingSnapshot> {
+        Result<MappingDocument> doc = parse_mapping_json(text, source);
+        if (!doc.is_ok()) return doc.status();
+        return routing_snapshot_of(*doc);
+      });
 }
 
 Result<FlatSnapshot> parse_flat_snapshot(std::string_view bytes, std::string_view name) {
   return parse_as<FlatSnapshot>(
       bytes, name, [](std::span<const std::byte> b) { return decode_flat_snapshot(b); },
-      [](RoutingSnapshot&& s) { return flatten(std::move(s)); });
+      [](std::string_view text, std::string_view source) {
+        return parse_routing_snapshot_json(text, source);
+      });
 }
 
 Result<RoutingSnapshot> load_snapshot_file(const std::string& path) {

@@ -84,14 +84,15 @@ void StoreFollower::offer_version(const Pointer& pointer) {
       refuse(pointer.version, bytes.status().message());
     return;
   }
-  Result<RoutingSnapshot> snapshot =
-      decode_snapshot(std::as_bytes(std::span(bytes->data(), bytes->size())));
+  Result<FlatSnapshot> snapshot =
+      decode_flat_snapshot(std::as_bytes(std::span(bytes->data(), bytes->size())));
+  std::string().swap(*bytes);  // the table is built next: hold the snapshot once, not twice
   if (!snapshot.is_ok()) return refuse(pointer.version, snapshot.status().message());
   if (snapshot->version != pointer.version) {
     return refuse(pointer.version,
                   fmt::format("the snapshot inside says version {}", snapshot->version));
   }
-  const OfferResult result = offer_(*snapshot);
+  const OfferResult result = offer_(std::move(snapshot).value());
   // The version is fine but the router could not write its state directory: not a NACK;
   // the next Sync (at most a watch later) offers it again.
   if (result.verdict == OfferVerdict::kNotPersisted) return;

@@ -36,7 +36,7 @@ struct FakeRouter {
   std::atomic<int> unpersisted{0};   // answer this many offers "not persisted"
 
   OfferFn offer() {
-    return [this](const RoutingSnapshot& s) -> OfferResult {
+    return [this](FlatSnapshot&& s) -> OfferResult {
       ++offers;
       if (unpersisted > 0) {
         --unpersisted;
@@ -44,9 +44,10 @@ struct FakeRouter {
       }
       if (s.version == refuse_version) return refused("refused for the test");
       if (s.version <= version) return refused(fmt::format("version {} is not newer", s.version));
-      Result<RoutingTable> table = RoutingTable::build(s);
+      const std::uint64_t offered = s.version;
+      Result<RoutingTable> table = RoutingTable::build(std::move(s));
       if (!table.is_ok()) return refused(table.status().message());
-      version = s.version;
+      version = offered;
       return {.verdict = OfferVerdict::kAccepted};
     };
   }

@@ -22,8 +22,10 @@
 
 namespace cellkit::live {
 
-// The router's offer path (SnapshotHolder::offer, interface A): accepted, or why not.
-using OfferFn = std::function<OfferResult(const RoutingSnapshot&)>;
+// The router's offer path (SnapshotHolder::offer, interface A): accepted, or why not. It
+// takes the decoded snapshot in flat form and may take its arrays (a router builds its
+// table from them without a copy).
+using OfferFn = std::function<OfferResult(FlatSnapshot&&)>;
 
 struct FollowerOptions {
   std::string router_id;                         // the key of its ACK/NACK report
