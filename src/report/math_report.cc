@@ -73,8 +73,8 @@ void write_limit(Out out, const MathResult& r) {
     fmt::format_to(out, "  expected pairs over the limit among {} random tenants: {}\n",
                    with_separators(r.options.tenants), format_measure(r.expected_pairs_over_limit));
   }
-  fmt::format_to(out, "  capacity bound: at most {} tenants can share no more than {} cells{}\n",
-                 with_separators(r.capacity_bound), m,
+  fmt::format_to(out, "  capacity bound: at most {} tenants can share no more than {} cell{}{}\n",
+                 with_separators(r.capacity_bound), m, m == 1 ? "" : "s",
                  r.options.zones > 1 ? "" : " (C(N,m+1)/C(k,m+1))");
   write_design(out, r.design);
 }
