@@ -10,6 +10,7 @@
 
 #include "cellkit/base/galois_field.h"
 #include "core/quadruple_packing.h"
+#include "core/restricted_sqs.h"
 #include "core/steiner_quadruples.h"
 #include "core/triple_systems.h"
 
@@ -381,28 +382,6 @@ constexpr std::uint64_t kMaxImprovedBlocks = 3'000;
 constexpr std::uint64_t kImproveSteps = 10'000'000;
 constexpr std::uint64_t kImproveSeed = 1;
 
-// The blocks of `d` that avoid its absent points, relabelled onto the present points in
-// order, improved by the local search and ordered for even loads: a design on `cells` points
-// with none absent.
-RestrictedDesign improved(const RestrictedDesign& d, std::uint32_t cells) {
-  std::vector<std::uint16_t> label(d.absent.size(), 0);
-  std::uint16_t next = 0;
-  for (std::size_t p = 0; p < d.absent.size(); ++p) {
-    if (!d.absent[p]) label[p] = next++;
-  }
-  std::vector<Quad> blocks;
-  std::array<std::uint32_t, 4> b{};
-  for (std::uint64_t i = 0; i < d.design->size(); ++i) {
-    d.design->codeword(i, b);
-    if (std::any_of(b.begin(), b.end(), [&](std::uint32_t p) { return d.absent[p]; })) continue;
-    blocks.push_back({label[b[0]], label[b[1]], label[b[2]], label[b[3]]});
-  }
-  blocks =
-      balance_order(improve_quadruple_packing(blocks, cells, kImproveSeed, kImproveSteps), cells);
-  return {std::make_shared<ListedSqsDesign>(std::move(blocks), d.design->family()),
-          std::vector<bool>(cells, false)};
-}
-
 // Greedy: start from the first block, then add the point through whose blocks the most
 // lie inside the chosen set (3 chosen already: weight 1000, 2 chosen: weight 1).
 std::vector<bool> points_to_leave_out(const Design& d, std::uint32_t v, std::uint32_t count) {
@@ -441,6 +420,34 @@ std::vector<bool> points_to_leave_out(const Design& d, std::uint32_t v, std::uin
 
 }  // namespace
 
+RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cells,
+                                    std::uint64_t steps) {
+  std::vector<std::uint16_t> label(d.absent.size(), 0);
+  std::uint16_t next = 0;
+  for (std::size_t p = 0; p < d.absent.size(); ++p) {
+    if (!d.absent[p]) label[p] = next++;
+  }
+  std::vector<Quad> blocks;
+  std::array<std::uint32_t, 4> b{};
+  for (std::uint64_t i = 0; i < d.design->size(); ++i) {
+    d.design->codeword(i, b);
+    if (std::any_of(b.begin(), b.end(), [&](std::uint32_t p) { return d.absent[p]; })) continue;
+    blocks.push_back({label[b[0]], label[b[1]], label[b[2]], label[b[3]]});
+  }
+  blocks = balance_order(improve_quadruple_packing(blocks, cells, kImproveSeed, steps), cells);
+  return {std::make_shared<ListedSqsDesign>(std::move(blocks), d.design->family()),
+          std::vector<bool>(cells, false)};
+}
+
+std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells) {
+  for (std::uint32_t v = cells + 1; v <= 2 * cells; ++v) {
+    if (!sqs_order_admissible(v) || choose128(v, 3) / 4 > kMaxRestrictedBlocks) continue;
+    std::shared_ptr<const Design> d = make_design({v, 0, 4, 2});
+    if (d) return RestrictedDesign{d, points_to_leave_out(*d, v, v - cells)};
+  }
+  return std::nullopt;
+}
+
 std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
   static std::mutex mutex;
   static std::map<std::uint32_t, std::optional<RestrictedDesign>> cache;
@@ -448,13 +455,10 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
     const std::lock_guard<std::mutex> lock(mutex);
     if (auto it = cache.find(cells); it != cache.end()) return it->second;
   }
-  std::optional<RestrictedDesign> found;
-  for (std::uint32_t v = cells + 1; v <= 2 * cells && !found; ++v) {
-    if (!sqs_order_admissible(v) || choose128(v, 3) / 4 > kMaxRestrictedBlocks) continue;
-    std::shared_ptr<const Design> d = make_design({v, 0, 4, 2});
-    if (d) found = RestrictedDesign{d, points_to_leave_out(*d, v, v - cells)};
+  std::optional<RestrictedDesign> found = restrict_larger_sqs(cells);
+  if (found && found->design->size() <= kMaxImprovedBlocks) {
+    found = improve_restricted(*found, cells, kImproveSteps);
   }
-  if (found && found->design->size() <= kMaxImprovedBlocks) found = improved(*found, cells);
   const std::lock_guard<std::mutex> lock(mutex);
   return cache.emplace(cells, std::move(found)).first->second;
 }

@@ -112,6 +112,10 @@ class Packing {
 
 }  // namespace
 
+std::uint64_t quadruple_packing_limit(std::uint64_t n) {
+  return n * ((n - 1) * ((n - 2) / 2) / 3) / 4;
+}
+
 std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
                                             std::uint64_t seed, std::uint64_t steps) {
   assert(n >= 4 && n <= 256);
@@ -120,7 +124,8 @@ std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::u
     p.add(q);
   std::vector<Quad> best(blocks.begin(), blocks.end());
   Random random(seed);
-  for (std::uint64_t s = 0; s < steps && p.any_free(); ++s) {
+  const std::uint64_t most = quadruple_packing_limit(n);
+  for (std::uint64_t s = 0; s < steps && p.any_free() && best.size() < most; ++s) {
     const auto [a, b, c] = p.draw_free(random);
     const auto x = static_cast<std::uint32_t>(random.index(n));
     if (x == a || x == b || x == c) continue;

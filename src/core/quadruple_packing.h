@@ -10,11 +10,16 @@
 
 namespace cellkit {
 
+// Johnson's bound on a packing of quadruples on n points (every triple in at most one block):
+// ⌊n/4 ⌊(n−1)/3 ⌊(n−2)/2⌋⌋⌋ blocks. An SQS(n+1) less a point meets it (n ≡ 1, 3 mod 6).
+std::uint64_t quadruple_packing_limit(std::uint64_t n);
+
 // Starting from `blocks` (quadruples on points 0..n−1 sharing no triple; n ≤ 256), repeatedly
 // draws a free triple t and a point x and looks at the blocks holding the other three triples
 // of t ∪ {x}: none — the block is added; one — it is swapped for t ∪ {x}; two — both are
 // swapped for it, with a chance that starts near 1/786 and falls to zero over the first 11
 // of 16 phases (annealing). Returns the largest block set seen; never fewer blocks than given.
+// Stops early when that set meets quadruple_packing_limit(n): no packing has more.
 // Deterministic for the same arguments on every platform (cellkit::Random, integer odds).
 // Cost: O(steps) with O(n³) memory.
 std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,

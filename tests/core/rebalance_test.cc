@@ -199,6 +199,68 @@ TEST(Rebalance, DrainsADenseShuffleMappingWithChainsOfMoves) {
   }
 }
 
+TEST(Rebalance, TenantsLeavingATripleSystemLetADrainMoveOthersAsideCountedAsClearing) {
+  // 9 cells, k = 3, m = 1: shuffle takes the Steiner triple system STS(9), 12 tenants, every
+  // pair of cells in exactly one shard. Full, no cell can be drained: every pair a tenant
+  // would move into is taken.
+  PlaceReport report;
+  const Placement full =
+      *place(fleet_of(9), tenants_of(12, 3),
+             {.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 3}, &report);
+  ASSERT_EQ(report.placed, 12u);
+  Fleet target = full.fleet;
+  target.cell(CellId{0}).state = CellState::kDraining;
+  const Result<RebalancePlan> refused = plan_rebalance(full, target);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("no chain of moves"), std::string::npos)
+      << refused.status().message();
+  // Four tenants leave (12 pairs free): now every cell drains, and some tenants on it reach
+  // a free pair only after another tenant moves aside off a cell that stays.
+  Placement p = full;
+  for (std::uint32_t t = 0; t < 4; ++t)
+    p = *remove_tenant(p, TenantId{t});
+  std::size_t clearing = 0;
+  for (std::uint32_t drained = 0; drained < 9; ++drained) {
+    Fleet drain = p.fleet;
+    drain.cell(CellId{drained}).state = CellState::kDraining;
+    const Result<RebalancePlan> plan = plan_rebalance(p, drain);
+    ASSERT_TRUE(plan.is_ok()) << "cell " << drained << ": " << plan.status().message();
+    const std::size_t on_drained = p.mapping.tenants_on(CellId{drained}).size();
+    const auto off_drained = std::count_if(plan->moves.begin(), plan->moves.end(),
+                                           [&](const Move& m) { return raw(m.from) == drained; });
+    EXPECT_EQ(static_cast<std::size_t>(off_drained), on_drained) << "cell " << drained;
+    EXPECT_EQ(plan->required, plan->moves.size());
+    EXPECT_EQ(plan->clearing, plan->moves.size() - on_drained) << "cell " << drained;
+    const PlanCheck check = check_plan(p, drain, *plan);
+    EXPECT_EQ(check.invalid_moves + check.overlap_violations + check.capacity_violations, 0u);
+    const Placement after = *apply_plan(p, drain, *plan);
+    EXPECT_TRUE(after.mapping.tenants_on(CellId{drained}).empty());
+    for (const auto& [pair, count] : subset_counts(after.mapping, 2))
+      ASSERT_EQ(count, 1) << "cell " << drained;
+    clearing += plan->clearing;
+  }
+  EXPECT_GT(clearing, 0u);
+  // Draining cell 0: 2 of its tenants leave it, 6 moves clear the way for them.
+  Fleet drain = p.fleet;
+  drain.cell(CellId{0}).state = CellState::kDraining;
+  const RebalancePlan plan = *plan_rebalance(p, drain);
+  EXPECT_EQ(plan.moves.size(), 8u);
+  EXPECT_EQ(plan.clearing, 6u);
+  // The 8 tenants left on the 8 other cells are a largest packing there (⌊8/3 ⌊7/2⌋⌋ = 8):
+  // a returning tenant is refused, naming the bound.
+  const Placement drained = *drain_cell(p, CellId{0});
+  PlaceReport again;
+  const Result<Placement> readded = add_tenants(drained, tenants_of(1, 3, 12), &again);
+  ASSERT_TRUE(readded.is_ok()) << readded.status().message();
+  EXPECT_EQ(again.placed, 0u);
+  EXPECT_EQ(again.refused, 1u);
+  ASSERT_EQ(again.refusals.size(), 1u);
+  EXPECT_NE(again.refusals[0].find("with one of the 8 tenants placed or exceed a cell's capacity "
+                                   "(at most C(8,2)/C(3,2) = 9 tenants fit 8 cells)"),
+            std::string::npos)
+      << again.refusals[0];
+}
+
 TEST(Rebalance, MaxMovesGivesAPrefixAndReportsWhatIsLeft) {
   Placement p = *place(fleet_of(12), tenants_of(40, 3), {.strategy = Strategy::kRandom, .seed = 4});
   Fleet target = with_new_cells(p.fleet, 2);

@@ -4,6 +4,8 @@
 #include "cellkit/live/control_service.h"
 
 #include <atomic>
+#include <map>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -249,6 +251,55 @@ TEST_P(ControlServiceTest, RebalanceApplyPublishesOneVersionPerBatch) {
   const json status = json::parse(call(*s, "GET", "/v1/rebalance/status").body);
   EXPECT_EQ(status["applied"], moves);
   EXPECT_TRUE(json::parse(call(*s, "GET", "/v1/rebalance/plan").body)["moves"].empty());
+}
+
+TEST_P(ControlServiceTest, ADrainMovesOtherTenantsAsideWhenThoseOnTheCellFindNoFreePair) {
+  auto s = service();
+  add_cells(*s, 9);  // shuffle, max_overlap 1, shards of 3: the Steiner triple system STS(9)
+  json tenants = json::array();
+  for (int i = 0; i < 12; ++i)
+    tenants.push_back({{"name", "t" + std::to_string(i)}, {"shard_size", 3}});
+  ASSERT_EQ(call(*s, "POST", "/v1/tenants", json{{"tenants", tenants}}.dump()).status, 200u);
+  // Every pair of cells is taken: nothing can leave cell-0.
+  const ServiceReply full = call(*s, "POST", "/v1/cells/cell-0/drain");
+  EXPECT_EQ(full.status, 409u) << full.body;
+  EXPECT_NE(full.body.find("no chain of moves"), std::string::npos) << full.body;
+  for (int i = 0; i < 4; ++i)
+    ASSERT_EQ(call(*s, "DELETE", "/v1/tenants/t" + std::to_string(i)).status, 200u);
+  const auto shards = [&] {
+    std::map<std::string, std::set<std::string>> out;
+    const json listed = json::parse(call(*s, "GET", "/v1/tenants").body);
+    for (const json& t : listed["tenants"])
+      out[t["name"]] = t["cells"].get<std::set<std::string>>();
+    return out;
+  };
+  const auto before = shards();
+  const ServiceReply drained = call(*s, "POST", "/v1/cells/cell-0/drain");
+  ASSERT_EQ(drained.status, 200u) << drained.body;
+  const auto after = shards();
+  ASSERT_EQ(after.size(), 8u);
+  // The tenants on cell-0 left it; to make room, tenants not on it moved too (the plan's
+  // clearing moves, applied with the drain).
+  std::size_t moved_aside = 0;
+  for (const auto& [name, cells] : after) {
+    EXPECT_EQ(cells.count("cell-0"), 0u) << name;
+    moved_aside += before.at(name).count("cell-0") == 0 && cells != before.at(name);
+  }
+  EXPECT_GT(moved_aside, 0u);
+  std::map<std::pair<std::string, std::string>, int> pairs;
+  for (const auto& [name, cells] : after) {
+    for (const std::string& a : cells) {
+      for (const std::string& b : cells) {
+        if (a < b) {
+          EXPECT_EQ(++pairs[std::pair(a, b)], 1) << a << " and " << b << " again in " << name;
+        }
+      }
+    }
+  }
+  // Nothing is left to plan: the drain applied its plan whole.
+  const json plan = json::parse(call(*s, "GET", "/v1/rebalance/plan").body);
+  EXPECT_EQ(plan["required"], 0u) << plan.dump();
+  EXPECT_EQ(plan["clearing"], 0u) << plan.dump();
 }
 
 TEST_P(ControlServiceTest, ConcurrentOnboardingsShareAPublicationAndEachIsAnsweredOnItsOwn) {
