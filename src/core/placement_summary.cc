@@ -2,42 +2,78 @@
 #include "cellkit/core/placement_summary.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 
-#include "cellkit/base/hash.h"
+#include "core/flat_counter.h"
 #include "core/placement_state.h"
 #include "core/pooled_strategy.h"
 
 namespace cellkit {
 namespace {
 
-// Adds every non-empty subset of the shard (by size) to the counters.
-void count_subsets(const Shard& shard, std::vector<FlatCounter>& by_size) {
-  std::vector<std::uint32_t> ids;
-  for (CellId c : shard)
-    ids.push_back(raw(c));
-  std::sort(ids.begin(), ids.end());
-  const std::uint64_t subsets = std::uint64_t{1} << ids.size();
-  std::vector<std::uint32_t> picked;
+// A set of cells as one exact key: each cell's index among the fleet's ids in `bits` bits,
+// increasing from the low end. Sets are counted by size, so no chunk needs to be non-zero.
+class SubsetPacker {
+ public:
+  explicit SubsetPacker(const Fleet& fleet) {
+    for (const Cell& c : fleet.cells())
+      ids_.push_back(raw(c.id));
+    std::sort(ids_.begin(), ids_.end());
+    bits_ = std::max<std::size_t>(1, std::bit_width(ids_.size()));
+  }
+  // True when a set of `cells` cells fits the two words.
+  bool fits(std::size_t cells) const { return cells * bits_ <= 128; }
+  // The cells' indices, increasing.
+  void index(const Shard& shard, std::vector<std::uint32_t>& out) const {
+    out.clear();
+    for (CellId c : shard)
+      out.push_back(static_cast<std::uint32_t>(std::lower_bound(ids_.begin(), ids_.end(), raw(c)) -
+                                               ids_.begin()));
+    std::sort(out.begin(), out.end());
+  }
+  // Adds cell index `i` as the next chunk after `chunks` chunks.
+  WideKey with(WideKey key, std::uint32_t i, std::size_t chunks) const {
+    const std::size_t at = chunks * bits_;
+    if (at < 64) key.lo |= std::uint64_t{i} << at;
+    if (at + bits_ > 64) key.hi |= at >= 64 ? std::uint64_t{i} << (at - 64) : i >> (64 - at);
+    return key;
+  }
+
+ private:
+  std::vector<std::uint32_t> ids_;
+  std::size_t bits_ = 1;
+};
+
+// Adds every non-empty subset of the shard (by size) to the counters, keyed exactly.
+void count_subsets(const Shard& shard, const SubsetPacker& packer,
+                   std::vector<FlatCounter<WideKey>>& by_size, std::vector<std::uint32_t>& cells) {
+  packer.index(shard, cells);
+  const std::uint64_t subsets = std::uint64_t{1} << cells.size();
   for (std::uint64_t mask = 1; mask < subsets; ++mask) {
-    picked.clear();
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      if ((mask >> i) & 1u) picked.push_back(ids[i]);
+    WideKey key;
+    std::size_t size = 0;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if ((mask >> i) & 1u) key = packer.with(key, cells[i], size++);
     }
-    by_size[picked.size()].add(hash64(std::as_bytes(std::span<const std::uint32_t>(picked))));
+    by_size[size].add(key);
   }
 }
 
+// Empty when a shard's cells do not fit an exact key (more than 128 bits of indices).
 std::vector<std::uint64_t> overlap_histogram(const Placement& p, std::size_t max_k) {
-  std::vector<FlatCounter> by_size(max_k + 1);
+  const SubsetPacker packer(p.fleet);
+  if (!packer.fits(max_k)) return {};
+  std::vector<FlatCounter<WideKey>> by_size(max_k + 1);
+  std::vector<std::uint32_t> cells;
   for (const auto& [tenant, shard] : p.mapping)
-    count_subsets(shard, by_size);
+    count_subsets(shard, packer, by_size, cells);
   // S_j: pairs of tenants sharing a given j-subset, summed over j-subsets.
   std::vector<std::uint64_t> s(max_k + 1, 0);
   for (std::size_t j = 1; j <= max_k; ++j) {
     by_size[j].for_each(
-        [&](std::uint64_t, std::uint32_t n) { s[j] += std::uint64_t{n} * (n - 1) / 2; });
+        [&](const WideKey&, std::uint32_t n) { s[j] += std::uint64_t{n} * (n - 1) / 2; });
   }
   std::vector<std::uint64_t> n(max_k + 1, 0);
   for (std::size_t o = max_k; o >= 1; --o) {
