@@ -124,6 +124,34 @@ Result<TenantId> ControlPlane::add_tenant(std::string name, std::uint32_t shard_
   return tenants_.add_tenant(std::move(name), shard_size, cells_.fleet(), random_);
 }
 
+Result<CellId> ControlPlane::add_cell(std::string name, ZoneId zone, std::uint32_t capacity) {
+  return cells_.add_cell(std::move(name), zone, capacity);
+}
+
+Status ControlPlane::set_cell_state(CellId cell, CellState state) {
+  return cells_.set_state(cell, state);
+}
+
+Status ControlPlane::set_health(CellId cell, bool healthy) {
+  return cells_.set_health(cell, healthy);
+}
+
+Status ControlPlane::remove_tenant(TenantId tenant) {
+  return tenants_.remove_tenant(tenant);
+}
+
+Status ControlPlane::pin(TenantId tenant, Shard cells) {
+  return tenants_.pin(tenant, std::move(cells), cells_.fleet());
+}
+
+Status ControlPlane::unpin(TenantId tenant) {
+  return tenants_.unpin(tenant);
+}
+
+Status ControlPlane::reassign(TenantId tenant, Shard cells) {
+  return tenants_.reassign(tenant, std::move(cells), cells_.fleet());
+}
+
 Status ControlPlane::remove_cell(CellId cell) {
   const std::size_t holders =
       tenants_.mapping().tenants_on(cell).size() + tenants_.overrides().tenants_on(cell).size();

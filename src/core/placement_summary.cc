@@ -2,42 +2,125 @@
 #include "cellkit/core/placement_summary.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
+#include <span>
 
-#include "cellkit/base/hash.h"
+#include "core/flat_counter.h"
 #include "core/placement_state.h"
 #include "core/pooled_strategy.h"
 
 namespace cellkit {
 namespace {
 
-// Adds every non-empty subset of the shard (by size) to the counters.
-void count_subsets(const Shard& shard, std::vector<FlatCounter>& by_size) {
-  std::vector<std::uint32_t> ids;
-  for (CellId c : shard)
-    ids.push_back(raw(c));
-  std::sort(ids.begin(), ids.end());
-  const std::uint64_t subsets = std::uint64_t{1} << ids.size();
-  std::vector<std::uint32_t> picked;
-  for (std::uint64_t mask = 1; mask < subsets; ++mask) {
-    picked.clear();
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      if ((mask >> i) & 1u) picked.push_back(ids[i]);
+// Every shard's cells as indices among the fleet's ids, increasing within each shard, in one
+// flat array: the histogram reads them once per subset size without revisiting the Mapping.
+class ShardIndices {
+ public:
+  ShardIndices(const Fleet& fleet, const Mapping& mapping) {
+    std::vector<std::uint32_t> ids;
+    for (const Cell& c : fleet.cells())
+      ids.push_back(raw(c.id));
+    std::sort(ids.begin(), ids.end());
+    cells_ = ids.size();
+    bits_ = std::max(1, static_cast<int>(std::bit_width(cells_ == 0 ? 0 : cells_ - 1)));
+    starts_.reserve(mapping.size() + 1);
+    starts_.push_back(0);
+    for (const auto& [tenant, shard] : mapping) {
+      for (CellId c : shard)
+        indices_.push_back(static_cast<std::uint32_t>(
+            std::lower_bound(ids.begin(), ids.end(), raw(c)) - ids.begin()));
+      std::sort(indices_.begin() + static_cast<std::ptrdiff_t>(starts_.back()), indices_.end());
+      starts_.push_back(indices_.size());
     }
-    by_size[picked.size()].add(hash64(std::as_bytes(std::span<const std::uint32_t>(picked))));
+  }
+  std::size_t shards() const { return starts_.size() - 1; }
+  std::span<const std::uint32_t> shard(std::size_t i) const {
+    return std::span<const std::uint32_t>(indices_).subspan(starts_[i],
+                                                            starts_[i + 1] - starts_[i]);
+  }
+  std::uint64_t cells() const { return cells_; }
+  // Bits per index: the fewest that hold the largest index.
+  unsigned bits() const { return static_cast<unsigned>(bits_); }
+
+ private:
+  std::vector<std::uint32_t> indices_;
+  std::vector<std::size_t> starts_;
+  std::uint64_t cells_ = 0;
+  int bits_ = 1;
+};
+
+// Puts index `i` at bit `at` of a key; the two-word key splits an index across its words.
+void put(std::uint64_t& key, std::uint32_t i, unsigned at, unsigned /*bits*/) {
+  key |= std::uint64_t{i} << at;
+}
+void put(WideKey& key, std::uint32_t i, unsigned at, unsigned bits) {
+  if (at < 64) key.lo |= std::uint64_t{i} << at;
+  if (at + bits > 64) key.hi |= at >= 64 ? std::uint64_t{i} << (at - 64) : i >> (64 - at);
+}
+
+// The cells picked by `mask` as one exact key, `bits` bits per index from the low end. Keys
+// are counted per subset size, so no index needs to be non-zero.
+template <class Key>
+Key pack(std::span<const std::uint32_t> cells, std::uint64_t mask, unsigned bits) {
+  Key key{};
+  unsigned at = 0;
+  for (std::uint64_t m = mask; m != 0; m &= m - 1, at += bits)
+    put(key, cells[static_cast<std::size_t>(std::countr_zero(m))], at, bits);
+  return key;
+}
+
+// Calls f(mask) for every mask of `size` bits set among the low `n` (n < 64), in increasing
+// order (Gosper's next-combination step).
+template <class F>
+void for_each_mask(std::size_t n, std::size_t size, F&& f) {
+  const std::uint64_t end = std::uint64_t{1} << n;
+  for (std::uint64_t mask = (std::uint64_t{1} << size) - 1; mask < end;) {
+    f(mask);
+    const std::uint64_t low = mask & (~mask + 1);
+    const std::uint64_t ripple = mask + low;
+    mask = (((ripple ^ mask) >> 2) / low) | ripple;
   }
 }
 
+// Distinct subsets of `size` cells there can be: at most C(cells, size), and at most one per
+// subset of a shard. The counter is reserved for them, so it never rehashes (a rehash holds
+// the old slots and the new at once).
+std::uint64_t distinct_bound(const ShardIndices& shards, std::size_t size) {
+  const std::uint64_t universe = binomial(shards.cells(), size);
+  std::uint64_t instances = 0;
+  for (std::size_t s = 0; s < shards.shards() && instances < universe; ++s)
+    instances += binomial(shards.shard(s).size(), size);
+  return std::min(universe, instances);
+}
+
+// S_j: pairs of tenants sharing a given subset of `size` cells, summed over those subsets.
+// One size at a time, so only one counter is alive at once.
+template <class Key>
+std::uint64_t pairs_sharing(const ShardIndices& shards, std::size_t size) {
+  FlatCounter<Key> counter;
+  counter.reserve(distinct_bound(shards, size));
+  for (std::size_t s = 0; s < shards.shards(); ++s) {
+    const std::span<const std::uint32_t> cells = shards.shard(s);
+    if (cells.size() < size) continue;
+    for_each_mask(cells.size(), size,
+                  [&](std::uint64_t mask) { counter.add(pack<Key>(cells, mask, shards.bits())); });
+  }
+  std::uint64_t pairs = 0;
+  counter.for_each([&](const Key&, std::uint32_t n) { pairs += std::uint64_t{n} * (n - 1) / 2; });
+  return pairs;
+}
+
+// Empty when a shard's cells do not fit an exact key (more than 128 bits of indices). Each
+// size is keyed by one word when its indices fit 64 bits (16 bytes a slot), else by two (24).
 std::vector<std::uint64_t> overlap_histogram(const Placement& p, std::size_t max_k) {
-  std::vector<FlatCounter> by_size(max_k + 1);
-  for (const auto& [tenant, shard] : p.mapping)
-    count_subsets(shard, by_size);
-  // S_j: pairs of tenants sharing a given j-subset, summed over j-subsets.
+  const ShardIndices shards(p.fleet, p.mapping);
+  if (max_k * shards.bits() > 128) return {};
   std::vector<std::uint64_t> s(max_k + 1, 0);
   for (std::size_t j = 1; j <= max_k; ++j) {
-    by_size[j].for_each(
-        [&](std::uint64_t, std::uint32_t n) { s[j] += std::uint64_t{n} * (n - 1) / 2; });
+    s[j] = j * shards.bits() <= 64 ? pairs_sharing<std::uint64_t>(shards, j)
+                                   : pairs_sharing<WideKey>(shards, j);
   }
   std::vector<std::uint64_t> n(max_k + 1, 0);
   for (std::size_t o = max_k; o >= 1; --o) {

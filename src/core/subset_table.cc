@@ -1,4 +1,4 @@
-// SubsetTable and its flat hash multiset.
+// SubsetTable: the used (m+1)-subsets of accepted shards.
 #include "core/subset_table.h"
 
 #include <algorithm>
@@ -14,68 +14,7 @@ namespace {
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 constexpr std::size_t kMaxSubset = 16;  // m+1 beyond this is refused when options are validated
 
-// The finalizer of SplitMix64: spreads packed keys over the table.
-std::uint64_t mix(std::uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 }  // namespace
-
-std::size_t FlatCounter::find(std::uint64_t key) const {
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t i = mix(key) & mask;
-  while (slots_[i].count != 0 && slots_[i].key != key)
-    i = (i + 1) & mask;
-  return i;
-}
-
-std::uint32_t FlatCounter::count(std::uint64_t key) const {
-  if (slots_.empty()) return 0;
-  return slots_[find(key)].count;
-}
-
-void FlatCounter::add(std::uint64_t key) {
-  if ((size_ + 1) * 2 > slots_.size()) grow();
-  Slot& slot = slots_[find(key)];
-  if (slot.count == 0) {
-    slot.key = key;
-    ++size_;
-  }
-  ++slot.count;
-}
-
-void FlatCounter::remove(std::uint64_t key) {
-  assert(count(key) > 0);
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t hole = find(key);
-  if (--slots_[hole].count > 0) return;
-  --size_;
-  // Backward-shift deletion: move later members of the run into the hole when their home
-  // slot does not lie cyclically in (hole, j], so every key stays reachable without tombstones.
-  for (std::size_t j = (hole + 1) & mask; slots_[j].count != 0; j = (j + 1) & mask) {
-    const std::size_t home = mix(slots_[j].key) & mask;
-    const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-    if (stays) continue;
-    slots_[hole] = slots_[j];
-    slots_[j] = Slot{};
-    hole = j;
-  }
-  slots_[hole] = Slot{};
-}
-
-void FlatCounter::reserve(std::size_t keys) {
-  if (keys * 2 > slots_.size()) rehash(std::bit_ceil(keys * 2));
-}
-
-void FlatCounter::rehash(std::size_t slots) {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(slots, Slot{});
-  for (const Slot& s : old) {
-    if (s.count != 0) slots_[find(s.key)] = s;
-  }
-}
 
 std::uint64_t SubsetTable::key(std::span<const CellId> subset) const {
   std::array<std::uint32_t, kMaxSubset> ids{};

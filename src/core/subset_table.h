@@ -7,43 +7,9 @@
 #include <vector>
 
 #include "cellkit/base/ids.h"
+#include "core/flat_counter.h"
 
 namespace cellkit {
-
-// A flat open-addressing multiset of 64-bit keys (linear probing, backward-shift erase).
-// Flat rather than std::unordered_set: at 1,000,000 shards of 4 cells it holds 4,000,000
-// keys in 16 bytes each, with no node allocations.
-class FlatCounter {
- public:
-  // Count of the key; 0 when absent.
-  std::uint32_t count(std::uint64_t key) const;
-  void add(std::uint64_t key);
-  // Requires count(key) > 0 (asserts).
-  void remove(std::uint64_t key);
-  std::size_t size() const { return size_; }
-  // Makes room for `keys` keys without rehashing.
-  void reserve(std::size_t keys);
-  // Calls f(key, count) for every present key, in slot order (not a reproducible order:
-  // callers must only aggregate).
-  template <class F>
-  void for_each(F&& f) const {
-    for (const Slot& s : slots_) {
-      if (s.count != 0) f(s.key, s.count);
-    }
-  }
-
- private:
-  struct Slot {
-    std::uint64_t key = 0;
-    std::uint32_t count = 0;  // 0 = empty slot
-  };
-  std::size_t find(std::uint64_t key) const;  // slot of key, or of the empty slot ending its run
-  void grow() { rehash(std::max<std::size_t>(16, slots_.size() * 2)); }
-  void rehash(std::size_t slots);
-
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
-};
 
 // Records the (m+1)-subsets of accepted shards. Two shards share more than m cells exactly
 // when they share an (m+1)-subset, so refusing any reuse bounds every pair's overlap by m.
@@ -76,7 +42,7 @@ class SubsetTable {
   bool each_subset(std::span<const CellId> cells, std::size_t pinned, F&& f) const;
 
   std::uint32_t m_;
-  FlatCounter used_;
+  FlatCounter<std::uint64_t> used_;
 };
 
 }  // namespace cellkit

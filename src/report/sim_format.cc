@@ -114,6 +114,16 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
       return fmt::format("rebalance: {} move(s) onto the new cells committed", e.count);
     case EventKind::kRolloutCompleted:
       return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
+    case EventKind::kRebalanceNotPlanned:
+      return fmt::format("rebalance onto the cells from {} on: no plan found; nothing moved",
+                         cell());
+    case EventKind::kMoveRefused:
+      return fmt::format("rebalance: moving {} onto {} refused by the control plane", tenant(),
+                         cell());
+    case EventKind::kHealthNotRecorded:
+      return fmt::format("control plane refused the health of {}", cell());
+    case EventKind::kSnapshotRefused:
+      return fmt::format("restarted router refused its persisted snapshot version {}", e.version);
   }
   return std::string(to_string(e.kind));
 }

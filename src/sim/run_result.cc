@@ -37,6 +37,14 @@ std::string_view to_string(EventKind kind) {
       return "tenants_onboarded";
     case EventKind::kTenantsRebalanced:
       return "tenants_rebalanced";
+    case EventKind::kRebalanceNotPlanned:
+      return "rebalance_not_planned";
+    case EventKind::kMoveRefused:
+      return "move_refused";
+    case EventKind::kHealthNotRecorded:
+      return "health_not_recorded";
+    case EventKind::kSnapshotRefused:
+      return "snapshot_refused";
   }
   return "unknown";
 }

@@ -177,7 +177,7 @@ class World {
   void rebuild_tenant_choice();
   void maybe_auto_scale(double utilization);
   Placement current_placement() const;
-  void rebalance_onto_new_cells(const Placement& before);
+  void rebalance_onto_new_cells(const Placement& before, CellId first_new);
   void reindex_tenants();
   void index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant);
   // Deployments: waves, bake times, roll-backs and the bad build's effects.

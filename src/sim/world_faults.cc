@@ -167,7 +167,10 @@ void World::on_health_check() {
   for (std::uint32_t i = 0; i < cells_.size(); ++i) {
     const CellId id{i};
     cells_[i].up ? router_.mark_healthy(id) : router_.mark_unhealthy(id);
-    if (control_plane_up_) static_cast<void>(control_.cells().set_health(id, cells_[i].up));
+    if (control_plane_up_ && !control_.set_health(id, cells_[i].up).is_ok()) {
+      ++result_.refusals.health_not_recorded;
+      note({.kind = EventKind::kHealthNotRecorded, .cell = id});
+    }
   }
   queue_.push(now_ + scenario_.router.health_check_interval, kHealthCheck);
 }
@@ -184,7 +187,12 @@ void World::on_router_restart() {
   const std::vector<std::byte>& bytes = publisher_.persisted();
   if (!bytes.empty()) {
     Result<RoutingSnapshot> snapshot = decode_snapshot(bytes);
-    if (snapshot.is_ok()) static_cast<void>(router_.accept(*snapshot));
+    const Status accepted = snapshot.is_ok() ? router_.accept(*snapshot) : snapshot.status();
+    if (!accepted.is_ok()) {
+      ++result_.refusals.snapshots_refused;
+      note({.kind = EventKind::kSnapshotRefused,
+            .version = snapshot.is_ok() ? snapshot->version : 0});
+    }
   }
   note({.kind = EventKind::kRouterRestarted, .version = router_.version()});
 }

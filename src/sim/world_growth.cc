@@ -18,7 +18,7 @@ void World::add_cells(std::uint32_t count, double utilization) {
         .cell = CellId{first},
         .error_rate = utilization,
         .count = count});
-  if (rebalance) rebalance_onto_new_cells(before);
+  if (rebalance) rebalance_onto_new_cells(before, CellId{first});
 }
 
 Placement World::current_placement() const {
@@ -31,13 +31,21 @@ Placement World::current_placement() const {
 
 // The core planner decides the moves; each commits in the control plane as one
 // reassignment, and the router follows at the next published snapshot.
-void World::rebalance_onto_new_cells(const Placement& before) {
+// A plan that cannot be made, or a move the control plane refuses, is recorded (timeline
+// and Refusals) rather than dropped: the run goes on without it.
+void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) {
   Result<RebalancePlan> plan = plan_rebalance(before, control_.cells().fleet());
-  if (!plan.is_ok()) return;
+  if (!plan.is_ok()) {
+    ++result_.refusals.rebalances_not_planned;
+    return note({.kind = EventKind::kRebalanceNotPlanned, .cell = first_new});
+  }
   for (const Move& m : plan->moves) {
     Shard shard = control_.tenants().mapping().shard(m.tenant);
     std::replace(shard.begin(), shard.end(), m.from, m.to);
-    static_cast<void>(control_.tenants().reassign(m.tenant, shard, control_.cells().fleet()));
+    if (!control_.reassign(m.tenant, shard).is_ok()) {
+      ++result_.refusals.moves_refused;
+      note({.kind = EventKind::kMoveRefused, .cell = m.to, .tenant = m.tenant});
+    }
   }
   reindex_tenants();
   note({.kind = EventKind::kTenantsRebalanced,

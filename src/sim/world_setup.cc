@@ -102,9 +102,9 @@ void World::install_cell() {
     if (next.is_ok()) name = next->front().name;
   }
   const std::uint32_t capacity = index < spec.capacity.size() ? spec.capacity[index] : 0;
-  Result<CellId> added = control_.cells().add_cell(std::move(name), zone, capacity);
+  Result<CellId> added = control_.add_cell(std::move(name), zone, capacity);
   // A named fleet whose scheme gives a taken name (validated names are unique otherwise).
-  if (!added.is_ok()) added = control_.cells().add_cell(fmt::format("added-{}", index), zone);
+  if (!added.is_ok()) added = control_.add_cell(fmt::format("added-{}", index), zone);
   const CellId id = added.value();
   cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
   cells_.back().zone = zone;

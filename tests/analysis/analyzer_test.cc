@@ -97,6 +97,13 @@ TEST(Analyze, AllPairsOfEightCellsPoisonLeavesOneDownTwelveDegradedFifteenUntouc
   EXPECT_EQ(r.poison.worst.cells, (std::vector<std::string>{"c0", "c1"}));
 }
 
+TEST(Analyze, SameInputGivesAnEqualResult) {
+  const Fixture f = all_pairs_of_eight();
+  const AnalysisResult a = *f.run();
+  EXPECT_TRUE(a == *f.run());
+  EXPECT_FALSE(a == *f.run({.tenant = "t3"}));
+}
+
 TEST(Analyze, ReportsTheFillOnlyWhenGivenAnOverlapLimit) {
   const Fixture f = all_pairs_of_eight();
   EXPECT_FALSE(f.run()->fill.has_value());

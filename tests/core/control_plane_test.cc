@@ -17,7 +17,7 @@ class RecordingPublisher final : public SnapshotPublisher {
 std::unique_ptr<ControlPlane> make_plane(SnapshotPublisher& publisher, std::uint32_t cells) {
   auto plane = std::make_unique<ControlPlane>(std::make_unique<RandomPlacement>(), publisher, 7);
   for (std::uint32_t i = 0; i < cells; ++i)
-    EXPECT_TRUE(plane->cells().add_cell().is_ok());
+    EXPECT_TRUE(plane->add_cell().is_ok());
   return plane;
 }
 
@@ -73,7 +73,7 @@ TEST(TenantManager, FailedPlacementAddsNothing) {
 TEST(TenantManager, NewTenantsAvoidDrainingCells) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 3);
-  ASSERT_TRUE(plane->cells().drain(CellId{1}).is_ok());
+  ASSERT_TRUE(plane->set_cell_state(CellId{1}, CellState::kDraining).is_ok());
   for (int i = 0; i < 30; ++i) {
     const TenantId id = *plane->add_tenant({}, 2);
     const Shard& shard = plane->tenants().mapping().shard(id);
@@ -92,7 +92,7 @@ TEST(TenantManager, RemovedTenantsNameCanBeTakenAgain) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 3);
   const TenantId first = *plane->add_tenant("acme", 1);
-  ASSERT_TRUE(plane->tenants().remove_tenant(first).is_ok());
+  ASSERT_TRUE(plane->remove_tenant(first).is_ok());
   EXPECT_TRUE(plane->add_tenant("acme", 1).is_ok());
 }
 
@@ -111,35 +111,30 @@ TEST(TenantManager, ReassignReplacesTheShardAndChecksCells) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 4);
   const TenantId id = *plane->add_tenant({}, 2);
-  ASSERT_TRUE(
-      plane->tenants().reassign(id, {CellId{3}, CellId{0}}, plane->cells().fleet()).is_ok());
+  ASSERT_TRUE(plane->reassign(id, {CellId{3}, CellId{0}}).is_ok());
   EXPECT_EQ(plane->tenants().mapping().shard(id), (Shard{CellId{3}, CellId{0}}));
-  EXPECT_EQ(plane->tenants().reassign(id, {CellId{9}}, plane->cells().fleet()).message(),
-            "pin of tenant 0 names unknown cell 9");
-  EXPECT_EQ(plane->tenants().reassign(TenantId{5}, {CellId{1}}, plane->cells().fleet()).code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(plane->reassign(id, {CellId{9}}).message(), "pin of tenant 0 names unknown cell 9");
+  EXPECT_EQ(plane->reassign(TenantId{5}, {CellId{1}}).code(), StatusCode::kNotFound);
 }
 
 TEST(TenantManager, RemoveTenantDropsShardAndPin) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 3);
   const TenantId id = *plane->add_tenant({}, 2);
-  ASSERT_TRUE(plane->tenants().pin(id, {CellId{2}}, plane->cells().fleet()).is_ok());
-  ASSERT_TRUE(plane->tenants().remove_tenant(id).is_ok());
+  ASSERT_TRUE(plane->pin(id, {CellId{2}}).is_ok());
+  ASSERT_TRUE(plane->remove_tenant(id).is_ok());
   EXPECT_EQ(plane->tenants().mapping().find_shard(id), nullptr);
   EXPECT_EQ(plane->tenants().overrides().find_shard(id), nullptr);
-  EXPECT_EQ(plane->tenants().remove_tenant(id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(plane->remove_tenant(id).code(), StatusCode::kNotFound);
 }
 
 TEST(TenantManager, PinValidatesCells) {
   RecordingPublisher publisher;
   auto plane = make_plane(publisher, 3);
   const TenantId id = *plane->add_tenant({}, 2);
-  const Fleet& fleet = plane->cells().fleet();
-  EXPECT_EQ(plane->tenants().pin(id, {CellId{7}}, fleet).message(),
-            "pin of tenant 0 names unknown cell 7");
-  EXPECT_EQ(plane->tenants().pin(id, {}, fleet).message(), "pin of tenant 0 is empty");
-  EXPECT_EQ(plane->tenants().pin(TenantId{5}, {CellId{0}}, fleet).code(), StatusCode::kNotFound);
+  EXPECT_EQ(plane->pin(id, {CellId{7}}).message(), "pin of tenant 0 names unknown cell 7");
+  EXPECT_EQ(plane->pin(id, {}).message(), "pin of tenant 0 is empty");
+  EXPECT_EQ(plane->pin(TenantId{5}, {CellId{0}}).code(), StatusCode::kNotFound);
 }
 
 TEST(ControlPlane, PublishesIncreasingVersionsWithWholeMapping) {
@@ -167,7 +162,7 @@ TEST(ControlPlane, PinnedTenantRoutesToPinAndOthersAreUnchanged) {
   std::vector<RouteDecision> before;
   for (TenantId t : ids)
     before.push_back(router.route(t));
-  ASSERT_TRUE(plane->tenants().pin(ids[0], {CellId{7}}, plane->cells().fleet()).is_ok());
+  ASSERT_TRUE(plane->pin(ids[0], {CellId{7}}).is_ok());
   plane->publish();
   EXPECT_EQ(router.route(ids[0]).cell, CellId{7});
   for (std::size_t i = 1; i < ids.size(); ++i)
@@ -181,7 +176,7 @@ TEST(ControlPlane, DisabledCellIsPublishedAsNotRoutable) {
   auto plane = make_plane(publisher, 2);
   const TenantId id = *plane->add_tenant({}, 2);
   const CellId first = plane->tenants().mapping().shard(id)[0];
-  ASSERT_TRUE(plane->cells().disable(first).is_ok());
+  ASSERT_TRUE(plane->set_cell_state(first, CellState::kDisabled).is_ok());
   plane->publish();
   EXPECT_NE(router.route(id).cell, first);
   EXPECT_EQ(router.route(id).outcome, RouteOutcome::kRouted);
@@ -194,7 +189,7 @@ TEST(ControlPlane, RefusesToRemoveCellThatTenantsStillUse) {
   Status s = plane->remove_cell(CellId{0});
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.message(), "cell 0 is still assigned to 1 tenant(s); move them before removing it");
-  ASSERT_TRUE(plane->cells().add_cell().is_ok());
+  ASSERT_TRUE(plane->add_cell().is_ok());
   EXPECT_TRUE(plane->remove_cell(CellId{2}).is_ok());
 }
 

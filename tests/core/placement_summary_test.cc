@@ -70,6 +70,31 @@ TEST(PlacementFill, IsNoneWithoutALimitOrWithMixedShardSizes) {
   EXPECT_FALSE(placement_fill(p).has_value());
 }
 
+// 40 tenants of 8 cells drawn from the top 12 of 1,000 cells: indices of 10 bits, so a
+// subset's key runs past the first 64 bits, and many pairs share several cells.
+TEST(Summary, CountsExactlyWhenASubsetKeyCrossesSixtyFourBits) {
+  Placement p{.fleet = fleet_of(1000)};
+  for (std::uint32_t t = 0; t < 40; ++t) {
+    Shard shard;
+    for (std::uint32_t i = 0; i < 8; ++i)
+      shard.push_back(CellId{988 + (t * 5 + i * (1 + t % 3)) % 12});
+    std::sort(shard.begin(), shard.end());
+    shard.erase(std::unique(shard.begin(), shard.end()), shard.end());
+    p.tenants.push_back({.id = TenantId{t}, .name = std::to_string(t)});
+    p.mapping.assign(TenantId{t}, shard);
+  }
+  const std::size_t k = 8;
+  EXPECT_EQ(summarize(p).pairs_by_overlap, brute_force(p.mapping, k));
+}
+
+TEST(Summary, LeavesTheHistogramOutWhenAShardDoesNotFitAnExactKey) {
+  // 13 cells of 10 bits each: 130 bits.
+  const Placement p = *place(fleet_of(1000), tenants_of(3, 13), {});
+  EXPECT_TRUE(summarize(p).pairs_by_overlap.empty());
+  const Placement q = *place(fleet_of(1000), tenants_of(3, 12), {});
+  EXPECT_EQ(summarize(q).pairs_by_overlap, brute_force(q.mapping, 12));
+}
+
 RC_GTEST_PROP(Summary, HistogramMatchesPairwiseCounting, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(4, 12);
   const auto k = *rc::gen::inRange<std::uint32_t>(1, 5);

@@ -36,7 +36,7 @@ TEST(SubsetTable, HashedKeysForLargeIdsStillWork) {
 }
 
 RC_GTEST_PROP(FlatCounter, AgreesWithAMapUnderAddsAndRemoves, ()) {
-  FlatCounter counter;
+  FlatCounter<std::uint64_t> counter;
   std::map<std::uint64_t, std::uint32_t> reference;
   const auto ops = *rc::gen::container<std::vector<std::pair<bool, std::uint8_t>>>(
       rc::gen::pair(rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::uint8_t>()));

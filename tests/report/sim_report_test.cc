@@ -53,6 +53,28 @@ TEST(SimReport, TextNamesTheScenarioAndTheCrash) {
   EXPECT_NE(text.find("00:00:01.000  cell-1 crashed (scheduled fault)"), std::string::npos);
 }
 
+// Both cells of shards of two down (and known down after the 1 s health check) when a third
+// joins at 3 s: one healthy cell for shards of two, so the rebalance cannot be planned.
+TEST(SimReport, TextSaysARebalanceCouldNotBePlanned) {
+  sim::Scenario s;
+  s.cells.count = 2;
+  s.tenants.count = 3;
+  s.tenants.placement = Strategy::kRendezvous;
+  s.workload.rate = 20;
+  s.until = seconds(4);
+  s.interval = seconds(2);
+  s.router.health_check_interval = seconds(1);
+  s.faults.cell_crashes = {{.at = seconds(1), .cell = 0, .duration = seconds(5)},
+                           {.at = seconds(1), .cell = 1, .duration = seconds(5)}};
+  s.growth.scale_out.push_back({.at = seconds(3), .cells = 1});
+  s.growth.rebalance = true;
+  const std::string text = render_run_text(sim::simulate(s, 3).value());
+  EXPECT_NE(text.find("00:00:03.000  rebalance onto the cells from cell-2 on: no plan found; "
+                      "nothing moved\n"),
+            std::string::npos)
+      << text;
+}
+
 // 30 crashes and restarts of cell-1, one a second: more than the text shows.
 sim::RunResult run_with_long_timeline() {
   sim::RunResult r = small_run();

@@ -1,5 +1,7 @@
 #include "cellkit/sim/simulator.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -108,11 +110,9 @@ TEST(Simulator, SameSeedGivesIdenticalResults) {
   s.faults.poison.push_back({.tenant = 1, .probability = 0.01});
   const RunResult a = run(s, 9);
   const RunResult b = run(s, 9);
-  EXPECT_EQ(a.outcomes, b.outcomes);
-  EXPECT_EQ(a.latency, b.latency);
-  EXPECT_EQ(a.events, b.events);
-  EXPECT_EQ(a.timeline.size(), b.timeline.size());
+  EXPECT_TRUE(a == b);  // every field, the timeline and the per-tenant figures included
   const RunResult c = run(s, 10);
+  EXPECT_FALSE(a == c);
   EXPECT_NE(a.latency, c.latency);
 }
 
@@ -363,6 +363,45 @@ TEST(Simulator, RebalanceMovesExistingTenantsOntoNewCells) {
     for (CellId c : t.shard)
       EXPECT_LT(raw(c), 4u) << t.name;
   }
+}
+
+// Three cells, shards of three, rendezvous: with cells 0 and 1 down (and known down after
+// the 5 s health check), the cell added at 7 s leaves two healthy cells for shards of three,
+// so the planner finds no plan. The run records it and goes on with every shard as it was.
+Scenario unplannable_rebalance() {
+  Scenario s = small();
+  s.cells.count = 3;
+  s.tenants.shard_size = 3;
+  s.tenants.placement = Strategy::kRendezvous;
+  s.faults.cell_crashes = {{.at = seconds(1), .cell = 0, .duration = seconds(15)},
+                           {.at = seconds(1), .cell = 1, .duration = seconds(15)}};
+  s.growth.scale_out.push_back({.at = seconds(7), .cells = 1});
+  s.growth.rebalance = true;
+  return s;
+}
+
+TEST(Simulator, ARebalanceThatCannotBePlannedIsCountedAndOnTheTimeline) {
+  const RunResult r = run(unplannable_rebalance());
+  EXPECT_EQ(r.refusals, (Refusals{.rebalances_not_planned = 1}));
+  const auto entry = std::find_if(r.timeline.begin(), r.timeline.end(), [](const auto& e) {
+    return e.kind == EventKind::kRebalanceNotPlanned;
+  });
+  ASSERT_NE(entry, r.timeline.end());
+  EXPECT_EQ(entry->time, TimePoint{} + seconds(7));
+  EXPECT_EQ(entry->cell, CellId{3});
+  for (const TenantResult& t : r.tenants) {
+    for (CellId c : t.shard)
+      EXPECT_LT(raw(c), 3u) << t.name;  // nothing moved onto the new cell
+  }
+}
+
+TEST(Simulator, ARebalanceWithEnoughHealthyCellsIsPlannedAndRefusesNothing) {
+  Scenario s = unplannable_rebalance();
+  s.faults.cell_crashes.pop_back();  // cells 1, 2 and the new 3 are healthy: three for three
+  const RunResult r = run(s);
+  EXPECT_EQ(r.refusals, Refusals{});
+  EXPECT_TRUE(std::any_of(r.timeline.begin(), r.timeline.end(),
+                          [](const auto& e) { return e.kind == EventKind::kTenantsRebalanced; }));
 }
 
 TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {

@@ -80,6 +80,8 @@ struct NamedImpact {
   std::string name;
   std::vector<std::string> cells;  // the cells that die
   Impact impact;
+
+  bool operator==(const NamedImpact&) const = default;
 };
 
 // For every tenant X poisoning all its cells. fully_down counts X itself.
@@ -89,6 +91,8 @@ struct PoisonSummary {
   std::uint64_t p99_degraded = 0;
   double mean_others_fully_down = 0;
   double mean_degraded = 0;
+
+  bool operator==(const PoisonSummary&) const = default;
 };
 
 // Losing one unit (a cell, or a zone) at a time.
@@ -97,12 +101,16 @@ struct FailureSummary {
   NamedImpact worst;        // most tenants fully down, then degraded; first in id order
   double mean_fully_down = 0;
   double mean_degraded = 0;
+
+  bool operator==(const FailureSummary&) const = default;
 };
 
 struct LoadStats {
   double min = 0, max = 0, mean = 0, sd = 0;  // sd over units (population)
   double max_over_mean = 0;                   // 0 when the mean is 0
   std::string busiest;                        // name of a unit with the max (first in order)
+
+  bool operator==(const LoadStats&) const = default;
 };
 
 // The worst single failure for load: the unit whose failure leaves the busiest surviving
@@ -113,18 +121,24 @@ struct Headroom {
   double peak_before = 0;           // max cell weight before any failure
   double peak_after = 0;            // that cell's weight afterwards
   double peak_after_over_mean = 0;  // over the mean cell weight before the failure
+
+  bool operator==(const Headroom&) const = default;
 };
 
 struct OverlapRow {
   std::uint32_t overlap = 0;  // o
   std::uint64_t pairs = 0;    // tenant pairs sharing exactly o cells
   double expected = 0;        // the same count for a random placement of the same shapes
+
+  bool operator==(const OverlapRow&) const = default;
 };
 
 struct TenantGroup {
   std::vector<std::string> cells;     // the shared cell set
   std::uint64_t tenants = 0;          // how many tenants have exactly it
   std::vector<std::string> examples;  // the first few, in tenant order
+
+  bool operator==(const TenantGroup&) const = default;
 };
 
 // One cell or zone, for charts: its load and what losing it alone does.
@@ -172,6 +186,8 @@ struct AnalysisResult {
   // distribution of poison impacts over tenants.
   std::vector<UnitDetail> cell_details, zone_details;
   ImpactHistogram poison_others_down, poison_degraded;
+
+  bool operator==(const AnalysisResult&) const = default;
 };
 
 // The largest shard analyze() counts exactly on a fleet of `cells` cells: 16, fewer above 255

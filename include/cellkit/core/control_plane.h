@@ -74,19 +74,31 @@ class TenantManager {
 
 // Composes both managers and publishes full, versioned snapshots through a publisher it
 // observes. Routers never call it: destroying it leaves them routing on their last table.
+// Its managers are read through const references; every change goes through it, so a cell
+// that tenants use cannot be removed, shards are checked against its own fleet, and tenants
+// are placed with its own random stream.
 class ControlPlane {
  public:
   ControlPlane(std::unique_ptr<PlacementStrategy> strategy, SnapshotPublisher& publisher,
                std::uint64_t seed);
 
-  CellManager& cells() { return cells_; }
   const CellManager& cells() const { return cells_; }
-  TenantManager& tenants() { return tenants_; }
   const TenantManager& tenants() const { return tenants_; }
 
-  Result<TenantId> add_tenant(std::string name, std::uint32_t shard_size);
+  // As CellManager::add_cell.
+  Result<CellId> add_cell(std::string name = {}, ZoneId zone = {}, std::uint32_t capacity = 0);
+  // As CellManager::set_state and set_health.
+  Status set_cell_state(CellId cell, CellState state);
+  Status set_health(CellId cell, bool healthy);
   // Refuses while any shard or pin still names the cell.
   Status remove_cell(CellId cell);
+
+  // As the TenantManager's, on the control plane's fleet and random stream.
+  Result<TenantId> add_tenant(std::string name, std::uint32_t shard_size);
+  Status remove_tenant(TenantId tenant);
+  Status pin(TenantId tenant, Shard cells);
+  Status unpin(TenantId tenant);
+  Status reassign(TenantId tenant, Shard cells);
 
   // The current state as the snapshot that the next publish() would send.
   RoutingSnapshot snapshot() const;

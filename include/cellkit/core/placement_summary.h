@@ -23,8 +23,10 @@ struct LoadSpread {
 struct PlacementSummary {
   std::size_t tenants = 0;
   LoadSpread load;
-  // pairs_by_overlap[o]: unordered pairs of tenants sharing exactly o cells. Empty when
-  // counting would take more than the work limit given to summarize().
+  // pairs_by_overlap[o]: unordered pairs of tenants sharing exactly o cells, counted from
+  // exact subset keys. Empty when counting would take more than the work limit given to
+  // summarize(), or when a shard's cell indices need more than 128 bits (shard size above
+  // 128 / bit_width(cells - 1); `cellkit place` refuses such sizes).
   std::vector<std::uint64_t> pairs_by_overlap;
 
   bool operator==(const PlacementSummary&) const = default;

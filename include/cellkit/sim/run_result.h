@@ -36,6 +36,8 @@ struct TenantResult {
   std::uint64_t count(Outcome o) const { return outcomes[static_cast<std::size_t>(o)]; }
   // served / arrivals; 1 when it sent nothing.
   double availability() const;
+
+  bool operator==(const TenantResult&) const = default;
 };
 
 struct CellResult {
@@ -48,6 +50,8 @@ struct CellResult {
   std::uint32_t crashes = 0;
   double utilization = 0;  // busy server time / (servers × run length)
   Duration down_for{};
+
+  bool operator==(const CellResult&) const = default;
 };
 
 struct IntervalResult {
@@ -68,6 +72,8 @@ struct IntervalResult {
   // request counts in exactly one interval, so the intervals' histograms make the run's.
   Duration latency_p50{};
   Duration latency_p99{};
+
+  bool operator==(const IntervalResult&) const = default;
 };
 
 struct BlastRadius {
@@ -79,6 +85,8 @@ struct BlastRadius {
   Duration down_time{};      // summed over tenants
   Duration degraded_time{};  // summed over tenants
   Duration longest_down{};   // the longest any one tenant was fully down (in total)
+
+  bool operator==(const BlastRadius&) const = default;
 };
 
 enum class EventKind : std::uint8_t {
@@ -99,6 +107,12 @@ enum class EventKind : std::uint8_t {
                       // automatic)
   kTenantsOnboarded,  // `count` tenants from `tenant` on were placed
   kTenantsRebalanced,  // `count` moves of the rebalance plan (a tenant's cell onto a new cell)
+  // Expected failures, kept as data (each also counted in RunResult::refusals):
+  kRebalanceNotPlanned,  // the planner found no plan onto the cells added from `cell` on
+  kMoveRefused,          // the control plane refused to move `tenant` onto `cell`
+  kHealthNotRecorded,    // the control plane refused the health of `cell`
+  kSnapshotRefused,      // the restarted router refused its persisted snapshot (`version`; 0:
+                         // unreadable)
 };
 std::string_view to_string(EventKind kind);
 
@@ -118,6 +132,18 @@ struct TimelineEntry {
   std::uint32_t wave = 0;
   double error_rate = 0;
   std::uint32_t count = 0;
+
+  bool operator==(const TimelineEntry&) const = default;
+};
+
+// How often each expected failure happened (the timeline shows them when it has room).
+struct Refusals {
+  std::uint64_t rebalances_not_planned = 0;
+  std::uint64_t moves_refused = 0;
+  std::uint64_t health_not_recorded = 0;
+  std::uint64_t snapshots_refused = 0;
+
+  bool operator==(const Refusals&) const = default;
 };
 
 struct RunResult {
@@ -137,6 +163,7 @@ struct RunResult {
   BlastRadius blast;
   std::vector<TimelineEntry> timeline;  // in time order, at most kTimelineLimit
   std::uint64_t timeline_dropped = 0;   // entries beyond the limit
+  Refusals refusals;                    // expected failures, counted
   std::uint64_t router_version = 0;     // the table version the router served at the end
   std::uint64_t events = 0;             // events processed
   std::uint64_t peak_pending_events = 0;
@@ -147,6 +174,8 @@ struct RunResult {
   std::uint64_t count(Outcome o) const { return outcomes[static_cast<std::size_t>(o)]; }
   double availability() const;  // served / arrivals; 1 when nothing arrived
   double mean_utilization() const;
+
+  bool operator==(const RunResult&) const = default;
 };
 
 inline constexpr std::size_t kTimelineLimit = 2000;

@@ -28,11 +28,15 @@ struct DemoOptions {
   struct Names {
     std::string_view cells = "cells", tenants = "tenants", cells_per_tenant = "cells_per_tenant",
                      requests = "requests", unlucky_tenant = "unlucky_tenant";
+
+    bool operator==(const Names&) const = default;
   } names;
 
   // Names the first bad field (as `names` says), its value and what is allowed:
   // "cells_per_tenant 4 is not allowed: it must not exceed cells (3)".
   Status validate() const;
+
+  bool operator==(const DemoOptions&) const = default;
 };
 
 inline constexpr std::uint32_t kPoisonBags = 5;  // an order of this many bags kills a cell
@@ -42,6 +46,8 @@ struct DemoRequest {
   TenantId tenant{};
   std::uint32_t bags = 0;
   Delivery delivery;
+
+  bool operator==(const DemoRequest&) const = default;
 };
 
 enum class DemoEventKind : std::uint8_t {
@@ -54,6 +60,8 @@ struct DemoEvent {
   DemoEventKind kind = DemoEventKind::kCellDied;
   TenantId tenant{};
   CellId cell{};  // for kCellDied
+
+  bool operator==(const DemoEvent&) const = default;
 };
 
 struct DemoCell {
@@ -61,6 +69,8 @@ struct DemoCell {
   std::string name;
   std::optional<std::uint64_t> died_at;  // request id that killed it
   TenantId killed_by{};                  // meaningful when died_at is set
+
+  bool operator==(const DemoCell&) const = default;
 };
 
 struct DemoTenant {
@@ -70,7 +80,13 @@ struct DemoTenant {
   std::uint32_t served = 0;
   std::uint32_t failed = 0;
   std::optional<std::uint64_t> lost_all_at;  // request id after which all its cells were dead
+
+  bool operator==(const DemoTenant&) const = default;
 };
+
+// The demo's outcome counts are indexed by Disposition, whose last value is kUnknownTenant.
+inline constexpr std::size_t kDispositionCount =
+    static_cast<std::size_t>(Disposition::kUnknownTenant) + 1;
 
 struct DemoResult {
   DemoOptions options;
@@ -78,11 +94,13 @@ struct DemoResult {
   std::vector<DemoTenant> tenants;  // by id
   std::vector<DemoRequest> requests;
   std::vector<DemoEvent> events;
-  std::array<std::uint64_t, 4> outcomes{};  // indexed by Disposition
+  std::array<std::uint64_t, kDispositionCount> outcomes{};  // indexed by Disposition
 
   std::uint64_t count(Disposition d) const { return outcomes[static_cast<std::size_t>(d)]; }
   const DemoCell& cell(CellId id) const { return cells[raw(id)]; }
   const DemoTenant& tenant(TenantId id) const { return tenants[raw(id)]; }
+
+  bool operator==(const DemoResult&) const = default;
 };
 
 // The story before it is told: the fleet, every tenant's shard (placed exactly as run_demo
