@@ -21,8 +21,8 @@ demo: release
 test: dev asan
 
 # Long runs kept out of `make test` (ctest label `soak`): the 60 s store outage under load,
-# 1,000,000 tenants published through the store and applied by two routers, and the full
-# local search of the design for 30 cells (suites named Soak*).
+# 1,000,000 tenants published through the store and applied by two routers, the full local
+# search of the design for 30 cells and the cyclic SQS(34) (suites named Soak*).
 soak: dev
 	ctest --test-dir build/dev -L soak --output-on-failure
 

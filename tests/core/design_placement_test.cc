@@ -136,6 +136,21 @@ TEST(DesignPlacement, CyclicSteinerQuadrupleSystemsAndTheirDoublesCoverEveryTrip
     expect_sqs(n);
 }
 
+// SQS(34) by the cyclic search and its double; 33 cells take it less a point: 1,320 tenants,
+// Johnson's bound (96.8% of C(33,3)/4 = 1,364), each triple at most once. About 2 s, 97 s
+// under ASan at load 11: label soak (the cyclic search runs for 22 and 26 above).
+TEST(SoakDesignPlacement, CyclicSqsOnThirtyFourPointsServesThirtyThreeAndSixtyEightCells) {
+  for (std::uint32_t n : {34u, 68u})
+    expect_sqs(n);
+  PlaceReport report;
+  const Result<Placement> p =
+      place(fleet_of(33), tenants_of(1'321, 4), design_options(2, false), &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, 1'320u);
+  for (const auto& [key, count] : subset_counts(p->mapping, 3))
+    ASSERT_EQ(count, 1);
+}
+
 TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
   for (std::uint32_t q : {3u, 4u, 5u, 7u}) {
     SCOPED_TRACE(q);
