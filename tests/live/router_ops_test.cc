@@ -149,19 +149,62 @@ TEST(RouterAdmin, MetricsAndRoutingDescribeTheRouter) {
   EXPECT_EQ(healthz->status, 200);
 }
 
-// A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
-// returns true when the router closed the connection meanwhile.
-bool closed_while_trickling(const Endpoint& e, std::string_view bytes,
-                            std::chrono::milliseconds gap, std::chrono::milliseconds limit) {
+// A raw client socket connected to `e` (receives time out after 5 s); -1 when it cannot connect.
+int connect_to(const Endpoint& e) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const timeval timeout{.tv_sec = 5, .tv_usec = 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(e.port);
   ::inet_pton(AF_INET, e.host.c_str(), &addr.sin_addr);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return false;
+    return -1;
   }
+  return fd;
+}
+
+// Reads until `end` has arrived, the peer closes or a receive times out.
+std::string receive_until(int fd, std::string_view end) {
+  std::string got;
+  char buffer[4096];
+  while (got.find(end) == std::string::npos) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    got.append(buffer, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+// curl sends a large PUT with "Expect: 100-continue" and waits a second for the go-ahead
+// before the body: the admin listener gives it at once, then answers the offer.
+TEST(RouterSnapshots, APutThatExpectsContinueIsToldToGoAheadBeforeItsBody) {
+  RouterFleet fleet(1);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}, 5));
+  const std::string body = read_file(fleet.write_mapping({{"acme", {0}}}, 6, "newer.json"));
+  const int fd = connect_to(fleet.admin());
+  ASSERT_GE(fd, 0);
+  const std::string head = fmt::format(
+      "PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nContent-Length: {}\r\n"
+      "Expect: 100-continue\r\n\r\n",
+      body.size());
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  const std::string go_ahead = receive_until(fd, "\r\n\r\n");
+  EXPECT_TRUE(go_ahead.starts_with("HTTP/1.1 100 Continue\r\n")) << go_ahead;
+  ASSERT_EQ(::send(fd, body.data(), body.size(), MSG_NOSIGNAL), static_cast<ssize_t>(body.size()));
+  const std::string answer = receive_until(fd, "}\n");
+  ::close(fd);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
+  EXPECT_NE(answer.find("\"verdict\":\"accepted\""), std::string::npos) << answer;
+}
+
+// A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
+// returns true when the router closed the connection meanwhile.
+bool closed_while_trickling(const Endpoint& e, std::string_view bytes,
+                            std::chrono::milliseconds gap, std::chrono::milliseconds limit) {
+  const int fd = connect_to(e);
+  if (fd < 0) return false;
   const auto deadline = std::chrono::steady_clock::now() + limit;
   bool closed = false;
   for (std::size_t i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
