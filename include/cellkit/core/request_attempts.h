@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "cellkit/base/inline.h"
 #include "cellkit/base/time.h"
 #include "cellkit/core/router.h"
 #include "cellkit/core/router_policy.h"
@@ -59,8 +60,8 @@ RouterContext(const RoutingTable&, const HealthView&, const RouterPolicy&, Quara
 
 // A core Router's context: decides by its table and health view; a crash or a refusal
 // marks the cell unhealthy in it.
-[[gnu::always_inline]] inline auto router_context(Router& router, PoisonQuarantine& quarantine,
-                                                  const RouterPolicy& policy) {
+CELLKIT_ALWAYS_INLINE inline auto router_context(Router& router, PoisonQuarantine& quarantine,
+                                                 const RouterPolicy& policy) {
   return RouterContext{router.table(), router.health(), policy, quarantine,
                        [&router](CellId cell, AttemptResult) { router.mark_unhealthy(cell); }};
 }
@@ -93,24 +94,24 @@ struct RequestAttempts {
   // (route_attempt decides). `fingerprint()` is called only when something is quarantined;
   // `key` and `load` are route_attempt's and matter only under spread.
   template <class Q, class M, class Fingerprint, class Load = NoLoad>
-  [[gnu::always_inline]] NextStep next(const RouterContext<Q, M>& c, TenantId tenant, TimePoint now,
-                                       const Fingerprint& fingerprint, std::uint64_t key = 0,
-                                       const Load& load = {});
+  CELLKIT_ALWAYS_INLINE NextStep next(const RouterContext<Q, M>& c, TenantId tenant, TimePoint now,
+                                      const Fingerprint& fingerprint, std::uint64_t key = 0,
+                                      const Load& load = {});
 
   // What the result means, without touching the router: served, cell_error and timed_out
   // end the request; shed and refused are retried (next() ends it when the budget is
   // spent); a crash ends it as cell_crashed unless the naive retry_after_crash allows one
   // more attempt. Also the whole story of a request lost with a cell the router did not
   // see die (the simulator's bystanders of a crash).
-  [[gnu::always_inline]] Verdict settle(AttemptResult result, const RouterPolicy& policy);
+  CELLKIT_ALWAYS_INLINE Verdict settle(AttemptResult result, const RouterPolicy& policy);
 
   // The router's side of an attempt sent to `cell`, then settle(): a crash marks the cell
   // unhealthy and counts against the request's fingerprint (poison containment; called
   // only on a crash); a refused connection marks the cell unhealthy.
   template <class Q, class M, class Fingerprint>
-  [[gnu::always_inline]] Verdict observe(const RouterContext<Q, M>& c, CellId cell,
-                                         AttemptResult result, const Fingerprint& fingerprint,
-                                         TimePoint now);
+  CELLKIT_ALWAYS_INLINE Verdict observe(const RouterContext<Q, M>& c, CellId cell,
+                                        AttemptResult result, const Fingerprint& fingerprint,
+                                        TimePoint now);
 };
 static_assert(sizeof(RequestAttempts) == 4);
 

@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 
+#include "cellkit/base/inline.h"
 #include "cellkit/base/status.h"
 #include "cellkit/base/time.h"
 #include "cellkit/core/router.h"
@@ -100,11 +101,10 @@ inline std::uint32_t draw_below(std::uint64_t bits, std::uint32_t n) {
 // The first candidate not tried yet that takes traffic (only the first under no failover).
 // These and route_attempt are forced inline: they run once per request, and the call cost
 // the simulator 5% of its time (docs/performance.md).
-[[gnu::always_inline]] inline Attempt first_usable(const RoutingTable& table,
-                                                   const HealthView& health,
-                                                   std::span<const CellId> candidates,
-                                                   const RouterPolicy& policy,
-                                                   std::uint32_t tried) {
+CELLKIT_ALWAYS_INLINE inline Attempt first_usable(const RoutingTable& table,
+                                                  const HealthView& health,
+                                                  std::span<const CellId> candidates,
+                                                  const RouterPolicy& policy, std::uint32_t tried) {
   const std::size_t n = eligible_count(policy, candidates);
   for (std::size_t i = 0; i < n; ++i) {
     if (eligible(table, health, candidates, tried, i)) return routed(table, candidates, i);
@@ -115,7 +115,7 @@ inline std::uint32_t draw_below(std::uint64_t bits, std::uint32_t n) {
 // Power of two choices: two distinct eligible candidates drawn by the key, the one with
 // less load wins; a tie goes to the first drawn, so equal loads spread by the key alone.
 template <class Load>
-[[gnu::always_inline]] inline Attempt less_loaded_of_two(
+CELLKIT_ALWAYS_INLINE inline Attempt less_loaded_of_two(
     const RoutingTable& table, const HealthView& health, std::span<const CellId> candidates,
     const RouterPolicy& policy, std::uint32_t tried, std::uint64_t key, const Load& load) {
   std::uint8_t usable[kMaxCandidates];
@@ -137,10 +137,10 @@ template <class Load>
 }
 
 template <class Load>
-[[gnu::always_inline]] inline Attempt choose(const RoutingTable& table, const HealthView& health,
-                                             std::span<const CellId> candidates,
-                                             const RouterPolicy& policy, std::uint32_t tried,
-                                             std::uint64_t key, const Load& load) {
+CELLKIT_ALWAYS_INLINE inline Attempt choose(const RoutingTable& table, const HealthView& health,
+                                            std::span<const CellId> candidates,
+                                            const RouterPolicy& policy, std::uint32_t tried,
+                                            std::uint64_t key, const Load& load) {
   if (policy.routing == RoutingMode::kSpread) {
     return less_loaded_of_two(table, health, candidates, policy, tried, key, load);
   }
@@ -159,10 +159,10 @@ template <class Load>
 // less loaded. kUnknownTenant when the table has no shard for the tenant; kNoHealthyCell
 // when no candidate is eligible. Never a cell outside the candidates.
 template <class Load = NoLoad>
-[[gnu::always_inline]] inline Attempt route_attempt(const RoutingTable& table,
-                                                    const HealthView& health, TenantId tenant,
-                                                    const RouterPolicy& policy, std::uint32_t tried,
-                                                    std::uint64_t key = 0, const Load& load = {}) {
+CELLKIT_ALWAYS_INLINE inline Attempt route_attempt(const RoutingTable& table,
+                                                   const HealthView& health, TenantId tenant,
+                                                   const RouterPolicy& policy, std::uint32_t tried,
+                                                   std::uint64_t key = 0, const Load& load = {}) {
   const std::span<const CellId> shard = table.shard_of(tenant);
   if (shard.empty()) {
     return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
