@@ -28,10 +28,10 @@ class CancelScope {
   CancelScope(CallCanceller* canceller, net::io_context& io, beast::tcp_stream& stream)
       : canceller_(canceller) {
     if (canceller_ == nullptr) return;
-    entered_ = canceller_->enter([&io, &stream] { net::post(io, [&stream] { stream.cancel(); }); });
+    ticket_ = canceller_->enter([&io, &stream] { net::post(io, [&stream] { stream.cancel(); }); });
   }
   ~CancelScope() {
-    if (canceller_ != nullptr && entered_) canceller_->leave();
+    if (ticket_) canceller_->leave(*ticket_);
   }
   CancelScope(const CancelScope&) = delete;
   CancelScope& operator=(const CancelScope&) = delete;
@@ -41,7 +41,7 @@ class CancelScope {
 
  private:
   CallCanceller* canceller_;
-  bool entered_ = false;
+  std::optional<std::uint64_t> ticket_;  // set while registered
 };
 
 Status cancelled_error(const HttpUrl& url) {
@@ -90,7 +90,8 @@ Status send(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
 void CallCanceller::cancel() {
   std::lock_guard lock(mutex_);
   cancelled_ = true;
-  if (interrupt_) interrupt_();
+  for (const auto& [ticket, interrupt] : interrupts_)
+    interrupt();
 }
 
 bool CallCanceller::cancelled() const {
@@ -98,16 +99,17 @@ bool CallCanceller::cancelled() const {
   return cancelled_;
 }
 
-bool CallCanceller::enter(std::function<void()> interrupt) {
+std::optional<std::uint64_t> CallCanceller::enter(std::function<void()> interrupt) {
   std::lock_guard lock(mutex_);
-  if (cancelled_) return false;
-  interrupt_ = std::move(interrupt);
-  return true;
+  if (cancelled_) return std::nullopt;
+  const std::uint64_t ticket = next_ticket_++;
+  interrupts_.emplace(ticket, std::move(interrupt));
+  return ticket;
 }
 
-void CallCanceller::leave() {
+void CallCanceller::leave(std::uint64_t ticket) {
   std::lock_guard lock(mutex_);
-  interrupt_ = nullptr;
+  interrupts_.erase(ticket);
 }
 
 std::string HttpUrl::to_string() const {  // an IPv6 host gets its brackets back
