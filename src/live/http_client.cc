@@ -38,6 +38,9 @@ class CancelScope {
 
   // The call was cancelled (before it started or since).
   bool cancelled() const { return canceller_ != nullptr && canceller_->cancelled(); }
+  // A step's failure as the caller sees it: "cancelled" when the call was cancelled (the
+  // step failed because of it), else the step's own error.
+  Status failed(const HttpUrl& url, Status step) const;
 
  private:
   CallCanceller* canceller_;
@@ -46,6 +49,10 @@ class CancelScope {
 
 Status cancelled_error(const HttpUrl& url) {
   return failed_precondition(fmt::format("{}: cancelled", url.to_string()));
+}
+
+Status CancelScope::failed(const HttpUrl& url, Status step) const {
+  return cancelled() ? cancelled_error(url) : step;
 }
 
 Status io_error(const HttpUrl& url, std::string_view step, const beast::error_code& ec) {
@@ -140,9 +147,9 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   const CancelScope scope(canceller, io, stream);
   if (scope.cancelled()) return cancelled_error(url);
   const Clock::time_point deadline = Clock::now() + timeout;
-  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
+  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return scope.failed(url, s);
   auto request = make_request(url, method, target, std::move(body));
-  if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
+  if (Status s = send(io, stream, url, request); !s.is_ok()) return scope.failed(url, s);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
@@ -169,9 +176,9 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
   beast::tcp_stream stream(io);
   const CancelScope scope(canceller, io, stream);
   if (scope.cancelled()) return cancelled_error(url);
-  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
+  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return scope.failed(url, s);
   auto request = make_request(url, "POST", target, std::move(body));
-  if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
+  if (Status s = send(io, stream, url, request); !s.is_ok()) return scope.failed(url, s);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(boost::none);

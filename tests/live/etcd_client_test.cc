@@ -107,13 +107,17 @@ TEST(CallCanceller, EndsEveryCallInFlightNotOnlyTheLastOneStarted) {
   std::vector<std::jthread> calls;
   for (Status& end : ended) {
     calls.emplace_back(
-        [&, out = &end] { *out = http_call(url, "GET", "/", "", 3s, &canceller).status(); });
+        [&, out = &end] { *out = http_call(url, "GET", "/", "", 30s, &canceller).status(); });
   }
   // Both calls registered before connecting: once both are accepted, both are in flight.
   ASSERT_TRUE(server.accept_one(5s));
   ASSERT_TRUE(server.accept_one(5s));
+  const auto cancelled_at = std::chrono::steady_clock::now();
   canceller.cancel();
   calls.clear();  // joins
+  // Both end at the cancel, not at their 30 s timeout (a call whose interrupt was lost
+  // would also say "cancelled", but only once it timed out).
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 10s);
   for (const Status& end : ended) {
     EXPECT_EQ(end.message(), url.to_string() + ": cancelled");
   }

@@ -211,7 +211,8 @@ TEST(EtcdStore, EachRoutersReportLivesOnItsOwnLeaseAndALapsedOneIsWrittenAgain) 
   ASSERT_TRUE(store->report({.router = "r2", .applied = 1}).is_ok());
   auto listed = [&] {
     std::vector<std::string> routers;
-    for (const RouterReport& r : store->reports().value())
+    const std::vector<RouterReport> reports = store->reports().value();
+    for (const RouterReport& r : reports)
       routers.push_back(r.router);
     return routers;
   };
