@@ -234,7 +234,6 @@ TEST(EtcdStore, EachRoutersReportLivesOnItsOwnLeaseAndALapsedOneIsWrittenAgain) 
 }
 
 TEST(ReportLedger, WritesAChangedOrLapsedReportKeepsAnUnchangedOneAndForgetsSilentRouters) {
-  using Clock = ReportLedger::Clock;
   ReportLedger ledger(std::chrono::seconds(15));
   std::vector<std::string> calls;
   bool alive = true;
