@@ -150,6 +150,9 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return scope.failed(url, s);
   auto request = make_request(url, method, target, std::move(body));
   if (Status s = send(io, stream, url, request); !s.is_ok()) return scope.failed(url, s);
+  // A cancel that ran while the send was completing found nothing to cancel: look before
+  // waiting, or the call would run until its timeout.
+  if (scope.cancelled()) return cancelled_error(url);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
@@ -179,6 +182,7 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
   if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return scope.failed(url, s);
   auto request = make_request(url, "POST", target, std::move(body));
   if (Status s = send(io, stream, url, request); !s.is_ok()) return scope.failed(url, s);
+  if (scope.cancelled()) return cancelled_error(url);  // as in http_call
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(boost::none);
