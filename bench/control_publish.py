@@ -12,7 +12,8 @@ of BATCH (one publication per batch), then measures:
     control plane lists afterwards;
   * publish -> applied: SAMPLES times, the time from sending POST /v1/tenants to both routers'
     /admin/ready reporting that version (polled every 2 ms): p50, p99, max; and the part of
-    it after the API answered (the pointer had moved).
+    it after the API answered (the pointer had moved), and the CPU each process (control,
+    routers, etcd) used per sample (/proc/<pid>/stat), the steadiest figure on a busy machine.
 Everything started is stopped on exit. Usage: see bench/control_publish.sh.
 """
 import json
@@ -93,6 +94,13 @@ def start_etcd():
     raise SystemExit("etcd did not start")
 
 
+def cpu_ms(pid):
+    """CPU time (user + system) the process used so far, in ms (/proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -117,15 +125,18 @@ def concurrent_onboarding(control):
 
 def main():
     spec = "etcd:" + start_etcd() if STORE == "etcd" else f"file:{work}/store"
-    _, out = start([CELLKIT, "control", "--listen", "127.0.0.1:0", "--store", spec,
+    watched = {"etcd": procs[-1].pid} if STORE == "etcd" else {}
+    control_proc, out = start([CELLKIT, "control", "--listen", "127.0.0.1:0", "--store", spec,
                     "--strategy", "random"])
+    watched["control"] = control_proc.pid
     control = "http://" + out[0].split()[-1]
     follow = ["--etcd", spec[5:]] if STORE == "etcd" else ["--control", control]
     admins = []
     for i in range(2):
-        _, out = start([CELLKIT, "router", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                        "--health-interval", "0s", "--state-dir", f"{work}/router-{i}",
-                        "--router-id", f"router-{i}"] + follow, lines=2)
+        router, out = start([CELLKIT, "router", "--listen", "127.0.0.1:0", "--admin",
+                             "127.0.0.1:0", "--health-interval", "0s", "--state-dir",
+                             f"{work}/router-{i}", "--router-id", f"router-{i}"] + follow, lines=2)
+        watched[f"router-{i}"] = router.pid
         admins.append("http://" + out[1].split()[-1])
     for c in range(CELLS):
         call(control + "/v1/cells", "POST", {"name": f"cell-{c}", "endpoint": f"127.0.0.1:{9 + c}"})
@@ -145,6 +156,7 @@ def main():
     concurrent, publications = concurrent_onboarding(control)
 
     latencies, after_answer = [], []
+    cpu_before = {name: cpu_ms(pid) for name, pid in watched.items()}
     for n in range(SAMPLES):
         sent = time.monotonic()
         version = call(control + "/v1/tenants", "POST",
@@ -163,6 +175,7 @@ def main():
         latencies.append((time.monotonic() - sent) * 1000)
         after_answer.append((time.monotonic() - answered) * 1000)
 
+    cpu = {name: (cpu_ms(pid) - cpu_before[name]) / SAMPLES for name, pid in watched.items()}
     total = len(call(control + "/v1/tenants")["tenants"])
     print(f"store {STORE}, {CELLS} cells, {total} tenants at the end, 2 routers")
     print(f"onboarding, batches of {BATCH} (one publication each): {batched:.0f} tenants/s")
@@ -174,6 +187,8 @@ def main():
           f"max {max(latencies):.1f} ms")
     print(f"  of which after the API answered (pointer moved -> both applied): "
           f"p50 {percentile(after_answer, 0.5):.1f} ms, p99 {percentile(after_answer, 0.99):.1f} ms")
+    print("  CPU per sample: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items()))
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -310,9 +310,8 @@ ServiceReply ControlService::plan() const {
 }
 
 ServiceReply ControlService::version() const {
-  const Published p = current();
-  std::lock_guard lock(cache_mutex_);
-  return {.body = json{{"version", p.version},
+  std::lock_guard lock(cache_mutex_);  // reads the version in place: no copy of the state
+  return {.body = json{{"version", published_.version},
                        {"leader", leader_},
                        {"leader_address", leader_address_},
                        {"address", options_.address},
@@ -321,10 +320,7 @@ ServiceReply ControlService::version() const {
 }
 
 ServiceReply ControlService::routers() {
-  Result<std::vector<RouterReport>> reports = [&] {
-    std::lock_guard lock(store_mutex_);
-    return store_->reports();
-  }();
+  Result<std::vector<RouterReport>> reports = store_->reports();  // safe beside a change
   if (!reports.is_ok()) return error_reply(503, reports.status().message(), "store");
   json out = json::array();
   for (const RouterReport& r : *reports) {
@@ -347,19 +343,10 @@ ServiceReply ControlService::record_report(const std::string& router, const std:
                     report->router, router),
         "router");
   }
-  // A router reports at every Sync; an unchanged record only has its lease kept alive.
-  Status stored = [&] {
-    std::lock_guard lock(store_mutex_);
-    auto last = recorded_.find(router);
-    const bool same = last != recorded_.end() && last->second == *report;
-    Status s = same ? store_->keep_report(*report) : store_->report(*report);
-    if (s.is_ok()) {
-      recorded_[router] = *report;
-    } else {
-      recorded_.erase(router);
-    }
-    return s;
-  }();
+  // A router reports at every Sync; the store keeps an unchanged record alive without
+  // rewriting it. Reports never take store_mutex_: they neither wait for a change in
+  // progress nor make tick() skip.
+  const Status stored = store_->report(*report);
   if (stored.code() == StatusCode::kInvalidArgument) {
     return error_reply(400, stored.message(), "router");
   }

@@ -86,8 +86,9 @@ void ControlService::shutdown() {
 void ControlService::tick() {
   std::unique_lock lock(store_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) {
-    // A change holds the store (placing a large batch can take seconds): keep its lease
-    // alive beside it rather than wait, or the leadership would lapse before its CAS.
+    // A change holds the store (reports never do; placing a large batch can take seconds):
+    // keep its lease alive beside it rather than wait, or the leadership would lapse before
+    // its CAS.
     (void)store_->keep_leadership();
     return;
   }

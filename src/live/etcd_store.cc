@@ -16,7 +16,8 @@ class EtcdStore final : public Store {
   EtcdStore(HttpUrl url, const StoreOptions& options)
       : etcd_(std::move(url), options.timeout),
         prefix_(fmt::format("/cellkit/v1/{}/", options.fleet)),
-        options_(options) {}
+        options_(options),
+        ledger_(std::chrono::seconds(options.lease_seconds)) {}
   ~EtcdStore() override { resign(); }
 
   std::string describe() const override { return "etcd:" + etcd_.url().to_string(); }
@@ -49,23 +50,18 @@ class EtcdStore final : public Store {
     return watched->end == EtcdWatchEnd::kDeadline ? WatchEnd::kDeadline : WatchEnd::kChanged;
   }
 
+  // Each router's record is on a lease of its own, so it expires when that router stops
+  // reporting even while others report through this handle (the control plane's), and a
+  // lapsed lease costs only that router's record, written again on a new lease at its next
+  // report.
   Status report(const RouterReport& report) override {
     if (report.router.empty() || report.router.find('/') != std::string::npos) {
       return invalid_argument(
           fmt::format("router id '{}' must be non-empty without '/'", report.router));
     }
-    if (report_lease_ == 0 || !etcd_.keep_alive(report_lease_).is_ok()) {
-      Result<std::int64_t> lease = etcd_.grant_lease(options_.lease_seconds);
-      if (!lease.is_ok()) return lease.status();
-      report_lease_ = *lease;
-    }
-    return etcd_.put(key("routers/" + report.router), report_json(report), report_lease_).status();
-  }
-
-  // The record lives as long as its lease: refreshing the lease keeps it without a write.
-  Status keep_report(const RouterReport& report) override {
-    if (report_lease_ != 0 && etcd_.keep_alive(report_lease_).is_ok()) return Status::ok();
-    return this->report(report);
+    return ledger_.report(
+        report, [this](std::int64_t lease) { return etcd_.keep_alive(lease).is_ok(); },
+        [this](const RouterReport& r, std::int64_t lease) { return put_report(r, lease); });
   }
 
   Result<std::vector<RouterReport>> reports() override {
@@ -127,9 +123,22 @@ class EtcdStore final : public Store {
   StoreOptions options_;
   std::atomic<std::int64_t> leader_lease_{0};  // read by keep_leadership from another thread
   std::int64_t leader_create_revision_ = 0;    // of the leader key we created
-  std::int64_t report_lease_ = 0;
+  ReportLedger ledger_;  // the routers' reports this handle wrote, each on its own lease
 
   std::string key(std::string_view name) const { return prefix_ + std::string(name); }
+
+  // Puts the report on `lease`, or on a new lease when it is 0; returns the lease.
+  Result<std::int64_t> put_report(const RouterReport& report, std::int64_t lease) {
+    if (lease == 0) {
+      Result<std::int64_t> granted = etcd_.grant_lease(options_.lease_seconds);
+      if (!granted.is_ok()) return granted.status();
+      lease = *granted;
+    }
+    Result<std::int64_t> put =
+        etcd_.put(key("routers/" + report.router), report_json(report), lease);
+    if (!put.is_ok()) return put.status();
+    return lease;
+  }
   static std::string part_key(std::string_view blob, std::uint32_t part) {
     return fmt::format("{}/{:06}", blob, part);  // zero-padded: etcd sorts keys bytewise
   }

@@ -88,7 +88,10 @@ bool safe_name(std::string_view name) {
 class FileStore final : public Store {
  public:
   FileStore(fs::path root, const StoreOptions& options)
-      : spec_("file:" + root.string()), dir_(root / options.fleet), options_(options) {}
+      : spec_("file:" + root.string()),
+        dir_(root / options.fleet),
+        options_(options),
+        ledger_(std::chrono::seconds(options.lease_seconds)) {}
   ~FileStore() override { resign(); }
 
   std::string describe() const override { return spec_; }
@@ -146,29 +149,28 @@ class FileStore final : public Store {
     }
   }
 
+  // A report's lease is its file's modification time: an unchanged report only touches the
+  // file (no write, no fsync); a missing file is written again.
   Status report(const RouterReport& report) override {
     if (!safe_name(report.router)) {
       return invalid_argument(fmt::format(
           "router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", report.router));
     }
-    if (Status s = make_dirs(dir_ / "routers"); !s.is_ok()) return s;
-    // A report is leased and rewritten by the router's next Sync after a crash, like an etcd
-    // router key: it needs no fsync, and its two fsyncs would delay the next publication
-    // (reports through the control API share its store handle).
-    return atomic_write(dir_ / "routers" / (report.router + ".json"), report_json(report),
-                        Durability::kVolatile);
-  }
-
-  // A record expires by its modification time: touching the file keeps it without a write
-  // (and without the fsyncs of one).
-  Status keep_report(const RouterReport& report) override {
-    std::error_code ec;
-    if (safe_name(report.router)) {
-      fs::last_write_time(dir_ / "routers" / (report.router + ".json"),
-                          fs::file_time_type::clock::now(), ec);
-      if (!ec) return Status::ok();
-    }
-    return this->report(report);
+    const fs::path path = dir_ / "routers" / (report.router + ".json");
+    auto touch = [&path](std::int64_t) {
+      std::error_code ec;
+      fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
+      return !ec;
+    };
+    auto write = [&](const RouterReport& r, std::int64_t) -> Result<std::int64_t> {
+      if (Status s = make_dirs(dir_ / "routers"); !s.is_ok()) return s;
+      // A report is leased: it needs no fsync, and its two fsyncs would delay the next
+      // publication (reports through the control API share its store handle).
+      if (Status s = atomic_write(path, report_json(r), Durability::kVolatile); !s.is_ok())
+        return s;
+      return std::int64_t{0};
+    };
+    return ledger_.report(report, touch, write);
   }
 
   Result<std::vector<RouterReport>> reports() override;
@@ -190,6 +192,7 @@ class FileStore final : public Store {
   StoreOptions options_;
   int lock_fd_ = -1;
   std::atomic<bool> interrupted_{false};  // set by interrupt(), from another thread
+  ReportLedger ledger_;                   // the routers' reports this handle wrote
 
   std::vector<fs::path> blob_files(std::optional<std::uint64_t> only) const;
 

@@ -28,24 +28,31 @@ class CancelScope {
   CancelScope(CallCanceller* canceller, net::io_context& io, beast::tcp_stream& stream)
       : canceller_(canceller) {
     if (canceller_ == nullptr) return;
-    entered_ = canceller_->enter([&io, &stream] { net::post(io, [&stream] { stream.cancel(); }); });
+    ticket_ = canceller_->enter([&io, &stream] { net::post(io, [&stream] { stream.cancel(); }); });
   }
   ~CancelScope() {
-    if (canceller_ != nullptr && entered_) canceller_->leave();
+    if (ticket_) canceller_->leave(*ticket_);
   }
   CancelScope(const CancelScope&) = delete;
   CancelScope& operator=(const CancelScope&) = delete;
 
   // The call was cancelled (before it started or since).
   bool cancelled() const { return canceller_ != nullptr && canceller_->cancelled(); }
+  // A step's failure as the caller sees it: "cancelled" when the call was cancelled (the
+  // step failed because of it), else the step's own error.
+  Status failed(const HttpUrl& url, Status step) const;
 
  private:
   CallCanceller* canceller_;
-  bool entered_ = false;
+  std::optional<std::uint64_t> ticket_;  // set while registered
 };
 
 Status cancelled_error(const HttpUrl& url) {
   return failed_precondition(fmt::format("{}: cancelled", url.to_string()));
+}
+
+Status CancelScope::failed(const HttpUrl& url, Status step) const {
+  return cancelled() ? cancelled_error(url) : step;
 }
 
 Status io_error(const HttpUrl& url, std::string_view step, const beast::error_code& ec) {
@@ -90,7 +97,8 @@ Status send(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
 void CallCanceller::cancel() {
   std::lock_guard lock(mutex_);
   cancelled_ = true;
-  if (interrupt_) interrupt_();
+  for (const auto& [ticket, interrupt] : interrupts_)
+    interrupt();
 }
 
 bool CallCanceller::cancelled() const {
@@ -98,16 +106,17 @@ bool CallCanceller::cancelled() const {
   return cancelled_;
 }
 
-bool CallCanceller::enter(std::function<void()> interrupt) {
+std::optional<std::uint64_t> CallCanceller::enter(std::function<void()> interrupt) {
   std::lock_guard lock(mutex_);
-  if (cancelled_) return false;
-  interrupt_ = std::move(interrupt);
-  return true;
+  if (cancelled_) return std::nullopt;
+  const std::uint64_t ticket = next_ticket_++;
+  interrupts_.emplace(ticket, std::move(interrupt));
+  return ticket;
 }
 
-void CallCanceller::leave() {
+void CallCanceller::leave(std::uint64_t ticket) {
   std::lock_guard lock(mutex_);
-  interrupt_ = nullptr;
+  interrupts_.erase(ticket);
 }
 
 std::string HttpUrl::to_string() const {  // an IPv6 host gets its brackets back
@@ -138,9 +147,12 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   const CancelScope scope(canceller, io, stream);
   if (scope.cancelled()) return cancelled_error(url);
   const Clock::time_point deadline = Clock::now() + timeout;
-  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
+  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return scope.failed(url, s);
   auto request = make_request(url, method, target, std::move(body));
-  if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
+  if (Status s = send(io, stream, url, request); !s.is_ok()) return scope.failed(url, s);
+  // A cancel that ran while the send was completing found nothing to cancel: look before
+  // waiting, or the call would run until its timeout.
+  if (scope.cancelled()) return cancelled_error(url);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
@@ -167,9 +179,10 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
   beast::tcp_stream stream(io);
   const CancelScope scope(canceller, io, stream);
   if (scope.cancelled()) return cancelled_error(url);
-  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return s;
+  if (Status s = connect(io, stream, url, deadline); !s.is_ok()) return scope.failed(url, s);
   auto request = make_request(url, "POST", target, std::move(body));
-  if (Status s = send(io, stream, url, request); !s.is_ok()) return s;
+  if (Status s = send(io, stream, url, request); !s.is_ok()) return scope.failed(url, s);
+  if (scope.cancelled()) return cancelled_error(url);  // as in http_call
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(boost::none);

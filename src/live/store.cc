@@ -149,10 +149,6 @@ Status check_blob(std::string_view what, std::string_view bytes, const BlobRef& 
   return Status::ok();
 }
 
-Status Store::keep_report(const RouterReport& report) {
-  return this->report(report);
-}
-
 Status Store::keep_leadership() {
   return Status::ok();  // a leadership that does not expire (the file store's flock)
 }
@@ -177,6 +173,36 @@ std::optional<std::uint64_t> blob_version(std::string_view name) {
 
 std::string blob_name(std::uint64_t version, const BlobRef& ref) {
   return fmt::format("{}-{}", version, std::string_view(ref.sha256).substr(0, 16));
+}
+
+Status ReportLedger::report(const RouterReport& report, const Keep& keep, const Write& write,
+                            Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  drop_expired(now);
+  std::int64_t lease = 0;  // a new one unless the record's is still alive
+  if (auto it = entries_.find(report.router); it != entries_.end() && keep(it->second.lease)) {
+    it->second.refreshed = now;
+    if (it->second.record == report) return Status::ok();
+    lease = it->second.lease;
+  }
+  Result<std::int64_t> written = write(report, lease);
+  if (!written.is_ok()) {
+    entries_.erase(report.router);
+    return written.status();
+  }
+  entries_[report.router] = Entry{.record = report, .lease = *written, .refreshed = now};
+  return Status::ok();
+}
+
+std::size_t ReportLedger::size(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  drop_expired(now);
+  return entries_.size();
+}
+
+void ReportLedger::drop_expired(Clock::time_point now) {
+  std::erase_if(entries_,
+                [&](const auto& entry) { return now - entry.second.refreshed >= lease_; });
 }
 
 std::int64_t unix_ms_now() {

@@ -37,24 +37,17 @@ void StoreFollower::set_connected(bool connected) {
   status_.connected = connected;
 }
 
-// The record is written only when what it says changed; otherwise only its lease is kept
-// alive, so a fleet of routers re-reading every few seconds does not rewrite (and, on
-// etcd, replicate) identical records.
+// The store writes the record only when what it says changed (Store::report); otherwise it
+// only keeps it alive, so a fleet of routers re-reading every few seconds does not rewrite
+// (and, on etcd, replicate) identical records. A report that cannot be stored is tried again
+// at the next Sync.
 void StoreFollower::report() {
   const FollowerStatus s = status();
-  const RouterReport record{.router = options_.router_id,
-                            .applied = s.applied,
-                            .rejected = s.rejected,
-                            .reason = s.reason,
-                            .stale_since_ms = s.stale_since_ms};
-  const bool same = reported_ && *reported_ == record;
-  const Status written = same ? store_->keep_report(record) : store_->report(record);
-  // A report that cannot be written is written whole with the next Sync.
-  if (written.is_ok()) {
-    reported_ = record;
-  } else {
-    reported_.reset();
-  }
+  (void)store_->report({.router = options_.router_id,
+                        .applied = s.applied,
+                        .rejected = s.rejected,
+                        .reason = s.reason,
+                        .stale_since_ms = s.stale_since_ms});
 }
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -364,11 +365,14 @@ TEST_P(ControlServiceTest, OldVersionsAreDeletedButNeitherTheCurrentOneNorOneARo
 }
 
 // A store whose publish first waits `delay`, as placing a huge batch under the store lock
-// does; everything else goes straight to the real store.
+// does, and whose report waits while the test holds `report_gate`; everything else goes
+// straight to the real store.
 class SlowPublishStore final : public Store {
  public:
   explicit SlowPublishStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
   std::atomic<std::chrono::milliseconds> delay{0ms};
+  std::mutex report_gate;
+  std::atomic<int> reports_waiting{0};
 
   std::string describe() const override { return inner_->describe(); }
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
@@ -382,7 +386,12 @@ class SlowPublishStore final : public Store {
                                  std::chrono::steady_clock::time_point deadline) override {
     return inner_->watch_pointer(revision, deadline);
   }
-  Status report(const RouterReport& r) override { return inner_->report(r); }
+  Status report(const RouterReport& r) override {
+    ++reports_waiting;
+    std::lock_guard gate(report_gate);
+    --reports_waiting;
+    return inner_->report(r);
+  }
   Result<std::vector<RouterReport>> reports() override { return inner_->reports(); }
   Result<Leadership> campaign(const std::string& address) override {
     return inner_->campaign(address);
@@ -419,6 +428,33 @@ TEST(ControlServiceLease, AChangeHoldingTheStoreLongerThanTheLeaseKeepsTheLeader
   ticker.join();
   EXPECT_EQ(r.status, 200u) << r.body;
   EXPECT_TRUE(s.is_leader());
+}
+
+// A router's report that takes long (a slow store) must not make the follower's tick skip
+// picking up the leader's publication.
+TEST_P(ControlServiceTest, ARouterReportInFlightDoesNotMakeATickSkip) {
+  auto leader = service("127.0.0.1:7000");
+  auto gated = std::make_unique<SlowPublishStore>(
+      open_store(spec(), {.fleet = "blue", .lease_seconds = 5}).value());
+  SlowPublishStore& store = *gated;
+  ControlService follower(std::move(gated), {.address = "127.0.0.1:7001"});
+  follower.tick();
+  ASSERT_FALSE(follower.is_leader());
+  std::unique_lock gate(store.report_gate);
+  std::thread reporter([&] {
+    const ServiceReply r =
+        call(follower, "PUT", "/v1/routers/r1", report_json({.router = "r1", .applied = 1}));
+    EXPECT_EQ(r.status, 200u) << r.body;
+  });
+  for (int i = 0; i < 500 && store.reports_waiting == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(store.reports_waiting, 1);  // (no ASSERT: the reporter must be joined)
+  add_cells(*leader, 1);
+  follower.tick();
+  EXPECT_EQ(version(follower), 1u);
+  gate.unlock();
+  reporter.join();
+  EXPECT_EQ(json::parse(call(follower, "GET", "/v1/routers").body)["routers"].size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),

@@ -1,6 +1,14 @@
 // The etcd gateway client against a real etcd on loopback.
 #include "cellkit/live/etcd_client.h"
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "live/etcd_process.h"
@@ -52,6 +60,69 @@ TEST(HttpUrl, AnIpv6HostIsPrintedWithItsBracketsSoTheUrlParsesBack) {
   EXPECT_EQ(url->to_string(), "http://[::1]:2379");
   EXPECT_EQ(parse_http_url(url->to_string())->host, "::1");
   EXPECT_EQ(parse_http_url("http://127.0.0.1:80")->to_string(), "http://127.0.0.1:80");
+}
+
+// A loopback listener that accepts connections and never answers them.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof addr;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), size) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+      ADD_FAILURE() << "cannot listen on loopback";
+    }
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentServer() {
+    for (int fd : accepted_)
+      ::close(fd);
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  // Accepts one connection within `timeout`; false when none came.
+  bool accept_one(std::chrono::milliseconds timeout) {
+    pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
+    if (::poll(&ready, 1, static_cast<int>(timeout.count())) != 1) return false;
+    const int fd = ::accept(fd_, nullptr, nullptr);
+    if (fd < 0) return false;
+    accepted_.push_back(fd);
+    return true;
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::vector<int> accepted_;
+};
+
+TEST(CallCanceller, EndsEveryCallInFlightNotOnlyTheLastOneStarted) {
+  SilentServer server;
+  const HttpUrl url{.host = "127.0.0.1", .port = server.port()};
+  CallCanceller canceller;
+  std::vector<Status> ended(2);
+  std::vector<std::jthread> calls;
+  for (Status& end : ended) {
+    calls.emplace_back(
+        [&, out = &end] { *out = http_call(url, "GET", "/", "", 30s, &canceller).status(); });
+  }
+  // Both calls registered before connecting: once both are accepted, both are in flight.
+  ASSERT_TRUE(server.accept_one(5s));
+  ASSERT_TRUE(server.accept_one(5s));
+  const auto cancelled_at = std::chrono::steady_clock::now();
+  canceller.cancel();
+  calls.clear();  // joins
+  // Both end at the cancel, not at their 30 s timeout (a call whose interrupt was lost
+  // would also say "cancelled", but only once it timed out).
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 10s);
+  for (const Status& end : ended) {
+    EXPECT_EQ(end.message(), url.to_string() + ": cancelled");
+  }
+  EXPECT_EQ(http_call(url, "GET", "/", "", 3s, &canceller).status().message(),
+            url.to_string() + ": cancelled");
 }
 
 TEST_F(EtcdClientTest, PutsAndRangesKeysAndPrefixes) {

@@ -7,10 +7,12 @@
 #include <memory>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cellkit/live/etcd_client.h"
 #include "live/etcd_process.h"
+#include "live/stores.h"
 
 namespace cellkit::live {
 namespace {
@@ -193,6 +195,72 @@ TEST(EtcdStore, ALeaderWhoseLeaseExpiresLosesItToTheNextCandidate) {
   EXPECT_TRUE(took_over);
   EXPECT_FALSE(first->campaign("a")->leader);
   EXPECT_EQ(first->publish({.version = 1}, 0).value(), PublishOutcome::kNotLeader);
+}
+
+// Each router's record on its own lease: one that stops reporting expires while another
+// keeps reporting through the same handle (the control plane's), and after every lease
+// lapsed, an unchanged report is written again even when another router's changed report
+// came first.
+TEST(EtcdStore, EachRoutersReportLivesOnItsOwnLeaseAndALapsedOneIsWrittenAgain) {
+  test::EtcdProcess etcd;
+  ASSERT_TRUE(etcd.start().is_ok());
+  // 2 s: etcd's shortest lease with its default election timeout.
+  auto store = open_store(etcd.store_spec(), {.fleet = "blue", .lease_seconds = 2}).value();
+  const RouterReport r1{.router = "r1", .applied = 1};
+  ASSERT_TRUE(store->report(r1).is_ok());
+  ASSERT_TRUE(store->report({.router = "r2", .applied = 1}).is_ok());
+  auto listed = [&] {
+    std::vector<std::string> routers;
+    const std::vector<RouterReport> reports = store->reports().value();
+    for (const RouterReport& r : reports)
+      routers.push_back(r.router);
+    return routers;
+  };
+  std::vector<std::string> seen;
+  for (int i = 0; i < 40 && seen != std::vector<std::string>{"r1"}; ++i) {
+    std::this_thread::sleep_for(200ms);
+    ASSERT_TRUE(store->report(r1).is_ok());  // only r1 goes on reporting
+    seen = listed();
+  }
+  EXPECT_EQ(seen, std::vector<std::string>{"r1"});
+  for (int i = 0; i < 40 && !seen.empty(); ++i) {  // nobody reports: r1's lease lapses too
+    std::this_thread::sleep_for(200ms);
+    seen = listed();
+  }
+  ASSERT_TRUE(seen.empty());
+  ASSERT_TRUE(store->report({.router = "r2", .applied = 2}).is_ok());
+  ASSERT_TRUE(store->report(r1).is_ok());
+  EXPECT_EQ(listed(), (std::vector<std::string>{"r1", "r2"}));
+}
+
+TEST(ReportLedger, WritesAChangedOrLapsedReportKeepsAnUnchangedOneAndForgetsSilentRouters) {
+  ReportLedger ledger(std::chrono::seconds(15));
+  std::vector<std::string> calls;
+  bool alive = true;
+  auto keep = [&](std::int64_t lease) {
+    calls.push_back("keep " + std::to_string(lease));
+    return alive;
+  };
+  auto write = [&](const RouterReport& r, std::int64_t lease) -> Result<std::int64_t> {
+    calls.push_back(fmt::format("write {} {} on {}", r.router, r.applied, lease));
+    if (r.router == "bad") return failed_precondition("store down");
+    return lease == 0 ? std::int64_t{7} : lease;
+  };
+  const Clock::time_point t0 = Clock::now();
+  ASSERT_TRUE(ledger.report({.router = "a", .applied = 1}, keep, write, t0).is_ok());
+  ASSERT_TRUE(ledger.report({.router = "a", .applied = 1}, keep, write, t0 + 1s).is_ok());
+  ASSERT_TRUE(ledger.report({.router = "a", .applied = 2}, keep, write, t0 + 2s).is_ok());
+  alive = false;  // the lease lapsed: the unchanged report is written on a new lease
+  ASSERT_TRUE(ledger.report({.router = "a", .applied = 2}, keep, write, t0 + 3s).is_ok());
+  EXPECT_FALSE(ledger.report({.router = "bad"}, keep, write, t0 + 3s).is_ok());
+  EXPECT_EQ(calls, (std::vector<std::string>{"write a 1 on 0", "keep 7", "keep 7", "write a 2 on 7",
+                                             "keep 7", "write a 2 on 0", "write bad 0 on 0"}));
+  EXPECT_EQ(ledger.size(t0 + 17s), 1u);  // a failed write is not remembered
+  EXPECT_EQ(ledger.size(t0 + 18s), 0u);  // a is 15 s past its last report
+  calls.clear();
+  alive = true;
+  ASSERT_TRUE(ledger.report({.router = "a", .applied = 2}, keep, write, t0 + 18s).is_ok());
+  EXPECT_EQ(calls, std::vector<std::string>{"write a 2 on 0"});
 }
 
 TEST(FileStore, AReportNotRefreshedWithinTheLeaseExpires) {

@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,8 +41,8 @@ class ControlService {
   ServiceReply handle(const ServiceRequest& request);
   // Campaigns for (or keeps) the leadership, picks up versions published by another
   // control plane and, as leader, deletes old versions (ControlOptions::keep_versions).
-  // Call about once a second. While a change holds the store, it only keeps the leader's
-  // lease alive.
+  // Call about once a second. While a change holds the store (nothing else it waits for
+  // does), it only keeps the leader's lease alive.
   void tick();
   // Wakes every long-poll and gives the leadership up.
   void shutdown();
@@ -67,7 +66,11 @@ class ControlService {
 
   std::unique_ptr<Store> store_;
   ControlOptions options_;
-  mutable std::mutex store_mutex_;  // the store handle, one call at a time
+  // Held by changes, ticks and shutdown: the store handle, one call at a time. Routers'
+  // reports (PUT and GET /v1/routers) never take it; they go to the store beside a change
+  // (Store allows report() and reports() alongside any call), so they never wait for a
+  // change nor make a tick skip.
+  mutable std::mutex store_mutex_;
   mutable std::mutex cache_mutex_;
   std::condition_variable published_changed_;
   Published published_;
@@ -84,8 +87,6 @@ class ControlService {
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
-  // Under store_mutex_: the record last stored for each router reporting through this API.
-  std::map<std::string, RouterReport> recorded_;
 
   // Changes: applying, publishing and onboarding.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.

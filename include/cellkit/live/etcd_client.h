@@ -65,7 +65,8 @@ struct EtcdWatchResult {
 
 // Every call is bounded by `timeout` (watches by their deadline). Failures (unreachable,
 // timed out, an error answer) are kFailedPrecondition naming the url and etcd's message.
-// Safe to use from one thread at a time; each call opens its own connection.
+// Safe from several threads at once: each call opens its own connection, and cancel() ends
+// every call in flight.
 class EtcdClient {
  public:
   EtcdClient(HttpUrl url, std::chrono::milliseconds timeout)

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,23 +33,25 @@ struct HttpResponse {
 };
 
 // Lets another thread end the calls made with it, so a thread blocked in a long-poll or a
-// watch can be stopped at once: cancel() fails the call in flight and every later call
-// before it starts (kFailedPrecondition, "cancelled"). Thread-safe; it must outlive the calls given
-// it.
+// watch can be stopped at once: cancel() fails every call in flight (several may run at once,
+// from several threads) and every later call before it starts (kFailedPrecondition,
+// "cancelled"). Thread-safe; it must outlive the calls given it.
 class CallCanceller {
  public:
   void cancel();
   bool cancelled() const;
 
-  // For the client only: registers how to end the call now starting (false: already
-  // cancelled, do not start); leave() unregisters it before the call's resources go.
-  bool enter(std::function<void()> interrupt);
-  void leave();
+  // For the client only: registers how to end the call now starting, beside the others in
+  // flight, and returns its ticket (nullopt: already cancelled, do not start); leave(ticket)
+  // unregisters it before the call's resources go.
+  std::optional<std::uint64_t> enter(std::function<void()> interrupt);
+  void leave(std::uint64_t ticket);
 
  private:
   mutable std::mutex mutex_;
   bool cancelled_ = false;
-  std::function<void()> interrupt_;  // set while a call runs
+  std::uint64_t next_ticket_ = 0;
+  std::map<std::uint64_t, std::function<void()>> interrupts_;  // one per call in flight
 };
 
 // One request, answered whole. Fails (kFailedPrecondition, naming the url and what went

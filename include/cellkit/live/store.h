@@ -87,8 +87,9 @@ struct StoreOptions {
 };
 
 // Every call is bounded in time; a store that cannot be reached fails the call (never
-// hangs). A handle is used by one thread at a time, except interrupt() and
-// keep_leadership().
+// hangs). A handle is used by one thread at a time, except interrupt(), keep_leadership(),
+// report() and reports(), which are safe alongside any call (so the control plane stores
+// routers' reports without waiting for a change in progress).
 class Store {
  public:
   virtual ~Store() = default;
@@ -108,11 +109,11 @@ class Store {
   // deadline. Any doubt (cancel, compaction, stream end) counts as a change.
   virtual Result<WatchEnd> watch_pointer(std::int64_t store_revision,
                                          std::chrono::steady_clock::time_point deadline) = 0;
-  // Records the router's report; it expires lease_seconds after the last report.
+  // Records the router's report; each router's record expires lease_seconds after its own
+  // last report. A report equal to the one this handle last stored for that router only
+  // keeps the record alive; one that differs, or whose lease lapsed (the record expired), is
+  // written whole.
   virtual Status report(const RouterReport& report) = 0;
-  // Keeps alive the record report() last wrote, equal to `report`, without rewriting it;
-  // writes it when it has expired or is gone. By default, report(report).
-  virtual Status keep_report(const RouterReport& report);
   // Live reports, sorted by router id.
   virtual Result<std::vector<RouterReport>> reports() = 0;
   // Tries to become (or stay) leader, announcing `address`; call it well within

@@ -11,7 +11,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -67,8 +66,7 @@ class StoreFollower {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   FollowerStatus status_;
-  std::int64_t watch_from_ = 0;           // store revision of the last pointer read
-  std::optional<RouterReport> reported_;  // the record last written (loop thread only)
+  std::int64_t watch_from_ = 0;  // store revision of the last pointer read
   bool stopping_ = false;
   std::thread thread_;
   std::mt19937_64 jitter_;
