@@ -24,8 +24,9 @@ constexpr std::uint64_t kMaxListedBlocks = 4'000'000;
 // Boolean systems enumerate planes from a table of 2 words each: 2^n <= this.
 constexpr std::uint32_t kMaxBooleanCells = 4096;
 // Orders whose SQS is searched (larger ones come from doubling), and the search's budget;
-// orders above kMaxSearchedOrder up to kMaxCyclicOrder by the cyclic search (26 takes about
-// 0.4 s, 34 about 1.2 s; no cyclic SQS(38) turned up in 15 minutes, so larger orders stay out).
+// orders above kMaxSearchedOrder up to kMaxCyclicOrder by the cyclic search (CPU time, once per
+// process: 26 about 0.4 s, 34 about 0.5 s, docs/placement.md; no cyclic SQS(38) turned up in 15
+// minutes, so larger orders stay out).
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint32_t kMaxCyclicOrder = 34;
 constexpr std::uint64_t kSearchBudget = 2'000'000;

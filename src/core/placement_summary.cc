@@ -28,9 +28,11 @@ class ShardIndices {
     starts_.reserve(mapping.size() + 1);
     starts_.push_back(0);
     for (const auto& [tenant, shard] : mapping) {
-      for (CellId c : shard)
-        indices_.push_back(static_cast<std::uint32_t>(
-            std::lower_bound(ids.begin(), ids.end(), raw(c)) - ids.begin()));
+      for (CellId c : shard) {
+        const auto at = std::lower_bound(ids.begin(), ids.end(), raw(c));
+        foreign_ = foreign_ || at == ids.end() || *at != raw(c);
+        indices_.push_back(static_cast<std::uint32_t>(at - ids.begin()));
+      }
       std::sort(indices_.begin() + static_cast<std::ptrdiff_t>(starts_.back()), indices_.end());
       starts_.push_back(indices_.size());
     }
@@ -43,12 +45,15 @@ class ShardIndices {
   std::uint64_t cells() const { return cells_; }
   // Bits per index: the fewest that hold the largest index.
   unsigned bits() const { return static_cast<unsigned>(bits_); }
+  // Whether a shard holds a cell the fleet does not: its index would be a neighbour's.
+  bool foreign() const { return foreign_; }
 
  private:
   std::vector<std::uint32_t> indices_;
   std::vector<std::size_t> starts_;
   std::uint64_t cells_ = 0;
   int bits_ = 1;
+  bool foreign_ = false;
 };
 
 // Puts index `i` at bit `at` of a key; the two-word key splits an index across its words.
@@ -112,11 +117,12 @@ std::uint64_t pairs_sharing(const ShardIndices& shards, std::size_t size) {
   return pairs;
 }
 
-// Empty when a shard's cells do not fit an exact key (more than 128 bits of indices). Each
-// size is keyed by one word when its indices fit 64 bits (16 bytes a slot), else by two (24).
+// Empty when a shard holds a cell outside the fleet, or its cells do not fit an exact key
+// (more than 128 bits of indices). Each size is keyed by one word when its indices fit 64
+// bits (16 bytes a slot), else by two (24).
 std::vector<std::uint64_t> overlap_histogram(const Placement& p, std::size_t max_k) {
   const ShardIndices shards(p.fleet, p.mapping);
-  if (max_k * shards.bits() > 128) return {};
+  if (shards.foreign() || max_k * shards.bits() > 128) return {};
   std::vector<std::uint64_t> s(max_k + 1, 0);
   for (std::size_t j = 1; j <= max_k; ++j) {
     s[j] = j * shards.bits() <= 64 ? pairs_sharing<std::uint64_t>(shards, j)

@@ -68,6 +68,12 @@ Response route(RouterServer::Impl& impl, http::request<http::string_body>& req) 
   return reply(404, "application/json", outcome_body(LiveOutcome::kNotFound, {}, 0));
 }
 
+bool expects_go_ahead(const http::request<http::string_body>& head) {
+  return head.version() >= 11 && head.method() == http::verb::put &&
+         head.target() == "/admin/snapshot" &&
+         beast::iequals(head[http::field::expect], "100-continue");
+}
+
 awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -79,8 +85,10 @@ awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
         co_await http::async_read_header(stream, buffer, parser, net::as_tuple(use_awaitable));
     if (hec) break;
     // curl sends a large PUT with "Expect: 100-continue" and waits a second for the go-ahead
-    // before the body: without it, every snapshot offer took a second longer.
-    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+    // before the body: without it, every snapshot offer took a second longer. Only a snapshot
+    // offer over HTTP/1.1 is told to go ahead (HTTP/1.0 has no 100 Continue); any other
+    // request's body is read after the client's wait, as before.
+    if (expects_go_ahead(parser.get())) {
       http::response<http::empty_body> go_ahead{http::status::continue_, 11};
       auto [cec, cn] = co_await http::async_write(stream, go_ahead, net::as_tuple(use_awaitable));
       if (cec) break;

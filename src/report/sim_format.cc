@@ -123,6 +123,7 @@ std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
     case EventKind::kHealthNotRecorded:
       return fmt::format("control plane refused the health of {}", cell());
     case EventKind::kSnapshotRefused:
+      if (e.version == 0) return "restarted router could not decode its persisted snapshot";
       return fmt::format("restarted router refused its persisted snapshot version {}", e.version);
   }
   return std::string(to_string(e.kind));

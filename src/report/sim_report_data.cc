@@ -138,6 +138,11 @@ Json run_json(const RunResult& r) {
               {"router_version", r.router_version},
               {"timeline", timeline_json(r)},
               {"timeline_dropped", r.timeline_dropped},
+              {"refusals",
+               {{"rebalances_not_planned", r.refusals.rebalances_not_planned},
+                {"moves_refused", r.refusals.moves_refused},
+                {"health_not_recorded", r.refusals.health_not_recorded},
+                {"snapshots_refused", r.refusals.snapshots_refused}}},
               {"cells", cells_json(r)},
               {"tenants", tenants_json(r)},
               {"intervals", intervals_json(r)}};

@@ -61,6 +61,16 @@ void write_latency(Out out, const RunResult& r) {
                  format_fixed(r.wait.mean_us() / 1000.0, 3));
 }
 
+// Only when something was refused: the counts outlive a timeline cut at its limit.
+void write_refusals(Out out, const sim::Refusals& f) {
+  if (f == sim::Refusals{}) return;
+  fmt::format_to(out,
+                 "  refused, and the run went on: {} rebalance(s) not planned, {} move(s), {} "
+                 "health record(s), {} persisted snapshot(s)\n",
+                 format_count(f.rebalances_not_planned), format_count(f.moves_refused),
+                 format_count(f.health_not_recorded), format_count(f.snapshots_refused));
+}
+
 void write_blast(Out out, const RunResult& r) {
   const sim::BlastRadius& b = r.blast;
   fmt::format_to(out, "\nBlast radius\n");
@@ -74,6 +84,7 @@ void write_blast(Out out, const RunResult& r) {
                  format_count(b.tenants_degraded), format_duration(b.degraded_time));
   fmt::format_to(out, "  tenants untouched   {}\n", format_count(b.tenants_untouched));
   fmt::format_to(out, "  router table at end version {}\n", r.router_version);
+  write_refusals(out, r.refusals);
 }
 
 // The first and the last entry of each kind, in time order: a long run's timeline then

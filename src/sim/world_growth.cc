@@ -39,17 +39,19 @@ void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) 
     ++result_.refusals.rebalances_not_planned;
     return note({.kind = EventKind::kRebalanceNotPlanned, .cell = first_new});
   }
+  std::uint32_t committed = 0;
   for (const Move& m : plan->moves) {
     Shard shard = control_.tenants().mapping().shard(m.tenant);
     std::replace(shard.begin(), shard.end(), m.from, m.to);
-    if (!control_.reassign(m.tenant, shard).is_ok()) {
+    if (control_.reassign(m.tenant, shard).is_ok()) {
+      ++committed;
+    } else {
       ++result_.refusals.moves_refused;
       note({.kind = EventKind::kMoveRefused, .cell = m.to, .tenant = m.tenant});
     }
   }
   reindex_tenants();
-  note({.kind = EventKind::kTenantsRebalanced,
-        .count = static_cast<std::uint32_t>(plan->moves.size())});
+  note({.kind = EventKind::kTenantsRebalanced, .count = committed});
 }
 
 // Rebuilds which tenants sit on which cells after shards changed, carrying each tenant's

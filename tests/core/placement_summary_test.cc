@@ -95,6 +95,16 @@ TEST(Summary, LeavesTheHistogramOutWhenAShardDoesNotFitAnExactKey) {
   EXPECT_EQ(summarize(q).pairs_by_overlap, brute_force(q.mapping, 12));
 }
 
+// Cells 5 and 6 are not in the 4-cell fleet: as indices they would both be "past the end",
+// and the two tenants would seem to share two cells where they share one.
+TEST(Summary, LeavesTheHistogramOutWhenAShardHoldsACellOutsideTheFleet) {
+  Placement p{.fleet = fleet_of(4)};
+  p.tenants = {{.id = TenantId{0}, .name = "a"}, {.id = TenantId{1}, .name = "b"}};
+  p.mapping.assign(TenantId{0}, Shard{CellId{0}, CellId{5}});
+  p.mapping.assign(TenantId{1}, Shard{CellId{0}, CellId{6}});
+  EXPECT_TRUE(summarize(p).pairs_by_overlap.empty());
+}
+
 RC_GTEST_PROP(Summary, HistogramMatchesPairwiseCounting, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(4, 12);
   const auto k = *rc::gen::inRange<std::uint32_t>(1, 5);

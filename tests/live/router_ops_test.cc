@@ -199,6 +199,25 @@ TEST(RouterSnapshots, APutThatExpectsContinueIsToldToGoAheadBeforeItsBody) {
   EXPECT_NE(answer.find("\"verdict\":\"accepted\""), std::string::npos) << answer;
 }
 
+TEST(RouterSnapshots, OnlyASnapshotOfferIsToldToGoAhead) {
+  RouterFleet fleet(1);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}, 5));
+  for (const std::string_view head :
+       {"POST /admin/nothing HTTP/1.1\r\nHost: admin\r\nContent-Length: 2\r\n"
+        "Expect: 100-continue\r\n\r\n{}",
+        "PUT /admin/snapshot HTTP/1.0\r\nHost: admin\r\nContent-Length: 2\r\n"
+        "Expect: 100-continue\r\n\r\n{}"}) {
+    const int fd = connect_to(fleet.admin());
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(head.size()));
+    const std::string answer = receive_until(fd, "}\n");
+    ::close(fd);
+    EXPECT_FALSE(answer.starts_with("HTTP/1.1 100")) << answer;
+    EXPECT_NE(answer.find(" 4"), std::string::npos) << answer;  // 404, or 400 for the "{}"
+  }
+}
+
 // A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
 // returns true when the router closed the connection meanwhile.
 bool closed_while_trickling(const Endpoint& e, std::string_view bytes,

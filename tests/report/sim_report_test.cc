@@ -1,6 +1,7 @@
 #include "cellkit/report/sim_report.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "cellkit/sim/simulator.h"
 
@@ -55,7 +56,8 @@ TEST(SimReport, TextNamesTheScenarioAndTheCrash) {
 
 // Both cells of shards of two down (and known down after the 1 s health check) when a third
 // joins at 3 s: one healthy cell for shards of two, so the rebalance cannot be planned.
-TEST(SimReport, TextSaysARebalanceCouldNotBePlanned) {
+// Both cells are down when a third joins: no rendezvous plan onto it can be made.
+sim::RunResult run_with_an_unplannable_rebalance() {
   sim::Scenario s;
   s.cells.count = 2;
   s.tenants.count = 3;
@@ -68,11 +70,30 @@ TEST(SimReport, TextSaysARebalanceCouldNotBePlanned) {
                            {.at = seconds(1), .cell = 1, .duration = seconds(5)}};
   s.growth.scale_out.push_back({.at = seconds(3), .cells = 1});
   s.growth.rebalance = true;
-  const std::string text = render_run_text(sim::simulate(s, 3).value());
+  return sim::simulate(s, 3).value();
+}
+
+TEST(SimReport, TextSaysARebalanceCouldNotBePlanned) {
+  const std::string text = render_run_text(run_with_an_unplannable_rebalance());
   EXPECT_NE(text.find("00:00:03.000  rebalance onto the cells from cell-2 on: no plan found; "
                       "nothing moved\n"),
             std::string::npos)
       << text;
+  EXPECT_NE(text.find("  refused, and the run went on: 1 rebalance(s) not planned, 0 move(s), 0 "
+                      "health record(s), 0 persisted snapshot(s)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(render_run_text(small_run()).find("refused, and the run went on"), std::string::npos);
+}
+
+TEST(SimReport, JsonCountsTheRefusals) {
+  const std::vector<sim::RunResult> runs = {run_with_an_unplannable_rebalance()};
+  const auto doc = nlohmann::json::parse(render_runs_json(runs));
+  const auto& refusals = doc["runs"][0]["refusals"];
+  EXPECT_EQ(refusals, nlohmann::json::parse(R"({"rebalances_not_planned": 1, "moves_refused": 0,
+                                                "health_not_recorded": 0,
+                                                "snapshots_refused": 0})"))
+      << doc.dump();
 }
 
 // 30 crashes and restarts of cell-1, one a second: more than the text shows.
