@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analysis/analysis_steps.h"
+#include "analysis/hand_built.h"
 #include "cellkit/base/random.h"
 #include "cellkit/core/placement.h"
 #include "cellkit/core/placement_ops.h"
@@ -15,37 +16,7 @@
 namespace cellkit {
 namespace {
 
-// A fleet, tenants and mapping built by hand, analyzed in place.
-struct Fixture {
-  Fleet fleet;
-  Mapping mapping;
-  std::vector<Tenant> tenants;
-  std::vector<std::string> zone_names;
-
-  void add_cells(std::uint32_t n, std::uint32_t zones = 1) {
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const auto zone = static_cast<std::uint16_t>(i % zones);
-      ASSERT_TRUE(fleet.add({.id = CellId{i}, .name = fmt::format("c{}", i), .zone = ZoneId{zone}})
-                      .is_ok());
-    }
-  }
-  void add_tenant(std::vector<std::uint32_t> cells, std::uint32_t weight = 1) {
-    const auto id = static_cast<std::uint32_t>(tenants.size());
-    Shard shard;
-    for (std::uint32_t c : cells)
-      shard.push_back(CellId{c});
-    tenants.push_back({.id = TenantId{id},
-                       .name = fmt::format("t{}", id),
-                       .shard_size = static_cast<std::uint32_t>(cells.size()),
-                       .weight = weight});
-    mapping.assign(TenantId{id}, shard);
-  }
-  Result<AnalysisResult> run(const AnalysisOptions& options = {}) const {
-    return analyze(
-        {.fleet = fleet, .mapping = mapping, .tenants = tenants, .zone_names = zone_names},
-        options);
-  }
-};
+using Fixture = HandBuilt;
 
 Fixture all_pairs_of_eight() {
   Fixture f;

@@ -1,51 +1,39 @@
 #include "cellkit/report/analysis_report.h"
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "analysis/hand_built.h"
 
 namespace cellkit {
 namespace {
 
-// Cells c0..c(n-1) in one zone and tenants t0, t1, ... on the given cells, analyzed in place.
-struct Fixture {
-  Fleet fleet;
-  Mapping mapping;
-  std::vector<Tenant> tenants;
+// n cells and tenants on the given cells, analyzed in place.
+HandBuilt hand_built(std::uint32_t n, const std::vector<std::vector<std::uint32_t>>& shards,
+                     std::optional<OverlapLimit> limit = {}) {
+  HandBuilt h;
+  h.add_cells(n);
+  for (const auto& cells : shards)
+    h.add_tenant(cells);
+  h.limit = limit;
+  return h;
+}
 
-  Fixture(std::uint32_t cells, const std::vector<std::vector<std::uint32_t>>& shards) {
-    for (std::uint32_t i = 0; i < cells; ++i)
-      EXPECT_TRUE(fleet.add({.id = CellId{i}, .name = fmt::format("c{}", i)}).is_ok());
-    for (const auto& cells_of_tenant : shards) {
-      const auto index = static_cast<std::uint32_t>(tenants.size());
-      const TenantId id{index};
-      Shard shard;
-      for (std::uint32_t c : cells_of_tenant)
-        shard.push_back(CellId{c});
-      tenants.push_back({.id = id,
-                         .name = fmt::format("t{}", index),
-                         .shard_size = static_cast<std::uint32_t>(shard.size())});
-      mapping.assign(id, shard);
-    }
-  }
-  AnalysisResult run(const AnalysisOptions& options = {},
-                     std::optional<OverlapLimit> limit = {}) const {
-    Result<AnalysisResult> r =
-        analyze({.fleet = fleet, .mapping = mapping, .tenants = tenants, .limit = limit}, options);
-    EXPECT_TRUE(r.is_ok()) << r.status().message();
-    return std::move(r).value();
-  }
-};
+AnalysisResult analyzed(const HandBuilt& h, const AnalysisOptions& options = {}) {
+  Result<AnalysisResult> r = h.run(options);
+  EXPECT_TRUE(r.is_ok()) << r.status().message();
+  return std::move(r).value();
+}
 
 // A triangle on c0, c1, c2 and one tenant apart on c3, c4.
-Fixture triangle() {
-  return Fixture(5, {{0, 1}, {0, 2}, {1, 2}, {3, 4}});
+HandBuilt triangle(std::optional<OverlapLimit> limit = {}) {
+  return hand_built(5, {{0, 1}, {0, 2}, {1, 2}, {3, 4}}, limit);
 }
 
 const AnalysisSource kSource{.path = "tri.csv", .lines = 4};
 
 TEST(AnalysisReport, TextOfATriangleIsExact) {
-  EXPECT_EQ(render_analysis_text(triangle().run(), kSource),
+  EXPECT_EQ(render_analysis_text(analyzed(triangle()), kSource),
             "cellkit analyze: tri.csv\n"
             "  4 tenants on 5 cells in 1 zone; shard sizes: 2 for 4 tenants\n"
             "\n"
@@ -78,8 +66,8 @@ TEST(AnalysisReport, TextOfATriangleIsExact) {
 }
 
 TEST(AnalysisReport, TextAddsTheChosenTenantAndTheChosenFailure) {
-  const std::string text =
-      render_analysis_text(triangle().run({.tenant = "t0", .fail_cells = {"c0", "c1"}}), kSource);
+  const std::string text = render_analysis_text(
+      analyzed(triangle(), {.tenant = "t0", .fail_cells = {"c0", "c1"}}), kSource);
   EXPECT_NE(text.find("  the worst poisoner's cells: c0,c1\n"
                       "  --tenant t0 (c0,c1): 1 fully down (itself included), 2 degraded, "
                       "1 untouched\n"),
@@ -91,7 +79,7 @@ TEST(AnalysisReport, TextAddsTheChosenTenantAndTheChosenFailure) {
 
 TEST(AnalysisReport, TextListsIdenticalCellSetsWithTheirTenants) {
   const std::string text =
-      render_analysis_text(Fixture(4, {{0, 1}, {0, 1}, {2, 3}}).run(), kSource);
+      render_analysis_text(analyzed(hand_built(4, {{0, 1}, {0, 1}, {2, 3}})), kSource);
   EXPECT_NE(text.find("  max overlap: 2 cells shared by 1 pair, first: t0 & t1\n"
                       "  identical cell sets: 1 set held by 2 tenants; largest:\n"
                       "    c0,c1 (2 tenants: t0, t1)\n"),
@@ -99,7 +87,7 @@ TEST(AnalysisReport, TextListsIdenticalCellSetsWithTheirTenants) {
 }
 
 TEST(AnalysisReport, JsonCarriesTheSourceTheHistogramAndTheWorstPoisoner) {
-  const auto j = nlohmann::json::parse(render_analysis_json(triangle().run(), kSource));
+  const auto j = nlohmann::json::parse(render_analysis_json(analyzed(triangle()), kSource));
   EXPECT_EQ(j["source"],
             nlohmann::json::parse(R"({"path": "tri.csv", "lines": 4, "skipped_lines": 0})"));
   EXPECT_EQ(j["mapping"]["tenants"], 4);
@@ -117,7 +105,7 @@ TEST(AnalysisReport, JsonCarriesTheSourceTheHistogramAndTheWorstPoisoner) {
 TEST(AnalysisReport, JsonReportsTheFillWhenAnOverlapLimitIsGiven) {
   // With m = 1 the bound on 5 cells in pairs is C(5,2)/C(2,2) = 10; 4 are placed.
   const auto j = nlohmann::json::parse(render_analysis_json(
-      triangle().run({}, OverlapLimit{.max_overlap = 1, .bound = 10}), kSource));
+      analyzed(triangle(OverlapLimit{.max_overlap = 1, .bound = 10})), kSource));
   ASSERT_TRUE(j["fill"].is_object());
   EXPECT_EQ(j["fill"]["max_overlap"], 1);
   EXPECT_EQ(j["fill"]["placed"], 4);
