@@ -12,7 +12,7 @@
 # Usage: bench/live_compare.sh            (after a dev build; scripts/install-deps.sh --bench)
 # Env:   CELLKIT=build/dev/apps/cellkit/cellkit RUNS=5 DURATION=10 CONNS=64 TENANTS=10000
 #        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 SKIP_PACED=0
-#        PROXIES="nginx haproxy cellkit"
+#        PROXIES="nginx haproxy cellkit" PACING=rate|delay PACED_CONNS=256 PACED_DELAY_MS=2
 # All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
 # stopped on exit.
 set -euo pipefail
@@ -199,7 +199,7 @@ stop_proxy() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 run_wrk() {
   local pid=$1 port=$2 pause=${3:-0} before after out requests
   before=$(cpu_ticks "$pid")
-  out=$(TENANTS_FILE="$WORK/tenants.txt" DELAY_MS=$pause wrk -t1 -c"${WRK_CONNS:-$CONNS}" -d"${DURATION}s" \
+  out=$(TENANTS_FILE="$WORK/tenants.txt" DELAY_MS=$pause RATE=${PACED_RATE:-0} wrk -t1 -c"${WRK_CONNS:-$CONNS}" -d"${DURATION}s" \
           --timeout 5s --latency -s "$HERE/live/rotate_tenant.lua" "http://127.0.0.1:$port/orders")
   after=$(cpu_ticks "$pid")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -219,9 +219,9 @@ run_wrk() {
 median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 range() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
 
-# measure KIND [DELAY_MS]: RUNS runs after a warm-up; prints the medians and ranges.
+# measure KIND [DELAY_MS [LABEL]]: RUNS runs after a warm-up; prints the medians and ranges.
 measure() {
-  local kind=$1 pause=${2:-0} file="$WORK/$1-$2.txt"
+  local kind=$1 pause=${2:-0} file="$WORK/$1-${3:-$2}.txt"
   start_proxy "$kind" "$WORK/mapping.json"
   local pid=$PID port=$PORT
   DURATION=2 run_wrk "$pid" "$port" "$pause" >/dev/null  # warm-up
@@ -247,13 +247,23 @@ echo "== maximum rate: wrk -t1 -c$CONNS, ${DURATION}s × $RUNS, median (range)"
 for kind in $PROXIES; do measure "$kind" 0; done
 
 if [[ ${SKIP_PACED:-0} != 1 ]]; then
-# 80% of nginx's rate. wrk (Debian's, 4.x) has no rate option, so each connection waits
-# DELAY ms after each reply (wrk's delay() hook) and the number of connections is
-# calibrated on nginx: a 3 s run, then connections scaled by target / achieved, up to four
-# times until within 5%. All three proxies then get the same connections and delay; the
-# achieved rate of each is printed, not assumed.
+# 80% of nginx's rate. With PACING=rate (the default) wrk offers exactly that rate to every
+# proxy: request n is due at start + n / rate, taken by whichever of PACED_CONNS connections
+# is free (bench/live/rotate_tenant.lua), so a proxy that answers faster is not offered more.
+# With PACING=delay each connection waits DELAY ms after each reply (wrk's delay() hook) and
+# the number of connections is calibrated on nginx: a 3 s run, then connections scaled by
+# target / achieved, up to four times until within 5%; all proxies then get the same
+# connections and delay, and a faster one is offered more requests. The achieved rate of each
+# is printed, not assumed.
 NGINX_RPS=$(cut -d' ' -f1 "$WORK/nginx-0.txt" | median)
 TARGET=$(python3 -c "print(round($NGINX_RPS * 0.8))")
+if [[ ${PACING:-rate} == rate ]]; then
+  WRK_CONNS=${PACED_CONNS:-256}
+  PACED_RATE=$TARGET
+  echo "== latency at 80% of nginx's rate: $TARGET of $NGINX_RPS req/s offered at a fixed rate over $WRK_CONNS connections"
+  for kind in $PROXIES; do measure "$kind" 0 rate; done
+  PACED_RATE=0
+else
 DELAY=${PACED_DELAY_MS:-2}
 WRK_CONNS=$CONNS
 start_proxy nginx "$WORK/mapping.json"
@@ -267,6 +277,7 @@ done
 stop_proxy "$PID"
 echo "== latency at ~80% of nginx's rate ($TARGET of $NGINX_RPS req/s): $WRK_CONNS connections, one request per ${DELAY} ms each"
 for kind in $PROXIES; do measure "$kind" "$DELAY"; done
+fi
 WRK_CONNS=$CONNS
 fi
 fi

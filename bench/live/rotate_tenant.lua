@@ -1,9 +1,28 @@
 -- wrk script: POST /orders {"bags": 1} with X-Tenant rotating through $TENANTS_FILE (one name
--- a line). $DELAY_MS > 0 paces each connection (a request every DELAY_MS ms at most).
+-- a line). Pacing, when asked for:
+--   $RATE > 0      a fixed rate: request n is due at start + n / RATE seconds, whichever
+--                  connection is free takes the next due slot, so every proxy gets the same
+--                  offered load however fast it answers (wrk's delay() has millisecond
+--                  resolution, so requests leave in bursts of RATE / 1000);
+--   $DELAY_MS > 0  each connection waits DELAY_MS ms after each reply (closed loop: a
+--                  faster proxy is offered more requests).
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } ck_timespec;
+  int clock_gettime(int clock, ck_timespec* ts);
+]]
+local CLOCK_MONOTONIC = 1
+local ts = ffi.new("ck_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+
 local tenants = {}
 for line in io.lines(os.getenv("TENANTS_FILE")) do tenants[#tenants + 1] = line end
 local next_tenant = 0
 local pause = tonumber(os.getenv("DELAY_MS") or "0")
+local rate = tonumber(os.getenv("RATE") or "0")
 
 wrk.method = "POST"
 wrk.body = '{"bags": 1}'
@@ -14,6 +33,18 @@ function request()
                                ["Content-Type"] = "application/json"})
 end
 
-if pause > 0 then
+if rate > 0 then
+  local period = 1000 / rate
+  local start = nil
+  local sent = 0
+  function delay()
+    local now = now_ms()
+    start = start or now
+    local due = start + sent * period
+    sent = sent + 1
+    if due <= now then return 0 end
+    return math.floor(due - now)
+  end
+elseif pause > 0 then
   function delay() return pause end
 end
