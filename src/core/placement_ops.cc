@@ -51,6 +51,41 @@ Status check_new_tenants(const std::vector<Tenant>& existing, const std::vector<
   return Status::ok();
 }
 
+// The smallest shard size and weight among a tenant and those after it.
+struct Smallest {
+  std::uint32_t shard_size = 0;
+  std::uint32_t weight = 0;
+};
+
+std::vector<Smallest> smallest_from(const std::vector<Tenant>& tenants) {
+  std::vector<Smallest> out(tenants.size());
+  for (std::size_t i = tenants.size(); i-- > 0;) {
+    out[i] = {tenants[i].shard_size, tenants[i].weight};
+    if (i + 1 < tenants.size()) {
+      out[i].shard_size = std::min(out[i].shard_size, out[i + 1].shard_size);
+      out[i].weight = std::min(out[i].weight, out[i + 1].weight);
+    }
+  }
+  return out;
+}
+
+// Checks a fullness proof may spend after each refusal: about what the refused search
+// itself may spend (shuffle's random and ordered tries, max(4096, 64 cells) each), so proving
+// costs at most as much again as the searches it ends.
+std::uint64_t proof_work(const CellPools& pools) {
+  return 2 * std::max<std::uint64_t>(4096, 64 * std::uint64_t{pools.all.size()});
+}
+
+// True when no tenant of `rest` (the smallest shard size and weight still to come) can be
+// placed any more: then every one of them would be refused, whatever its search draws.
+bool none_fits(PooledStrategy& strategy, std::optional<FitCursor>& cursor, const CellPools& pools,
+               const Smallest& rest) {
+  if (!cursor || cursor->shard_size() != rest.shard_size || cursor->weight() != rest.weight) {
+    cursor.emplace(rest.shard_size, rest.weight);
+  }
+  return strategy.advance(*cursor, pools, proof_work(pools)) == FitCursor::Verdict::kNoneFits;
+}
+
 // Places `added` with a strategy that already knows the existing tenants' shards.
 Placement place_more(Placement next, std::vector<Tenant> added, Random random, PlaceReport* report,
                      const Progress& progress) {
@@ -63,16 +98,31 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random, P
   for (const Tenant& t : next.tenants)
     strategy->remember(t, next.mapping.shard(t.id));
   const CellPools pools = CellPools::build(next.fleet, next.options.capacity);
+  const std::vector<Smallest> rest = smallest_from(added);
+  // Once no tenant still to come fits anywhere (proved, not guessed: placing only adds
+  // shards, so the proof holds to the end), the rest are refused without a search as soon as
+  // no more refusal messages are kept; until then they are searched, so the messages kept
+  // are the searches' own and the output is what searching every tenant gives.
+  std::optional<FitCursor> cursor;
+  bool full = false;
   PlaceReport local;
   const std::uint64_t total = added.size();
-  for (Tenant& t : added) {
+  for (std::size_t i = 0; i < added.size(); ++i) {
+    if (full && local.refusals.size() == kRefusalsKept) {
+      local.unsearched = added.size() - i;
+      local.refused += local.unsearched;
+      break;
+    }
+    Tenant& t = added[i];
     progress.step(local.placed + local.refused, total);
     Result<Shard> shard = strategy->choose_from(pools, t, random);
     if (!shard.is_ok()) {
       ++local.refused;
       if (local.refusals.size() < kRefusalsKept) local.refusals.push_back(shard.status().message());
+      if (!full && i + 1 < added.size()) full = none_fits(*strategy, cursor, pools, rest[i + 1]);
       continue;
     }
+    assert(!full);
     ++local.placed;
     next.mapping.assign(t.id, std::move(shard).value());
     next.tenants.push_back(std::move(t));
