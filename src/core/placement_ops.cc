@@ -269,79 +269,25 @@ std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint
   return tenants;
 }
 
-namespace {
-
-// How added cells are named: one scheme per zone when each zone's names have a prefix of
-// their own ("a1".."a3", "b1".."b3"), else one for the fleet, else "cell-<id>".
-class AddedNames {
- public:
-  AddedNames(const Fleet& fleet, std::string_view prefix) {
-    std::vector<std::vector<std::string>> by_zone;
-    std::vector<std::string> all;
-    for (const Cell& c : fleet.cells()) {
-      if (raw(c.zone) >= by_zone.size()) by_zone.resize(raw(c.zone) + 1);
-      by_zone[raw(c.zone)].push_back(c.name);
-      all.push_back(c.name);
-    }
-    if (!prefix.empty()) {
-      fleet_ = prefix_scheme(prefix, all);
-    } else if (!use_zone_schemes(by_zone)) {
-      fleet_ = evident_scheme(all);
-    }
-  }
-
-  std::string name(std::uint16_t zone, std::uint32_t id) {
-    if (zone < zones_.size()) return zones_[zone].take();
-    return fleet_ ? fleet_->take() : fmt::format("cell-{}", id);
-  }
-
- private:
-  bool use_zone_schemes(const std::vector<std::vector<std::string>>& by_zone) {
-    if (by_zone.size() < 2) return false;
-    std::vector<NameScheme> schemes;
-    for (const auto& names : by_zone) {
-      const std::optional<NameScheme> s = evident_scheme(names);
-      const bool taken = std::any_of(schemes.begin(), schemes.end(), [&](const NameScheme& o) {
-        return s && o.prefix == s->prefix;
-      });
-      if (!s || taken) return false;
-      schemes.push_back(*s);
-    }
-    zones_ = std::move(schemes);
-    return true;
-  }
-
-  std::vector<NameScheme> zones_;
-  std::optional<NameScheme> fleet_;
-};
-
-}  // namespace
-
 Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count,
                                      std::string_view name_prefix) {
-  std::vector<std::uint32_t> per_zone;
-  std::uint32_t next_id = 0;
   std::optional<std::uint32_t> shared_capacity;
   bool same_capacity = true;
   for (const Cell& c : fleet.cells()) {
-    if (raw(c.zone) >= per_zone.size()) per_zone.resize(raw(c.zone) + 1, 0);
-    ++per_zone[raw(c.zone)];
-    next_id = raw(c.id) + 1;
     if (shared_capacity && *shared_capacity != c.capacity) same_capacity = false;
     shared_capacity = c.capacity;
   }
-  if (per_zone.empty()) per_zone.push_back(0);
-  AddedNames names(fleet, name_prefix);
+  AddedCellNames names(fleet, name_prefix);
+  const std::uint32_t next_id = names.next_id();
   Fleet grown = fleet;
   std::vector<Cell> cells;
   for (std::uint32_t i = 0; i < count; ++i) {
-    const auto zone = static_cast<std::uint16_t>(
-        std::min_element(per_zone.begin(), per_zone.end()) - per_zone.begin());
-    ++per_zone[zone];
+    const std::uint16_t zone = names.least_zone();
     Cell c{.id = CellId{next_id + i},
            .name = names.name(zone, next_id + i),
            .zone = ZoneId{zone},
            .capacity = same_capacity ? shared_capacity.value_or(0) : 0};
+    names.count(zone);
     if (Status s = grown.add(c); !s.is_ok()) return s;
     cells.push_back(std::move(c));
   }
