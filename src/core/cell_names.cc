@@ -63,13 +63,6 @@ std::optional<NameScheme> SchemeFold::scheme() const {
   return scheme;
 }
 
-std::string SchemeFold::take() {
-  NameScheme scheme = *this->scheme();
-  std::string name = scheme.take();
-  next_ = scheme.next;
-  return name;
-}
-
 std::optional<NameScheme> evident_scheme(std::span<const std::string> names) {
   SchemeFold fold;
   for (const std::string& name : names)
@@ -129,7 +122,8 @@ bool AddedCellNames::zones_have_own_schemes() const {
   return true;
 }
 
-void AddedCellNames::choose_source() {
+AddedCellNames::Source AddedCellNames::source() const {
+  if (!stale_) return source_;
   stale_ = false;
   if (prefix_) {
     source_ = Source::kPrefix;
@@ -138,22 +132,31 @@ void AddedCellNames::choose_source() {
   } else {
     source_ = fleet_.has_scheme() ? Source::kFleet : Source::kIds;
   }
+  return source_;
 }
 
-std::string AddedCellNames::name(std::uint16_t zone, std::uint32_t id) {
-  if (stale_) choose_source();
-  switch (source_) {
+std::string AddedCellNames::name(std::uint16_t zone, std::uint32_t id) const {
+  switch (source()) {
     case Source::kPrefix:
-      return NameScheme{.prefix = *prefix_, .next = prefix_next_++}.take();
+      return NameScheme{.prefix = *prefix_, .next = prefix_next_}.take();
     case Source::kZones:
-      if (zone < zones_.size()) return zones_[zone].take();
+      if (zone < zones_.size()) return zones_[zone].next();
       break;
     case Source::kFleet:
-      return fleet_.take();
+      return fleet_.next();
     case Source::kIds:
       break;
   }
   return fmt::format("cell-{}", id);
+}
+
+std::string AddedCellNames::take(std::uint16_t zone, std::uint32_t id) {
+  std::string taken = name(zone, id);
+  if (source_ == Source::kPrefix) ++prefix_next_;
+  if (source_ == Source::kZones && zone < zones_.size()) zones_[zone].skip();
+  if (source_ == Source::kFleet) fleet_.skip();
+  count(zone);
+  return taken;
 }
 
 }  // namespace cellkit

@@ -284,10 +284,9 @@ Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count,
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::uint16_t zone = names.least_zone();
     Cell c{.id = CellId{next_id + i},
-           .name = names.name(zone, next_id + i),
+           .name = names.take(zone, next_id + i),
            .zone = ZoneId{zone},
            .capacity = same_capacity ? shared_capacity.value_or(0) : 0};
-    names.count(zone);
     if (Status s = grown.add(c); !s.is_ok()) return s;
     cells.push_back(std::move(c));
   }

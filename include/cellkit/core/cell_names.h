@@ -41,8 +41,10 @@ class SchemeFold {
   bool add(std::string_view name);
   std::optional<NameScheme> scheme() const;
   bool has_scheme() const { return seen_ && fits_; }
-  // The scheme's next name, advancing it. Requires has_scheme().
-  std::string take();
+  // The scheme's next name. Requires has_scheme().
+  std::string next() const { return scheme()->take(); }
+  // Moves past next(), as if it were added.
+  void skip() { ++next_; }
 
  private:
   bool seen_ = false;
@@ -66,19 +68,20 @@ class AddedCellNames {
   std::uint16_t least_zone() const;
   // One past the largest cell id counted.
   std::uint32_t next_id() const { return next_id_; }
-  // The name of a cell joining `zone` with `id`; advances the scheme it comes from.
-  std::string name(std::uint16_t zone, std::uint32_t id);
-  // Counts a cell in `zone` without its name: next_cells names a batch by the schemes of the
-  // fleet it started from.
-  void count(std::uint16_t zone);
+  // The name of a cell joining `zone` with `id`.
+  std::string name(std::uint16_t zone, std::uint32_t id) const;
+  // name(), then moves its scheme past it, and counts the cell in `zone`: next_cells names a
+  // batch by the schemes of the fleet it started from, not by the names it gives.
+  std::string take(std::uint16_t zone, std::uint32_t id);
   // Counts a cell that joined the fleet, name, zone and id: afterwards, the names and zones
   // given are those of AddedCellNames built from the grown fleet.
   void add(const Cell& cell);
 
  private:
   enum class Source { kPrefix, kZones, kFleet, kIds };
-  void choose_source();
+  Source source() const;
   bool zones_have_own_schemes() const;
+  void count(std::uint16_t zone);
 
   std::optional<std::string> prefix_;
   std::uint64_t prefix_next_ = 0;  // with prefix_: one past its largest number in the fleet
@@ -87,8 +90,9 @@ class AddedCellNames {
   std::vector<std::uint32_t> per_zone_;                         // cells by raw zone id
   std::set<std::pair<std::uint32_t, std::uint16_t>> by_count_;  // (cells, zone)
   std::uint32_t next_id_ = 0;
-  Source source_ = Source::kIds;
-  bool stale_ = true;  // source_ must be chosen again
+  // Chosen again (O(zones log zones)) only after a zone or the fleet gains or loses a scheme.
+  mutable Source source_ = Source::kIds;
+  mutable bool stale_ = true;
 };
 
 }  // namespace cellkit
