@@ -108,13 +108,13 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random, P
   PlaceReport local;
   const std::uint64_t total = added.size();
   for (std::size_t i = 0; i < added.size(); ++i) {
+    progress.step(local.placed + local.refused, total);
     if (full && local.refusals.size() == kRefusalsKept) {
-      local.unsearched = added.size() - i;
-      local.refused += local.unsearched;
-      break;
+      ++local.refused;
+      ++local.unsearched;
+      continue;
     }
     Tenant& t = added[i];
-    progress.step(local.placed + local.refused, total);
     Result<Shard> shard = strategy->choose_from(pools, t, random);
     if (!shard.is_ok()) {
       ++local.refused;
