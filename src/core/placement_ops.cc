@@ -51,6 +51,41 @@ Status check_new_tenants(const std::vector<Tenant>& existing, const std::vector<
   return Status::ok();
 }
 
+// The smallest shard size and weight among a tenant and those after it.
+struct Smallest {
+  std::uint32_t shard_size = 0;
+  std::uint32_t weight = 0;
+};
+
+std::vector<Smallest> smallest_from(const std::vector<Tenant>& tenants) {
+  std::vector<Smallest> out(tenants.size());
+  for (std::size_t i = tenants.size(); i-- > 0;) {
+    out[i] = {tenants[i].shard_size, tenants[i].weight};
+    if (i + 1 < tenants.size()) {
+      out[i].shard_size = std::min(out[i].shard_size, out[i + 1].shard_size);
+      out[i].weight = std::min(out[i].weight, out[i + 1].weight);
+    }
+  }
+  return out;
+}
+
+// Checks a fullness proof may spend after each refusal: about what the refused search
+// itself may spend (shuffle's random and ordered tries, max(4096, 64 cells) each), so proving
+// costs at most as much again as the searches it ends.
+std::uint64_t proof_work(const CellPools& pools) {
+  return 2 * std::max<std::uint64_t>(4096, 64 * std::uint64_t{pools.all.size()});
+}
+
+// True when no tenant of `rest` (the smallest shard size and weight still to come) can be
+// placed any more: then every one of them would be refused, whatever its search draws.
+bool none_fits(PooledStrategy& strategy, std::optional<FitCursor>& cursor, const CellPools& pools,
+               const Smallest& rest) {
+  if (!cursor || cursor->shard_size() != rest.shard_size || cursor->weight() != rest.weight) {
+    cursor.emplace(rest.shard_size, rest.weight);
+  }
+  return strategy.advance(*cursor, pools, proof_work(pools)) == FitCursor::Verdict::kNoneFits;
+}
+
 // Places `added` with a strategy that already knows the existing tenants' shards.
 Placement place_more(Placement next, std::vector<Tenant> added, Random random, PlaceReport* report,
                      const Progress& progress) {
@@ -63,16 +98,31 @@ Placement place_more(Placement next, std::vector<Tenant> added, Random random, P
   for (const Tenant& t : next.tenants)
     strategy->remember(t, next.mapping.shard(t.id));
   const CellPools pools = CellPools::build(next.fleet, next.options.capacity);
+  const std::vector<Smallest> rest = smallest_from(added);
+  // Once no tenant still to come fits anywhere (proved, not guessed: placing only adds
+  // shards, so the proof holds to the end), the rest are refused without a search as soon as
+  // no more refusal messages are kept; until then they are searched, so the messages kept
+  // are the searches' own and the output is what searching every tenant gives.
+  std::optional<FitCursor> cursor;
+  bool full = false;
   PlaceReport local;
   const std::uint64_t total = added.size();
-  for (Tenant& t : added) {
+  for (std::size_t i = 0; i < added.size(); ++i) {
     progress.step(local.placed + local.refused, total);
+    if (full && local.refusals.size() == kRefusalsKept) {
+      ++local.refused;
+      ++local.unsearched;
+      continue;
+    }
+    Tenant& t = added[i];
     Result<Shard> shard = strategy->choose_from(pools, t, random);
     if (!shard.is_ok()) {
       ++local.refused;
       if (local.refusals.size() < kRefusalsKept) local.refusals.push_back(shard.status().message());
+      if (!full && i + 1 < added.size()) full = none_fits(*strategy, cursor, pools, rest[i + 1]);
       continue;
     }
+    assert(!full);
     ++local.placed;
     next.mapping.assign(t.id, std::move(shard).value());
     next.tenants.push_back(std::move(t));
@@ -219,77 +269,22 @@ std::vector<Tenant> make_tenants(std::uint32_t count, std::uint32_t k, std::uint
   return tenants;
 }
 
-namespace {
-
-// How added cells are named: one scheme per zone when each zone's names have a prefix of
-// their own ("a1".."a3", "b1".."b3"), else one for the fleet, else "cell-<id>".
-class AddedNames {
- public:
-  AddedNames(const Fleet& fleet, std::string_view prefix) {
-    std::vector<std::vector<std::string>> by_zone;
-    std::vector<std::string> all;
-    for (const Cell& c : fleet.cells()) {
-      if (raw(c.zone) >= by_zone.size()) by_zone.resize(raw(c.zone) + 1);
-      by_zone[raw(c.zone)].push_back(c.name);
-      all.push_back(c.name);
-    }
-    if (!prefix.empty()) {
-      fleet_ = prefix_scheme(prefix, all);
-    } else if (!use_zone_schemes(by_zone)) {
-      fleet_ = evident_scheme(all);
-    }
-  }
-
-  std::string name(std::uint16_t zone, std::uint32_t id) {
-    if (zone < zones_.size()) return zones_[zone].take();
-    return fleet_ ? fleet_->take() : fmt::format("cell-{}", id);
-  }
-
- private:
-  bool use_zone_schemes(const std::vector<std::vector<std::string>>& by_zone) {
-    if (by_zone.size() < 2) return false;
-    std::vector<NameScheme> schemes;
-    for (const auto& names : by_zone) {
-      const std::optional<NameScheme> s = evident_scheme(names);
-      const bool taken = std::any_of(schemes.begin(), schemes.end(), [&](const NameScheme& o) {
-        return s && o.prefix == s->prefix;
-      });
-      if (!s || taken) return false;
-      schemes.push_back(*s);
-    }
-    zones_ = std::move(schemes);
-    return true;
-  }
-
-  std::vector<NameScheme> zones_;
-  std::optional<NameScheme> fleet_;
-};
-
-}  // namespace
-
 Result<std::vector<Cell>> next_cells(const Fleet& fleet, std::uint32_t count,
                                      std::string_view name_prefix) {
-  std::vector<std::uint32_t> per_zone;
-  std::uint32_t next_id = 0;
   std::optional<std::uint32_t> shared_capacity;
   bool same_capacity = true;
   for (const Cell& c : fleet.cells()) {
-    if (raw(c.zone) >= per_zone.size()) per_zone.resize(raw(c.zone) + 1, 0);
-    ++per_zone[raw(c.zone)];
-    next_id = raw(c.id) + 1;
     if (shared_capacity && *shared_capacity != c.capacity) same_capacity = false;
     shared_capacity = c.capacity;
   }
-  if (per_zone.empty()) per_zone.push_back(0);
-  AddedNames names(fleet, name_prefix);
+  AddedCellNames names(fleet, name_prefix);
+  const std::uint32_t next_id = names.next_id();
   Fleet grown = fleet;
   std::vector<Cell> cells;
   for (std::uint32_t i = 0; i < count; ++i) {
-    const auto zone = static_cast<std::uint16_t>(
-        std::min_element(per_zone.begin(), per_zone.end()) - per_zone.begin());
-    ++per_zone[zone];
+    const std::uint16_t zone = names.least_zone();
     Cell c{.id = CellId{next_id + i},
-           .name = names.name(zone, next_id + i),
+           .name = names.take(zone, next_id + i),
            .zone = ZoneId{zone},
            .capacity = same_capacity ? shared_capacity.value_or(0) : 0};
     if (Status s = grown.add(c); !s.is_ok()) return s;

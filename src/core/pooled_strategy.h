@@ -8,6 +8,7 @@
 
 #include "cellkit/core/placement_ops.h"
 #include "cellkit/core/strategies.h"
+#include "core/fit_cursor.h"
 #include "core/placement_state.h"
 
 namespace cellkit {
@@ -49,6 +50,12 @@ class PooledStrategy : public PlacementStrategy {
   const PlacementState& state() const { return state_; }
   // A hint that about `tenants` tenants of `shard_size` cells will be recorded.
   void reserve(std::size_t tenants, std::size_t shard_size) { state_.reserve(tenants, shard_size); }
+  // Advances `cursor` (which must have seen only these pools) by at most `work` checks,
+  // with the codewords held back recorded first: whether any shard still fits (FitCursor).
+  FitCursor::Verdict advance(FitCursor& cursor, const CellPools& pools, std::uint64_t work) {
+    state_.record_deferred();
+    return cursor.advance(state_, pools, work);
+  }
 
  protected:
   // Picks the quota's cells; every returned cell has room. Never a short shard.

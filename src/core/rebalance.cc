@@ -83,6 +83,7 @@ class Planner {
   }
 
   void fill_new_cells() {
+    compute_shares();
     std::vector<CellId> receivers;
     for (CellId c : pools_.all) {
       if (is_new(c)) receivers.push_back(c);
@@ -366,13 +367,23 @@ class Planner {
   }
 
   std::uint64_t fair_share(CellId r) const {
-    std::uint64_t load = 0, cells = 0;
+    return shares_[current_.options.zone_aware ? pools_.zone_of[raw(r)] : 0];
+  }
+
+  // The pools' load over their cells, by zone when zone-aware. Every move while filling goes
+  // from one pool cell to another of its zone, so the shares stay as computed here (computing
+  // them per receiver made adding n cells O(n²)).
+  void compute_shares() {
+    const std::size_t zones = current_.options.zone_aware ? pools_.zones.size() : 1;
+    std::vector<std::uint64_t> load(zones, 0), cells(zones, 0);
     for (CellId c : pools_.all) {
-      if (current_.options.zone_aware && pools_.zone_of[raw(c)] != pools_.zone_of[raw(r)]) continue;
-      load += state_.load(c);
-      ++cells;
+      const std::size_t z = current_.options.zone_aware ? pools_.zone_of[raw(c)] : 0;
+      load[z] += state_.load(c);
+      ++cells[z];
     }
-    return cells == 0 ? 0 : load / cells;
+    shares_.assign(zones, 0);
+    for (std::size_t z = 0; z < zones; ++z)
+      shares_[z] = cells[z] == 0 ? 0 : load[z] / cells[z];
   }
 
   std::uint64_t pick_donor(CellId r, std::uint64_t share,
@@ -464,8 +475,9 @@ class Planner {
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
   std::vector<Shortfall> shortfalls_;
-  std::vector<bool> moved_;      // by position
-  std::vector<bool> new_cells_;  // by raw cell id, for pool cells
+  std::vector<bool> moved_;            // by position
+  std::vector<bool> new_cells_;        // by raw cell id, for pool cells
+  std::vector<std::uint64_t> shares_;  // fill_new_cells: fair share by zone index (or one)
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t clearing_ = 0;  // of required_: moves aside that clear the way (chains)

@@ -3,8 +3,10 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "cellkit/core/cell_names.h"
 #include "cellkit/core/control_plane.h"
 #include "cellkit/core/placement_ops.h"
 #include "cellkit/core/request_attempts.h"
@@ -213,6 +215,9 @@ class World {
   EventQueue queue_;
   AliasTable tenant_choice_;
   std::vector<CellRuntime> cells_;
+  // Names for cells past the scenario's names, kept up to date cell by cell (built from the
+  // fleet for each added cell, naming n cells cost O(n²)).
+  std::optional<AddedCellNames> added_names_;
   std::vector<TenantRuntime> tenants_;
   std::vector<std::vector<std::uint32_t>> tenants_on_cell_;
   std::vector<PoisonRuntime> poison_;

@@ -98,14 +98,15 @@ void World::install_cell() {
   if (index < spec.names.size()) {
     name = spec.names[index];
   } else if (!spec.names.empty()) {
-    Result<std::vector<Cell>> next = next_cells(control_.cells().fleet(), 1);
-    if (next.is_ok()) name = next->front().name;
+    if (!added_names_) added_names_.emplace(control_.cells().fleet(), "");
+    name = added_names_->name(added_names_->least_zone(), added_names_->next_id());
   }
   const std::uint32_t capacity = index < spec.capacity.size() ? spec.capacity[index] : 0;
   Result<CellId> added = control_.add_cell(std::move(name), zone, capacity);
   // A named fleet whose scheme gives a taken name (validated names are unique otherwise).
   if (!added.is_ok()) added = control_.add_cell(fmt::format("added-{}", index), zone);
   const CellId id = added.value();
+  if (added_names_) added_names_->add(control_.cells().fleet().cell(id));
   cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
   cells_.back().zone = zone;
   cells_.back().last_change = now_;

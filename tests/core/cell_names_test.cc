@@ -1,10 +1,12 @@
 #include "cellkit/core/cell_names.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "cellkit/base/random.h"
 #include "cellkit/core/placement_ops.h"
 
 namespace cellkit {
@@ -81,6 +83,61 @@ TEST(NextCells, APrefixOverridesTheScheme) {
   const auto added = next_cells(f, 2, "edge-");
   ASSERT_TRUE(added.is_ok());
   EXPECT_EQ(names_of(*added), (std::vector<std::string>{"edge-0", "edge-1"}));
+}
+
+// Names in the shapes fleets have: per-zone prefixes, one prefix, zero padding, no number.
+std::string some_name(Random& random, std::uint16_t zone, std::uint32_t i) {
+  switch (random.index(8)) {
+    case 0:
+      return fmt::format("cell-{}", i);
+    case 1:
+      return fmt::format("x{}", i * 7);
+    case 2:
+      return fmt::format("z{}-{:02}", zone, i);
+    case 3:
+      return "plain";
+    default:
+      return fmt::format("{}{}", static_cast<char>('a' + zone), i);
+  }
+}
+
+// Cells join one at a time, most in the zone least_zone() gives and some elsewhere, some with
+// names of their own or with a name taken already (then "added-<i>", as the simulator does):
+// the names and zones given stay those of AddedCellNames built afresh from the grown fleet.
+TEST(AddedCellNames, GrowingCellByCellMatchesBuildingFromTheGrownFleet) {
+  Random random(3);
+  for (int round = 0; round < 200; ++round) {
+    Fleet fleet;
+    const auto start = static_cast<std::uint32_t>(random.index(6));
+    for (std::uint32_t i = 0; i < start; ++i) {
+      const auto zone = static_cast<std::uint16_t>(random.index(3));
+      (void)fleet.add({.id = CellId{i}, .name = some_name(random, zone, i), .zone = ZoneId{zone}});
+    }
+    AddedCellNames grown(fleet, "");
+    for (std::uint32_t i = 0; i < 30; ++i) {
+      AddedCellNames rebuilt(fleet, "");
+      const std::string where = fmt::format("round {} cell {}", round, i);
+      ASSERT_EQ(grown.least_zone(), rebuilt.least_zone()) << where;
+      ASSERT_EQ(grown.next_id(), rebuilt.next_id()) << where;
+      const auto zone =
+          random.index(4) == 0 ? static_cast<std::uint16_t>(random.index(4)) : rebuilt.least_zone();
+      const std::uint32_t id = rebuilt.next_id();
+      Cell cell{.id = CellId{id}, .name = grown.name(zone, id), .zone = ZoneId{zone}};
+      ASSERT_EQ(cell.name, rebuilt.name(zone, id)) << where;
+      if (random.index(6) == 0) cell.name = some_name(random, zone, i);
+      if (!fleet.add(cell).is_ok()) {
+        cell.name = fmt::format("added-{}", i);
+        ASSERT_TRUE(fleet.add(cell).is_ok()) << where;
+      }
+      grown.add(cell);
+    }
+  }
+}
+
+TEST(AddedCellNames, AnEmptyFleetStartsAtZoneZeroWithCellIdNames) {
+  AddedCellNames names(Fleet{}, "");
+  EXPECT_EQ(names.least_zone(), 0u);
+  EXPECT_EQ(names.name(0, 0), "cell-0");
 }
 
 }  // namespace

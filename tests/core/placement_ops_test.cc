@@ -1,8 +1,12 @@
 #include "cellkit/core/placement_ops.h"
 
+#include <array>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/placement_test_support.h"
+#include "core/pooled_strategy.h"
 
 namespace cellkit {
 namespace {
@@ -32,6 +36,123 @@ TEST(Place, CountsRefusalsAndLeavesRefusedTenantsOut) {
   EXPECT_EQ(report.refusals[0].substr(0, 47), "shuffle cannot place tenant 'tenant-1': every s");
   EXPECT_EQ(p->tenants.size(), 1u);
   EXPECT_EQ(p->mapping.size(), 1u);
+}
+
+// What place() gives when it searches for every tenant, the refused ones included: the
+// reference for its early stop, which may change the time and nothing else.
+struct Searched {
+  Mapping mapping;
+  PlaceReport report;
+};
+
+Searched search_every_tenant(const Fleet& fleet, const std::vector<Tenant>& tenants,
+                             const PlacementOptions& o) {
+  std::unique_ptr<PooledStrategy> strategy = make_pooled_strategy(o);
+  strategy->reserve(tenants.size(), tenants.front().shard_size);
+  const CellPools pools = CellPools::build(fleet, o.capacity);
+  Random random(o.seed);
+  Searched out;
+  for (const Tenant& t : tenants) {
+    Result<Shard> shard = strategy->choose_from(pools, t, random);
+    if (shard.is_ok()) {
+      ++out.report.placed;
+      out.mapping.assign(t.id, *shard);
+      continue;
+    }
+    ++out.report.refused;
+    if (out.report.refusals.size() < 10) out.report.refusals.push_back(shard.status().message());
+  }
+  return out;
+}
+
+TEST(Place, StopsSearchingOnceNoShardCanFitAnyTenantLeft) {
+  // Seven cells hold the Fano plane: 7 tenants of 3 cells use all 21 pairs (m = 1). The
+  // refusals of tenants 7..16 are searched, so their messages are the searches' own; the 983
+  // after them are refused without a search.
+  const PlacementOptions o{.strategy = Strategy::kShuffle, .max_overlap = 1, .seed = 3};
+  PlaceReport report;
+  Result<Placement> p = place(fleet_of(7), tenants_of(1000, 3), o, &report);
+  ASSERT_TRUE(p.is_ok()) << p.status().message();
+  EXPECT_EQ(report.placed, 7u);
+  EXPECT_EQ(report.refused, 993u);
+  EXPECT_EQ(report.unsearched, 983u);
+  ASSERT_EQ(report.refusals.size(), 10u);
+  EXPECT_EQ(report.refusals[9],
+            "shuffle cannot place tenant 'tenant-16': every shard of 3 cells would share more "
+            "than 1 cells with one of the 7 tenants placed or exceed a cell's capacity (at most "
+            "C(7,2)/C(3,2) = 7 tenants fit 7 cells)");
+  const Searched searched = search_every_tenant(fleet_of(7), tenants_of(1000, 3), o);
+  EXPECT_EQ(p->mapping, searched.mapping);
+  EXPECT_EQ(report.refusals, searched.report.refusals);
+}
+
+TEST(Place, StopsSearchingOnceTooFewCellsHaveRoom) {
+  PlaceReport report;
+  Result<Placement> p = place(fleet_of(6, 1, /*capacity=*/1), tenants_of(100, 2),
+                              {.strategy = Strategy::kRandom, .seed = 3}, &report);
+  ASSERT_TRUE(p.is_ok()) << p.status().message();
+  EXPECT_EQ(report.placed, 3u);
+  EXPECT_EQ(report.refused, 97u);
+  EXPECT_EQ(report.unsearched, 87u);
+  EXPECT_EQ(report.refusals[9],
+            "tenant 'tenant-12' needs 2 cells but only 0 there can take it (placeable, below "
+            "capacity)");
+}
+
+TEST(Place, KeepsSearchingWhileASmallerTenantIsStillToCome) {
+  // Capacity 1: the tenants of 4 cells after the first are refused, but the last tenant
+  // needs only 2 and is placed.
+  std::vector<Tenant> tenants = tenants_of(30, 4);
+  tenants.back().shard_size = 2;
+  PlaceReport report;
+  Result<Placement> p = place(fleet_of(6, 1, /*capacity=*/1), tenants,
+                              {.strategy = Strategy::kRandom, .seed = 3}, &report);
+  ASSERT_TRUE(p.is_ok()) << p.status().message();
+  EXPECT_EQ(report.placed, 2u);
+  EXPECT_EQ(report.refused, 28u);
+  EXPECT_EQ(report.unsearched, 0u);
+  EXPECT_NE(p->mapping.find_shard(TenantId{29}), nullptr);
+}
+
+// Small fleets filled past their limit by every strategy, with capacities, weights, zones and
+// mixed shard sizes: the early stop changes neither the mapping nor any count or message.
+TEST(Place, GivesWhatSearchingEveryTenantGives) {
+  Random random(5);
+  std::size_t unsearched = 0;
+  for (int round = 0; round < 40; ++round) {
+    const auto n = static_cast<std::uint32_t>(5 + random.index(8));
+    const auto zones = static_cast<std::uint16_t>(1 + random.index(3));
+    const auto capacity =
+        static_cast<std::uint32_t>(random.index(3) == 0 ? 4 + random.index(20) : 0);
+    const auto k = static_cast<std::uint32_t>(2 + random.index(std::min<std::uint32_t>(3, n - 2)));
+    // Not `design`: its restricted designs take a local search of about a second per fleet
+    // size. Shuffle still takes designs' codewords where the fleet admits one (7-10 cells).
+    constexpr std::array kStrategies = {Strategy::kRandom, Strategy::kLeastLoaded,
+                                        Strategy::kRendezvous, Strategy::kShuffle,
+                                        Strategy::kPacking};
+    const Strategy strategy = kStrategies[random.index(kStrategies.size())];
+    const PlacementOptions o{.strategy = strategy,
+                             .max_overlap = static_cast<std::uint32_t>(random.index(k)),
+                             .zone_aware = zones > 1 && random.index(2) == 0,
+                             .seed = random.next_u64()};
+    std::vector<Tenant> tenants = tenants_of(static_cast<std::uint32_t>(20 + random.index(60)), k);
+    for (Tenant& t : tenants) {
+      if (random.index(8) == 0) t.weight = 2;
+      if (random.index(10) == 0) t.shard_size = k + 1 <= n ? k + 1 : k;
+    }
+    PlaceReport report;
+    Result<Placement> p = place(fleet_of(n, zones, capacity), tenants, o, &report);
+    ASSERT_TRUE(p.is_ok()) << p.status().message();
+    const Searched searched = search_every_tenant(fleet_of(n, zones, capacity), tenants, o);
+    const std::string where = fmt::format("round {}: {} cells, {} zones, k {}, {}", round, n, zones,
+                                          k, to_string(strategy));
+    EXPECT_EQ(p->mapping, searched.mapping) << where;
+    EXPECT_EQ(report.placed, searched.report.placed) << where;
+    EXPECT_EQ(report.refused, searched.report.refused) << where;
+    EXPECT_EQ(report.refusals, searched.report.refusals) << where;
+    unsearched += report.unsearched;
+  }
+  EXPECT_GT(unsearched, 0u);  // the early stop was taken
 }
 
 TEST(Place, RefusesInvalidOptionsAndDuplicateTenants) {

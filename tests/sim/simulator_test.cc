@@ -424,6 +424,24 @@ TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {
   EXPECT_EQ(r.timeline[0].count, 3u);
 }
 
+TEST(Simulator, CellsAddedToANamedFleetContinueEachZonesNames) {
+  Scenario s = small();
+  s.cells.zones = 2;
+  s.cells.names = {"a1", "b1", "a2", "b2"};
+  s.growth.scale_out.push_back({.at = seconds(3), .cells = 3});
+  s.growth.scale_out.push_back({.at = seconds(6), .cells = 2});
+  const RunResult r = run(s);
+  std::vector<std::string> names;
+  std::vector<std::uint16_t> zones;
+  for (const CellResult& c : r.cells) {
+    names.push_back(c.name);
+    zones.push_back(raw(c.zone));
+  }
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"a1", "b1", "a2", "b2", "a3", "b3", "a4", "b4", "a5"}));
+  EXPECT_EQ(zones, (std::vector<std::uint16_t>{0, 1, 0, 1, 0, 1, 0, 1, 0}));
+}
+
 TEST(Simulator, RejectsAnInvalidScenario) {
   Scenario s = small();
   s.tenants.shard_size = 5;

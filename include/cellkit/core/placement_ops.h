@@ -33,6 +33,9 @@ struct PlaceReport {
   std::size_t placed = 0;
   std::size_t refused = 0;
   std::vector<std::string> refusals;  // the first 10 refusal messages, in arrival order
+  // Of `refused`: refused without a search, once no shard could fit any tenant still to come
+  // and no more messages were kept (the output is the same as searching each of them).
+  std::size_t unsearched = 0;
 };
 
 // Places `tenants` in the given (arrival) order; random draws come from Random(options.seed).
