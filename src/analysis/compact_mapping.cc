@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/cell_indexer.h"
+
 namespace cellkit::analysis_internal {
 namespace {
 
@@ -27,34 +29,6 @@ void add_cells_and_zones(const AnalysisInput& in, CompactMapping& m) {
     m.cell_zone.push_back(static_cast<std::uint32_t>(zone));
   }
 }
-
-// Cell id → index in the fleet: a direct table when ids are small enough (ids in mapping
-// files are below 2^24), else a binary search over the fleet's sorted cells.
-class CellIndexer {
- public:
-  explicit CellIndexer(const Fleet& fleet) : cells_(fleet.cells()) {
-    if (cells_.empty() || raw(cells_.back().id) >= kMaxDirect) return;
-    direct_.assign(raw(cells_.back().id) + std::size_t{1}, kAbsent);
-    for (std::uint32_t i = 0; i < cells_.size(); ++i)
-      direct_[raw(cells_[i].id)] = i;
-  }
-  std::optional<std::uint32_t> operator()(CellId id) const {
-    if (!direct_.empty()) {
-      if (raw(id) >= direct_.size() || direct_[raw(id)] == kAbsent) return std::nullopt;
-      return direct_[raw(id)];
-    }
-    const auto it = std::lower_bound(cells_.begin(), cells_.end(), id,
-                                     [](const Cell& c, CellId x) { return c.id < x; });
-    if (it == cells_.end() || it->id != id) return std::nullopt;
-    return static_cast<std::uint32_t>(it - cells_.begin());
-  }
-
- private:
-  static constexpr std::uint32_t kMaxDirect = 1u << 24;
-  static constexpr std::uint32_t kAbsent = 0xFFFFFFFF;
-  std::span<const Cell> cells_;
-  std::vector<std::uint32_t> direct_;
-};
 
 Status check_shard(const std::string& tenant, std::span<const std::uint32_t> sorted,
                    const CompactMapping& m, std::uint32_t max_size) {
@@ -109,7 +83,7 @@ Result<CompactMapping> compact(const AnalysisInput& in) {
   add_cells_and_zones(in, m);
   const std::uint32_t max_size = max_analyzed_shard_size(m.cell_count());
   TenantNames names(in.tenants);
-  const CellIndexer cell_index(in.fleet);
+  const detail::CellIndexer cell_index(in.fleet);
   m.offsets.reserve(in.mapping.size() + 1);
   m.offsets.push_back(0);
   for (const auto& [id, shard] : in.mapping) {

@@ -1,4 +1,4 @@
-// xxHash64 through Debian's libxxhash.
+// xxHash64 and XXH3 through Debian's libxxhash.
 #include "cellkit/base/hash.h"
 
 #include <array>
@@ -35,6 +35,10 @@ std::uint64_t hash64_of(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
   put_le64(a, buf.data());
   put_le64(b, buf.data() + 8);
   return hash64(std::span<const std::byte>(buf), seed);
+}
+
+std::uint64_t table_hash(std::string_view text) {
+  return XXH3_64bits(text.data(), text.size());
 }
 
 }  // namespace cellkit

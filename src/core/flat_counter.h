@@ -8,6 +8,7 @@
 #include <vector>
 
 namespace cellkit {
+namespace detail {
 
 // The finalizer of SplitMix64: spreads packed keys over the table.
 constexpr std::uint64_t spread(std::uint64_t x) {
@@ -25,10 +26,13 @@ constexpr std::uint64_t spread(WideKey k) {
   return spread(k.lo ^ spread(k.hi));
 }
 
+}  // namespace detail
+
 // Counts keys compared whole (never by a hash of them): two keys share a count only when
 // they are equal. Linear probing at load <= 1/2, backward-shift erase. Flat rather than
 // std::unordered_map: at 1,000,000 shards of 4 cells it holds 4,000,000 keys with no node
-// allocations. `Key` is regular and has an overload spread(Key) -> std::uint64_t.
+// allocations. `Key` is regular, and spread(Key) -> std::uint64_t is detail::spread or found
+// by argument-dependent lookup.
 template <class Key>
 class FlatCounter {
  public:
@@ -64,7 +68,10 @@ class FlatCounter {
     Key key{};
     std::uint32_t count = 0;  // 0 = empty slot
   };
-  std::size_t home(const Key& key) const { return spread(key) & (slots_.size() - 1); }
+  std::size_t home(const Key& key) const {
+    using detail::spread;
+    return spread(key) & (slots_.size() - 1);
+  }
   // The slot of key, or of the empty slot ending its run.
   std::size_t find(const Key& key) const {
     const std::size_t mask = slots_.size() - 1;

@@ -27,7 +27,7 @@ std::optional<std::uint32_t> find_name(const std::vector<std::uint32_t>& slots,
                                        std::string_view name, const NameOf& name_of) {
   if (slots.empty()) return std::nullopt;
   const std::size_t mask = slots.size() - 1;
-  for (std::size_t slot = hash64(name) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+  for (std::size_t slot = table_hash(name) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
     if (name_of(slots[slot] - 1) == name) return slots[slot] - 1;
   }
   return std::nullopt;
@@ -40,7 +40,7 @@ std::optional<std::uint32_t> add_name(std::vector<std::uint32_t>& slots, std::ui
                                       const NameOf& name_of) {
   const std::string_view name = name_of(i);
   const std::size_t mask = slots.size() - 1;
-  std::size_t slot = hash64(name) & mask;
+  std::size_t slot = table_hash(name) & mask;
   for (; slots[slot] != 0; slot = (slot + 1) & mask) {
     if (name_of(slots[slot] - 1) == name) return slots[slot] - 1;
   }

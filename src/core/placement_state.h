@@ -12,7 +12,7 @@
 #include "cellkit/core/fleet.h"
 #include "cellkit/core/mapping.h"
 #include "cellkit/core/tenant.h"
-#include "core/subset_table.h"
+#include "core/used_subsets.h"
 
 namespace cellkit {
 
@@ -86,7 +86,7 @@ class PlacementState {
   // Raw tenant id -> weight, only for tenants of weight != 1. Ids are sparse and may be as
   // large as 2^32-1, so never a vector indexed by id. Only looked up, never iterated.
   std::unordered_map<std::uint32_t, std::uint32_t> weights_;
-  std::optional<SubsetTable> subsets_;
+  std::optional<UsedSubsets> subsets_;
   std::size_t tenants_ = 0;
   // Codewords recorded without their subsets, flat (deferred_size_ cells each).
   std::vector<CellId> deferred_;

@@ -5,8 +5,10 @@
 #include <bit>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <span>
 
+#include "core/cell_indexer.h"
 #include "core/flat_counter.h"
 #include "core/placement_state.h"
 #include "core/pooled_strategy.h"
@@ -14,24 +16,23 @@
 namespace cellkit {
 namespace {
 
-// Every shard's cells as indices among the fleet's ids, increasing within each shard, in one
+using detail::WideKey;
+
+// Every shard's cells as indices among the fleet's cells, increasing within each shard, in one
 // flat array: the histogram reads them once per subset size without revisiting the Mapping.
 class ShardIndices {
  public:
   ShardIndices(const Fleet& fleet, const Mapping& mapping) {
-    std::vector<std::uint32_t> ids;
-    for (const Cell& c : fleet.cells())
-      ids.push_back(raw(c.id));
-    std::sort(ids.begin(), ids.end());
-    cells_ = ids.size();
+    const detail::CellIndexer index_of(fleet);
+    cells_ = fleet.size();
     bits_ = std::max(1, static_cast<int>(std::bit_width(cells_ == 0 ? 0 : cells_ - 1)));
     starts_.reserve(mapping.size() + 1);
     starts_.push_back(0);
     for (const auto& [tenant, shard] : mapping) {
       for (CellId c : shard) {
-        const auto at = std::lower_bound(ids.begin(), ids.end(), raw(c));
-        foreign_ = foreign_ || at == ids.end() || *at != raw(c);
-        indices_.push_back(static_cast<std::uint32_t>(at - ids.begin()));
+        const std::optional<std::uint32_t> at = index_of(c);
+        foreign_ = foreign_ || !at;
+        indices_.push_back(at.value_or(0));
       }
       std::sort(indices_.begin() + static_cast<std::ptrdiff_t>(starts_.back()), indices_.end());
       starts_.push_back(indices_.size());

@@ -2,12 +2,12 @@
 // with memchr rather than reading lines through iostreams, so large files parse at memory
 // speed; names are string_views into the buffer (or the given fleet) while reading.
 #include <fmt/format.h>
-#include <xxhash.h>
 #include <algorithm>
 #include <cstring>
 #include <numeric>
 #include <vector>
 
+#include "cellkit/base/hash.h"
 #include "cellkit/io/mapping_file.h"
 #include "io/text_fields.h"
 
@@ -79,7 +79,7 @@ class NameIndex {
     std::uint32_t tag = 0;
     std::uint32_t index = kAbsent;
   };
-  static std::uint64_t hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+  static std::uint64_t hash(std::string_view s) { return table_hash(s); }
   std::size_t mask() const { return slots_.size() - 1; }
   void rebuild(std::size_t expected) {
     std::size_t slots = 64;

@@ -1,4 +1,4 @@
-#include "core/subset_table.h"
+#include "core/used_subsets.h"
 
 #include <map>
 
@@ -10,24 +10,24 @@
 namespace cellkit {
 namespace {
 
-TEST(SubsetTable, RefusesAShardThatReusesASubset) {
-  SubsetTable table(2);
+TEST(UsedSubsets, RefusesAShardThatReusesASubset) {
+  UsedSubsets table(2);
   table.add(Shard{CellId{1}, CellId{2}, CellId{3}, CellId{4}});
   EXPECT_FALSE(table.fits(Shard{CellId{9}, CellId{3}, CellId{1}, CellId{2}}));
   EXPECT_TRUE(table.fits(Shard{CellId{9}, CellId{3}, CellId{1}, CellId{8}}));
   EXPECT_EQ(table.used_subsets(), 4u);
 }
 
-TEST(SubsetTable, FitsWithChecksOnlySubsetsHoldingTheNewCell) {
-  SubsetTable table(1);
+TEST(UsedSubsets, FitsWithChecksOnlySubsetsHoldingTheNewCell) {
+  UsedSubsets table(1);
   table.add(Shard{CellId{1}, CellId{2}});
   const Shard chosen{CellId{1}, CellId{5}};
   EXPECT_FALSE(table.fits_with(chosen, CellId{2}));
   EXPECT_TRUE(table.fits_with(chosen, CellId{3}));
 }
 
-TEST(SubsetTable, HashedKeysForLargeIdsStillWork) {
-  SubsetTable table(3);  // 4 ids of 16 bits: these ids need the hashed key
+TEST(UsedSubsets, HashedKeysForLargeIdsStillWork) {
+  UsedSubsets table(3);  // 4 ids of 16 bits: these ids need the hashed key
   const Shard big{CellId{70000}, CellId{70001}, CellId{70002}, CellId{70003}, CellId{5}};
   table.add(big);
   EXPECT_FALSE(table.fits(Shard{CellId{70003}, CellId{70001}, CellId{70000}, CellId{70002}}));

@@ -1,4 +1,4 @@
-// SubsetTable: which (m+1)-subsets of cells some shard already uses, for bounded overlap.
+// UsedSubsets: which (m+1)-subsets of cells some shard already uses, for bounded overlap.
 #pragma once
 
 #include <algorithm>
@@ -13,13 +13,13 @@ namespace cellkit {
 
 // Records the (m+1)-subsets of accepted shards. Two shards share more than m cells exactly
 // when they share an (m+1)-subset, so refusing any reuse bounds every pair's overlap by m.
-class SubsetTable {
+class UsedSubsets {
  public:
   // `max_overlap` is m. Subsets of m+1 cells are keyed exactly (sorted ids packed in 64 bits)
   // when the ids fit, else by xxHash64 of the sorted ids; keys are counted, so a hash
   // collision can only refuse a shard that would have fitted, never admit a violation.
   // Requires max_overlap <= 15 (asserts; validate() refuses more).
-  explicit SubsetTable(std::uint32_t max_overlap);
+  explicit UsedSubsets(std::uint32_t max_overlap);
 
   std::uint32_t max_overlap() const { return m_; }
   // True when no (m+1)-subset of `chosen` ∪ {cell} that contains `cell` is in use.

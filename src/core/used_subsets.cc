@@ -1,5 +1,5 @@
-// SubsetTable: the used (m+1)-subsets of accepted shards.
-#include "core/subset_table.h"
+// UsedSubsets: the used (m+1)-subsets of accepted shards.
+#include "core/used_subsets.h"
 
 #include <algorithm>
 #include <array>
@@ -16,7 +16,7 @@ constexpr std::size_t kMaxSubset = 16;  // m+1 beyond this is refused when optio
 
 }  // namespace
 
-std::uint64_t SubsetTable::key(std::span<const CellId> subset) const {
+std::uint64_t UsedSubsets::key(std::span<const CellId> subset) const {
   std::array<std::uint32_t, kMaxSubset> ids{};
   for (std::size_t i = 0; i < subset.size(); ++i)
     ids[i] = raw(subset[i]);
@@ -32,12 +32,12 @@ std::uint64_t SubsetTable::key(std::span<const CellId> subset) const {
   return hash64(std::as_bytes(std::span<const std::uint32_t>(ids.data(), subset.size())));
 }
 
-SubsetTable::SubsetTable(std::uint32_t max_overlap) : m_(max_overlap) {
+UsedSubsets::UsedSubsets(std::uint32_t max_overlap) : m_(max_overlap) {
   assert(max_overlap + 1 <= kMaxSubset);
 }
 
 template <class F>
-bool SubsetTable::each_subset(std::span<const CellId> cells, std::size_t pinned, F&& f) const {
+bool UsedSubsets::each_subset(std::span<const CellId> cells, std::size_t pinned, F&& f) const {
   const std::size_t r = m_ + 1;
   if (cells.size() < r) return true;
   // Index combinations in lexicographic order; with a pinned cell, only those containing it.
@@ -64,7 +64,7 @@ bool SubsetTable::each_subset(std::span<const CellId> cells, std::size_t pinned,
   }
 }
 
-bool SubsetTable::fits_with(std::span<const CellId> chosen, CellId cell) const {
+bool UsedSubsets::fits_with(std::span<const CellId> chosen, CellId cell) const {
   if (chosen.size() < m_) return true;
   // A stack buffer for the usual small shards; a vector for shards read from files.
   std::array<CellId, 64> small{};
@@ -80,7 +80,7 @@ bool SubsetTable::fits_with(std::span<const CellId> chosen, CellId cell) const {
   return each_subset(all, chosen.size(), [&](std::uint64_t k) { return used_.count(k) == 0; });
 }
 
-void SubsetTable::reserve(std::size_t shards, std::size_t shard_size) {
+void UsedSubsets::reserve(std::size_t shards, std::size_t shard_size) {
   std::size_t per_shard = 1;
   for (std::size_t i = 0; i <= m_ && i < shard_size; ++i) {
     per_shard = per_shard * (shard_size - i) / (i + 1);
@@ -88,18 +88,18 @@ void SubsetTable::reserve(std::size_t shards, std::size_t shard_size) {
   used_.reserve(used_.size() + shards * per_shard);
 }
 
-bool SubsetTable::fits(std::span<const CellId> shard) const {
+bool UsedSubsets::fits(std::span<const CellId> shard) const {
   return each_subset(shard, kNone, [&](std::uint64_t k) { return used_.count(k) == 0; });
 }
 
-void SubsetTable::add(std::span<const CellId> shard) {
+void UsedSubsets::add(std::span<const CellId> shard) {
   each_subset(shard, kNone, [&](std::uint64_t k) {
     used_.add(k);
     return true;
   });
 }
 
-void SubsetTable::remove(std::span<const CellId> shard) {
+void UsedSubsets::remove(std::span<const CellId> shard) {
   each_subset(shard, kNone, [&](std::uint64_t k) {
     used_.remove(k);
     return true;
