@@ -53,26 +53,10 @@ const KeySet kCellKeys = {"id", "name", "zone", "capacity", "state", "healthy", 
 // The offset where the text first nests deeper than kMaxJsonDepth, or nothing. Counted
 // before parsing: nlohmann's DOM (and anything that walks it) recurses once per level.
 std::optional<std::size_t> too_deep(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  io::JsonNesting nesting;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') in_string = true;
-    if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return i;
-    }
-    if ((c == ']' || c == '}') && depth > 0) --depth;
+    nesting.take(text[i]);
+    if (nesting.depth > kMaxJsonDepth) return i;
   }
   return std::nullopt;
 }
@@ -382,6 +366,14 @@ Result<ParsedDocument> read_document(std::string_view text, std::string_view nam
   return ParsedDocument{std::move(head).value(), std::move(collector.rows())};
 }
 
+// The head has no tenants: it gives the version, cells, disabled cells and addresses.
+FlatSnapshot flat_of(MappingDocument&& head, TenantRows&& rows) {
+  FlatSnapshot flat = flatten(routing_snapshot_of(head));
+  flat.shards = std::move(rows.shards);
+  flat.tenant_names = std::move(rows.names);
+  return flat;
+}
+
 }  // namespace
 
 Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
@@ -403,13 +395,22 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
 }
 
 Result<FlatSnapshot> parse_routing_snapshot_json(std::string_view text, std::string_view name) {
+  // The streaming reader takes the common documents without their DOM; it gives up on
+  // anything else, and on every error, so that every message comes from the one reader.
+  RoutingSnapshotJsonStream stream;
+  if (stream.feed(text)) {
+    if (std::optional<FlatSnapshot> flat = stream.finish()) return std::move(*flat);
+  }
   Result<ParsedDocument> parsed = read_document(text, name, false);
   if (!parsed.is_ok()) return parsed.status();
-  // The head has no tenants: this gives the version, cells, disabled cells and addresses.
-  FlatSnapshot flat = flatten(routing_snapshot_of(parsed->head));
-  flat.shards = std::move(parsed->rows.shards);
-  flat.tenant_names = std::move(parsed->rows.names);
-  return flat;
+  return flat_of(std::move(parsed->head), std::move(parsed->rows));
+}
+
+Result<FlatSnapshot> io::flat_snapshot_of(const json& head, const Reader& reader,
+                                          TenantRows&& rows) {
+  Result<MappingDocument> doc = DocumentParser(head, reader, rows).run();
+  if (!doc.is_ok()) return doc.status();
+  return flat_of(std::move(doc).value(), std::move(rows));
 }
 
 }  // namespace cellkit

@@ -83,4 +83,10 @@ class TenantCollector {
   TenantRows rows_;
 };
 
+// The document's other fields (`head`, whose "tenants" is an array; its elements are `rows`)
+// checked as parse_routing_snapshot_json checks them, then the flat snapshot of both; a
+// located error names `reader`'s text otherwise. Defined in mapping_json.cc.
+Result<FlatSnapshot> flat_snapshot_of(const nlohmann::json& head, const Reader& reader,
+                                      TenantRows&& rows);
+
 }  // namespace cellkit::io
