@@ -89,7 +89,9 @@ Status RoutingTable::build_names(NameList names) {
   index.list = std::move(names);
   index.slots = detail::name_slots(index.list.size());
   const auto name_of = [&](std::uint32_t i) { return index.list.name(i); };
+  constexpr std::uint32_t kAhead = 16;  // slots fetched ahead (name_slots.h, prefetch_slot)
   for (std::uint32_t i = 0; i < index.list.size(); ++i) {
+    if (i + kAhead < index.list.size()) detail::prefetch_slot(index.slots, name_of(i + kAhead));
     if (const std::optional<std::uint32_t> other = detail::add_name(index.slots, i, name_of)) {
       return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})",
                                    index.list.name(i), raw(index.list.ids[*other]),

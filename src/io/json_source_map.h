@@ -32,6 +32,33 @@ struct JsonSourceMap {
   std::size_t element(std::string_view key, std::size_t index) const;
 };
 
+// How deep a scan of JSON text is in arrays and objects, and whether it is inside a string
+// (after a backslash): fed one byte at a time, so a scan can resume on the next piece of
+// the text. Closing brackets past the top level are ignored (the parser reports them).
+struct JsonNesting {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+
+  void take(char c) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+};
+
 // A number too large for a double (such as 1e400), which a JSON parser can only turn into
 // infinity or refuse without saying where.
 struct JsonNumber {

@@ -22,152 +22,43 @@
 #include "core/name_slots.h"
 #include "io/json_source_map.h"
 #include "io/mapping_json.h"
+#include "io/tenant_rows.h"
 
 namespace cellkit {
 namespace {
 
 using nlohmann::json;
 
+using io::brief;
+using io::check_keys;
+using io::cut;
 using io::json_string;
+using io::KeySet;
 using io::kFormat;
 using io::kVersion;
+using io::read_string;
+using io::read_uint;
+using io::Reader;
+using io::TenantCollector;
+using io::TenantRows;
+using io::Where;
 
 // A mapping nests 4 deep (document, tenants, tenant, cells); docs/limits.md.
 constexpr std::size_t kMaxJsonDepth = 64;
 
-const std::set<std::string, std::less<>> kTopKeys = {
-    "format", "version", "strategy",        "seed",        "max_overlap", "zone_aware", "zones",
-    "cells",  "tenants", "routing_version", "allow_empty", "fill"};
-const std::set<std::string, std::less<>> kCellKeys = {"id",    "name",    "zone",    "capacity",
-                                                      "state", "healthy", "endpoint"};
-const std::set<std::string, std::less<>> kTenantKeys = {"id", "name", "shard_size", "weight",
-                                                        "cells"};
-
-std::string allowed_list(const std::set<std::string, std::less<>>& keys) {
-  std::string out;
-  for (const std::string& k : keys)
-    out += (out.empty() ? "" : ", ") + k;
-  return out;
-}
-
-// A bad value as an error shows it: a scalar as written, cut after 40 bytes; an array or
-// object by its kind and size, never whole (it may be megabytes, or nested deep).
-std::string cut(std::string_view text) {
-  constexpr std::size_t kShown = 40;
-  return text.size() <= kShown ? std::string(text) : std::string(text.substr(0, kShown)) + "...";
-}
-std::string brief(const json& value) {
-  if (value.is_array()) return fmt::format("an array of {} elements", value.size());
-  if (value.is_object()) return fmt::format("an object of {} keys", value.size());
-  return cut(value.dump(-1, ' ', false, json::error_handler_t::replace));
-}
-
+const KeySet kTopKeys = {"format",      "version",         "strategy",    "seed",
+                         "max_overlap", "zone_aware",      "zones",       "cells",
+                         "tenants",     "routing_version", "allow_empty", "fill"};
+const KeySet kCellKeys = {"id", "name", "zone", "capacity", "state", "healthy", "endpoint"};
 // The offset where the text first nests deeper than kMaxJsonDepth, or nothing. Counted
 // before parsing: nlohmann's DOM (and anything that walks it) recurses once per level.
 std::optional<std::size_t> too_deep(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  io::JsonNesting nesting;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') in_string = true;
-    if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return i;
-    }
-    if ((c == ']' || c == '}') && depth > 0) --depth;
+    nesting.take(text[i]);
+    if (nesting.depth > kMaxJsonDepth) return i;
   }
   return std::nullopt;
-}
-
-// Turns a document position into messages "name:line:column: what". The source map is
-// built on the first error only: a valid 100 MB file is not scanned twice.
-class Reader {
- public:
-  Reader(std::string_view text, std::string_view name) : text_(text), name_(name) {}
-
-  Status error_at(std::size_t offset, std::string_view what) const {
-    const io::TextPosition p = io::position_of(text_, offset);
-    return invalid_argument(fmt::format("{}:{}:{}: {}", name_, p.line, p.column, what));
-  }
-  Status top_error(std::string_view key, std::string_view what) const {
-    return error_at(map().value(key), what);
-  }
-  Status element_error(std::string_view key, std::size_t i, std::string_view what) const {
-    return error_at(map().element(key, i), fmt::format("{}[{}]: {}", key, i, what));
-  }
-
- private:
-  const io::JsonSourceMap& map() const {
-    if (!map_) map_ = io::JsonSourceMap::scan(text_);
-    return *map_;
-  }
-
-  std::string_view text_;
-  std::string_view name_;
-  mutable std::optional<io::JsonSourceMap> map_;
-};
-
-// A located error reporter for one object: the top level or one array element.
-struct Where {
-  const Reader& reader;
-  std::string_view array;  // empty for the top level
-  std::size_t index = 0;
-
-  Status error(std::string_view key, std::string_view what) const {
-    if (array.empty()) return reader.top_error(key, fmt::format("'{}' {}", key, what));
-    return reader.element_error(array, index, fmt::format("'{}' {}", key, what));
-  }
-  Status plain(std::string_view what) const {
-    if (array.empty()) return reader.error_at(0, what);
-    return reader.element_error(array, index, what);
-  }
-};
-
-Status check_keys(const json& object, const std::set<std::string, std::less<>>& allowed,
-                  const Where& where) {
-  for (const auto& [key, value] : object.items()) {
-    if (!allowed.contains(key)) {
-      return where.plain(
-          fmt::format("unknown key '{}'; allowed keys: {}", key, allowed_list(allowed)));
-    }
-  }
-  return Status::ok();
-}
-
-// Reads an optional whole number in [0, max] into *out (left alone when absent).
-template <class T>
-Status read_uint(const json& object, std::string_view key, std::uint64_t max, const Where& where,
-                 T* out) {
-  auto it = object.find(key);
-  if (it == object.end()) return Status::ok();
-  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > max) {
-    return where.error(key,
-                       fmt::format("must be a whole number from 0 to {}, got {}", max, brief(*it)));
-  }
-  *out = static_cast<T>(it->get<std::uint64_t>());
-  return Status::ok();
-}
-
-Status read_string(const json& object, std::string_view key, bool required, const Where& where,
-                   std::string* out) {
-  auto it = object.find(key);
-  if (it == object.end()) {
-    return required ? where.plain(fmt::format("'{}' is missing", key)) : Status::ok();
-  }
-  if (!it->is_string())
-    return where.error(key, fmt::format("must be a string, got {}", brief(*it)));
-  *out = it->get<std::string>();
-  return Status::ok();
 }
 
 Result<CellState> state_from(std::string_view text) {
@@ -176,131 +67,6 @@ Result<CellState> state_from(std::string_view text) {
   }
   return invalid_argument("bad state");
 }
-
-// One element of "tenants" as read during parsing, before cell names are resolved.
-struct TenantEntry {
-  std::optional<std::uint32_t> id;
-  std::optional<std::uint32_t> shard_size;
-  Tenant tenant;
-  std::vector<std::string> cells;  // names, in shard order
-};
-
-// The elements of "tenants" read so far, in flat arrays (a name buffer, one array of cells),
-// so a 1,000,000-tenant document costs tens of bytes per tenant, not a string and a vector
-// of strings each. Row i is element i; rows stop at the first element that cannot be read,
-// whose problem is kept (the elements before it are checked first, as the DOM reader did).
-struct TenantRows {
-  // Weights and shard sizes are kept only for a document (a routing snapshot has neither).
-  explicit TenantRows(bool keep_details = true) : details(keep_details) {}
-
-  bool details;
-  NameList names;     // ids set when the row is checked
-  ShardLists shards;  // ids: as written (see id_written); cells: CellId{number in cell_names}
-                      // until the row is checked
-  std::vector<bool> id_written;
-  std::vector<std::optional<std::uint32_t>> shard_sizes;  // empty without details
-  std::vector<std::uint32_t> weights;                     // empty without details
-  std::vector<std::string> cell_names;                    // every cell name the rows use, once
-  std::unordered_map<std::string, std::uint32_t> cell_numbers;  // name → its number
-  std::optional<std::pair<std::size_t, Status>> problem;        // element index, problem
-
-  std::size_t size() const { return names.size(); }
-  void add(TenantEntry&& e) {
-    names.add(TenantId{}, e.tenant.name);
-    id_written.push_back(e.id.has_value());
-    if (details) {
-      shard_sizes.push_back(e.shard_size);
-      weights.push_back(e.tenant.weight);
-    }
-    for (std::string& name : e.cells) {
-      const auto [it, added] =
-          cell_numbers.emplace(std::move(name), static_cast<std::uint32_t>(cell_names.size()));
-      if (added) cell_names.push_back(it->first);
-      shards.cells.push_back(CellId{it->second});
-    }
-    shards.ids.push_back(TenantId{e.id.value_or(0)});
-    shards.start.push_back(static_cast<std::uint32_t>(shards.cells.size()));
-  }
-};
-
-Status read_cell_names(const json& object, const Where& where, std::vector<std::string>* out) {
-  auto it = object.find("cells");
-  if (it == object.end()) return where.plain("'cells' is missing");
-  if (!it->is_array() || it->empty()) {
-    return where.error("cells", "must be a non-empty array of cell names");
-  }
-  for (const json& name : *it) {
-    if (!name.is_string()) {
-      return where.error("cells", fmt::format("must hold cell names, got {}", brief(name)));
-    }
-    out->push_back(name.get<std::string>());
-  }
-  return Status::ok();
-}
-
-Status read_tenant(const json& object, const Where& where, TenantEntry* e) {
-  if (!object.is_object()) return where.plain("a tenant must be an object");
-  if (Status s = check_keys(object, kTenantKeys, where); !s.is_ok()) return s;
-  constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
-  std::uint32_t id = 0;
-  std::uint32_t shard_size = 0;
-  for (Status s : {read_uint(object, "id", kMax32, where, &id),
-                   read_string(object, "name", true, where, &e->tenant.name),
-                   read_uint(object, "weight", kMax32, where, &e->tenant.weight),
-                   read_uint(object, "shard_size", kMax32, where, &shard_size),
-                   read_cell_names(object, where, &e->cells)}) {
-    if (!s.is_ok()) return s;
-  }
-  if (e->tenant.name.find('\0') != std::string::npos) {
-    return where.error("name", "holds a NUL byte (\\u0000); names are text");
-  }
-  if (object.contains("id")) e->id = id;
-  if (object.contains("shard_size")) e->shard_size = shard_size;
-  return Status::ok();
-}
-
-// A parser callback that turns each element of the top-level "tenants" array into a row of
-// TenantRows and drops it from the DOM: a DOM of 1,000,000 tenants would take gigabytes.
-class TenantCollector {
- public:
-  TenantCollector(const Reader& reader, bool details)
-      : reader_(reader), details_(details), rows_(details) {}
-
-  bool operator()(int depth, json::parse_event_t event, json& parsed) {
-    using Event = json::parse_event_t;
-    if (depth == 1) {
-      if (event == Event::key) top_key_ = parsed.get<std::string>();
-      if (event == Event::array_start && top_key_ == "tenants") {
-        rows_ = TenantRows(details_);  // a repeated key: the last value wins, as in the DOM
-        in_tenants_ = true;
-      }
-      if (event == Event::array_end) in_tenants_ = false;
-      return true;
-    }
-    const bool element_done =
-        event == Event::object_end || event == Event::array_end || event == Event::value;
-    if (!in_tenants_ || depth != 2 || !element_done) return true;
-    if (rows_.problem) return false;  // the first bad element is the one reported
-    const std::size_t index = rows_.size();
-    TenantEntry e;
-    Status read = read_tenant(parsed, Where{reader_, "tenants", index}, &e);
-    if (read.is_ok()) {
-      rows_.add(std::move(e));
-    } else {
-      rows_.problem.emplace(index, std::move(read));
-    }
-    return false;
-  }
-
-  TenantRows& rows() { return rows_; }
-
- private:
-  const Reader& reader_;
-  bool details_;
-  std::string top_key_;
-  bool in_tenants_ = false;
-  TenantRows rows_;
-};
 
 // Parses the document into `doc`, step by step; every step names where it failed.
 class DocumentParser {
@@ -492,7 +258,11 @@ class DocumentParser {
     if (!it->is_array()) return top.error("tenants", "must be an array of tenants");
     std::uint64_t next_id = 0;
     std::vector<std::uint32_t> names = detail::name_slots(rows_.size());
+    // The slots are touched in random order: the one a later name needs is fetched ahead, so
+    // a million names do not wait on a million cache misses one after the other.
+    constexpr std::size_t kAhead = 16;
     for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (i + kAhead < rows_.size()) detail::prefetch_slot(names, rows_.names.name(i + kAhead));
       if (Status s = tenant(i, next_id, names); !s.is_ok()) return s;
     }
     return rows_.problem ? rows_.problem->second : Status::ok();
@@ -528,16 +298,27 @@ class DocumentParser {
     const std::size_t begin = rows_.shards.start[i];
     for (std::size_t j = begin; j < rows_.shards.start[i + 1]; ++j) {
       const std::string& name = rows_.cell_names[raw(cells[j])];
-      auto c = cell_ids_.find(name);
-      if (c == cell_ids_.end()) {
-        return where.error("cells", fmt::format("names unknown cell {}", json_string(name)));
-      }
-      if (std::find(cells.begin() + begin, cells.begin() + j, c->second) != cells.begin() + j) {
+      const std::optional<CellId> c = cell_named(raw(cells[j]));
+      if (!c) return where.error("cells", fmt::format("names unknown cell {}", json_string(name)));
+      if (std::find(cells.begin() + begin, cells.begin() + j, *c) != cells.begin() + j) {
         return where.error("cells", fmt::format("repeats cell {}", json_string(name)));
       }
-      cells[j] = c->second;
+      cells[j] = *c;
     }
     return Status::ok();
+  }
+
+  // The cell that the rows' cell number `number` names: each distinct name is looked up
+  // once, not once per tenant (a million tenants name a few cells two million times).
+  std::optional<CellId> cell_named(std::uint32_t number) {
+    if (resolved_.size() < rows_.cell_names.size()) {
+      resolved_.clear();
+      for (const std::string& name : rows_.cell_names) {
+        const auto c = cell_ids_.find(name);
+        resolved_.push_back(c == cell_ids_.end() ? std::nullopt : std::optional(c->second));
+      }
+    }
+    return resolved_[number];
   }
 
   const json& root_;
@@ -546,6 +327,7 @@ class DocumentParser {
   MappingDocument doc_;
   std::unordered_map<std::string, ZoneId> zone_ids_;
   std::unordered_map<std::string, CellId> cell_ids_;
+  std::vector<std::optional<CellId>> resolved_;  // by cell number of the rows
 };
 
 // nlohmann's message after its "line L, column C: " prefix.
@@ -600,6 +382,14 @@ Result<ParsedDocument> read_document(std::string_view text, std::string_view nam
   return ParsedDocument{std::move(head).value(), std::move(collector.rows())};
 }
 
+// The head has no tenants: it gives the version, cells, disabled cells and addresses.
+FlatSnapshot flat_of(MappingDocument&& head, TenantRows&& rows) {
+  FlatSnapshot flat = flatten(routing_snapshot_of(head));
+  flat.shards = std::move(rows.shards);
+  flat.tenant_names = std::move(rows.names);
+  return flat;
+}
+
 }  // namespace
 
 Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_view name) {
@@ -621,13 +411,22 @@ Result<MappingDocument> parse_mapping_json(std::string_view text, std::string_vi
 }
 
 Result<FlatSnapshot> parse_routing_snapshot_json(std::string_view text, std::string_view name) {
+  // The streaming reader takes the common documents without their DOM; it gives up on
+  // anything else, and on every error, so that every message comes from the one reader.
+  RoutingSnapshotJsonStream stream;
+  if (stream.feed(text)) {
+    if (std::optional<FlatSnapshot> flat = stream.finish()) return std::move(*flat);
+  }
   Result<ParsedDocument> parsed = read_document(text, name, false);
   if (!parsed.is_ok()) return parsed.status();
-  // The head has no tenants: this gives the version, cells, disabled cells and addresses.
-  FlatSnapshot flat = flatten(routing_snapshot_of(parsed->head));
-  flat.shards = std::move(parsed->rows.shards);
-  flat.tenant_names = std::move(parsed->rows.names);
-  return flat;
+  return flat_of(std::move(parsed->head), std::move(parsed->rows));
+}
+
+Result<FlatSnapshot> io::flat_snapshot_of(const json& head, const Reader& reader,
+                                          TenantRows&& rows) {
+  Result<MappingDocument> doc = DocumentParser(head, reader, rows).run();
+  if (!doc.is_ok()) return doc.status();
+  return flat_of(std::move(doc).value(), std::move(rows));
 }
 
 }  // namespace cellkit

@@ -8,11 +8,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cellkit/base/hash.h"
 #include "cellkit/base/host_port.h"
+#include "cellkit/live/snapshot_intake.h"
 #include "live/router_impl.h"
 
 namespace cellkit::live {
@@ -21,7 +23,10 @@ namespace {
 using net::awaitable;
 using net::use_awaitable;
 using Clock = std::chrono::steady_clock;
-constexpr std::uint64_t kMaxSnapshotBytes = 512ull * 1024 * 1024;
+constexpr std::string_view kOfferSource = "PUT /admin/snapshot";
+// The body is read in pieces of this size; only the piece and at most one tenant's
+// unread bytes are held (snapshot_intake.h).
+constexpr std::size_t kBodyPiece = 64 * 1024;
 
 using Response = http::response<http::string_body>;
 
@@ -33,13 +38,21 @@ Response reply(unsigned status, std::string_view type, std::string body) {
   return res;
 }
 
-// The body is handed over: it is released once decoded, before the new table is built.
-Response offer(RouterServer::Impl& impl, std::string&& body) {
-  const OfferResult r = impl.shared.snapshots.offer_bytes(std::move(body), "PUT /admin/snapshot");
+Response offer(RouterServer::Impl& impl, Result<FlatSnapshot> decoded) {
+  const OfferResult r = impl.shared.snapshots.offer_decoded(std::move(decoded));
   nlohmann::json j = {
       {"verdict", to_string(r.verdict)}, {"offered", r.offered}, {"serving", r.serving}};
   if (!r.reason.empty()) j["reason"] = r.reason;
   return reply(static_cast<unsigned>(http_status(r.verdict)), "application/json", j.dump() + "\n");
+}
+
+// The connection is closed after it: the rest of the body is not read.
+Response too_large(const RouterServer::Impl& impl) {
+  Response res = reply(413, "application/json",
+                       fmt::format("{{\"error\":\"the snapshot is over the limit of {} bytes\"}}\n",
+                                   impl.shared.options.max_snapshot_bytes));
+  res.keep_alive(false);
+  return res;
 }
 
 Response route(RouterServer::Impl& impl, http::request<http::string_body>& req) {
@@ -57,8 +70,6 @@ Response route(RouterServer::Impl& impl, http::request<http::string_body>& req) 
   if (target == "/metrics" && get) {
     return reply(200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(impl));
   }
-  if (target == "/admin/snapshot" && req.method() == http::verb::put)
-    return offer(impl, std::move(req.body()));
   if (target == "/admin/snapshot" || target == "/admin/healthz" || target == "/admin/ready" ||
       target == "/admin/routing" || target == "/metrics") {
     return reply(405, "application/json",
@@ -68,10 +79,50 @@ Response route(RouterServer::Impl& impl, http::request<http::string_body>& req) 
   return reply(404, "application/json", outcome_body(LiveOutcome::kNotFound, {}, 0));
 }
 
+bool is_offer(const http::request<http::string_body>& head) {
+  return head.method() == http::verb::put && head.target() == "/admin/snapshot";
+}
+
 bool expects_go_ahead(const http::request<http::string_body>& head) {
-  return head.version() >= 11 && head.method() == http::verb::put &&
-         head.target() == "/admin/snapshot" &&
+  return head.version() >= 11 && is_offer(head) &&
          beast::iequals(head[http::field::expect], "100-continue");
+}
+
+// Reads an offer's body piece by piece into a SnapshotIntake and offers what it decodes;
+// nothing when the connection failed or timed out (nothing is offered then).
+awaitable<std::optional<Response>> take_offer(RouterServer::Impl& impl, beast::tcp_stream& stream,
+                                              beast::flat_buffer& buffer,
+                                              http::request_parser<http::string_body>&& head) {
+  http::request_parser<http::buffer_body> parser(std::move(head));
+  parser.body_limit(impl.shared.options.max_snapshot_bytes);
+  SnapshotIntake intake{std::string(kOfferSource)};
+  std::vector<char> piece(kBodyPiece);
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    auto [ec, n] =
+        co_await http::async_read_some(stream, buffer, parser, net::as_tuple(use_awaitable));
+    if (ec == http::error::body_limit) co_return too_large(impl);
+    if (ec && ec != http::error::need_buffer) co_return std::nullopt;
+    intake.add(std::string_view(piece.data(), piece.size() - parser.get().body().size));
+  }
+  Response res = offer(impl, intake.finish());
+  res.keep_alive(parser.get().keep_alive());
+  co_return res;
+}
+
+// The request whose head `parser` holds, read and answered; nothing when the connection
+// failed.
+awaitable<std::optional<Response>> answer(RouterServer::Impl& impl, beast::tcp_stream& stream,
+                                          beast::flat_buffer& buffer,
+                                          http::request_parser<http::string_body>& parser) {
+  if (is_offer(parser.get()))
+    co_return co_await take_offer(impl, stream, buffer, std::move(parser));
+  auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(use_awaitable));
+  if (ec) co_return std::nullopt;
+  Response res = route(impl, parser.get());
+  res.keep_alive(parser.get().keep_alive());
+  co_return res;
 }
 
 awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
@@ -79,10 +130,15 @@ awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
-    parser.body_limit(kMaxSnapshotBytes);
+    parser.body_limit(impl.shared.options.max_snapshot_bytes);
     stream.expires_after(std::chrono::seconds(30));
     auto [hec, hn] =
         co_await http::async_read_header(stream, buffer, parser, net::as_tuple(use_awaitable));
+    if (hec == http::error::body_limit) {  // a Content-Length over the limit
+      Response refusal = too_large(impl);
+      co_await http::async_write(stream, refusal, net::as_tuple(use_awaitable));
+      break;
+    }
     if (hec) break;
     // curl sends a large PUT with "Expect: 100-continue" and waits a second for the go-ahead
     // before the body: without it, every snapshot offer took a second longer. Only a snapshot
@@ -93,13 +149,11 @@ awaitable<void> admin_session(RouterServer::Impl& impl, tcp::socket socket) {
       auto [cec, cn] = co_await http::async_write(stream, go_ahead, net::as_tuple(use_awaitable));
       if (cec) break;
     }
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(use_awaitable));
-    if (ec) break;
-    auto& req = parser.get();
-    Response res = route(impl, req);
-    res.keep_alive(req.keep_alive() && !impl.shared.draining);
-    auto [wec, wn] = co_await http::async_write(stream, res, net::as_tuple(use_awaitable));
-    if (wec || !res.keep_alive()) break;
+    std::optional<Response> res = co_await answer(impl, stream, buffer, parser);
+    if (!res) break;
+    res->keep_alive(res->keep_alive() && !impl.shared.draining);
+    auto [wec, wn] = co_await http::async_write(stream, *res, net::as_tuple(use_awaitable));
+    if (wec || !res->keep_alive()) break;
   }
   error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

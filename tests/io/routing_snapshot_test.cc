@@ -30,6 +30,18 @@ void expect_agree(std::string_view text) {
   }
 }
 
+// What the streaming reader gives for `text` fed in pieces of `piece` bytes.
+std::optional<FlatSnapshot> streamed(std::string_view text, std::size_t piece) {
+  RoutingSnapshotJsonStream stream;
+  for (std::size_t at = 0; at < text.size(); at += piece)
+    stream.feed(text.substr(at, piece));
+  return stream.finish();
+}
+
+constexpr std::string_view kHeadForStream =
+    "{\"format\": \"cellkit.mapping\", \"version\": 2, \"routing_version\": 4,\n"
+    "\"cells\": [{\"name\": \"a\", \"endpoint\": \"127.0.0.1:4000\"}, {\"name\": \"b\"}],\n";
+
 rc::Gen<std::string> name_text() {
   return rc::gen::container<std::string>(rc::gen::inRange<char>(32, 127));
 }
@@ -75,6 +87,61 @@ RC_GTEST_PROP(RoutingSnapshotJson, IsTheSnapshotOfTheDocumentItWasWrittenFrom, (
   RC_ASSERT(*flat == *through_document(text));
 }
 
+// Whether the streaming reader takes the document: every tenant name and every cell name in
+// a shard is written without an escape.
+bool plain(const MappingDocument& doc) {
+  const auto is_plain = [](std::string_view name) {
+    return name.find_first_of("\"\\") == std::string_view::npos;
+  };
+  for (const Tenant& t : doc.tenants) {
+    if (!is_plain(t.name)) return false;
+    for (CellId c : doc.mapping.shard(t.id)) {
+      if (!is_plain(doc.fleet.cell(c).name)) return false;
+    }
+  }
+  return true;
+}
+
+RC_GTEST_PROP(RoutingSnapshotJsonStream, ReadsAWrittenDocumentInPiecesOfAnySize, ()) {
+  const MappingDocument doc = random_document();
+  const std::string text = write_mapping_json(doc);
+  const auto piece = *rc::gen::inRange<std::size_t>(1, text.size() + 1);
+  const std::optional<FlatSnapshot> flat = streamed(text, piece);
+  RC_ASSERT(flat.has_value() == plain(doc));
+  if (flat) RC_ASSERT(*flat == *through_document(text));
+}
+
+// A body that ends early is never a snapshot, wherever it stops.
+RC_GTEST_PROP(RoutingSnapshotJsonStream, GivesNothingForADocumentCutShort, ()) {
+  const std::string text = write_mapping_json(random_document());
+  const auto cut = *rc::gen::inRange<std::size_t>(0, text.rfind('}'));
+  const auto piece = *rc::gen::inRange<std::size_t>(1, text.size() + 1);
+  RC_ASSERT(!streamed(std::string_view(text).substr(0, cut), piece).has_value());
+}
+
+TEST(RoutingSnapshotJsonStream, ReadsTheCommonDocumentsAndLeavesTheRestToTheWholeTextReader) {
+  const std::string tenants =
+      "\"tenants\": [{\"id\": 3, \"name\": \"t\", \"cells\": [\"b\", \"a\"], \"weight\": 2},\n"
+      "  {\"name\": \"u\", \"shard_size\": 1, \"cells\": [\"a\"]}]}\n";
+  const std::string good = std::string(kHeadForStream) + tenants;
+  for (std::size_t piece : {std::size_t{1}, std::size_t{7}, good.size()}) {
+    const std::optional<FlatSnapshot> flat = streamed(good, piece);
+    ASSERT_TRUE(flat.has_value()) << piece;
+    EXPECT_EQ(*flat, *through_document(good));
+  }
+  // Read whole by parse_routing_snapshot_json all the same: an escaped name, a repeated key.
+  for (const std::string& other :
+       {std::string(kHeadForStream) +
+            "\"tenants\": [{\"name\": \"t\\u0041\", \"cells\": [\"a\"]}]}",
+        std::string(kHeadForStream) +
+            "\"tenants\": [{\"name\": \"t\", \"name\": \"u\", \"cells\": [\"a\"]}]}"}) {
+    SCOPED_TRACE(other);
+    EXPECT_FALSE(streamed(other, other.size()).has_value());
+    ASSERT_TRUE(parse_routing_snapshot_json(other, "m.json").is_ok());
+    expect_agree(other);
+  }
+}
+
 // Any byte deleted or changed to a JSON delimiter, digit or letter: both readers still agree,
 // on the snapshot or on the message.
 RC_GTEST_PROP(RoutingSnapshotJson, AgreesWithTheDocumentReaderOnMangledDocuments, ()) {
@@ -96,6 +163,12 @@ RC_GTEST_PROP(RoutingSnapshotJson, AgreesWithTheDocumentReaderOnMangledDocuments
     RC_ASSERT(*flat == *old);
   } else {
     RC_ASSERT(flat.status().message() == old.status().message());
+  }
+  // Streamed in pieces, it takes only what the document reader takes, as the same snapshot.
+  const auto piece = *rc::gen::inRange<std::size_t>(1, text.size() + 2);
+  if (const std::optional<FlatSnapshot> s = streamed(text, piece)) {
+    RC_ASSERT(old.is_ok());
+    RC_ASSERT(*s == *old);
   }
 }
 

@@ -218,6 +218,47 @@ TEST(RouterSnapshots, OnlyASnapshotOfferIsToldToGoAhead) {
   }
 }
 
+// A mapping JSON offer is read as it arrives: broken mid-stream it is refused whole with the
+// reader's located error; cut short, or over the limit (413), nothing changes.
+TEST(RouterSnapshots, AStreamedOfferBrokenCutShortOrTooLargeChangesNothing) {
+  RouterFleet fleet(2);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}, 5));
+  std::string broken =
+      read_file(fleet.write_mapping({{"acme", {1}}, {"bolt", {0}}}, 6, "broken.json"));
+  broken.insert(broken.find("\"bolt\"") + 6, " x");
+  HttpResult r = put_snapshot(fleet.admin(), broken);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["reason"],
+            parse_flat_snapshot(broken, "PUT /admin/snapshot").status().message());
+
+  const std::string newer = read_file(fleet.write_mapping({{"acme", {1}}}, 7, "newer.json"));
+  int fd = connect_to(fleet.admin());
+  ASSERT_GE(fd, 0);
+  const std::string cut =
+      fmt::format("PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nContent-Length: {}\r\n\r\n{}",
+                  newer.size(), newer.substr(0, newer.size() - 2));
+  ASSERT_EQ(::send(fd, cut.data(), cut.size(), MSG_NOSIGNAL), static_cast<ssize_t>(cut.size()));
+  ::close(fd);
+
+  fd = connect_to(fleet.admin());
+  ASSERT_GE(fd, 0);
+  const std::string huge =
+      "PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nContent-Length: 600000000\r\n\r\n{";
+  ASSERT_EQ(::send(fd, huge.data(), huge.size(), MSG_NOSIGNAL), static_cast<ssize_t>(huge.size()));
+  const std::string answer = receive_until(fd, "}\n");
+  ::close(fd);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413 ")) << answer;
+
+  HttpResult still = order(fleet.router_endpoint(), "acme", 1);
+  ASSERT_TRUE(still.is_ok()) << still.detail;
+  EXPECT_EQ(still->header("X-Cell"), "cell-0");
+  EXPECT_EQ(still->header("X-Cellkit-Routing-Version"), "5");
+  r = put_snapshot(fleet.admin(), newer);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
 // A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
 // returns true when the router closed the connection meanwhile.
 bool closed_while_trickling(const Endpoint& e, std::string_view bytes,

@@ -45,7 +45,9 @@ struct RouterOptions {
   // Client side.
   std::uint32_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431
   std::uint64_t max_body_bytes = 1024 * 1024;  // over → 413
-  Millis header_timeout{5000};                 // whole request head; cut after
+  // Admin side: the body of PUT /admin/snapshot; over → 413.
+  std::uint64_t max_snapshot_bytes = std::uint64_t{512} << 20;
+  Millis header_timeout{5000};  // whole request head; cut after
   Millis body_timeout{10000};
   Millis idle_timeout{60000};             // keep-alive between requests
   std::uint32_t max_connections = 10000;  // per thread; beyond, new ones are closed

@@ -59,6 +59,9 @@ class SnapshotHolder {
   OfferResult offer_bytes(std::string_view bytes, std::string_view source);
   // The same, releasing the bytes once decoded (before the table is built from them).
   OfferResult offer_bytes(std::string&& bytes, std::string_view source);
+  // A body already decoded (parse_flat_snapshot's or SnapshotIntake's result): an error is
+  // refused as invalid with its message, a snapshot is offered.
+  OfferResult offer_decoded(Result<FlatSnapshot> snapshot);
 
   std::shared_ptr<const RoutingTable> table() const {
     return table_.load(std::memory_order_acquire);
@@ -76,7 +79,6 @@ class SnapshotHolder {
   const std::string& persisted_path() const { return persisted_path_; }
 
  private:
-  OfferResult offer_decoded(Result<FlatSnapshot> snapshot);
   OfferResult refuse(OfferResult result);
   void serve(std::shared_ptr<const RoutingTable> table);
 
