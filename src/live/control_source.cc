@@ -39,8 +39,9 @@ class ControlSource final : public Store {
       return failed_precondition(fmt::format("{}: version {} is no longer the latest seen ({})",
                                              describe(), pointer.version, pointer_.version));
     }
-    if (Status s = check_blob(fmt::format("snapshot version {}", pointer.version), snapshot_,
-                              pointer.snapshot);
+    // A pointer handed out with a chain names no snapshot: the one fetched since is checked.
+    const BlobRef& ref = pointer.snapshot.sha256.empty() ? pointer_.snapshot : pointer.snapshot;
+    if (Status s = check_blob(fmt::format("snapshot version {}", pointer.version), snapshot_, ref);
         !s.is_ok()) {
       return s;
     }

@@ -59,8 +59,8 @@ TEST(RoutingDelta, TheDigestIgnoresTheOrderOfTheLists) {
   reordered.shards.add(TenantId{0}, std::vector{CellId{0}, CellId{1}});
   std::swap(reordered.addresses[0], reordered.addresses[1]);
   EXPECT_EQ(routing_digest(s), routing_digest(reordered));
-  reordered.shards.cells[1] = CellId{0};  // tenant 0's preference order changes the digest
-  reordered.shards.cells[2] = CellId{1};
+  reordered.shards.cells[1] = CellId{1};  // tenant 0's preference order changes the digest
+  reordered.shards.cells[2] = CellId{0};
   EXPECT_NE(routing_digest(s), routing_digest(reordered));
 }
 

@@ -79,7 +79,7 @@ class DeltaChainTest : public ::testing::Test {
     sync();  // the first version: whole
   }
   void sync() { ASSERT_TRUE(follower_->sync().is_ok()); }
-  FollowerStatus status() const { return status(); }
+  FollowerStatus status() const { return follower_->status(); }
   // The table the control plane's whole snapshot builds.
   RoutingTable whole_table() {
     const std::string bytes = call("GET", "/v1/snapshot?after=0&wait_ms=0").body;
