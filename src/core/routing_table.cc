@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/core/routing_delta.h"
 #include "core/routing_names.h"
 #include "core/tenant_order.h"
 
@@ -190,6 +191,7 @@ Result<RoutingTable> RoutingTable::build(FlatSnapshot&& snapshot) {
   table.overrides_ = std::move(snapshot.overrides);
   table.addresses_ = std::move(snapshot.addresses);
   table.tenant_count_ = count_tenants(table.shards_, table.overrides_);
+  table.allow_empty_ = snapshot.allow_empty;
   if (Status s = table.build_names(std::move(snapshot.tenant_names)); !s.is_ok()) return s;
   table.build_indexes();
   return table;
@@ -242,20 +244,73 @@ void RoutingTable::build_dense(std::uint64_t max_tenant) {
   }
   dense_start_.assign(max_tenant + 2, 0);
   dense_cells_.reserve(shards_.cells.size() + overrides_.cells.size());
-  // Both lists are sorted by tenant: walk them together; a pin replaces the shard.
+  // Both lists are sorted by tenant: walk them together; a pin replaces the shard, which
+  // is kept aside (flat() gives it back).
+  ShardLists pinned_shards;
   std::size_t s = 0, o = 0;
   for (std::uint64_t t = 0; t <= max_tenant; ++t) {
     dense_start_[t] = static_cast<std::uint32_t>(dense_cells_.size());
     std::span<const CellId> shard;
     if (o < overrides_.size() && raw(overrides_.ids[o]) == t) shard = overrides_.shard(o++);
     if (s < shards_.size() && raw(shards_.ids[s]) == t) {
-      if (shard.empty()) shard = shards_.shard(s);
+      if (shard.empty()) {
+        shard = shards_.shard(s);
+      } else {
+        pinned_shards.add(shards_.ids[s], shards_.shard(s));
+      }
       ++s;
     }
     dense_cells_.insert(dense_cells_.end(), shard.begin(), shard.end());
   }
   dense_start_[max_tenant + 1] = static_cast<std::uint32_t>(dense_cells_.size());
-  shards_ = {};
+  shards_ = std::move(pinned_shards);
+}
+
+// With the dense index, a tenant's shard is its dense range unless it is pinned (the range
+// then holds its pin, and its shard, if any, was kept in shards_).
+ShardLists RoutingTable::flat_shards() const {
+  if (dense_start_.empty()) return shards_;
+  ShardLists out;
+  out.reserve(tenant_count_, dense_cells_.size());
+  std::size_t s = 0, o = 0;
+  for (std::size_t t = 0; t + 1 < dense_start_.size(); ++t) {
+    const TenantId tenant{static_cast<std::uint32_t>(t)};
+    if (o < overrides_.size() && overrides_.ids[o] == tenant) {
+      ++o;
+      if (s < shards_.size() && shards_.ids[s] == tenant) out.add(tenant, shards_.shard(s++));
+      continue;
+    }
+    if (dense_start_[t] != dense_start_[t + 1]) {
+      out.add(tenant,
+              {dense_cells_.data() + dense_start_[t], dense_cells_.data() + dense_start_[t + 1]});
+    }
+  }
+  return out;
+}
+
+FlatSnapshot RoutingTable::flat() const {
+  return FlatSnapshot{.version = version_,
+                      .cells = cells_,
+                      .disabled = disabled_,
+                      .shards = flat_shards(),
+                      .overrides = overrides_,
+                      .addresses = addresses_,
+                      .tenant_names = names_.list,
+                      .allow_empty = allow_empty_};
+}
+
+Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
+  return apply(std::span(&delta, 1));
+}
+
+Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain) const {
+  FlatSnapshot next = flat();
+  for (const RoutingDelta& delta : chain) {
+    Result<FlatSnapshot> changed = apply_delta(next, delta);
+    if (!changed.is_ok()) return changed.status();
+    next = std::move(changed).value();
+  }
+  return build(std::move(next));
 }
 
 std::span<const CellId> RoutingTable::find_sorted(TenantId tenant) const {

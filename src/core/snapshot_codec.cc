@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cellkit/base/hash.h"
+#include "core/le_writer.h"
 
 namespace cellkit {
 namespace {
@@ -18,37 +19,18 @@ constexpr std::array<char, 8> kMagic = {'C', 'K', 'S', 'N', 'A', 'P', '0', '2'};
 constexpr std::size_t kVersionAt = 6;
 constexpr std::uint32_t kAllowEmpty = 1;
 
-class Writer {
+class Writer : public detail::ListWriter {
  public:
-  void u32(std::uint32_t v) { put(v, 4); }
-  void u64(std::uint64_t v) { put(v, 8); }
-  void magic() {
-    for (char c : kMagic)
-      bytes_.push_back(static_cast<std::byte>(c));
-  }
-  void cells(std::span<const CellId> cells) {
-    u32(static_cast<std::uint32_t>(cells.size()));
-    for (CellId c : cells)
-      u32(raw(c));
-  }
+  using ListWriter::entries;
+  using ListWriter::names;
+  void magic() { chars(kMagic); }
+  void cells(std::span<const CellId> cells) { ids(cells); }
   void entries(const std::vector<std::pair<TenantId, Shard>>& entries) {
     u32(static_cast<std::uint32_t>(entries.size()));
     for (const auto& [tenant, shard] : entries) {
       u32(raw(tenant));
       cells(shard);
     }
-  }
-  void entries(const ShardLists& lists) {
-    u32(static_cast<std::uint32_t>(lists.size()));
-    for (std::size_t i = 0; i < lists.size(); ++i) {
-      u32(raw(lists.ids[i]));
-      cells(lists.shard(i));
-    }
-  }
-  void text(std::string_view s) {
-    u32(static_cast<std::uint32_t>(s.size()));
-    for (char c : s)
-      bytes_.push_back(static_cast<std::byte>(c));
   }
   void addresses(const std::vector<CellAddress>& addresses) {
     u32(static_cast<std::uint32_t>(addresses.size()));
@@ -65,25 +47,6 @@ class Writer {
       text(name);
     }
   }
-  void names(const NameList& names) {
-    u32(static_cast<std::uint32_t>(names.size()));
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      u32(raw(names.ids[i]));
-      text(names.name(i));
-    }
-  }
-  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
-  std::vector<std::byte> finish() {
-    u64(hash64(std::span<const std::byte>(bytes_)));
-    return std::move(bytes_);
-  }
-
- private:
-  void put(std::uint64_t v, int width) {
-    for (int i = 0; i < width; ++i)
-      bytes_.push_back(static_cast<std::byte>(v >> (8 * i)));
-  }
-  std::vector<std::byte> bytes_;
 };
 
 // Reads fields in order; the first short read latches an error and yields zeros.

@@ -112,7 +112,9 @@ nlohmann::json store_json(RouterServer::Impl& impl) {
           {"applied", f.applied},
           {"rejected", f.rejected},
           {"reason", f.reason},
-          {"syncs", f.syncs}};
+          {"syncs", f.syncs},
+          {"by_delta", f.by_delta},
+          {"fallbacks", f.fallbacks}};
 }
 
 }  // namespace

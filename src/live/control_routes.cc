@@ -236,7 +236,8 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     auto wait = t.query.count("wait_ms") ? to_uint(t.query.at("wait_ms"))
                                          : std::optional<std::uint64_t>(25000);
     if (!wait) return error_reply(400, "query 'wait_ms' must be a whole number", "wait_ms");
-    return long_poll(*after, std::chrono::milliseconds(*wait));
+    const bool deltas = t.query.count("deltas") && t.query.at("deltas") == "1";
+    return long_poll(*after, std::chrono::milliseconds(*wait), deltas);
   }
   return error_reply(404, fmt::format("no route {} {}", m, request.target), "");
 }

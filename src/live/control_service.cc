@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/core/delta_codec.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/control_ops.h"
 
@@ -155,9 +156,52 @@ Status ControlService::refresh() {
 
 // Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
 // "not the leader" when the leadership is gone.
+// Requires store_mutex_. The encoded delta from the published snapshot to `next`; empty
+// when the published one is not next's parent (or cannot be read).
+std::string ControlService::delta_from_published(const FlatSnapshot& next) {
+  if (published_.snapshot.empty() || published_.version + 1 != next.version) return {};
+  if (!published_flat_ || published_flat_->version != published_.version) {
+    Result<FlatSnapshot> decoded = decode_flat_snapshot(
+        std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())));
+    if (!decoded.is_ok()) return {};
+    published_flat_ = std::make_shared<const FlatSnapshot>(std::move(decoded).value());
+  }
+  return as_string(encode_delta(diff_snapshots(*published_flat_, next)));
+}
+
+// Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
+// follow the chain (another control plane published between) or has none.
+void ControlService::extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta) {
+  if (delta.empty() || (!chain_.empty() && chain_.back().version != parent)) {
+    chain_.clear();
+    chain_bytes_ = 0;
+  }
+  if (delta.empty()) return;
+  chain_bytes_ += delta.size();
+  chain_.push_back({.parent = parent, .version = version, .bytes = std::move(delta)});
+  while (chain_.size() > kChainLinks || chain_bytes_ > kChainBytes) {
+    chain_bytes_ -= chain_.front().bytes.size();
+    chain_.pop_front();
+  }
+}
+
+// Requires cache_mutex_. The framed deltas from `after` to the published version; empty when
+// `after` is not in the chain.
+std::string ControlService::chain_after(std::uint64_t after) const {
+  auto from = std::find_if(chain_.begin(), chain_.end(),
+                           [after](const DeltaLink& link) { return link.parent == after; });
+  if (from == chain_.end() || chain_.back().version != published_.version) return {};
+  std::vector<std::string> deltas;
+  for (auto it = from; it != chain_.end(); ++it)
+    deltas.push_back(it->bytes);
+  return frame_deltas(deltas);
+}
+
 Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
-  const std::vector<std::byte> snapshot = encode_snapshot(snapshot_of(state, state.version));
+  auto flat = std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state, state.version)));
+  const std::vector<std::byte> snapshot = encode_snapshot(*flat);
+  std::string delta = delta_from_published(*flat);
   Publication publication{.version = state.version,
                           .snapshot = snapshot,
                           .state = write_state(state),
@@ -179,7 +223,9 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
                   .revision = ours ? after->revision : -1,
                   .snapshot = as_string(snapshot),
                   .state = std::move(state)};
+    extend_chain(read.pointer.version, version, std::move(delta));
   }
+  published_flat_ = std::move(flat);
   published_changed_.notify_all();
   return version;
 }
@@ -204,6 +250,7 @@ Result<PointerRead> ControlService::read_base() {
   {
     std::lock_guard lock(cache_mutex_);
     published_ = std::move(loaded).value();
+    extend_chain(0, published_.version, {});  // not ours: long-polls get whole snapshots
   }
   published_changed_.notify_all();
   return read;
@@ -312,7 +359,8 @@ ServiceReply ControlService::pointer_moved() const {
       "store");
 }
 
-ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait) {
+ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait,
+                                       bool deltas) {
   std::unique_lock lock(cache_mutex_);
   published_changed_.wait_for(lock, std::min(wait, options_.max_wait), [&] {
     return shut_down_ || (published_.version > after && !published_.snapshot.empty());
@@ -320,9 +368,10 @@ ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::millise
   if (published_.version <= after || published_.snapshot.empty()) {
     return {.status = 304, .body = ""};
   }
+  std::string chain = deltas ? chain_after(after) : std::string();
   return {.status = 200,
           .content_type = "application/octet-stream",
-          .body = published_.snapshot,
+          .body = chain.empty() ? published_.snapshot : std::move(chain),
           .headers = {{"X-Cellkit-Routing-Version", std::to_string(published_.version)}}};
 }
 

@@ -28,12 +28,20 @@ class ControlSource final : public Store {
   }
 
   Result<std::string> read_snapshot(const Pointer& pointer) override {
+    if (snapshot_.empty() && pointer.version == pointer_.version) {
+      // What arrived was a delta chain: fetch the whole snapshot (the latest one).
+      if (Result<bool> whole = fetch(std::chrono::milliseconds(0), timeout_, /*deltas=*/false);
+          !whole.is_ok()) {
+        return whole.status();
+      }
+    }
     if (pointer.version != pointer_.version) {
       return failed_precondition(fmt::format("{}: version {} is no longer the latest seen ({})",
                                              describe(), pointer.version, pointer_.version));
     }
-    if (Status s = check_blob(fmt::format("snapshot version {}", pointer.version), snapshot_,
-                              pointer.snapshot);
+    // A pointer handed out with a chain names no snapshot: the one fetched since is checked.
+    const BlobRef& ref = pointer.snapshot.sha256.empty() ? pointer_.snapshot : pointer.snapshot;
+    if (Status s = check_blob(fmt::format("snapshot version {}", pointer.version), snapshot_, ref);
         !s.is_ok()) {
       return s;
     }
@@ -58,6 +66,15 @@ class ControlSource final : public Store {
     return Status::ok();
   }
 
+  // The chain of the last answer, when it led from `after` to the pointer's version.
+  Result<std::vector<std::string>> read_deltas(const Pointer& pointer,
+                                               std::uint64_t after) override {
+    if (pointer.version != pointer_.version || chain_after_ != after) {
+      return std::vector<std::string>{};
+    }
+    return chain_;
+  }
+
   Result<std::string> read_state(const Pointer&) override { return unsupported("read_state"); }
   Result<PublishOutcome> publish(const Publication&, std::int64_t) override {
     return unsupported("publish");
@@ -70,23 +87,43 @@ class ControlSource final : public Store {
  private:
   HttpUrl url_;
   std::chrono::milliseconds timeout_;
-  Pointer pointer_;       // the latest version seen (0: none yet)
-  std::string snapshot_;  // its encoded snapshot
+  Pointer pointer_;                 // the latest version seen (0: none yet)
+  std::string snapshot_;            // its encoded snapshot, or "" when a delta chain led to it
+  std::vector<std::string> chain_;  // the encoded deltas that led to it from chain_after_
+  std::uint64_t chain_after_ = 0;
   CallCanceller canceller_;
 
-  // GET /v1/snapshot?after=<latest seen>: true when a newer version arrived (kept).
-  Result<bool> fetch(std::chrono::milliseconds wait, std::chrono::milliseconds timeout) {
-    const std::string target =
-        fmt::format("/v1/snapshot?after={}&wait_ms={}", pointer_.version, wait.count());
+  // GET /v1/snapshot?after=<latest seen>: true when a newer version arrived (kept). With
+  // `deltas`, the control plane answers the deltas from the latest seen when it has them.
+  Result<bool> fetch(std::chrono::milliseconds wait, std::chrono::milliseconds timeout,
+                     bool deltas = true) {
+    const std::uint64_t after = deltas ? pointer_.version : 0;
+    const std::string target = fmt::format("/v1/snapshot?after={}&wait_ms={}{}", after,
+                                           wait.count(), deltas ? "&deltas=1" : "");
     Result<HttpResponse> r = http_call(url_, "GET", target, "", timeout, &canceller_);
     if (!r.is_ok()) return r.status();
     if (r->status == 304) return false;
     if (r->status != 200) return answer_error("GET /v1/snapshot", *r);
     Result<std::uint64_t> version = version_of(*r);
     if (!version.is_ok()) return version.status();
-    if (*version <= pointer_.version) return false;
-    pointer_ = Pointer{.version = *version, .snapshot = blob_ref(r->body)};
-    snapshot_ = std::move(r->body);
+    if (deltas && *version <= pointer_.version) return false;
+    return keep(*version, after, std::move(r->body));
+  }
+
+  // A chain is kept as it came (the follower checks each delta by applying it); a chain
+  // that is not even framed right is dropped, so the whole snapshot is read instead.
+  bool keep(std::uint64_t version, std::uint64_t after, std::string body) {
+    chain_.clear();
+    snapshot_.clear();
+    pointer_ = Pointer{.version = version};
+    if (!is_framed_deltas(body)) {
+      pointer_.snapshot = blob_ref(body);
+      snapshot_ = std::move(body);
+      return true;
+    }
+    Result<std::vector<std::string>> chain = unframe_deltas(body);
+    if (chain.is_ok()) chain_ = std::move(chain).value();
+    chain_after_ = after;
     return true;
   }
 

@@ -58,7 +58,10 @@ Status follow_store(RouterServer::Impl& impl, std::uint16_t port) {
       std::move(store).value(), [&holder](FlatSnapshot&& s) { return holder.offer(std::move(s)); },
       FollowerOptions{
           .router_id = impl.router_id, .watch_wait = kWatchWait, .seed = hash64(impl.router_id)},
-      holder.table()->version());
+      holder.table()->version(),
+      [&holder](std::vector<RoutingDelta>&& chain) {
+        return holder.offer_deltas(std::move(chain));
+      });
   impl.notes.push_back(fmt::format("following {} as router {}{}", impl.store_source, impl.router_id,
                                    o.etcd_url.empty() ? "" : fmt::format(" (fleet {})", o.fleet)));
   return Status::ok();

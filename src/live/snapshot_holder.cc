@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/core/delta_codec.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/snapshot_file.h"
 
@@ -42,13 +43,36 @@ SnapshotHolder::SnapshotHolder(std::string state_dir)
     : persisted_path_(state_dir.empty()
                           ? std::string()
                           : (std::filesystem::path(state_dir) / "routing.snapshot").string()),
+      log_(persisted_path_.empty() ? std::string() : persisted_path_ + ".deltas"),
       table_(std::make_shared<const RoutingTable>()) {}
+
+namespace {
+
+// The base changed by the logged deltas that follow from it, in order: one that does not
+// decode or apply (its parent is not the version reached: it predates the base) ends it.
+FlatSnapshot replay(FlatSnapshot base, const std::vector<std::string>& logged) {
+  for (const std::string& bytes : logged) {
+    Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
+    if (!delta.is_ok()) break;
+    Result<FlatSnapshot> next = apply_delta(base, *delta);
+    if (!next.is_ok()) break;
+    base = std::move(next).value();
+  }
+  return base;
+}
+
+}  // namespace
 
 Result<bool> SnapshotHolder::restore() {
   if (persisted_path_.empty() || !std::filesystem::exists(persisted_path_)) return false;
   Result<FlatSnapshot> snapshot = load_flat_snapshot_file(persisted_path_);
   if (!snapshot.is_ok()) return snapshot.status();
-  Result<RoutingTable> table = RoutingTable::build(std::move(snapshot).value());
+  std::vector<std::string> logged;
+  {
+    std::lock_guard lock(mutex_);
+    logged = log_.read();
+  }
+  Result<RoutingTable> table = RoutingTable::build(replay(std::move(snapshot).value(), logged));
   if (!table.is_ok()) {
     return data_loss(fmt::format("{}: {}", persisted_path_, table.status().message()));
   }
@@ -86,15 +110,62 @@ OfferResult SnapshotHolder::offer(FlatSnapshot&& snapshot) {
     result.reason = fmt::format("version {} is invalid: {}", version, table.status().message());
     return refuse(std::move(result));
   }
+  return install(std::move(table).value(), encoded, std::move(result));
+}
+
+OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
+  std::lock_guard lock(mutex_);
+  const std::shared_ptr<const RoutingTable> served = table();
+  OfferResult result{.offered = chain.empty() ? 0 : chain.back().version,
+                     .serving = served->version()};
+  Result<RoutingTable> next =
+      chain.empty() ? Result<RoutingTable>(invalid_argument("the chain holds no delta"))
+                    : served->apply(chain);
+  if (!next.is_ok()) {
+    result.verdict = OfferVerdict::kInvalid;
+    result.reason = fmt::format("the deltas to version {} do not apply to version {}: {}",
+                                result.offered, result.serving, next.status().message());
+    return result;
+  }
+  if (persisted_path_.empty()) return install(std::move(next).value(), {}, std::move(result));
+  std::vector<std::vector<std::byte>> encoded;
+  std::size_t bytes = 0;
+  for (const RoutingDelta& d : chain) {
+    encoded.push_back(encode_delta(d));
+    bytes += encoded.back().size();
+  }
+  if (!log_.has_room(encoded.size(), bytes)) {
+    // A full log: the table reached becomes the new base.
+    const std::vector<std::byte> base = encode_snapshot(next->flat());
+    return install(std::move(next).value(), base, std::move(result));
+  }
+  if (Status s = log_.append(encoded); !s.is_ok()) {
+    result.verdict = OfferVerdict::kNotPersisted;
+    result.reason = fmt::format("version {} not persisted: {}", result.offered, s.message());
+    return refuse(std::move(result));
+  }
+  serve(std::make_shared<const RoutingTable>(std::move(next).value()));
+  result.verdict = OfferVerdict::kAccepted;
+  result.serving = result.offered;
+  return result;
+}
+
+// Called with mutex_ held: persists `encoded` as the new base and empties the delta log
+// (when there is a state directory), then serves. A crash between the two leaves deltas
+// that do not follow the new base: restore() skips them.
+OfferResult SnapshotHolder::install(RoutingTable table, std::span<const std::byte> encoded,
+                                    OfferResult result) {
+  const std::uint64_t version = table.version();
   if (!persisted_path_.empty()) {
-    if (Status s = save_snapshot_bytes(persisted_path_, encoded); !s.is_ok()) {
+    Status s = save_snapshot_bytes(persisted_path_, encoded);
+    if (s.is_ok()) s = log_.clear();
+    if (!s.is_ok()) {
       result.verdict = OfferVerdict::kNotPersisted;
       result.reason = fmt::format("version {} not persisted: {}", version, s.message());
       return refuse(std::move(result));
     }
-    std::vector<std::byte>().swap(encoded);
   }
-  serve(std::make_shared<const RoutingTable>(std::move(table).value()));
+  serve(std::make_shared<const RoutingTable>(std::move(table)));
   result.verdict = OfferVerdict::kAccepted;
   result.serving = version;
   return result;

@@ -153,6 +153,11 @@ Status Store::keep_leadership() {
   return Status::ok();  // a leadership that does not expire (the file store's flock)
 }
 
+Result<std::vector<std::string>> Store::read_deltas(const Pointer& /*pointer*/,
+                                                    std::uint64_t /*after*/) {
+  return std::vector<std::string>{};  // a store without deltas: read the whole snapshot
+}
+
 Result<std::vector<std::uint64_t>> Store::stored_versions() {
   return failed_precondition(fmt::format("{} keeps no versions", describe()));
 }

@@ -3,15 +3,17 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/core/delta_codec.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "stores.h"
 
 namespace cellkit::live {
 
 StoreFollower::StoreFollower(std::unique_ptr<Store> store, OfferFn offer, FollowerOptions options,
-                             std::uint64_t booted)
+                             std::uint64_t booted, OfferDeltasFn offer_deltas)
     : store_(std::move(store)),
       offer_(std::move(offer)),
+      offer_deltas_(std::move(offer_deltas)),
       options_(std::move(options)),
       jitter_(options_.seed) {
   status_.applied = booted;
@@ -67,8 +69,36 @@ void StoreFollower::refuse(std::uint64_t version, std::string reason) {
   status_.reason = nack_reason(version, std::move(reason));
 }
 
-// Reads, checks, decodes and offers the version the pointer names.
+// True when the pointer's version was reached through the store's delta chain from the
+// served version. Any failure on the way is no verdict on the version: the whole snapshot
+// decides (and is NACKed if it is refused too).
+bool StoreFollower::offer_chain(const Pointer& pointer) {
+  const std::uint64_t served = status().applied;
+  if (!offer_deltas_ || served == 0) return false;
+  Result<std::vector<std::string>> chain = store_->read_deltas(pointer, served);
+  if (!chain.is_ok() || chain->empty()) return false;
+  std::vector<RoutingDelta> deltas;
+  for (const std::string& bytes : *chain) {
+    Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
+    if (!delta.is_ok()) break;
+    deltas.push_back(std::move(delta).value());
+  }
+  const bool whole = deltas.size() == chain->size() && deltas.back().version == pointer.version;
+  if (whole && offer_deltas_(std::move(deltas)).accepted()) {
+    std::lock_guard lock(mutex_);
+    status_.applied = pointer.version;
+    ++status_.by_delta;
+    return true;
+  }
+  std::lock_guard lock(mutex_);
+  ++status_.fallbacks;
+  return false;
+}
+
+// Reads, checks, decodes and offers the version the pointer names: through its delta chain
+// when the store has one from the served version, else whole.
 void StoreFollower::offer_version(const Pointer& pointer) {
+  if (offer_chain(pointer)) return;
   Result<std::string> bytes = store_->read_snapshot(pointer);
   if (!bytes.is_ok()) {
     // A blob that does not match its pointer is corrupt for good (blobs are immutable);

@@ -113,6 +113,8 @@ struct FlatSnapshot {
 FlatSnapshot flatten(RoutingSnapshot&& snapshot);
 RoutingSnapshot expand(const FlatSnapshot& snapshot);
 
+struct RoutingDelta;  // core/routing_delta.h
+
 // Builds a snapshot of a mapping; overrides are taken in tenant id order.
 RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
                               const Mapping& mapping, const Mapping& overrides = {});
@@ -138,6 +140,15 @@ class RoutingTable {
   // The same from the flat form, taking its arrays: about 45 bytes per tenant of 2 cells
   // with names (dense ids), so a served table and a new one fit in memory at once.
   static Result<RoutingTable> build(FlatSnapshot&& snapshot);
+
+  // The snapshot this table was built from, lists sorted by tenant and cell: build(flat())
+  // is an equal table. O(tenants).
+  FlatSnapshot flat() const;
+  // A new table: this one changed by the deltas in order (apply_delta's checks on each,
+  // then build's whole validation once). On failure this table is untouched and the Status
+  // says why.
+  Result<RoutingTable> apply(std::span<const RoutingDelta> chain) const;
+  Result<RoutingTable> apply(const RoutingDelta& delta) const;
 
   std::uint64_t version() const { return version_; }
   // The tenant's cells in preference order (its override when pinned); empty when unknown.
@@ -183,10 +194,11 @@ class RoutingTable {
   std::vector<CellId> cells_;     // sorted
   std::vector<CellId> disabled_;  // sorted
   // Sorted by tenant. With dense ids the shards live in the dense index below instead and
-  // shards_ is emptied (overrides_ stays, for is_pinned).
+  // shards_ keeps only those of pinned tenants (overrides_ stays, for is_pinned), for flat().
   ShardLists shards_;
   ShardLists overrides_;
   std::size_t tenant_count_ = 0;
+  bool allow_empty_ = false;
   // Empty when the ids are too sparse: tenant t's effective shard is
   // dense_cells_[dense_start_[t], dense_start_[t + 1]) (an empty range: unknown), and
   // routability by cell id.
@@ -197,6 +209,7 @@ class RoutingTable {
   NameIndex names_;
 
   std::span<const CellId> find_sorted(TenantId tenant) const;
+  ShardLists flat_shards() const;
   void build_indexes();
   void build_dense(std::uint64_t max_tenant);
   Status build_names(NameList names);

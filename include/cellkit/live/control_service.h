@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -83,6 +84,19 @@ class ControlService {
   std::condition_variable queue_changed_;
   std::vector<PendingOnboard*> queue_;
   bool onboarding_ = false;
+  // A delta this control plane published, and the version it leads from.
+  struct DeltaLink {
+    std::uint64_t parent = 0;
+    std::uint64_t version = 0;
+    std::string bytes;  // encode_delta's
+  };
+  // Under cache_mutex_: the deltas of this control plane's consecutive publications up to
+  // published_.version (at most kChainLinks of them, kChainBytes together), so that a
+  // long-poll from a version among them answers the chain instead of the whole snapshot.
+  std::deque<DeltaLink> chain_;
+  std::size_t chain_bytes_ = 0;
+  // Under store_mutex_: a publication's snapshot in flat form, the next one's diff base.
+  std::shared_ptr<const FlatSnapshot> published_flat_;
   // Under store_mutex_: the onboarding index of published_.state, valid while
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
@@ -100,7 +114,11 @@ class ControlService {
   Status refresh();
   Status prune();
   Published current() const;
-  ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait);
+  std::string delta_from_published(const FlatSnapshot& next);
+  void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
+  std::string chain_after(std::uint64_t after) const;
+  // `deltas`: the caller reads a delta chain (GET /v1/snapshot?deltas=1).
+  ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait, bool deltas);
   ServiceReply rollout(std::size_t batch);
   ServiceReply not_leader() const;
   ServiceReply pointer_moved() const;

@@ -7,11 +7,15 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cellkit/base/status.h"
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/core/routing_table.h"
+#include "cellkit/live/delta_log.h"
 
 namespace cellkit::live {
 
@@ -41,11 +45,14 @@ class SnapshotHolder {
  public:
   // `state_dir` empty: nothing is persisted. Otherwise every accepted snapshot is written
   // to <state_dir>/routing.snapshot (write, fsync, rename, fsync of the directory) before
-  // it is served.
+  // it is served, and every accepted delta chain is appended to
+  // <state_dir>/routing.snapshot.deltas (fsynced) while that log holds at most kChainLinks
+  // deltas and kChainBytes (beyond, the table reached is written as the new snapshot).
   explicit SnapshotHolder(std::string state_dir = {});
 
-  // Serves the persisted snapshot, when the state directory has one. true when it did;
-  // an error (naming the file) when one is there but cannot be read or is invalid.
+  // Serves the persisted snapshot changed by the logged deltas that follow it, when the
+  // state directory has one. true when it did; an error (naming the file) when one is there
+  // but cannot be read or is invalid.
   Result<bool> restore();
 
   // Accepted only when newer than the served table and valid whole; otherwise the served
@@ -54,6 +61,10 @@ class SnapshotHolder {
   // The same, the table taking the snapshot's arrays instead of copying them.
   OfferResult offer(RoutingSnapshot&& snapshot);
   OfferResult offer(FlatSnapshot&& snapshot);
+  // The served table changed by the deltas in order (RoutingTable::apply): accepted whole
+  // (persisted as one snapshot, then served) or not at all. A chain that does not apply is
+  // kInvalid but not counted as a refusal: the caller reads the whole snapshot instead.
+  OfferResult offer_deltas(std::vector<RoutingDelta>&& chain);
   // Bytes that are an encoded snapshot or a mapping JSON document (live/snapshot_file.h);
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
   OfferResult offer_bytes(std::string_view bytes, std::string_view source);
@@ -79,11 +90,13 @@ class SnapshotHolder {
   const std::string& persisted_path() const { return persisted_path_; }
 
  private:
+  OfferResult install(RoutingTable table, std::span<const std::byte> encoded, OfferResult result);
   OfferResult refuse(OfferResult result);
   void serve(std::shared_ptr<const RoutingTable> table);
 
   std::string persisted_path_;
-  mutable std::mutex mutex_;  // serialises offers; guards last_rejection_
+  mutable std::mutex mutex_;  // serialises offers; guards last_rejection_ and log_
+  DeltaLog log_;
   std::atomic<std::shared_ptr<const RoutingTable>> table_;
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::int64_t> accepted_at_{0};    // steady_clock ticks

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ struct BlobRef {
 };
 
 inline constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+// A delta chain (decision 0009) holds at most this many deltas and bytes: what a router
+// behind it reads stays small, and beyond it a router reads the whole snapshot.
+inline constexpr std::size_t kChainLinks = 64;
+inline constexpr std::size_t kChainBytes = std::size_t{1} << 20;
 
 // The small record routers watch: the published routing version and where its blobs are.
 struct Pointer {
@@ -101,6 +106,11 @@ class Store {
   // do not match).
   virtual Result<std::string> read_snapshot(const Pointer& pointer) = 0;
   virtual Result<std::string> read_state(const Pointer& pointer) = 0;
+  // The encoded deltas (core/delta_codec.h) that lead from version `after` to the pointer's
+  // version, in order, as the store holds them; empty when it holds no such chain (by
+  // default): the caller then reads the whole snapshot. A delta is checked by applying it
+  // (apply_delta compares the result's digest), so a bad one only costs that fallback.
+  virtual Result<std::vector<std::string>> read_deltas(const Pointer& pointer, std::uint64_t after);
   // Writes the blobs, then moves the pointer only if its revision is still
   // `expected_revision` and this handle leads.
   virtual Result<PublishOutcome> publish(const Publication& publication,
@@ -148,6 +158,13 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
 std::string pointer_json(const Pointer& pointer);
 Result<Pointer> parse_pointer(std::string_view text);
 std::string report_json(const RouterReport& report);
+
+// A delta chain in one body (GET /v1/snapshot?deltas=1): "CKCHAIN1", then each encoded delta
+// after its length (u32, little-endian). unframe_deltas fails (kDataLoss) saying what is
+// wrong with a body that is not that.
+std::string frame_deltas(std::span<const std::string> deltas);
+bool is_framed_deltas(std::string_view body);
+Result<std::vector<std::string>> unframe_deltas(std::string_view body);
 Result<RouterReport> parse_report(std::string_view text);
 
 }  // namespace cellkit::live

@@ -14,7 +14,9 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/core/routing_table.h"
 #include "cellkit/live/snapshot_holder.h"
 #include "cellkit/live/store.h"
@@ -25,6 +27,9 @@ namespace cellkit::live {
 // takes the decoded snapshot in flat form and may take its arrays (a router builds its
 // table from them without a copy).
 using OfferFn = std::function<OfferResult(FlatSnapshot&&)>;
+// The router's delta path (SnapshotHolder::offer_deltas): the chain applied to the served
+// table, accepted whole or not at all.
+using OfferDeltasFn = std::function<OfferResult(std::vector<RoutingDelta>&&)>;
 
 struct FollowerOptions {
   std::string router_id;                         // the key of its ACK/NACK report
@@ -42,13 +47,18 @@ struct FollowerStatus {
   bool connected = false;           // the last store call succeeded
   std::int64_t stale_since_ms = 0;  // unix ms of the first failure in a row; 0 when connected
   std::uint64_t syncs = 0;          // full Syncs done
+  std::uint64_t by_delta = 0;       // versions applied through a delta chain
+  std::uint64_t fallbacks = 0;      // chains not applied: the whole snapshot was read instead
 };
 
 class StoreFollower {
  public:
   // `booted` is the version the router already serves (its persisted snapshot; 0 = none).
+  // With `offer_deltas`, a version whose delta chain from the served one the store holds is
+  // reached by applying that chain; a chain that cannot be read, decoded or applied (its
+  // digest disagrees, it would break the table) costs only a read of the whole snapshot.
   StoreFollower(std::unique_ptr<Store> store, OfferFn offer, FollowerOptions options,
-                std::uint64_t booted);
+                std::uint64_t booted, OfferDeltasFn offer_deltas = {});
   ~StoreFollower();  // stops the loop
 
   // One full Sync; fails when the store cannot be read (the status then says disconnected).
@@ -62,6 +72,7 @@ class StoreFollower {
  private:
   std::unique_ptr<Store> store_;
   OfferFn offer_;
+  OfferDeltasFn offer_deltas_;
   FollowerOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -73,6 +84,7 @@ class StoreFollower {
 
   void loop();
   void offer_version(const Pointer& pointer);
+  bool offer_chain(const Pointer& pointer);
   void refuse(std::uint64_t version, std::string reason);
   void set_connected(bool connected);
   void report();

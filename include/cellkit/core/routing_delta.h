@@ -1,0 +1,62 @@
+// A routing delta: what changed from one routing snapshot to the next (decision 0009), so a
+// publication of one tenant carries that tenant, not the whole fleet.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cellkit/base/status.h"
+#include "cellkit/core/routing_table.h"
+
+namespace cellkit {
+
+// A cell as a delta carries it: its address and whether it takes traffic.
+struct CellChange {
+  CellId cell{};
+  std::string name;      // empty when the snapshot carries no addresses
+  std::string endpoint;  // "host:port", or empty
+  bool disabled = false;
+
+  bool operator==(const CellChange&) const = default;
+};
+
+// From the snapshot at `parent` to the one at `version`. Every list is sorted by its key
+// and names each key once; an upsert replaces (or adds) the entry, a removal drops it.
+// Plain data that may be malformed (read from a wire): apply_delta checks it.
+struct RoutingDelta {
+  std::uint64_t parent = 0;
+  std::uint64_t version = 0;
+  ShardLists shards;                // tenants' shards added or changed
+  std::vector<TenantId> unsharded;  // tenants whose shard is gone
+  ShardLists pins;                  // overrides added or changed
+  std::vector<TenantId> unpinned;   // overrides gone
+  NameList names;                   // tenant names added or changed
+  std::vector<TenantId> unnamed;    // tenant names gone
+  std::vector<CellChange> cells;    // cells added or changed
+  std::vector<CellId> removed_cells;
+  bool allow_empty = false;  // the result's flag
+  bool addressed = false;    // the result carries cell addresses (names and endpoints)
+  std::uint64_t digest = 0;  // routing_digest of the result
+
+  bool operator==(const RoutingDelta&) const = default;
+};
+
+// The order-free digest of a snapshot's routing content: the wrapping sum of an xxHash64 per
+// shard (tenant, cells), per pin, per tenant name (tenant, name) and per cell (cell, name,
+// endpoint, disabled). Equal snapshots (whatever the order of their lists) have equal
+// digests; the version and allow_empty are not part of it.
+std::uint64_t routing_digest(const FlatSnapshot& snapshot);
+
+// The delta that turns `from` into `to` (both as RoutingTable::build accepts them; lists in
+// any order). apply_delta(from, diff_snapshots(from, to)) equals `to` with sorted lists.
+RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to);
+
+// `base` changed by `delta`, its lists sorted. Refused (kDataLoss, naming the tenant or cell)
+// when the delta is not for base's version or not newer, its lists are not sorted or repeat
+// a key, it removes what is not there, it would empty a shard or pin, it removes a cell that
+// a shard or pin still names, or the result's digest is not the delta's. The result still
+// needs RoutingTable::build to be a table (RoutingTable::apply does both).
+Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta);
+
+}  // namespace cellkit

@@ -1,0 +1,136 @@
+#include "cellkit/core/routing_delta.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/random_snapshot.h"
+
+namespace cellkit {
+namespace {
+
+using testing::random_snapshot;
+
+FlatSnapshot two_cells() {
+  FlatSnapshot s{.version = 7,
+                 .cells = {CellId{0}, CellId{1}},
+                 .addresses = {{CellId{0}, "a", "127.0.0.1:1"}, {CellId{1}, "b", "127.0.0.1:2"}}};
+  s.shards.add(TenantId{0}, std::vector{CellId{0}, CellId{1}});
+  s.shards.add(TenantId{1}, std::vector{CellId{1}});
+  s.tenant_names.add(TenantId{0}, "acme");
+  s.tenant_names.add(TenantId{1}, "beta");
+  return s;
+}
+
+// A delta from two_cells() at version 7 to 8 that changes nothing yet.
+RoutingDelta empty_delta() {
+  const FlatSnapshot s = two_cells();
+  return RoutingDelta{.parent = 7, .version = 8, .addressed = true, .digest = routing_digest(s)};
+}
+
+RC_GTEST_PROP(RoutingDelta, ApplyingTheDiffOfTwoSnapshotsGivesTheSecond, (std::uint64_t seed)) {
+  const bool sparse = seed % 2 == 1;
+  const FlatSnapshot from = random_snapshot(seed, 3, sparse);
+  const FlatSnapshot to = random_snapshot(seed * 31 + 7, 4, sparse);
+  const RoutingDelta delta = diff_snapshots(from, to);
+  Result<FlatSnapshot> applied = apply_delta(from, delta);
+  RC_ASSERT(applied.is_ok());
+  RC_ASSERT(*applied == to);
+  RC_ASSERT(delta.digest == routing_digest(to));
+}
+
+RC_GTEST_PROP(RoutingDelta, ATableChangedByADeltaEqualsTheTableBuiltWhole, (std::uint64_t seed)) {
+  const bool sparse = seed % 2 == 1;
+  const FlatSnapshot from = random_snapshot(seed, 3, sparse);
+  const FlatSnapshot to = random_snapshot(seed * 31 + 7, 4, sparse);
+  Result<RoutingTable> base = RoutingTable::build(FlatSnapshot(from));
+  RC_ASSERT(base.is_ok());
+  RC_ASSERT(base->flat() == from);
+  Result<RoutingTable> changed = base->apply(diff_snapshots(from, to));
+  RC_ASSERT(changed.is_ok());
+  RC_ASSERT(changed->flat() == to);
+  RC_ASSERT(changed->version() == 4u);
+}
+
+TEST(RoutingDelta, TheDigestIgnoresTheOrderOfTheLists) {
+  FlatSnapshot s = two_cells();
+  FlatSnapshot reordered = s;
+  reordered.shards = {};
+  reordered.shards.add(TenantId{1}, std::vector{CellId{1}});
+  reordered.shards.add(TenantId{0}, std::vector{CellId{0}, CellId{1}});
+  std::swap(reordered.addresses[0], reordered.addresses[1]);
+  EXPECT_EQ(routing_digest(s), routing_digest(reordered));
+  reordered.shards.cells[1] = CellId{1};  // tenant 0's preference order changes the digest
+  reordered.shards.cells[2] = CellId{0};
+  EXPECT_NE(routing_digest(s), routing_digest(reordered));
+}
+
+TEST(RoutingDelta, OneTenantOnboardedIsADeltaOfThatTenant) {
+  FlatSnapshot to = two_cells();
+  to.version = 8;
+  to.shards.add(TenantId{2}, std::vector{CellId{0}});
+  to.tenant_names.add(TenantId{2}, "gamma");
+  const RoutingDelta d = diff_snapshots(two_cells(), to);
+  EXPECT_EQ(d.shards.ids, std::vector{TenantId{2}});
+  EXPECT_EQ(d.names.name(0), "gamma");
+  EXPECT_TRUE(d.cells.empty() && d.unsharded.empty() && d.removed_cells.empty());
+}
+
+TEST(RoutingDelta, RefusesADeltaForAnotherVersion) {
+  RoutingDelta d = empty_delta();
+  d.parent = 6;
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
+            "delta to version 8 applies to version 6, not to version 7");
+  d.parent = 7;
+  d.version = 7;
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
+            "delta to version 7 is not newer than its parent 7");
+}
+
+TEST(RoutingDelta, RefusesADeltaThatWouldEmptyAShard) {
+  RoutingDelta d = empty_delta();
+  d.shards.add(TenantId{1}, {});
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
+            "delta would empty the shard of tenant 1");
+}
+
+TEST(RoutingDelta, RefusesRemovingACellAShardStillNames) {
+  RoutingDelta d = empty_delta();
+  d.removed_cells = {CellId{1}};
+  d.shards.add(TenantId{0}, std::vector{CellId{0}});  // tenant 1 still names cell 1
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
+            "delta removes cell 1, which the shard of tenant 1 still names");
+}
+
+TEST(RoutingDelta, RefusesRemovingWhatIsNotThere) {
+  RoutingDelta d = empty_delta();
+  d.unsharded = {TenantId{5}};
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
+            "delta removes the shard of tenant 5, which has none");
+  d = empty_delta();
+  d.shards.add(TenantId{1}, std::vector{CellId{0}});
+  d.unsharded = {TenantId{1}};
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
+            "delta both changes and removes the shard of tenant 1");
+}
+
+TEST(RoutingDelta, RefusesAResultWhoseDigestIsNotTheDeltas) {
+  RoutingDelta d = empty_delta();
+  d.names.add(TenantId{1}, "renamed");  // the digest still says "beta"
+  const Status s = apply_delta(two_cells(), d).status();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_TRUE(s.message().starts_with("delta to version 8: the result's digest ")) << s.message();
+}
+
+TEST(RoutingDelta, ATableRefusesADeltaWhoseResultDoesNotBuild) {
+  Result<RoutingTable> base = RoutingTable::build(two_cells());
+  ASSERT_TRUE(base.is_ok());
+  FlatSnapshot to = two_cells();
+  to.version = 8;
+  to.shards.cells[0] = CellId{9};  // a cell the snapshot does not list
+  const Result<RoutingTable> changed = base->apply(diff_snapshots(two_cells(), to));
+  EXPECT_EQ(changed.status().message(), "shard of tenant 0 names unknown cell 9");
+  EXPECT_EQ(base->version(), 7u);
+}
+
+}  // namespace
+}  // namespace cellkit

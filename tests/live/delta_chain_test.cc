@@ -1,0 +1,217 @@
+// Routers following the control API reach new versions through delta chains (decision 0009):
+// the table a chain gives equals the whole snapshot's; a router whose version is not in the
+// chain, or whose chain is corrupt, disagrees with its digest or would break the table,
+// reads the whole snapshot instead. In process: the control service over the file store
+// behind an HTTP server on loopback, a real SnapshotHolder with a state directory.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "cellkit/core/delta_codec.h"
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/control_service.h"
+#include "cellkit/live/control_source.h"
+#include "cellkit/live/snapshot_file.h"
+#include "cellkit/live/snapshot_holder.h"
+#include "cellkit/live/store_follower.h"
+#include "live/etcd_process.h"
+
+namespace cellkit::live {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Rewrites a delta chain on its way to the router (the identity by default).
+using ChainEdit = std::function<std::vector<std::string>(std::vector<std::string>)>;
+
+class DeltaChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    start_control();
+    for (int i = 0; i < 3; ++i) {
+      call("POST", "/v1/cells",
+           fmt::format(R"({{"name":"cell-{}","endpoint":"127.0.0.1:{}"}})", i, 4000 + i));
+    }
+    onboard("first");
+    server_ = HttpServer::start("127.0.0.1:0", [this](const ServiceRequest& r) {
+                return edited(control_->handle(r));
+              }).value();
+  }
+  void TearDown() override {
+    follower_.reset();
+    if (server_) server_->stop();
+  }
+  void start_control() {
+    control_ = std::make_unique<ControlService>(
+        open_store("file:" + store_dir_.path().string(), {.fleet = "blue"}).value(),
+        ControlOptions{.address = "127.0.0.1:7000",
+                       .placement = {.strategy = Strategy::kRandom, .seed = 5}});
+    control_->tick();
+    ASSERT_TRUE(control_->is_leader());
+  }
+  ServiceReply call(const std::string& method, const std::string& target,
+                    const std::string& body = "") {
+    ServiceReply r = control_->handle({.method = method, .target = target, .body = body});
+    EXPECT_EQ(r.status, 200u) << target << " " << r.body;
+    return r;
+  }
+  void onboard(const std::string& name) {
+    call("POST", "/v1/tenants", fmt::format(R"({{"name":"{}","shard_size":2}})", name));
+  }
+  std::uint64_t published() {
+    const std::string body = call("GET", "/v1/version").body;
+    return std::stoull(body.substr(body.find("\"version\":") + 10));
+  }
+  // The router: a holder persisting to its state directory, following the API, at the
+  // published version.
+  void start_router() {
+    auto url = parse_http_url("http://" + server_->address()).value();
+    follower_ = std::make_unique<StoreFollower>(
+        make_control_source(url, 2000ms),
+        [this](FlatSnapshot&& s) { return holder_.offer(std::move(s)); },
+        FollowerOptions{.router_id = "r1"}, holder_.table()->version(),
+        [this](std::vector<RoutingDelta>&& chain) {
+          return holder_.offer_deltas(std::move(chain));
+        });
+    sync();  // the first version: whole
+  }
+  void sync() { ASSERT_TRUE(follower_->sync().is_ok()); }
+  FollowerStatus status() const { return follower_->status(); }
+  // The table the control plane's whole snapshot builds.
+  RoutingTable whole_table() {
+    const std::string bytes = call("GET", "/v1/snapshot?after=0&wait_ms=0").body;
+    return RoutingTable::build(
+               decode_flat_snapshot(std::as_bytes(std::span(bytes.data(), bytes.size()))).value())
+        .value();
+  }
+  void expect_served_equals_whole() {
+    const RoutingTable whole = whole_table();
+    EXPECT_EQ(holder_.table()->version(), whole.version());
+    EXPECT_EQ(holder_.table()->flat(), whole.flat());
+    EXPECT_EQ(routing_digest(holder_.table()->flat()), routing_digest(whole.flat()));
+  }
+  ServiceReply edited(ServiceReply reply) {
+    if (!edit_ || !is_framed_deltas(reply.body)) return reply;
+    ++edits_;
+    reply.body = frame_deltas(edit_(unframe_deltas(reply.body).value()));
+    return reply;
+  }
+  // Decodes the last delta of a chain, changes it, encodes it again.
+  static ChainEdit change_last(std::function<void(RoutingDelta&)> change) {
+    return [change](std::vector<std::string> chain) {
+      std::string& last = chain.back();
+      RoutingDelta d = decode_delta(std::as_bytes(std::span(last.data(), last.size()))).value();
+      change(d);
+      const std::vector<std::byte> bytes = encode_delta(d);
+      last.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      return chain;
+    };
+  }
+
+  test::TempDir store_dir_;
+  test::TempDir state_dir_;
+  std::unique_ptr<ControlService> control_;
+  std::unique_ptr<HttpServer> server_;
+  SnapshotHolder holder_{state_dir_.path().string()};
+  std::unique_ptr<StoreFollower> follower_;
+  ChainEdit edit_;
+  std::atomic<int> edits_{0};
+};
+
+TEST_F(DeltaChainTest, EachVersionIsReachedThroughItsDeltaAndEqualsTheWholeSnapshot) {
+  start_router();
+  for (int i = 0; i < 3; ++i) {
+    onboard(fmt::format("tenant-{}", i));
+    sync();
+    EXPECT_EQ(status().applied, published());
+  }
+  EXPECT_EQ(status().by_delta, 3u);
+  EXPECT_EQ(status().fallbacks, 0u);
+  expect_served_equals_whole();
+}
+
+TEST_F(DeltaChainTest, ARouterSeveralVersionsBehindAppliesTheWholeChainAtOnce) {
+  start_router();
+  onboard("a");
+  call("POST", "/v1/cells/cell-2/drain");
+  onboard("b");
+  sync();
+  EXPECT_EQ(status().applied, published());
+  EXPECT_EQ(status().by_delta, 1u);
+  expect_served_equals_whole();
+}
+
+// The base is written once; deltas are appended beside it; boot replays them.
+TEST_F(DeltaChainTest, ARouterRestartedAfterDeltasBootsOnItsBaseAndAppendedDeltas) {
+  start_router();
+  const std::uint64_t base = published();
+  onboard("a");
+  sync();
+  onboard("b");
+  sync();
+  ASSERT_EQ(status().by_delta, 2u);
+  EXPECT_EQ(load_flat_snapshot_file(holder_.persisted_path()).value().version, base);
+  EXPECT_TRUE(std::filesystem::exists(holder_.persisted_path() + ".deltas"));
+  SnapshotHolder restarted(state_dir_.path().string());
+  ASSERT_TRUE(restarted.restore().value());
+  EXPECT_EQ(restarted.table()->flat(), whole_table().flat());
+}
+
+TEST_F(DeltaChainTest, ARouterWhoseVersionIsNotInTheChainReadsTheWholeSnapshot) {
+  start_router();
+  onboard("a");
+  control_.reset();  // a restarted control plane's chain starts at the version it loads
+  start_control();
+  onboard("b");
+  sync();
+  EXPECT_EQ(status().applied, published());
+  EXPECT_EQ(status().by_delta, 0u);
+  expect_served_equals_whole();
+}
+
+TEST_F(DeltaChainTest, ACorruptDeltaFallsBackToTheWholeSnapshot) {
+  edit_ = [](std::vector<std::string> chain) {
+    chain.back()[20] ^= 1;
+    return chain;
+  };
+  start_router();
+  onboard("a");
+  sync();
+  EXPECT_EQ(edits_, 1);
+  EXPECT_EQ(status().applied, published());
+  EXPECT_EQ(status().fallbacks, 1u);
+  EXPECT_EQ(status().rejected, 0u);
+  expect_served_equals_whole();
+}
+
+TEST_F(DeltaChainTest, ADeltaWhoseDigestDisagreesFallsBackToTheWholeSnapshot) {
+  edit_ = change_last([](RoutingDelta& d) { d.digest ^= 1; });
+  start_router();
+  onboard("a");
+  sync();
+  EXPECT_EQ(status().fallbacks, 1u);
+  EXPECT_EQ(holder_.rejected(), 0u);
+  expect_served_equals_whole();
+}
+
+TEST_F(DeltaChainTest, ADeltaThatWouldEmptyAShardOrRemoveANamedCellIsNotApplied) {
+  start_router();
+  const RoutingTable before = whole_table();
+  edit_ = change_last([](RoutingDelta& d) { d.shards.add(TenantId{0}, {}); });
+  onboard("a");
+  sync();
+  edit_ =
+      change_last([&](RoutingDelta& d) { d.removed_cells = {before.shard_of(TenantId{0})[0]}; });
+  onboard("b");
+  sync();
+  EXPECT_EQ(edits_, 2);
+  EXPECT_EQ(status().fallbacks, 2u);
+  EXPECT_EQ(status().by_delta, 0u);
+  expect_served_equals_whole();
+}
+
+}  // namespace
+}  // namespace cellkit::live
