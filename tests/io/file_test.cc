@@ -236,6 +236,17 @@ TEST_F(FileTest, ReadsAFileWholeAndNamesAReadError) {
   EXPECT_EQ(r.status().message(), "cannot read '" + path("m.json") + "': Input/output error");
 }
 
+TEST_F(FileTest, RefusesAFileOverTheLimitBeforeReadingIt) {
+  put("big.json", "");
+  fs::resize_file(path("big.json"), kMaxInputFileBytes + 1);  // sparse: no data on disk
+  FaultyFileSystem counting;
+  const Result<std::string> r = read_file(path("big.json"), counting);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "cannot read '" + path("big.json") + "': is larger than 1 GiB, the most cellkit reads");
+  EXPECT_EQ(counting.reads, 0);
+}
+
 TEST_F(FileTest, PreparesAnOutputDirectoryAndRefusesOneThatCannotHoldFiles) {
   ASSERT_TRUE(prepare_output_directory(path("out/runs")).is_ok());
   EXPECT_TRUE(fs::is_directory(path("out/runs")));
