@@ -255,10 +255,22 @@ Choice choose_sqs(const DesignShape& s) {
 // "STS(31) less a point, 465 triples: the maximum" — what strategy design places for N.
 std::string packing_reach(std::uint32_t n) {
   const TriplePacking p = triple_packing(n);
+  std::string cut;
+  switch (p.cut) {
+    case PackingCut::kSystemLessAPoint:
+      cut = fmt::format("STS({}) less a point", n + 1);
+      break;
+    case PackingCut::kFiveBlockSplit:
+      cut = fmt::format("a PBD({}) with one block of 5 split into two triples", n);
+      break;
+    case PackingCut::kFiveBlockDesignLessAPoint:
+      cut = fmt::format("a PBD({}) with one block of 5, less a point of it", n + 1);
+      break;
+    case PackingCut::kSystem:
+      cut = fmt::format("STS({})", n);
+      break;
+  }
   const std::uint64_t best = max_triple_packing(n);
-  const std::string cut = p.source == n + 1   ? fmt::format("STS({}) less a point", p.source)
-                          : p.source == n + 2 ? fmt::format("STS({}) less two points", p.source)
-                                              : fmt::format("STS({}) and an unused cell", p.source);
   return fmt::format(
       "{}, {} triples{}", cut, p.blocks.size(),
       p.blocks.size() == best ? ": the maximum" : fmt::format(" of the maximum {}", best));
@@ -435,9 +447,10 @@ RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cel
     if (std::any_of(b.begin(), b.end(), [&](std::uint32_t p) { return d.absent[p]; })) continue;
     blocks.push_back({label[b[0]], label[b[1]], label[b[2]], label[b[3]]});
   }
-  blocks = balance_order(improve_quadruple_packing(blocks, cells, kImproveSeed, steps), cells);
+  ImprovedPacking improved = improve_quadruple_packing(blocks, cells, kImproveSeed, steps);
+  blocks = balance_order(std::move(improved.blocks), cells);
   return {std::make_shared<ListedSqsDesign>(std::move(blocks), d.design->family()),
-          std::vector<bool>(cells, false)};
+          std::vector<bool>(cells, false), improved.steps};
 }
 
 std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells) {

@@ -168,13 +168,15 @@ TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
 }
 
 // Shards of 3 sharing at most 1 cell: a Steiner triple system (every pair of cells in exactly
-// one tenant) where N ≡ 1, 3 (mod 6), else the packing cut from one; loads within 2 at every
-// prefix (balance_triples) and even at the end for a system.
+// one tenant) where N ≡ 1, 3 (mod 6), else a maximum packing (the packing number of tenants);
+// loads within 2 at every prefix (balance_triples) and even at the end for a system.
 TEST(DesignPlacement, SteinerTripleSystemsCoverEveryPairOnceAndPackingsAtMostOnce) {
-  for (std::uint32_t n : {7u, 13u, 15u, 21u, 25u, 12u, 16u, 17u}) {
+  for (std::uint32_t n : {7u, 13u, 15u, 21u, 25u, 12u, 16u, 17u, 34u, 35u}) {
     SCOPED_TRACE(n);
     const bool system = n % 6 == 1 || n % 6 == 3;
     const std::uint64_t reach = system ? n * (n - 1) / 6 : design_size(n);
+    // The packing number ⌊N/3·⌊(N−1)/2⌋⌋, less one for N ≡ 5 (mod 6).
+    EXPECT_EQ(reach, std::uint64_t{n} * ((n - 1) / 2) / 3 - (n % 6 == 5 ? 1 : 0));
     PlaceReport report;
     const Result<Placement> p =
         place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(reach) + 2, 3),
@@ -188,7 +190,7 @@ TEST(DesignPlacement, SteinerTripleSystemsCoverEveryPairOnceAndPackingsAtMostOnc
     for (const auto& [key, count] : counts)
       ASSERT_EQ(count, 1);
     expect_overlap_at_most(*p, 1, true);
-    std::vector<int> load(n % 6 == 4 ? n - 1 : n, 0);  // N ≡ 4: STS(N−1), the last cell unused
+    std::vector<int> load(n, 0);
     for (const auto& [tenant, shard] : p->mapping) {
       for (CellId c : shard)
         ++load[raw(c)];

@@ -33,19 +33,21 @@ void expect_triples_at_most_once(std::span<const Quad> blocks, std::uint32_t n) 
 }
 
 TEST(QuadruplePacking, AddsBlocksAndCoversEveryTripleAtMostOnce) {
-  const std::vector<Quad> grown = improve_quadruple_packing({}, 16, 1, 200'000);
-  expect_triples_at_most_once(grown, 16);
-  EXPECT_GE(grown.size(), 100u);                                    // of the bound 140 (SQS(16))
-  EXPECT_EQ(grown, improve_quadruple_packing({}, 16, 1, 200'000));  // deterministic
-  EXPECT_NE(grown, improve_quadruple_packing({}, 16, 2, 200'000));
+  const ImprovedPacking grown = improve_quadruple_packing({}, 16, 1, 200'000);
+  expect_triples_at_most_once(grown.blocks, 16);
+  EXPECT_GE(grown.blocks.size(), 100u);  // of the bound 140 (SQS(16))
+  EXPECT_EQ(grown.steps, 200'000u);
+  EXPECT_EQ(grown.blocks, improve_quadruple_packing({}, 16, 1, 200'000).blocks);  // deterministic
+  EXPECT_NE(grown.blocks, improve_quadruple_packing({}, 16, 2, 200'000).blocks);
   // Never fewer blocks than given, and the given blocks are a fine start.
-  const std::vector<Quad> again = improve_quadruple_packing(grown, 16, 3, 1000);
-  EXPECT_GE(again.size(), grown.size());
-  expect_triples_at_most_once(again, 16);
+  const ImprovedPacking again = improve_quadruple_packing(grown.blocks, 16, 3, 1000);
+  EXPECT_GE(again.blocks.size(), grown.blocks.size());
+  EXPECT_EQ(again.steps, 1000u);
+  expect_triples_at_most_once(again.blocks, 16);
 }
 
 TEST(QuadruplePacking, BalanceOrderKeepsTheBlocksAndEvensLoads) {
-  const std::vector<Quad> blocks = improve_quadruple_packing({}, 12, 1, 100'000);
+  const std::vector<Quad> blocks = improve_quadruple_packing({}, 12, 1, 100'000).blocks;
   std::vector<Quad> ordered = balance_order(blocks, 12);
   std::vector<Quad> a = blocks;
   std::vector<Quad> b = ordered;
@@ -81,6 +83,7 @@ TEST(QuadruplePacking, TheSearchGainsOnTheRestrictionForTwentyNineCells) {
   EXPECT_EQ(std::count(cut->absent.begin(), cut->absent.end(), true), 3);
   EXPECT_EQ(cut->design->size(), 1'240u);
   const RestrictedDesign d = improve_restricted(*cut, 29, 100'000);
+  EXPECT_EQ(d.search_steps, 100'000u);
   ASSERT_EQ(d.absent.size(), 29u);
   EXPECT_EQ(std::count(d.absent.begin(), d.absent.end(), true), 0);
   const std::vector<Quad> blocks = blocks_of(*d.design);
@@ -89,16 +92,21 @@ TEST(QuadruplePacking, TheSearchGainsOnTheRestrictionForTwentyNineCells) {
 }
 
 // Johnson's bound, against the SQS(N+1) less a point that meets it for N ≡ 1, 3 (mod 6), and
-// a restriction at the bound is kept as it is (no packing is larger): N = 31 from SQS(32).
+// a restriction at the bound is kept as it is, with no search step taken (no packing is
+// larger): N = 31 from SQS(32), whose cached design would otherwise run 10,000,000 steps.
 TEST(QuadruplePacking, ARestrictionAtJohnsonsBoundIsKeptAsItIs) {
   for (std::uint64_t n : {7u, 9u, 13u, 15u, 19u, 21u, 31u})
     EXPECT_EQ(quadruple_packing_limit(n), (n + 1) * n * (n - 1) / 24 - n * (n - 1) / 6) << n;
   EXPECT_EQ(quadruple_packing_limit(30), 1'012u);  // the bound C(30,3)/4 is 1,015
   const std::optional<RestrictedDesign> d = restricted_sqs(31);
   ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->search_steps, 0u);
   const std::vector<Quad> blocks = blocks_of(*d->design);
   EXPECT_EQ(blocks.size(), 1'085u);
   expect_triples_at_most_once(blocks, 31);
+  const ImprovedPacking again = improve_quadruple_packing(blocks, 31, 5, 1'000);
+  EXPECT_EQ(again.steps, 0u);
+  EXPECT_EQ(again.blocks, blocks);
 }
 
 // The acceptance for N = 30: at least 95% of the bound 1,015 (965 blocks), each triple once.
