@@ -136,6 +136,22 @@ TEST(DesignPlacement, CyclicSteinerQuadrupleSystemsAndTheirDoublesCoverEveryTrip
     expect_sqs(n);
 }
 
+// SQS(38) from its 27 base blocks (rotational_sqs38, no search) and its double; 37 cells take
+// it less a point: 1,887 tenants, Johnson's bound (97.2% of C(37,3)/4 = 1,942; the search from
+// SQS(40) less 3 points reached 1,837), each triple at most once.
+TEST(DesignPlacement, RotationalSqsOnThirtyEightPointsServesThirtySevenAndSeventySixCells) {
+  for (std::uint32_t n : {38u, 76u})
+    expect_sqs(n);
+  PlaceReport report;
+  const Result<Placement> p =
+      place(fleet_of(37), tenants_of(1'888, 4), design_options(2, false), &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, 1'887u);
+  for (const auto& [key, count] : subset_counts(p->mapping, 3))
+    ASSERT_EQ(count, 1);
+  EXPECT_EQ(restricted_sqs(37)->search_steps, 0u);  // at Johnson's bound: nothing to search
+}
+
 // SQS(34) by the cyclic search and its double; 33 cells take it less a point: 1,320 tenants,
 // Johnson's bound (96.8% of C(33,3)/4 = 1,364), each triple at most once. About 2 s, 97 s
 // under ASan at load 11: label soak (the cyclic search runs for 22 and 26 above).
