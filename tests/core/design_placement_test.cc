@@ -121,6 +121,19 @@ void expect_sqs(std::uint32_t n) {
     ASSERT_EQ(count, 1);
 }
 
+// Offered one tenant more, design (k = 4, m = 2) places exactly `reach` on n cells, each triple of
+// cells in at most one.
+void expect_packing_placed(std::uint32_t n, std::uint32_t reach) {
+  SCOPED_TRACE(n);
+  PlaceReport report;
+  const Result<Placement> p =
+      place(fleet_of(n), tenants_of(reach + 1, 4), design_options(2, false), &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, reach);
+  for (const auto& [key, count] : subset_counts(p->mapping, 3))
+    ASSERT_EQ(count, 1);
+}
+
 TEST(DesignPlacement, BooleanSteinerQuadrupleSystemsCoverEveryTripleOnce) {
   for (std::uint32_t n : {8u, 16u, 32u, 64u})
     expect_sqs(n);
@@ -141,13 +154,7 @@ TEST(DesignPlacement, CyclicSteinerQuadrupleSystemsAndTheirDoublesCoverEveryTrip
 // SQS(40) less 3 points reached 1,837), each triple at most once.
 TEST(DesignPlacement, RotationalSqsOnThirtyEightPointsServesThirtySevenCells) {
   expect_sqs(38);
-  PlaceReport report;
-  const Result<Placement> p =
-      place(fleet_of(37), tenants_of(1'888, 4), design_options(2, false), &report);
-  ASSERT_TRUE(p.is_ok());
-  EXPECT_EQ(report.placed, 1'887u);
-  for (const auto& [key, count] : subset_counts(p->mapping, 3))
-    ASSERT_EQ(count, 1);
+  expect_packing_placed(37, 1'887);
   EXPECT_EQ(restricted_sqs(37)->search_steps, 0u);  // at Johnson's bound: nothing to search
 }
 
@@ -157,13 +164,7 @@ TEST(DesignPlacement, RotationalSqsOnThirtyEightPointsServesThirtySevenCells) {
 TEST(SoakDesignPlacement, CyclicSqsOnThirtyFourPointsServesThirtyThreeAndSixtyEightCells) {
   for (std::uint32_t n : {34u, 68u})
     expect_sqs(n);
-  PlaceReport report;
-  const Result<Placement> p =
-      place(fleet_of(33), tenants_of(1'321, 4), design_options(2, false), &report);
-  ASSERT_TRUE(p.is_ok());
-  EXPECT_EQ(report.placed, 1'320u);
-  for (const auto& [key, count] : subset_counts(p->mapping, 3))
-    ASSERT_EQ(count, 1);
+  expect_packing_placed(33, 1'320);
 }
 
 TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
@@ -346,13 +347,7 @@ namespace {
 // 31 cells admit no SQS; design uses SQS(32) without a point: its 1,085 blocks avoiding it
 // (Johnson's bound; the bound C(31,3)/4 is 1,123) all fit, each triple once.
 TEST(DesignPlacement, WithoutADesignUsesALargerOneRestrictedToTheFleet) {
-  PlaceReport report;
-  const Result<Placement> p =
-      place(fleet_of(31), tenants_of(1'086, 4), design_options(2, false), &report);
-  ASSERT_TRUE(p.is_ok());
-  EXPECT_EQ(report.placed, 1'085u);  // no packing on 31 points has more
-  for (const auto& [key, count] : subset_counts(p->mapping, 3))
-    ASSERT_EQ(count, 1);
+  expect_packing_placed(31, 1'085);  // no packing on 31 points has more
 }
 
 // 30 cells: SQS(32) without 2 points has 945 blocks; the search (its full 10,000,000 steps,

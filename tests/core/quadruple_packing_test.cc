@@ -110,6 +110,16 @@ TEST(QuadruplePacking, ARestrictionAtJohnsonsBoundIsKeptAsItIs) {
   EXPECT_EQ(again.blocks, blocks);
 }
 
+// A design with no point absent, of exactly `size` blocks, each triple in at most one.
+void expect_packing_on_every_cell(const std::optional<RestrictedDesign>& d, std::uint32_t n,
+                                  std::uint64_t size) {
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->absent, std::vector<bool>(n, false));
+  const std::vector<Quad> blocks = blocks_of(*d->design);
+  EXPECT_EQ(blocks.size(), size);
+  expect_triples_at_most_once(blocks, n);
+}
+
 // Doubling over an SQS gives the SQS on twice the points (every triple once: 140 of C(16,3)/4);
 // over the 2,730 blocks SQS(44) less 2 points leaves on 42 (not searched: SQS(44) has over 3,000
 // blocks), 23,541 blocks on 84 cells (98.8% of the bound 23,821), each triple at most once.
@@ -123,24 +133,14 @@ TEST(QuadruplePacking, DoublingAPackingOnHalfTheCells) {
   ASSERT_TRUE(half.has_value());
   ASSERT_EQ(std::count(half->absent.begin(), half->absent.end(), true), 2);
   EXPECT_EQ(half->search_steps, 0u);
-  const std::optional<RestrictedDesign> doubled = doubled_packing(84);
-  ASSERT_TRUE(doubled.has_value());
-  ASSERT_EQ(doubled->absent, std::vector<bool>(84, false));
-  const std::vector<Quad> blocks = blocks_of(*doubled->design);
-  EXPECT_EQ(blocks.size(), 2 * 2'730u + 41 * 21 * 21);
-  expect_triples_at_most_once(blocks, 84);
+  expect_packing_on_every_cell(doubled_packing(84), 84, 2 * 2'730u + 41 * 21 * 21);
 }
 
 // 100 cells: SQS(52) less 2 points leaves 4,700 blocks on 50; doubled, 40,025 on 100 (99.0% of
 // the bound 40,425), where SQS(104) less 4 points leaves 38,825: restricted_sqs takes the larger.
 // Builds SQS(104) and SQS(52) from the cyclic SQS(26) (about 1 s, 20 s under ASan): label soak.
 TEST(SoakQuadruplePacking, DoublingTheRestrictionOnFiftyCellsServesAHundred) {
-  const std::optional<RestrictedDesign> d = restricted_sqs(100);
-  ASSERT_TRUE(d.has_value());
-  ASSERT_EQ(d->absent, std::vector<bool>(100, false));
-  const std::vector<Quad> blocks = blocks_of(*d->design);
-  EXPECT_EQ(blocks.size(), 2 * 4'700u + 49 * 25 * 25);
-  expect_triples_at_most_once(blocks, 100);
+  expect_packing_on_every_cell(restricted_sqs(100), 100, 2 * 4'700u + 49 * 25 * 25);
 }
 
 // 24 cells: SQS(8) less 2 points (3 blocks) doubled is 51 blocks on 12, searched; doubled again
