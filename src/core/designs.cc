@@ -29,6 +29,8 @@ constexpr std::uint32_t kMaxBooleanCells = 4096;
 // minutes, so larger orders stay out).
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint32_t kMaxCyclicOrder = 34;
+// SQS(38) is kept as base blocks under x -> ax + b mod 37 (rotational_sqs38).
+constexpr std::uint32_t kRotationalOrder = 38;
 constexpr std::uint64_t kSearchBudget = 2'000'000;
 // Triple systems and packings are listed and put in a balanced order (O(N³/12)): N <= this.
 constexpr std::uint32_t kMaxTripleCells = 1024;
@@ -162,6 +164,7 @@ std::optional<std::vector<Quad>> sqs_blocks(std::uint32_t v) {
     if (!half) return std::nullopt;
     return double_sqs(*half, v / 2);
   }
+  if (v == kRotationalOrder) return rotational_sqs38();
   if (v <= kMaxSearchedOrder) return search_sqs(v, kSearchBudget);
   if (v <= kMaxCyclicOrder) return search_cyclic_sqs(v, kSearchBudget);
   return std::nullopt;
@@ -247,18 +250,32 @@ Choice choose_sqs(const DesignShape& s) {
   std::uint32_t base = n;
   while (base % 2 == 0 && sqs_order_admissible(base / 2))
     base /= 2;
+  const std::string found = base == kRotationalOrder
+                                ? "SQS(38) developed from 27 base blocks on Z_37 and a point"
+                                : fmt::format("SQS({}) found by search", base);
   return {DesignFamily::kDoubledSqs, 0,
-          base == n ? fmt::format("SQS({}) found by search", n)
-                    : fmt::format("SQS({}) doubled from SQS({}) found by search", n, base)};
+          base == n ? found : fmt::format("SQS({}) doubled from {}", n, found)};
 }
 
 // "STS(31) less a point, 465 triples: the maximum" — what strategy design places for N.
 std::string packing_reach(std::uint32_t n) {
   const TriplePacking p = triple_packing(n);
+  std::string cut;
+  switch (p.cut) {
+    case PackingCut::kSystemLessAPoint:
+      cut = fmt::format("STS({}) less a point", n + 1);
+      break;
+    case PackingCut::kFiveBlockSplit:
+      cut = fmt::format("a PBD({}) with one block of 5 split into two triples", n);
+      break;
+    case PackingCut::kFiveBlockDesignLessAPoint:
+      cut = fmt::format("a PBD({}) with one block of 5, less a point of it", n + 1);
+      break;
+    case PackingCut::kSystem:
+      cut = fmt::format("STS({})", n);
+      break;
+  }
   const std::uint64_t best = max_triple_packing(n);
-  const std::string cut = p.source == n + 1   ? fmt::format("STS({}) less a point", p.source)
-                          : p.source == n + 2 ? fmt::format("STS({}) less two points", p.source)
-                                              : fmt::format("STS({}) and an unused cell", p.source);
   return fmt::format(
       "{}, {} triples{}", cut, p.blocks.size(),
       p.blocks.size() == best ? ": the maximum" : fmt::format(" of the maximum {}", best));
@@ -419,10 +436,8 @@ std::vector<bool> points_to_leave_out(const Design& d, std::uint32_t v, std::uin
   return out;
 }
 
-}  // namespace
-
-RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cells,
-                                    std::uint64_t steps) {
+// The blocks of `d` that avoid its absent points, relabelled onto the present ones in order.
+std::vector<Quad> present_blocks(const RestrictedDesign& d) {
   std::vector<std::uint16_t> label(d.absent.size(), 0);
   std::uint16_t next = 0;
   for (std::size_t p = 0; p < d.absent.size(); ++p) {
@@ -435,9 +450,27 @@ RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cel
     if (std::any_of(b.begin(), b.end(), [&](std::uint32_t p) { return d.absent[p]; })) continue;
     blocks.push_back({label[b[0]], label[b[1]], label[b[2]], label[b[3]]});
   }
-  blocks = balance_order(improve_quadruple_packing(blocks, cells, kImproveSeed, steps), cells);
+  return blocks;
+}
+
+// The most blocks built here on n points sharing no triple: the SQS(n), else restricted_sqs(n)'s.
+std::optional<std::vector<Quad>> best_packing(std::uint32_t n) {
+  if (std::shared_ptr<const Design> d = make_design({n, 0, 4, 2})) {
+    return present_blocks({d, std::vector<bool>(n, false)});
+  }
+  if (std::optional<RestrictedDesign> r = restricted_sqs(n)) return present_blocks(*r);
+  return std::nullopt;
+}
+
+}  // namespace
+
+RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cells,
+                                    std::uint64_t steps) {
+  ImprovedPacking improved =
+      improve_quadruple_packing(present_blocks(d), cells, kImproveSeed, steps);
+  std::vector<Quad> blocks = balance_order(std::move(improved.blocks), cells);
   return {std::make_shared<ListedSqsDesign>(std::move(blocks), d.design->family()),
-          std::vector<bool>(cells, false)};
+          std::vector<bool>(cells, false), improved.steps};
 }
 
 std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells) {
@@ -449,6 +482,18 @@ std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells) {
   return std::nullopt;
 }
 
+std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells) {
+  const std::uint32_t half = cells / 2;
+  if (cells % 4 != 0 || half < 4 || choose128(cells, 3) / 4 > kMaxRestrictedBlocks) {
+    return std::nullopt;
+  }
+  std::optional<std::vector<Quad>> base = best_packing(half);
+  if (!base) return std::nullopt;
+  return RestrictedDesign{
+      std::make_shared<ListedSqsDesign>(double_sqs(*base, half), DesignFamily::kDoubledSqs),
+      std::vector<bool>(cells, false)};
+}
+
 std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
   static std::mutex mutex;
   static std::map<std::uint32_t, std::optional<RestrictedDesign>> cache;
@@ -457,6 +502,11 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
     if (auto it = cache.find(cells); it != cache.end()) return it->second;
   }
   std::optional<RestrictedDesign> found = restrict_larger_sqs(cells);
+  // The larger start wins: doubling (N = 24: 486 blocks from SQS(14) less 2 points) or the cut.
+  if (std::optional<RestrictedDesign> doubled = doubled_packing(cells);
+      doubled && (!found || doubled->design->size() > present_blocks(*found).size())) {
+    found = std::move(doubled);
+  }
   if (found && found->design->size() <= kMaxImprovedBlocks) {
     found = improve_restricted(*found, cells, kImproveSteps);
   }

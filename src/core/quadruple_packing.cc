@@ -116,8 +116,8 @@ std::uint64_t quadruple_packing_limit(std::uint64_t n) {
   return n * ((n - 1) * ((n - 2) / 2) / 3) / 4;
 }
 
-std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
-                                            std::uint64_t seed, std::uint64_t steps) {
+ImprovedPacking improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
+                                          std::uint64_t seed, std::uint64_t steps) {
   assert(n >= 4 && n <= 256);
   Packing p(n);
   for (const Quad& q : blocks)
@@ -125,7 +125,8 @@ std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::u
   std::vector<Quad> best(blocks.begin(), blocks.end());
   Random random(seed);
   const std::uint64_t most = quadruple_packing_limit(n);
-  for (std::uint64_t s = 0; s < steps && p.any_free() && best.size() < most; ++s) {
+  std::uint64_t s = 0;
+  for (; s < steps && p.any_free() && best.size() < most; ++s) {
     const auto [a, b, c] = p.draw_free(random);
     const auto x = static_cast<std::uint32_t>(random.index(n));
     if (x == a || x == b || x == c) continue;
@@ -147,7 +148,7 @@ std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::u
            static_cast<std::uint16_t>(c), static_cast<std::uint16_t>(x)});
     if (p.size() > best.size()) best = p.blocks();
   }
-  return best;
+  return {std::move(best), s};
 }
 
 std::vector<Quad> balance_order(std::vector<Quad> blocks, std::uint32_t n) {

@@ -21,9 +21,14 @@ std::uint64_t quadruple_packing_limit(std::uint64_t n);
 // of 16 phases (annealing). Returns the largest block set seen; never fewer blocks than given.
 // Stops early when that set meets quadruple_packing_limit(n): no packing has more.
 // Deterministic for the same arguments on every platform (cellkit::Random, integer odds).
-// Cost: O(steps) with O(n³) memory.
-std::vector<Quad> improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
-                                            std::uint64_t seed, std::uint64_t steps);
+// Cost: O(steps) with O(n³) memory; `steps` in the result says how many were taken (0 when
+// the given blocks meet the limit or no triple is free).
+struct ImprovedPacking {
+  std::vector<Quad> blocks;  // the largest block set seen
+  std::uint64_t steps = 0;   // steps taken, at most the `steps` asked for
+};
+ImprovedPacking improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
+                                          std::uint64_t seed, std::uint64_t steps);
 
 // Orders blocks so that loads stay close: each next block is the one whose most loaded
 // point is least loaded (then the least load sum, then the earliest). O(blocks²).

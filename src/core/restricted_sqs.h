@@ -13,6 +13,12 @@ namespace cellkit {
 // with N' − N points left out, not searched further; nothing when no such system is built.
 std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells);
 
+// For N ≡ 0 (mod 4), N ≥ 8, h = N/2: the doubling construction (double_sqs) over the most blocks
+// built here on h points sharing no triple (an SQS(h), else restricted_sqs(h)), as a design on
+// the N points (none absent), not searched further: 2·(blocks on h) + (h − 1)·h²/4 blocks.
+// Nothing for other N, when no packing on h is built, or when C(N,3)/4 exceeds 250,000.
+std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells);
+
 // The blocks of `d` that avoid its absent points, relabelled onto the `cells` present points
 // in order, improved by improve_quadruple_packing (`steps` steps, fixed seed) and put in
 // balance_order: a design on `cells` points with none absent. Deterministic.

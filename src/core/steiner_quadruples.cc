@@ -4,6 +4,7 @@
 #include <bit>
 #include <cassert>
 #include <numeric>
+#include <set>
 #include <utility>
 
 namespace cellkit {
@@ -193,6 +194,33 @@ std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_
   CyclicSearch search(v, budget);
   if (!search.run()) return std::nullopt;
   return search.blocks();
+}
+
+std::vector<Quad> rotational_sqs38() {
+  // scripts/find_sqs38.py 0; 37 stands for ∞, which every map fixes.
+  static constexpr std::array<Quad, 27> kBase = {{
+      {0, 1, 2, 32},  {0, 1, 3, 19},  {0, 1, 4, 11},  {0, 1, 5, 16},  {0, 1, 6, 13},
+      {0, 1, 7, 22},  {0, 1, 8, 21},  {0, 1, 9, 18},  {0, 1, 10, 26}, {0, 1, 12, 28},
+      {0, 1, 14, 15}, {0, 1, 17, 30}, {0, 1, 20, 34}, {0, 1, 27, 37}, {0, 1, 29, 33},
+      {0, 2, 6, 23},  {0, 2, 7, 21},  {0, 2, 8, 22},  {0, 2, 15, 20}, {0, 2, 16, 30},
+      {0, 2, 17, 37}, {0, 2, 19, 24}, {0, 3, 7, 28},  {0, 3, 12, 33}, {0, 3, 24, 37},
+      {0, 5, 23, 29}, {0, 6, 29, 37},
+  }};
+  constexpr std::uint32_t kPrime = 37;
+  std::vector<Quad> out;
+  std::set<Quad> seen;  // a block fixed by x -> 10x comes up again under a = 10 and 26
+  for (const Quad& q : kBase) {
+    for (std::uint32_t a : {1u, 10u, 26u}) {
+      for (std::uint32_t b = 0; b < kPrime; ++b) {
+        Quad t;
+        for (std::size_t i = 0; i < 4; ++i)
+          t[i] = static_cast<std::uint16_t>(q[i] == kPrime ? kPrime : (a * q[i] + b) % kPrime);
+        sort4(t);
+        if (seen.insert(t).second) out.push_back(t);
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<Quad> double_sqs(std::span<const Quad> base, std::uint32_t v) {

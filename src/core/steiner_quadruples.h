@@ -29,6 +29,13 @@ std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budge
 // `budget` orbits were tried without completing the system, or when none is cyclic.
 std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_t budget);
 
+// An SQS(38) on Z_37 and ∞ (point 37), invariant under x -> a·x + b (mod 37) for a ∈ {1, 10, 26}:
+// the orbits of 27 base blocks found offline by an exact-cover search over that group's orbits
+// (scripts/find_sqs38.py, about a second in Python; kept as data, checked by the tests). Each
+// base block's images come together (37 translates, for a = 1, 10, 26), repeats dropped:
+// 2,109 blocks, block points sorted.
+std::vector<Quad> rotational_sqs38();
+
 // The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks
 // {(a,0),(b,0),(c,1),(d,1)} for pairs {a,b}, {c,d} of one 1-factor of K_v (round robin), then
 // B×{0} and B×{1} for each base block B. Point (x, s) is x + s·v. Cross blocks come in

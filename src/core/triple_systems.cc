@@ -1,4 +1,4 @@
-// Bose and Skolem triple systems, packings cut from them, and a balanced order.
+// Bose and Skolem triple systems, maximum triple packings, and a balanced order.
 #include "core/triple_systems.h"
 
 #include <algorithm>
@@ -64,18 +64,45 @@ std::vector<Triple> skolem(std::uint32_t v) {
   return out;
 }
 
-// The blocks avoiding every point `gone` marks, relabelled onto the rest in order.
-std::vector<Triple> without(const std::vector<Triple>& blocks, const std::vector<bool>& gone) {
-  std::vector<std::uint16_t> label(gone.size(), 0);
-  std::uint16_t next = 0;
-  for (std::size_t p = 0; p < gone.size(); ++p) {
-    if (!gone[p]) label[p] = next++;
-  }
+// A PBD(v, {3, 5*}) for v = 6n + 5: points (x, i) of Z_m × Z_3 (m = 2n + 1) and ∞1, ∞2
+// (3m and 3m + 1). Bose's triples {(x,i),(y,i),(α(x∘y),i+1)} with α = (0)(1 2)(3 4)...(2n−1 2n)
+// cover every pair but (x,i)-(α(x),i+1). For a = 2j − 1, b = 2j those form the 6-cycle
+// (a,0) (b,1) (a,2) (b,0) (a,1) (b,2); ∞1 takes its matching {(a,i),(b,i+1)} and ∞2 the other,
+// {(b,i),(a,i+1)}. Column 0's triangle and ∞1∞2 are left to the 5-block {∞1,∞2,(0,0),(0,1),(0,2)},
+// which the caller replaces (it is not in the result). 6n² + 9n triples.
+std::vector<Triple> five_block_design(std::uint32_t v) {
+  const std::uint32_t n = (v - 5) / 6;
+  const std::uint32_t m = 2 * n + 1;
+  const std::uint32_t half = (m + 1) / 2;
+  const auto alpha = [](std::uint32_t x) { return x == 0 ? 0 : (x % 2 == 1 ? x + 1 : x - 1); };
   std::vector<Triple> out;
-  for (const Triple& b : blocks) {
-    if (gone[b[0]] || gone[b[1]] || gone[b[2]]) continue;
-    out.push_back({label[b[0]], label[b[1]], label[b[2]]});
+  out.reserve(std::uint64_t{v} * (v - 1) / 6);
+  for (std::uint32_t x = 0; x < m; ++x) {
+    for (std::uint32_t y = x + 1; y < m; ++y) {
+      const std::uint32_t xy = alpha(static_cast<std::uint32_t>((x + y) * std::uint64_t{half} % m));
+      for (std::uint32_t i = 0; i < 3; ++i)
+        out.push_back(block(i * m + x, i * m + y, (i + 1) % 3 * m + xy));
+    }
   }
+  for (std::uint32_t a = 1; a < m; a += 2) {
+    for (std::uint32_t i = 0; i < 3; ++i) {
+      out.push_back(block(3 * m, i * m + a, (i + 1) % 3 * m + a + 1));
+      out.push_back(block(3 * m + 1, i * m + a + 1, (i + 1) % 3 * m + a));
+    }
+  }
+  return out;
+}
+
+// n ≡ 5 (mod 6): the 5-block {∞1,∞2,c0,c1,c2} as {c0,c1,c2} and {c0,∞1,∞2} (leave: the 4-cycle
+// c1 ∞1 c2 ∞2). n ≡ 4: the design on n + 1 points less ∞2 (its triples leave a perfect matching
+// of the points other than ∞1 and column 0), and {c0,c1,c2} (leave: ∞1 to each of them).
+std::vector<Triple> five_block_packing(std::uint32_t n) {
+  const std::uint32_t v = n % 6 == 5 ? n : n + 1;
+  const std::uint32_t m = (v - 2) / 3;
+  std::vector<Triple> out = five_block_design(v);
+  if (v != n) std::erase_if(out, [&](const Triple& b) { return b[0] == 3 * m + 1; });
+  out.push_back(block(0, m, 2 * m));
+  if (v == n) out.push_back(block(0, 3 * m, 3 * m + 1));
   return out;
 }
 
@@ -92,21 +119,21 @@ std::uint64_t max_triple_packing(std::uint32_t n) {
 }
 
 TriplePacking triple_packing(std::uint32_t n) {
-  assert(n >= 3 && n + 2 <= 65'535);
+  assert(n >= 3 && n + 1 <= 65'535);
   switch (n % 6) {
     case 1:
     case 3:
-      return {steiner_triple_system(n), n};
+      return {steiner_triple_system(n), PackingCut::kSystem};
     case 4:
-      return {steiner_triple_system(n - 1), n - 1};
+      return {five_block_packing(n), PackingCut::kFiveBlockDesignLessAPoint};
+    case 5:
+      return {five_block_packing(n), PackingCut::kFiveBlockSplit};
     default:
       break;
   }
-  const std::uint32_t v = n % 6 == 5 ? n + 2 : n + 1;
-  std::vector<bool> gone(v, false);
-  for (std::uint32_t p = n; p < v; ++p)
-    gone[p] = true;
-  return {without(steiner_triple_system(v), gone), v};
+  std::vector<Triple> blocks = steiner_triple_system(n + 1);  // less point n, the last
+  std::erase_if(blocks, [&](const Triple& b) { return b[0] == n || b[1] == n || b[2] == n; });
+  return {std::move(blocks), PackingCut::kSystemLessAPoint};
 }
 
 std::vector<Triple> balance_triples(std::vector<Triple> blocks, std::uint32_t n) {

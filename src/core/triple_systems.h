@@ -1,5 +1,5 @@
 // Steiner triple systems (k = 3, m = 1: every pair of points in exactly one block) by the
-// Bose and Skolem constructions, and packings cut from them for the other orders.
+// Bose and Skolem constructions, and maximum packings of triples for the other orders.
 #pragma once
 
 #include <array>
@@ -25,13 +25,21 @@ std::vector<Triple> steiner_triple_system(std::uint32_t v);
 // one when n ≡ 5 (mod 6) (Schönheim's bound, reached for every n ≥ 3).
 std::uint64_t max_triple_packing(std::uint32_t n);
 
-// A triple packing on points 0..n−1 (n ≥ 3, n + 2 ≤ 65,535) cut from an STS: the system itself
-// when n admits one; n ≡ 0, 2 (mod 6): STS(n+1) less a point (the maximum, n(n−2)/6);
-// n ≡ 4: STS(n−1) with point n−1 unused ((n−1)(n−2)/6, (n−4)/6 short of the maximum);
-// n ≡ 5: STS(n+2) less two points ((n−1)(n−2)/6, (n−5)/3 short).
+// A maximum triple packing on points 0..n−1 (n ≥ 3, n + 1 ≤ 65,535; max_triple_packing(n)
+// blocks): the system itself when n admits one; n ≡ 0, 2 (mod 6): STS(n+1) less a point (its
+// leave a perfect matching); n ≡ 5: a pairwise balanced design on n points with one block of
+// size 5 and the rest triples, that block split into two triples (leave a 4-cycle); n ≡ 4:
+// the same design on n + 1 points less a point of the 5-block, a triple in the other four
+// (leave three edges at one point and a perfect matching on the rest).
+enum class PackingCut : std::uint8_t {
+  kSystem,                    // the STS(n)
+  kSystemLessAPoint,          // STS(n+1) less a point
+  kFiveBlockSplit,            // PBD(n, {3, 5*}), its 5-block as two triples
+  kFiveBlockDesignLessAPoint  // PBD(n+1, {3, 5*}) less a point of the 5-block
+};
 struct TriplePacking {
   std::vector<Triple> blocks;
-  std::uint32_t source = 0;  // the order of the STS cut
+  PackingCut cut = PackingCut::kSystem;
 };
 TriplePacking triple_packing(std::uint32_t n);
 

@@ -121,6 +121,19 @@ void expect_sqs(std::uint32_t n) {
     ASSERT_EQ(count, 1);
 }
 
+// Offered one tenant more, design (k = 4, m = 2) places exactly `reach` on n cells, each triple of
+// cells in at most one.
+void expect_packing_placed(std::uint32_t n, std::uint32_t reach) {
+  SCOPED_TRACE(n);
+  PlaceReport report;
+  const Result<Placement> p =
+      place(fleet_of(n), tenants_of(reach + 1, 4), design_options(2, false), &report);
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(report.placed, reach);
+  for (const auto& [key, count] : subset_counts(p->mapping, 3))
+    ASSERT_EQ(count, 1);
+}
+
 TEST(DesignPlacement, BooleanSteinerQuadrupleSystemsCoverEveryTripleOnce) {
   for (std::uint32_t n : {8u, 16u, 32u, 64u})
     expect_sqs(n);
@@ -136,19 +149,22 @@ TEST(DesignPlacement, CyclicSteinerQuadrupleSystemsAndTheirDoublesCoverEveryTrip
     expect_sqs(n);
 }
 
+// SQS(38) from its 27 base blocks (rotational_sqs38, no search); 37 cells take
+// it less a point: 1,887 tenants, Johnson's bound (97.2% of C(37,3)/4 = 1,942; the search from
+// SQS(40) less 3 points reached 1,837), each triple at most once.
+TEST(DesignPlacement, RotationalSqsOnThirtyEightPointsServesThirtySevenCells) {
+  expect_sqs(38);
+  expect_packing_placed(37, 1'887);
+  EXPECT_EQ(restricted_sqs(37)->search_steps, 0u);  // at Johnson's bound: nothing to search
+}
+
 // SQS(34) by the cyclic search and its double; 33 cells take it less a point: 1,320 tenants,
 // Johnson's bound (96.8% of C(33,3)/4 = 1,364), each triple at most once. About 2 s, 97 s
 // under ASan at load 11: label soak (the cyclic search runs for 22 and 26 above).
 TEST(SoakDesignPlacement, CyclicSqsOnThirtyFourPointsServesThirtyThreeAndSixtyEightCells) {
   for (std::uint32_t n : {34u, 68u})
     expect_sqs(n);
-  PlaceReport report;
-  const Result<Placement> p =
-      place(fleet_of(33), tenants_of(1'321, 4), design_options(2, false), &report);
-  ASSERT_TRUE(p.is_ok());
-  EXPECT_EQ(report.placed, 1'320u);
-  for (const auto& [key, count] : subset_counts(p->mapping, 3))
-    ASSERT_EQ(count, 1);
+  expect_packing_placed(33, 1'320);
 }
 
 TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
@@ -168,13 +184,15 @@ TEST(DesignPlacement, AffinePlanesCoverEveryPairOnce) {
 }
 
 // Shards of 3 sharing at most 1 cell: a Steiner triple system (every pair of cells in exactly
-// one tenant) where N ≡ 1, 3 (mod 6), else the packing cut from one; loads within 2 at every
-// prefix (balance_triples) and even at the end for a system.
+// one tenant) where N ≡ 1, 3 (mod 6), else a maximum packing (the packing number of tenants);
+// loads within 2 at every prefix (balance_triples) and even at the end for a system.
 TEST(DesignPlacement, SteinerTripleSystemsCoverEveryPairOnceAndPackingsAtMostOnce) {
-  for (std::uint32_t n : {7u, 13u, 15u, 21u, 25u, 12u, 16u, 17u}) {
+  for (std::uint32_t n : {7u, 13u, 15u, 21u, 25u, 12u, 16u, 17u, 34u, 35u}) {
     SCOPED_TRACE(n);
     const bool system = n % 6 == 1 || n % 6 == 3;
     const std::uint64_t reach = system ? n * (n - 1) / 6 : design_size(n);
+    // The packing number ⌊N/3·⌊(N−1)/2⌋⌋, less one for N ≡ 5 (mod 6).
+    EXPECT_EQ(reach, std::uint64_t{n} * ((n - 1) / 2) / 3 - (n % 6 == 5 ? 1 : 0));
     PlaceReport report;
     const Result<Placement> p =
         place(fleet_of(n), tenants_of(static_cast<std::uint32_t>(reach) + 2, 3),
@@ -188,7 +206,7 @@ TEST(DesignPlacement, SteinerTripleSystemsCoverEveryPairOnceAndPackingsAtMostOnc
     for (const auto& [key, count] : counts)
       ASSERT_EQ(count, 1);
     expect_overlap_at_most(*p, 1, true);
-    std::vector<int> load(n % 6 == 4 ? n - 1 : n, 0);  // N ≡ 4: STS(N−1), the last cell unused
+    std::vector<int> load(n, 0);
     for (const auto& [tenant, shard] : p->mapping) {
       for (CellId c : shard)
         ++load[raw(c)];
@@ -329,13 +347,7 @@ namespace {
 // 31 cells admit no SQS; design uses SQS(32) without a point: its 1,085 blocks avoiding it
 // (Johnson's bound; the bound C(31,3)/4 is 1,123) all fit, each triple once.
 TEST(DesignPlacement, WithoutADesignUsesALargerOneRestrictedToTheFleet) {
-  PlaceReport report;
-  const Result<Placement> p =
-      place(fleet_of(31), tenants_of(1'086, 4), design_options(2, false), &report);
-  ASSERT_TRUE(p.is_ok());
-  EXPECT_EQ(report.placed, 1'085u);  // no packing on 31 points has more
-  for (const auto& [key, count] : subset_counts(p->mapping, 3))
-    ASSERT_EQ(count, 1);
+  expect_packing_placed(31, 1'085);  // no packing on 31 points has more
 }
 
 // 30 cells: SQS(32) without 2 points has 945 blocks; the search (its full 10,000,000 steps,

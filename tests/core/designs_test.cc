@@ -204,16 +204,18 @@ TEST(FitDesign, NamesTheTripleSystemOrThePackingDesignPlaces) {
             "design places a packing, STS(31) less a point, 140 triples: the maximum");
   EXPECT_EQ(fit_design({.cells = 34, .shard_size = 3, .max_overlap = 1}).reason,
             "no design: a Steiner triple system needs N ≡ 1 or 3 (mod 6); 34 ≡ 4; strategy "
-            "design places a packing, STS(33) and an unused cell, 176 triples of the maximum 181");
+            "design places a packing, a PBD(35) with one block of 5, less a point of it, 181 "
+            "triples: the maximum");
   EXPECT_EQ(fit_design({.cells = 35, .shard_size = 3, .max_overlap = 1}).reason,
             "no design: a Steiner triple system needs N ≡ 1 or 3 (mod 6); 35 ≡ 5; strategy "
-            "design places a packing, STS(37) less two points, 187 triples of the maximum 197");
+            "design places a packing, a PBD(35) with one block of 5 split into two triples, 197 "
+            "triples: the maximum");
   EXPECT_EQ(fit_design({.cells = 2000, .shard_size = 3, .max_overlap = 1}).reason,
             "no design: triple systems are built up to 1024 cells");
 }
 
 TEST(TriplePackingDesign, EveryPairAtMostOnceAndNoneForSystemOrders) {
-  for (std::uint32_t n : {4u, 5u, 6u, 8u, 10u, 11u, 12u, 30u}) {
+  for (std::uint32_t n : {4u, 5u, 6u, 8u, 10u, 11u, 12u, 16u, 17u, 30u}) {
     SCOPED_TRACE(n);
     const auto d = triple_packing_design(n);
     ASSERT_NE(d, nullptr);
@@ -222,6 +224,8 @@ TEST(TriplePackingDesign, EveryPairAtMostOnceAndNoneForSystemOrders) {
       ASSERT_EQ(c, 1);
   }
   EXPECT_EQ(triple_packing_design(30)->size(), 140u);
+  EXPECT_EQ(triple_packing_design(34)->size(), 181u);  // the packing numbers
+  EXPECT_EQ(triple_packing_design(35)->size(), 197u);
   EXPECT_EQ(triple_packing_design(31), nullptr);
 }
 

@@ -1,5 +1,6 @@
 // Steiner triple systems (Bose, Skolem): every pair exactly once, checked exhaustively;
-// packings: every pair at most once and the sizes documented; the balanced order keeps loads close.
+// packings: every pair at most once, the packing number reached, the leave the smallest; the
+// balanced order keeps loads close.
 #include "core/triple_systems.h"
 
 #include <algorithm>
@@ -68,27 +69,58 @@ TEST(TriplePacking, MaximumPackingNumbers) {
     EXPECT_EQ(max_triple_packing(n), known[n - 3]) << n;
 }
 
-TEST(TriplePacking, EveryPairAtMostOnceWithTheDocumentedSize) {
-  for (std::uint32_t n = 3; n <= 64; ++n) {
+// Every order from 3 to 200 reaches the packing number, every pair checked.
+TEST(TriplePacking, EveryPairAtMostOnceAndTheMaximumForEveryOrder) {
+  for (std::uint32_t n = 3; n <= 200; ++n) {
     SCOPED_TRACE(n);
     const TriplePacking p = triple_packing(n);
     expect_every_pair(p.blocks, n, 0);
-    const std::uint64_t size = p.blocks.size();
-    const std::uint64_t best = max_triple_packing(n);
+    EXPECT_EQ(p.blocks.size(), max_triple_packing(n));
+  }
+  EXPECT_EQ(triple_packing(1'024).blocks.size(), max_triple_packing(1'024));  // ≡ 4 (mod 6)
+  EXPECT_EQ(triple_packing(1'025).blocks.size(), max_triple_packing(1'025));  // ≡ 5
+}
+
+// The pairs no triple holds (the leave), as each point's count of them.
+std::vector<int> leave_degrees(const std::vector<Triple>& blocks, std::uint32_t v) {
+  const std::vector<int> counts = pair_counts(blocks, v);
+  std::vector<int> degree(v, 0);
+  for (std::uint32_t a = 0; a < v; ++a) {
+    for (std::uint32_t b = a + 1; b < v; ++b) {
+      if (counts[std::size_t{a} * v + b] == 0) ++degree[a], ++degree[b];
+    }
+  }
+  return degree;
+}
+
+// The leaves are the smallest the degrees allow: N ≡ 5 (mod 6) a 4-cycle (4 points of degree
+// 2), N ≡ 4 one point of degree 3 and the rest of degree 1 (a
+// tripole), N ≡ 0, 2 a perfect matching. And the cut is named.
+TEST(TriplePacking, LeavesAreAFourCycleATripoleOrAMatching) {
+  for (std::uint32_t n = 4; n <= 100; ++n) {
+    SCOPED_TRACE(n);
+    const TriplePacking p = triple_packing(n);
+    const std::vector<int> degree = leave_degrees(p.blocks, n);
+    const auto count = [&](int d) { return std::ranges::count(degree, d); };
     switch (n % 6) {
-      case 1:
-      case 3:
-      case 0:
-      case 2:
-        EXPECT_EQ(size, best);
+      case 5:
+        EXPECT_EQ(p.cut, PackingCut::kFiveBlockSplit);
+        EXPECT_EQ(count(2), 4);
+        EXPECT_EQ(count(0), n - 4);
         break;
       case 4:
-        EXPECT_EQ(size, std::uint64_t{n - 1} * (n - 2) / 6);
-        EXPECT_EQ(best - size, (n - 4) / 6);
+        EXPECT_EQ(p.cut, PackingCut::kFiveBlockDesignLessAPoint);
+        EXPECT_EQ(count(3), 1);
+        EXPECT_EQ(count(1), n - 1);
+        break;
+      case 0:
+      case 2:
+        EXPECT_EQ(p.cut, PackingCut::kSystemLessAPoint);
+        EXPECT_EQ(count(1), n);
         break;
       default:
-        EXPECT_EQ(size, std::uint64_t{n - 1} * (n - 2) / 6);
-        EXPECT_EQ(best - size, (n - 5) / 3);
+        EXPECT_EQ(p.cut, PackingCut::kSystem);
+        EXPECT_EQ(count(0), n);
         break;
     }
   }

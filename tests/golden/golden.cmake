@@ -170,7 +170,7 @@ cellkit_golden(math_design_triple_packing math_design_triple_packing.txt
 cellkit_golden(place_design_triples place_design_triples.txt EXIT 3
                ARGS place --strategy design --cells 15 --tenants 37 --shard-size 3 -m 1 --show 6)
 cellkit_golden(place_design_triple_packing place_design_triple_packing.txt EXIT 3
-               ARGS place --strategy design --cells 16 --tenants 36 --shard-size 3 -m 1 --show 4)
+               ARGS place --strategy design --cells 16 --tenants 38 --shard-size 3 -m 1 --show 4)
 cellkit_golden(math_design_none math_design_none.txt
                ARGS math --cells 30 --shard-size 4 --max-overlap 2)
 cellkit_golden(place_refuses_second_tenant place_refuses_second_tenant.txt EXIT 3

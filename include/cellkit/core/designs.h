@@ -20,7 +20,7 @@ enum class DesignFamily : std::uint8_t {
   kDoubledSqs,          // N = v·2^j, k = 4, m = 2: doubling of a searched SQS(v)
   kAffinePlane,         // N = q², k = q, m = 1: the q(q+1) lines of AG(2,q)
   kSteinerTriple,       // N ≡ 1, 3 (mod 6), k = 3, m = 1: Bose or Skolem, N(N−1)/6 shards
-  kTriplePacking,       // other N, k = 3, m = 1: cut from an STS (strategy design only)
+  kTriplePacking,       // other N, k = 3, m = 1: a maximum packing (strategy design only)
 };
 
 // "reed-solomon stripes", "boolean steiner quadruple system", ..., "none".
@@ -69,20 +69,23 @@ std::shared_ptr<const Design> make_design(const DesignShape& shape);
 // left out: for one pool of N cells with k = 4, m = 2 and no SQS(N) here, the SQS on the
 // smallest admissible N' in (N, 2N] that is built here with at most 250,000 blocks, and
 // N' − N points to leave out, chosen greedily so that many blocks lie inside them (every
-// block inside is one fewer lost). Codewords touching an absent point are not used.
+// block inside is one fewer lost). Codewords touching an absent point are not used. For
+// N ≡ 0 (mod 4), when larger, the doubling of the most blocks built on N/2 points instead
+// (none absent; N = 100: 40,025 blocks where SQS(104) less 4 points leaves 38,825).
 // When that system has at most 3,000 blocks (N ≤ 39), the blocks avoiding the absent points
 // are relabelled onto the N cells' points, improved by a seeded local search (swap a block
 // out to admit more; bounded in steps, deterministic) and ordered for even loads: then
 // `absent` has N entries, all false (N = 30: 945 tenants placed before, 966 after).
 struct RestrictedDesign {
   std::shared_ptr<const Design> design;
-  std::vector<bool> absent;  // by point of the design: true for the N' − N left out
+  std::vector<bool> absent;        // by point of the design: true for the N' − N left out
+  std::uint64_t search_steps = 0;  // local-search steps taken (0: none, or already at the limit)
 };
 std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells);
 
 // For one pool of N cells with k = 3, m = 1 and no STS(N) (N ≢ 1, 3 mod 6; 4 ≤ N ≤ 1,024):
-// the triple packing cut from an STS (triple_packing in core/triple_systems.h), in a balanced order
-// for even loads; family kTriplePacking. nullptr for other N. Built once per N.
+// a maximum triple packing (triple_packing in core/triple_systems.h), in a balanced order for
+// even loads; family kTriplePacking. nullptr for other N. Built once per N.
 std::shared_ptr<const Design> triple_packing_design(std::uint32_t cells);
 
 // The overlap bound for shards of k cells with at most m shared: C(N,m+1)/C(k,m+1) in one
