@@ -100,16 +100,43 @@ void ControlService::tick() {
     leader_ = leadership.is_ok() && leadership->leader;
     if (leadership.is_ok()) leader_address_ = leadership->leader_address;
   }
-  if (refresh().is_ok() && is_leader()) (void)prune();
+  Result<PointerRead> read = read_base();
+  if (!read.is_ok() || !is_leader()) return;
+  if (compact(*read)) read = store_->read_pointer();
+  if (read.is_ok()) (void)prune(read->pointer);
+}
+
+// Requires store_mutex_. Once the pointer's chain holds compact_after deltas, writes the
+// whole snapshot of its version (the published one, in memory) as a new base, off the
+// request path; a lost compare-and-swap only leaves garbage for prune(). True when it did.
+bool ControlService::compact(const PointerRead& read) {
+  if (read.pointer.deltas.size() < options_.compact_after ||
+      read.pointer.version != published_.version || published_.snapshot.empty()) {
+    return false;
+  }
+  Result<PublishOutcome> outcome = store_->rebase(
+      read.pointer,
+      std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())),
+      read.revision);
+  if (!outcome.is_ok() || *outcome != PublishOutcome::kPublished) return false;
+  // The pointer's revision moved (on etcd): the cache still holds its state.
+  Result<PointerRead> after = store_->read_pointer();
+  std::lock_guard lock(cache_mutex_);
+  if (after.is_ok() && after->pointer.version == published_.version) {
+    published_.revision = after->revision;
+    if (index_revision_ == read.revision) index_revision_ = after->revision;
+  }
+  return true;
 }
 
 // Requires store_mutex_. Deletes the blobs of versions older than the last keep_versions,
 // except the current one and those live routers serve (known from their reports, or
 // nothing is deleted).
-Status ControlService::prune() {
+Status ControlService::prune(const Pointer& pointer) {
   const std::uint64_t current = published_.version;
   if (options_.keep_versions == 0 || current <= options_.keep_versions) return Status::ok();
-  const std::uint64_t oldest_kept = current - options_.keep_versions + 1;
+  // The pointer's base and deltas are kept whatever their age.
+  const std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
   Result<std::vector<std::uint64_t>> stored = store_->stored_versions();
   if (!stored.is_ok()) return stored.status();
   if (stored->empty() || stored->front() >= oldest_kept) return Status::ok();
@@ -149,16 +176,11 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
                    .state = std::move(state).value()};
 }
 
-// Requires store_mutex_. Brings the cache up to the store's pointer.
-Status ControlService::refresh() {
-  return read_base().status();
-}
-
 // Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
 // "not the leader" when the leadership is gone.
 // Requires store_mutex_. The encoded delta from the published snapshot to `next`; empty
 // when the published one is not next's parent (or cannot be read).
-std::string ControlService::delta_from_published(const FlatSnapshot& next) {
+std::vector<std::byte> ControlService::delta_from_published(const FlatSnapshot& next) {
   if (published_.snapshot.empty() || published_.version + 1 != next.version) return {};
   if (!published_flat_ || published_flat_->version != published_.version) {
     Result<FlatSnapshot> decoded = decode_flat_snapshot(
@@ -166,7 +188,7 @@ std::string ControlService::delta_from_published(const FlatSnapshot& next) {
     if (!decoded.is_ok()) return {};
     published_flat_ = std::make_shared<const FlatSnapshot>(std::move(decoded).value());
   }
-  return as_string(encode_delta(diff_snapshots(*published_flat_, next)));
+  return encode_delta(diff_snapshots(*published_flat_, next));
 }
 
 // Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
@@ -201,11 +223,13 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
   state.version = read.pointer.version + 1;
   auto flat = std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state, state.version)));
   const std::vector<std::byte> snapshot = encode_snapshot(*flat);
-  std::string delta = delta_from_published(*flat);
+  std::vector<std::byte> delta = delta_from_published(*flat);
   Publication publication{.version = state.version,
                           .snapshot = snapshot,
                           .state = write_state(state),
-                          .writer = options_.address};
+                          .writer = options_.address,
+                          .delta = delta,
+                          .parent = read.pointer};
   Result<PublishOutcome> outcome = store_->publish(publication, read.revision);
   if (!outcome.is_ok()) return outcome.status();
   if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
@@ -223,7 +247,7 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
                   .revision = ours ? after->revision : -1,
                   .snapshot = as_string(snapshot),
                   .state = std::move(state)};
-    extend_chain(read.pointer.version, version, std::move(delta));
+    extend_chain(read.pointer.version, version, as_string(delta));
   }
   published_flat_ = std::move(flat);
   published_changed_.notify_all();

@@ -33,14 +33,20 @@ class EtcdStore final : public Store {
                        .store_revision = range->revision};
   }
 
+  // A format-2 pointer's snapshot is its base changed by its deltas.
   Result<std::string> read_snapshot(const Pointer& p) override {
-    return read_blob("routing/snap/" + blob_name(p.version, p.snapshot), p.snapshot);
+    return read_whole(p, routing_blob());
+  }
+  Result<std::vector<std::string>> read_deltas(const Pointer& p, std::uint64_t after) override {
+    return read_chain(p, after, routing_blob());
   }
   Result<std::string> read_state(const Pointer& p) override {
     return read_blob("state/" + blob_name(p.version, p.state), p.state);
   }
 
   Result<PublishOutcome> publish(const Publication& publication, std::int64_t expected) override;
+  Result<PublishOutcome> rebase(const Pointer& current, std::span<const std::byte> snapshot,
+                                std::int64_t expected) override;
 
   Result<WatchEnd> watch_pointer(std::int64_t store_revision,
                                  std::chrono::steady_clock::time_point deadline) override {
@@ -79,7 +85,7 @@ class EtcdStore final : public Store {
 
   Result<std::vector<std::uint64_t>> stored_versions() override {
     std::vector<std::uint64_t> versions;
-    for (const char* blobs : {"routing/snap/", "state/"}) {
+    for (const char* blobs : {"routing/snap/", "routing/delta/", "state/"}) {
       Result<EtcdRange> range = etcd_.range(key(blobs), /*prefix=*/true, 0, /*keys_only=*/true);
       if (!range.is_ok()) return range.status();
       for (const EtcdKv& kv : range->kvs) {
@@ -94,7 +100,7 @@ class EtcdStore final : public Store {
   }
 
   Status delete_version(std::uint64_t version) override {
-    for (const char* blobs : {"routing/snap/", "state/"}) {
+    for (const char* blobs : {"routing/snap/", "routing/delta/", "state/"}) {
       Result<std::int64_t> erased =
           etcd_.erase(key(fmt::format("{}{}-", blobs, version)), /*prefix=*/true);
       if (!erased.is_ok()) return erased.status();
@@ -139,9 +145,17 @@ class EtcdStore final : public Store {
     if (!put.is_ok()) return put.status();
     return lease;
   }
+  ReadRoutingBlob routing_blob() {
+    return [this](std::string_view kind, std::uint64_t version, const BlobRef& ref) {
+      return read_blob(fmt::format("routing/{}/{}", kind, blob_name(version, ref)), ref);
+    };
+  }
   static std::string part_key(std::string_view blob, std::uint32_t part) {
     return fmt::format("{}/{:06}", blob, part);  // zero-padded: etcd sorts keys bytewise
   }
+
+  Result<PublishOutcome> move_pointer(std::vector<EtcdOp> chunks, const Pointer& pointer,
+                                      std::int64_t expected);
 
   // One range per chunk, each within the request timeout: a blob of any size (a 1,000,000
   // tenant snapshot is tens of chunks) is read in bounded steps, never in one long call.
@@ -174,23 +188,50 @@ class EtcdStore final : public Store {
 
 Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::int64_t expected) {
   if (leader_lease_ == 0) return PublishOutcome::kNotLeader;
-  const std::string_view snapshot(reinterpret_cast<const char*>(publication.snapshot.data()),
-                                  publication.snapshot.size());
-  const Pointer pointer{.version = publication.version,
-                        .snapshot = blob_ref(snapshot),
-                        .state = blob_ref(publication.state),
-                        .writer = publication.writer};
+  const auto as_view = [](const std::vector<std::byte>& b) {
+    return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  // The parent was read at `expected`: the txn's compare makes the chain it extends current.
+  const Pointer pointer = next_pointer(publication, publication.parent);
+  const bool by_delta = !pointer.deltas.empty() && pointer.deltas.back().version == pointer.version;
   // Chunks are named by version and content, so a losing writer's chunks never replace the
-  // winner's; they are only garbage. Blobs that fit in one request (etcd's default limit is
-  // 1.5 MiB) go in the pointer's txn: one request and one etcd fsync per publication.
+  // winner's; they are only garbage.
   std::vector<EtcdOp> chunks =
-      blob_puts("routing/snap/" + blob_name(pointer.version, pointer.snapshot), snapshot);
+      by_delta
+          ? blob_puts("routing/delta/" + blob_name(pointer.version, pointer.deltas.back().blob),
+                      as_view(publication.delta))
+          : blob_puts("routing/snap/" + blob_name(pointer.version, pointer.snapshot),
+                      as_view(publication.snapshot));
   for (EtcdOp& op :
        blob_puts("state/" + blob_name(pointer.version, pointer.state), publication.state)) {
     chunks.push_back(std::move(op));
   }
+  return move_pointer(std::move(chunks), pointer, expected);
+}
+
+Result<PublishOutcome> EtcdStore::rebase(const Pointer& current,
+                                         std::span<const std::byte> snapshot,
+                                         std::int64_t expected) {
+  if (leader_lease_ == 0) return PublishOutcome::kNotLeader;
+  const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
+  const Pointer pointer{.version = current.version,
+                        .snapshot = blob_ref(bytes),
+                        .state = current.state,
+                        .writer = current.writer};
+  return move_pointer(
+      blob_puts("routing/snap/" + blob_name(pointer.version, pointer.snapshot), bytes), pointer,
+      expected);
+}
+
+// Blobs that fit in one request (etcd's default limit is 1.5 MiB) go in the pointer's txn:
+// one request and one etcd fsync per publication; larger ones are written first.
+Result<PublishOutcome> EtcdStore::move_pointer(std::vector<EtcdOp> chunks, const Pointer& pointer,
+                                               std::int64_t expected) {
+  std::size_t bytes = 0;
+  for (const EtcdOp& op : chunks)
+    bytes += op.value.size();
   std::vector<EtcdOp> success;
-  if (snapshot.size() + publication.state.size() <= kChunkBytes) {
+  if (bytes <= kChunkBytes) {
     success = std::move(chunks);
   } else {
     for (const EtcdOp& op : chunks) {

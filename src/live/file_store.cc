@@ -107,9 +107,12 @@ class FileStore final : public Store {
         .pointer = std::move(pointer).value(), .revision = revision, .store_revision = revision};
   }
 
+  // A format-2 pointer's snapshot is its base changed by its deltas.
   Result<std::string> read_snapshot(const Pointer& p) override {
-    return read_blob(dir_ / "snap" / (blob_name(p.version, p.snapshot) + ".bin"), p.snapshot,
-                     "snapshot");
+    return read_whole(p, routing_blob());
+  }
+  Result<std::vector<std::string>> read_deltas(const Pointer& p, std::uint64_t after) override {
+    return read_chain(p, after, routing_blob());
   }
   Result<std::string> read_state(const Pointer& p) override {
     return read_blob(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), p.state, "state");
@@ -124,13 +127,35 @@ class FileStore final : public Store {
       return invalid_argument(fmt::format("version {} is not newer than the published {}",
                                           publication.version, current->pointer.version));
     }
-    const std::string_view snapshot(reinterpret_cast<const char*>(publication.snapshot.data()),
-                                    publication.snapshot.size());
-    const Pointer pointer{.version = publication.version,
-                          .snapshot = blob_ref(snapshot),
-                          .state = blob_ref(publication.state),
-                          .writer = publication.writer};
-    if (Status s = write_blobs(pointer, snapshot, publication.state); !s.is_ok()) return s;
+    // The parent is the pointer just read, under the lock.
+    const Pointer pointer = next_pointer(publication, current->pointer);
+    const bool by_delta =
+        !pointer.deltas.empty() && pointer.deltas.back().version == pointer.version;
+    const std::vector<std::byte>& stored = by_delta ? publication.delta : publication.snapshot;
+    const fs::path path =
+        by_delta ? delta_path(pointer.deltas.back()) : snap_path(pointer.version, pointer.snapshot);
+    if (Status s = write_blobs(path, as_view(stored), pointer, publication.state); !s.is_ok())
+      return s;
+    if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
+    return PublishOutcome::kPublished;
+  }
+
+  Result<PublishOutcome> rebase(const Pointer& base, std::span<const std::byte> snapshot,
+                                std::int64_t expected) override {
+    if (lock_fd_ < 0) return PublishOutcome::kNotLeader;
+    Result<PointerRead> current = read_pointer();
+    if (!current.is_ok()) return current.status();
+    if (current->revision != expected || current->pointer.version != base.version) {
+      return PublishOutcome::kConflict;
+    }
+    const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
+    const Pointer pointer{.version = base.version,
+                          .snapshot = blob_ref(bytes),
+                          .state = base.state,
+                          .writer = base.writer};
+    if (Status s = make_dirs(dir_ / "snap"); !s.is_ok()) return s;
+    if (Status s = atomic_write(snap_path(pointer.version, pointer.snapshot), bytes); !s.is_ok())
+      return s;
     if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
     return PublishOutcome::kPublished;
   }
@@ -212,11 +237,28 @@ class FileStore final : public Store {
     return std::move(**bytes);
   }
 
-  Status write_blobs(const Pointer& p, std::string_view snapshot, std::string_view state) {
-    if (Status s = make_dirs(dir_ / "snap"); !s.is_ok()) return s;
+  ReadRoutingBlob routing_blob() {
+    return [this](std::string_view kind, std::uint64_t version, const BlobRef& ref) {
+      return read_blob(dir_ / kind / (blob_name(version, ref) + ".bin"), ref,
+                       kind == "snap" ? "snapshot" : "delta");
+    };
+  }
+  fs::path snap_path(std::uint64_t version, const BlobRef& ref) const {
+    return dir_ / "snap" / (blob_name(version, ref) + ".bin");
+  }
+  fs::path delta_path(const DeltaRef& d) const {
+    return dir_ / "delta" / (blob_name(d.version, d.blob) + ".bin");
+  }
+  static std::string_view as_view(const std::vector<std::byte>& bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+  }
+
+  // The routing blob (a whole snapshot or a delta) at `path`, then the state.
+  Status write_blobs(const fs::path& path, std::string_view routing, const Pointer& p,
+                     std::string_view state) {
+    if (Status s = make_dirs(path.parent_path()); !s.is_ok()) return s;
     if (Status s = make_dirs(dir_ / "state"); !s.is_ok()) return s;
-    Status s = atomic_write(dir_ / "snap" / (blob_name(p.version, p.snapshot) + ".bin"), snapshot);
-    if (!s.is_ok()) return s;
+    if (Status s = atomic_write(path, routing); !s.is_ok()) return s;
     return atomic_write(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), state);
   }
 };
@@ -243,7 +285,7 @@ Result<std::vector<RouterReport>> FileStore::reports() {
 std::vector<fs::path> FileStore::blob_files(std::optional<std::uint64_t> only) const {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const char* blobs : {"snap", "state"}) {
+  for (const char* blobs : {"snap", "delta", "state"}) {
     for (const auto& entry : fs::directory_iterator(dir_ / blobs, ec)) {
       const std::optional<std::uint64_t> v = blob_version(entry.path().filename().string());
       if (v && (!only || *v == *only)) out.push_back(entry.path());

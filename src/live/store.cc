@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/core/delta_codec.h"
+#include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/sha256.h"
 #include "stores.h"
 
@@ -39,19 +41,63 @@ Result<T> field(const json& object, std::string_view where, const char* name) {
   return it->get<T>();
 }
 
+Result<BlobRef> parse_blob_fields(const json& object, const std::string& where) {
+  Result<std::string> sha = field<std::string>(object, where, "sha256");
+  Result<std::uint32_t> parts = field<std::uint32_t>(object, where, "parts");
+  Result<std::uint64_t> bytes = field<std::uint64_t>(object, where, "bytes");
+  if (!sha.is_ok()) return sha.status();
+  if (!parts.is_ok()) return parts.status();
+  if (!bytes.is_ok()) return bytes.status();
+  return BlobRef{.sha256 = *sha, .parts = *parts, .bytes = *bytes};
+}
+
 Result<BlobRef> parse_blob(const json& object, const char* name) {
   auto it = object.find(name);
   if (it == object.end() || !it->is_object()) {
     return data_loss(fmt::format("pointer: field '{}' is missing or not an object", name));
   }
-  const std::string where = fmt::format("pointer.{}", name);
-  Result<std::string> sha = field<std::string>(*it, where, "sha256");
-  Result<std::uint32_t> parts = field<std::uint32_t>(*it, where, "parts");
-  Result<std::uint64_t> bytes = field<std::uint64_t>(*it, where, "bytes");
-  if (!sha.is_ok()) return sha.status();
-  if (!parts.is_ok()) return parts.status();
-  if (!bytes.is_ok()) return bytes.status();
-  return BlobRef{.sha256 = *sha, .parts = *parts, .bytes = *bytes};
+  return parse_blob_fields(*it, fmt::format("pointer.{}", name));
+}
+
+json versioned_blob_json(std::uint64_t version, const BlobRef& ref) {
+  json out = blob_json(ref);
+  out["version"] = version;
+  return out;
+}
+
+// Format 2's base and deltas into `p`: each delta one version after the one before, the
+// last at the pointer's version.
+Status parse_chain(const json& object, Pointer& p) {
+  Result<BlobRef> base = parse_blob(object, "base");
+  if (!base.is_ok()) return base.status();
+  Result<std::uint64_t> base_version =
+      field<std::uint64_t>(object.at("base"), "pointer.base", "version");
+  if (!base_version.is_ok()) return base_version.status();
+  p.snapshot = *base;
+  p.base_version = *base_version;
+  auto deltas = object.find("deltas");
+  if (deltas == object.end() || !deltas->is_array() || deltas->empty()) {
+    return data_loss("pointer: field 'deltas' is missing or not a non-empty array");
+  }
+  for (std::size_t i = 0; i < deltas->size(); ++i) {
+    const std::string where = fmt::format("pointer.deltas[{}]", i);
+    const json& d = (*deltas)[i];
+    if (!d.is_object()) return data_loss(fmt::format("{} is not an object", where));
+    Result<BlobRef> blob = parse_blob_fields(d, where);
+    Result<std::uint64_t> version = field<std::uint64_t>(d, where, "version");
+    if (!blob.is_ok()) return blob.status();
+    if (!version.is_ok()) return version.status();
+    if (*version != p.base_version + i + 1) {
+      return data_loss(fmt::format("{}: version {} does not follow version {}", where, *version,
+                                   p.base_version + i));
+    }
+    p.deltas.push_back({.version = *version, .blob = *blob});
+  }
+  if (p.deltas.back().version != p.version) {
+    return data_loss(fmt::format("pointer: its deltas end at version {}, not at its version {}",
+                                 p.deltas.back().version, p.version));
+  }
+  return Status::ok();
 }
 
 Result<json> parse_object(std::string_view text, std::string_view what) {
@@ -82,8 +128,20 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
 }
 
 std::string pointer_json(const Pointer& p) {
-  json out = {{"version", p.version},
-              {"snapshot", blob_json(p.snapshot)},
+  if (p.deltas.empty()) {
+    json out = {{"version", p.version},
+                {"snapshot", blob_json(p.snapshot)},
+                {"state", blob_json(p.state)},
+                {"writer", p.writer}};
+    return out.dump();
+  }
+  json deltas = json::array();
+  for (const DeltaRef& d : p.deltas)
+    deltas.push_back(versioned_blob_json(d.version, d.blob));
+  json out = {{"format", 2},
+              {"version", p.version},
+              {"base", versioned_blob_json(p.base_version, p.snapshot)},
+              {"deltas", std::move(deltas)},
               {"state", blob_json(p.state)},
               {"writer", p.writer}};
   return out.dump();
@@ -94,13 +152,60 @@ Result<Pointer> parse_pointer(std::string_view text) {
   if (!object.is_ok()) return object.status();
   Result<std::uint64_t> version = field<std::uint64_t>(*object, "pointer", "version");
   Result<std::string> writer = field<std::string>(*object, "pointer", "writer");
-  Result<BlobRef> snapshot = parse_blob(*object, "snapshot");
-  Result<BlobRef> state = parse_blob(*object, "state");
   if (!version.is_ok()) return version.status();
   if (!writer.is_ok()) return writer.status();
-  if (!snapshot.is_ok()) return snapshot.status();
+  Pointer p{.version = *version, .writer = *writer};
+  if (!object->contains("format")) {
+    Result<BlobRef> snapshot = parse_blob(*object, "snapshot");
+    if (!snapshot.is_ok()) return snapshot.status();
+    p.snapshot = *snapshot;
+  } else if ((*object)["format"] != 2) {
+    return data_loss("pointer: field 'format' must be 2");
+  } else if (Status s = parse_chain(*object, p); !s.is_ok()) {
+    return s;
+  }
+  Result<BlobRef> state = parse_blob(*object, "state");
   if (!state.is_ok()) return state.status();
-  return Pointer{.version = *version, .snapshot = *snapshot, .state = *state, .writer = *writer};
+  p.state = *state;
+  return p;
+}
+
+Pointer next_pointer(const Publication& pub, const Pointer& parent) {
+  Pointer next{.version = pub.version, .state = blob_ref(pub.state), .writer = pub.writer};
+  const auto as_view = [](const std::vector<std::byte>& b) {
+    return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  std::uint64_t chain_bytes = pub.delta.size();
+  for (const DeltaRef& d : parent.deltas)
+    chain_bytes += d.blob.bytes;
+  const bool extend = !pub.delta.empty() && parent.version != 0 &&
+                      parent.version + 1 == pub.version && parent.deltas.size() < kChainLinks &&
+                      chain_bytes <= kChainBytes;
+  if (!extend) {
+    next.snapshot = blob_ref(as_view(pub.snapshot));
+    return next;
+  }
+  next.snapshot = parent.snapshot;
+  next.base_version = parent.base();
+  next.deltas = parent.deltas;
+  next.deltas.push_back({.version = pub.version, .blob = blob_ref(as_view(pub.delta))});
+  return next;
+}
+
+Result<std::string> materialize(std::string_view base, const std::vector<std::string>& deltas) {
+  Result<FlatSnapshot> decoded =
+      decode_flat_snapshot(std::as_bytes(std::span(base.data(), base.size())));
+  if (!decoded.is_ok()) return decoded.status();
+  FlatSnapshot snapshot = std::move(decoded).value();
+  for (const std::string& bytes : deltas) {
+    Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
+    if (!delta.is_ok()) return delta.status();
+    Result<FlatSnapshot> next = apply_delta(snapshot, *delta);
+    if (!next.is_ok()) return next.status();
+    snapshot = std::move(next).value();
+  }
+  const std::vector<std::byte> encoded = encode_snapshot(snapshot);
+  return std::string(reinterpret_cast<const char*>(encoded.data()), encoded.size());
 }
 
 std::string report_json(const RouterReport& r) {
@@ -156,6 +261,33 @@ Status Store::keep_leadership() {
 Result<std::vector<std::string>> Store::read_deltas(const Pointer& /*pointer*/,
                                                     std::uint64_t /*after*/) {
   return std::vector<std::string>{};  // a store without deltas: read the whole snapshot
+}
+
+Result<std::string> read_whole(const Pointer& p, const ReadRoutingBlob& read) {
+  Result<std::string> base = read("snap", p.base(), p.snapshot);
+  if (!base.is_ok() || p.deltas.empty()) return base;
+  Result<std::vector<std::string>> deltas = read_chain(p, p.base(), read);
+  if (!deltas.is_ok()) return deltas.status();
+  return materialize(*base, *deltas);
+}
+
+Result<std::vector<std::string>> read_chain(const Pointer& p, std::uint64_t after,
+                                            const ReadRoutingBlob& read) {
+  std::vector<std::string> out;
+  if (p.deltas.empty() || after < p.base() || after >= p.version) return out;
+  for (const DeltaRef& d : p.deltas) {
+    if (d.version <= after) continue;
+    Result<std::string> bytes = read("delta", d.version, d.blob);
+    if (!bytes.is_ok()) return bytes.status();
+    out.push_back(std::move(bytes).value());
+  }
+  return out;
+}
+
+Result<PublishOutcome> Store::rebase(const Pointer& /*current*/,
+                                     std::span<const std::byte> /*snapshot*/,
+                                     std::int64_t /*expected_revision*/) {
+  return failed_precondition(fmt::format("{} keeps no deltas", describe()));
 }
 
 Result<std::vector<std::uint64_t>> Store::stored_versions() {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cellkit/live/etcd_client.h"
 #include "cellkit/live/store.h"
@@ -26,6 +28,16 @@ Status check_blob(std::string_view what, std::string_view bytes, const BlobRef& 
 // losing publisher never overwrites the winner's chunks.
 std::string blob_name(std::uint64_t version, const BlobRef& ref);
 std::int64_t unix_ms_now();
+
+// Reads a routing blob of the store: `kind` "snap" (a whole snapshot, a base) or "delta",
+// named by version and reference, checked against the reference.
+using ReadRoutingBlob = std::function<Result<std::string>(std::string_view kind,
+                                                          std::uint64_t version, const BlobRef&)>;
+// The snapshot a pointer names, whole: its base, changed by its deltas when it has some.
+Result<std::string> read_whole(const Pointer& pointer, const ReadRoutingBlob& read);
+// The pointer's deltas after version `after`; empty when `after` is not in its chain.
+Result<std::vector<std::string>> read_chain(const Pointer& pointer, std::uint64_t after,
+                                            const ReadRoutingBlob& read);
 
 // The one place that decides whether a router's report is written or only kept alive (both
 // stores, so the router's follower and the control plane's PUT /v1/routers/ID just call

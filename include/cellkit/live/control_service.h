@@ -31,6 +31,9 @@ struct ControlOptions {
   // Versions whose blobs tick() keeps: the last `keep_versions` (0: all), and always the
   // current one and every version a live router reports serving.
   std::uint32_t keep_versions = 10;
+  // tick() compacts the store's delta chain into a new base once it holds this many deltas
+  // (decision 0009): routers behind it read the base, the chain stays short.
+  std::size_t compact_after = 16;
 };
 
 class ControlService {
@@ -111,10 +114,10 @@ class ControlService {
   ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
   void onboard_group(const std::vector<PendingOnboard*>& group);
   bool onboard_attempt(const std::vector<PendingOnboard*>& group);
-  Status refresh();
-  Status prune();
+  Status prune(const Pointer& pointer);
   Published current() const;
-  std::string delta_from_published(const FlatSnapshot& next);
+  std::vector<std::byte> delta_from_published(const FlatSnapshot& next);
+  bool compact(const PointerRead& read);
   void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
   std::string chain_after(std::uint64_t after) const;
   // `deltas`: the caller reads a delta chain (GET /v1/snapshot?deltas=1).

@@ -34,13 +34,28 @@ inline constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 inline constexpr std::size_t kChainLinks = 64;
 inline constexpr std::size_t kChainBytes = std::size_t{1} << 20;
 
+// A delta blob a pointer names (decision 0009): the version it leads to from the one before.
+struct DeltaRef {
+  std::uint64_t version = 0;
+  BlobRef blob;
+
+  bool operator==(const DeltaRef&) const = default;
+};
+
 // The small record routers watch: the published routing version and where its blobs are.
+// Without deltas (format 1) `snapshot` is the whole snapshot of `version`; with deltas
+// (format 2) it is the base, the whole snapshot of `base_version`, and the deltas lead from
+// there to `version`, one per version.
 struct Pointer {
   std::uint64_t version = 0;
   BlobRef snapshot;
   BlobRef state;
-  std::string writer;  // the control plane that published it (its listen address)
+  std::string writer;              // the control plane that published it (its listen address)
+  std::uint64_t base_version = 0;  // with deltas only
+  std::vector<DeltaRef> deltas;    // base_version + 1 .. version, in order
 
+  // The version whose whole snapshot `snapshot` is.
+  std::uint64_t base() const { return deltas.empty() ? version : base_version; }
   bool operator==(const Pointer&) const = default;
 };
 
@@ -56,6 +71,12 @@ struct Publication {
   std::vector<std::byte> snapshot;  // encode_snapshot's bytes
   std::string state;                // the control plane's desired state (JSON)
   std::string writer;
+  // encode_delta's bytes from version - 1 (empty: none), and the pointer it follows (as read
+  // at the expected revision): a store stores the delta alone, appended to that pointer's
+  // chain, while the chain has room (kChainLinks, kChainBytes), else the whole snapshot as a
+  // new base (next_pointer).
+  std::vector<std::byte> delta;
+  Pointer parent;
 };
 
 enum class PublishOutcome {
@@ -115,6 +136,11 @@ class Store {
   // `expected_revision` and this handle leads.
   virtual Result<PublishOutcome> publish(const Publication& publication,
                                          std::int64_t expected_revision) = 0;
+  // Compaction: writes `snapshot`, the whole snapshot of current.version, as a new base and
+  // moves the pointer to it (no deltas, same version, state and writer) only if its revision
+  // is still `expected_revision` and this handle leads. A store without deltas fails.
+  virtual Result<PublishOutcome> rebase(const Pointer& current, std::span<const std::byte> snapshot,
+                                        std::int64_t expected_revision);
   // Returns when the pointer changed after `store_revision` (a PointerRead's), or at the
   // deadline. Any doubt (cancel, compaction, stream end) counts as a change.
   virtual Result<WatchEnd> watch_pointer(std::int64_t store_revision,
@@ -154,7 +180,17 @@ std::optional<std::uint64_t> blob_version(std::string_view name);
 // contact it.
 Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOptions& options);
 
-// The pointer's JSON, as stored; parse_pointer fails (kDataLoss) naming the bad field.
+// The pointer a store moves to for `publication` after `parent` (see Publication::delta).
+Pointer next_pointer(const Publication& publication, const Pointer& parent);
+// The whole encoded snapshot of a format-2 pointer's version: `base` changed by `deltas` (the
+// pointer's, in order, read and checked by the store). kDataLoss naming the delta that does
+// not decode or apply.
+Result<std::string> materialize(std::string_view base, const std::vector<std::string>& deltas);
+
+// The pointer's JSON, as stored (format 1 without deltas: {"version", "snapshot", "state",
+// "writer"}; format 2 with: {"format": 2, "version", "base": {"version", "sha256", "parts",
+// "bytes"}, "deltas": [{"version", "sha256", "parts", "bytes"}...], "state", "writer"});
+// parse_pointer reads both and fails (kDataLoss) naming the bad field.
 std::string pointer_json(const Pointer& pointer);
 Result<Pointer> parse_pointer(std::string_view text);
 std::string report_json(const RouterReport& report);

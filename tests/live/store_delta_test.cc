@@ -1,0 +1,219 @@
+// Both stores hold delta chains (decision 0009): a publication with a delta is stored as
+// that delta appended to the pointer's chain (format 2) while it has room; the whole
+// snapshot still reads back (base + chain); routers following the store read only the
+// deltas after their version; the control plane compacts the chain into a new base by CAS
+// without losing a version. etcd is real, started by the test.
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "cellkit/core/delta_codec.h"
+#include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/control_service.h"
+#include "cellkit/live/snapshot_holder.h"
+#include "cellkit/live/store.h"
+#include "cellkit/live/store_follower.h"
+#include "live/etcd_process.h"
+
+namespace cellkit::live {
+namespace {
+
+using namespace std::chrono_literals;
+
+enum class Kind { kFile, kEtcd };
+
+std::string as_string(const std::vector<std::byte>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// The snapshot of `tenants` tenants on two cells, at `version`.
+FlatSnapshot fleet(std::uint64_t version, std::uint32_t tenants) {
+  FlatSnapshot s{.version = version, .cells = {CellId{0}, CellId{1}}};
+  for (std::uint32_t t = 0; t < tenants; ++t)
+    s.shards.add(TenantId{t}, std::vector{CellId{t % 2}});
+  return s;
+}
+
+TEST(StorePointer, AChainedPointerRoundTripsAndABrokenChainIsNamed) {
+  Pointer p{.version = 5,
+            .snapshot = {.sha256 = "aa", .parts = 1, .bytes = 10},
+            .state = {.sha256 = "bb", .parts = 1, .bytes = 2},
+            .writer = "cp",
+            .base_version = 3,
+            .deltas = {{4, {.sha256 = "cc", .parts = 1, .bytes = 3}},
+                       {5, {.sha256 = "dd", .parts = 1, .bytes = 4}}}};
+  EXPECT_EQ(parse_pointer(pointer_json(p)).value(), p);
+  p.deltas[1].version = 6;
+  EXPECT_EQ(parse_pointer(pointer_json(p)).status().message(),
+            "pointer.deltas[1]: version 6 does not follow version 4");
+}
+
+TEST(StorePointer, AFullChainStartsANewBase) {
+  Publication pub{.version = 2, .snapshot = encode_snapshot(fleet(2, 3))};
+  pub.delta = encode_delta(diff_snapshots(fleet(1, 2), fleet(2, 3)));
+  Pointer parent{.version = 1, .snapshot = {.sha256 = "aa", .parts = 1, .bytes = 10}};
+  EXPECT_EQ(next_pointer(pub, parent).deltas.size(), 1u);
+  EXPECT_EQ(next_pointer(pub, parent).base(), 1u);
+  parent.base_version = 0;
+  for (std::uint64_t v = 1; v <= kChainLinks; ++v)
+    parent.deltas.push_back({v, {.sha256 = "cc", .parts = 1, .bytes = 10}});
+  parent.version = kChainLinks;
+  pub.version = kChainLinks + 1;
+  const Pointer next = next_pointer(pub, parent);
+  EXPECT_TRUE(next.deltas.empty());
+  EXPECT_EQ(next.snapshot.bytes, pub.snapshot.size());
+}
+
+class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Kind::kEtcd) {
+      Status started = etcd_.start();
+      ASSERT_TRUE(started.is_ok()) << started.message();
+    }
+  }
+  std::string spec() const {
+    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
+  }
+  std::unique_ptr<Store> open() {
+    return open_store(spec(), {.fleet = "blue", .timeout = 2000ms}).value();
+  }
+  // Publishes fleet(version, tenants) with its delta from the published one.
+  void publish(Store& store, std::uint64_t version, std::uint32_t tenants) {
+    const PointerRead read = store.read_pointer().value();
+    Publication pub{.version = version,
+                    .snapshot = encode_snapshot(fleet(version, tenants)),
+                    .state = "{}",
+                    .writer = "cp",
+                    .parent = read.pointer};
+    if (version > 1) {
+      pub.delta =
+          encode_delta(diff_snapshots(fleet(version - 1, tenants - 1), fleet(version, tenants)));
+    }
+    ASSERT_EQ(store.publish(pub, read.revision).value(), PublishOutcome::kPublished);
+  }
+  std::unique_ptr<ControlService> control(std::size_t compact_after = 16) {
+    auto s = std::make_unique<ControlService>(
+        open(), ControlOptions{.address = "127.0.0.1:7000",
+                               .placement = {.strategy = Strategy::kRandom, .seed = 2},
+                               .keep_versions = 2,
+                               .compact_after = compact_after});
+    s->tick();
+    EXPECT_TRUE(s->is_leader());
+    return s;
+  }
+  static void onboard(ControlService& c, const std::string& name) {
+    const ServiceReply r =
+        c.handle({.method = "POST",
+                  .target = "/v1/tenants",
+                  .body = fmt::format(R"({{"name":"{}","shard_size":1}})", name)});
+    ASSERT_EQ(r.status, 200u) << r.body;
+  }
+
+  test::TempDir dir_;
+  test::EtcdProcess etcd_;
+};
+
+TEST_P(StoreDeltaTest, APublicationWithADeltaIsChainedAndTheWholeSnapshotStillReadsBack) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp")->leader);
+  for (std::uint64_t v = 1; v <= 3; ++v)
+    publish(*store, v, static_cast<std::uint32_t>(v + 1));
+  const Pointer p = open()->read_pointer()->pointer;
+  EXPECT_EQ(p.version, 3u);
+  EXPECT_EQ(p.base(), 1u);
+  ASSERT_EQ(p.deltas.size(), 2u);
+  EXPECT_EQ(open()->read_snapshot(p).value(), as_string(encode_snapshot(fleet(3, 4))));
+  const std::vector<std::string> after_2 = open()->read_deltas(p, 2).value();
+  ASSERT_EQ(after_2.size(), 1u);
+  EXPECT_EQ(after_2[0], as_string(encode_delta(diff_snapshots(fleet(2, 3), fleet(3, 4)))));
+  EXPECT_EQ(open()->read_deltas(p, 1).value().size(), 2u);
+  EXPECT_TRUE(open()->read_deltas(p, 0).value().empty());  // behind the base: read it whole
+}
+
+TEST_P(StoreDeltaTest, ARouterFollowingTheStoreReadsOnlyTheDeltasAfterItsVersion) {
+  auto c = control();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(c->handle({.method = "POST",
+                         .target = "/v1/cells",
+                         .body = fmt::format(R"({{"name":"c{}","endpoint":"127.0.0.1:{}"}})", i,
+                                             5000 + i)})
+                  .status,
+              200u);
+  }
+  onboard(*c, "first");
+  test::TempDir state;
+  SnapshotHolder holder(state.path().string());
+  StoreFollower follower(
+      open(), [&](FlatSnapshot&& s) { return holder.offer(std::move(s)); },
+      FollowerOptions{.router_id = "r"}, 0,
+      [&](std::vector<RoutingDelta>&& chain) { return holder.offer_deltas(std::move(chain)); });
+  ASSERT_TRUE(follower.sync().is_ok());
+  onboard(*c, "second");
+  onboard(*c, "third");
+  ASSERT_TRUE(follower.sync().is_ok());
+  EXPECT_EQ(follower.status().by_delta, 1u);
+  const Pointer p = open()->read_pointer()->pointer;
+  EXPECT_EQ(follower.status().applied, p.version);
+  const std::string whole = open()->read_snapshot(p).value();
+  EXPECT_EQ(holder.table()->flat(),
+            RoutingTable::build(
+                decode_flat_snapshot(std::as_bytes(std::span(whole.data(), whole.size()))).value())
+                .value()
+                .flat());
+}
+
+// Onboardings publish while ticks compact the chain: every version is published once, in
+// order, and the last one reads back with every tenant.
+TEST_P(StoreDeltaTest, TheChainIsCompactedIntoANewBaseWithoutLosingAVersion) {
+  auto c = control();
+  ASSERT_EQ(c->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"c0"})"}).status,
+            200u);
+  std::atomic<bool> done{false};
+  std::thread ticks([&] {
+    for (int i = 0; i < 400 && !done; ++i) {
+      c->tick();
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  constexpr int kTenants = 2 * 16 + 3;  // twice the default compact_after, and some
+  for (int i = 0; i < kTenants; ++i)
+    onboard(*c, fmt::format("t{}", i));
+  done = true;
+  ticks.join();
+  c->tick();  // compacts what is left over the bound
+  const PointerRead read = open()->read_pointer().value();
+  EXPECT_EQ(read.pointer.version, static_cast<std::uint64_t>(kTenants + 1));
+  EXPECT_LT(read.pointer.deltas.size(), 16u);
+  const std::string whole = open()->read_snapshot(read.pointer).value();
+  const FlatSnapshot snapshot =
+      decode_flat_snapshot(std::as_bytes(std::span(whole.data(), whole.size()))).value();
+  EXPECT_EQ(snapshot.version, read.pointer.version);
+  EXPECT_EQ(snapshot.shards.size(), static_cast<std::size_t>(kTenants));
+}
+
+TEST_P(StoreDeltaTest, PruningKeepsThePointersBaseAndEveryDeltaAfterIt) {
+  auto c = control(/*compact_after=*/100);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(c->handle({.method = "POST",
+                         .target = "/v1/cells",
+                         .body = fmt::format(R"({{"name":"c{}"}})", i)})
+                  .status,
+              200u);
+  }
+  c->tick();  // keep_versions 2 would keep 5 and 6 only
+  EXPECT_EQ(open()->stored_versions().value(), (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}));
+  const Pointer p = open()->read_pointer()->pointer;
+  EXPECT_EQ(p.base(), 1u);
+  EXPECT_TRUE(open()->read_snapshot(p).is_ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
+                         [](const auto& param_info) {
+                           return param_info.param == Kind::kFile ? "File" : "Etcd";
+                         });
+
+}  // namespace
+}  // namespace cellkit::live
