@@ -19,6 +19,11 @@ std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells);
 // Nothing for other N, when no packing on h is built, or when C(N,3)/4 exceeds 250,000.
 std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells);
 
+// For N + 1 ≡ 0 (mod 4), N + 1 ≤ 40 with no SQS(N+1) built (N = 11, 23, 35): restricted_sqs(N+1)
+// (a searched packing on N + 1 points, none absent) with its point in the fewest blocks absent
+// (the lowest such point), not searched further. Nothing for other N.
+std::optional<RestrictedDesign> packing_less_a_point(std::uint32_t cells);
+
 // The blocks of `d` that avoid its absent points, relabelled onto the `cells` present points
 // in order, improved by improve_quadruple_packing (`steps` steps, fixed seed) and put in
 // balance_order: a design on `cells` points with none absent. Deterministic.
