@@ -10,8 +10,6 @@
 namespace cellkit {
 namespace {
 
-__extension__ using uint128 = unsigned __int128;
-
 // The exponential ziggurat (Marsaglia & Tsang's layout): 256 layers of equal area under
 // e^-x. Layer 0 is the base (it holds the tail past kTail); layer i > 0 spans x in [0, x[i])
 // between heights e^-x[i] and e^-x[i+1], with x[1] = kTail, x decreasing to x[256] = 0. A
@@ -49,10 +47,10 @@ std::uint64_t Random::uniform_int(std::uint64_t lo, std::uint64_t hi) {
 
 // Lemire's multiply-and-reject: unbiased, and defined here rather than by the
 // standard library, whose uniform_int_distribution differs between implementations.
-uint128 Random::redraw_below(uint128 product, std::uint64_t n) {
+UInt128 Random::redraw_below(UInt128 product, std::uint64_t n) {
   const std::uint64_t threshold = (0 - n) % n;
   while (static_cast<std::uint64_t>(product) < threshold)
-    product = static_cast<uint128>(next_u64()) * n;
+    product = static_cast<UInt128>(next_u64()) * n;
   return product;
 }
 

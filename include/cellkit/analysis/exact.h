@@ -5,10 +5,9 @@
 #include <optional>
 #include <string>
 
-namespace cellkit {
+#include "cellkit/base/uint128.h"
 
-// unsigned __int128 under a name -Wpedantic accepts (the keyword itself is a GNU extension).
-__extension__ typedef unsigned __int128 UInt128;
+namespace cellkit {
 
 // a·b, or nothing when the product does not fit in 128 bits.
 std::optional<UInt128> checked_mul(UInt128 a, UInt128 b);

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "cellkit/base/time.h"
+#include "cellkit/base/uint128.h"
 
 namespace cellkit {
 
@@ -47,8 +48,7 @@ class Random {
   // Uniform index in [0, n); requires n > 0. The same draws as uniform_int(0, n - 1).
   // Lemire's multiply-and-reject; inline because the simulator draws one per request.
   std::uint64_t index(std::uint64_t n) {
-    __extension__ using U128 = unsigned __int128;
-    U128 product = static_cast<U128>(next_u64()) * n;
+    UInt128 product = static_cast<UInt128>(next_u64()) * n;
     if (static_cast<std::uint64_t>(product) < n) [[unlikely]]
       product = redraw_below(product, n);
     return static_cast<std::uint64_t>(product >> 64);
@@ -81,7 +81,7 @@ class Random {
 
  private:
   // The rejection step of index(): draws again while the low word is below 2^64 mod n.
-  __extension__ unsigned __int128 redraw_below(unsigned __int128 product, std::uint64_t n);
+  UInt128 redraw_below(UInt128 product, std::uint64_t n);
   // standard_exponential() when the first draw's point is not inside its layer.
   double exponential_outside(std::uint64_t bits);
 
