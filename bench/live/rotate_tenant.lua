@@ -3,7 +3,9 @@
 --   $RATE > 0      a fixed rate: request n is due at start + n / RATE seconds, whichever
 --                  connection is free takes the next due slot, so every proxy gets the same
 --                  offered load however fast it answers (wrk's delay() has millisecond
---                  resolution, so requests leave in bursts of RATE / 1000);
+--                  resolution, so requests leave in bursts of RATE / 1000; wrk times a
+--                  request from when it is sent, so a wait for a free connection is
+--                  not counted);
 --   $DELAY_MS > 0  each connection waits DELAY_MS ms after each reply (closed loop: a
 --                  faster proxy is offered more requests).
 local ffi = require("ffi")

@@ -36,7 +36,7 @@ std::optional<std::uint32_t> find_name(const std::vector<std::uint32_t>& slots,
 // Asks the CPU to fetch the slot where a probe for `name` starts (a hint; no effect on
 // results), for a loop that knows the names it will probe next.
 inline void prefetch_slot(const std::vector<std::uint32_t>& slots, std::string_view name) {
-  __builtin_prefetch(&slots[hash64(name) & (slots.size() - 1)]);
+  __builtin_prefetch(&slots[table_hash(name) & (slots.size() - 1)]);
 }
 
 // Adds name i unless an equal name is there: then returns that one's index and leaves the

@@ -69,9 +69,9 @@ std::vector<Smallest> smallest_from(const std::vector<Tenant>& tenants) {
   return out;
 }
 
-// Checks a fullness proof may spend after each refusal: about what the refused search
-// itself may spend (shuffle's random and ordered tries, max(4096, 64 cells) each), so proving
-// costs at most as much again as the searches it ends.
+// Checks a fullness proof may spend after each refusal: about as many as the refused search
+// may spend tries (shuffle's random and ordered tries, max(4096, 64 cells) each). A check is
+// one candidate cell with its subsets; while smaller tenants still fit, the work ends nothing.
 std::uint64_t proof_work(const CellPools& pools) {
   return 2 * std::max<std::uint64_t>(4096, 64 * std::uint64_t{pools.all.size()});
 }

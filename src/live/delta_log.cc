@@ -78,7 +78,7 @@ Result<std::vector<std::string>> unframe_deltas(std::string_view body) {
 }
 
 std::vector<std::string> DeltaLog::read() {
-  count_ = bytes_ = 0;
+  count_ = bytes_ = end_ = 0;
   std::ifstream in(path_, std::ios::binary);
   if (!in) return {};
   std::ostringstream content;
@@ -92,7 +92,23 @@ std::vector<std::string> DeltaLog::read() {
   count_ = out.size();
   for (const std::string& d : out)
     bytes_ += d.size();
+  end_ = out.empty() ? 0 : end;
   return out;
+}
+
+Status DeltaLog::keep(std::span<const std::string> frames) {
+  if (frames.empty()) return clear();
+  if (frames.size() == count_) return Status::ok();
+  std::size_t end = kMagic.size(), bytes = 0;
+  for (const std::string& d : frames) {
+    end += 4 + d.size();
+    bytes += d.size();
+  }
+  if (::truncate(path_.c_str(), static_cast<off_t>(end)) != 0) return io_failure("cut", path_);
+  count_ = frames.size();
+  bytes_ = bytes;
+  end_ = end;
+  return Status::ok();
 }
 
 bool DeltaLog::has_room(std::size_t count, std::size_t bytes) const {
@@ -101,24 +117,34 @@ bool DeltaLog::has_room(std::size_t count, std::size_t bytes) const {
 
 Status DeltaLog::append(std::span<const std::vector<std::byte>> deltas) {
   // The first delta starts the file over (whatever was there is not counted).
-  std::string bytes = count_ == 0 ? std::string(kMagic) : std::string();
+  const bool fresh = count_ == 0;
+  std::string bytes = fresh ? std::string(kMagic) : std::string();
   for (const std::vector<std::byte>& d : deltas)
     put_frame(bytes, std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
-  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (count_ == 0 ? O_TRUNC : O_APPEND);
-  const int fd = ::open(path_.c_str(), flags, 0644);
+  const int fd =
+      ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_TRUNC : 0), 0644);
   if (fd < 0) return io_failure("open", path_);
-  Status s = write_all(fd, bytes, path_);
+  const off_t end = static_cast<off_t>(fresh ? 0 : end_);
+  // Whatever follows the acknowledged frames (a failed append's bytes) is cut first.
+  Status s = ::ftruncate(fd, end) == 0 && ::lseek(fd, end, SEEK_SET) == end
+                 ? Status::ok()
+                 : io_failure("cut", path_);
+  if (s.is_ok()) s = write_all(fd, bytes, path_);
   if (s.is_ok() && ::fdatasync(fd) != 0) s = io_failure("fsync", path_);
+  if (!s.is_ok() && ::ftruncate(fd, end) != 0) {
+    // The next append cuts it again; nothing more to do here.
+  }
   ::close(fd);
   if (!s.is_ok()) return s;
   count_ += deltas.size();
   for (const std::vector<std::byte>& d : deltas)
     bytes_ += d.size();
+  end_ = static_cast<std::size_t>(end) + bytes.size();
   return Status::ok();
 }
 
 Status DeltaLog::clear() {
-  count_ = bytes_ = 0;
+  count_ = bytes_ = end_ = 0;
   std::error_code ec;
   std::filesystem::remove(path_, ec);
   if (ec) return failed_precondition(fmt::format("cannot remove {}: {}", path_, ec.message()));

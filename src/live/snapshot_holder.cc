@@ -50,13 +50,16 @@ namespace {
 
 // The base changed by the logged deltas that follow from it, in order: one that does not
 // decode or apply (its parent is not the version reached: it predates the base) ends it.
-FlatSnapshot replay(FlatSnapshot base, const std::vector<std::string>& logged) {
+// `used` is how many were applied.
+FlatSnapshot replay(FlatSnapshot base, const std::vector<std::string>& logged, std::size_t& used) {
+  used = 0;
   for (const std::string& bytes : logged) {
     Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (!delta.is_ok()) break;
     Result<FlatSnapshot> next = apply_delta(base, *delta);
     if (!next.is_ok()) break;
     base = std::move(next).value();
+    ++used;
   }
   return base;
 }
@@ -72,11 +75,16 @@ Result<bool> SnapshotHolder::restore() {
     std::lock_guard lock(mutex_);
     logged = log_.read();
   }
-  Result<RoutingTable> table = RoutingTable::build(replay(std::move(snapshot).value(), logged));
+  std::size_t used = 0;
+  Result<RoutingTable> table =
+      RoutingTable::build(replay(std::move(snapshot).value(), logged, used));
   if (!table.is_ok()) {
     return data_loss(fmt::format("{}: {}", persisted_path_, table.status().message()));
   }
   std::lock_guard lock(mutex_);
+  // Deltas that do not follow (left by a crash before the log was emptied, or damaged) are
+  // cut, so the next append lands right after the last one restored.
+  if (Status s = log_.keep(std::span(logged).first(used)); !s.is_ok()) return s;
   if (table->version() <= this->table()->version()) return false;
   serve(std::make_shared<const RoutingTable>(std::move(table).value()));
   return true;

@@ -95,15 +95,24 @@ bool StoreFollower::offer_chain(const Pointer& pointer) {
   return false;
 }
 
+bool StoreFollower::pointer_moved(const PointerRead& read) {
+  Result<PointerRead> now = store_->read_pointer();
+  return now.is_ok() && (now->revision != read.revision || now->pointer != read.pointer);
+}
+
 // Reads, checks, decodes and offers the version the pointer names: through its delta chain
 // when the store has one from the served version, else whole.
-void StoreFollower::offer_version(const Pointer& pointer) {
+void StoreFollower::offer_version(const PointerRead& read) {
+  const Pointer& pointer = read.pointer;
   if (offer_chain(pointer)) return;
   Result<std::string> bytes = store_->read_snapshot(pointer);
   if (!bytes.is_ok()) {
     // A blob that does not match its pointer is corrupt for good (blobs are immutable);
-    // a store that stopped answering is retried.
-    if (bytes.status().code() == StatusCode::kDataLoss)
+    // a store that stopped answering is retried. A blob missing because the pointer moved
+    // since it was read (a compaction replaced the base and pruned the old one) is neither:
+    // the next sync (the watch's, or the periodic re-read's where a rebase keeps the
+    // revision, as in the file store) reads the new pointer.
+    if (bytes.status().code() == StatusCode::kDataLoss && !pointer_moved(read))
       refuse(pointer.version, bytes.status().message());
     return;
   }
@@ -139,7 +148,7 @@ Status StoreFollower::sync() {
       refuse(version,
              fmt::format("version {} is older than the version served ({})", version, s.applied));
     } else {
-      offer_version(read->pointer);
+      offer_version(*read);
     }
   }
   {

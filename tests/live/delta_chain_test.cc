@@ -8,6 +8,7 @@
 #include <functional>
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "cellkit/core/delta_codec.h"
@@ -74,7 +75,9 @@ class DeltaChainTest : public ::testing::Test {
         [this](FlatSnapshot&& s) { return holder_.offer(std::move(s)); },
         FollowerOptions{.router_id = "r1"}, holder_.table()->version(),
         [this](std::vector<RoutingDelta>&& chain) {
-          return holder_.offer_deltas(std::move(chain));
+          OfferResult r = holder_.offer_deltas(std::move(chain));
+          if (!r.accepted()) chain_refusals_.push_back(r.reason);
+          return r;
         });
     sync();  // the first version: whole
   }
@@ -119,6 +122,7 @@ class DeltaChainTest : public ::testing::Test {
   std::unique_ptr<StoreFollower> follower_;
   ChainEdit edit_;
   std::atomic<int> edits_{0};
+  std::vector<std::string> chain_refusals_;  // why offered chains were not applied
 };
 
 TEST_F(DeltaChainTest, EachVersionIsReachedThroughItsDeltaAndEqualsTheWholeSnapshot) {
@@ -158,6 +162,31 @@ TEST_F(DeltaChainTest, ARouterRestartedAfterDeltasBootsOnItsBaseAndAppendedDelta
   SnapshotHolder restarted(state_dir_.path().string());
   ASSERT_TRUE(restarted.restore().value());
   EXPECT_EQ(restarted.table()->flat(), whole_table().flat());
+}
+
+// A crash after a new base was written but before the log was emptied leaves deltas that
+// predate the base. Restore cuts them, so deltas accepted later are restored too.
+TEST_F(DeltaChainTest, DeltasLeftBeforeANewerBaseAreCutSoLaterOnesAreRestored) {
+  start_router();
+  onboard("a");
+  sync();  // the log holds the delta to version 2; the base is version 1
+  ASSERT_EQ(status().by_delta, 1u);
+  const std::string whole2 = call("GET", "/v1/snapshot?after=0&wait_ms=0").body;
+  ASSERT_TRUE(save_snapshot_bytes(holder_.persisted_path(),
+                                  std::as_bytes(std::span(whole2.data(), whole2.size())))
+                  .is_ok());  // the new base, written before the crash
+  const FlatSnapshot v2 = whole_table().flat();
+  SnapshotHolder restarted(state_dir_.path().string());
+  ASSERT_TRUE(restarted.restore().value());
+  ASSERT_EQ(restarted.table()->version(), v2.version);
+  onboard("b");
+  const FlatSnapshot v3 = whole_table().flat();
+  std::vector<RoutingDelta> chain{diff_snapshots(v2, v3)};
+  ASSERT_EQ(restarted.offer_deltas(std::move(chain)).verdict, OfferVerdict::kAccepted);
+  SnapshotHolder again(state_dir_.path().string());
+  ASSERT_TRUE(again.restore().value());
+  EXPECT_EQ(again.table()->version(), v3.version);
+  EXPECT_EQ(again.table()->flat(), v3);
 }
 
 TEST_F(DeltaChainTest, ARouterWhoseVersionIsNotInTheChainReadsTheWholeSnapshot) {
@@ -210,6 +239,10 @@ TEST_F(DeltaChainTest, ADeltaThatWouldEmptyAShardOrRemoveANamedCellIsNotApplied)
   EXPECT_EQ(edits_, 2);
   EXPECT_EQ(status().fallbacks, 2u);
   EXPECT_EQ(status().by_delta, 0u);
+  // Refused by the table's invariants, before the digest (which the edits left stale).
+  ASSERT_EQ(chain_refusals_.size(), 2u);
+  EXPECT_THAT(chain_refusals_[0], ::testing::HasSubstr("would empty the shard of tenant"));
+  EXPECT_THAT(chain_refusals_[1], ::testing::HasSubstr("which the shard of tenant"));
   expect_served_equals_whole();
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "cellkit/core/snapshot_codec.h"
+#include "cellkit/live/delta_log.h"
 #include "cellkit/live/snapshot_file.h"
 
 namespace cellkit::live {
@@ -135,6 +136,25 @@ TEST_F(Holder, ReadersSeeWholeTablesWhileOffersLand) {
   reader.join();
   EXPECT_EQ(bad.load(), 0);
   EXPECT_EQ(holder.generation(), 50u);
+}
+
+std::vector<std::byte> bytes_of(std::string_view text) {
+  const auto* b = reinterpret_cast<const std::byte*>(text.data());
+  return {b, b + text.size()};
+}
+
+// Bytes a failed append left after the last acknowledged frame (a short write, a failed
+// fsync) are cut by the next append, so every frame read back is one that was acknowledged.
+TEST_F(Holder, AnAppendAfterAFailedOneStartsRightAfterTheLastAcknowledgedFrame) {
+  const std::string path = (dir_ / "routing.snapshot.deltas").string();
+  DeltaLog log(path);
+  const std::vector<std::vector<std::byte>> first{bytes_of("delta-one")};
+  ASSERT_TRUE(log.append(first).is_ok());
+  std::ofstream(path, std::ios::binary | std::ios::app) << "\x20\x00\x00\x00half a fr";
+  const std::vector<std::vector<std::byte>> second{bytes_of("delta-two")};
+  ASSERT_TRUE(log.append(second).is_ok());
+  DeltaLog reread(path);
+  EXPECT_EQ(reread.read(), (std::vector<std::string>{"delta-one", "delta-two"}));
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // deltas after their version; the control plane compacts the chain into a new base by CAS
 // without losing a version. etcd is real, started by the test.
 #include <atomic>
+#include <functional>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -65,6 +67,41 @@ TEST(StorePointer, AFullChainStartsANewBase) {
   EXPECT_TRUE(next.deltas.empty());
   EXPECT_EQ(next.snapshot.bytes, pub.snapshot.size());
 }
+
+// A store that runs `before_snapshot` once, just before the first whole-snapshot read.
+class HookedStore final : public Store {
+ public:
+  explicit HookedStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  std::function<void()> before_snapshot;
+
+  std::string describe() const override { return inner_->describe(); }
+  Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
+  Result<std::string> read_snapshot(const Pointer& p) override {
+    if (before_snapshot) std::exchange(before_snapshot, nullptr)();
+    return inner_->read_snapshot(p);
+  }
+  Result<std::string> read_state(const Pointer& p) override { return inner_->read_state(p); }
+  Result<std::vector<std::string>> read_deltas(const Pointer& p, std::uint64_t after) override {
+    return inner_->read_deltas(p, after);
+  }
+  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
+    return inner_->publish(p, expected);
+  }
+  Result<WatchEnd> watch_pointer(std::int64_t revision,
+                                 std::chrono::steady_clock::time_point deadline) override {
+    return inner_->watch_pointer(revision, deadline);
+  }
+  Status report(const RouterReport& r) override { return inner_->report(r); }
+  Result<std::vector<RouterReport>> reports() override { return inner_->reports(); }
+  Result<Leadership> campaign(const std::string& address) override {
+    return inner_->campaign(address);
+  }
+  void resign() override { inner_->resign(); }
+  void interrupt() override { inner_->interrupt(); }
+
+ private:
+  std::unique_ptr<Store> inner_;
+};
 
 class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
  protected:
@@ -208,6 +245,35 @@ TEST_P(StoreDeltaTest, PruningKeepsThePointersBaseAndEveryDeltaAfterIt) {
   const Pointer p = open()->read_pointer()->pointer;
   EXPECT_EQ(p.base(), 1u);
   EXPECT_TRUE(open()->read_snapshot(p).is_ok());
+}
+
+// A router reads the pointer, then the leader compacts the chain into a new base and
+// prunes the old one before the router reads it: the missing blob is not corruption (the
+// pointer moved), so the router NACKs nothing and takes the new base on its next sync.
+TEST_P(StoreDeltaTest, ABaseCompactedAndPrunedWhileARouterReadsItIsNotNacked) {
+  auto c = control(/*compact_after=*/2);
+  ASSERT_EQ(c->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"c0"})"}).status,
+            200u);
+  for (int i = 0; i < 3; ++i)
+    onboard(*c, fmt::format("t{}", i));
+  const Pointer before = open()->read_pointer()->pointer;
+  ASSERT_EQ(before.base(), 1u);
+  ASSERT_EQ(before.deltas.size(), 3u);
+  test::TempDir state;
+  SnapshotHolder holder(state.path().string());
+  auto hooked = std::make_unique<HookedStore>(open());
+  hooked->before_snapshot = [&] { c->tick(); };  // compacts into base 4, prunes 1 and 2
+  StoreFollower follower(
+      std::move(hooked), [&](FlatSnapshot&& s) { return holder.offer(std::move(s)); },
+      FollowerOptions{.router_id = "r"}, 0,
+      [&](std::vector<RoutingDelta>&& chain) { return holder.offer_deltas(std::move(chain)); });
+  ASSERT_TRUE(follower.sync().is_ok());
+  ASSERT_EQ(open()->read_pointer()->pointer.base(), 4u);
+  EXPECT_EQ(open()->read_snapshot(before).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(follower.status().rejected, 0u);
+  ASSERT_TRUE(follower.sync().is_ok());
+  EXPECT_EQ(follower.status().applied, 4u);
+  EXPECT_EQ(holder.table()->version(), 4u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, ::testing::Values(Kind::kFile, Kind::kEtcd),

@@ -22,8 +22,12 @@ class DeltaLog {
   // True when `count` more deltas of `bytes` in all keep the log within the chain bound
   // (kChainLinks, kChainBytes); a full log is replaced by a new base.
   bool has_room(std::size_t count, std::size_t bytes) const;
-  // Appends the encoded deltas (the file starts with "CKCHAIN1") and fsyncs before it
-  // returns; errors name the file.
+  // Keeps only `frames`, a prefix of what read() returned (restore used no more of them):
+  // the file is cut after them, or removed when there are none.
+  Status keep(std::span<const std::string> frames);
+  // Appends the encoded deltas (the file starts with "CKCHAIN1") right after the last frame
+  // acknowledged (read, kept or appended), cutting whatever a failed append left there, and
+  // fsyncs before it returns; on failure the file is cut back. Errors name the file.
   Status append(std::span<const std::vector<std::byte>> deltas);
   // Empties the log (a new base was written): removes the file.
   Status clear();
@@ -32,6 +36,7 @@ class DeltaLog {
   std::string path_;
   std::size_t count_ = 0;
   std::size_t bytes_ = 0;
+  std::size_t end_ = 0;  // the file's acknowledged length (0: start it over)
 };
 
 }  // namespace cellkit::live

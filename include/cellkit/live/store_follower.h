@@ -83,7 +83,9 @@ class StoreFollower {
   std::mt19937_64 jitter_;
 
   void loop();
-  void offer_version(const Pointer& pointer);
+  void offer_version(const PointerRead& read);
+  // True when the pointer (or its revision) is no longer the one `read` saw.
+  bool pointer_moved(const PointerRead& read);
   bool offer_chain(const Pointer& pointer);
   void refuse(std::uint64_t version, std::string reason);
   void set_connected(bool connected);
