@@ -332,10 +332,22 @@ class DocumentParser {
 
 // nlohmann's message after its "line L, column C: " prefix.
 std::string parse_error_text(const json::parse_error& e) {
-  std::string_view what = e.what();
+  constexpr auto npos = std::string_view::npos;
+  const std::string_view what = e.what();
   const auto column = what.find("column ");
-  const auto colon = what.find(": ", column == std::string_view::npos ? 0 : column);
-  return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
+  const auto colon = what.find(": ", column == npos ? 0 : column);
+  const std::string_view text = colon == npos ? what : what.substr(colon + 2);
+  // The token the parser last read (an unterminated string can run to the end of the
+  // document) is cut like any bad value; what the parser expected is kept when it is short.
+  constexpr std::string_view kLastRead = "last read: '";
+  const auto at = text.find(kLastRead);
+  if (at == npos) return std::string(text.substr(0, 512));
+  const std::size_t from = at + kLastRead.size();
+  std::size_t to = text.rfind("'; expected");
+  if (to == npos || to < from) to = text.ends_with('\'') ? text.size() - 1 : text.size();
+  std::string_view tail = text.substr(to);
+  if (tail.size() > 160) tail = "'";
+  return fmt::format("{}{}{}", text.substr(0, from), cut(text.substr(from, to - from)), tail);
 }
 
 // The error for a number no double holds (the parser gives no position): its key, its text

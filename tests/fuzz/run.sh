@@ -19,7 +19,8 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(mapping_json mapping_csv tenant_list scenario snapshot_codec router_request snapshot_intake)
+  targets=(mapping_json mapping_csv tenant_list scenario snapshot_codec delta_codec router_request
+           snapshot_intake)
 fi
 build=${FUZZ_BUILD:-build/fuzz}
 jobs=${FUZZ_JOBS:-1}

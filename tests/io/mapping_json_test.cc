@@ -84,6 +84,16 @@ TEST(MappingJson, SyntaxErrorNamesLineAndColumn) {
             "last read: '\"version\": x'");
 }
 
+// An unterminated string is the token the parser last read: it is cut, not printed whole.
+TEST(MappingJson, ASyntaxErrorCutsTheLongTokenItLastRead) {
+  const std::string doc = "{\n  \"strategy\": \"" + std::string(20000, '[') + "\n}";
+  EXPECT_EQ(error_of(doc),
+            "m.json:2:20016: invalid JSON: syntax error while parsing value - invalid "
+            "string: control character U+000A (LF) must be escaped to \\u000A or "
+            "\\n; last read: '\"" +
+                std::string(39, '[') + "...'");
+}
+
 TEST(MappingJson, RefusesAnotherVersion) {
   EXPECT_EQ(error_of("{\"format\": \"cellkit.mapping\",\n \"version\": 3, \"cells\": []}"),
             "m.json:2:13: 'version' 3 is not supported; this cellkit reads versions 1 and 2");
