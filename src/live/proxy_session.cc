@@ -195,6 +195,10 @@ void Session::handle() {
   auto& req = parser_->get();
   client_keep_alive_ = req.keep_alive() && !shared_.draining.load(std::memory_order_relaxed);
   client_version_ = req.version();
+  if (const std::optional<LiveOutcome> refusal = framing_refusal(req)) {
+    client_keep_alive_ = false;  // where this request's body ended is in doubt
+    return refuse(*refusal);
+  }
   table_ = worker_.table();
   if (table_->version() == 0) return refuse(LiveOutcome::kNotReady);
   const TenantSource& source = shared_.options.tenant_from;

@@ -23,4 +23,20 @@ inline std::optional<LiveOutcome> read_error_refusal(const error_code& ec) {
   return std::nullopt;
 }
 
+// kBadRequest for a request whose body framing a cell could read differently from the
+// router: more than one Transfer-Encoding field, or one that is not exactly "chunked" (the
+// parser takes the last field's last coding, Beast's message the first field, so "gzip" then
+// "chunked" would be decoded as chunked and forwarded raw, its bytes framed anew by the cell).
+inline std::optional<LiveOutcome> framing_refusal(const http::request<http::string_body>& req) {
+  const std::size_t fields = req.count(http::field::transfer_encoding);
+  if (fields == 0) return std::nullopt;
+  std::string_view value = req[http::field::transfer_encoding];
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
+  if (fields == 1 && beast::iequals(value, "chunked")) return std::nullopt;
+  return LiveOutcome::kBadRequest;
+}
+
 }  // namespace cellkit::live

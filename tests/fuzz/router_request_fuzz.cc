@@ -164,6 +164,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   http::request<http::string_body>& req = parser.get();
+  if (framing_refusal(req)) {
+    fuzz::require(req.count(http::field::transfer_encoding) > 0,
+                  "a request without Transfer-Encoding refused for its framing");
+    return 0;  // answered 400 by the router (Session::handle), never forwarded
+  }
+  fuzz::require(req.chunked() == parser.chunked(), "a body framed unlike its fields say");
   for (const TenantSource& source :
        {TenantSource{.kind = TenantSource::Kind::kHeader, .header = "X-Tenant"},
         TenantSource{.kind = TenantSource::Kind::kPath, .header = {}},

@@ -344,6 +344,32 @@ TEST(RouterHostile, MalformedOversizedAndSlowClientsAreCutWhileOthersAreServed) 
   EXPECT_EQ(fine->status, 200);
 }
 
+// Two Transfer-Encoding fields ("gzip", then "chunked"): the router would decode the body
+// as chunked yet forward it unframed under the same fields, for the cell to frame anew (a
+// request smuggled inside the body). Such a request, and any coding but "chunked", is 400.
+TEST(RouterHostile, AmbiguousTransferEncodingsAreRefusedNotForwarded) {
+  RouterFleet fleet(1);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}));
+  const Endpoint& router = fleet.router_endpoint();
+  for (const std::string te : {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+                               "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+                               "Transfer-Encoding: gzip, chunked\r\n"}) {
+    const int fd = connect_to(router);
+    ASSERT_GE(fd, 0);
+    const std::string request = "POST /orders HTTP/1.1\r\nHost: r\r\nX-Tenant: acme\r\n" + te +
+                                "\r\n5\r\nhello\r\n0\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    const std::string answer = receive_until(fd, "\r\n\r\n");
+    ::close(fd);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 ")) << te << answer;
+    EXPECT_NE(answer.find("X-Cellkit-Outcome: bad_request"), std::string::npos) << te << answer;
+    EXPECT_EQ(answer.find("X-Cell:"), std::string::npos) << te << answer;
+  }
+  HttpResult fine = order(router, "acme", 1);  // a plain request is still served
+  ASSERT_TRUE(fine.is_ok()) << fine.detail;
+  EXPECT_EQ(fine->status, 200);
+}
+
 TEST(RouterShutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
   RouterFleet fleet(1, {"--service-time", "700ms"});
   fleet.start_router(fleet.write_mapping({{"acme", {0}}}));
