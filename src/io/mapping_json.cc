@@ -213,7 +213,7 @@ class DocumentParser {
     }
     if (!c.endpoint.empty() && !is_host_port(c.endpoint)) {
       return where.error("endpoint", fmt::format("must be \"host:port\" (port 1 to {}), got {}",
-                                                 kMaxPort, json_string(c.endpoint)));
+                                                 kMaxPort, json_string(cut(c.endpoint))));
     }
     if (c.name.find('\0') != std::string::npos) {
       return where.error("name", "holds a NUL byte (\\u0000); names are text");
@@ -299,9 +299,10 @@ class DocumentParser {
     for (std::size_t j = begin; j < rows_.shards.start[i + 1]; ++j) {
       const std::string& name = rows_.cell_names[raw(cells[j])];
       const std::optional<CellId> c = cell_named(raw(cells[j]));
-      if (!c) return where.error("cells", fmt::format("names unknown cell {}", json_string(name)));
+      if (!c)
+        return where.error("cells", fmt::format("names unknown cell {}", json_string(cut(name))));
       if (std::find(cells.begin() + begin, cells.begin() + j, *c) != cells.begin() + j) {
-        return where.error("cells", fmt::format("repeats cell {}", json_string(name)));
+        return where.error("cells", fmt::format("repeats cell {}", json_string(cut(name))));
       }
       cells[j] = *c;
     }

@@ -94,6 +94,19 @@ TEST(MappingJson, ASyntaxErrorCutsTheLongTokenItLastRead) {
                 std::string(39, '[') + "...'");
 }
 
+TEST(MappingJson, AnUnknownCellsLongNameIsCut) {
+  const std::string name(5000, 'c');
+  const std::string doc =
+      "{\"format\": \"cellkit.mapping\", \"version\": 1, \"cells\": "
+      "[{\"id\": 0, \"name\": \"a\"}], \"tenants\": [{\"name\": \"t\", "
+      "\"cells\": [\"" +
+      name + "\"]}]}";
+  const std::string error = error_of(doc);
+  EXPECT_LT(error.size(), 200u) << error;
+  EXPECT_NE(error.find("names unknown cell \"" + std::string(40, 'c') + "...\""), std::string::npos)
+      << error;
+}
+
 TEST(MappingJson, RefusesAnotherVersion) {
   EXPECT_EQ(error_of("{\"format\": \"cellkit.mapping\",\n \"version\": 3, \"cells\": []}"),
             "m.json:2:13: 'version' 3 is not supported; this cellkit reads versions 1 and 2");
