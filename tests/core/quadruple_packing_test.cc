@@ -92,6 +92,33 @@ TEST(QuadruplePacking, TheSearchGainsOnTheRestrictionForTwentyNineCells) {
   expect_triples_at_most_once(blocks, 29);
 }
 
+// The stored cyclic packing on Z_29: 870 blocks (30 orbits of 29; Johnson's bound is 877), every
+// triple checked to lie in at most one, and the set is the same after x -> x + 1 (mod 29).
+TEST(QuadruplePacking, TheCyclicPackingOnTwentyNinePointsCoversNoTripleTwice) {
+  const std::optional<std::vector<Quad>> blocks = cyclic_packing(29);
+  ASSERT_TRUE(blocks.has_value());
+  EXPECT_EQ(blocks->size(), 870u);
+  expect_triples_at_most_once(*blocks, 29);
+  std::vector<Quad> sorted = *blocks;
+  std::vector<Quad> shifted;
+  for (const Quad& q : sorted) {
+    Quad t;
+    for (std::size_t i = 0; i < 4; ++i)
+      t[i] = static_cast<std::uint16_t>((q[i] + 1) % 29);
+    std::sort(t.begin(), t.end());
+    shifted.push_back(t);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(shifted.begin(), shifted.end());
+  EXPECT_EQ(shifted, sorted);
+  EXPECT_FALSE(cyclic_packing(28).has_value());
+  EXPECT_FALSE(cyclic_packing(31).has_value());
+  const std::optional<RestrictedDesign> d = stored_cyclic_packing(29);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->absent, std::vector<bool>(29, false));
+  EXPECT_EQ(d->design->size(), 870u);
+}
+
 // Johnson's bound, against the SQS(N+1) less a point that meets it for N ≡ 1, 3 (mod 6), and
 // a restriction at the bound is kept as it is, with no search step taken (no packing is
 // larger): N = 31 from SQS(32), whose cached design would otherwise run 10,000,000 steps.
