@@ -242,14 +242,16 @@ Choice choose_sqs(const DesignShape& s) {
     return {.reason = fmt::format("no design: a listed SQS({}) would exceed {} blocks", n,
                                   kMaxListedBlocks)};
   }
-  if (!listed_sqs(n)) {
-    return {.reason = fmt::format("no design: no SQS({}) by doubling a base of at most {} "
-                                  "points found by search",
-                                  n, kMaxCyclicOrder)};
-  }
-  std::uint32_t base = n;
+  std::uint32_t base = n;  // sqs_blocks halves while the half is admissible
   while (base % 2 == 0 && sqs_order_admissible(base / 2))
     base /= 2;
+  if (!listed_sqs(n)) {
+    return {.reason = fmt::format(
+                "no design: no SQS({}) built: {}SQS bases are searched for up to {} points, and "
+                "SQS({}) is stored",
+                n, base == n ? "" : fmt::format("it would double SQS({}), but ", base),
+                kMaxCyclicOrder, kRotationalOrder)};
+  }
   const std::string found = base == kRotationalOrder
                                 ? "SQS(38) developed from 27 base blocks on Z_37 and a point"
                                 : fmt::format("SQS({}) found by search", base);
