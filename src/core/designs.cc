@@ -242,14 +242,16 @@ Choice choose_sqs(const DesignShape& s) {
     return {.reason = fmt::format("no design: a listed SQS({}) would exceed {} blocks", n,
                                   kMaxListedBlocks)};
   }
-  if (!listed_sqs(n)) {
-    return {.reason = fmt::format("no design: no SQS({}) by doubling a base of at most {} "
-                                  "points found by search",
-                                  n, kMaxCyclicOrder)};
-  }
-  std::uint32_t base = n;
+  std::uint32_t base = n;  // sqs_blocks halves while the half is admissible
   while (base % 2 == 0 && sqs_order_admissible(base / 2))
     base /= 2;
+  if (!listed_sqs(n)) {
+    return {.reason = fmt::format(
+                "no design: no SQS({}) built: {}SQS bases are searched for up to {} points, and "
+                "SQS({}) is stored",
+                n, base == n ? "" : fmt::format("it would double SQS({}), but ", base),
+                kMaxCyclicOrder, kRotationalOrder)};
+  }
   const std::string found = base == kRotationalOrder
                                 ? "SQS(38) developed from 27 base blocks on Z_37 and a point"
                                 : fmt::format("SQS({}) found by search", base);
@@ -515,6 +517,14 @@ std::optional<RestrictedDesign> packing_less_a_point(std::uint32_t cells) {
   return d;
 }
 
+std::optional<RestrictedDesign> stored_cyclic_packing(std::uint32_t cells) {
+  std::optional<std::vector<Quad>> blocks = cyclic_packing(cells);
+  if (!blocks) return std::nullopt;
+  return RestrictedDesign{
+      std::make_shared<ListedSqsDesign>(std::move(*blocks), DesignFamily::kDoubledSqs),
+      std::vector<bool>(cells, false)};
+}
+
 std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
   static std::mutex mutex;
   static std::map<std::uint32_t, std::optional<RestrictedDesign>> cache;
@@ -523,10 +533,11 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
     if (auto it = cache.find(cells); it != cache.end()) return it->second;
   }
   // The largest start wins: the cut (the first), a doubling (N = 24: 498 blocks, the cut 462) or
-  // a packing on N + 1 less a point (N = 35: 1,569 after the search, where the cut gave 1,546).
+  // a packing on N + 1 less a point (N = 35: 1,569 after the search, where the cut gave 1,546)
+  // or a stored cyclic packing (N = 29: 870, where the cut gave 819 and the search 854).
   std::optional<RestrictedDesign> found = restrict_larger_sqs(cells);
   for (std::optional<RestrictedDesign> other :
-       {doubled_packing(cells), packing_less_a_point(cells)}) {
+       {doubled_packing(cells), packing_less_a_point(cells), stored_cyclic_packing(cells)}) {
     if (other && (!found || present_blocks(*other).size() > present_blocks(*found).size())) {
       found = std::move(other);
     }

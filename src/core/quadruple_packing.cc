@@ -6,6 +6,7 @@
 #include <cassert>
 
 #include "cellkit/base/random.h"
+#include "core/triple_systems.h"
 
 namespace cellkit {
 namespace {
@@ -112,8 +113,8 @@ class Packing {
 
 }  // namespace
 
-std::uint64_t quadruple_packing_limit(std::uint64_t n) {
-  return n * ((n - 1) * ((n - 2) / 2) / 3) / 4;
+std::uint64_t quadruple_packing_limit(std::uint32_t n) {
+  return std::uint64_t{n} * max_triple_packing(n - 1) / 4;
 }
 
 ImprovedPacking improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,

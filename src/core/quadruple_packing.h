@@ -10,9 +10,13 @@
 
 namespace cellkit {
 
-// Johnson's bound on a packing of quadruples on n points (every triple in at most one block):
-// ⌊n/4 ⌊(n−1)/3 ⌊(n−2)/2⌋⌋⌋ blocks. An SQS(n+1) less a point meets it (n ≡ 1, 3 mod 6).
-std::uint64_t quadruple_packing_limit(std::uint64_t n);
+// Johnson's bound on a packing of quadruples on n ≥ 4 points (every triple in at most one
+// block), from the triple packing number D₃ (max_triple_packing): ⌊n·D₃(n−1)/4⌋ blocks, as the
+// blocks through a point are a triple packing on the other n − 1 and each block has 4 points.
+// It is ⌊n/4 ⌊(n−1)/3 ⌊(n−2)/2⌋⌋⌋ except for n ≡ 0 (mod 6), where D₃(n−1) is one less than
+// Schönheim's bound (Spencer) and the limit n(n²−3n−6)/24 is lower (30: 1,005, not 1,012). An
+// SQS(n+1) less a point meets it (n ≡ 1, 3 mod 6).
+std::uint64_t quadruple_packing_limit(std::uint32_t n);
 
 // Starting from `blocks` (quadruples on points 0..n−1 sharing no triple; n ≤ 256), repeatedly
 // draws a free triple t and a point x and looks at the blocks holding the other three triples

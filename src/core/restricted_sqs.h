@@ -24,6 +24,10 @@ std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells);
 // (the lowest such point), not searched further. Nothing for other N.
 std::optional<RestrictedDesign> packing_less_a_point(std::uint32_t cells);
 
+// The stored cyclic packing on Z_N (cyclic_packing in core/steiner_quadruples.h; N = 29: 870
+// blocks) as a design on the N points (none absent), not searched further. Nothing for other N.
+std::optional<RestrictedDesign> stored_cyclic_packing(std::uint32_t cells);
+
 // The blocks of `d` that avoid its absent points, relabelled onto the `cells` present points
 // in order, improved by improve_quadruple_packing (`steps` steps, fixed seed) and put in
 // balance_order: a design on `cells` points with none absent. Deterministic.

@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <cassert>
+#include <initializer_list>
 #include <numeric>
 #include <set>
 #include <utility>
@@ -196,6 +197,30 @@ std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_
   return search.blocks();
 }
 
+namespace {
+
+// The images of the base blocks under x -> a·x + b (mod p) for a in `multipliers` and every b,
+// point p (∞) fixed: each base block's images together, points sorted, repeats dropped.
+std::vector<Quad> develop(std::span<const Quad> base, std::uint32_t p,
+                          std::initializer_list<std::uint32_t> multipliers) {
+  std::vector<Quad> out;
+  std::set<Quad> seen;  // a block fixed by some x -> a·x comes up again under another a
+  for (const Quad& q : base) {
+    for (std::uint32_t a : multipliers) {
+      for (std::uint32_t b = 0; b < p; ++b) {
+        Quad t;
+        for (std::size_t i = 0; i < 4; ++i)
+          t[i] = static_cast<std::uint16_t>(q[i] == p ? p : (a * q[i] + b) % p);
+        sort4(t);
+        if (seen.insert(t).second) out.push_back(t);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Quad> rotational_sqs38() {
   // scripts/find_sqs38.py 0; 37 stands for ∞, which every map fixes.
   static constexpr std::array<Quad, 27> kBase = {{
@@ -206,21 +231,21 @@ std::vector<Quad> rotational_sqs38() {
       {0, 2, 17, 37}, {0, 2, 19, 24}, {0, 3, 7, 28},  {0, 3, 12, 33}, {0, 3, 24, 37},
       {0, 5, 23, 29}, {0, 6, 29, 37},
   }};
-  constexpr std::uint32_t kPrime = 37;
-  std::vector<Quad> out;
-  std::set<Quad> seen;  // a block fixed by x -> 10x comes up again under a = 10 and 26
-  for (const Quad& q : kBase) {
-    for (std::uint32_t a : {1u, 10u, 26u}) {
-      for (std::uint32_t b = 0; b < kPrime; ++b) {
-        Quad t;
-        for (std::size_t i = 0; i < 4; ++i)
-          t[i] = static_cast<std::uint16_t>(q[i] == kPrime ? kPrime : (a * q[i] + b) % kPrime);
-        sort4(t);
-        if (seen.insert(t).second) out.push_back(t);
-      }
-    }
-  }
-  return out;
+  return develop(kBase, 37, {1, 10, 26});
+}
+
+std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v) {
+  // scripts/find_cyclic_packing.py 29 6 0 (seed 0, about 2 s).
+  static constexpr std::array<Quad, 30> kBase29 = {{
+      {0, 1, 2, 6},   {0, 1, 3, 24},  {0, 1, 4, 9},   {0, 1, 7, 15},  {0, 1, 8, 25},
+      {0, 1, 10, 27}, {0, 1, 12, 13}, {0, 1, 14, 20}, {0, 1, 16, 21}, {0, 1, 19, 22},
+      {0, 1, 23, 26}, {0, 2, 4, 7},   {0, 2, 8, 21},  {0, 2, 9, 11},  {0, 2, 10, 13},
+      {0, 2, 14, 17}, {0, 2, 15, 26}, {0, 2, 16, 24}, {0, 2, 19, 25}, {0, 3, 9, 16},
+      {0, 3, 13, 20}, {0, 3, 14, 23}, {0, 4, 8, 20},  {0, 4, 10, 21}, {0, 4, 11, 17},
+      {0, 4, 13, 18}, {0, 4, 14, 24}, {0, 4, 15, 22}, {0, 5, 10, 22}, {0, 5, 15, 23},
+  }};
+  if (v == 29) return develop(kBase29, 29, {1});
+  return std::nullopt;
 }
 
 std::vector<Quad> double_sqs(std::span<const Quad> base, std::uint32_t v) {

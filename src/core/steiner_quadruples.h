@@ -36,6 +36,14 @@ std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_
 // 2,109 blocks, block points sorted.
 std::vector<Quad> rotational_sqs38();
 
+// A packing of quadruples on Z_v (every triple in at most one block) invariant under
+// x -> x + 1 (mod v): the v translates of base blocks found offline by
+// scripts/find_cyclic_packing.py (Algorithm X over the orbits of triples, some left uncovered)
+// and kept as data, each base block's translates together, block points sorted. v = 29: 30
+// base blocks, 870 blocks (Johnson's bound is 877, not a multiple of 29; the search from SQS(32)
+// less 3 points reached 854). Nothing for other v.
+std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v);
+
 // The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks
 // {(a,0),(b,0),(c,1),(d,1)} for pairs {a,b}, {c,d} of one 1-factor of K_v (round robin), then
 // B×{0} and B×{1} for each base block B. Point (x, s) is x + s·v. Cross blocks come in

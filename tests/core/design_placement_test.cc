@@ -350,6 +350,13 @@ TEST(DesignPlacement, WithoutADesignUsesALargerOneRestrictedToTheFleet) {
   expect_packing_placed(31, 1'085);  // no packing on 31 points has more
 }
 
+// 29 cells: the stored cyclic packing on Z_29 (870 blocks; SQS(32) less 3 points and the search
+// gave 854): 870 tenants, 95.3% of the bound C(29,3)/4 = 913 (Johnson's bound is 877), each
+// triple at most once. The search from it (10,000,000 steps, 8 s under ASan) adds none: soak.
+TEST(SoakDesignPlacement, TwentyNineCellsTakeTheCyclicPacking) {
+  expect_packing_placed(29, 870);
+}
+
 // 30 cells: SQS(32) without 2 points has 945 blocks; the search (its full 10,000,000 steps,
 // 35 s under ASan: label soak) adds more. Every triple still once.
 TEST(SoakDesignPlacement, WithoutADesignThirtyCellsTakeTheSearchedRestriction) {

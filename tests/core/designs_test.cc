@@ -162,7 +162,13 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
   EXPECT_EQ(hundred.bound, 40'425u);
   EXPECT_EQ(hundred.reach, 0u);
   EXPECT_EQ(hundred.reason,
-            "no design: no SQS(100) by doubling a base of at most 34 points found by search");
+            "no design: no SQS(100) built: it would double SQS(50), but SQS bases are searched "
+            "for up to 34 points, and SQS(38) is stored");
+  const DesignFit fifty = fit_design({.cells = 50, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(fifty.family, DesignFamily::kNone);
+  EXPECT_EQ(fifty.reason,
+            "no design: no SQS(50) built: SQS bases are searched for up to 34 points, and SQS(38) "
+            "is stored");
 
   const DesignFit odd = fit_design({.cells = 30, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(odd.reason, "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0");

@@ -92,13 +92,49 @@ TEST(QuadruplePacking, TheSearchGainsOnTheRestrictionForTwentyNineCells) {
   expect_triples_at_most_once(blocks, 29);
 }
 
+// The stored cyclic packing on Z_29: 870 blocks (30 orbits of 29; Johnson's bound is 877), every
+// triple checked to lie in at most one, and the set is the same after x -> x + 1 (mod 29).
+TEST(QuadruplePacking, TheCyclicPackingOnTwentyNinePointsCoversNoTripleTwice) {
+  const std::optional<std::vector<Quad>> blocks = cyclic_packing(29);
+  ASSERT_TRUE(blocks.has_value());
+  EXPECT_EQ(blocks->size(), 870u);
+  expect_triples_at_most_once(*blocks, 29);
+  std::vector<Quad> sorted = *blocks;
+  std::vector<Quad> shifted;
+  for (const Quad& q : sorted) {
+    Quad t;
+    for (std::size_t i = 0; i < 4; ++i)
+      t[i] = static_cast<std::uint16_t>((q[i] + 1) % 29);
+    std::sort(t.begin(), t.end());
+    shifted.push_back(t);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(shifted.begin(), shifted.end());
+  EXPECT_EQ(shifted, sorted);
+  EXPECT_FALSE(cyclic_packing(28).has_value());
+  EXPECT_FALSE(cyclic_packing(31).has_value());
+  const std::optional<RestrictedDesign> d = stored_cyclic_packing(29);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->absent, std::vector<bool>(29, false));
+  EXPECT_EQ(d->design->size(), 870u);
+}
+
 // Johnson's bound, against the SQS(N+1) less a point that meets it for N ≡ 1, 3 (mod 6), and
 // a restriction at the bound is kept as it is, with no search step taken (no packing is
 // larger): N = 31 from SQS(32), whose cached design would otherwise run 10,000,000 steps.
 TEST(QuadruplePacking, ARestrictionAtJohnsonsBoundIsKeptAsItIs) {
-  for (std::uint64_t n : {7u, 9u, 13u, 15u, 19u, 21u, 31u})
-    EXPECT_EQ(quadruple_packing_limit(n), (n + 1) * n * (n - 1) / 24 - n * (n - 1) / 6) << n;
-  EXPECT_EQ(quadruple_packing_limit(30), 1'012u);  // the bound C(30,3)/4 is 1,015
+  for (std::uint32_t n : {7u, 9u, 13u, 15u, 19u, 21u, 31u}) {
+    const std::uint64_t v = n;
+    EXPECT_EQ(quadruple_packing_limit(n), (v + 1) * v * (v - 1) / 24 - v * (v - 1) / 6) << n;
+  }
+  // ⌊n/4 ⌊(n−1)/3 ⌊(n−2)/2⌋⌋⌋, but n(n²−3n−6)/24 for n ≡ 0 (mod 6): the blocks through a point
+  // are a triple packing on n − 1 ≡ 5 (mod 6) points, one triple short of Schönheim's bound.
+  for (std::uint64_t n = 4; n <= 100; ++n) {
+    const std::uint64_t johnson = n * ((n - 1) * ((n - 2) / 2) / 3) / 4;
+    const std::uint64_t limit = n % 6 == 0 ? n * (n * n - 3 * n - 6) / 24 : johnson;
+    EXPECT_EQ(quadruple_packing_limit(static_cast<std::uint32_t>(n)), limit) << n;
+  }
+  EXPECT_EQ(quadruple_packing_limit(30), 1'005u);  // the bound C(30,3)/4 is 1,015
   const std::optional<RestrictedDesign> d = restricted_sqs(31);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->search_steps, 0u);
@@ -108,6 +144,33 @@ TEST(QuadruplePacking, ARestrictionAtJohnsonsBoundIsKeptAsItIs) {
   const ImprovedPacking again = improve_quadruple_packing(blocks, 31, 5, 1'000);
   EXPECT_EQ(again.steps, 0u);
   EXPECT_EQ(again.blocks, blocks);
+}
+
+// For N ≡ 0 (mod 6) the limit is below ⌊N/4 ⌊(N−1)/3 ⌊(N−2)/2⌋⌋⌋, and a packing that holds it
+// is kept with no search step, where all 10,000,000 ran before: 6 cells (SQS(8) less 2 points, 3
+// blocks; that bound is 4), 12 (the 3 doubled, 51; that bound 54) and 24 (the 51 doubled, 498;
+// that bound 504): maximum packings.
+TEST(QuadruplePacking, APackingAtTheLimitIsSearchedNoFurtherForNMultipleOfSix) {
+  EXPECT_EQ(quadruple_packing_limit(6), 3u);
+  EXPECT_EQ(quadruple_packing_limit(12), 51u);
+  EXPECT_EQ(quadruple_packing_limit(24), 498u);
+  for (std::uint32_t n : {6u, 12u}) {
+    const std::optional<RestrictedDesign> d = restricted_sqs(n);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->search_steps, 0u) << n;
+    const std::vector<Quad> blocks = blocks_of(*d->design);
+    EXPECT_EQ(blocks.size(), quadruple_packing_limit(n)) << n;
+    expect_triples_at_most_once(blocks, n);
+  }
+  const std::optional<RestrictedDesign> doubled = doubled_packing(24);
+  ASSERT_TRUE(doubled.has_value());
+  const std::vector<Quad> blocks = blocks_of(*doubled->design);
+  EXPECT_EQ(blocks.size(), 498u);
+  const ImprovedPacking kept = improve_quadruple_packing(blocks, 24, 1, 10'000'000);
+  EXPECT_EQ(kept.steps, 0u);
+  EXPECT_EQ(kept.blocks, blocks);
+  // Below the limit the search takes every step asked for: 6 points, none given, 4 steps.
+  EXPECT_EQ(improve_quadruple_packing({}, 6, 1, 4).steps, 4u);
 }
 
 // A design with no point absent, of exactly `size` blocks, each triple in at most one.
