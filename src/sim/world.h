@@ -78,7 +78,7 @@ struct DeploymentRuntime {
   std::uint32_t wave = 0;        // the wave baking now
   std::uint64_t taken_mark = 0;  // the wave's cells' `taken` when it was deployed
   std::uint64_t failed_mark = 0;
-  std::vector<std::uint32_t> updated;  // cells on the new build
+  std::vector<CellId> updated;  // cells on the new build
 };
 
 struct TenantRuntime {
@@ -97,7 +97,7 @@ struct TenantRuntime {
 };
 
 struct PoisonRuntime {
-  std::uint32_t tenant = 0;
+  TenantId tenant{};
   double probability = 0;
   std::uint64_t limit = 0;
   std::uint64_t sent = 0;
@@ -138,16 +138,16 @@ class World {
   // The request path: arrivals, routing through the request-attempt seam, service.
   void on_arrival();
   void on_scripted_arrival(std::uint32_t index);
-  std::uint32_t admit(std::uint32_t tenant, bool poison);
-  bool draw_poison(std::uint32_t tenant);
+  std::uint32_t admit(TenantId tenant, bool poison);
+  bool draw_poison(TenantId tenant);
   void dispatch(std::uint32_t slot);
   bool deliver(std::uint32_t slot);
-  void start_service(std::uint32_t cell, std::uint32_t slot);
+  void start_service(CellId cell, std::uint32_t slot);
   void on_service_done(const Event& e);
-  void pull_next(std::uint32_t cell);
+  void pull_next(CellId cell);
   void after_crash(std::uint32_t slot, const Verdict& verdict);
   void end_attempt(std::uint32_t slot, AttemptResult result);
-  void finish(std::uint32_t slot, Outcome outcome);
+  void end_request(std::uint32_t slot, Outcome outcome);
   std::uint32_t allocate_slot();
   std::uint64_t fingerprint(const Slot& slot) const;
   // What requests decide with: the router's table and health view, the quarantine, the
@@ -157,11 +157,11 @@ class World {
   void update_busy(CellRuntime& cell);
   // Faults and the control loop: crashes, restarts, health checks, publishing, samples.
   void handle(const Event& e);
-  void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
-  std::vector<std::uint32_t> in_service_at(std::uint32_t cell) const;
+  void crash(CellId cell, Duration down, CrashCause cause, TenantId by = {});
+  std::vector<std::uint32_t> in_service_at(CellId cell) const;
   void crash_under(std::uint32_t slot, CrashCause cause);
-  void on_restart(std::uint32_t cell);
-  void on_random_crash(std::uint32_t cell);
+  void on_restart(CellId cell);
+  void on_random_crash(CellId cell);
   void on_health_check();
   void on_publish();
   void on_router_restart();
@@ -169,7 +169,7 @@ class World {
   void on_sample();
   void close_interval_latency(IntervalResult& sample);
   // Downtime accounting and the timeline.
-  void cell_health_changed(std::uint32_t cell, bool down);
+  void cell_health_changed(CellId cell, bool down);
   void integrate_downtime(TimePoint to);
   void settle(TenantRuntime& tenant, TimePoint at);
   void note(TimelineEntry entry);
@@ -190,8 +190,8 @@ class World {
   bool bad_build_errs(CellRuntime& cell);
   // The result: per-tenant and per-cell figures and the blast radius.
   void close_run();
-  TenantResult tenant_result(std::uint32_t index) const;
-  CellResult cell_result(std::uint32_t index) const;
+  TenantResult tenant_result(TenantId id) const;
+  CellResult cell_result(CellId id) const;
   BlastRadius blast_radius() const;
 
   TimePoint clamp(TimePoint t) const { return t < end_ ? t : end_; }
@@ -219,7 +219,7 @@ class World {
   // fleet for each added cell, naming n cells cost O(n²)).
   std::optional<AddedCellNames> added_names_;
   std::vector<TenantRuntime> tenants_;
-  std::vector<std::vector<std::uint32_t>> tenants_on_cell_;
+  std::vector<std::vector<TenantId>> tenants_on_cell_;  // by cell
   std::vector<PoisonRuntime> poison_;
   std::vector<DeploymentRuntime> deployments_;
   std::vector<Slot> slots_;
@@ -232,6 +232,9 @@ class World {
   LatencyHistogram last_interval_latency_;
   RunResult result_;
   TimePoint now_{};
+  // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds
+  // at high rates) add up unrounded, and only the event time is rounded. Rounding each gap
+  // instead would bias the arrival rate by up to half a microsecond a gap.
   double next_arrival_us_ = 0;
   std::uint32_t tenants_down_now_ = 0;
   std::uint32_t tenants_degraded_now_ = 0;

@@ -12,7 +12,7 @@ void World::on_deploy_wave(std::uint32_t index) {
     CellRuntime& c = cells_[cell];
     c.error_probability = d.bad ? d.error_probability : 0.0;
     c.crash_probability = d.bad ? d.crash_probability : 0.0;
-    rollout.updated.push_back(cell);
+    rollout.updated.push_back(CellId{cell});
     rollout.taken_mark += c.taken;
     rollout.failed_mark += c.failed;
   }
@@ -42,9 +42,9 @@ void World::on_bake_end(std::uint32_t index) {
 }
 
 void World::roll_back(DeploymentRuntime& rollout) {
-  for (std::uint32_t cell : rollout.updated) {
-    cells_[cell].error_probability = 0;
-    cells_[cell].crash_probability = 0;
+  for (CellId cell : rollout.updated) {
+    cells_[raw(cell)].error_probability = 0;
+    cells_[raw(cell)].crash_probability = 0;
   }
   rollout.updated.clear();
 }

@@ -11,6 +11,7 @@
 namespace cellkit::sim {
 namespace {
 
+// In double: utilisations are fractions, summed in cell order (the same bits every run).
 double mean(const std::vector<double>& values) {
   double sum = 0;
   for (double v : values)
@@ -27,13 +28,13 @@ void World::handle(const Event& e) {
       assert(false && "run() handles a request's two events itself");
       return;
     case kRestart:
-      return on_restart(e.target);
+      return on_restart(CellId{e.target});
     case kRandomCrash:
-      return on_random_crash(e.target);
+      return on_random_crash(CellId{e.target});
     case kScheduledCrash: {
       const CellCrash& c = scenario_.faults.cell_crashes[e.target];
       const Duration d = c.duration > Duration::zero() ? c.duration : scenario_.cells.restart_after;
-      return crash(c.cell, d, CrashCause::kScheduled);
+      return crash(CellId{c.cell}, d, CrashCause::kScheduled);
     }
     case kHealthCheck:
       return on_health_check();
@@ -68,13 +69,13 @@ void World::handle(const Event& e) {
   }
 }
 
-void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by) {
-  CellRuntime& c = cells_[cell];
+void World::crash(CellId cell, Duration down, CrashCause cause, TenantId by) {
+  CellRuntime& c = cells_[raw(cell)];
   const TimePoint until = now_ + down;
   if (!c.up) {  // already down: the later of the two restarts wins
     if (until > c.down_until) {
       c.down_until = until;
-      queue_.push(until, kRestart, cell);
+      queue_.push(until, kRestart, raw(cell));
     }
     return;
   }
@@ -85,8 +86,8 @@ void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId 
   c.down_until = until;
   c.down_since = now_;
   ++c.crashes;
-  note({.kind = EventKind::kCellCrashed, .cell = CellId{cell}, .tenant = by, .cause = cause});
-  queue_.push(until, kRestart, cell);
+  note({.kind = EventKind::kCellCrashed, .cell = cell, .tenant = by, .cause = cause});
+  queue_.push(until, kRestart, raw(cell));
   std::vector<std::uint32_t> victims = in_service_at(cell);
   assert(victims.size() == c.busy);
   victims.insert(victims.end(), c.queue.begin(), c.queue.end());
@@ -102,12 +103,12 @@ void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId 
 // The requests a cell is serving are those whose completion event there is still live, in
 // the order they started (their events' sequence). Found only when a cell crashes, so the
 // request path keeps no per-cell list.
-std::vector<std::uint32_t> World::in_service_at(std::uint32_t cell) const {
+std::vector<std::uint32_t> World::in_service_at(CellId cell) const {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> serving;  // (sequence, slot)
   queue_.for_each([&](const Event& e) {
     if (e.kind() != kServiceDone) return;
     const Slot& r = slots_[e.target];
-    if (r.live && r.generation == e.aux && raw(r.cell) == cell) {
+    if (r.live && r.generation == e.aux && r.cell == cell) {
       serving.emplace_back(e.seq(), e.target);
     }
   });
@@ -136,29 +137,29 @@ void World::crash_under(std::uint32_t s, CrashCause cause) {
           .duration = quarantine_.quarantined_until(print) - now_});
   }
   const TenantId by = cause == CrashCause::kPoison ? tenant : TenantId{};
-  crash(raw(cell), scenario_.cells.restart_after, cause, by);
+  crash(cell, scenario_.cells.restart_after, cause, by);
   after_crash(s, v);
 }
 
-void World::on_restart(std::uint32_t cell) {
-  CellRuntime& c = cells_[cell];
+void World::on_restart(CellId cell) {
+  CellRuntime& c = cells_[raw(cell)];
   if (c.up || now_ < c.down_until) return;  // a later outage extended the downtime
   integrate_downtime(now_);
   --cells_down_now_;
   c.up = true;
   c.last_change = now_;
   c.down_for += clamp(now_) - clamp(c.down_since);
-  note({.kind = EventKind::kCellRestarted, .cell = CellId{cell}});
+  note({.kind = EventKind::kCellRestarted, .cell = cell});
   cell_health_changed(cell, false);
 }
 
-void World::on_random_crash(std::uint32_t cell) {
-  CellRuntime& c = cells_[cell];
+void World::on_random_crash(CellId cell) {
+  CellRuntime& c = cells_[raw(cell)];
   const Duration repair = c.random.exponential(scenario_.cells.mttr);
   const bool was_up = c.up;
   if (was_up) crash(cell, repair, CrashCause::kRandom);
   const TimePoint back = was_up ? now_ + repair : std::max(now_, c.down_until);
-  queue_.push(back + c.random.exponential(scenario_.cells.mtbf), kRandomCrash, cell);
+  queue_.push(back + c.random.exponential(scenario_.cells.mtbf), kRandomCrash, raw(cell));
 }
 
 // The router probes every cell itself (data plane only); the control plane records the
@@ -202,7 +203,7 @@ void World::on_zone(std::uint32_t index, bool down, Duration duration) {
   note({.kind = down ? EventKind::kZoneDown : EventKind::kZoneUp, .zone = zone});
   if (!down) return;
   for (std::uint32_t i = 0; i < cells_.size(); ++i) {
-    if (cells_[i].zone == zone) crash(i, duration, CrashCause::kZone);
+    if (cells_[i].zone == zone) crash(CellId{i}, duration, CrashCause::kZone);
   }
 }
 
@@ -237,10 +238,10 @@ void World::close_interval_latency(IntervalResult& sample) {
 }
 
 // Tenants' health follows their assigned cells' true state (not the router's view).
-void World::cell_health_changed(std::uint32_t cell, bool down) {
+void World::cell_health_changed(CellId cell, bool down) {
   integrate_downtime(now_);
-  for (std::uint32_t t : tenants_on_cell_[cell]) {
-    TenantRuntime& tenant = tenants_[t];
+  for (TenantId t : tenants_on_cell_[raw(cell)]) {
+    TenantRuntime& tenant = tenants_[raw(t)];
     const bool was_down = tenant.fully_down();
     const bool was_degraded = tenant.degraded();
     settle(tenant, now_);
@@ -251,8 +252,8 @@ void World::cell_health_changed(std::uint32_t cell, bool down) {
     tenants_degraded_now_ = tenants_degraded_now_ - (was_degraded ? 1 : 0) + (is_degraded ? 1 : 0);
     tenant.ever_down |= is_down;
     tenant.ever_degraded |= is_degraded;
-    if (is_down && !was_down) note({.kind = EventKind::kTenantDown, .tenant = TenantId{t}});
-    if (was_down && !is_down) note({.kind = EventKind::kTenantRecovered, .tenant = TenantId{t}});
+    if (is_down && !was_down) note({.kind = EventKind::kTenantDown, .tenant = t});
+    if (was_down && !is_down) note({.kind = EventKind::kTenantRecovered, .tenant = t});
   }
 }
 

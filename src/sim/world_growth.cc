@@ -58,7 +58,7 @@ void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) 
 // health status forward from now.
 void World::reindex_tenants() {
   integrate_downtime(now_);
-  for (std::vector<std::uint32_t>& list : tenants_on_cell_)
+  for (std::vector<TenantId>& list : tenants_on_cell_)
     list.clear();
   tenants_down_now_ = 0;
   tenants_degraded_now_ = 0;
@@ -76,7 +76,7 @@ void World::index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant)
   tenant.down_cells = 0;
   tenant.shard_size = static_cast<std::uint16_t>(shard.size());
   for (CellId c : shard) {
-    tenants_on_cell_[raw(c)].push_back(raw(id));
+    tenants_on_cell_[raw(c)].push_back(id);
     if (!cells_[raw(c)].up) ++tenant.down_cells;
   }
   tenants_down_now_ += tenant.fully_down() ? 1 : 0;

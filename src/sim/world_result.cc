@@ -33,9 +33,8 @@ void World::close_run() {
   result_.latency.merge(interval_latency_);
 }
 
-TenantResult World::tenant_result(std::uint32_t index) const {
-  const TenantRuntime& t = tenants_[index];
-  const TenantId id{index};
+TenantResult World::tenant_result(TenantId id) const {
+  const TenantRuntime& t = tenants_[raw(id)];
   TenantResult r{.id = id,
                  .name = control_.tenants().find_tenant(id)->name,
                  .shard = control_.tenants().mapping().shard(id),
@@ -44,13 +43,12 @@ TenantResult World::tenant_result(std::uint32_t index) const {
                  .degraded_for = t.degraded_for,
                  .down_for = t.down_for};
   r.poison = std::any_of(poison_.begin(), poison_.end(),
-                         [&](const PoisonRuntime& p) { return p.tenant == index; });
+                         [&](const PoisonRuntime& p) { return p.tenant == id; });
   return r;
 }
 
-CellResult World::cell_result(std::uint32_t index) const {
-  const CellRuntime& c = cells_[index];
-  const CellId id{index};
+CellResult World::cell_result(CellId id) const {
+  const CellRuntime& c = cells_[raw(id)];
   const double capacity = static_cast<double>(scenario_.until.count()) * scenario_.cells.servers;
   return CellResult{.id = id,
                     .name = control_.cells().fleet().cell(id).name,
@@ -95,9 +93,9 @@ RunResult World::finish() {
   r.interval = scenario_.interval;
   r.servers_per_cell = scenario_.cells.servers;
   for (std::uint32_t i = 0; i < tenants_.size(); ++i)
-    r.tenants.push_back(tenant_result(i));
+    r.tenants.push_back(tenant_result(TenantId{i}));
   for (std::uint32_t i = 0; i < cells_.size(); ++i)
-    r.cells.push_back(cell_result(i));
+    r.cells.push_back(cell_result(CellId{i}));
   r.intervals = std::move(intervals_);
   r.blast = blast_radius();
   r.router_version = router_.version();

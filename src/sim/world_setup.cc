@@ -112,7 +112,7 @@ void World::install_cell() {
   cells_.back().last_change = now_;
   tenants_on_cell_.resize(cells_.size());
   if (spec.mtbf > Duration::zero()) {
-    queue_.push(now_ + cells_.back().random.exponential(spec.mtbf), kRandomCrash, index);
+    queue_.push(now_ + cells_.back().random.exponential(spec.mtbf), kRandomCrash, raw(id));
   }
 }
 
@@ -135,7 +135,7 @@ void World::index_tenants() {
   for (const auto& [tenant, shard] : control_.tenants().mapping())
     index_tenant(tenant, shard, tenants_[raw(tenant)]);
   for (const PoisonTenant& p : scenario_.faults.poison) {
-    poison_.push_back({.tenant = p.tenant,
+    poison_.push_back({.tenant = TenantId{p.tenant},
                        .probability = p.probability,
                        .limit = p.limit,
                        .random = root_.derive(kTenantStreams + p.tenant)});
