@@ -14,6 +14,7 @@
 #include "cellkit/sim/distributions.h"
 #include "cellkit/sim/event_queue.h"
 #include "cellkit/sim/simulator.h"
+#include "sim/request_slots.h"
 
 namespace cellkit::sim {
 
@@ -37,19 +38,6 @@ enum Kind : std::uint8_t {
   kOnboard,
   kScaleOut,
 };
-
-// A request in flight: 32 bytes; with its pending event, 56 bytes of state per request.
-struct Slot {
-  std::int64_t arrival_us = 0;
-  std::uint32_t queued_after_us = 0;  // arrival → entering its cell's queue (saturating)
-  TenantId tenant{};
-  CellId cell{};
-  std::uint32_t generation = 0;  // bumped when the slot is freed; stale events carry the old one
-  RequestAttempts attempts;      // the router's per-request state: tried cells, last failure
-  bool poison = false;
-  bool live = false;
-};
-static_assert(sizeof(Slot) == 32);
 
 struct CellRuntime {
   explicit CellRuntime(Random r) : random(r) {}
@@ -148,7 +136,6 @@ class World {
   void after_crash(std::uint32_t slot, const Verdict& verdict);
   void end_attempt(std::uint32_t slot, AttemptResult result);
   void end_request(std::uint32_t slot, Outcome outcome);
-  std::uint32_t allocate_slot();
   std::uint64_t fingerprint(const Slot& slot) const;
   // What requests decide with: the router's table and health view, the quarantine, the
   // policy. Built at each use (references only) so the inlined request path reads the
@@ -222,8 +209,7 @@ class World {
   std::vector<std::vector<TenantId>> tenants_on_cell_;  // by cell
   std::vector<PoisonRuntime> poison_;
   std::vector<DeploymentRuntime> deployments_;
-  std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  RequestSlots slots_;
   std::vector<IntervalResult> intervals_;
   IntervalResult current_;
   // Served latency of the current interval and of the last one closed (for requests that end
@@ -240,7 +226,6 @@ class World {
   std::uint32_t tenants_degraded_now_ = 0;
   std::uint32_t cells_down_now_ = 0;
   TimePoint downtime_integrated_to_{};  // current_'s downtime figures cover up to here
-  std::uint64_t in_flight_ = 0;
   bool control_plane_up_ = true;
   double rate_ = 0;                       // requests per second now (grows with onboarding)
   double mean_gap_us_ = 0;                // 1e6 / rate_: the mean time between arrivals

@@ -62,7 +62,7 @@ void World::on_scripted_arrival(std::uint32_t index) {
 
 // A new request in flight, counted as an arrival; returns its slot.
 [[gnu::always_inline]] inline std::uint32_t World::admit(TenantId tenant, bool poison) {
-  const std::uint32_t s = allocate_slot();
+  const std::uint32_t s = slots_.allocate();
   Slot& r = slots_[s];
   r.arrival_us = now_.time_since_epoch().count();
   r.tenant = tenant;
@@ -210,25 +210,7 @@ void World::after_crash(std::uint32_t s, const Verdict& verdict) {
   const auto o = static_cast<std::size_t>(outcome);
   ++tenants_[raw(r.tenant)].outcomes[o];
   ++current_.outcomes[o];
-  r.live = false;
-  ++r.generation;
-  free_slots_.push_back(s);
-  --in_flight_;
-}
-
-[[gnu::always_inline]] inline std::uint32_t World::allocate_slot() {
-  std::uint32_t s;
-  if (free_slots_.empty()) {
-    s = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
-  } else {
-    s = free_slots_.back();
-    free_slots_.pop_back();
-  }
-  const std::uint32_t generation = slots_[s].generation;
-  slots_[s] = Slot{.generation = generation, .live = true};
-  result_.peak_in_flight = std::max(result_.peak_in_flight, ++in_flight_);
-  return s;
+  slots_.release(s);
 }
 
 }  // namespace cellkit::sim

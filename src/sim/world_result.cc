@@ -100,8 +100,8 @@ RunResult World::finish() {
   r.blast = blast_radius();
   r.router_version = router_.version();
   r.event_queue_bytes = queue_.capacity_bytes();
-  r.request_bytes =
-      slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(std::uint32_t);
+  r.peak_in_flight = slots_.peak_in_flight();
+  r.request_bytes = slots_.capacity_bytes();
   return r;
 }
 
