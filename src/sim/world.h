@@ -15,6 +15,7 @@
 #include "cellkit/sim/event_queue.h"
 #include "cellkit/sim/simulator.h"
 #include "sim/request_slots.h"
+#include "sim/timeline.h"
 
 namespace cellkit::sim {
 
@@ -159,7 +160,7 @@ class World {
   void cell_health_changed(CellId cell, bool down);
   void integrate_downtime(TimePoint to);
   void settle(TenantRuntime& tenant, TimePoint at);
-  void note(TimelineEntry entry);
+  void note(TimelineEntry entry) { timeline_.note(now_, entry); }
   // Growth: new cells, onboarding, automatic scaling, rebalancing onto new cells.
   void add_cells(std::uint32_t count, double utilization);
   void onboard(std::uint32_t count);
@@ -216,6 +217,7 @@ class World {
   // while draining after the last sample); both go into result_.latency when closed.
   LatencyHistogram interval_latency_;
   LatencyHistogram last_interval_latency_;
+  Timeline timeline_;
   RunResult result_;
   TimePoint now_{};
   // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds

@@ -279,14 +279,4 @@ void World::integrate_downtime(TimePoint to) {
   downtime_integrated_to_ = to;
 }
 
-void World::note(TimelineEntry entry) {
-  if (now_ > end_) return;
-  if (result_.timeline.size() >= kTimelineLimit) {
-    ++result_.timeline_dropped;
-    return;
-  }
-  entry.time = now_;
-  result_.timeline.push_back(entry);
-}
-
 }  // namespace cellkit::sim

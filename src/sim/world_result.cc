@@ -100,6 +100,7 @@ RunResult World::finish() {
   r.blast = blast_radius();
   r.router_version = router_.version();
   r.event_queue_bytes = queue_.capacity_bytes();
+  timeline_.move_into(r);
   r.peak_in_flight = slots_.peak_in_flight();
   r.request_bytes = slots_.capacity_bytes();
   return r;

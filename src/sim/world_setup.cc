@@ -69,7 +69,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       workload_(root_.derive(kWorkloadStream)),
       publisher_(router_, scenario.router.persist_snapshot),
       control_(make_placement(scenario.tenants, placement_seed_), publisher_, placement_seed_),
-      quarantine_(scenario.router.policy) {}
+      quarantine_(scenario.router.policy),
+      timeline_(end_) {}
 
 Status World::set_up() {
   if (Status s = scenario_.validate(); !s.is_ok()) return s;
