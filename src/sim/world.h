@@ -1,7 +1,6 @@
 // The simulator's private state and event handlers (one World per run).
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -14,6 +13,8 @@
 #include "cellkit/sim/distributions.h"
 #include "cellkit/sim/event_queue.h"
 #include "cellkit/sim/simulator.h"
+#include "sim/cell_runtime.h"
+#include "sim/downtime_ledger.h"
 #include "sim/request_slots.h"
 #include "sim/timeline.h"
 
@@ -40,29 +41,6 @@ enum Kind : std::uint8_t {
   kScaleOut,
 };
 
-struct CellRuntime {
-  explicit CellRuntime(Random r) : random(r) {}
-  Random random;  // service times and random crashes
-  std::deque<std::uint32_t> queue;
-  std::uint32_t busy = 0;
-  std::int64_t busy_area = 0;      // server-microseconds busy, up to the run's end
-  std::int64_t interval_mark = 0;  // busy_area at the last interval's end
-  TimePoint last_change{};
-  TimePoint down_until{};
-  TimePoint down_since{};
-  Duration down_for{};
-  std::uint64_t served = 0;
-  std::uint64_t shed = 0;
-  std::uint32_t crashes = 0;
-  ZoneId zone{};
-  bool up = true;
-  // The build it runs: 0 when good; else what the bad build does to requests.
-  double error_probability = 0;
-  double crash_probability = 0;
-  std::uint64_t taken = 0;   // requests that reached it while up (for deployment alarms)
-  std::uint64_t failed = 0;  // of those, answered with an error or crashed by the build
-};
-
 struct DeploymentRuntime {
   std::uint32_t wave = 0;        // the wave baking now
   std::uint64_t taken_mark = 0;  // the wave's cells' `taken` when it was deployed
@@ -70,19 +48,10 @@ struct DeploymentRuntime {
   std::vector<CellId> updated;  // cells on the new build
 };
 
-struct TenantRuntime {
+// What a tenant sent and what became of it (its health is the DowntimeLedger's).
+struct TenantTraffic {
   std::uint64_t arrivals = 0;
   OutcomeCounts outcomes{};
-  TimePoint since{};  // when the current health status began
-  Duration degraded_for{};
-  Duration down_for{};
-  std::uint16_t down_cells = 0;
-  std::uint16_t shard_size = 0;
-  bool ever_degraded = false;
-  bool ever_down = false;
-
-  bool fully_down() const { return shard_size > 0 && down_cells == shard_size; }
-  bool degraded() const { return down_cells > 0 && !fully_down(); }
 };
 
 struct PoisonRuntime {
@@ -156,10 +125,6 @@ class World {
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
   void close_interval_latency(IntervalResult& sample);
-  // Downtime accounting and the timeline.
-  void cell_health_changed(CellId cell, bool down);
-  void integrate_downtime(TimePoint to);
-  void settle(TenantRuntime& tenant, TimePoint at);
   void note(TimelineEntry entry) { timeline_.note(now_, entry); }
   // Growth: new cells, onboarding, automatic scaling, rebalancing onto new cells.
   void add_cells(std::uint32_t count, double utilization);
@@ -168,8 +133,6 @@ class World {
   void maybe_auto_scale(double utilization);
   Placement current_placement() const;
   void rebalance_onto_new_cells(const Placement& before, CellId first_new);
-  void reindex_tenants();
-  void index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant);
   // Deployments: waves, bake times, roll-backs and the bad build's effects.
   void on_deploy_wave(std::uint32_t deployment);
   void on_bake_end(std::uint32_t deployment);
@@ -206,8 +169,7 @@ class World {
   // Names for cells past the scenario's names, kept up to date cell by cell (built from the
   // fleet for each added cell, naming n cells cost O(n²)).
   std::optional<AddedCellNames> added_names_;
-  std::vector<TenantRuntime> tenants_;
-  std::vector<std::vector<TenantId>> tenants_on_cell_;  // by cell
+  std::vector<TenantTraffic> traffic_;  // by tenant id
   std::vector<PoisonRuntime> poison_;
   std::vector<DeploymentRuntime> deployments_;
   RequestSlots slots_;
@@ -218,16 +180,13 @@ class World {
   LatencyHistogram interval_latency_;
   LatencyHistogram last_interval_latency_;
   Timeline timeline_;
+  DowntimeLedger ledger_;
   RunResult result_;
   TimePoint now_{};
   // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds
   // at high rates) add up unrounded, and only the event time is rounded. Rounding each gap
   // instead would bias the arrival rate by up to half a microsecond a gap.
   double next_arrival_us_ = 0;
-  std::uint32_t tenants_down_now_ = 0;
-  std::uint32_t tenants_degraded_now_ = 0;
-  std::uint32_t cells_down_now_ = 0;
-  TimePoint downtime_integrated_to_{};  // current_'s downtime figures cover up to here
   bool control_plane_up_ = true;
   double rate_ = 0;                       // requests per second now (grows with onboarding)
   double mean_gap_us_ = 0;                // 1e6 / rate_: the mean time between arrivals

@@ -80,8 +80,6 @@ void World::crash(CellId cell, Duration down, CrashCause cause, TenantId by) {
     return;
   }
   update_busy(c);
-  integrate_downtime(now_);
-  ++cells_down_now_;
   c.up = false;
   c.down_until = until;
   c.down_since = now_;
@@ -93,7 +91,7 @@ void World::crash(CellId cell, Duration down, CrashCause cause, TenantId by) {
   victims.insert(victims.end(), c.queue.begin(), c.queue.end());
   c.queue.clear();
   c.busy = 0;
-  cell_health_changed(cell, true);
+  ledger_.cell_changed(cell, true, now_);
   // Bystanders: the router does not see the cell die under them (it learns from a probe or
   // a refused connection); only the naive policy retries them.
   for (std::uint32_t s : victims)
@@ -144,13 +142,11 @@ void World::crash_under(std::uint32_t s, CrashCause cause) {
 void World::on_restart(CellId cell) {
   CellRuntime& c = cells_[raw(cell)];
   if (c.up || now_ < c.down_until) return;  // a later outage extended the downtime
-  integrate_downtime(now_);
-  --cells_down_now_;
   c.up = true;
   c.last_change = now_;
   c.down_for += clamp(now_) - clamp(c.down_since);
   note({.kind = EventKind::kCellRestarted, .cell = cell});
-  cell_health_changed(cell, false);
+  ledger_.cell_changed(cell, false, now_);
 }
 
 void World::on_random_crash(CellId cell) {
@@ -208,9 +204,9 @@ void World::on_zone(std::uint32_t index, bool down, Duration duration) {
 }
 
 void World::on_sample() {
-  integrate_downtime(now_);
   IntervalResult sample = std::move(current_);
   current_ = IntervalResult{};
+  ledger_.close_interval(now_, sample);
   sample.end = now_;
   const TimePoint start = intervals_.empty() ? TimePoint{} : intervals_.back().end;
   const auto span = static_cast<double>((now_ - start).count()) * scenario_.cells.servers;
@@ -222,8 +218,8 @@ void World::on_sample() {
     c.interval_mark = c.busy_area;
   }
   maybe_auto_scale(sample.cell_utilization.empty() ? 0.0 : mean(sample.cell_utilization));
-  sample.tenants_down = tenants_down_now_;
-  sample.tenants_degraded = tenants_degraded_now_;
+  sample.tenants_down = ledger_.tenants_down_now();
+  sample.tenants_degraded = ledger_.tenants_degraded_now();
   close_interval_latency(sample);
   intervals_.push_back(std::move(sample));
   if (now_ < end_) queue_.push(clamp(now_ + scenario_.interval), kSample);
@@ -235,48 +231,6 @@ void World::close_interval_latency(IntervalResult& sample) {
   result_.latency.merge(interval_latency_);
   std::swap(last_interval_latency_, interval_latency_);
   interval_latency_.clear();
-}
-
-// Tenants' health follows their assigned cells' true state (not the router's view).
-void World::cell_health_changed(CellId cell, bool down) {
-  integrate_downtime(now_);
-  for (TenantId t : tenants_on_cell_[raw(cell)]) {
-    TenantRuntime& tenant = tenants_[raw(t)];
-    const bool was_down = tenant.fully_down();
-    const bool was_degraded = tenant.degraded();
-    settle(tenant, now_);
-    tenant.down_cells = static_cast<std::uint16_t>(tenant.down_cells + (down ? 1 : -1));
-    const bool is_down = tenant.fully_down();
-    const bool is_degraded = tenant.degraded();
-    tenants_down_now_ = tenants_down_now_ - (was_down ? 1 : 0) + (is_down ? 1 : 0);
-    tenants_degraded_now_ = tenants_degraded_now_ - (was_degraded ? 1 : 0) + (is_degraded ? 1 : 0);
-    tenant.ever_down |= is_down;
-    tenant.ever_degraded |= is_degraded;
-    if (is_down && !was_down) note({.kind = EventKind::kTenantDown, .tenant = t});
-    if (was_down && !is_down) note({.kind = EventKind::kTenantRecovered, .tenant = t});
-  }
-}
-
-// Adds the time since the last change to the status the tenant was in.
-void World::settle(TenantRuntime& tenant, TimePoint at) {
-  const Duration spent = clamp(at) - clamp(tenant.since);
-  if (tenant.fully_down()) {
-    tenant.down_for += spent;
-  } else if (tenant.degraded()) {
-    tenant.degraded_for += spent;
-  }
-  tenant.since = at;
-}
-
-// Adds the time since the last call, at the current counts of down cells and of down and
-// degraded tenants, to the open interval. Called before any of those counts changes, at each
-// sample and at the run's end; like settle(), it counts nothing past the run's end.
-void World::integrate_downtime(TimePoint to) {
-  const Duration spent = clamp(to) - clamp(downtime_integrated_to_);
-  current_.cell_down += spent * static_cast<std::int64_t>(cells_down_now_);
-  current_.tenant_down += spent * static_cast<std::int64_t>(tenants_down_now_);
-  current_.tenant_degraded += spent * static_cast<std::int64_t>(tenants_degraded_now_);
-  downtime_integrated_to_ = to;
 }
 
 }  // namespace cellkit::sim

@@ -67,7 +67,7 @@ void World::on_scripted_arrival(std::uint32_t index) {
   r.arrival_us = now_.time_since_epoch().count();
   r.tenant = tenant;
   r.poison = poison;
-  ++tenants_[raw(tenant)].arrivals;  // the run's totals are the tenants' sums (close_run)
+  ++traffic_[raw(tenant)].arrivals;  // the run's totals are the tenants' sums (close_run)
   ++current_.arrivals;
   return s;
 }
@@ -208,7 +208,7 @@ void World::after_crash(std::uint32_t s, const Verdict& verdict) {
                          .poison = r.poison});
   }
   const auto o = static_cast<std::size_t>(outcome);
-  ++tenants_[raw(r.tenant)].outcomes[o];
+  ++traffic_[raw(r.tenant)].outcomes[o];
   ++current_.outcomes[o];
   slots_.release(s);
 }

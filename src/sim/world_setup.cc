@@ -70,7 +70,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       publisher_(router_, scenario.router.persist_snapshot),
       control_(make_placement(scenario.tenants, placement_seed_), publisher_, placement_seed_),
       quarantine_(scenario.router.policy),
-      timeline_(end_) {}
+      timeline_(end_),
+      ledger_(end_, cells_, timeline_) {}
 
 Status World::set_up() {
   if (Status s = scenario_.validate(); !s.is_ok()) return s;
@@ -111,7 +112,7 @@ void World::install_cell() {
   cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
   cells_.back().zone = zone;
   cells_.back().last_change = now_;
-  tenants_on_cell_.resize(cells_.size());
+  ledger_.add_cell();
   if (spec.mtbf > Duration::zero()) {
     queue_.push(now_ + cells_.back().random.exponential(spec.mtbf), kRandomCrash, raw(id));
   }
@@ -131,10 +132,9 @@ Status World::place_tenants() {
 }
 
 void World::index_tenants() {
-  tenants_.assign(scenario_.tenants.count, TenantRuntime{});
+  traffic_.assign(scenario_.tenants.count, TenantTraffic{});
   rebuild_tenant_choice();
-  for (const auto& [tenant, shard] : control_.tenants().mapping())
-    index_tenant(tenant, shard, tenants_[raw(tenant)]);
+  ledger_.start(scenario_.tenants.count, control_.tenants().mapping());
   for (const PoisonTenant& p : scenario_.faults.poison) {
     poison_.push_back({.tenant = TenantId{p.tenant},
                        .probability = p.probability,
