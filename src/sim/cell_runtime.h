@@ -32,6 +32,20 @@ struct CellRuntime {
   double crash_probability = 0;
   std::uint64_t taken = 0;   // requests that reached it while up (for deployment alarms)
   std::uint64_t failed = 0;  // of those, answered with an error or crashed by the build
+
+  // Whether the build crashes under (errs on) the request it takes; counts it as failed.
+  // Inline: every request asks, and on a good build the answer is a single comparison. Draws
+  // only on a bad build, so good runs draw exactly what they did before deployments existed.
+  bool bad_build_crashes() {
+    if (crash_probability <= 0 || !random.bernoulli(crash_probability)) return false;
+    ++failed;
+    return true;
+  }
+  bool bad_build_errs() {
+    if (error_probability <= 0 || !random.bernoulli(error_probability)) return false;
+    ++failed;
+    return true;
+  }
 };
 
 }  // namespace cellkit::sim

@@ -16,6 +16,7 @@
 #include "sim/cell_runtime.h"
 #include "sim/downtime_ledger.h"
 #include "sim/request_slots.h"
+#include "sim/rollouts.h"
 #include "sim/timeline.h"
 
 namespace cellkit::sim {
@@ -39,13 +40,6 @@ enum Kind : std::uint8_t {
   kBakeEnd,
   kOnboard,
   kScaleOut,
-};
-
-struct DeploymentRuntime {
-  std::uint32_t wave = 0;        // the wave baking now
-  std::uint64_t taken_mark = 0;  // the wave's cells' `taken` when it was deployed
-  std::uint64_t failed_mark = 0;
-  std::vector<CellId> updated;  // cells on the new build
 };
 
 // What a tenant sent and what became of it (its health is the DowntimeLedger's).
@@ -133,12 +127,6 @@ class World {
   void maybe_auto_scale(double utilization);
   Placement current_placement() const;
   void rebalance_onto_new_cells(const Placement& before, CellId first_new);
-  // Deployments: waves, bake times, roll-backs and the bad build's effects.
-  void on_deploy_wave(std::uint32_t deployment);
-  void on_bake_end(std::uint32_t deployment);
-  void roll_back(DeploymentRuntime& rollout);
-  bool bad_build_crashes(CellRuntime& cell);
-  bool bad_build_errs(CellRuntime& cell);
   // The result: per-tenant and per-cell figures and the blast radius.
   void close_run();
   TenantResult tenant_result(TenantId id) const;
@@ -171,7 +159,6 @@ class World {
   std::optional<AddedCellNames> added_names_;
   std::vector<TenantTraffic> traffic_;  // by tenant id
   std::vector<PoisonRuntime> poison_;
-  std::vector<DeploymentRuntime> deployments_;
   RequestSlots slots_;
   std::vector<IntervalResult> intervals_;
   IntervalResult current_;
@@ -181,6 +168,7 @@ class World {
   LatencyHistogram last_interval_latency_;
   Timeline timeline_;
   DowntimeLedger ledger_;
+  Rollouts rollouts_;
   RunResult result_;
   TimePoint now_{};
   // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds
@@ -200,19 +188,6 @@ inline void World::update_busy(CellRuntime& c) {
   const TimePoint t = clamp(now_);
   c.busy_area += static_cast<std::int64_t>(c.busy) * (t - clamp(c.last_change)).count();
   c.last_change = now_;
-}
-
-// Inline: every request asks, and on a good build the answer is a single comparison.
-inline bool World::bad_build_crashes(CellRuntime& c) {
-  if (c.crash_probability <= 0 || !c.random.bernoulli(c.crash_probability)) return false;
-  ++c.failed;
-  return true;
-}
-
-inline bool World::bad_build_errs(CellRuntime& c) {
-  if (c.error_probability <= 0 || !c.random.bernoulli(c.error_probability)) return false;
-  ++c.failed;
-  return true;
 }
 
 }  // namespace cellkit::sim

@@ -59,9 +59,10 @@ void World::handle(const Event& e) {
     case kScriptedArrival:
       return on_scripted_arrival(e.target);
     case kDeployWave:
-      return on_deploy_wave(e.target);
+      return queue_.push(rollouts_.deploy_wave(e.target, now_), kBakeEnd, e.target);
     case kBakeEnd:
-      return on_bake_end(e.target);
+      if (auto next = rollouts_.end_bake(e.target, now_)) queue_.push(*next, kBakeEnd, e.target);
+      return;
     case kOnboard:
       return onboard(scenario_.growth.onboarding[e.target].count);
     case kScaleOut:

@@ -124,7 +124,7 @@ void World::dispatch(std::uint32_t s) {
     crash_under(s, CrashCause::kPoison);
     return false;
   }
-  if (bad_build_crashes(c)) {
+  if (c.bad_build_crashes()) {
     crash_under(s, CrashCause::kBadBuild);
     return false;
   }
@@ -163,7 +163,7 @@ void World::dispatch(std::uint32_t s) {
   ++c.served;
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
-  if (bad_build_errs(c)) {
+  if (c.bad_build_errs()) {
     end_attempt(e.target, AttemptResult::kCellError);
   } else if (timeout > Duration::zero() && age > timeout) {
     end_attempt(e.target, AttemptResult::kTimedOut);

@@ -71,7 +71,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       control_(make_placement(scenario.tenants, placement_seed_), publisher_, placement_seed_),
       quarantine_(scenario.router.policy),
       timeline_(end_),
-      ledger_(end_, cells_, timeline_) {}
+      ledger_(end_, cells_, timeline_),
+      rollouts_(scenario.deployments, cells_, timeline_) {}
 
 Status World::set_up() {
   if (Status s = scenario_.validate(); !s.is_ok()) return s;
@@ -160,7 +161,6 @@ void World::schedule_faults() {
   }
   for (Duration at : f.router_restarts)
     queue_.push(t0 + at, kRouterRestart);
-  deployments_.resize(scenario_.deployments.size());
   for (std::uint32_t i = 0; i < scenario_.deployments.size(); ++i) {
     queue_.push(t0 + scenario_.deployments[i].at, kDeployWave, i);
   }
