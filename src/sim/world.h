@@ -14,6 +14,7 @@
 #include "cellkit/sim/event_queue.h"
 #include "cellkit/sim/simulator.h"
 #include "sim/cell_runtime.h"
+#include "sim/control_loop.h"
 #include "sim/downtime_ledger.h"
 #include "sim/request_slots.h"
 #include "sim/rollouts.h"
@@ -169,18 +170,15 @@ class World {
   Timeline timeline_;
   DowntimeLedger ledger_;
   Rollouts rollouts_;
+  ControlLoop control_loop_;
   RunResult result_;
   TimePoint now_{};
   // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds
   // at high rates) add up unrounded, and only the event time is rounded. Rounding each gap
   // instead would bias the arrival rate by up to half a microsecond a gap.
   double next_arrival_us_ = 0;
-  bool control_plane_up_ = true;
-  double rate_ = 0;                       // requests per second now (grows with onboarding)
-  double mean_gap_us_ = 0;                // 1e6 / rate_: the mean time between arrivals
-  std::uint32_t pending_onboarding_ = 0;  // tenants waiting for the control plane
-  TimePoint last_scale_out_{};
-  bool scaled_out_ = false;
+  double rate_ = 0;         // requests per second now (grows with onboarding)
+  double mean_gap_us_ = 0;  // 1e6 / rate_: the mean time between arrivals
 };
 
 // Busy server-time integrates only up to the run's end: the drain after it is not counted.

@@ -41,12 +41,11 @@ void World::handle(const Event& e) {
     case kPublish:
       return on_publish();
     case kControlPlaneDown:
-      control_plane_up_ = false;
+      control_loop_.go_down();
       return note({.kind = EventKind::kControlPlaneDown, .version = control_.published_version()});
     case kControlPlaneUp:
-      control_plane_up_ = true;
       note({.kind = EventKind::kControlPlaneUp});
-      onboard(std::exchange(pending_onboarding_, 0));
+      onboard(control_loop_.come_back());
       return static_cast<void>(control_.publish());
     case kRouterRestart:
       return on_router_restart();
@@ -165,7 +164,7 @@ void World::on_health_check() {
   for (std::uint32_t i = 0; i < cells_.size(); ++i) {
     const CellId id{i};
     cells_[i].up ? router_.mark_healthy(id) : router_.mark_unhealthy(id);
-    if (control_plane_up_ && !control_.set_health(id, cells_[i].up).is_ok()) {
+    if (control_loop_.up() && !control_.set_health(id, cells_[i].up).is_ok()) {
       ++result_.refusals.health_not_recorded;
       note({.kind = EventKind::kHealthNotRecorded, .cell = id});
     }
@@ -174,7 +173,7 @@ void World::on_health_check() {
 }
 
 void World::on_publish() {
-  if (control_plane_up_) control_.publish();
+  if (control_loop_.up()) control_.publish();
   queue_.push(now_ + scenario_.control_plane.publish_interval, kPublish);
 }
 

@@ -9,7 +9,7 @@ namespace cellkit::sim {
 
 void World::add_cells(std::uint32_t count, double utilization) {
   if (count == 0) return;
-  const bool rebalance = scenario_.growth.rebalance && control_plane_up_;
+  const bool rebalance = scenario_.growth.rebalance && control_loop_.up();
   const Placement before = rebalance ? current_placement() : Placement{};
   const auto first = static_cast<std::uint32_t>(cells_.size());
   for (std::uint32_t i = 0; i < count; ++i)
@@ -57,10 +57,7 @@ void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) 
 // New tenants are placed by the control plane, so while it is down they wait for it.
 void World::onboard(std::uint32_t count) {
   if (count == 0) return;
-  if (!control_plane_up_) {
-    pending_onboarding_ += count;
-    return;
-  }
+  if (control_loop_.hold_onboarding(count)) return;
   const auto first = static_cast<std::uint32_t>(traffic_.size());
   std::uint32_t placed = 0;
   for (; placed < count; ++placed) {
@@ -85,17 +82,7 @@ void World::rebuild_tenant_choice() {
 }
 
 void World::maybe_auto_scale(double utilization) {
-  const AutoScale& a = scenario_.growth.auto_scale;
-  if (a.utilization_above <= 0 || utilization <= a.utilization_above) return;
-  if (scaled_out_ && now_ - last_scale_out_ < a.cooldown) return;
-  std::uint32_t add = a.add;
-  if (a.max_cells > 0) {
-    if (cells_.size() >= a.max_cells) return;
-    add = std::min<std::uint32_t>(add, a.max_cells - static_cast<std::uint32_t>(cells_.size()));
-  }
-  add_cells(add, utilization);
-  last_scale_out_ = now_;
-  scaled_out_ = true;
+  add_cells(control_loop_.cells_to_add(utilization, now_, cells_.size()), utilization);
 }
 
 }  // namespace cellkit::sim

@@ -72,7 +72,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       quarantine_(scenario.router.policy),
       timeline_(end_),
       ledger_(end_, cells_, timeline_),
-      rollouts_(scenario.deployments, cells_, timeline_) {}
+      rollouts_(scenario.deployments, cells_, timeline_),
+      control_loop_(scenario.growth.auto_scale) {}
 
 Status World::set_up() {
   if (Status s = scenario_.validate(); !s.is_ok()) return s;
