@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cellkit/base/ids.h"
+#include "cellkit/base/inline.h"
 #include "cellkit/core/request_attempts.h"
 
 namespace cellkit::sim {
@@ -25,14 +26,15 @@ static_assert(sizeof(Slot) == 32);
 
 // Slots by index (the index rides in the request's events). A freed slot keeps its
 // generation, bumped, so an event scheduled for the request that held it is recognised as
-// stale. Inline: every request allocates and releases one.
+// stale. Forced inline: every request allocates and releases one, and as calls they cost the
+// simulator 5% more instructions per request (decision 0006).
 class RequestSlots {
  public:
   Slot& operator[](std::uint32_t s) { return slots_[s]; }
   const Slot& operator[](std::uint32_t s) const { return slots_[s]; }
 
   // A live slot, cleared but for its generation.
-  std::uint32_t allocate() {
+  CELLKIT_ALWAYS_INLINE std::uint32_t allocate() {
     std::uint32_t s;
     if (free_.empty()) {
       s = static_cast<std::uint32_t>(slots_.size());
@@ -48,7 +50,7 @@ class RequestSlots {
   }
 
   // Requires a live slot. Its pending events become stale.
-  void release(std::uint32_t s) {
+  CELLKIT_ALWAYS_INLINE void release(std::uint32_t s) {
     slots_[s].live = false;
     ++slots_[s].generation;
     free_.push_back(s);
