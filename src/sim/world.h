@@ -1,7 +1,6 @@
 // The simulator's private state and event handlers (one World per run).
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -14,6 +13,12 @@
 #include "cellkit/sim/distributions.h"
 #include "cellkit/sim/event_queue.h"
 #include "cellkit/sim/simulator.h"
+#include "sim/cell_runtime.h"
+#include "sim/control_loop.h"
+#include "sim/downtime_ledger.h"
+#include "sim/request_slots.h"
+#include "sim/rollouts.h"
+#include "sim/timeline.h"
 
 namespace cellkit::sim {
 
@@ -38,66 +43,14 @@ enum Kind : std::uint8_t {
   kScaleOut,
 };
 
-// A request in flight: 32 bytes; with its pending event, 56 bytes of state per request.
-struct Slot {
-  std::int64_t arrival_us = 0;
-  std::uint32_t queued_after_us = 0;  // arrival → entering its cell's queue (saturating)
-  TenantId tenant{};
-  CellId cell{};
-  std::uint32_t generation = 0;  // bumped when the slot is freed; stale events carry the old one
-  RequestAttempts attempts;      // the router's per-request state: tried cells, last failure
-  bool poison = false;
-  bool live = false;
-};
-static_assert(sizeof(Slot) == 32);
-
-struct CellRuntime {
-  explicit CellRuntime(Random r) : random(r) {}
-  Random random;  // service times and random crashes
-  std::deque<std::uint32_t> queue;
-  std::uint32_t busy = 0;
-  std::int64_t busy_area = 0;      // server-microseconds busy, up to the run's end
-  std::int64_t interval_mark = 0;  // busy_area at the last interval's end
-  TimePoint last_change{};
-  TimePoint down_until{};
-  TimePoint down_since{};
-  Duration down_for{};
-  std::uint64_t served = 0;
-  std::uint64_t shed = 0;
-  std::uint32_t crashes = 0;
-  ZoneId zone{};
-  bool up = true;
-  // The build it runs: 0 when good; else what the bad build does to requests.
-  double error_probability = 0;
-  double crash_probability = 0;
-  std::uint64_t taken = 0;   // requests that reached it while up (for deployment alarms)
-  std::uint64_t failed = 0;  // of those, answered with an error or crashed by the build
-};
-
-struct DeploymentRuntime {
-  std::uint32_t wave = 0;        // the wave baking now
-  std::uint64_t taken_mark = 0;  // the wave's cells' `taken` when it was deployed
-  std::uint64_t failed_mark = 0;
-  std::vector<std::uint32_t> updated;  // cells on the new build
-};
-
-struct TenantRuntime {
+// What a tenant sent and what became of it (its health is the DowntimeLedger's).
+struct TenantTraffic {
   std::uint64_t arrivals = 0;
   OutcomeCounts outcomes{};
-  TimePoint since{};  // when the current health status began
-  Duration degraded_for{};
-  Duration down_for{};
-  std::uint16_t down_cells = 0;
-  std::uint16_t shard_size = 0;
-  bool ever_degraded = false;
-  bool ever_down = false;
-
-  bool fully_down() const { return shard_size > 0 && down_cells == shard_size; }
-  bool degraded() const { return down_cells > 0 && !fully_down(); }
 };
 
 struct PoisonRuntime {
-  std::uint32_t tenant = 0;
+  TenantId tenant{};
   double probability = 0;
   std::uint64_t limit = 0;
   std::uint64_t sent = 0;
@@ -138,17 +91,16 @@ class World {
   // The request path: arrivals, routing through the request-attempt seam, service.
   void on_arrival();
   void on_scripted_arrival(std::uint32_t index);
-  std::uint32_t admit(std::uint32_t tenant, bool poison);
-  bool draw_poison(std::uint32_t tenant);
+  std::uint32_t admit(TenantId tenant, bool poison);
+  bool draw_poison(TenantId tenant);
   void dispatch(std::uint32_t slot);
   bool deliver(std::uint32_t slot);
-  void start_service(std::uint32_t cell, std::uint32_t slot);
+  void start_service(CellId cell, std::uint32_t slot);
   void on_service_done(const Event& e);
-  void pull_next(std::uint32_t cell);
+  void pull_next(CellId cell);
   void after_crash(std::uint32_t slot, const Verdict& verdict);
   void end_attempt(std::uint32_t slot, AttemptResult result);
-  void finish(std::uint32_t slot, Outcome outcome);
-  std::uint32_t allocate_slot();
+  void end_request(std::uint32_t slot, Outcome outcome);
   std::uint64_t fingerprint(const Slot& slot) const;
   // What requests decide with: the router's table and health view, the quarantine, the
   // policy. Built at each use (references only) so the inlined request path reads the
@@ -157,22 +109,18 @@ class World {
   void update_busy(CellRuntime& cell);
   // Faults and the control loop: crashes, restarts, health checks, publishing, samples.
   void handle(const Event& e);
-  void crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by = {});
-  std::vector<std::uint32_t> in_service_at(std::uint32_t cell) const;
+  void crash(CellId cell, Duration down, CrashCause cause, TenantId by = {});
+  std::vector<std::uint32_t> in_service_at(CellId cell) const;
   void crash_under(std::uint32_t slot, CrashCause cause);
-  void on_restart(std::uint32_t cell);
-  void on_random_crash(std::uint32_t cell);
+  void on_restart(CellId cell);
+  void on_random_crash(CellId cell);
   void on_health_check();
   void on_publish();
   void on_router_restart();
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
   void close_interval_latency(IntervalResult& sample);
-  // Downtime accounting and the timeline.
-  void cell_health_changed(std::uint32_t cell, bool down);
-  void integrate_downtime(TimePoint to);
-  void settle(TenantRuntime& tenant, TimePoint at);
-  void note(TimelineEntry entry);
+  void note(TimelineEntry entry) { timeline_.note(now_, entry); }
   // Growth: new cells, onboarding, automatic scaling, rebalancing onto new cells.
   void add_cells(std::uint32_t count, double utilization);
   void onboard(std::uint32_t count);
@@ -180,18 +128,10 @@ class World {
   void maybe_auto_scale(double utilization);
   Placement current_placement() const;
   void rebalance_onto_new_cells(const Placement& before, CellId first_new);
-  void reindex_tenants();
-  void index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant);
-  // Deployments: waves, bake times, roll-backs and the bad build's effects.
-  void on_deploy_wave(std::uint32_t deployment);
-  void on_bake_end(std::uint32_t deployment);
-  void roll_back(DeploymentRuntime& rollout);
-  bool bad_build_crashes(CellRuntime& cell);
-  bool bad_build_errs(CellRuntime& cell);
   // The result: per-tenant and per-cell figures and the blast radius.
   void close_run();
-  TenantResult tenant_result(std::uint32_t index) const;
-  CellResult cell_result(std::uint32_t index) const;
+  TenantResult tenant_result(TenantId id) const;
+  CellResult cell_result(CellId id) const;
   BlastRadius blast_radius() const;
 
   TimePoint clamp(TimePoint t) const { return t < end_ ? t : end_; }
@@ -218,32 +158,27 @@ class World {
   // Names for cells past the scenario's names, kept up to date cell by cell (built from the
   // fleet for each added cell, naming n cells cost O(n²)).
   std::optional<AddedCellNames> added_names_;
-  std::vector<TenantRuntime> tenants_;
-  std::vector<std::vector<std::uint32_t>> tenants_on_cell_;
+  std::vector<TenantTraffic> traffic_;  // by tenant id
   std::vector<PoisonRuntime> poison_;
-  std::vector<DeploymentRuntime> deployments_;
-  std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  RequestSlots slots_;
   std::vector<IntervalResult> intervals_;
   IntervalResult current_;
   // Served latency of the current interval and of the last one closed (for requests that end
   // while draining after the last sample); both go into result_.latency when closed.
   LatencyHistogram interval_latency_;
   LatencyHistogram last_interval_latency_;
+  Timeline timeline_;
+  DowntimeLedger ledger_;
+  Rollouts rollouts_;
+  ControlLoop control_loop_;
   RunResult result_;
   TimePoint now_{};
+  // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds
+  // at high rates) add up unrounded, and only the event time is rounded. Rounding each gap
+  // instead would bias the arrival rate by up to half a microsecond a gap.
   double next_arrival_us_ = 0;
-  std::uint32_t tenants_down_now_ = 0;
-  std::uint32_t tenants_degraded_now_ = 0;
-  std::uint32_t cells_down_now_ = 0;
-  TimePoint downtime_integrated_to_{};  // current_'s downtime figures cover up to here
-  std::uint64_t in_flight_ = 0;
-  bool control_plane_up_ = true;
-  double rate_ = 0;                       // requests per second now (grows with onboarding)
-  double mean_gap_us_ = 0;                // 1e6 / rate_: the mean time between arrivals
-  std::uint32_t pending_onboarding_ = 0;  // tenants waiting for the control plane
-  TimePoint last_scale_out_{};
-  bool scaled_out_ = false;
+  double rate_ = 0;         // requests per second now (grows with onboarding)
+  double mean_gap_us_ = 0;  // 1e6 / rate_: the mean time between arrivals
 };
 
 // Busy server-time integrates only up to the run's end: the drain after it is not counted.
@@ -251,19 +186,6 @@ inline void World::update_busy(CellRuntime& c) {
   const TimePoint t = clamp(now_);
   c.busy_area += static_cast<std::int64_t>(c.busy) * (t - clamp(c.last_change)).count();
   c.last_change = now_;
-}
-
-// Inline: every request asks, and on a good build the answer is a single comparison.
-inline bool World::bad_build_crashes(CellRuntime& c) {
-  if (c.crash_probability <= 0 || !c.random.bernoulli(c.crash_probability)) return false;
-  ++c.failed;
-  return true;
-}
-
-inline bool World::bad_build_errs(CellRuntime& c) {
-  if (c.error_probability <= 0 || !c.random.bernoulli(c.error_probability)) return false;
-  ++c.failed;
-  return true;
 }
 
 }  // namespace cellkit::sim

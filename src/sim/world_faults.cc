@@ -11,6 +11,7 @@
 namespace cellkit::sim {
 namespace {
 
+// In double: utilisations are fractions, summed in cell order (the same bits every run).
 double mean(const std::vector<double>& values) {
   double sum = 0;
   for (double v : values)
@@ -27,25 +28,24 @@ void World::handle(const Event& e) {
       assert(false && "run() handles a request's two events itself");
       return;
     case kRestart:
-      return on_restart(e.target);
+      return on_restart(CellId{e.target});
     case kRandomCrash:
-      return on_random_crash(e.target);
+      return on_random_crash(CellId{e.target});
     case kScheduledCrash: {
       const CellCrash& c = scenario_.faults.cell_crashes[e.target];
       const Duration d = c.duration > Duration::zero() ? c.duration : scenario_.cells.restart_after;
-      return crash(c.cell, d, CrashCause::kScheduled);
+      return crash(CellId{c.cell}, d, CrashCause::kScheduled);
     }
     case kHealthCheck:
       return on_health_check();
     case kPublish:
       return on_publish();
     case kControlPlaneDown:
-      control_plane_up_ = false;
+      control_loop_.go_down();
       return note({.kind = EventKind::kControlPlaneDown, .version = control_.published_version()});
     case kControlPlaneUp:
-      control_plane_up_ = true;
       note({.kind = EventKind::kControlPlaneUp});
-      onboard(std::exchange(pending_onboarding_, 0));
+      onboard(control_loop_.come_back());
       return static_cast<void>(control_.publish());
     case kRouterRestart:
       return on_router_restart();
@@ -58,9 +58,10 @@ void World::handle(const Event& e) {
     case kScriptedArrival:
       return on_scripted_arrival(e.target);
     case kDeployWave:
-      return on_deploy_wave(e.target);
+      return queue_.push(rollouts_.deploy_wave(e.target, now_), kBakeEnd, e.target);
     case kBakeEnd:
-      return on_bake_end(e.target);
+      if (auto next = rollouts_.end_bake(e.target, now_)) queue_.push(*next, kBakeEnd, e.target);
+      return;
     case kOnboard:
       return onboard(scenario_.growth.onboarding[e.target].count);
     case kScaleOut:
@@ -68,31 +69,29 @@ void World::handle(const Event& e) {
   }
 }
 
-void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId by) {
-  CellRuntime& c = cells_[cell];
+void World::crash(CellId cell, Duration down, CrashCause cause, TenantId by) {
+  CellRuntime& c = cells_[raw(cell)];
   const TimePoint until = now_ + down;
   if (!c.up) {  // already down: the later of the two restarts wins
     if (until > c.down_until) {
       c.down_until = until;
-      queue_.push(until, kRestart, cell);
+      queue_.push(until, kRestart, raw(cell));
     }
     return;
   }
   update_busy(c);
-  integrate_downtime(now_);
-  ++cells_down_now_;
   c.up = false;
   c.down_until = until;
   c.down_since = now_;
   ++c.crashes;
-  note({.kind = EventKind::kCellCrashed, .cell = CellId{cell}, .tenant = by, .cause = cause});
-  queue_.push(until, kRestart, cell);
+  note({.kind = EventKind::kCellCrashed, .cell = cell, .tenant = by, .cause = cause});
+  queue_.push(until, kRestart, raw(cell));
   std::vector<std::uint32_t> victims = in_service_at(cell);
   assert(victims.size() == c.busy);
   victims.insert(victims.end(), c.queue.begin(), c.queue.end());
   c.queue.clear();
   c.busy = 0;
-  cell_health_changed(cell, true);
+  ledger_.cell_changed(cell, true, now_);
   // Bystanders: the router does not see the cell die under them (it learns from a probe or
   // a refused connection); only the naive policy retries them.
   for (std::uint32_t s : victims)
@@ -102,12 +101,12 @@ void World::crash(std::uint32_t cell, Duration down, CrashCause cause, TenantId 
 // The requests a cell is serving are those whose completion event there is still live, in
 // the order they started (their events' sequence). Found only when a cell crashes, so the
 // request path keeps no per-cell list.
-std::vector<std::uint32_t> World::in_service_at(std::uint32_t cell) const {
+std::vector<std::uint32_t> World::in_service_at(CellId cell) const {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> serving;  // (sequence, slot)
   queue_.for_each([&](const Event& e) {
     if (e.kind() != kServiceDone) return;
     const Slot& r = slots_[e.target];
-    if (r.live && r.generation == e.aux && raw(r.cell) == cell) {
+    if (r.live && r.generation == e.aux && r.cell == cell) {
       serving.emplace_back(e.seq(), e.target);
     }
   });
@@ -136,29 +135,27 @@ void World::crash_under(std::uint32_t s, CrashCause cause) {
           .duration = quarantine_.quarantined_until(print) - now_});
   }
   const TenantId by = cause == CrashCause::kPoison ? tenant : TenantId{};
-  crash(raw(cell), scenario_.cells.restart_after, cause, by);
+  crash(cell, scenario_.cells.restart_after, cause, by);
   after_crash(s, v);
 }
 
-void World::on_restart(std::uint32_t cell) {
-  CellRuntime& c = cells_[cell];
+void World::on_restart(CellId cell) {
+  CellRuntime& c = cells_[raw(cell)];
   if (c.up || now_ < c.down_until) return;  // a later outage extended the downtime
-  integrate_downtime(now_);
-  --cells_down_now_;
   c.up = true;
   c.last_change = now_;
   c.down_for += clamp(now_) - clamp(c.down_since);
-  note({.kind = EventKind::kCellRestarted, .cell = CellId{cell}});
-  cell_health_changed(cell, false);
+  note({.kind = EventKind::kCellRestarted, .cell = cell});
+  ledger_.cell_changed(cell, false, now_);
 }
 
-void World::on_random_crash(std::uint32_t cell) {
-  CellRuntime& c = cells_[cell];
+void World::on_random_crash(CellId cell) {
+  CellRuntime& c = cells_[raw(cell)];
   const Duration repair = c.random.exponential(scenario_.cells.mttr);
   const bool was_up = c.up;
   if (was_up) crash(cell, repair, CrashCause::kRandom);
   const TimePoint back = was_up ? now_ + repair : std::max(now_, c.down_until);
-  queue_.push(back + c.random.exponential(scenario_.cells.mtbf), kRandomCrash, cell);
+  queue_.push(back + c.random.exponential(scenario_.cells.mtbf), kRandomCrash, raw(cell));
 }
 
 // The router probes every cell itself (data plane only); the control plane records the
@@ -167,7 +164,7 @@ void World::on_health_check() {
   for (std::uint32_t i = 0; i < cells_.size(); ++i) {
     const CellId id{i};
     cells_[i].up ? router_.mark_healthy(id) : router_.mark_unhealthy(id);
-    if (control_plane_up_ && !control_.set_health(id, cells_[i].up).is_ok()) {
+    if (control_loop_.up() && !control_.set_health(id, cells_[i].up).is_ok()) {
       ++result_.refusals.health_not_recorded;
       note({.kind = EventKind::kHealthNotRecorded, .cell = id});
     }
@@ -176,7 +173,7 @@ void World::on_health_check() {
 }
 
 void World::on_publish() {
-  if (control_plane_up_) control_.publish();
+  if (control_loop_.up()) control_.publish();
   queue_.push(now_ + scenario_.control_plane.publish_interval, kPublish);
 }
 
@@ -202,14 +199,14 @@ void World::on_zone(std::uint32_t index, bool down, Duration duration) {
   note({.kind = down ? EventKind::kZoneDown : EventKind::kZoneUp, .zone = zone});
   if (!down) return;
   for (std::uint32_t i = 0; i < cells_.size(); ++i) {
-    if (cells_[i].zone == zone) crash(i, duration, CrashCause::kZone);
+    if (cells_[i].zone == zone) crash(CellId{i}, duration, CrashCause::kZone);
   }
 }
 
 void World::on_sample() {
-  integrate_downtime(now_);
   IntervalResult sample = std::move(current_);
   current_ = IntervalResult{};
+  ledger_.close_interval(now_, sample);
   sample.end = now_;
   const TimePoint start = intervals_.empty() ? TimePoint{} : intervals_.back().end;
   const auto span = static_cast<double>((now_ - start).count()) * scenario_.cells.servers;
@@ -221,8 +218,8 @@ void World::on_sample() {
     c.interval_mark = c.busy_area;
   }
   maybe_auto_scale(sample.cell_utilization.empty() ? 0.0 : mean(sample.cell_utilization));
-  sample.tenants_down = tenants_down_now_;
-  sample.tenants_degraded = tenants_degraded_now_;
+  sample.tenants_down = ledger_.tenants_down_now();
+  sample.tenants_degraded = ledger_.tenants_degraded_now();
   close_interval_latency(sample);
   intervals_.push_back(std::move(sample));
   if (now_ < end_) queue_.push(clamp(now_ + scenario_.interval), kSample);
@@ -234,58 +231,6 @@ void World::close_interval_latency(IntervalResult& sample) {
   result_.latency.merge(interval_latency_);
   std::swap(last_interval_latency_, interval_latency_);
   interval_latency_.clear();
-}
-
-// Tenants' health follows their assigned cells' true state (not the router's view).
-void World::cell_health_changed(std::uint32_t cell, bool down) {
-  integrate_downtime(now_);
-  for (std::uint32_t t : tenants_on_cell_[cell]) {
-    TenantRuntime& tenant = tenants_[t];
-    const bool was_down = tenant.fully_down();
-    const bool was_degraded = tenant.degraded();
-    settle(tenant, now_);
-    tenant.down_cells = static_cast<std::uint16_t>(tenant.down_cells + (down ? 1 : -1));
-    const bool is_down = tenant.fully_down();
-    const bool is_degraded = tenant.degraded();
-    tenants_down_now_ = tenants_down_now_ - (was_down ? 1 : 0) + (is_down ? 1 : 0);
-    tenants_degraded_now_ = tenants_degraded_now_ - (was_degraded ? 1 : 0) + (is_degraded ? 1 : 0);
-    tenant.ever_down |= is_down;
-    tenant.ever_degraded |= is_degraded;
-    if (is_down && !was_down) note({.kind = EventKind::kTenantDown, .tenant = TenantId{t}});
-    if (was_down && !is_down) note({.kind = EventKind::kTenantRecovered, .tenant = TenantId{t}});
-  }
-}
-
-// Adds the time since the last change to the status the tenant was in.
-void World::settle(TenantRuntime& tenant, TimePoint at) {
-  const Duration spent = clamp(at) - clamp(tenant.since);
-  if (tenant.fully_down()) {
-    tenant.down_for += spent;
-  } else if (tenant.degraded()) {
-    tenant.degraded_for += spent;
-  }
-  tenant.since = at;
-}
-
-// Adds the time since the last call, at the current counts of down cells and of down and
-// degraded tenants, to the open interval. Called before any of those counts changes, at each
-// sample and at the run's end; like settle(), it counts nothing past the run's end.
-void World::integrate_downtime(TimePoint to) {
-  const Duration spent = clamp(to) - clamp(downtime_integrated_to_);
-  current_.cell_down += spent * static_cast<std::int64_t>(cells_down_now_);
-  current_.tenant_down += spent * static_cast<std::int64_t>(tenants_down_now_);
-  current_.tenant_degraded += spent * static_cast<std::int64_t>(tenants_degraded_now_);
-  downtime_integrated_to_ = to;
-}
-
-void World::note(TimelineEntry entry) {
-  if (now_ > end_) return;
-  if (result_.timeline.size() >= kTimelineLimit) {
-    ++result_.timeline_dropped;
-    return;
-  }
-  entry.time = now_;
-  result_.timeline.push_back(entry);
 }
 
 }  // namespace cellkit::sim

@@ -9,7 +9,7 @@ namespace cellkit::sim {
 
 void World::add_cells(std::uint32_t count, double utilization) {
   if (count == 0) return;
-  const bool rebalance = scenario_.growth.rebalance && control_plane_up_;
+  const bool rebalance = scenario_.growth.rebalance && control_loop_.up();
   const Placement before = rebalance ? current_placement() : Placement{};
   const auto first = static_cast<std::uint32_t>(cells_.size());
   for (std::uint32_t i = 0; i < count; ++i)
@@ -50,67 +50,30 @@ void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) 
       note({.kind = EventKind::kMoveRefused, .cell = m.to, .tenant = m.tenant});
     }
   }
-  reindex_tenants();
+  ledger_.refile(control_.tenants().mapping(), now_);
   note({.kind = EventKind::kTenantsRebalanced, .count = committed});
-}
-
-// Rebuilds which tenants sit on which cells after shards changed, carrying each tenant's
-// health status forward from now.
-void World::reindex_tenants() {
-  integrate_downtime(now_);
-  for (std::vector<std::uint32_t>& list : tenants_on_cell_)
-    list.clear();
-  tenants_down_now_ = 0;
-  tenants_degraded_now_ = 0;
-  for (const auto& [id, shard] : control_.tenants().mapping()) {
-    TenantRuntime& t = tenants_[raw(id)];
-    settle(t, now_);
-    index_tenant(id, shard, t);
-  }
-}
-
-// Files the tenant under its shard's cells and counts it in the live down/degraded counts
-// from its cells' true state: the control plane learns of a crash only at the next health
-// check, so a shard may include a cell that is already down.
-void World::index_tenant(TenantId id, const Shard& shard, TenantRuntime& tenant) {
-  tenant.down_cells = 0;
-  tenant.shard_size = static_cast<std::uint16_t>(shard.size());
-  for (CellId c : shard) {
-    tenants_on_cell_[raw(c)].push_back(raw(id));
-    if (!cells_[raw(c)].up) ++tenant.down_cells;
-  }
-  tenants_down_now_ += tenant.fully_down() ? 1 : 0;
-  tenants_degraded_now_ += tenant.degraded() ? 1 : 0;
-  tenant.ever_down |= tenant.fully_down();
-  tenant.ever_degraded |= tenant.degraded();
 }
 
 // New tenants are placed by the control plane, so while it is down they wait for it.
 void World::onboard(std::uint32_t count) {
   if (count == 0) return;
-  if (!control_plane_up_) {
-    pending_onboarding_ += count;
-    return;
-  }
-  integrate_downtime(now_);  // before new tenants on down cells join the counts
-  const auto first = static_cast<std::uint32_t>(tenants_.size());
+  if (control_loop_.hold_onboarding(count)) return;
+  const auto first = static_cast<std::uint32_t>(traffic_.size());
   std::uint32_t placed = 0;
   for (; placed < count; ++placed) {
     Result<TenantId> id = control_.add_tenant({}, scenario_.tenants.shard_size);
     if (!id.is_ok()) break;  // not enough healthy cells: the rest are not onboarded
-    TenantRuntime t{.since = now_};
-    index_tenant(*id, control_.tenants().mapping().shard(*id), t);
-    tenants_.push_back(t);
-    if (t.fully_down()) note({.kind = EventKind::kTenantDown, .tenant = *id});
+    ledger_.add_tenant(*id, control_.tenants().mapping().shard(*id), now_);
+    traffic_.emplace_back();
   }
-  set_rate(scenario_.workload.rate * static_cast<double>(tenants_.size()) /
+  set_rate(scenario_.workload.rate * static_cast<double>(traffic_.size()) /
            static_cast<double>(scenario_.tenants.count));
   rebuild_tenant_choice();
   note({.kind = EventKind::kTenantsOnboarded, .tenant = TenantId{first}, .count = placed});
 }
 
 void World::rebuild_tenant_choice() {
-  const auto n = static_cast<std::uint32_t>(tenants_.size());
+  const auto n = static_cast<std::uint32_t>(traffic_.size());
   const TenantsSpec& spec = scenario_.tenants;
   const std::vector<double> weights = spec.weights == Weights::kZipf
                                           ? zipf_weights(n, spec.zipf_exponent)
@@ -119,17 +82,7 @@ void World::rebuild_tenant_choice() {
 }
 
 void World::maybe_auto_scale(double utilization) {
-  const AutoScale& a = scenario_.growth.auto_scale;
-  if (a.utilization_above <= 0 || utilization <= a.utilization_above) return;
-  if (scaled_out_ && now_ - last_scale_out_ < a.cooldown) return;
-  std::uint32_t add = a.add;
-  if (a.max_cells > 0) {
-    if (cells_.size() >= a.max_cells) return;
-    add = std::min<std::uint32_t>(add, a.max_cells - static_cast<std::uint32_t>(cells_.size()));
-  }
-  add_cells(add, utilization);
-  last_scale_out_ = now_;
-  scaled_out_ = true;
+  add_cells(control_loop_.cells_to_add(utilization, now_, cells_.size()), utilization);
 }
 
 }  // namespace cellkit::sim

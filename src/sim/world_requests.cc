@@ -50,30 +50,30 @@ void World::run() {
   next_arrival_us_ += workload_.exponential(mean_gap_us_);
   const TimePoint next{round_us(next_arrival_us_)};
   if (next < end_) queue_.push_beside(next, kArrival);
-  const std::uint32_t tenant = tenant_choice_.sample(workload_);
+  const TenantId tenant{tenant_choice_.sample(workload_)};
   dispatch(admit(tenant, draw_poison(tenant)));
 }
 
 void World::on_scripted_arrival(std::uint32_t index) {
   const ScriptedRequest& r = scenario_.workload.script[index];
   if (r.poison) ++result_.poison_requests;
-  dispatch(admit(r.tenant, r.poison));
+  dispatch(admit(TenantId{r.tenant}, r.poison));
 }
 
 // A new request in flight, counted as an arrival; returns its slot.
-[[gnu::always_inline]] inline std::uint32_t World::admit(std::uint32_t tenant, bool poison) {
-  const std::uint32_t s = allocate_slot();
+[[gnu::always_inline]] inline std::uint32_t World::admit(TenantId tenant, bool poison) {
+  const std::uint32_t s = slots_.allocate();
   Slot& r = slots_[s];
   r.arrival_us = now_.time_since_epoch().count();
-  r.tenant = TenantId{tenant};
+  r.tenant = tenant;
   r.poison = poison;
-  ++tenants_[tenant].arrivals;  // the run's totals are the tenants' sums (close_run)
+  ++traffic_[raw(tenant)].arrivals;  // the run's totals are the tenants' sums (close_run)
   ++current_.arrivals;
   return s;
 }
 
 // The poison tenant's own stream decides, so its draws do not shift anyone else's.
-inline bool World::draw_poison(std::uint32_t tenant) {
+inline bool World::draw_poison(TenantId tenant) {
   for (PoisonRuntime& p : poison_) {
     if (p.tenant != tenant || (p.limit > 0 && p.sent >= p.limit)) continue;
     if (!p.random.bernoulli(p.probability)) return false;
@@ -104,7 +104,7 @@ void World::dispatch(std::uint32_t s) {
       return std::uint64_t{c.busy} + c.queue.size();
     };
     const NextStep step = r.attempts.next(decider(), r.tenant, now_, print, key, load);
-    if (!step.send) return finish(s, step.outcome);
+    if (!step.send) return end_request(s, step.outcome);
     r.cell = step.cell;
     if (!deliver(s)) return;
   }
@@ -113,8 +113,7 @@ void World::dispatch(std::uint32_t s) {
 // Returns true when the cell turned the request away and it should be routed again.
 [[gnu::always_inline]] inline bool World::deliver(std::uint32_t s) {
   Slot& r = slots_[s];
-  const auto cell = raw(r.cell);
-  CellRuntime& c = cells_[cell];
+  CellRuntime& c = cells_[raw(r.cell)];
   if (!c.up) {
     // The connection is refused: the router learns the cell is down and may fail over.
     const auto unused = [] { return std::uint64_t{0}; };
@@ -125,12 +124,12 @@ void World::dispatch(std::uint32_t s) {
     crash_under(s, CrashCause::kPoison);
     return false;
   }
-  if (bad_build_crashes(c)) {
+  if (c.bad_build_crashes()) {
     crash_under(s, CrashCause::kBadBuild);
     return false;
   }
   if (c.busy < scenario_.cells.servers) {
-    start_service(cell, s);
+    start_service(r.cell, s);
     return false;
   }
   if (c.queue.size() < scenario_.cells.queue_limit) {
@@ -142,12 +141,12 @@ void World::dispatch(std::uint32_t s) {
   return r.attempts.settle(AttemptResult::kShed, policy_).retry;
 }
 
-[[gnu::always_inline]] inline void World::start_service(std::uint32_t cell, std::uint32_t s) {
+[[gnu::always_inline]] inline void World::start_service(CellId cell, std::uint32_t s) {
   Slot& r = slots_[s];
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
   if (timeout > Duration::zero() && age >= timeout) return end_attempt(s, AttemptResult::kTimedOut);
-  CellRuntime& c = cells_[cell];
+  CellRuntime& c = cells_[raw(cell)];
   update_busy(c);
   ++c.busy;
   result_.wait.record(age - Duration(r.queued_after_us));
@@ -157,14 +156,14 @@ void World::dispatch(std::uint32_t s) {
 [[gnu::always_inline]] inline void World::on_service_done(const Event& e) {
   Slot& r = slots_[e.target];
   if (!r.live || r.generation != e.aux) return;  // its cell crashed meanwhile
-  const auto cell = raw(r.cell);
-  CellRuntime& c = cells_[cell];
+  const CellId cell = r.cell;
+  CellRuntime& c = cells_[raw(cell)];
   update_busy(c);
   --c.busy;
   ++c.served;
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
-  if (bad_build_errs(c)) {
+  if (c.bad_build_errs()) {
     end_attempt(e.target, AttemptResult::kCellError);
   } else if (timeout > Duration::zero() && age > timeout) {
     end_attempt(e.target, AttemptResult::kTimedOut);
@@ -175,8 +174,8 @@ void World::dispatch(std::uint32_t s) {
   pull_next(cell);
 }
 
-[[gnu::always_inline]] inline void World::pull_next(std::uint32_t cell) {
-  CellRuntime& c = cells_[cell];
+[[gnu::always_inline]] inline void World::pull_next(CellId cell) {
+  CellRuntime& c = cells_[raw(cell)];
   while (c.up && c.busy < scenario_.cells.servers && !c.queue.empty()) {
     const std::uint32_t s = c.queue.front();
     c.queue.pop_front();
@@ -188,17 +187,17 @@ void World::dispatch(std::uint32_t s) {
 void World::after_crash(std::uint32_t s, const Verdict& verdict) {
   ++slots_[s].generation;  // its completion event at the dead cell must not complete the retry
   if (verdict.retry) return dispatch(s);
-  finish(s, verdict.outcome);
+  end_request(s, verdict.outcome);
 }
 
 // An attempt that came to an end without a crash: served, answered with an error, too late.
 [[gnu::always_inline]] inline void World::end_attempt(std::uint32_t s, AttemptResult result) {
   const Verdict v = slots_[s].attempts.settle(result, policy_);
   if (v.retry) return dispatch(s);
-  finish(s, v.outcome);
+  end_request(s, v.outcome);
 }
 
-[[gnu::always_inline]] inline void World::finish(std::uint32_t s, Outcome outcome) {
+[[gnu::always_inline]] inline void World::end_request(std::uint32_t s, Outcome outcome) {
   Slot& r = slots_[s];
   if (options_.on_request) {
     options_.on_request({.arrival = TimePoint{Duration(r.arrival_us)},
@@ -209,27 +208,9 @@ void World::after_crash(std::uint32_t s, const Verdict& verdict) {
                          .poison = r.poison});
   }
   const auto o = static_cast<std::size_t>(outcome);
-  ++tenants_[raw(r.tenant)].outcomes[o];
+  ++traffic_[raw(r.tenant)].outcomes[o];
   ++current_.outcomes[o];
-  r.live = false;
-  ++r.generation;
-  free_slots_.push_back(s);
-  --in_flight_;
-}
-
-[[gnu::always_inline]] inline std::uint32_t World::allocate_slot() {
-  std::uint32_t s;
-  if (free_slots_.empty()) {
-    s = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
-  } else {
-    s = free_slots_.back();
-    free_slots_.pop_back();
-  }
-  const std::uint32_t generation = slots_[s].generation;
-  slots_[s] = Slot{.generation = generation, .live = true};
-  result_.peak_in_flight = std::max(result_.peak_in_flight, ++in_flight_);
-  return s;
+  slots_.release(s);
 }
 
 }  // namespace cellkit::sim

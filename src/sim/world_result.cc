@@ -6,9 +6,8 @@
 namespace cellkit::sim {
 
 void World::close_run() {
-  integrate_downtime(end_);
-  for (TenantRuntime& t : tenants_) {
-    settle(t, end_);
+  ledger_.close_run();
+  for (const TenantTraffic& t : traffic_) {
     result_.arrivals += t.arrivals;
     for (std::size_t i = 0; i < kOutcomeCount; ++i)
       result_.outcomes[i] += t.outcomes[i];
@@ -23,9 +22,7 @@ void World::close_run() {
     for (std::size_t i = 0; i < kOutcomeCount; ++i)
       last.outcomes[i] += current_.outcomes[i];
     last.arrivals += current_.arrivals;
-    last.cell_down += current_.cell_down;
-    last.tenant_down += current_.tenant_down;
-    last.tenant_degraded += current_.tenant_degraded;
+    ledger_.close_interval(end_, last);
     last_interval_latency_.merge(interval_latency_);
     last.latency_p50 = last_interval_latency_.percentile(0.5);
     last.latency_p99 = last_interval_latency_.percentile(0.99);
@@ -33,24 +30,23 @@ void World::close_run() {
   result_.latency.merge(interval_latency_);
 }
 
-TenantResult World::tenant_result(std::uint32_t index) const {
-  const TenantRuntime& t = tenants_[index];
-  const TenantId id{index};
+TenantResult World::tenant_result(TenantId id) const {
+  const TenantTraffic& t = traffic_[raw(id)];
+  const TenantHealth& health = ledger_.tenants()[raw(id)];
   TenantResult r{.id = id,
                  .name = control_.tenants().find_tenant(id)->name,
                  .shard = control_.tenants().mapping().shard(id),
                  .arrivals = t.arrivals,
                  .outcomes = t.outcomes,
-                 .degraded_for = t.degraded_for,
-                 .down_for = t.down_for};
+                 .degraded_for = health.degraded_for,
+                 .down_for = health.down_for};
   r.poison = std::any_of(poison_.begin(), poison_.end(),
-                         [&](const PoisonRuntime& p) { return p.tenant == index; });
+                         [&](const PoisonRuntime& p) { return p.tenant == id; });
   return r;
 }
 
-CellResult World::cell_result(std::uint32_t index) const {
-  const CellRuntime& c = cells_[index];
-  const CellId id{index};
+CellResult World::cell_result(CellId id) const {
+  const CellRuntime& c = cells_[raw(id)];
   const double capacity = static_cast<double>(scenario_.until.count()) * scenario_.cells.servers;
   return CellResult{.id = id,
                     .name = control_.cells().fleet().cell(id).name,
@@ -69,7 +65,7 @@ BlastRadius World::blast_radius() const {
     b.cells_crashed += c.crashes > 0 ? 1 : 0;
     b.crashes += c.crashes;
   }
-  for (const TenantRuntime& t : tenants_) {
+  for (const TenantHealth& t : ledger_.tenants()) {
     if (t.ever_down) {
       ++b.tenants_down;
     } else if (t.ever_degraded) {
@@ -94,16 +90,17 @@ RunResult World::finish() {
   r.until = scenario_.until;
   r.interval = scenario_.interval;
   r.servers_per_cell = scenario_.cells.servers;
-  for (std::uint32_t i = 0; i < tenants_.size(); ++i)
-    r.tenants.push_back(tenant_result(i));
+  for (std::uint32_t i = 0; i < traffic_.size(); ++i)
+    r.tenants.push_back(tenant_result(TenantId{i}));
   for (std::uint32_t i = 0; i < cells_.size(); ++i)
-    r.cells.push_back(cell_result(i));
+    r.cells.push_back(cell_result(CellId{i}));
   r.intervals = std::move(intervals_);
   r.blast = blast_radius();
   r.router_version = router_.version();
   r.event_queue_bytes = queue_.capacity_bytes();
-  r.request_bytes =
-      slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(std::uint32_t);
+  timeline_.move_into(r);
+  r.peak_in_flight = slots_.peak_in_flight();
+  r.request_bytes = slots_.capacity_bytes();
   return r;
 }
 

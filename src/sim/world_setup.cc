@@ -69,7 +69,11 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       workload_(root_.derive(kWorkloadStream)),
       publisher_(router_, scenario.router.persist_snapshot),
       control_(make_placement(scenario.tenants, placement_seed_), publisher_, placement_seed_),
-      quarantine_(scenario.router.policy) {}
+      quarantine_(scenario.router.policy),
+      timeline_(end_),
+      ledger_(end_, cells_, timeline_),
+      rollouts_(scenario.deployments, cells_, timeline_),
+      control_loop_(scenario.growth.auto_scale) {}
 
 Status World::set_up() {
   if (Status s = scenario_.validate(); !s.is_ok()) return s;
@@ -110,9 +114,9 @@ void World::install_cell() {
   cells_.emplace_back(root_.derive(kCellStreams + raw(id)));
   cells_.back().zone = zone;
   cells_.back().last_change = now_;
-  tenants_on_cell_.resize(cells_.size());
+  ledger_.add_cell();
   if (spec.mtbf > Duration::zero()) {
-    queue_.push(now_ + cells_.back().random.exponential(spec.mtbf), kRandomCrash, index);
+    queue_.push(now_ + cells_.back().random.exponential(spec.mtbf), kRandomCrash, raw(id));
   }
 }
 
@@ -130,12 +134,11 @@ Status World::place_tenants() {
 }
 
 void World::index_tenants() {
-  tenants_.assign(scenario_.tenants.count, TenantRuntime{});
+  traffic_.assign(scenario_.tenants.count, TenantTraffic{});
   rebuild_tenant_choice();
-  for (const auto& [tenant, shard] : control_.tenants().mapping())
-    index_tenant(tenant, shard, tenants_[raw(tenant)]);
+  ledger_.start(scenario_.tenants.count, control_.tenants().mapping());
   for (const PoisonTenant& p : scenario_.faults.poison) {
-    poison_.push_back({.tenant = p.tenant,
+    poison_.push_back({.tenant = TenantId{p.tenant},
                        .probability = p.probability,
                        .limit = p.limit,
                        .random = root_.derive(kTenantStreams + p.tenant)});
@@ -159,7 +162,6 @@ void World::schedule_faults() {
   }
   for (Duration at : f.router_restarts)
     queue_.push(t0 + at, kRouterRestart);
-  deployments_.resize(scenario_.deployments.size());
   for (std::uint32_t i = 0; i < scenario_.deployments.size(); ++i) {
     queue_.push(t0 + scenario_.deployments[i].at, kDeployWave, i);
   }
