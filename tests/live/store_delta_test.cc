@@ -4,7 +4,6 @@
 // deltas after their version; the control plane compacts the chain into a new base by CAS
 // without losing a version. etcd is real, started by the test.
 #include <atomic>
-#include <functional>
 #include <thread>
 #include <utility>
 
@@ -18,6 +17,7 @@
 #include "cellkit/live/store.h"
 #include "cellkit/live/store_follower.h"
 #include "live/etcd_process.h"
+#include "live/hooked_store.h"
 
 namespace cellkit::live {
 namespace {
@@ -68,40 +68,7 @@ TEST(StorePointer, AFullChainStartsANewBase) {
   EXPECT_EQ(next.snapshot.bytes, pub.snapshot.size());
 }
 
-// A store that runs `before_snapshot` once, just before the first whole-snapshot read.
-class HookedStore final : public Store {
- public:
-  explicit HookedStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
-  std::function<void()> before_snapshot;
-
-  std::string describe() const override { return inner_->describe(); }
-  Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
-  Result<std::string> read_snapshot(const Pointer& p) override {
-    if (before_snapshot) std::exchange(before_snapshot, nullptr)();
-    return inner_->read_snapshot(p);
-  }
-  Result<std::string> read_state(const Pointer& p) override { return inner_->read_state(p); }
-  Result<std::vector<std::string>> read_deltas(const Pointer& p, std::uint64_t after) override {
-    return inner_->read_deltas(p, after);
-  }
-  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
-    return inner_->publish(p, expected);
-  }
-  Result<WatchEnd> watch_pointer(std::int64_t revision,
-                                 std::chrono::steady_clock::time_point deadline) override {
-    return inner_->watch_pointer(revision, deadline);
-  }
-  Status report(const RouterReport& r) override { return inner_->report(r); }
-  Result<std::vector<RouterReport>> reports() override { return inner_->reports(); }
-  Result<Leadership> campaign(const std::string& address) override {
-    return inner_->campaign(address);
-  }
-  void resign() override { inner_->resign(); }
-  void interrupt() override { inner_->interrupt(); }
-
- private:
-  std::unique_ptr<Store> inner_;
-};
+using test::HookedStore;
 
 class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
  protected:

@@ -15,6 +15,7 @@
 #include "cellkit/live/etcd_client.h"
 #include "live/etcd_process.h"
 #include "live/eventually.h"
+#include "live/hooked_store.h"
 #include "live/report_stamp.h"
 
 namespace cellkit::live {
@@ -232,6 +233,32 @@ TEST_P(StoreFollowerTest, AnUnchangedReportIsNotRewrittenButOutlivesItsLease) {
   add_cell(1);
   ASSERT_TRUE(f.sync().is_ok());
   EXPECT_NE(test::report_stamp(spec(), "blue", "r1"), written);
+}
+
+// A Sync ends with the router's report, a write of its own, so the store's revision moves
+// past the one the Sync's pointer read saw. etcd serves a watch that starts in its past from
+// history, in a loop that runs every 100 ms; the follower's watch starts at the store's
+// current revision instead, so a change reaches the router at once.
+TEST_P(StoreFollowerTest, TheWatchStartsAfterTheRoutersOwnReport) {
+  FakeRouter router;
+  auto hooked = std::make_unique<test::HookedStore>(open());
+  test::HookedStore& store = *hooked;
+  std::atomic<int> watches{0};
+  std::atomic<std::int64_t> from{-1};
+  std::atomic<std::int64_t> current{-1};
+  store.before_watch = [&](std::int64_t revision) {
+    if (watches++ > 0) return;
+    from = revision;
+    current = store.inner().read_pointer()->store_revision;
+  };
+  add_cell(0);
+  StoreFollower f(std::move(hooked), router.offer(),
+                  {.router_id = "r1", .reread = 60000ms, .watch_wait = 60000ms}, 0);
+  f.start();
+  ASSERT_TRUE(eventually([&] { return watches >= 1; }));
+  f.stop();
+  EXPECT_EQ(router.version, 1u);
+  EXPECT_EQ(from, current);  // the report was written before the watch started
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
