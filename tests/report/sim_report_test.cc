@@ -103,11 +103,10 @@ sim::RunResult run_with_long_timeline() {
   for (int i = 0; i < 30; ++i) {
     const TimePoint at{seconds(2 * i)};
     r.timeline.push_back({.time = at,
-                          .kind = sim::EventKind::kCellCrashed,
-                          .cell = CellId{1},
-                          .cause = sim::CrashCause::kScheduled});
+                          .what = sim::timeline::CellCrashed{
+                              .cell = CellId{1}, .cause = sim::CrashCause::kScheduled}});
     r.timeline.push_back(
-        {.time = at + seconds(1), .kind = sim::EventKind::kCellRestarted, .cell = CellId{1}});
+        {.time = at + seconds(1), .what = sim::timeline::CellRestarted{CellId{1}}});
   }
   r.timeline_dropped = 5;
   return r;
