@@ -401,8 +401,6 @@ constexpr std::uint64_t kMaxRestrictedBlocks = 250'000;
 constexpr std::uint64_t kMaxImprovedBlocks = 3'000;
 constexpr std::uint64_t kImproveSteps = 10'000'000;
 constexpr std::uint64_t kImproveSeed = 1;
-// packing_less_a_point takes packings on at most this many points (the searched ones).
-constexpr std::uint32_t kMaxLessAPointOrder = 40;
 
 // Greedy: start from the first block, then add the point through whose blocks the most
 // lie inside the chosen set (3 chosen already: weight 1000, 2 chosen: weight 1).
@@ -498,12 +496,19 @@ std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells) {
       std::vector<bool>(cells, false)};
 }
 
-std::optional<RestrictedDesign> packing_less_a_point(std::uint32_t cells) {
-  const std::uint32_t v = cells + 1;
-  if (v % 4 != 0 || v > kMaxLessAPointOrder || make_design({v, 0, 4, 2})) return std::nullopt;
+std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells) {
+  const std::uint32_t v = (cells / 4 + 1) * 4;
+  if (cells % 4 == 0 || choose128(v, 3) / 4 > kMaxRestrictedBlocks || make_design({v, 0, 4, 2})) {
+    return std::nullopt;
+  }
   std::optional<RestrictedDesign> d = restricted_sqs(v);
   if (!d || std::find(d->absent.begin(), d->absent.end(), true) != d->absent.end()) {
     return std::nullopt;
+  }
+  d->search_steps = 0;
+  if (v - cells > 1) {
+    d->absent = points_to_leave_out(*d->design, v, v - cells);
+    return d;
   }
   std::vector<std::uint32_t> degree(v, 0);
   std::array<std::uint32_t, 4> b{};
@@ -513,7 +518,6 @@ std::optional<RestrictedDesign> packing_less_a_point(std::uint32_t cells) {
       ++degree[p];
   }
   d->absent[std::min_element(degree.begin(), degree.end()) - degree.begin()] = true;
-  d->search_steps = 0;
   return d;
 }
 
@@ -533,11 +537,12 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
     if (auto it = cache.find(cells); it != cache.end()) return it->second;
   }
   // The largest start wins: the cut (the first), a doubling (N = 24: 498 blocks, the cut 462) or
-  // a packing on N + 1 less a point (N = 35: 1,569 after the search, where the cut gave 1,546)
+  // a packing on the next multiple of 4 less points (N = 35: 1,569 after the search, where the
+  // cut gave 1,546)
   // or a stored cyclic packing (N = 29: 870, where the cut gave 819 and the search 854).
   std::optional<RestrictedDesign> found = restrict_larger_sqs(cells);
   for (std::optional<RestrictedDesign> other :
-       {doubled_packing(cells), packing_less_a_point(cells), stored_cyclic_packing(cells)}) {
+       {doubled_packing(cells), packing_less_points(cells), stored_cyclic_packing(cells)}) {
     if (other && (!found || present_blocks(*other).size() > present_blocks(*found).size())) {
       found = std::move(other);
     }

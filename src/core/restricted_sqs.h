@@ -19,10 +19,13 @@ std::optional<RestrictedDesign> restrict_larger_sqs(std::uint32_t cells);
 // Nothing for other N, when no packing on h is built, or when C(N,3)/4 exceeds 250,000.
 std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells);
 
-// For N + 1 ≡ 0 (mod 4), N + 1 ≤ 40 with no SQS(N+1) built (N = 11, 23, 35): restricted_sqs(N+1)
-// (a searched packing on N + 1 points, none absent) with its point in the fewest blocks absent
-// (the lowest such point), not searched further. Nothing for other N.
-std::optional<RestrictedDesign> packing_less_a_point(std::uint32_t cells);
+// For N ≢ 0 (mod 4) and N' the next multiple of 4 with no SQS(N') built and C(N',3)/4 at most
+// 250,000: restricted_sqs(N') (a searched or doubled packing on N' points, none absent) with
+// N' − N points absent, not searched further: for one point, its point in the fewest blocks
+// (the lowest such point; N = 11, 23, 35, 47, 59, ...); for two or three, those
+// points_to_leave_out picks (the points of its first block). Nothing for other N, or when
+// restricted_sqs(N') has points absent.
+std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells);
 
 // The stored cyclic packing on Z_N (cyclic_packing in core/steiner_quadruples.h; N = 29: 870
 // blocks) as a design on the N points (none absent), not searched further. Nothing for other N.

@@ -240,9 +240,11 @@ Status EtcdClient::compact(std::int64_t revision) {
 }
 
 Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t start_revision,
-                                          std::chrono::steady_clock::time_point deadline) {
-  json body = {{"create_request",
-                {{"key", base64_encode(key)}, {"start_revision", std::to_string(start_revision)}}}};
+                                          std::chrono::steady_clock::time_point deadline,
+                                          const std::function<bool()>& once_created) {
+  json create = {{"key", base64_encode(key)}};
+  if (start_revision > 0) create["start_revision"] = std::to_string(start_revision);
+  json body = {{"create_request", create}};
   EtcdWatchResult out;
   auto on_line = [&](std::string_view line) {
     json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -256,6 +258,10 @@ Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t sta
     if (result.contains("events") || message.contains("error") || !message.is_object()) {
       // An event, or anything we cannot read: either way the caller re-reads the key.
       out.end = result.contains("events") ? EtcdWatchEnd::kEvent : EtcdWatchEnd::kEnded;
+      return false;
+    }
+    if (result.value("created", false) && once_created && once_created()) {
+      out.end = EtcdWatchEnd::kEvent;
       return false;
     }
     return true;  // "created", progress notifications

@@ -50,8 +50,18 @@ class EtcdStore final : public Store {
 
   Result<WatchEnd> watch_pointer(std::int64_t store_revision,
                                  std::chrono::steady_clock::time_point deadline) override {
+    // Watched from now, not from store_revision + 1: by the time the watch starts, the
+    // router's own report (and other routers') have moved the store's revision past the
+    // read, and etcd serves a watch that starts in its past only from its catch-up loop,
+    // every 100 ms. A change between the read and the watch is found by one read once the
+    // watch exists: the pointer is never deleted, and any change gives it a mod revision
+    // past the read's store revision.
+    auto moved_since_read = [&] {
+      Result<EtcdRange> now = etcd_.range(key("routing/current"));
+      return !now.is_ok() || (!now->kvs.empty() && now->kvs.front().mod_revision > store_revision);
+    };
     Result<EtcdWatchResult> watched =
-        etcd_.watch(key("routing/current"), store_revision + 1, deadline);
+        etcd_.watch(key("routing/current"), /*from now*/ 0, deadline, moved_since_read);
     if (!watched.is_ok()) return watched.status();
     return watched->end == EtcdWatchEnd::kDeadline ? WatchEnd::kDeadline : WatchEnd::kChanged;
   }

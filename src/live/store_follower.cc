@@ -141,7 +141,6 @@ Status StoreFollower::sync() {
   }
   set_connected(true);
   watch_from_ = read->store_revision;
-  synced_ = *read;
   const FollowerStatus s = status();
   const std::uint64_t version = read->pointer.version;
   if (read->revision != 0 && version != s.rejected && version != s.applied) {
@@ -158,19 +157,6 @@ Status StoreFollower::sync() {
   }
   report();
   return Status::ok();
-}
-
-// A Sync ends with this router's report, and other routers report too, so by the time the
-// watch starts the store's revision is past the one the Sync's pointer read saw. etcd serves
-// a watch that starts in its past from history, in a loop that runs every 100 ms: a change
-// would reach the router up to 100 ms late. So the pointer is read again just before
-// watching, and the watch starts from that read when the pointer is still the one synced.
-bool StoreFollower::watch_from_now() {
-  Result<PointerRead> now = store_->read_pointer();
-  if (!now.is_ok()) return true;  // the watch fails too, and the next Sync says disconnected
-  if (now->revision != synced_.revision || now->pointer != synced_.pointer) return false;
-  watch_from_ = now->store_revision;
-  return true;
 }
 
 bool StoreFollower::pause(std::chrono::milliseconds d) {
@@ -190,7 +176,6 @@ void StoreFollower::loop() {
       continue;
     }
     backoff = options_.backoff_min;
-    if (!watch_from_now()) continue;  // the pointer moved during the Sync: Sync again
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_reread) next_reread = now + options_.reread;
     const auto deadline = std::min(next_reread, now + options_.watch_wait);

@@ -1,6 +1,8 @@
 // Formatting helpers for simulation reports.
 #include "report/sim_format.h"
 
+#include <variant>
+
 #include <fmt/format.h>
 
 #include "cellkit/report/number_style.h"
@@ -8,7 +10,7 @@
 namespace cellkit {
 namespace {
 
-using sim::EventKind;
+namespace timeline = sim::timeline;
 
 // The zone's name as the cells table shows it ("zone-1", or the mapping's own name).
 std::string zone_label(const sim::RunResult& r, ZoneId zone) {
@@ -17,23 +19,103 @@ std::string zone_label(const sim::RunResult& r, ZoneId zone) {
   return fmt::format("zone-{}", raw(zone));
 }
 
-std::string crash_cause(const sim::RunResult& r, const sim::TimelineEntry& e) {
-  switch (e.cause) {
-    case sim::CrashCause::kPoison:
-      return fmt::format("poison request from {}", r.tenants[raw(e.tenant)].name);
-    case sim::CrashCause::kScheduled:
-      return "scheduled fault";
-    case sim::CrashCause::kRandom:
-      return "random failure";
-    case sim::CrashCause::kZone:
-      return fmt::format("{} outage", r.cells[raw(e.cell)].zone_name);
-    case sim::CrashCause::kBadBuild:
-      return "bad build";
-    case sim::CrashCause::kNone:
-      break;
+// One line per payload type, naming cells and tenants as the run's tables do.
+struct Describe {
+  const sim::RunResult& r;
+
+  std::string cell(CellId id) const { return r.cells[raw(id)].name; }
+  std::string tenant(TenantId id) const { return r.tenants[raw(id)].name; }
+
+  std::string operator()(const timeline::CellCrashed& e) const {
+    return fmt::format("{} crashed ({})", cell(e.cell), cause(e));
   }
-  return "unknown cause";
-}
+  std::string operator()(const timeline::CellRestarted& e) const {
+    return fmt::format("{} restarted", cell(e.cell));
+  }
+  std::string operator()(const timeline::FingerprintQuarantined& e) const {
+    return fmt::format("poison fingerprint of {} quarantined for {}", tenant(e.tenant),
+                       format_duration(e.duration));
+  }
+  std::string operator()(const timeline::ZoneDown& e) const {
+    return fmt::format("{} down: its cells crash", zone_label(r, e.zone));
+  }
+  std::string operator()(const timeline::ZoneUp& e) const {
+    return fmt::format("{} back", zone_label(r, e.zone));
+  }
+  std::string operator()(const timeline::ControlPlaneDown& e) const {
+    return fmt::format("control plane down (last published version {})", e.version);
+  }
+  std::string operator()(const timeline::ControlPlaneUp&) const {
+    return "control plane back: publishing again";
+  }
+  std::string operator()(const timeline::RouterRestarted& e) const {
+    if (e.version == 0) return "router restarted with an empty table (no persisted snapshot)";
+    return fmt::format("router restarted: serving persisted snapshot version {}", e.version);
+  }
+  std::string operator()(const timeline::TenantDown& e) const {
+    return fmt::format("{} fully down: all its cells are down", tenant(e.tenant));
+  }
+  std::string operator()(const timeline::TenantRecovered& e) const {
+    return fmt::format("{} has a live cell again", tenant(e.tenant));
+  }
+  std::string operator()(const timeline::WaveDeployed& e) const {
+    return fmt::format("rollout wave {} deployed{}", e.wave, e.wave == 0 ? " (canary)" : "");
+  }
+  std::string operator()(const timeline::RolloutStopped& e) const {
+    return fmt::format(
+        "alarm after wave {}: error rate {:.2f}% over the bake; rollout stopped, "
+        "updated cells rolled back",
+        e.wave, 100.0 * e.error_rate);
+  }
+  std::string operator()(const timeline::RolloutCompleted& e) const {
+    return fmt::format("rollout completed: {} waves baked without an alarm", e.last_wave + 1);
+  }
+  std::string operator()(const timeline::CellsAdded& e) const {
+    return fmt::format("{} cell(s) added from {} on{}", e.count, cell(e.first),
+                       e.utilization > 0 ? fmt::format(" (utilization {:.1f}% above the threshold)",
+                                                       100.0 * e.utilization)
+                                         : std::string(" (scheduled scale-out)"));
+  }
+  std::string operator()(const timeline::TenantsOnboarded& e) const {
+    return fmt::format("{} tenant(s) onboarded from {} on", e.count, tenant(e.first));
+  }
+  std::string operator()(const timeline::TenantsRebalanced& e) const {
+    return fmt::format("rebalance: {} move(s) onto the new cells committed", e.moves);
+  }
+  std::string operator()(const timeline::RebalanceNotPlanned& e) const {
+    return fmt::format("rebalance onto the cells from {} on: no plan found; nothing moved",
+                       cell(e.first_new));
+  }
+  std::string operator()(const timeline::MoveRefused& e) const {
+    return fmt::format("rebalance: moving {} onto {} refused by the control plane",
+                       tenant(e.tenant), cell(e.onto));
+  }
+  std::string operator()(const timeline::HealthNotRecorded& e) const {
+    return fmt::format("control plane refused the health of {}", cell(e.cell));
+  }
+  std::string operator()(const timeline::SnapshotRefused& e) const {
+    if (e.version == 0) return "restarted router could not decode its persisted snapshot";
+    return fmt::format("restarted router refused its persisted snapshot version {}", e.version);
+  }
+
+  std::string cause(const timeline::CellCrashed& e) const {
+    switch (e.cause) {
+      case sim::CrashCause::kPoison:
+        return fmt::format("poison request from {}", tenant(e.by));
+      case sim::CrashCause::kScheduled:
+        return "scheduled fault";
+      case sim::CrashCause::kRandom:
+        return "random failure";
+      case sim::CrashCause::kZone:
+        return fmt::format("{} outage", r.cells[raw(e.cell)].zone_name);
+      case sim::CrashCause::kBadBuild:
+        return "bad build";
+      case sim::CrashCause::kNone:
+        break;
+    }
+    return "unknown cause";
+  }
+};
 
 }  // namespace
 
@@ -69,64 +151,7 @@ std::string shard_ids(const Shard& shard) {
 }
 
 std::string describe(const sim::RunResult& r, const sim::TimelineEntry& e) {
-  const auto cell = [&] { return r.cells[raw(e.cell)].name; };
-  const auto tenant = [&] { return r.tenants[raw(e.tenant)].name; };
-  switch (e.kind) {
-    case EventKind::kCellCrashed:
-      return fmt::format("{} crashed ({})", cell(), crash_cause(r, e));
-    case EventKind::kCellRestarted:
-      return fmt::format("{} restarted", cell());
-    case EventKind::kFingerprintQuarantined:
-      return fmt::format("poison fingerprint of {} quarantined for {}", tenant(),
-                         format_duration(e.duration));
-    case EventKind::kZoneDown:
-      return fmt::format("{} down: its cells crash", zone_label(r, e.zone));
-    case EventKind::kZoneUp:
-      return fmt::format("{} back", zone_label(r, e.zone));
-    case EventKind::kControlPlaneDown:
-      return fmt::format("control plane down (last published version {})", e.version);
-    case EventKind::kControlPlaneUp:
-      return "control plane back: publishing again";
-    case EventKind::kRouterRestarted:
-      return e.version > 0
-                 ? fmt::format("router restarted: serving persisted snapshot version {}", e.version)
-                 : std::string("router restarted with an empty table (no persisted snapshot)");
-    case EventKind::kTenantDown:
-      return fmt::format("{} fully down: all its cells are down", tenant());
-    case EventKind::kTenantRecovered:
-      return fmt::format("{} has a live cell again", tenant());
-    case EventKind::kWaveDeployed:
-      return fmt::format("rollout wave {} deployed{}", e.wave, e.wave == 0 ? " (canary)" : "");
-    case EventKind::kRolloutStopped:
-      return fmt::format(
-          "alarm after wave {}: error rate {:.2f}% over the bake; rollout stopped, "
-          "updated cells rolled back",
-          e.wave, 100.0 * e.error_rate);
-    case EventKind::kCellsAdded:
-      return fmt::format(
-          "{} cell(s) added from {} on{}", e.count, cell(),
-          e.error_rate > 0
-              ? fmt::format(" (utilization {:.1f}% above the threshold)", 100.0 * e.error_rate)
-              : std::string(" (scheduled scale-out)"));
-    case EventKind::kTenantsOnboarded:
-      return fmt::format("{} tenant(s) onboarded from {} on", e.count, tenant());
-    case EventKind::kTenantsRebalanced:
-      return fmt::format("rebalance: {} move(s) onto the new cells committed", e.count);
-    case EventKind::kRolloutCompleted:
-      return fmt::format("rollout completed: {} waves baked without an alarm", e.wave + 1);
-    case EventKind::kRebalanceNotPlanned:
-      return fmt::format("rebalance onto the cells from {} on: no plan found; nothing moved",
-                         cell());
-    case EventKind::kMoveRefused:
-      return fmt::format("rebalance: moving {} onto {} refused by the control plane", tenant(),
-                         cell());
-    case EventKind::kHealthNotRecorded:
-      return fmt::format("control plane refused the health of {}", cell());
-    case EventKind::kSnapshotRefused:
-      if (e.version == 0) return "restarted router could not decode its persisted snapshot";
-      return fmt::format("restarted router refused its persisted snapshot version {}", e.version);
-  }
-  return std::string(to_string(e.kind));
+  return std::visit(Describe{r}, e.what);
 }
 
 constexpr MetricText kMetricTexts[] = {

@@ -113,7 +113,7 @@ Json timeline_json(const RunResult& r) {
   Json timeline = Json::array();
   for (const sim::TimelineEntry& e : r.timeline) {
     timeline.push_back({{"time_s", seconds(e.time.time_since_epoch())},
-                        {"event", std::string(to_string(e.kind))},
+                        {"event", std::string(to_string(e.kind()))},
                         {"text", describe(r, e)}});
   }
   return timeline;

@@ -102,7 +102,7 @@ bool significant(sim::EventKind k) {
 std::vector<chart::Marker> fault_markers(const RunResult& r) {
   std::vector<chart::Marker> out;
   for (const sim::TimelineEntry& e : r.timeline) {
-    if (significant(e.kind))
+    if (significant(e.kind()))
       out.push_back(
           {seconds(e.time.time_since_epoch()), format_clock(e.time) + " " + describe(r, e)});
   }

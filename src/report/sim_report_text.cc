@@ -95,7 +95,7 @@ std::vector<bool> timeline_kept(const RunResult& r) {
   if (r.timeline.size() <= kTimelineShown) return keep;
   std::map<sim::EventKind, std::pair<std::size_t, std::size_t>> ends;
   for (std::size_t i = 0; i < r.timeline.size(); ++i) {
-    auto [it, fresh] = ends.try_emplace(r.timeline[i].kind, i, i);
+    auto [it, fresh] = ends.try_emplace(r.timeline[i].kind(), i, i);
     if (!fresh) it->second.second = i;
   }
   for (const auto& [kind, range] : ends)
@@ -254,9 +254,9 @@ void write_timeline_summary(Out out, std::span<const RunResult> runs) {
   for (const RunResult& r : runs) {
     std::map<sim::EventKind, bool> seen;
     for (const sim::TimelineEntry& e : r.timeline) {
-      KindSummary& k = kinds[e.kind];
+      KindSummary& k = kinds[e.kind()];
       ++k.entries;
-      if (!std::exchange(seen[e.kind], true)) ++k.runs;
+      if (!std::exchange(seen[e.kind()], true)) ++k.runs;
       k.first = std::min(k.first, e.time);
       k.last = std::max(k.last, e.time);
     }

@@ -18,7 +18,7 @@ void DowntimeLedger::add_tenant(TenantId id, const Shard& shard, TimePoint now) 
   integrate(now);
   TenantHealth& tenant = tenants_.emplace_back(TenantHealth{.since = now});
   file(id, shard, tenant);
-  if (tenant.fully_down()) timeline_.note(now, {.kind = EventKind::kTenantDown, .tenant = id});
+  if (tenant.fully_down()) timeline_.note(now, timeline::TenantDown{id});
 }
 
 void DowntimeLedger::refile(const Mapping& mapping, TimePoint now) {
@@ -49,9 +49,8 @@ void DowntimeLedger::cell_changed(CellId cell, bool down, TimePoint now) {
     tenants_degraded_now_ = tenants_degraded_now_ - (was_degraded ? 1 : 0) + (is_degraded ? 1 : 0);
     tenant.ever_down |= is_down;
     tenant.ever_degraded |= is_degraded;
-    if (is_down && !was_down) timeline_.note(now, {.kind = EventKind::kTenantDown, .tenant = id});
-    if (was_down && !is_down)
-      timeline_.note(now, {.kind = EventKind::kTenantRecovered, .tenant = id});
+    if (is_down && !was_down) timeline_.note(now, timeline::TenantDown{id});
+    if (was_down && !is_down) timeline_.note(now, timeline::TenantRecovered{id});
   }
 }
 

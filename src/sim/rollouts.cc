@@ -16,7 +16,7 @@ TimePoint Rollouts::deploy_wave(std::uint32_t index, TimePoint now) {
     rollout.taken_mark += c.taken;
     rollout.failed_mark += c.failed;
   }
-  timeline_.note(now, {.kind = EventKind::kWaveDeployed, .wave = rollout.wave});
+  timeline_.note(now, timeline::WaveDeployed{rollout.wave});
   return now + d.bake;
 }
 
@@ -27,13 +27,12 @@ std::optional<TimePoint> Rollouts::end_bake(std::uint32_t index, TimePoint now) 
   State& rollout = state_[index];
   const double rate = failure_rate(d, rollout);
   if (rate > d.alarm_error_rate) {
-    timeline_.note(now,
-                   {.kind = EventKind::kRolloutStopped, .wave = rollout.wave, .error_rate = rate});
+    timeline_.note(now, timeline::RolloutStopped{.wave = rollout.wave, .error_rate = rate});
     roll_back(rollout);
     return std::nullopt;
   }
   if (++rollout.wave < d.waves.size()) return deploy_wave(index, now);
-  timeline_.note(now, {.kind = EventKind::kRolloutCompleted, .wave = rollout.wave - 1});
+  timeline_.note(now, timeline::RolloutCompleted{rollout.wave - 1});
   return std::nullopt;
 }
 

@@ -15,16 +15,15 @@ class Timeline {
  public:
   explicit Timeline(TimePoint end) : end_(end) {}
 
-  // Records `entry` at `now`; nothing after the run's end (the drain), and past the limit
+  // Records `what` at `now`; nothing after the run's end (the drain), and past the limit
   // only a count.
-  void note(TimePoint now, TimelineEntry entry) {
+  void note(TimePoint now, const TimelinePayload& what) {
     if (now > end_) return;
     if (entries_.size() >= kTimelineLimit) {
       ++dropped_;
       return;
     }
-    entry.time = now;
-    entries_.push_back(entry);
+    entries_.push_back({.time = now, .what = what});
   }
 
   // Hands the entries and the count over to the run's result; leaves this one empty.

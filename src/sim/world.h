@@ -120,7 +120,7 @@ class World {
   void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
   void close_interval_latency(IntervalResult& sample);
-  void note(TimelineEntry entry) { timeline_.note(now_, entry); }
+  void note(const TimelinePayload& what) { timeline_.note(now_, what); }
   // Growth: new cells, onboarding, automatic scaling, rebalancing onto new cells.
   void add_cells(std::uint32_t count, double utilization);
   void onboard(std::uint32_t count);

@@ -42,9 +42,9 @@ void World::handle(const Event& e) {
       return on_publish();
     case kControlPlaneDown:
       control_loop_.go_down();
-      return note({.kind = EventKind::kControlPlaneDown, .version = control_.published_version()});
+      return note(timeline::ControlPlaneDown{control_.published_version()});
     case kControlPlaneUp:
-      note({.kind = EventKind::kControlPlaneUp});
+      note(timeline::ControlPlaneUp{});
       onboard(control_loop_.come_back());
       return static_cast<void>(control_.publish());
     case kRouterRestart:
@@ -84,7 +84,7 @@ void World::crash(CellId cell, Duration down, CrashCause cause, TenantId by) {
   c.down_until = until;
   c.down_since = now_;
   ++c.crashes;
-  note({.kind = EventKind::kCellCrashed, .cell = cell, .tenant = by, .cause = cause});
+  note(timeline::CellCrashed{.cell = cell, .cause = cause, .by = by});
   queue_.push(until, kRestart, raw(cell));
   std::vector<std::uint32_t> victims = in_service_at(cell);
   assert(victims.size() == c.busy);
@@ -130,9 +130,8 @@ void World::crash_under(std::uint32_t s, CrashCause cause) {
   const Verdict v = r.attempts.observe(
       decider(), cell, AttemptResult::kCrashed, [print] { return print; }, now_);
   if (v.quarantined) {
-    note({.kind = EventKind::kFingerprintQuarantined,
-          .tenant = tenant,
-          .duration = quarantine_.quarantined_until(print) - now_});
+    note(timeline::FingerprintQuarantined{.tenant = tenant,
+                                          .duration = quarantine_.quarantined_until(print) - now_});
   }
   const TenantId by = cause == CrashCause::kPoison ? tenant : TenantId{};
   crash(cell, scenario_.cells.restart_after, cause, by);
@@ -145,7 +144,7 @@ void World::on_restart(CellId cell) {
   c.up = true;
   c.last_change = now_;
   c.down_for += clamp(now_) - clamp(c.down_since);
-  note({.kind = EventKind::kCellRestarted, .cell = cell});
+  note(timeline::CellRestarted{cell});
   ledger_.cell_changed(cell, false, now_);
 }
 
@@ -166,7 +165,7 @@ void World::on_health_check() {
     cells_[i].up ? router_.mark_healthy(id) : router_.mark_unhealthy(id);
     if (control_loop_.up() && !control_.set_health(id, cells_[i].up).is_ok()) {
       ++result_.refusals.health_not_recorded;
-      note({.kind = EventKind::kHealthNotRecorded, .cell = id});
+      note(timeline::HealthNotRecorded{id});
     }
   }
   queue_.push(now_ + scenario_.router.health_check_interval, kHealthCheck);
@@ -187,17 +186,16 @@ void World::on_router_restart() {
     const Status accepted = snapshot.is_ok() ? router_.accept(*snapshot) : snapshot.status();
     if (!accepted.is_ok()) {
       ++result_.refusals.snapshots_refused;
-      note({.kind = EventKind::kSnapshotRefused,
-            .version = snapshot.is_ok() ? snapshot->version : 0});
+      note(timeline::SnapshotRefused{snapshot.is_ok() ? snapshot->version : 0});
     }
   }
-  note({.kind = EventKind::kRouterRestarted, .version = router_.version()});
+  note(timeline::RouterRestarted{router_.version()});
 }
 
 void World::on_zone(std::uint32_t index, bool down, Duration duration) {
   const ZoneId zone{static_cast<std::uint16_t>(scenario_.faults.zone_outages[index].zone)};
-  note({.kind = down ? EventKind::kZoneDown : EventKind::kZoneUp, .zone = zone});
-  if (!down) return;
+  if (!down) return note(timeline::ZoneUp{zone});
+  note(timeline::ZoneDown{zone});
   for (std::uint32_t i = 0; i < cells_.size(); ++i) {
     if (cells_[i].zone == zone) crash(CellId{i}, duration, CrashCause::kZone);
   }

@@ -14,10 +14,7 @@ void World::add_cells(std::uint32_t count, double utilization) {
   const auto first = static_cast<std::uint32_t>(cells_.size());
   for (std::uint32_t i = 0; i < count; ++i)
     install_cell();
-  note({.kind = EventKind::kCellsAdded,
-        .cell = CellId{first},
-        .error_rate = utilization,
-        .count = count});
+  note(timeline::CellsAdded{.first = CellId{first}, .count = count, .utilization = utilization});
   if (rebalance) rebalance_onto_new_cells(before, CellId{first});
 }
 
@@ -37,7 +34,7 @@ void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) 
   Result<RebalancePlan> plan = plan_rebalance(before, control_.cells().fleet());
   if (!plan.is_ok()) {
     ++result_.refusals.rebalances_not_planned;
-    return note({.kind = EventKind::kRebalanceNotPlanned, .cell = first_new});
+    return note(timeline::RebalanceNotPlanned{first_new});
   }
   std::uint32_t committed = 0;
   for (const Move& m : plan->moves) {
@@ -47,11 +44,11 @@ void World::rebalance_onto_new_cells(const Placement& before, CellId first_new) 
       ++committed;
     } else {
       ++result_.refusals.moves_refused;
-      note({.kind = EventKind::kMoveRefused, .cell = m.to, .tenant = m.tenant});
+      note(timeline::MoveRefused{.tenant = m.tenant, .onto = m.to});
     }
   }
   ledger_.refile(control_.tenants().mapping(), now_);
-  note({.kind = EventKind::kTenantsRebalanced, .count = committed});
+  note(timeline::TenantsRebalanced{committed});
 }
 
 // New tenants are placed by the control plane, so while it is down they wait for it.
@@ -69,7 +66,7 @@ void World::onboard(std::uint32_t count) {
   set_rate(scenario_.workload.rate * static_cast<double>(traffic_.size()) /
            static_cast<double>(scenario_.tenants.count));
   rebuild_tenant_choice();
-  note({.kind = EventKind::kTenantsOnboarded, .tenant = TenantId{first}, .count = placed});
+  note(timeline::TenantsOnboarded{.first = TenantId{first}, .count = placed});
 }
 
 void World::rebuild_tenant_choice() {

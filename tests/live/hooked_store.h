@@ -1,6 +1,5 @@
-// A Store that forwards every call to another, with hooks a test sets to act or look at the
-// moment a call is made (a compaction just before a snapshot read, the revision a watch
-// starts from).
+// A Store that forwards every call to another, with a hook a test sets to act at the moment
+// a call is made (a compaction just before a snapshot read).
 #pragma once
 
 #include <chrono>
@@ -19,10 +18,6 @@ class HookedStore final : public Store {
   explicit HookedStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
   // Runs once, before the next read_snapshot.
   std::function<void()> before_snapshot;
-  // Runs before every watch_pointer, with the store revision it watches after.
-  std::function<void(std::int64_t)> before_watch;
-
-  Store& inner() { return *inner_; }
 
   std::string describe() const override { return inner_->describe(); }
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
@@ -39,7 +34,6 @@ class HookedStore final : public Store {
   }
   Result<WatchEnd> watch_pointer(std::int64_t revision,
                                  std::chrono::steady_clock::time_point deadline) override {
-    if (before_watch) before_watch(revision);
     return inner_->watch_pointer(revision, deadline);
   }
   Status report(const RouterReport& r) override { return inner_->report(r); }

@@ -34,10 +34,6 @@ TEST(EventQueue, BreaksTiesByInsertionOrder) {
     EXPECT_EQ(q.pop().target, i);
 }
 
-TEST(EventQueue, EventIsAtMost24Bytes) {
-  EXPECT_LE(sizeof(Event), 24u);
-}
-
 RC_GTEST_PROP(EventQueue, PopOrderIsSortedByTimeThenSequence, (std::vector<std::uint16_t> times)) {
   EventQueue q;
   for (std::uint16_t t : times)

@@ -266,9 +266,9 @@ Scenario rollout(bool bad) {
 std::vector<EventKind> kinds(const RunResult& r) {
   std::vector<EventKind> out;
   for (const TimelineEntry& e : r.timeline) {
-    if (e.kind == EventKind::kWaveDeployed || e.kind == EventKind::kRolloutStopped ||
-        e.kind == EventKind::kRolloutCompleted) {
-      out.push_back(e.kind);
+    if (e.kind() == EventKind::kWaveDeployed || e.kind() == EventKind::kRolloutStopped ||
+        e.kind() == EventKind::kRolloutCompleted) {
+      out.push_back(e.kind());
     }
   }
   return out;
@@ -384,11 +384,11 @@ TEST(Simulator, ARebalanceThatCannotBePlannedIsCountedAndOnTheTimeline) {
   const RunResult r = run(unplannable_rebalance());
   EXPECT_EQ(r.refusals, (Refusals{.rebalances_not_planned = 1}));
   const auto entry = std::find_if(r.timeline.begin(), r.timeline.end(), [](const auto& e) {
-    return e.kind == EventKind::kRebalanceNotPlanned;
+    return e.kind() == EventKind::kRebalanceNotPlanned;
   });
   ASSERT_NE(entry, r.timeline.end());
   EXPECT_EQ(entry->time, TimePoint{} + seconds(7));
-  EXPECT_EQ(entry->cell, CellId{3});
+  EXPECT_EQ(entry->what, TimelinePayload{timeline::RebalanceNotPlanned{CellId{3}}});
   for (const TenantResult& t : r.tenants) {
     for (CellId c : t.shard)
       EXPECT_LT(raw(c), 3u) << t.name;  // nothing moved onto the new cell
@@ -401,7 +401,7 @@ TEST(Simulator, ARebalanceWithEnoughHealthyCellsIsPlannedAndRefusesNothing) {
   const RunResult r = run(s);
   EXPECT_EQ(r.refusals, Refusals{});
   EXPECT_TRUE(std::any_of(r.timeline.begin(), r.timeline.end(),
-                          [](const auto& e) { return e.kind == EventKind::kTenantsRebalanced; }));
+                          [](const auto& e) { return e.kind() == EventKind::kTenantsRebalanced; }));
 }
 
 TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {
@@ -419,9 +419,12 @@ TEST(Simulator, AutoScaleAddsCellsWhenUtilizationIsHigh) {
   const RunResult r = run(s);
   EXPECT_EQ(r.cells.size(), 5u);  // 2 + 3 (capped at 5) after the first 5s interval
   ASSERT_FALSE(r.timeline.empty());
-  EXPECT_EQ(r.timeline[0].kind, EventKind::kCellsAdded);
   EXPECT_EQ(r.timeline[0].time, TimePoint{} + seconds(5));
-  EXPECT_EQ(r.timeline[0].count, 3u);
+  const auto* added = std::get_if<timeline::CellsAdded>(&r.timeline[0].what);
+  ASSERT_NE(added, nullptr);
+  EXPECT_EQ(added->first, CellId{2});
+  EXPECT_EQ(added->count, 3u);
+  EXPECT_GT(added->utilization, 0.8);
 }
 
 TEST(Simulator, CellsAddedToANamedFleetContinueEachZonesNames) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -91,10 +92,13 @@ class EtcdClient {
   Status keep_alive(std::int64_t lease);
   Status revoke_lease(std::int64_t lease);
   Status compact(std::int64_t revision);
-  // Watches `key` from `start_revision` until its first event, a cancel, the stream's end or
-  // the deadline.
+  // Watches `key` from `start_revision` (0 = from now) until its first event, a cancel, the
+  // stream's end or the deadline. `once_created`, if given, runs once when etcd says the
+  // watch exists; true ends the watch as an event (the caller's check found a change made
+  // before the watch began).
   Result<EtcdWatchResult> watch(std::string_view key, std::int64_t start_revision,
-                                std::chrono::steady_clock::time_point deadline);
+                                std::chrono::steady_clock::time_point deadline,
+                                const std::function<bool()>& once_created = {});
 
  private:
   HttpUrl url_;

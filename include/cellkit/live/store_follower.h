@@ -78,16 +78,12 @@ class StoreFollower {
   std::condition_variable wake_;
   FollowerStatus status_;
   std::int64_t watch_from_ = 0;  // store revision of the last pointer read
-  PointerRead synced_;           // the pointer read by the last Sync
   bool stopping_ = false;
   std::thread thread_;
   std::mt19937_64 jitter_;
 
   void loop();
   void offer_version(const PointerRead& read);
-  // After a Sync: true, and the watch starts from a fresh read, when the pointer is still
-  // the synced one; false when it moved (Sync again).
-  bool watch_from_now();
   // True when the pointer (or its revision) is no longer the one `read` saw.
   bool pointer_moved(const PointerRead& read);
   bool offer_chain(const Pointer& pointer);

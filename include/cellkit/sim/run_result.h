@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "cellkit/base/ids.h"
@@ -90,49 +92,171 @@ struct BlastRadius {
 };
 
 enum class EventKind : std::uint8_t {
-  kCellCrashed,  // `cell` crashed; `tenant` is the poison tenant when one did it
+  kCellCrashed,
   kCellRestarted,
-  kFingerprintQuarantined,  // `tenant`'s poison fingerprint, for `duration`
+  kFingerprintQuarantined,
   kZoneDown,
   kZoneUp,
   kControlPlaneDown,
   kControlPlaneUp,
-  kRouterRestarted,   // `version` is the table it serves after the restart (0: empty)
-  kTenantDown,        // every cell of `tenant` is down
-  kTenantRecovered,   // `tenant` has a live cell again
-  kWaveDeployed,      // wave `wave` of a rollout reached its cells
-  kRolloutStopped,    // the alarm fired after wave `wave` (`error_rate`); rolled back
-  kRolloutCompleted,  // every wave baked without an alarm
-  kCellsAdded,        // `count` cells from `cell` on joined the fleet (`error_rate`: utilization if
-                      // automatic)
-  kTenantsOnboarded,  // `count` tenants from `tenant` on were placed
-  kTenantsRebalanced,  // `count` moves of the rebalance plan (a tenant's cell onto a new cell)
+  kRouterRestarted,
+  kTenantDown,
+  kTenantRecovered,
+  kWaveDeployed,
+  kRolloutStopped,
+  kRolloutCompleted,
+  kCellsAdded,
+  kTenantsOnboarded,
+  kTenantsRebalanced,
   // Expected failures, kept as data (each also counted in RunResult::refusals):
-  kRebalanceNotPlanned,  // the planner found no plan onto the cells added from `cell` on
-  kMoveRefused,          // the control plane refused to move `tenant` onto `cell`
-  kHealthNotRecorded,    // the control plane refused the health of `cell`
-  kSnapshotRefused,      // the restarted router refused its persisted snapshot (`version`; 0:
-                         // unreadable)
+  kRebalanceNotPlanned,
+  kMoveRefused,
+  kHealthNotRecorded,
+  kSnapshotRefused,
 };
+inline constexpr std::size_t kEventKindCount =
+    static_cast<std::size_t>(EventKind::kSnapshotRefused) + 1;
 std::string_view to_string(EventKind kind);
 
 enum class CrashCause : std::uint8_t { kNone, kPoison, kScheduled, kRandom, kZone, kBadBuild };
 std::string_view to_string(CrashCause cause);
 
+// What each kind of timeline entry carries, one type per EventKind.
+namespace timeline {
+struct CellCrashed {
+  CellId cell{};
+  CrashCause cause = CrashCause::kNone;
+  TenantId by{};  // the poison tenant, when one did it
+  bool operator==(const CellCrashed&) const = default;
+};
+struct CellRestarted {
+  CellId cell{};
+  bool operator==(const CellRestarted&) const = default;
+};
+struct FingerprintQuarantined {
+  TenantId tenant{};  // its poison fingerprint
+  Duration duration{};
+  bool operator==(const FingerprintQuarantined&) const = default;
+};
+struct ZoneDown {
+  ZoneId zone{};
+  bool operator==(const ZoneDown&) const = default;
+};
+struct ZoneUp {
+  ZoneId zone{};
+  bool operator==(const ZoneUp&) const = default;
+};
+struct ControlPlaneDown {
+  std::uint64_t version = 0;  // the last version it published
+  bool operator==(const ControlPlaneDown&) const = default;
+};
+struct ControlPlaneUp {
+  bool operator==(const ControlPlaneUp&) const = default;
+};
+struct RouterRestarted {
+  std::uint64_t version = 0;  // the table it serves after the restart; 0: empty
+  bool operator==(const RouterRestarted&) const = default;
+};
+struct TenantDown {  // every cell of the tenant is down
+  TenantId tenant{};
+  bool operator==(const TenantDown&) const = default;
+};
+struct TenantRecovered {  // the tenant has a live cell again
+  TenantId tenant{};
+  bool operator==(const TenantRecovered&) const = default;
+};
+struct WaveDeployed {  // a rollout's wave reached its cells
+  std::uint32_t wave = 0;
+  bool operator==(const WaveDeployed&) const = default;
+};
+struct RolloutStopped {  // the alarm fired after `wave`; updated cells rolled back
+  std::uint32_t wave = 0;
+  double error_rate = 0;  // failed requests over those the wave's cells took in the bake
+  bool operator==(const RolloutStopped&) const = default;
+};
+struct RolloutCompleted {  // every wave baked without an alarm
+  std::uint32_t last_wave = 0;
+  bool operator==(const RolloutCompleted&) const = default;
+};
+struct CellsAdded {  // `count` cells from `first` on joined the fleet
+  CellId first{};
+  std::uint32_t count = 0;
+  double utilization = 0;  // the mean utilization that set off automatic scale-out; 0: scheduled
+  bool operator==(const CellsAdded&) const = default;
+};
+struct TenantsOnboarded {  // `count` tenants from `first` on were placed
+  TenantId first{};
+  std::uint32_t count = 0;
+  bool operator==(const TenantsOnboarded&) const = default;
+};
+struct TenantsRebalanced {
+  std::uint32_t moves = 0;  // moves of the plan the control plane accepted
+  bool operator==(const TenantsRebalanced&) const = default;
+};
+struct RebalanceNotPlanned {  // no plan onto the cells added from `first_new` on
+  CellId first_new{};
+  bool operator==(const RebalanceNotPlanned&) const = default;
+};
+struct MoveRefused {  // the control plane refused to move `tenant` onto `onto`
+  TenantId tenant{};
+  CellId onto{};
+  bool operator==(const MoveRefused&) const = default;
+};
+struct HealthNotRecorded {  // the control plane refused the health of `cell`
+  CellId cell{};
+  bool operator==(const HealthNotRecorded&) const = default;
+};
+struct SnapshotRefused {      // the restarted router refused its persisted snapshot
+  std::uint64_t version = 0;  // 0: it could not be decoded
+  bool operator==(const SnapshotRefused&) const = default;
+};
+}  // namespace timeline
+
+// In EventKind's order: an entry's kind is the index of its payload.
+using TimelinePayload =
+    std::variant<timeline::CellCrashed, timeline::CellRestarted, timeline::FingerprintQuarantined,
+                 timeline::ZoneDown, timeline::ZoneUp, timeline::ControlPlaneDown,
+                 timeline::ControlPlaneUp, timeline::RouterRestarted, timeline::TenantDown,
+                 timeline::TenantRecovered, timeline::WaveDeployed, timeline::RolloutStopped,
+                 timeline::RolloutCompleted, timeline::CellsAdded, timeline::TenantsOnboarded,
+                 timeline::TenantsRebalanced, timeline::RebalanceNotPlanned, timeline::MoveRefused,
+                 timeline::HealthNotRecorded, timeline::SnapshotRefused>;
+static_assert(std::variant_size_v<TimelinePayload> == kEventKindCount);
+namespace detail {
+template <EventKind kind, class Payload>
+inline constexpr bool kCarries =
+    std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(kind), TimelinePayload>,
+                   Payload>;
+}  // namespace detail
+static_assert(
+    detail::kCarries<EventKind::kCellCrashed, timeline::CellCrashed> &&
+        detail::kCarries<EventKind::kCellRestarted, timeline::CellRestarted> &&
+        detail::kCarries<EventKind::kFingerprintQuarantined, timeline::FingerprintQuarantined> &&
+        detail::kCarries<EventKind::kZoneDown, timeline::ZoneDown> &&
+        detail::kCarries<EventKind::kZoneUp, timeline::ZoneUp> &&
+        detail::kCarries<EventKind::kControlPlaneDown, timeline::ControlPlaneDown> &&
+        detail::kCarries<EventKind::kControlPlaneUp, timeline::ControlPlaneUp> &&
+        detail::kCarries<EventKind::kRouterRestarted, timeline::RouterRestarted> &&
+        detail::kCarries<EventKind::kTenantDown, timeline::TenantDown> &&
+        detail::kCarries<EventKind::kTenantRecovered, timeline::TenantRecovered> &&
+        detail::kCarries<EventKind::kWaveDeployed, timeline::WaveDeployed> &&
+        detail::kCarries<EventKind::kRolloutStopped, timeline::RolloutStopped> &&
+        detail::kCarries<EventKind::kRolloutCompleted, timeline::RolloutCompleted> &&
+        detail::kCarries<EventKind::kCellsAdded, timeline::CellsAdded> &&
+        detail::kCarries<EventKind::kTenantsOnboarded, timeline::TenantsOnboarded> &&
+        detail::kCarries<EventKind::kTenantsRebalanced, timeline::TenantsRebalanced> &&
+        detail::kCarries<EventKind::kRebalanceNotPlanned, timeline::RebalanceNotPlanned> &&
+        detail::kCarries<EventKind::kMoveRefused, timeline::MoveRefused> &&
+        detail::kCarries<EventKind::kHealthNotRecorded, timeline::HealthNotRecorded> &&
+        detail::kCarries<EventKind::kSnapshotRefused, timeline::SnapshotRefused>,
+    "TimelinePayload lists one payload per EventKind, in the enum's order");
+
 // A notable moment of the run, for the timeline.
 struct TimelineEntry {
   TimePoint time{};
-  EventKind kind = EventKind::kCellCrashed;
-  CellId cell{};
-  TenantId tenant{};
-  ZoneId zone{};
-  CrashCause cause = CrashCause::kNone;
-  std::uint64_t version = 0;
-  Duration duration{};
-  std::uint32_t wave = 0;
-  double error_rate = 0;
-  std::uint32_t count = 0;
+  TimelinePayload what;
 
+  EventKind kind() const { return static_cast<EventKind>(what.index()); }
   bool operator==(const TimelineEntry&) const = default;
 };
 
