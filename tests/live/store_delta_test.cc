@@ -16,15 +16,13 @@
 #include "cellkit/live/snapshot_holder.h"
 #include "cellkit/live/store.h"
 #include "cellkit/live/store_follower.h"
-#include "live/etcd_process.h"
 #include "live/hooked_store.h"
+#include "live/store_kind.h"
 
 namespace cellkit::live {
 namespace {
 
 using namespace std::chrono_literals;
-
-enum class Kind { kFile, kEtcd };
 
 std::string as_string(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
@@ -70,17 +68,8 @@ TEST(StorePointer, AFullChainStartsANewBase) {
 
 using test::HookedStore;
 
-class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
+class StoreDeltaTest : public test::StoreKindTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Kind::kEtcd) {
-      Status started = etcd_.start();
-      ASSERT_TRUE(started.is_ok()) << started.message();
-    }
-  }
-  std::string spec() const {
-    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
-  }
   std::unique_ptr<Store> open() {
     return open_store(spec(), {.fleet = "blue", .timeout = 2000ms}).value();
   }
@@ -115,9 +104,6 @@ class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
                   .body = fmt::format(R"({{"name":"{}","shard_size":1}})", name)});
     ASSERT_EQ(r.status, 200u) << r.body;
   }
-
-  test::TempDir dir_;
-  test::EtcdProcess etcd_;
 };
 
 TEST_P(StoreDeltaTest, APublicationWithADeltaIsChainedAndTheWholeSnapshotStillReadsBack) {
@@ -243,10 +229,7 @@ TEST_P(StoreDeltaTest, ABaseCompactedAndPrunedWhileARouterReadsItIsNotNacked) {
   EXPECT_EQ(holder.table()->version(), 4u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) {
-                           return param_info.param == Kind::kFile ? "File" : "Etcd";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, test::both_stores(), test::store_kind_name);
 
 }  // namespace
 }  // namespace cellkit::live
