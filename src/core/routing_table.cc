@@ -303,14 +303,20 @@ Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
   return apply(std::span(&delta, 1));
 }
 
-Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain) const {
+Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain,
+                                         std::uint64_t* refused) const {
   FlatSnapshot next = flat();
   for (const RoutingDelta& delta : chain) {
     Result<FlatSnapshot> changed = apply_delta(next, delta);
-    if (!changed.is_ok()) return changed.status();
+    if (!changed.is_ok()) {
+      if (refused) *refused = delta.version;
+      return changed.status();
+    }
     next = std::move(changed).value();
   }
-  return build(std::move(next));
+  Result<RoutingTable> built = build(std::move(next));
+  if (!built.is_ok() && refused && !chain.empty()) *refused = chain.back().version;
+  return built;
 }
 
 std::span<const CellId> RoutingTable::find_sorted(TenantId tenant) const {

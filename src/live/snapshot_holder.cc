@@ -126,13 +126,15 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   const std::shared_ptr<const RoutingTable> served = table();
   OfferResult result{.offered = chain.empty() ? 0 : chain.back().version,
                      .serving = served->version()};
+  std::uint64_t refused = result.offered;
   Result<RoutingTable> next =
       chain.empty() ? Result<RoutingTable>(invalid_argument("the chain holds no delta"))
-                    : served->apply(chain);
+                    : served->apply(chain, &refused);
   if (!next.is_ok()) {
     result.verdict = OfferVerdict::kInvalid;
-    result.reason = fmt::format("the deltas to version {} do not apply to version {}: {}",
-                                result.offered, result.serving, next.status().message());
+    result.offered = refused;
+    result.reason = fmt::format("version {} as a delta does not apply to version {}: {}", refused,
+                                result.serving, next.status().message());
     return result;
   }
   if (persisted_path_.empty()) return install(std::move(next).value(), {}, std::move(result));

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "cellkit/core/delta_codec.h"
@@ -73,8 +74,10 @@ class StoreDeltaTest : public test::StoreKindTest {
   std::unique_ptr<Store> open() {
     return open_store(spec(), {.fleet = "blue", .timeout = 2000ms}).value();
   }
-  // Publishes fleet(version, tenants) with its delta from the published one.
-  void publish(Store& store, std::uint64_t version, std::uint32_t tenants) {
+  // Publishes fleet(version, tenants) with its delta from the published one, changed by
+  // `edit` when given.
+  void publish(Store& store, std::uint64_t version, std::uint32_t tenants,
+               const std::function<void(RoutingDelta&)>& edit = {}) {
     const PointerRead read = store.read_pointer().value();
     Publication pub{.version = version,
                     .snapshot = encode_snapshot(fleet(version, tenants)),
@@ -82,8 +85,9 @@ class StoreDeltaTest : public test::StoreKindTest {
                     .writer = "cp",
                     .parent = read.pointer};
     if (version > 1) {
-      pub.delta =
-          encode_delta(diff_snapshots(fleet(version - 1, tenants - 1), fleet(version, tenants)));
+      RoutingDelta delta = diff_snapshots(fleet(version - 1, tenants - 1), fleet(version, tenants));
+      if (edit) edit(delta);
+      pub.delta = encode_delta(delta);
     }
     ASSERT_EQ(store.publish(pub, read.revision).value(), PublishOutcome::kPublished);
   }
@@ -227,6 +231,43 @@ TEST_P(StoreDeltaTest, ABaseCompactedAndPrunedWhileARouterReadsItIsNotNacked) {
   ASSERT_TRUE(follower.sync().is_ok());
   EXPECT_EQ(follower.status().applied, 4u);
   EXPECT_EQ(holder.table()->version(), 4u);
+}
+
+// A delta that does not apply to the router's table is NACKed by its own version and reason,
+// and never offered again; the router still reaches the pointer's version through the whole
+// snapshot, and later deltas apply.
+TEST_P(StoreDeltaTest, ADeltaThatDoesNotApplyIsNackedOnItsOwnAndTheWholeSnapshotApplies) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp")->leader);
+  publish(*store, 1, 2);
+  test::TempDir state;
+  SnapshotHolder holder(state.path().string());
+  StoreFollower follower(
+      open(), [&](FlatSnapshot&& s) { return holder.offer(std::move(s)); },
+      FollowerOptions{.router_id = "r"}, 0,
+      [&](std::vector<RoutingDelta>&& chain) { return holder.offer_deltas(std::move(chain)); });
+  ASSERT_TRUE(follower.sync().is_ok());
+  ASSERT_EQ(follower.status().applied, 1u);
+  publish(*store, 2, 3, [](RoutingDelta& d) { d.digest ^= 1; });
+  publish(*store, 3, 4);
+  ASSERT_TRUE(follower.sync().is_ok());
+  const FollowerStatus s = follower.status();
+  EXPECT_EQ(s.applied, 3u);
+  EXPECT_EQ(holder.table()->version(), 3u);
+  EXPECT_EQ(s.rejected, 2u);
+  EXPECT_THAT(s.reason, ::testing::StartsWith("version 2 as a delta does not apply to version 1: "
+                                              "delta to version 2: the result's digest"));
+  EXPECT_EQ(s.fallbacks, 1u);
+  const std::vector<RouterReport> reports = open()->reports().value();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].applied, 3u);
+  EXPECT_EQ(reports[0].rejected, 2u);
+  EXPECT_EQ(reports[0].reason, s.reason);
+  publish(*store, 4, 5);
+  ASSERT_TRUE(follower.sync().is_ok());
+  EXPECT_EQ(follower.status().applied, 4u);
+  EXPECT_EQ(follower.status().by_delta, 1u);
+  EXPECT_EQ(follower.status().rejected, 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, test::both_stores(), test::store_kind_name);

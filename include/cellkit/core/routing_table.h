@@ -145,9 +145,11 @@ class RoutingTable {
   // is an equal table. O(tenants).
   FlatSnapshot flat() const;
   // A new table: this one changed by the deltas in order (apply_delta's checks on each,
-  // then build's whole validation once). On failure this table is untouched and the Status
-  // says why.
-  Result<RoutingTable> apply(std::span<const RoutingDelta> chain) const;
+  // then build's whole validation once). On failure this table is untouched, the Status
+  // says why and `refused` (when given) is set to the version of the delta that does not
+  // apply (the chain's last when only the whole result fails build's checks).
+  Result<RoutingTable> apply(std::span<const RoutingDelta> chain,
+                             std::uint64_t* refused = nullptr) const;
   Result<RoutingTable> apply(const RoutingDelta& delta) const;
 
   std::uint64_t version() const { return version_; }

@@ -63,7 +63,9 @@ class SnapshotHolder {
   OfferResult offer(FlatSnapshot&& snapshot);
   // The served table changed by the deltas in order (RoutingTable::apply): accepted whole
   // (persisted as one snapshot, then served) or not at all. A chain that does not apply is
-  // kInvalid but not counted as a refusal: the caller reads the whole snapshot instead.
+  // kInvalid, `offered` being the version of the delta that does not (its reason begins
+  // "version V as a delta"), but not counted as a refusal of the holder: the caller NACKs
+  // that delta and reads the whole snapshot instead.
   OfferResult offer_deltas(std::vector<RoutingDelta>&& chain);
   // Bytes that are an encoded snapshot or a mapping JSON document (live/snapshot_file.h);
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
