@@ -306,16 +306,22 @@ Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
 Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain,
                                          std::uint64_t* refused) const {
   FlatSnapshot next = flat();
+  std::uint64_t digest = digest_ ? *digest_ : routing_digest(next);
   for (const RoutingDelta& delta : chain) {
-    Result<FlatSnapshot> changed = apply_delta(next, delta);
+    Result<FlatSnapshot> changed = apply_delta(next, delta, digest);
     if (!changed.is_ok()) {
       if (refused) *refused = delta.version;
       return changed.status();
     }
     next = std::move(changed).value();
+    digest = delta.digest;
   }
   Result<RoutingTable> built = build(std::move(next));
-  if (!built.is_ok() && refused && !chain.empty()) *refused = chain.back().version;
+  if (!built.is_ok()) {
+    if (refused && !chain.empty()) *refused = chain.back().version;
+    return built;
+  }
+  built->digest_ = digest;
   return built;
 }
 

@@ -176,19 +176,20 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
                    .state = std::move(state).value()};
 }
 
-// Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
-// "not the leader" when the leadership is gone.
-// Requires store_mutex_. The encoded delta from the published snapshot to `next`; empty
-// when the published one is not next's parent (or cannot be read).
-std::vector<std::byte> ControlService::delta_from_published(const FlatSnapshot& next) {
+// Requires store_mutex_. The delta from the published snapshot to `next`; none when the
+// published one is not next's parent (or cannot be read). Its digest is kept from the last
+// delta's in O(change); computed whole only after a snapshot was loaded rather than diffed.
+std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnapshot& next) {
   if (published_.snapshot.empty() || published_.version + 1 != next.version) return {};
   if (!published_flat_ || published_flat_->version != published_.version) {
     Result<FlatSnapshot> decoded = decode_flat_snapshot(
         std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())));
     if (!decoded.is_ok()) return {};
     published_flat_ = std::make_shared<const FlatSnapshot>(std::move(decoded).value());
+    published_digest_.reset();
   }
-  return encode_delta(diff_snapshots(*published_flat_, next));
+  if (!published_digest_) published_digest_ = routing_digest(*published_flat_);
+  return diff_snapshots(*published_flat_, next, *published_digest_);
 }
 
 // Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
@@ -219,11 +220,14 @@ std::string ControlService::chain_after(std::uint64_t after) const {
   return frame_deltas(deltas);
 }
 
+// Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
+// "not the leader" when the leadership is gone.
 Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
   auto flat = std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state, state.version)));
   const std::vector<std::byte> snapshot = encode_snapshot(*flat);
-  std::vector<std::byte> delta = delta_from_published(*flat);
+  const std::optional<RoutingDelta> diff = delta_from_published(*flat);
+  const std::vector<std::byte> delta = diff ? encode_delta(*diff) : std::vector<std::byte>{};
   Publication publication{.version = state.version,
                           .snapshot = snapshot,
                           .state = write_state(state),
@@ -250,6 +254,7 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
     extend_chain(read.pointer.version, version, as_string(delta));
   }
   published_flat_ = std::move(flat);
+  published_digest_ = diff ? std::optional(diff->digest) : std::nullopt;
   published_changed_.notify_all();
   return version;
 }

@@ -53,12 +53,14 @@ namespace {
 // `used` is how many were applied.
 FlatSnapshot replay(FlatSnapshot base, const std::vector<std::string>& logged, std::size_t& used) {
   used = 0;
+  std::uint64_t digest = logged.empty() ? 0 : routing_digest(base);
   for (const std::string& bytes : logged) {
     Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (!delta.is_ok()) break;
-    Result<FlatSnapshot> next = apply_delta(base, *delta);
+    Result<FlatSnapshot> next = apply_delta(base, *delta, digest);
     if (!next.is_ok()) break;
     base = std::move(next).value();
+    digest = delta->digest;
     ++used;
   }
   return base;

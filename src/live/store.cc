@@ -197,12 +197,14 @@ Result<std::string> materialize(std::string_view base, const std::vector<std::st
       decode_flat_snapshot(std::as_bytes(std::span(base.data(), base.size())));
   if (!decoded.is_ok()) return decoded.status();
   FlatSnapshot snapshot = std::move(decoded).value();
+  std::uint64_t digest = deltas.empty() ? 0 : routing_digest(snapshot);
   for (const std::string& bytes : deltas) {
     Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (!delta.is_ok()) return delta.status();
-    Result<FlatSnapshot> next = apply_delta(snapshot, *delta);
+    Result<FlatSnapshot> next = apply_delta(snapshot, *delta, digest);
     if (!next.is_ok()) return next.status();
     snapshot = std::move(next).value();
+    digest = delta->digest;
   }
   const std::vector<std::byte> encoded = encode_snapshot(snapshot);
   return std::string(reinterpret_cast<const char*>(encoded.data()), encoded.size());

@@ -1,5 +1,6 @@
 #include "cellkit/core/routing_delta.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -49,6 +50,50 @@ RC_GTEST_PROP(RoutingDelta, ATableChangedByADeltaEqualsTheTableBuiltWhole, (std:
   RC_ASSERT(changed.is_ok());
   RC_ASSERT(changed->flat() == to);
   RC_ASSERT(changed->version() == 4u);
+}
+
+// The next snapshot of a random chain: another random one (with or without addresses), or
+// the same routing at the next version.
+FlatSnapshot next_in_chain(const FlatSnapshot& from, std::uint64_t seed, bool sparse) {
+  FlatSnapshot to = seed % 4 == 1 ? from : random_snapshot(seed, from.version + 1, sparse);
+  to.version = from.version + 1;
+  if (seed % 4 == 2) to.addresses.clear();
+  return to;
+}
+
+// Along a chain the digest is only ever kept (diff and apply take the previous delta's,
+// the table its last delta's), never computed over the snapshot, and it always equals the
+// digest computed whole.
+RC_GTEST_PROP(RoutingDelta, TheDigestKeptAlongAChainEqualsTheDigestComputedWhole,
+              (std::uint64_t seed)) {
+  const bool sparse = seed % 2 == 1;
+  FlatSnapshot from = random_snapshot(seed, 1, sparse);
+  std::uint64_t kept = routing_digest(from);
+  Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(from));
+  RC_ASSERT(table.is_ok());
+  for (std::uint64_t step = 1; step <= 6; ++step) {
+    FlatSnapshot to = next_in_chain(from, seed * 31 + step * 7919, sparse);
+    const RoutingDelta delta = diff_snapshots(from, to, kept);
+    RC_ASSERT(delta.digest == routing_digest(to));
+    Result<FlatSnapshot> applied = apply_delta(from, delta, kept);
+    RC_ASSERT(applied.is_ok());
+    RC_ASSERT(*applied == to);
+    table = table->apply(delta);
+    RC_ASSERT(table.is_ok());
+    RC_ASSERT(table->flat() == to);
+    kept = delta.digest;
+    from = std::move(to);
+  }
+}
+
+TEST(RoutingDelta, AWrongBaseDigestRefusesTheDelta) {
+  FlatSnapshot to = two_cells();
+  to.version = 8;
+  to.shards.add(TenantId{2}, std::vector{CellId{0}});
+  const RoutingDelta d = diff_snapshots(two_cells(), to);
+  EXPECT_TRUE(apply_delta(two_cells(), d, routing_digest(two_cells())).is_ok());
+  const Status s = apply_delta(two_cells(), d, routing_digest(two_cells()) + 1).status();
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("the result's digest"));
 }
 
 TEST(RoutingDelta, TheDigestIgnoresTheOrderOfTheLists) {

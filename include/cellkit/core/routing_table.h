@@ -209,6 +209,9 @@ class RoutingTable {
   std::vector<std::uint8_t> routable_;
   std::vector<CellAddress> addresses_;  // sorted by cell; empty or one per cell
   NameIndex names_;
+  // routing_digest(flat()) when known: a table reached by apply() takes its last delta's,
+  // so the next chain's digest is kept in O(change); one built whole computes it once.
+  std::optional<std::uint64_t> digest_;
 
   std::span<const CellId> find_sorted(TenantId tenant) const;
   ShardLists flat_shards() const;
