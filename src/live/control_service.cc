@@ -102,29 +102,39 @@ void ControlService::tick() {
   }
   Result<PointerRead> read = read_base();
   if (!read.is_ok() || !is_leader()) return;
-  if (compact(*read)) read = store_->read_pointer();
+  if (compact(*read, lock)) read = store_->read_pointer();
   if (read.is_ok()) (void)prune(read->pointer);
 }
 
-// Requires store_mutex_. Once the pointer's chain holds compact_after deltas, writes the
-// whole snapshot of its version (the published one, in memory) as a new base, off the
-// request path; a lost compare-and-swap only leaves garbage for prune(). True when it did.
-bool ControlService::compact(const PointerRead& read) {
+// Requires store_mutex_, held by `lock`. Once the pointer's chain holds compact_after
+// deltas, writes the whole snapshot of the published version (in memory) as a new base
+// with the lock released, so changes go on meanwhile (a 1,000,000-tenant base is 27 MB),
+// then moves the pointer to it by CAS, keeping the deltas published since. A lost CAS
+// only leaves garbage for prune(). True when it moved the pointer.
+bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mutex>& lock) {
   if (read.pointer.deltas.size() < options_.compact_after ||
-      read.pointer.version != published_.version || published_.snapshot.empty()) {
+      read.pointer.version != published_.version || published_.snapshot.empty() ||
+      compacting_ != 0) {
     return false;
   }
-  Result<PublishOutcome> outcome = store_->rebase(
-      read.pointer,
-      std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())),
-      read.revision);
-  if (!outcome.is_ok() || *outcome != PublishOutcome::kPublished) return false;
+  const std::uint64_t version = published_.version;
+  const std::string snapshot = published_.snapshot;
+  compacting_ = version;  // prune() keeps it while it is written
+  lock.unlock();
+  Result<BlobRef> base =
+      store_->write_base(version, std::as_bytes(std::span(snapshot.data(), snapshot.size())));
+  lock.lock();
+  compacting_ = 0;
+  if (!base.is_ok()) return false;
+  Result<PointerRead> now = store_->read_pointer();
+  if (!now.is_ok()) return false;
+  Result<PublishReply> moved = store_->rebase(now->pointer, version, *base, now->revision);
+  if (!moved.is_ok() || *moved != PublishOutcome::kPublished) return false;
   // The pointer's revision moved (on etcd): the cache still holds its state.
-  Result<PointerRead> after = store_->read_pointer();
-  std::lock_guard lock(cache_mutex_);
-  if (after.is_ok() && after->pointer.version == published_.version) {
-    published_.revision = after->revision;
-    if (index_revision_ == read.revision) index_revision_ = after->revision;
+  std::lock_guard cache(cache_mutex_);
+  if (now->pointer.version == published_.version && published_.revision == now->revision) {
+    published_.revision = moved->revision;
+    if (index_revision_ == now->revision) index_revision_ = moved->revision;
   }
   return true;
 }
@@ -135,8 +145,9 @@ bool ControlService::compact(const PointerRead& read) {
 Status ControlService::prune(const Pointer& pointer) {
   const std::uint64_t current = published_.version;
   if (options_.keep_versions == 0 || current <= options_.keep_versions) return Status::ok();
-  // The pointer's base and deltas are kept whatever their age.
-  const std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
+  // The pointer's base and deltas are kept whatever their age, and a base being written.
+  std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
+  if (compacting_ != 0) oldest_kept = std::min(oldest_kept, compacting_);
   Result<std::vector<std::uint64_t>> stored = store_->stored_versions();
   if (!stored.is_ok()) return stored.status();
   if (stored->empty() || stored->front() >= oldest_kept) return Status::ok();
@@ -234,7 +245,7 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
                           .writer = options_.address,
                           .delta = delta,
                           .parent = read.pointer};
-  Result<PublishOutcome> outcome = store_->publish(publication, read.revision);
+  Result<PublishReply> outcome = store_->publish(publication, read.revision);
   if (!outcome.is_ok()) return outcome.status();
   if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
   if (*outcome == PublishOutcome::kNotLeader) {
@@ -242,13 +253,11 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
     leader_ = false;
     return failed_precondition("not the leader");
   }
-  Result<PointerRead> after = store_->read_pointer();
   const std::uint64_t version = state.version;
   {
     std::lock_guard lock(cache_mutex_);
-    const bool ours = after.is_ok() && after->pointer.version == version;
     published_ = {.version = version,
-                  .revision = ours ? after->revision : -1,
+                  .revision = outcome->revision,
                   .snapshot = as_string(snapshot),
                   .state = std::move(state)};
     extend_chain(read.pointer.version, version, as_string(delta));

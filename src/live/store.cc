@@ -286,10 +286,28 @@ Result<std::vector<std::string>> read_chain(const Pointer& p, std::uint64_t afte
   return out;
 }
 
-Result<PublishOutcome> Store::rebase(const Pointer& /*current*/,
-                                     std::span<const std::byte> /*snapshot*/,
-                                     std::int64_t /*expected_revision*/) {
+Result<BlobRef> Store::write_base(std::uint64_t /*version*/,
+                                  std::span<const std::byte> /*snapshot*/) {
   return failed_precondition(fmt::format("{} keeps no deltas", describe()));
+}
+
+Result<PublishReply> Store::rebase(const Pointer& /*current*/, std::uint64_t /*base_version*/,
+                                   const BlobRef& /*base*/, std::int64_t /*expected_revision*/) {
+  return failed_precondition(fmt::format("{} keeps no deltas", describe()));
+}
+
+std::optional<Pointer> rebased_pointer(const Pointer& current, std::uint64_t base_version,
+                                       const BlobRef& base) {
+  if (base_version <= current.base() || base_version > current.version) return std::nullopt;
+  Pointer next{.version = current.version,
+               .snapshot = base,
+               .state = current.state,
+               .writer = current.writer};
+  for (const DeltaRef& d : current.deltas) {
+    if (d.version > base_version) next.deltas.push_back(d);
+  }
+  if (!next.deltas.empty()) next.base_version = base_version;
+  return next;
 }
 
 Result<std::vector<std::uint64_t>> Store::stored_versions() {

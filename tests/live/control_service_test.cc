@@ -369,7 +369,7 @@ class SlowPublishStore final : public Store {
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
   Result<std::string> read_snapshot(const Pointer& p) override { return inner_->read_snapshot(p); }
   Result<std::string> read_state(const Pointer& p) override { return inner_->read_state(p); }
-  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
+  Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
     std::this_thread::sleep_for(delay.load());
     return inner_->publish(p, expected);
   }

@@ -34,7 +34,7 @@ class HookedStore final : public Store {
   Result<std::vector<std::string>> read_deltas(const Pointer& p, std::uint64_t after) override {
     return inner_->read_deltas(p, after);
   }
-  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
+  Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
     return inner_->publish(p, expected);
   }
   Result<WatchEnd> watch_pointer(std::int64_t revision,

@@ -103,6 +103,9 @@ class ControlService {
   std::shared_ptr<const FlatSnapshot> published_flat_;
   // Under store_mutex_: routing_digest(*published_flat_) when known (the last delta's).
   std::optional<std::uint64_t> published_digest_;
+  // Under store_mutex_: the version whose base compact() is writing (0: none), which
+  // prune() keeps.
+  std::uint64_t compacting_ = 0;
   // Under store_mutex_: the onboarding index of published_.state, valid while
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
@@ -120,7 +123,7 @@ class ControlService {
   Status prune(const Pointer& pointer);
   Published current() const;
   std::optional<RoutingDelta> delta_from_published(const FlatSnapshot& next);
-  bool compact(const PointerRead& read);
+  bool compact(const PointerRead& read, std::unique_lock<std::mutex>& lock);
   void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
   std::string chain_after(std::uint64_t after) const;
   // `deltas`: the caller reads a delta chain (GET /v1/snapshot?deltas=1).
