@@ -1,11 +1,12 @@
 // A Store that forwards every call to another, with hooks a test sets to act or look at the
 // moment a call is made (a compaction just before a snapshot read, the revision a watch
-// starts from).
+// starts from, an onboarding while a base is written).
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,8 @@ class HookedStore final : public Store {
   std::function<void()> before_snapshot;
   // Runs before every watch_pointer, with the store revision it watches after.
   std::function<void(std::int64_t)> before_watch;
+  // Runs once, as the next write_base starts (a compaction writing its base).
+  std::function<void()> during_write_base;
 
   Store& inner() { return *inner_; }
 
@@ -37,6 +40,18 @@ class HookedStore final : public Store {
   Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
     return inner_->publish(p, expected);
   }
+  Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> bytes) override {
+    if (during_write_base) std::exchange(during_write_base, nullptr)();
+    return inner_->write_base(version, bytes);
+  }
+  Result<PublishReply> rebase(const Pointer& current, std::uint64_t base_version,
+                              const BlobRef& base, std::int64_t expected) override {
+    return inner_->rebase(current, base_version, base, expected);
+  }
+  Result<std::vector<std::uint64_t>> stored_versions() override {
+    return inner_->stored_versions();
+  }
+  Status delete_version(std::uint64_t version) override { return inner_->delete_version(version); }
   Result<WatchEnd> watch_pointer(std::int64_t revision,
                                  std::chrono::steady_clock::time_point deadline) override {
     if (before_watch) before_watch(revision);

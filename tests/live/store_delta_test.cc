@@ -4,6 +4,8 @@
 // deltas after their version; the control plane compacts the chain into a new base by CAS
 // without losing a version. etcd is real, started by the test.
 #include <atomic>
+#include <future>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -51,6 +53,30 @@ TEST(StorePointer, AChainedPointerRoundTripsAndABrokenChainIsNamed) {
             "pointer.deltas[1]: version 6 does not follow version 4");
 }
 
+TEST(StorePointer, ARebaseKeepsTheDeltasAfterTheNewBaseAndOnlyMovesItForward) {
+  Pointer p{.version = 5,
+            .snapshot = {.sha256 = "aa", .parts = 1, .bytes = 10},
+            .writer = "cp",
+            .base_version = 2,
+            .deltas = {{3, {.sha256 = "c3", .parts = 1, .bytes = 3}},
+                       {4, {.sha256 = "c4", .parts = 1, .bytes = 3}},
+                       {5, {.sha256 = "c5", .parts = 1, .bytes = 3}}}};
+  const BlobRef base{.sha256 = "bb", .parts = 2, .bytes = 20};
+  const std::optional<Pointer> at_4 = rebased_pointer(p, 4, base);
+  ASSERT_TRUE(at_4.has_value());
+  EXPECT_EQ(at_4->version, 5u);
+  EXPECT_EQ(at_4->base(), 4u);
+  EXPECT_EQ(at_4->snapshot, base);
+  ASSERT_EQ(at_4->deltas.size(), 1u);
+  EXPECT_EQ(at_4->deltas[0], p.deltas[2]);
+  const std::optional<Pointer> at_5 = rebased_pointer(p, 5, base);
+  ASSERT_TRUE(at_5.has_value());
+  EXPECT_TRUE(at_5->deltas.empty());
+  EXPECT_EQ(at_5->base(), 5u);
+  EXPECT_FALSE(rebased_pointer(p, 2, base).has_value());  // the base it has
+  EXPECT_FALSE(rebased_pointer(p, 6, base).has_value());  // not published yet
+}
+
 TEST(StorePointer, AFullChainStartsANewBase) {
   Publication pub{.version = 2, .snapshot = encode_snapshot(fleet(2, 3))};
   pub.delta = encode_delta(diff_snapshots(fleet(1, 2), fleet(2, 3)));
@@ -91,12 +117,14 @@ class StoreDeltaTest : public test::StoreKindTest {
     }
     ASSERT_EQ(store.publish(pub, read.revision).value(), PublishOutcome::kPublished);
   }
-  std::unique_ptr<ControlService> control(std::size_t compact_after = 16) {
+  std::unique_ptr<ControlService> control(std::size_t compact_after = 16,
+                                          std::unique_ptr<Store> store = nullptr) {
     auto s = std::make_unique<ControlService>(
-        open(), ControlOptions{.address = "127.0.0.1:7000",
-                               .placement = {.strategy = Strategy::kRandom, .seed = 2},
-                               .keep_versions = 2,
-                               .compact_after = compact_after});
+        store ? std::move(store) : open(),
+        ControlOptions{.address = "127.0.0.1:7000",
+                       .placement = {.strategy = Strategy::kRandom, .seed = 2},
+                       .keep_versions = 2,
+                       .compact_after = compact_after});
     s->tick();
     EXPECT_TRUE(s->is_leader());
     return s;
@@ -231,6 +259,38 @@ TEST_P(StoreDeltaTest, ABaseCompactedAndPrunedWhileARouterReadsItIsNotNacked) {
   ASSERT_TRUE(follower.sync().is_ok());
   EXPECT_EQ(follower.status().applied, 4u);
   EXPECT_EQ(holder.table()->version(), 4u);
+}
+
+// The base is written with the control plane's store lock released: an onboarding during
+// the write publishes at once, and the compaction's CAS keeps its delta after the new base.
+TEST_P(StoreDeltaTest, AnOnboardingWhileTheBaseIsWrittenPublishesAndIsKeptAfterTheNewBase) {
+  auto hooked = std::make_unique<HookedStore>(open());
+  HookedStore& store = *hooked;
+  auto c = control(/*compact_after=*/2, std::move(hooked));
+  ASSERT_EQ(c->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"c0"})"}).status,
+            200u);
+  for (int i = 0; i < 2; ++i)
+    onboard(*c, fmt::format("t{}", i));
+  ASSERT_EQ(open()->read_pointer()->pointer.version, 3u);
+  std::future<void> during;
+  store.during_write_base = [&] {
+    during = std::async(std::launch::async, [&] { onboard(*c, "during"); });
+    // Bounded: with the lock held the onboarding would wait for the write, never end first.
+    EXPECT_EQ(during.wait_for(10s), std::future_status::ready)
+        << "an onboarding waited for the base being written";
+  };
+  c->tick();
+  during.wait();
+  const Pointer p = open()->read_pointer()->pointer;
+  EXPECT_EQ(p.version, 4u);
+  EXPECT_EQ(p.base(), 3u);
+  ASSERT_EQ(p.deltas.size(), 1u);
+  EXPECT_EQ(p.deltas[0].version, 4u);
+  const std::string whole = open()->read_snapshot(p).value();
+  EXPECT_EQ(decode_flat_snapshot(std::as_bytes(std::span(whole.data(), whole.size())))
+                .value()
+                .shards.size(),
+            3u);
 }
 
 // A delta that does not apply to the router's table is NACKed by its own version and reason,

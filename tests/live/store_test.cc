@@ -71,9 +71,11 @@ TEST_P(StoreTest, PublishedBlobsReadBackEqualThroughThePointer) {
   auto store = open();
   ASSERT_TRUE(store->campaign("cp-1")->leader);
   const Publication p = publication(7, 3 * kChunkBytes + 12345);  // four chunks
-  ASSERT_EQ(store->publish(p, 0).value(), PublishOutcome::kPublished);
+  const Result<PublishReply> reply = store->publish(p, 0);
+  ASSERT_EQ(reply.value(), PublishOutcome::kPublished);
   Result<PointerRead> read = open()->read_pointer();  // another handle, as a router would
   ASSERT_TRUE(read.is_ok()) << read.status().message();
+  EXPECT_EQ(reply->revision, read->revision);  // the writer need not read it back
   EXPECT_EQ(read->pointer.version, 7u);
   EXPECT_EQ(read->pointer.snapshot.parts, 4u);
   EXPECT_EQ(read->pointer.snapshot.bytes, p.snapshot.size());
