@@ -258,6 +258,16 @@ Status check_not_emptied(const ShardLists& upserts, std::string_view what) {
   return Status::ok();
 }
 
+// A hand-made name list whose offsets do not frame its text (the decoder never makes one).
+Status check_name_offsets(const NameList& names) {
+  const std::vector<std::uint32_t>& o = names.offsets;
+  if (o.size() != names.ids.size() + 1 || o.front() != 0 || o.back() != names.text.size() ||
+      !std::is_sorted(o.begin(), o.end())) {
+    return data_loss("delta's name lists are inconsistent");
+  }
+  return Status::ok();
+}
+
 // A removed cell that a shard or pin of the result still names (the references the
 // control plane must move away first).
 Status check_removed_cells(const FlatSnapshot& result, const std::vector<CellId>& removed) {
@@ -372,6 +382,7 @@ Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& d
   if (Status s = check_versions(base, delta); !s.is_ok()) return s;
   if (Status s = check_not_emptied(delta.shards, "shard"); !s.is_ok()) return s;
   if (Status s = check_not_emptied(delta.pins, "pin"); !s.is_ok()) return s;
+  if (Status s = check_name_offsets(delta.names); !s.is_ok()) return s;
   FlatSnapshot out{.version = delta.version, .allow_empty = delta.allow_empty};
   std::uint64_t digest = base_digest;
   if (Status s = merge_tenant_lists(base, delta, out, digest); !s.is_ok()) return s;

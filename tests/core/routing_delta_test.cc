@@ -138,6 +138,15 @@ TEST(RoutingDelta, RefusesADeltaThatWouldEmptyAShard) {
             "delta would empty the shard of tenant 1");
 }
 
+TEST(RoutingDelta, RefusesNameListsWhoseOffsetsDoNotFrameTheirText) {
+  RoutingDelta d = empty_delta();
+  d.names.add(TenantId{1}, "beta");
+  d.names.offsets.back() = 40;  // past the text
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(), "delta's name lists are inconsistent");
+  d.names.offsets = {0};  // one offset short
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(), "delta's name lists are inconsistent");
+}
+
 TEST(RoutingDelta, RefusesRemovingACellAShardStillNames) {
   RoutingDelta d = empty_delta();
   d.removed_cells = {CellId{1}};
