@@ -58,11 +58,11 @@ RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
 
 // `base` changed by `delta`, its lists sorted. Refused (kDataLoss, naming the tenant or cell)
 // when the delta is not for base's version or not newer, its lists are not sorted or repeat
-// a key, it removes what is not there, it would empty a shard or pin, it removes a cell that
-// a shard or pin still names, or the result's digest is not the delta's. The result still
-// needs RoutingTable::build to be a table (RoutingTable::apply does both). Given
-// `base_digest` (routing_digest(base)), the result's digest is found in O(change) (a hash
-// per tenant entry changed, and the cells whole); a wrong one refuses the delta. On success
+// a key or their offsets do not frame their cells or names, it removes what is not there, it would
+// empty a shard or pin, it removes a cell that a shard or pin still names, or the result's digest
+// is not the delta's. The result still needs RoutingTable::build to be a table (RoutingTable::apply
+// does both). Given `base_digest` (routing_digest(base)), the result's digest is found in O(change)
+// (a hash per tenant entry changed, and the cells whole); a wrong one refuses the delta. On success
 // the result's digest is delta.digest: the next delta of a chain takes it as its base's.
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta);
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta,
