@@ -397,4 +397,19 @@ Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& d
   return out;
 }
 
+Result<FlatSnapshot> apply_chain(FlatSnapshot base, std::span<const RoutingDelta> chain,
+                                 std::uint64_t base_digest, std::uint64_t& refused) {
+  std::uint64_t digest = base_digest;
+  for (const RoutingDelta& delta : chain) {
+    Result<FlatSnapshot> next = apply_delta(base, delta, digest);
+    if (!next.is_ok()) {
+      refused = delta.version;
+      return next.status();
+    }
+    base = std::move(next).value();
+    digest = delta.digest;
+  }
+  return base;
+}
+
 }  // namespace cellkit

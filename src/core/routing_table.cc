@@ -303,26 +303,13 @@ Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
   return apply(std::span(&delta, 1));
 }
 
-Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain,
-                                         std::uint64_t* refused) const {
-  FlatSnapshot next = flat();
-  std::uint64_t digest = digest_ ? *digest_ : routing_digest(next);
-  for (const RoutingDelta& delta : chain) {
-    Result<FlatSnapshot> changed = apply_delta(next, delta, digest);
-    if (!changed.is_ok()) {
-      if (refused) *refused = delta.version;
-      return changed.status();
-    }
-    next = std::move(changed).value();
-    digest = delta.digest;
-  }
-  Result<RoutingTable> built = build(std::move(next));
-  if (!built.is_ok()) {
-    if (refused && !chain.empty()) *refused = chain.back().version;
-    return built;
-  }
-  built->digest_ = digest;
-  return built;
+Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain) const {
+  FlatSnapshot base = flat();
+  const std::uint64_t digest = routing_digest(base);
+  std::uint64_t refused = 0;
+  Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
+  if (!next.is_ok()) return next.status();
+  return build(std::move(next).value());
 }
 
 std::span<const CellId> RoutingTable::find_sorted(TenantId tenant) const {

@@ -131,7 +131,7 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   std::uint64_t refused = result.offered;
   Result<RoutingTable> next =
       chain.empty() ? Result<RoutingTable>(invalid_argument("the chain holds no delta"))
-                    : served->apply(chain, &refused);
+                    : apply_to_served(*served, chain, refused);
   if (!next.is_ok()) {
     result.verdict = OfferVerdict::kInvalid;
     result.offered = refused;
@@ -160,6 +160,26 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   result.verdict = OfferVerdict::kAccepted;
   result.serving = result.offered;
   return result;
+}
+
+// Called with mutex_ held: the served table changed by the chain, its digest carried from
+// the last chain's (computed whole only after a whole snapshot); on a refusal `refused`
+// names the delta (the chain's last when only the whole result is invalid).
+Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
+                                                     std::span<const RoutingDelta> chain,
+                                                     std::uint64_t& refused) {
+  FlatSnapshot base = served.flat();
+  const std::uint64_t digest = digest_version_ == served.version() ? digest_ : routing_digest(base);
+  Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
+  if (!next.is_ok()) return next.status();
+  Result<RoutingTable> table = RoutingTable::build(std::move(next).value());
+  if (!table.is_ok()) {
+    refused = chain.back().version;
+    return table;
+  }
+  digest_version_ = chain.back().version;
+  digest_ = chain.back().digest;
+  return table;
 }
 
 // Called with mutex_ held: persists `encoded` as the new base and empties the delta log

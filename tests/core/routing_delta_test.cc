@@ -62,28 +62,49 @@ FlatSnapshot next_in_chain(const FlatSnapshot& from, std::uint64_t seed, bool sp
 }
 
 // Along a chain the digest is only ever kept (diff and apply take the previous delta's,
-// the table its last delta's), never computed over the snapshot, and it always equals the
+// apply_chain carries it), never computed over the snapshot, and it always equals the
 // digest computed whole.
 RC_GTEST_PROP(RoutingDelta, TheDigestKeptAlongAChainEqualsTheDigestComputedWhole,
               (std::uint64_t seed)) {
   const bool sparse = seed % 2 == 1;
-  FlatSnapshot from = random_snapshot(seed, 1, sparse);
+  const FlatSnapshot first = random_snapshot(seed, 1, sparse);
+  FlatSnapshot from = first;
   std::uint64_t kept = routing_digest(from);
-  Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(from));
-  RC_ASSERT(table.is_ok());
+  std::vector<RoutingDelta> chain;
   for (std::uint64_t step = 1; step <= 6; ++step) {
     FlatSnapshot to = next_in_chain(from, seed * 31 + step * 7919, sparse);
-    const RoutingDelta delta = diff_snapshots(from, to, kept);
-    RC_ASSERT(delta.digest == routing_digest(to));
-    Result<FlatSnapshot> applied = apply_delta(from, delta, kept);
+    chain.push_back(diff_snapshots(from, to, kept));
+    RC_ASSERT(chain.back().digest == routing_digest(to));
+    Result<FlatSnapshot> applied = apply_delta(from, chain.back(), kept);
     RC_ASSERT(applied.is_ok());
     RC_ASSERT(*applied == to);
-    table = table->apply(delta);
-    RC_ASSERT(table.is_ok());
-    RC_ASSERT(table->flat() == to);
-    kept = delta.digest;
+    kept = chain.back().digest;
     from = std::move(to);
   }
+  std::uint64_t refused = 0;
+  Result<FlatSnapshot> whole = apply_chain(first, chain, routing_digest(first), refused);
+  RC_ASSERT(whole.is_ok());
+  RC_ASSERT(*whole == from);
+  Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(first));
+  RC_ASSERT(table.is_ok());
+  Result<RoutingTable> changed = table->apply(chain);
+  RC_ASSERT(changed.is_ok());
+  RC_ASSERT(changed->flat() == from);
+}
+
+TEST(RoutingDelta, AChainNamesTheDeltaThatDoesNotApply) {
+  FlatSnapshot v8 = two_cells();
+  v8.version = 8;
+  v8.shards.add(TenantId{2}, std::vector{CellId{0}});
+  FlatSnapshot v9 = v8;
+  v9.version = 9;
+  v9.shards.add(TenantId{3}, std::vector{CellId{1}});
+  std::vector<RoutingDelta> chain{diff_snapshots(two_cells(), v8), diff_snapshots(v8, v9)};
+  chain[1].digest ^= 1;
+  std::uint64_t refused = 0;
+  const Status s = apply_chain(two_cells(), chain, routing_digest(two_cells()), refused).status();
+  EXPECT_EQ(refused, 9u);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("delta to version 9: the result's digest"));
 }
 
 TEST(RoutingDelta, AWrongBaseDigestRefusesTheDelta) {

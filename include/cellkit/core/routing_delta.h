@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,10 @@ RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta);
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta,
                                  std::uint64_t base_digest);
+// `base` changed by each delta of `chain` in order (apply_delta), the digest carried from
+// one to the next: `base_digest` is routing_digest(base), and the result's is the last
+// delta's. On a refusal, `refused` is the version of the delta that does not apply.
+Result<FlatSnapshot> apply_chain(FlatSnapshot base, std::span<const RoutingDelta> chain,
+                                 std::uint64_t base_digest, std::uint64_t& refused);
 
 }  // namespace cellkit

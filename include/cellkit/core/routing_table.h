@@ -145,11 +145,9 @@ class RoutingTable {
   // is an equal table. O(tenants).
   FlatSnapshot flat() const;
   // A new table: this one changed by the deltas in order (apply_delta's checks on each,
-  // then build's whole validation once). On failure this table is untouched, the Status
-  // says why and `refused` (when given) is set to the version of the delta that does not
-  // apply (the chain's last when only the whole result fails build's checks).
-  Result<RoutingTable> apply(std::span<const RoutingDelta> chain,
-                             std::uint64_t* refused = nullptr) const;
+  // then build's whole validation once). On failure this table is untouched and the Status
+  // says why.
+  Result<RoutingTable> apply(std::span<const RoutingDelta> chain) const;
   Result<RoutingTable> apply(const RoutingDelta& delta) const;
 
   std::uint64_t version() const { return version_; }
@@ -209,9 +207,6 @@ class RoutingTable {
   std::vector<std::uint8_t> routable_;
   std::vector<CellAddress> addresses_;  // sorted by cell; empty or one per cell
   NameIndex names_;
-  // routing_digest(flat()) when known: a table reached by apply() takes its last delta's,
-  // so the next chain's digest is kept in O(change); one built whole computes it once.
-  std::optional<std::uint64_t> digest_;
 
   std::span<const CellId> find_sorted(TenantId tenant) const;
   ShardLists flat_shards() const;
