@@ -1,5 +1,16 @@
-# Warning and sanitizer flags shared by every cellkit target.
+# Compile flags shared by every cellkit target, and only by cellkit's: they are PRIVATE, so a
+# project that builds or links cellkit keeps its own.
+
+# Floating point is evaluated as written (no fused multiply-add contraction), so random draws
+# and reports are the same bits whichever compiler builds them. Every cellkit target gets it
+# (cellkit_check_floating_point below fails the configure step for one that does not).
+function(cellkit_set_floating_point target)
+  target_compile_options(${target} PRIVATE -ffp-contract=off)
+endfunction()
+
+# The warnings, and the floating-point flag: what a library, program, test or benchmark calls.
 function(cellkit_set_warnings target)
+  cellkit_set_floating_point(${target})
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
                                            -Wno-sign-conversion
                                            -Wno-missing-field-initializers)
@@ -34,4 +45,24 @@ function(cellkit_fuzz_coverage target)
   if(CELLKIT_FUZZ)
     target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
+endfunction()
+
+# Fails the configure step when a target built here (in `dir` and below) lacks the
+# floating-point flag: a target added without cellkit_set_warnings would compute differently.
+function(cellkit_check_floating_point dir)
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(target ${targets})
+    get_target_property(type ${target} TYPE)
+    if(type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|OBJECT_LIBRARY)$")
+      get_target_property(options ${target} COMPILE_OPTIONS)
+      if(NOT "-ffp-contract=off" IN_LIST options)
+        message(FATAL_ERROR "target ${target} (${dir}) is built without -ffp-contract=off: "
+                            "call cellkit_set_warnings(${target})")
+      endif()
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(subdir ${subdirs})
+    cellkit_check_floating_point(${subdir})
+  endforeach()
 endfunction()

@@ -41,25 +41,62 @@ class EntryBytes {
   std::vector<std::byte> bytes_;
 };
 
-std::uint64_t lists_digest(const ShardLists& lists, std::uint64_t seed, EntryBytes& b) {
+std::uint64_t entry_hash(const ShardLists& lists, std::size_t i, std::uint64_t seed,
+                         EntryBytes& b) {
+  b.u32(raw(lists.ids[i]));
+  for (CellId c : lists.shard(i))
+    b.u32(raw(c));
+  return b.hash(seed);
+}
+
+std::uint64_t entry_hash(const NameList& names, std::size_t i, std::uint64_t seed, EntryBytes& b) {
+  return b.u32(raw(names.ids[i])).text(names.name(i)).hash(seed);
+}
+
+std::uint64_t entry_hash(const std::vector<CellChange>& rows, std::size_t i, std::uint64_t seed,
+                         EntryBytes& b) {
+  const CellChange& r = rows[i];
+  return b.u32(raw(r.cell)).u32(r.disabled ? 1 : 0).text(r.name).text(r.endpoint).hash(seed);
+}
+
+template <class List>
+std::uint64_t list_digest(const List& list, std::uint64_t seed, EntryBytes& b) {
   std::uint64_t sum = 0;
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    b.u32(raw(lists.ids[i]));
-    for (CellId c : lists.shard(i))
-      b.u32(raw(c));
-    sum += b.hash(seed);
-  }
+  for (std::size_t i = 0; i < list.size(); ++i)
+    sum += entry_hash(list, i, seed, b);
   return sum;
 }
 
+// How one list's part of the digest moves as entries leave it and join it: the digest is a
+// wrapping sum, so a change costs a hash per entry changed, not per entry kept.
+class DigestChange {
+ public:
+  explicit DigestChange(std::uint64_t seed) : seed_(seed) {}
+  template <class List>
+  void leave(const List& list, std::size_t i) {
+    sum_ -= entry_hash(list, i, seed_, bytes_);
+  }
+  template <class List>
+  void join(const List& list, std::size_t i) {
+    sum_ += entry_hash(list, i, seed_, bytes_);
+  }
+  std::uint64_t sum() const { return sum_; }
+
+ private:
+  std::uint64_t seed_;
+  std::uint64_t sum_ = 0;
+  EntryBytes bytes_;
+};
+
 // The snapshot's cells as delta rows, sorted by cell: address (when given) and disabled flag.
 std::vector<CellChange> cell_rows(const FlatSnapshot& s) {
+  std::vector<CellId> disabled = s.disabled;
+  std::sort(disabled.begin(), disabled.end());
   std::vector<CellChange> rows;
   rows.reserve(s.cells.size());
   for (CellId c : s.cells)
     rows.push_back(
-        {.cell = c,
-         .disabled = std::find(s.disabled.begin(), s.disabled.end(), c) != s.disabled.end()});
+        {.cell = c, .disabled = std::binary_search(disabled.begin(), disabled.end(), c)});
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.cell < b.cell; });
   for (const CellAddress& a : s.addresses) {
     auto it = std::lower_bound(rows.begin(), rows.end(), a.cell,
@@ -125,16 +162,24 @@ const List& sorted_view(const List& list, std::optional<List>& copy) {
   return *copy;
 }
 
+// The upserts and removals from `from` to `to` (both sorted), and the digest's change.
 template <class List, class Key>
-void diff_lists(const List& from, const List& to, List& upserts, std::vector<Key>& removals) {
+void diff_lists(const List& from, const List& to, List& upserts, std::vector<Key>& removals,
+                DigestChange& digest) {
   std::size_t i = 0, j = 0;
   while (i < from.size() || j < to.size()) {
     if (j == to.size() || (i < from.size() && key_at(from, i) < key_at(to, j))) {
+      digest.leave(from, i);
       removals.push_back(key_at(from, i++));
     } else if (i == from.size() || key_at(to, j) < key_at(from, i)) {
+      digest.join(to, j);
       copy_entry(upserts, to, j++);
     } else {
-      if (!same_entry(from, i, to, j)) copy_entry(upserts, to, j);
+      if (!same_entry(from, i, to, j)) {
+        digest.leave(from, i);
+        digest.join(to, j);
+        copy_entry(upserts, to, j);
+      }
       ++i, ++j;
     }
   }
@@ -161,22 +206,30 @@ Status check_keys(const List& upserts, const std::vector<Key>& removals, std::st
   return Status::ok();
 }
 
-// `base` (sorted) with `upserts` replacing or adding entries and `removals` dropping them.
+// `base` (sorted) with `upserts` replacing or adding entries and `removals` dropping them;
+// `digest` follows the entries that leave and join.
 template <class List, class Key>
 Result<List> merge_lists(const List& base, const List& upserts, const std::vector<Key>& removals,
-                         std::string_view what) {
+                         std::string_view what, DigestChange& digest) {
   if (Status s = check_keys(upserts, removals, what); !s.is_ok()) return s;
   List out;
   std::size_t u = 0, r = 0;
+  auto take_upsert = [&] {
+    digest.join(upserts, u);
+    copy_entry(out, upserts, u++);
+  };
   for (std::size_t i = 0; i < base.size(); ++i) {
     const Key key = key_at(base, i);
     while (u < upserts.size() && key_at(upserts, u) < key)
-      copy_entry(out, upserts, u++);
+      take_upsert();
     if (r < removals.size() && removals[r] < key) break;  // removes what is not there
-    if (r < removals.size() && removals[r] == key) {
+    const bool removed = r < removals.size() && removals[r] == key;
+    const bool replaced = !removed && u < upserts.size() && key_at(upserts, u) == key;
+    if (removed || replaced) digest.leave(base, i);
+    if (removed) {
       ++r;
-    } else if (u < upserts.size() && key_at(upserts, u) == key) {
-      copy_entry(out, upserts, u++);
+    } else if (replaced) {
+      take_upsert();
     } else {
       copy_entry(out, base, i);
     }
@@ -186,7 +239,7 @@ Result<List> merge_lists(const List& base, const List& upserts, const std::vecto
         fmt::format("delta removes the {} of {}, which has none", what, describe(removals[r])));
   }
   while (u < upserts.size())
-    copy_entry(out, upserts, u++);
+    take_upsert();
   return out;
 }
 
@@ -201,6 +254,16 @@ Status check_not_emptied(const ShardLists& upserts, std::string_view what) {
       return data_loss(
           fmt::format("delta would empty the {} of {}", what, describe(upserts.ids[i])));
     }
+  }
+  return Status::ok();
+}
+
+// A hand-made name list whose offsets do not frame its text (the decoder never makes one).
+Status check_name_offsets(const NameList& names) {
+  const std::vector<std::uint32_t>& o = names.offsets;
+  if (o.size() != names.ids.size() + 1 || o.front() != 0 || o.back() != names.text.size() ||
+      !std::is_sorted(o.begin(), o.end())) {
+    return data_loss("delta's name lists are inconsistent");
   }
   return Status::ok();
 }
@@ -240,65 +303,113 @@ Status check_versions(const FlatSnapshot& base, const RoutingDelta& delta) {
 
 std::uint64_t routing_digest(const FlatSnapshot& s) {
   EntryBytes b;
-  std::uint64_t sum =
-      lists_digest(s.shards, kShardSeed, b) + lists_digest(s.overrides, kPinSeed, b);
-  for (std::size_t i = 0; i < s.tenant_names.size(); ++i)
-    sum += b.u32(raw(s.tenant_names.ids[i])).text(s.tenant_names.name(i)).hash(kNameSeed);
-  for (const CellChange& r : cell_rows(s))
-    sum += b.u32(raw(r.cell)).u32(r.disabled ? 1 : 0).text(r.name).text(r.endpoint).hash(kCellSeed);
-  return sum;
+  return list_digest(s.shards, kShardSeed, b) + list_digest(s.overrides, kPinSeed, b) +
+         list_digest(s.tenant_names, kNameSeed, b) + list_digest(cell_rows(s), kCellSeed, b);
 }
 
 RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to) {
+  return diff_snapshots(from, to, routing_digest(from));
+}
+
+RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
+                            std::uint64_t from_digest) {
   RoutingDelta d{.parent = from.version,
                  .version = to.version,
                  .allow_empty = to.allow_empty,
-                 .addressed = !to.addresses.empty(),
-                 .digest = routing_digest(to)};
+                 .addressed = !to.addresses.empty()};
+  DigestChange shards(kShardSeed), pins(kPinSeed), names(kNameSeed), cells(kCellSeed);
   std::optional<ShardLists> a, b;
-  diff_lists(sorted_view(from.shards, a), sorted_view(to.shards, b), d.shards, d.unsharded);
+  diff_lists(sorted_view(from.shards, a), sorted_view(to.shards, b), d.shards, d.unsharded, shards);
   a.reset(), b.reset();
-  diff_lists(sorted_view(from.overrides, a), sorted_view(to.overrides, b), d.pins, d.unpinned);
+  diff_lists(sorted_view(from.overrides, a), sorted_view(to.overrides, b), d.pins, d.unpinned,
+             pins);
   std::optional<NameList> na, nb;
   diff_lists(sorted_view(from.tenant_names, na), sorted_view(to.tenant_names, nb), d.names,
-             d.unnamed);
-  diff_lists(cell_rows(from), cell_rows(to), d.cells, d.removed_cells);
+             d.unnamed, names);
+  diff_lists(cell_rows(from), cell_rows(to), d.cells, d.removed_cells, cells);
+  d.digest = from_digest + shards.sum() + pins.sum() + names.sum() + cells.sum();
   return d;
 }
 
+namespace {
+
+// `base`'s tenant lists changed by the delta, into `out`; `digest` follows them.
+Status merge_tenant_lists(const FlatSnapshot& base, const RoutingDelta& delta, FlatSnapshot& out,
+                          std::uint64_t& digest) {
+  DigestChange shard_change(kShardSeed), pin_change(kPinSeed), name_change(kNameSeed);
+  std::optional<ShardLists> sorted;
+  Result<ShardLists> shards = merge_lists(sorted_view(base.shards, sorted), delta.shards,
+                                          delta.unsharded, "shard", shard_change);
+  if (!shards.is_ok()) return shards.status();
+  sorted.reset();
+  Result<ShardLists> pins = merge_lists(sorted_view(base.overrides, sorted), delta.pins,
+                                        delta.unpinned, "pin", pin_change);
+  if (!pins.is_ok()) return pins.status();
+  std::optional<NameList> sorted_names;
+  Result<NameList> names = merge_lists(sorted_view(base.tenant_names, sorted_names), delta.names,
+                                       delta.unnamed, "name", name_change);
+  if (!names.is_ok()) return names.status();
+  out.shards = std::move(shards).value();
+  out.overrides = std::move(pins).value();
+  out.tenant_names = std::move(names).value();
+  digest += shard_change.sum() + pin_change.sum() + name_change.sum();
+  return Status::ok();
+}
+
+// `base`'s cells changed by the delta, into `out`. Their part of the digest is taken whole
+// (cells are few): a delta that drops the addresses changes every row, not only its own.
+Status merge_cells(const FlatSnapshot& base, const RoutingDelta& delta, FlatSnapshot& out,
+                   std::uint64_t& digest) {
+  const std::vector<CellChange> base_rows = cell_rows(base);
+  DigestChange unused(kCellSeed);
+  Result<std::vector<CellChange>> cells =
+      merge_lists(base_rows, delta.cells, delta.removed_cells, "cell", unused);
+  if (!cells.is_ok()) return cells.status();
+  put_cells(*cells, delta.addressed, out);
+  EntryBytes b;
+  digest += list_digest(cell_rows(out), kCellSeed, b) - list_digest(base_rows, kCellSeed, b);
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta) {
+  return apply_delta(base, delta, routing_digest(base));
+}
+
+Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta,
+                                 std::uint64_t base_digest) {
   if (Status s = check_versions(base, delta); !s.is_ok()) return s;
   if (Status s = check_not_emptied(delta.shards, "shard"); !s.is_ok()) return s;
   if (Status s = check_not_emptied(delta.pins, "pin"); !s.is_ok()) return s;
-  std::optional<ShardLists> sorted;
-  Result<ShardLists> shards =
-      merge_lists(sorted_view(base.shards, sorted), delta.shards, delta.unsharded, "shard");
-  if (!shards.is_ok()) return shards.status();
-  sorted.reset();
-  Result<ShardLists> pins =
-      merge_lists(sorted_view(base.overrides, sorted), delta.pins, delta.unpinned, "pin");
-  if (!pins.is_ok()) return pins.status();
-  std::optional<NameList> sorted_names;
-  Result<NameList> names =
-      merge_lists(sorted_view(base.tenant_names, sorted_names), delta.names, delta.unnamed, "name");
-  if (!names.is_ok()) return names.status();
-  Result<std::vector<CellChange>> cells =
-      merge_lists(cell_rows(base), delta.cells, delta.removed_cells, "cell");
-  if (!cells.is_ok()) return cells.status();
-  FlatSnapshot out{.version = delta.version,
-                   .shards = std::move(shards).value(),
-                   .overrides = std::move(pins).value(),
-                   .tenant_names = std::move(names).value(),
-                   .allow_empty = delta.allow_empty};
-  put_cells(*cells, delta.addressed, out);
+  if (Status s = check_name_offsets(delta.names); !s.is_ok()) return s;
+  FlatSnapshot out{.version = delta.version, .allow_empty = delta.allow_empty};
+  std::uint64_t digest = base_digest;
+  if (Status s = merge_tenant_lists(base, delta, out, digest); !s.is_ok()) return s;
+  if (Status s = merge_cells(base, delta, out, digest); !s.is_ok()) return s;
   if (Status s = check_removed_cells(out, delta.removed_cells); !s.is_ok()) return s;
-  if (const std::uint64_t digest = routing_digest(out); digest != delta.digest) {
+  if (digest != delta.digest) {
     return data_loss(
         fmt::format("delta to version {}: the result's digest {:016x} is not the "
                     "delta's {:016x}",
                     delta.version, digest, delta.digest));
   }
   return out;
+}
+
+Result<FlatSnapshot> apply_chain(FlatSnapshot base, std::span<const RoutingDelta> chain,
+                                 std::uint64_t base_digest, std::uint64_t& refused) {
+  std::uint64_t digest = base_digest;
+  for (const RoutingDelta& delta : chain) {
+    Result<FlatSnapshot> next = apply_delta(base, delta, digest);
+    if (!next.is_ok()) {
+      refused = delta.version;
+      return next.status();
+    }
+    base = std::move(next).value();
+    digest = delta.digest;
+  }
+  return base;
 }
 
 }  // namespace cellkit

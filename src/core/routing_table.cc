@@ -330,13 +330,12 @@ Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
 }
 
 Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain) const {
-  FlatSnapshot next = flat();
-  for (const RoutingDelta& delta : chain) {
-    Result<FlatSnapshot> changed = apply_delta(next, delta);
-    if (!changed.is_ok()) return changed.status();
-    next = std::move(changed).value();
-  }
-  return build(std::move(next));
+  FlatSnapshot base = flat();
+  const std::uint64_t digest = routing_digest(base);
+  std::uint64_t refused = 0;
+  Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
+  if (!next.is_ok()) return next.status();
+  return build(std::move(next).value());
 }
 
 std::span<const CellId> RoutingTable::find_sorted(TenantId tenant) const {

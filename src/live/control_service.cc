@@ -102,29 +102,39 @@ void ControlService::tick() {
   }
   Result<PointerRead> read = read_base();
   if (!read.is_ok() || !is_leader()) return;
-  if (compact(*read)) read = store_->read_pointer();
+  if (compact(*read, lock)) read = store_->read_pointer();
   if (read.is_ok()) (void)prune(read->pointer);
 }
 
-// Requires store_mutex_. Once the pointer's chain holds compact_after deltas, writes the
-// whole snapshot of its version (the published one, in memory) as a new base, off the
-// request path; a lost compare-and-swap only leaves garbage for prune(). True when it did.
-bool ControlService::compact(const PointerRead& read) {
+// Requires store_mutex_, held by `lock`. Once the pointer's chain holds compact_after
+// deltas, writes the whole snapshot of the published version (in memory) as a new base
+// with the lock released, so changes go on meanwhile (a 1,000,000-tenant base is 27 MB),
+// then moves the pointer to it by CAS, keeping the deltas published since. A lost CAS
+// only leaves garbage for prune(). True when it moved the pointer.
+bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mutex>& lock) {
   if (read.pointer.deltas.size() < options_.compact_after ||
-      read.pointer.version != published_.version || published_.snapshot.empty()) {
+      read.pointer.version != published_.version || published_.snapshot.empty() ||
+      compacting_ != 0) {
     return false;
   }
-  Result<PublishOutcome> outcome = store_->rebase(
-      read.pointer,
-      std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())),
-      read.revision);
-  if (!outcome.is_ok() || *outcome != PublishOutcome::kPublished) return false;
+  const std::uint64_t version = published_.version;
+  const std::string snapshot = published_.snapshot;
+  compacting_ = version;  // prune() keeps it while it is written
+  lock.unlock();
+  Result<BlobRef> base =
+      store_->write_base(version, std::as_bytes(std::span(snapshot.data(), snapshot.size())));
+  lock.lock();
+  compacting_ = 0;
+  if (!base.is_ok()) return false;
+  Result<PointerRead> now = store_->read_pointer();
+  if (!now.is_ok()) return false;
+  Result<PublishReply> moved = store_->rebase(now->pointer, version, *base, now->revision);
+  if (!moved.is_ok() || *moved != PublishOutcome::kPublished) return false;
   // The pointer's revision moved (on etcd): the cache still holds its state.
-  Result<PointerRead> after = store_->read_pointer();
-  std::lock_guard lock(cache_mutex_);
-  if (after.is_ok() && after->pointer.version == published_.version) {
-    published_.revision = after->revision;
-    if (index_revision_ == read.revision) index_revision_ = after->revision;
+  std::lock_guard cache(cache_mutex_);
+  if (now->pointer.version == published_.version && published_.revision == now->revision) {
+    published_.revision = moved->revision;
+    if (index_revision_ == now->revision) index_revision_ = moved->revision;
   }
   return true;
 }
@@ -135,8 +145,9 @@ bool ControlService::compact(const PointerRead& read) {
 Status ControlService::prune(const Pointer& pointer) {
   const std::uint64_t current = published_.version;
   if (options_.keep_versions == 0 || current <= options_.keep_versions) return Status::ok();
-  // The pointer's base and deltas are kept whatever their age.
-  const std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
+  // The pointer's base and deltas are kept whatever their age, and a base being written.
+  std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
+  if (compacting_ != 0) oldest_kept = std::min(oldest_kept, compacting_);
   Result<std::vector<std::uint64_t>> stored = store_->stored_versions();
   if (!stored.is_ok()) return stored.status();
   if (stored->empty() || stored->front() >= oldest_kept) return Status::ok();
@@ -176,19 +187,20 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
                    .state = std::move(state).value()};
 }
 
-// Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
-// "not the leader" when the leadership is gone.
-// Requires store_mutex_. The encoded delta from the published snapshot to `next`; empty
-// when the published one is not next's parent (or cannot be read).
-std::vector<std::byte> ControlService::delta_from_published(const FlatSnapshot& next) {
+// Requires store_mutex_. The delta from the published snapshot to `next`; none when the
+// published one is not next's parent (or cannot be read). Its digest is kept from the last
+// delta's in O(change); computed whole only after a snapshot was loaded rather than diffed.
+std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnapshot& next) {
   if (published_.snapshot.empty() || published_.version + 1 != next.version) return {};
   if (!published_flat_ || published_flat_->version != published_.version) {
     Result<FlatSnapshot> decoded = decode_flat_snapshot(
         std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())));
     if (!decoded.is_ok()) return {};
     published_flat_ = std::make_shared<const FlatSnapshot>(std::move(decoded).value());
+    published_digest_.reset();
   }
-  return encode_delta(diff_snapshots(*published_flat_, next));
+  if (!published_digest_) published_digest_ = routing_digest(*published_flat_);
+  return diff_snapshots(*published_flat_, next, *published_digest_);
 }
 
 // Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
@@ -219,18 +231,21 @@ std::string ControlService::chain_after(std::uint64_t after) const {
   return frame_deltas(deltas);
 }
 
+// Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
+// "not the leader" when the leadership is gone.
 Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
   auto flat = std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state, state.version)));
   const std::vector<std::byte> snapshot = encode_snapshot(*flat);
-  std::vector<std::byte> delta = delta_from_published(*flat);
+  const std::optional<RoutingDelta> diff = delta_from_published(*flat);
+  const std::vector<std::byte> delta = diff ? encode_delta(*diff) : std::vector<std::byte>{};
   Publication publication{.version = state.version,
                           .snapshot = snapshot,
                           .state = write_state(state),
                           .writer = options_.address,
                           .delta = delta,
                           .parent = read.pointer};
-  Result<PublishOutcome> outcome = store_->publish(publication, read.revision);
+  Result<PublishReply> outcome = store_->publish(publication, read.revision);
   if (!outcome.is_ok()) return outcome.status();
   if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
   if (*outcome == PublishOutcome::kNotLeader) {
@@ -238,18 +253,17 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
     leader_ = false;
     return failed_precondition("not the leader");
   }
-  Result<PointerRead> after = store_->read_pointer();
   const std::uint64_t version = state.version;
   {
     std::lock_guard lock(cache_mutex_);
-    const bool ours = after.is_ok() && after->pointer.version == version;
     published_ = {.version = version,
-                  .revision = ours ? after->revision : -1,
+                  .revision = outcome->revision,
                   .snapshot = as_string(snapshot),
                   .state = std::move(state)};
     extend_chain(read.pointer.version, version, as_string(delta));
   }
   published_flat_ = std::move(flat);
+  published_digest_ = diff ? std::optional(diff->digest) : std::nullopt;
   published_changed_.notify_all();
   return version;
 }

@@ -76,7 +76,7 @@ class ControlSource final : public Store {
   }
 
   Result<std::string> read_state(const Pointer&) override { return unsupported("read_state"); }
-  Result<PublishOutcome> publish(const Publication&, std::int64_t) override {
+  Result<PublishReply> publish(const Publication&, std::int64_t) override {
     return unsupported("publish");
   }
   Result<std::vector<RouterReport>> reports() override { return unsupported("reports"); }

@@ -44,9 +44,10 @@ class EtcdStore final : public Store {
     return read_blob("state/" + blob_name(p.version, p.state), p.state);
   }
 
-  Result<PublishOutcome> publish(const Publication& publication, std::int64_t expected) override;
-  Result<PublishOutcome> rebase(const Pointer& current, std::span<const std::byte> snapshot,
-                                std::int64_t expected) override;
+  Result<PublishReply> publish(const Publication& publication, std::int64_t expected) override;
+  Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> snapshot) override;
+  Result<PublishReply> rebase(const Pointer& current, std::uint64_t base_version,
+                              const BlobRef& base, std::int64_t expected) override;
 
   Result<WatchEnd> watch_pointer(std::int64_t store_revision,
                                  std::chrono::steady_clock::time_point deadline) override {
@@ -164,8 +165,8 @@ class EtcdStore final : public Store {
     return fmt::format("{}/{:06}", blob, part);  // zero-padded: etcd sorts keys bytewise
   }
 
-  Result<PublishOutcome> move_pointer(std::vector<EtcdOp> chunks, const Pointer& pointer,
-                                      std::int64_t expected);
+  Result<PublishReply> move_pointer(std::vector<EtcdOp> chunks, const Pointer& pointer,
+                                    std::int64_t expected);
 
   // One range per chunk, each within the request timeout: a blob of any size (a 1,000,000
   // tenant snapshot is tens of chunks) is read in bounded steps, never in one long call.
@@ -196,8 +197,8 @@ class EtcdStore final : public Store {
   }
 };
 
-Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::int64_t expected) {
-  if (leader_lease_ == 0) return PublishOutcome::kNotLeader;
+Result<PublishReply> EtcdStore::publish(const Publication& publication, std::int64_t expected) {
+  if (leader_lease_ == 0) return PublishReply{.outcome = PublishOutcome::kNotLeader};
   const auto as_view = [](const std::vector<std::byte>& b) {
     return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
   };
@@ -219,24 +220,30 @@ Result<PublishOutcome> EtcdStore::publish(const Publication& publication, std::i
   return move_pointer(std::move(chunks), pointer, expected);
 }
 
-Result<PublishOutcome> EtcdStore::rebase(const Pointer& current,
-                                         std::span<const std::byte> snapshot,
-                                         std::int64_t expected) {
-  if (leader_lease_ == 0) return PublishOutcome::kNotLeader;
+// Chunk by chunk, each put on a connection of its own (so beside another call on this
+// handle), keeping a held leadership alive between them: tens of chunks can outlast a lease.
+Result<BlobRef> EtcdStore::write_base(std::uint64_t version, std::span<const std::byte> snapshot) {
   const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
-  const Pointer pointer{.version = current.version,
-                        .snapshot = blob_ref(bytes),
-                        .state = current.state,
-                        .writer = current.writer};
-  return move_pointer(
-      blob_puts("routing/snap/" + blob_name(pointer.version, pointer.snapshot), bytes), pointer,
-      expected);
+  const BlobRef ref = blob_ref(bytes);
+  for (const EtcdOp& op : blob_puts("routing/snap/" + blob_name(version, ref), bytes)) {
+    if (Status s = etcd_.put(op.key, op.value).status(); !s.is_ok()) return s;
+    (void)keep_leadership();
+  }
+  return ref;
+}
+
+Result<PublishReply> EtcdStore::rebase(const Pointer& current, std::uint64_t base_version,
+                                       const BlobRef& base, std::int64_t expected) {
+  if (leader_lease_ == 0) return PublishReply{.outcome = PublishOutcome::kNotLeader};
+  const std::optional<Pointer> pointer = rebased_pointer(current, base_version, base);
+  if (!pointer) return PublishReply{.outcome = PublishOutcome::kConflict};
+  return move_pointer({}, *pointer, expected);
 }
 
 // Blobs that fit in one request (etcd's default limit is 1.5 MiB) go in the pointer's txn:
 // one request and one etcd fsync per publication; larger ones are written first.
-Result<PublishOutcome> EtcdStore::move_pointer(std::vector<EtcdOp> chunks, const Pointer& pointer,
-                                               std::int64_t expected) {
+Result<PublishReply> EtcdStore::move_pointer(std::vector<EtcdOp> chunks, const Pointer& pointer,
+                                             std::int64_t expected) {
   std::size_t bytes = 0;
   for (const EtcdOp& op : chunks)
     bytes += op.value.size();
@@ -260,14 +267,16 @@ Result<PublishOutcome> EtcdStore::move_pointer(std::vector<EtcdOp> chunks, const
   Result<EtcdTxnResult> txn =
       etcd_.txn(compare, success, {{.kind = EtcdOp::Kind::kRange, .key = key("leader")}});
   if (!txn.is_ok()) return txn.status();
-  if (txn->succeeded) return PublishOutcome::kPublished;
+  // The txn's own revision is the pointer's new mod revision (it put the pointer).
+  if (txn->succeeded)
+    return PublishReply{.outcome = PublishOutcome::kPublished, .revision = txn->revision};
   const bool still_leader =
       !txn->kvs.empty() && txn->kvs.front().create_revision == leader_create_revision_;
   if (!still_leader) {
     leader_lease_ = 0;
-    return PublishOutcome::kNotLeader;
+    return PublishReply{.outcome = PublishOutcome::kNotLeader};
   }
-  return PublishOutcome::kConflict;
+  return PublishReply{.outcome = PublishOutcome::kConflict};
 }
 
 Result<Leadership> EtcdStore::campaign(const std::string& address) {

@@ -118,11 +118,11 @@ class FileStore final : public Store {
     return read_blob(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), p.state, "state");
   }
 
-  Result<PublishOutcome> publish(const Publication& publication, std::int64_t expected) override {
-    if (lock_fd_ < 0) return PublishOutcome::kNotLeader;
+  Result<PublishReply> publish(const Publication& publication, std::int64_t expected) override {
+    if (lock_fd_ < 0) return PublishReply{.outcome = PublishOutcome::kNotLeader};
     Result<PointerRead> current = read_pointer();
     if (!current.is_ok()) return current.status();
-    if (current->revision != expected) return PublishOutcome::kConflict;
+    if (current->revision != expected) return PublishReply{.outcome = PublishOutcome::kConflict};
     if (publication.version <= current->pointer.version) {
       return invalid_argument(fmt::format("version {} is not newer than the published {}",
                                           publication.version, current->pointer.version));
@@ -137,27 +137,29 @@ class FileStore final : public Store {
     if (Status s = write_blobs(path, as_view(stored), pointer, publication.state); !s.is_ok())
       return s;
     if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
-    return PublishOutcome::kPublished;
+    return published(pointer);
   }
 
-  Result<PublishOutcome> rebase(const Pointer& base, std::span<const std::byte> snapshot,
-                                std::int64_t expected) override {
-    if (lock_fd_ < 0) return PublishOutcome::kNotLeader;
+  // A content-named file: safe beside any other call (the pointer does not move).
+  Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> snapshot) override {
+    const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
+    const BlobRef ref = blob_ref(bytes);
+    if (Status s = make_dirs(dir_ / "snap"); !s.is_ok()) return s;
+    if (Status s = atomic_write(snap_path(version, ref), bytes); !s.is_ok()) return s;
+    return ref;
+  }
+
+  Result<PublishReply> rebase(const Pointer& expected_pointer, std::uint64_t base_version,
+                              const BlobRef& base, std::int64_t expected) override {
+    if (lock_fd_ < 0) return PublishReply{.outcome = PublishOutcome::kNotLeader};
     Result<PointerRead> current = read_pointer();
     if (!current.is_ok()) return current.status();
-    if (current->revision != expected || current->pointer.version != base.version) {
-      return PublishOutcome::kConflict;
+    const std::optional<Pointer> pointer = rebased_pointer(current->pointer, base_version, base);
+    if (current->revision != expected || current->pointer != expected_pointer || !pointer) {
+      return PublishReply{.outcome = PublishOutcome::kConflict};
     }
-    const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
-    const Pointer pointer{.version = base.version,
-                          .snapshot = blob_ref(bytes),
-                          .state = base.state,
-                          .writer = base.writer};
-    if (Status s = make_dirs(dir_ / "snap"); !s.is_ok()) return s;
-    if (Status s = atomic_write(snap_path(pointer.version, pointer.snapshot), bytes); !s.is_ok())
-      return s;
-    if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
-    return PublishOutcome::kPublished;
+    if (Status s = atomic_write(dir_ / "current", pointer_json(*pointer)); !s.is_ok()) return s;
+    return published(*pointer);
   }
 
   Result<WatchEnd> watch_pointer(std::int64_t revision,
@@ -248,6 +250,11 @@ class FileStore final : public Store {
   }
   fs::path delta_path(const DeltaRef& d) const {
     return dir_ / "delta" / (blob_name(d.version, d.blob) + ".bin");
+  }
+  // The pointer's version is its revision here.
+  static PublishReply published(const Pointer& pointer) {
+    return {.outcome = PublishOutcome::kPublished,
+            .revision = static_cast<std::int64_t>(pointer.version)};
   }
   static std::string_view as_view(const std::vector<std::byte>& bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};

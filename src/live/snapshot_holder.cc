@@ -53,12 +53,14 @@ namespace {
 // `used` is how many were applied.
 FlatSnapshot replay(FlatSnapshot base, const std::vector<std::string>& logged, std::size_t& used) {
   used = 0;
+  std::uint64_t digest = logged.empty() ? 0 : routing_digest(base);
   for (const std::string& bytes : logged) {
     Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (!delta.is_ok()) break;
-    Result<FlatSnapshot> next = apply_delta(base, *delta);
+    Result<FlatSnapshot> next = apply_delta(base, *delta, digest);
     if (!next.is_ok()) break;
     base = std::move(next).value();
+    digest = delta->digest;
     ++used;
   }
   return base;
@@ -126,13 +128,15 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   const std::shared_ptr<const RoutingTable> served = table();
   OfferResult result{.offered = chain.empty() ? 0 : chain.back().version,
                      .serving = served->version()};
+  std::uint64_t refused = result.offered;
   Result<RoutingTable> next =
       chain.empty() ? Result<RoutingTable>(invalid_argument("the chain holds no delta"))
-                    : served->apply(chain);
+                    : apply_to_served(*served, chain, refused);
   if (!next.is_ok()) {
     result.verdict = OfferVerdict::kInvalid;
-    result.reason = fmt::format("the deltas to version {} do not apply to version {}: {}",
-                                result.offered, result.serving, next.status().message());
+    result.offered = refused;
+    result.reason = fmt::format("version {} as a delta does not apply to version {}: {}", refused,
+                                result.serving, next.status().message());
     return result;
   }
   if (persisted_path_.empty()) return install(std::move(next).value(), {}, std::move(result));
@@ -156,6 +160,26 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   result.verdict = OfferVerdict::kAccepted;
   result.serving = result.offered;
   return result;
+}
+
+// Called with mutex_ held: the served table changed by the chain, its digest carried from
+// the last chain's (computed whole only after a whole snapshot); on a refusal `refused`
+// names the delta (the chain's last when only the whole result is invalid).
+Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
+                                                     std::span<const RoutingDelta> chain,
+                                                     std::uint64_t& refused) {
+  FlatSnapshot base = served.flat();
+  const std::uint64_t digest = digest_version_ == served.version() ? digest_ : routing_digest(base);
+  Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
+  if (!next.is_ok()) return next.status();
+  Result<RoutingTable> table = RoutingTable::build(std::move(next).value());
+  if (!table.is_ok()) {
+    refused = chain.back().version;
+    return table;
+  }
+  digest_version_ = chain.back().version;
+  digest_ = chain.back().digest;
+  return table;
 }
 
 // Called with mutex_ held: persists `encoded` as the new base and empties the delta log

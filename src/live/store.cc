@@ -197,12 +197,14 @@ Result<std::string> materialize(std::string_view base, const std::vector<std::st
       decode_flat_snapshot(std::as_bytes(std::span(base.data(), base.size())));
   if (!decoded.is_ok()) return decoded.status();
   FlatSnapshot snapshot = std::move(decoded).value();
+  std::uint64_t digest = deltas.empty() ? 0 : routing_digest(snapshot);
   for (const std::string& bytes : deltas) {
     Result<RoutingDelta> delta = decode_delta(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (!delta.is_ok()) return delta.status();
-    Result<FlatSnapshot> next = apply_delta(snapshot, *delta);
+    Result<FlatSnapshot> next = apply_delta(snapshot, *delta, digest);
     if (!next.is_ok()) return next.status();
     snapshot = std::move(next).value();
+    digest = delta->digest;
   }
   const std::vector<std::byte> encoded = encode_snapshot(snapshot);
   return std::string(reinterpret_cast<const char*>(encoded.data()), encoded.size());
@@ -284,10 +286,28 @@ Result<std::vector<std::string>> read_chain(const Pointer& p, std::uint64_t afte
   return out;
 }
 
-Result<PublishOutcome> Store::rebase(const Pointer& /*current*/,
-                                     std::span<const std::byte> /*snapshot*/,
-                                     std::int64_t /*expected_revision*/) {
+Result<BlobRef> Store::write_base(std::uint64_t /*version*/,
+                                  std::span<const std::byte> /*snapshot*/) {
   return failed_precondition(fmt::format("{} keeps no deltas", describe()));
+}
+
+Result<PublishReply> Store::rebase(const Pointer& /*current*/, std::uint64_t /*base_version*/,
+                                   const BlobRef& /*base*/, std::int64_t /*expected_revision*/) {
+  return failed_precondition(fmt::format("{} keeps no deltas", describe()));
+}
+
+std::optional<Pointer> rebased_pointer(const Pointer& current, std::uint64_t base_version,
+                                       const BlobRef& base) {
+  if (base_version <= current.base() || base_version > current.version) return std::nullopt;
+  Pointer next{.version = current.version,
+               .snapshot = base,
+               .state = current.state,
+               .writer = current.writer};
+  for (const DeltaRef& d : current.deltas) {
+    if (d.version > base_version) next.deltas.push_back(d);
+  }
+  if (!next.deltas.empty()) next.base_version = base_version;
+  return next;
 }
 
 Result<std::vector<std::uint64_t>> Store::stored_versions() {

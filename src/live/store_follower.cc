@@ -63,19 +63,24 @@ std::string nack_reason(std::uint64_t version, std::string reason) {
 
 }  // namespace
 
-void StoreFollower::refuse(std::uint64_t version, std::string reason) {
+void StoreFollower::refuse(std::uint64_t version, std::string reason, bool delta) {
   std::lock_guard lock(mutex_);
   status_.rejected = version;
+  status_.rejected_delta = delta;
   status_.reason = nack_reason(version, std::move(reason));
 }
 
 // True when the pointer's version was reached through the store's delta chain from the
-// served version. Any failure on the way is no verdict on the version: the whole snapshot
-// decides (and is NACKed if it is refused too).
+// served version. A delta that decodes but does not apply (to the served table, or to the
+// table the deltas before it lead to) is NACKed on its own, naming its version, and never
+// offered again; a chain that cannot be read or decoded is no verdict. Either way the
+// whole snapshot is read next, and decides the pointer's version.
 bool StoreFollower::offer_chain(const Pointer& pointer) {
-  const std::uint64_t served = status().applied;
-  if (!offer_deltas_ || served == 0) return false;
-  Result<std::vector<std::string>> chain = store_->read_deltas(pointer, served);
+  const FollowerStatus s = status();
+  if (!offer_deltas_ || s.applied == 0) return false;
+  // A delta refused before is not retried: its version is reached through the snapshot.
+  if (s.rejected_delta && s.rejected > s.applied && s.rejected <= pointer.version) return false;
+  Result<std::vector<std::string>> chain = store_->read_deltas(pointer, s.applied);
   if (!chain.is_ok() || chain->empty()) return false;
   std::vector<RoutingDelta> deltas;
   for (const std::string& bytes : *chain) {
@@ -84,11 +89,15 @@ bool StoreFollower::offer_chain(const Pointer& pointer) {
     deltas.push_back(std::move(delta).value());
   }
   const bool whole = deltas.size() == chain->size() && deltas.back().version == pointer.version;
-  if (whole && offer_deltas_(std::move(deltas)).accepted()) {
-    std::lock_guard lock(mutex_);
-    status_.applied = pointer.version;
-    ++status_.by_delta;
-    return true;
+  if (whole) {
+    const OfferResult result = offer_deltas_(std::move(deltas));
+    if (result.accepted()) {
+      std::lock_guard lock(mutex_);
+      status_.applied = pointer.version;
+      ++status_.by_delta;
+      return true;
+    }
+    if (result.verdict == OfferVerdict::kInvalid) refuse(result.offered, result.reason, true);
   }
   std::lock_guard lock(mutex_);
   ++status_.fallbacks;
@@ -143,7 +152,8 @@ Status StoreFollower::sync() {
   watch_from_ = read->store_revision;
   const FollowerStatus s = status();
   const std::uint64_t version = read->pointer.version;
-  if (read->revision != 0 && version != s.rejected && version != s.applied) {
+  const bool refused = version == s.rejected && !s.rejected_delta;
+  if (read->revision != 0 && !refused && version != s.applied) {
     if (version < s.applied) {
       refuse(version,
              fmt::format("version {} is older than the version served ({})", version, s.applied));

@@ -1,5 +1,6 @@
 #include "cellkit/core/routing_delta.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -51,6 +52,71 @@ RC_GTEST_PROP(RoutingDelta, ATableChangedByADeltaEqualsTheTableBuiltWhole, (std:
   RC_ASSERT(changed->version() == 4u);
 }
 
+// The next snapshot of a random chain: another random one (with or without addresses), or
+// the same routing at the next version.
+FlatSnapshot next_in_chain(const FlatSnapshot& from, std::uint64_t seed, bool sparse) {
+  FlatSnapshot to = seed % 4 == 1 ? from : random_snapshot(seed, from.version + 1, sparse);
+  to.version = from.version + 1;
+  if (seed % 4 == 2) to.addresses.clear();
+  return to;
+}
+
+// Along a chain the digest is only ever kept (diff and apply take the previous delta's,
+// apply_chain carries it), never computed over the snapshot, and it always equals the
+// digest computed whole.
+RC_GTEST_PROP(RoutingDelta, TheDigestKeptAlongAChainEqualsTheDigestComputedWhole,
+              (std::uint64_t seed)) {
+  const bool sparse = seed % 2 == 1;
+  const FlatSnapshot first = random_snapshot(seed, 1, sparse);
+  FlatSnapshot from = first;
+  std::uint64_t kept = routing_digest(from);
+  std::vector<RoutingDelta> chain;
+  for (std::uint64_t step = 1; step <= 6; ++step) {
+    FlatSnapshot to = next_in_chain(from, seed * 31 + step * 7919, sparse);
+    chain.push_back(diff_snapshots(from, to, kept));
+    RC_ASSERT(chain.back().digest == routing_digest(to));
+    Result<FlatSnapshot> applied = apply_delta(from, chain.back(), kept);
+    RC_ASSERT(applied.is_ok());
+    RC_ASSERT(*applied == to);
+    kept = chain.back().digest;
+    from = std::move(to);
+  }
+  std::uint64_t refused = 0;
+  Result<FlatSnapshot> whole = apply_chain(first, chain, routing_digest(first), refused);
+  RC_ASSERT(whole.is_ok());
+  RC_ASSERT(*whole == from);
+  Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(first));
+  RC_ASSERT(table.is_ok());
+  Result<RoutingTable> changed = table->apply(chain);
+  RC_ASSERT(changed.is_ok());
+  RC_ASSERT(changed->flat() == from);
+}
+
+TEST(RoutingDelta, AChainNamesTheDeltaThatDoesNotApply) {
+  FlatSnapshot v8 = two_cells();
+  v8.version = 8;
+  v8.shards.add(TenantId{2}, std::vector{CellId{0}});
+  FlatSnapshot v9 = v8;
+  v9.version = 9;
+  v9.shards.add(TenantId{3}, std::vector{CellId{1}});
+  std::vector<RoutingDelta> chain{diff_snapshots(two_cells(), v8), diff_snapshots(v8, v9)};
+  chain[1].digest ^= 1;
+  std::uint64_t refused = 0;
+  const Status s = apply_chain(two_cells(), chain, routing_digest(two_cells()), refused).status();
+  EXPECT_EQ(refused, 9u);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("delta to version 9: the result's digest"));
+}
+
+TEST(RoutingDelta, AWrongBaseDigestRefusesTheDelta) {
+  FlatSnapshot to = two_cells();
+  to.version = 8;
+  to.shards.add(TenantId{2}, std::vector{CellId{0}});
+  const RoutingDelta d = diff_snapshots(two_cells(), to);
+  EXPECT_TRUE(apply_delta(two_cells(), d, routing_digest(two_cells())).is_ok());
+  const Status s = apply_delta(two_cells(), d, routing_digest(two_cells()) + 1).status();
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("the result's digest"));
+}
+
 TEST(RoutingDelta, TheDigestIgnoresTheOrderOfTheLists) {
   FlatSnapshot s = two_cells();
   FlatSnapshot reordered = s;
@@ -91,6 +157,15 @@ TEST(RoutingDelta, RefusesADeltaThatWouldEmptyAShard) {
   d.shards.add(TenantId{1}, {});
   EXPECT_EQ(apply_delta(two_cells(), d).status().message(),
             "delta would empty the shard of tenant 1");
+}
+
+TEST(RoutingDelta, RefusesNameListsWhoseOffsetsDoNotFrameTheirText) {
+  RoutingDelta d = empty_delta();
+  d.names.add(TenantId{1}, "beta");
+  d.names.offsets.back() = 40;  // past the text
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(), "delta's name lists are inconsistent");
+  d.names.offsets = {0};  // one offset short
+  EXPECT_EQ(apply_delta(two_cells(), d).status().message(), "delta's name lists are inconsistent");
 }
 
 TEST(RoutingDelta, RefusesRemovingACellAShardStillNames) {

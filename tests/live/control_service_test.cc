@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cellkit/core/snapshot_codec.h"
-#include "live/etcd_process.h"
 #include "live/report_stamp.h"
+#include "live/store_kind.h"
 
 namespace cellkit::live {
 namespace {
@@ -23,19 +23,8 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-enum class Kind { kFile, kEtcd };
-
-class ControlServiceTest : public ::testing::TestWithParam<Kind> {
+class ControlServiceTest : public test::StoreKindTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Kind::kEtcd) {
-      Status started = etcd_.start();
-      ASSERT_TRUE(started.is_ok()) << started.message();
-    }
-  }
-  std::string spec() const {
-    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
-  }
   std::unique_ptr<ControlService> service(const std::string& address = "127.0.0.1:7000",
                                           std::uint32_t keep_versions = 10,
                                           std::size_t compact_after = 16) {
@@ -65,9 +54,6 @@ class ControlServiceTest : public ::testing::TestWithParam<Kind> {
       ASSERT_EQ(r.status, 200u) << r.body;
     }
   }
-
-  test::TempDir dir_;
-  test::EtcdProcess etcd_;
 };
 
 TEST_P(ControlServiceTest, EachChangePublishesTheNextVersionThatRoutersCanFetch) {
@@ -383,7 +369,7 @@ class SlowPublishStore final : public Store {
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
   Result<std::string> read_snapshot(const Pointer& p) override { return inner_->read_snapshot(p); }
   Result<std::string> read_state(const Pointer& p) override { return inner_->read_state(p); }
-  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
+  Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
     std::this_thread::sleep_for(delay.load());
     return inner_->publish(p, expected);
   }
@@ -462,10 +448,7 @@ TEST_P(ControlServiceTest, ARouterReportInFlightDoesNotMakeATickSkip) {
   EXPECT_EQ(json::parse(call(follower, "GET", "/v1/routers").body)["routers"].size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) {
-                           return param_info.param == Kind::kFile ? "File" : "Etcd";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, ControlServiceTest, test::both_stores(), test::store_kind_name);
 
 }  // namespace
 }  // namespace cellkit::live

@@ -222,7 +222,13 @@ TEST_F(DeltaChainTest, ADeltaWhoseDigestDisagreesFallsBackToTheWholeSnapshot) {
   onboard("a");
   sync();
   EXPECT_EQ(status().fallbacks, 1u);
-  EXPECT_EQ(holder_.rejected(), 0u);
+  EXPECT_EQ(holder_.rejected(), 0u);  // the holder refused no whole snapshot
+  // The delta alone is NACKed, by its version and reason; its version is still served.
+  EXPECT_EQ(status().rejected, published());
+  EXPECT_THAT(status().reason, ::testing::HasSubstr(fmt::format(
+                                   "version {} as a delta does not apply", published())));
+  EXPECT_THAT(status().reason, ::testing::HasSubstr("the result's digest"));
+  EXPECT_EQ(status().applied, published());
   expect_served_equals_whole();
 }
 
@@ -243,6 +249,8 @@ TEST_F(DeltaChainTest, ADeltaThatWouldEmptyAShardOrRemoveANamedCellIsNotApplied)
   ASSERT_EQ(chain_refusals_.size(), 2u);
   EXPECT_THAT(chain_refusals_[0], ::testing::HasSubstr("would empty the shard of tenant"));
   EXPECT_THAT(chain_refusals_[1], ::testing::HasSubstr("which the shard of tenant"));
+  EXPECT_EQ(status().rejected, published());
+  EXPECT_EQ(status().reason, chain_refusals_[1]);
   expect_served_equals_whole();
 }
 

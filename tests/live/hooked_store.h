@@ -1,10 +1,12 @@
-// A Store that forwards every call to another, with a hook a test sets to act at the moment
-// a call is made (a compaction just before a snapshot read).
+// A Store that forwards every call to another, with hooks a test sets to act at the moment a
+// call is made (a compaction just before a snapshot read, an onboarding while a base is
+// written).
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,8 @@ class HookedStore final : public Store {
   explicit HookedStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
   // Runs once, before the next read_snapshot.
   std::function<void()> before_snapshot;
+  // Runs once, as the next write_base starts (a compaction writing its base).
+  std::function<void()> during_write_base;
 
   std::string describe() const override { return inner_->describe(); }
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
@@ -29,9 +33,21 @@ class HookedStore final : public Store {
   Result<std::vector<std::string>> read_deltas(const Pointer& p, std::uint64_t after) override {
     return inner_->read_deltas(p, after);
   }
-  Result<PublishOutcome> publish(const Publication& p, std::int64_t expected) override {
+  Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
     return inner_->publish(p, expected);
   }
+  Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> bytes) override {
+    if (during_write_base) std::exchange(during_write_base, nullptr)();
+    return inner_->write_base(version, bytes);
+  }
+  Result<PublishReply> rebase(const Pointer& current, std::uint64_t base_version,
+                              const BlobRef& base, std::int64_t expected) override {
+    return inner_->rebase(current, base_version, base, expected);
+  }
+  Result<std::vector<std::uint64_t>> stored_versions() override {
+    return inner_->stored_versions();
+  }
+  Status delete_version(std::uint64_t version) override { return inner_->delete_version(version); }
   Result<WatchEnd> watch_pointer(std::int64_t revision,
                                  std::chrono::steady_clock::time_point deadline) override {
     return inner_->watch_pointer(revision, deadline);

@@ -19,9 +19,9 @@
 #include "cellkit/live/etcd_client.h"
 #include "cellkit/live/http_client.h"
 #include "cellkit/live/store.h"
-#include "live/etcd_process.h"
 #include "live/eventually.h"
 #include "live/harness.h"
+#include "live/store_kind.h"
 #include "live/stores.h"
 
 namespace cellkit::live {
@@ -29,8 +29,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-enum class Kind { kFile, kEtcd };
 
 using test::eventually;
 
@@ -44,12 +42,11 @@ struct Router {
   Endpoint admin;
 };
 
-class RouterFollowTest : public ::testing::TestWithParam<Kind> {
+class RouterFollowTest : public test::StoreKindTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Kind::kEtcd) {
-      ASSERT_TRUE(etcd_.start().is_ok());
-    }
+    StoreKindTest::SetUp();
+    if (HasFatalFailure()) return;
     for (int i = 0; i < 2; ++i) {
       Result<test::Server> cell = test::start_server(
           {"cell", "--listen", "127.0.0.1:0", "--name", fmt::format("cell-{}", i)});
@@ -66,14 +63,9 @@ class RouterFollowTest : public ::testing::TestWithParam<Kind> {
     }
   }
 
-  std::string store_spec() const {
-    return GetParam() == Kind::kEtcd ? etcd_.store_spec()
-                                     : "file:" + (dir_.path() / "store").string();
-  }
-
   void start_control(const std::string& listen, const std::string& lease_seconds = "2") {
     Result<test::Server> s =
-        test::start_server({"control", "--listen", listen, "--store", store_spec(), "--strategy",
+        test::start_server({"control", "--listen", listen, "--store", spec(), "--strategy",
                             "random", "--lease-seconds", lease_seconds});
     ASSERT_TRUE(s.is_ok()) << s.status().message();
     control_.emplace(std::move(*s));
@@ -85,7 +77,7 @@ class RouterFollowTest : public ::testing::TestWithParam<Kind> {
                                   "--admin",       "127.0.0.1:0", "--state-dir",
                                   state_dir(i),    "--router-id", fmt::format("router-{}", i),
                                   "--stale-after", "1s"};
-    if (GetParam() == Kind::kEtcd) {
+    if (on_etcd()) {
       args.insert(args.end(), {"--etcd", etcd_.url()});
     } else {
       args.insert(args.end(), {"--control", "http://" + to_string(control_->endpoint)});
@@ -156,20 +148,18 @@ class RouterFollowTest : public ::testing::TestWithParam<Kind> {
   // The store the routers read goes away: etcd is killed, or (file store) the control plane
   // the routers long-poll is stopped. store_up brings it back on the same address.
   void store_down() {
-    if (GetParam() == Kind::kEtcd) return etcd_.kill();
+    if (on_etcd()) return etcd_.kill();
     control_address_ = to_string(control_->endpoint);
     control_->process.stop(5s);
   }
   void store_up() {
-    if (GetParam() == Kind::kEtcd) {
+    if (on_etcd()) {
       ASSERT_TRUE(etcd_.start().is_ok());
     } else {
       start_control(control_address_);
     }
   }
 
-  test::TempDir dir_;
-  test::EtcdProcess etcd_;
   std::vector<test::Server> cells_;
   std::optional<test::Server> control_;
   std::string control_address_;
@@ -337,7 +327,7 @@ TEST_P(RouterFollowTest, ALargeSnapshotIsChunkedAppliedByBothRoutersAndReadBackE
     EXPECT_EQ(routing(i)["tenants"], tenants);
   // Read back through the store, in chunks of at most 1 MiB, equal to what the control plane
   // serves and holding every tenant.
-  auto store = open_store(store_spec(), {.timeout = std::chrono::milliseconds(10000)}).value();
+  auto store = open_store(spec(), {.timeout = std::chrono::milliseconds(10000)}).value();
   const PointerRead read = store->read_pointer().value();
   ASSERT_EQ(read.pointer.version, v);
   EXPECT_GE(read.pointer.snapshot.parts, 2u);
@@ -359,7 +349,7 @@ TEST_P(RouterFollowTest, ALargeSnapshotIsChunkedAppliedByBothRoutersAndReadBackE
       tenants, std::chrono::duration_cast<ms>(published - start).count(),
       std::chrono::duration_cast<ms>(applied - published).count(), bytes->size(),
       read.pointer.snapshot.parts);
-  if (GetParam() == Kind::kEtcd) {
+  if (on_etcd()) {
     const Result<HttpResponse> status =
         http_call(parse_http_url(etcd_.url()).value(), "POST", "/v3/maintenance/status", "{}", 5s);
     if (status.is_ok()) std::cout << "etcd status: " << status->body << "\n";
@@ -376,7 +366,7 @@ TEST_P(RouterFollowTest, ARouterFrozenAcrossACompactionCatchesUpToTheLatestVersi
   routers_[0]->server.process.signal(SIGSTOP);
   onboard("t1");
   const std::uint64_t latest = onboard("t2");
-  if (GetParam() == Kind::kEtcd) {
+  if (on_etcd()) {
     EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
     const Result<EtcdRange> head = etcd.range("/");
     ASSERT_TRUE(head.is_ok()) << head.status().message();
@@ -415,7 +405,7 @@ TEST_P(EtcdHandoverTest, WhenTheLeaderDiesTheOtherControlPlanePublishesAndRouter
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Etcd, EtcdHandoverTest, ::testing::Values(Kind::kEtcd),
+INSTANTIATE_TEST_SUITE_P(Etcd, EtcdHandoverTest, ::testing::Values(test::StoreKind::kEtcd),
                          [](const auto&) { return "Etcd"; });
 
 // A mapping (format 2) at `routing_version` with the fixture's cells and one tenant.
@@ -460,10 +450,7 @@ TEST_P(RouterFollowTest, ASigtermedRouterExitsAtOnceWithoutWaitingForItsWatch) {
   EXPECT_TRUE(exit->exited && exit->code == 0) << to_string(*exit);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, RouterFollowTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) {
-                           return param_info.param == Kind::kFile ? "File" : "Etcd";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, RouterFollowTest, test::both_stores(), test::store_kind_name);
 
 // On etcd the routers read the blobs themselves: a version whose bytes are corrupt in the
 // store, undecodable, invalid or empty is NACKed with its reason and the last good one kept.
@@ -562,7 +549,7 @@ TEST_P(EtcdNackTest, CorruptUndecodableInvalidAndEmptyVersionsAreNackedAndTheLas
   })) << reports().dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Etcd, EtcdNackTest, ::testing::Values(Kind::kEtcd),
+INSTANTIATE_TEST_SUITE_P(Etcd, EtcdNackTest, ::testing::Values(test::StoreKind::kEtcd),
                          [](const auto&) { return "Etcd"; });
 
 }  // namespace

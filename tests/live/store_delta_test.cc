@@ -4,10 +4,13 @@
 // deltas after their version; the control plane compacts the chain into a new base by CAS
 // without losing a version. etcd is real, started by the test.
 #include <atomic>
+#include <future>
+#include <optional>
 #include <thread>
 #include <utility>
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "cellkit/core/delta_codec.h"
@@ -16,15 +19,13 @@
 #include "cellkit/live/snapshot_holder.h"
 #include "cellkit/live/store.h"
 #include "cellkit/live/store_follower.h"
-#include "live/etcd_process.h"
 #include "live/hooked_store.h"
+#include "live/store_kind.h"
 
 namespace cellkit::live {
 namespace {
 
 using namespace std::chrono_literals;
-
-enum class Kind { kFile, kEtcd };
 
 std::string as_string(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
@@ -52,6 +53,30 @@ TEST(StorePointer, AChainedPointerRoundTripsAndABrokenChainIsNamed) {
             "pointer.deltas[1]: version 6 does not follow version 4");
 }
 
+TEST(StorePointer, ARebaseKeepsTheDeltasAfterTheNewBaseAndOnlyMovesItForward) {
+  Pointer p{.version = 5,
+            .snapshot = {.sha256 = "aa", .parts = 1, .bytes = 10},
+            .writer = "cp",
+            .base_version = 2,
+            .deltas = {{3, {.sha256 = "c3", .parts = 1, .bytes = 3}},
+                       {4, {.sha256 = "c4", .parts = 1, .bytes = 3}},
+                       {5, {.sha256 = "c5", .parts = 1, .bytes = 3}}}};
+  const BlobRef base{.sha256 = "bb", .parts = 2, .bytes = 20};
+  const std::optional<Pointer> at_4 = rebased_pointer(p, 4, base);
+  ASSERT_TRUE(at_4.has_value());
+  EXPECT_EQ(at_4->version, 5u);
+  EXPECT_EQ(at_4->base(), 4u);
+  EXPECT_EQ(at_4->snapshot, base);
+  ASSERT_EQ(at_4->deltas.size(), 1u);
+  EXPECT_EQ(at_4->deltas[0], p.deltas[2]);
+  const std::optional<Pointer> at_5 = rebased_pointer(p, 5, base);
+  ASSERT_TRUE(at_5.has_value());
+  EXPECT_TRUE(at_5->deltas.empty());
+  EXPECT_EQ(at_5->base(), 5u);
+  EXPECT_FALSE(rebased_pointer(p, 2, base).has_value());  // the base it has
+  EXPECT_FALSE(rebased_pointer(p, 6, base).has_value());  // not published yet
+}
+
 TEST(StorePointer, AFullChainStartsANewBase) {
   Publication pub{.version = 2, .snapshot = encode_snapshot(fleet(2, 3))};
   pub.delta = encode_delta(diff_snapshots(fleet(1, 2), fleet(2, 3)));
@@ -70,17 +95,8 @@ TEST(StorePointer, AFullChainStartsANewBase) {
 
 using test::HookedStore;
 
-class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
+class StoreDeltaTest : public test::StoreKindTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Kind::kEtcd) {
-      Status started = etcd_.start();
-      ASSERT_TRUE(started.is_ok()) << started.message();
-    }
-  }
-  std::string spec() const {
-    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
-  }
   std::unique_ptr<Store> open() {
     return open_store(spec(), {.fleet = "blue", .timeout = 2000ms}).value();
   }
@@ -98,12 +114,14 @@ class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
     }
     ASSERT_EQ(store.publish(pub, read.revision).value(), PublishOutcome::kPublished);
   }
-  std::unique_ptr<ControlService> control(std::size_t compact_after = 16) {
+  std::unique_ptr<ControlService> control(std::size_t compact_after = 16,
+                                          std::unique_ptr<Store> store = nullptr) {
     auto s = std::make_unique<ControlService>(
-        open(), ControlOptions{.address = "127.0.0.1:7000",
-                               .placement = {.strategy = Strategy::kRandom, .seed = 2},
-                               .keep_versions = 2,
-                               .compact_after = compact_after});
+        store ? std::move(store) : open(),
+        ControlOptions{.address = "127.0.0.1:7000",
+                       .placement = {.strategy = Strategy::kRandom, .seed = 2},
+                       .keep_versions = 2,
+                       .compact_after = compact_after});
     s->tick();
     EXPECT_TRUE(s->is_leader());
     return s;
@@ -115,9 +133,6 @@ class StoreDeltaTest : public ::testing::TestWithParam<Kind> {
                   .body = fmt::format(R"({{"name":"{}","shard_size":1}})", name)});
     ASSERT_EQ(r.status, 200u) << r.body;
   }
-
-  test::TempDir dir_;
-  test::EtcdProcess etcd_;
 };
 
 TEST_P(StoreDeltaTest, APublicationWithADeltaIsChainedAndTheWholeSnapshotStillReadsBack) {
@@ -243,10 +258,78 @@ TEST_P(StoreDeltaTest, ABaseCompactedAndPrunedWhileARouterReadsItIsNotNacked) {
   EXPECT_EQ(holder.table()->version(), 4u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) {
-                           return param_info.param == Kind::kFile ? "File" : "Etcd";
-                         });
+// The base is written with the control plane's store lock released: an onboarding during
+// the write publishes at once, and the compaction's CAS keeps its delta after the new base.
+TEST_P(StoreDeltaTest, AnOnboardingWhileTheBaseIsWrittenPublishesAndIsKeptAfterTheNewBase) {
+  auto hooked = std::make_unique<HookedStore>(open());
+  HookedStore& store = *hooked;
+  auto c = control(/*compact_after=*/2, std::move(hooked));
+  ASSERT_EQ(c->handle({.method = "POST", .target = "/v1/cells", .body = R"({"name":"c0"})"}).status,
+            200u);
+  for (int i = 0; i < 2; ++i)
+    onboard(*c, fmt::format("t{}", i));
+  ASSERT_EQ(open()->read_pointer()->pointer.version, 3u);
+  std::future<void> during;
+  store.during_write_base = [&] {
+    during = std::async(std::launch::async, [&] { onboard(*c, "during"); });
+    // Bounded: with the lock held the onboarding would wait for the write, never end first.
+    EXPECT_EQ(during.wait_for(10s), std::future_status::ready)
+        << "an onboarding waited for the base being written";
+  };
+  c->tick();
+  during.wait();
+  const Pointer p = open()->read_pointer()->pointer;
+  EXPECT_EQ(p.version, 4u);
+  EXPECT_EQ(p.base(), 3u);
+  ASSERT_EQ(p.deltas.size(), 1u);
+  EXPECT_EQ(p.deltas[0].version, 4u);
+  const std::string whole = open()->read_snapshot(p).value();
+  EXPECT_EQ(decode_flat_snapshot(std::as_bytes(std::span(whole.data(), whole.size())))
+                .value()
+                .shards.size(),
+            3u);
+}
+
+// A router whose table at version 1 is not the store's (booted from a mapping of its own)
+// cannot apply the store's delta to version 2: that delta is NACKed by its own version and
+// reason, and never offered again; the router still reaches the pointer's version through
+// the whole snapshot, and later deltas apply to it.
+TEST_P(StoreDeltaTest, ADeltaThatDoesNotApplyIsNackedOnItsOwnAndTheWholeSnapshotApplies) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp")->leader);
+  for (std::uint64_t v = 1; v <= 3; ++v)
+    publish(*store, v, static_cast<std::uint32_t>(v + 1));
+  test::TempDir state;
+  SnapshotHolder holder(state.path().string());
+  FlatSnapshot own{.version = 1, .cells = {CellId{0}, CellId{1}}};
+  own.shards.add(TenantId{0}, std::vector{CellId{1}});  // the store's fleet(1, 2) has cell 0
+  own.shards.add(TenantId{1}, std::vector{CellId{1}});
+  ASSERT_TRUE(holder.offer(std::move(own)).accepted());
+  StoreFollower follower(
+      open(), [&](FlatSnapshot&& s) { return holder.offer(std::move(s)); },
+      FollowerOptions{.router_id = "r"}, 1,
+      [&](std::vector<RoutingDelta>&& chain) { return holder.offer_deltas(std::move(chain)); });
+  ASSERT_TRUE(follower.sync().is_ok());
+  const FollowerStatus s = follower.status();
+  EXPECT_EQ(s.applied, 3u);
+  EXPECT_EQ(holder.table()->flat(), fleet(3, 4));
+  EXPECT_EQ(s.rejected, 2u);
+  EXPECT_THAT(s.reason, ::testing::StartsWith("version 2 as a delta does not apply to version 1: "
+                                              "delta to version 2: the result's digest"));
+  EXPECT_EQ(s.fallbacks, 1u);
+  const std::vector<RouterReport> reports = open()->reports().value();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].applied, 3u);
+  EXPECT_EQ(reports[0].rejected, 2u);
+  EXPECT_EQ(reports[0].reason, s.reason);
+  publish(*store, 4, 5);
+  ASSERT_TRUE(follower.sync().is_ok());
+  EXPECT_EQ(follower.status().applied, 4u);
+  EXPECT_EQ(follower.status().by_delta, 1u);
+  EXPECT_EQ(follower.status().rejected, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreDeltaTest, test::both_stores(), test::store_kind_name);
 
 }  // namespace
 }  // namespace cellkit::live

@@ -13,16 +13,14 @@
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/control_service.h"
 #include "cellkit/live/etcd_client.h"
-#include "live/etcd_process.h"
 #include "live/eventually.h"
 #include "live/report_stamp.h"
+#include "live/store_kind.h"
 
 namespace cellkit::live {
 namespace {
 
 using namespace std::chrono_literals;
-
-enum class Kind { kFile, kEtcd };
 
 OfferResult refused(std::string reason) {
   return {.verdict = OfferVerdict::kInvalid, .reason = std::move(reason)};
@@ -55,21 +53,16 @@ struct FakeRouter {
 
 using test::eventually;
 
-class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
+class StoreFollowerTest : public test::StoreKindTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Kind::kEtcd) {
-      Status started = etcd_.start();
-      ASSERT_TRUE(started.is_ok()) << started.message();
-    }
+    StoreKindTest::SetUp();
+    if (HasFatalFailure()) return;
     control_ = std::make_unique<ControlService>(
         open(), ControlOptions{.address = "127.0.0.1:7000",
                                .placement = {.strategy = Strategy::kRandom, .seed = 1}});
     control_->tick();
     ASSERT_TRUE(control_->is_leader());
-  }
-  std::string spec() const {
-    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
   }
   std::unique_ptr<Store> open(std::int64_t lease_seconds = 15) {
     return open_store(spec(), {.fleet = "blue", .timeout = 1000ms, .lease_seconds = lease_seconds})
@@ -111,8 +104,6 @@ class StoreFollowerTest : public ::testing::TestWithParam<Kind> {
               PublishOutcome::kPublished);
   }
 
-  test::TempDir dir_;
-  test::EtcdProcess etcd_;
   std::unique_ptr<ControlService> control_;
 };
 
@@ -234,10 +225,7 @@ TEST_P(StoreFollowerTest, AnUnchangedReportIsNotRewrittenButOutlivesItsLease) {
   EXPECT_NE(test::report_stamp(spec(), "blue", "r1"), written);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) {
-                           return param_info.param == Kind::kFile ? "File" : "Etcd";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, test::both_stores(), test::store_kind_name);
 
 TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
   test::EtcdProcess etcd;

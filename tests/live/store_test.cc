@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "cellkit/live/etcd_client.h"
-#include "live/etcd_process.h"
+#include "live/store_kind.h"
 #include "live/stores.h"
 
 namespace cellkit::live {
@@ -20,19 +20,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-enum class Kind { kFile, kEtcd };
-
-class StoreTest : public ::testing::TestWithParam<Kind> {
+class StoreTest : public test::StoreKindTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Kind::kEtcd) {
-      Status started = etcd_.start();
-      ASSERT_TRUE(started.is_ok()) << started.message();
-    }
-  }
-  std::string spec() const {
-    return GetParam() == Kind::kEtcd ? etcd_.store_spec() : "file:" + dir_.path().string();
-  }
   std::unique_ptr<Store> open(std::int64_t lease_seconds = 15) {
     Result<std::unique_ptr<Store>> store =
         open_store(spec(), {.fleet = "blue", .timeout = 2000ms, .lease_seconds = lease_seconds});
@@ -50,16 +39,13 @@ class StoreTest : public ::testing::TestWithParam<Kind> {
   // Replaces the stored snapshot's bytes behind the store's back.
   void corrupt_snapshot(const Pointer& p) {
     const std::string name = std::to_string(p.version) + "-" + p.snapshot.sha256.substr(0, 16);
-    if (GetParam() == Kind::kFile) {
-      std::ofstream(dir_.path() / "blue" / "snap" / (name + ".bin"), std::ios::trunc) << "garbage";
+    if (!on_etcd()) {
+      std::ofstream(store_dir() / "blue" / "snap" / (name + ".bin"), std::ios::trunc) << "garbage";
       return;
     }
     EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
     ASSERT_TRUE(etcd.put("/cellkit/v1/blue/routing/snap/" + name + "/000000", "garbage").is_ok());
   }
-
-  test::TempDir dir_;
-  test::EtcdProcess etcd_;
 };
 
 std::string as_string(const std::vector<std::byte>& bytes) {
@@ -85,9 +71,11 @@ TEST_P(StoreTest, PublishedBlobsReadBackEqualThroughThePointer) {
   auto store = open();
   ASSERT_TRUE(store->campaign("cp-1")->leader);
   const Publication p = publication(7, 3 * kChunkBytes + 12345);  // four chunks
-  ASSERT_EQ(store->publish(p, 0).value(), PublishOutcome::kPublished);
+  const Result<PublishReply> reply = store->publish(p, 0);
+  ASSERT_EQ(reply.value(), PublishOutcome::kPublished);
   Result<PointerRead> read = open()->read_pointer();  // another handle, as a router would
   ASSERT_TRUE(read.is_ok()) << read.status().message();
+  EXPECT_EQ(reply->revision, read->revision);  // the writer need not read it back
   EXPECT_EQ(read->pointer.version, 7u);
   EXPECT_EQ(read->pointer.snapshot.parts, 4u);
   EXPECT_EQ(read->pointer.snapshot.bytes, p.snapshot.size());
@@ -172,10 +160,7 @@ TEST_P(StoreTest, ASecondCandidateFollowsUntilTheLeaderResigns) {
   EXPECT_EQ(first->publish(publication(2), 0).value(), PublishOutcome::kNotLeader);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Kind::kFile, Kind::kEtcd),
-                         [](const auto& param_info) {
-                           return param_info.param == Kind::kFile ? "File" : "Etcd";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, test::both_stores(), test::store_kind_name);
 
 TEST(EtcdStore, ALeaderWhoseLeaseExpiresLosesItToTheNextCandidate) {
   test::EtcdProcess etcd;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,13 +51,27 @@ std::uint64_t routing_digest(const FlatSnapshot& snapshot);
 
 // The delta that turns `from` into `to` (both as RoutingTable::build accepts them; lists in
 // any order). apply_delta(from, diff_snapshots(from, to)) equals `to` with sorted lists.
+// Given `from_digest` (routing_digest(from), e.g. the previous delta's digest), the result's
+// digest is kept up to date in O(change): a hash per entry changed, not per tenant.
 RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to);
+RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
+                            std::uint64_t from_digest);
 
 // `base` changed by `delta`, its lists sorted. Refused (kDataLoss, naming the tenant or cell)
 // when the delta is not for base's version or not newer, its lists are not sorted or repeat
-// a key, it removes what is not there, it would empty a shard or pin, it removes a cell that
-// a shard or pin still names, or the result's digest is not the delta's. The result still
-// needs RoutingTable::build to be a table (RoutingTable::apply does both).
+// a key or their offsets do not frame their cells or names, it removes what is not there, it would
+// empty a shard or pin, it removes a cell that a shard or pin still names, or the result's digest
+// is not the delta's. The result still needs RoutingTable::build to be a table (RoutingTable::apply
+// does both). Given `base_digest` (routing_digest(base)), the result's digest is found in O(change)
+// (a hash per tenant entry changed, and the cells whole); a wrong one refuses the delta. On success
+// the result's digest is delta.digest: the next delta of a chain takes it as its base's.
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta);
+Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta,
+                                 std::uint64_t base_digest);
+// `base` changed by each delta of `chain` in order (apply_delta), the digest carried from
+// one to the next: `base_digest` is routing_digest(base), and the result's is the last
+// delta's. On a refusal, `refused` is the version of the delta that does not apply.
+Result<FlatSnapshot> apply_chain(FlatSnapshot base, std::span<const RoutingDelta> chain,
+                                 std::uint64_t base_digest, std::uint64_t& refused);
 
 }  // namespace cellkit

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/core/strategies.h"
 #include "cellkit/live/control_state.h"
 #include "cellkit/live/http_server.h"
@@ -100,6 +101,11 @@ class ControlService {
   std::size_t chain_bytes_ = 0;
   // Under store_mutex_: a publication's snapshot in flat form, the next one's diff base.
   std::shared_ptr<const FlatSnapshot> published_flat_;
+  // Under store_mutex_: routing_digest(*published_flat_) when known (the last delta's).
+  std::optional<std::uint64_t> published_digest_;
+  // Under store_mutex_: the version whose base compact() is writing (0: none), which
+  // prune() keeps.
+  std::uint64_t compacting_ = 0;
   // Under store_mutex_: the onboarding index of published_.state, valid while
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
@@ -116,8 +122,8 @@ class ControlService {
   bool onboard_attempt(const std::vector<PendingOnboard*>& group);
   Status prune(const Pointer& pointer);
   Published current() const;
-  std::vector<std::byte> delta_from_published(const FlatSnapshot& next);
-  bool compact(const PointerRead& read);
+  std::optional<RoutingDelta> delta_from_published(const FlatSnapshot& next);
+  bool compact(const PointerRead& read, std::unique_lock<std::mutex>& lock);
   void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
   std::string chain_after(std::uint64_t after) const;
   // `deltas`: the caller reads a delta chain (GET /v1/snapshot?deltas=1).

@@ -63,7 +63,9 @@ class SnapshotHolder {
   OfferResult offer(FlatSnapshot&& snapshot);
   // The served table changed by the deltas in order (RoutingTable::apply): accepted whole
   // (persisted as one snapshot, then served) or not at all. A chain that does not apply is
-  // kInvalid but not counted as a refusal: the caller reads the whole snapshot instead.
+  // kInvalid, `offered` being the version of the delta that does not (its reason begins
+  // "version V as a delta"), but not counted as a refusal of the holder: the caller NACKs
+  // that delta and reads the whole snapshot instead.
   OfferResult offer_deltas(std::vector<RoutingDelta>&& chain);
   // Bytes that are an encoded snapshot or a mapping JSON document (live/snapshot_file.h);
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
@@ -92,6 +94,8 @@ class SnapshotHolder {
  private:
   OfferResult install(RoutingTable table, std::span<const std::byte> encoded, OfferResult result);
   OfferResult refuse(OfferResult result);
+  Result<RoutingTable> apply_to_served(const RoutingTable& served,
+                                       std::span<const RoutingDelta> chain, std::uint64_t& refused);
   void serve(std::shared_ptr<const RoutingTable> table);
 
   std::string persisted_path_;
@@ -103,6 +107,10 @@ class SnapshotHolder {
   std::atomic<std::int64_t> accepted_wall_{0};  // system_clock ticks
   std::atomic<std::uint64_t> rejected_{0};
   std::string last_rejection_;
+  // Under mutex_: routing_digest of the table at digest_version_ (the last one a chain led
+  // to), so the next chain's digest costs O(change); any other served version computes it.
+  std::uint64_t digest_version_ = 0;
+  std::uint64_t digest_ = 0;
 };
 
 }  // namespace cellkit::live

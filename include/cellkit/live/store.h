@@ -85,6 +85,15 @@ enum class PublishOutcome {
   kNotLeader,  // this store handle does not hold the leadership
 };
 
+// What a publish or rebase answers: its outcome and, when kPublished, the pointer's new
+// revision as the store's own write returned it (the writer need not read the pointer back).
+struct PublishReply {
+  PublishOutcome outcome = PublishOutcome::kConflict;
+  std::int64_t revision = 0;
+
+  bool operator==(PublishOutcome o) const { return outcome == o; }
+};
+
 // A router's ACK/NACK: the version it serves and the last it refused, with why.
 struct RouterReport {
   std::string router;               // unique id of the router
@@ -134,13 +143,20 @@ class Store {
   virtual Result<std::vector<std::string>> read_deltas(const Pointer& pointer, std::uint64_t after);
   // Writes the blobs, then moves the pointer only if its revision is still
   // `expected_revision` and this handle leads.
-  virtual Result<PublishOutcome> publish(const Publication& publication,
-                                         std::int64_t expected_revision) = 0;
-  // Compaction: writes `snapshot`, the whole snapshot of current.version, as a new base and
-  // moves the pointer to it (no deltas, same version, state and writer) only if its revision
-  // is still `expected_revision` and this handle leads. A store without deltas fails.
-  virtual Result<PublishOutcome> rebase(const Pointer& current, std::span<const std::byte> snapshot,
-                                        std::int64_t expected_revision);
+  virtual Result<PublishReply> publish(const Publication& publication,
+                                       std::int64_t expected_revision) = 0;
+  // Compaction, first step: stores `snapshot`, the whole snapshot of `version`, as a base
+  // blob and returns its reference; the pointer does not move. Safe alongside any other call
+  // on this handle (a 27 MB base need not hold up publications). Blobs are named by version
+  // and content: a base written twice, or never used, is only garbage for pruning. A store
+  // without deltas fails.
+  virtual Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> snapshot);
+  // Compaction, second step: moves the pointer to `base` (write_base's, the whole snapshot of
+  // `base_version`), keeping `current`'s version, state, writer and its deltas after
+  // base_version, only if the pointer is still `current` at `expected_revision`,
+  // current.base() < base_version <= current.version, and this handle leads.
+  virtual Result<PublishReply> rebase(const Pointer& current, std::uint64_t base_version,
+                                      const BlobRef& base, std::int64_t expected_revision);
   // Returns when the pointer changed after `store_revision` (a PointerRead's), or at the
   // deadline. Any doubt (cancel, compaction, stream end) counts as a change.
   virtual Result<WatchEnd> watch_pointer(std::int64_t store_revision,
@@ -182,6 +198,10 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
 
 // The pointer a store moves to for `publication` after `parent` (see Publication::delta).
 Pointer next_pointer(const Publication& publication, const Pointer& parent);
+// The pointer Store::rebase moves to; nullopt when base_version is not in current's chain
+// (current.base() < base_version <= current.version).
+std::optional<Pointer> rebased_pointer(const Pointer& current, std::uint64_t base_version,
+                                       const BlobRef& base);
 // The whole encoded snapshot of a format-2 pointer's version: `base` changed by `deltas` (the
 // pointer's, in order, read and checked by the store). kDataLoss naming the delta that does
 // not decode or apply.

@@ -44,6 +44,7 @@ struct FollowerStatus {
   std::uint64_t applied = 0;        // version being served (0: none)
   std::uint64_t rejected = 0;       // last refused version
   std::string reason;               // why it was refused
+  bool rejected_delta = false;      // `rejected` was a delta: its version may be reached whole
   bool connected = false;           // the last store call succeeded
   std::int64_t stale_since_ms = 0;  // unix ms of the first failure in a row; 0 when connected
   std::uint64_t syncs = 0;          // full Syncs done
@@ -55,8 +56,9 @@ class StoreFollower {
  public:
   // `booted` is the version the router already serves (its persisted snapshot; 0 = none).
   // With `offer_deltas`, a version whose delta chain from the served one the store holds is
-  // reached by applying that chain; a chain that cannot be read, decoded or applied (its
-  // digest disagrees, it would break the table) costs only a read of the whole snapshot.
+  // reached by applying that chain; a chain that cannot be read or decoded costs only a read
+  // of the whole snapshot, and a delta that does not apply (its digest disagrees, it would
+  // break the table) is NACKed by its version and reason, the whole snapshot read instead.
   StoreFollower(std::unique_ptr<Store> store, OfferFn offer, FollowerOptions options,
                 std::uint64_t booted, OfferDeltasFn offer_deltas = {});
   ~StoreFollower();  // stops the loop
@@ -87,7 +89,8 @@ class StoreFollower {
   // True when the pointer (or its revision) is no longer the one `read` saw.
   bool pointer_moved(const PointerRead& read);
   bool offer_chain(const Pointer& pointer);
-  void refuse(std::uint64_t version, std::string reason);
+  // `delta`: the version's delta was refused, not the version (its snapshot may still be).
+  void refuse(std::uint64_t version, std::string reason, bool delta = false);
   void set_connected(bool connected);
   void report();
   // Sleeps `d` or until stop(); false when stopping.
