@@ -282,12 +282,15 @@ WRK_CONNS=$CONNS
 fi
 fi
 
-# put_snapshot FILE LABEL: offers FILE to the running router; prints the time and RSS after.
+# put_snapshot FILE LABEL: offers FILE to the running router; prints the time, the router's
+# CPU time for it (user + system, steadier than the time on a loaded machine) and RSS after.
 put_snapshot() {
-  local t
+  local t before after
+  before=$(cpu_ticks "$PID")
   t=$(curl -s -o "$WORK/put.out" -w '%{time_total}' -X PUT --data-binary @"$1" \
         "http://127.0.0.1:$ADMIN/admin/snapshot")
-  echo "cellkit: PUT /admin/snapshot of $2 took ${t}s: $(head -c 120 "$WORK/put.out" | tr -d '\n'); RSS after $(rss_mb "$PID") MB, peak $(peak_mb "$PID") MB"
+  after=$(cpu_ticks "$PID")
+  echo "cellkit: PUT /admin/snapshot of $2 took ${t}s, router CPU $(( (after - before) * 1000 / TICKS )) ms: $(head -c 120 "$WORK/put.out" | tr -d '\n'); RSS after $(rss_mb "$PID") MB, peak $(peak_mb "$PID") MB; load $(cut -d' ' -f1 /proc/loadavg)"
 }
 
 if [[ $SKIP_BIG != 1 ]]; then

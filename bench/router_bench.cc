@@ -1,10 +1,14 @@
-// Data-plane cost: one routing decision (route_attempt, first-healthy and spread), and
-// building/validating a routing table.
+// Data-plane cost: one routing decision (route_attempt, first-healthy and spread),
+// building/validating a routing table, and reading a mapping JSON snapshot as a PUT does.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <iterator>
 
 #include "cellkit/base/random.h"
 #include "cellkit/core/placement.h"
 #include "cellkit/core/router_policy.h"
+#include "cellkit/io/routing_snapshot.h"
 
 namespace cellkit {
 namespace {
@@ -59,6 +63,63 @@ void BM_BuildTable(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_BuildTable)->Arg(100'000)->Unit(benchmark::kMillisecond);
+
+// A mapping JSON document as bench/live_compare.sh offers it (`cellkit place`, then `jq -c`):
+// `cells` cells with endpoints, tenants "tenant-N" on 2 random cells each.
+std::string mapping_json(std::uint32_t cells, std::uint32_t tenants) {
+  std::string text = R"({"format":"cellkit.mapping","version":2,"strategy":"random","seed":1,)"
+                     R"("zone_aware":false,"zones":["zone-0"],"cells":[)";
+  auto out = std::back_inserter(text);
+  std::vector<CellId> ids;
+  for (std::uint32_t c = 0; c < cells; ++c) {
+    ids.push_back(CellId{c});
+    fmt::format_to(out,
+                   R"({}{{"id":{},"name":"cell-{}","zone":"zone-0","capacity":0,"state":"active",)"
+                   R"("healthy":true,"endpoint":"127.0.0.1:{}"}})",
+                   c == 0 ? "" : ",", c, c, 4000 + c);
+  }
+  text += R"(],"tenants":[)";
+  Random random(1);
+  for (std::uint32_t t = 0; t < tenants; ++t) {
+    const Shard shard = sample_distinct(ids, 2, random);
+    fmt::format_to(out, R"({}{{"id":{},"name":"tenant-{}","cells":["cell-{}","cell-{}"]}})",
+                   t == 0 ? "" : ",", t, t, raw(shard[0]), raw(shard[1]));
+  }
+  text += "]}";
+  return text;
+}
+
+// The body in the admin listener's 64 KiB pieces through the streaming reader, to the flat
+// snapshot (the reader's checks included; the table's are BM_BuildNamedTable's).
+void BM_ReadMappingJson(benchmark::State& state) {
+  const std::string text = mapping_json(8, static_cast<std::uint32_t>(state.range(0)));
+  constexpr std::size_t kPiece = 64 * 1024;
+  for (auto _ : state) {
+    RoutingSnapshotJsonStream stream;
+    for (std::size_t at = 0; at < text.size(); at += kPiece)
+      stream.feed(std::string_view(text).substr(at, kPiece));
+    std::optional<FlatSnapshot> flat = stream.finish();
+    if (!flat) state.SkipWithError("the streaming reader gave up");
+    benchmark::DoNotOptimize(flat);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ReadMappingJson)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// RoutingTable::build of that snapshot: tenant names, endpoints, dense ids.
+void BM_BuildNamedTable(benchmark::State& state) {
+  const std::string text = mapping_json(8, static_cast<std::uint32_t>(state.range(0)));
+  const Result<FlatSnapshot> flat = parse_routing_snapshot_json(text, "bench.json");
+  if (!flat.is_ok()) state.SkipWithError(flat.status().message().c_str());
+  for (auto _ : state) {
+    state.PauseTiming();
+    FlatSnapshot copy = *flat;
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(RoutingTable::build(std::move(copy)));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_BuildNamedTable)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cellkit

@@ -186,6 +186,9 @@ void add_router_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-body-bytes", o.max_body_bytes, "Request body (over: 413)")
       ->capture_default_str();
+  cmd->add_option("--max-snapshot-bytes", o.max_snapshot_bytes,
+                  "Body of PUT /admin/snapshot (over: 413, the snapshot served is kept)")
+      ->capture_default_str();
   cmd->add_option("--pool-idle", o.pool_idle, "Idle connections kept per cell and thread")
       ->capture_default_str();
   cmd->add_option("--pool-max", o.pool_max, "Open connections per cell and thread (over: 503)")

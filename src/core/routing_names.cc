@@ -26,6 +26,33 @@ bool is_host_port(std::string_view endpoint) {
   });
 }
 
+namespace {
+
+// Whether tenants have a shard or a pin, asked in increasing tenant order: one walk of both
+// sorted lists (a binary search per name cost a million searches of a million ids).
+class ListedTenants {
+ public:
+  ListedTenants(const ShardLists& shards, const ShardLists& overrides)
+      : shards_(shards), overrides_(overrides) {}
+
+  // Requires `tenant` not below the one asked before.
+  bool has(TenantId tenant) { return in(shards_, s_, tenant) || in(overrides_, o_, tenant); }
+
+ private:
+  static bool in(const ShardLists& lists, std::size_t& at, TenantId tenant) {
+    while (at < lists.size() && lists.ids[at] < tenant)
+      ++at;
+    return at < lists.size() && lists.ids[at] == tenant;
+  }
+
+  const ShardLists& shards_;
+  const ShardLists& overrides_;
+  std::size_t s_ = 0;
+  std::size_t o_ = 0;
+};
+
+}  // namespace
+
 namespace detail {
 
 Status check_addresses(std::vector<CellAddress>& addresses, const std::vector<CellId>& cells) {
@@ -68,12 +95,13 @@ Status RoutingTable::build_names(NameList names) {
     return data_loss("snapshot's tenant name lists are inconsistent");
   }
   if (!std::is_sorted(names.ids.begin(), names.ids.end())) detail::sort_by_tenant(names);
+  ListedTenants shards{shards_, overrides_};
   for (std::size_t i = 0; i < names.size(); ++i) {
     const TenantId tenant = names.ids[i];
     if (i > 0 && names.ids[i - 1] == tenant) {
       return data_loss(fmt::format("tenant {} has two names", raw(tenant)));
     }
-    if (find_sorted(tenant).empty()) {
+    if (!shards.has(tenant)) {
       return data_loss(fmt::format("snapshot names tenant {} ('{}'), which has no shard",
                                    raw(tenant), names.name(i)));
     }
@@ -89,10 +117,10 @@ Status RoutingTable::build_names(NameList names) {
   index.list = std::move(names);
   index.slots = detail::name_slots(index.list.size());
   const auto name_of = [&](std::uint32_t i) { return index.list.name(i); };
-  constexpr std::uint32_t kAhead = 16;  // slots fetched ahead (name_slots.h, prefetch_slot)
-  for (std::uint32_t i = 0; i < index.list.size(); ++i) {
-    if (i + kAhead < index.list.size()) detail::prefetch_slot(index.slots, name_of(i + kAhead));
-    if (const std::optional<std::uint32_t> other = detail::add_name(index.slots, i, name_of)) {
+  const auto count = static_cast<std::uint32_t>(index.list.size());
+  detail::NameFiller filler(index.slots, count, name_of);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (const std::optional<std::uint32_t> other = filler.add_next()) {
       return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})",
                                    index.list.name(i), raw(index.list.ids[*other]),
                                    raw(index.list.ids[i])));

@@ -257,18 +257,23 @@ class DocumentParser {
     if (it == root_.end()) return top.plain("'tenants' is missing");
     if (!it->is_array()) return top.error("tenants", "must be an array of tenants");
     std::uint64_t next_id = 0;
-    std::vector<std::uint32_t> names = detail::name_slots(rows_.size());
-    // The slots are touched in random order: the one a later name needs is fetched ahead, so
-    // a million names do not wait on a million cache misses one after the other.
-    constexpr std::size_t kAhead = 16;
+    std::vector<std::uint32_t> slots = detail::name_slots(rows_.size());
+    const RowName name_of{rows_};
+    detail::NameFiller names(slots, static_cast<std::uint32_t>(rows_.size()), name_of);
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      if (i + kAhead < rows_.size()) detail::prefetch_slot(names, rows_.names.name(i + kAhead));
       if (Status s = tenant(i, next_id, names); !s.is_ok()) return s;
     }
     return rows_.problem ? rows_.problem->second : Status::ok();
   }
 
-  Status tenant(std::size_t i, std::uint64_t& next_id, std::vector<std::uint32_t>& names) {
+  // Row i's tenant name, for the duplicate-name check.
+  struct RowName {
+    const TenantRows& rows;
+    std::string_view operator()(std::uint32_t row) const { return rows.names.name(row); }
+  };
+
+  // Checks row i; `names` adds its name (rows are added in order, each once).
+  Status tenant(std::size_t i, std::uint64_t& next_id, detail::NameFiller<RowName>& names) {
     const Where where{reader_, "tenants", i};
     if (Status s = resolve_shard(i, where); !s.is_ok()) return s;
     const bool written = rows_.id_written[i];
@@ -282,8 +287,7 @@ class DocumentParser {
       return where.error("id", fmt::format("{} must be greater than the previous tenant's id {}",
                                            id, next_id - 1));
     }
-    const auto name_of = [this](std::uint32_t row) { return rows_.names.name(row); };
-    if (const auto first = detail::add_name(names, static_cast<std::uint32_t>(i), name_of)) {
+    if (const auto first = names.add_next()) {
       return where.plain(fmt::format("tenant '{}' is listed twice (first at tenants[{}])",
                                      rows_.names.name(i), *first));
     }

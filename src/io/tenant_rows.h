@@ -3,11 +3,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -35,11 +33,6 @@ struct TenantRows {
   // Weights and shard sizes are kept only for a document (a routing snapshot has neither).
   explicit TenantRows(bool keep_details = true) : details(keep_details) {}
 
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
   bool details;
   NameList names;     // ids set when the row is checked
   ShardLists shards;  // ids: as written (see id_written); cells: CellId{number in cell_names}
@@ -48,8 +41,9 @@ struct TenantRows {
   std::vector<std::optional<std::uint32_t>> shard_sizes;  // empty without details
   std::vector<std::uint32_t> weights;                     // empty without details
   std::vector<std::string> cell_names;                    // every cell name the rows use, once
-  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>
-      cell_numbers;                                       // name → its number
+  // Their index (core/name_slots.h: a name → its number, without a node per name), grown as
+  // names come.
+  std::vector<std::uint32_t> cell_slots;
   std::optional<std::pair<std::size_t, Status>> problem;  // element index, problem
 
   std::size_t size() const { return names.size(); }
@@ -59,6 +53,9 @@ struct TenantRows {
                  std::uint32_t weight, bool id_is_written);
   void add_cell(std::string_view name);
   void end_row(std::uint32_t id);
+
+ private:
+  void grow_cell_slots();
 };
 
 // Reads one element of "tenants" into *e; a located error names what is wrong with it.

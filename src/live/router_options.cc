@@ -55,6 +55,9 @@ Status RouterOptions::validate() const {
     return invalid_argument(
         fmt::format("max header bytes must be at least 256, got {}", max_header_bytes));
   }
+  if (max_snapshot_bytes < 1) {
+    return invalid_argument("max snapshot bytes must be at least 1, got 0");
+  }
   if (pool_max < 1 || pool_idle > pool_max) {
     return invalid_argument(fmt::format(
         "pool sizes must satisfy 1 <= pool max and pool idle <= pool max, got idle {} max {}",

@@ -344,6 +344,8 @@ cellkit_golden(router_error_store_url router_error_store_url.txt EXIT 2 STREAM s
                ARGS router --etcd 127.0.0.1:2379)
 cellkit_golden(router_error_stale_after router_error_stale_after.txt EXIT 2 STREAM stderr
                ARGS router --etcd http://127.0.0.1:2379 --stale-after 0s)
+cellkit_golden(router_error_max_snapshot_bytes router_error_max_snapshot_bytes.txt EXIT 2
+               STREAM stderr ARGS router --max-snapshot-bytes 0)
 cellkit_golden(router_error_listen router_error_listen.txt EXIT 2 STREAM stderr
                ARGS router --listen localhost)
 cellkit_golden(router_error_snapshot router_error_snapshot.txt EXIT 1 STREAM stderr

@@ -259,6 +259,47 @@ TEST(RouterSnapshots, AStreamedOfferBrokenCutShortOrTooLargeChangesNothing) {
   EXPECT_EQ(r->status, 200) << r->body;
 }
 
+// A chunked offer has no Content-Length to refuse up front: the chunk that takes it past
+// --max-snapshot-bytes is refused as it is announced (413, the connection closed), and the
+// tenants read before it change nothing.
+TEST(RouterSnapshots, AChunkedOfferThatCrossesTheLimitMidStreamIs413AndChangesNothing) {
+  RouterFleet fleet(2);
+  fleet.start_router(fleet.write_mapping({{"acme", {0}}}, 5), {"--max-snapshot-bytes", "4096"});
+  std::vector<TenantSpec> many{{"acme", {1}}};
+  for (int t = 0; t < 200; ++t)
+    many.push_back({fmt::format("tenant-{}", t), {1, 0}});
+  const std::string big = read_file(fleet.write_mapping(many, 6, "big.json"));
+  ASSERT_GT(big.size(), 5000u);
+  const int fd = connect_to(fleet.admin());
+  ASSERT_GE(fd, 0);
+  // Four chunks of 1,000 bytes fit under 4,096; the fifth is announced and never sent.
+  std::string request =
+      "PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < 4000; at += 1000)
+    request += fmt::format("3e8\r\n{}\r\n", big.substr(at, 1000));
+  request += "3e8\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  const std::string answer = receive_until(fd, "}\n");
+  ::close(fd);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413 ")) << answer;
+  EXPECT_NE(answer.find("over the limit of 4096 bytes"), std::string::npos) << answer;
+
+  HttpResult still = order(fleet.router_endpoint(), "acme", 1);
+  ASSERT_TRUE(still.is_ok()) << still.detail;
+  EXPECT_EQ(still->header("X-Cell"), "cell-0");
+  EXPECT_EQ(still->header("X-Cellkit-Routing-Version"), "5");
+  HttpResult unknown = order(fleet.router_endpoint(), "tenant-0", 1);
+  ASSERT_TRUE(unknown.is_ok()) << unknown.detail;
+  EXPECT_EQ(unknown->status, 404);
+  // An offer under the limit is taken.
+  const std::string newer = read_file(fleet.write_mapping({{"acme", {1}}}, 7, "newer.json"));
+  ASSERT_LT(newer.size(), 4096u);
+  HttpResult r = put_snapshot(fleet.admin(), newer);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
 // A raw client: connects and sends `bytes`, one byte every `gap`, for at most `limit`;
 // returns true when the router closed the connection meanwhile.
 bool closed_while_trickling(const Endpoint& e, std::string_view bytes,

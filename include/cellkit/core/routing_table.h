@@ -187,7 +187,7 @@ class RoutingTable {
   // indexes into it (about 20 bytes per tenant, so a million names stay small).
   struct NameIndex {
     NameList list;                     // sorted by tenant
-    std::vector<std::uint32_t> slots;  // 0 = empty, else name index + 1
+    std::vector<std::uint32_t> slots;  // core/name_slots.h: 0 = empty, else index + 1 and tag
   };
 
   std::uint64_t version_ = 0;

@@ -45,7 +45,8 @@ struct RouterOptions {
   // Client side.
   std::uint32_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431
   std::uint64_t max_body_bytes = 1024 * 1024;  // over → 413
-  // Admin side: the body of PUT /admin/snapshot; over → 413.
+  // Admin side: the body of PUT /admin/snapshot (at least 1); over → 413, whether its length
+  // is announced or a chunked body crosses it.
   std::uint64_t max_snapshot_bytes = std::uint64_t{512} << 20;
   Millis header_timeout{5000};  // whole request head; cut after
   Millis body_timeout{10000};
