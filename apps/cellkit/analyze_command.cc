@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cellkit/analysis/analyzer.h"
+#include "cellkit/base/cut.h"
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/report/analysis_report.h"
@@ -90,7 +91,7 @@ std::optional<std::string> repeated_cell(const std::vector<std::string>& cells) 
 
 int run(const AnalyzeArgs& args) {
   if (const std::optional<std::string> cell = repeated_cell(args.fail)) {
-    std::cerr << fmt::format("cellkit analyze: --fail names cell '{}' twice\n", *cell);
+    std::cerr << fmt::format("cellkit analyze: --fail names cell '{}' twice\n", cut(*cell));
     return kExitUsage;
   }
   progress(args, "reading " + args.path);

@@ -2,6 +2,8 @@
 // messages for an unknown command.
 #include "help.h"
 
+#include "cellkit/base/cut.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -246,9 +248,9 @@ std::string unknown_command_message(const CLI::App& app, std::string_view word) 
     }
   }
   if (best.empty()) {
-    return fmt::format("unknown command '{}' (run 'cellkit --help' for the list)", word);
+    return fmt::format("unknown command '{}' (run 'cellkit --help' for the list)", cut(word));
   }
-  return fmt::format("unknown command '{}'; did you mean '{}'?", word, best);
+  return fmt::format("unknown command '{}'; did you mean '{}'?", cut(word), best);
 }
 
 }  // namespace cellkit::cli

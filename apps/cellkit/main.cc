@@ -66,7 +66,10 @@ int run(int argc, char** argv) {
     const std::vector<CLI::App*> parsed = app.get_subcommands();
     const std::string command =
         parsed.empty() ? "cellkit" : "cellkit " + parsed.front()->get_name();
-    std::cerr << command << ": " << e.what() << " (see '" << command << " --help')\n";
+    std::cerr << command << ": "
+              << cellkit::cli::cut_arguments(
+                     e.what(), std::span<char* const>(argv + 1, static_cast<std::size_t>(argc - 1)))
+              << " (see '" << command << " --help')\n";
     return cellkit::cli::kExitUsage;
   }
   return exit_code;

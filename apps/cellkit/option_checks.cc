@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cellkit/base/cut.h"
+
 namespace cellkit::cli {
 namespace {
 
@@ -18,10 +20,10 @@ std::string whole_number_problem(const std::string& text) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty()) return "an empty value is not allowed: give a whole number";
   if (text.find_first_not_of("0123456789") != std::string::npos) {
-    return "'" + text + "' is not a whole number (decimal digits only, no sign)";
+    return "'" + cut(text) + "' is not a whole number (decimal digits only, no sign)";
   }
   if (error != std::errc() || end != text.data() + text.size()) {
-    return "'" + text + "' is too large (at most 18446744073709551615)";
+    return "'" + cut(text) + "' is too large (at most 18446744073709551615)";
   }
   return {};
 }
@@ -43,7 +45,28 @@ void check_options(CLI::App& app) {
     check_options(*sub);
 }
 
+// Replaces every occurrence of `text` in `message` by cut(text).
+void cut_in(std::string& message, std::string_view text) {
+  const std::string shown = cut(text);
+  if (shown.size() >= text.size()) return;
+  for (std::size_t at = message.find(text); at != std::string::npos;
+       at = message.find(text, at + shown.size())) {
+    message.replace(at, text.size(), shown);
+  }
+}
+
 }  // namespace
+
+std::string cut_arguments(std::string message, std::span<char* const> args) {
+  for (const char* arg : args) {
+    const std::string_view text(arg);
+    cut_in(message, text);
+    if (const std::size_t eq = text.find('='); text.starts_with("--") && eq != text.npos) {
+      cut_in(message, text.substr(eq + 1));
+    }
+  }
+  return message;
+}
 
 void check_option_values(CLI::App& app) {
   check_options(app);
@@ -61,7 +84,7 @@ CLI::Option* add_strategy_option(CLI::App* cmd, Strategy& out, std::span<const S
         const std::optional<Strategy> s = parse_strategy(text);
         if (s && std::find(members.begin(), members.end(), *s) != members.end())
           return std::string();
-        return text + " not in " + set;
+        return cut(text) + " not in " + set;
       },
       list_in_help ? set : std::string());
   return cmd

@@ -15,6 +15,11 @@ namespace cellkit::cli {
 // no blank, not empty); a text option takes no empty value ('-o ""' is refused, not ignored).
 void check_option_values(CLI::App& app);
 
+// CLI11's own parse errors ("The following argument was not expected: ...") quote arguments
+// whole: `message` with every long argument of `args` (argv after the program's name), and
+// the value of a long "--name=value", cut as every error cuts what a user gave (base/cut.h).
+std::string cut_arguments(std::string message, std::span<char* const> args);
+
 // Adds --strategy, parsed into `out` (whose value is the default shown). A name outside
 // `allowed` is refused as CLI11's IsMember refuses it ("best not in {random,shuffle}"); the
 // list shows in --help after TEXT only when `list_in_help`.

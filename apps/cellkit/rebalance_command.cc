@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/io/placement_document.h"
 #include "cellkit/report/html_reports.h"
 #include "cellkit/report/number_style.h"
@@ -49,11 +50,11 @@ Failure check_cells_named_once(const RebalanceArgs& a) {
     for (const std::string& name : *names) {
       auto [it, inserted] = seen.emplace(name, option);
       if (inserted) continue;
-      return {
-          kExitUsage,
-          it->second == option
-              ? fmt::format("{}: cell '{}' is given twice", option, name)
-              : fmt::format("cell '{}' is given to both --drain and --remove; give it once", name)};
+      return {kExitUsage,
+              it->second == option
+                  ? fmt::format("{}: cell '{}' is given twice", option, cut(name))
+                  : fmt::format("cell '{}' is given to both --drain and --remove; give it once",
+                                cut(name))};
     }
   }
   return {};
@@ -71,7 +72,8 @@ Failure change_fleet(const RebalanceArgs& a, const MappingDocument& doc, Fleet& 
     for (const std::string& name : *names) {
       const Cell* c = find(name);
       if (c == nullptr) {
-        return {kExitUsage, fmt::format("{}: no cell named '{}' in {}", option, name, a.input)};
+        return {kExitUsage,
+                fmt::format("{}: no cell named '{}' in {}", option, cut(name), a.input)};
       }
       if (std::string_view(option) == "--drain") {
         target.cell(c->id).state = CellState::kDraining;
@@ -220,7 +222,7 @@ Failure check_name_prefix(const RebalanceArgs& a) {
   });
   if (plain && a.name_prefix.size() <= 64) return {};
   return {kExitUsage, fmt::format("--name-prefix '{}': use at most 64 letters, digits and - _ . :",
-                                  a.name_prefix)};
+                                  cut(a.name_prefix))};
 }
 
 int fail(const Failure& f) {

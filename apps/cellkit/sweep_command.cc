@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/report/sweep_report.h"
 #include "commands.h"
@@ -55,7 +56,7 @@ Result<SweepShard> parse_shard(const std::string& text) {
   if (!(in >> s.index >> slash >> s.count) || slash != '/' || !in.eof() || s.count == 0 ||
       s.index >= s.count) {
     return invalid_argument(fmt::format(
-        "--shard '{}': give I/N with 0 <= I < N, e.g. 0/4 for the first of 4 slices", text));
+        "--shard '{}': give I/N with 0 <= I < N, e.g. 0/4 for the first of 4 slices", cut(text)));
   }
   return s;
 }

@@ -38,10 +38,11 @@ std::vector<Quad> rotational_sqs38();
 
 // A packing of quadruples on Z_v (every triple in at most one block) invariant under
 // x -> x + 1 (mod v): the v translates of base blocks found offline by
-// scripts/find_cyclic_packing.py (Algorithm X over the orbits of triples, some left uncovered)
-// and kept as data, each base block's translates together, block points sorted. v = 29: 30
-// base blocks, 870 blocks (Johnson's bound is 877, not a multiple of 29; the search from SQS(32)
-// less 3 points reached 854). Nothing for other v.
+// scripts/find_cyclic_packing.py (Algorithm X over the orbits of triples, some left uncovered,
+// or a local search over the block orbits) and kept as data, each base block's translates
+// together, block points sorted. v = 29: 30 base blocks, 870 blocks (Johnson's bound is 877, not a
+// multiple of 29; the search from SQS(32) less 3 points reached 854); v = 41: 62 base blocks, 2,542
+// blocks (Johnson's bound 2,593; SQS(44) less 3 points holds 2,470). Nothing for other v.
 std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v);
 
 // The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks

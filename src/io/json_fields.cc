@@ -5,11 +5,6 @@ namespace cellkit::io {
 
 using nlohmann::json;
 
-std::string cut(std::string_view text) {
-  constexpr std::size_t kShown = 40;
-  return text.size() <= kShown ? std::string(text) : std::string(text.substr(0, kShown)) + "...";
-}
-
 std::string brief(const json& value) {
   if (value.is_array()) return fmt::format("an array of {} elements", value.size());
   if (value.is_object()) return fmt::format("an object of {} keys", value.size());
@@ -59,7 +54,7 @@ Status check_keys(const json& object, const KeySet& allowed, const Where& where)
   for (const auto& [key, value] : object.items()) {
     if (!allowed.contains(key)) {
       return where.plain(
-          fmt::format("unknown key '{}'; allowed keys: {}", key, allowed_list(allowed)));
+          fmt::format("unknown key '{}'; allowed keys: {}", cut(key), allowed_list(allowed)));
     }
   }
   return Status::ok();

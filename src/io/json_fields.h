@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/base/status.h"
 #include "io/json_source_map.h"
 
@@ -18,9 +19,8 @@ namespace cellkit::io {
 
 using KeySet = std::set<std::string, std::less<>>;
 
-// A bad value as an error shows it: a scalar as written, cut after 40 bytes; an array or
+// A bad value as an error shows it: a scalar as written, cut (base/cut.h); an array or
 // object by its kind and size, never whole (it may be megabytes, or nested deep).
-std::string cut(std::string_view text);
 std::string brief(const nlohmann::json& value);
 
 // Turns a document position into messages "name:line:column: what". The source map is

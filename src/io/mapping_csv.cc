@@ -7,6 +7,7 @@
 #include <numeric>
 #include <vector>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/base/hash.h"
 #include "cellkit/io/mapping_file.h"
 #include "io/text_fields.h"
@@ -164,12 +165,13 @@ class CsvReader {
     const std::string_view tenant = fields_[0];
     if (Status s = check_fields(tenant); !s.is_ok()) return s;
     if (const std::size_t i = first_repeated_cell(fields_); i != 0) {
-      return invalid_argument(fmt::format("tenant '{}' lists cell '{}' twice", tenant, fields_[i]));
+      return invalid_argument(
+          fmt::format("tenant '{}' lists cell '{}' twice", cut(tenant), cut(fields_[i])));
     }
     const std::uint32_t first = tenants_.find(tenant);
     if (first != NameIndex::kAbsent) {
-      return invalid_argument(fmt::format("tenant '{}' is listed twice (first on line {})", tenant,
-                                          tenant_lines_[first]));
+      return invalid_argument(fmt::format("tenant '{}' is listed twice (first on line {})",
+                                          cut(tenant), tenant_lines_[first]));
     }
     tenants_.insert(tenant);
     tenant_lines_.push_back(number);
@@ -181,7 +183,7 @@ class CsvReader {
     if (tenant.empty()) return invalid_argument("malformed line: the tenant name is empty");
     if (fields_.size() == 1) {
       return invalid_argument(fmt::format(
-          "tenant '{}' has no cells (an empty shard); expected tenant,cell,cell,...", tenant));
+          "tenant '{}' has no cells (an empty shard); expected tenant,cell,cell,...", cut(tenant)));
     }
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       if (fields_[i].find('"') != std::string_view::npos) {
@@ -195,7 +197,7 @@ class CsvReader {
         return invalid_argument(
             fmt::format("tenant '{}' names cell '{}', which is not in the "
                         "fleet",
-                        tenant, fields_[i]));
+                        cut(tenant), cut(fields_[i])));
       }
     }
     return Status::ok();
@@ -296,7 +298,7 @@ Status csv_name_error(std::string_view what, std::string_view name, std::string_
   return invalid_argument(
       fmt::format("{} '{}' cannot be written as CSV: {}; CSV names cannot hold commas, quotes "
                   "or line breaks, nor start or end with a blank, nor (tenants) start with '#'",
-                  what, printable(name), why));
+                  what, printable(cut(name)), why));
 }
 
 }  // namespace
@@ -310,7 +312,7 @@ Result<std::string> write_mapping_csv(const MappingDocument& doc) {
     const Shard* shard = doc.mapping.find_shard(tenant.id);
     if (shard == nullptr || shard->empty()) {
       return invalid_argument(fmt::format("tenant '{}' cannot be written as CSV: it has no cells",
-                                          printable(tenant.name)));
+                                          printable(cut(tenant.name))));
     }
     out += tenant.name;
     for (CellId c : *shard) {

@@ -31,7 +31,6 @@ using nlohmann::json;
 
 using io::brief;
 using io::check_keys;
-using io::cut;
 using io::json_string;
 using io::KeySet;
 using io::kFormat;
@@ -169,7 +168,8 @@ class DocumentParser {
       if (!z.is_string()) return reader_.element_error("zones", i, "a zone name must be a string");
       std::string name = z.get<std::string>();
       if (zone_ids_.contains(name)) {
-        return reader_.element_error("zones", i, fmt::format("zone '{}' is listed twice", name));
+        return reader_.element_error("zones", i,
+                                     fmt::format("zone '{}' is listed twice", cut(name)));
       }
       if (i > kMaxZoneId) {
         return reader_.element_error(
@@ -289,7 +289,7 @@ class DocumentParser {
     }
     if (const auto first = names.add_next()) {
       return where.plain(fmt::format("tenant '{}' is listed twice (first at tenants[{}])",
-                                     rows_.names.name(i), *first));
+                                     cut(rows_.names.name(i)), *first));
     }
     rows_.names.ids[i] = rows_.shards.ids[i] = TenantId{static_cast<std::uint32_t>(id)};
     next_id = id + 1;

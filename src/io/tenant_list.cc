@@ -1,5 +1,7 @@
 // Tenant lists for `cellkit place --tenants-file`.
 #include "cellkit/io/tenant_list.h"
+
+#include "cellkit/base/cut.h"
 #include "io/text_fields.h"
 
 #include <charconv>
@@ -71,16 +73,16 @@ class ListParser {
                    "open the file");
     }
     if (fields.size() > 1 && !parse_positive(fields[1], &t.weight)) {
-      return error(number, fmt::format("weight '{}' must be a whole number from 1 to {}", fields[1],
-                                       std::numeric_limits<std::uint32_t>::max()));
+      return error(number, fmt::format("weight '{}' must be a whole number from 1 to {}",
+                                       cut(fields[1]), std::numeric_limits<std::uint32_t>::max()));
     }
     if (fields.size() > 2 && !parse_positive(fields[2], &t.shard_size)) {
       return error(number, fmt::format("shard size '{}' must be a whole number from 1 to {}",
-                                       fields[2], std::numeric_limits<std::uint32_t>::max()));
+                                       cut(fields[2]), std::numeric_limits<std::uint32_t>::max()));
     }
     if (auto [first, inserted] = lines_.emplace(t.name, number); !inserted) {
-      return error(number, fmt::format("tenant '{}' is listed twice (first on line {})", t.name,
-                                       first->second));
+      return error(number, fmt::format("tenant '{}' is listed twice (first on line {})",
+                                       cut(t.name), first->second));
     }
     ++next_id_;
     tenants_.push_back(std::move(t));

@@ -1,5 +1,6 @@
 // The chip shop's rules: health, orders, injected failures and the poison order.
 #include "cell_handler.h"
+#include "cellkit/base/cut.h"
 
 #include <fmt/format.h>
 
@@ -7,11 +8,21 @@
 
 namespace cellkit::live {
 
+namespace {
+
+// A path or tenant a client sent may be any bytes: shown with U+FFFD in the reply, never
+// thrown on (nlohmann's default refuses text that is not UTF-8 by exception).
+std::string text_of(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 CellHandler::CellHandler(const CellOptions& options) : options_(options), random_(options.seed) {}
 
 CellReply CellHandler::error(int status, std::string_view message) const {
   nlohmann::json body = {{"error", message}, {"cell", options_.name}};
-  return CellReply{false, status, body.dump(), false};
+  return CellReply{false, status, text_of(body), false};
 }
 
 CellReply CellHandler::handle(const CellRequest& request) {
@@ -19,13 +30,13 @@ CellReply CellHandler::handle(const CellRequest& request) {
   if (path == "/healthz") {
     if (request.method != "GET" && request.method != "HEAD") return error(405, "use GET /healthz");
     nlohmann::json body = {{"cell", options_.name}, {"status", "ok"}, {"orders", orders_}};
-    return CellReply{false, 200, body.dump(), false};
+    return CellReply{false, 200, text_of(body), false};
   }
   if (path == "/orders") {
     if (request.method != "POST") return error(405, "use POST /orders with {\"bags\": N}");
     return order(request);
   }
-  return error(404, fmt::format("no such path '{}'; try POST /orders or GET /healthz", path));
+  return error(404, fmt::format("no such path '{}'; try POST /orders or GET /healthz", cut(path)));
 }
 
 CellReply CellHandler::order(const CellRequest& request) {
@@ -43,13 +54,13 @@ CellReply CellHandler::order(const CellRequest& request) {
   ++orders_;
   nlohmann::json receipt = {
       {"cell", options_.name}, {"tenant", request.tenant}, {"bags", n}, {"order", orders_}};
-  std::string text = receipt.dump();
+  std::string text = text_of(receipt);
   if (options_.body_bytes > text.size()) {
     receipt["pad"] = "";
-    const std::size_t plain = receipt.dump().size();
+    const std::size_t plain = text_of(receipt).size();
     if (options_.body_bytes > plain) {
       receipt["pad"] = receipt_padding(options_.body_bytes - plain);
-      text = receipt.dump();
+      text = text_of(receipt);
     }
   }
   return CellReply{false, 200, std::move(text), options_.service_time.count() > 0, cut, true};

@@ -1,6 +1,8 @@
 // The cell server: Boost.Beast sessions on one thread around CellHandler.
 #include "cellkit/live/cell_server.h"
 
+#include "cellkit/base/cut.h"
+
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -209,7 +211,7 @@ Status CellOptions::validate() const {
     if (c <= ' ' || c > '~' || c == '"' || c == '\\')
       return invalid_argument(fmt::format(
           "--name '{}' may hold only printable characters without spaces, quotes or backslashes",
-          name));
+          cut(name)));
   }
   if (crash_on_bags && *crash_on_bags == 0)
     return invalid_argument("--crash-on-bags must be at least 1");

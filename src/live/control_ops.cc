@@ -2,6 +2,8 @@
 // operations (add_tenants, drain_cell, remove_cell) and rebalance planner.
 #include "cellkit/live/control_ops.h"
 
+#include "cellkit/base/cut.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -14,7 +16,7 @@ namespace {
 
 Status check_endpoint(std::string_view endpoint) {
   if (endpoint.empty() || is_host_port(endpoint)) return Status::ok();
-  return invalid_argument(fmt::format("endpoint '{}' is not HOST:PORT", endpoint));
+  return invalid_argument(fmt::format("endpoint '{}' is not HOST:PORT", cut(endpoint)));
 }
 
 ZoneId zone_id(ControlState& state, std::string_view zone) {
@@ -29,7 +31,7 @@ ZoneId zone_id(ControlState& state, std::string_view zone) {
 
 Result<CellId> cell_id(const ControlState& state, std::string_view name) {
   const Cell* cell = find_cell(state, name);
-  if (cell == nullptr) return not_found(fmt::format("no cell named '{}'", name));
+  if (cell == nullptr) return not_found(fmt::format("no cell named '{}'", cut(name)));
   return cell->id;
 }
 
@@ -66,7 +68,7 @@ const Tenant* find_tenant(const ControlState& state, std::string_view name) {
 Result<ControlState> add_cell(const ControlState& state, const CellSpec& spec) {
   if (spec.name.empty()) return invalid_argument("name must not be empty");
   if (find_cell(state, spec.name) != nullptr) {
-    return already_exists(fmt::format("cell name '{}' is already taken", spec.name));
+    return already_exists(fmt::format("cell name '{}' is already taken", cut(spec.name)));
   }
   if (Status s = check_endpoint(spec.endpoint); !s.is_ok()) return s;
   ControlState next = state;
@@ -86,7 +88,7 @@ Result<ControlState> drain_cell(const ControlState& state, std::string_view cell
   Result<CellId> id = cell_id(state, cell);
   if (!id.is_ok()) return id.status();
   if (pinned_to(state, *id)) {
-    return failed_precondition(fmt::format("cell '{}' is named by a pin; unpin first", cell));
+    return failed_precondition(fmt::format("cell '{}' is named by a pin; unpin first", cut(cell)));
   }
   Result<Placement> placement = cellkit::drain_cell(state.placement, *id);
   if (!placement.is_ok()) return placement.status();
@@ -97,7 +99,7 @@ Result<ControlState> remove_cell(const ControlState& state, std::string_view cel
   Result<CellId> id = cell_id(state, cell);
   if (!id.is_ok()) return id.status();
   if (pinned_to(state, *id)) {
-    return failed_precondition(fmt::format("cell '{}' is named by a pin; unpin first", cell));
+    return failed_precondition(fmt::format("cell '{}' is named by a pin; unpin first", cut(cell)));
   }
   Result<Placement> placement = cellkit::remove_cell(state.placement, *id);
   if (!placement.is_ok()) return placement.status();
@@ -128,7 +130,7 @@ Result<ControlState> onboard(const ControlState& state, const std::vector<Tenant
 
 Result<ControlState> remove_tenant(const ControlState& state, std::string_view tenant) {
   const Tenant* found = find_tenant(state, tenant);
-  if (found == nullptr) return not_found(fmt::format("no tenant named '{}'", tenant));
+  if (found == nullptr) return not_found(fmt::format("no tenant named '{}'", cut(tenant)));
   const TenantId id = found->id;
   Result<Placement> placement = cellkit::remove_tenant(state.placement, id);
   if (!placement.is_ok()) return placement.status();
@@ -140,13 +142,13 @@ Result<ControlState> remove_tenant(const ControlState& state, std::string_view t
 Result<ControlState> pin_tenant(const ControlState& state, std::string_view tenant,
                                 const std::vector<std::string>& cells) {
   const Tenant* found = find_tenant(state, tenant);
-  if (found == nullptr) return not_found(fmt::format("no tenant named '{}'", tenant));
+  if (found == nullptr) return not_found(fmt::format("no tenant named '{}'", cut(tenant)));
   Shard shard;
   for (const std::string& name : cells) {
     Result<CellId> id = cell_id(state, name);
     if (!id.is_ok()) return id.status();
     if (std::find(shard.begin(), shard.end(), *id) != shard.end()) {
-      return invalid_argument(fmt::format("cell '{}' is named twice", name));
+      return invalid_argument(fmt::format("cell '{}' is named twice", cut(name)));
     }
     shard.push_back(*id);
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/core/mapping.h"
 #include "cellkit/live/control_ops.h"
 #include "cellkit/live/control_service.h"
@@ -171,7 +172,7 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
   const std::string& m = request.method;
   const auto& p = t.path;
   if (p.empty() || p[0] != "v1")
-    return error_reply(404, fmt::format("no route {}", request.target), "");
+    return error_reply(404, fmt::format("no route {}", cut(request.target)), "");
   Body parsed = parse_body(request.body);
   if (auto* e = std::get_if<FieldError>(&parsed)) return bad(*e);
   const json& body = std::get<json>(parsed);
@@ -239,7 +240,7 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     const bool deltas = t.query.count("deltas") && t.query.at("deltas") == "1";
     return long_poll(*after, std::chrono::milliseconds(*wait), deltas);
   }
-  return error_reply(404, fmt::format("no route {} {}", m, request.target), "");
+  return error_reply(404, fmt::format("no route {} {}", cut(m), cut(request.target)), "");
 }
 
 ServiceReply ControlService::list_cells() const {
@@ -341,7 +342,7 @@ ServiceReply ControlService::record_report(const std::string& router, const std:
     return error_reply(
         400,
         fmt::format("field 'router' ('{}') must be the router named in the path ('{}')",
-                    report->router, router),
+                    cut(report->router), cut(router)),
         "router");
   }
   // A router reports at every Sync; the store keeps an unchanged record alive without

@@ -55,7 +55,8 @@ unsigned http_status_of(const Status& status) {
 
 ServiceReply error_reply(unsigned http_status, std::string_view message, std::string_view field) {
   json body = {{"error", message}, {"field", field.empty() ? json(nullptr) : json(field)}};
-  return {.status = http_status, .body = body.dump()};
+  // A message may name a path segment a client sent, in any bytes: U+FFFD, never a throw.
+  return {.status = http_status, .body = body.dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 
 ControlService::ControlService(std::unique_ptr<Store> store, ControlOptions options)

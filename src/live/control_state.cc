@@ -1,6 +1,8 @@
 // The control plane's desired state as JSON, its snapshot, and its invariants.
 #include "cellkit/live/control_state.h"
 
+#include "cellkit/base/cut.h"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -56,7 +58,7 @@ Status check_capacity(const ControlState& s) {
     const std::uint64_t cap = capacity_of(s.placement, cell);
     if (cap != 0 && load[raw(cell.id)] > cap) {
       return failed_precondition(fmt::format("cell '{}' would hold load {} above its capacity {}",
-                                             cell.name, load[raw(cell.id)], cap));
+                                             cut(cell.name), load[raw(cell.id)], cap));
     }
   }
   return Status::ok();

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/base/cut.h"
 #include "stores.h"
 
 namespace cellkit::live {
@@ -74,7 +75,7 @@ class EtcdStore final : public Store {
   Status report(const RouterReport& report) override {
     if (report.router.empty() || report.router.find('/') != std::string::npos) {
       return invalid_argument(
-          fmt::format("router id '{}' must be non-empty without '/'", report.router));
+          fmt::format("router id '{}' must be non-empty without '/'", cut(report.router)));
     }
     return ledger_.report(
         report, [this](std::int64_t lease) { return etcd_.keep_alive(lease).is_ok(); },

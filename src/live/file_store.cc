@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/base/cut.h"
 #include "stores.h"
 
 namespace cellkit::live {
@@ -181,7 +182,7 @@ class FileStore final : public Store {
   Status report(const RouterReport& report) override {
     if (!safe_name(report.router)) {
       return invalid_argument(fmt::format(
-          "router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", report.router));
+          "router id '{}' must be 1-128 characters of A-Z a-z 0-9 - _ . :", cut(report.router)));
     }
     const fs::path path = dir_ / "routers" / (report.router + ".json");
     auto touch = [&path](std::int64_t) {

@@ -2,6 +2,8 @@
 // every step has a deadline (Beast's synchronous calls have none).
 #include "cellkit/live/http_client.h"
 
+#include "cellkit/base/cut.h"
+
 #include <optional>
 
 #include <fmt/format.h>
@@ -126,7 +128,7 @@ std::string HttpUrl::to_string() const {  // an IPv6 host gets its brackets back
 Result<HttpUrl> parse_http_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   auto bad = [&](std::string_view why) {
-    return invalid_argument(fmt::format("url '{}' {}; expected http://HOST:PORT", url, why));
+    return invalid_argument(fmt::format("url '{}' {}; expected http://HOST:PORT", cut(url), why));
   };
   if (!url.starts_with(kScheme)) return bad("does not start with http://");
   std::string_view rest = url.substr(kScheme.size());

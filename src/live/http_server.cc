@@ -3,6 +3,8 @@
 // would wait forever on a silent client).
 #include "cellkit/live/http_server.h"
 
+#include "cellkit/base/cut.h"
+
 #include <atomic>
 #include <list>
 #include <mutex>
@@ -54,7 +56,8 @@ class BlockingServer final : public HttpServer {
   Status listen(const std::string& host, std::uint16_t port) {
     beast::error_code ec;
     const auto address = net::ip::make_address(host, ec);
-    if (ec) return invalid_argument(fmt::format("--listen host '{}' is not an IP address", host));
+    if (ec)
+      return invalid_argument(fmt::format("--listen host '{}' is not an IP address", cut(host)));
     const tcp::endpoint endpoint(address, port);
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
@@ -178,7 +181,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(std::string_view listen, H
   const std::optional<HostPort> where = split_host_port(listen);
   if (!where) {
     return invalid_argument(
-        fmt::format("--listen '{}' is not HOST:PORT (PORT 0-{})", listen, kMaxPort));
+        fmt::format("--listen '{}' is not HOST:PORT (PORT 0-{})", cut(listen), kMaxPort));
   }
   auto server = std::make_unique<BlockingServer>(std::move(handler), options);
   if (Status s = server->listen(where->host, where->port); !s.is_ok()) return s;

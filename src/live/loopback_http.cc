@@ -1,6 +1,8 @@
 // The blocking loopback client: non-blocking socket, poll against one deadline.
 #include "cellkit/live/loopback_http.h"
 
+#include "cellkit/base/cut.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -228,7 +230,7 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   const auto bad = [&] {
     return invalid_argument(fmt::format(
         "'{}' is not an endpoint; expected HOST:PORT with an IPv4 host, e.g. 127.0.0.1:8080",
-        text));
+        cut(text)));
   };
   std::optional<Endpoint> ep = split_host_port(text);
   in_addr addr{};

@@ -2,6 +2,8 @@
 // invariants need, updated by each placed tenant instead of recomputed from the world.
 #include "cellkit/live/onboard_index.h"
 
+#include "cellkit/base/cut.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -53,20 +55,21 @@ void OnboardIndex::add(const Tenant& tenant, const Shard& effective) {
 Status OnboardIndex::check(const ControlState& state, const Tenant& tenant, const Shard& shard) {
   const Fleet& fleet = state.placement.fleet;
   if (shard.empty()) {
-    return failed_precondition(fmt::format("tenant '{}' would have no cell", tenant.name));
+    return failed_precondition(fmt::format("tenant '{}' would have no cell", cut(tenant.name)));
   }
   for (std::size_t i = 0; i < shard.size(); ++i) {
     if (!fleet.contains(shard[i]) ||
         std::find(shard.begin(), shard.begin() + i, shard[i]) != shard.begin() + i) {
-      return failed_precondition(fmt::format(
-          "tenant '{}' would name cell {} twice or outside the fleet", tenant.name, raw(shard[i])));
+      return failed_precondition(
+          fmt::format("tenant '{}' would name cell {} twice or outside the fleet", cut(tenant.name),
+                      raw(shard[i])));
     }
     const Cell& cell = fleet.cell(shard[i]);
     const std::uint64_t cap = capacity_of(state.placement, cell);
     const std::uint64_t load = raw(shard[i]) < load_.size() ? load_[raw(shard[i])] : 0;
     if (cap != 0 && load + tenant.weight > cap) {
       return failed_precondition(fmt::format("cell '{}' would hold load {} above its capacity {}",
-                                             cell.name, load + tenant.weight, cap));
+                                             cut(cell.name), load + tenant.weight, cap));
     }
   }
   if (!limits_overlap_) return Status::ok();
@@ -122,10 +125,10 @@ Status OnboardIndex::onboard(ControlState& state, const std::vector<TenantSpec>&
     if (spec.name.empty()) return invalid_argument("name must not be empty");
     if (spec.shard_size == 0) {
       return invalid_argument(
-          fmt::format("shard_size of tenant '{}' must be at least 1", spec.name));
+          fmt::format("shard_size of tenant '{}' must be at least 1", cut(spec.name)));
     }
     if (names_.contains(spec.name) || !batch_names.insert(spec.name).second) {
-      return already_exists(fmt::format("tenant name '{}' is used twice", spec.name));
+      return already_exists(fmt::format("tenant name '{}' is used twice", cut(spec.name)));
     }
     tenants.push_back(
         {.id = TenantId{static_cast<std::uint32_t>(state.next_tenant + tenants.size())},

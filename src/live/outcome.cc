@@ -1,6 +1,8 @@
 // Outcome names, statuses and bodies.
 #include "cellkit/live/outcome.h"
 
+#include "cellkit/base/cut.h"
+
 #include <fmt/format.h>
 
 #include "io/text_fields.h"
@@ -89,7 +91,7 @@ std::string outcome_body(LiveOutcome outcome, std::string_view tenant, std::uint
   append_json_string(body, explanation(outcome));
   if (!tenant.empty()) {
     body += ",\"tenant\":";
-    append_json_string(body, tenant);
+    append_json_string(body, cut(tenant));
   }
   if (version > 0) body += fmt::format(",\"routing_version\":{}", version);
   body += "}\n";

@@ -1,6 +1,8 @@
 // Parsing and validation of the router's options.
 #include "cellkit/live/router_options.h"
 
+#include "cellkit/base/cut.h"
+
 #include <fmt/format.h>
 
 #include "cellkit/live/http_client.h"
@@ -22,7 +24,7 @@ Result<TenantSource> parse_tenant_source(std::string_view text) {
   return invalid_argument(fmt::format(
       "tenant source '{}' is not one of header:NAME (a header name of letters, digits, '-' and "
       "'_'), path or host",
-      text));
+      cut(text)));
 }
 
 std::string to_string(const TenantSource& source) {
@@ -40,7 +42,8 @@ std::string to_string(const TenantSource& source) {
 Result<HostPort> parse_listen_address(std::string_view text) {
   if (std::optional<HostPort> address = split_host_port(text)) return *std::move(address);
   return invalid_argument(fmt::format(
-      "address '{}' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)", text));
+      "address '{}' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)",
+      cut(text)));
 }
 
 Status RouterOptions::validate() const {
@@ -94,7 +97,7 @@ Status RouterOptions::validate_store() const {
   }
   if (fleet != "default" && etcd_url.empty()) {
     return invalid_argument(
-        fmt::format("--fleet '{}' needs --etcd (the fleet's keys in etcd)", fleet));
+        fmt::format("--fleet '{}' needs --etcd (the fleet's keys in etcd)", cut(fleet)));
   }
   if (stale_after.count() <= 0) {
     return invalid_argument(

@@ -1,6 +1,8 @@
 // The router's lifecycle: create (bind, restore, load), run (threads), drain, stop.
 #include "cellkit/live/router_server.h"
 
+#include "cellkit/base/cut.h"
+
 #include <filesystem>
 #include <thread>
 
@@ -21,8 +23,9 @@ Result<tcp::endpoint> endpoint_of(const std::string& text) {
   error_code ec;
   const net::ip::address address = net::ip::make_address(hp->host, ec);
   if (ec) {
-    return invalid_argument(fmt::format(
-        "address '{}': '{}' is not an IP address (for example 127.0.0.1)", text, hp->host));
+    return invalid_argument(
+        fmt::format("address '{}': '{}' is not an IP address (for example 127.0.0.1)", cut(text),
+                    cut(hp->host)));
   }
   return tcp::endpoint(address, hp->port);
 }

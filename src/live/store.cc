@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/core/delta_codec.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/sha256.h"
@@ -113,7 +114,7 @@ Result<json> parse_object(std::string_view text, std::string_view what) {
 Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOptions& options) {
   if (!valid_fleet(options.fleet)) {
     return invalid_argument(
-        fmt::format("--fleet '{}' must be 1-64 characters of A-Z a-z 0-9 - _", options.fleet));
+        fmt::format("--fleet '{}' must be 1-64 characters of A-Z a-z 0-9 - _", cut(options.fleet)));
   }
   if (spec.starts_with("file:") && spec.size() > 5) {
     return make_file_store(std::filesystem::path(spec.substr(5)), options);
@@ -124,7 +125,7 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
     return make_etcd_store(std::move(url).value(), options);
   }
   return invalid_argument(
-      fmt::format("--store '{}' must be file:DIR or etcd:http://HOST:PORT", spec));
+      fmt::format("--store '{}' must be file:DIR or etcd:http://HOST:PORT", cut(spec)));
 }
 
 std::string pointer_json(const Pointer& p) {

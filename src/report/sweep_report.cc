@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/report/number_style.h"
 #include "cellkit/sim/replications.h"
 
@@ -52,7 +53,17 @@ Result<double> parse_double(const std::string& text, const std::string& where) {
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size())
-    return invalid_argument(fmt::format("{}: '{}' is not a number", where, text));
+    return invalid_argument(fmt::format("{}: '{}' is not a number", where, cut(text)));
+  return v;
+}
+
+Result<std::uint64_t> parse_whole(const std::string& text, std::string_view what,
+                                  const std::string& where) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+    return invalid_argument(
+        fmt::format("{}: {} '{}' is not a whole number", where, what, cut(text)));
   return v;
 }
 
@@ -64,8 +75,8 @@ Result<std::size_t> combination_of(const SweepData& d, const std::vector<std::st
     const auto& values = d.parameters[p].values;
     const auto it = std::find(values.begin(), values.end(), fields[p]);
     if (it == values.end())
-      return invalid_argument(
-          fmt::format("{}: '{}' is not a value of {}", where, fields[p], d.parameters[p].key));
+      return invalid_argument(fmt::format("{}: '{}' is not a value of {}", where, cut(fields[p]),
+                                          cut(d.parameters[p].key)));
     index = index * values.size() + static_cast<std::size_t>(it - values.begin());
   }
   return index;
@@ -78,12 +89,16 @@ Status parse_row(const std::string& line, const std::string& where, SweepData& d
     return invalid_argument(fmt::format("{}: expected {} fields", where, k + 4));
   Result<std::size_t> combination = combination_of(d, f, where);
   if (!combination.is_ok()) return combination.status();
-  Result<double> run = parse_double(f[k], where), value = parse_double(f[k + 3], where);
-  if (!run.is_ok()) return run.status();
-  if (!value.is_ok()) return value.status();
+  Result<std::uint64_t> run = parse_whole(f[k], "run", where);
+  Result<std::uint64_t> seed = parse_whole(f[k + 1], "seed", where);
+  Result<double> value = parse_double(f[k + 3], where);
+  for (const Status& s : {run.status(), seed.status(), value.status()})
+    if (!s.is_ok()) return s;
+  if (*run >= d.runs)
+    return invalid_argument(fmt::format("{}: run {} is not below runs ({})", where, *run, d.runs));
   const std::size_t job = *combination * d.runs + static_cast<std::size_t>(*run);
   if (d.jobs.empty() || d.jobs.back().job != job) {
-    d.jobs.push_back({.job = job, .seed = std::stoull(f[k + 1]), .metrics = {}});
+    d.jobs.push_back({.job = job, .seed = *seed, .metrics = {}});
   }
   d.jobs.back().metrics.emplace_back(f[k + 2], *value);
   return Status::ok();

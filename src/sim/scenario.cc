@@ -1,5 +1,7 @@
 // Scenario validation: one message per bad field, naming it as scenario files do.
 #include "cellkit/sim/scenario.h"
+
+#include "cellkit/base/cut.h"
 #include "cellkit/base/limits.h"
 
 #include <algorithm>
@@ -57,14 +59,14 @@ Status check_named_cells(const CellsSpec& c) {
   for (std::size_t i = 0; i < c.zone_of.size(); ++i) {
     if (raw(c.zone_of[i]) >= c.zones) {
       return invalid_argument(fmt::format("cell {} is in zone {}; zones run 0..{}",
-                                          cell_name(c, static_cast<std::uint32_t>(i)),
+                                          cut(cell_name(c, static_cast<std::uint32_t>(i))),
                                           raw(c.zone_of[i]), c.zones - 1));
     }
   }
   std::set<std::string_view> seen;
   for (const std::string& name : c.names) {
     if (name.empty() || !seen.insert(name).second) {
-      return invalid_argument(fmt::format("cells.names: '{}' is empty or given twice", name));
+      return invalid_argument(fmt::format("cells.names: '{}' is empty or given twice", cut(name)));
     }
   }
   return Status::ok();
@@ -114,7 +116,8 @@ Status check_tenant_names(const TenantsSpec& t) {
   std::set<std::string_view> seen;
   for (const std::string& name : t.names) {
     if (name.empty() || !seen.insert(name).second) {
-      return invalid_argument(fmt::format("tenants.names: '{}' is empty or given twice", name));
+      return invalid_argument(
+          fmt::format("tenants.names: '{}' is empty or given twice", cut(name)));
     }
   }
   return Status::ok();

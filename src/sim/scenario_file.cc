@@ -1,5 +1,7 @@
 // YAML scenario parsing with located, key-naming errors.
 #include "cellkit/sim/scenario_file.h"
+
+#include "cellkit/base/cut.h"
 #include "cellkit/base/limits.h"
 
 #include <algorithm>
@@ -92,7 +94,7 @@ bool Fields::no_repeated_key() {
     const auto [first, inserted] = first_line.emplace(entry.first.Scalar(), line);
     if (inserted) continue;
     fail(entry.first, fmt::format("{} is given twice (first on line {})",
-                                  key_path(entry.first.Scalar()), first->second));
+                                  key_path(cut(entry.first.Scalar())), first->second));
     return false;
   }
   return true;
@@ -114,7 +116,8 @@ void Fields::integer(const std::string& key, T& out) {
   T parsed{};
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
   if (ec != std::errc{} || end != s.data() + s.size()) {
-    return fail(*v, fmt::format("{}: expected a whole number >= 0, got '{}'", key_path(key), s));
+    return fail(*v,
+                fmt::format("{}: expected a whole number >= 0, got '{}'", key_path(key), cut(s)));
   }
   out = parsed;
 }
@@ -126,7 +129,7 @@ void Fields::number(const std::string& key, double& out) {
   double parsed = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
   if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(parsed)) {
-    return fail(*v, fmt::format("{}: expected a number, got '{}'", key_path(key), s));
+    return fail(*v, fmt::format("{}: expected a number, got '{}'", key_path(key), cut(s)));
   }
   out = parsed;
 }
@@ -136,7 +139,7 @@ void Fields::boolean(const std::string& key, bool& out) {
   if (!v) return;
   const std::string& s = v->Scalar();
   if (s != "true" && s != "false") {
-    return fail(*v, fmt::format("{}: expected true or false, got '{}'", key_path(key), s));
+    return fail(*v, fmt::format("{}: expected true or false, got '{}'", key_path(key), cut(s)));
   }
   out = s == "true";
 }
@@ -150,7 +153,7 @@ void Fields::duration(const std::string& key, Duration& out) {
   }
   if (!d.is_ok()) {
     return fail(*v, fmt::format("{}: expected a duration such as 500ms, 30s, 10m or 2h, got '{}'",
-                                key_path(key), v->Scalar()));
+                                key_path(key), cut(v->Scalar())));
   }
   out = *d;
 }
@@ -169,7 +172,7 @@ void Fields::choice(const std::string& key, std::string& out,
       return;
     }
   }
-  fail(*v, fmt::format("{}: '{}' is not allowed; allowed: {}", key_path(key), v->Scalar(),
+  fail(*v, fmt::format("{}: '{}' is not allowed; allowed: {}", key_path(key), cut(v->Scalar()),
                        fmt::join(allowed, ", ")));
 }
 
@@ -178,7 +181,7 @@ void Fields::reject_unknown() {
   for (const auto& entry : node_) {
     const std::string key = entry.first.Scalar();
     if (known_.count(key) > 0) continue;
-    return fail(entry.first, fmt::format("unknown key '{}'; allowed: {}", key_path(key),
+    return fail(entry.first, fmt::format("unknown key '{}'; allowed: {}", key_path(cut(key)),
                                          fmt::join(known_, ", ")));
   }
 }
@@ -267,10 +270,10 @@ void read_shards(Fields& f, const CellsSpec& cells, std::vector<Shard>& shards) 
       const std::optional<CellId> id =
           cell.IsScalar() ? shard_cell(cell.Scalar(), cells) : std::nullopt;
       if (!id) {
-        return f.fail(
-            cell, fmt::format("{}[{}]: expected a cell id (a whole number) or the "
-                              "name of a cell ({}..{})",
-                              where, i, cell_name(cells, 0), cell_name(cells, cells.count - 1)));
+        return f.fail(cell, fmt::format("{}[{}]: expected a cell id (a whole number) or the "
+                                        "name of a cell ({}..{})",
+                                        where, i, cut(cell_name(cells, 0)),
+                                        cut(cell_name(cells, cells.count - 1))));
       }
       shard.push_back(*id);
     }
@@ -499,7 +502,9 @@ void import_mapping(Fields& f, Scenario& s) {
 
 // A sum of number-unit parts: "90s", "1.5h", "3m5s". Units are us, ms, s, m and h.
 Result<Duration> parse_duration(std::string_view text) {
-  const auto bad = [&] { return invalid_argument(fmt::format("'{}' is not a duration", text)); };
+  const auto bad = [&] {
+    return invalid_argument(fmt::format("'{}' is not a duration", cut(text)));
+  };
   double total = 0;
   const char* p = text.data();
   const char* end = text.data() + text.size();
@@ -523,7 +528,7 @@ Result<Duration> parse_duration(std::string_view text) {
     p = unit_end;
   }
   if (total > static_cast<double>(kMaxDuration.count())) {
-    return invalid_argument(fmt::format("'{}' {}", text, kTooLong));
+    return invalid_argument(fmt::format("'{}' {}", cut(text), kTooLong));
   }
   return Duration(std::llround(total));
 }

@@ -1,5 +1,6 @@
 // A scenario's fleet and tenants taken from a mapping file.
 #include "sim/scenario_mapping.h"
+#include "cellkit/base/cut.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -50,7 +51,7 @@ Status apply_mapping(const MappingDocument& doc, std::string_view name, Scenario
     if (shard.size() > kMaxCandidates) {
       return invalid_argument(
           fmt::format("{}: tenant '{}' has {} cells; the simulator takes shards of at most {}",
-                      name, tenant.name, shard.size(), kMaxCandidates));
+                      name, cut(tenant.name), shard.size(), kMaxCandidates));
     }
     Shard& positions = t.shards.emplace_back();
     for (CellId cell : shard)

@@ -1,6 +1,8 @@
 // Parameter sweeps: the grid, the scenario of each point, and the jobs run on threads.
 #include "cellkit/sim/sweep.h"
 
+#include "cellkit/base/cut.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -54,7 +56,8 @@ Result<std::string> with_values(const SweepSpec& spec, std::span<const std::stri
 std::string describe(const SweepSpec& spec, std::span<const std::string> values) {
   std::string out;
   for (std::size_t p = 0; p < spec.parameters.size(); ++p)
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", spec.parameters[p].key, values[p]);
+    out +=
+        fmt::format("{}{}={}", out.empty() ? "" : " ", cut(spec.parameters[p].key), cut(values[p]));
   return out;
 }
 
@@ -77,12 +80,13 @@ Result<SweepParameter> parse_sweep_parameter(std::string_view text) {
   const std::size_t eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {
     return invalid_argument(fmt::format(
-        "--set '{}': give a scenario field and its values, e.g. tenants.shard_size=1,2,3", text));
+        "--set '{}': give a scenario field and its values, e.g. tenants.shard_size=1,2,3",
+        cut(text)));
   }
   SweepParameter p{.key = std::string(text.substr(0, eq)),
                    .values = split(text.substr(eq + 1), ',')};
   for (const std::string& v : p.values) {
-    if (v.empty()) return invalid_argument(fmt::format("--set '{}': a value is empty", text));
+    if (v.empty()) return invalid_argument(fmt::format("--set '{}': a value is empty", cut(text)));
   }
   return p;
 }

@@ -350,11 +350,13 @@ TEST(DesignPlacement, WithoutADesignUsesALargerOneRestrictedToTheFleet) {
   expect_packing_placed(31, 1'085);  // no packing on 31 points has more
 }
 
-// 29 cells: the stored cyclic packing on Z_29 (870 blocks; SQS(32) less 3 points and the search
-// gave 854): 870 tenants, 95.3% of the bound C(29,3)/4 = 913 (Johnson's bound is 877), each
-// triple at most once. The search from it (10,000,000 steps, 8 s under ASan) adds none: soak.
-TEST(SoakDesignPlacement, TwentyNineCellsTakeTheCyclicPacking) {
+// 29 and 41 cells: the stored cyclic packings on Z_29 and Z_41 (870 and 2,542 blocks; SQS(32) less
+// 3 points and the search gave 854, SQS(44) less 3 points 2,470): 870 and 2,542 tenants, 95.3%
+// and 95.4% of the bounds 913 and 2,665 (Johnson's bounds 877 and 2,593), each triple at most
+// once. The searches from them (10,000,000 steps each; 14 s under ASan for both) add none: soak.
+TEST(SoakDesignPlacement, TwentyNineAndFortyOneCellsTakeTheCyclicPackings) {
   expect_packing_placed(29, 870);
+  expect_packing_placed(41, 2'542);
 }
 
 // 30 cells: SQS(32) without 2 points has 945 blocks; the search (its full 10,000,000 steps,

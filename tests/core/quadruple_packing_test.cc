@@ -92,58 +92,36 @@ TEST(QuadruplePacking, TheSearchGainsOnTheRestrictionForTwentyNineCells) {
   expect_triples_at_most_once(blocks, 29);
 }
 
-// The stored cyclic packing on Z_29: 870 blocks (30 orbits of 29; Johnson's bound is 877), every
-// triple checked to lie in at most one, and the set is the same after x -> x + 1 (mod 29).
-TEST(QuadruplePacking, TheCyclicPackingOnTwentyNinePointsCoversNoTripleTwice) {
-  const std::optional<std::vector<Quad>> blocks = cyclic_packing(29);
-  ASSERT_TRUE(blocks.has_value());
-  EXPECT_EQ(blocks->size(), 870u);
-  expect_triples_at_most_once(*blocks, 29);
-  std::vector<Quad> sorted = *blocks;
-  std::vector<Quad> shifted;
-  for (const Quad& q : sorted) {
-    Quad t;
-    for (std::size_t i = 0; i < 4; ++i)
-      t[i] = static_cast<std::uint16_t>((q[i] + 1) % 29);
-    std::sort(t.begin(), t.end());
-    shifted.push_back(t);
+// The stored cyclic packings on Z_29 and Z_41: 870 and 2,542 blocks (30 and 62 orbits; Johnson's
+// bound is 877 and 2,593), every triple checked to lie in at most one, and each set the same
+// after x -> x + 1 (mod v).
+TEST(QuadruplePacking, TheCyclicPackingsCoverNoTripleTwice) {
+  const std::array<std::array<std::uint32_t, 2>, 2> cases = {{{29, 870}, {41, 2'542}}};
+  for (const auto& [v, size] : cases) {
+    SCOPED_TRACE(v);
+    const std::optional<std::vector<Quad>> blocks = cyclic_packing(v);
+    ASSERT_TRUE(blocks.has_value());
+    EXPECT_EQ(blocks->size(), size);
+    expect_triples_at_most_once(*blocks, v);
+    std::vector<Quad> sorted = *blocks;
+    std::vector<Quad> shifted;
+    for (const Quad& q : sorted) {
+      Quad t;
+      for (std::size_t i = 0; i < 4; ++i)
+        t[i] = static_cast<std::uint16_t>((q[i] + 1) % v);
+      std::sort(t.begin(), t.end());
+      shifted.push_back(t);
+    }
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(shifted.begin(), shifted.end());
+    EXPECT_EQ(shifted, sorted);
+    const std::optional<RestrictedDesign> d = stored_cyclic_packing(v);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->absent, std::vector<bool>(v, false));
+    EXPECT_EQ(d->design->size(), size);
   }
-  std::sort(sorted.begin(), sorted.end());
-  std::sort(shifted.begin(), shifted.end());
-  EXPECT_EQ(shifted, sorted);
   EXPECT_FALSE(cyclic_packing(28).has_value());
   EXPECT_FALSE(cyclic_packing(31).has_value());
-  const std::optional<RestrictedDesign> d = stored_cyclic_packing(29);
-  ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(d->absent, std::vector<bool>(29, false));
-  EXPECT_EQ(d->design->size(), 870u);
-}
-
-// Johnson's bound, against the SQS(N+1) less a point that meets it for N ≡ 1, 3 (mod 6), and
-// a restriction at the bound is kept as it is, with no search step taken (no packing is
-// larger): N = 31 from SQS(32), whose cached design would otherwise run 10,000,000 steps.
-TEST(QuadruplePacking, ARestrictionAtJohnsonsBoundIsKeptAsItIs) {
-  for (std::uint32_t n : {7u, 9u, 13u, 15u, 19u, 21u, 31u}) {
-    const std::uint64_t v = n;
-    EXPECT_EQ(quadruple_packing_limit(n), (v + 1) * v * (v - 1) / 24 - v * (v - 1) / 6) << n;
-  }
-  // ⌊n/4 ⌊(n−1)/3 ⌊(n−2)/2⌋⌋⌋, but n(n²−3n−6)/24 for n ≡ 0 (mod 6): the blocks through a point
-  // are a triple packing on n − 1 ≡ 5 (mod 6) points, one triple short of Schönheim's bound.
-  for (std::uint64_t n = 4; n <= 100; ++n) {
-    const std::uint64_t johnson = n * ((n - 1) * ((n - 2) / 2) / 3) / 4;
-    const std::uint64_t limit = n % 6 == 0 ? n * (n * n - 3 * n - 6) / 24 : johnson;
-    EXPECT_EQ(quadruple_packing_limit(static_cast<std::uint32_t>(n)), limit) << n;
-  }
-  EXPECT_EQ(quadruple_packing_limit(30), 1'005u);  // the bound C(30,3)/4 is 1,015
-  const std::optional<RestrictedDesign> d = restricted_sqs(31);
-  ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(d->search_steps, 0u);
-  const std::vector<Quad> blocks = blocks_of(*d->design);
-  EXPECT_EQ(blocks.size(), 1'085u);
-  expect_triples_at_most_once(blocks, 31);
-  const ImprovedPacking again = improve_quadruple_packing(blocks, 31, 5, 1'000);
-  EXPECT_EQ(again.steps, 0u);
-  EXPECT_EQ(again.blocks, blocks);
 }
 
 // For N ≡ 0 (mod 6) the limit is below ⌊N/4 ⌊(N−1)/3 ⌊(N−2)/2⌋⌋⌋, and a packing that holds it

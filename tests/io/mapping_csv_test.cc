@@ -256,5 +256,40 @@ TEST(MappingCsv, RefusesNamesThatAreNotUtf8AndSkipsAByteOrderMark) {
   EXPECT_EQ(r->tenants[0].name, "a");
 }
 
+// Names as long as a line allows are shown cut (base/cut.h), in each message naming one.
+TEST(MappingCsv, EveryMessageCutsALongName) {
+  const std::string n(5000, 'n');
+  const std::string shown = std::string(40, 'n') + "...";
+  EXPECT_EQ(error_of(n + ",c," + n + "," + n + "\n"),
+            "m.csv:1: tenant '" + shown + "' lists cell '" + shown + "' twice");
+  EXPECT_EQ(error_of(n + ",c\n" + n + ",c\n"),
+            "m.csv:2: tenant '" + shown + "' is listed twice (first on line 1)");
+  EXPECT_EQ(error_of(n + "\n"),
+            "m.csv:1: tenant '" + shown +
+                "' has no cells (an empty shard); expected tenant,cell,cell,...");
+  Fleet fleet;
+  ASSERT_TRUE(fleet.add({.id = CellId{0}, .name = "c"}).is_ok());
+  EXPECT_EQ(
+      error_of(n + "," + n + "\n", {.fleet = &fleet}),
+      "m.csv:1: tenant '" + shown + "' names cell '" + shown + "', which is not in the fleet");
+}
+
+TEST(MappingCsv, WritingCutsALongNameItCannotCarry) {
+  MappingDocument doc;
+  ASSERT_TRUE(doc.fleet.add({.id = CellId{0}, .name = "c"}).is_ok());
+  doc.tenants = {{.id = TenantId{0}, .name = std::string(5000, 't') + ","}};
+  doc.mapping.assign(TenantId{0}, {CellId{0}});
+  const std::string shown = std::string(40, 't') + "...";
+  EXPECT_EQ(write_mapping_csv(doc).status().message(),
+            "tenant '" + shown +
+                "' cannot be written as CSV: it holds a comma; CSV names cannot hold commas, "
+                "quotes or line breaks, nor start or end with a blank, nor (tenants) start with "
+                "'#'");
+  doc.tenants[0].name = std::string(5000, 't');
+  doc.mapping = Mapping{};
+  EXPECT_EQ(write_mapping_csv(doc).status().message(),
+            "tenant '" + shown + "' cannot be written as CSV: it has no cells");
+}
+
 }  // namespace
 }  // namespace cellkit

@@ -388,5 +388,22 @@ TEST(MappingJson, TenantsThatAreNotAnArrayAreRefused) {
       "m.json:2:25: 'tenants' must be an array of tenants");
 }
 
+// Keys and names as long as a document allows are shown cut (base/cut.h).
+TEST(MappingJson, EveryMessageNamingAKeyOrNameCutsIt) {
+  const std::string n(5000, 'n');
+  const std::string shown = std::string(40, 'n') + "...";
+  EXPECT_EQ(error_of(std::string(kHeader) + "\"cells\": [\n{\"name\": \"a\", \"" + n + "\": 3}]}"),
+            "m.json:3:1: cells[0]: unknown key '" + shown +
+                "'; allowed keys: capacity, endpoint, healthy, id, name, state, zone");
+  EXPECT_EQ(
+      error_of(std::string(kHeader) + "\"zones\": [\"" + n + "\", \"" + n + "\"], \"cells\": []}"),
+      "m.json:2:5015: zones[1]: zone '" + shown + "' is listed twice");
+  EXPECT_EQ(
+      error_of(std::string(kHeader) +
+               "\"cells\": [{\"name\": \"a\"}], \"tenants\": [{\"name\": \"" + n +
+               "\", \"cells\": [\"a\"]}, {\"name\": \"" + n + "\", \"cells\": [\"a\"]}]}"),
+      "m.json:2:5069: tenants[1]: tenant '" + shown + "' is listed twice (first at tenants[0])");
+}
+
 }  // namespace
 }  // namespace cellkit

@@ -92,5 +92,17 @@ TEST(TenantList, RefusesNulBytesCrOnlyLinesAndInvalidUtf8WithTheirLine) {
   EXPECT_TRUE(parse_tenant_list("caf\xC3\xA9\r\n\xF0\x9F\x98\x80\n", "t.csv", 2).is_ok());
 }
 
+// A value as long as a line allows is shown cut (base/cut.h), in each message naming one.
+TEST(TenantList, EveryMessageCutsALongValue) {
+  const std::string v(5000, 'v');
+  const std::string shown = std::string(40, 'v') + "...";
+  EXPECT_EQ(parse_tenant_list("a," + v + "\n", "t.csv", 2).status().message(),
+            "t.csv:1: weight '" + shown + "' must be a whole number from 1 to 4294967295");
+  EXPECT_EQ(parse_tenant_list("a,1," + v + "\n", "t.csv", 2).status().message(),
+            "t.csv:1: shard size '" + shown + "' must be a whole number from 1 to 4294967295");
+  EXPECT_EQ(parse_tenant_list(v + "\n" + v + "\n", "t.csv", 2).status().message(),
+            "t.csv:2: tenant '" + shown + "' is listed twice (first on line 1)");
+}
+
 }  // namespace
 }  // namespace cellkit

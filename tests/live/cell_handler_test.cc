@@ -113,5 +113,40 @@ TEST(CellOptions, ValidateNamesTheBadValue) {
   EXPECT_EQ(o.validate().message(), "--crash-on-bags must be at least 1");
 }
 
+TEST(CellHandler, AnUnknownLongPathIsNamedCut) {
+  CellHandler h(options());
+  const CellReply reply = h.handle({"GET", "/" + std::string(500, 'p'), "", ""});
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(reply.body)["error"],
+            "no such path '/" + std::string(39, 'p') + "...'; try POST /orders or GET /healthz");
+}
+
+// A client may send any bytes in a path or X-Tenant: the reply is JSON with U+FFFD, not an
+// exception out of the handler (which ended the cell process).
+TEST(CellHandler, APathOrTenantThatIsNotUtf8GetsAJsonReply) {
+  CellHandler h(options());
+  const CellReply missing = h.handle({"GET", "/\xff", "", ""});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(missing.body)["error"],
+            "no such path '/\xef\xbf\xbd'; try POST /orders or GET /healthz");
+  const CellReply receipt = post(h, "t-\xff", "{\"bags\": 1}");
+  EXPECT_EQ(receipt.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(receipt.body)["tenant"], "t-\xef\xbf\xbd");
+}
+
+TEST(CellOptions, ValidateCutsALongValue) {
+  CellOptions o;
+  o.name = std::string(500, 'n') + " ";
+  EXPECT_EQ(o.validate().message(),
+            "--name '" + std::string(40, 'n') +
+                "...' may hold only printable characters without spaces, quotes or backslashes");
+  o = CellOptions{};
+  o.listen = std::string(500, 'l');
+  EXPECT_EQ(o.validate().message(),
+            "--listen: '" + std::string(40, 'l') +
+                "...' is not an endpoint; expected HOST:PORT with an IPv4 host, e.g. "
+                "127.0.0.1:8080");
+}
+
 }  // namespace
 }  // namespace cellkit::live

@@ -240,5 +240,39 @@ TEST(ControlState, SnapshotListsEveryCellAndDisabledOnes) {
   EXPECT_TRUE(RoutingTable::build(snapshot_of(fleet_of(2), 1)).is_ok());
 }
 
+// A name or endpoint in a request may be as long as the body allows; every message naming one
+// cuts it (base/cut.h).
+TEST(ControlOps, EveryMessageCutsALongNameOrEndpoint) {
+  const std::string n(500, 'n');
+  const std::string shown = std::string(40, 'n') + "...";
+  ControlState state = fleet_of(2, Strategy::kRandom, 1);
+  state = add_cell(state, {.name = n, .capacity = 1}).value();
+  EXPECT_EQ(add_cell(state, {.name = n}).status().message(),
+            "cell name '" + shown + "' is already taken");
+  EXPECT_EQ(add_cell(state, {.name = "x", .endpoint = n}).status().message(),
+            "endpoint '" + shown + "' is not HOST:PORT");
+  EXPECT_EQ(drain_cell(state, n + "x").status().message(), "no cell named '" + shown + "'");
+  EXPECT_EQ(remove_tenant(state, n).status().message(), "no tenant named '" + shown + "'");
+  EXPECT_EQ(pin_tenant(state, n, {}).status().message(), "no tenant named '" + shown + "'");
+  EXPECT_EQ(onboard(state, {{.name = n, .shard_size = 0}}).status().message(),
+            "shard_size of tenant '" + shown + "' must be at least 1");
+  EXPECT_EQ(onboard(state, {{.name = n, .shard_size = 1}, {.name = n, .shard_size = 1}})
+                .status()
+                .message(),
+            "tenant name '" + shown + "' is used twice");
+  state =
+      onboard(state, {{.name = "t0", .shard_size = 1}, {.name = "t1", .shard_size = 1}}).value();
+  EXPECT_EQ(pin_tenant(state, "t0", {n, n}).status().message(),
+            "cell '" + shown + "' is named twice");
+  ControlState pinned = pin_tenant(state, "t0", {n}).value();
+  EXPECT_EQ(drain_cell(pinned, n).status().message(),
+            "cell '" + shown + "' is named by a pin; unpin first");
+  EXPECT_EQ(remove_cell(pinned, n).status().message(),
+            "cell '" + shown + "' is named by a pin; unpin first");
+  pinned = pin_tenant(pinned, "t1", {n}).value();
+  EXPECT_EQ(check_state(pinned).message(),
+            "cell '" + shown + "' would hold load 2 above its capacity 1");
+}
+
 }  // namespace
 }  // namespace cellkit::live

@@ -105,6 +105,31 @@ TEST_P(ControlServiceTest, ErrorsAreJsonNamingTheField) {
   EXPECT_EQ(version(*s), 2u);  // nothing refused was published
 }
 
+// A target may be as long as the server reads and hold any bytes: messages cut what they name
+// (base/cut.h) and stay JSON (a byte that is not UTF-8 threw out of the handler).
+TEST_P(ControlServiceTest, ErrorsCutALongTargetAndStayJsonForAnyBytes) {
+  auto s = service();
+  add_cells(*s, 2);
+  const std::string p(500, 'p');
+  const auto error = [&](ServiceReply r, unsigned status) {
+    EXPECT_EQ(r.status, status) << r.body;
+    return json::parse(r.body)["error"].get<std::string>();
+  };
+  EXPECT_EQ(error(call(*s, "GET", "/" + p), 404), "no route /" + std::string(39, 'p') + "...");
+  EXPECT_EQ(error(call(*s, "GET", "/v1/" + p), 404),
+            "no route GET /v1/" + std::string(36, 'p') + "...");
+  EXPECT_EQ(error(call(*s, "DELETE", "/v1/tenants/" + p), 404),
+            "no tenant named '" + std::string(40, 'p') + "...'");
+  EXPECT_EQ(
+      error(call(*s, "PUT", "/v1/routers/" + p,
+                 R"({"router":"r1","applied":1,"rejected":0,"reason":"","stale_since_ms":0})"),
+            400),
+      "field 'router' ('r1') must be the router named in the path ('" + std::string(40, 'p') +
+          "...')");
+  EXPECT_EQ(error(call(*s, "POST", "/v1/cells/\xff/drain"), 404), "no cell named '\xef\xbf\xbd'");
+  EXPECT_EQ(version(*s), 2u);
+}
+
 TEST_P(ControlServiceTest, AChangeThatBreaksAnInvariantIsRefusedWith409AndNothingIsPublished) {
   auto s = service();
   add_cells(*s, 4);

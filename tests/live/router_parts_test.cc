@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "cellkit/live/health_board.h"
+#include "cellkit/live/http_client.h"
 #include "cellkit/live/outcome.h"
 #include "cellkit/live/prometheus_text.h"
 #include "cellkit/live/request_tenant.h"
 #include "cellkit/live/router_options.h"
+#include "cellkit/live/router_server.h"
 
 namespace cellkit::live {
 namespace {
@@ -60,6 +62,35 @@ TEST(RouterOptionsTest, ValidateNamesTheBadField) {
   o.pool_max = 5;
   EXPECT_FALSE(o.validate().is_ok());
   EXPECT_EQ(parse_listen_address("[::1]:80").value().host, "::1");
+}
+
+// Options and request fields as long as a command line or a header allows are shown cut
+// (base/cut.h) in every message naming them.
+TEST(RouterOptionsTest, EveryMessageCutsALongValue) {
+  const std::string v(500, 'v');
+  const std::string shown = std::string(40, 'v') + "...";
+  EXPECT_EQ(parse_tenant_source(v).status().message(),
+            "tenant source '" + shown +
+                "' is not one of header:NAME (a header name of letters, digits, '-' and '_'), "
+                "path or host");
+  EXPECT_EQ(parse_listen_address(v).status().message(),
+            "address '" + shown +
+                "' is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)");
+  EXPECT_EQ(parse_http_url(v).status().message(),
+            "url '" + shown + "' does not start with http://; expected http://HOST:PORT");
+  RouterOptions o;
+  o.fleet = v;
+  EXPECT_EQ(o.validate_store().message(),
+            "--fleet '" + shown + "' needs --etcd (the fleet's keys in etcd)");
+  o = {};
+  o.listen = v + ":0";
+  EXPECT_EQ(
+      RouterServer::create(o).status().message(),
+      "address '" + shown + "': '" + shown + "' is not an IP address (for example 127.0.0.1)");
+  EXPECT_EQ(outcome_body(LiveOutcome::kUnknownTenant, v, 7),
+            "{\"outcome\":\"unknown_tenant\",\"status\":404,\"message\":\"" +
+                std::string(explanation(LiveOutcome::kUnknownTenant)) + "\",\"tenant\":\"" + shown +
+                "\",\"routing_version\":7}\n");
 }
 
 TEST(OutcomeTest, StatusesAndBodiesAreThoseTheIssueLists) {

@@ -265,6 +265,27 @@ TEST(OpenStore, NamesABadSpecOrFleet) {
   EXPECT_FALSE(open_store("etcd:http://127.0.0.1", {}).is_ok());
 }
 
+TEST(OpenStore, CutsALongSpecFleetOrRouterId) {
+  const std::string v(500, 'v');
+  const std::string shown = std::string(40, 'v') + "...";
+  EXPECT_EQ(open_store(v, {}).status().message(),
+            "--store '" + shown + "' must be file:DIR or etcd:http://HOST:PORT");
+  EXPECT_EQ(open_store("file:/tmp", {.fleet = v}).status().message(),
+            "--fleet '" + shown + "' must be 1-64 characters of A-Z a-z 0-9 - _");
+  test::TempDir dir;
+  auto store = open_store("file:" + dir.path().string(), {}).value();
+  EXPECT_EQ(store->report({.router = v}).message(),
+            "router id '" + shown + "' must be 1-128 characters of A-Z a-z 0-9 - _ . :");
+}
+
+TEST(EtcdStore, CutsALongRouterId) {
+  test::EtcdProcess etcd;
+  ASSERT_TRUE(etcd.start().is_ok());
+  auto store = open_store(etcd.store_spec(), {}).value();
+  EXPECT_EQ(store->report({.router = std::string(500, 'v') + "/"}).message(),
+            "router id '" + std::string(40, 'v') + "...' must be non-empty without '/'");
+}
+
 TEST(PointerRecord, RoundTripsAndNamesAMissingField) {
   const Pointer p{.version = 9,
                   .snapshot = {.sha256 = "ab", .parts = 2, .bytes = 1048577},

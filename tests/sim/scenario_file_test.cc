@@ -247,5 +247,72 @@ TEST(ParseScenario, AMappingFileNextToTheScenarioGivesCellsTenantsAndShards) {
   std::filesystem::remove_all(dir);
 }
 
+// Every message that shows a key, value or name of the file cuts it (base/cut.h): one
+// line per message, each with a 500-byte string.
+TEST(ParseScenario, EveryMessageCutsALongKeyValueOrName) {
+  const std::string n(500, 'n');
+  const std::string m(500, 'm');
+  const std::string shown = std::string(40, 'n') + "...";
+  const auto error = [](const std::string& text) {
+    return parse_scenario(text, "s.yaml").status().message();
+  };
+  EXPECT_EQ(error(n + ": 1\n" + n + ": 2\n"),
+            "s.yaml:2:1: " + shown + " is given twice (first on line 1)");
+  EXPECT_TRUE(error(n + ": 1\n").starts_with("s.yaml:1:1: unknown key '" + shown + "'; allowed: "))
+      << error(n + ": 1\n");
+  EXPECT_EQ(error("seed: " + n + "\n"),
+            "s.yaml:1:7: seed: expected a whole number >= 0, got '" + shown + "'");
+  EXPECT_EQ(error("workload:\n  rate: " + n + "\n"),
+            "s.yaml:2:9: workload.rate: expected a number, got '" + shown + "'");
+  EXPECT_EQ(error("router:\n  failover: " + n + "\n"),
+            "s.yaml:2:13: router.failover: expected true or false, got '" + shown + "'");
+  EXPECT_EQ(
+      error("until: " + n + "\n"),
+      "s.yaml:1:8: until: expected a duration such as 500ms, 30s, 10m or 2h, got '" + shown + "'");
+  EXPECT_EQ(error("until: 1" + std::string(299, '0') + "h\n"),
+            "s.yaml:1:8: until: '1" + std::string(39, '0') +
+                "...' is longer than the longest duration allowed, 100000h");
+  EXPECT_EQ(error("router:\n  routing: " + n + "\n"),
+            "s.yaml:2:12: router.routing: '" + shown +
+                "' is not allowed; allowed: first-healthy, spread");
+  EXPECT_EQ(error("cells: {count: 2, names: [" + n + ", " + n + "]}\n"),
+            "s.yaml: cells.names: '" + shown + "' is empty or given twice");
+  EXPECT_EQ(error("cells: {count: 2, names: [" + n + ", " + m +
+                  "]}\ntenants: {count: 1, placement: explicit, shards: [[x]]}\n"),
+            "s.yaml:2:52: tenants.shards[0]: expected a cell id (a whole number) or the name of "
+            "a cell (" +
+                shown + ".." + std::string(40, 'm') + "...)");
+}
+
+TEST(ParseDuration, CutsALongTextInItsMessages) {
+  EXPECT_EQ(parse_duration(std::string(500, 'n')).status().message(),
+            "'" + std::string(40, 'n') + "...' is not a duration");
+  EXPECT_EQ(
+      parse_duration("1" + std::string(299, '0') + "h").status().message(),
+      "'1" + std::string(39, '0') + "...' is longer than the longest duration allowed, 100000h");
+}
+
+// A mapping's tenant with more cells than the simulator takes is named cut.
+TEST(ParseScenario, AMappingsTenantWithTooManyCellsIsNamedCut) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("cellkit-wide-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream csv(dir / "m.csv");
+    csv << std::string(500, 't');
+    for (int c = 0; c < 17; ++c)
+      csv << ",c" << c;
+    csv << "\n";
+  }
+  const std::string error =
+      parse_scenario("tenants: {mapping: m.csv}\n", (dir / "s.yaml").string()).status().message();
+  std::filesystem::remove_all(dir);
+  EXPECT_NE(error.find("tenant '" + std::string(40, 't') +
+                       "...' has 17 cells; the simulator takes shards of at most 16"),
+            std::string::npos)
+      << error;
+  EXPECT_LT(error.size(), 300u) << error;
+}
+
 }  // namespace
 }  // namespace cellkit::sim

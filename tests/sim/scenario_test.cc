@@ -109,5 +109,22 @@ TEST(Scenario, ChecksExplicitShardsAgainstTheFleet) {
   EXPECT_EQ(s.validate().message(), "tenants.shards[1] repeats cell 1");
 }
 
+// Names a library user (or a mapping) gave are shown cut in the messages naming them.
+TEST(Scenario, NamesInMessagesAreCut) {
+  const std::string n(500, 'n');
+  const std::string shown = std::string(40, 'n') + "...";
+  Scenario s;
+  s.cells.count = 2;
+  s.cells.names = {n, n};
+  EXPECT_EQ(s.validate().message(), "cells.names: '" + shown + "' is empty or given twice");
+  s.cells.names = {n, "b"};
+  s.cells.zone_of = {ZoneId{3}, ZoneId{0}};
+  EXPECT_EQ(s.validate().message(), "cell " + shown + " is in zone 3; zones run 0..0");
+  s = Scenario{};
+  s.tenants.count = 2;
+  s.tenants.names = {n, n};
+  EXPECT_EQ(s.validate().message(), "tenants.names: '" + shown + "' is empty or given twice");
+}
+
 }  // namespace
 }  // namespace cellkit::sim
