@@ -31,8 +31,8 @@ bool is_space(char c) {
 // What reading a piece of the text came to.
 enum class Got : std::uint8_t { kDone, kMore, kGiveUp };
 
-// Reads the text after an opening quote up to its closing quote into *out. Only plain
-// ASCII without escapes is read here: nothing to decode, nothing the parser could refuse.
+// Reads the text after an opening quote up to its closing quote into *out: plain ASCII
+// without escapes, nothing to decode and nothing the parser could refuse (object keys).
 Got plain_string(std::string_view data, std::size_t& pos, std::string_view* out) {
   const std::size_t begin = pos;
   for (std::size_t i = pos; i < data.size(); ++i) {
@@ -43,6 +43,140 @@ Got plain_string(std::string_view data, std::size_t& pos, std::string_view* out)
       return Got::kDone;
     }
     if (c < 0x20 || c >= 0x80 || c == '\\') return Got::kGiveUp;
+  }
+  return Got::kMore;
+}
+
+// Where a string's text is: in the document (`decoded` false: data[begin, begin + size)) or,
+// when it had escapes, in the element's buffer of decoded strings.
+struct Text {
+  std::size_t begin = 0;
+  std::size_t size = 0;
+  bool decoded = false;
+};
+
+std::optional<std::uint32_t> hex4(std::string_view data, std::size_t at) {
+  std::uint32_t value = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const char c = data[i];
+    std::uint32_t digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<std::uint32_t>(c - '0');
+    } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+      digit = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+    } else {
+      return std::nullopt;
+    }
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+void append_utf8(std::uint32_t code, std::string& out) {
+  const auto put = [&](std::uint32_t byte) { out += static_cast<char>(byte); };
+  if (code < 0x80) {
+    put(code);
+  } else if (code < 0x800) {
+    put(0xc0 | code >> 6), put(0x80 | (code & 0x3f));
+  } else if (code < 0x10000) {
+    put(0xe0 | code >> 12), put(0x80 | (code >> 6 & 0x3f)), put(0x80 | (code & 0x3f));
+  } else {
+    put(0xf0 | code >> 18), put(0x80 | (code >> 12 & 0x3f)), put(0x80 | (code >> 6 & 0x3f)),
+        put(0x80 | (code & 0x3f));
+  }
+}
+
+// The \uXXXX escape at data[i] (and the low surrogate's after a high one) appended to `out`
+// as UTF-8; i moves past it. Gives up where nlohmann's reader errs (a lone or unpaired
+// surrogate) and on U+0000, which the document reader refuses in a name.
+Got unicode_escape(std::string_view data, std::size_t& i, std::string& out) {
+  if (data.size() - i < 6) return Got::kMore;
+  const std::optional<std::uint32_t> high = hex4(data, i + 2);
+  if (!high || *high == 0 || (*high >= 0xdc00 && *high <= 0xdfff)) return Got::kGiveUp;
+  if (*high < 0xd800 || *high > 0xdbff) {
+    append_utf8(*high, out);
+    i += 6;
+    return Got::kDone;
+  }
+  if (data.size() - i < 12) return Got::kMore;
+  if (data[i + 6] != '\\' || data[i + 7] != 'u') return Got::kGiveUp;
+  const std::optional<std::uint32_t> low = hex4(data, i + 8);
+  if (!low || *low < 0xdc00 || *low > 0xdfff) return Got::kGiveUp;
+  append_utf8(0x10000 + ((*high - 0xd800) << 10) + (*low - 0xdc00), out);
+  i += 12;
+  return Got::kDone;
+}
+
+// The escape at data[i] (a backslash) appended to `out` decoded; i moves past it.
+Got escape(std::string_view data, std::size_t& i, std::string& out) {
+  if (data.size() - i < 2) return Got::kMore;
+  char c = data[i + 1];
+  switch (c) {
+    case 'u':
+      return unicode_escape(data, i, out);
+    case 'b':
+      c = '\b';
+      break;
+    case 'f':
+      c = '\f';
+      break;
+    case 'n':
+      c = '\n';
+      break;
+    case 'r':
+      c = '\r';
+      break;
+    case 't':
+      c = '\t';
+      break;
+    case '"':
+    case '\\':
+    case '/':
+      break;
+    default:
+      return Got::kGiveUp;
+  }
+  out += c;
+  i += 2;
+  return Got::kDone;
+}
+
+// A string that holds an escape, from data[pos] (after its opening quote), decoded to the
+// end of `decoded`.
+Got escaped_string(std::string_view data, std::size_t& pos, std::string& decoded, Text* out) {
+  const std::size_t begin = decoded.size();
+  for (std::size_t i = pos; i < data.size();) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (c == '"') {
+      *out = {.begin = begin, .size = decoded.size() - begin, .decoded = true};
+      pos = i + 1;
+      return Got::kDone;
+    }
+    if (c < 0x20 || c >= 0x80) return Got::kGiveUp;
+    if (c != '\\') {
+      decoded += static_cast<char>(c);
+      ++i;
+    } else if (Got g = escape(data, i, decoded); g != Got::kDone) {
+      return g;
+    }
+  }
+  return Got::kMore;
+}
+
+// Reads a name after its opening quote up to its closing quote into *out: a view of plain
+// ASCII, or the name decoded into `decoded` when it holds escapes, as nlohmann decodes them.
+// Gives up on what the whole-text reader refuses or names as an error: a control byte, a
+// bad escape, a lone surrogate, U+0000; and on bytes above 0x7f, left to its UTF-8 check.
+Got name_string(std::string_view data, std::size_t& pos, std::string& decoded, Text* out) {
+  for (std::size_t i = pos; i < data.size(); ++i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (c == '"') {
+      *out = {.begin = pos, .size = i - pos};
+      pos = i + 1;
+      return Got::kDone;
+    }
+    if (c == '\\') return escaped_string(data, pos, decoded, out);
+    if (c < 0x20 || c >= 0x80) return Got::kGiveUp;
   }
   return Got::kMore;
 }
@@ -81,14 +215,31 @@ Got expect(std::string_view data, std::size_t& pos, char c) {
 
 // One element of "tenants", read whole or not at all.
 struct Element {
-  std::string_view name;
+  Text name;
   std::optional<std::uint32_t> id;
   std::optional<std::uint32_t> shard_size;
   std::uint32_t weight = 1;
-  std::vector<std::string_view> cells;
+  std::vector<Text> cells;
+  std::string decoded;  // the names that held escapes, decoded
   bool has_name = false;
   bool has_cells = false;
   bool has_weight = false;
+
+  // Empty again, keeping the capacity of its lists (a million elements, one at a time).
+  void reset() {
+    cells.clear();
+    decoded.clear();
+    name = {};
+    id.reset();
+    shard_size.reset();
+    weight = 1;
+    has_name = has_cells = has_weight = false;
+  }
+
+  // A name read from `data`, the text the element was read from.
+  std::string_view text(const Text& t, std::string_view data) const {
+    return (t.decoded ? std::string_view(decoded) : data).substr(t.begin, t.size);
+  }
 
   Got read(std::string_view data, std::size_t& pos) {
     if (Got g = expect(data, pos, '{'); g != Got::kDone) return g;
@@ -120,7 +271,7 @@ struct Element {
     auto once = [](bool& seen) { return std::exchange(seen, true) ? Got::kGiveUp : Got::kDone; };
     if (key == "name") {
       if (once(has_name) != Got::kDone || data[pos++] != '"') return Got::kGiveUp;
-      return plain_string(data, pos, &name);
+      return name_string(data, pos, decoded, &name);
     }
     if (key == "cells") return once(has_cells) == Got::kDone ? cell_names(data, pos) : Got::kGiveUp;
     const bool is_id = key == "id";
@@ -145,8 +296,8 @@ struct Element {
       }
       if (!first && data[pos++] != ',') return Got::kGiveUp;
       if (Got g = expect(data, pos, '"'); g != Got::kDone) return g;
-      std::string_view cell;
-      if (Got g = plain_string(data, pos, &cell); g != Got::kDone) return g;
+      Text cell;
+      if (Got g = name_string(data, pos, decoded, &cell); g != Got::kDone) return g;
       cells.push_back(cell);
     }
   }
@@ -299,14 +450,12 @@ struct RoutingSnapshotJsonStream::State {
     if (step == Step::kFirstElement && data[pos] == ']') {
       return ++pos, advance(Got::kDone, Step::kAfterValue);
     }
-    std::vector<std::string_view> cells = std::move(element.cells);  // keeps its capacity
-    cells.clear();
-    element = Element{};
-    element.cells = std::move(cells);
+    element.reset();
     if (Got g = element.read(data, pos); g != Got::kDone) return g;
-    rows.begin_row(element.name, element.shard_size, element.weight, element.id.has_value());
-    for (std::string_view cell : element.cells)
-      rows.add_cell(cell);
+    rows.begin_row(element.text(element.name, data), element.shard_size, element.weight,
+                   element.id.has_value());
+    for (const Text& cell : element.cells)
+      rows.add_cell(element.text(cell, data));
     rows.end_row(element.id.value_or(0));
     return advance(Got::kDone, Step::kAfterElement);
   }

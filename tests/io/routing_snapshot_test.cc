@@ -3,6 +3,9 @@
 // error from bad ones.
 #include "cellkit/io/routing_snapshot.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -42,8 +45,33 @@ constexpr std::string_view kHeadForStream =
     "{\"format\": \"cellkit.mapping\", \"version\": 2, \"routing_version\": 4,\n"
     "\"cells\": [{\"name\": \"a\", \"endpoint\": \"127.0.0.1:4000\"}, {\"name\": \"b\"}],\n";
 
+// Text as UTF-8.
+std::string utf8(const std::vector<std::uint32_t>& code_points) {
+  std::string out;
+  for (const std::uint32_t c : code_points) {
+    const auto put = [&](std::uint32_t byte) { out += static_cast<char>(byte); };
+    if (c < 0x80) {
+      put(c);
+    } else if (c < 0x800) {
+      put(0xc0 | c >> 6), put(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      put(0xe0 | c >> 12), put(0x80 | (c >> 6 & 0x3f)), put(0x80 | (c & 0x3f));
+    } else {
+      put(0xf0 | c >> 18), put(0x80 | (c >> 12 & 0x3f)), put(0x80 | (c >> 6 & 0x3f)),
+          put(0x80 | (c & 0x3f));
+    }
+  }
+  return out;
+}
+
+// Names of any text but NUL: mostly printable ASCII (with '"', '\\' and '/'), some control
+// characters (written as escapes) and characters of 2, 3 and 4 bytes in UTF-8 (written raw).
 rc::Gen<std::string> name_text() {
-  return rc::gen::container<std::string>(rc::gen::inRange<char>(32, 127));
+  const rc::Gen<std::uint32_t> code_point = rc::gen::weightedOneOf<std::uint32_t>(
+      {{16, rc::gen::inRange<std::uint32_t>(32, 127)},
+       {1, rc::gen::inRange<std::uint32_t>(1, 32)},
+       {1, rc::gen::element<std::uint32_t>(0xe9, 0x416, 0x20ac, 0xfffd, 0x1f600, 0x10ffff)}});
+  return rc::gen::map(rc::gen::container<std::vector<std::uint32_t>>(code_point), utf8);
 }
 
 // A document with names (unique: what follows the last '#' is the number), endpoints,
@@ -88,15 +116,15 @@ RC_GTEST_PROP(RoutingSnapshotJson, IsTheSnapshotOfTheDocumentItWasWrittenFrom, (
 }
 
 // Whether the streaming reader takes the document: every tenant name and every cell name in
-// a shard is written without an escape.
-bool plain(const MappingDocument& doc) {
-  const auto is_plain = [](std::string_view name) {
-    return name.find_first_of("\"\\") == std::string_view::npos;
+// a shard is ASCII (escapes are decoded; bytes above 0x7f are left to the whole-text reader).
+bool ascii(const MappingDocument& doc) {
+  const auto is_ascii = [](std::string_view name) {
+    return std::all_of(name.begin(), name.end(), [](char c) { return (c & 0x80) == 0; });
   };
   for (const Tenant& t : doc.tenants) {
-    if (!is_plain(t.name)) return false;
+    if (!is_ascii(t.name)) return false;
     for (CellId c : doc.mapping.shard(t.id)) {
-      if (!is_plain(doc.fleet.cell(c).name)) return false;
+      if (!is_ascii(doc.fleet.cell(c).name)) return false;
     }
   }
   return true;
@@ -107,8 +135,50 @@ RC_GTEST_PROP(RoutingSnapshotJsonStream, ReadsAWrittenDocumentInPiecesOfAnySize,
   const std::string text = write_mapping_json(doc);
   const auto piece = *rc::gen::inRange<std::size_t>(1, text.size() + 1);
   const std::optional<FlatSnapshot> flat = streamed(text, piece);
-  RC_ASSERT(flat.has_value() == plain(doc));
+  RC_ASSERT(flat.has_value() == ascii(doc));
   if (flat) RC_ASSERT(*flat == *through_document(text));
+}
+
+// The text with every character beyond ASCII spelled as a \u escape (a surrogate pair past
+// U+FFFF, hex digits in either case) and some '~' and '/' as \u007e, \u007E and \/: the same
+// document to any JSON reader. Only names hold such characters.
+std::string respelled(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      const bool spell = (c == '~' || c == '/') && *rc::gen::arbitrary<bool>();
+      out += !spell     ? std::string(1, static_cast<char>(c))
+             : c == '/' ? std::string("\\/")
+                        : *rc::gen::element<std::string>("\\u007e", "\\u007E");
+      ++i;
+      continue;
+    }
+    const std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    std::uint32_t code = c & (0x7f >> n);
+    for (std::size_t k = 1; k < n; ++k)
+      code = code << 6 | (static_cast<unsigned char>(text[i + k]) & 0x3f);
+    i += n;
+    const bool upper = *rc::gen::arbitrary<bool>();
+    const auto escape = [&](std::uint32_t unit) {
+      out += upper ? fmt::format("\\u{:04X}", unit) : fmt::format("\\u{:04x}", unit);
+    };
+    if (code < 0x10000) {
+      escape(code);
+    } else {
+      escape(0xd800 + ((code - 0x10000) >> 10));
+      escape(0xdc00 + ((code - 0x10000) & 0x3ff));
+    }
+  }
+  return out;
+}
+
+RC_GTEST_PROP(RoutingSnapshotJsonStream, ReadsNamesSpelledWithEscapesInPiecesOfAnySize, ()) {
+  const std::string text = respelled(write_mapping_json(random_document()));
+  const auto piece = *rc::gen::inRange<std::size_t>(1, text.size() + 1);
+  const std::optional<FlatSnapshot> flat = streamed(text, piece);
+  RC_ASSERT(flat.has_value());
+  RC_ASSERT(*flat == *through_document(text));
 }
 
 // A body that ends early is never a snapshot, wherever it stops.
@@ -129,16 +199,54 @@ TEST(RoutingSnapshotJsonStream, ReadsTheCommonDocumentsAndLeavesTheRestToTheWhol
     ASSERT_TRUE(flat.has_value()) << piece;
     EXPECT_EQ(*flat, *through_document(good));
   }
-  // Read whole by parse_routing_snapshot_json all the same: an escaped name, a repeated key.
+  // Read whole by parse_routing_snapshot_json all the same: a raw non-ASCII name, a repeated
+  // key, an escaped key.
   for (const std::string& other :
        {std::string(kHeadForStream) +
-            "\"tenants\": [{\"name\": \"t\\u0041\", \"cells\": [\"a\"]}]}",
+            "\"tenants\": [{\"name\": \"t\xc3\xa9\", \"cells\": [\"a\"]}]}",
         std::string(kHeadForStream) +
-            "\"tenants\": [{\"name\": \"t\", \"name\": \"u\", \"cells\": [\"a\"]}]}"}) {
+            "\"tenants\": [{\"name\": \"t\", \"name\": \"u\", \"cells\": [\"a\"]}]}",
+        std::string(kHeadForStream) +
+            "\"tenants\": [{\"n\\u0061me\": \"t\", \"cells\": [\"a\"]}]}"}) {
     SCOPED_TRACE(other);
     EXPECT_FALSE(streamed(other, other.size()).has_value());
     ASSERT_TRUE(parse_routing_snapshot_json(other, "m.json").is_ok());
     expect_agree(other);
+  }
+}
+
+// JSON's escapes in names (tenant names and the cell names of a shard) are decoded as the
+// document reader decodes them, whatever the pieces.
+TEST(RoutingSnapshotJsonStream, DecodesEscapedNamesAsTheDocumentReaderDoes) {
+  const std::string text =
+      std::string(kHeadForStream) +
+      "\"tenants\": [{\"name\": \"t\\u0041\\\"q\\\\b\\/s\\b\\f\\n\\r\\t\", \"cells\": "
+      "[\"\\u0062\"]},\n"
+      "  {\"name\": \"\\u00e9\\u20AC\\ud83d\\ude00\\uDBFF\\uDFFF\", \"cells\": [\"a\", \"b\"]}]}";
+  for (std::size_t piece : {std::size_t{1}, std::size_t{5}, text.size()}) {
+    SCOPED_TRACE(piece);
+    const std::optional<FlatSnapshot> flat = streamed(text, piece);
+    ASSERT_TRUE(flat.has_value());
+    EXPECT_EQ(*flat, *through_document(text));
+    EXPECT_EQ(flat->tenant_names.name(0), "tA\"q\\b/s\b\f\n\r\t");
+    EXPECT_EQ(flat->tenant_names.name(1), "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf");
+  }
+}
+
+// What the document reader refuses (a bad escape, a lone or unpaired surrogate, U+0000 in a
+// name or a cell name) is left to it, and it names the error.
+TEST(RoutingSnapshotJsonStream, LeavesBadEscapesToTheWholeTextReader) {
+  for (const std::string_view name : {"t\\x", "t\\u12G4", "t\\u12", "t\\ud83d", "t\\ude00",
+                                      "t\\ud83dx", "t\\ud83d\\u0041", "t\\u0000"}) {
+    for (const bool cell : {false, true}) {
+      const std::string text = std::string(kHeadForStream) + "\"tenants\": [{\"name\": \"" +
+                               std::string(cell ? "t" : name) + "\", \"cells\": [\"" +
+                               std::string(cell ? name : "a") + "\"]}]}";
+      SCOPED_TRACE(text);
+      EXPECT_FALSE(streamed(text, 3).has_value());
+      EXPECT_FALSE(parse_routing_snapshot_json(text, "m.json").is_ok());
+      expect_agree(text);
+    }
   }
 }
 

@@ -60,7 +60,7 @@ TEST(SnapshotIntake, TakesAMappingInPiecesAsTheWholeBodyReadsIt) {
   EXPECT_EQ(taken->tenant_names.size(), 300u);
   EXPECT_EQ(taken->version, 3u);
   expect_same_as_whole(body);
-  // Names the streaming reader leaves to the whole-text reader (escapes, non-ASCII).
+  // Escaped names (read as they arrive) and raw non-ASCII ones (left to the whole-text reader).
   expect_same_as_whole(mapping(50, [](int t) { return fmt::format("t\\u00e9-{}", t); }));
   expect_same_as_whole(mapping(50, [](int t) { return fmt::format("t\xc3\xa9-{}", t); }));
 }
