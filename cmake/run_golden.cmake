@@ -49,8 +49,14 @@ if(BEFORE)
     message(FATAL_ERROR "the BEFORE command exited ${before_exit}:\n${before_err}")
   endif()
 endif()
-execute_process(COMMAND ${COMMAND} RESULT_VARIABLE exit_code OUTPUT_VARIABLE out
-                ERROR_VARIABLE err)
+# Each argument bracket-quoted, so an empty one ('-o ""') reaches the command as one: an
+# unquoted list expansion would drop it.
+set(arguments "")
+foreach(argument IN LISTS COMMAND)
+  string(APPEND arguments " [==[${argument}]==]")
+endforeach()
+cmake_language(EVAL CODE "execute_process(COMMAND${arguments} RESULT_VARIABLE exit_code
+                          OUTPUT_VARIABLE out ERROR_VARIABLE err)")
 if(STREAM STREQUAL "stderr")
   set(actual "${err}")
 else()

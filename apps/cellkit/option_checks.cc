@@ -37,9 +37,12 @@ void check_options(CLI::App& app) {
   static const CLI::Validator non_empty(empty_text_problem, "", "non-empty");
   for (CLI::Option* option : app.get_options()) {
     if (option->get_expected_max() == 0) continue;  // a flag
-    const std::string type = option->get_type_name();
-    if (type == "UINT") option->check(whole_number);
-    if (type == "TEXT") option->check(non_empty);
+    // Any other type (TEXT, URL, FLOAT, INT) refuses the empty text: CLI11 would read it as
+    // 0 ('--fail-rate ""') or keep it ('--control ""' followed nothing, silently).
+    if (option->get_type_name() == "UINT")
+      option->check(whole_number);
+    else
+      option->check(non_empty);
   }
   for (CLI::App* sub : app.get_subcommands({}))
     check_options(*sub);

@@ -12,7 +12,8 @@ namespace cellkit::cli {
 
 // Walks every option of `app` and its subcommands (call after registering them): a whole
 // number option (CLI11 type UINT) takes only decimal digits up to 2^64 − 1 (no sign, no "0x",
-// no blank, not empty); a text option takes no empty value ('-o ""' is refused, not ignored).
+// no blank, not empty); every other option that takes a value (text, URL, number) takes no
+// empty value ('-o ""', '--control ""', '--fail-rate ""' are refused, not ignored or read as 0).
 void check_option_values(CLI::App& app);
 
 // CLI11's own parse errors ("The following argument was not expected: ...") quote arguments

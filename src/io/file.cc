@@ -48,6 +48,10 @@ std::string error_text(int error) {
   return std::strerror(error);
 }
 
+std::string too_large() {
+  return fmt::format("is larger than {} GiB, the most cellkit reads", kMaxInputFileBytes >> 30);
+}
+
 // Why an opened file cannot be read whole, or nothing: a directory or a device has no end
 // to read to (a pipe is read to its end); a file over the limit is refused before reading.
 std::string not_readable(FileSystem& fs, int fd) {
@@ -55,13 +59,13 @@ std::string not_readable(FileSystem& fs, int fd) {
   if (fs.fstat(fd, &info) != 0) return error_text(errno);
   if (S_ISDIR(info.st_mode)) return "is a directory";
   if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode)) return "is not a regular file";
-  if (static_cast<std::uint64_t>(info.st_size) > kMaxInputFileBytes) {
-    return fmt::format("is larger than {} GiB, the most cellkit reads", kMaxInputFileBytes >> 30);
-  }
+  if (static_cast<std::uint64_t>(info.st_size) > kMaxInputFileBytes) return too_large();
   return {};
 }
 
-// Reads to the end; a pipe may bring more than a file's size, so the limit is kept here too.
+// Reads to the end; a pipe may bring more than a file's size, so the limit is kept here too:
+// the read that would pass it is refused before its bytes are kept, so at most the limit is
+// held, however much the writer has left to send.
 Status read_all(FileSystem& fs, int fd, const std::string& path, std::string& text) {
   char buffer[1 << 16];
   for (;;) {
@@ -69,11 +73,10 @@ Status read_all(FileSystem& fs, int fd, const std::string& path, std::string& te
     if (n == 0) return Status::ok();
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return data_loss(fmt::format("cannot read '{}': {}", path, error_text(errno)));
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxInputFileBytes) {
-      return invalid_argument(
-          fmt::format("cannot read '{}': is larger than {} GiB", path, kMaxInputFileBytes >> 30));
+    if (text.size() + static_cast<std::size_t>(n) > kMaxInputFileBytes) {
+      return invalid_argument(fmt::format("cannot read '{}': {}", path, too_large()));
     }
+    text.append(buffer, static_cast<std::size_t>(n));
   }
 }
 

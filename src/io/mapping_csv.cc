@@ -277,6 +277,7 @@ std::string printable(std::string_view name) {
 // with '#' is a comment.
 std::string_view not_carried(std::string_view name, bool starts_line) {
   if (name.empty()) return "it is empty";
+  if (name.size() > kMaxLineBytes) return "it is longer than the 1 MiB a line may hold";
   if (name.find(',') != std::string_view::npos) return "it holds a comma";
   if (name.find('"') != std::string_view::npos) return "it holds a quote";
   if (name.find('\n') != std::string_view::npos) return "it holds a line break";
@@ -314,6 +315,7 @@ Result<std::string> write_mapping_csv(const MappingDocument& doc) {
       return invalid_argument(fmt::format("tenant '{}' cannot be written as CSV: it has no cells",
                                           printable(cut(tenant.name))));
     }
+    const std::size_t line_start = out.size();
     out += tenant.name;
     for (CellId c : *shard) {
       out += ',';
@@ -323,6 +325,12 @@ Result<std::string> write_mapping_csv(const MappingDocument& doc) {
         return csv_name_error("cell", name, why);
       }
       out += name;
+    }
+    // A reader refuses a longer line (text_problem), so it is refused here, not written.
+    if (out.size() - line_start > kMaxLineBytes) {
+      return invalid_argument(fmt::format("tenant '{}' cannot be written as CSV: {}",
+                                          printable(cut(tenant.name)),
+                                          line_too_long(out.size() - line_start)));
     }
     out += '\n';
   }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "cellkit/base/limits.h"
+
 namespace cellkit {
 
 // The field without blanks (space, tab) at either end or a carriage return at its end, so
@@ -46,16 +48,26 @@ inline std::size_t utf8_length(std::string_view s) {
 
 // What a line-oriented file must not hold, with the 1-based line where it first does: a NUL
 // byte, a carriage return not followed by a line feed (CR-only line endings would read as
-// one huge line), or bytes that are not UTF-8. Empty when the text is clean.
+// one huge line), bytes that are not UTF-8, or a line longer than kMaxLineBytes. Empty when
+// the text is clean.
 struct TextProblem {
   std::size_t line = 0;
   std::string what;
 };
+inline std::string line_too_long(std::size_t bytes) {
+  return "the line is " + std::to_string(bytes) + " bytes long, more than the " +
+         std::to_string(kMaxLineBytes) + " bytes (1 MiB) a line may hold";
+}
 inline TextProblem text_problem(std::string_view text) {
   std::size_t line = 1;
+  std::size_t line_start = 0;
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
-    if (c == '\n') ++line;
+    if (c == '\n') {
+      if (i - line_start > kMaxLineBytes) return {line, line_too_long(i - line_start)};
+      ++line;
+      line_start = i + 1;
+    }
     if (c == '\0') return {line, "holds a NUL byte"};
     if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
       return {line,
@@ -69,6 +81,9 @@ inline TextProblem text_problem(std::string_view text) {
     const std::size_t n = utf8_length(text.substr(i));
     if (n == 0) return {line, "holds bytes that are not UTF-8"};
     i += n;
+  }
+  if (text.size() - line_start > kMaxLineBytes) {
+    return {line, line_too_long(text.size() - line_start)};
   }
   return {};
 }

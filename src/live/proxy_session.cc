@@ -151,6 +151,7 @@ void Session::read_body() {
       return;
     }
   }
+  header_fields_ = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
   if (!parse_buffered(false)) return;
   if (parser_->is_done()) return handle();
   arm(shared_.options.body_timeout);
@@ -195,10 +196,13 @@ void Session::handle() {
   auto& req = parser_->get();
   client_keep_alive_ = req.keep_alive() && !shared_.draining.load(std::memory_order_relaxed);
   client_version_ = req.version();
-  if (const std::optional<LiveOutcome> refusal = framing_refusal(req)) {
+  std::optional<LiveOutcome> refusal = framing_refusal(req);
+  if (!refusal) refusal = trailer_refusal(req, header_fields_);
+  if (refusal) {
     client_keep_alive_ = false;  // where this request's body ended is in doubt
     return refuse(*refusal);
   }
+  canonical_length(req);
   table_ = worker_.table();
   if (table_->version() == 0) return refuse(LiveOutcome::kNotReady);
   const TenantSource& source = shared_.options.tenant_from;

@@ -104,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned status_ = 0;  // the status the client was (or is being) sent
   std::optional<std::uint64_t> fingerprint_;
   bool client_keep_alive_ = true;
+  std::size_t header_fields_ = 0;  // fields of the request's header, before any trailer
   unsigned client_version_ = 11;
   std::uint64_t retry_after_s_ = 0;
   std::uint64_t request_key_ = 0;  // spread's per-request key

@@ -1,7 +1,9 @@
 // What the router answers a client whose request could not be read.
 #pragma once
 
+#include <iterator>
 #include <optional>
+#include <string>
 
 #include "cellkit/live/outcome.h"
 #include "live/asio_types.h"
@@ -37,6 +39,24 @@ inline std::optional<LiveOutcome> framing_refusal(const http::request<http::stri
     value.remove_suffix(1);
   if (fields == 1 && beast::iequals(value, "chunked")) return std::nullopt;
   return LiveOutcome::kBadRequest;
+}
+
+// kBadRequest for a chunked body that ends with trailer fields: the parser appends them to
+// the header (next to header fields of the same name), so a cell would read them as header
+// fields, a trailer X-Tenant beside the one the request was routed on. `header_fields` is the
+// header's field count before the body was read.
+inline std::optional<LiveOutcome> trailer_refusal(const http::request<http::string_body>& req,
+                                                  std::size_t header_fields) {
+  if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) == header_fields)
+    return std::nullopt;
+  return LiveOutcome::kBadRequest;
+}
+
+// A Content-Length the parser took ("5, 5", "005", or two fields of 5) is written once, as
+// the body's size, so every cell reads the length the router read.
+inline void canonical_length(http::request<http::string_body>& req) {
+  if (req.count(http::field::content_length) > 0)
+    req.set(http::field::content_length, std::to_string(req.body().size()));
 }
 
 }  // namespace cellkit::live

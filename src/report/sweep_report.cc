@@ -12,6 +12,7 @@
 #include "cellkit/base/cut.h"
 #include "cellkit/report/number_style.h"
 #include "cellkit/sim/replications.h"
+#include "io/text_fields.h"
 
 namespace cellkit {
 namespace {
@@ -187,6 +188,9 @@ Result<SweepData> parse_sweep(const std::string& manifest, const std::string& ru
                               const std::string& where) {
   Result<SweepData> d = parse_manifest(manifest, where);
   if (!d.is_ok()) return d;
+  if (const TextProblem p = text_problem(runs_csv); p.line != 0) {
+    return invalid_argument(fmt::format("{}/runs.csv:{}: {}", where, p.line, p.what));
+  }
   std::istringstream in(runs_csv);
   std::string line;
   std::getline(in, line);

@@ -1,17 +1,20 @@
 // Reading whole files and writing files atomically, under injected file-system faults.
 #include "cellkit/io/file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 namespace cellkit {
@@ -255,6 +258,33 @@ TEST_F(FileTest, PreparesAnOutputDirectoryAndRefusesOneThatCannotHoldFiles) {
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.message().rfind("cannot create the directory '/proc/cellkit-cannot-create': ", 0), 0u)
       << s.message();
+}
+
+// A pipe has no size to check first: read_file refuses once the stream passes 1 GiB, having
+// kept at most the limit, while a writer streams without end (it stops at EPIPE once the
+// reader has closed; at 2 GiB if the reader never refused).
+TEST_F(FileTest, RefusesAPipeOnceItPassesTheLimit) {
+  const std::string fifo = path("stream");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  std::signal(SIGPIPE, SIG_IGN);
+  std::uint64_t written = 0;
+  std::thread writer([&] {
+    const int fd = ::open(fifo.c_str(), O_WRONLY);
+    const std::string chunk(1 << 16, 'x');
+    while (fd >= 0 && written < 2 * kMaxInputFileBytes) {
+      const ssize_t n = ::write(fd, chunk.data(), chunk.size());
+      if (n <= 0) break;
+      written += static_cast<std::uint64_t>(n);
+    }
+    if (fd >= 0) ::close(fd);
+  });
+  const Result<std::string> r = read_file(fifo);
+  writer.join();
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "cannot read '" + fifo + "': is larger than 1 GiB, the most cellkit reads");
+  EXPECT_GT(written, kMaxInputFileBytes);
+  EXPECT_LT(written, kMaxInputFileBytes + (std::uint64_t{1} << 20));
 }
 
 }  // namespace

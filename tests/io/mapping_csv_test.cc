@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "cellkit/base/limits.h"
 #include "cellkit/base/random.h"
 
 #include "cellkit/io/mapping_file.h"
@@ -65,9 +66,9 @@ TEST(MappingCsv, RejectsACellRepeatedWithinALongShardNamingTheFirstRepeat) {
   EXPECT_EQ(error_of(line + ",c7,c3\n"), "m.csv:1: tenant 'acme' lists cell 'c7' twice");
   EXPECT_TRUE(parse_mapping_csv(line + ",x\n", "m.csv").is_ok());
   std::string huge = "acme";
-  for (int i = 0; i < 300'000; ++i)
+  for (int i = 0; i < 100'000; ++i)  // 688,894 bytes: within the 1 MiB a line may hold
     huge += fmt::format(",c{}", i);
-  EXPECT_EQ(error_of(huge + ",c150000\n"), "m.csv:1: tenant 'acme' lists cell 'c150000' twice");
+  EXPECT_EQ(error_of(huge + ",c50000\n"), "m.csv:1: tenant 'acme' lists cell 'c50000' twice");
 }
 
 TEST(MappingCsv, RejectsAnEmptyShard) {
@@ -289,6 +290,28 @@ TEST(MappingCsv, WritingCutsALongNameItCannotCarry) {
   doc.mapping = Mapping{};
   EXPECT_EQ(write_mapping_csv(doc).status().message(),
             "tenant '" + shown + "' cannot be written as CSV: it has no cells");
+}
+
+// A line may hold 1 MiB (kMaxLineBytes); a longer one is refused naming its file and line,
+// and the writer refuses to write one rather than write what no reader takes back.
+TEST(MappingCsv, ALineLongerThanTheLimitIsRefusedReadingAndWriting) {
+  const std::string cells = "t," + std::string(kMaxLineBytes - 2, 'c');
+  Result<MappingDocument> doc = parse_mapping_csv("a,b\n" + cells + "\n", "m.csv");
+  ASSERT_TRUE(doc.is_ok()) << doc.status().message();
+  ASSERT_TRUE(write_mapping_csv(*doc).is_ok());
+  EXPECT_EQ(error_of("a,b\n" + cells + ",d\n"),
+            "m.csv:2: the line is 1048578 bytes long, more than the 1048576 bytes (1 MiB) a line "
+            "may hold");
+  doc->tenants[1].name += "t";
+  EXPECT_EQ(write_mapping_csv(*doc).status().message(),
+            "tenant 'tt' cannot be written as CSV: the line is 1048577 bytes long, more than the "
+            "1048576 bytes (1 MiB) a line may hold");
+  doc->tenants[1].name = std::string(kMaxLineBytes + 1, 't');
+  EXPECT_EQ(write_mapping_csv(*doc).status().message(),
+            "tenant '" + std::string(40, 't') +
+                "...' cannot be written as CSV: it is longer than the 1 MiB a line may hold; CSV "
+                "names cannot hold commas, quotes or line breaks, nor start or end with a blank, "
+                "nor (tenants) start with '#'");
 }
 
 }  // namespace

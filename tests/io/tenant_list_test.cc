@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cellkit/base/limits.h"
+
 namespace cellkit {
 namespace {
 
@@ -102,6 +104,20 @@ TEST(TenantList, EveryMessageCutsALongValue) {
             "t.csv:1: shard size '" + shown + "' must be a whole number from 1 to 4294967295");
   EXPECT_EQ(parse_tenant_list(v + "\n" + v + "\n", "t.csv", 2).status().message(),
             "t.csv:2: tenant '" + shown + "' is listed twice (first on line 1)");
+}
+
+// A line may hold 1 MiB (kMaxLineBytes); a longer one is refused naming its file and line.
+TEST(TenantList, ALineLongerThanTheLimitIsALocatedError) {
+  const std::string longest(kMaxLineBytes, 'n');
+  Result<std::vector<Tenant>> list = parse_tenant_list("a\n" + longest + "\n", "t.csv", 2);
+  ASSERT_TRUE(list.is_ok()) << list.status().message();
+  EXPECT_EQ((*list)[1].name.size(), kMaxLineBytes);
+  EXPECT_EQ(parse_tenant_list("a\n" + longest + "n\nb\n", "t.csv", 2).status().message(),
+            "t.csv:2: the line is 1048577 bytes long, more than the 1048576 bytes (1 MiB) a line "
+            "may hold");
+  EXPECT_EQ(parse_tenant_list("a\n" + longest + "n", "t.csv", 2).status().message(),
+            "t.csv:2: the line is 1048577 bytes long, more than the 1048576 bytes (1 MiB) a line "
+            "may hold");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cellkit/base/limits.h"
+
 namespace cellkit {
 namespace {
 
@@ -43,6 +45,12 @@ TEST(ParseSweep, EveryBadFieldIsALocatedErrorNamingItCut) {
             "out/runs.csv:2: seed '" + shown + "' is not a whole number");
   EXPECT_EQ(error_of("1,-1,9,a,0.5"), "out/runs.csv:2: run '-1' is not a whole number");
   EXPECT_EQ(error_of("1,2,9,a,0.5"), "out/runs.csv:2: run 2 is not below runs (2)");
+}
+
+TEST(ParseSweep, ALineLongerThanTheLimitIsALocatedError) {
+  EXPECT_EQ(error_of("1,0,9," + std::string(kMaxLineBytes, 'm') + ",0.5"),
+            "out/runs.csv:2: the line is 1048586 bytes long, more than the 1048576 bytes (1 MiB) "
+            "a line may hold");
 }
 
 }  // namespace

@@ -19,4 +19,8 @@ inline constexpr Duration kMaxDuration = std::chrono::hours(kMaxDurationHours);
 inline constexpr std::uint64_t kMaxRunCells = 100'000;
 inline constexpr std::uint64_t kMaxTenants = 10'000'000;
 
+// The longest line a line-based file may hold (CSV mappings, tenant lists, a sweep's
+// runs.csv), line feed not counted: a line names one tenant and its cells, far below this.
+inline constexpr std::uint64_t kMaxLineBytes = std::uint64_t{1} << 20;
+
 }  // namespace cellkit
