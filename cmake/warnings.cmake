@@ -53,7 +53,7 @@ function(cellkit_check_floating_point dir)
   get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
   foreach(target ${targets})
     get_target_property(type ${target} TYPE)
-    if(type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|OBJECT_LIBRARY)$")
+    if(type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|MODULE_LIBRARY|OBJECT_LIBRARY)$")
       get_target_property(options ${target} COMPILE_OPTIONS)
       if(NOT "-ffp-contract=off" IN_LIST options)
         message(FATAL_ERROR "target ${target} (${dir}) is built without -ffp-contract=off: "

@@ -521,6 +521,8 @@ std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells) {
   return d;
 }
 
+// Labelled with the family of the quadruple packings it stands in for (restricted_sqs's); a
+// cyclic packing is not a doubled system, and no output names the family of a restriction.
 std::optional<RestrictedDesign> stored_cyclic_packing(std::uint32_t cells) {
   std::optional<std::vector<Quad>> blocks = cyclic_packing(cells);
   if (!blocks) return std::nullopt;
