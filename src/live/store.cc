@@ -233,8 +233,8 @@ Result<RouterReport> parse_report(std::string_view text) {
        {router.status(), applied.status(), rejected.status(), reason.status(), stale.status()}) {
     if (!s.is_ok()) return s;
   }
-  // Reports written before deltas say no "rejected_as": their refusals were whole.
-  std::string rejected_as = *rejected == 0 ? "" : "snapshot";
+  // Reports written before deltas say no "rejected_as" (their refusals were whole).
+  std::string rejected_as;
   if (object->contains("rejected_as")) {
     Result<std::string> as = field<std::string>(*object, "report", "rejected_as");
     if (!as.is_ok()) return as.status();
