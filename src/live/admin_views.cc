@@ -97,8 +97,11 @@ void store(RouterServer::Impl& impl, PrometheusText& out) {
              "Seconds since the store stopped answering (0 when it answers or there is none).");
   out.sample("cellkit_router_store_stale_seconds", {}, stale_seconds(f));
   out.family("cellkit_router_store_rejected_version", "gauge",
-             "The last version the store offered and the router refused (0: none).");
-  out.sample("cellkit_router_store_rejected_version", {}, f.rejected);
+             "The last version the store offered and the router refused whole (0: none).");
+  out.sample("cellkit_router_store_rejected_version", {}, f.rejected_delta ? 0 : f.rejected);
+  out.family("cellkit_router_store_rejected_delta_version", "gauge",
+             "The last version whose delta did not apply, read whole instead (0: none).");
+  out.sample("cellkit_router_store_rejected_delta_version", {}, f.rejected_delta ? f.rejected : 0);
 }
 
 nlohmann::json store_json(RouterServer::Impl& impl) {
@@ -111,6 +114,7 @@ nlohmann::json store_json(RouterServer::Impl& impl) {
           {"stale_seconds", stale_seconds(f)},
           {"applied", f.applied},
           {"rejected", f.rejected},
+          {"rejected_as", rejected_as(f)},
           {"reason", f.reason},
           {"syncs", f.syncs},
           {"by_delta", f.by_delta},

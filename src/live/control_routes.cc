@@ -329,6 +329,7 @@ ServiceReply ControlService::routers() {
     out.push_back({{"router", r.router},
                    {"applied", r.applied},
                    {"rejected", r.rejected},
+                   {"rejected_as", r.rejected_as},
                    {"reason", r.reason},
                    {"stale_since_ms", r.stale_since_ms}});
   }

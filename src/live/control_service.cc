@@ -114,18 +114,17 @@ void ControlService::tick() {
 // only leaves garbage for prune(). True when it moved the pointer.
 bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mutex>& lock) {
   if (read.pointer.deltas.size() < options_.compact_after ||
-      read.pointer.version != published_.version || published_.snapshot.empty() ||
-      compacting_ != 0) {
+      read.pointer.version != published_.version || published_.snapshot.empty()) {
     return false;
   }
   const std::uint64_t version = published_.version;
   const std::string snapshot = published_.snapshot;
-  compacting_ = version;  // prune() keeps it while it is written
+  // Only the tick thread compacts and prunes, one after the other: no prune() runs while
+  // this base is written, so it need not be kept from one.
   lock.unlock();
   Result<BlobRef> base =
       store_->write_base(version, std::as_bytes(std::span(snapshot.data(), snapshot.size())));
   lock.lock();
-  compacting_ = 0;
   if (!base.is_ok()) return false;
   Result<PointerRead> now = store_->read_pointer();
   if (!now.is_ok()) return false;
@@ -146,9 +145,9 @@ bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mute
 Status ControlService::prune(const Pointer& pointer) {
   const std::uint64_t current = published_.version;
   if (options_.keep_versions == 0 || current <= options_.keep_versions) return Status::ok();
-  // The pointer's base and deltas are kept whatever their age, and a base being written.
-  std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
-  if (compacting_ != 0) oldest_kept = std::min(oldest_kept, compacting_);
+  // The pointer's base and deltas are kept whatever their age. Only the tick thread prunes,
+  // after compact() returned: no base is being written meanwhile.
+  const std::uint64_t oldest_kept = std::min(current - options_.keep_versions + 1, pointer.base());
   Result<std::vector<std::uint64_t>> stored = store_->stored_versions();
   if (!stored.is_ok()) return stored.status();
   if (stored->empty() || stored->front() >= oldest_kept) return Status::ok();

@@ -21,6 +21,8 @@ std::string_view to_string(OfferVerdict verdict) {
       return "invalid";
     case OfferVerdict::kNotPersisted:
       return "not_persisted";
+    case OfferVerdict::kNotParent:
+      return "not_parent";
   }
   return "invalid";
 }
@@ -30,6 +32,7 @@ int http_status(OfferVerdict verdict) {
     case OfferVerdict::kAccepted:
       return 200;
     case OfferVerdict::kNotNewer:
+    case OfferVerdict::kNotParent:
       return 409;
     case OfferVerdict::kInvalid:
       return 422;
@@ -128,6 +131,14 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   const std::shared_ptr<const RoutingTable> served = table();
   OfferResult result{.offered = chain.empty() ? 0 : chain.back().version,
                      .serving = served->version()};
+  if (!chain.empty() && chain.front().parent != served->version()) {
+    // Read after a version other than the one served (say a table PUT meanwhile): the
+    // chain is not at fault, and the caller reads the whole snapshot instead.
+    result.verdict = OfferVerdict::kNotParent;
+    result.reason = fmt::format("the chain follows version {}, not the served version {}",
+                                chain.front().parent, result.serving);
+    return result;
+  }
   std::uint64_t refused = result.offered;
   Result<RoutingTable> next =
       chain.empty() ? Result<RoutingTable>(invalid_argument("the chain holds no delta"))
@@ -139,7 +150,20 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
                                 result.serving, next.status().message());
     return result;
   }
-  if (persisted_path_.empty()) return install(std::move(next).value(), {}, std::move(result));
+  result = append_chain(std::move(next).value(), chain, std::move(result));
+  if (result.accepted()) {
+    // Served: the next chain's digest starts from this one's.
+    digest_version_ = chain.back().version;
+    digest_ = chain.back().digest;
+  }
+  return result;
+}
+
+// Called with mutex_ held: persists the chain that led to `next` (in the delta log, or as a
+// new base when the log is full) and serves `next`.
+OfferResult SnapshotHolder::append_chain(RoutingTable next, std::span<const RoutingDelta> chain,
+                                         OfferResult result) {
+  if (persisted_path_.empty()) return install(std::move(next), {}, std::move(result));
   std::vector<std::vector<std::byte>> encoded;
   std::size_t bytes = 0;
   for (const RoutingDelta& d : chain) {
@@ -148,22 +172,22 @@ OfferResult SnapshotHolder::offer_deltas(std::vector<RoutingDelta>&& chain) {
   }
   if (!log_.has_room(encoded.size(), bytes)) {
     // A full log: the table reached becomes the new base.
-    const std::vector<std::byte> base = encode_snapshot(next->flat());
-    return install(std::move(next).value(), base, std::move(result));
+    const std::vector<std::byte> base = encode_snapshot(next.flat());
+    return install(std::move(next), base, std::move(result));
   }
   if (Status s = log_.append(encoded); !s.is_ok()) {
     result.verdict = OfferVerdict::kNotPersisted;
     result.reason = fmt::format("version {} not persisted: {}", result.offered, s.message());
     return refuse(std::move(result));
   }
-  serve(std::make_shared<const RoutingTable>(std::move(next).value()));
+  serve(std::make_shared<const RoutingTable>(std::move(next)));
   result.verdict = OfferVerdict::kAccepted;
   result.serving = result.offered;
   return result;
 }
 
 // Called with mutex_ held: the served table changed by the chain, its digest carried from
-// the last chain's (computed whole only after a whole snapshot); on a refusal `refused`
+// the last chain served (computed whole after a whole snapshot); on a refusal `refused`
 // names the delta (the chain's last when only the whole result is invalid).
 Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
                                                      std::span<const RoutingDelta> chain,
@@ -173,12 +197,7 @@ Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
   Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
   if (!next.is_ok()) return next.status();
   Result<RoutingTable> table = RoutingTable::build(std::move(next).value());
-  if (!table.is_ok()) {
-    refused = chain.back().version;
-    return table;
-  }
-  digest_version_ = chain.back().version;
-  digest_ = chain.back().digest;
+  if (!table.is_ok()) refused = chain.back().version;
   return table;
 }
 
@@ -198,6 +217,7 @@ OfferResult SnapshotHolder::install(RoutingTable table, std::span<const std::byt
     }
   }
   serve(std::make_shared<const RoutingTable>(std::move(table)));
+  digest_version_ = 0;  // a chain's digest is computed from this table (offer_deltas sets it)
   result.verdict = OfferVerdict::kAccepted;
   result.serving = version;
   return result;

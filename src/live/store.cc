@@ -217,6 +217,7 @@ std::string report_json(const RouterReport& r) {
               {"rejected", r.rejected},
               {"reason", r.reason},
               {"stale_since_ms", r.stale_since_ms}};
+  if (!r.rejected_as.empty()) out["rejected_as"] = r.rejected_as;  // absent before deltas
   return out.dump();
 }
 
@@ -232,10 +233,18 @@ Result<RouterReport> parse_report(std::string_view text) {
        {router.status(), applied.status(), rejected.status(), reason.status(), stale.status()}) {
     if (!s.is_ok()) return s;
   }
+  // Reports written before deltas say no "rejected_as" (their refusals were whole).
+  std::string rejected_as;
+  if (object->contains("rejected_as")) {
+    Result<std::string> as = field<std::string>(*object, "report", "rejected_as");
+    if (!as.is_ok()) return as.status();
+    rejected_as = *as;
+  }
   return RouterReport{.router = *router,
                       .applied = *applied,
                       .rejected = *rejected,
                       .reason = *reason,
+                      .rejected_as = std::move(rejected_as),
                       .stale_since_ms = *stale};
 }
 

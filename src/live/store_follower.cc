@@ -39,6 +39,11 @@ void StoreFollower::set_connected(bool connected) {
   status_.connected = connected;
 }
 
+std::string rejected_as(const FollowerStatus& s) {
+  if (s.rejected == 0) return "";
+  return s.rejected_delta ? "delta" : "snapshot";
+}
+
 // The store writes the record only when what it says changed (Store::report); otherwise it
 // only keeps it alive, so a fleet of routers re-reading every few seconds does not rewrite
 // (and, on etcd, replicate) identical records. A report that cannot be stored is tried again
@@ -49,6 +54,7 @@ void StoreFollower::report() {
                         .applied = s.applied,
                         .rejected = s.rejected,
                         .reason = s.reason,
+                        .rejected_as = rejected_as(s),
                         .stale_since_ms = s.stale_since_ms});
 }
 

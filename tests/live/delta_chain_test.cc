@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "cellkit/core/delta_codec.h"
 #include "cellkit/core/snapshot_codec.h"
@@ -228,6 +229,31 @@ TEST_F(DeltaChainTest, ADeltaWhoseDigestDisagreesFallsBackToTheWholeSnapshot) {
   EXPECT_THAT(status().reason, ::testing::HasSubstr(fmt::format(
                                    "version {} as a delta does not apply", published())));
   EXPECT_THAT(status().reason, ::testing::HasSubstr("the result's digest"));
+  EXPECT_EQ(status().applied, published());
+  EXPECT_TRUE(status().rejected_delta);
+  // The report says the version was refused as a delta only: it is served.
+  const nlohmann::json routers = nlohmann::json::parse(call("GET", "/v1/routers").body)["routers"];
+  ASSERT_EQ(routers.size(), 1u);
+  EXPECT_EQ(routers[0]["applied"], published());
+  EXPECT_EQ(routers[0]["rejected"], published());
+  EXPECT_EQ(routers[0]["rejected_as"], "delta");
+  expect_served_equals_whole();
+}
+
+// A table put beside the store (PUT /admin/snapshot) is served in place of the version the
+// follower last applied: the chain read after that version is no delta's fault.
+TEST_F(DeltaChainTest, AChainAfterAnotherVersionThanTheServedOneIsNoRefusal) {
+  start_router();
+  FlatSnapshot put = whole_table().flat();
+  put.version = published() + 1;
+  ASSERT_TRUE(holder_.offer(std::move(put)).accepted());
+  onboard("a");
+  onboard("b");
+  sync();
+  ASSERT_EQ(chain_refusals_.size(), 1u);
+  EXPECT_THAT(chain_refusals_[0], ::testing::HasSubstr("not the served version"));
+  EXPECT_EQ(status().rejected, 0u);
+  EXPECT_EQ(status().fallbacks, 1u);
   EXPECT_EQ(status().applied, published());
   expect_served_equals_whole();
 }

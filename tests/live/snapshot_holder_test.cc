@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/delta_log.h"
 #include "cellkit/live/snapshot_file.h"
@@ -115,6 +116,27 @@ TEST_F(Holder, ASnapshotThatCannotBePersistedIsNotServed) {
   EXPECT_EQ(r.verdict, OfferVerdict::kNotPersisted);
   EXPECT_EQ(http_status(r.verdict), 500);
   EXPECT_FALSE(holder.ready());
+}
+
+FlatSnapshot flat(std::uint64_t version, std::uint32_t tenants) {
+  return RoutingTable::build(snapshot(version, tenants)).value().flat();
+}
+
+// A chain whose log append failed was not served: its digest is not the served table's,
+// so the next chain, after a different whole snapshot of its version, still applies.
+TEST_F(Holder, AChainThatWasNotPersistedLeavesNoDigestBehind) {
+  SnapshotHolder holder(dir_.string());
+  ASSERT_TRUE(holder.offer(snapshot(1, 3)).accepted());
+  const fs::path log = holder.persisted_path() + ".deltas";
+  fs::create_directories(log);  // a directory where the log goes: the append fails
+  std::vector<RoutingDelta> lost{diff_snapshots(flat(1, 3), flat(2, 4))};
+  ASSERT_EQ(holder.offer_deltas(std::move(lost)).verdict, OfferVerdict::kNotPersisted);
+  fs::remove_all(log);
+  ASSERT_TRUE(holder.offer(snapshot(2, 5)).accepted());
+  std::vector<RoutingDelta> next{diff_snapshots(flat(2, 5), flat(3, 6))};
+  const OfferResult r = holder.offer_deltas(std::move(next));
+  EXPECT_EQ(r.verdict, OfferVerdict::kAccepted) << r.reason;
+  EXPECT_EQ(holder.table()->flat(), flat(3, 6));
 }
 
 // Readers on other threads see a whole table, old or new, while offers land.

@@ -322,6 +322,7 @@ TEST_P(StoreDeltaTest, ADeltaThatDoesNotApplyIsNackedOnItsOwnAndTheWholeSnapshot
   EXPECT_EQ(reports[0].applied, 3u);
   EXPECT_EQ(reports[0].rejected, 2u);
   EXPECT_EQ(reports[0].reason, s.reason);
+  EXPECT_EQ(reports[0].rejected_as, "delta");  // version 3, served, was not refused
   publish(*store, 4, 5);
   ASSERT_TRUE(follower.sync().is_ok());
   EXPECT_EQ(follower.status().applied, 4u);

@@ -119,8 +119,9 @@ TEST_P(StoreFollowerTest, BothRoutersApplyWhatTheControlPlanePublishesAndSayIt) 
   EXPECT_TRUE(eventually([&] { return a.version == v && b.version == v; }));
   EXPECT_TRUE(eventually([&] {
     const std::string body = call("GET", "/v1/routers").body;
-    return body.find(fmt::format(R"("applied":{},"reason":"","rejected":0,"router":"router-b")",
-                                 v)) != std::string::npos;
+    return body.find(fmt::format(
+               R"("applied":{},"reason":"","rejected":0,"rejected_as":"","router":"router-b")",
+               v)) != std::string::npos;
   })) << call("GET", "/v1/routers").body;
   EXPECT_TRUE(fa->status().connected);
   EXPECT_EQ(fa->status().stale_since_ms, 0);
@@ -217,7 +218,8 @@ TEST_P(StoreFollowerTest, AnUnchangedReportIsNotRewrittenButOutlivesItsLease) {
   }
   EXPECT_EQ(test::report_stamp(spec(), "blue", "r1"), written);
   const std::string body = call("GET", "/v1/routers").body;
-  EXPECT_NE(body.find(R"("applied":1,"reason":"","rejected":0,"router":"r1")"), std::string::npos)
+  EXPECT_NE(body.find(R"("applied":1,"reason":"","rejected":0,"rejected_as":"","router":"r1")"),
+            std::string::npos)
       << body;
   // A new version changes what it says: written again.
   add_cell(1);

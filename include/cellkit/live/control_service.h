@@ -103,9 +103,6 @@ class ControlService {
   std::shared_ptr<const FlatSnapshot> published_flat_;
   // Under store_mutex_: routing_digest(*published_flat_) when known (the last delta's).
   std::optional<std::uint64_t> published_digest_;
-  // Under store_mutex_: the version whose base compact() is writing (0: none), which
-  // prune() keeps.
-  std::uint64_t compacting_ = 0;
   // Under store_mutex_: the onboarding index of published_.state, valid while
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;

@@ -24,6 +24,7 @@ enum class OfferVerdict : std::uint8_t {
   kNotNewer,      // its version is not above the served one: HTTP 409
   kInvalid,       // undecodable or invalid as a whole: HTTP 422
   kNotPersisted,  // valid and newer, but the state directory could not be written: HTTP 500
+  kNotParent,     // a delta chain that does not follow the served version: HTTP 409
 };
 std::string_view to_string(OfferVerdict verdict);  // "accepted", "not_newer", ...
 int http_status(OfferVerdict verdict);             // 200, 409, 422, 500
@@ -65,7 +66,9 @@ class SnapshotHolder {
   // (persisted as one snapshot, then served) or not at all. A chain that does not apply is
   // kInvalid, `offered` being the version of the delta that does not (its reason begins
   // "version V as a delta"), but not counted as a refusal of the holder: the caller NACKs
-  // that delta and reads the whole snapshot instead.
+  // that delta and reads the whole snapshot instead. A chain whose first delta does not
+  // follow the served version (the caller read it after another one) is kNotParent: no
+  // delta is at fault.
   OfferResult offer_deltas(std::vector<RoutingDelta>&& chain);
   // Bytes that are an encoded snapshot or a mapping JSON document (live/snapshot_file.h);
   // `source` names them in reasons ("PUT /admin/snapshot", a file path).
@@ -94,6 +97,8 @@ class SnapshotHolder {
  private:
   OfferResult install(RoutingTable table, std::span<const std::byte> encoded, OfferResult result);
   OfferResult refuse(OfferResult result);
+  OfferResult append_chain(RoutingTable next, std::span<const RoutingDelta> chain,
+                           OfferResult result);
   Result<RoutingTable> apply_to_served(const RoutingTable& served,
                                        std::span<const RoutingDelta> chain, std::uint64_t& refused);
   void serve(std::shared_ptr<const RoutingTable> table);
@@ -108,7 +113,8 @@ class SnapshotHolder {
   std::atomic<std::uint64_t> rejected_{0};
   std::string last_rejection_;
   // Under mutex_: routing_digest of the table at digest_version_ (the last one a chain led
-  // to), so the next chain's digest costs O(change); any other served version computes it.
+  // to and that was served), so the next chain's digest costs O(change); any other served
+  // version (a whole snapshot installed resets it) computes it.
   std::uint64_t digest_version_ = 0;
   std::uint64_t digest_ = 0;
 };

@@ -96,10 +96,14 @@ struct PublishReply {
 
 // A router's ACK/NACK: the version it serves and the last it refused, with why.
 struct RouterReport {
-  std::string router;               // unique id of the router
-  std::uint64_t applied = 0;        // version being served (0: none)
-  std::uint64_t rejected = 0;       // last refused version (0: none)
-  std::string reason;               // why `rejected` was refused
+  std::string router;          // unique id of the router
+  std::uint64_t applied = 0;   // version being served (0: none)
+  std::uint64_t rejected = 0;  // last refused version (0: none)
+  std::string reason;          // why `rejected` was refused
+  // How `rejected` was refused: "snapshot" (whole: the router will not serve that version),
+  // "delta" (only its delta did not apply: the version may be served, read whole), or ""
+  // (none).
+  std::string rejected_as;
   std::int64_t stale_since_ms = 0;  // unix ms since when it cannot reach the store; 0 = fresh
 
   bool operator==(const RouterReport&) const = default;

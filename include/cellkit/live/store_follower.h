@@ -52,6 +52,10 @@ struct FollowerStatus {
   std::uint64_t fallbacks = 0;      // chains not applied: the whole snapshot was read instead
 };
 
+// How `s.rejected` was refused, as reports say it (RouterReport::rejected_as): "snapshot",
+// "delta", or "" when nothing was.
+std::string rejected_as(const FollowerStatus& s);
+
 class StoreFollower {
  public:
   // `booted` is the version the router already serves (its persisted snapshot; 0 = none).
