@@ -1,6 +1,11 @@
 // The live-mode test harness: thin helpers over ChildProcess and loopback_call.
 #include "live/harness.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -73,6 +78,22 @@ bool wait_gone(pid_t pid, Millis timeout) {
     std::this_thread::sleep_for(5ms);
   }
   return true;
+}
+
+int connect_raw(const Endpoint& e) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  const timeval timeout{.tv_sec = 5, .tv_usec = 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(e.port);
+  ::inet_pton(AF_INET, e.host.c_str(), &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 }  // namespace cellkit::live::test

@@ -37,6 +37,10 @@ HttpResult http(const std::string& host, std::uint16_t port, const std::string& 
 HttpResult http(const Endpoint& endpoint, const std::string& method, const std::string& target,
                 const Headers& headers = {}, const std::string& body = "", Millis timeout = 5s);
 
+// A raw client socket connected to `e` (receives time out after 5 s), for requests no
+// HTTP client would send; -1 when it cannot connect. The caller closes it.
+int connect_raw(const Endpoint& e);
+
 // POST /orders {"bags": bags} as `tenant`.
 HttpResult order(const Endpoint& endpoint, const std::string& tenant, int bags,
                  Millis timeout = 5s);

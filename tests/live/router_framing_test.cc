@@ -69,19 +69,6 @@ class CaptureCell {
   std::uint16_t port_ = 0;
 };
 
-int connect_to(const Endpoint& e) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(e.port);
-  ::inet_pton(AF_INET, e.host.c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 struct Exchange {
   std::string answer;     // what the client got (up to 3 s)
   std::string forwarded;  // what the cell got, empty when nothing was forwarded
@@ -90,7 +77,7 @@ struct Exchange {
 // Sends `request` to the router and serves whatever it forwards; bounded: 3 s for the answer.
 Exchange exchange(const Endpoint& router, CaptureCell& cell, const std::string& request) {
   Exchange out;
-  const int fd = connect_to(router);
+  const int fd = connect_raw(router);
   EXPECT_GE(fd, 0);
   if (fd < 0) return out;
   EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),

@@ -1,7 +1,5 @@
 // `cellkit router` under operations: snapshots offered, persisted and refused; the source
 // going away; hostile clients; graceful shutdown; the admin listener.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -149,22 +147,6 @@ TEST(RouterAdmin, MetricsAndRoutingDescribeTheRouter) {
   EXPECT_EQ(healthz->status, 200);
 }
 
-// A raw client socket connected to `e` (receives time out after 5 s); -1 when it cannot connect.
-int connect_to(const Endpoint& e) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  const timeval timeout{.tv_sec = 5, .tv_usec = 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(e.port);
-  ::inet_pton(AF_INET, e.host.c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Reads until `end` has arrived, the peer closes or a receive times out.
 std::string receive_until(int fd, std::string_view end) {
   std::string got;
@@ -183,7 +165,7 @@ TEST(RouterSnapshots, APutThatExpectsContinueIsToldToGoAheadBeforeItsBody) {
   RouterFleet fleet(1);
   fleet.start_router(fleet.write_mapping({{"acme", {0}}}, 5));
   const std::string body = read_file(fleet.write_mapping({{"acme", {0}}}, 6, "newer.json"));
-  const int fd = connect_to(fleet.admin());
+  const int fd = connect_raw(fleet.admin());
   ASSERT_GE(fd, 0);
   const std::string head = fmt::format(
       "PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nContent-Length: {}\r\n"
@@ -207,7 +189,7 @@ TEST(RouterSnapshots, OnlyASnapshotOfferIsToldToGoAhead) {
         "Expect: 100-continue\r\n\r\n{}",
         "PUT /admin/snapshot HTTP/1.0\r\nHost: admin\r\nContent-Length: 2\r\n"
         "Expect: 100-continue\r\n\r\n{}"}) {
-    const int fd = connect_to(fleet.admin());
+    const int fd = connect_raw(fleet.admin());
     ASSERT_GE(fd, 0);
     ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(head.size()));
@@ -233,7 +215,7 @@ TEST(RouterSnapshots, AStreamedOfferBrokenCutShortOrTooLargeChangesNothing) {
             parse_flat_snapshot(broken, "PUT /admin/snapshot").status().message());
 
   const std::string newer = read_file(fleet.write_mapping({{"acme", {1}}}, 7, "newer.json"));
-  int fd = connect_to(fleet.admin());
+  int fd = connect_raw(fleet.admin());
   ASSERT_GE(fd, 0);
   const std::string cut =
       fmt::format("PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nContent-Length: {}\r\n\r\n{}",
@@ -241,7 +223,7 @@ TEST(RouterSnapshots, AStreamedOfferBrokenCutShortOrTooLargeChangesNothing) {
   ASSERT_EQ(::send(fd, cut.data(), cut.size(), MSG_NOSIGNAL), static_cast<ssize_t>(cut.size()));
   ::close(fd);
 
-  fd = connect_to(fleet.admin());
+  fd = connect_raw(fleet.admin());
   ASSERT_GE(fd, 0);
   const std::string huge =
       "PUT /admin/snapshot HTTP/1.1\r\nHost: admin\r\nContent-Length: 600000000\r\n\r\n{";
@@ -270,7 +252,7 @@ TEST(RouterSnapshots, AChunkedOfferThatCrossesTheLimitMidStreamIs413AndChangesNo
     many.push_back({fmt::format("tenant-{}", t), {1, 0}});
   const std::string big = read_file(fleet.write_mapping(many, 6, "big.json"));
   ASSERT_GT(big.size(), 5000u);
-  const int fd = connect_to(fleet.admin());
+  const int fd = connect_raw(fleet.admin());
   ASSERT_GE(fd, 0);
   // Four chunks of 1,000 bytes fit under 4,096; the fifth is announced and never sent.
   std::string request =
@@ -304,7 +286,7 @@ TEST(RouterSnapshots, AChunkedOfferThatCrossesTheLimitMidStreamIs413AndChangesNo
 // returns true when the router closed the connection meanwhile.
 bool closed_while_trickling(const Endpoint& e, std::string_view bytes,
                             std::chrono::milliseconds gap, std::chrono::milliseconds limit) {
-  const int fd = connect_to(e);
+  const int fd = connect_raw(e);
   if (fd < 0) return false;
   const auto deadline = std::chrono::steady_clock::now() + limit;
   bool closed = false;
@@ -395,7 +377,7 @@ TEST(RouterHostile, AmbiguousTransferEncodingsAreRefusedNotForwarded) {
   for (const std::string te : {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
                                "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
                                "Transfer-Encoding: gzip, chunked\r\n"}) {
-    const int fd = connect_to(router);
+    const int fd = connect_raw(router);
     ASSERT_GE(fd, 0);
     const std::string request = "POST /orders HTTP/1.1\r\nHost: r\r\nX-Tenant: acme\r\n" + te +
                                 "\r\n5\r\nhello\r\n0\r\n\r\n";
