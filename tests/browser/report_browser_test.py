@@ -7,9 +7,11 @@ and the fleet diagram is drawn. Saves a 1280 px wide screenshot of each report.
 usage: report_browser_test.py CELLKIT SCENARIOS_DIR DATA_DIR WORK_DIR [--screenshots DIR]
 """
 import base64
+import ctypes
 import json
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -87,6 +89,13 @@ class WebSocket:
                 return message.decode()
 
 
+def die_with_this_process():
+    """Runs in the browser's process before exec: the kernel kills it (SIGKILL) when the test
+    process ends, however it ends (a ctest timeout, a kill), so no browser outlives its test
+    even where close() never runs."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
 class Browser:
     def __init__(self):
         self.profile = tempfile.mkdtemp(prefix="cellkit-chromium-")
@@ -94,7 +103,8 @@ class Browser:
             ["chromium", "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run",
              "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
              f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=die_with_this_process)
         port_file = os.path.join(self.profile, "DevToolsActivePort")
         deadline = time.time() + DEADLINE_S
         while not os.path.exists(port_file) or len(open(port_file).read().split()) < 2:
@@ -158,6 +168,9 @@ def run_checks(checks):
     """Runs each (name, check) in one headless Chromium, where check(browser) returns
     (summary, problems); prints a line per check and its problems. Returns the exit code:
     0 when no check found a problem."""
+    # A SIGTERM (ctest stopping the test) ends this process through the finally below, so the
+    # browser's whole process group is closed, not only its first process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     browser = Browser()
     failed = False
     try:
