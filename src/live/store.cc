@@ -240,6 +240,11 @@ Result<RouterReport> parse_report(std::string_view text) {
     if (!as.is_ok()) return as.status();
     rejected_as = *as;
   }
+  if (rejected_as != "" && rejected_as != "snapshot" && rejected_as != "delta") {
+    return data_loss(
+        fmt::format("report: field 'rejected_as' ('{}') must be \"snapshot\", \"delta\" or \"\"",
+                    cut(rejected_as)));
+  }
   return RouterReport{.router = *router,
                       .applied = *applied,
                       .rejected = *rejected,

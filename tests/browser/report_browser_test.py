@@ -89,11 +89,30 @@ class WebSocket:
                 return message.decode()
 
 
-def die_with_this_process():
-    """Runs in the browser's process before exec: the kernel kills it (SIGKILL) when the test
-    process ends, however it ends (a ctest timeout, a kill), so no browser outlives its test
-    even where close() never runs."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+LIBC_PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not after fork
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_this_thread():
+    """Runs in the browser's first process before exec: the kernel sends it SIGKILL when the
+    thread that started it ends (here the main thread, so when the test process ends, however
+    it ends: a ctest timeout's SIGKILL, a kill). The setting is not inherited, so the
+    browser's own children (zygote, renderers) exit because their parent did, which they do
+    (a killed test left 10 Chromium processes before this, none after). Start the browser
+    from the main thread only."""
+    if LIBC_PRCTL(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL)) != 0:
+        os._exit(127)  # Popen then fails: the child ended before exec
+
+
+def close_group(process, profile):
+    """Kills the browser's whole process group (setsid made its id the first pid) and
+    removes its profile."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 class Browser:
@@ -104,15 +123,19 @@ class Browser:
              "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
              f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=die_with_this_process)
-        port_file = os.path.join(self.profile, "DevToolsActivePort")
-        deadline = time.time() + DEADLINE_S
-        while not os.path.exists(port_file) or len(open(port_file).read().split()) < 2:
-            if time.time() > deadline or self.process.poll() is not None:
-                raise RuntimeError("chromium did not start its DevTools endpoint")
-            time.sleep(0.05)
-        port, path = open(port_file).read().split()[:2]
-        self.ws = WebSocket(int(port), path)
+            preexec_fn=die_with_this_thread)
+        try:
+            port_file = os.path.join(self.profile, "DevToolsActivePort")
+            deadline = time.time() + DEADLINE_S
+            while not os.path.exists(port_file) or len(open(port_file).read().split()) < 2:
+                if time.time() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("chromium did not start its DevTools endpoint")
+                time.sleep(0.05)
+            port, path = open(port_file).read().split()[:2]
+            self.ws = WebSocket(int(port), path)
+        except BaseException:  # a failed start or a SIGTERM: leave no browser behind
+            close_group(self.process, self.profile)
+            raise
         self.next_id = 0
         self.events = []
 
@@ -140,6 +163,7 @@ class Browser:
             self.events.append(json.loads(self.ws.receive()))
 
     def close(self):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM cannot cut this short
         try:
             self.call("Browser.close")
         except Exception:  # the browser may already be gone; it is killed below either way
@@ -147,9 +171,8 @@ class Browser:
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, 9)
-            self.process.wait()
-        shutil.rmtree(self.profile, ignore_errors=True)
+            pass
+        close_group(self.process, self.profile)
 
 
 MEASURE = """JSON.stringify({
@@ -168,7 +191,8 @@ def run_checks(checks):
     """Runs each (name, check) in one headless Chromium, where check(browser) returns
     (summary, problems); prints a line per check and its problems. Returns the exit code:
     0 when no check found a problem."""
-    # A SIGTERM (ctest stopping the test) ends this process through the finally below, so the
+    # A SIGTERM (a cancelled CI job, a kill; ctest's own timeout sends SIGKILL, which the
+    # browser's death signal covers) ends this process through the finally below, so the
     # browser's whole process group is closed, not only its first process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     browser = Browser()

@@ -299,5 +299,25 @@ TEST(PointerRecord, RoundTripsAndNamesAMissingField) {
   EXPECT_EQ(parse_pointer("[]").status().message(), "the routing pointer is not a JSON object");
 }
 
+// A report reads back as written: "rejected_as" only when not empty, a record without it
+// (written before deltas) as "", and any other value refused naming it.
+TEST(ReportRecord, RoundTripsWithOrWithoutRejectedAsAndNamesABadOne) {
+  const RouterReport none{.router = "r1", .applied = 4};
+  const RouterReport whole{
+      .router = "r1", .applied = 4, .rejected = 3, .reason = "bad", .rejected_as = "snapshot"};
+  const RouterReport delta{
+      .router = "r1", .applied = 5, .rejected = 5, .reason = "bad", .rejected_as = "delta"};
+  for (const RouterReport& r : {none, whole, delta})
+    EXPECT_EQ(parse_report(report_json(r)).value(), r) << report_json(r);
+  EXPECT_EQ(report_json(none).find("rejected_as"), std::string::npos);
+  const std::string old =
+      R"({"router":"r1","applied":4,"rejected":3,"reason":"bad","stale_since_ms":0})";
+  EXPECT_EQ(parse_report(old)->rejected_as, "");
+  const std::string odd = R"({"router":"r1","applied":4,"rejected":3,"reason":"bad",)"
+                          R"("rejected_as":"maybe","stale_since_ms":0})";
+  EXPECT_EQ(parse_report(odd).status().message(),
+            R"(report: field 'rejected_as' ('maybe') must be "snapshot", "delta" or "")");
+}
+
 }  // namespace
 }  // namespace cellkit::live

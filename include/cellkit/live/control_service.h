@@ -46,8 +46,9 @@ class ControlService {
   ServiceReply handle(const ServiceRequest& request);
   // Campaigns for (or keeps) the leadership, picks up versions published by another
   // control plane and, as leader, deletes old versions (ControlOptions::keep_versions).
-  // Call about once a second. While a change holds the store (nothing else it waits for
-  // does), it only keeps the leader's lease alive.
+  // Call about once a second, from one thread only (its compaction and pruning run one
+  // after the other). While a change holds the store (nothing else it waits for does), it
+  // only keeps the leader's lease alive.
   void tick();
   // Wakes every long-poll and gives the leadership up.
   void shutdown();
