@@ -29,7 +29,8 @@ struct SimulateArgs {
   std::string out;
   std::string html;
   bool quiet = false;
-  bool force = false;  // replace result files already in --out
+  bool force = false;           // replace result files already in --out
+  bool print_scenario = false;  // print the scenario as read (YAML) instead of running it
 };
 
 // The progress line's callback: share of simulated time over every run, simulated seconds and
@@ -136,6 +137,21 @@ int check_html_path(const std::string& html) {
   return kExitFailure;
 }
 
+// --print-scenario: the scenario with --seed and --until applied, as a scenario file. Checked
+// first, as a run would check it, so that what is printed reads back.
+int print_scenario(const SimulateArgs& args, const sim::Scenario& scenario) {
+  Status valid = scenario.validate();
+  Result<std::string> written =
+      valid.is_ok() ? sim::write_scenario(scenario) : Result<std::string>(valid);
+  if (!written.is_ok()) {
+    std::cerr << "cellkit simulate: " << args.scenario << ": " << written.status().message()
+              << "\n";
+    return kExitFailure;
+  }
+  std::cout << *written;
+  return kExitOk;
+}
+
 int run(const SimulateArgs& args) {
   Result<sim::Scenario> scenario = sim::load_scenario(args.scenario);
   if (!scenario.is_ok()) {
@@ -143,6 +159,7 @@ int run(const SimulateArgs& args) {
     return kExitFailure;
   }
   if (int code = apply_overrides(args, *scenario); code != kExitOk) return code;
+  if (args.print_scenario) return print_scenario(args, *scenario);
   if (int code = check_out_dir(args); code != kExitOk) return code;
   if (int code = check_html_path(args.html); code != kExitOk) return code;
   ProgressLine line("cellkit simulate", args.quiet);
@@ -194,26 +211,40 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("scenario", args->scenario, "Scenario file to run")->required();
   cmd->add_option("--seed", args->seed,
                   "Run seed; overrides the scenario's `seed` (default: the scenario's)");
-  cmd->add_option("--runs", args->runs,
-                  "Independent replications with derived seeds; more than 1 prints each\n"
-                  "metric's mean with its 95% confidence interval")
-      ->check(CLI::Range(1u, 1000u))
-      ->capture_default_str();
+  CLI::Option* runs =
+      cmd->add_option("--runs", args->runs,
+                      "Independent replications with derived seeds; more than 1 prints each\n"
+                      "metric's mean with its 95% confidence interval")
+          ->check(CLI::Range(1u, 1000u))
+          ->capture_default_str();
   cmd->add_option("--until", args->until,
                   "Simulated time to run, e.g. 90s, 10m, 2h; overrides the scenario's `until`");
-  cmd->add_option("--format", args->format, "Output format on stdout: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("--out", args->out,
-                  "Also write timeseries.csv (long form: run,seed,time_s,entity,metric,value),\n"
-                  "tenants.csv and result.json into this directory (created if missing).\n"
-                  "Result files already there are refused before the run, unless --force");
-  cmd->add_flag("--force", args->force, "Replace result files already in --out");
-  cmd->add_option("--html", args->html,
-                  "Also write a self-contained HTML report (charts of outcomes, fleet health\n"
-                  "and tenants over time, latency, utilisation per cell, the timeline and a\n"
-                  "diagram of the fleet; no scripts, opens from disk)");
+  CLI::Option* format =
+      cmd->add_option("--format", args->format, "Output format on stdout: text or json")
+          ->check(CLI::IsMember({"text", "json"}))
+          ->capture_default_str();
+  CLI::Option* out = cmd->add_option(
+      "--out", args->out,
+      "Also write timeseries.csv (long form: run,seed,time_s,entity,metric,value),\n"
+      "tenants.csv and result.json into this directory (created if missing).\n"
+      "Result files already there are refused before the run, unless --force");
+  CLI::Option* force =
+      cmd->add_flag("--force", args->force, "Replace result files already in --out");
+  CLI::Option* html =
+      cmd->add_option("--html", args->html,
+                      "Also write a self-contained HTML report (charts of outcomes, fleet health\n"
+                      "and tenants over time, latency, utilisation per cell, the timeline and a\n"
+                      "diagram of the fleet; no scripts, opens from disk)");
   cmd->add_flag("--quiet", args->quiet, "No progress line on stderr (shown only on a terminal)");
+  cmd->add_flag("--print-scenario", args->print_scenario,
+                "Run nothing: print the scenario as the simulator reads it, as a scenario\n"
+                "file (YAML) with every field written, defaults included, and --seed and\n"
+                "--until applied. A tenants.mapping stays a reference to its file")
+      ->excludes(runs)
+      ->excludes(format)
+      ->excludes(out)
+      ->excludes(force)
+      ->excludes(html);
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

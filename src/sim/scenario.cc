@@ -3,6 +3,7 @@
 
 #include "cellkit/base/cut.h"
 #include "cellkit/base/limits.h"
+#include "cellkit/sim/scenario_file.h"
 
 #include <algorithm>
 #include <cmath>
@@ -176,23 +177,13 @@ Status check_router(const RouterSpec& r) {
   return positive("router.health_check_interval", r.health_check_interval);
 }
 
-// A time as a scenario file writes it, in the largest unit that keeps it whole: "90s", "2h".
-std::string as_time(Duration d) {
-  static constexpr std::pair<std::int64_t, const char*> kUnits[] = {
-      {3'600'000'000, "h"}, {60'000'000, "m"}, {1'000'000, "s"}, {1'000, "ms"}};
-  for (const auto& [us, unit] : kUnits) {
-    if (d.count() != 0 && d.count() % us == 0) return fmt::format("{}{}", d.count() / us, unit);
-  }
-  return fmt::format("{}us", d.count());
-}
-
 // A fault the run would never reach: its time is at or after until.
 Status before_until(std::string_view fault, std::size_t i, std::string_view what, Duration at,
                     const Scenario& s) {
   if (at < s.until) return Status::ok();
   return invalid_argument(fmt::format(
       "faults.{}[{}]{} at {} is at or after until ({}); a fault must start before the run ends",
-      fault, i, what, as_time(at), as_time(s.until)));
+      fault, i, what, format_duration(at), format_duration(s.until)));
 }
 
 // Every fault starts inside the run, [0, until).

@@ -1,6 +1,9 @@
-// Fuzz target: scenario YAML/JSON. Either a located error, or a scenario that validates.
+// Fuzz target: scenario YAML/JSON. Either a located error, or a scenario that validates and
+// round-trips: written (write_scenario) and read again, it is the same value, and writing
+// that gives the same bytes.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string_view>
 
 #include "cellkit/sim/scenario_file.h"
@@ -15,5 +18,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   fuzz::require(scenario->validate().is_ok(), "a parsed scenario that does not validate");
+  const Result<std::string> written = sim::write_scenario(*scenario);
+  fuzz::require(written.is_ok(), "a parsed scenario that cannot be written");
+  const Result<sim::Scenario> again = sim::parse_scenario(*written, "fuzz.yaml");
+  if (!again.is_ok()) {  // what the replay test shows before it fails
+    std::fprintf(stderr, "%s\n--- written:\n%s", again.status().message().c_str(),
+                 written->c_str());
+  }
+  fuzz::require(again.is_ok(), "a written scenario that does not read back");
+  fuzz::require(*again == *scenario, "a written scenario that reads back as another value");
+  const Result<std::string> rewritten = sim::write_scenario(*again);
+  fuzz::require(rewritten.is_ok() && *rewritten == *written,
+                "a scenario read back that is written differently");
   return 0;
 }

@@ -111,6 +111,15 @@ cellkit_golden(simulate_error_runs simulate_error_runs.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --runs 0)
 cellkit_golden(simulate_error_format simulate_error_format.txt EXIT 2 STREAM stderr
                ARGS simulate ${poison_k2} --format xml)
+# --print-scenario: the scenario as read, every field written, overrides applied; a mapping
+# stays a reference to its file. It runs nothing, so the options of a run are refused beside it.
+cellkit_golden(simulate_print_scenario simulate_print_scenario.yaml
+               ARGS simulate ${golden_sources}/scenarios/bad-deployment.yaml --print-scenario
+                    --seed 4)
+cellkit_golden(simulate_print_scenario_mapping simulate_print_scenario_mapping.yaml
+               ARGS simulate ${fixtures}/mapped/from_json.yaml --print-scenario)
+cellkit_golden(simulate_error_print_scenario_runs simulate_error_print_scenario_runs.txt EXIT 2
+               STREAM stderr ARGS simulate ${poison_k2} --print-scenario --runs 3)
 # A mapping the user already has: the fleet, zones and shards from a JSON or CSV file next to
 # the scenario; keys the mapping gives are refused beside it, each with its line.
 cellkit_golden(simulate_mapping_json simulate_mapping_json.txt

@@ -34,6 +34,7 @@ struct CellsSpec {
       std::chrono::seconds(30);             // a cell crashed by a request restarts after this long
   Duration mtbf{};                          // mean time between random crashes per cell; 0: none
   Duration mttr = std::chrono::minutes(1);  // mean repair time of a random crash (exponential)
+  bool operator==(const CellsSpec&) const = default;
 };
 
 // The name of zone `zone` in reports: cells.zone_names[zone], else "zone-<zone>".
@@ -62,6 +63,7 @@ struct TenantsSpec {
   // empty: none. Set by scenario files; tenant i is then named names[i].
   std::string mapping;
   std::vector<std::string> names;  // tenant i's name; empty: "tenant-<i>"
+  bool operator==(const TenantsSpec&) const = default;
 };
 
 // One request of a scripted workload.
@@ -69,6 +71,7 @@ struct ScriptedRequest {
   Duration at{};
   std::uint32_t tenant = 0;
   bool poison = false;  // kills the cell that handles it
+  bool operator==(const ScriptedRequest&) const = default;
 };
 
 struct WorkloadSpec {
@@ -77,6 +80,7 @@ struct WorkloadSpec {
   // poison tenants' draws do not apply to them. Set by programs (the seed demo), not files.
   std::vector<ScriptedRequest> script;
   Duration timeout{};  // a request not answered this long after arrival times out; 0: never
+  bool operator==(const WorkloadSpec&) const = default;
 };
 
 struct RouterSpec {
@@ -84,11 +88,13 @@ struct RouterSpec {
   Duration health_check_interval =
       std::chrono::seconds(5);   // the router probes every cell this often
   bool persist_snapshot = true;  // keep the last accepted table on disk across restarts
+  bool operator==(const RouterSpec&) const = default;
 };
 
 struct ControlPlaneSpec {
   Duration publish_interval =
       std::chrono::seconds(30);  // a full routing snapshot is published this often
+  bool operator==(const ControlPlaneSpec&) const = default;
 };
 
 // A tenant some of whose requests kill the cell that handles them (the seed's five bags).
@@ -96,23 +102,27 @@ struct PoisonTenant {
   std::uint32_t tenant = 0;
   double probability = 1.0;  // chance that one of its requests is poison
   std::uint64_t limit = 0;   // poison requests it sends at most; 0: no limit
+  bool operator==(const PoisonTenant&) const = default;
 };
 
 struct CellCrash {
   Duration at{};
   std::uint32_t cell = 0;
   Duration duration{};  // down for this long; 0: cells.restart_after
+  bool operator==(const CellCrash&) const = default;
 };
 
 struct ZoneOutage {
   Duration at{};
   std::uint32_t zone = 0;
   Duration duration = std::chrono::minutes(10);
+  bool operator==(const ZoneOutage&) const = default;
 };
 
 struct Window {
   Duration at{};
   Duration duration = std::chrono::minutes(10);
+  bool operator==(const Window&) const = default;
 };
 
 struct FaultsSpec {
@@ -121,6 +131,7 @@ struct FaultsSpec {
   std::vector<ZoneOutage> zone_outages;
   std::vector<Window> control_plane_outages;
   std::vector<Duration> router_restarts;  // times at which the router restarts
+  bool operator==(const FaultsSpec&) const = default;
 };
 
 // A rollout in waves: each wave's cells get the new build, then the rollout bakes; if the
@@ -134,6 +145,7 @@ struct Deployment {
   double error_probability = 0.0;  // bad build: chance a request it serves answers an error
   double crash_probability = 0.0;  // bad build: chance a request it takes crashes the cell
   double alarm_error_rate = 0.01;  // stop and roll back above this share of failed requests
+  bool operator==(const Deployment&) const = default;
 };
 
 // Tenants that sign up at `at`: the control plane places them (when it is up; otherwise as
@@ -142,11 +154,13 @@ struct Deployment {
 struct Onboarding {
   Duration at{};
   std::uint32_t count = 1;
+  bool operator==(const Onboarding&) const = default;
 };
 
 struct ScaleOut {
   Duration at{};
   std::uint32_t cells = 1;  // cells added to the fleet (they take tenants placed from then on)
+  bool operator==(const ScaleOut&) const = default;
 };
 
 struct AutoScale {
@@ -155,6 +169,7 @@ struct AutoScale {
   std::uint32_t add = 1;  // cells added each time
   std::uint32_t max_cells = 0;                  // never grow beyond this many cells; 0: no limit
   Duration cooldown = std::chrono::minutes(5);  // at least this long between two additions
+  bool operator==(const AutoScale&) const = default;
 };
 
 struct GrowthSpec {
@@ -164,6 +179,7 @@ struct GrowthSpec {
   // When cells are added, move tenants onto them with the core rebalance planner (each
   // move commits in the control plane; the router follows at the next snapshot).
   bool rebalance = false;
+  bool operator==(const GrowthSpec&) const = default;
 };
 
 struct Scenario {
@@ -184,6 +200,7 @@ struct Scenario {
 
   // Names the first bad field, its value and what is allowed.
   Status validate() const;
+  bool operator==(const Scenario&) const = default;
 };
 
 // The core placement options a scenario's tenants section asks for (not for "explicit").

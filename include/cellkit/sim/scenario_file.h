@@ -1,5 +1,5 @@
-// Scenario files: YAML (JSON accepted, being YAML) → Scenario. The format is documented
-// field by field in docs/scenario-format.md.
+// Scenario files: YAML (JSON accepted, being YAML) → Scenario and back. The format is
+// documented field by field in docs/scenario-format.md.
 #pragma once
 
 #include <string>
@@ -21,5 +21,18 @@ Result<Scenario> load_scenario(const std::string& path);
 
 // "250us", "10ms", "1.5s", "5m", "2h" → microseconds. Fails on anything else.
 Result<Duration> parse_duration(std::string_view text);
+
+// A duration as a scenario file writes it, in the largest unit that keeps it whole: "90s",
+// "2h", "250us", "0s". parse_duration reads it back exactly. Requires d >= 0.
+std::string format_duration(Duration d);
+
+// The scenario as a YAML scenario file, every field written (defaults included), in the
+// order of docs/scenario-format.md; the same value always gives the same bytes. Read with
+// parse_scenario under the same source name (a tenants.mapping path is written as given,
+// relative to the scenario file), it gives a Scenario equal to `scenario`. Fails
+// (kInvalidArgument, naming the field) on what a file cannot say: a scripted workload, and
+// per-cell zones, capacities, zone names or tenant names without a tenants.mapping.
+// Requires a scenario that validates.
+Result<std::string> write_scenario(const Scenario& scenario);
 
 }  // namespace cellkit::sim
