@@ -29,12 +29,15 @@ std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budge
 // `budget` orbits were tried without completing the system, or when none is cyclic.
 std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_t budget);
 
-// An SQS(38) on Z_37 and ∞ (point 37), invariant under x -> a·x + b (mod 37) for a ∈ {1, 10, 26}:
-// the orbits of 27 base blocks found offline by an exact-cover search over that group's orbits
-// (scripts/find_sqs38.py, about a second in Python; kept as data, checked by the tests). Each
-// base block's images come together (37 translates, for a = 1, 10, 26), repeats dropped:
-// 2,109 blocks, block points sorted.
-std::vector<Quad> rotational_sqs38();
+// An SQS(v) kept as base blocks, found offline by scripts/find_rotational_sqs.py (an exact cover
+// of the orbits of triples under a group by orbits of blocks; seconds in Python; the tests check
+// every triple once). Points: `copies` copies of Z_p (x + p·i) and for v = 38, 50 a point ∞ (the
+// last); the group of the maps x + p·i -> (a·x + b mod p) + p·i, a in a cyclic group of
+// multipliers, b in Z_p, fixing ∞. v = 38: Z_37 and ∞, a in <10> (order 3), 27 base blocks;
+// v = 46: two copies of Z_23, a in <2> (order 11); v = 50: Z_49 and ∞, a in <18> (order 3);
+// v = 58: two copies of Z_29, a in <16> (order 7). Each base block's images together (by
+// multiplier, then translate), repeats dropped, block points sorted. Nothing for other v.
+std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v);
 
 // A packing of quadruples on Z_v (every triple in at most one block) invariant under
 // x -> x + 1 (mod v): the v translates of base blocks found offline by
