@@ -102,11 +102,11 @@ void expect_packing_on_every_cell(const std::optional<RestrictedDesign>& d, std:
   expect_triples_at_most_once(blocks, n);
 }
 
-// The stored cyclic packings on Z_29 and Z_41: 870 and 2,542 blocks (30 and 62 orbits; Johnson's
-// bound is 877 and 2,593), every triple checked to lie in at most one, and each set the same
-// after x -> x + 1 (mod v).
+// The stored cyclic packings on Z_29, Z_41 and Z_53: 870, 2,542 and 5,618 blocks (30, 62 and 106
+// orbits; Johnson's bound is 877, 2,593 and 5,737), every triple checked to lie in at most one,
+// and each set the same after x -> x + 1 (mod v).
 TEST(QuadruplePacking, TheCyclicPackingsCoverNoTripleTwice) {
-  const std::array<std::array<std::uint32_t, 2>, 2> cases = {{{29, 870}, {41, 2'542}}};
+  const std::array<std::array<std::uint32_t, 2>, 3> cases = {{{29, 870}, {41, 2'542}, {53, 5'618}}};
   for (const auto& [v, size] : cases) {
     SCOPED_TRACE(v);
     const std::optional<std::vector<Quad>> blocks = cyclic_packing(v);
