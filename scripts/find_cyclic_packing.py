@@ -13,9 +13,16 @@ multiple of 29). Prints the base blocks (each orbit's least member) as a list, o
 With --local, a seeded local search over the block orbits instead (for v = 41, where Algorithm X
 found nothing in 300,000 nodes): it stops at `want` orbits or after `steps` draws and prints
 how many it has and their base blocks. v = 41: 62 orbits, 2,542 blocks (Johnson's bound 2,593).
+With --anneal, a seeded local search driven by the uncovered triple orbits (as the search on
+blocks in src/core/quadruple_packing.cc): draw an uncovered triple orbit and a block orbit through
+it; add it when it meets no chosen one, swap it for the one it meets, and for two only with odds
+that start at 1 in 50 and fall to never over the first 11 of 16 phases. It stops at `want`
+orbits or after `steps` draws. Any v (v = 45, 57: the orbit of {0, v/3, 2v/3} has v/3 members,
+so no block orbit may hold it, which block_options checks for every v).
 tests/core/quadruple_packing_test.cc checks that the developed packing covers no triple twice.
 Run from anywhere: scripts/find_cyclic_packing.py v leave [seed [nodes]]
                or: scripts/find_cyclic_packing.py --local v want seed steps
+               or: scripts/find_cyclic_packing.py --anneal v want seed steps
 """
 import itertools
 import random
@@ -42,9 +49,15 @@ def block_options(v, index):
             continue
         seen.add(least)
         items = frozenset(index[least_translate(t, v)] for t in itertools.combinations(q, 3))
-        if len(items) == 4:
+        short = v % 3 == 0 and any(orbit_size(t, v) < v for t in itertools.combinations(q, 3))
+        if len(items) == 4 and not short:
             options.append((least, items))
     return options
+
+
+def orbit_size(points, v):
+    """How many translates the point set has (v unless a translation fixes it)."""
+    return len({tuple(sorted((x + b) % v for x in points)) for b in range(v)})
 
 
 class Search:
@@ -137,7 +150,127 @@ def local_search(options, want, seed, steps):
     return best
 
 
+# Odds (1 in D) of a draw that gives up one orbit to take another, by phase of 16; 0 = never.
+LOSS_ODDS = [50, 70, 100, 150, 220, 330, 500, 800, 1300, 2200, 4000, 0, 0, 0, 0, 0]
+
+
+def anneal(options, items, want, seed, steps):
+    """Options (indices) with disjoint items by the triple-orbit-driven search (module doc)."""
+    rng = random.Random(seed)
+    through = [[] for _ in range(items)]
+    for o, (_, its) in enumerate(options):
+        for i in its:
+            through[i].append(o)
+    owner, free, slot = [None] * items, [], [None] * items
+    for i in range(items):  # an orbit no option holds (v = 45: {0, 15, 30}) is never drawn
+        if through[i]:
+            slot[i] = len(free)
+            free.append(i)
+    chosen, best = set(), []
+
+    def take(i, o):
+        owner[i] = o
+        at, last = slot[i], free[-1]
+        free[at], slot[last] = last, at
+        free.pop()
+
+    def release(i):
+        owner[i] = None
+        slot[i] = len(free)
+        free.append(i)
+
+    for s in range(steps):
+        if not free:
+            break
+        o = rng.choice(through[free[rng.randrange(len(free))]])
+        met = {owner[i] for i in options[o][1] if owner[i] is not None}
+        if len(met) > 2:
+            continue
+        if len(met) == 2:
+            odds = LOSS_ODDS[s * len(LOSS_ODDS) // steps]
+            if odds == 0 or rng.randrange(odds) != 0:
+                continue
+        for c in met:
+            chosen.discard(c)
+            for i in options[c][1]:
+                release(i)
+        chosen.add(o)
+        for i in options[o][1]:
+            take(i, o)
+        if len(chosen) > len(best):
+            best = sorted(chosen)
+            if len(best) >= want:
+                break
+    return best
+
+
+def refill(options, cands, free, need, rng, limit):
+    """At least `need` options among `cands` (indices) whose items are all in `free` and pairwise
+    disjoint, by a depth-first search (the free item in fewest candidates first, or left
+    uncovered while enough items remain), candidates in a seeded order; at most `limit` nodes.
+    None when there is no such set (or the nodes ran out)."""
+    cands = list(cands)
+    rng.shuffle(cands)
+    nodes = [limit]
+
+    def search(free, cands, chosen):
+        if len(chosen) >= need:
+            return list(chosen)
+        nodes[0] -= 1
+        if nodes[0] < 0 or len(chosen) + len(free) // 4 < need:
+            return None
+        by_item = {}
+        for o in cands:
+            for i in options[o][1]:
+                by_item.setdefault(i, []).append(o)
+        if not by_item:
+            return None
+        item = min(by_item, key=lambda i: len(by_item[i]))
+        for o in by_item[item]:
+            its = options[o][1]
+            rest = [c for c in cands if not (options[c][1] & its)]
+            chosen.append(o)
+            found = search(free - its, rest, chosen)
+            if found is not None:
+                return found
+            chosen.pop()
+        return search(free - {item}, [c for c in cands if item not in options[c][1]], chosen)
+
+    return search(frozenset(free), cands, [])
+
+
+def neighbourhoods(options, items, start, want, seed, rounds, drop):
+    """From the options `start`, repeatedly takes `drop` chosen options out at random and puts
+    back as many as an exact search finds among the options on the freed and uncovered items:
+    more when it can (then kept), else the same number (a sideways move). Stops at `want`."""
+    rng = random.Random(seed)
+    chosen = set(start)
+    for _ in range(rounds):
+        if len(chosen) >= want:
+            break
+        out = rng.sample(sorted(chosen), drop)
+        kept = chosen - set(out)
+        used = {i for o in kept for i in options[o][1]}
+        free = set(range(items)) - used
+        cands = [o for o in range(len(options)) if not (options[o][1] & used)]
+        found = refill(options, cands, free, drop + 1, rng, 20000)
+        if found is None:
+            found = refill(options, cands, free, drop, rng, 20000) or out
+        chosen = kept | set(found)
+    return sorted(chosen)
+
+
 def main():
+    if sys.argv[1] == "--anneal":
+        v, want, seed, steps = (int(a) for a in sys.argv[2:6])
+        index = triple_orbits(v)
+        options = block_options(v, index)
+        found = anneal(options, len(index), want, seed, steps)
+        if len(found) < want and len(sys.argv) > 6:  # rounds of neighbourhood search, drop
+            rounds, drop = int(sys.argv[6]), int(sys.argv[7])
+            found = neighbourhoods(options, len(index), found, want, seed, rounds, drop)
+        print(len(found), sorted(options[r][0] for r in found))
+        return
     if sys.argv[1] == "--local":
         v, want, seed, steps = (int(a) for a in sys.argv[2:6])
         options = block_options(v, triple_orbits(v))

@@ -29,7 +29,9 @@ constexpr std::uint32_t kMaxBooleanCells = 4096;
 // minutes, so larger orders stay out).
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint32_t kMaxCyclicOrder = 34;
-// SQS(38) is kept as base blocks under x -> ax + b mod 37 (rotational_sqs38).
+// SQS(38) is kept as base blocks under x -> ax + b mod 37 (rotational_sqs). SQS(46), SQS(50) and
+// SQS(58) are kept too but serve strategy design only (stored_packing, for N and N − 1): as
+// designs they would change which shards shuffle gives 46, 50, 58 cells and their doubles.
 constexpr std::uint32_t kRotationalOrder = 38;
 constexpr std::uint64_t kSearchBudget = 2'000'000;
 // Triple systems and packings are listed and put in a balanced order (O(N³/12)): N <= this.
@@ -164,7 +166,7 @@ std::optional<std::vector<Quad>> sqs_blocks(std::uint32_t v) {
     if (!half) return std::nullopt;
     return double_sqs(*half, v / 2);
   }
-  if (v == kRotationalOrder) return rotational_sqs38();
+  if (v == kRotationalOrder) return rotational_sqs(v);
   if (v <= kMaxSearchedOrder) return search_sqs(v, kSearchBudget);
   if (v <= kMaxCyclicOrder) return search_cyclic_sqs(v, kSearchBudget);
   return std::nullopt;
@@ -522,10 +524,15 @@ std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells) {
 }
 
 // Labelled with the family of the quadruple packings it stands in for (restricted_sqs's); a
-// cyclic packing is not a doubled system, and no output names the family of a restriction.
-std::optional<RestrictedDesign> stored_cyclic_packing(std::uint32_t cells) {
+// stored packing is not a doubled system, and no output names the family of a restriction.
+std::optional<RestrictedDesign> stored_packing(std::uint32_t cells) {
   std::optional<std::vector<Quad>> blocks = cyclic_packing(cells);
-  if (!blocks) return std::nullopt;
+  if (!blocks && cells != kRotationalOrder) blocks = rotational_sqs(cells);
+  if (!blocks) {
+    blocks = rotational_sqs(cells + 1);
+    if (!blocks) return std::nullopt;
+    std::erase_if(*blocks, [cells](const Quad& q) { return q[3] == cells; });  // points sorted
+  }
   return RestrictedDesign{
       std::make_shared<ListedSqsDesign>(std::move(*blocks), DesignFamily::kDoubledSqs),
       std::vector<bool>(cells, false)};
@@ -541,16 +548,24 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
   // The largest start wins: the cut (the first), a doubling (N = 24: 498 blocks, the cut 462) or
   // a packing on the next multiple of 4 less points (N = 35: 1,569 after the search, where the
   // cut gave 1,546)
-  // or a stored cyclic packing (N = 29: 870, where the cut gave 819 and the search 854).
+  // or a stored packing (N = 29: 870, where the cut gave 819 and the search 854; N = 45: SQS(46)
+  // less a point, 3,465, where the packing on 48 less 3 points gave 3,299).
   std::optional<RestrictedDesign> found = restrict_larger_sqs(cells);
-  for (std::optional<RestrictedDesign> other :
-       {doubled_packing(cells), packing_less_points(cells), stored_cyclic_packing(cells)}) {
-    if (other && (!found || present_blocks(*other).size() > present_blocks(*found).size())) {
-      found = std::move(other);
+  std::array<std::optional<RestrictedDesign>, 3> others = {
+      doubled_packing(cells), packing_less_points(cells), stored_packing(cells)};
+  bool stored = false;
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    if (others[i] &&
+        (!found || present_blocks(*others[i]).size() > present_blocks(*found).size())) {
+      found = std::move(others[i]);
+      stored = i == others.size() - 1;
     }
   }
   if (found && found->design->size() <= kMaxImprovedBlocks) {
     found = improve_restricted(*found, cells, kImproveSteps);
+  } else if (found && stored) {
+    // Stored systems come orbit by orbit, whose prefixes load the cells unevenly: only ordered.
+    found = improve_restricted(*found, cells, 0);
   }
   const std::lock_guard<std::mutex> lock(mutex);
   return cache.emplace(cells, std::move(found)).first->second;

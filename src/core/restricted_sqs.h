@@ -27,10 +27,12 @@ std::optional<RestrictedDesign> doubled_packing(std::uint32_t cells);
 // restricted_sqs(N') has points absent.
 std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells);
 
-// The stored cyclic packing on Z_N (cyclic_packing in core/steiner_quadruples.h; N = 29: 870
-// blocks, N = 41: 2,542) as a design on the N points (none absent), not searched further. Nothing
-// for other N.
-std::optional<RestrictedDesign> stored_cyclic_packing(std::uint32_t cells);
+// A stored packing on exactly N points as a design on them (none absent), in the stored order,
+// not searched further: the cyclic packing on Z_N (cyclic_packing in core/steiner_quadruples.h;
+// N = 29: 870 blocks, 41: 2,542, 53: 5,618), else the stored SQS(N) (rotational_sqs; N = 46, 50,
+// 58: C(N,3)/4 blocks), else the stored SQS(N + 1) without the blocks through its last point (N =
+// 37, 45, 49, 57: Johnson's bound, e.g. 3,465 for 45). Nothing for other N (38 is a design).
+std::optional<RestrictedDesign> stored_packing(std::uint32_t cells);
 
 // The blocks of `d` that avoid its absent points, relabelled onto the `cells` present points
 // in order, improved by improve_quadruple_packing (`steps` steps, fixed seed) and put in

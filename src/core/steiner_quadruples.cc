@@ -199,18 +199,25 @@ std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_
 
 namespace {
 
-// The images of the base blocks under x -> a·x + b (mod p) for a in `multipliers` and every b,
-// point p (∞) fixed: each base block's images together, points sorted, repeats dropped.
-std::vector<Quad> develop(std::span<const Quad> base, std::uint32_t p,
-                          std::initializer_list<std::uint32_t> multipliers) {
+// The images of the base blocks under x + p·i -> (a·x + b mod p) + p·i for a in the powers of
+// `g` mod p (1, g, g², ...) and every b, the point p·copies (∞) fixed: each base block's images
+// together, points sorted, repeats dropped.
+std::vector<Quad> develop(std::span<const Quad> base, std::uint32_t p, std::uint32_t copies,
+                          std::uint32_t g) {
+  std::vector<std::uint32_t> multipliers = {1};
+  for (std::uint32_t a = g % p; a != 1; a = a * g % p)
+    multipliers.push_back(a);
+  const std::uint32_t inf = p * copies;
   std::vector<Quad> out;
   std::set<Quad> seen;  // a block fixed by some x -> a·x comes up again under another a
   for (const Quad& q : base) {
     for (std::uint32_t a : multipliers) {
       for (std::uint32_t b = 0; b < p; ++b) {
         Quad t;
-        for (std::size_t i = 0; i < 4; ++i)
-          t[i] = static_cast<std::uint16_t>(q[i] == p ? p : (a * q[i] + b) % p);
+        for (std::size_t i = 0; i < 4; ++i) {
+          t[i] = static_cast<std::uint16_t>(q[i] == inf ? inf
+                                                        : (a * (q[i] % p) + b) % p + q[i] / p * p);
+        }
         sort4(t);
         if (seen.insert(t).second) out.push_back(t);
       }
@@ -221,9 +228,9 @@ std::vector<Quad> develop(std::span<const Quad> base, std::uint32_t p,
 
 }  // namespace
 
-std::vector<Quad> rotational_sqs38() {
-  // scripts/find_sqs38.py 0; 37 stands for ∞, which every map fixes.
-  static constexpr std::array<Quad, 27> kBase = {{
+std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v) {
+  // scripts/find_rotational_sqs.py 38 0; 37 stands for ∞, which every map fixes.
+  static constexpr std::array<Quad, 27> kBase38 = {{
       {0, 1, 2, 32},  {0, 1, 3, 19},  {0, 1, 4, 11},  {0, 1, 5, 16},  {0, 1, 6, 13},
       {0, 1, 7, 22},  {0, 1, 8, 21},  {0, 1, 9, 18},  {0, 1, 10, 26}, {0, 1, 12, 28},
       {0, 1, 14, 15}, {0, 1, 17, 30}, {0, 1, 20, 34}, {0, 1, 27, 37}, {0, 1, 29, 33},
@@ -231,7 +238,52 @@ std::vector<Quad> rotational_sqs38() {
       {0, 2, 17, 37}, {0, 2, 19, 24}, {0, 3, 7, 28},  {0, 3, 12, 33}, {0, 3, 24, 37},
       {0, 5, 23, 29}, {0, 6, 29, 37},
   }};
-  return develop(kBase, 37, {1, 10, 26});
+  // scripts/find_rotational_sqs.py 46 0 (about a second); points x + 23·i, two copies.
+  static constexpr std::array<Quad, 15> kBase46 = {{
+      {0, 1, 2, 5},
+      {0, 1, 3, 43},
+      {0, 1, 9, 35},
+      {0, 1, 13, 37},
+      {0, 1, 23, 38},
+      {0, 1, 24, 30},
+      {0, 1, 25, 34},
+      {0, 1, 27, 39},
+      {0, 1, 28, 42},
+      {0, 1, 29, 31},
+      {0, 1, 36, 41},
+      {0, 24, 26, 45},
+      {0, 24, 37, 43},
+      {0, 24, 42, 44},
+      {23, 24, 26, 27},
+  }};
+  // scripts/find_rotational_sqs.py 50 0 (about 10 s); 49 stands for ∞.
+  static constexpr std::array<Quad, 44> kBase50 = {{
+      {0, 1, 2, 27},  {0, 1, 3, 4},   {0, 1, 5, 21},  {0, 1, 6, 15},  {0, 1, 7, 29},
+      {0, 1, 8, 35},  {0, 1, 9, 45},  {0, 1, 10, 39}, {0, 1, 11, 14}, {0, 1, 12, 24},
+      {0, 1, 13, 22}, {0, 1, 16, 36}, {0, 1, 17, 28}, {0, 1, 18, 30}, {0, 1, 19, 23},
+      {0, 1, 20, 32}, {0, 1, 25, 33}, {0, 1, 31, 49}, {0, 1, 34, 41}, {0, 1, 37, 44},
+      {0, 1, 38, 43}, {0, 1, 40, 42}, {0, 2, 4, 14},  {0, 2, 11, 36}, {0, 2, 13, 49},
+      {0, 2, 15, 23}, {0, 2, 26, 29}, {0, 2, 28, 34}, {0, 2, 35, 43}, {0, 2, 38, 46},
+      {0, 2, 42, 45}, {0, 3, 8, 20},  {0, 3, 15, 37}, {0, 3, 26, 40}, {0, 3, 29, 49},
+      {0, 3, 32, 44}, {0, 4, 10, 26}, {0, 4, 16, 37}, {0, 4, 27, 43}, {0, 6, 16, 40},
+      {0, 6, 39, 49}, {0, 7, 14, 35}, {0, 7, 21, 49}, {0, 9, 24, 49},
+  }};
+  // scripts/find_rotational_sqs.py 58 0 (about 3 s); points x + 29·i, two copies.
+  static constexpr std::array<Quad, 38> kBase58 = {{
+      {0, 1, 2, 17},   {0, 1, 3, 36},   {0, 1, 4, 31},    {0, 1, 5, 37},   {0, 1, 6, 43},
+      {0, 1, 10, 46},  {0, 1, 11, 34},  {0, 1, 12, 52},   {0, 1, 13, 41},  {0, 1, 15, 56},
+      {0, 1, 18, 30},  {0, 1, 19, 51},  {0, 1, 22, 55},   {0, 1, 27, 53},  {0, 1, 29, 35},
+      {0, 1, 32, 57},  {0, 1, 33, 45},  {0, 1, 48, 49},   {0, 2, 12, 44},  {0, 2, 31, 50},
+      {0, 2, 37, 57},  {0, 2, 38, 46},  {0, 2, 52, 54},   {0, 29, 30, 41}, {0, 30, 31, 47},
+      {0, 30, 32, 36}, {0, 30, 33, 48}, {0, 30, 34, 50},  {0, 30, 35, 44}, {0, 30, 37, 53},
+      {0, 30, 38, 57}, {0, 30, 42, 55}, {0, 31, 32, 33},  {0, 31, 41, 48}, {0, 31, 55, 57},
+      {0, 33, 42, 44}, {0, 37, 39, 41}, {29, 30, 39, 42},
+  }};
+  if (v == 38) return develop(kBase38, 37, 1, 10);
+  if (v == 46) return develop(kBase46, 23, 2, 2);
+  if (v == 50) return develop(kBase50, 49, 1, 18);
+  if (v == 58) return develop(kBase58, 29, 2, 16);
+  return std::nullopt;
 }
 
 std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v) {
@@ -260,8 +312,34 @@ std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v) {
       {0, 6, 18, 24}, {0, 6, 19, 25}, {0, 7, 15, 29}, {0, 7, 17, 31}, {0, 7, 18, 27},
       {0, 7, 24, 32}, {0, 8, 18, 31},
   }};
-  if (v == 29) return develop(kBase29, 29, {1});
-  if (v == 41) return develop(kBase41, 41, {1});
+  // scripts/find_cyclic_packing.py --anneal 53 107 2 20000000 3000 6 (under 10 minutes).
+  static constexpr std::array<Quad, 106> kBase53 = {{
+      {0, 1, 2, 12},   {0, 1, 3, 51},  {0, 1, 4, 22},  {0, 1, 5, 14},   {0, 1, 6, 48},
+      {0, 1, 7, 20},   {0, 1, 8, 13},  {0, 1, 9, 38},  {0, 1, 10, 30},  {0, 1, 15, 43},
+      {0, 1, 16, 49},  {0, 1, 17, 40}, {0, 1, 18, 33}, {0, 1, 19, 45},  {0, 1, 21, 42},
+      {0, 1, 23, 35},  {0, 1, 24, 47}, {0, 1, 25, 50}, {0, 1, 26, 44},  {0, 1, 28, 37},
+      {0, 1, 29, 32},  {0, 1, 31, 34}, {0, 1, 36, 41}, {0, 1, 39, 46},  {0, 2, 4, 49},
+      {0, 2, 6, 40},   {0, 2, 7, 39},  {0, 2, 8, 23},  {0, 2, 9, 18},   {0, 2, 10, 45},
+      {0, 2, 11, 26},  {0, 2, 13, 22}, {0, 2, 14, 35}, {0, 2, 15, 28},  {0, 2, 16, 19},
+      {0, 2, 20, 25},  {0, 2, 21, 30}, {0, 2, 24, 38}, {0, 2, 27, 43},  {0, 2, 29, 36},
+      {0, 2, 31, 48},  {0, 2, 32, 37}, {0, 2, 33, 42}, {0, 3, 6, 45},   {0, 3, 7, 43},
+      {0, 3, 8, 31},   {0, 3, 9, 16},  {0, 3, 10, 38}, {0, 3, 11, 33},  {0, 3, 12, 40},
+      {0, 3, 14, 46},  {0, 3, 15, 26}, {0, 3, 17, 48}, {0, 3, 18, 35},  {0, 3, 19, 49},
+      {0, 3, 20, 34},  {0, 3, 27, 32}, {0, 3, 29, 41}, {0, 3, 30, 47},  {0, 3, 36, 44},
+      {0, 4, 9, 31},   {0, 4, 10, 14}, {0, 4, 11, 17}, {0, 4, 12, 16},  {0, 4, 15, 34},
+      {0, 4, 18, 29},  {0, 4, 19, 27}, {0, 4, 21, 46}, {0, 4, 24, 37},  {0, 4, 25, 33},
+      {0, 4, 26, 39},  {0, 4, 30, 44}, {0, 4, 35, 42}, {0, 4, 36, 48},  {0, 5, 10, 39},
+      {0, 5, 12, 42},  {0, 5, 15, 38}, {0, 5, 16, 32}, {0, 5, 19, 44},  {0, 5, 24, 40},
+      {0, 5, 25, 31},  {0, 5, 30, 43}, {0, 6, 12, 26}, {0, 6, 14, 22},  {0, 6, 15, 29},
+      {0, 6, 16, 38},  {0, 6, 17, 43}, {0, 6, 18, 34}, {0, 6, 23, 39},  {0, 6, 24, 32},
+      {0, 6, 25, 35},  {0, 6, 27, 41}, {0, 7, 17, 27}, {0, 7, 19, 32},  {0, 7, 25, 45},
+      {0, 7, 29, 40},  {0, 7, 31, 41}, {0, 7, 34, 42}, {0, 8, 21, 44},  {0, 8, 24, 41},
+      {0, 8, 25, 42},  {0, 9, 19, 33}, {0, 9, 21, 43}, {0, 10, 23, 42}, {0, 10, 26, 41},
+      {0, 11, 22, 40},
+  }};
+  if (v == 29) return develop(kBase29, 29, 1, 1);
+  if (v == 41) return develop(kBase41, 41, 1, 1);
+  if (v == 53) return develop(kBase53, 53, 1, 1);
   return std::nullopt;
 }
 

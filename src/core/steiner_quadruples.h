@@ -29,12 +29,15 @@ std::optional<std::vector<Quad>> search_sqs(std::uint32_t v, std::uint64_t budge
 // `budget` orbits were tried without completing the system, or when none is cyclic.
 std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_t budget);
 
-// An SQS(38) on Z_37 and ∞ (point 37), invariant under x -> a·x + b (mod 37) for a ∈ {1, 10, 26}:
-// the orbits of 27 base blocks found offline by an exact-cover search over that group's orbits
-// (scripts/find_sqs38.py, about a second in Python; kept as data, checked by the tests). Each
-// base block's images come together (37 translates, for a = 1, 10, 26), repeats dropped:
-// 2,109 blocks, block points sorted.
-std::vector<Quad> rotational_sqs38();
+// An SQS(v) kept as base blocks, found offline by scripts/find_rotational_sqs.py (an exact cover
+// of the orbits of triples under a group by orbits of blocks; seconds in Python; the tests check
+// every triple once). Points: `copies` copies of Z_p (x + p·i) and for v = 38, 50 a point ∞ (the
+// last); the group of the maps x + p·i -> (a·x + b mod p) + p·i, a in a cyclic group of
+// multipliers, b in Z_p, fixing ∞. v = 38: Z_37 and ∞, a in <10> (order 3), 27 base blocks;
+// v = 46: two copies of Z_23, a in <2> (order 11); v = 50: Z_49 and ∞, a in <18> (order 3);
+// v = 58: two copies of Z_29, a in <16> (order 7). Each base block's images together (by
+// multiplier, then translate), repeats dropped, block points sorted. Nothing for other v.
+std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v);
 
 // A packing of quadruples on Z_v (every triple in at most one block) invariant under
 // x -> x + 1 (mod v): the v translates of base blocks found offline by
@@ -42,7 +45,9 @@ std::vector<Quad> rotational_sqs38();
 // or a local search over the block orbits) and kept as data, each base block's translates
 // together, block points sorted. v = 29: 30 base blocks, 870 blocks (Johnson's bound is 877, not a
 // multiple of 29; the search from SQS(32) less 3 points reached 854); v = 41: 62 base blocks, 2,542
-// blocks (Johnson's bound 2,593; SQS(44) less 3 points holds 2,470). Nothing for other v.
+// blocks (Johnson's bound 2,593; SQS(44) less 3 points holds 2,470); v = 53: 106 base blocks,
+// 5,618 blocks (95.9% of C(53,3)/4; Johnson's bound 5,737; SQS(56) less 3 points holds 5,525).
+// Nothing for other v.
 std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v);
 
 // The SQS(2v) of the doubling construction from an SQS(v) (v even): cross blocks

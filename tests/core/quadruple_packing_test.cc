@@ -92,11 +92,21 @@ TEST(QuadruplePacking, TheSearchGainsOnTheRestrictionForTwentyNineCells) {
   expect_triples_at_most_once(blocks, 29);
 }
 
-// The stored cyclic packings on Z_29 and Z_41: 870 and 2,542 blocks (30 and 62 orbits; Johnson's
-// bound is 877 and 2,593), every triple checked to lie in at most one, and each set the same
-// after x -> x + 1 (mod v).
+// A design with no point absent, of exactly `size` blocks, each triple in at most one.
+void expect_packing_on_every_cell(const std::optional<RestrictedDesign>& d, std::uint32_t n,
+                                  std::uint64_t size) {
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->absent, std::vector<bool>(n, false));
+  const std::vector<Quad> blocks = blocks_of(*d->design);
+  EXPECT_EQ(blocks.size(), size);
+  expect_triples_at_most_once(blocks, n);
+}
+
+// The stored cyclic packings on Z_29, Z_41 and Z_53: 870, 2,542 and 5,618 blocks (30, 62 and 106
+// orbits; Johnson's bound is 877, 2,593 and 5,737), every triple checked to lie in at most one,
+// and each set the same after x -> x + 1 (mod v).
 TEST(QuadruplePacking, TheCyclicPackingsCoverNoTripleTwice) {
-  const std::array<std::array<std::uint32_t, 2>, 2> cases = {{{29, 870}, {41, 2'542}}};
+  const std::array<std::array<std::uint32_t, 2>, 3> cases = {{{29, 870}, {41, 2'542}, {53, 5'618}}};
   for (const auto& [v, size] : cases) {
     SCOPED_TRACE(v);
     const std::optional<std::vector<Quad>> blocks = cyclic_packing(v);
@@ -115,13 +125,32 @@ TEST(QuadruplePacking, TheCyclicPackingsCoverNoTripleTwice) {
     std::sort(sorted.begin(), sorted.end());
     std::sort(shifted.begin(), shifted.end());
     EXPECT_EQ(shifted, sorted);
-    const std::optional<RestrictedDesign> d = stored_cyclic_packing(v);
+    const std::optional<RestrictedDesign> d = stored_packing(v);
     ASSERT_TRUE(d.has_value());
     EXPECT_EQ(d->absent, std::vector<bool>(v, false));
     EXPECT_EQ(d->design->size(), size);
   }
   EXPECT_FALSE(cyclic_packing(28).has_value());
   EXPECT_FALSE(cyclic_packing(31).has_value());
+}
+
+// The stored SQS(38), SQS(46), SQS(50) and SQS(58): C(v,3)/4 blocks, no triple twice, so every
+// triple exactly once. stored_packing serves v (but 38, a design) with the whole system and v − 1
+// with the system less its last point: Johnson's bound (1,887, 3,465, 4,508, 7,182 blocks).
+TEST(QuadruplePacking, TheStoredSteinerSystemsCoverEveryTripleOnce) {
+  for (std::uint32_t v : {38u, 46u, 50u, 58u}) {
+    SCOPED_TRACE(v);
+    const std::optional<std::vector<Quad>> blocks = rotational_sqs(v);
+    ASSERT_TRUE(blocks.has_value());
+    EXPECT_EQ(blocks->size(), std::uint64_t{v} * (v - 1) * (v - 2) / 24);
+    expect_triples_at_most_once(*blocks, v);
+    if (v != 38) expect_packing_on_every_cell(stored_packing(v), v, blocks->size());
+    expect_packing_on_every_cell(stored_packing(v - 1), v - 1, quadruple_packing_limit(v - 1));
+  }
+  EXPECT_EQ(quadruple_packing_limit(45), 3'465u);
+  EXPECT_FALSE(rotational_sqs(40).has_value());
+  EXPECT_FALSE(stored_packing(38).has_value());  // SQS(38) is a design of its own
+  EXPECT_FALSE(stored_packing(39).has_value());
 }
 
 // For N ≡ 0 (mod 6) the limit is below ⌊N/4 ⌊(N−1)/3 ⌊(N−2)/2⌋⌋⌋, and a packing that holds it
@@ -154,7 +183,8 @@ TEST(QuadruplePacking, APackingAtTheLimitIsSearchedNoFurtherForNMultipleOfSix) {
 
 // 45, 46 and 47 cells: the doubled packing on 48 (4,308 blocks, from the 498 on 24) less 3, 2
 // and 1 points: 3,299, 3,613 and 3,949 blocks (93.0%, 95.2%, 97.4% of the bound), where the cut
-// of SQS(52) gave 3,064, 3,345 and 3,646; restricted_sqs takes them. Each triple at most once.
+// of SQS(52) gave 3,064, 3,345 and 3,646; restricted_sqs takes the one for 47, and the stored
+// SQS(46) for 45 (less a point, 3,465) and 46 (3,795). Each triple at most once.
 TEST(QuadruplePacking, ThePackingOnTheNextMultipleOfFourLessPoints) {
   const std::array<std::array<std::uint32_t, 2>, 3> cases = {
       {{45, 3'299}, {46, 3'613}, {47, 3'949}}};
@@ -174,21 +204,16 @@ TEST(QuadruplePacking, ThePackingOnTheNextMultipleOfFourLessPoints) {
     expect_triples_at_most_once(present, 48);
     const std::optional<RestrictedDesign> r = restricted_sqs(n);
     ASSERT_TRUE(r.has_value());
-    EXPECT_EQ(r->absent, d->absent);
-    EXPECT_EQ(r->design, d->design);
+    if (n == 47) {
+      EXPECT_EQ(r->absent, d->absent);
+      EXPECT_EQ(r->design, d->design);
+    } else {
+      expect_packing_on_every_cell(r, n, n == 45 ? 3'465u : 3'795u);
+      EXPECT_EQ(r->search_steps, 0u);
+    }
   }
   EXPECT_FALSE(packing_less_points(48).has_value());  // a multiple of 4
   EXPECT_FALSE(packing_less_points(41).has_value());  // SQS(44) is built: the cut is the same
-}
-
-// A design with no point absent, of exactly `size` blocks, each triple in at most one.
-void expect_packing_on_every_cell(const std::optional<RestrictedDesign>& d, std::uint32_t n,
-                                  std::uint64_t size) {
-  ASSERT_TRUE(d.has_value());
-  ASSERT_EQ(d->absent, std::vector<bool>(n, false));
-  const std::vector<Quad> blocks = blocks_of(*d->design);
-  EXPECT_EQ(blocks.size(), size);
-  expect_triples_at_most_once(blocks, n);
 }
 
 // Doubling over an SQS gives the SQS on twice the points (every triple once: 140 of C(16,3)/4);
@@ -207,11 +232,12 @@ TEST(QuadruplePacking, DoublingAPackingOnHalfTheCells) {
   expect_packing_on_every_cell(doubled_packing(84), 84, 2 * 2'730u + 41 * 21 * 21);
 }
 
-// 100 cells: SQS(52) less 2 points leaves 4,700 blocks on 50; doubled, 40,025 on 100 (99.0% of
-// the bound 40,425), where SQS(104) less 4 points leaves 38,825: restricted_sqs takes the larger.
-// Builds SQS(104) and SQS(52) from the cyclic SQS(26) (about 1 s, 20 s under ASan): label soak.
+// 100 cells: the stored SQS(50) (4,900 blocks; SQS(52) less 2 points leaves 4,700) doubled,
+// 40,425 on 100, the bound (was 40,025), where SQS(104) less 4 points leaves 38,825:
+// restricted_sqs takes the larger. Builds SQS(104) and SQS(52) from the cyclic SQS(26) (about
+// 1 s, 20 s under ASan): label soak.
 TEST(SoakQuadruplePacking, DoublingTheRestrictionOnFiftyCellsServesAHundred) {
-  expect_packing_on_every_cell(restricted_sqs(100), 100, 2 * 4'700u + 49 * 25 * 25);
+  expect_packing_on_every_cell(restricted_sqs(100), 100, 2 * 4'900u + 49 * 25 * 25);
 }
 
 // 24 cells: SQS(8) less 2 points (3 blocks) doubled is 51 blocks on 12, searched; doubled again
