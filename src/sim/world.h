@@ -16,32 +16,13 @@
 #include "sim/cell_runtime.h"
 #include "sim/control_loop.h"
 #include "sim/downtime_ledger.h"
+#include "sim/event_kinds.h"
+#include "sim/faults.h"
 #include "sim/request_slots.h"
 #include "sim/rollouts.h"
 #include "sim/timeline.h"
 
 namespace cellkit::sim {
-
-enum Kind : std::uint8_t {
-  kArrival,
-  kServiceDone,
-  kRestart,
-  kRandomCrash,
-  kScheduledCrash,
-  kHealthCheck,
-  kPublish,
-  kControlPlaneDown,
-  kControlPlaneUp,
-  kRouterRestart,
-  kZoneDown,
-  kZoneUp,
-  kSample,
-  kScriptedArrival,
-  kDeployWave,
-  kBakeEnd,
-  kOnboard,
-  kScaleOut,
-};
 
 // What a tenant sent and what became of it (its health is the DowntimeLedger's).
 struct TenantTraffic {
@@ -91,33 +72,29 @@ class World {
   // The request path: arrivals, routing through the request-attempt seam, service.
   void on_arrival();
   void on_scripted_arrival(std::uint32_t index);
-  std::uint32_t admit(TenantId tenant, bool poison);
+  SlotId admit(TenantId tenant, bool poison);
   bool draw_poison(TenantId tenant);
-  void dispatch(std::uint32_t slot);
-  bool deliver(std::uint32_t slot);
-  void start_service(CellId cell, std::uint32_t slot);
+  void dispatch(SlotId slot);
+  bool deliver(SlotId slot);
+  void start_service(CellId cell, SlotId slot);
   void on_service_done(const Event& e);
   void pull_next(CellId cell);
-  void after_crash(std::uint32_t slot, const Verdict& verdict);
-  void end_attempt(std::uint32_t slot, AttemptResult result);
-  void end_request(std::uint32_t slot, Outcome outcome);
+  void crash_under(SlotId slot, CrashCause cause);
+  void lose_request(SlotId slot);
+  void after_crash(SlotId slot, const Verdict& verdict);
+  void end_attempt(SlotId slot, AttemptResult result);
+  void end_request(SlotId slot, Outcome outcome);
   std::uint64_t fingerprint(const Slot& slot) const;
   // What requests decide with: the router's table and health view, the quarantine, the
   // policy. Built at each use (references only) so the inlined request path reads the
   // members directly instead of through a stored context.
   [[gnu::always_inline]] auto decider() { return router_context(router_, quarantine_, policy_); }
-  void update_busy(CellRuntime& cell);
-  // Faults and the control loop: crashes, restarts, health checks, publishing, samples.
+  void update_busy(CellRuntime& cell) { cell.update_busy(now_, end_); }
+  // Events other than a request's two: faults (to faults_), the control loop, health
+  // checks, publishing, samples, deployments, growth.
   void handle(const Event& e);
-  void crash(CellId cell, Duration down, CrashCause cause, TenantId by = {});
-  std::vector<std::uint32_t> in_service_at(CellId cell) const;
-  void crash_under(std::uint32_t slot, CrashCause cause);
-  void on_restart(CellId cell);
-  void on_random_crash(CellId cell);
   void on_health_check();
   void on_publish();
-  void on_router_restart();
-  void on_zone(std::uint32_t zone, bool down, Duration duration);
   void on_sample();
   void close_interval_latency(IntervalResult& sample);
   void note(const TimelinePayload& what) { timeline_.note(now_, what); }
@@ -171,6 +148,7 @@ class World {
   DowntimeLedger ledger_;
   Rollouts rollouts_;
   ControlLoop control_loop_;
+  Faults faults_;
   RunResult result_;
   TimePoint now_{};
   // The arrival clock, in microseconds as a double: the exponential gaps (a few microseconds
@@ -180,12 +158,5 @@ class World {
   double rate_ = 0;         // requests per second now (grows with onboarding)
   double mean_gap_us_ = 0;  // 1e6 / rate_: the mean time between arrivals
 };
-
-// Busy server-time integrates only up to the run's end: the drain after it is not counted.
-inline void World::update_busy(CellRuntime& c) {
-  const TimePoint t = clamp(now_);
-  c.busy_area += static_cast<std::int64_t>(c.busy) * (t - clamp(c.last_change)).count();
-  c.last_change = now_;
-}
 
 }  // namespace cellkit::sim

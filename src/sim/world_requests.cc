@@ -61,8 +61,8 @@ void World::on_scripted_arrival(std::uint32_t index) {
 }
 
 // A new request in flight, counted as an arrival; returns its slot.
-[[gnu::always_inline]] inline std::uint32_t World::admit(TenantId tenant, bool poison) {
-  const std::uint32_t s = slots_.allocate();
+[[gnu::always_inline]] inline SlotId World::admit(TenantId tenant, bool poison) {
+  const SlotId s = slots_.allocate();
   Slot& r = slots_[s];
   r.arrival_us = now_.time_since_epoch().count();
   r.tenant = tenant;
@@ -94,7 +94,7 @@ std::uint64_t World::fingerprint(const Slot& slot) const {
 // Routes the request and hands it to the chosen cell; again while cells turn it away and
 // attempts are left. The core's request-attempt seam decides every step; the loop (rather
 // than mutual recursion) lets all of it inline.
-void World::dispatch(std::uint32_t s) {
+void World::dispatch(SlotId s) {
   for (;;) {
     Slot& r = slots_[s];
     const auto print = [&] { return fingerprint(r); };
@@ -111,7 +111,7 @@ void World::dispatch(std::uint32_t s) {
 }
 
 // Returns true when the cell turned the request away and it should be routed again.
-[[gnu::always_inline]] inline bool World::deliver(std::uint32_t s) {
+[[gnu::always_inline]] inline bool World::deliver(SlotId s) {
   Slot& r = slots_[s];
   CellRuntime& c = cells_[raw(r.cell)];
   if (!c.up) {
@@ -141,7 +141,7 @@ void World::dispatch(std::uint32_t s) {
   return r.attempts.settle(AttemptResult::kShed, policy_).retry;
 }
 
-[[gnu::always_inline]] inline void World::start_service(CellId cell, std::uint32_t s) {
+[[gnu::always_inline]] inline void World::start_service(CellId cell, SlotId s) {
   Slot& r = slots_[s];
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
@@ -150,11 +150,12 @@ void World::dispatch(std::uint32_t s) {
   update_busy(c);
   ++c.busy;
   result_.wait.record(age - Duration(r.queued_after_us));
-  queue_.push(now_ + scenario_.cells.service.sample(c.random), kServiceDone, s, r.generation);
+  queue_.push(now_ + scenario_.cells.service.sample(c.random), kServiceDone, raw(s), r.generation);
 }
 
 [[gnu::always_inline]] inline void World::on_service_done(const Event& e) {
-  Slot& r = slots_[e.target];
+  const SlotId s{e.target};
+  Slot& r = slots_[s];
   if (!r.live || r.generation != e.aux) return;  // its cell crashed meanwhile
   const CellId cell = r.cell;
   CellRuntime& c = cells_[raw(cell)];
@@ -164,12 +165,12 @@ void World::dispatch(std::uint32_t s) {
   const Duration age = now_.time_since_epoch() - Duration(r.arrival_us);
   const Duration timeout = scenario_.workload.timeout;
   if (c.bad_build_errs()) {
-    end_attempt(e.target, AttemptResult::kCellError);
+    end_attempt(s, AttemptResult::kCellError);
   } else if (timeout > Duration::zero() && age > timeout) {
-    end_attempt(e.target, AttemptResult::kTimedOut);
+    end_attempt(s, AttemptResult::kTimedOut);
   } else {
     interval_latency_.record(age);
-    end_attempt(e.target, AttemptResult::kServed);
+    end_attempt(s, AttemptResult::kServed);
   }
   pull_next(cell);
 }
@@ -177,27 +178,27 @@ void World::dispatch(std::uint32_t s) {
 [[gnu::always_inline]] inline void World::pull_next(CellId cell) {
   CellRuntime& c = cells_[raw(cell)];
   while (c.up && c.busy < scenario_.cells.servers && !c.queue.empty()) {
-    const std::uint32_t s = c.queue.front();
+    const SlotId s = c.queue.front();
     c.queue.pop_front();
     start_service(cell, s);
   }
 }
 
 // A request whose cell crashed under it: the verdict retries it only under the naive policy.
-void World::after_crash(std::uint32_t s, const Verdict& verdict) {
+void World::after_crash(SlotId s, const Verdict& verdict) {
   ++slots_[s].generation;  // its completion event at the dead cell must not complete the retry
   if (verdict.retry) return dispatch(s);
   end_request(s, verdict.outcome);
 }
 
 // An attempt that came to an end without a crash: served, answered with an error, too late.
-[[gnu::always_inline]] inline void World::end_attempt(std::uint32_t s, AttemptResult result) {
+[[gnu::always_inline]] inline void World::end_attempt(SlotId s, AttemptResult result) {
   const Verdict v = slots_[s].attempts.settle(result, policy_);
   if (v.retry) return dispatch(s);
   end_request(s, v.outcome);
 }
 
-[[gnu::always_inline]] inline void World::end_request(std::uint32_t s, Outcome outcome) {
+[[gnu::always_inline]] inline void World::end_request(SlotId s, Outcome outcome) {
   Slot& r = slots_[s];
   if (options_.on_request) {
     options_.on_request({.arrival = TimePoint{Duration(r.arrival_us)},

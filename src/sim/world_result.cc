@@ -85,6 +85,7 @@ RunResult World::finish() {
     update_busy(c);
   close_run();
   RunResult r = std::move(result_);
+  r.refusals.snapshots_refused = faults_.snapshots_refused();
   r.scenario = scenario_.name;
   r.seed = seed_;
   r.until = scenario_.until;

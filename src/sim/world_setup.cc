@@ -73,7 +73,9 @@ World::World(const Scenario& scenario, std::uint64_t seed, const RunOptions& opt
       timeline_(end_),
       ledger_(end_, cells_, timeline_),
       rollouts_(scenario.deployments, cells_, timeline_),
-      control_loop_(scenario.growth.auto_scale) {}
+      control_loop_(scenario.growth.auto_scale),
+      faults_(scenario.cells, scenario.faults, end_, cells_, queue_, slots_, timeline_, ledger_,
+              [this](SlotId s) { lose_request(s); }) {}
 
 Status World::set_up() {
   if (Status s = scenario_.validate(); !s.is_ok()) return s;
