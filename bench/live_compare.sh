@@ -13,6 +13,7 @@
 # Env:   CELLKIT=build/dev/apps/cellkit/cellkit RUNS=5 DURATION=10 CONNS=64 TENANTS=10000
 #        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 SKIP_PACED=0
 #        PROXIES="nginx haproxy cellkit" PACING=rate|delay PACED_CONNS=256 PACED_DELAY_MS=2
+#        BODY_BYTES=0 (a request body of that many bytes, at most 65536, instead of 11)
 # All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
 # stopped on exit.
 set -euo pipefail

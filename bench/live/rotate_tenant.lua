@@ -8,6 +8,8 @@
 --                  not counted);
 --   $DELAY_MS > 0  each connection waits DELAY_MS ms after each reply (closed loop: a
 --                  faster proxy is offered more requests).
+-- $BODY_BYTES > 11: the body is {"bags": 1, "pad": "xx…"} of that many bytes instead of
+-- {"bags": 1}, to time request bodies passed on (a `cellkit cell` takes at most 64 KiB).
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } ck_timespec;
@@ -28,6 +30,11 @@ local rate = tonumber(os.getenv("RATE") or "0")
 
 wrk.method = "POST"
 wrk.body = '{"bags": 1}'
+local body_bytes = tonumber(os.getenv("BODY_BYTES") or "0")
+local frame = '{"bags": 1, "pad": ""}'
+if body_bytes > #wrk.body then
+  wrk.body = '{"bags": 1, "pad": "' .. string.rep("x", math.max(0, body_bytes - #frame)) .. '"}'
+end
 
 function request()
   next_tenant = next_tenant % #tenants + 1

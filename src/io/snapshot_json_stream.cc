@@ -13,6 +13,7 @@
 #include "cellkit/io/routing_snapshot.h"
 #include "io/json_source_map.h"
 #include "io/tenant_rows.h"
+#include "io/text_fields.h"
 
 namespace cellkit {
 namespace {
@@ -141,6 +142,17 @@ Got escape(std::string_view data, std::size_t& i, std::string& out) {
   return Got::kDone;
 }
 
+// The length of the raw UTF-8 character at data[i] (a byte above 0x7f), as the document
+// reader takes it: well-formed UTF-8 (io/text_fields.h, no overlong form, surrogate or code
+// point past U+10FFFF). kMore when the data ends inside it; kGiveUp on any other byte, left
+// to the document reader, which names it and where it is.
+Got utf8_character(std::string_view data, std::size_t i, std::size_t* length) {
+  *length = utf8_length(data.substr(i));
+  if (*length != 0) return Got::kDone;
+  // A longest character is 4 bytes: fewer left may be one cut by the end of a piece.
+  return data.size() - i < 4 ? Got::kMore : Got::kGiveUp;
+}
+
 // A string that holds an escape, from data[pos] (after its opening quote), decoded to the
 // end of `decoded`.
 Got escaped_string(std::string_view data, std::size_t& pos, std::string& decoded, Text* out) {
@@ -152,23 +164,27 @@ Got escaped_string(std::string_view data, std::size_t& pos, std::string& decoded
       pos = i + 1;
       return Got::kDone;
     }
-    if (c < 0x20 || c >= 0x80) return Got::kGiveUp;
-    if (c != '\\') {
-      decoded += static_cast<char>(c);
-      ++i;
-    } else if (Got g = escape(data, i, decoded); g != Got::kDone) {
-      return g;
+    if (c < 0x20) return Got::kGiveUp;
+    std::size_t n = 1;
+    if (c >= 0x80) {
+      if (Got g = utf8_character(data, i, &n); g != Got::kDone) return g;
+    } else if (c == '\\') {
+      if (Got g = escape(data, i, decoded); g != Got::kDone) return g;
+      continue;
     }
+    decoded.append(data.substr(i, n));
+    i += n;
   }
   return Got::kMore;
 }
 
-// Reads a name after its opening quote up to its closing quote into *out: a view of plain
-// ASCII, or the name decoded into `decoded` when it holds escapes, as nlohmann decodes them.
-// Gives up on what the whole-text reader refuses or names as an error: a control byte, a
-// bad escape, a lone surrogate, U+0000; and on bytes above 0x7f, left to its UTF-8 check.
+// Reads a name after its opening quote up to its closing quote into *out: a view of the
+// document's bytes (ASCII and raw UTF-8), or the name decoded into `decoded` when it holds
+// escapes, as nlohmann decodes them. Gives up on what the whole-text reader refuses or names
+// as an error: a control byte, a bad escape, a lone surrogate, U+0000, bytes that are not
+// UTF-8.
 Got name_string(std::string_view data, std::size_t& pos, std::string& decoded, Text* out) {
-  for (std::size_t i = pos; i < data.size(); ++i) {
+  for (std::size_t i = pos; i < data.size();) {
     const auto c = static_cast<unsigned char>(data[i]);
     if (c == '"') {
       *out = {.begin = pos, .size = i - pos};
@@ -176,7 +192,12 @@ Got name_string(std::string_view data, std::size_t& pos, std::string& decoded, T
       return Got::kDone;
     }
     if (c == '\\') return escaped_string(data, pos, decoded, out);
-    if (c < 0x20 || c >= 0x80) return Got::kGiveUp;
+    if (c < 0x20) return Got::kGiveUp;
+    std::size_t n = 1;
+    if (c >= 0x80) {
+      if (Got g = utf8_character(data, i, &n); g != Got::kDone) return g;
+    }
+    i += n;
   }
   return Got::kMore;
 }

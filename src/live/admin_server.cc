@@ -15,6 +15,7 @@
 #include "cellkit/base/hash.h"
 #include "cellkit/base/host_port.h"
 #include "cellkit/live/snapshot_intake.h"
+#include "live/large_reads.h"
 #include "live/router_impl.h"
 
 namespace cellkit::live {
@@ -97,9 +98,7 @@ awaitable<std::optional<Response>> take_offer(RouterServer::Impl& impl, beast::t
   parser.body_limit(impl.shared.options.max_snapshot_bytes);
   SnapshotIntake intake{std::string(kOfferSource)};
   std::vector<char> piece(kBodyPiece);
-  // Beast reads at most the buffer's free capacity (512 bytes after a small head): a
-  // 65 MB body took 126,000 reads and as many waits for readiness, not 1,000.
-  buffer.reserve(kBodyPiece);
+  make_room_for_large_reads(buffer);
   while (!parser.is_done()) {
     parser.get().body().data = piece.data();
     parser.get().body().size = piece.size();

@@ -16,6 +16,7 @@
 
 #include "cellkit/base/host_port.h"
 #include "live/asio_types.h"
+#include "live/large_reads.h"
 
 namespace cellkit::live {
 namespace {
@@ -156,6 +157,7 @@ Result<HttpResponse> http_call(const HttpUrl& url, std::string_view method, std:
   // waiting, or the call would run until its timeout.
   if (scope.cancelled()) return cancelled_error(url);
   beast::flat_buffer buffer;
+  make_room_for_large_reads(buffer);  // snapshots and etcd's ranges of chunks
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::uint64_t{256} << 20);  // a 1,000,000-tenant range is tens of MB
   std::optional<beast::error_code> result;

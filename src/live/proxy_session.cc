@@ -6,6 +6,7 @@
 
 #include "cellkit/base/hash.h"
 #include "cellkit/live/request_tenant.h"
+#include "live/large_reads.h"
 #include "live/read_errors.h"
 #include "live/wire.h"
 
@@ -154,12 +155,29 @@ void Session::read_body() {
   header_fields_ = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
   if (!parse_buffered(false)) return;
   if (parser_->is_done()) return handle();
+  make_room_for_body();
   arm(shared_.options.body_timeout);
   http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](error_code ec, std::size_t) {
                      if (ec) return self->on_read_error(self->timed(ec));
                      self->handle();
                    });
+}
+
+// A body that does not fit in the buffer's room (a chunked one may not) is read up to 64
+// KiB per call instead of 4 KiB: a 1 MiB body took 256 reads, now 16. finish() gives the
+// room back, so a connection between requests holds 4 KiB, not 64.
+void Session::make_room_for_body() {
+  const boost::optional<std::uint64_t> rest = parser_->content_length_remaining();
+  if (!rest || *rest > buffer_.capacity() - buffer_.size()) make_room_for_large_reads(buffer_);
+}
+
+// Back to the buffer's size and limit before the body (it keeps a pipelined request's bytes,
+// and never a limit below them: Beast's reads assume size <= max_size).
+void Session::give_back_room() {
+  buffer_.shrink_to_fit();
+  buffer_.max_size(
+      std::max<std::size_t>(buffer_.size(), shared_.options.max_header_bytes + kReadChunk));
 }
 
 // Parses what the buffer already holds (the head only, or up to the whole message) without
@@ -411,6 +429,7 @@ void Session::finish() {
     piece_.reset();
     piece_capacity_ = 0;
   }
+  if (buffer_.capacity() > kReadChunk) give_back_room();
   if (!keep) return close();
   wait_request();
 }

@@ -37,6 +37,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void wait_request();
   void read_head();
   void read_body();
+  void make_room_for_body();
+  void give_back_room();
   bool parse_buffered(bool head_only);
   void on_read_error(const error_code& ec);
   void handle();

@@ -69,6 +69,26 @@ FlatSnapshot replay(FlatSnapshot base, const std::vector<std::string>& logged, s
   return base;
 }
 
+// The chain's deltas all apply to `base`, but its result is no table (`last_error`): the
+// delta to blame is the first after which the table does not build (the versions before it
+// were tables). Its version goes to `refused` and its table's error is returned. Only on
+// this failure path: it builds a table per delta before the last.
+Status first_unbuildable(FlatSnapshot base, std::span<const RoutingDelta> chain,
+                         std::uint64_t digest, Status last_error, std::uint64_t& refused) {
+  for (const RoutingDelta& delta : chain.first(chain.size() - 1)) {
+    Result<FlatSnapshot> next = apply_delta(base, delta, digest);
+    if (!next.is_ok()) break;  // it applied in the chain: not expected
+    base = std::move(next).value();
+    digest = delta.digest;
+    if (Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(base)); !table.is_ok()) {
+      refused = delta.version;
+      return table.status();
+    }
+  }
+  refused = chain.back().version;
+  return last_error;
+}
+
 }  // namespace
 
 Result<bool> SnapshotHolder::restore() {
@@ -188,7 +208,7 @@ OfferResult SnapshotHolder::append_chain(RoutingTable next, std::span<const Rout
 
 // Called with mutex_ held: the served table changed by the chain, its digest carried from
 // the last chain served (computed whole after a whole snapshot); on a refusal `refused`
-// names the delta (the chain's last when only the whole result is invalid).
+// names the delta that does not apply, or the one after which the table does not build.
 Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
                                                      std::span<const RoutingDelta> chain,
                                                      std::uint64_t& refused) {
@@ -197,7 +217,8 @@ Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
   Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
   if (!next.is_ok()) return next.status();
   Result<RoutingTable> table = RoutingTable::build(std::move(next).value());
-  if (!table.is_ok()) refused = chain.back().version;
+  if (!table.is_ok())
+    return first_unbuildable(served.flat(), chain, digest, table.status(), refused);
   return table;
 }
 

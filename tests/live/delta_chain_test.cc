@@ -1,11 +1,14 @@
 // Routers following the control API reach new versions through delta chains (decision 0009):
 // the table a chain gives equals the whole snapshot's; a router whose version is not in the
 // chain, or whose chain is corrupt, disagrees with its digest or would break the table,
-// reads the whole snapshot instead. In process: the control service over the file store
-// behind an HTTP server on loopback, a real SnapshotHolder with a state directory.
+// reads the whole snapshot instead; a version refused as a delta and then whole is NACKed as
+// a snapshot, and a router's /metrics and /admin/routing tell the two refusals apart. In
+// process: the control service over the file store behind an HTTP server on loopback, a real
+// SnapshotHolder with a state directory, and a RouterServer.
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -16,10 +19,13 @@
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/control_service.h"
 #include "cellkit/live/control_source.h"
+#include "cellkit/live/http_client.h"
+#include "cellkit/live/router_server.h"
 #include "cellkit/live/snapshot_file.h"
 #include "cellkit/live/snapshot_holder.h"
 #include "cellkit/live/store_follower.h"
 #include "live/etcd_process.h"
+#include "live/eventually.h"
 
 namespace cellkit::live {
 namespace {
@@ -28,6 +34,8 @@ using namespace std::chrono_literals;
 
 // Rewrites a delta chain on its way to the router (the identity by default).
 using ChainEdit = std::function<std::vector<std::string>(std::vector<std::string>)>;
+// Rewrites a whole snapshot on its way to the router.
+using SnapshotEdit = std::function<std::string(std::string)>;
 
 class DeltaChainTest : public ::testing::Test {
  protected:
@@ -39,7 +47,7 @@ class DeltaChainTest : public ::testing::Test {
     }
     onboard("first");
     server_ = HttpServer::start("127.0.0.1:0", [this](const ServiceRequest& r) {
-                return edited(control_->handle(r));
+                return edited(r, control_->handle(r));
               }).value();
   }
   void TearDown() override {
@@ -73,7 +81,10 @@ class DeltaChainTest : public ::testing::Test {
     auto url = parse_http_url("http://" + server_->address()).value();
     follower_ = std::make_unique<StoreFollower>(
         make_control_source(url, 2000ms),
-        [this](FlatSnapshot&& s) { return holder_.offer(std::move(s)); },
+        [this](FlatSnapshot&& s) {
+          ++whole_offers_;
+          return holder_.offer(std::move(s));
+        },
         FollowerOptions{.router_id = "r1"}, holder_.table()->version(),
         [this](std::vector<RoutingDelta>&& chain) {
           OfferResult r = holder_.offer_deltas(std::move(chain));
@@ -97,8 +108,13 @@ class DeltaChainTest : public ::testing::Test {
     EXPECT_EQ(holder_.table()->flat(), whole.flat());
     EXPECT_EQ(routing_digest(holder_.table()->flat()), routing_digest(whole.flat()));
   }
-  ServiceReply edited(ServiceReply reply) {
-    if (!edit_ || !is_framed_deltas(reply.body)) return reply;
+  ServiceReply edited(const ServiceRequest& request, ServiceReply reply) {
+    if (!request.target.starts_with("/v1/snapshot") || reply.status != 200) return reply;
+    if (!is_framed_deltas(reply.body)) {
+      if (edit_whole_) reply.body = edit_whole_(std::move(reply.body));
+      return reply;
+    }
+    if (!edit_) return reply;
     ++edits_;
     reply.body = frame_deltas(edit_(unframe_deltas(reply.body).value()));
     return reply;
@@ -115,6 +131,15 @@ class DeltaChainTest : public ::testing::Test {
     };
   }
 
+  // A whole snapshot made invalid: its first shard names a cell it does not list.
+  static std::string invalid_table(std::string bytes) {
+    RoutingSnapshot s =
+        decode_snapshot(std::as_bytes(std::span(bytes.data(), bytes.size()))).value();
+    s.shards[0].second = {CellId{99}};
+    const std::vector<std::byte> out = encode_snapshot(s);
+    return {reinterpret_cast<const char*>(out.data()), out.size()};
+  }
+
   test::TempDir store_dir_;
   test::TempDir state_dir_;
   std::unique_ptr<ControlService> control_;
@@ -123,6 +148,8 @@ class DeltaChainTest : public ::testing::Test {
   std::unique_ptr<StoreFollower> follower_;
   ChainEdit edit_;
   std::atomic<int> edits_{0};
+  SnapshotEdit edit_whole_;
+  int whole_offers_ = 0;                     // whole snapshots offered to the holder
   std::vector<std::string> chain_refusals_;  // why offered chains were not applied
 };
 
@@ -278,6 +305,107 @@ TEST_F(DeltaChainTest, ADeltaThatWouldEmptyAShardOrRemoveANamedCellIsNotApplied)
   EXPECT_EQ(status().rejected, published());
   EXPECT_EQ(status().reason, chain_refusals_[1]);
   expect_served_equals_whole();
+}
+
+// A version whose delta was refused and whose whole snapshot is then refused too is NACKed
+// as a snapshot: the report ends rejected_as "snapshot", and neither is offered again.
+TEST_F(DeltaChainTest, AVersionRefusedAsADeltaThenWholeIsNackedAsASnapshotAndNotRetried) {
+  start_router();
+  const std::uint64_t served = published();
+  edit_ = change_last([](RoutingDelta& d) { d.digest ^= 1; });
+  edit_whole_ = invalid_table;
+  onboard("a");
+  for (int i = 0; i < 3; ++i)
+    sync();
+  EXPECT_EQ(chain_refusals_.size(), 1u);
+  EXPECT_EQ(whole_offers_, 2);  // the first version, then this one once
+  EXPECT_EQ(holder_.rejected(), 1u);
+  EXPECT_EQ(status().applied, served);
+  EXPECT_EQ(status().rejected, published());
+  EXPECT_FALSE(status().rejected_delta);
+  EXPECT_THAT(status().reason,
+              ::testing::StartsWith(fmt::format("version {} is invalid: ", published())));
+  const nlohmann::json routers = nlohmann::json::parse(call("GET", "/v1/routers").body)["routers"];
+  ASSERT_EQ(routers.size(), 1u);
+  EXPECT_EQ(routers[0]["applied"], served);
+  EXPECT_EQ(routers[0]["rejected"], published());
+  EXPECT_EQ(routers[0]["rejected_as"], "snapshot");
+  EXPECT_EQ(routers[0]["reason"], status().reason);
+}
+
+// A router (RouterServer) following the control API, its admin listener read over HTTP.
+class RouterAdminTest : public DeltaChainTest {
+ protected:
+  void TearDown() override {
+    if (router_) router_->stop();
+    if (run_.joinable()) run_.join();
+    control_->shutdown();  // ends the router's long-poll still waiting in the service
+    DeltaChainTest::TearDown();
+  }
+  void start_router_server() {
+    RouterOptions o;
+    o.listen = "127.0.0.1:0";
+    o.admin = "127.0.0.1:0";
+    o.control_url = "http://" + server_->address();
+    o.router_id = "r9";
+    o.health_interval = Millis(0);  // the cells' endpoints are never contacted
+    router_ = RouterServer::create(o).value();
+    admin_ = parse_http_url("http://" + router_->admin_address()).value();
+    run_ = std::thread([this] { router_->run(false); });
+  }
+  std::string admin_get(const std::string& target) {
+    Result<HttpResponse> r = http_call(admin_, "GET", target, "", 2000ms);
+    return r.is_ok() ? r->body : "";
+  }
+  // The value of an unlabelled gauge in /metrics ("" when absent).
+  std::string gauge(const std::string& name) {
+    const std::string text = admin_get("/metrics");
+    const std::size_t at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return "";
+    const std::size_t start = at + name.size() + 2;
+    return text.substr(start, text.find('\n', start) - start);
+  }
+  nlohmann::json store_view() {
+    const nlohmann::json j = nlohmann::json::parse(admin_get("/admin/routing"), nullptr, false);
+    return j.is_object() ? j["store"] : nlohmann::json();
+  }
+
+  std::unique_ptr<RouterServer> router_;
+  HttpUrl admin_;
+  std::thread run_;
+};
+
+// /metrics keeps a version refused as a delta (then served whole) apart from one refused
+// whole, and /admin/routing says which (rejected_as).
+TEST_F(RouterAdminTest, GaugesAndTheRoutingViewTellADeltaRefusalFromAWholeOne) {
+  start_router_server();
+  const std::string first = std::to_string(published());
+  ASSERT_TRUE(test::eventually([&] { return gauge("cellkit_router_snapshot_version") == first; }));
+  EXPECT_EQ(gauge("cellkit_router_store_rejected_version"), "0");
+  EXPECT_EQ(gauge("cellkit_router_store_rejected_delta_version"), "0");
+  EXPECT_EQ(store_view()["rejected_as"], "");
+
+  edit_ = change_last([](RoutingDelta& d) { d.digest ^= 1; });
+  onboard("a");
+  const std::string second = std::to_string(published());
+  EXPECT_TRUE(test::eventually([&] {
+    return gauge("cellkit_router_snapshot_version") == second &&
+           gauge("cellkit_router_store_rejected_delta_version") == second;
+  })) << admin_get("/metrics");
+  EXPECT_EQ(gauge("cellkit_router_store_rejected_version"), "0");
+  EXPECT_EQ(store_view()["rejected"], published());
+  EXPECT_EQ(store_view()["rejected_as"], "delta");
+
+  edit_whole_ = invalid_table;
+  onboard("b");
+  const std::string third = std::to_string(published());
+  EXPECT_TRUE(test::eventually([&] {
+    return gauge("cellkit_router_store_rejected_version") == third;
+  })) << admin_get("/metrics");
+  EXPECT_EQ(gauge("cellkit_router_store_rejected_delta_version"), "0");
+  EXPECT_EQ(gauge("cellkit_router_snapshot_version"), second);
+  EXPECT_EQ(store_view()["rejected"], published());
+  EXPECT_EQ(store_view()["rejected_as"], "snapshot");
 }
 
 }  // namespace

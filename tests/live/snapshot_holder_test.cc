@@ -139,6 +139,51 @@ TEST_F(Holder, AChainThatWasNotPersistedLeavesNoDigestBehind) {
   EXPECT_EQ(holder.table()->flat(), flat(3, 6));
 }
 
+// A chain read after another version than the served one (a table PUT meanwhile) is
+// kNotParent, 409: nothing changes, and no delta is at fault, so it is no refusal.
+TEST_F(Holder, AChainAfterAnotherVersionThanTheServedOneIsNotParentAndChangesNothing) {
+  SnapshotHolder holder;
+  ASSERT_TRUE(holder.offer(snapshot(5, 3)).accepted());
+  const auto served = holder.table();
+  std::vector<RoutingDelta> chain{diff_snapshots(flat(4, 3), flat(6, 4)),
+                                  diff_snapshots(flat(6, 4), flat(7, 5))};
+  const OfferResult r = holder.offer_deltas(std::move(chain));
+  EXPECT_EQ(r.verdict, OfferVerdict::kNotParent);
+  EXPECT_EQ(to_string(r.verdict), "not_parent");
+  EXPECT_EQ(http_status(r.verdict), 409);
+  EXPECT_EQ(r.offered, 7u);
+  EXPECT_EQ(r.serving, 5u);
+  EXPECT_EQ(r.reason, "the chain follows version 4, not the served version 5");
+  EXPECT_EQ(holder.table(), served);
+  EXPECT_EQ(holder.generation(), 1u);
+  EXPECT_EQ(holder.rejected(), 0u);
+}
+
+// A chain whose deltas all apply but whose result is no table is refused naming the delta
+// after which the table stopped building (the second of three here), not the chain's last.
+TEST_F(Holder, AChainWhoseResultIsNoTableIsRefusedByTheDeltaThatBrokeIt) {
+  const auto broken = [](std::uint64_t version, std::uint32_t tenants) {
+    RoutingSnapshot s = snapshot(version, tenants);
+    s.shards[1].second = {CellId{9}};  // a cell the snapshot does not list
+    return flatten(std::move(s));
+  };
+  SnapshotHolder holder;
+  ASSERT_TRUE(holder.offer(snapshot(1, 3)).accepted());
+  std::vector<RoutingDelta> chain{diff_snapshots(flat(1, 3), flat(2, 4)),
+                                  diff_snapshots(flat(2, 4), broken(3, 4)),
+                                  diff_snapshots(broken(3, 4), broken(4, 5))};
+  const OfferResult r = holder.offer_deltas(std::move(chain));
+  EXPECT_EQ(r.verdict, OfferVerdict::kInvalid);
+  EXPECT_EQ(r.offered, 3u);
+  EXPECT_EQ(r.reason,
+            "version 3 as a delta does not apply to version 1: shard of tenant 1 names unknown "
+            "cell 9");
+  EXPECT_EQ(holder.table()->version(), 1u);
+  // A chain of one that breaks the table names that delta.
+  std::vector<RoutingDelta> one{diff_snapshots(flat(1, 3), broken(2, 3))};
+  EXPECT_EQ(holder.offer_deltas(std::move(one)).offered, 2u);
+}
+
 // Readers on other threads see a whole table, old or new, while offers land.
 TEST_F(Holder, ReadersSeeWholeTablesWhileOffersLand) {
   SnapshotHolder holder;

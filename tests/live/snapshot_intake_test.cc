@@ -60,7 +60,7 @@ TEST(SnapshotIntake, TakesAMappingInPiecesAsTheWholeBodyReadsIt) {
   EXPECT_EQ(taken->tenant_names.size(), 300u);
   EXPECT_EQ(taken->version, 3u);
   expect_same_as_whole(body);
-  // Escaped names (read as they arrive) and raw non-ASCII ones (left to the whole-text reader).
+  // Names with escapes and names in raw UTF-8, both read as they arrive.
   expect_same_as_whole(mapping(50, [](int t) { return fmt::format("t\\u00e9-{}", t); }));
   expect_same_as_whole(mapping(50, [](int t) { return fmt::format("t\xc3\xa9-{}", t); }));
 }
@@ -82,6 +82,18 @@ TEST(SnapshotIntake, GivesTheWholeBodysLocatedErrors) {
   EXPECT_EQ(in_pieces(malformed, 64).status().message(),
             "PUT /admin/snapshot:24:34: invalid JSON: syntax error while parsing object - "
             "invalid literal; last read: '\"tenant-20\" x'; expected '}'");
+}
+
+// A name that is not UTF-8 (here an overlong '/') in a body of names in raw UTF-8 is refused
+// with the whole body's message, naming its line and column.
+TEST(SnapshotIntake, RefusesANameThatIsNotUtf8NamingWhereItIs) {
+  std::string body = mapping(40, [](int t) { return fmt::format("t\xc3\xa9-{}", t); });
+  body.insert(body.find("-20\""), "\xc0\xaf");
+  ASSERT_FALSE(parse_flat_snapshot(body, kSource).is_ok());
+  expect_same_as_whole(body);
+  EXPECT_EQ(in_pieces(body, 64).status().message(),
+            "PUT /admin/snapshot:24:26: invalid JSON: syntax error while parsing value - invalid "
+            "string: ill-formed UTF-8 byte; last read: '\"t\xc3\xa9\xc0'");
 }
 
 TEST(SnapshotIntake, TakesABinarySnapshotWhole) {

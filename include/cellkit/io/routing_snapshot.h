@@ -22,11 +22,12 @@ Result<FlatSnapshot> parse_routing_snapshot_json(std::string_view text, std::str
 
 // Reads a mapping JSON document into the flat routing snapshot as its bytes arrive, holding
 // the rows read so far and at most one tenant's unread bytes, never the text. It reads the
-// documents cellkit writes: names and cell names in ASCII, JSON escapes decoded (\uXXXX and
+// documents cellkit writes: names and cell names in UTF-8, raw or as JSON escapes (\uXXXX and
 // surrogate pairs too), no key repeated or escaped, fields other than "tenants" under 16 MB.
-// On anything else (a raw byte above 0x7f in a name, say), and on every error,
-// it gives up: the caller then reads the whole text with parse_routing_snapshot_json, which
-// names the error. What finish() returns is what parse_routing_snapshot_json returns.
+// On anything else (a repeated key, say), and on every error (bytes in a name that are not
+// UTF-8, say), it gives up: the caller then reads the whole text with
+// parse_routing_snapshot_json, which names the error and where it is. What finish() returns
+// is what parse_routing_snapshot_json returns.
 class RoutingSnapshotJsonStream {
  public:
   RoutingSnapshotJsonStream();

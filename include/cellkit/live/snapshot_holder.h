@@ -64,8 +64,9 @@ class SnapshotHolder {
   OfferResult offer(FlatSnapshot&& snapshot);
   // The served table changed by the deltas in order (RoutingTable::apply): accepted whole
   // (persisted as one snapshot, then served) or not at all. A chain that does not apply is
-  // kInvalid, `offered` being the version of the delta that does not (its reason begins
-  // "version V as a delta"), but not counted as a refusal of the holder: the caller NACKs
+  // kInvalid, `offered` being the version of the delta that does not, or of the first after
+  // which the table would not build (its reason begins "version V as a delta"), but not
+  // counted as a refusal of the holder: the caller NACKs
   // that delta and reads the whole snapshot instead. A chain whose first delta does not
   // follow the served version (the caller read it after another one) is kNotParent: no
   // delta is at fault.
