@@ -117,7 +117,8 @@ TEST_P(ControlOnboardTest, CallsArrivingDuringAPublicationShareTheNextInArrivalO
   EXPECT_EQ(json::parse(replies["taken"].body)["field"], "name");
   EXPECT_EQ(version_of(call(*c, "GET", "/v1/version")), a + 1);
   std::map<std::string, std::uint32_t> ids;
-  for (const json& t : json::parse(call(*c, "GET", "/v1/tenants").body)["tenants"])
+  const json listed = json::parse(call(*c, "GET", "/v1/tenants").body);
+  for (const json& t : listed["tenants"])
     ids[t["name"].get<std::string>()] = t["id"].get<std::uint32_t>();
   ASSERT_EQ(ids.size(), 4u);
   EXPECT_EQ(ids["b"], ids["a"] + 1);

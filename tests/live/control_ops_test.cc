@@ -73,8 +73,8 @@ TEST(ControlOps, AKeptIndexPlacesEachRequestAsAddTenantsWouldAndForgetsRefusals)
   }
 }
 
-// The control plane changes its state in place: a request refused after its shards were
-// drawn (the third tenant finds no cell under capacity) must leave it byte-identical.
+// The control plane changes its state in place: a request refused after a shard was drawn
+// (t1 takes the last room on every cell, t2 finds none) must leave it byte-identical.
 TEST(ControlOps, ARefusedOnboardingLeavesTheStateAndItsSnapshotByteIdentical) {
   ControlState state = fleet_of(3, Strategy::kRandom, /*capacity=*/2);
   OnboardIndex index = OnboardIndex::build(state).value();
@@ -83,7 +83,7 @@ TEST(ControlOps, ARefusedOnboardingLeavesTheStateAndItsSnapshotByteIdentical) {
   const std::vector<std::byte> snapshot_before = snapshot_bytes(state);
   const Status refused =
       index.onboard(state, {{.name = "t1", .shard_size = 3}, {.name = "t2", .shard_size = 3}});
-  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.message();
+  EXPECT_EQ(refused.code(), StatusCode::kResourceExhausted) << refused.message();
   EXPECT_EQ(write_state(state), state_before);
   EXPECT_EQ(snapshot_bytes(state), snapshot_before);
   // The index forgot the refused tenants too: one more fits where two did not.
@@ -96,8 +96,9 @@ TEST(ControlState, AnOnboardingsDeltaIsTheDiffOfTheWholeSnapshotsBeforeAndAfter)
   for (const bool first_tenants : {true, false}) {
     ControlState state = fleet_of(6, Strategy::kRandom);
     OnboardIndex index = OnboardIndex::build(state).value();
-    if (!first_tenants)
+    if (!first_tenants) {
       ASSERT_TRUE(index.onboard(state, {{.name = "old", .shard_size = 2}}).is_ok());
+    }
     const FlatSnapshot before = flatten(snapshot_of(state, 3));
     TenantExtras extras = tenant_extras(state);
     const std::size_t first = state.placement.tenants.size();
