@@ -181,7 +181,8 @@ def main():
     print(f"onboarding, batches of {BATCH} (one publication each): {batched:.0f} tenants/s")
     print(f"onboarding, one tenant per call, one call at a time: {singles:.0f} tenants/s")
     print(f"onboarding, one tenant per call, {CONCURRENCY} connections for {SECONDS} s: "
-          f"{concurrent:.0f} tenants/s in {publications} publications")
+          f"{concurrent:.0f} tenants/s in {publications} publications "
+          f"({publications / SECONDS:.1f} versions/s)")
     print(f"publish -> applied by both routers, {SAMPLES} samples: "
           f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
           f"max {max(latencies):.1f} ms")

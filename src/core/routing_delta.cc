@@ -2,6 +2,7 @@
 #include "cellkit/core/routing_delta.h"
 
 #include <algorithm>
+#include <cassert>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -329,6 +330,19 @@ RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
   diff_lists(cell_rows(from), cell_rows(to), d.cells, d.removed_cells, cells);
   d.digest = from_digest + shards.sum() + pins.sum() + names.sum() + cells.sum();
   return d;
+}
+
+std::uint64_t digest_with_additions(std::uint64_t base_digest, const RoutingDelta& delta) {
+  assert(delta.unsharded.empty() && delta.unpinned.empty() && delta.unnamed.empty() &&
+         delta.cells.empty() && delta.removed_cells.empty());
+  DigestChange shards(kShardSeed), pins(kPinSeed), names(kNameSeed);
+  for (std::size_t i = 0; i < delta.shards.size(); ++i)
+    shards.join(delta.shards, i);
+  for (std::size_t i = 0; i < delta.pins.size(); ++i)
+    pins.join(delta.pins, i);
+  for (std::size_t i = 0; i < delta.names.size(); ++i)
+    names.join(delta.names, i);
+  return base_digest + shards.sum() + pins.sum() + names.sum();
 }
 
 namespace {

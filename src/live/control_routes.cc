@@ -222,7 +222,9 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     return rollout(batch);
   }
   if (n == 3 && p[1] == "rebalance" && p[2] == "status" && m == "GET") {
-    const RebalanceProgress r = current().state.rebalance;
+    std::unique_lock lock(store_mutex_);  // state_ is the published state under it
+    const RebalanceProgress r = state_.rebalance;
+    lock.unlock();
     return {
         .body =
             json{{"planned", r.planned}, {"applied", r.applied}, {"version", r.version}}.dump()};
@@ -244,7 +246,9 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
 }
 
 ServiceReply ControlService::list_cells() const {
-  const ControlState state = current().state;
+  // Read under the store lock (it waits for a change in progress), never copied.
+  std::lock_guard lock(store_mutex_);
+  const ControlState& state = state_;
   std::map<std::uint32_t, std::size_t> tenants;
   for (const auto& [tenant, shard] : state.placement.mapping) {
     for (CellId c : shard)
@@ -265,7 +269,9 @@ ServiceReply ControlService::list_cells() const {
 }
 
 ServiceReply ControlService::list_tenants() const {
-  const ControlState state = current().state;
+  // Read under the store lock (it waits for a change in progress), never copied.
+  std::lock_guard lock(store_mutex_);
+  const ControlState& state = state_;
   json tenants = json::array();
   for (const Tenant& t : state.placement.tenants) {
     const Shard* pin = state.pins.find_shard(t.id);
@@ -280,7 +286,9 @@ ServiceReply ControlService::list_tenants() const {
 }
 
 ServiceReply ControlService::plan() const {
-  const ControlState state = current().state;
+  // Read under the store lock (it waits for a change in progress), never copied.
+  std::lock_guard lock(store_mutex_);
+  const ControlState& state = state_;
   Result<Rebalance> rebalance = plan_fleet_rebalance(state);
   if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
   const Fleet& fleet = rebalance->target;

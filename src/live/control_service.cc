@@ -61,7 +61,7 @@ ServiceReply error_reply(unsigned http_status, std::string_view message, std::st
 
 ControlService::ControlService(std::unique_ptr<Store> store, ControlOptions options)
     : store_(std::move(store)), options_(std::move(options)) {
-  published_.state.placement.options = options_.placement;
+  state_.placement.options = options_.placement;
 }
 
 ControlService::~ControlService() {
@@ -71,6 +71,11 @@ ControlService::~ControlService() {
 bool ControlService::is_leader() const {
   std::lock_guard lock(cache_mutex_);
   return leader_;
+}
+
+std::size_t ControlService::onboardings_waiting() const {
+  std::lock_guard lock(queue_mutex_);
+  return queue_.size();
 }
 
 void ControlService::shutdown() {
@@ -108,22 +113,23 @@ void ControlService::tick() {
 }
 
 // Requires store_mutex_, held by `lock`. Once the pointer's chain holds compact_after
-// deltas, writes the whole snapshot of the published version (in memory) as a new base
-// with the lock released, so changes go on meanwhile (a 1,000,000-tenant base is 27 MB),
-// then moves the pointer to it by CAS, keeping the deltas published since. A lost CAS
-// only leaves garbage for prune(). True when it moved the pointer.
+// deltas, writes the whole snapshot of the published version (encoded from the state now,
+// the only whole encoding publications need) as a new base with the lock released, so
+// changes go on meanwhile (a 1,000,000-tenant base is 27 MB), then moves the pointer to it
+// by CAS, keeping the deltas published since. A lost CAS only leaves garbage for prune().
+// True when it moved the pointer.
 bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mutex>& lock) {
   if (read.pointer.deltas.size() < options_.compact_after ||
-      read.pointer.version != published_.version || published_.snapshot.empty()) {
+      read.pointer.version != published_.version || published_.version == 0) {
     return false;
   }
   const std::uint64_t version = published_.version;
-  const std::string snapshot = published_.snapshot;
+  const std::shared_ptr<const std::string> snapshot = whole_of_published();
   // Only the tick thread compacts and prunes, one after the other: no prune() runs while
   // this base is written, so it need not be kept from one.
   lock.unlock();
   Result<BlobRef> base =
-      store_->write_base(version, std::as_bytes(std::span(snapshot.data(), snapshot.size())));
+      store_->write_base(version, std::as_bytes(std::span(snapshot->data(), snapshot->size())));
   lock.lock();
   if (!base.is_ok()) return false;
   Result<PointerRead> now = store_->read_pointer();
@@ -163,15 +169,10 @@ Status ControlService::prune(const Pointer& pointer) {
   return Status::ok();
 }
 
-ControlService::Published ControlService::current() const {
-  std::lock_guard lock(cache_mutex_);
-  return published_;
-}
-
 // Requires store_mutex_. The publication the pointer names, decoded; the empty first state
 // when nothing was published yet.
-Result<ControlService::Published> ControlService::load(const PointerRead& read) {
-  Published out;
+Result<ControlService::Loaded> ControlService::load(const PointerRead& read) {
+  Loaded out;
   out.state.placement.options = options_.placement;
   if (read.revision == 0) return out;
   Result<std::string> snapshot = store_->read_snapshot(read.pointer);
@@ -181,26 +182,42 @@ Result<ControlService::Published> ControlService::load(const PointerRead& read) 
   Result<ControlState> state =
       parse_state(*state_text, std::as_bytes(std::span(snapshot->data(), snapshot->size())));
   if (!state.is_ok()) return state.status();
-  return Published{.version = read.pointer.version,
-                   .revision = read.revision,
-                   .snapshot = std::move(snapshot).value(),
-                   .state = std::move(state).value()};
+  return Loaded{.published = {.version = read.pointer.version, .revision = read.revision},
+                .snapshot = std::move(snapshot).value(),
+                .state = std::move(state).value()};
 }
 
-// Requires store_mutex_. The delta from the published snapshot to `next`; none when the
-// published one is not next's parent (or cannot be read). Its digest is kept from the last
-// delta's in O(change); computed whole only after a snapshot was loaded rather than diffed.
-std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnapshot& next) {
-  if (published_.snapshot.empty() || published_.version + 1 != next.version) return {};
+// Requires store_mutex_. The delta from the published snapshot to `next` (a change other
+// than onboarding, diffed whole); none when the published one is not next's parent as
+// `read` saw it. Its digest is kept from the last delta's in O(change); computed whole only
+// after a snapshot was loaded rather than diffed.
+std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnapshot& next,
+                                                                 const PointerRead& read) {
+  if (published_.version == 0 || published_.revision != read.revision ||
+      published_.version + 1 != next.version) {
+    return {};
+  }
   if (!published_flat_ || published_flat_->version != published_.version) {
-    Result<FlatSnapshot> decoded = decode_flat_snapshot(
-        std::as_bytes(std::span(published_.snapshot.data(), published_.snapshot.size())));
-    if (!decoded.is_ok()) return {};
-    published_flat_ = std::make_shared<const FlatSnapshot>(std::move(decoded).value());
-    published_digest_.reset();
+    published_flat_ =
+        std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state_, published_.version)));
   }
   if (!published_digest_) published_digest_ = routing_digest(*published_flat_);
   return diff_snapshots(*published_flat_, next, *published_digest_);
+}
+
+// Requires store_mutex_. The whole encoded snapshot of the published version: the one kept
+// when it is that version's, else encoded from state_ (O(tenants)) and kept.
+std::shared_ptr<const std::string> ControlService::whole_of_published() {
+  {
+    std::lock_guard cache(cache_mutex_);
+    if (whole_ && whole_version_ == published_.version) return whole_;
+  }
+  auto whole = std::make_shared<const std::string>(
+      as_string(encode_snapshot(flatten(snapshot_of(state_, published_.version)))));
+  std::lock_guard cache(cache_mutex_);
+  whole_ = whole;
+  whole_version_ = published_.version;
+  return whole;
 }
 
 // Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
@@ -231,20 +248,40 @@ std::string ControlService::chain_after(std::uint64_t after) const {
   return frame_deltas(deltas);
 }
 
-// Requires store_mutex_. The new version, 0 when the CAS lost; kFailedPrecondition with
-// "not the leader" when the leadership is gone.
+// Requires store_mutex_. Publishes `state` (a change other than onboarding), diffed whole
+// against the published snapshot. The new version, 0 when the CAS lost; kFailedPrecondition
+// with "not the leader" when the leadership is gone.
 Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
   auto flat = std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state, state.version)));
-  const std::vector<std::byte> snapshot = encode_snapshot(*flat);
-  const std::optional<RoutingDelta> diff = delta_from_published(*flat);
-  const std::vector<std::byte> delta = diff ? encode_delta(*diff) : std::vector<std::byte>{};
+  const std::optional<RoutingDelta> diff = delta_from_published(*flat, read);
+  const TenantExtras extras = tenant_extras(state);
+  Result<std::uint64_t> version =
+      commit(state, extras, read, diff ? encode_delta(*diff) : std::vector<std::byte>{},
+             diff ? std::optional(diff->digest) : std::nullopt,
+             [&flat] { return encode_snapshot(*flat); });
+  if (!version.is_ok() || *version == 0) return version;
+  state_ = std::move(state);
+  extras_ = extras;
+  published_flat_ = std::move(flat);
+  return version;
+}
+
+// Requires store_mutex_. Stores `state` (its version set), its extras and its delta from the
+// published version (empty: none; `digest` the result's when known), and its whole snapshot
+// (`whole()`) only when the store cannot chain the delta (next_pointer), then moves the cache
+// to it. The new version, 0 when the CAS lost; kFailedPrecondition with "not the leader"
+// when the leadership is gone.
+Result<std::uint64_t> ControlService::commit(const ControlState& state, const TenantExtras& extras,
+                                             const PointerRead& read, std::vector<std::byte> delta,
+                                             std::optional<std::uint64_t> digest,
+                                             const std::function<std::vector<std::byte>()>& whole) {
   Publication publication{.version = state.version,
-                          .snapshot = snapshot,
-                          .state = write_state(state),
+                          .state = write_state(state, extras),
                           .writer = options_.address,
-                          .delta = delta,
+                          .delta = std::move(delta),
                           .parent = read.pointer};
+  if (!chains_delta(publication, read.pointer)) publication.snapshot = whole();
   Result<PublishReply> outcome = store_->publish(publication, read.revision);
   if (!outcome.is_ok()) return outcome.status();
   if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
@@ -256,14 +293,14 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
   const std::uint64_t version = state.version;
   {
     std::lock_guard lock(cache_mutex_);
-    published_ = {.version = version,
-                  .revision = outcome->revision,
-                  .snapshot = as_string(snapshot),
-                  .state = std::move(state)};
-    extend_chain(read.pointer.version, version, as_string(delta));
+    published_ = {.version = version, .revision = outcome->revision};
+    if (!publication.snapshot.empty()) {
+      whole_ = std::make_shared<const std::string>(as_string(publication.snapshot));
+      whole_version_ = version;
+    }
+    extend_chain(read.pointer.version, version, as_string(publication.delta));
   }
-  published_flat_ = std::move(flat);
-  published_digest_ = diff ? std::optional(diff->digest) : std::nullopt;
+  published_digest_ = digest;
   published_changed_.notify_all();
   return version;
 }
@@ -278,16 +315,22 @@ ServiceReply ControlService::not_leader() const {
 }
 
 // Requires store_mutex_. Reads the pointer and brings published_ up to it, so that
-// published_.state is the base of a change (only holders of store_mutex_ write published_).
+// state_ is the base of a change (only holders of store_mutex_ write published_ and state_).
 Result<PointerRead> ControlService::read_base() {
   Result<PointerRead> read = store_->read_pointer();
   if (!read.is_ok()) return read.status();
   if (published_.revision == read->revision) return read;
-  Result<Published> loaded = load(*read);
+  Result<Loaded> loaded = load(*read);
   if (!loaded.is_ok()) return loaded.status();
+  state_ = std::move(loaded->state);
+  extras_ = tenant_extras(state_);
+  published_flat_.reset();
+  published_digest_.reset();
   {
     std::lock_guard lock(cache_mutex_);
-    published_ = std::move(loaded).value();
+    published_ = loaded->published;
+    whole_ = std::make_shared<const std::string>(std::move(loaded->snapshot));
+    whole_version_ = published_.version;
     extend_chain(0, published_.version, {});  // not ours: long-polls get whole snapshots
   }
   published_changed_.notify_all();
@@ -301,7 +344,7 @@ ServiceReply ControlService::apply(const Change& change, std::string_view field,
   for (int attempt = 0; attempt < options_.publish_attempts; ++attempt) {
     Result<PointerRead> read = read_base();
     if (!read.is_ok()) return store_unavailable(read.status());
-    Result<ControlState> next = change(published_.state);
+    Result<ControlState> next = change(state_);
     if (!next.is_ok()) return change_error(next.status(), field, name_field);
     if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), field);
     Result<std::uint64_t> version = publish(std::move(next).value(), *read);
@@ -363,15 +406,19 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   if (!read.is_ok()) return answer_all(store_unavailable(read.status()));
   if (!index_ || index_revision_ != published_.revision) {
     index_.reset();
-    Result<OnboardIndex> built = OnboardIndex::build(published_.state);
+    Result<OnboardIndex> built = OnboardIndex::build(state_);
     if (!built.is_ok()) return answer_all(change_error(built.status(), "", ""));
     index_ = std::move(built).value();
     index_revision_ = published_.revision;
   }
-  ControlState next = published_.state;
+  // In place, no copy of the state: OnboardIndex::onboard places a request all or nothing
+  // (refused, it leaves state_ and the index as they were), so a refused request is answered
+  // alone and the others stand; what was placed is taken back unless it is stored.
+  const std::size_t first = state_.placement.tenants.size();
+  const std::uint32_t next_tenant = state_.next_tenant;
   std::vector<PendingOnboard*> placed;
   for (PendingOnboard* p : group) {
-    if (Status s = index_->onboard(next, p->specs); !s.is_ok()) {
+    if (Status s = index_->onboard(state_, p->specs); !s.is_ok()) {
       p->reply = change_error(s, "shard_size", "name");
     } else {
       placed.push_back(p);
@@ -379,7 +426,8 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   }
   if (placed.empty()) return true;
   index_revision_ = -1;  // it holds tenants that are not published until the CAS lands
-  Result<std::uint64_t> version = publish(std::move(next), *read);
+  Result<std::uint64_t> version = publish_onboarded(first, *read);
+  if (!version.is_ok() || *version == 0) take_back_onboarded(first, next_tenant);
   if (version.is_ok() && *version == 0) return false;
   ServiceReply reply = !version.is_ok()
                            ? (is_leader() ? store_unavailable(version.status()) : not_leader())
@@ -390,6 +438,49 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   return true;
 }
 
+// Requires store_mutex_. Publishes state_, changed in place since the published version by
+// the tenants appended from state_.placement.tenants[first] on. Why no check_state: the index
+// checked all the new tenants can break (their names new, shards non-empty with distinct
+// cells of the fleet, the load of the cells they join, their overlap with every tenant);
+// every other part of the state is the published one, which passed check_state, and a new
+// tenant has no pin. The delta is made from the new tenants and its digest from the
+// published one's, O(change); the whole snapshot is encoded only when the store cannot
+// chain the delta (the first publication, a full chain).
+Result<std::uint64_t> ControlService::publish_onboarded(std::size_t first,
+                                                        const PointerRead& read) {
+  state_.version = read.pointer.version + 1;
+  std::vector<std::byte> delta;
+  std::optional<std::uint64_t> digest;
+  if (published_.version != 0) {  // read_base made published_ the pointer `read` names
+    RoutingDelta d = onboarding_delta(state_, first, read.pointer.version, state_.version);
+    d.digest = published_digest_ ? digest_with_additions(*published_digest_, d)
+                                 : routing_digest(flatten(snapshot_of(state_, state_.version)));
+    digest = d.digest;
+    delta = encode_delta(d);
+  }
+  add_tenant_extras(state_, first, extras_);
+  Result<std::uint64_t> version = commit(state_, extras_, read, std::move(delta), digest, [this] {
+    return encode_snapshot(flatten(snapshot_of(state_, state_.version)));
+  });
+  if (version.is_ok() && *version != 0) published_flat_.reset();
+  return version;
+}
+
+// Requires store_mutex_. Takes back the tenants onboarding appended to state_ (from
+// tenants[first] on, ids from `next_tenant` on), their shards and extras: state_ equals the
+// published state again. The index remembers them: it is dropped, rebuilt when next needed.
+void ControlService::take_back_onboarded(std::size_t first, std::uint32_t next_tenant) {
+  std::vector<Tenant>& tenants = state_.placement.tenants;
+  for (std::size_t i = first; i < tenants.size(); ++i)
+    state_.placement.mapping.remove(tenants[i].id);
+  tenants.erase(tenants.begin() + static_cast<std::ptrdiff_t>(first), tenants.end());
+  extras_.erase(extras_.lower_bound(TenantId{next_tenant}), extras_.end());
+  state_.next_tenant = next_tenant;
+  state_.version = published_.version;
+  index_.reset();
+  index_revision_ = -1;
+}
+
 ServiceReply ControlService::pointer_moved() const {
   return error_reply(
       503,
@@ -397,20 +488,32 @@ ServiceReply ControlService::pointer_moved() const {
       "store");
 }
 
+// The chain after `after` when asked and held, else the whole snapshot (encoded on demand,
+// which waits for a change holding the store).
 ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait,
                                        bool deltas) {
   std::unique_lock lock(cache_mutex_);
-  published_changed_.wait_for(lock, std::min(wait, options_.max_wait), [&] {
-    return shut_down_ || (published_.version > after && !published_.snapshot.empty());
-  });
-  if (published_.version <= after || published_.snapshot.empty()) {
-    return {.status = 304, .body = ""};
-  }
+  published_changed_.wait_for(lock, std::min(wait, options_.max_wait),
+                              [&] { return shut_down_ || published_.version > after; });
+  if (published_.version <= after) return {.status = 304, .body = ""};
+  auto reply = [](std::uint64_t version, std::string body) {
+    return ServiceReply{.status = 200,
+                        .content_type = "application/octet-stream",
+                        .body = std::move(body),
+                        .headers = {{"X-Cellkit-Routing-Version", std::to_string(version)}}};
+  };
   std::string chain = deltas ? chain_after(after) : std::string();
-  return {.status = 200,
-          .content_type = "application/octet-stream",
-          .body = chain.empty() ? published_.snapshot : std::move(chain),
-          .headers = {{"X-Cellkit-Routing-Version", std::to_string(published_.version)}}};
+  if (!chain.empty()) return reply(published_.version, std::move(chain));
+  if (whole_ && whole_version_ == published_.version) return reply(whole_version_, *whole_);
+  lock.unlock();
+  std::shared_ptr<const std::string> whole;
+  std::uint64_t version = 0;
+  {
+    std::lock_guard store(store_mutex_);
+    whole = whole_of_published();
+    version = published_.version;  // state_ and published_ only move under store_mutex_
+  }
+  return reply(version, *whole);
 }
 
 ServiceReply ControlService::rollout(std::size_t batch) {
@@ -418,7 +521,7 @@ ServiceReply ControlService::rollout(std::size_t batch) {
   if (!is_leader()) return not_leader();
   Result<PointerRead> read = store_->read_pointer();
   if (!read.is_ok()) return store_unavailable(read.status());
-  Result<Published> base = load(*read);
+  Result<Loaded> base = load(*read);
   if (!base.is_ok()) return store_unavailable(base.status());
   Result<Rebalance> rebalance = plan_fleet_rebalance(base->state);
   if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");

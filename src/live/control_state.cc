@@ -102,15 +102,21 @@ const Shard& effective_shard(const ControlState& s, TenantId t) {
 
 namespace {
 
-// Tenants whose shard size or weight the snapshot does not tell: {"id": [shard_size, weight]}.
-json tenant_extras(const ControlState& s) {
-  json extras = json::object();
-  for (const Tenant& t : s.placement.tenants) {
-    if (t.weight != 1 || t.shard_size != s.placement.mapping.shard(t.id).size()) {
-      extras[std::to_string(raw(t.id))] = {t.shard_size, t.weight};
-    }
-  }
-  return extras;
+// The stored state's "tenants": {"id": [shard_size, weight]}.
+json extras_json(const TenantExtras& extras) {
+  json out = json::object();
+  for (const auto& [id, extra] : extras)
+    out[std::to_string(raw(id))] = {extra.first, extra.second};
+  return out;
+}
+
+void add_extra(const Tenant& t, const Shard& shard, TenantExtras& extras) {
+  if (t.weight != 1 || t.shard_size != shard.size()) extras[t.id] = {t.shard_size, t.weight};
+}
+
+// A fleet being built (no cell or no tenant yet) is what the operator asked for.
+bool allows_empty(const ControlState& s) {
+  return s.placement.tenants.empty() || s.placement.fleet.empty();
 }
 
 // Version 2 keeps tenants' names and shards in the snapshot published with the state: the
@@ -146,7 +152,24 @@ Status add_tenants_from(const RoutingSnapshot& snapshot, const json& extras, Pla
 
 }  // namespace
 
+TenantExtras tenant_extras(const ControlState& s) {
+  TenantExtras extras;
+  for (const Tenant& t : s.placement.tenants)
+    add_extra(t, s.placement.mapping.shard(t.id), extras);
+  return extras;
+}
+
+void add_tenant_extras(const ControlState& s, std::size_t first, TenantExtras& extras) {
+  const std::vector<Tenant>& tenants = s.placement.tenants;
+  for (std::size_t i = first; i < tenants.size(); ++i)
+    add_extra(tenants[i], s.placement.mapping.shard(tenants[i].id), extras);
+}
+
 std::string write_state(const ControlState& s) {
+  return write_state(s, tenant_extras(s));
+}
+
+std::string write_state(const ControlState& s, const TenantExtras& extras) {
   json head = {{"format", "cellkit.control-state"},
                {"version", 2},
                {"routing_version", s.version},
@@ -154,7 +177,7 @@ std::string write_state(const ControlState& s) {
                {"next_tenant", s.next_tenant},
                {"default_capacity", s.placement.options.capacity},
                {"pins", pins_json(s)},
-               {"tenants", tenant_extras(s)},
+               {"tenants", extras_json(extras)},
                {"rebalance",
                 {{"planned", s.rebalance.planned},
                  {"applied", s.rebalance.applied},
@@ -225,9 +248,25 @@ RoutingSnapshot snapshot_of(const ControlState& s, std::uint64_t version) {
   }
   for (const Tenant& t : s.placement.tenants)
     snapshot.tenant_names.emplace_back(t.id, t.name);
-  // A fleet being built (no cell or no tenant yet) is what the operator asked for.
-  snapshot.allow_empty = s.placement.tenants.empty() || s.placement.fleet.empty();
+  snapshot.allow_empty = allows_empty(s);
   return snapshot;
+}
+
+// What diff_snapshots finds between the two snapshot_of: the new tenants' shards and names
+// (ids above every other, so appended in order), no pin (a new tenant has none), the same
+// cell rows, and the result's flags.
+RoutingDelta onboarding_delta(const ControlState& s, std::size_t first, std::uint64_t parent,
+                              std::uint64_t version) {
+  RoutingDelta delta{.parent = parent,
+                     .version = version,
+                     .allow_empty = allows_empty(s),
+                     .addressed = !s.placement.fleet.empty()};
+  const std::vector<Tenant>& tenants = s.placement.tenants;
+  for (std::size_t i = first; i < tenants.size(); ++i) {
+    delta.shards.add(tenants[i].id, s.placement.mapping.shard(tenants[i].id));
+    delta.names.add(tenants[i].id, tenants[i].name);
+  }
+  return delta;
 }
 
 Status check_state(const ControlState& s) {

@@ -204,6 +204,7 @@ Result<PublishReply> EtcdStore::publish(const Publication& publication, std::int
     return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
   };
   // The parent was read at `expected`: the txn's compare makes the chain it extends current.
+  if (Status s = check_whole_given(publication, publication.parent); !s.is_ok()) return s;
   const Pointer pointer = next_pointer(publication, publication.parent);
   const bool by_delta = !pointer.deltas.empty() && pointer.deltas.back().version == pointer.version;
   // Chunks are named by version and content, so a losing writer's chunks never replace the

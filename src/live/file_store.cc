@@ -129,6 +129,7 @@ class FileStore final : public Store {
                                           publication.version, current->pointer.version));
     }
     // The parent is the pointer just read, under the lock.
+    if (Status s = check_whole_given(publication, current->pointer); !s.is_ok()) return s;
     const Pointer pointer = next_pointer(publication, current->pointer);
     const bool by_delta =
         !pointer.deltas.empty() && pointer.deltas.back().version == pointer.version;

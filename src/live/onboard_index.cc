@@ -158,7 +158,8 @@ Status OnboardIndex::onboard(ControlState& state, const std::vector<TenantSpec>&
       strategy_->forget(tenants[i].id, shards[i]);
     return breach;
   }
-  state.placement.tenants.reserve(state.placement.tenants.size() + tenants.size());
+  // Appended without an exact reserve, which would move every tenant at each request (the
+  // control plane onboards in place, request after request, into one vector).
   for (std::size_t i = 0; i < tenants.size(); ++i) {
     names_.insert(tenants[i].name);
     state.placement.mapping.assign(tenants[i].id, std::move(shards[i]));

@@ -171,18 +171,29 @@ Result<Pointer> parse_pointer(std::string_view text) {
   return p;
 }
 
+bool chains_delta(const Publication& pub, const Pointer& parent) {
+  std::uint64_t chain_bytes = pub.delta.size();
+  for (const DeltaRef& d : parent.deltas)
+    chain_bytes += d.blob.bytes;
+  return !pub.delta.empty() && parent.version != 0 && parent.version + 1 == pub.version &&
+         parent.deltas.size() < kChainLinks && chain_bytes <= kChainBytes;
+}
+
+Status check_whole_given(const Publication& pub, const Pointer& parent) {
+  if (pub.snapshot.empty() && !chains_delta(pub, parent)) {
+    return invalid_argument(fmt::format(
+        "version {} cannot be chained on version {} and comes without its whole snapshot",
+        pub.version, parent.version));
+  }
+  return Status::ok();
+}
+
 Pointer next_pointer(const Publication& pub, const Pointer& parent) {
   Pointer next{.version = pub.version, .state = blob_ref(pub.state), .writer = pub.writer};
   const auto as_view = [](const std::vector<std::byte>& b) {
     return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
   };
-  std::uint64_t chain_bytes = pub.delta.size();
-  for (const DeltaRef& d : parent.deltas)
-    chain_bytes += d.blob.bytes;
-  const bool extend = !pub.delta.empty() && parent.version != 0 &&
-                      parent.version + 1 == pub.version && parent.deltas.size() < kChainLinks &&
-                      chain_bytes <= kChainBytes;
-  if (!extend) {
+  if (!chains_delta(pub, parent)) {
     next.snapshot = blob_ref(as_view(pub.snapshot));
     return next;
   }

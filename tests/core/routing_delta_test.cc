@@ -141,6 +141,22 @@ TEST(RoutingDelta, OneTenantOnboardedIsADeltaOfThatTenant) {
   EXPECT_TRUE(d.cells.empty() && d.unsharded.empty() && d.removed_cells.empty());
 }
 
+TEST(RoutingDelta, TheDigestOfAddedTenantsFollowsFromTheBasesWithoutTheSnapshot) {
+  FlatSnapshot to = two_cells();
+  to.version = 8;
+  to.shards.add(TenantId{2}, std::vector{CellId{0}});
+  to.shards.add(TenantId{3}, std::vector{CellId{1}, CellId{0}});
+  to.overrides.add(TenantId{3}, std::vector{CellId{1}});
+  to.tenant_names.add(TenantId{2}, "gamma");
+  to.tenant_names.add(TenantId{3}, "delta");
+  const RoutingDelta d = diff_snapshots(two_cells(), to);
+  EXPECT_EQ(digest_with_additions(routing_digest(two_cells()), d), routing_digest(to));
+  // Each kind of entry counts: without the pin the digest is another.
+  RoutingDelta unpinned = d;
+  unpinned.pins = {};
+  EXPECT_NE(digest_with_additions(routing_digest(two_cells()), unpinned), routing_digest(to));
+}
+
 TEST(RoutingDelta, RefusesADeltaForAnotherVersion) {
   RoutingDelta d = empty_delta();
   d.parent = 6;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/io/placement_document.h"
@@ -69,6 +70,46 @@ TEST(ControlOps, AKeptIndexPlacesEachRequestAsAddTenantsWouldAndForgetsRefusals)
                   .code(),
               StatusCode::kResourceExhausted);
     EXPECT_EQ(state, before);
+  }
+}
+
+// The control plane changes its state in place: a request refused after a shard was drawn
+// (t1 takes the last room on every cell, t2 finds none) must leave it byte-identical.
+TEST(ControlOps, ARefusedOnboardingLeavesTheStateAndItsSnapshotByteIdentical) {
+  ControlState state = fleet_of(3, Strategy::kRandom, /*capacity=*/2);
+  OnboardIndex index = OnboardIndex::build(state).value();
+  ASSERT_TRUE(index.onboard(state, {{.name = "t0", .shard_size = 3}}).is_ok());
+  const std::string state_before = write_state(state);
+  const std::vector<std::byte> snapshot_before = snapshot_bytes(state);
+  const Status refused =
+      index.onboard(state, {{.name = "t1", .shard_size = 3}, {.name = "t2", .shard_size = 3}});
+  EXPECT_EQ(refused.code(), StatusCode::kResourceExhausted) << refused.message();
+  EXPECT_EQ(write_state(state), state_before);
+  EXPECT_EQ(snapshot_bytes(state), snapshot_before);
+  // The index forgot the refused tenants too: one more fits where two did not.
+  EXPECT_TRUE(index.onboard(state, {{.name = "t1", .shard_size = 3}}).is_ok());
+}
+
+// What the control plane publishes per onboarding without building a snapshot: the delta,
+// its digest and the state's extras, each equal to what the whole computation gives.
+TEST(ControlState, AnOnboardingsDeltaIsTheDiffOfTheWholeSnapshotsBeforeAndAfter) {
+  for (const bool first_tenants : {true, false}) {
+    ControlState state = fleet_of(6, Strategy::kRandom);
+    OnboardIndex index = OnboardIndex::build(state).value();
+    if (!first_tenants) {
+      ASSERT_TRUE(index.onboard(state, {{.name = "old", .shard_size = 2}}).is_ok());
+    }
+    const FlatSnapshot before = flatten(snapshot_of(state, 3));
+    TenantExtras extras = tenant_extras(state);
+    const std::size_t first = state.placement.tenants.size();
+    ASSERT_TRUE(index.onboard(state, {{.name = "a", .shard_size = 3, .weight = 2}}).is_ok());
+    ASSERT_TRUE(index.onboard(state, {{.name = "b", .shard_size = 1}}).is_ok());
+    RoutingDelta delta = onboarding_delta(state, first, 3, 4);
+    delta.digest = digest_with_additions(routing_digest(before), delta);
+    EXPECT_EQ(delta, diff_snapshots(before, flatten(snapshot_of(state, 4))));
+    add_tenant_extras(state, first, extras);
+    EXPECT_EQ(extras, tenant_extras(state));
+    EXPECT_EQ(write_state(state, extras), write_state(state));
   }
 }
 

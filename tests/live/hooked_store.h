@@ -22,6 +22,9 @@ class HookedStore final : public Store {
   std::function<void()> before_snapshot;
   // Runs once, as the next write_base starts (a compaction writing its base).
   std::function<void()> during_write_base;
+  // Runs once, as the next publish starts; when it returns an error, that publish fails
+  // with it and stores nothing (a store that cannot be written).
+  std::function<Status()> before_publish;
 
   std::string describe() const override { return inner_->describe(); }
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
@@ -34,6 +37,9 @@ class HookedStore final : public Store {
     return inner_->read_deltas(p, after);
   }
   Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
+    if (before_publish) {
+      if (Status s = std::exchange(before_publish, nullptr)(); !s.is_ok()) return s;
+    }
     return inner_->publish(p, expected);
   }
   Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> bytes) override {

@@ -57,6 +57,13 @@ RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to);
 RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
                             std::uint64_t from_digest);
 
+// The digest of a delta's result from its base's (`base_digest`, routing_digest of the base)
+// when the delta only adds tenant entries its base does not hold (shards, pins, names of new
+// tenants) and changes no cell and removes nothing: base_digest plus a hash per entry added,
+// what diff_snapshots gives for that change. A writer that knows its change (a control plane
+// onboarding tenants) finds it without a snapshot. Asserts that the delta removes nothing.
+std::uint64_t digest_with_additions(std::uint64_t base_digest, const RoutingDelta& delta);
+
 // `base` changed by `delta`, its lists sorted. Refused (kDataLoss, naming the tenant or cell)
 // when the delta is not for base's version or not newer, its lists are not sorted or repeat
 // a key or their offsets do not frame their cells or names, it removes what is not there, it would

@@ -1,7 +1,8 @@
 // `cellkit control`'s service: the HTTP/JSON API of docs/control-api.md over a Store. Every
-// change is computed from the stored desired state, validated whole (check_state), then
-// published by CAS on the routing pointer; a lost CAS re-reads the stored state and
-// recomputes. Only the leader writes; the others answer 503 naming it.
+// change is computed from the stored desired state, validated whole (check_state, or for
+// onboarding the checks of what new tenants can break), then published by CAS on the
+// routing pointer; a lost CAS re-reads the stored state and recomputes. Only the leader
+// writes; the others answer 503 naming it.
 #pragma once
 
 #include <chrono>
@@ -54,11 +55,18 @@ class ControlService {
   void shutdown();
 
   bool is_leader() const;
+  // Onboarding calls waiting for the next publication to carry them (group commit).
+  std::size_t onboardings_waiting() const;
 
  private:
+  // The publication the pointer names, as long-polls and version reads see it.
   struct Published {
-    std::uint64_t version = 0;
+    std::uint64_t version = 0;  // 0: nothing published yet
     std::int64_t revision = 0;
+  };
+  // A publication read back from the store.
+  struct Loaded {
+    Published published;
     std::string snapshot;  // encode_snapshot's bytes ("" before the first publication)
     ControlState state;
   };
@@ -72,20 +80,32 @@ class ControlService {
 
   std::unique_ptr<Store> store_;
   ControlOptions options_;
-  // Held by changes, ticks and shutdown: the store handle, one call at a time. Routers'
-  // reports (PUT and GET /v1/routers) never take it; they go to the store beside a change
-  // (Store allows report() and reports() alongside any call), so they never wait for a
-  // change nor make a tick skip.
+  // Held by changes, ticks, shutdown and the reads of the desired state (cells, tenants,
+  // plan): the store handle, one call at a time, and state_. Routers' reports (PUT and GET
+  // /v1/routers) never take it; they go to the store beside a change (Store allows report()
+  // and reports() alongside any call), so they never wait for a change nor make a tick skip.
   mutable std::mutex store_mutex_;
   mutable std::mutex cache_mutex_;
   std::condition_variable published_changed_;
+  // Under cache_mutex_ (written by holders of store_mutex_, who may read it without it).
   Published published_;
   bool leader_ = false;
   std::string leader_address_;
   bool shut_down_ = false;
+  // Under store_mutex_: the desired state published_ names. Onboarding changes it in place
+  // while it holds the lock, and takes its change back before releasing it unless stored, so
+  // whoever takes the lock sees the published state.
+  ControlState state_;
+  // Under store_mutex_: tenant_extras(state_), kept in O(change) by onboarding.
+  TenantExtras extras_;
+  // Under cache_mutex_: the whole encoded snapshot of version whole_version_ (it may be
+  // behind published_: it is encoded when needed, by a long-poll, a compaction or a
+  // publication the store cannot chain, never by every publication).
+  std::shared_ptr<const std::string> whole_;
+  std::uint64_t whole_version_ = 0;
   // Onboarding requests not yet taken by a publication (group commit), and whether one
   // request is placing a group now.
-  std::mutex queue_mutex_;
+  mutable std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
   std::vector<PendingOnboard*> queue_;
   bool onboarding_ = false;
@@ -100,11 +120,12 @@ class ControlService {
   // long-poll from a version among them answers the chain instead of the whole snapshot.
   std::deque<DeltaLink> chain_;
   std::size_t chain_bytes_ = 0;
-  // Under store_mutex_: a publication's snapshot in flat form, the next one's diff base.
+  // Under store_mutex_: the published snapshot in flat form when a change other than
+  // onboarding built it (the next such change's diff base); null after an onboarding.
   std::shared_ptr<const FlatSnapshot> published_flat_;
-  // Under store_mutex_: routing_digest(*published_flat_) when known (the last delta's).
+  // Under store_mutex_: routing_digest of the published snapshot when known (the last delta's).
   std::optional<std::uint64_t> published_digest_;
-  // Under store_mutex_: the onboarding index of published_.state, valid while
+  // Under store_mutex_: the onboarding index of state_, valid while
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
@@ -112,15 +133,22 @@ class ControlService {
   // Changes: applying, publishing and onboarding.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
-  Result<Published> load(const PointerRead& read);
+  Result<Loaded> load(const PointerRead& read);
   Result<std::uint64_t> publish(ControlState next, const PointerRead& read);
+  Result<std::uint64_t> publish_onboarded(std::size_t first, const PointerRead& read);
+  Result<std::uint64_t> commit(const ControlState& state, const TenantExtras& extras,
+                               const PointerRead& read, std::vector<std::byte> delta,
+                               std::optional<std::uint64_t> digest,
+                               const std::function<std::vector<std::byte>()>& whole);
+  void take_back_onboarded(std::size_t first, std::uint32_t next_tenant);
   Result<PointerRead> read_base();
   ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
   void onboard_group(const std::vector<PendingOnboard*>& group);
   bool onboard_attempt(const std::vector<PendingOnboard*>& group);
   Status prune(const Pointer& pointer);
-  Published current() const;
-  std::optional<RoutingDelta> delta_from_published(const FlatSnapshot& next);
+  std::optional<RoutingDelta> delta_from_published(const FlatSnapshot& next,
+                                                   const PointerRead& read);
+  std::shared_ptr<const std::string> whole_of_published();
   bool compact(const PointerRead& read, std::unique_lock<std::mutex>& lock);
   void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
   std::string chain_after(std::uint64_t after) const;

@@ -7,11 +7,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cellkit/base/status.h"
 #include "cellkit/core/placement_ops.h"
 #include "cellkit/core/rebalance.h"
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/core/routing_table.h"
 
 namespace cellkit::live {
@@ -44,6 +46,16 @@ struct ControlState {
 // the cells and placement options and no tenants>}. Tenants' names and shards are those of
 // the snapshot published with it, so the state stays small as tenants grow.
 std::string write_state(const ControlState& state);
+// Tenants whose shard size or weight the snapshot does not tell (a shard size other than their
+// shard's, a weight other than 1): id → {shard_size, weight}, the stored state's "tenants".
+using TenantExtras = std::map<TenantId, std::pair<std::uint32_t, std::uint32_t>>;
+// Those of every tenant (O(tenants)).
+TenantExtras tenant_extras(const ControlState& state);
+// Adds those of state.placement.tenants[first...] (O(those tenants)).
+void add_tenant_extras(const ControlState& state, std::size_t first, TenantExtras& extras);
+// write_state with the extras kept by the caller (equal to tenant_extras(state)), so that a
+// change of a few tenants writes the state without a walk over every tenant.
+std::string write_state(const ControlState& state, const TenantExtras& extras);
 // Reads version 2 with the encoded snapshot published with it, or version 1 (tenants in its
 // mapping document; the snapshot is not read). Fails (kDataLoss) naming the field that is
 // missing or malformed.
@@ -57,6 +69,14 @@ const Shard& effective_shard(const ControlState& state, TenantId tenant);
 // The routing snapshot the state implies under `version`: every cell, disabled cells
 // listed as such, shards and pins.
 RoutingSnapshot snapshot_of(const ControlState& state, std::uint64_t version);
+
+// The delta from `state` as published at version `parent` to `state` at `version`, when the
+// only change since is the tenants appended from state.placement.tenants[first] on, with
+// their shards (onboarding: new ids above every other, no pin, no cell changed). Equal to
+// diff_snapshots of snapshot_of before and after, but O(new tenants): no snapshot is built.
+// The digest is left 0 for the caller (digest_with_additions from the parent's).
+RoutingDelta onboarding_delta(const ControlState& state, std::size_t first, std::uint64_t parent,
+                              std::uint64_t version);
 
 // The whole state's invariants, as a router would check them and more: the placement's own
 // (check_placement), the snapshot builds (RoutingTable::build), no cell above its capacity,

@@ -68,7 +68,7 @@ struct PointerRead {
 // What a control plane publishes under one CAS.
 struct Publication {
   std::uint64_t version = 0;
-  std::vector<std::byte> snapshot;  // encode_snapshot's bytes
+  std::vector<std::byte> snapshot;  // encode_snapshot's bytes; may be empty when chains_delta
   std::string state;                // the control plane's desired state (JSON)
   std::string writer;
   // encode_delta's bytes from version - 1 (empty: none), and the pointer it follows (as read
@@ -202,6 +202,13 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
 
 // The pointer a store moves to for `publication` after `parent` (see Publication::delta).
 Pointer next_pointer(const Publication& publication, const Pointer& parent);
+// True when a store appends the publication's delta to `parent`'s chain: then its whole
+// snapshot is not stored and the writer need not encode it (Publication::snapshot may be
+// empty).
+bool chains_delta(const Publication& publication, const Pointer& parent);
+// kInvalidArgument naming the version when the publication cannot be chained on `parent` and
+// carries no whole snapshot (a writer's bug: a store refuses it rather than store nothing).
+Status check_whole_given(const Publication& publication, const Pointer& parent);
 // The pointer Store::rebase moves to; nullopt when base_version is not in current's chain
 // (current.base() < base_version <= current.version).
 std::optional<Pointer> rebased_pointer(const Pointer& current, std::uint64_t base_version,
