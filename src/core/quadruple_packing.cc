@@ -118,14 +118,15 @@ std::uint64_t quadruple_packing_limit(std::uint32_t n) {
 }
 
 ImprovedPacking improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
-                                          std::uint64_t seed, std::uint64_t steps) {
+                                          std::uint64_t seed, std::uint64_t steps,
+                                          std::uint64_t stop_at) {
   assert(n >= 4 && n <= 256);
   Packing p(n);
   for (const Quad& q : blocks)
     p.add(q);
   std::vector<Quad> best(blocks.begin(), blocks.end());
   Random random(seed);
-  const std::uint64_t most = quadruple_packing_limit(n);
+  const std::uint64_t most = std::min(stop_at, quadruple_packing_limit(n));
   std::uint64_t s = 0;
   for (; s < steps && p.any_free() && best.size() < most; ++s) {
     const auto [a, b, c] = p.draw_free(random);

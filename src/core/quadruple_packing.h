@@ -23,7 +23,8 @@ std::uint64_t quadruple_packing_limit(std::uint32_t n);
 // of t ∪ {x}: none — the block is added; one — it is swapped for t ∪ {x}; two — both are
 // swapped for it, with a chance that starts near 1/786 and falls to zero over the first 11
 // of 16 phases (annealing). Returns the largest block set seen; never fewer blocks than given.
-// Stops early when that set meets quadruple_packing_limit(n): no packing has more.
+// Stops early when that set meets quadruple_packing_limit(n) (no packing has more) or holds
+// `stop_at` blocks (what this search is known to reach: the same set, found sooner).
 // Deterministic for the same arguments on every platform (cellkit::Random, integer odds).
 // Cost: O(steps) with O(n³) memory; `steps` in the result says how many were taken (0 when
 // the given blocks meet the limit or no triple is free).
@@ -32,7 +33,8 @@ struct ImprovedPacking {
   std::uint64_t steps = 0;   // steps taken, at most the `steps` asked for
 };
 ImprovedPacking improve_quadruple_packing(std::span<const Quad> blocks, std::uint32_t n,
-                                          std::uint64_t seed, std::uint64_t steps);
+                                          std::uint64_t seed, std::uint64_t steps,
+                                          std::uint64_t stop_at = UINT64_MAX);
 
 // Orders blocks so that loads stay close: each next block is the one whose most loaded
 // point is least loaded (then the least load sum, then the earliest). O(blocks²).

@@ -35,9 +35,29 @@ std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells);
 std::optional<RestrictedDesign> stored_packing(std::uint32_t cells);
 
 // The blocks of `d` that avoid its absent points, relabelled onto the `cells` present points
-// in order, improved by improve_quadruple_packing (`steps` steps, fixed seed) and put in
-// balance_order: a design on `cells` points with none absent. Deterministic.
+// in order, improved by improve_quadruple_packing (`steps` steps, fixed seed, stopping at
+// `stop_at` blocks) and put in balance_order: a design on `cells` points with none absent.
+// Deterministic.
 RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cells,
-                                    std::uint64_t steps);
+                                    std::uint64_t steps, std::uint64_t stop_at = UINT64_MAX);
+
+// The start restricted_sqs searches from: the largest of restrict_larger_sqs, doubled_packing,
+// packing_less_points and stored_packing (the first of equal size), and whether it is the stored
+// one. No design when none applies.
+struct RestrictedStart {
+  std::optional<RestrictedDesign> design;
+  bool stored = false;  // from stored_packing
+};
+RestrictedStart restricted_start(std::uint32_t cells);
+
+// How many blocks restricted_sqs's search (10,000,000 steps, its seed) reaches from
+// restricted_start(N), measured for the N where that search runs and stays below the packing
+// limit (17, 18, 23, 29, 30, 35, 36, 41); UINT64_MAX for other N.
+std::uint64_t known_search_reach(std::uint32_t cells);
+
+// restricted_sqs without its cache, the search stopping at `stop_at` blocks instead of the
+// known reach (UINT64_MAX: the search takes every step unless it meets the packing limit). A
+// start of at most 3,000 blocks is searched, a larger stored one only put in balance_order.
+std::optional<RestrictedDesign> search_restricted(std::uint32_t cells, std::uint64_t stop_at);
 
 }  // namespace cellkit

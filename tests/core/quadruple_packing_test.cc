@@ -181,6 +181,21 @@ TEST(QuadruplePacking, APackingAtTheLimitIsSearchedNoFurtherForNMultipleOfSix) {
   EXPECT_EQ(improve_quadruple_packing({}, 6, 1, 2).steps, 2u);
 }
 
+// The search stops once it holds `stop_at` blocks, and restricted_sqs stops it at what it is
+// known to reach: 17 cells (SQS(20) less 3 points, searched) hold 154 blocks after 903,069 steps,
+// where the search took all 10,000,000 before for the same blocks (the soak test below compares).
+TEST(QuadruplePacking, TheSearchStopsAtWhatItIsKnownToReach) {
+  const ImprovedPacking stopped = improve_quadruple_packing({}, 16, 1, 200'000, 50);
+  EXPECT_EQ(stopped.blocks.size(), 50u);
+  EXPECT_LT(stopped.steps, 200'000u);
+  EXPECT_EQ(known_search_reach(17), 154u);
+  EXPECT_EQ(known_search_reach(19), UINT64_MAX);  // SQS(20) less a point: at the limit anyway
+  const std::optional<RestrictedDesign> d = restricted_sqs(17);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->search_steps, 903'069u);
+  expect_packing_on_every_cell(d, 17, 154);
+}
+
 // 45, 46 and 47 cells: the doubled packing on 48 (4,308 blocks, from the 498 on 24) less 3, 2
 // and 1 points: 3,299, 3,613 and 3,949 blocks (93.0%, 95.2%, 97.4% of the bound), where the cut
 // of SQS(52) gave 3,064, 3,345 and 3,646; restricted_sqs takes the one for 47, and the stored
@@ -263,6 +278,23 @@ TEST(SoakQuadruplePacking, APackingOnThirtySixLessAPointServesThirtyFive) {
   const std::vector<Quad> blocks = blocks_of(*d->design);
   EXPECT_GE(blocks.size(), 1'555u);
   expect_triples_at_most_once(blocks, 35);
+}
+
+// Every known reach is what the search finds with all its 10,000,000 steps from the same start:
+// the same blocks in the same order as restricted_sqs, which stops there (N = 29, 36 and 41 find
+// nothing more, so restricted_sqs takes no step). Eight full searches, about 4 s: label soak.
+TEST(SoakQuadruplePacking, TheKnownReachIsWhatEveryStepFinds) {
+  for (std::uint32_t n : {17u, 18u, 23u, 29u, 30u, 35u, 36u, 41u}) {
+    SCOPED_TRACE(n);
+    const std::optional<RestrictedDesign> full = search_restricted(n, UINT64_MAX);
+    const std::optional<RestrictedDesign> stopped = restricted_sqs(n);
+    ASSERT_TRUE(full.has_value() && stopped.has_value());
+    EXPECT_EQ(full->search_steps, 10'000'000u);
+    EXPECT_LT(stopped->search_steps, full->search_steps);
+    const std::vector<Quad> blocks = blocks_of(*full->design);
+    EXPECT_EQ(blocks.size(), known_search_reach(n));
+    EXPECT_EQ(blocks, blocks_of(*stopped->design));
+  }
 }
 
 // The acceptance for N = 30: at least 95% of the bound 1,015 (965 blocks), each triple once.
