@@ -229,9 +229,14 @@ Choice choose_stripes(const DesignShape& s) {
 Choice choose_sqs(const DesignShape& s) {
   const std::uint32_t n = s.cells;
   if (!sqs_order_admissible(n)) {
+    // Johnson's bound is below C(N,3)/4 exactly here: say how far any packing can go (N = 21, 23:
+    // under 95%, so no placement reaches the target).
+    const std::uint64_t most = quadruple_packing_limit(n);
+    const double share = static_cast<double>(most) / static_cast<double>(choose128(n, 3) / 4);
     return {.reason = fmt::format("no design: a Steiner quadruple system needs N ≡ 2 or 4 "
-                                  "(mod 6); {} ≡ {}",
-                                  n, n % 6)};
+                                  "(mod 6); {} ≡ {}; no packing holds more than {} tenant{} "
+                                  "(Johnson's bound, {:.1f}% of the bound)",
+                                  n, n % 6, most, most == 1 ? "" : "s", 100.0 * share)};
   }
   if (is_power_of_two(n)) {
     if (n > kMaxBooleanCells) {
