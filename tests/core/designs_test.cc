@@ -171,7 +171,13 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
             "is stored");
 
   const DesignFit odd = fit_design({.cells = 30, .shard_size = 4, .max_overlap = 2});
-  EXPECT_EQ(odd.reason, "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0");
+  EXPECT_EQ(odd.reason,
+            "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 30 ≡ 0; no packing "
+            "holds more than 1005 tenants (Johnson's bound, 99.0% of the bound)");
+  // Johnson's bound under 95% of C(N,3)/4: no placement reaches the 95% on 21 cells.
+  EXPECT_EQ(fit_design({.cells = 21, .shard_size = 4, .max_overlap = 2}).reason,
+            "no design: a Steiner quadruple system needs N ≡ 2 or 4 (mod 6); 21 ≡ 3; no packing "
+            "holds more than 315 tenants (Johnson's bound, 94.9% of the bound)");
   const DesignFit six = fit_design({.cells = 60, .zones = 4, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(six.family, DesignFamily::kNone);
   EXPECT_EQ(six.reason, "no design: 15 cells per zone is not a prime power up to 65536");
