@@ -14,6 +14,7 @@
 #        CELLS=8 BIG_TENANTS=1000000 SKIP_BIG=0 ONLY_BIG=0 SKIP_PACED=0
 #        PROXIES="nginx haproxy cellkit" PACING=rate|delay PACED_CONNS=256 PACED_DELAY_MS=2
 #        BODY_BYTES=0 (a request body of that many bytes, at most 65536, instead of 11)
+#        BIG_NAMES=ascii|utf8 (utf8: the big mapping's tenant names begin with a raw "é")
 # All traffic goes to 127.0.0.1; every run is bounded by DURATION; everything started is
 # stopped on exit.
 set -euo pipefail
@@ -297,6 +298,10 @@ put_snapshot() {
 if [[ $SKIP_BIG != 1 ]]; then
   echo "== $BIG_TENANTS tenants: time to start serving and RSS (peak = VmHWM)"
   write_mapping "$BIG_TENANTS" "$WORK/big.json"
+  if [[ ${BIG_NAMES:-ascii} == utf8 ]]; then  # every tenant name begins with a raw "é"
+    jq -c '.tenants |= map(.name |= "é" + .)' "$WORK/big.json" >"$WORK/big.tmp"
+    mv "$WORK/big.tmp" "$WORK/big.json"
+  fi
   # The same mapping as binary snapshots (cellkit snapshot), versions 1 and 2.
   "$CELLKIT" snapshot "$WORK/big.json" -o "$WORK/big.snap"
   "$CELLKIT" snapshot "$WORK/big.json" -o "$WORK/big2.snap" --routing-version 2 >/dev/null

@@ -15,6 +15,11 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;
 
+// The buffer's limit outside a large body: a head and the first bytes after it.
+std::size_t head_room(const RouterOptions& options) {
+  return options.max_header_bytes + kReadChunk;
+}
+
 std::string_view view(beast::string_view s) {
   return {s.data(), s.size()};
 }
@@ -25,7 +30,7 @@ Session::Session(Worker& worker, Socket socket)
     : worker_(worker),
       shared_(worker.shared()),
       socket_(std::move(socket)),
-      buffer_(shared_.options.max_header_bytes + kReadChunk) {
+      buffer_(head_room(shared_.options)) {
   error_code ignored;
   socket_.non_blocking(true, ignored);
   worker_.add_session(this);
@@ -165,19 +170,22 @@ void Session::read_body() {
 }
 
 // A body that does not fit in the buffer's room (a chunked one may not) is read up to 64
-// KiB per call instead of 4 KiB: a 1 MiB body took 256 reads, now 16. finish() gives the
-// room back, so a connection between requests holds 4 KiB, not 64.
+// KiB per call instead of 4 KiB: a 60 KB body took 15 reads, now 2. finish() gives the room
+// back, so a connection between requests holds what it held before.
 void Session::make_room_for_body() {
   const boost::optional<std::uint64_t> rest = parser_->content_length_remaining();
   if (!rest || *rest > buffer_.capacity() - buffer_.size()) make_room_for_large_reads(buffer_);
 }
 
-// Back to the buffer's size and limit before the body (it keeps a pipelined request's bytes,
-// and never a limit below them: Beast's reads assume size <= max_size).
+// Back to the buffer's size and limit before a large body, if one made room: only such room
+// passes head_room (keeping a buffer grown by a large head saves reallocating it for every
+// request). It keeps a pipelined request's bytes, and never a limit below them (Beast's reads
+// assume size <= max_size).
 void Session::give_back_room() {
+  const std::size_t limit = head_room(shared_.options);
+  if (buffer_.capacity() <= limit) return;
   buffer_.shrink_to_fit();
-  buffer_.max_size(
-      std::max<std::size_t>(buffer_.size(), shared_.options.max_header_bytes + kReadChunk));
+  buffer_.max_size(std::max(buffer_.size(), limit));
 }
 
 // Parses what the buffer already holds (the head only, or up to the whole message) without
@@ -429,7 +437,7 @@ void Session::finish() {
     piece_.reset();
     piece_capacity_ = 0;
   }
-  if (buffer_.capacity() > kReadChunk) give_back_room();
+  give_back_room();
   if (!keep) return close();
   wait_request();
 }
