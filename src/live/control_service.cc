@@ -36,6 +36,18 @@ std::string as_string(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
+// `flat` (the snapshot of the state an onboarding started from, lists sorted by tenant)
+// changed in place by the onboarding's delta: its tenants' ids are above every other, so
+// their shards and names are appended, as snapshot_of would list them. O(the delta).
+void append_onboarded(const RoutingDelta& delta, FlatSnapshot& flat) {
+  for (std::size_t i = 0; i < delta.shards.size(); ++i)
+    flat.shards.add(delta.shards.ids[i], delta.shards.shard(i));
+  for (std::size_t i = 0; i < delta.names.size(); ++i)
+    flat.tenant_names.add(delta.names.ids[i], delta.names.name(i));
+  flat.allow_empty = delta.allow_empty;
+  flat.version = delta.version;
+}
+
 }  // namespace
 
 unsigned http_status_of(const Status& status) {
@@ -113,10 +125,10 @@ void ControlService::tick() {
 }
 
 // Requires store_mutex_, held by `lock`. Once the pointer's chain holds compact_after
-// deltas, writes the whole snapshot of the published version (encoded from the state now,
-// the only whole encoding publications need) as a new base with the lock released, so
-// changes go on meanwhile (a 1,000,000-tenant base is 27 MB), then moves the pointer to it
-// by CAS, keeping the deltas published since. A lost CAS only leaves garbage for prune().
+// deltas, encodes the whole snapshot of the published version (from a copy of its flat
+// form) and writes it as a new base with the lock released, so changes go on meanwhile (a
+// 1,000,000-tenant base is 27 MB), then moves the pointer to it by CAS, keeping the deltas
+// published since. A lost CAS only leaves garbage for prune().
 // True when it moved the pointer.
 bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mutex>& lock) {
   if (read.pointer.deltas.size() < options_.compact_after ||
@@ -124,12 +136,13 @@ bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mute
     return false;
   }
   const std::uint64_t version = published_.version;
-  const std::shared_ptr<const std::string> snapshot = whole_of_published();
+  // A copy of the flat arrays (a few vectors), encoded with the lock released.
+  const FlatSnapshot flat = flat_of_published();
   // Only the tick thread compacts and prunes, one after the other: no prune() runs while
   // this base is written, so it need not be kept from one.
   lock.unlock();
-  Result<BlobRef> base =
-      store_->write_base(version, std::as_bytes(std::span(snapshot->data(), snapshot->size())));
+  const std::vector<std::byte> snapshot = encode_snapshot(flat);
+  Result<BlobRef> base = store_->write_base(version, snapshot);
   lock.lock();
   if (!base.is_ok()) return false;
   Result<PointerRead> now = store_->read_pointer();
@@ -197,12 +210,18 @@ std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnaps
       published_.version + 1 != next.version) {
     return {};
   }
-  if (!published_flat_ || published_flat_->version != published_.version) {
-    published_flat_ =
-        std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state_, published_.version)));
-  }
-  if (!published_digest_) published_digest_ = routing_digest(*published_flat_);
-  return diff_snapshots(*published_flat_, next, *published_digest_);
+  const FlatSnapshot& from = flat_of_published();
+  if (!published_digest_) published_digest_ = routing_digest(from);
+  return diff_snapshots(from, next, *published_digest_);
+}
+
+// Requires store_mutex_, state_ being the published state (no onboarding in progress). The
+// published snapshot in flat form: the one kept, else built from state_ (O(tenants), after a
+// load) and kept.
+const FlatSnapshot& ControlService::flat_of_published() {
+  if (!published_flat_) published_flat_ = flatten(snapshot_of(state_, published_.version));
+  published_flat_->version = published_.version;
+  return *published_flat_;
 }
 
 // Requires store_mutex_. The whole encoded snapshot of the published version: the one kept
@@ -212,8 +231,7 @@ std::shared_ptr<const std::string> ControlService::whole_of_published() {
     std::lock_guard cache(cache_mutex_);
     if (whole_ && whole_version_ == published_.version) return whole_;
   }
-  auto whole = std::make_shared<const std::string>(
-      as_string(encode_snapshot(flatten(snapshot_of(state_, published_.version)))));
+  auto whole = std::make_shared<const std::string>(as_string(encode_snapshot(flat_of_published())));
   std::lock_guard cache(cache_mutex_);
   whole_ = whole;
   whole_version_ = published_.version;
@@ -253,13 +271,12 @@ std::string ControlService::chain_after(std::uint64_t after) const {
 // with "not the leader" when the leadership is gone.
 Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
-  auto flat = std::make_shared<const FlatSnapshot>(flatten(snapshot_of(state, state.version)));
-  const std::optional<RoutingDelta> diff = delta_from_published(*flat, read);
+  FlatSnapshot flat = flatten(snapshot_of(state, state.version));
+  const std::optional<RoutingDelta> diff = delta_from_published(flat, read);
   const TenantExtras extras = tenant_extras(state);
-  Result<std::uint64_t> version =
-      commit(state, extras, read, diff ? encode_delta(*diff) : std::vector<std::byte>{},
-             diff ? std::optional(diff->digest) : std::nullopt,
-             [&flat] { return encode_snapshot(*flat); });
+  Result<std::uint64_t> version = commit(
+      state, extras, read, diff ? encode_delta(*diff) : std::vector<std::byte>{},
+      diff ? std::optional(diff->digest) : std::nullopt, [&flat] { return encode_snapshot(flat); });
   if (!version.is_ok() || *version == 0) return version;
   state_ = std::move(state);
   extras_ = extras;
@@ -451,19 +468,27 @@ Result<std::uint64_t> ControlService::publish_onboarded(std::size_t first,
   state_.version = read.pointer.version + 1;
   std::vector<std::byte> delta;
   std::optional<std::uint64_t> digest;
+  RoutingDelta d = onboarding_delta(state_, first, read.pointer.version, state_.version);
   if (published_.version != 0) {  // read_base made published_ the pointer `read` names
-    RoutingDelta d = onboarding_delta(state_, first, read.pointer.version, state_.version);
     d.digest = published_digest_ ? digest_with_additions(*published_digest_, d)
-                                 : routing_digest(flatten(snapshot_of(state_, state_.version)));
+                                 : routing_digest(onboarded_flat(d));
     digest = d.digest;
     delta = encode_delta(d);
   }
   add_tenant_extras(state_, first, extras_);
-  Result<std::uint64_t> version = commit(state_, extras_, read, std::move(delta), digest, [this] {
-    return encode_snapshot(flatten(snapshot_of(state_, state_.version)));
-  });
-  if (version.is_ok() && *version != 0) published_flat_.reset();
+  Result<std::uint64_t> version = commit(state_, extras_, read, std::move(delta), digest,
+                                         [&] { return encode_snapshot(onboarded_flat(d)); });
+  if (version.is_ok() && *version != 0 && published_flat_) append_onboarded(d, *published_flat_);
   return version;
+}
+
+// Requires store_mutex_, during an onboarding: the snapshot of state_ (the published one and
+// the delta's tenants) in flat form, from the kept one when there is one.
+FlatSnapshot ControlService::onboarded_flat(const RoutingDelta& delta) const {
+  if (!published_flat_) return flatten(snapshot_of(state_, delta.version));
+  FlatSnapshot out = *published_flat_;
+  append_onboarded(delta, out);
+  return out;
 }
 
 // Requires store_mutex_. Takes back the tenants onboarding appended to state_ (from

@@ -120,9 +120,12 @@ class ControlService {
   // long-poll from a version among them answers the chain instead of the whole snapshot.
   std::deque<DeltaLink> chain_;
   std::size_t chain_bytes_ = 0;
-  // Under store_mutex_: the published snapshot in flat form when a change other than
-  // onboarding built it (the next such change's diff base); null after an onboarding.
-  std::shared_ptr<const FlatSnapshot> published_flat_;
+  // Under store_mutex_: the published snapshot in flat form (its version field aside), kept
+  // in O(change) by onboarding (new tenants are appended: their ids are above every other)
+  // and replaced by other changes; empty until built from state_ when needed (after a load).
+  // The diff base of changes other than onboarding, and what whole snapshots are encoded
+  // from (a compaction copies it and encodes the copy with the store lock released).
+  std::optional<FlatSnapshot> published_flat_;
   // Under store_mutex_: routing_digest of the published snapshot when known (the last delta's).
   std::optional<std::uint64_t> published_digest_;
   // Under store_mutex_: the onboarding index of state_, valid while
@@ -149,6 +152,8 @@ class ControlService {
   std::optional<RoutingDelta> delta_from_published(const FlatSnapshot& next,
                                                    const PointerRead& read);
   std::shared_ptr<const std::string> whole_of_published();
+  const FlatSnapshot& flat_of_published();
+  FlatSnapshot onboarded_flat(const RoutingDelta& delta) const;
   bool compact(const PointerRead& read, std::unique_lock<std::mutex>& lock);
   void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
   std::string chain_after(std::uint64_t after) const;
