@@ -5,7 +5,9 @@
 # CPU seconds and peak RSS from /usr/bin/time, and checks that the binaries' stdout agree.
 #   bench/growth_compare.sh BEFORE_BIN AFTER_BIN [SIZE...]
 # Sizes (default: small ones) pick rows: place50k place1m rebalance5k rebalance10k
-# rebalance20k rebalance40k sim12500 sim25000.
+# rebalance20k rebalance40k sim12500 sim25000, and fillN / fillNz: a fleet of N cells with
+# 100·N tenants (4 zones with z) doubled by `rebalance --add-cells N --plan -`, so the
+# stdout compared is the plan itself (the planner filling N new cells from N old ones).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=$1
@@ -22,6 +24,13 @@ command_of() {
     place50k) echo "place --quiet --tenants 50000 --allow-partial" ;;
     place1m) echo "place --quiet --tenants 1000000 --allow-partial" ;;
     rebalance*) echo "rebalance $work/m.json --add-cells ${1#rebalance}" | sed 's/k$/000/' ;;
+    fill*)
+      local n=${1#fill} zones=1
+      [ "${n%z}" != "$n" ] && zones=4 && n=${n%z}
+      [ -f "$work/$1.json" ] || "$after" place --quiet --cells "$n" --zones "$zones" \
+        --tenants $((100 * n)) -o "$work/$1.json" >/dev/null
+      echo "rebalance --quiet $work/$1.json --add-cells $n --plan -"
+      ;;
     sim*)
       sed "s/cells: 12500}/cells: ${1#sim}}/" bench/scale_out_named.yaml >"$work/$1.yaml"
       echo "simulate $work/$1.yaml"

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/donor_queue.h"
 #include "core/placement_state.h"
 #include "core/pooled_strategy.h"
 
@@ -84,6 +85,7 @@ class Planner {
 
   void fill_new_cells() {
     compute_shares();
+    queue_donors();
     std::vector<CellId> receivers;
     for (CellId c : pools_.all) {
       if (is_new(c)) receivers.push_back(c);
@@ -352,23 +354,32 @@ class Planner {
     return rest;
   }
 
-  // One move into receiver `r` from the most-loaded donor above r's fair share.
+  // One move into receiver `r` from the most-loaded donor above r's fair share (the lowest
+  // id among equals) that has not failed r before.
   bool fill_one(CellId r, std::vector<bool>& exhausted) {
     const std::uint64_t share = fair_share(r);
+    const auto failed_before = [&](CellId c) {
+      return raw(c) < exhausted.size() && exhausted[raw(c)];
+    };
     while (state_.load(r) < share) {
-      const std::uint64_t donor = pick_donor(r, share, exhausted);
-      if (donor == kNoCell) return false;
-      const CellId d{static_cast<std::uint32_t>(donor)};
-      if (move_one(d, r, share)) return true;
-      if (exhausted.size() <= donor) exhausted.resize(donor + 1, false);
-      exhausted[donor] = true;
+      const std::optional<CellId> d = donors_->first(group_of(r), failed_before);
+      if (!d) return false;
+      if (move_one(*d, r, share)) {
+        donors_->set(*d, group_of(*d), state_.load(*d));  // the move's only old cell
+        return true;
+      }
+      if (exhausted.size() <= raw(*d)) exhausted.resize(raw(*d) + 1, false);
+      exhausted[raw(*d)] = true;
     }
     return false;
   }
 
-  std::uint64_t fair_share(CellId r) const {
-    return shares_[current_.options.zone_aware ? pools_.zone_of[raw(r)] : 0];
+  // The group of a pool cell while filling: its zone's index when zone-aware, else 0.
+  std::uint32_t group_of(CellId c) const {
+    return current_.options.zone_aware ? pools_.zone_of[raw(c)] : 0;
   }
+
+  std::uint64_t fair_share(CellId r) const { return shares_[group_of(r)]; }
 
   // The pools' load over their cells, by zone when zone-aware. Every move while filling goes
   // from one pool cell to another of its zone, so the shares stay as computed here (computing
@@ -377,28 +388,23 @@ class Planner {
     const std::size_t zones = current_.options.zone_aware ? pools_.zones.size() : 1;
     std::vector<std::uint64_t> load(zones, 0), cells(zones, 0);
     for (CellId c : pools_.all) {
-      const std::size_t z = current_.options.zone_aware ? pools_.zone_of[raw(c)] : 0;
-      load[z] += state_.load(c);
-      ++cells[z];
+      load[group_of(c)] += state_.load(c);
+      ++cells[group_of(c)];
     }
     shares_.assign(zones, 0);
     for (std::size_t z = 0; z < zones; ++z)
       shares_[z] = cells[z] == 0 ? 0 : load[z] / cells[z];
   }
 
-  std::uint64_t pick_donor(CellId r, std::uint64_t share,
-                           const std::vector<bool>& exhausted) const {
-    std::uint64_t best = kNoCell;
+  // The donors while filling: every old pool cell above its group's share. Only they lose
+  // load while filling (each move goes from one of them to a new cell), and fill_one tells
+  // the queue each loss, so the queue picks as a scan of every pool cell did (a scan per
+  // pick made filling n new cells from n old ones O(n²) picks' worth of cells).
+  void queue_donors() {
+    donors_.emplace(shares_);
     for (CellId c : pools_.all) {
-      if (is_new(c) || state_.load(c) <= share) continue;
-      if (raw(c) < exhausted.size() && exhausted[raw(c)]) continue;
-      if (current_.options.zone_aware && pools_.zone_of[raw(c)] != pools_.zone_of[raw(r)]) continue;
-      if (best == kNoCell ||
-          state_.load(c) > state_.load(CellId{static_cast<std::uint32_t>(best)})) {
-        best = raw(c);
-      }
+      if (!is_new(c)) donors_->set(c, group_of(c), state_.load(c));
     }
-    return best;
   }
 
   // Why no tenant on a donor cell above `share` (same zone when zone-aware) can move to
@@ -478,6 +484,7 @@ class Planner {
   std::vector<bool> moved_;            // by position
   std::vector<bool> new_cells_;        // by raw cell id, for pool cells
   std::vector<std::uint64_t> shares_;  // fill_new_cells: fair share by zone index (or one)
+  std::optional<DonorQueue> donors_;   // fill_new_cells: old cells above their share
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t clearing_ = 0;  // of required_: moves aside that clear the way (chains)
