@@ -18,6 +18,7 @@
 #include "cell_handler.h"
 #include "cellkit/live/loopback_http.h"
 #include "live/asio_types.h"
+#include "live/large_reads.h"
 #include "live/wire.h"
 
 namespace cellkit::live {
@@ -55,7 +56,9 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)),
         timer_(stream_.get_executor()),
         handler_(handler),
-        options_(options) {}
+        options_(options) {
+    make_room_for_large_reads(buffer_);  // bodies up to --body-limit in a call or two, not 512 B
+  }
 
   void read() {
     parser_.emplace();

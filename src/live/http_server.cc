@@ -20,6 +20,7 @@
 
 #include "cellkit/base/host_port.h"
 #include "live/asio_types.h"
+#include "live/large_reads.h"
 
 namespace cellkit::live {
 namespace {
@@ -135,9 +136,11 @@ class BlockingServer final : public HttpServer {
     }
   }
 
-  // Reads requests and answers them until the client closes, a timeout, or stop().
+  // Reads requests and answers them until the client closes, a timeout, or stop(). Batched
+  // onboarding bodies run to megabytes: they are read up to kLargeRead bytes per call.
   void serve(Connection& c, bool full) {
     beast::flat_buffer buffer;
+    make_room_for_large_reads(buffer);
     for (bool keep_alive = true; keep_alive && !stopped_;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options_.max_body_bytes);

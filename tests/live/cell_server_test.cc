@@ -61,6 +61,24 @@ TEST(CellServer, MalformedHttpGets400AndOversizedBodies413) {
   EXPECT_EQ(big->status, 413);
 }
 
+// An order padded to exactly the body limit (64 KiB) reaches the cell whole (its JSON would
+// not parse otherwise); one byte more is 413.
+TEST(CellServer, AnOrderOfExactlyTheBodyLimitArrivesWholeAndOneByteMoreIs413) {
+  Server cell = start_cell();
+  const std::string open = R"({"bags": 2, "pad": ")";
+  const std::string close = "\"}";
+  std::string pad(64 * 1024 - open.size() - close.size(), ' ');
+  for (std::size_t i = 0; i < pad.size(); ++i)
+    pad[i] = static_cast<char>('a' + i % 26);
+  HttpResult r = http(cell.endpoint, "POST", "/orders", {{"X-Tenant", "t"}}, open + pad + close);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(nlohmann::json::parse(r->body)["bags"], 2);
+  r = http(cell.endpoint, "POST", "/orders", {{"X-Tenant", "t"}}, open + pad + "b" + close);
+  ASSERT_TRUE(r.is_ok()) << r.detail;
+  EXPECT_EQ(r->status, 413);
+}
+
 TEST(CellServer, CrashOnBagsKillsTheProcessAndResetsTheConnection) {
   Server cell = start_cell({"--crash-on-bags", "5"});
   ASSERT_TRUE(order(cell.endpoint, "t-2", 4).is_ok());

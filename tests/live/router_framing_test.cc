@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <vector>
@@ -100,6 +101,9 @@ Exchange exchange(const Endpoint& router, CaptureCell& cell, const std::string& 
   return out;
 }
 
+// The routers' --max-body-bytes here: five times the buffer's room before a body.
+constexpr std::size_t kBodyLimit = 100000;
+
 class RouterFraming : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -109,7 +113,8 @@ class RouterFraming : public ::testing::Test {
         "\"cells\": [{{\"id\": 0, \"name\": \"capture\", \"endpoint\": \"127.0.0.1:{}\"}}],\n"
         "\"tenants\": [{{\"name\": \"acme\", \"cells\": [\"capture\"]}}]}}\n",
         cell_.port());
-    fleet_.start_router(mapping, {"--health-interval", "0ms"});
+    fleet_.start_router(
+        mapping, {"--health-interval", "0ms", "--max-body-bytes", std::to_string(kBodyLimit)});
   }
   Exchange send(const std::string& head_fields, const std::string& body) {
     return exchange(
@@ -182,52 +187,141 @@ TEST_F(RouterFraming, AcceptedFramingReachesTheCellInOneCanonicalForm) {
   EXPECT_TRUE(extensions.ends_with("\r\n\r\n5\r\nhello\r\n0\r\n\r\n")) << extensions;
 }
 
-// Large bodies are read with room made for them and given back after each request: two
-// pipelined requests with 60 KB bodies (Content-Length, then chunked) and a small one, sent
-// in one write, reach the cell whole and in order, each answered.
-TEST_F(RouterFraming, PipelinedRequestsWithLargeBodiesAreEachForwardedWhole) {
-  std::string bodies[3];
-  std::string wire;
-  for (int i = 0; i < 3; ++i) {
-    bodies[i] = i == 2 ? std::string("small") : std::string(60000, static_cast<char>('a' + i));
-    const std::string framed =
-        i == 1 ? fmt::format("{:x}\r\n{}\r\n0\r\n\r\n", bodies[i].size(), bodies[i]) : bodies[i];
-    wire += fmt::format("POST /orders HTTP/1.1\r\nHost: r\r\nX-Tenant: acme\r\n{}\r\n{}",
-                        i == 1 ? std::string("Transfer-Encoding: chunked\r\n")
-                               : fmt::format("Content-Length: {}\r\n", bodies[i].size()),
-                        framed);
-  }
-  const int fd = connect_raw(fleet_.router_endpoint());
-  ASSERT_GE(fd, 0);
-  ASSERT_EQ(::send(fd, wire.data(), wire.size(), MSG_NOSIGNAL), static_cast<ssize_t>(wire.size()));
+// One write of pipelined requests; serves what the router forwards until `answers` 200s came
+// back (bounded: 5 s). Returns the forwarded requests in order and the client's bytes.
+struct Conversation {
   std::string answers;
   std::vector<std::string> forwarded;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  char buffer[4096];
-  const auto answered = [&] {
+  std::size_t ok() const {
     std::size_t n = 0;
     for (std::size_t at = 0; (at = answers.find("HTTP/1.1 200 ", at)) != std::string::npos; ++at)
       ++n;
     return n;
-  };
-  while (answered() < 3 && std::chrono::steady_clock::now() < deadline) {
-    pollfd p[2] = {{fd, POLLIN, 0}, {cell_.listener(), POLLIN, 0}};
+  }
+};
+
+Conversation converse(const Endpoint& router, CaptureCell& cell, const std::string& wire,
+                      std::size_t answers) {
+  Conversation out;
+  const int fd = connect_raw(router);
+  EXPECT_GE(fd, 0);
+  if (fd < 0) return out;
+  EXPECT_EQ(::send(fd, wire.data(), wire.size(), MSG_NOSIGNAL), static_cast<ssize_t>(wire.size()));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  char buffer[4096];
+  while (out.ok() < answers && std::chrono::steady_clock::now() < deadline) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {cell.listener(), POLLIN, 0}};
     if (::poll(p, 2, 100) <= 0) continue;
-    if (p[1].revents & POLLIN) forwarded.push_back(cell_.serve_one());
+    if (p[1].revents & POLLIN) out.forwarded.push_back(cell.serve_one());
     if (p[0].revents & (POLLIN | POLLHUP)) {
       const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
       if (n <= 0) break;
-      answers.append(buffer, static_cast<std::size_t>(n));
+      out.answers.append(buffer, static_cast<std::size_t>(n));
     }
   }
   ::close(fd);
-  EXPECT_EQ(answered(), 3u) << answers;
-  ASSERT_EQ(forwarded.size(), 3u);
-  EXPECT_TRUE(forwarded[0].ends_with("\r\n\r\n" + bodies[0])) << forwarded[0].substr(0, 200);
-  EXPECT_TRUE(forwarded[1].ends_with(
-      fmt::format("\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n", bodies[1].size(), bodies[1])))
-      << forwarded[1].substr(0, 200);
-  EXPECT_TRUE(forwarded[2].ends_with("\r\n\r\nsmall")) << forwarded[2];
+  return out;
+}
+
+std::string post(const std::string& framing, const std::string& framed_body) {
+  return "POST /orders HTTP/1.1\r\nHost: r\r\nX-Tenant: acme\r\n" + framing + "\r\n" + framed_body;
+}
+
+std::string content_length(const std::string& body) {
+  return post(fmt::format("Content-Length: {}\r\n", body.size()), body);
+}
+
+// `body` in chunks of the given sizes (the last one takes the rest), then the last chunk.
+std::string chunked(const std::string& body, const std::vector<std::size_t>& sizes) {
+  std::string framed;
+  std::size_t at = 0;
+  for (std::size_t i = 0; at < body.size(); ++i) {
+    const std::size_t n =
+        i + 1 < sizes.size() ? std::min(sizes[i], body.size() - at) : body.size() - at;
+    framed += fmt::format("{:x}\r\n{}\r\n", n, body.substr(at, n));
+    at += n;
+  }
+  return post("Transfer-Encoding: chunked\r\n", framed + "0\r\n\r\n");
+}
+
+// How the router forwards a chunked body: one chunk, then the last one.
+std::string one_chunk(const std::string& body) {
+  return fmt::format("\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n", body.size(), body);
+}
+
+// A body whose every 8 bytes name their offset: a byte lost, repeated or moved shows.
+std::string numbered_body(std::size_t size) {
+  std::string body;
+  for (std::size_t at = 0; body.size() < size; at += 8)
+    body += fmt::format("{:07x}.", at);
+  body.resize(size);
+  return body;
+}
+
+// Large bodies are read with room made for them and given back after each request: two
+// pipelined requests with 60 KB bodies (Content-Length, then chunked) and a small one, sent
+// in one write, reach the cell whole and in order, each answered.
+TEST_F(RouterFraming, PipelinedRequestsWithLargeBodiesAreEachForwardedWhole) {
+  const std::string a(60000, 'a');
+  const std::string b(60000, 'b');
+  const Conversation c =
+      converse(fleet_.router_endpoint(), cell_,
+               content_length(a) + chunked(b, {b.size()}) + content_length("small"), 3);
+  EXPECT_EQ(c.ok(), 3u) << c.answers;
+  ASSERT_EQ(c.forwarded.size(), 3u);
+  EXPECT_TRUE(c.forwarded[0].ends_with("\r\n\r\n" + a)) << c.forwarded[0].substr(0, 200);
+  EXPECT_TRUE(c.forwarded[1].ends_with(one_chunk(b))) << c.forwarded[1].substr(0, 200);
+  EXPECT_TRUE(c.forwarded[2].ends_with("\r\n\r\nsmall")) << c.forwarded[2];
+}
+
+// A Content-Length body of exactly --max-body-bytes, five times the buffer's room (a 16 KiB
+// head and 4 KiB), is read in large reads and reaches the cell whole; the request pipelined
+// behind it, in the same write, is served after it.
+TEST_F(RouterFraming, AContentLengthBodyLargerThanTheBuffersRoomReachesTheCellWhole) {
+  const std::string body = numbered_body(kBodyLimit);
+  const Conversation c =
+      converse(fleet_.router_endpoint(), cell_, content_length(body) + content_length("after"), 2);
+  EXPECT_EQ(c.ok(), 2u) << c.answers;
+  ASSERT_EQ(c.forwarded.size(), 2u);
+  EXPECT_NE(c.forwarded[0].find(fmt::format("\r\nContent-Length: {}\r\n", kBodyLimit)),
+            std::string::npos);
+  EXPECT_TRUE(c.forwarded[0].ends_with("\r\n\r\n" + body)) << c.forwarded[0].substr(0, 300);
+  EXPECT_TRUE(c.forwarded[1].ends_with("\r\n\r\nafter")) << c.forwarded[1];
+}
+
+// A chunked body of exactly --max-body-bytes, in chunks below, at and over 4 KiB, reaches the
+// cell whole as one chunk; the request pipelined behind it is served after it.
+TEST_F(RouterFraming, AChunkedBodyOverFourKiBReachesTheCellWhole) {
+  const std::string body = numbered_body(kBodyLimit);
+  const Conversation c =
+      converse(fleet_.router_endpoint(), cell_,
+               chunked(body, {1, 4095, 4096, 4097, 70000, 0}) + content_length("after"), 2);
+  EXPECT_EQ(c.ok(), 2u) << c.answers;
+  ASSERT_EQ(c.forwarded.size(), 2u);
+  EXPECT_TRUE(c.forwarded[0].ends_with(one_chunk(body))) << c.forwarded[0].substr(0, 300);
+  EXPECT_TRUE(c.forwarded[1].ends_with("\r\n\r\nafter")) << c.forwarded[1];
+}
+
+// One byte over --max-body-bytes is 413 and nothing is forwarded: a Content-Length refused as
+// it is read, a chunked body as the chunk that crosses the limit is announced (its bytes are
+// never sent: the router must not wait for them).
+TEST_F(RouterFraming, ABodyOneByteOverTheLimitIs413AndNotForwarded) {
+  const Exchange announced =
+      exchange(fleet_.router_endpoint(), cell_,
+               post(fmt::format("Content-Length: {}\r\n", kBodyLimit + 1), numbered_body(30000)));
+  EXPECT_TRUE(announced.answer.starts_with("HTTP/1.1 413 ")) << announced.answer;
+  EXPECT_EQ(announced.forwarded, "");
+
+  std::string framed;
+  const std::string part = numbered_body(kBodyLimit - 1);
+  for (std::size_t at = 0; at < part.size(); at += 30000) {
+    const std::string piece = part.substr(at, 30000);
+    framed += fmt::format("{:x}\r\n{}\r\n", piece.size(), piece);
+  }
+  const Exchange crossing = exchange(fleet_.router_endpoint(), cell_,
+                                     post("Transfer-Encoding: chunked\r\n", framed + "2\r\n"));
+  EXPECT_TRUE(crossing.answer.starts_with("HTTP/1.1 413 ")) << crossing.answer;
+  EXPECT_EQ(crossing.forwarded, "");
 }
 
 }  // namespace
