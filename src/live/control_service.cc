@@ -405,15 +405,19 @@ ServiceReply ControlService::onboard_tenants(std::vector<TenantSpec> specs) {
 void ControlService::onboard_group(const std::vector<PendingOnboard*>& group) {
   bool answered = !is_leader();
   for (PendingOnboard* p : group)
-    p->reply = answered ? not_leader() : pointer_moved();
+    p->reply = answered ? not_leader() : pointer_moved();  // with no attempt, or none answered
   for (int attempt = 0; attempt < options_.publish_attempts && !answered; ++attempt)
     answered = onboard_attempt(group);
 }
 
 // Requires store_mutex_. Places each request against the published state with the kept
 // index (each request all or nothing, refused ones answered on their own), then publishes
-// the accepted ones together. False when the CAS lost (try again from the stored state).
+// the accepted ones together. False when the CAS lost (try again from the stored state);
+// every reply is then "the pointer moved" until a later attempt answers it (a refusal in an
+// attempt undone is no answer: the next may place the request).
 bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) {
+  for (PendingOnboard* p : group)
+    p->reply = pointer_moved();
   auto answer_all = [&](const ServiceReply& reply) {
     for (PendingOnboard* p : group)
       p->reply = reply;

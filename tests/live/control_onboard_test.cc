@@ -70,6 +70,26 @@ class ControlOnboardTest : public test::StoreKindTest {
     ASSERT_EQ(c.onboardings_waiting(), count);
   }
 
+  static json tenant(const std::string& name) { return json{{"name", name}, {"shard_size", 2}}; }
+  // Another writer's publication onboarding `name`: captured as `c` makes it and not stored
+  // (`c` answers 503 and takes it back), so it follows the pointer as it still is.
+  Publication capture(ControlService& c, const std::string& name) {
+    Publication captured;
+    store_->before_publish = [&](const Publication& p) {
+      captured = p;
+      return failed_precondition("captured, not stored");
+    };
+    EXPECT_EQ(onboard(c, name).status, 503u);
+    return captured;
+  }
+  // Stores `p` through the leader's own store handle, past the service.
+  PublishOutcome publish_raw(const Publication& p) {
+    const PointerRead read = store_->inner().read_pointer().value();
+    Result<PublishReply> reply = store_->inner().publish(p, read.revision);
+    EXPECT_TRUE(reply.is_ok()) << reply.status().message();
+    return reply.is_ok() ? reply->outcome : PublishOutcome::kConflict;
+  }
+
   HookedStore* store_ = nullptr;  // owned by the service
 };
 
@@ -81,7 +101,7 @@ TEST_P(ControlOnboardTest, CallsArrivingDuringAPublicationShareTheNextInArrivalO
   ASSERT_EQ(onboard(*c, "taken").status, 200u);
   std::promise<void> writing, release;
   std::shared_future<void> released = release.get_future().share();
-  store_->before_publish = [&] {
+  store_->before_publish = [&](const Publication&) {
     writing.set_value();
     EXPECT_EQ(released.wait_for(10s), std::future_status::ready);
     return Status::ok();
@@ -134,7 +154,7 @@ TEST_P(ControlOnboardTest, AnOnboardingTheStoreFailsToWriteIsTakenBackWhole) {
   ASSERT_EQ(onboard(*c, "t0").status, 200u);
   const std::string tenants = call(*c, "GET", "/v1/tenants").body;
   const FlatSnapshot snapshot = whole(*c);
-  store_->before_publish = [] {
+  store_->before_publish = [](const Publication&) {
     return failed_precondition("cannot write: No space left on device");
   };
   const ServiceReply failed = onboard(*c, "t1", 3);
@@ -152,6 +172,53 @@ TEST_P(ControlOnboardTest, AnOnboardingTheStoreFailsToWriteIsTakenBackWhole) {
   auto reader = open_store(spec(), {.fleet = "blue"}).value();
   const json state = json::parse(reader->read_state(reader->read_pointer()->pointer).value());
   EXPECT_EQ(state["tenants"], json::object()) << state.dump();
+}
+
+// A onboards x and holds the store while Q (x and y) and P (y) arrive; A's publication is
+// kept aside, not stored: another writer's. In the group's first attempt Q is placed and P
+// refused (y is Q's), but the other writer stores x meanwhile: the CAS is lost. In the second
+// Q is refused (x taken) and P placed, and that CAS and every later one are lost too. P is
+// answered 503 (the pointer moved), not the 409 of an attempt undone.
+TEST_P(ControlOnboardTest, ARefusalInAnAttemptUndoneIsNotTheAnswer) {
+  auto c = control(4);
+  std::promise<void> writing, release;
+  std::shared_future<void> released = release.get_future().share();
+  Publication of_x;
+  store_->before_publish = [&](const Publication& p) {  // A's, holding the store
+    writing.set_value();
+    EXPECT_EQ(released.wait_for(10s), std::future_status::ready);
+    of_x = p;
+    store_->before_publish = [&](const Publication&) {  // the group's first attempt
+      EXPECT_EQ(publish_raw(of_x), PublishOutcome::kPublished);
+      store_->outcomes.assign(16, PublishOutcome::kConflict);  // every later CAS is lost
+      return Status::ok();
+    };
+    return failed_precondition("kept aside, not stored");
+  };
+  std::map<std::string, ServiceReply> replies;
+  std::mutex replies_mutex;
+  std::vector<std::jthread> callers;
+  auto start = [&](const std::string& who, json body) {
+    callers.emplace_back([&, who, body] {
+      ServiceReply r = call(*c, "POST", "/v1/tenants", body.dump());
+      std::lock_guard lock(replies_mutex);
+      replies[who] = std::move(r);
+    });
+  };
+  start("a", tenant("x"));
+  ASSERT_EQ(writing.get_future().wait_for(10s), std::future_status::ready);
+  start("q", json{{"tenants", {tenant("x"), tenant("y")}}});
+  await_waiting(*c, 1);
+  start("p", tenant("y"));
+  await_waiting(*c, 2);
+  release.set_value();
+  callers.clear();  // joins
+
+  EXPECT_EQ(replies["a"].status, 503u) << replies["a"].body;
+  EXPECT_EQ(replies["q"].status, 409u) << replies["q"].body;
+  EXPECT_EQ(replies["p"].status, 503u) << replies["p"].body;
+  EXPECT_NE(replies["p"].body.find("pointer moved"), std::string::npos) << replies["p"].body;
+  store_->outcomes.clear();
 }
 
 // Each onboarding's delta, made from the tenants it adds, is byte for byte the encoded diff

@@ -22,9 +22,16 @@ class HookedStore final : public Store {
   std::function<void()> before_snapshot;
   // Runs once, as the next write_base starts (a compaction writing its base).
   std::function<void()> during_write_base;
-  // Runs once, as the next publish starts; when it returns an error, that publish fails
-  // with it and stores nothing (a store that cannot be written).
-  std::function<Status()> before_publish;
+  // Runs once, as the next publish starts, with its publication; when it returns an error,
+  // that publish fails with it and stores nothing (a store that cannot be written).
+  std::function<Status(const Publication&)> before_publish;
+  // The next publishes (after before_publish) answer these outcomes in turn and store
+  // nothing: kConflict as when another writer moved the pointer, kNotLeader as when the
+  // leadership was lost.
+  std::vector<PublishOutcome> outcomes;
+
+  // The store this one forwards to (a second writer on the same leadership).
+  Store& inner() { return *inner_; }
 
   std::string describe() const override { return inner_->describe(); }
   Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
@@ -38,7 +45,12 @@ class HookedStore final : public Store {
   }
   Result<PublishReply> publish(const Publication& p, std::int64_t expected) override {
     if (before_publish) {
-      if (Status s = std::exchange(before_publish, nullptr)(); !s.is_ok()) return s;
+      if (Status s = std::exchange(before_publish, nullptr)(p); !s.is_ok()) return s;
+    }
+    if (!outcomes.empty()) {
+      const PublishOutcome o = outcomes.front();
+      outcomes.erase(outcomes.begin());
+      return PublishReply{.outcome = o};
     }
     return inner_->publish(p, expected);
   }
