@@ -3,6 +3,7 @@
 #include "cellkit/live/http_client.h"
 
 #include "cellkit/base/cut.h"
+#include "cellkit/base/limits.h"
 
 #include <optional>
 
@@ -63,6 +64,12 @@ Status io_error(const HttpUrl& url, std::string_view step, const beast::error_co
   return failed_precondition(fmt::format("{} {}: {}", url.to_string(), step, what));
 }
 
+Status line_too_long(const HttpUrl& url, std::string_view target) {
+  return failed_precondition(
+      fmt::format("{}{}: a line of the answer is longer than the {} bytes (1 MiB) a line may hold",
+                  url.to_string(), target, kMaxLineBytes));
+}
+
 // Resolves and connects the stream, expiring at `deadline`.
 Status connect(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
                Clock::time_point deadline) {
@@ -94,6 +101,46 @@ Status send(net::io_context& io, beast::tcp_stream& stream, const HttpUrl& url,
   if (beast::error_code ec = run_to_completion(io, result); ec) return io_error(url, "send", ec);
   return Status::ok();
 }
+
+// Splits a stream's bytes into lines for on_line, holding at most kMaxLineBytes of a line
+// that has not ended: a server that never ends a line is refused at the limit instead of
+// growing memory without end. Each byte is looked at once (searching the whole pending line
+// again on every chunk made a long line quadratic).
+class LineSplitter {
+ public:
+  explicit LineSplitter(const std::function<bool(std::string_view)>& on_line) : on_line_(on_line) {}
+
+  // Hands on every line `data` completes; false once on_line said stop or a line is too long.
+  bool add(std::string_view data) {
+    while (!stopped_ && !too_long_) {
+      const std::size_t nl = data.find('\n');
+      if (nl == std::string_view::npos) {
+        keep(data);
+        break;
+      }
+      if (!keep(data.substr(0, nl))) break;
+      stopped_ = !on_line_(pending_);
+      pending_.clear();
+      data.remove_prefix(nl + 1);
+    }
+    return !stopped_ && !too_long_;
+  }
+  bool stopped() const { return stopped_; }
+  bool too_long() const { return too_long_; }
+
+ private:
+  // Appends part of a line; false (too long) past kMaxLineBytes.
+  bool keep(std::string_view part) {
+    too_long_ = pending_.size() + part.size() > kMaxLineBytes;
+    if (!too_long_) pending_.append(part);
+    return !too_long_;
+  }
+
+  const std::function<bool(std::string_view)>& on_line_;
+  std::string pending_;
+  bool stopped_ = false;
+  bool too_long_ = false;
+};
 
 }  // namespace
 
@@ -202,19 +249,19 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
     return failed_precondition(
         fmt::format("{}{} answered {}", url.to_string(), target, parser.get().result_int()));
   }
-  std::string pending;
-  bool stopped = false;
-  auto on_chunk = [&](std::uint64_t, std::string_view data, beast::error_code&) -> std::size_t {
-    if (stopped) return data.size();
-    pending.append(data);
-    for (std::size_t nl; !stopped && (nl = pending.find('\n')) != std::string::npos;) {
-      stopped = !on_line(std::string_view(pending).substr(0, nl));
-      pending.erase(0, nl + 1);
-    }
+  // Only chunks reach on_chunk_body: any other body would pile up whole in the parser.
+  if (!parser.chunked() && !parser.is_done()) {
+    return failed_precondition(fmt::format(
+        "{}{} answered a body that is not chunked; the lines of a stream come in chunks",
+        url.to_string(), target));
+  }
+  LineSplitter lines(on_line);
+  auto on_chunk = [&](std::uint64_t, std::string_view data, beast::error_code& ec) -> std::size_t {
+    if (!lines.add(data) && lines.too_long()) ec = http::error::body_limit;  // stops the read
     return data.size();
   };
   parser.on_chunk_body(on_chunk);
-  while (!stopped && !parser.is_done()) {
+  while (!lines.stopped() && !parser.is_done()) {
     // A cancel posted while the last read was completing found nothing to cancel: look again
     // before waiting, or the call would run until its deadline.
     if (scope.cancelled()) return cancelled_error(url);
@@ -222,12 +269,13 @@ Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target,
     http::async_read_some(stream, buffer, parser,
                           [&](beast::error_code e, std::size_t) { result = e; });
     beast::error_code ec = run_to_completion(io, result);
+    if (lines.too_long()) return line_too_long(url, target);
     if (ec && scope.cancelled()) return cancelled_error(url);
     if (ec == beast::error::timeout) return StreamEnd::kDeadline;
     if (ec == http::error::end_of_stream || ec == net::error::eof) return StreamEnd::kEnded;
     if (ec) return io_error(url, "read", ec);
   }
-  return stopped ? StreamEnd::kStopped : StreamEnd::kEnded;
+  return lines.stopped() ? StreamEnd::kStopped : StreamEnd::kEnded;
 }
 
 }  // namespace cellkit::live

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -93,6 +94,33 @@ int connect_raw(const Endpoint& e) {
     ::close(fd);
     return -1;
   }
+  return fd;
+}
+
+LoopbackListener::LoopbackListener() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof addr;
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), size) != 0 ||
+      ::listen(fd_, 8) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+    return;
+  }
+  port_ = ntohs(addr.sin_port);
+}
+
+LoopbackListener::~LoopbackListener() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int LoopbackListener::accept(Millis timeout) const {
+  pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
+  if (fd_ < 0 || ::poll(&ready, 1, static_cast<int>(timeout.count())) != 1) return -1;
+  const int fd = ::accept(fd_, nullptr, nullptr);
+  if (fd < 0) return -1;
+  const timeval receive{.tv_sec = 5, .tv_usec = 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive, sizeof receive);
   return fd;
 }
 

@@ -41,6 +41,26 @@ HttpResult http(const Endpoint& endpoint, const std::string& method, const std::
 // HTTP client would send; -1 when it cannot connect. The caller closes it.
 int connect_raw(const Endpoint& e);
 
+// A listening socket on 127.0.0.1 with an ephemeral port, for a fake server a test writes
+// by hand (a reply no real server would send). Closed on destruction. When it cannot
+// listen, endpoint().port is 0 and accept() gives -1.
+class LoopbackListener {
+ public:
+  LoopbackListener();
+  ~LoopbackListener();
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+
+  Endpoint endpoint() const { return {"127.0.0.1", port_}; }
+  // One connection within `timeout` (its receives time out after 5 s), or -1. The caller
+  // closes it.
+  int accept(Millis timeout = 5s) const;
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 // POST /orders {"bags": bags} as `tenant`.
 HttpResult order(const Endpoint& endpoint, const std::string& tenant, int bags,
                  Millis timeout = 5s);

@@ -69,8 +69,10 @@ enum class StreamEnd {
 };
 
 // POSTs `body` and hands each complete line of the (chunked) response body to on_line until
-// it returns false, the body ends or `deadline` passes. Connecting, a non-200 answer and a
-// broken connection fail; so does a cancelled call.
+// it returns false, the body ends or `deadline` passes. Connecting, a non-200 answer, a body
+// that is not chunked, a line longer than kMaxLineBytes (base/limits.h; refused as soon as
+// it passes the limit, holding no more) and a broken connection fail; so does a cancelled
+// call.
 Result<StreamEnd> http_stream_lines(const HttpUrl& url, std::string_view target, std::string body,
                                     std::chrono::steady_clock::time_point deadline,
                                     const std::function<bool(std::string_view)>& on_line,
