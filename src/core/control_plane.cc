@@ -1,5 +1,6 @@
 // Control plane: cell manager, tenant manager and publishing.
 #include "cellkit/core/control_plane.h"
+#include "cellkit/base/cut.h"
 
 #include <algorithm>
 
@@ -60,7 +61,7 @@ Result<TenantId> TenantManager::add_tenant(std::string name, std::uint32_t shard
   const TenantId id{next_id_};
   if (name.empty()) name = fmt::format("tenant-{}", raw(id));
   if (names_.count(name) > 0) {
-    return already_exists(fmt::format("tenant name '{}' is already taken", name));
+    return already_exists(fmt::format("tenant name '{}' is already taken", cut(name)));
   }
   Tenant tenant{.id = id, .name = std::move(name), .shard_size = shard_size};
   Result<Shard> shard = strategy_->choose(fleet, mapping_, tenant, random);

@@ -1,5 +1,6 @@
 // Fleet: sorted storage of cells.
 #include "cellkit/core/fleet.h"
+#include "cellkit/base/cut.h"
 
 #include <algorithm>
 #include <cassert>
@@ -22,7 +23,7 @@ Status Fleet::add(Cell cell) {
     return already_exists(fmt::format("cell id {} is already in the fleet", raw(cell.id)));
   }
   if (names_.contains(cell.name)) {
-    return already_exists(fmt::format("cell name '{}' is already in the fleet", cell.name));
+    return already_exists(fmt::format("cell name '{}' is already in the fleet", cut(cell.name)));
   }
   names_.insert(cell.name);
   cells_.insert(it, std::move(cell));

@@ -1,5 +1,6 @@
 // The seed's random placement.
 #include "cellkit/core/placement.h"
+#include "cellkit/base/cut.h"
 
 #include <cassert>
 #include <utility>
@@ -22,13 +23,13 @@ Result<Shard> RandomPlacement::choose(const Fleet& fleet, const Mapping& /*mappi
                                       const Tenant& tenant, Random& random) {
   if (tenant.shard_size == 0) {
     return invalid_argument(
-        fmt::format("tenant '{}' asks for 0 cells; at least 1 is needed", tenant.name));
+        fmt::format("tenant '{}' asks for 0 cells; at least 1 is needed", cut(tenant.name)));
   }
   std::vector<CellId> pool = fleet.placeable_cells();
   if (pool.size() < tenant.shard_size) {
     return resource_exhausted(
         fmt::format("tenant '{}' needs {} cells but only {} healthy active cells exist",
-                    tenant.name, tenant.shard_size, pool.size()));
+                    cut(tenant.name), tenant.shard_size, pool.size()));
   }
   return sample_distinct(std::move(pool), tenant.shard_size, random);
 }

@@ -1,5 +1,6 @@
 // Batch placement and the incremental operations on a Placement value.
 #include "cellkit/core/placement_ops.h"
+#include "cellkit/base/cut.h"
 
 #include <algorithm>
 #include <cassert>
@@ -44,7 +45,7 @@ Status check_new_tenants(const std::vector<Tenant>& existing, const std::vector<
     const std::string& name = all[names[i].second]->name;
     for (std::size_t j = i; j > 0 && names[j - 1].first == names[i].first; --j) {
       if (all[names[j - 1].second]->name == name) {
-        return already_exists(fmt::format("tenant name '{}' is used twice", name));
+        return already_exists(fmt::format("tenant name '{}' is used twice", cut(name)));
       }
     }
   }
@@ -200,7 +201,7 @@ Status check_subset_work(const Placement& p) {
       return invalid_argument(fmt::format(
           "tenant '{}' has {} cells: C({},{}) subsets under max_overlap {} is more than the "
           "{} supported",
-          t.name, size, size, r, p.options.max_overlap, kMaxSubsetsPerShard));
+          cut(t.name), size, size, r, p.options.max_overlap, kMaxSubsetsPerShard));
     }
   }
   return Status::ok();
@@ -210,14 +211,15 @@ namespace {
 
 Status check_shard(const Tenant& t, const Shard* shard, const std::vector<bool>& in_fleet) {
   if (shard == nullptr || shard->empty()) {
-    return invalid_argument(fmt::format("tenant '{}' has no shard", t.name));
+    return invalid_argument(fmt::format("tenant '{}' has no shard", cut(t.name)));
   }
   for (auto it = shard->begin(); it != shard->end(); ++it) {
     if (raw(*it) >= in_fleet.size() || !in_fleet[raw(*it)]) {
-      return invalid_argument(fmt::format("tenant '{}' names unknown cell {}", t.name, raw(*it)));
+      return invalid_argument(
+          fmt::format("tenant '{}' names unknown cell {}", cut(t.name), raw(*it)));
     }
     if (std::find(shard->begin(), it, *it) != it) {
-      return invalid_argument(fmt::format("tenant '{}' repeats cell {}", t.name, raw(*it)));
+      return invalid_argument(fmt::format("tenant '{}' repeats cell {}", cut(t.name), raw(*it)));
     }
   }
   return Status::ok();
@@ -238,7 +240,8 @@ Status check_placement(const Placement& p) {
   for (std::size_t i = 0; i < p.tenants.size(); ++i) {
     const Tenant& t = p.tenants[i];
     if (i > 0 && !(p.tenants[i - 1].id < t.id)) {
-      return invalid_argument(fmt::format("tenant ids are not increasing at tenant '{}'", t.name));
+      return invalid_argument(
+          fmt::format("tenant ids are not increasing at tenant '{}'", cut(t.name)));
     }
     if (Status s = check_shard(t, p.mapping.find_shard(t.id), in_fleet); !s.is_ok()) return s;
   }

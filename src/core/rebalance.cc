@@ -1,5 +1,6 @@
 // The rebalance planner: shed tenants from cells that must empty, then fill new cells.
 #include "cellkit/core/rebalance.h"
+#include "cellkit/base/cut.h"
 
 #include <algorithm>
 #include <cassert>
@@ -63,13 +64,14 @@ class Planner {
       for (CellId c : shards_[a]) {
         const Shard& other = shards_[b];
         if (std::find(other.begin(), other.end(), c) != other.end())
-          shared.push_back(fmt::format("'{}'", current_.fleet.cell(c).name));
+          shared.push_back(fmt::format("'{}'", cut(current_.fleet.cell(c).name)));
       }
       if (shared.size() <= m) continue;
       return invalid_argument(fmt::format(
           "tenants '{}' and '{}' share {} cells ({}), more than the mapping's max_overlap {}: "
           "the mapping already breaks the overlap limit it records, so no plan can keep it",
-          tenants_[a]->name, tenants_[b]->name, shared.size(), fmt::join(shared, ", "), m));
+          cut(tenants_[a]->name), cut(tenants_[b]->name), shared.size(), fmt::join(shared, ", "),
+          m));
     }
     return Status::ok();
   }
@@ -293,7 +295,7 @@ class Planner {
                          : "";
     return resource_exhausted(fmt::format(
         "cannot move tenant '{}' off cell '{}': no active cell outside its shard has room{}{}{}",
-        tenants_[pos]->name, current_.fleet.cell(c).name, limit,
+        cut(tenants_[pos]->name), cut(current_.fleet.cell(c).name), limit,
         current_.options.zone_aware ? " and keeps its zones balanced" : "", chains));
   }
 
@@ -533,7 +535,7 @@ Result<RebalancePlan> plan_rendezvous(const Placement& current, const Fleet& tar
       return failed_precondition(
           fmt::format("tenant '{}' holds {} cells but asks for {}; rendezvous rebalancing "
                       "keeps shard sizes",
-                      t.name, old.size(), fresh->size()));
+                      cut(t.name), old.size(), fresh->size()));
     }
     for (const Move& m : moves_between(t.id, old, *fresh))
       moves.emplace_back(m, t.weight);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <unordered_set>
+#include "cellkit/base/cut.h"
 
 #include <fmt/format.h>
 
@@ -70,11 +71,11 @@ Status check_addresses(std::vector<CellAddress>& addresses, const std::vector<Ce
     }
     if (a.name.empty()) return data_loss(fmt::format("cell {} has an empty name", raw(a.cell)));
     if (!names.insert(a.name).second) {
-      return data_loss(fmt::format("cell name '{}' is used twice", a.name));
+      return data_loss(fmt::format("cell name '{}' is used twice", cut(a.name)));
     }
     if (!a.endpoint.empty() && !is_host_port(a.endpoint)) {
       return data_loss(
-          fmt::format("cell '{}' has endpoint '{}', not host:port", a.name, a.endpoint));
+          fmt::format("cell '{}' has endpoint '{}', not host:port", cut(a.name), cut(a.endpoint)));
     }
   }
   if (addresses.size() != cells.size()) {
@@ -103,7 +104,7 @@ Status RoutingTable::build_names(NameList names) {
     }
     if (!shards.has(tenant)) {
       return data_loss(fmt::format("snapshot names tenant {} ('{}'), which has no shard",
-                                   raw(tenant), names.name(i)));
+                                   raw(tenant), cut(names.name(i))));
     }
     if (names.name(i).empty()) {
       return data_loss(fmt::format("tenant {} has an empty name", raw(tenant)));
@@ -122,7 +123,7 @@ Status RoutingTable::build_names(NameList names) {
   for (std::uint32_t i = 0; i < count; ++i) {
     if (const std::optional<std::uint32_t> other = filler.add_next()) {
       return data_loss(fmt::format("tenant name '{}' is used twice (tenants {} and {})",
-                                   index.list.name(i), raw(index.list.ids[*other]),
+                                   cut(index.list.name(i)), raw(index.list.ids[*other]),
                                    raw(index.list.ids[i])));
     }
   }

@@ -2,6 +2,7 @@
 // (packing) the least-blocking shard, else a randomized depth-first search for a shard none
 // of whose (m+1)-subsets is in use.
 #include <algorithm>
+#include "cellkit/base/cut.h"
 
 #include <fmt/format.h>
 
@@ -162,7 +163,7 @@ class ShuffleStrategy final : public PooledStrategy {
     if (!overlap_fits(options_, t.shard_size)) {
       return invalid_argument(
           fmt::format("max_overlap ({}) must be less than the shard size ({}) of tenant '{}'", m,
-                      t.shard_size, t.name));
+                      t.shard_size, cut(t.name)));
     }
     if (t.shard_size > 63 || binomial(t.shard_size, m + 1) > kMaxSubsetsPerShard) {
       return invalid_argument(fmt::format(
@@ -248,13 +249,13 @@ class ShuffleStrategy final : public PooledStrategy {
       return resource_exhausted(fmt::format(
           "{} cannot place tenant '{}': no shard of {} cells sharing at most {} cells with "
           "each of the {} tenants placed was found in {} random and {} ordered tries ({})",
-          to_string(options_.strategy), r.tenant.name, k, m, state_.tenants(), budget(r.pools),
+          to_string(options_.strategy), cut(r.tenant.name), k, m, state_.tenants(), budget(r.pools),
           search.tried(), bound));
     }
-    return resource_exhausted(
-        fmt::format("{} cannot place tenant '{}': every shard of {} cells would share more than {} "
-                    "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
-                    to_string(options_.strategy), r.tenant.name, k, m, state_.tenants(), bound));
+    return resource_exhausted(fmt::format(
+        "{} cannot place tenant '{}': every shard of {} cells would share more than {} "
+        "cells with one of the {} tenants placed or exceed a cell's capacity ({})",
+        to_string(options_.strategy), cut(r.tenant.name), k, m, state_.tenants(), bound));
   }
 };
 

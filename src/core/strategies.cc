@@ -1,5 +1,6 @@
 // The named strategies (random, least-loaded, rendezvous) and the factory.
 #include "cellkit/core/strategies.h"
+#include "cellkit/base/cut.h"
 
 #include <algorithm>
 #include <array>
@@ -217,13 +218,13 @@ Result<Shard> PooledStrategy::choose_from(const CellPools& pools, const Tenant& 
                                           Random& random) {
   if (tenant.shard_size == 0) {
     return invalid_argument(
-        fmt::format("tenant '{}' asks for 0 cells; at least 1 is needed", tenant.name));
+        fmt::format("tenant '{}' asks for 0 cells; at least 1 is needed", cut(tenant.name)));
   }
   if (Status s = check_tenant(tenant); !s.is_ok()) return s;
   if (pools.all.size() < tenant.shard_size) {
     return resource_exhausted(
         fmt::format("tenant '{}' needs {} cells but only {} healthy active cells exist",
-                    tenant.name, tenant.shard_size, pools.all.size()));
+                    cut(tenant.name), tenant.shard_size, pools.all.size()));
   }
   const std::vector<Quota> quotas = quotas_for(pools, tenant);
   Result<Shard> shard = select({pools, tenant, quotas, options_.zone_aware, random});
@@ -258,7 +259,7 @@ std::vector<std::size_t> zone_order(const CellPools& pools, TenantId tenant, std
 Status shortage(const SelectRequest& r, const Quota& q, std::size_t available) {
   return resource_exhausted(fmt::format(
       "tenant '{}' needs {} cells{} but only {} there can take it (placeable, below capacity)",
-      r.tenant.name, q.count, zone_words(r, q), available));
+      cut(r.tenant.name), q.count, zone_words(r, q), available));
 }
 
 std::uint64_t binomial(std::uint64_t n, std::uint64_t r) {

@@ -1,5 +1,6 @@
 // LocalFleet: cells first (their ports go into the mapping), then the router on it.
 #include "cellkit/live/local_fleet.h"
+#include "cellkit/base/cut.h"
 
 #include <charconv>
 
@@ -102,8 +103,8 @@ Result<OrderReply> send_order(const Endpoint& router, std::string_view tenant, s
   if (!d || (d == Disposition::kServed && !cell)) {
     return failed_precondition(
         fmt::format("order from {}: unexpected reply {} (X-Cell '{}', X-Cellkit-Outcome '{}'): {}",
-                    tenant, r->status, r->header("X-Cell").value_or(""),
-                    r->header("X-Cellkit-Outcome").value_or(""), r->body.substr(0, 200)));
+                    tenant, r->status, cut(r->header("X-Cell").value_or("")),
+                    cut(r->header("X-Cellkit-Outcome").value_or("")), r->body.substr(0, 200)));
   }
   OrderReply reply{.delivery = {.disposition = *d, .cell = cell.value_or(CellId{})},
                    .cell_named = cell.has_value()};

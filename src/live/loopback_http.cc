@@ -140,7 +140,7 @@ bool ReplyParser::parse_head(HttpReply& reply, std::string& error) {
   if (status_line.size() < 12 || status_line.substr(0, 7) != "HTTP/1." ||
       std::from_chars(status_line.data() + 9, status_line.data() + 12, reply.status).ec !=
           std::errc{}) {
-    error = fmt::format("bad status line '{}'", status_line);
+    error = fmt::format("bad status line '{}'", cut(status_line));
     return false;
   }
   std::string_view rest = line_end == std::string_view::npos ? "" : head.substr(line_end + 2);

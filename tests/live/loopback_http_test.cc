@@ -116,6 +116,19 @@ TEST(HttpClient, ProtocolErrorOnAReplyThatIsNotHttp) {
   EXPECT_EQ(r.failure, HttpFailure::kProtocol);
 }
 
+// A bad status line is quoted cut (base/cut.h), however long the cell made it.
+TEST(HttpClient, ALongBadStatusLineIsQuotedCut) {
+  Listener l;
+  const std::string line(10'000, 'x');
+  std::thread t = l.serve_once([&](int c) { send_text(c, line + "\r\n\r\n"); });
+  HttpResult r = loopback_call(l.endpoint(), {}, 2s);
+  t.join();
+  EXPECT_EQ(r.failure, HttpFailure::kProtocol);
+  EXPECT_NE(r.detail.find("bad status line '" + std::string(40, 'x') + "...'"), std::string::npos)
+      << r.detail.substr(0, 200);
+  EXPECT_LT(r.detail.size(), 200u);
+}
+
 TEST(Endpoint, ParsesHostAndPortAndNamesBadText) {
   EXPECT_EQ(*parse_endpoint("127.0.0.1:4001"), (Endpoint{"127.0.0.1", 4001}));
   EXPECT_FALSE(parse_endpoint("127.0.0.1").is_ok());
