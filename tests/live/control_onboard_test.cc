@@ -73,6 +73,18 @@ class ControlOnboardTest : public test::StoreKindTest {
     ASSERT_EQ(c.onboardings_waiting(), count);
   }
 
+  // Onboards `name` into `c`, which holds one tenant at `before`'s version: the next version,
+  // the next id (those of an onboarding taken back are given again).
+  static void expect_onboarded_after(ControlService& c, const FlatSnapshot& before,
+                                     const std::string& name) {
+    const ServiceReply next = onboard(c, name);
+    ASSERT_EQ(next.status, 200u) << next.body;
+    EXPECT_EQ(version_of(next), before.version + 1);
+    const json listed = json::parse(call(c, "GET", "/v1/tenants").body)["tenants"];
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_EQ(listed[1]["name"], name);
+    EXPECT_EQ(listed[1]["id"], 1);
+  }
   static json tenant(const std::string& name) { return json{{"name", name}, {"shard_size", 2}}; }
   // Another writer's publication onboarding `name`: captured as `c` makes it and not stored
   // (`c` answers 503 and takes it back), so it follows the pointer as it still is.
@@ -164,13 +176,7 @@ TEST_P(ControlOnboardTest, AnOnboardingTheStoreFailsToWriteIsTakenBackWhole) {
   EXPECT_EQ(failed.status, 503u) << failed.body;
   EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
   EXPECT_EQ(whole(*c), snapshot);
-  const ServiceReply next = onboard(*c, "t2");
-  ASSERT_EQ(next.status, 200u) << next.body;
-  EXPECT_EQ(version_of(next), snapshot.version + 1);
-  const json listed = json::parse(call(*c, "GET", "/v1/tenants").body)["tenants"];
-  ASSERT_EQ(listed.size(), 2u);
-  EXPECT_EQ(listed[1]["name"], "t2");
-  EXPECT_EQ(listed[1]["id"], 1);
+  expect_onboarded_after(*c, snapshot, "t2");
   EXPECT_EQ(whole(*c).shards.size(), 2u);
   auto reader = open_store(spec(), {.fleet = "blue"}).value();
   const json state = json::parse(reader->read_state(reader->read_pointer()->pointer).value());
@@ -274,13 +280,7 @@ TEST_P(ControlOnboardTest, AnOnboardingThatFindsTheLeadershipLostIsTakenBack) {
   EXPECT_EQ(whole(*c), snapshot);
   c->tick();  // campaigns: the store's leadership is still this handle's
   ASSERT_TRUE(c->is_leader());
-  const ServiceReply next = onboard(*c, "t2");
-  ASSERT_EQ(next.status, 200u) << next.body;
-  EXPECT_EQ(version_of(next), snapshot.version + 1);
-  const json listed = json::parse(call(*c, "GET", "/v1/tenants").body)["tenants"];
-  ASSERT_EQ(listed.size(), 2u);
-  EXPECT_EQ(listed[1]["name"], "t2");
-  EXPECT_EQ(listed[1]["id"], 1);
+  expect_onboarded_after(*c, snapshot, "t2");
 }
 
 // Each onboarding's delta, made from the tenants it adds, is byte for byte the encoded diff
