@@ -249,7 +249,8 @@ TEST_P(ControlOnboardTest, AnOnboardingWhoseCasIsLostIsPlacedAgainOnTheStoredSta
   EXPECT_EQ(version_of(r), v + 2);
   const std::string tenants = call(*c, "GET", "/v1/tenants").body;
   std::vector<std::pair<std::string, std::uint32_t>> ids;
-  for (const json& t : json::parse(tenants)["tenants"])
+  const json listed = json::parse(tenants);
+  for (const json& t : listed["tenants"])
     ids.emplace_back(t["name"].get<std::string>(), t["id"].get<std::uint32_t>());
   EXPECT_EQ(ids, (std::vector<std::pair<std::string, std::uint32_t>>{
                      {"t0", 0}, {"other", 1}, {"m1", 2}, {"m2", 3}}));
