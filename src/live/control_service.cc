@@ -125,10 +125,13 @@ void ControlService::tick() {
 }
 
 // Requires store_mutex_, held by `lock`. Once the pointer's chain holds compact_after
-// deltas, encodes the whole snapshot of the published version (from a copy of its flat
-// form) and writes it as a new base with the lock released, so changes go on meanwhile (a
-// 1,000,000-tenant base is 27 MB), then moves the pointer to it by CAS, keeping the deltas
-// published since. A lost CAS only leaves garbage for prune().
+// deltas, writes the whole snapshot of the published version as a new base, then moves the
+// pointer to it by CAS, keeping the deltas published since. Holding the lock: the copy of the
+// published flat form (O(tenants), a few arrays; built from state_ first when none is kept),
+// and after the write the pointer's read and the CAS, so no change of this process moves the
+// pointer between them. With the lock released: the encoding of the copy and the store's
+// write of the base (a 1,000,000-tenant base is 27 MB); changes go on during those two only.
+// A lost CAS (another process's write) only leaves garbage for prune().
 // True when it moved the pointer.
 bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mutex>& lock) {
   if (read.pointer.deltas.size() < options_.compact_after ||
@@ -136,7 +139,8 @@ bool ControlService::compact(const PointerRead& read, std::unique_lock<std::mute
     return false;
   }
   const std::uint64_t version = published_.version;
-  // A copy of the flat arrays (a few vectors), encoded with the lock released.
+  // A copy of the flat arrays (a few vectors, O(tenants)) made holding the lock, encoded and
+  // written with it released.
   const FlatSnapshot flat = flat_of_published();
   // Only the tick thread compacts and prunes, one after the other: no prune() runs while
   // this base is written, so it need not be kept from one.

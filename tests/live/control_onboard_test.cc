@@ -1,12 +1,15 @@
 // Onboarding through the control service over both stores: group commit (calls arriving
 // during a publication share the next one, in arrival order, a refused one alone), the state
-// changed in place and taken back when not stored, and the delta made from the change equal
-// to the diff of the whole snapshots.
+// changed in place and taken back when not stored (a store error, a lost CAS, the leadership
+// lost), each call answered by the attempt that ends, and the delta made from the change
+// equal to the diff of the whole snapshots.
 #include <chrono>
 #include <future>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -70,6 +73,18 @@ class ControlOnboardTest : public test::StoreKindTest {
     ASSERT_EQ(c.onboardings_waiting(), count);
   }
 
+  // Onboards `name` into `c`, which holds one tenant at `before`'s version: the next version,
+  // the next id (those of an onboarding taken back are given again).
+  static void expect_onboarded_after(ControlService& c, const FlatSnapshot& before,
+                                     const std::string& name) {
+    const ServiceReply next = onboard(c, name);
+    ASSERT_EQ(next.status, 200u) << next.body;
+    EXPECT_EQ(version_of(next), before.version + 1);
+    const json listed = json::parse(call(c, "GET", "/v1/tenants").body)["tenants"];
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_EQ(listed[1]["name"], name);
+    EXPECT_EQ(listed[1]["id"], 1);
+  }
   static json tenant(const std::string& name) { return json{{"name", name}, {"shard_size", 2}}; }
   // Another writer's publication onboarding `name`: captured as `c` makes it and not stored
   // (`c` answers 503 and takes it back), so it follows the pointer as it still is.
@@ -161,13 +176,7 @@ TEST_P(ControlOnboardTest, AnOnboardingTheStoreFailsToWriteIsTakenBackWhole) {
   EXPECT_EQ(failed.status, 503u) << failed.body;
   EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
   EXPECT_EQ(whole(*c), snapshot);
-  const ServiceReply next = onboard(*c, "t2");
-  ASSERT_EQ(next.status, 200u) << next.body;
-  EXPECT_EQ(version_of(next), snapshot.version + 1);
-  const json listed = json::parse(call(*c, "GET", "/v1/tenants").body)["tenants"];
-  ASSERT_EQ(listed.size(), 2u);
-  EXPECT_EQ(listed[1]["name"], "t2");
-  EXPECT_EQ(listed[1]["id"], 1);
+  expect_onboarded_after(*c, snapshot, "t2");
   EXPECT_EQ(whole(*c).shards.size(), 2u);
   auto reader = open_store(spec(), {.fleet = "blue"}).value();
   const json state = json::parse(reader->read_state(reader->read_pointer()->pointer).value());
@@ -219,6 +228,60 @@ TEST_P(ControlOnboardTest, ARefusalInAnAttemptUndoneIsNotTheAnswer) {
   EXPECT_EQ(replies["p"].status, 503u) << replies["p"].body;
   EXPECT_NE(replies["p"].body.find("pointer moved"), std::string::npos) << replies["p"].body;
   store_->outcomes.clear();
+}
+
+// Another writer stores a tenant while an onboarding is being published: its CAS is lost,
+// the tenants it placed are taken back, the state is reloaded from the store and the call
+// placed again. It lands whole in the version after the other writer's, with the ids after
+// its tenant, and the state and snapshot equal the store's (what a new leader reads).
+TEST_P(ControlOnboardTest, AnOnboardingWhoseCasIsLostIsPlacedAgainOnTheStoredState) {
+  auto c = control(4);
+  ASSERT_EQ(onboard(*c, "t0").status, 200u);
+  const std::uint64_t v = version_of(call(*c, "GET", "/v1/version"));
+  const Publication other = capture(*c, "other");
+  store_->before_publish = [&](const Publication&) {
+    EXPECT_EQ(publish_raw(other), PublishOutcome::kPublished);
+    return Status::ok();
+  };
+  const ServiceReply r =
+      call(*c, "POST", "/v1/tenants", json{{"tenants", {tenant("m1"), tenant("m2")}}}.dump());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(version_of(r), v + 2);
+  const std::string tenants = call(*c, "GET", "/v1/tenants").body;
+  std::vector<std::pair<std::string, std::uint32_t>> ids;
+  const json listed = json::parse(tenants);
+  for (const json& t : listed["tenants"])
+    ids.emplace_back(t["name"].get<std::string>(), t["id"].get<std::uint32_t>());
+  EXPECT_EQ(ids, (std::vector<std::pair<std::string, std::uint32_t>>{
+                     {"t0", 0}, {"other", 1}, {"m1", 2}, {"m2", 3}}));
+  const FlatSnapshot snapshot = whole(*c);
+  EXPECT_EQ(snapshot.version, v + 2);
+  c->shutdown();
+  c.reset();
+  auto again = control(0);
+  EXPECT_EQ(call(*again, "GET", "/v1/tenants").body, tenants);
+  EXPECT_EQ(whole(*again), snapshot);
+}
+
+// The leadership is found lost as an onboarding is published: the call is answered 503
+// naming the leader, its tenant is taken back, and once leader again the control plane
+// places the next onboarding on the stored state, with the id and version the lost one
+// would have had.
+TEST_P(ControlOnboardTest, AnOnboardingThatFindsTheLeadershipLostIsTakenBack) {
+  auto c = control(3);
+  ASSERT_EQ(onboard(*c, "t0").status, 200u);
+  const std::string tenants = call(*c, "GET", "/v1/tenants").body;
+  const FlatSnapshot snapshot = whole(*c);
+  store_->outcomes = {PublishOutcome::kNotLeader};
+  const ServiceReply lost = onboard(*c, "t1");
+  EXPECT_EQ(lost.status, 503u) << lost.body;
+  EXPECT_NE(lost.body.find("not the leader"), std::string::npos) << lost.body;
+  EXPECT_FALSE(c->is_leader());
+  EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
+  EXPECT_EQ(whole(*c), snapshot);
+  c->tick();  // campaigns: the store's leadership is still this handle's
+  ASSERT_TRUE(c->is_leader());
+  expect_onboarded_after(*c, snapshot, "t2");
 }
 
 // Each onboarding's delta, made from the tenants it adds, is byte for byte the encoded diff
