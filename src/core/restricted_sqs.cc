@@ -196,12 +196,13 @@ RestrictedStart restricted_start(std::uint32_t cells) {
   // gave 1,546) or a stored packing (N = 29: 870, where the cut gave 819 and the search 854;
   // N = 45: SQS(46) less a point, 3,465, where the packing on 48 less 3 points gave 3,299).
   RestrictedStart start{restrict_larger_sqs(cells)};
-  std::array<std::optional<RestrictedDesign>, 3> others = {
-      doubled_packing(cells), packing_less_points(cells), stored_packing(cells)};
-  for (std::size_t i = 0; i < others.size(); ++i) {
-    if (others[i] && (!start.design ||
-                      present_blocks(*others[i]).size() > present_blocks(*start.design).size())) {
-      start = {std::move(others[i]), i == others.size() - 1};
+  std::array<RestrictedStart, 3> others = {{{doubled_packing(cells), false},
+                                            {packing_less_points(cells), false},
+                                            {stored_packing(cells), /*stored=*/true}}};
+  for (RestrictedStart& other : others) {
+    if (other.design && (!start.design || present_blocks(*other.design).size() >
+                                              present_blocks(*start.design).size())) {
+      start = std::move(other);
     }
   }
   return start;
