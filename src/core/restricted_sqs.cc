@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <span>
 
 #include "core/listed_design.h"
 #include "core/quadruple_packing.h"
@@ -23,17 +24,37 @@ bool within_restricted_blocks(std::uint64_t v) {
   return v <= 1'000 && v * (v - 1) * (v - 2) / 24 <= kMaxRestrictedBlocks;
 }
 // Restricted designs from systems of at most this many blocks (SQS(40): N ≤ 39) are improved
-// by improve_quadruple_packing with this many steps (about a second for N = 30) and seed.
+// by improve_quadruple_packing with this many steps (about a second for N = 30) and seed; every
+// kKnownReach row below was measured with these two (10,000,000 steps, seed 1) and is used only
+// while they are unchanged.
 constexpr std::uint64_t kMaxImprovedBlocks = 3'000;
 constexpr std::uint64_t kImproveSteps = 10'000'000;
 constexpr std::uint64_t kImproveSeed = 1;
-// What that search reaches from restricted_start(N) where it stays below the packing limit,
-// measured with every step (docs/placement.md, "Searches that stop at what they reach"): the
-// search stops once it holds that many blocks, the same blocks since it is deterministic, instead
-// of running out steps that add none (17 cells: 903,069 steps of 10,000,000; 29, 36, 41: none).
+// What that search reaches where it stays below the packing limit, measured with every step
+// (docs/placement.md, "Searches that stop at what they reach"), with the start it was measured
+// from: its block count and start_hash of its blocks, and the seed and step count above (seed 1,
+// 10,000,000 steps). The search stops once it holds that many blocks, the same blocks since it
+// is deterministic, instead of running out steps that add none (17 cells: 903,069 steps of
+// 10,000,000; 29, 36, 41: none). A start, seed or step count that differs gets no early stop.
 // SoakQuadruplePacking.TheKnownReachIsWhatEveryStepFinds checks each against the full search.
-constexpr std::array<std::array<std::uint32_t, 2>, 8> kKnownReach = {
-    {{17, 154}, {18, 192}, {23, 416}, {29, 870}, {30, 966}, {35, 1'569}, {36, 1'761}, {41, 2'542}}};
+struct KnownReach {
+  std::uint32_t cells;
+  std::uint64_t start_blocks;
+  std::uint64_t start_hash;
+  std::uint64_t seed;
+  std::uint64_t steps;
+  std::uint64_t reach;
+};
+constexpr std::array<KnownReach, 8> kKnownReach = {{
+    {17, 140, 0xafeb03d846fd6c05, 1, 10'000'000, 154},
+    {18, 180, 0xbcda6cc91ac2fa6d, 1, 10'000'000, 192},
+    {23, 415, 0x841f16b1b153c111, 1, 10'000'000, 416},
+    {29, 870, 0xe66a8f9ff74f9985, 1, 10'000'000, 870},
+    {30, 945, 0x49f3e12e7bcb82a5, 1, 10'000'000, 966},
+    {35, 1'568, 0x6ffcbbdfaedf7a41, 1, 10'000'000, 1'569},
+    {36, 1'761, 0x3b8cbf22969b4589, 1, 10'000'000, 1'761},
+    {41, 2'542, 0x3041fa20c2a58945, 1, 10'000'000, 2'542},
+}};
 
 // Greedy: start from the first block, then add the point through whose blocks the most
 // lie inside the chosen set (3 chosen already: weight 1000, 2 chosen: weight 1).
@@ -175,27 +196,46 @@ RestrictedStart restricted_start(std::uint32_t cells) {
   // gave 1,546) or a stored packing (N = 29: 870, where the cut gave 819 and the search 854;
   // N = 45: SQS(46) less a point, 3,465, where the packing on 48 less 3 points gave 3,299).
   RestrictedStart start{restrict_larger_sqs(cells)};
-  std::array<std::optional<RestrictedDesign>, 3> others = {
-      doubled_packing(cells), packing_less_points(cells), stored_packing(cells)};
-  for (std::size_t i = 0; i < others.size(); ++i) {
-    if (others[i] && (!start.design ||
-                      present_blocks(*others[i]).size() > present_blocks(*start.design).size())) {
-      start = {std::move(others[i]), i == others.size() - 1};
+  std::array<RestrictedStart, 3> others = {{{doubled_packing(cells), false},
+                                            {packing_less_points(cells), false},
+                                            {stored_packing(cells), /*stored=*/true}}};
+  for (RestrictedStart& other : others) {
+    if (other.design && (!start.design || present_blocks(*other.design).size() >
+                                              present_blocks(*start.design).size())) {
+      start = std::move(other);
     }
   }
   return start;
 }
 
-std::uint64_t known_search_reach(std::uint32_t cells) {
-  for (const auto& [n, reach] : kKnownReach) {
-    if (n == cells) return reach;
+std::uint64_t start_hash(std::span<const Quad> blocks) {
+  std::uint64_t h = 0xcbf29ce484222325;  // FNV-1a, 64 bits, over each point's two bytes
+  for (const Quad& q : blocks) {
+    for (const std::uint32_t p : q) {
+      h = (h ^ (p & 0xffu)) * 0x100000001b3;
+      h = (h ^ (p >> 8u)) * 0x100000001b3;
+    }
+  }
+  return h;
+}
+
+std::uint64_t known_search_reach(std::uint32_t cells, const RestrictedDesign& start,
+                                 std::uint64_t seed, std::uint64_t steps) {
+  for (const KnownReach& k : kKnownReach) {
+    if (k.cells != cells || k.seed != seed || k.steps != steps) continue;
+    const std::vector<Quad> blocks = present_blocks(start);
+    if (blocks.size() == k.start_blocks && start_hash(blocks) == k.start_hash) return k.reach;
   }
   return UINT64_MAX;
 }
 
-std::optional<RestrictedDesign> search_restricted(std::uint32_t cells, std::uint64_t stop_at) {
+std::optional<RestrictedDesign> search_restricted(std::uint32_t cells, SearchStop stop) {
   RestrictedStart start = restricted_start(cells);
   if (start.design && start.design->design->size() <= kMaxImprovedBlocks) {
+    const std::uint64_t stop_at =
+        stop == SearchStop::kAtKnownReach
+            ? known_search_reach(cells, *start.design, kImproveSeed, kImproveSteps)
+            : UINT64_MAX;
     return improve_restricted(*start.design, cells, kImproveSteps, stop_at);
   }
   if (start.design && start.stored) {
@@ -212,7 +252,7 @@ std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells) {
     const std::lock_guard<std::mutex> lock(mutex);
     if (auto it = cache.find(cells); it != cache.end()) return it->second;
   }
-  std::optional<RestrictedDesign> found = search_restricted(cells, known_search_reach(cells));
+  std::optional<RestrictedDesign> found = search_restricted(cells, SearchStop::kAtKnownReach);
   const std::lock_guard<std::mutex> lock(mutex);
   return cache.emplace(cells, std::move(found)).first->second;
 }

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "cellkit/core/designs.h"
+#include "core/steiner_quadruples.h"
 
 namespace cellkit {
 
@@ -50,14 +52,24 @@ struct RestrictedStart {
 };
 RestrictedStart restricted_start(std::uint32_t cells);
 
-// How many blocks restricted_sqs's search (10,000,000 steps, its seed) reaches from
-// restricted_start(N), measured for the N where that search runs and stays below the packing
-// limit (17, 18, 23, 29, 30, 35, 36, 41); UINT64_MAX for other N.
-std::uint64_t known_search_reach(std::uint32_t cells);
+// FNV-1a (64 bits) over the blocks' points in order, each point as two bytes, low first: the
+// fingerprint of a search start that known_search_reach compares.
+std::uint64_t start_hash(std::span<const Quad> blocks);
 
-// restricted_sqs without its cache, the search stopping at `stop_at` blocks instead of the
-// known reach (UINT64_MAX: the search takes every step unless it meets the packing limit). A
-// start of at most 3,000 blocks is searched, a larger stored one only put in balance_order.
-std::optional<RestrictedDesign> search_restricted(std::uint32_t cells, std::uint64_t stop_at);
+// How many blocks restricted_sqs's search reaches from `start` (its blocks avoiding the absent
+// points, relabelled) on `cells` points with `seed` and `steps`, where that was measured and
+// stays below the packing limit (N = 17, 18, 23, 29, 30, 35, 36, 41, each from
+// restricted_start(N) with seed 1 and 10,000,000 steps). UINT64_MAX — no early stop — when N,
+// the start's block count, its start_hash, the seed or the step count differs from the measured.
+std::uint64_t known_search_reach(std::uint32_t cells, const RestrictedDesign& start,
+                                 std::uint64_t seed, std::uint64_t steps);
+
+// Where search_restricted stops: at known_search_reach (restricted_sqs), or only after every
+// step or at the packing limit (to check the known reach).
+enum class SearchStop : std::uint8_t { kAtKnownReach, kEveryStep };
+
+// restricted_sqs without its cache. A start of at most 3,000 blocks is searched (10,000,000 steps,
+// seed 1, stopping as `stop` says), a larger stored one only put in balance_order.
+std::optional<RestrictedDesign> search_restricted(std::uint32_t cells, SearchStop stop);
 
 }  // namespace cellkit

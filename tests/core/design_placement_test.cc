@@ -149,7 +149,7 @@ TEST(DesignPlacement, CyclicSteinerQuadrupleSystemsAndTheirDoublesCoverEveryTrip
     expect_sqs(n);
 }
 
-// SQS(38) from its 27 base blocks (rotational_sqs38, no search); 37 cells take
+// SQS(38) from its 27 base blocks (rotational_sqs(38), no search); 37 cells take
 // it less a point: 1,887 tenants, Johnson's bound (97.2% of C(37,3)/4 = 1,942; the search from
 // SQS(40) less 3 points reached 1,837), each triple at most once.
 TEST(DesignPlacement, RotationalSqsOnThirtyEightPointsServesThirtySevenCells) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/listed_design.h"
 #include "core/quadruple_packing.h"
 #include "core/restricted_sqs.h"
 
@@ -181,15 +182,81 @@ TEST(QuadruplePacking, APackingAtTheLimitIsSearchedNoFurtherForNMultipleOfSix) {
   EXPECT_EQ(improve_quadruple_packing({}, 6, 1, 2).steps, 2u);
 }
 
-// The search stops once it holds `stop_at` blocks, and restricted_sqs stops it at what it is
-// known to reach: 17 cells (SQS(20) less 3 points, searched) hold 154 blocks after 903,069 steps,
-// where the search took all 10,000,000 before for the same blocks (the soak test below compares).
-TEST(QuadruplePacking, TheSearchStopsAtWhatItIsKnownToReach) {
+// The search stops once it holds `stop_at` blocks, before its last step.
+TEST(QuadruplePacking, TheSearchStopsOnceItHoldsStopAtBlocks) {
   const ImprovedPacking stopped = improve_quadruple_packing({}, 16, 1, 200'000, 50);
   EXPECT_EQ(stopped.blocks.size(), 50u);
   EXPECT_LT(stopped.steps, 200'000u);
-  EXPECT_EQ(known_search_reach(17), 154u);
-  EXPECT_EQ(known_search_reach(19), UINT64_MAX);  // SQS(20) less a point: at the limit anyway
+}
+
+constexpr std::uint64_t kSeed = 1;  // restricted_sqs's seed and step count
+constexpr std::uint64_t kSteps = 10'000'000;
+
+// 17 cells start from SQS(20) less 3 points; the search from there is known to reach 154 blocks.
+TEST(QuadruplePacking, TheKnownReachIsListedForTheStartItWasMeasuredFrom) {
+  const RestrictedStart start = restricted_start(17);
+  ASSERT_TRUE(start.design.has_value());
+  EXPECT_EQ(known_search_reach(17, *start.design, kSeed, kSteps), 154u);
+}
+
+// 19 cells (SQS(20) less a point) are at the packing limit anyway: no reach is listed.
+TEST(QuadruplePacking, NoKnownReachWhereNoneWasMeasured) {
+  const RestrictedStart start = restricted_start(19);
+  ASSERT_TRUE(start.design.has_value());
+  EXPECT_EQ(known_search_reach(19, *start.design, kSeed, kSteps), UINT64_MAX);
+}
+
+// The start for 17 cells with its blocks relabelled onto the 17 points, in another order or
+// with one block fewer: the listed reach is not used (no early stop).
+std::vector<Quad> start_blocks_for_seventeen() {
+  const RestrictedStart start = restricted_start(17);
+  const RestrictedDesign& d = *start.design;
+  std::vector<std::uint16_t> label(d.absent.size(), 0);
+  std::uint16_t next = 0;
+  for (std::size_t p = 0; p < d.absent.size(); ++p) {
+    if (!d.absent[p]) label[p] = next++;
+  }
+  std::vector<Quad> blocks;
+  for (const Quad& b : blocks_of(*d.design)) {
+    if (std::any_of(b.begin(), b.end(), [&](std::uint16_t p) { return d.absent[p]; })) continue;
+    blocks.push_back({label[b[0]], label[b[1]], label[b[2]], label[b[3]]});
+  }
+  return blocks;
+}
+
+RestrictedDesign listed_start(std::vector<Quad> blocks, std::uint32_t n) {
+  return {std::make_shared<ListedSqsDesign>(std::move(blocks), DesignFamily::kDoubledSqs),
+          std::vector<bool>(n, false)};
+}
+
+TEST(QuadruplePacking, TheSameStartRelabelledKeepsItsKnownReach) {
+  EXPECT_EQ(known_search_reach(17, listed_start(start_blocks_for_seventeen(), 17), kSeed, kSteps),
+            154u);
+}
+
+TEST(QuadruplePacking, AStartWithTheSameBlocksInAnotherOrderGetsNoEarlyStop) {
+  std::vector<Quad> blocks = start_blocks_for_seventeen();
+  std::reverse(blocks.begin(), blocks.end());
+  EXPECT_EQ(known_search_reach(17, listed_start(blocks, 17), kSeed, kSteps), UINT64_MAX);
+}
+
+TEST(QuadruplePacking, AStartWithABlockFewerGetsNoEarlyStop) {
+  std::vector<Quad> blocks = start_blocks_for_seventeen();
+  blocks.pop_back();
+  EXPECT_EQ(known_search_reach(17, listed_start(blocks, 17), kSeed, kSteps), UINT64_MAX);
+}
+
+TEST(QuadruplePacking, AnotherSeedOrStepCountGetsNoEarlyStop) {
+  const RestrictedStart start = restricted_start(17);
+  ASSERT_TRUE(start.design.has_value());
+  EXPECT_EQ(known_search_reach(17, *start.design, kSeed + 1, kSteps), UINT64_MAX);
+  EXPECT_EQ(known_search_reach(17, *start.design, kSeed, kSteps - 1), UINT64_MAX);
+}
+
+// restricted_sqs stops its search at the known reach: 17 cells hold 154 blocks after 903,069
+// steps, where the search took all 10,000,000 before for the same blocks (the soak test below
+// compares).
+TEST(QuadruplePacking, RestrictedSqsStopsAtTheKnownReach) {
   const std::optional<RestrictedDesign> d = restricted_sqs(17);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->search_steps, 903'069u);
@@ -198,8 +265,7 @@ TEST(QuadruplePacking, TheSearchStopsAtWhatItIsKnownToReach) {
 
 // 45, 46 and 47 cells: the doubled packing on 48 (4,308 blocks, from the 498 on 24) less 3, 2
 // and 1 points: 3,299, 3,613 and 3,949 blocks (93.0%, 95.2%, 97.4% of the bound), where the cut
-// of SQS(52) gave 3,064, 3,345 and 3,646; restricted_sqs takes the one for 47, and the stored
-// SQS(46) for 45 (less a point, 3,465) and 46 (3,795). Each triple at most once.
+// of SQS(52) gave 3,064, 3,345 and 3,646. Each triple at most once.
 TEST(QuadruplePacking, ThePackingOnTheNextMultipleOfFourLessPoints) {
   const std::array<std::array<std::uint32_t, 2>, 3> cases = {
       {{45, 3'299}, {46, 3'613}, {47, 3'949}}};
@@ -217,16 +283,32 @@ TEST(QuadruplePacking, ThePackingOnTheNextMultipleOfFourLessPoints) {
     }
     EXPECT_EQ(present.size(), size);
     expect_triples_at_most_once(present, 48);
-    const std::optional<RestrictedDesign> r = restricted_sqs(n);
-    ASSERT_TRUE(r.has_value());
-    if (n == 47) {
-      EXPECT_EQ(r->absent, d->absent);
-      EXPECT_EQ(r->design, d->design);
-    } else {
-      expect_packing_on_every_cell(r, n, n == 45 ? 3'465u : 3'795u);
-      EXPECT_EQ(r->search_steps, 0u);
-    }
   }
+}
+
+// For 47 cells restricted_sqs takes the packing on 48 less a point as it is.
+TEST(QuadruplePacking, FortySevenCellsTakeThePackingOnFortyEightLessAPoint) {
+  const std::optional<RestrictedDesign> d = packing_less_points(47);
+  const std::optional<RestrictedDesign> r = restricted_sqs(47);
+  ASSERT_TRUE(d.has_value() && r.has_value());
+  EXPECT_EQ(r->absent, d->absent);
+  EXPECT_EQ(r->design, d->design);
+}
+
+// For 45 and 46 cells restricted_sqs takes the stored SQS(46), larger than the packing on 48
+// less points: less a point for 45 (3,465, Johnson's bound), all of it for 46 (3,795), with no
+// search step.
+TEST(QuadruplePacking, FortyFiveAndFortySixCellsTakeTheStoredSqsOnFortySix) {
+  for (const auto& [n, size] : {std::pair{45u, 3'465u}, std::pair{46u, 3'795u}}) {
+    SCOPED_TRACE(n);
+    const std::optional<RestrictedDesign> r = restricted_sqs(n);
+    expect_packing_on_every_cell(r, n, size);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->search_steps, 0u);
+  }
+}
+
+TEST(QuadruplePacking, NoPackingOnTheNextMultipleOfFourForAMultipleOfFourOrABuiltSqs) {
   EXPECT_FALSE(packing_less_points(48).has_value());  // a multiple of 4
   EXPECT_FALSE(packing_less_points(41).has_value());  // SQS(44) is built: the cut is the same
 }
@@ -286,13 +368,13 @@ TEST(SoakQuadruplePacking, APackingOnThirtySixLessAPointServesThirtyFive) {
 TEST(SoakQuadruplePacking, TheKnownReachIsWhatEveryStepFinds) {
   for (std::uint32_t n : {17u, 18u, 23u, 29u, 30u, 35u, 36u, 41u}) {
     SCOPED_TRACE(n);
-    const std::optional<RestrictedDesign> full = search_restricted(n, UINT64_MAX);
+    const std::optional<RestrictedDesign> full = search_restricted(n, SearchStop::kEveryStep);
     const std::optional<RestrictedDesign> stopped = restricted_sqs(n);
     ASSERT_TRUE(full.has_value() && stopped.has_value());
     EXPECT_EQ(full->search_steps, 10'000'000u);
     EXPECT_LT(stopped->search_steps, full->search_steps);
     const std::vector<Quad> blocks = blocks_of(*full->design);
-    EXPECT_EQ(blocks.size(), known_search_reach(n));
+    EXPECT_EQ(blocks.size(), known_search_reach(n, *restricted_start(n).design, kSeed, kSteps));
     EXPECT_EQ(blocks, blocks_of(*stopped->design));
   }
 }

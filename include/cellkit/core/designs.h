@@ -69,17 +69,22 @@ std::shared_ptr<const Design> make_design(const DesignShape& shape);
 // left out: for one pool of N cells with k = 4, m = 2 and no SQS(N) here, the SQS on the
 // smallest admissible N' in (N, 2N] that is built here with at most 250,000 blocks, and
 // N' − N points to leave out, chosen greedily so that many blocks lie inside them (every
-// block inside is one fewer lost). Codewords touching an absent point are not used. For
-// N ≡ 0 (mod 4), when larger, the doubling of the most blocks built on N/2 points instead
-// (none absent; N = 100: 40,025 blocks where SQS(104) less 4 points leaves 38,825).
-// When that system has at most 3,000 blocks (N ≤ 39), the blocks avoiding the absent points
-// are relabelled onto the N cells' points, improved by a seeded local search (swap a block
-// out to admit more; bounded in steps, deterministic) and ordered for even loads: then
-// `absent` has N entries, all false (N = 30: 945 tenants placed before, 966 after).
+// block inside is one fewer lost). Codewords touching an absent point are not used. When
+// larger, a doubled packing (N ≡ 0 mod 4), a packing on the next multiple of 4 less points or
+// a stored packing instead (src/core/restricted_sqs.h; N = 100: the stored SQS(50) doubled,
+// 40,425 blocks, where SQS(104) less 4 points leaves 38,825).
+// When that system has at most 3,000 blocks (N ≤ 39, and 41), the blocks avoiding the absent
+// points are relabelled onto the N cells' points, improved by a seeded local search (swap a
+// block out to admit more; at most 10,000,000 steps, stopping at the packing limit or, for a
+// start listed with what the search is known to reach from it, there; deterministic) and
+// ordered for even loads: then `absent` has N entries, all false (N = 30: 945 tenants placed
+// before, 966 after).
 struct RestrictedDesign {
   std::shared_ptr<const Design> design;
-  std::vector<bool> absent;        // by point of the design: true for the N' − N left out
-  std::uint64_t search_steps = 0;  // local-search steps taken (0: none, or already at the limit)
+  std::vector<bool> absent;  // by point of the design: true for the N' − N left out
+  // Local-search steps taken: 0 when none ran (start above 3,000 blocks or taken as it is), the
+  // start was at the packing limit, or it already held its known reach.
+  std::uint64_t search_steps = 0;
 };
 std::optional<RestrictedDesign> restricted_sqs(std::uint32_t cells);
 
