@@ -257,13 +257,17 @@ const FlatSnapshot& ControlService::flat_of_published() const {
 
 // Requires state_mutex_ (shared is enough: the published version cannot move meanwhile), and
 // a published version. Its whole encoded snapshot: the one kept when it is that version's,
-// else encoded from the flat form (O(tenants)) and kept. Two readers may both encode it.
+// else encoded from the flat form (O(tenants)) and kept. One reader encodes it; those that
+// ask meanwhile (two routers booting) wait for it rather than encode it again.
 std::shared_ptr<const std::string> ControlService::whole_of_published() {
   const std::uint64_t version = visible_.version;
-  {
+  auto kept = [&]() -> std::shared_ptr<const std::string> {
     std::lock_guard cache(cache_mutex_);
-    if (whole_ && whole_version_ == version) return whole_;
-  }
+    return whole_ && whole_version_ == version ? whole_ : nullptr;
+  };
+  if (auto whole = kept()) return whole;
+  std::lock_guard encoding(encode_mutex_);
+  if (auto whole = kept()) return whole;
   auto whole = std::make_shared<const std::string>(as_string(encode_snapshot(flat_of_published())));
   std::lock_guard cache(cache_mutex_);
   whole_ = whole;

@@ -85,7 +85,7 @@ class ControlService {
   // at a time. Routers' reports (PUT and GET /v1/routers) never take it; they go to the store
   // beside a change (Store allows report() and reports() alongside any call), so they never
   // wait for a change nor make a tick skip. Lock order: store_mutex_, state_mutex_,
-  // cache_mutex_.
+  // encode_mutex_, cache_mutex_.
   mutable std::mutex store_mutex_;
   // Over state_, published_flat_ and visible_: holders of store_mutex_ (the only writers)
   // take it exclusively while they change them in memory, never across store I/O; the reads
@@ -94,6 +94,9 @@ class ControlService {
   // store (an unreachable etcd, a whole rollout).
   mutable std::shared_mutex state_mutex_;
   mutable std::mutex cache_mutex_;
+  // Held by whoever encodes the whole snapshot for a read, so that one encodes it (order:
+  // state_mutex_, encode_mutex_, cache_mutex_).
+  std::mutex encode_mutex_;
   std::condition_variable published_changed_;
   // Under cache_mutex_ (written by holders of store_mutex_, who may read it without it).
   Published published_;
