@@ -9,7 +9,9 @@ of BATCH (one publication per batch), then measures:
   * onboarding one tenant per API call from CONCURRENCY connections for SECONDS (wrk with
     bench/control_onboard.lua): calls that arrive while a publication is written share the
     next one (group commit); tenants/s counts 200 answers, checked against the tenants the
-    control plane lists afterwards;
+    control plane lists afterwards; meanwhile one client reads GET /v1/rebalance/status (a
+    read of the desired state, O(1)) every 5 ms: its latency p50/p99/max, which tells whether
+    reads wait for the publications being written;
   * publish -> applied: SAMPLES times, the time from sending POST /v1/tenants to both routers'
     /admin/ready reporting that version (polled every 2 ms): p50, p99, max; and the part of
     it after the API answered (the pointer had moved), and the CPU each process (control,
@@ -23,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -106,13 +109,29 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def read_while(control, running, latencies):
+    """GET /v1/rebalance/status every 5 ms while `running` is set; latencies in ms."""
+    while running.is_set():
+        sent = time.monotonic()
+        call(control + "/v1/rebalance/status")
+        latencies.append((time.monotonic() - sent) * 1000)
+        time.sleep(0.005)
+
+
 def concurrent_onboarding(control):
-    """wrk from CONCURRENCY connections; returns (tenants/s answered 200, publications)."""
+    """wrk from CONCURRENCY connections; returns (tenants/s answered 200, publications,
+    latencies of the status reads made meanwhile)."""
     before = len(call(control + "/v1/tenants")["tenants"])
     version = call(control + "/v1/version")["version"]
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{SECONDS}s",
-                          "-s", "bench/control_onboard.lua", control], check=True,
-                         capture_output=True, text=True).stdout
+    running, reads = threading.Event(), []
+    running.set()
+    reader = threading.Thread(target=read_while, args=(control, running, reads))
+    reader.start()
+    try:
+        out = run_wrk(control)
+    finally:
+        running.clear()
+        reader.join()
     requests = int(next(l for l in out.splitlines() if "requests in" in l).split()[0])
     failed = sum(int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l)
     time.sleep(1)  # calls cut off by wrk's deadline may still land
@@ -120,7 +139,13 @@ def concurrent_onboarding(control):
     ok = requests - failed
     if not ok <= after - before <= ok + CONCURRENCY:
         raise SystemExit(f"wrk saw {ok} onboardings answered 200, the fleet grew by {after - before}")
-    return ok / SECONDS, call(control + "/v1/version")["version"] - version
+    return ok / SECONDS, call(control + "/v1/version")["version"] - version, reads
+
+
+def run_wrk(control):
+    return subprocess.run(["wrk", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{SECONDS}s",
+                          "-s", "bench/control_onboard.lua", control], check=True,
+                         capture_output=True, text=True).stdout
 
 
 def main():
@@ -153,7 +178,7 @@ def main():
         call(control + "/v1/tenants", "POST", {"name": f"single-{n}", "shard_size": 2})
     singles = SINGLES / (time.monotonic() - t0)
 
-    concurrent, publications = concurrent_onboarding(control)
+    concurrent, publications, reads = concurrent_onboarding(control)
 
     latencies, after_answer = [], []
     cpu_before = {name: cpu_ms(pid) for name, pid in watched.items()}
@@ -183,6 +208,9 @@ def main():
     print(f"onboarding, one tenant per call, {CONCURRENCY} connections for {SECONDS} s: "
           f"{concurrent:.0f} tenants/s in {publications} publications "
           f"({publications / SECONDS:.1f} versions/s)")
+    print(f"  GET /v1/rebalance/status meanwhile, {len(reads)} reads: "
+          f"p50 {percentile(reads, 0.5):.1f} ms, p99 {percentile(reads, 0.99):.1f} ms, "
+          f"max {max(reads):.1f} ms")
     print(f"publish -> applied by both routers, {SAMPLES} samples: "
           f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
           f"max {max(latencies):.1f} ms")

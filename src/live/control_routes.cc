@@ -1,6 +1,10 @@
 // The control API's routes: parse the request, name the bad field, call one change or read.
 #include <charconv>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -161,6 +165,75 @@ json names_of(const Fleet& fleet, const Shard& shard) {
   return names;
 }
 
+// The replies of the reads of the desired state, from the published state.
+ServiceReply cells_reply(const ControlState& state) {
+  std::map<std::uint32_t, std::size_t> tenants;
+  for (const auto& [tenant, shard] : state.placement.mapping) {
+    for (CellId c : shard)
+      ++tenants[raw(c)];
+  }
+  json cells = json::array();
+  for (const Cell& c : state.placement.fleet.cells()) {
+    cells.push_back(
+        {{"name", c.name},
+         {"id", raw(c.id)},
+         {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
+         {"endpoint", c.endpoint},
+         {"capacity", c.capacity},
+         {"state", to_string(c.state)},
+         {"tenants", tenants[raw(c.id)]}});
+  }
+  return {.body = json{{"version", state.version}, {"cells", cells}}.dump()};
+}
+
+ServiceReply tenants_reply(const ControlState& state) {
+  json tenants = json::array();
+  for (const Tenant& t : state.placement.tenants) {
+    const Shard* pin = state.pins.find_shard(t.id);
+    tenants.push_back(
+        {{"name", t.name},
+         {"id", raw(t.id)},
+         {"shard_size", t.shard_size},
+         {"cells", names_of(state.placement.fleet, state.placement.mapping.shard(t.id))},
+         {"pinned", pin == nullptr ? json(nullptr) : names_of(state.placement.fleet, *pin)}});
+  }
+  return {.body = json{{"version", state.version}, {"tenants", tenants}}.dump()};
+}
+
+ServiceReply plan_reply(const ControlState& state) {
+  Result<Rebalance> rebalance = plan_fleet_rebalance(state);
+  if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
+  const Fleet& fleet = rebalance->target;
+  // The names of the moved tenants, in one walk over the tenants (not one per move).
+  std::map<std::uint32_t, std::string_view> names;
+  for (const Move& mv : rebalance->plan.moves)
+    names.emplace(raw(mv.tenant), std::string_view());
+  for (const Tenant& t : state.placement.tenants) {
+    if (auto it = names.find(raw(t.id)); it != names.end()) it->second = t.name;
+  }
+  json moves = json::array();
+  for (std::size_t i = 0; i < rebalance->plan.moves.size(); ++i) {
+    const Move& mv = rebalance->plan.moves[i];
+    moves.push_back({{"step", i + 1},
+                     {"tenant", names.at(raw(mv.tenant))},
+                     {"from", names_of(fleet, {mv.from})[0]},
+                     {"to", names_of(fleet, {mv.to})[0]}});
+  }
+  json shortfalls = json::array();
+  for (const Shortfall& s : rebalance->plan.shortfalls) {
+    shortfalls.push_back({{"cell", names_of(fleet, {s.cell})[0]},
+                          {"load", s.load},
+                          {"fair_share", s.fair_share},
+                          {"reason", s.reason}});
+  }
+  return {.body = json{{"version", state.version},
+                       {"required", rebalance->plan.required},
+                       {"clearing", rebalance->plan.clearing},
+                       {"moves", moves},
+                       {"shortfalls", shortfalls}}
+                      .dump()};
+}
+
 }  // namespace
 
 ServiceReply ControlService::handle(const ServiceRequest& request) {
@@ -222,8 +295,8 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     return rollout(batch);
   }
   if (n == 3 && p[1] == "rebalance" && p[2] == "status" && m == "GET") {
-    std::unique_lock lock(store_mutex_);  // state_ is the published state under it
-    const RebalanceProgress r = state_.rebalance;
+    std::shared_lock lock(state_mutex_);           // set by each step of a rollout as it is stored
+    const RebalanceProgress r = state_.rebalance;  // onboarding never changes it
     lock.unlock();
     return {
         .body =
@@ -246,77 +319,15 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
 }
 
 ServiceReply ControlService::list_cells() const {
-  // Read under the store lock (it waits for a change in progress), never copied.
-  std::lock_guard lock(store_mutex_);
-  const ControlState& state = state_;
-  std::map<std::uint32_t, std::size_t> tenants;
-  for (const auto& [tenant, shard] : state.placement.mapping) {
-    for (CellId c : shard)
-      ++tenants[raw(c)];
-  }
-  json cells = json::array();
-  for (const Cell& c : state.placement.fleet.cells()) {
-    cells.push_back(
-        {{"name", c.name},
-         {"id", raw(c.id)},
-         {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
-         {"endpoint", c.endpoint},
-         {"capacity", c.capacity},
-         {"state", to_string(c.state)},
-         {"tenants", tenants[raw(c.id)]}});
-  }
-  return {.body = json{{"version", state.version}, {"cells", cells}}.dump()};
+  return read_published([](const ControlState& state) { return cells_reply(state); });
 }
 
 ServiceReply ControlService::list_tenants() const {
-  // Read under the store lock (it waits for a change in progress), never copied.
-  std::lock_guard lock(store_mutex_);
-  const ControlState& state = state_;
-  json tenants = json::array();
-  for (const Tenant& t : state.placement.tenants) {
-    const Shard* pin = state.pins.find_shard(t.id);
-    tenants.push_back(
-        {{"name", t.name},
-         {"id", raw(t.id)},
-         {"shard_size", t.shard_size},
-         {"cells", names_of(state.placement.fleet, state.placement.mapping.shard(t.id))},
-         {"pinned", pin == nullptr ? json(nullptr) : names_of(state.placement.fleet, *pin)}});
-  }
-  return {.body = json{{"version", state.version}, {"tenants", tenants}}.dump()};
+  return read_published([](const ControlState& state) { return tenants_reply(state); });
 }
 
 ServiceReply ControlService::plan() const {
-  // Read under the store lock (it waits for a change in progress), never copied.
-  std::lock_guard lock(store_mutex_);
-  const ControlState& state = state_;
-  Result<Rebalance> rebalance = plan_fleet_rebalance(state);
-  if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
-  const Fleet& fleet = rebalance->target;
-  json moves = json::array();
-  for (std::size_t i = 0; i < rebalance->plan.moves.size(); ++i) {
-    const Move& mv = rebalance->plan.moves[i];
-    const Tenant* tenant = nullptr;
-    for (const Tenant& t : state.placement.tenants) {
-      if (t.id == mv.tenant) tenant = &t;
-    }
-    moves.push_back({{"step", i + 1},
-                     {"tenant", tenant == nullptr ? "" : tenant->name},
-                     {"from", names_of(fleet, {mv.from})[0]},
-                     {"to", names_of(fleet, {mv.to})[0]}});
-  }
-  json shortfalls = json::array();
-  for (const Shortfall& s : rebalance->plan.shortfalls) {
-    shortfalls.push_back({{"cell", names_of(fleet, {s.cell})[0]},
-                          {"load", s.load},
-                          {"fair_share", s.fair_share},
-                          {"reason", s.reason}});
-  }
-  return {.body = json{{"version", state.version},
-                       {"required", rebalance->plan.required},
-                       {"clearing", rebalance->plan.clearing},
-                       {"moves", moves},
-                       {"shortfalls", shortfalls}}
-                      .dump()};
+  return read_published([](const ControlState& state) { return plan_reply(state); });
 }
 
 ServiceReply ControlService::version() const {

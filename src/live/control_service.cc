@@ -3,6 +3,7 @@
 #include "cellkit/live/control_service.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,8 +21,25 @@ ServiceReply ok_json(const json& body) {
   return {.status = 200, .body = body.dump()};
 }
 
-ServiceReply store_unavailable(const Status& status) {
-  return error_reply(503, fmt::format("store unavailable: {}", status.message()), "store");
+// A change the store failed: "stored" says whether it may have been stored. Before the
+// publication's write (a read failed) nothing was; a failed write may have landed (an etcd
+// transaction can commit while its reply is lost), and a client must read the state back
+// before it retries.
+json store_error(const Status& status, bool maybe_stored) {
+  return {{"error", fmt::format("store unavailable: {}{}", status.message(),
+                                maybe_stored ? "; the change may have been stored: read it back "
+                                               "before retrying"
+                                             : "")},
+          {"field", "store"},
+          {"stored", maybe_stored ? "unknown" : "no"}};
+}
+
+ServiceReply unavailable(const json& body) {
+  return {.status = 503, .body = body.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+ServiceReply store_unavailable(const Status& status, bool maybe_stored) {
+  return unavailable(store_error(status, maybe_stored));
 }
 
 // A change refused with `status`: kNotFound and kAlreadyExists name `name_field`.
@@ -46,6 +64,16 @@ void append_onboarded(const RoutingDelta& delta, FlatSnapshot& flat) {
     flat.tenant_names.add(delta.names.ids[i], delta.names.name(i));
   flat.allow_empty = delta.allow_empty;
   flat.version = delta.version;
+}
+
+// Removes from `state` the tenants from tenants[first] on (ids from `next_tenant` on) and
+// their shards: the state before an onboarding appended them.
+void drop_tenants_from(ControlState& state, std::size_t first, std::uint32_t next_tenant) {
+  std::vector<Tenant>& tenants = state.placement.tenants;
+  for (std::size_t i = first; i < tenants.size(); ++i)
+    state.placement.mapping.remove(tenants[i].id);
+  tenants.erase(tenants.begin() + static_cast<std::ptrdiff_t>(first), tenants.end());
+  state.next_tenant = next_tenant;
 }
 
 }  // namespace
@@ -127,7 +155,7 @@ void ControlService::tick() {
 // Requires store_mutex_, held by `lock`. Once the pointer's chain holds compact_after
 // deltas, writes the whole snapshot of the published version as a new base, then moves the
 // pointer to it by CAS, keeping the deltas published since. Holding the lock: the copy of the
-// published flat form (O(tenants), a few arrays; built from state_ first when none is kept),
+// published flat form (O(tenants), a few arrays),
 // and after the write the pointer's read and the CAS, so no change of this process moves the
 // pointer between them. With the lock released: the encoding of the copy and the store's
 // write of the base (a 1,000,000-tenant base is 27 MB); changes go on during those two only.
@@ -219,27 +247,54 @@ std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnaps
   return diff_snapshots(from, next, *published_digest_);
 }
 
-// Requires store_mutex_, state_ being the published state (no onboarding in progress). The
-// published snapshot in flat form: the one kept, else built from state_ (O(tenants), after a
-// load) and kept.
-const FlatSnapshot& ControlService::flat_of_published() {
-  if (!published_flat_) published_flat_ = flatten(snapshot_of(state_, published_.version));
-  published_flat_->version = published_.version;
+// Requires store_mutex_ or state_mutex_, and a published version. The published snapshot in
+// flat form: every publication and load keeps it (so a read need not build it from state_,
+// which may hold an onboarding's tenants beyond the published ones).
+const FlatSnapshot& ControlService::flat_of_published() const {
+  assert(published_flat_ && published_flat_->version == visible_.version);
   return *published_flat_;
 }
 
-// Requires store_mutex_. The whole encoded snapshot of the published version: the one kept
-// when it is that version's, else encoded from state_ (O(tenants)) and kept.
+// Requires state_mutex_ (shared is enough: the published version cannot move meanwhile), and
+// a published version. Its whole encoded snapshot: the one kept when it is that version's,
+// else encoded from the flat form (O(tenants)) and kept. One reader encodes it; those that
+// ask meanwhile (two routers booting) wait for it rather than encode it again.
 std::shared_ptr<const std::string> ControlService::whole_of_published() {
-  {
+  const std::uint64_t version = visible_.version;
+  auto kept = [&]() -> std::shared_ptr<const std::string> {
     std::lock_guard cache(cache_mutex_);
-    if (whole_ && whole_version_ == published_.version) return whole_;
-  }
+    return whole_ && whole_version_ == version ? whole_ : nullptr;
+  };
+  if (auto whole = kept()) return whole;
+  std::lock_guard encoding(encode_mutex_);
+  if (auto whole = kept()) return whole;
   auto whole = std::make_shared<const std::string>(as_string(encode_snapshot(flat_of_published())));
   std::lock_guard cache(cache_mutex_);
   whole_ = whole;
-  whole_version_ = published_.version;
+  whole_version_ = version;
   return whole;
+}
+
+// Requires state_mutex_ held exclusively and cache_mutex_: what readers of state_ see as
+// published is the state published_ names.
+void ControlService::make_visible() {
+  visible_ = {.version = published_.version,
+              .tenants = state_.placement.tenants.size(),
+              .next_tenant = state_.next_tenant};
+}
+
+// Holds state_mutex_ shared while `read` runs on the published state: state_ itself, or a
+// copy without the tenants of an onboarding whose publication is being written (O(tenants),
+// only then). A read thus waits for a change's computation in memory, never for the store.
+ServiceReply ControlService::read_published(
+    const std::function<ServiceReply(const ControlState&)>& read) const {
+  std::shared_lock lock(state_mutex_);
+  if (state_.placement.tenants.size() == visible_.tenants && state_.version == visible_.version)
+    return read(state_);
+  ControlState published = state_;
+  drop_tenants_from(published, visible_.tenants, visible_.next_tenant);
+  published.version = visible_.version;
+  return read(published);
 }
 
 // Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
@@ -277,26 +332,29 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
   state.version = read.pointer.version + 1;
   FlatSnapshot flat = flatten(snapshot_of(state, state.version));
   const std::optional<RoutingDelta> diff = delta_from_published(flat, read);
-  const TenantExtras extras = tenant_extras(state);
+  TenantExtras extras = tenant_extras(state);
   Result<std::uint64_t> version = commit(
       state, extras, read, diff ? encode_delta(*diff) : std::vector<std::byte>{},
-      diff ? std::optional(diff->digest) : std::nullopt, [&flat] { return encode_snapshot(flat); });
-  if (!version.is_ok() || *version == 0) return version;
-  state_ = std::move(state);
-  extras_ = extras;
-  published_flat_ = std::move(flat);
+      diff ? std::optional(diff->digest) : std::nullopt, [&flat] { return encode_snapshot(flat); },
+      [&] {
+        state_ = std::move(state);
+        published_flat_ = std::move(flat);
+      });
+  if (version.is_ok() && *version != 0) extras_ = std::move(extras);
   return version;
 }
 
 // Requires store_mutex_. Stores `state` (its version set), its extras and its delta from the
 // published version (empty: none; `digest` the result's when known), and its whole snapshot
-// (`whole()`) only when the store cannot chain the delta (next_pointer), then moves the cache
-// to it. The new version, 0 when the CAS lost; kFailedPrecondition with "not the leader"
-// when the leadership is gone.
+// (`whole()`) only when the store cannot chain the delta (next_pointer); once stored, runs
+// `install` (which makes state_ and published_flat_ the stored ones; `state` may be moved
+// from by it) and moves the cache to it, readers kept out. The new version, 0 when the CAS
+// lost; kFailedPrecondition with "not the leader" when the leadership is gone.
 Result<std::uint64_t> ControlService::commit(const ControlState& state, const TenantExtras& extras,
                                              const PointerRead& read, std::vector<std::byte> delta,
                                              std::optional<std::uint64_t> digest,
-                                             const std::function<std::vector<std::byte>()>& whole) {
+                                             const std::function<std::vector<std::byte>()>& whole,
+                                             const std::function<void()>& install) {
   Publication publication{.version = state.version,
                           .state = write_state(state, extras),
                           .writer = options_.address,
@@ -313,6 +371,8 @@ Result<std::uint64_t> ControlService::commit(const ControlState& state, const Te
   }
   const std::uint64_t version = state.version;
   {
+    std::unique_lock state_lock(state_mutex_);
+    install();
     std::lock_guard lock(cache_mutex_);
     published_ = {.version = version, .revision = outcome->revision};
     if (!publication.snapshot.empty()) {
@@ -320,6 +380,7 @@ Result<std::uint64_t> ControlService::commit(const ControlState& state, const Te
       whole_version_ = version;
     }
     extend_chain(read.pointer.version, version, as_string(publication.delta));
+    make_visible();
   }
   published_digest_ = digest;
   published_changed_.notify_all();
@@ -331,6 +392,7 @@ ServiceReply ControlService::not_leader() const {
   std::lock_guard lock(cache_mutex_);
   json body = {{"error", "this control plane is not the leader; write to the leader"},
                {"field", nullptr},
+               {"stored", "no"},
                {"leader", leader_address_}};
   return {.status = 503, .body = body.dump(), .headers = {{"X-Cellkit-Leader", leader_address_}}};
 }
@@ -343,16 +405,21 @@ Result<PointerRead> ControlService::read_base() {
   if (published_.revision == read->revision) return read;
   Result<Loaded> loaded = load(*read);
   if (!loaded.is_ok()) return loaded.status();
-  state_ = std::move(loaded->state);
-  extras_ = tenant_extras(state_);
-  published_flat_.reset();
+  const std::uint64_t version = loaded->published.version;
+  std::optional<FlatSnapshot> flat;
+  if (version != 0) flat = flatten(snapshot_of(loaded->state, version));
+  extras_ = tenant_extras(loaded->state);
   published_digest_.reset();
   {
+    std::unique_lock state_lock(state_mutex_);
+    state_ = std::move(loaded->state);
+    published_flat_ = std::move(flat);
     std::lock_guard lock(cache_mutex_);
     published_ = loaded->published;
     whole_ = std::make_shared<const std::string>(std::move(loaded->snapshot));
     whole_version_ = published_.version;
     extend_chain(0, published_.version, {});  // not ours: long-polls get whole snapshots
+    make_visible();
   }
   published_changed_.notify_all();
   return read;
@@ -364,14 +431,14 @@ ServiceReply ControlService::apply(const Change& change, std::string_view field,
   if (!is_leader()) return not_leader();
   for (int attempt = 0; attempt < options_.publish_attempts; ++attempt) {
     Result<PointerRead> read = read_base();
-    if (!read.is_ok()) return store_unavailable(read.status());
+    if (!read.is_ok()) return store_unavailable(read.status(), false);
     Result<ControlState> next = change(state_);
     if (!next.is_ok()) return change_error(next.status(), field, name_field);
     if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), field);
     Result<std::uint64_t> version = publish(std::move(next).value(), *read);
     if (!version.is_ok()) {
       if (!is_leader()) return not_leader();
-      return store_unavailable(version.status());
+      return store_unavailable(version.status(), true);
     }
     if (*version != 0) return ok_json({{"version", *version}});
   }
@@ -428,7 +495,7 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
     return true;
   };
   Result<PointerRead> read = read_base();
-  if (!read.is_ok()) return answer_all(store_unavailable(read.status()));
+  if (!read.is_ok()) return answer_all(store_unavailable(read.status(), false));
   if (!index_ || index_revision_ != published_.revision) {
     index_.reset();
     Result<OnboardIndex> built = OnboardIndex::build(state_);
@@ -442,11 +509,14 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   const std::size_t first = state_.placement.tenants.size();
   const std::uint32_t next_tenant = state_.next_tenant;
   std::vector<PendingOnboard*> placed;
-  for (PendingOnboard* p : group) {
-    if (Status s = index_->onboard(state_, p->specs); !s.is_ok()) {
-      p->reply = change_error(s, "shard_size", "name");
-    } else {
-      placed.push_back(p);
+  {
+    std::unique_lock state_lock(state_mutex_);  // readers leave out tenants beyond visible_
+    for (PendingOnboard* p : group) {
+      if (Status s = index_->onboard(state_, p->specs); !s.is_ok()) {
+        p->reply = change_error(s, "shard_size", "name");
+      } else {
+        placed.push_back(p);
+      }
     }
   }
   if (placed.empty()) return true;
@@ -454,9 +524,9 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   Result<std::uint64_t> version = publish_onboarded(first, *read);
   if (!version.is_ok() || *version == 0) take_back_onboarded(first, next_tenant);
   if (version.is_ok() && *version == 0) return false;
-  ServiceReply reply = !version.is_ok()
-                           ? (is_leader() ? store_unavailable(version.status()) : not_leader())
-                           : ok_json({{"version", *version}});
+  ServiceReply reply =
+      !version.is_ok() ? (is_leader() ? store_unavailable(version.status(), true) : not_leader())
+                       : ok_json({{"version", *version}});
   if (version.is_ok()) index_revision_ = published_.revision;
   for (PendingOnboard* p : placed)
     p->reply = reply;
@@ -473,7 +543,10 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
 // chain the delta (the first publication, a full chain).
 Result<std::uint64_t> ControlService::publish_onboarded(std::size_t first,
                                                         const PointerRead& read) {
-  state_.version = read.pointer.version + 1;
+  {
+    std::unique_lock state_lock(state_mutex_);
+    state_.version = read.pointer.version + 1;
+  }
   std::vector<std::byte> delta;
   std::optional<std::uint64_t> digest;
   RoutingDelta d = onboarding_delta(state_, first, read.pointer.version, state_.version);
@@ -484,10 +557,16 @@ Result<std::uint64_t> ControlService::publish_onboarded(std::size_t first,
     delta = encode_delta(d);
   }
   add_tenant_extras(state_, first, extras_);
-  Result<std::uint64_t> version = commit(state_, extras_, read, std::move(delta), digest,
-                                         [&] { return encode_snapshot(onboarded_flat(d)); });
-  if (version.is_ok() && *version != 0 && published_flat_) append_onboarded(d, *published_flat_);
-  return version;
+  return commit(
+      state_, extras_, read, std::move(delta), digest,
+      [&] { return encode_snapshot(onboarded_flat(d)); },
+      [&] {
+        if (published_flat_) {
+          append_onboarded(d, *published_flat_);
+        } else {  // the first publication
+          published_flat_ = flatten(snapshot_of(state_, d.version));
+        }
+      });
 }
 
 // Requires store_mutex_, during an onboarding: the snapshot of state_ (the published one and
@@ -503,26 +582,26 @@ FlatSnapshot ControlService::onboarded_flat(const RoutingDelta& delta) const {
 // tenants[first] on, ids from `next_tenant` on), their shards and extras: state_ equals the
 // published state again. The index remembers them: it is dropped, rebuilt when next needed.
 void ControlService::take_back_onboarded(std::size_t first, std::uint32_t next_tenant) {
-  std::vector<Tenant>& tenants = state_.placement.tenants;
-  for (std::size_t i = first; i < tenants.size(); ++i)
-    state_.placement.mapping.remove(tenants[i].id);
-  tenants.erase(tenants.begin() + static_cast<std::ptrdiff_t>(first), tenants.end());
+  {
+    std::unique_lock state_lock(state_mutex_);
+    drop_tenants_from(state_, first, next_tenant);
+    state_.version = published_.version;
+  }
   extras_.erase(extras_.lower_bound(TenantId{next_tenant}), extras_.end());
-  state_.next_tenant = next_tenant;
-  state_.version = published_.version;
   index_.reset();
   index_revision_ = -1;
 }
 
 ServiceReply ControlService::pointer_moved() const {
-  return error_reply(
-      503,
-      fmt::format("the routing pointer moved during {} attempts; retry", options_.publish_attempts),
-      "store");
+  json body = {{"error", fmt::format("the routing pointer moved during {} attempts; retry",
+                                     options_.publish_attempts)},
+               {"field", "store"},
+               {"stored", "no"}};
+  return {.status = 503, .body = body.dump()};
 }
 
 // The chain after `after` when asked and held, else the whole snapshot (encoded on demand,
-// which waits for a change holding the store).
+// which waits for a change's computation in memory, never for the store).
 ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait,
                                        bool deltas) {
   std::unique_lock lock(cache_mutex_);
@@ -539,27 +618,30 @@ ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::millise
   if (!chain.empty()) return reply(published_.version, std::move(chain));
   if (whole_ && whole_version_ == published_.version) return reply(whole_version_, *whole_);
   lock.unlock();
-  std::shared_ptr<const std::string> whole;
-  std::uint64_t version = 0;
-  {
-    std::lock_guard store(store_mutex_);
-    whole = whole_of_published();
-    version = published_.version;  // state_ and published_ only move under store_mutex_
-  }
-  return reply(version, *whole);
+  std::shared_lock state(state_mutex_);  // published_ moves only under it, with visible_
+  return reply(visible_.version, *whole_of_published());
 }
 
 ServiceReply ControlService::rollout(std::size_t batch) {
   std::lock_guard lock(store_mutex_);
   if (!is_leader()) return not_leader();
   Result<PointerRead> read = store_->read_pointer();
-  if (!read.is_ok()) return store_unavailable(read.status());
+  if (!read.is_ok()) return store_unavailable(read.status(), false);
   Result<Loaded> base = load(*read);
-  if (!base.is_ok()) return store_unavailable(base.status());
+  if (!base.is_ok()) return store_unavailable(base.status(), false);
   Result<Rebalance> rebalance = plan_fleet_rebalance(base->state);
   if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
   const std::size_t planned = rebalance->plan.moves.size();
   json versions = json::array();
+  std::size_t stored = 0;  // moves of the steps stored
+  // The store failed the step after `stored` moves: "stored" speaks of that step.
+  auto stopped = [&](const Status& status, bool maybe_stored) {
+    json body = store_error(status, maybe_stored);
+    body["planned"] = planned;
+    body["applied"] = stored;
+    body["versions"] = versions;
+    return unavailable(body);
+  };
   for (std::size_t done = 0; done < planned;) {
     done = std::min(planned, done + batch);
     Result<ControlState> next = apply_moves(base->state, *rebalance, done);
@@ -567,17 +649,18 @@ ServiceReply ControlService::rollout(std::size_t batch) {
     next->rebalance = {.planned = planned, .applied = done, .version = read->pointer.version + 1};
     if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), "");
     Result<std::uint64_t> version = publish(*next, *read);
-    if (!version.is_ok()) return store_unavailable(version.status());
+    if (!version.is_ok()) return is_leader() ? stopped(version.status(), true) : not_leader();
     if (*version == 0) {
       return error_reply(409,
                          fmt::format("the fleet changed during the rollout; stopped after "
                                      "{} of {} moves",
-                                     done - std::min(done, batch), planned),
+                                     stored, planned),
                          "");
     }
     versions.push_back(*version);
+    stored = done;
     read = store_->read_pointer();
-    if (!read.is_ok()) return store_unavailable(read.status());
+    if (!read.is_ok()) return stopped(read.status(), false);
   }
   return ok_json({{"planned", planned}, {"applied", planned}, {"versions", versions}});
 }

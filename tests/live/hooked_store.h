@@ -1,6 +1,6 @@
 // A Store that forwards every call to another, with hooks a test sets to act at the moment a
 // call is made (a compaction just before a snapshot read, an onboarding while a base is
-// written).
+// written, reads while a publication or a pointer read hangs).
 #pragma once
 
 #include <chrono>
@@ -18,6 +18,9 @@ namespace cellkit::live::test {
 class HookedStore final : public Store {
  public:
   explicit HookedStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  // Runs once, as the next read_pointer starts; when it returns an error, that read fails
+  // with it (a store that cannot be reached).
+  std::function<Status()> before_read_pointer;
   // Runs once, before the next read_snapshot.
   std::function<void()> before_snapshot;
   // Runs once, as the next write_base starts (a compaction writing its base).
@@ -34,7 +37,12 @@ class HookedStore final : public Store {
   Store& inner() { return *inner_; }
 
   std::string describe() const override { return inner_->describe(); }
-  Result<PointerRead> read_pointer() override { return inner_->read_pointer(); }
+  Result<PointerRead> read_pointer() override {
+    if (before_read_pointer) {
+      if (Status s = std::exchange(before_read_pointer, nullptr)(); !s.is_ok()) return s;
+    }
+    return inner_->read_pointer();
+  }
   Result<std::string> read_snapshot(const Pointer& p) override {
     if (before_snapshot) std::exchange(before_snapshot, nullptr)();
     return inner_->read_snapshot(p);

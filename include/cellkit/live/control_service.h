@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -80,22 +81,41 @@ class ControlService {
 
   std::unique_ptr<Store> store_;
   ControlOptions options_;
-  // Held by changes, ticks, shutdown and the reads of the desired state (cells, tenants,
-  // plan): the store handle, one call at a time, and state_. Routers' reports (PUT and GET
-  // /v1/routers) never take it; they go to the store beside a change (Store allows report()
-  // and reports() alongside any call), so they never wait for a change nor make a tick skip.
+  // Held by changes, ticks and shutdown, across their store I/O: the store handle, one call
+  // at a time. Routers' reports (PUT and GET /v1/routers) never take it; they go to the store
+  // beside a change (Store allows report() and reports() alongside any call), so they never
+  // wait for a change nor make a tick skip. Lock order: store_mutex_, state_mutex_,
+  // encode_mutex_, cache_mutex_.
   mutable std::mutex store_mutex_;
+  // Over state_, published_flat_ and visible_: holders of store_mutex_ (the only writers)
+  // take it exclusively while they change them in memory, never across store I/O; the reads
+  // of the desired state (cells, tenants, plan, rebalance status, a long-poll's whole
+  // snapshot) take it shared. So a read waits for a change's computation, never for the
+  // store (an unreachable etcd, a whole rollout).
+  mutable std::shared_mutex state_mutex_;
   mutable std::mutex cache_mutex_;
+  // Held by whoever encodes the whole snapshot for a read, so that one encodes it (order:
+  // state_mutex_, encode_mutex_, cache_mutex_).
+  std::mutex encode_mutex_;
   std::condition_variable published_changed_;
   // Under cache_mutex_ (written by holders of store_mutex_, who may read it without it).
   Published published_;
   bool leader_ = false;
   std::string leader_address_;
   bool shut_down_ = false;
-  // Under store_mutex_: the desired state published_ names. Onboarding changes it in place
-  // while it holds the lock, and takes its change back before releasing it unless stored, so
-  // whoever takes the lock sees the published state.
+  // Under state_mutex_: the desired state published_ names. Onboarding changes it in place
+  // and takes its change back unless stored, so whoever takes store_mutex_ sees the
+  // published state; while an onboarding's publication is being written, state_ holds its
+  // tenants beyond visible_ (readers leave them out).
   ControlState state_;
+  // What of state_ is published, under state_mutex_: set with published_ (and under
+  // cache_mutex_ too), so that a holder of state_mutex_ sees them equal.
+  struct Visible {
+    std::uint64_t version = 0;
+    std::size_t tenants = 0;        // state_.placement.tenants[0, tenants) are published
+    std::uint32_t next_tenant = 0;  // tenants with an id from this one on are not
+  };
+  Visible visible_;
   // Under store_mutex_: tenant_extras(state_), kept in O(change) by onboarding.
   TenantExtras extras_;
   // Under cache_mutex_: the whole encoded snapshot of version whole_version_ (it may be
@@ -120,9 +140,9 @@ class ControlService {
   // long-poll from a version among them answers the chain instead of the whole snapshot.
   std::deque<DeltaLink> chain_;
   std::size_t chain_bytes_ = 0;
-  // Under store_mutex_: the published snapshot in flat form (its version field aside), kept
-  // in O(change) by onboarding (new tenants are appended: their ids are above every other)
-  // and replaced by other changes; empty until built from state_ when needed (after a load).
+  // Under state_mutex_: the published snapshot in flat form, kept in O(change) by onboarding
+  // (new tenants are appended: their ids are above every other) and replaced by other
+  // changes and loads; present whenever a version is published.
   // The diff base of changes other than onboarding, and what whole snapshots are encoded
   // from (a compaction copies it and encodes the copy with the store lock released).
   std::optional<FlatSnapshot> published_flat_;
@@ -142,7 +162,9 @@ class ControlService {
   Result<std::uint64_t> commit(const ControlState& state, const TenantExtras& extras,
                                const PointerRead& read, std::vector<std::byte> delta,
                                std::optional<std::uint64_t> digest,
-                               const std::function<std::vector<std::byte>()>& whole);
+                               const std::function<std::vector<std::byte>()>& whole,
+                               const std::function<void()>& install);
+  void make_visible();
   void take_back_onboarded(std::size_t first, std::uint32_t next_tenant);
   Result<PointerRead> read_base();
   ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
@@ -152,7 +174,7 @@ class ControlService {
   std::optional<RoutingDelta> delta_from_published(const FlatSnapshot& next,
                                                    const PointerRead& read);
   std::shared_ptr<const std::string> whole_of_published();
-  const FlatSnapshot& flat_of_published();
+  const FlatSnapshot& flat_of_published() const;
   FlatSnapshot onboarded_flat(const RoutingDelta& delta) const;
   bool compact(const PointerRead& read, std::unique_lock<std::mutex>& lock);
   void extend_chain(std::uint64_t parent, std::uint64_t version, std::string delta);
@@ -165,6 +187,7 @@ class ControlService {
 
   // Routes: a request to its handler.
   ServiceReply route(const ServiceRequest& request);
+  ServiceReply read_published(const std::function<ServiceReply(const ControlState&)>& read) const;
   ServiceReply list_cells() const;
   ServiceReply list_tenants() const;
   ServiceReply plan() const;
