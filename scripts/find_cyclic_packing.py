@@ -19,7 +19,9 @@ it; add it when it meets no chosen one, swap it for the one it meets, and for tw
 that start at 1 in 50 and fall to never over the first 11 of 16 phases. It stops at `want`
 orbits or after `steps` draws. Any v (v = 45, 57: the orbit of {0, v/3, 2v/3} has v/3 members,
 so no block orbit may hold it, which block_options checks for every v).
-tests/core/quadruple_packing_test.cc checks that the developed packing covers no triple twice.
+tests/core/quadruple_packing_test.cc checks that the developed packing covers no triple twice;
+tests/scripts/design_searches_test.py runs each mode on Z_17 and Z_19. Algorithm X is
+scripts/exact_cover.py, shared with find_rotational_sqs.py.
 Run from anywhere: scripts/find_cyclic_packing.py v leave [seed [nodes]]
                or: scripts/find_cyclic_packing.py --local v want seed steps
                or: scripts/find_cyclic_packing.py --anneal v want seed steps
@@ -27,6 +29,8 @@ Run from anywhere: scripts/find_cyclic_packing.py v leave [seed [nodes]]
 import itertools
 import random
 import sys
+
+from exact_cover import ExactCover
 
 
 def least_translate(points, v):
@@ -58,68 +62,6 @@ def block_options(v, index):
 def orbit_size(points, v):
     """How many translates the point set has (v unless a translation fixes it)."""
     return len({tuple(sorted((x + b) % v for x in points)) for b in range(v)})
-
-
-class Search:
-    def __init__(self, items, options, leave, nodes):
-        self.columns = {i: set() for i in range(items)}
-        self.rows = {r: its for r, (_, its) in enumerate(options)}
-        for r, its in self.rows.items():
-            for i in its:
-                self.columns[i].add(r)
-        self.leave, self.nodes = leave, nodes
-
-    def run(self, chosen):
-        self.nodes -= 1
-        if self.nodes < 0:
-            return None
-        if not self.columns:
-            return list(chosen)
-        col = min(self.columns, key=lambda c: len(self.columns[c]))
-        for r in list(self.columns[col]):
-            chosen.append(r)
-            removed = self.select(r)
-            found = self.run(chosen)
-            if found is not None:
-                return found
-            self.deselect(r, removed)
-            chosen.pop()
-        if self.leave == 0:
-            return None
-        # Leave `col` uncovered: no option covering it may be chosen any more.
-        self.leave -= 1
-        options = self.columns.pop(col)
-        self.drop(options, col)
-        found = self.run(chosen)
-        if found is None:
-            self.restore(options, col)
-            self.columns[col] = options
-            self.leave += 1
-        return found
-
-    def drop(self, options, skip):
-        for i in options:
-            for k in self.rows[i]:
-                if k != skip:
-                    self.columns[k].remove(i)
-
-    def restore(self, options, skip):
-        for i in options:
-            for k in self.rows[i]:
-                if k != skip:
-                    self.columns[k].add(i)
-
-    def select(self, r):
-        removed = []
-        for j in self.rows[r]:
-            self.drop(self.columns[j], j)
-            removed.append(self.columns.pop(j))
-        return removed
-
-    def deselect(self, r, removed):
-        for j in reversed(list(self.rows[r])):
-            self.columns[j] = removed.pop()
-            self.restore(self.columns[j], j)
 
 
 def local_search(options, want, seed, steps):
@@ -283,8 +225,7 @@ def main():
     index = triple_orbits(v)
     options = block_options(v, index)
     random.Random(seed).shuffle(options)
-    search = Search(len(index), options, leave, nodes)
-    found = search.run([])
+    found = ExactCover(len(index), options, nodes, leave).run()
     print(sorted(options[r][0] for r in found) if found is not None else "none")
 
 

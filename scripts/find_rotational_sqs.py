@@ -14,11 +14,15 @@ Shapes kept (`scripts/find_rotational_sqs.py v [seed [nodes]]`):
   50: Z_49 and ∞, a in <18> (order 3).
   58: two copies of Z_29, a in <16> (order 7): 152 triple orbits.
 Any other shape: scripts/find_rotational_sqs.py p copies inf mult [seed [nodes]].
-tests/core/design_placement_test.cc and quadruple_packing_test.cc check the developed systems.
+tests/core/design_placement_test.cc and quadruple_packing_test.cc check the developed systems;
+tests/scripts/design_searches_test.py runs this script on SQS(8), SQS(10) and SQS(14).
+Algorithm X is scripts/exact_cover.py, shared with find_cyclic_packing.py.
 """
 import itertools
 import random
 import sys
+
+from exact_cover import ExactCover
 
 SHAPES = {38: (37, 1, 1, 10), 46: (23, 2, 0, 2), 50: (49, 1, 1, 18), 58: (29, 2, 0, 16)}
 
@@ -72,46 +76,6 @@ def block_options(group, index, orbits):
     return options
 
 
-class ExactCover:
-    def __init__(self, columns, rows, nodes):
-        self.columns, self.rows, self.nodes = columns, rows, nodes
-
-    def run(self, chosen):
-        self.nodes -= 1
-        if self.nodes < 0:
-            return None
-        if not self.columns:
-            return list(chosen)
-        col = min(self.columns, key=lambda c: len(self.columns[c]))
-        for r in list(self.columns[col]):
-            chosen.append(r)
-            removed = self.select(r)
-            found = self.run(chosen)
-            if found is not None:
-                return found
-            self.deselect(r, removed)
-            chosen.pop()
-        return None
-
-    def select(self, r):
-        removed = []
-        for j in self.rows[r]:
-            for i in self.columns[j]:
-                for k in self.rows[i]:
-                    if k != j:
-                        self.columns[k].remove(i)
-            removed.append(self.columns.pop(j))
-        return removed
-
-    def deselect(self, r, removed):
-        for j in reversed(list(self.rows[r])):
-            self.columns[j] = removed.pop()
-            for i in self.columns[j]:
-                for k in self.rows[i]:
-                    if k != j:
-                        self.columns[k].add(i)
-
-
 def main():
     args = [int(a) for a in sys.argv[1:]]
     if len(args) >= 4:
@@ -124,13 +88,8 @@ def main():
     index, orbits = triple_orbits(group)
     options = block_options(group, index, orbits)
     random.Random(seed).shuffle(options)
-    columns = {i: set() for i in range(len(orbits))}
-    for r, (_, items) in enumerate(options):
-        for i in items:
-            columns[i].add(r)
-    rows = {r: items for r, (_, items) in enumerate(options)}
     print(f"{len(orbits)} triple orbits, {len(options)} block orbits", file=sys.stderr)
-    found = ExactCover(columns, rows, nodes).run([])
+    found = ExactCover(len(orbits), options, nodes).run()
     print(sorted(options[r][0] for r in found) if found is not None else "none")
 
 

@@ -30,10 +30,13 @@ constexpr std::uint32_t kMaxBooleanCells = 4096;
 // minutes, so larger orders stay out).
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint32_t kMaxCyclicOrder = 34;
-// SQS(38) is kept as base blocks under x -> ax + b mod 37 (rotational_sqs). SQS(46), SQS(50) and
-// SQS(58) are kept too but serve strategy design only (stored_packing, for N and N − 1): as
-// designs they would change which shards shuffle gives 46, 50, 58 cells and their doubles.
-constexpr std::uint32_t kRotationalOrder = 38;
+// SQS(38), SQS(46), SQS(50) and SQS(58) are kept as base blocks under x -> ax + b
+// (rotational_sqs, kRotationalOrders), and come orbit by orbit, whose prefixes load the cells
+// unevenly. 46, 50 and 58 are put in balance_order, the order strategy design placed them in
+// before they were designs (so its shards on 46, 50, 58 cells and their doubles stay the same);
+// 38 keeps the stored order it has had as a design since it was stored (balance_order would
+// change every strategy's shards on 38 cells and its doubles).
+constexpr std::uint32_t kStoredOrderKept = 38;
 constexpr std::uint64_t kSearchBudget = 2'000'000;
 // Triple systems and packings are listed and put in a balanced order (O(N³/12)): N <= this.
 constexpr std::uint32_t kMaxTripleCells = 1024;
@@ -148,7 +151,10 @@ std::optional<std::vector<Quad>> sqs_blocks(std::uint32_t v) {
     if (!half) return std::nullopt;
     return double_sqs(*half, v / 2);
   }
-  if (v == kRotationalOrder) return rotational_sqs(v);
+  if (std::optional<std::vector<Quad>> stored = rotational_sqs(v)) {
+    if (v == kStoredOrderKept) return stored;
+    return balance_order(std::move(*stored), v);
+  }
   if (v <= kMaxSearchedOrder) return search_sqs(v, kSearchBudget);
   if (v <= kMaxCyclicOrder) return search_cyclic_sqs(v, kSearchBudget);
   return std::nullopt;
@@ -207,6 +213,16 @@ Choice choose_stripes(const DesignShape& s) {
                       s.max_overlap, q)};
 }
 
+// "SQS(38), SQS(46), SQS(50) and SQS(58)": the systems rotational_sqs keeps.
+std::string stored_systems() {
+  std::string out;
+  for (std::size_t i = 0; i < kRotationalOrders.size(); ++i) {
+    if (i > 0) out += i + 1 == kRotationalOrders.size() ? " and " : ", ";
+    out += fmt::format("SQS({})", kRotationalOrders[i]);
+  }
+  return out;
+}
+
 Choice choose_sqs(const DesignShape& s) {
   const std::uint32_t n = s.cells;
   if (!sqs_order_admissible(n)) {
@@ -237,13 +253,13 @@ Choice choose_sqs(const DesignShape& s) {
   if (!listed_sqs(n)) {
     return {.reason = fmt::format(
                 "no design: no SQS({}) built: {}SQS bases are searched for up to {} points, and "
-                "SQS({}) is stored",
+                "{} are stored",
                 n, base == n ? "" : fmt::format("it would double SQS({}), but ", base),
-                kMaxCyclicOrder, kRotationalOrder)};
+                kMaxCyclicOrder, stored_systems())};
   }
-  const std::string found = base == kRotationalOrder
-                                ? "SQS(38) developed from 27 base blocks on Z_37 and a point"
-                                : fmt::format("SQS({}) found by search", base);
+  const std::string origin = rotational_sqs_origin(base);
+  const std::string found = origin.empty() ? fmt::format("SQS({}) found by search", base)
+                                           : fmt::format("SQS({}) developed from {}", base, origin);
   return {DesignFamily::kDoubledSqs, 0,
           base == n ? found : fmt::format("SQS({}) doubled from {}", n, found)};
 }

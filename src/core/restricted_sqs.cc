@@ -179,7 +179,6 @@ std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells) {
 // stored packing is not a doubled system, and no output names the family of a restriction.
 std::optional<RestrictedDesign> stored_packing(std::uint32_t cells) {
   std::optional<std::vector<Quad>> blocks = cyclic_packing(cells);
-  if (!blocks && !make_design({cells, 0, 4, 2})) blocks = rotational_sqs(cells);  // 38: a design
   if (!blocks) {
     blocks = rotational_sqs(cells + 1);
     if (!blocks) return std::nullopt;
@@ -190,20 +189,26 @@ std::optional<RestrictedDesign> stored_packing(std::uint32_t cells) {
       std::vector<bool>(cells, false)};
 }
 
+// More present blocks; on a tie the stored start beats one too large to search: that one keeps
+// its larger system's order with the absent points' blocks passed over, so its prefixes load the
+// cells unevenly, where the stored one is put in balance_order on the cells (N = 45, 49, 57: the
+// stored SQS(N + 1) less its last point, where the cut of that same design, built since, ties).
+bool larger_start(const RestrictedStart& other, const RestrictedStart& start) {
+  const std::size_t a = present_blocks(*other.design).size();
+  const std::size_t b = present_blocks(*start.design).size();
+  return a > b || (a == b && other.stored && start.design->design->size() > kMaxImprovedBlocks);
+}
+
 RestrictedStart restricted_start(std::uint32_t cells) {
   // The largest start wins: the cut (the first), a doubling (N = 24: 498 blocks, the cut 462), a
   // packing on the next multiple of 4 less points (N = 35: 1,569 after the search, where the cut
-  // gave 1,546) or a stored packing (N = 29: 870, where the cut gave 819 and the search 854;
-  // N = 45: SQS(46) less a point, 3,465, where the packing on 48 less 3 points gave 3,299).
+  // gave 1,546) or a stored packing (N = 29: 870, where the cut gave 819 and the search 854).
   RestrictedStart start{restrict_larger_sqs(cells)};
   std::array<RestrictedStart, 3> others = {{{doubled_packing(cells), false},
                                             {packing_less_points(cells), false},
                                             {stored_packing(cells), /*stored=*/true}}};
   for (RestrictedStart& other : others) {
-    if (other.design && (!start.design || present_blocks(*other.design).size() >
-                                              present_blocks(*start.design).size())) {
-      start = std::move(other);
-    }
+    if (other.design && (!start.design || larger_start(other, start))) start = std::move(other);
   }
   return start;
 }

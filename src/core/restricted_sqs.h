@@ -31,9 +31,10 @@ std::optional<RestrictedDesign> packing_less_points(std::uint32_t cells);
 
 // A stored packing on exactly N points as a design on them (none absent), in the stored order,
 // not searched further: the cyclic packing on Z_N (cyclic_packing in core/steiner_quadruples.h;
-// N = 29: 870 blocks, 41: 2,542, 53: 5,618), else the stored SQS(N) (rotational_sqs; N = 46, 50,
-// 58: C(N,3)/4 blocks), else the stored SQS(N + 1) without the blocks through its last point (N =
-// 37, 45, 49, 57: Johnson's bound, e.g. 3,465 for 45). Nothing for other N (38 is a design).
+// N = 29: 870 blocks, 41: 2,542, 53: 5,618), else the stored SQS(N + 1) (rotational_sqs) without
+// the blocks through its last point (N = 37, 45, 49, 57: Johnson's bound, e.g. 3,465 for 45).
+// Nothing for other N. (The stored systems themselves are designs: SQS(38), SQS(46), SQS(50),
+// SQS(58) serve 38, 46, 50, 58 cells and their doubles through make_design.)
 std::optional<RestrictedDesign> stored_packing(std::uint32_t cells);
 
 // The blocks of `d` that avoid its absent points, relabelled onto the `cells` present points
@@ -44,8 +45,9 @@ RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cel
                                     std::uint64_t steps, std::uint64_t stop_at = UINT64_MAX);
 
 // The start restricted_sqs searches from: the largest of restrict_larger_sqs, doubled_packing,
-// packing_less_points and stored_packing (the first of equal size), and whether it is the stored
-// one. No design when none applies.
+// packing_less_points and stored_packing (of equal sizes the first, but the stored one over a
+// start of more than 3,000 blocks, which is not searched nor reordered), and whether it is the
+// stored one. No design when none applies.
 struct RestrictedStart {
   std::optional<RestrictedDesign> design;
   bool stored = false;  // from stored_packing

@@ -8,6 +8,8 @@
 #include <set>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace cellkit {
 namespace {
 
@@ -226,9 +228,15 @@ std::vector<Quad> develop(std::span<const Quad> base, std::uint32_t p, std::uint
   return out;
 }
 
-}  // namespace
+// A stored system's base blocks and the group they are developed under (develop's arguments).
+struct StoredBase {
+  std::span<const Quad> base;
+  std::uint32_t p;
+  std::uint32_t copies;
+  std::uint32_t multiplier;
+};
 
-std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v) {
+std::optional<StoredBase> stored_base(std::uint32_t v) {
   // scripts/find_rotational_sqs.py 38 0; 37 stands for ∞, which every map fixes.
   static constexpr std::array<Quad, 27> kBase38 = {{
       {0, 1, 2, 32},  {0, 1, 3, 19},  {0, 1, 4, 11},  {0, 1, 5, 16},  {0, 1, 6, 13},
@@ -279,11 +287,28 @@ std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v) {
       {0, 30, 38, 57}, {0, 30, 42, 55}, {0, 31, 32, 33},  {0, 31, 41, 48}, {0, 31, 55, 57},
       {0, 33, 42, 44}, {0, 37, 39, 41}, {29, 30, 39, 42},
   }};
-  if (v == 38) return develop(kBase38, 37, 1, 10);
-  if (v == 46) return develop(kBase46, 23, 2, 2);
-  if (v == 50) return develop(kBase50, 49, 1, 18);
-  if (v == 58) return develop(kBase58, 29, 2, 16);
+  if (v == 38) return StoredBase{kBase38, 37, 1, 10};
+  if (v == 46) return StoredBase{kBase46, 23, 2, 2};
+  if (v == 50) return StoredBase{kBase50, 49, 1, 18};
+  if (v == 58) return StoredBase{kBase58, 29, 2, 16};
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v) {
+  const std::optional<StoredBase> s = stored_base(v);
+  if (!s) return std::nullopt;
+  return develop(s->base, s->p, s->copies, s->multiplier);
+}
+
+std::string rotational_sqs_origin(std::uint32_t v) {
+  const std::optional<StoredBase> s = stored_base(v);
+  if (!s) return "";
+  const std::string copies = s->copies == 1 ? fmt::format("Z_{}", s->p)
+                                            : fmt::format("{} copies of Z_{}", s->copies, s->p);
+  return fmt::format("{} base blocks on {}{}", s->base.size(), copies,
+                     s->p * s->copies < v ? " and a point" : "");
 }
 
 std::optional<std::vector<Quad>> cyclic_packing(std::uint32_t v) {

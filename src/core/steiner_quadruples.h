@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace cellkit {
@@ -38,6 +39,13 @@ std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_
 // v = 58: two copies of Z_29, a in <16> (order 7). Each base block's images together (by
 // multiplier, then translate), repeats dropped, block points sorted. Nothing for other v.
 std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v);
+
+// The orders rotational_sqs keeps, increasing.
+inline constexpr std::array<std::uint32_t, 4> kRotationalOrders = {38, 46, 50, 58};
+
+// How rotational_sqs(v) is kept, for messages: "27 base blocks on Z_37 and a point", "15 base
+// blocks on 2 copies of Z_23". Empty for other v.
+std::string rotational_sqs_origin(std::uint32_t v);
 
 // A packing of quadruples on Z_v (every triple in at most one block) invariant under
 // x -> x + 1 (mod v): the v translates of base blocks found offline by

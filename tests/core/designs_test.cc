@@ -158,17 +158,31 @@ TEST(FitDesign, NamesTheFamilyTheBoundAndWhatTheConstructionReaches) {
   EXPECT_EQ(twenty.reason, "SQS(20) doubled from SQS(10) found by search");
 
   const DesignFit hundred = fit_design({.cells = 100, .shard_size = 4, .max_overlap = 2});
-  EXPECT_EQ(hundred.family, DesignFamily::kNone);
+  EXPECT_EQ(hundred.family, DesignFamily::kDoubledSqs);
   EXPECT_EQ(hundred.bound, 40'425u);
-  EXPECT_EQ(hundred.reach, 0u);
+  EXPECT_EQ(hundred.reach, 40'425u);
   EXPECT_EQ(hundred.reason,
-            "no design: no SQS(100) built: it would double SQS(50), but SQS bases are searched "
-            "for up to 34 points, and SQS(38) is stored");
+            "SQS(100) doubled from SQS(50) developed from 44 base blocks on Z_49 and a point");
   const DesignFit fifty = fit_design({.cells = 50, .shard_size = 4, .max_overlap = 2});
-  EXPECT_EQ(fifty.family, DesignFamily::kNone);
-  EXPECT_EQ(fifty.reason,
-            "no design: no SQS(50) built: SQS bases are searched for up to 34 points, and SQS(38) "
-            "is stored");
+  EXPECT_EQ(fifty.family, DesignFamily::kDoubledSqs);
+  EXPECT_EQ(fifty.reach, 4'900u);
+  EXPECT_EQ(fifty.reason, "SQS(50) developed from 44 base blocks on Z_49 and a point");
+  EXPECT_EQ(fit_design({.cells = 46, .shard_size = 4, .max_overlap = 2}).reason,
+            "SQS(46) developed from 15 base blocks on 2 copies of Z_23");
+  EXPECT_EQ(fit_design({.cells = 116, .shard_size = 4, .max_overlap = 2}).reason,
+            "SQS(116) doubled from SQS(58) developed from 38 base blocks on 2 copies of Z_29");
+  EXPECT_EQ(fit_design({.cells = 38, .shard_size = 4, .max_overlap = 2}).reason,
+            "SQS(38) developed from 27 base blocks on Z_37 and a point");
+  // 62 = 2 · 31 with 31 not admissible: its own base, neither searched (over 34 points) nor stored.
+  const DesignFit sixty_two = fit_design({.cells = 62, .shard_size = 4, .max_overlap = 2});
+  EXPECT_EQ(sixty_two.family, DesignFamily::kNone);
+  EXPECT_EQ(sixty_two.reach, 0u);
+  EXPECT_EQ(sixty_two.reason,
+            "no design: no SQS(62) built: SQS bases are searched for up to 34 points, and "
+            "SQS(38), SQS(46), SQS(50) and SQS(58) are stored");
+  EXPECT_EQ(fit_design({.cells = 124, .shard_size = 4, .max_overlap = 2}).reason,
+            "no design: no SQS(124) built: it would double SQS(62), but SQS bases are searched "
+            "for up to 34 points, and SQS(38), SQS(46), SQS(50) and SQS(58) are stored");
 
   const DesignFit odd = fit_design({.cells = 30, .shard_size = 4, .max_overlap = 2});
   EXPECT_EQ(odd.reason,

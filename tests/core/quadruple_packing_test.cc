@@ -136,22 +136,34 @@ TEST(QuadruplePacking, TheCyclicPackingsCoverNoTripleTwice) {
 }
 
 // The stored SQS(38), SQS(46), SQS(50) and SQS(58): C(v,3)/4 blocks, no triple twice, so every
-// triple exactly once. stored_packing serves v (but 38, a design) with the whole system and v − 1
-// with the system less its last point: Johnson's bound (1,887, 3,465, 4,508, 7,182 blocks).
-TEST(QuadruplePacking, TheStoredSteinerSystemsCoverEveryTripleOnce) {
-  for (std::uint32_t v : {38u, 46u, 50u, 58u}) {
+// triple exactly once. Each is the design on v cells (for every strategy that takes designs): 38 in
+// the stored order, the others in balance_order, the same blocks. For v − 1 cells both the cut of
+// the design (restrict_larger_sqs) and stored_packing (the system less its last point) hold
+// Johnson's bound (1,887, 3,465, 4,508, 7,182 blocks).
+TEST(QuadruplePacking, TheStoredSteinerSystemsAreDesignsAndCoverEveryTripleOnce) {
+  for (std::uint32_t v : kRotationalOrders) {
     SCOPED_TRACE(v);
     const std::optional<std::vector<Quad>> blocks = rotational_sqs(v);
     ASSERT_TRUE(blocks.has_value());
     EXPECT_EQ(blocks->size(), std::uint64_t{v} * (v - 1) * (v - 2) / 24);
     expect_triples_at_most_once(*blocks, v);
-    if (v != 38) expect_packing_on_every_cell(stored_packing(v), v, blocks->size());
+    const std::shared_ptr<const Design> design = make_design({v, 0, 4, 2});
+    ASSERT_NE(design, nullptr);
+    std::vector<Quad> codewords = blocks_of(*design);
+    EXPECT_EQ(codewords == *blocks, v == 38);  // 38 as stored; 46, 50, 58 reordered
+    std::ranges::sort(codewords);
+    std::vector<Quad> stored = *blocks;
+    std::ranges::sort(stored);
+    EXPECT_EQ(codewords, stored);
+    const std::optional<RestrictedDesign> cut = restrict_larger_sqs(v - 1);
+    ASSERT_TRUE(cut.has_value());
+    EXPECT_EQ(cut->design, design);
+    EXPECT_EQ(std::count(cut->absent.begin(), cut->absent.end(), true), 1);
+    EXPECT_FALSE(stored_packing(v).has_value());  // a design of its own
     expect_packing_on_every_cell(stored_packing(v - 1), v - 1, quadruple_packing_limit(v - 1));
   }
   EXPECT_EQ(quadruple_packing_limit(45), 3'465u);
   EXPECT_FALSE(rotational_sqs(40).has_value());
-  EXPECT_FALSE(stored_packing(38).has_value());  // SQS(38) is a design of its own
-  EXPECT_FALSE(stored_packing(39).has_value());
 }
 
 // For N ≡ 0 (mod 6) the limit is below ⌊N/4 ⌊(N−1)/3 ⌊(N−2)/2⌋⌋⌋, and a packing that holds it
@@ -295,17 +307,22 @@ TEST(QuadruplePacking, FortySevenCellsTakeThePackingOnFortyEightLessAPoint) {
   EXPECT_EQ(r->design, d->design);
 }
 
-// For 45 and 46 cells restricted_sqs takes the stored SQS(46), larger than the packing on 48
-// less points: less a point for 45 (3,465, Johnson's bound), all of it for 46 (3,795), with no
-// search step.
-TEST(QuadruplePacking, FortyFiveAndFortySixCellsTakeTheStoredSqsOnFortySix) {
-  for (const auto& [n, size] : {std::pair{45u, 3'465u}, std::pair{46u, 3'795u}}) {
+// For 45 and 49 cells the cut of the SQS(46) and SQS(50) designs and the stored system less its
+// last point tie at Johnson's bound (3,465, 4,508): restricted_sqs takes the stored one, put in
+// balance_order on the N cells (the cut, over 3,000 blocks, would be neither searched nor
+// reordered), with no search step; each triple at most once. (57 likewise, but its starts include
+// the search on 30 cells, through 60 = 2 · 30: in the soak placement test.)
+TEST(QuadruplePacking, OneCellBelowAStoredSqsTakesItLessItsLastPointInBalanceOrder) {
+  for (const auto& [n, size] : {std::pair{45u, 3'465u}, std::pair{49u, 4'508u}}) {
     SCOPED_TRACE(n);
+    EXPECT_TRUE(restricted_start(n).stored);
     const std::optional<RestrictedDesign> r = restricted_sqs(n);
     expect_packing_on_every_cell(r, n, size);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->search_steps, 0u);
+    EXPECT_EQ(blocks_of(*r->design), balance_order(blocks_of(*stored_packing(n)->design), n));
   }
+  EXPECT_FALSE(restricted_start(37).stored);  // the cut of SQS(38) is searched and reordered
 }
 
 TEST(QuadruplePacking, NoPackingOnTheNextMultipleOfFourForAMultipleOfFourOrABuiltSqs) {

@@ -17,7 +17,7 @@ enum class DesignFamily : std::uint8_t {
   kNone,
   kReedSolomonStripes,  // k zones of q cells (q a prime power, k <= q), m < k: q^(m+1) shards
   kBooleanSqs,          // N = 2^n, k = 4, m = 2: the blocks {a, b, c, a^b^c}
-  kDoubledSqs,          // N = v·2^j, k = 4, m = 2: doubling of a searched SQS(v)
+  kDoubledSqs,          // N = v·2^j, k = 4, m = 2: doubling of a searched or stored SQS(v)
   kAffinePlane,         // N = q², k = q, m = 1: the q(q+1) lines of AG(2,q)
   kSteinerTriple,       // N ≡ 1, 3 (mod 6), k = 3, m = 1: Bose or Skolem, N(N−1)/6 shards
   kTriplePacking,       // other N, k = 3, m = 1: a maximum packing (strategy design only)
@@ -71,8 +71,8 @@ std::shared_ptr<const Design> make_design(const DesignShape& shape);
 // N' − N points to leave out, chosen greedily so that many blocks lie inside them (every
 // block inside is one fewer lost). Codewords touching an absent point are not used. When
 // larger, a doubled packing (N ≡ 0 mod 4), a packing on the next multiple of 4 less points or
-// a stored packing instead (src/core/restricted_sqs.h; N = 100: the stored SQS(50) doubled,
-// 40,425 blocks, where SQS(104) less 4 points leaves 38,825).
+// a stored packing instead (src/core/restricted_sqs.h; N = 24: 498 blocks doubled from 12, where
+// the cut of SQS(26) holds 462; N = 29: the stored cyclic packing, 870).
 // When that system has at most 3,000 blocks (N ≤ 39, and 41), the blocks avoiding the absent
 // points are relabelled onto the N cells' points, improved by a seeded local search (swap a
 // block out to admit more; at most 10,000,000 steps, stopping at the packing limit or, for a
