@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/base/cut.h"
 #include "stores.h"
 
 namespace cellkit::live {
@@ -142,8 +143,8 @@ class ControlSource final : public Store {
   }
 
   Status answer_error(std::string_view what, const HttpResponse& r) const {
-    return failed_precondition(
-        fmt::format("{}: {} answered {}: {}", describe(), what, r.status, r.body.substr(0, 200)));
+    return failed_precondition(fmt::format("{}: {} answered {}: {}", describe(), what, r.status,
+                                           cut(r.body, kQuotedBodyBytes)));
   }
   Status unsupported(std::string_view call) const {
     return failed_precondition(

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/base/cut.h"
+
 namespace cellkit::live {
 namespace {
 
@@ -136,6 +138,17 @@ Result<std::string> base64_decode(std::string_view text) {
 
 namespace {
 
+// etcd's reason for an error answer ("message", else "error"), as an error message quotes
+// it: cut (base/cut.h); a value that is not a string as its JSON.
+std::string etcd_reason(const json& answer) {
+  for (const char* key : {"message", "error"}) {
+    const auto it = answer.find(key);
+    if (it == answer.end()) continue;
+    return cut(it->is_string() ? it->get<std::string>() : it->dump(), kQuotedBodyBytes);
+  }
+  return "?";
+}
+
 // POSTs a JSON body to an etcd endpoint and returns the parsed answer; an HTTP error or an
 // "error" field fails with etcd's message.
 Result<json> call(const HttpUrl& url, std::string_view target, const json& body,
@@ -149,8 +162,7 @@ Result<json> call(const HttpUrl& url, std::string_view target, const json& body,
   }
   if (response->status != 200 || parsed.contains("error")) {
     return failed_precondition(fmt::format("{}{} answered {}: {}", url.to_string(), target,
-                                           response->status,
-                                           parsed.value("message", parsed.value("error", "?"))));
+                                           response->status, etcd_reason(parsed)));
   }
   return parsed;
 }

@@ -1,6 +1,7 @@
 // The embedded store: a directory per fleet. Writes are atomic (temp file, fsync, rename,
-// fsync of the directory); the pointer's version is its revision; an exclusive flock on
-// `lock` is the leadership, so two control planes cannot both write.
+// fsync of the directory), a publication's in four fsyncs; the pointer's version is its
+// revision; an exclusive flock on `lock` is the leadership, so two control planes cannot
+// both write.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -28,41 +30,88 @@ Status io_failure(std::string_view what, const fs::path& path) {
       fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));
 }
 
-Status fsync_path(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return io_failure("open", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return io_failure("fsync", path);
-  return Status::ok();
-}
-
 enum class Durability {
   kFsynced,  // survives a power cut once written
   kVolatile  // atomic for readers while the machine runs; a power cut may lose or truncate
              // it: for leased records that are rewritten anyway and skipped when unreadable
 };
 
-// Temp file in the same directory, rename over the target: a reader sees the old content or
-// the new, never a torn file. kFsynced also fsyncs the file before the rename and the
-// directory after, so that holds across a power cut too.
-Status atomic_write(const fs::path& path, std::string_view bytes,
-                    Durability durability = Durability::kFsynced) {
+fs::path temp_path(const fs::path& path) {
   static std::atomic<std::uint64_t> counter{0};
-  const fs::path temp = path.string() + fmt::format(".tmp.{}.{}", ::getpid(), counter++);
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) return io_failure("write", temp);
-  }
-  const bool fsynced = durability == Durability::kFsynced;
-  if (fsynced) {
-    if (Status s = fsync_path(temp, O_RDONLY); !s.is_ok()) return s;
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) return io_failure("rename onto", path);
-  if (!fsynced) return Status::ok();
-  return fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
+  return path.string() + fmt::format(".tmp.{}.{}", ::getpid(), counter++);
 }
+
+// The file operations whose order makes a write durable, each announced to the test seam
+// (FileStepHook) before it is done.
+class Disk {
+ public:
+  explicit Disk(FileStepHook hook) : hook_(std::move(hook)) {}
+
+  Status write(const fs::path& path, std::span<const std::string_view> pieces) const {
+    if (!allowed("write", path)) return io_failure("write", path);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (std::string_view piece : pieces)
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    if (!out.flush()) return io_failure("write", path);
+    return Status::ok();
+  }
+  Status fsync(const fs::path& path, int flags = O_RDONLY) const {
+    if (!allowed("fsync", path)) return io_failure("fsync", path);
+    const int fd = ::open(path.c_str(), flags);
+    if (fd < 0) return io_failure("open", path);
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return io_failure("fsync", path);
+    return Status::ok();
+  }
+  Status fsync_dir(const fs::path& dir) const { return fsync(dir, O_RDONLY | O_DIRECTORY); }
+  Status rename(const fs::path& from, const fs::path& to) const {
+    if (!allowed("rename", to) || ::rename(from.c_str(), to.c_str()) != 0)
+      return io_failure("rename onto", to);
+    return Status::ok();
+  }
+  Status link(const fs::path& from, const fs::path& to) const {
+    if (!allowed("link", to) || ::link(from.c_str(), to.c_str()) != 0)
+      return io_failure("link", to);
+    return Status::ok();
+  }
+  // Creates `dir` and its missing parents, fsyncing each new one's parent: a directory made
+  // for a publication's files must outlive a power cut as they do.
+  Status make_dirs(const fs::path& dir) const {
+    if (dir.empty() || fs::is_directory(dir)) return Status::ok();
+    if (Status s = make_dirs(dir.parent_path()); !s.is_ok()) return s;
+    if (!allowed("mkdir", dir)) return io_failure("create", dir);
+    std::error_code ec;
+    if (!fs::create_directory(dir, ec) && ec)
+      return failed_precondition(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    return fsync_dir(dir.has_parent_path() ? dir.parent_path() : fs::path("."));
+  }
+
+  // Temp file in the same directory, rename over the target: a reader sees the old content
+  // or the new, never a torn file. kFsynced also fsyncs the file before the rename and the
+  // directory after, so that holds across a power cut too.
+  Status atomic_write(const fs::path& path, std::string_view bytes,
+                      Durability durability = Durability::kFsynced) const {
+    const fs::path temp = temp_path(path);
+    if (Status s = write(temp, std::span(&bytes, 1)); !s.is_ok()) return s;
+    const bool fsynced = durability == Durability::kFsynced;
+    if (fsynced) {
+      if (Status s = fsync(temp); !s.is_ok()) return s;
+    }
+    if (Status s = rename(temp, path); !s.is_ok()) return s;
+    if (!fsynced) return Status::ok();
+    return fsync_dir(path.parent_path());
+  }
+
+ private:
+  FileStepHook hook_;
+
+  bool allowed(std::string_view step, const fs::path& path) const {
+    if (!hook_ || hook_(step, path)) return true;
+    errno = EIO;
+    return false;
+  }
+};
 
 // The whole file, or nullopt when it does not exist.
 Result<std::optional<std::string>> read_file(const fs::path& path) {
@@ -74,6 +123,25 @@ Result<std::optional<std::string>> read_file(const fs::path& path) {
   std::ostringstream content;
   content << in.rdbuf();
   return std::optional<std::string>(std::move(content).str());
+}
+
+// Which end of a publication's file (pub/) a blob is: its routing blob first, its state last.
+enum class Part { kHead, kTail };
+
+// `bytes` bytes from the head or the tail of the file (all of it when it is shorter, so that
+// the check against the pointer names its size), or nullopt when it does not exist.
+Result<std::optional<std::string>> read_part(const fs::path& path, std::uint64_t bytes, Part part) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return io_failure("read", path);
+  }
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  const std::uint64_t take = std::min(size, bytes);
+  in.seekg(static_cast<std::streamoff>(part == Part::kTail ? size - take : 0));
+  std::string out(take, '\0');
+  if (!in.read(out.data(), static_cast<std::streamsize>(take))) return io_failure("read", path);
+  return std::optional<std::string>(std::move(out));
 }
 
 bool safe_name(std::string_view name) {
@@ -88,10 +156,11 @@ bool safe_name(std::string_view name) {
 
 class FileStore final : public Store {
  public:
-  FileStore(fs::path root, const StoreOptions& options)
+  FileStore(fs::path root, const StoreOptions& options, FileStepHook hook)
       : spec_("file:" + root.string()),
         dir_(root / options.fleet),
         options_(options),
+        disk_(std::move(hook)),
         ledger_(std::chrono::seconds(options.lease_seconds)) {}
   ~FileStore() override { resign(); }
 
@@ -116,7 +185,7 @@ class FileStore final : public Store {
     return read_chain(p, after, routing_blob());
   }
   Result<std::string> read_state(const Pointer& p) override {
-    return read_blob(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), p.state, "state");
+    return read_blob("state", blob_name(p.version, p.state) + ".json", p.state, Part::kTail);
   }
 
   Result<PublishReply> publish(const Publication& publication, std::int64_t expected) override {
@@ -134,11 +203,22 @@ class FileStore final : public Store {
     const bool by_delta =
         !pointer.deltas.empty() && pointer.deltas.back().version == pointer.version;
     const std::vector<std::byte>& stored = by_delta ? publication.delta : publication.snapshot;
-    const fs::path path =
-        by_delta ? delta_path(pointer.deltas.back()) : snap_path(pointer.version, pointer.snapshot);
-    if (Status s = write_blobs(path, as_view(stored), pointer, publication.state); !s.is_ok())
+    const BlobRef& routing = by_delta ? pointer.deltas.back().blob : pointer.snapshot;
+    // Four fsyncs, each needed for "after a power cut the store reads the old version or
+    // the new one whole, and never an older one than it answered": the publication's file
+    // and its directory (write_publication) so the pointer never names a missing or torn
+    // blob; the pointer's temp file before its rename, or a power cut may leave `current`
+    // empty (ext4 flushes a file renamed over another first, a promise other file systems do
+    // not make); the directory after the rename, before answering, or a power cut may bring
+    // back the old pointer after routers served the new version (and the next writer would
+    // reuse its number for other content).
+    if (Status s = write_publication(pointer.version, routing, as_view(stored), pointer.state,
+                                     publication.state);
+        !s.is_ok()) {
       return s;
-    if (Status s = atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok()) return s;
+    }
+    if (Status s = disk_.atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok())
+      return s;
     return published(pointer);
   }
 
@@ -146,8 +226,9 @@ class FileStore final : public Store {
   Result<BlobRef> write_base(std::uint64_t version, std::span<const std::byte> snapshot) override {
     const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
     const BlobRef ref = blob_ref(bytes);
-    if (Status s = make_dirs(dir_ / "snap"); !s.is_ok()) return s;
-    if (Status s = atomic_write(snap_path(version, ref), bytes); !s.is_ok()) return s;
+    if (Status s = disk_.make_dirs(dir_ / "snap"); !s.is_ok()) return s;
+    const fs::path path = dir_ / "snap" / (blob_name(version, ref) + ".bin");
+    if (Status s = disk_.atomic_write(path, bytes); !s.is_ok()) return s;
     return ref;
   }
 
@@ -160,7 +241,8 @@ class FileStore final : public Store {
     if (current->revision != expected || current->pointer != expected_pointer || !pointer) {
       return PublishReply{.outcome = PublishOutcome::kConflict};
     }
-    if (Status s = atomic_write(dir_ / "current", pointer_json(*pointer)); !s.is_ok()) return s;
+    if (Status s = disk_.atomic_write(dir_ / "current", pointer_json(*pointer)); !s.is_ok())
+      return s;
     return published(*pointer);
   }
 
@@ -192,10 +274,10 @@ class FileStore final : public Store {
       return !ec;
     };
     auto write = [&](const RouterReport& r, std::int64_t) -> Result<std::int64_t> {
-      if (Status s = make_dirs(dir_ / "routers"); !s.is_ok()) return s;
+      if (Status s = disk_.make_dirs(dir_ / "routers"); !s.is_ok()) return s;
       // A report is leased: it needs no fsync, and its two fsyncs would delay the next
       // publication (reports through the control API share its store handle).
-      if (Status s = atomic_write(path, report_json(r), Durability::kVolatile); !s.is_ok())
+      if (Status s = disk_.atomic_write(path, report_json(r), Durability::kVolatile); !s.is_ok())
         return s;
       return std::int64_t{0};
     };
@@ -219,39 +301,40 @@ class FileStore final : public Store {
   std::string spec_;
   fs::path dir_;
   StoreOptions options_;
+  Disk disk_;
   int lock_fd_ = -1;
   std::atomic<bool> interrupted_{false};  // set by interrupt(), from another thread
   ReportLedger ledger_;                   // the routers' reports this handle wrote
 
   std::vector<fs::path> blob_files(std::optional<std::uint64_t> only) const;
 
-  static Status make_dirs(const fs::path& path) {
-    std::error_code ec;
-    fs::create_directories(path, ec);
-    if (ec)
-      return failed_precondition(fmt::format("cannot create {}: {}", path.string(), ec.message()));
-    return Status::ok();
-  }
-
-  Result<std::string> read_blob(const fs::path& path, const BlobRef& ref, std::string_view what) {
-    Result<std::optional<std::string>> bytes = read_file(path);
+  // A blob the pointer names: in pub/ when a publication wrote it (one file, two names, see
+  // write_publication), else (a base, or a store written before pub/) in `legacy_dir`.
+  Result<std::string> read_blob(std::string_view legacy_dir, const std::string& file,
+                                const BlobRef& ref, Part part) {
+    const std::string_view what = legacy_dir == "snap" ? "snapshot" : legacy_dir;
+    const fs::path in_pub = dir_ / "pub" / file;
+    Result<std::optional<std::string>> bytes = read_part(in_pub, ref.bytes, part);
+    if (bytes.is_ok() && !bytes->has_value()) {
+      const fs::path path = dir_ / legacy_dir / file;
+      bytes = read_file(path);
+      if (bytes.is_ok() && !bytes->has_value()) {
+        return data_loss(fmt::format("{} {} is in neither {} nor {}", what, file,
+                                     in_pub.parent_path().string(), path.parent_path().string()));
+      }
+      if (!bytes.is_ok()) return bytes.status();
+      if (Status s = check_blob(path.string(), **bytes, ref); !s.is_ok()) return s;
+      return std::move(**bytes);
+    }
     if (!bytes.is_ok()) return bytes.status();
-    if (!bytes->has_value()) return data_loss(fmt::format("{} {} is missing", what, path.string()));
-    if (Status s = check_blob(path.string(), **bytes, ref); !s.is_ok()) return s;
+    if (Status s = check_blob(in_pub.string(), **bytes, ref); !s.is_ok()) return s;
     return std::move(**bytes);
   }
 
   ReadRoutingBlob routing_blob() {
     return [this](std::string_view kind, std::uint64_t version, const BlobRef& ref) {
-      return read_blob(dir_ / kind / (blob_name(version, ref) + ".bin"), ref,
-                       kind == "snap" ? "snapshot" : "delta");
+      return read_blob(kind, blob_name(version, ref) + ".bin", ref, Part::kHead);
     };
-  }
-  fs::path snap_path(std::uint64_t version, const BlobRef& ref) const {
-    return dir_ / "snap" / (blob_name(version, ref) + ".bin");
-  }
-  fs::path delta_path(const DeltaRef& d) const {
-    return dir_ / "delta" / (blob_name(d.version, d.blob) + ".bin");
   }
   // The pointer's version is its revision here.
   static PublishReply published(const Pointer& pointer) {
@@ -262,13 +345,32 @@ class FileStore final : public Store {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
   }
 
-  // The routing blob (a whole snapshot or a delta) at `path`, then the state.
-  Status write_blobs(const fs::path& path, std::string_view routing, const Pointer& p,
-                     std::string_view state) {
-    if (Status s = make_dirs(path.parent_path()); !s.is_ok()) return s;
-    if (Status s = make_dirs(dir_ / "state"); !s.is_ok()) return s;
-    if (Status s = atomic_write(path, routing); !s.is_ok()) return s;
-    return atomic_write(dir_ / "state" / (blob_name(p.version, p.state) + ".json"), state);
+  // A publication's two blobs, its routing blob (a delta or a whole snapshot) then its state,
+  // written as one file in pub/ under two names, pub/<routing>.bin and pub/<state>.json
+  // (hard links; a reader takes the head or the tail the pointer's sizes say), so that both
+  // are durable after two fsyncs: the file's, and pub/'s once both names are in it. Two
+  // files (the layout before pub/: delta/ or snap/, and state/) took four, each file and
+  // its own directory. One fsync of the directory is required before the pointer is
+  // renamed: without it a power cut may keep the new pointer and lose the names it points
+  // to (rejected: relying on ext4's ordered journal, which other file systems do not
+  // promise; and syncfs(), which flushes every other writer's data on the file system too).
+  Status write_publication(std::uint64_t version, const BlobRef& routing, std::string_view bytes,
+                           const BlobRef& state_ref, std::string_view state) {
+    const fs::path pub = dir_ / "pub";
+    const fs::path routing_path = pub / (blob_name(version, routing) + ".bin");
+    const fs::path state_path = pub / (blob_name(version, state_ref) + ".json");
+    const fs::path temp = temp_path(routing_path);
+    const fs::path state_temp = temp_path(state_path);
+    const std::string_view pieces[] = {bytes, state};
+    if (Status s = disk_.make_dirs(pub); !s.is_ok()) return s;
+    if (Status s = disk_.write(temp, pieces); !s.is_ok()) return s;
+    if (Status s = disk_.fsync(temp); !s.is_ok()) return s;
+    // Each name is renamed over its place, so a file left by a publication that stopped
+    // half-way (same version, same content name) is replaced, not an error.
+    if (Status s = disk_.link(temp, state_temp); !s.is_ok()) return s;
+    if (Status s = disk_.rename(state_temp, state_path); !s.is_ok()) return s;
+    if (Status s = disk_.rename(temp, routing_path); !s.is_ok()) return s;
+    return disk_.fsync_dir(pub);
   }
 };
 
@@ -294,7 +396,7 @@ Result<std::vector<RouterReport>> FileStore::reports() {
 std::vector<fs::path> FileStore::blob_files(std::optional<std::uint64_t> only) const {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const char* blobs : {"snap", "delta", "state"}) {
+  for (const char* blobs : {"pub", "snap", "delta", "state"}) {
     for (const auto& entry : fs::directory_iterator(dir_ / blobs, ec)) {
       const std::optional<std::uint64_t> v = blob_version(entry.path().filename().string());
       if (v && (!only || *v == *only)) out.push_back(entry.path());
@@ -324,7 +426,7 @@ Status FileStore::delete_version(std::uint64_t version) {
 
 Result<Leadership> FileStore::campaign(const std::string& address) {
   if (lock_fd_ < 0) {
-    if (Status s = make_dirs(dir_); !s.is_ok()) return s;
+    if (Status s = disk_.make_dirs(dir_); !s.is_ok()) return s;
     const fs::path lock = dir_ / "lock";
     const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return io_failure("open", lock);
@@ -335,15 +437,16 @@ Result<Leadership> FileStore::campaign(const std::string& address) {
       return Leadership{.leader = false, .leader_address = holder};
     }
     lock_fd_ = fd;
-    if (Status s = atomic_write(dir_ / "leader", address); !s.is_ok()) return s;
+    if (Status s = disk_.atomic_write(dir_ / "leader", address); !s.is_ok()) return s;
   }
   return Leadership{.leader = true, .leader_address = address};
 }
 
 }  // namespace
 
-std::unique_ptr<Store> make_file_store(fs::path dir, const StoreOptions& options) {
-  return std::make_unique<FileStore>(std::move(dir), options);
+std::unique_ptr<Store> make_file_store(fs::path dir, const StoreOptions& options,
+                                       FileStepHook hook) {
+  return std::make_unique<FileStore>(std::move(dir), options, std::move(hook));
 }
 
 }  // namespace cellkit::live

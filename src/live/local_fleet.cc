@@ -101,10 +101,10 @@ Result<OrderReply> send_order(const Endpoint& router, std::string_view tenant, s
   const std::optional<Disposition> d = disposition_of(r.reply);
   const std::optional<CellId> cell = cell_named(fleet, r->header("X-Cell"));
   if (!d || (d == Disposition::kServed && !cell)) {
-    return failed_precondition(
-        fmt::format("order from {}: unexpected reply {} (X-Cell '{}', X-Cellkit-Outcome '{}'): {}",
-                    tenant, r->status, cut(r->header("X-Cell").value_or("")),
-                    cut(r->header("X-Cellkit-Outcome").value_or("")), r->body.substr(0, 200)));
+    return failed_precondition(fmt::format(
+        "order from {}: unexpected reply {} (X-Cell '{}', X-Cellkit-Outcome '{}'): {}", tenant,
+        r->status, cut(r->header("X-Cell").value_or("")),
+        cut(r->header("X-Cellkit-Outcome").value_or("")), cut(r->body, kQuotedBodyBytes)));
   }
   OrderReply reply{.delivery = {.disposition = *d, .cell = cell.value_or(CellId{})},
                    .cell_named = cell.has_value()};

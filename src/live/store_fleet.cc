@@ -8,15 +8,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/live/http_client.h"
+#include "live/control_api_call.h"
 
 namespace cellkit::live {
-namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
-// One API call that must answer 200 with a JSON object; fails naming the call.
 Result<json> call_api(const Endpoint& control, std::string_view method, std::string_view target,
                       std::string body) {
   const HttpUrl url{.host = control.host, .port = control.port};
@@ -24,11 +23,15 @@ Result<json> call_api(const Endpoint& control, std::string_view method, std::str
   if (!r.is_ok()) return r.status();
   json answer = json::parse(r->body, nullptr, /*allow_exceptions=*/false);
   if (r->status != 200 || !answer.is_object()) {
-    return failed_precondition(
-        fmt::format("control plane: {} {} answered {}: {}", method, target, r->status, r->body));
+    return failed_precondition(fmt::format("control plane: {} {} answered {}: {}", method, target,
+                                           r->status, cut(r->body, kQuotedBodyBytes)));
   }
   return answer;
 }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
 
 }  // namespace
 

@@ -176,29 +176,51 @@ Status StoreFollower::sync() {
 }
 
 bool StoreFollower::pause(std::chrono::milliseconds d) {
+  if (options_.backoff_sleep) {
+    options_.backoff_sleep(d);
+    std::lock_guard lock(mutex_);
+    return !stopping_;
+  }
   std::unique_lock lock(mutex_);
   return !wake_.wait_for(lock, d, [this] { return stopping_; });
 }
 
+// Waits a draw in [bound / 2, bound], then doubles the bound up to backoff_max. Full jitter:
+// a fleet of routers that lost the store together does not come back to it in step.
+bool StoreFollower::back_off(std::chrono::milliseconds& bound) {
+  std::uniform_int_distribution<std::int64_t> draw(bound.count() / 2, bound.count());
+  const std::chrono::milliseconds wait(draw(jitter_));
+  bound = std::min(options_.backoff_max, bound * 2);
+  return pause(wait);
+}
+
+// The backoff grows with each failed Sync or watch in a row and starts again from
+// backoff_min after a watch that worked. A failed watch backs off too: retried at once, a
+// store that reads but refuses watches (a long-poll answered with an error) would take a
+// Sync and a report per round trip from every router, as fast as it answers. Resetting
+// after a Sync instead would keep that loop at backoff_min for good.
 void StoreFollower::loop() {
   std::chrono::milliseconds backoff = options_.backoff_min;
   auto next_reread = std::chrono::steady_clock::now() + options_.reread;
   for (;;) {
     if (!sync().is_ok()) {
-      // Full jitter: a fleet of routers does not come back to the store in step.
-      std::uniform_int_distribution<std::int64_t> draw(backoff.count() / 2, backoff.count());
-      if (!pause(std::chrono::milliseconds(draw(jitter_)))) return;
-      backoff = std::min(options_.backoff_max, backoff * 2);
+      if (!back_off(backoff)) return;
       continue;
     }
-    backoff = options_.backoff_min;
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_reread) next_reread = now + options_.reread;
     const auto deadline = std::min(next_reread, now + options_.watch_wait);
     // Any outcome (change, cancel, compaction, end, error, deadline) leads to a full Sync.
-    (void)store_->watch_pointer(watch_from_, deadline);
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    const bool watched = store_->watch_pointer(watch_from_, deadline).is_ok();
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    if (watched) {
+      backoff = options_.backoff_min;
+    } else if (!back_off(backoff)) {
+      return;
+    }
   }
 }
 

@@ -17,7 +17,13 @@
 
 namespace cellkit::live {
 
-std::unique_ptr<Store> make_file_store(std::filesystem::path dir, const StoreOptions& options);
+// The file store's test seam: called before each step of a write with the step ("write",
+// "fsync", "link", "rename", "mkdir") and the path it writes, syncs or names; a step it
+// answers false fails as an I/O error would, with what the steps before it did left on
+// disk (the process stopped at that instant). Empty: no test.
+using FileStepHook = std::function<bool(std::string_view step, const std::filesystem::path&)>;
+std::unique_ptr<Store> make_file_store(std::filesystem::path dir, const StoreOptions& options,
+                                       FileStepHook hook = {});
 std::unique_ptr<Store> make_etcd_store(HttpUrl url, const StoreOptions& options);
 
 // The reference to `bytes` stored in chunks of kChunkBytes.

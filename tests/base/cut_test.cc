@@ -24,5 +24,32 @@ TEST(Cut, NeverEndsInsideAUtf8Sequence) {
   EXPECT_EQ(cut(text), expected + "...");
 }
 
+// cut(text, max) for a reply body: whole when it fits, else the most whole characters within
+// `max` bytes and how many bytes were left out.
+TEST(CutToMax, KeepsWholeCharactersAndSaysHowMuchWasLeftOut) {
+  const std::string e = "\xc3\xa9";         // é, two bytes
+  const std::string euro = "\xe2\x82\xac";  // €, three bytes
+  struct Row {
+    std::string text;
+    std::size_t max;
+    std::string shown;
+  };
+  const Row rows[] = {
+      {"", 5, ""},
+      {"short", 5, "short"},                                              // fits exactly: unchanged
+      {"abcdefgh", 5, "abcde... (3 more bytes)"},                         // ASCII
+      {"abcd" + e + "xyz", 5, "abcd... (5 more bytes)"},                  // byte 5 inside é
+      {"abcd" + e + "xyz", 6, "abcd" + e + "... (3 more bytes)"},         // é ends at 6
+      {"ab" + euro + euro, 4, "ab... (6 more bytes)"},                    // byte 4 inside €
+      {"ab" + euro + euro, 3, "ab... (6 more bytes)"},                    // byte 3 inside € too
+      {"\xff\xfe\xfd\xfc\xfb\xfa", 3, "\xff\xfe\xfd... (3 more bytes)"},  // not UTF-8: at max
+      {std::string(8, '\x80'), 5,
+       std::string(5, '\x80') + "... (3 more bytes)"},  // no lead byte: at max
+      {std::string(100'000, 'a'), 200, std::string(200, 'a') + "... (99800 more bytes)"},
+  };
+  for (const Row& row : rows)
+    EXPECT_EQ(cut(row.text, row.max), row.shown) << "max " << row.max << ", text " << row.text;
+}
+
 }  // namespace
 }  // namespace cellkit

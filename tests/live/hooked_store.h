@@ -3,7 +3,9 @@
 // written, reads while a publication or a pointer read hangs).
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -32,6 +34,10 @@ class HookedStore final : public Store {
   // nothing: kConflict as when another writer moved the pointer, kNotLeader as when the
   // leadership was lost.
   std::vector<PublishOutcome> outcomes;
+  // The next watches, in turn, fail at once (true) or go on to the inner store (false), as
+  // on a store that refuses watches; later ones go on. Set before a follower starts.
+  std::deque<bool> failing_watches;
+  std::atomic<int> watches{0};  // watch_pointer calls so far
 
   // The store this one forwards to (a second writer on the same leadership).
   Store& inner() { return *inner_; }
@@ -76,6 +82,12 @@ class HookedStore final : public Store {
   Status delete_version(std::uint64_t version) override { return inner_->delete_version(version); }
   Result<WatchEnd> watch_pointer(std::int64_t revision,
                                  std::chrono::steady_clock::time_point deadline) override {
+    ++watches;
+    if (!failing_watches.empty()) {
+      const bool fail = failing_watches.front();
+      failing_watches.pop_front();
+      if (fail) return failed_precondition("watch refused for the test");
+    }
     return inner_->watch_pointer(revision, deadline);
   }
   Status report(const RouterReport& r) override { return inner_->report(r); }

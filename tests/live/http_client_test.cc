@@ -1,5 +1,6 @@
-// The stream of lines of http_stream_lines (the etcd watch's reader) against a fake server:
-// a loopback socket owned by the test that answers what each case needs.
+// The stream of lines of http_stream_lines (the etcd watch's reader), and the error messages
+// of the HTTP callers that quote a reply's body, against a fake server: a loopback socket
+// owned by the test that answers what each case needs.
 #include "cellkit/live/http_client.h"
 
 #include <sys/socket.h>
@@ -15,7 +16,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/base/limits.h"
+#include "cellkit/core/fleet.h"
+#include "cellkit/live/control_source.h"
+#include "cellkit/live/etcd_client.h"
+#include "cellkit/live/local_fleet.h"
+#include "live/control_api_call.h"
 #include "live/harness.h"
 
 namespace cellkit::live {
@@ -141,6 +148,72 @@ TEST(HttpStreamLines, ABodyThatIsNotChunkedIsRefused) {
                         "lines of a stream come in chunks",
                         listener.endpoint().port));
   EXPECT_TRUE(got.lines.empty());
+}
+
+// Error messages that quote a reply's body show its first kQuotedBodyBytes bytes, whole
+// characters only, and how many bytes they left out: "x" then 5,000 "é", so byte 200 is
+// inside the 100th "é" and the quote keeps 199 bytes of the 10,001.
+struct LongBody {
+  std::string body = "x";
+  std::string quoted = "x";
+  LongBody() {
+    for (int i = 0; i < 5000; ++i)
+      body += "\xc3\xa9";
+    for (int i = 0; i < 99; ++i)
+      quoted += "\xc3\xa9";
+    quoted += "... (9802 more bytes)";
+  }
+  std::string reply(int status, std::string_view headers = "") const {
+    return fmt::format(
+        "HTTP/1.1 {} Whatever\r\n{}Content-Length: {}\r\nConnection: close\r\n\r\n{}", status,
+        headers, body.size(), body);
+  }
+};
+
+HttpUrl url_of(const test::LoopbackListener& listener) {
+  return {.host = "127.0.0.1", .port = listener.endpoint().port};
+}
+
+TEST(QuotedReplyBody, ARouterFollowingTheControlPlaneCutsItsErrorAnswer) {
+  test::LoopbackListener listener;
+  ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+  const LongBody long_body;
+  auto server = serve_once(listener, [&](int fd) { send_all(fd, long_body.reply(503)); });
+  auto source = make_control_source(url_of(listener), 5000ms);
+  EXPECT_EQ(source->read_pointer().status().message(),
+            fmt::format("control:{}: GET /v1/snapshot answered 503: {}",
+                        url_of(listener).to_string(), long_body.quoted));
+}
+
+TEST(QuotedReplyBody, AStoreFleetCutsTheControlPlanesErrorAnswer) {
+  test::LoopbackListener listener;
+  ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+  const LongBody long_body;
+  auto server = serve_once(listener, [&](int fd) { send_all(fd, long_body.reply(400)); });
+  EXPECT_EQ(call_api(listener.endpoint(), "POST", "/v1/cells", "{}").status().message(),
+            "control plane: POST /v1/cells answered 400: " + long_body.quoted);
+}
+
+TEST(QuotedReplyBody, AnOrderCutsTheRoutersUnexpectedReply) {
+  test::LoopbackListener listener;
+  ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+  const LongBody long_body;
+  auto server = serve_once(listener, [&](int fd) { send_all(fd, long_body.reply(500)); });
+  EXPECT_EQ(
+      send_order(listener.endpoint(), "t1", 1, Fleet{}, 5000ms).status().message(),
+      "order from t1: unexpected reply 500 (X-Cell '', X-Cellkit-Outcome ''): " + long_body.quoted);
+}
+
+TEST(QuotedReplyBody, AnEtcdErrorMessageIsCut) {
+  test::LoopbackListener listener;
+  ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+  LongBody long_body;
+  long_body.body = nlohmann::json{{"message", long_body.body}}.dump();
+  auto server = serve_once(listener, [&](int fd) { send_all(fd, long_body.reply(500)); });
+  EtcdClient etcd(url_of(listener), 5000ms);
+  EXPECT_EQ(
+      etcd.put("k", "v").status().message(),
+      fmt::format("{}/v3/kv/put answered 500: {}", url_of(listener).to_string(), long_body.quoted));
 }
 
 }  // namespace

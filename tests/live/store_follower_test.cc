@@ -5,6 +5,7 @@
 #include "cellkit/live/store_follower.h"
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "cellkit/live/control_service.h"
 #include "cellkit/live/etcd_client.h"
 #include "live/eventually.h"
+#include "live/hooked_store.h"
 #include "live/report_stamp.h"
 #include "live/store_kind.h"
 
@@ -228,6 +230,46 @@ TEST_P(StoreFollowerTest, AnUnchangedReportIsNotRewrittenButOutlivesItsLease) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreFollowerTest, test::both_stores(), test::store_kind_name);
+
+// A store that reads but refuses six watches, takes one, refuses two more, then takes them
+// all. The follower waits after each refusal (the waits recorded, not slept): a draw in
+// [bound / 2, bound], the bound doubling from 100 ms up to 800 ms, and back to 100 ms after
+// the watch that worked; none after a watch that worked.
+TEST(StoreFollowerBackoff, AFailedWatchBacksOffJitteredDoublingCappedAndAWatchThatWorksResetsIt) {
+  test::TempDir dir;
+  auto hooked = std::make_unique<test::HookedStore>(
+      open_store("file:" + dir.path().string(), {.fleet = "blue"}).value());
+  test::HookedStore& store = *hooked;
+  store.failing_watches = {true, true, true, true, true, true, false, true, true};
+  std::mutex mutex;
+  std::vector<std::chrono::milliseconds> waits;
+  FakeRouter router;
+  StoreFollower f(std::move(hooked), router.offer(),
+                  {.router_id = "r1",
+                   .watch_wait = 20ms,
+                   .backoff_min = 100ms,
+                   .backoff_max = 800ms,
+                   .seed = 7,
+                   .backoff_sleep =
+                       [&](std::chrono::milliseconds d) {
+                         std::lock_guard lock(mutex);
+                         waits.push_back(d);
+                       }},
+                  0);
+  f.start();
+  ASSERT_TRUE(eventually([&] { return store.watches >= 11; }));
+  f.stop();
+  std::lock_guard lock(mutex);
+  const std::vector<std::int64_t> bounds = {100, 200, 400, 800, 800, 800, 100, 200};
+  ASSERT_EQ(waits.size(), bounds.size());
+  bool jittered = false;
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    EXPECT_GE(waits[i].count(), bounds[i] / 2) << "wait " << i;
+    EXPECT_LE(waits[i].count(), bounds[i]) << "wait " << i;
+    jittered = jittered || waits[i].count() != bounds[i];
+  }
+  EXPECT_TRUE(jittered);
+}
 
 TEST(EtcdFollower, KeepsItsVersionWhileEtcdIsDownSaysStaleAndResyncsOnReturn) {
   test::EtcdProcess etcd;

@@ -19,6 +19,17 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// A publication of `version` whose snapshot is `snapshot_bytes` bytes that differ by version.
+Publication numbered(std::uint64_t version, std::size_t snapshot_bytes = 100) {
+  Publication p{
+      .version = version, .state = "{\"v\":" + std::to_string(version) + "}", .writer = "cp-1"};
+  for (std::size_t i = 0; i < snapshot_bytes; ++i) {
+    p.snapshot.push_back(static_cast<std::byte>((i * 131 + version) & 0xFF));
+  }
+  return p;
+}
 
 class StoreTest : public test::StoreKindTest {
  protected:
@@ -29,18 +40,13 @@ class StoreTest : public test::StoreKindTest {
     return std::move(store).value();
   }
   static Publication publication(std::uint64_t version, std::size_t snapshot_bytes = 100) {
-    Publication p{
-        .version = version, .state = "{\"v\":" + std::to_string(version) + "}", .writer = "cp-1"};
-    for (std::size_t i = 0; i < snapshot_bytes; ++i) {
-      p.snapshot.push_back(static_cast<std::byte>((i * 131 + version) & 0xFF));
-    }
-    return p;
+    return numbered(version, snapshot_bytes);
   }
   // Replaces the stored snapshot's bytes behind the store's back.
   void corrupt_snapshot(const Pointer& p) {
     const std::string name = std::to_string(p.version) + "-" + p.snapshot.sha256.substr(0, 16);
     if (!on_etcd()) {
-      std::ofstream(store_dir() / "blue" / "snap" / (name + ".bin"), std::ios::trunc) << "garbage";
+      std::ofstream(store_dir() / "blue" / "pub" / (name + ".bin"), std::ios::trunc) << "garbage";
       return;
     }
     EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
@@ -255,6 +261,104 @@ TEST(FileStore, AReportNotRefreshedWithinTheLeaseExpires) {
   EXPECT_EQ(store->reports()->size(), 1u);
   std::this_thread::sleep_for(1500ms);
   EXPECT_TRUE(store->reports()->empty());
+}
+
+// The file store's writes as its test seam sees them: "<step> <path in the fleet's
+// directory>", a temporary file's name ending ".tmp"; the step numbered `stop_at` (from the
+// first recorded) fails, as if the process died there.
+struct StepLog {
+  fs::path fleet;
+  std::vector<std::string> steps;
+  std::size_t stop_at = SIZE_MAX;
+
+  FileStepHook hook() {
+    return [this](std::string_view step, const fs::path& path) {
+      std::string name = path.lexically_relative(fleet).string();
+      if (const std::size_t tmp = name.find(".tmp."); tmp != std::string::npos)
+        name.resize(tmp + 4);
+      steps.push_back(fmt::format("{} {}", step, name));
+      return steps.size() - 1 != stop_at;
+    };
+  }
+};
+
+// Two fsyncs for the publication's one file (its bytes, then its two names in pub/) before
+// the pointer is renamed, two for the pointer (its bytes before the rename, the rename
+// before the answer): four, where a file per blob took six.
+TEST(FileStore, APublicationIsFourFsyncsAndThePointerMovesAfterItsBlobsAreDurable) {
+  test::TempDir dir;
+  StepLog log{.fleet = dir.path() / "blue"};
+  auto store = make_file_store(dir.path(), {.fleet = "blue"}, log.hook());
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(numbered(1), 0).value(), PublishOutcome::kPublished);
+  log.steps.clear();
+  ASSERT_EQ(store->publish(numbered(2), 1).value(), PublishOutcome::kPublished);
+  const Pointer pointer = store->read_pointer()->pointer;
+  const std::string routing = "pub/" + blob_name(2, pointer.snapshot) + ".bin";
+  const std::string state = "pub/" + blob_name(2, pointer.state) + ".json";
+  EXPECT_EQ(log.steps,
+            (std::vector<std::string>{"write " + routing + ".tmp", "fsync " + routing + ".tmp",
+                                      "link " + state + ".tmp", "rename " + state,
+                                      "rename " + routing, "fsync pub", "write current.tmp",
+                                      "fsync current.tmp", "rename current", "fsync ."}));
+}
+
+// A publication stopped before any of its ten steps (the process killed there, what it
+// wrote left behind) leaves a store that a new handle reads at the old version or, once
+// the pointer was renamed, the new one, whole either way; and that takes the publication
+// again over the files left behind.
+TEST(FileStore, APublicationStoppedAtAnyStepReadsBackTheOldVersionOrTheNewWhole) {
+  const Publication first = numbered(1);
+  const Publication second = numbered(2);
+  for (std::size_t stop_at = 0; stop_at < 10; ++stop_at) {
+    SCOPED_TRACE(fmt::format("stopped before step {}", stop_at));
+    test::TempDir dir;
+    StepLog log{.fleet = dir.path() / "blue"};
+    {
+      auto writer = make_file_store(dir.path(), {.fleet = "blue"}, log.hook());
+      ASSERT_TRUE(writer->campaign("cp-1")->leader);
+      ASSERT_EQ(writer->publish(first, 0).value(), PublishOutcome::kPublished);
+      log.stop_at = log.steps.size() + stop_at;
+      ASSERT_FALSE(writer->publish(second, 1).is_ok());
+    }
+    auto store = make_file_store(dir.path(), {.fleet = "blue"});
+    const Pointer pointer = store->read_pointer().value().pointer;
+    const Publication& expected = stop_at < 9 ? first : second;  // step 9: after the rename
+    EXPECT_EQ(pointer.version, expected.version);
+    EXPECT_EQ(store->read_snapshot(pointer).value(), as_string(expected.snapshot));
+    EXPECT_EQ(store->read_state(pointer).value(), expected.state);
+    if (pointer.version == 2) continue;
+    ASSERT_TRUE(store->campaign("cp-2")->leader);
+    ASSERT_EQ(store->publish(second, 1).value(), PublishOutcome::kPublished);
+    const Pointer again = store->read_pointer().value().pointer;
+    EXPECT_EQ(store->read_snapshot(again).value(), as_string(second.snapshot));
+    EXPECT_EQ(store->read_state(again).value(), second.state);
+  }
+}
+
+// Before pub/, each blob had a file in its kind's directory: such a store reads as it is,
+// and a blob in neither place is named with both.
+TEST(FileStore, ReadsAStoreWrittenWithAFilePerBlob) {
+  test::TempDir dir;
+  const fs::path fleet = dir.path() / "blue";
+  const std::string snapshot = "a whole snapshot";
+  const std::string state = R"({"v":3})";
+  const Pointer pointer{
+      .version = 3, .snapshot = blob_ref(snapshot), .state = blob_ref(state), .writer = "old"};
+  fs::create_directories(fleet / "snap");
+  fs::create_directories(fleet / "state");
+  std::ofstream(fleet / "snap" / (blob_name(3, pointer.snapshot) + ".bin")) << snapshot;
+  const fs::path state_file = fleet / "state" / (blob_name(3, pointer.state) + ".json");
+  std::ofstream(state_file) << state;
+  std::ofstream(fleet / "current") << pointer_json(pointer);
+  auto store = make_file_store(dir.path(), {.fleet = "blue"});
+  ASSERT_EQ(store->read_pointer().value().pointer, pointer);
+  EXPECT_EQ(store->read_snapshot(pointer).value(), snapshot);
+  EXPECT_EQ(store->read_state(pointer).value(), state);
+  fs::remove(state_file);
+  EXPECT_EQ(store->read_state(pointer).status().message(),
+            fmt::format("state {} is in neither {} nor {}", state_file.filename().string(),
+                        (fleet / "pub").string(), (fleet / "state").string()));
 }
 
 TEST(OpenStore, NamesABadSpecOrFleet) {

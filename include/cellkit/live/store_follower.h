@@ -2,7 +2,8 @@
 // blob it names (size and SHA-256 checked), decode, offer it whole to the router, report
 // ACK or NACK. A refused version is never retried. Any watch outcome (event, cancel,
 // compaction, stream end) and a periodic timer trigger a full Sync; a store that cannot be
-// reached is retried with jittered backoff while the router keeps routing on what it has.
+// reached, or whose watch fails, is retried with jittered backoff while the router keeps
+// routing on what it has.
 #pragma once
 
 #include <chrono>
@@ -38,6 +39,9 @@ struct FollowerOptions {
   std::chrono::milliseconds backoff_min{500};    // first wait after a failure
   std::chrono::milliseconds backoff_max{30000};  // doubling stops here
   std::uint64_t seed = 1;                        // jitter draws
+  // Waits out one backoff (after a failed Sync or watch); empty: sleeps until it passed or
+  // stop(). A test records the drawn waits here instead of sleeping them.
+  std::function<void(std::chrono::milliseconds)> backoff_sleep;
 };
 
 struct FollowerStatus {
@@ -99,6 +103,8 @@ class StoreFollower {
   void report();
   // Sleeps `d` or until stop(); false when stopping.
   bool pause(std::chrono::milliseconds d);
+  // Pauses a jittered draw below `bound` and doubles it (capped); false when stopping.
+  bool back_off(std::chrono::milliseconds& bound);
 };
 
 }  // namespace cellkit::live
