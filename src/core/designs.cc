@@ -31,12 +31,9 @@ constexpr std::uint32_t kMaxBooleanCells = 4096;
 constexpr std::uint32_t kMaxSearchedOrder = 20;
 constexpr std::uint32_t kMaxCyclicOrder = 34;
 // SQS(38), SQS(46), SQS(50) and SQS(58) are kept as base blocks under x -> ax + b
-// (rotational_sqs, kRotationalOrders), and come orbit by orbit, whose prefixes load the cells
-// unevenly. 46, 50 and 58 are put in balance_order, the order strategy design placed them in
-// before they were designs (so its shards on 46, 50, 58 cells and their doubles stay the same);
-// 38 keeps the stored order it has had as a design since it was stored (balance_order would
-// change every strategy's shards on 38 cells and its doubles).
-constexpr std::uint32_t kStoredOrderKept = 38;
+// (rotational_sqs, kRotationalOrders) and come orbit by orbit, whose prefixes load the cells
+// unevenly (38 in that order: cell ∞ took none of the first 1,000 tenants), so all four are put
+// in balance_order, every prefix within 2.
 constexpr std::uint64_t kSearchBudget = 2'000'000;
 // Triple systems and packings are listed and put in a balanced order (O(N³/12)): N <= this.
 constexpr std::uint32_t kMaxTripleCells = 1024;
@@ -142,22 +139,37 @@ class BooleanSqsDesign final : public Design {
   std::uint64_t step_;
 };
 
-// The SQS(v) by the first rule that applies: v/2 admissible (doubling), else a searched
-// base. Nothing when v is not admissible, too large, or the search gives up.
+// How sqs_blocks builds SQS(v), the first rule that applies: v/2 admissible (doubling), a
+// stored base, the exact search, the cyclic search. kNone when v is not admissible or above
+// them all (the search may still give up on an order it is tried for).
+DesignFamily sqs_family(std::uint32_t v) {
+  if (!sqs_order_admissible(v)) return DesignFamily::kNone;
+  if (v % 2 == 0 && sqs_order_admissible(v / 2)) return DesignFamily::kDoubledSqs;
+  if (std::ranges::find(kRotationalOrders, v) != kRotationalOrders.end()) {
+    return DesignFamily::kRotationalSqs;
+  }
+  if (v <= kMaxSearchedOrder) return DesignFamily::kSearchedSqs;
+  if (v <= kMaxCyclicOrder) return DesignFamily::kCyclicSqs;
+  return DesignFamily::kNone;
+}
+
+// The SQS(v) by sqs_family's rule. Nothing when none applies or the search gives up.
 std::optional<std::vector<Quad>> sqs_blocks(std::uint32_t v) {
-  if (!sqs_order_admissible(v)) return std::nullopt;
-  if (v % 2 == 0 && sqs_order_admissible(v / 2)) {
-    std::optional<std::vector<Quad>> half = sqs_blocks(v / 2);
-    if (!half) return std::nullopt;
-    return double_sqs(*half, v / 2);
+  switch (sqs_family(v)) {
+    case DesignFamily::kDoubledSqs: {
+      std::optional<std::vector<Quad>> half = sqs_blocks(v / 2);
+      if (!half) return std::nullopt;
+      return double_sqs(*half, v / 2);
+    }
+    case DesignFamily::kRotationalSqs:
+      return balance_order(*rotational_sqs(v), v);
+    case DesignFamily::kSearchedSqs:
+      return search_sqs(v, kSearchBudget);
+    case DesignFamily::kCyclicSqs:
+      return search_cyclic_sqs(v, kSearchBudget);
+    default:
+      return std::nullopt;
   }
-  if (std::optional<std::vector<Quad>> stored = rotational_sqs(v)) {
-    if (v == kStoredOrderKept) return stored;
-    return balance_order(std::move(*stored), v);
-  }
-  if (v <= kMaxSearchedOrder) return search_sqs(v, kSearchBudget);
-  if (v <= kMaxCyclicOrder) return search_cyclic_sqs(v, kSearchBudget);
-  return std::nullopt;
 }
 
 // Searched and doubled systems, built once per order for the life of the process (the
@@ -172,7 +184,7 @@ std::shared_ptr<const Design> listed_sqs(std::uint32_t v) {
     std::optional<std::vector<Quad>> blocks = sqs_blocks(v);
     std::shared_ptr<const Design> design;
     if (blocks) {
-      design = std::make_shared<ListedSqsDesign>(std::move(*blocks), DesignFamily::kDoubledSqs);
+      design = std::make_shared<ListedSqsDesign>(std::move(*blocks), sqs_family(v));
     }
     it = cache.emplace(v, std::move(design)).first;
   }
@@ -260,8 +272,7 @@ Choice choose_sqs(const DesignShape& s) {
   const std::string origin = rotational_sqs_origin(base);
   const std::string found = origin.empty() ? fmt::format("SQS({}) found by search", base)
                                            : fmt::format("SQS({}) developed from {}", base, origin);
-  return {DesignFamily::kDoubledSqs, 0,
-          base == n ? found : fmt::format("SQS({}) doubled from {}", n, found)};
+  return {sqs_family(n), 0, base == n ? found : fmt::format("SQS({}) doubled from {}", n, found)};
 }
 
 // "STS(31) less a point, 465 triples: the maximum" — what strategy design places for N.
@@ -330,6 +341,9 @@ std::shared_ptr<const Design> build(const DesignShape& s, const Choice& c) {
     case DesignFamily::kBooleanSqs:
       return std::make_shared<BooleanSqsDesign>(std::bit_width(c.q) - 1);
     case DesignFamily::kDoubledSqs:
+    case DesignFamily::kSearchedSqs:
+    case DesignFamily::kCyclicSqs:
+    case DesignFamily::kRotationalSqs:
       return listed_sqs(s.cells);
     case DesignFamily::kSteinerTriple:
       return std::make_shared<ListedDesign<Triple>>(
@@ -351,6 +365,12 @@ std::string_view family_name(DesignFamily family) {
       return "boolean steiner quadruple system";
     case DesignFamily::kDoubledSqs:
       return "doubled steiner quadruple system";
+    case DesignFamily::kSearchedSqs:
+      return "steiner quadruple system";
+    case DesignFamily::kCyclicSqs:
+      return "cyclic steiner quadruple system";
+    case DesignFamily::kRotationalSqs:
+      return "rotational steiner quadruple system";
     case DesignFamily::kAffinePlane:
       return "affine plane";
     case DesignFamily::kSteinerTriple:

@@ -1,6 +1,8 @@
 // The acceptance for placing by design: exact counts at the bound, the overlap limit
 // (histogram and brute force), balanced prefixes, online reuse, mixing and capacity.
 #include <algorithm>
+#include <array>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -239,6 +241,36 @@ TEST(DesignPlacement, ShuffleUsesTheDesignWhenTheFleetAdmitsOne) {
 // once; 50, 58 and the doubles 92 and 100 in the soak test below.
 TEST(DesignPlacement, ShuffleTakesTheStoredSteinerSystems) {
   expect_sqs(46, Strategy::kShuffle);
+}
+
+// The stored systems come in balance_order, SQS(38) too: the first k tenants on 38 cells keep
+// every cell's load within 2 of every other's, for k up to all 2,109 (and 1,000 on 46, 50, 58).
+// In the stored order (orbit by orbit) cell 37 (∞) took none of the first 1,000 tenants: the
+// loads of the first 38, 100, 500, 1,000 and 1,755 spread by 5, 12, 55, 109 and 154.
+TEST(DesignPlacement, TheFirstTenantsOnAStoredSteinerSystemLoadEveryCellWithinTwo) {
+  const std::array<std::array<std::uint32_t, 2>, 9> cases = {{{38, 38},
+                                                              {38, 100},
+                                                              {38, 500},
+                                                              {38, 1'000},
+                                                              {38, 1'755},
+                                                              {38, 2'109},
+                                                              {46, 1'000},
+                                                              {50, 1'000},
+                                                              {58, 1'000}}};
+  for (const auto& [cells, tenants] : cases) {
+    SCOPED_TRACE(testing::Message() << tenants << " tenants on " << cells << " cells");
+    const Result<Placement> p = place(fleet_of(cells), tenants_of(tenants, 4),
+                                      {.strategy = Strategy::kShuffle, .max_overlap = 2});
+    ASSERT_TRUE(p.is_ok());
+    ASSERT_EQ(p->mapping.size(), tenants);
+    std::vector<std::uint32_t> load(cells, 0);
+    for (const auto& [tenant, shard] : p->mapping) {
+      for (CellId c : shard)
+        ++load[raw(c)];
+    }
+    const auto [lo, hi] = std::ranges::minmax(load);
+    EXPECT_LE(hi - lo, 2u) << "least loaded cell " << std::ranges::min_element(load) - load.begin();
+  }
 }
 
 // 4,900, 7,714, 31,395 and 40,425 tenants under shuffle and packing (about 3 s in all): soak.

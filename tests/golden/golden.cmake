@@ -160,6 +160,12 @@ cellkit_golden(place_vectors_stripes place_vectors_stripes.txt
 # Designs: the family the fleet admits, what it reaches and the fill (docs/placement.md).
 cellkit_golden(place_design_sqs20 place_design_sqs20.txt EXIT 3
                ARGS place --strategy design --cells 20 --tenants 290 --shard-size 4 -m 2 --show 4)
+# The stored SQS(38), in balance_order: 1,000 tenants on 38 cells load each 105 or 106 (in the
+# stored order cell 37 took none); its family is rotational, not doubled.
+cellkit_golden(place_design_sqs38 place_design_sqs38.txt
+               ARGS place --cells 38 --tenants 1000 --shard-size 4 -m 2 --show 4)
+cellkit_golden(math_design_rotational math_design_rotational.txt
+               ARGS math --cells 46 --shard-size 4 --max-overlap 2)
 cellkit_golden(place_design_stripes place_design_stripes.txt EXIT 3
                ARGS place --strategy design --cells 20 --zones 4 --tenants 126 --shard-size 4 -m 2
                     --show 6)

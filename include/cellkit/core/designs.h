@@ -1,5 +1,6 @@
 // Combinatorial designs that place tenants at the overlap bound: Reed–Solomon zone stripes,
-// Steiner quadruple systems (Boolean and doubled), affine planes and Steiner triple systems.
+// Steiner quadruple systems (Boolean, searched, cyclic, rotational and their doubles), affine
+// planes and Steiner triple systems.
 // docs/placement.md.
 #pragma once
 
@@ -17,13 +18,17 @@ enum class DesignFamily : std::uint8_t {
   kNone,
   kReedSolomonStripes,  // k zones of q cells (q a prime power, k <= q), m < k: q^(m+1) shards
   kBooleanSqs,          // N = 2^n, k = 4, m = 2: the blocks {a, b, c, a^b^c}
-  kDoubledSqs,          // N = v·2^j, k = 4, m = 2: doubling of a searched or stored SQS(v)
+  kDoubledSqs,          // N = v·2^j (j ≥ 1), k = 4, m = 2: doubling of one of the next three
   kAffinePlane,         // N = q², k = q, m = 1: the q(q+1) lines of AG(2,q)
   kSteinerTriple,       // N ≡ 1, 3 (mod 6), k = 3, m = 1: Bose or Skolem, N(N−1)/6 shards
   kTriplePacking,       // other N, k = 3, m = 1: a maximum packing (strategy design only)
+  kSearchedSqs,         // N = 10, 14, k = 4, m = 2: an SQS(N) found by exact search
+  kCyclicSqs,           // N = 22, 26, 34, k = 4, m = 2: invariant under x -> x + 1 (mod N)
+  kRotationalSqs,       // N = 38, 46, 50, 58, k = 4, m = 2: stored base blocks under x -> ax + b
 };
 
-// "reed-solomon stripes", "boolean steiner quadruple system", ..., "none".
+// "reed-solomon stripes", "boolean steiner quadruple system", "rotational steiner quadruple
+// system", ..., "none".
 std::string_view family_name(DesignFamily family);
 
 // A fleet shape: N cells in one pool (zones <= 1) or in `zones` zones of N/zones cells each
