@@ -130,6 +130,12 @@ cellkit_golden(simulate_error_print_scenario_until simulate_error_print_scenario
                     --print-scenario --until 6m)
 cellkit_golden(simulate_error_until_interval simulate_error_until_interval.txt EXIT 2
                STREAM stderr ARGS simulate ${fixtures}/small.json --until 100000h)
+# The scenario fuzz target's seeds that give every field between them stay valid scenarios.
+foreach(seed every_field every_field_explicit)
+  cellkit_golden(simulate_print_scenario_${seed} simulate_print_scenario_${seed}.yaml
+                 ARGS simulate ${golden_sources}/tests/fuzz/corpus/scenario/${seed}.yaml
+                      --print-scenario)
+endforeach()
 # A mapping the user already has: the fleet, zones and shards from a JSON or CSV file next to
 # the scenario; keys the mapping gives are refused beside it, each with its line.
 cellkit_golden(simulate_mapping_json simulate_mapping_json.txt
