@@ -45,12 +45,13 @@ struct Bench {
     ledger.start(0, Mapping{});
   }
 
-  // A request in service at `cell`, as the request path starts one: busy and a completion.
-  SlotId serve(CellId cell) {
+  // A request in service at `cell`, as the request path starts one: busy and a completion
+  // at `done`.
+  SlotId serve(CellId cell, TimePoint done = at(99)) {
     const SlotId s = slots.allocate();
     slots[s].cell = cell;
     ++cells[raw(cell)].busy;
-    queue.push(at(99), kServiceDone, raw(s), slots[s].generation);
+    queue.push(done, kServiceDone, raw(s), slots[s].generation);
     return s;
   }
   SlotId wait(CellId cell) {
@@ -95,6 +96,18 @@ TEST(Faults, CrashHandsOverTheRequestsInServiceInStartOrderThenTheQueued) {
           {.time = at(5),
            .what = timeline::CellCrashed{.cell = CellId{1}, .cause = CrashCause::kScheduled}}}));
   EXPECT_EQ(b.pending(kRestart), (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(15), 1}}));
+}
+
+// The completions' times are the reverse of the start order: the queue's storage order is
+// neither, so only the sort by sequence gives the start order.
+TEST(Faults, CrashHandsOverTheRequestsInStartOrderWhenLaterOnesCompleteEarlier) {
+  Bench b;
+  const SlotId first = b.serve(CellId{1}, at(90));
+  const SlotId second = b.serve(CellId{1}, at(50));
+  const SlotId third = b.serve(CellId{1}, at(20));
+  const SlotId fourth = b.serve(CellId{1}, at(10));
+  b.subject.crash(CellId{1}, seconds(10), CrashCause::kScheduled, TenantId{}, at(5));
+  EXPECT_EQ(b.lost, (std::vector<SlotId>{first, second, third, fourth}));
 }
 
 TEST(Faults, ACompletionOfAFreedSlotIsNoRequestInService) {
