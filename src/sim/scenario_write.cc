@@ -1,6 +1,8 @@
 // Scenario → YAML scenario file: every field, in the reader's order, read back exactly.
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
