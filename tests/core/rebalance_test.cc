@@ -300,6 +300,37 @@ TEST(Rebalance, ANewCellThatReachesItsFairShareHasNoShortfall) {
   EXPECT_TRUE(plan.shortfalls.empty());
 }
 
+// Filling new cells through the planner's donor queue, zone by zone: each receiver in turn
+// takes one tenant from the most-loaded old cell of its zone above the zone's fair share,
+// the lowest id among equal loads, passing over a donor whose tenants cannot move there.
+TEST(Rebalance, NewCellsFillFromTheMostLoadedCellOfTheirZoneTheLowestIdAmongEquals) {
+  // Zones by id parity. Zone 0: cell 0 holds tenant 0 of weight 4, cells 2 and 4 three
+  // tenants each; zone 1: cell 1 three tenants, cells 3 and 5 four each. One tenant per shard.
+  const std::vector<std::vector<std::uint32_t>> on_cell = {
+      {0}, {7, 8, 9}, {1, 2, 3}, {10, 11, 12, 13}, {4, 5, 6}, {14, 15, 16, 17}};
+  Placement p{.fleet = fleet_of(6, 2),
+              .tenants = tenants_of(18, 1),
+              .options = {.strategy = Strategy::kRandom, .zone_aware = true}};
+  p.tenants[0].weight = 4;
+  for (std::uint32_t c = 0; c < on_cell.size(); ++c) {
+    for (std::uint32_t t : on_cell[c])
+      p.mapping.assign(TenantId{t}, {CellId{c}});
+  }
+  ASSERT_TRUE(check_placement(p).is_ok());
+  // New cells 6 (zone 0) and 7 (zone 1); fair shares floor(10 / 4) = 2 and floor(11 / 4) = 2.
+  const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2, 2));
+  EXPECT_EQ(plan.moves, (std::vector<Move>{
+                            // cell 0 (load 4) is first, but tenant 0 weighs more than the room
+                            // left: cell 2 (3) goes before cell 4 (3)
+                            {TenantId{1}, CellId{2}, CellId{6}},
+                            {TenantId{10}, CellId{3}, CellId{7}},  // 3 (4) before 5 (4)
+                            {TenantId{4}, CellId{4}, CellId{6}},   // cell 2 is at the share now
+                            {TenantId{14}, CellId{5}, CellId{7}},  // 5 (4) before 1 (3), 3 (3)
+                        }));
+  EXPECT_EQ(plan.required, 0u);
+  EXPECT_TRUE(plan.shortfalls.empty());
+}
+
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
   Placement p = *place(fleet_of(8), tenants_of(20, 2), {.strategy = Strategy::kRandom});
   Fleet target = p.fleet;
