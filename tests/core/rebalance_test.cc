@@ -1,11 +1,15 @@
 #include "cellkit/core/rebalance.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "cellkit/core/strategies.h"
 #include "core/placement_test_support.h"
 
 namespace cellkit {
@@ -329,6 +333,96 @@ TEST(Rebalance, NewCellsFillFromTheMostLoadedCellOfTheirZoneTheLowestIdAmongEqua
                         }));
   EXPECT_EQ(plan.required, 0u);
   EXPECT_TRUE(plan.shortfalls.empty());
+}
+
+// A short new cell's reason as the planner gave it when it scanned every pool cell: the old
+// cells above the fair share (in r's zone when zone-aware), and for each of their tenants
+// (in `after`, the placement the plan leads to) the first check failing a move to r.
+std::string reason_by_scan(const Placement& before, const Fleet& target, const Mapping& after,
+                           CellId r, std::uint64_t share) {
+  std::map<TenantId, std::uint32_t> weight;
+  for (const Tenant& t : before.tenants)
+    weight[t.id] = t.weight;
+  std::map<CellId, std::uint64_t> load;
+  for (const auto& [tenant, shard] : after)
+    for (CellId c : shard)
+      load[c] += weight.at(tenant);
+  const auto zone = [&](CellId c) { return target.cell(c).zone; };
+  const std::uint32_t cap =
+      target.cell(r).capacity != 0 ? target.cell(r).capacity : before.options.capacity;
+  const bool zoned = before.options.zone_aware;
+  // Under an overlap limit: another tenant shares more than m cells with rest ∪ {r}.
+  const auto breaks_overlap = [&](TenantId t, Shard wanted) {
+    if (!limits_overlap(before.options)) return false;
+    wanted.push_back(r);
+    for (const auto& [other, shard] : after) {
+      std::uint32_t shared = 0;
+      for (CellId c : shard)
+        shared += std::find(wanted.begin(), wanted.end(), c) != wanted.end() ? 1 : 0;
+      if (other != t && shared > before.options.max_overlap) return true;
+    }
+    return false;
+  };
+  std::uint64_t holds = 0, past_share = 0, capacity = 0, overlap = 0, donors = 0;
+  for (CellId d : target.placeable_cells()) {
+    if (!before.fleet.contains(d) || load[d] <= share || (zoned && zone(d) != zone(r))) continue;
+    ++donors;
+    for (TenantId t : after.tenants_on(d)) {
+      const Shard& shard = after.shard(t);
+      Shard rest = shard;
+      rest.erase(std::find(rest.begin(), rest.end(), d));
+      if (std::find(shard.begin(), shard.end(), r) != shard.end()) {
+        ++holds;
+      } else if (load[r] + weight.at(t) > share) {
+        ++past_share;
+      } else if (cap != 0 && load[r] + weight.at(t) > cap) {
+        ++capacity;
+      } else if (breaks_overlap(t, rest)) {
+        ++overlap;
+      }
+    }
+  }
+  const std::string where = zoned ? " in its zone" : "";
+  if (donors == 0) return "no old cell" + where + " is above the fair share";
+  std::vector<std::string> parts;
+  if (overlap > 0) parts.push_back(std::to_string(overlap) + " would break the overlap limit");
+  if (capacity > 0) parts.push_back(std::to_string(capacity) + " would pass its capacity");
+  if (past_share > 0)
+    parts.push_back(std::to_string(past_share) + " weigh more than the room left");
+  if (holds > 0) parts.push_back(std::to_string(holds) + " already use it");
+  if (parts.empty()) parts.emplace_back("none could move there");
+  std::string joined;
+  for (const std::string& part : parts)
+    joined += (joined.empty() ? "" : ", ") + part;
+  return "of the tenants on the " + std::to_string(donors) + " cell" + (donors == 1 ? "" : "s") +
+         where + " above it, " + joined;
+}
+
+// Random fleets (zoned or not), weights, capacities and overlap limits, grown by a few cells:
+// every shortfall's reason is the one a scan of every cell gives.
+RC_GTEST_PROP(Rebalance, AShortfallsReasonIsTheScanOfEveryOldCell, ()) {
+  const auto zones = *rc::gen::inRange<std::uint16_t>(1, 4);
+  const auto n = *rc::gen::inRange<std::uint32_t>(zones * 2, 16);
+  PlacementOptions o{
+      .strategy = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded, Strategy::kShuffle),
+      .max_overlap = 1,
+      .zone_aware = zones > 1 && *rc::gen::arbitrary<bool>(),
+      .seed = *rc::gen::arbitrary<std::uint64_t>(),
+      .capacity = *rc::gen::element<std::uint32_t>(0, 8, 20)};
+  std::vector<Tenant> tenants =
+      tenants_of(*rc::gen::inRange<std::uint32_t>(1, 50), *rc::gen::inRange<std::uint32_t>(2, 4));
+  for (Tenant& t : tenants)
+    t.weight = *rc::gen::element<std::uint32_t>(1, 1, 1, 3, 7);
+  const Result<Placement> placed = place(fleet_of(n, zones), tenants, o);
+  RC_PRE(placed.is_ok());
+  const Placement& p = *placed;
+  const Fleet target = with_new_cells(p.fleet, *rc::gen::inRange<std::uint32_t>(1, 4), zones);
+  Result<RebalancePlan> plan = plan_rebalance(p, target);
+  RC_ASSERT(plan.is_ok());
+  const Placement after = *apply_plan(p, target, *plan);
+  RC_CLASSIFY(!plan->shortfalls.empty());
+  for (const Shortfall& s : plan->shortfalls)
+    RC_ASSERT(s.reason == reason_by_scan(p, target, after.mapping, s.cell, s.fair_share));
 }
 
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {
