@@ -155,7 +155,30 @@ def run_wrk(control):
                          capture_output=True, text=True).stdout
 
 
+def check_settings():
+    """Refuses settings the measurements cannot use, before anything is started."""
+    for name, value, least in [("TENANTS", TENANTS, 0), ("BATCH", BATCH, 1), ("SINGLES", SINGLES, 0),
+                               ("SAMPLES", SAMPLES, 0), ("CONCURRENCY", CONCURRENCY, 1),
+                               ("SECONDS", SECONDS, 1), ("CELLS", CELLS, 1)]:
+        if value < least:
+            raise SystemExit(f"{name}={value}: must be at least {least}")
+
+
+def publish_lines(latencies, after_answer, cpu):
+    """The publish -> applied lines; SAMPLES=0 took no sample, so there is no figure."""
+    if not latencies:
+        return ["publish -> applied by both routers: no sample taken (SAMPLES=0)"]
+    return [f"publish -> applied by both routers, {len(latencies)} samples: "
+            f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+            f"max {max(latencies):.1f} ms",
+            f"  of which after the API answered (pointer moved -> both applied): "
+            f"p50 {percentile(after_answer, 0.5):.1f} ms, "
+            f"p99 {percentile(after_answer, 0.99):.1f} ms",
+            "  CPU per sample: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())]
+
+
 def main():
+    check_settings()
     spec = "etcd:" + start_etcd() if STORE == "etcd" else f"file:{work}/store"
     watched = {"etcd": procs[-1].pid} if STORE == "etcd" else {}
     control_proc, out = start([CELLKIT, "control", "--listen", "127.0.0.1:0", "--store", spec,
@@ -207,7 +230,8 @@ def main():
         latencies.append((time.monotonic() - sent) * 1000)
         after_answer.append((time.monotonic() - answered) * 1000)
 
-    cpu = {name: (cpu_ms(pid) - cpu_before[name]) / SAMPLES for name, pid in watched.items()}
+    cpu = {name: (cpu_ms(pid) - cpu_before[name]) / max(SAMPLES, 1)
+           for name, pid in watched.items()}
     total = len(call(control + "/v1/tenants")["tenants"])
     print(f"store {STORE}, {CELLS} cells, {total} tenants at the end, 2 routers")
     print(f"onboarding, batches of {BATCH} (one publication each): {batched:.0f} tenants/s")
@@ -221,12 +245,8 @@ def main():
               f"max {max(reads):.1f} ms")
     else:
         print("  GET /v1/rebalance/status meanwhile: no read answered during the onboarding")
-    print(f"publish -> applied by both routers, {SAMPLES} samples: "
-          f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
-          f"max {max(latencies):.1f} ms")
-    print(f"  of which after the API answered (pointer moved -> both applied): "
-          f"p50 {percentile(after_answer, 0.5):.1f} ms, p99 {percentile(after_answer, 0.99):.1f} ms")
-    print("  CPU per sample: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items()))
+    for line in publish_lines(latencies, after_answer, cpu):
+        print(line)
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
 
 

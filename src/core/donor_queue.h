@@ -36,7 +36,16 @@ class DonorQueue {
     if (load_[c] != kAbsent) by_group_[group].insert(key(load, c));
   }
 
+  // Calls visit(cell) for every donor of `group`, in the queue's order.
+  template <class Visit>
+  void for_each(std::uint32_t group, Visit visit) const {
+    for (const auto& [inverse_load, c] : by_group_[group])
+      visit(CellId{c});
+  }
+
   // The first donor of `group` in the queue's order for which skip(cell) is false, or nothing.
+  // skip is called on the donors in that order, each once, until it returns false; it may
+  // change anything but this queue.
   template <class Skip>
   std::optional<CellId> first(std::uint32_t group, Skip skip) const {
     for (const auto& [inverse_load, c] : by_group_[group]) {

@@ -92,7 +92,7 @@ class Planner {
     for (CellId c : pools_.all) {
       if (is_new(c)) receivers.push_back(c);
     }
-    std::vector<std::vector<bool>> exhausted(receivers.size(), std::vector<bool>());
+    std::vector<std::vector<std::uint32_t>> exhausted(receivers.size());
     bool progress = true;
     while (progress && !full()) {
       progress = false;
@@ -357,23 +357,23 @@ class Planner {
   }
 
   // One move into receiver `r` from the most-loaded donor above r's fair share (the lowest
-  // id among equals) that has not failed r before.
-  bool fill_one(CellId r, std::vector<bool>& exhausted) {
+  // id among equals) that has not failed r before. `exhausted`: the raw ids of the donors
+  // that failed r, sorted; sparse, since a bit per cell id made receivers × cells bits.
+  // A failed try moves nothing, so the queue stays as it is while one walk tries its donors
+  // in order: the donor a first() per try would give (that re-skipped, each time, every donor
+  // that had failed r, quadratic in them).
+  bool fill_one(CellId r, std::vector<std::uint32_t>& exhausted) {
     const std::uint64_t share = fair_share(r);
-    const auto failed_before = [&](CellId c) {
-      return raw(c) < exhausted.size() && exhausted[raw(c)];
-    };
-    while (state_.load(r) < share) {
-      const std::optional<CellId> d = donors_->first(group_of(r), failed_before);
-      if (!d) return false;
-      if (move_one(*d, r, share)) {
-        donors_->set(*d, group_of(*d), state_.load(*d));  // the move's only old cell
-        return true;
-      }
-      if (exhausted.size() <= raw(*d)) exhausted.resize(raw(*d) + 1, false);
-      exhausted[raw(*d)] = true;
-    }
-    return false;
+    if (state_.load(r) >= share) return false;
+    const std::optional<CellId> d = donors_->first(group_of(r), [&](CellId c) {
+      if (std::binary_search(exhausted.begin(), exhausted.end(), raw(c))) return true;
+      if (move_one(c, r, share)) return false;
+      exhausted.insert(std::upper_bound(exhausted.begin(), exhausted.end(), raw(c)), raw(c));
+      return true;
+    });
+    if (!d) return false;
+    donors_->set(*d, group_of(*d), state_.load(*d));  // the move's only old cell
+    return true;
   }
 
   // The group of a pool cell while filling: its zone's index when zone-aware, else 0.
@@ -410,14 +410,15 @@ class Planner {
   }
 
   // Why no tenant on a donor cell above `share` (same zone when zone-aware) can move to
-  // `r`: counts of the checks each candidate fails, first failing check per tenant.
+  // `r`: counts of the checks each candidate fails, first failing check per tenant. The
+  // donor queue holds exactly those cells (old, above their group's share, r's group), so
+  // only they are visited, not every pool cell per short receiver.
   std::string why_short(CellId r, std::uint64_t share) const {
     std::uint64_t holds = 0, past_share = 0, capacity = 0, overlap = 0, donors = 0;
-    for (CellId d : pools_.all) {
-      if (is_new(d) || state_.load(d) <= share) continue;
-      if (current_.options.zone_aware && pools_.zone_of[raw(d)] != pools_.zone_of[raw(r)]) continue;
+    donors_->for_each(group_of(r), [&](CellId d) {
+      assert(!is_new(d) && state_.load(d) > share);
       ++donors;
-      if (raw(d) >= holders_.size()) continue;
+      if (raw(d) >= holders_.size()) return;
       for (std::uint32_t pos : holders_[raw(d)]) {
         const Shard& shard = shards_[pos];
         const std::uint32_t w = tenants_[pos]->weight;
@@ -431,7 +432,7 @@ class Planner {
           ++overlap;
         }
       }
-    }
+    });
     const std::string where = current_.options.zone_aware ? " in its zone" : "";
     if (donors == 0) return fmt::format("no old cell{} is above the fair share", where);
     std::vector<std::string> parts;

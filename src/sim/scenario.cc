@@ -183,7 +183,7 @@ Status before_until(std::string_view fault, std::size_t i, std::string_view what
   if (at < s.until) return Status::ok();
   return invalid_argument(fmt::format(
       "faults.{}[{}]{} at {} is at or after until ({}); a fault must start before the run ends",
-      fault, i, what, format_duration(at), format_duration(s.until)));
+      fault, i, what, format_scenario_duration(at), format_scenario_duration(s.until)));
 }
 
 // Every fault starts inside the run, [0, until).

@@ -1,6 +1,8 @@
 // Scenario → YAML scenario file: every field, in the reader's order, read back exactly.
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -102,7 +104,7 @@ void write_names(Writer& w, int level, std::string_view key,
 
 std::string service(const ServiceTime& s) {
   return fmt::format("{{distribution: {}, mean: {}, sigma: {}}}", to_string(s.kind),
-                     format_duration(s.mean), number(s.sigma));
+                     format_scenario_duration(s.mean), number(s.sigma));
 }
 
 void write_cells(Writer& w, const Scenario& s) {
@@ -117,9 +119,9 @@ void write_cells(Writer& w, const Scenario& s) {
   w.line(1, "servers", std::to_string(c.servers));
   w.line(1, "queue_limit", std::to_string(c.queue_limit));
   w.line(1, "service", service(c.service));
-  w.line(1, "restart_after", format_duration(c.restart_after));
-  w.line(1, "mtbf", format_duration(c.mtbf));
-  w.line(1, "mttr", format_duration(c.mttr));
+  w.line(1, "restart_after", format_scenario_duration(c.restart_after));
+  w.line(1, "mtbf", format_scenario_duration(c.mtbf));
+  w.line(1, "mttr", format_scenario_duration(c.mttr));
 }
 
 void write_shards(Writer& w, const std::vector<Shard>& shards) {
@@ -154,8 +156,8 @@ void write_router(Writer& w, const RouterSpec& r) {
   w.line(1, "retry_after_crash", boolean(r.policy.retry_after_crash));
   w.line(1, "replace_dead_cells", boolean(r.policy.replace_dead_cells));
   w.line(1, "quarantine_after", std::to_string(r.policy.quarantine_after));
-  w.line(1, "quarantine_for", format_duration(r.policy.quarantine_for));
-  w.line(1, "health_check_interval", format_duration(r.health_check_interval));
+  w.line(1, "quarantine_for", format_scenario_duration(r.policy.quarantine_for));
+  w.line(1, "health_check_interval", format_scenario_duration(r.health_check_interval));
   w.line(1, "persist_snapshot", boolean(r.persist_snapshot));
 }
 
@@ -189,19 +191,21 @@ void write_faults(Writer& w, const FaultsSpec& f) {
                                    number(p.probability), p.limit);
               }));
   write_items(w, 1, "cell_crashes", each(f.cell_crashes, [](const CellCrash& c) {
-                return fmt::format("{{at: {}, cell: {}, duration: {}}}", format_duration(c.at),
-                                   c.cell, format_duration(c.duration));
+                return fmt::format("{{at: {}, cell: {}, duration: {}}}",
+                                   format_scenario_duration(c.at), c.cell,
+                                   format_scenario_duration(c.duration));
               }));
   write_items(w, 1, "zone_outages", each(f.zone_outages, [](const ZoneOutage& z) {
-                return fmt::format("{{at: {}, zone: {}, duration: {}}}", format_duration(z.at),
-                                   z.zone, format_duration(z.duration));
+                return fmt::format("{{at: {}, zone: {}, duration: {}}}",
+                                   format_scenario_duration(z.at), z.zone,
+                                   format_scenario_duration(z.duration));
               }));
   write_items(w, 1, "control_plane_outages", each(f.control_plane_outages, [](const Window& o) {
-                return fmt::format("{{at: {}, duration: {}}}", format_duration(o.at),
-                                   format_duration(o.duration));
+                return fmt::format("{{at: {}, duration: {}}}", format_scenario_duration(o.at),
+                                   format_scenario_duration(o.duration));
               }));
   if (!f.router_restarts.empty()) {
-    w.line(1, "router_restarts", flow_list(each(f.router_restarts, format_duration)));
+    w.line(1, "router_restarts", flow_list(each(f.router_restarts, format_scenario_duration)));
   }
 }
 
@@ -209,11 +213,11 @@ void write_deployments(Writer& w, const std::vector<Deployment>& deployments) {
   if (deployments.empty()) return;
   w.open(0, "deployments");
   for (const Deployment& d : deployments) {
-    w.item(1, fmt::format("at: {}", format_duration(d.at)));
+    w.item(1, fmt::format("at: {}", format_scenario_duration(d.at)));
     w.line(2, "waves", flow_list(each(d.waves, [](const std::vector<std::uint32_t>& wave) {
              return id_list(wave, [](std::uint32_t c) { return c; });
            })));
-    w.line(2, "bake", format_duration(d.bake));
+    w.line(2, "bake", format_scenario_duration(d.bake));
     w.line(2, "bad", boolean(d.bad));
     w.line(2, "error_probability", number(d.error_probability));
     w.line(2, "crash_probability", number(d.crash_probability));
@@ -224,16 +228,18 @@ void write_deployments(Writer& w, const std::vector<Deployment>& deployments) {
 void write_growth(Writer& w, const GrowthSpec& g) {
   w.open(0, "growth");
   write_items(w, 1, "onboarding", each(g.onboarding, [](const Onboarding& o) {
-                return fmt::format("{{at: {}, count: {}}}", format_duration(o.at), o.count);
+                return fmt::format("{{at: {}, count: {}}}", format_scenario_duration(o.at),
+                                   o.count);
               }));
   write_items(w, 1, "scale_out", each(g.scale_out, [](const ScaleOut& o) {
-                return fmt::format("{{at: {}, cells: {}}}", format_duration(o.at), o.cells);
+                return fmt::format("{{at: {}, cells: {}}}", format_scenario_duration(o.at),
+                                   o.cells);
               }));
   w.open(1, "auto_scale");
   w.line(2, "utilization_above", number(g.auto_scale.utilization_above));
   w.line(2, "add", std::to_string(g.auto_scale.add));
   w.line(2, "max_cells", std::to_string(g.auto_scale.max_cells));
-  w.line(2, "cooldown", format_duration(g.auto_scale.cooldown));
+  w.line(2, "cooldown", format_scenario_duration(g.auto_scale.cooldown));
   w.line(1, "rebalance", boolean(g.rebalance));
 }
 
@@ -255,7 +261,7 @@ Status writable(const Scenario& s) {
 
 }  // namespace
 
-std::string format_duration(Duration d) {
+std::string format_scenario_duration(Duration d) {
   static constexpr std::pair<std::int64_t, const char*> kUnits[] = {
       {3'600'000'000, "h"}, {60'000'000, "m"}, {1'000'000, "s"}, {1'000, "ms"}};
   if (d == Duration::zero()) return "0s";
@@ -271,16 +277,16 @@ Result<std::string> write_scenario(const Scenario& s) {
   w.line(0, "name", text(s.name));
   w.line(0, "description", text(s.description));
   w.line(0, "seed", std::to_string(s.seed));
-  w.line(0, "until", format_duration(s.until));
-  w.line(0, "interval", format_duration(s.interval));
+  w.line(0, "until", format_scenario_duration(s.until));
+  w.line(0, "interval", format_scenario_duration(s.interval));
   write_cells(w, s);
   write_tenants(w, s.tenants);
   w.open(0, "workload");
   w.line(1, "rate", number(s.workload.rate));
-  w.line(1, "timeout", format_duration(s.workload.timeout));
+  w.line(1, "timeout", format_scenario_duration(s.workload.timeout));
   write_router(w, s.router);
   w.open(0, "control_plane");
-  w.line(1, "publish_interval", format_duration(s.control_plane.publish_interval));
+  w.line(1, "publish_interval", format_scenario_duration(s.control_plane.publish_interval));
   write_faults(w, s.faults);
   write_deployments(w, s.deployments);
   write_growth(w, s.growth);

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace cellkit {
@@ -34,6 +38,18 @@ TEST(DonorQueue, PicksTheMostLoadedThenTheLowestIdAndForgetsCellsAtTheShare) {
   EXPECT_EQ(q.first(0, none), CellId{4});
   q.set(CellId{4}, 0, 2);
   EXPECT_EQ(q.first(0, none), std::nullopt);
+}
+
+TEST(DonorQueue, VisitsTheDonorsOfAGroupInItsOrder) {
+  DonorQueue q({3, 0});
+  q.set(CellId{5}, 0, 4);
+  q.set(CellId{2}, 0, 9);
+  q.set(CellId{1}, 1, 1);
+  q.set(CellId{7}, 0, 4);
+  q.set(CellId{3}, 0, 3);  // at the share: no donor
+  std::vector<CellId> visited;
+  q.for_each(0, [&](CellId c) { visited.push_back(c); });
+  EXPECT_EQ(visited, (std::vector<CellId>{CellId{2}, CellId{5}, CellId{7}}));
 }
 
 // Random groups, shares and loads; then picks with random cells skipped, each followed by a

@@ -1,11 +1,15 @@
 #include "cellkit/core/rebalance.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "cellkit/core/strategies.h"
 #include "core/placement_test_support.h"
 
 namespace cellkit {
@@ -298,6 +302,127 @@ TEST(Rebalance, ANewCellThatReachesItsFairShareHasNoShortfall) {
   const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2));
   EXPECT_FALSE(plan.moves.empty());
   EXPECT_TRUE(plan.shortfalls.empty());
+}
+
+// Filling new cells through the planner's donor queue, zone by zone: each receiver in turn
+// takes one tenant from the most-loaded old cell of its zone above the zone's fair share,
+// the lowest id among equal loads, passing over a donor whose tenants cannot move there.
+TEST(Rebalance, NewCellsFillFromTheMostLoadedCellOfTheirZoneTheLowestIdAmongEquals) {
+  // Zones by id parity. Zone 0: cell 0 holds tenant 0 of weight 4, cells 2 and 4 three
+  // tenants each; zone 1: cell 1 three tenants, cells 3 and 5 four each. One tenant per shard.
+  const std::vector<std::vector<std::uint32_t>> on_cell = {
+      {0}, {7, 8, 9}, {1, 2, 3}, {10, 11, 12, 13}, {4, 5, 6}, {14, 15, 16, 17}};
+  Placement p{.fleet = fleet_of(6, 2),
+              .tenants = tenants_of(18, 1),
+              .options = {.strategy = Strategy::kRandom, .zone_aware = true}};
+  p.tenants[0].weight = 4;
+  for (std::uint32_t c = 0; c < on_cell.size(); ++c) {
+    for (std::uint32_t t : on_cell[c])
+      p.mapping.assign(TenantId{t}, {CellId{c}});
+  }
+  ASSERT_TRUE(check_placement(p).is_ok());
+  // New cells 6 (zone 0) and 7 (zone 1); fair shares floor(10 / 4) = 2 and floor(11 / 4) = 2.
+  const RebalancePlan plan = *plan_rebalance(p, with_new_cells(p.fleet, 2, 2));
+  EXPECT_EQ(plan.moves, (std::vector<Move>{
+                            // cell 0 (load 4) is first, but tenant 0 weighs more than the room
+                            // left: cell 2 (3) goes before cell 4 (3)
+                            {TenantId{1}, CellId{2}, CellId{6}},
+                            {TenantId{10}, CellId{3}, CellId{7}},  // 3 (4) before 5 (4)
+                            {TenantId{4}, CellId{4}, CellId{6}},   // cell 2 is at the share now
+                            {TenantId{14}, CellId{5}, CellId{7}},  // 5 (4) before 1 (3), 3 (3)
+                        }));
+  EXPECT_EQ(plan.required, 0u);
+  EXPECT_TRUE(plan.shortfalls.empty());
+}
+
+// A short new cell's reason as the planner gave it when it scanned every pool cell: the old
+// cells above the fair share (in r's zone when zone-aware), and for each of their tenants
+// (in `after`, the placement the plan leads to) the first check failing a move to r.
+std::string reason_by_scan(const Placement& before, const Fleet& target, const Mapping& after,
+                           CellId r, std::uint64_t share) {
+  std::map<TenantId, std::uint32_t> weight;
+  for (const Tenant& t : before.tenants)
+    weight[t.id] = t.weight;
+  std::map<CellId, std::uint64_t> load;
+  for (const auto& [tenant, shard] : after)
+    for (CellId c : shard)
+      load[c] += weight.at(tenant);
+  const auto zone = [&](CellId c) { return target.cell(c).zone; };
+  const std::uint32_t cap =
+      target.cell(r).capacity != 0 ? target.cell(r).capacity : before.options.capacity;
+  const bool zoned = before.options.zone_aware;
+  // Under an overlap limit: another tenant shares more than m cells with rest ∪ {r}.
+  const auto breaks_overlap = [&](TenantId t, Shard wanted) {
+    if (!limits_overlap(before.options)) return false;
+    wanted.push_back(r);
+    for (const auto& [other, shard] : after) {
+      std::uint32_t shared = 0;
+      for (CellId c : shard)
+        shared += std::find(wanted.begin(), wanted.end(), c) != wanted.end() ? 1 : 0;
+      if (other != t && shared > before.options.max_overlap) return true;
+    }
+    return false;
+  };
+  std::uint64_t holds = 0, past_share = 0, capacity = 0, overlap = 0, donors = 0;
+  for (CellId d : target.placeable_cells()) {
+    if (!before.fleet.contains(d) || load[d] <= share || (zoned && zone(d) != zone(r))) continue;
+    ++donors;
+    for (TenantId t : after.tenants_on(d)) {
+      const Shard& shard = after.shard(t);
+      Shard rest = shard;
+      rest.erase(std::find(rest.begin(), rest.end(), d));
+      if (std::find(shard.begin(), shard.end(), r) != shard.end()) {
+        ++holds;
+      } else if (load[r] + weight.at(t) > share) {
+        ++past_share;
+      } else if (cap != 0 && load[r] + weight.at(t) > cap) {
+        ++capacity;
+      } else if (breaks_overlap(t, rest)) {
+        ++overlap;
+      }
+    }
+  }
+  const std::string where = zoned ? " in its zone" : "";
+  if (donors == 0) return "no old cell" + where + " is above the fair share";
+  std::vector<std::string> parts;
+  if (overlap > 0) parts.push_back(std::to_string(overlap) + " would break the overlap limit");
+  if (capacity > 0) parts.push_back(std::to_string(capacity) + " would pass its capacity");
+  if (past_share > 0)
+    parts.push_back(std::to_string(past_share) + " weigh more than the room left");
+  if (holds > 0) parts.push_back(std::to_string(holds) + " already use it");
+  if (parts.empty()) parts.emplace_back("none could move there");
+  std::string joined;
+  for (const std::string& part : parts)
+    joined += (joined.empty() ? "" : ", ") + part;
+  return "of the tenants on the " + std::to_string(donors) + " cell" + (donors == 1 ? "" : "s") +
+         where + " above it, " + joined;
+}
+
+// Random fleets (zoned or not), weights, capacities and overlap limits, grown by a few cells:
+// every shortfall's reason is the one a scan of every cell gives.
+RC_GTEST_PROP(Rebalance, AShortfallsReasonIsTheScanOfEveryOldCell, ()) {
+  const auto zones = *rc::gen::inRange<std::uint16_t>(1, 4);
+  const auto n = *rc::gen::inRange<std::uint32_t>(zones * 2, 16);
+  PlacementOptions o{
+      .strategy = *rc::gen::element(Strategy::kRandom, Strategy::kLeastLoaded, Strategy::kShuffle),
+      .max_overlap = 1,
+      .zone_aware = zones > 1 && *rc::gen::arbitrary<bool>(),
+      .seed = *rc::gen::arbitrary<std::uint64_t>(),
+      .capacity = *rc::gen::element<std::uint32_t>(0, 8, 20)};
+  std::vector<Tenant> tenants =
+      tenants_of(*rc::gen::inRange<std::uint32_t>(1, 50), *rc::gen::inRange<std::uint32_t>(2, 4));
+  for (Tenant& t : tenants)
+    t.weight = *rc::gen::element<std::uint32_t>(1, 1, 1, 3, 7);
+  const Result<Placement> placed = place(fleet_of(n, zones), tenants, o);
+  RC_PRE(placed.is_ok());
+  const Placement& p = *placed;
+  const Fleet target = with_new_cells(p.fleet, *rc::gen::inRange<std::uint32_t>(1, 4), zones);
+  Result<RebalancePlan> plan = plan_rebalance(p, target);
+  RC_ASSERT(plan.is_ok());
+  const Placement after = *apply_plan(p, target, *plan);
+  RC_CLASSIFY(!plan->shortfalls.empty());
+  for (const Shortfall& s : plan->shortfalls)
+    RC_ASSERT(s.reason == reason_by_scan(p, target, after.mapping, s.cell, s.fair_share));
 }
 
 TEST(Rebalance, RemovedCellStaysListedAsDrainingUntilEmpty) {

@@ -120,6 +120,22 @@ cellkit_golden(simulate_print_scenario_mapping simulate_print_scenario_mapping.y
                ARGS simulate ${fixtures}/mapped/from_json.yaml --print-scenario)
 cellkit_golden(simulate_error_print_scenario_runs simulate_error_print_scenario_runs.txt EXIT 2
                STREAM stderr ARGS simulate ${poison_k2} --print-scenario --runs 3)
+cellkit_golden(simulate_error_print_scenario_missing_file
+               simulate_error_print_scenario_missing_file.txt EXIT 1 STREAM stderr
+               ARGS simulate ${fixtures}/no_such_file.yaml --print-scenario)
+# --until is checked against the file's fields: control-plane-outage.yaml crashes cell 3 at 7m.
+cellkit_golden(simulate_error_print_scenario_until simulate_error_print_scenario_until.txt EXIT 2
+               STREAM stderr
+               ARGS simulate ${golden_sources}/scenarios/control-plane-outage.yaml
+                    --print-scenario --until 6m)
+cellkit_golden(simulate_error_until_interval simulate_error_until_interval.txt EXIT 2
+               STREAM stderr ARGS simulate ${fixtures}/small.json --until 100000h)
+# The scenario fuzz target's seeds that give every field between them stay valid scenarios.
+foreach(seed every_field every_field_explicit)
+  cellkit_golden(simulate_print_scenario_${seed} simulate_print_scenario_${seed}.yaml
+                 ARGS simulate ${golden_sources}/tests/fuzz/corpus/scenario/${seed}.yaml
+                      --print-scenario)
+endforeach()
 # A mapping the user already has: the fleet, zones and shards from a JSON or CSV file next to
 # the scenario; keys the mapping gives are refused beside it, each with its line.
 cellkit_golden(simulate_mapping_json simulate_mapping_json.txt

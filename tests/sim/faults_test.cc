@@ -45,12 +45,13 @@ struct Bench {
     ledger.start(0, Mapping{});
   }
 
-  // A request in service at `cell`, as the request path starts one: busy and a completion.
-  SlotId serve(CellId cell) {
+  // A request in service at `cell`, as the request path starts one: busy and a completion
+  // at `done`.
+  SlotId serve(CellId cell, TimePoint done = at(99)) {
     const SlotId s = slots.allocate();
     slots[s].cell = cell;
     ++cells[raw(cell)].busy;
-    queue.push(at(99), kServiceDone, raw(s), slots[s].generation);
+    queue.push(done, kServiceDone, raw(s), slots[s].generation);
     return s;
   }
   SlotId wait(CellId cell) {
@@ -64,11 +65,12 @@ struct Bench {
     timeline.move_into(r);
     return r.timeline;
   }
-  // The pending events of `kind`, as (time, target), earliest first.
-  std::vector<std::pair<TimePoint, std::uint32_t>> pending(Kind kind) {
+  // The pending events of `kind`, as (time, target), earliest first. The queue is left as is.
+  std::vector<std::pair<TimePoint, std::uint32_t>> pending(Kind kind) const {
     std::vector<std::pair<TimePoint, std::uint32_t>> found;
-    while (!queue.empty()) {
-      const Event e = queue.pop();
+    EventQueue left = queue;
+    while (!left.empty()) {
+      const Event e = left.pop();
       if (e.kind() == kind) found.emplace_back(e.time, e.target);
     }
     return found;
@@ -95,6 +97,18 @@ TEST(Faults, CrashHandsOverTheRequestsInServiceInStartOrderThenTheQueued) {
           {.time = at(5),
            .what = timeline::CellCrashed{.cell = CellId{1}, .cause = CrashCause::kScheduled}}}));
   EXPECT_EQ(b.pending(kRestart), (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(15), 1}}));
+}
+
+// The completions' times are the reverse of the start order: the queue's storage order is
+// neither, so only the sort by sequence gives the start order.
+TEST(Faults, CrashHandsOverTheRequestsInStartOrderWhenLaterOnesCompleteEarlier) {
+  Bench b;
+  const SlotId first = b.serve(CellId{1}, at(90));
+  const SlotId second = b.serve(CellId{1}, at(50));
+  const SlotId third = b.serve(CellId{1}, at(20));
+  const SlotId fourth = b.serve(CellId{1}, at(10));
+  b.subject.crash(CellId{1}, seconds(10), CrashCause::kScheduled, TenantId{}, at(5));
+  EXPECT_EQ(b.lost, (std::vector<SlotId>{first, second, third, fourth}));
 }
 
 TEST(Faults, ACompletionOfAFreedSlotIsNoRequestInService) {
@@ -155,6 +169,53 @@ TEST(Faults, AScheduledCrashWithoutADurationLastsTheCellsRestartTime) {
   b.faults.cell_crashes = {{.at = seconds(4), .cell = 2}};
   b.subject.scheduled_crash(0, at(4));
   EXPECT_EQ(b.cells[2].down_until, at(34));
+}
+
+// Random crashes draw from the cell's own stream: the repair time, then the up-time to the
+// next crash. The expected times are drawn here from a stream with the cell's seed.
+TEST(Faults, ARandomCrashTakesAnUpCellDownForARepairDrawAndDrawsTheNextCrashAfterIt) {
+  Bench b;
+  b.spec.mttr = seconds(20);
+  b.spec.mtbf = seconds(40);
+  Random draws(7);
+  const Duration repair = draws.exponential(b.spec.mttr);
+  const Duration up = draws.exponential(b.spec.mtbf);
+  b.subject.random_crash(CellId{1}, at(5));
+  const CellRuntime& c = b.cells[1];
+  EXPECT_FALSE(c.up);
+  EXPECT_EQ(c.crashes, 1u);
+  EXPECT_EQ(c.down_until, at(5) + repair);
+  EXPECT_TRUE(b.cells[0].up);
+  EXPECT_TRUE(b.cells[2].up);
+  EXPECT_EQ(b.pending(kRestart),
+            (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(5) + repair, 1}}));
+  EXPECT_EQ(b.pending(kRandomCrash),
+            (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(5) + repair + up, 1}}));
+  EXPECT_EQ(b.entries(),
+            (std::vector<TimelineEntry>{
+                {.time = at(5),
+                 .what = timeline::CellCrashed{.cell = CellId{1}, .cause = CrashCause::kRandom}}}));
+  Random untouched(7);  // the other cells' streams gave nothing
+  EXPECT_EQ(b.cells[0].random.next_u64(), untouched.next_u64());
+}
+
+// A cell already down when its random crash comes stays as it is, but the repair time is
+// still drawn (so the stream does not shift with the crash's timing), and the next crash
+// comes an up-time after the pending restart.
+TEST(Faults, ARandomCrashOfACellAlreadyDownDrawsTheNextCrashAfterItsRestart) {
+  Bench b;
+  b.spec.mttr = seconds(20);
+  b.spec.mtbf = seconds(40);
+  b.subject.crash(CellId{2}, seconds(30), CrashCause::kScheduled, TenantId{}, at(0));
+  Random draws(7);
+  (void)draws.exponential(b.spec.mttr);
+  const Duration up = draws.exponential(b.spec.mtbf);
+  b.subject.random_crash(CellId{2}, at(10));
+  EXPECT_EQ(b.cells[2].crashes, 1u);
+  EXPECT_EQ(b.cells[2].down_until, at(30));
+  EXPECT_EQ(b.pending(kRestart), (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(30), 2}}));
+  EXPECT_EQ(b.pending(kRandomCrash),
+            (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(30) + up, 2}}));
 }
 
 TEST(Faults, ARestartedRouterThatCannotDecodeItsSnapshotServesNothingAndSaysSo) {

@@ -143,7 +143,7 @@ TEST(WriteScenario, RefusesWhatAScenarioFileCannotSay) {
             "tenants.mapping or a program)");
 }
 
-TEST(FormatDuration, WritesTheLargestWholeUnitAndReadsBack) {
+TEST(FormatScenarioDuration, WritesTheLargestWholeUnitAndReadsBack) {
   const std::vector<std::pair<Duration, std::string>> table = {
       {Duration::zero(), "0s"},
       {Duration(250), "250us"},
@@ -154,7 +154,7 @@ TEST(FormatDuration, WritesTheLargestWholeUnitAndReadsBack) {
       {Duration(3'600'000'001), "3600000001us"},
       {kMaxDuration, "100000h"}};
   for (const auto& [d, text] : table) {
-    EXPECT_EQ(format_duration(d), text);
+    EXPECT_EQ(format_scenario_duration(d), text);
     EXPECT_EQ(parse_duration(text).value(), d) << text;
   }
 }

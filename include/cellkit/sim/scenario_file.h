@@ -23,8 +23,9 @@ Result<Scenario> load_scenario(const std::string& path);
 Result<Duration> parse_duration(std::string_view text);
 
 // A duration as a scenario file writes it, in the largest unit that keeps it whole: "90s",
-// "2h", "250us", "0s". parse_duration reads it back exactly. Requires d >= 0.
-std::string format_duration(Duration d);
+// "2h", "250us", "0s". parse_duration reads it back exactly (reports round durations for
+// reading instead: "42.5s", "12m 05s"). Requires d >= 0.
+std::string format_scenario_duration(Duration d);
 
 // The scenario as a YAML scenario file, every field written (defaults included), in the
 // order of docs/scenario-format.md; the same value always gives the same bytes. Read with
