@@ -23,6 +23,9 @@ class RealFileSystem final : public FileSystem {
   int open_read(const std::string& path) override {
     return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   }
+  int open_write(const std::string& path) override {
+    return ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  }
   int create_exclusive(const std::string& path) override {
     return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   }
@@ -33,6 +36,9 @@ class RealFileSystem final : public FileSystem {
   int fstat(int fd, struct stat* info) override { return ::fstat(fd, info); }
   int lstat(const std::string& path, struct stat* info) override {
     return ::lstat(path.c_str(), info);
+  }
+  int stat(const std::string& path, struct stat* info) override {
+    return ::stat(path.c_str(), info);
   }
   int fchmod(int fd, mode_t mode) override { return ::fchmod(fd, mode); }
   int fsync(int fd) override { return ::fsync(fd); }
@@ -224,6 +230,23 @@ class Staged {
   int error_ = 0;
 };
 
+// Whether `path` names (or links to) something that is not a file to replace: a device, a
+// pipe, a socket. Replacing /dev/null by a regular file (a rename as root does) breaks every
+// process of the machine that writes to it; writing a named pipe in place is what its reader
+// waits for.
+bool written_in_place(FileSystem& fs, const std::string& path) {
+  struct stat info {};
+  return fs.stat(path, &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
+}
+
+Status write_in_place(FileSystem& fs, const FileContents& file) {
+  Descriptor fd(fs, fs.open_write(file.path));
+  if (fd.get() < 0) return write_error(file.path, errno);
+  if (int e = write_all(fs, fd.get(), file.contents); e != 0) return write_error(file.path, e);
+  if (fd.close() != 0) return write_error(file.path, errno);
+  return Status::ok();
+}
+
 Status refuse_repeats(std::span<const FileContents> files) {
   for (std::size_t i = 0; i < files.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -246,16 +269,26 @@ Status write_file_atomically(const std::string& path, std::string_view contents,
 Status write_files_atomically(std::span<const FileContents> files, FileSystem& fs) {
   if (Status s = refuse_repeats(files); !s.is_ok()) return s;
   std::vector<Staged> staged;
+  std::vector<const FileContents*> replaced;
+  std::vector<const FileContents*> in_place;
   staged.reserve(files.size());
   for (const FileContents& file : files) {
     if (file.path.empty()) return invalid_argument("cannot write '': the file name is empty");
+    if (written_in_place(fs, file.path)) {
+      in_place.push_back(&file);
+      continue;
+    }
     if (Status s = staged.emplace_back(fs).write(file); !s.is_ok()) return s;
+    replaced.push_back(&file);
   }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (Status s = staged[i].commit(files[i].path); !s.is_ok()) {
+  for (const FileContents* file : in_place) {
+    if (Status s = write_in_place(fs, *file); !s.is_ok()) return s;
+  }
+  for (std::size_t i = 0; i < replaced.size(); ++i) {
+    if (Status s = staged[i].commit(replaced[i]->path); !s.is_ok()) {
       if (i == 0) return s;
       return failed_precondition(fmt::format("{} (the first {} of the {} files were replaced)",
-                                             s.message(), i, files.size()));
+                                             s.message(), i, replaced.size()));
     }
   }
   return Status::ok();

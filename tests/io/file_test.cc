@@ -36,6 +36,7 @@ class FaultyFileSystem : public FileSystem {
   int writes = 0, fsyncs = 0, renames = 0, reads = 0;
 
   int open_read(const std::string& p) override { return real().open_read(p); }
+  int open_write(const std::string& p) override { return real().open_write(p); }
   int create_exclusive(const std::string& p) override { return real().create_exclusive(p); }
   long read(int fd, char* d, std::size_t n) override {
     if (++reads == fail_read) return errno = EIO, -1;
@@ -51,6 +52,7 @@ class FaultyFileSystem : public FileSystem {
   }
   int fstat(int fd, struct stat* i) override { return real().fstat(fd, i); }
   int lstat(const std::string& p, struct stat* i) override { return real().lstat(p, i); }
+  int stat(const std::string& p, struct stat* i) override { return real().stat(p, i); }
   int fchmod(int fd, mode_t m) override { return real().fchmod(fd, m); }
   int fsync(int fd) override {
     if (++fsyncs == fail_fsync) return errno = EIO, -1;
@@ -132,6 +134,36 @@ TEST_F(FileTest, ReplacesASymlinkAtTheTargetInsteadOfWritingThroughIt) {
   ASSERT_TRUE(write_file_atomically(path("out.json"), "mapping").is_ok());
   EXPECT_EQ(contents(path("victim")), "precious");
   EXPECT_FALSE(fs::is_symlink(path("out.json")));
+}
+
+// `-o /dev/null` as root renamed a regular file over /dev/null, which every process of the
+// machine writes to: a device (here through a symlink, so the test cannot harm /dev) is
+// written in place and stays what it is.
+TEST_F(FileTest, WritesThroughASymlinkToADeviceInsteadOfReplacingIt) {
+  fs::create_symlink("/dev/null", path("discard"));
+  ASSERT_TRUE(write_file_atomically(path("discard"), "mapping").is_ok());
+  EXPECT_TRUE(fs::is_symlink(path("discard")));
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  EXPECT_EQ(names(), std::set<std::string>{"discard"});
+}
+
+// A named pipe is written in place, for the reader waiting on it; in a set, beside a file
+// that is replaced.
+TEST_F(FileTest, WritesANamedPipeInPlaceForItsReader) {
+  ASSERT_EQ(::mkfifo(path("pipe").c_str(), 0600), 0);
+  const int reader = ::open(path("pipe").c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  put("m.json", "old");
+  const std::vector<FileContents> set = {{path("pipe"), "through the pipe"},
+                                         {path("m.json"), "new"}};
+  ASSERT_TRUE(write_files_atomically(set).is_ok());
+  char read_back[64] = {};
+  const long n = ::read(reader, read_back, sizeof read_back);
+  ::close(reader);
+  EXPECT_EQ(std::string(read_back, n > 0 ? static_cast<std::size_t>(n) : 0), "through the pipe");
+  EXPECT_TRUE(fs::is_fifo(path("pipe")));
+  EXPECT_EQ(contents(path("m.json")), "new");
+  EXPECT_EQ(names(), (std::set<std::string>{"m.json", "pipe"}));
 }
 
 TEST_F(FileTest, NamesTheTargetWhenTheDirectoryIsMissing) {

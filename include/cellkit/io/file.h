@@ -22,6 +22,8 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
   virtual int open_read(const std::string& path) = 0;  // O_RDONLY | O_CLOEXEC
+  // Opens an existing `path` for writing, never creating it: O_WRONLY | O_NOCTTY | O_CLOEXEC.
+  virtual int open_write(const std::string& path) = 0;
   // Creates `path` only if nothing (not even a dangling symlink) has that name:
   // O_CREAT | O_EXCL | O_NOFOLLOW, mode 0666 less the umask.
   virtual int create_exclusive(const std::string& path) = 0;
@@ -29,6 +31,7 @@ class FileSystem {
   virtual long write(int fd, const char* data, std::size_t size) = 0;
   virtual int fstat(int fd, struct stat* info) = 0;
   virtual int lstat(const std::string& path, struct stat* info) = 0;
+  virtual int stat(const std::string& path, struct stat* info) = 0;  // follows symlinks
   virtual int fchmod(int fd, mode_t mode) = 0;
   virtual int fsync(int fd) = 0;
   virtual int close(int fd) = 0;
@@ -58,12 +61,15 @@ struct FileContents {
 // the same directory (never through an existing name or symlink), synced, given the mode of
 // the file it replaces, then renamed over `path`. On any failure the temporary file is
 // removed and `path` is untouched; on SIGINT/SIGTERM during the write it is removed too.
+// A device, pipe or socket at `path`, or a symlink to one (/dev/null, /dev/stdout, a named
+// pipe), is not replaced but written in place, as a shell's `>` would.
 // Errors (kFailedPrecondition) name `path`: "cannot write 'out.json': No space left on device".
 Status write_file_atomically(const std::string& path, std::string_view contents,
                              FileSystem& fs = real_file_system());
 
 // Writes a set of files so that either all are replaced or none is: every temporary file is
-// written and synced before the first rename. Refuses (kInvalidArgument, before writing) two
+// written and synced before the first rename (devices and pipes, written in place, after the
+// temporary files and before the renames). Refuses (kInvalidArgument, before writing) two
 // entries naming the same file. Only a failing rename, after all writes succeeded, can leave
 // the earlier files of the set replaced; the error then says which were.
 Status write_files_atomically(std::span<const FileContents> files,
