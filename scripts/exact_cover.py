@@ -4,7 +4,8 @@ scripts/find_rotational_sqs.py covers every orbit of triples exactly once (leave
 scripts/find_cyclic_packing.py lets up to `leave` orbits stay uncovered. Both keep the base
 blocks they print as data in src/core/steiner_quadruples.cc, so the search order here (the item
 with fewest options first, options in the order given) must not change: the same arguments must
-print the same blocks (tests/scripts/design_searches_test.py runs both scripts).
+print the same blocks (tests/scripts/design_searches_test.py checks that `find_rotational_sqs.py
+46 0` and `find_cyclic_packing.py 29 6 0` print the stored kBase46 and kBase29).
 """
 
 

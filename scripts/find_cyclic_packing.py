@@ -20,8 +20,8 @@ that start at 1 in 50 and fall to never over the first 11 of 16 phases. It stops
 orbits or after `steps` draws. Any v (v = 45, 57: the orbit of {0, v/3, 2v/3} has v/3 members,
 so no block orbit may hold it, which block_options checks for every v).
 tests/core/quadruple_packing_test.cc checks that the developed packing covers no triple twice;
-tests/scripts/design_searches_test.py runs each mode on Z_17 and Z_19. Algorithm X is
-scripts/exact_cover.py, shared with find_rotational_sqs.py.
+tests/scripts/design_searches_test.py runs each mode on Z_17 and Z_19, and `29 6 0` against the
+stored kBase29. Algorithm X is scripts/exact_cover.py, shared with find_rotational_sqs.py.
 Run from anywhere: scripts/find_cyclic_packing.py v leave [seed [nodes]]
                or: scripts/find_cyclic_packing.py --local v want seed steps
                or: scripts/find_cyclic_packing.py --anneal v want seed steps

@@ -15,7 +15,8 @@ Shapes kept (`scripts/find_rotational_sqs.py v [seed [nodes]]`):
   58: two copies of Z_29, a in <16> (order 7): 152 triple orbits.
 Any other shape: scripts/find_rotational_sqs.py p copies inf mult [seed [nodes]].
 tests/core/design_placement_test.cc and quadruple_packing_test.cc check the developed systems;
-tests/scripts/design_searches_test.py runs this script on SQS(8), SQS(10) and SQS(14).
+tests/scripts/design_searches_test.py runs this script on SQS(8), SQS(10) and SQS(14), and on 46
+seed 0 against the stored kBase46.
 Algorithm X is scripts/exact_cover.py, shared with find_cyclic_packing.py.
 """
 import itertools

@@ -118,6 +118,16 @@ std::optional<std::vector<Quad>> best_packing(std::uint32_t n) {
   return std::nullopt;
 }
 
+// More present blocks; on a tie the stored start beats one too large to search: that one keeps
+// its larger system's order with the absent points' blocks passed over, so its prefixes load the
+// cells unevenly, where the stored one is put in balance_order on the cells (N = 45, 49, 57: the
+// stored SQS(N + 1) less its last point, where the cut of that same design, built since, ties).
+bool larger_or_stored_on_tie(const RestrictedStart& other, const RestrictedStart& start) {
+  const std::size_t a = present_blocks(*other.design).size();
+  const std::size_t b = present_blocks(*start.design).size();
+  return a > b || (a == b && other.stored && start.design->design->size() > kMaxImprovedBlocks);
+}
+
 }  // namespace
 
 RestrictedDesign improve_restricted(const RestrictedDesign& d, std::uint32_t cells,
@@ -189,16 +199,6 @@ std::optional<RestrictedDesign> stored_packing(std::uint32_t cells) {
       std::vector<bool>(cells, false)};
 }
 
-// More present blocks; on a tie the stored start beats one too large to search: that one keeps
-// its larger system's order with the absent points' blocks passed over, so its prefixes load the
-// cells unevenly, where the stored one is put in balance_order on the cells (N = 45, 49, 57: the
-// stored SQS(N + 1) less its last point, where the cut of that same design, built since, ties).
-bool larger_start(const RestrictedStart& other, const RestrictedStart& start) {
-  const std::size_t a = present_blocks(*other.design).size();
-  const std::size_t b = present_blocks(*start.design).size();
-  return a > b || (a == b && other.stored && start.design->design->size() > kMaxImprovedBlocks);
-}
-
 RestrictedStart restricted_start(std::uint32_t cells) {
   // The largest start wins: the cut (the first), a doubling (N = 24: 498 blocks, the cut 462), a
   // packing on the next multiple of 4 less points (N = 35: 1,569 after the search, where the cut
@@ -208,7 +208,8 @@ RestrictedStart restricted_start(std::uint32_t cells) {
                                             {packing_less_points(cells), false},
                                             {stored_packing(cells), /*stored=*/true}}};
   for (RestrictedStart& other : others) {
-    if (other.design && (!start.design || larger_start(other, start))) start = std::move(other);
+    if (other.design && (!start.design || larger_or_stored_on_tie(other, start)))
+      start = std::move(other);
   }
   return start;
 }

@@ -287,6 +287,8 @@ std::optional<StoredBase> stored_base(std::uint32_t v) {
       {0, 30, 38, 57}, {0, 30, 42, 55}, {0, 31, 32, 33},  {0, 31, 41, 48}, {0, 31, 55, 57},
       {0, 33, 42, 44}, {0, 37, 39, 41}, {29, 30, 39, 42},
   }};
+  // Exactly the orders of kRotationalOrders, a test checks
+  // (QuadruplePacking.TheRotationalOrdersAreExactlyTheStoredSystems): add an order to both.
   if (v == 38) return StoredBase{kBase38, 37, 1, 10};
   if (v == 46) return StoredBase{kBase46, 23, 2, 2};
   if (v == 50) return StoredBase{kBase50, 49, 1, 18};

@@ -40,7 +40,8 @@ std::optional<std::vector<Quad>> search_cyclic_sqs(std::uint32_t v, std::uint64_
 // multiplier, then translate), repeats dropped, block points sorted. Nothing for other v.
 std::optional<std::vector<Quad>> rotational_sqs(std::uint32_t v);
 
-// The orders rotational_sqs keeps, increasing.
+// The orders rotational_sqs keeps, increasing (a second list beside the stored data;
+// QuadruplePacking.TheRotationalOrdersAreExactlyTheStoredSystems checks that the two agree).
 inline constexpr std::array<std::uint32_t, 4> kRotationalOrders = {38, 46, 50, 58};
 
 // How rotational_sqs(v) is kept, for messages: "27 base blocks on Z_37 and a point", "15 base

@@ -163,6 +163,17 @@ TEST(QuadruplePacking, TheStoredSteinerSystemsAreDesignsAndCoverEveryTripleOnce)
   EXPECT_FALSE(rotational_sqs(40).has_value());
 }
 
+// kRotationalOrders (which the no-design reason names, and the test above walks) lists exactly the
+// orders stored_base keeps: a system stored in one and not the other fails here.
+TEST(QuadruplePacking, TheRotationalOrdersAreExactlyTheStoredSystems) {
+  for (std::uint32_t v = 4; v <= 128; ++v) {
+    SCOPED_TRACE(v);
+    const bool listed = std::ranges::find(kRotationalOrders, v) != kRotationalOrders.end();
+    EXPECT_EQ(rotational_sqs(v).has_value(), listed);
+    EXPECT_EQ(rotational_sqs_origin(v).empty(), !listed);
+  }
+}
+
 // For N ≡ 0 (mod 6) the limit is below ⌊N/4 ⌊(N−1)/3 ⌊(N−2)/2⌋⌋⌋, and a packing that holds it
 // is kept with no search step, where all 10,000,000 ran before: 6 cells (SQS(8) less 2 points, 3
 // blocks; that bound is 4), 12 (the 3 doubled, 51; that bound 54) and 24 (the 51 doubled, 498;
@@ -308,7 +319,7 @@ TEST(QuadruplePacking, FortySevenCellsTakeThePackingOnFortyEightLessAPoint) {
 // last point tie at Johnson's bound (3,465, 4,508): restricted_sqs takes the stored one, put in
 // balance_order on the N cells (the cut, over 3,000 blocks, would be neither searched nor
 // reordered), with no search step; each triple at most once. (57 likewise, but its starts include
-// the search on 30 cells, through 60 = 2 · 30: in the soak placement test.)
+// the search on 30 cells, through 60 = 2 · 30: the soak test below.)
 TEST(QuadruplePacking, OneCellBelowAStoredSqsTakesItLessItsLastPointInBalanceOrder) {
   for (const auto& [n, size] : {std::pair{45u, 3'465u}, std::pair{49u, 4'508u}}) {
     SCOPED_TRACE(n);
@@ -402,6 +413,18 @@ TEST(SoakQuadruplePacking, RestrictedDesignForThirtyCellsReachesNinetyFivePercen
   const std::vector<Quad> blocks = blocks_of(*d->design);
   EXPECT_GE(blocks.size(), 965u);
   expect_triples_at_most_once(blocks, 30);
+}
+
+// 57 cells as 45 and 49 above: the cut of the SQS(58) design ties with the stored system less its
+// last point at Johnson's bound (7,182), and the stored one wins, in balance_order on the 57 cells.
+// Its starts include the packing on 60 = 2 · 30, which doubles the search on 30 cells above.
+TEST(SoakQuadruplePacking, FiftySevenCellsTakeTheStoredSqsLessItsLastPointOnATie) {
+  EXPECT_TRUE(restricted_start(57).stored);
+  const std::optional<RestrictedDesign> r = restricted_sqs(57);
+  expect_packing_on_every_cell(r, 57, 7'182);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->search_steps, 0u);
+  EXPECT_EQ(blocks_of(*r->design), balance_order(blocks_of(*stored_packing(57)->design), 57));
 }
 
 }  // namespace

@@ -171,6 +171,10 @@ foreach(strategy random least-loaded rendezvous shuffle)
   cellkit_golden(place_vectors_${strategy} place_vectors_${strategy}.txt
                  ARGS place --strategy ${strategy} --cells 100 --tenants 100 --shard-size 4 --show 100)
 endforeach()
+# shuffle's seeded search on one pool: 100 cells take the SQS(100)'s codewords above, whatever the
+# seed; 99 cells admit no design (and shuffle takes no restricted one), so every shard is searched.
+cellkit_golden(place_vectors_shuffle_no_design place_vectors_shuffle_no_design.txt
+               ARGS place --strategy shuffle --cells 99 --tenants 100 --shard-size 4 --show 100)
 cellkit_golden(place_vectors_stripes place_vectors_stripes.txt
                ARGS place --cells 64 --zones 4 --tenants 100 --shard-size 4 --show 100)
 # Designs: the family the fleet admits, what it reaches and the fill (docs/placement.md).

@@ -2,12 +2,16 @@
 """Runs the offline design searches (scripts/find_rotational_sqs.py, scripts/find_cyclic_packing.py)
 on small orders, each well under a second, and checks what they print: the base blocks developed
 here, independently of the scripts, must give a Steiner quadruple system (every triple exactly
-once, C(v,3)/4 blocks) or a packing (every triple at most once) of the size asked for.
+once, C(v,3)/4 blocks) or a packing (every triple at most once) of the size asked for. And two
+runs pinned to the data they produced: `find_rotational_sqs.py 46 0` and `find_cyclic_packing.py
+29 6 0` (a second or two each) must print exactly the base blocks kBase46 and kBase29 that
+src/core/steiner_quadruples.cc keeps, so a change of search order fails here.
 
-usage: design_searches_test.py SCRIPTS_DIR
+usage: design_searches_test.py SCRIPTS_DIR STEINER_QUADRUPLES_CC
 """
 import ast
 import itertools
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -22,6 +26,8 @@ def run(script, *args):
 
 def base_blocks(text):
     """The list a script prints; the count first when there is one ("9 [(0, 1, 2, 7), ...]")."""
+    if text == "none":
+        raise AssertionError("the script found none")
     count, _, rest = text.partition(" ")
     if count.isdigit():
         blocks = ast.literal_eval(rest)
@@ -82,8 +88,30 @@ def check_packing(scripts, v, args, want):
     return f"cyclic packing {args}: {len(base)} base blocks, {len(blocks)} blocks"
 
 
+def stored_base(source, name):
+    """The base blocks `static constexpr std::array<Quad, n> name = {{{a, b, c, d}, ...}};`."""
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    body = re.search(r"\b" + name + r" = \{\{(.*?)\}\};", text, re.S)
+    if body is None:
+        raise AssertionError(f"{name} not found in {source}")
+    return [tuple(map(int, q)) for q in re.findall(r"\{(\d+), (\d+), (\d+), (\d+)\}",
+                                                   body.group(1))]
+
+
+def check_stored(script, args, source, name):
+    printed = base_blocks(run(script, *args))
+    kept = stored_base(source, name)
+    if printed != kept:
+        first = next((i for i, (a, b) in enumerate(zip(printed, kept)) if a != b),
+                     min(len(printed), len(kept)))
+        raise AssertionError(f"{args}: printed {len(printed)} base blocks, {name} keeps "
+                             f"{len(kept)}; first difference at block {first}")
+    return f"{args} prints {name} ({len(kept)} base blocks)"
+
+
 def main():
-    scripts = sys.argv[1]
+    scripts, source = sys.argv[1], sys.argv[2]
     checks = [
         lambda: check_sqs(scripts, (7, 1, 1, 2)),   # SQS(8): Z_7 and ∞, a in <2> (order 3)
         lambda: check_sqs(scripts, (5, 2, 0, 4)),   # SQS(10): two copies of Z_5, a in <4>
@@ -94,6 +122,9 @@ def main():
         lambda: check_packing(scripts, 17, ("--anneal", 17, 9, 1, 20000), 9),
         # 30 draws reach 7 orbits on Z_19; the rounds of neighbourhood search bring it to 10.
         lambda: check_packing(scripts, 19, ("--anneal", 19, 10, 1, 30, 50, 3), 10),
+        # The stored data, printed again: the search order is what these pin.
+        lambda: check_stored(f"{scripts}/find_rotational_sqs.py", (46, 0), source, "kBase46"),
+        lambda: check_stored(f"{scripts}/find_cyclic_packing.py", (29, 6, 0), source, "kBase29"),
     ]
     failed = 0
     for check in checks:
