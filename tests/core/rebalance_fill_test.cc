@@ -15,6 +15,7 @@
 #include "cellkit/core/rebalance.h"
 #include "cellkit/core/strategies.h"
 #include "core/placement_test_support.h"
+#include "core/rebalance_test_support.h"
 
 namespace cellkit {
 namespace {
@@ -112,13 +113,7 @@ class FillModel {
     if (cap(r) != 0 && load(r) + w > cap(r)) return false;
     if (!limits_overlap(before_.options)) return true;
     std::replace(wanted.begin(), wanted.end(), d, r);
-    for (const auto& [other, shard] : shards_) {
-      std::uint32_t shared = 0;
-      for (CellId c : shard)
-        shared += std::find(wanted.begin(), wanted.end(), c) != wanted.end() ? 1 : 0;
-      if (other != t && shared > before_.options.max_overlap) return false;
-    }
-    return true;
+    return !another_shares_more(shards_, t, wanted, before_.options.max_overlap);
   }
 
   bool move_one(CellId d, CellId r) {
@@ -143,16 +138,6 @@ class FillModel {
   std::map<TenantId, Shard> shards_;
   std::map<std::uint16_t, std::uint64_t> sum_, count_;
 };
-
-Fleet with_new_cells(Fleet fleet, std::uint32_t count, std::uint16_t zones) {
-  const auto first = static_cast<std::uint32_t>(fleet.size());
-  for (std::uint32_t i = first; i < first + count; ++i) {
-    (void)fleet.add({.id = CellId{i},
-                     .name = "cell-" + std::to_string(i),
-                     .zone = ZoneId{static_cast<std::uint16_t>(i % zones)}});
-  }
-  return fleet;
-}
 
 // The inputs of one case: a placement, the fleet grown by `new_cells` and changed, max_moves.
 struct FillCase {
