@@ -38,6 +38,7 @@ SAMPLES = int(os.environ.get("SAMPLES", "50"))
 CONCURRENCY = int(os.environ.get("CONCURRENCY", "48"))
 SECONDS = int(os.environ.get("SECONDS", "5"))
 CELLS = int(os.environ.get("CELLS", "8"))
+SHARD_SIZE = 2  # every tenant the script adds; CELLS must be at least this
 
 procs = []
 work = tempfile.mkdtemp(prefix="cellkit-bench-control-")
@@ -159,7 +160,7 @@ def check_settings():
     """Refuses settings the measurements cannot use, before anything is started."""
     for name, value, least in [("TENANTS", TENANTS, 0), ("BATCH", BATCH, 1), ("SINGLES", SINGLES, 0),
                                ("SAMPLES", SAMPLES, 0), ("CONCURRENCY", CONCURRENCY, 1),
-                               ("SECONDS", SECONDS, 1), ("CELLS", CELLS, 1)]:
+                               ("SECONDS", SECONDS, 1), ("CELLS", CELLS, SHARD_SIZE)]:
         if value < least:
             raise SystemExit(f"{name}={value}: must be at least {least}")
 
@@ -198,14 +199,14 @@ def main():
 
     t0 = time.monotonic()
     for start_at in range(0, TENANTS, BATCH):
-        batch = [{"name": f"t{n}", "shard_size": 2}
+        batch = [{"name": f"t{n}", "shard_size": SHARD_SIZE}
                  for n in range(start_at, min(TENANTS, start_at + BATCH))]
         call(control + "/v1/tenants", "POST", {"tenants": batch})
     batched = TENANTS / (time.monotonic() - t0)
 
     t0 = time.monotonic()
     for n in range(SINGLES):
-        call(control + "/v1/tenants", "POST", {"name": f"single-{n}", "shard_size": 2})
+        call(control + "/v1/tenants", "POST", {"name": f"single-{n}", "shard_size": SHARD_SIZE})
     singles = SINGLES / (time.monotonic() - t0)
 
     concurrent, publications, reads = concurrent_onboarding(control)
@@ -215,7 +216,7 @@ def main():
     for n in range(SAMPLES):
         sent = time.monotonic()
         version = call(control + "/v1/tenants", "POST",
-                       {"name": f"sample-{n}", "shard_size": 2})["version"]
+                       {"name": f"sample-{n}", "shard_size": SHARD_SIZE})["version"]
         answered = time.monotonic()
         pending = set(admins)
         deadline = sent + 30

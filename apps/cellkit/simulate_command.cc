@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cellkit/base/cut.h"
 #include "cellkit/io/file.h"
 #include "cellkit/io/mapping_file.h"
 #include "cellkit/report/html_reports.h"
@@ -72,7 +73,7 @@ int apply_overrides(const SimulateArgs& args, sim::Scenario& scenario) {
   if (args.until.empty()) return kExitOk;
   Result<Duration> until = sim::parse_duration(args.until);
   if (!until.is_ok() || *until <= Duration::zero()) {
-    std::cerr << "cellkit simulate: --until '" << args.until
+    std::cerr << "cellkit simulate: --until '" << cut(args.until)
               << "' is not allowed: give a positive duration such as 90s, 10m or 2h\n";
     return kExitUsage;
   }
@@ -80,8 +81,8 @@ int apply_overrides(const SimulateArgs& args, sim::Scenario& scenario) {
   // The file validated as read, so what fails now is the file's own fields against the new
   // end (a fault at or after it, too many intervals): named as --until's doing, not the file's.
   if (Status valid = scenario.validate(); !valid.is_ok()) {
-    std::cerr << "cellkit simulate: --until " << args.until << " does not fit " << args.scenario
-              << ": " << valid.message() << "\n";
+    std::cerr << "cellkit simulate: --until '" << cut(args.until) << "' does not fit "
+              << args.scenario << ": " << valid.message() << "\n";
     return kExitUsage;
   }
   return kExitOk;

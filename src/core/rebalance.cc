@@ -92,7 +92,7 @@ class Planner {
     for (CellId c : pools_.all) {
       if (is_new(c)) receivers.push_back(c);
     }
-    std::vector<std::vector<std::uint32_t>> exhausted(receivers.size());
+    std::vector<std::vector<bool>> exhausted(receivers.size());
     bool progress = true;
     while (progress && !full()) {
       progress = false;
@@ -357,18 +357,20 @@ class Planner {
   }
 
   // One move into receiver `r` from the most-loaded donor above r's fair share (the lowest
-  // id among equals) that has not failed r before. `exhausted`: the raw ids of the donors
-  // that failed r, sorted; sparse, since a bit per cell id made receivers × cells bits.
-  // A failed try moves nothing, so the queue stays as it is while one walk tries its donors
-  // in order: the donor a first() per try would give (that re-skipped, each time, every donor
-  // that had failed r, quadratic in them).
-  bool fill_one(CellId r, std::vector<std::uint32_t>& exhausted) {
+  // id among equals) that has not failed r before. `failed`: a bit per donor slot of r's
+  // group, set when that donor failed r (empty until one does), so receivers × donors bits
+  // at most, whatever the cell ids. A failed try moves nothing, so the queue stays as it is
+  // while one walk tries its donors in order: the donor a first() per try would give (that
+  // re-skipped, each time, every donor that had failed r, quadratic in them).
+  bool fill_one(CellId r, std::vector<bool>& failed) {
     const std::uint64_t share = fair_share(r);
     if (state_.load(r) >= share) return false;
     const std::optional<CellId> d = donors_->first(group_of(r), [&](CellId c) {
-      if (std::binary_search(exhausted.begin(), exhausted.end(), raw(c))) return true;
+      const std::uint32_t slot = donor_slot_[raw(c)];
+      if (slot < failed.size() && failed[slot]) return true;
       if (move_one(c, r, share)) return false;
-      exhausted.insert(std::upper_bound(exhausted.begin(), exhausted.end(), raw(c)), raw(c));
+      if (failed.empty()) failed.resize(donor_count_[group_of(r)], false);
+      failed[slot] = true;
       return true;
     });
     if (!d) return false;
@@ -402,10 +404,18 @@ class Planner {
   // load while filling (each move goes from one of them to a new cell), and fill_one tells
   // the queue each loss, so the queue picks as a scan of every pool cell did (a scan per
   // pick made filling n new cells from n old ones O(n²) picks' worth of cells).
+  // Each donor also gets a slot, dense within its group: no cell joins the queue later (old
+  // cells only lose load while filling).
   void queue_donors() {
     donors_.emplace(shares_);
+    donor_count_.assign(shares_.size(), 0);
     for (CellId c : pools_.all) {
-      if (!is_new(c)) donors_->set(c, group_of(c), state_.load(c));
+      if (is_new(c)) continue;
+      const std::uint32_t g = group_of(c);
+      donors_->set(c, g, state_.load(c));
+      if (state_.load(c) <= shares_[g]) continue;
+      if (raw(c) >= donor_slot_.size()) donor_slot_.resize(raw(c) + 1, 0);
+      donor_slot_[raw(c)] = donor_count_[g]++;
     }
   }
 
@@ -484,10 +494,12 @@ class Planner {
   std::vector<std::vector<std::uint32_t>> holders_;  // by raw cell id: positions, increasing
   std::vector<Move> moves_;
   std::vector<Shortfall> shortfalls_;
-  std::vector<bool> moved_;            // by position
-  std::vector<bool> new_cells_;        // by raw cell id, for pool cells
-  std::vector<std::uint64_t> shares_;  // fill_new_cells: fair share by zone index (or one)
-  std::optional<DonorQueue> donors_;   // fill_new_cells: old cells above their share
+  std::vector<bool> moved_;                 // by position
+  std::vector<bool> new_cells_;             // by raw cell id, for pool cells
+  std::vector<std::uint64_t> shares_;       // fill_new_cells: fair share by zone index (or one)
+  std::optional<DonorQueue> donors_;        // fill_new_cells: old cells above their share
+  std::vector<std::uint32_t> donor_slot_;   // fill_new_cells: by raw cell id, for donors
+  std::vector<std::uint32_t> donor_count_;  // fill_new_cells: donors by group
   std::size_t max_moves_;
   std::size_t required_ = 0;
   std::size_t clearing_ = 0;  // of required_: moves aside that clear the way (chains)

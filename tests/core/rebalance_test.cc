@@ -11,21 +11,12 @@
 
 #include "cellkit/core/strategies.h"
 #include "core/placement_test_support.h"
+#include "core/rebalance_test_support.h"
 
 namespace cellkit {
 namespace {
 
 using namespace testing_support;
-
-Fleet with_new_cells(Fleet fleet, std::uint32_t count, std::uint16_t zones = 1) {
-  const auto first = static_cast<std::uint32_t>(fleet.size());
-  for (std::uint32_t i = first; i < first + count; ++i) {
-    (void)fleet.add({.id = CellId{i},
-                     .name = "cell-" + std::to_string(i),
-                     .zone = ZoneId{static_cast<std::uint16_t>(i % zones)}});
-  }
-  return fleet;
-}
 
 // The acceptance case: shuffle N=100, k=4, m=2, 10,000 tenants, then cell 101.
 class ShuffleHundred : public ::testing::Test {
@@ -355,13 +346,7 @@ std::string reason_by_scan(const Placement& before, const Fleet& target, const M
   const auto breaks_overlap = [&](TenantId t, Shard wanted) {
     if (!limits_overlap(before.options)) return false;
     wanted.push_back(r);
-    for (const auto& [other, shard] : after) {
-      std::uint32_t shared = 0;
-      for (CellId c : shard)
-        shared += std::find(wanted.begin(), wanted.end(), c) != wanted.end() ? 1 : 0;
-      if (other != t && shared > before.options.max_overlap) return true;
-    }
-    return false;
+    return another_shares_more(after, t, wanted, before.options.max_overlap);
   };
   std::uint64_t holds = 0, past_share = 0, capacity = 0, overlap = 0, donors = 0;
   for (CellId d : target.placeable_cells()) {

@@ -129,7 +129,8 @@ cellkit_golden(simulate_error_print_scenario_until simulate_error_print_scenario
                ARGS simulate ${golden_sources}/scenarios/control-plane-outage.yaml
                     --print-scenario --until 6m)
 cellkit_golden(simulate_error_until_interval simulate_error_until_interval.txt EXIT 2
-               STREAM stderr ARGS simulate ${fixtures}/small.json --until 100000h)
+               STREAM stderr ARGS simulate ${fixtures}/small.json
+                    --until 100000h0s0s0s0s0s0s0s0s0s0s0s0s0s0s0s0s0s0s)
 # The scenario fuzz target's seeds that give every field between them stay valid scenarios.
 foreach(seed every_field every_field_explicit)
   cellkit_golden(simulate_print_scenario_${seed} simulate_print_scenario_${seed}.yaml

@@ -37,8 +37,10 @@ struct Bench {
 
   Bench() {
     spec.restart_after = seconds(30);
+    // Each cell its own seed, 7 + its id: a fault drawing from the wrong cell's stream
+    // draws other numbers.
     for (ZoneId zone : {ZoneId{0}, ZoneId{1}, ZoneId{0}}) {
-      cells.emplace_back(Random(7));
+      cells.emplace_back(Random(7 + cells.size()));
       cells.back().zone = zone;
       ledger.add_cell();
     }
@@ -171,13 +173,24 @@ TEST(Faults, AScheduledCrashWithoutADurationLastsTheCellsRestartTime) {
   EXPECT_EQ(b.cells[2].down_until, at(34));
 }
 
+// The next number of each cell's stream: `advanced` for that cell (a stream with its seed,
+// advanced by the draws expected of it), an untouched stream with its seed for the others.
+void expect_streams(Bench& b, CellId drawn, Random& advanced) {
+  for (std::uint32_t c = 0; c < b.cells.size(); ++c) {
+    Random untouched(7 + c);
+    EXPECT_EQ(b.cells[c].random.next_u64(),
+              c == raw(drawn) ? advanced.next_u64() : untouched.next_u64())
+        << "cell " << c;
+  }
+}
+
 // Random crashes draw from the cell's own stream: the repair time, then the up-time to the
 // next crash. The expected times are drawn here from a stream with the cell's seed.
 TEST(Faults, ARandomCrashTakesAnUpCellDownForARepairDrawAndDrawsTheNextCrashAfterIt) {
   Bench b;
   b.spec.mttr = seconds(20);
   b.spec.mtbf = seconds(40);
-  Random draws(7);
+  Random draws(8);  // cell 1's seed
   const Duration repair = draws.exponential(b.spec.mttr);
   const Duration up = draws.exponential(b.spec.mtbf);
   b.subject.random_crash(CellId{1}, at(5));
@@ -195,8 +208,7 @@ TEST(Faults, ARandomCrashTakesAnUpCellDownForARepairDrawAndDrawsTheNextCrashAfte
             (std::vector<TimelineEntry>{
                 {.time = at(5),
                  .what = timeline::CellCrashed{.cell = CellId{1}, .cause = CrashCause::kRandom}}}));
-  Random untouched(7);  // the other cells' streams gave nothing
-  EXPECT_EQ(b.cells[0].random.next_u64(), untouched.next_u64());
+  expect_streams(b, CellId{1}, draws);  // cell 1's gave exactly the two draws, the others none
 }
 
 // A cell already down when its random crash comes stays as it is, but the repair time is
@@ -207,7 +219,7 @@ TEST(Faults, ARandomCrashOfACellAlreadyDownDrawsTheNextCrashAfterItsRestart) {
   b.spec.mttr = seconds(20);
   b.spec.mtbf = seconds(40);
   b.subject.crash(CellId{2}, seconds(30), CrashCause::kScheduled, TenantId{}, at(0));
-  Random draws(7);
+  Random draws(9);  // cell 2's seed
   (void)draws.exponential(b.spec.mttr);
   const Duration up = draws.exponential(b.spec.mtbf);
   b.subject.random_crash(CellId{2}, at(10));
@@ -216,6 +228,12 @@ TEST(Faults, ARandomCrashOfACellAlreadyDownDrawsTheNextCrashAfterItsRestart) {
   EXPECT_EQ(b.pending(kRestart), (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(30), 2}}));
   EXPECT_EQ(b.pending(kRandomCrash),
             (std::vector<std::pair<TimePoint, std::uint32_t>>{{at(30) + up, 2}}));
+  EXPECT_EQ(
+      b.entries(),  // the scheduled crash only: the random one found the cell down
+      (std::vector<TimelineEntry>{
+          {.time = at(0),
+           .what = timeline::CellCrashed{.cell = CellId{2}, .cause = CrashCause::kScheduled}}}));
+  expect_streams(b, CellId{2}, draws);
 }
 
 TEST(Faults, ARestartedRouterThatCannotDecodeItsSnapshotServesNothingAndSaysSo) {
