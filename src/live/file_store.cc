@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <span>
 #include <sstream>
 #include <thread>
@@ -36,10 +37,30 @@ enum class Durability {
              // it: for leased records that are rewritten anyway and skipped when unreadable
 };
 
+// A temp name beside `path` that no other writer takes: the pid, a counter and random bytes,
+// since a restarted process may have the pid of the one before it (PID 1 in a container)
+// and left its temp files behind.
 fs::path temp_path(const fs::path& path) {
   static std::atomic<std::uint64_t> counter{0};
-  return path.string() + fmt::format(".tmp.{}.{}", ::getpid(), counter++);
+  return path.string() +
+         fmt::format(".tmp.{}.{}.{:08x}", ::getpid(), counter++, std::random_device{}());
 }
+
+// Removes a temp file when the write it belongs to fails before its rename.
+class TempFile {
+ public:
+  explicit TempFile(fs::path path) : path_(std::move(path)) {}
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  const fs::path& path() const { return path_; }
+  void renamed() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
 
 // The file operations whose order makes a write durable, each announced to the test seam
 // (FileStepHook) before it is done.
@@ -47,13 +68,35 @@ class Disk {
  public:
   explicit Disk(FileStepHook hook) : hook_(std::move(hook)) {}
 
-  Status write(const fs::path& path, std::span<const std::string_view> pieces) const {
-    if (!allowed("write", path)) return io_failure("write", path);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    for (std::string_view piece : pieces)
-      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    if (!out.flush()) return io_failure("write", path);
-    return Status::ok();
+  // A new temp file beside `path` holding `pieces`, created exclusively (a leftover under
+  // the name drawn is never written through: another name is drawn); removed when writing
+  // it fails.
+  Result<fs::path> write_temp(const fs::path& path,
+                              std::span<const std::string_view> pieces) const {
+    for (int attempt = 1;; ++attempt) {
+      const fs::path name = temp_path(path);
+      if (!allowed("write", name)) return io_failure("write", name);
+      const int fd =
+          ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd < 0 && errno == EEXIST && attempt < 8) continue;
+      if (fd < 0) return io_failure("create", name);
+      TempFile temp(name);
+      bool written = true;
+      for (std::string_view piece : pieces) {
+        while (written && !piece.empty()) {
+          const ssize_t n = ::write(fd, piece.data(), piece.size());
+          if (n < 0 && errno == EINTR) continue;
+          written = n > 0;
+          if (written) piece.remove_prefix(static_cast<std::size_t>(n));
+        }
+      }
+      const int error = errno;
+      ::close(fd);
+      errno = error;
+      if (!written) return io_failure("write", name);
+      temp.renamed();
+      return name;
+    }
   }
   Status fsync(const fs::path& path, int flags = O_RDONLY) const {
     if (!allowed("fsync", path)) return io_failure("fsync", path);
@@ -84,16 +127,19 @@ class Disk {
 
   // Temp file in the same directory, rename over the target: a reader sees the old content
   // or the new, never a torn file. kFsynced also fsyncs the file before the rename and the
-  // directory after, so that holds across a power cut too.
+  // directory after, so that holds across a power cut too. The temp file is removed when a
+  // step before the rename fails.
   Status atomic_write(const fs::path& path, std::span<const std::string_view> pieces,
                       Durability durability = Durability::kFsynced) const {
-    const fs::path temp = temp_path(path);
-    if (Status s = write(temp, pieces); !s.is_ok()) return s;
+    Result<fs::path> written = write_temp(path, pieces);
+    if (!written.is_ok()) return written.status();
+    TempFile temp(std::move(written).value());
     const bool fsynced = durability == Durability::kFsynced;
     if (fsynced) {
-      if (Status s = fsync(temp); !s.is_ok()) return s;
+      if (Status s = fsync(temp.path()); !s.is_ok()) return s;
     }
-    if (Status s = rename(temp, path); !s.is_ok()) return s;
+    if (Status s = rename(temp.path(), path); !s.is_ok()) return s;
+    temp.renamed();
     if (!fsynced) return Status::ok();
     return fsync_dir(path.parent_path());
   }

@@ -336,6 +336,56 @@ TEST(FileStore, APublicationStoppedAtAnyStepReadsBackTheOldVersionOrTheNewWhole)
   }
 }
 
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(dir))
+    out.push_back(entry.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A step that fails before a rename (here the rename itself) removes the temp file it
+// wrote: retries do not fill the disk with snapshot-sized leftovers.
+TEST(FileStore, AFailedWriteRemovesItsTempFile) {
+  test::TempDir dir;
+  const fs::path fleet = dir.path() / "blue";
+  bool fail = false;
+  auto store = make_file_store(
+      dir.path(), {.fleet = "blue"},
+      [&](std::string_view step, const fs::path&) { return !(fail && step == "rename"); });
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(numbered(1), 0).value(), PublishOutcome::kPublished);
+  const std::vector<std::string> before = files_in(fleet / "pub");
+  fail = true;
+  EXPECT_EQ(store->publish(numbered(2), 1).status().message().find("cannot rename onto"), 0u);
+  EXPECT_EQ(files_in(fleet / "pub"), before);
+  EXPECT_EQ(files_in(fleet), (std::vector<std::string>{"current", "leader", "lock", "pub"}));
+}
+
+// A killed writer's temp file under the very name the next writer draws (a restarted
+// process with the same pid) is neither written through nor an error: another name is
+// drawn, and the publication reads back whole.
+TEST(FileStore, ALeftoverTempFileUnderTheNameDrawnDoesNotBreakAPublication) {
+  test::TempDir dir;
+  std::vector<fs::path> left;
+  auto store = make_file_store(
+      dir.path(), {.fleet = "blue"}, [&](std::string_view step, const fs::path& path) {
+        if (step == "write" && left.empty() && path.parent_path().filename() == "pub") {
+          std::ofstream(path) << "left by a killed writer";
+          left.push_back(path);
+        }
+        return true;
+      });
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(numbered(1), 0).value(), PublishOutcome::kPublished);
+  const Pointer pointer = store->read_pointer().value().pointer;
+  EXPECT_EQ(store->read_snapshot(pointer).value(), as_string(numbered(1).snapshot));
+  EXPECT_EQ(store->read_state(pointer).value(), numbered(1).state);
+  ASSERT_EQ(left.size(), 1u);
+  std::ifstream leftover(left[0]);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(leftover), {}), "left by a killed writer");
+}
+
 // A pointer in a format newer than this cellkit reads is refused naming the format, not
 // read as a store that lost its blobs.
 TEST(FileStore, APointerInANewerFormatIsRefusedNamingTheFormat) {
