@@ -216,5 +216,18 @@ TEST(QuotedReplyBody, AnEtcdErrorMessageIsCut) {
       fmt::format("{}/v3/kv/put answered 500: {}", url_of(listener).to_string(), long_body.quoted));
 }
 
+// etcd's "message" that is not a string is quoted as its JSON, not thrown on.
+TEST(QuotedReplyBody, AnEtcdErrorMessageThatIsNotAStringIsQuotedAsItsJson) {
+  test::LoopbackListener listener;
+  ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+  LongBody reply;
+  reply.body = R"({"message":{"code":13,"why":["disk"]}})";
+  auto server = serve_once(listener, [&](int fd) { send_all(fd, reply.reply(500)); });
+  EtcdClient etcd(url_of(listener), 5000ms);
+  EXPECT_EQ(etcd.put("k", "v").status().message(),
+            fmt::format(R"({}/v3/kv/put answered 500: {{"code":13,"why":["disk"]}})",
+                        url_of(listener).to_string()));
+}
+
 }  // namespace
 }  // namespace cellkit::live
