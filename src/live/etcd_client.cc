@@ -251,6 +251,17 @@ Status EtcdClient::compact(std::int64_t revision) {
       .status();
 }
 
+namespace {
+
+// A watch line's boolean `key`: false when absent or not a boolean (a field of another type
+// is not etcd's shape; json's value() would throw on it, ending the router's follower thread).
+bool flag(const json& result, const char* key) {
+  auto it = result.find(key);
+  return it != result.end() && it->is_boolean() && it->get<bool>();
+}
+
+}  // namespace
+
 Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t start_revision,
                                           std::chrono::steady_clock::time_point deadline,
                                           const std::function<bool()>& once_created) {
@@ -260,9 +271,14 @@ Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t sta
   EtcdWatchResult out;
   auto on_line = [&](std::string_view line) {
     json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    const json result =
-        message.is_object() ? message.value("result", json::object()) : json::object();
-    if (result.value("canceled", false)) {
+    const json* found =
+        message.is_object() && message.contains("result") ? &message["result"] : nullptr;
+    if (found != nullptr && !found->is_object()) {  // not etcd's shape: end, the caller re-reads
+      out.end = EtcdWatchEnd::kEnded;
+      return false;
+    }
+    const json result = found != nullptr ? *found : json::object();
+    if (flag(result, "canceled")) {
       out = {.end = EtcdWatchEnd::kCanceled,
              .compact_revision = int_field(result, "compact_revision")};
       return false;
@@ -272,7 +288,7 @@ Result<EtcdWatchResult> EtcdClient::watch(std::string_view key, std::int64_t sta
       out.end = result.contains("events") ? EtcdWatchEnd::kEvent : EtcdWatchEnd::kEnded;
       return false;
     }
-    if (result.value("created", false) && once_created && once_created()) {
+    if (flag(result, "created") && once_created && once_created()) {
       out.end = EtcdWatchEnd::kEvent;
       return false;
     }

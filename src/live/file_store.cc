@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <span>
 #include <sstream>
 #include <thread>
@@ -36,10 +37,30 @@ enum class Durability {
              // it: for leased records that are rewritten anyway and skipped when unreadable
 };
 
+// A temp name beside `path` that no other writer takes: the pid, a counter and random bytes,
+// since a restarted process may have the pid of the one before it (PID 1 in a container)
+// and left its temp files behind.
 fs::path temp_path(const fs::path& path) {
   static std::atomic<std::uint64_t> counter{0};
-  return path.string() + fmt::format(".tmp.{}.{}", ::getpid(), counter++);
+  return path.string() +
+         fmt::format(".tmp.{}.{}.{:08x}", ::getpid(), counter++, std::random_device{}());
 }
+
+// Removes a temp file when the write it belongs to fails before its rename.
+class TempFile {
+ public:
+  explicit TempFile(fs::path path) : path_(std::move(path)) {}
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  const fs::path& path() const { return path_; }
+  void renamed() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
 
 // The file operations whose order makes a write durable, each announced to the test seam
 // (FileStepHook) before it is done.
@@ -47,13 +68,35 @@ class Disk {
  public:
   explicit Disk(FileStepHook hook) : hook_(std::move(hook)) {}
 
-  Status write(const fs::path& path, std::span<const std::string_view> pieces) const {
-    if (!allowed("write", path)) return io_failure("write", path);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    for (std::string_view piece : pieces)
-      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    if (!out.flush()) return io_failure("write", path);
-    return Status::ok();
+  // A new temp file beside `path` holding `pieces`, created exclusively (a leftover under
+  // the name drawn is never written through: another name is drawn); removed when writing
+  // it fails.
+  Result<fs::path> write_temp(const fs::path& path,
+                              std::span<const std::string_view> pieces) const {
+    for (int attempt = 1;; ++attempt) {
+      const fs::path name = temp_path(path);
+      if (!allowed("write", name)) return io_failure("write", name);
+      const int fd =
+          ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd < 0 && errno == EEXIST && attempt < 8) continue;
+      if (fd < 0) return io_failure("create", name);
+      TempFile temp(name);
+      bool written = true;
+      for (std::string_view piece : pieces) {
+        while (written && !piece.empty()) {
+          const ssize_t n = ::write(fd, piece.data(), piece.size());
+          if (n < 0 && errno == EINTR) continue;
+          written = n > 0;
+          if (written) piece.remove_prefix(static_cast<std::size_t>(n));
+        }
+      }
+      const int error = errno;
+      ::close(fd);
+      errno = error;
+      if (!written) return io_failure("write", name);
+      temp.renamed();
+      return name;
+    }
   }
   Status fsync(const fs::path& path, int flags = O_RDONLY) const {
     if (!allowed("fsync", path)) return io_failure("fsync", path);
@@ -70,11 +113,6 @@ class Disk {
       return io_failure("rename onto", to);
     return Status::ok();
   }
-  Status link(const fs::path& from, const fs::path& to) const {
-    if (!allowed("link", to) || ::link(from.c_str(), to.c_str()) != 0)
-      return io_failure("link", to);
-    return Status::ok();
-  }
   // Creates `dir` and its missing parents, fsyncing each new one's parent: a directory made
   // for a publication's files must outlive a power cut as they do.
   Status make_dirs(const fs::path& dir) const {
@@ -89,18 +127,25 @@ class Disk {
 
   // Temp file in the same directory, rename over the target: a reader sees the old content
   // or the new, never a torn file. kFsynced also fsyncs the file before the rename and the
-  // directory after, so that holds across a power cut too.
-  Status atomic_write(const fs::path& path, std::string_view bytes,
+  // directory after, so that holds across a power cut too. The temp file is removed when a
+  // step before the rename fails.
+  Status atomic_write(const fs::path& path, std::span<const std::string_view> pieces,
                       Durability durability = Durability::kFsynced) const {
-    const fs::path temp = temp_path(path);
-    if (Status s = write(temp, std::span(&bytes, 1)); !s.is_ok()) return s;
+    Result<fs::path> written = write_temp(path, pieces);
+    if (!written.is_ok()) return written.status();
+    TempFile temp(std::move(written).value());
     const bool fsynced = durability == Durability::kFsynced;
     if (fsynced) {
-      if (Status s = fsync(temp); !s.is_ok()) return s;
+      if (Status s = fsync(temp.path()); !s.is_ok()) return s;
     }
-    if (Status s = rename(temp, path); !s.is_ok()) return s;
+    if (Status s = rename(temp.path(), path); !s.is_ok()) return s;
+    temp.renamed();
     if (!fsynced) return Status::ok();
     return fsync_dir(path.parent_path());
+  }
+  Status atomic_write(const fs::path& path, std::string_view bytes,
+                      Durability durability = Durability::kFsynced) const {
+    return atomic_write(path, std::span(&bytes, 1), durability);
   }
 
  private:
@@ -185,7 +230,11 @@ class FileStore final : public Store {
     return read_chain(p, after, routing_blob());
   }
   Result<std::string> read_state(const Pointer& p) override {
-    return read_blob("state", blob_name(p.version, p.state) + ".json", p.state, Part::kTail);
+    if (p.publication.empty()) {  // a store written before pub/
+      return read_blob("state", {}, dir_ / "state" / (blob_name(p.version, p.state) + ".json"),
+                       p.state, Part::kTail);
+    }
+    return read_blob("state", dir_ / "pub" / p.publication, {}, p.state, Part::kTail);
   }
 
   Result<PublishReply> publish(const Publication& publication, std::int64_t expected) override {
@@ -199,24 +248,23 @@ class FileStore final : public Store {
     }
     // The parent is the pointer just read, under the lock.
     if (Status s = check_whole_given(publication, current->pointer); !s.is_ok()) return s;
-    const Pointer pointer = next_pointer(publication, current->pointer);
+    Pointer pointer = next_pointer(publication, current->pointer);
     const bool by_delta =
         !pointer.deltas.empty() && pointer.deltas.back().version == pointer.version;
     const std::vector<std::byte>& stored = by_delta ? publication.delta : publication.snapshot;
-    const BlobRef& routing = by_delta ? pointer.deltas.back().blob : pointer.snapshot;
+    pointer.publication =
+        publication_file(pointer.version, by_delta ? pointer.deltas.back().blob : pointer.snapshot);
     // Four fsyncs, each needed for "after a power cut the store reads the old version or
     // the new one whole, and never an older one than it answered": the publication's file
-    // and its directory (write_publication) so the pointer never names a missing or torn
-    // blob; the pointer's temp file before its rename, or a power cut may leave `current`
-    // empty (ext4 flushes a file renamed over another first, a promise other file systems do
-    // not make); the directory after the rename, before answering, or a power cut may bring
-    // back the old pointer after routers served the new version (and the next writer would
-    // reuse its number for other content).
-    if (Status s = write_publication(pointer.version, routing, as_view(stored), pointer.state,
-                                     publication.state);
-        !s.is_ok()) {
+    // and its directory so the pointer never names a missing or torn blob; the pointer's temp file
+    // before its rename, or a power cut may leave `current` empty (ext4 flushes a file renamed over
+    // another first, a promise other file systems do not make); the directory after the rename,
+    // before answering, or a power cut may bring back the old pointer after routers served the new
+    // version (and the next writer would reuse its number for other content).
+    const std::string_view pieces[] = {as_view(stored), publication.state};
+    if (Status s = disk_.make_dirs(dir_ / "pub"); !s.is_ok()) return s;
+    if (Status s = disk_.atomic_write(dir_ / "pub" / pointer.publication, pieces); !s.is_ok())
       return s;
-    }
     if (Status s = disk_.atomic_write(dir_ / "current", pointer_json(pointer)); !s.is_ok())
       return s;
     return published(pointer);
@@ -308,32 +356,35 @@ class FileStore final : public Store {
 
   std::vector<fs::path> blob_files(std::optional<std::uint64_t> only) const;
 
-  // A blob the pointer names: in pub/ when a publication wrote it (one file, two names, see
-  // write_publication), else (a base, or a store written before pub/) in `legacy_dir`.
-  Result<std::string> read_blob(std::string_view legacy_dir, const std::string& file,
+  // A blob the pointer names, `part` of the publication file `in_pub` holding it, else (a
+  // base, or a store written before pub/) its own file `own`; either may be empty (none).
+  Result<std::string> read_blob(std::string_view what, const fs::path& in_pub, const fs::path& own,
                                 const BlobRef& ref, Part part) {
-    const std::string_view what = legacy_dir == "snap" ? "snapshot" : legacy_dir;
-    const fs::path in_pub = dir_ / "pub" / file;
-    Result<std::optional<std::string>> bytes = read_part(in_pub, ref.bytes, part);
-    if (bytes.is_ok() && !bytes->has_value()) {
-      const fs::path path = dir_ / legacy_dir / file;
-      bytes = read_file(path);
-      if (bytes.is_ok() && !bytes->has_value()) {
-        return data_loss(fmt::format("{} {} is in neither {} nor {}", what, file,
-                                     in_pub.parent_path().string(), path.parent_path().string()));
-      }
+    if (!in_pub.empty()) {
+      Result<std::optional<std::string>> bytes = read_part(in_pub, ref.bytes, part);
       if (!bytes.is_ok()) return bytes.status();
-      if (Status s = check_blob(path.string(), **bytes, ref); !s.is_ok()) return s;
-      return std::move(**bytes);
+      if (bytes->has_value()) {
+        if (Status s = check_blob(in_pub.string(), **bytes, ref); !s.is_ok()) return s;
+        return std::move(**bytes);
+      }
+      if (own.empty()) return data_loss(fmt::format("{} {} is missing", what, in_pub.string()));
     }
+    Result<std::optional<std::string>> bytes = read_file(own);
     if (!bytes.is_ok()) return bytes.status();
-    if (Status s = check_blob(in_pub.string(), **bytes, ref); !s.is_ok()) return s;
+    if (!bytes->has_value()) {
+      if (in_pub.empty()) return data_loss(fmt::format("{} {} is missing", what, own.string()));
+      return data_loss(
+          fmt::format("{} is in neither {} nor {}", what, in_pub.string(), own.string()));
+    }
+    if (Status s = check_blob(own.string(), **bytes, ref); !s.is_ok()) return s;
     return std::move(**bytes);
   }
 
   ReadRoutingBlob routing_blob() {
     return [this](std::string_view kind, std::uint64_t version, const BlobRef& ref) {
-      return read_blob(kind, blob_name(version, ref) + ".bin", ref, Part::kHead);
+      return read_blob(kind == "snap" ? "snapshot" : kind,
+                       dir_ / "pub" / publication_file(version, ref),
+                       dir_ / kind / (blob_name(version, ref) + ".bin"), ref, Part::kHead);
     };
   }
   // The pointer's version is its revision here.
@@ -345,32 +396,19 @@ class FileStore final : public Store {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
   }
 
-  // A publication's two blobs, its routing blob (a delta or a whole snapshot) then its state,
-  // written as one file in pub/ under two names, pub/<routing>.bin and pub/<state>.json
-  // (hard links; a reader takes the head or the tail the pointer's sizes say), so that both
-  // are durable after two fsyncs: the file's, and pub/'s once both names are in it. Two
-  // files (the layout before pub/: delta/ or snap/, and state/) took four, each file and
-  // its own directory. One fsync of the directory is required before the pointer is
-  // renamed: without it a power cut may keep the new pointer and lose the names it points
-  // to (rejected: relying on ext4's ordered journal, which other file systems do not
-  // promise; and syncfs(), which flushes every other writer's data on the file system too).
-  Status write_publication(std::uint64_t version, const BlobRef& routing, std::string_view bytes,
-                           const BlobRef& state_ref, std::string_view state) {
-    const fs::path pub = dir_ / "pub";
-    const fs::path routing_path = pub / (blob_name(version, routing) + ".bin");
-    const fs::path state_path = pub / (blob_name(version, state_ref) + ".json");
-    const fs::path temp = temp_path(routing_path);
-    const fs::path state_temp = temp_path(state_path);
-    const std::string_view pieces[] = {bytes, state};
-    if (Status s = disk_.make_dirs(pub); !s.is_ok()) return s;
-    if (Status s = disk_.write(temp, pieces); !s.is_ok()) return s;
-    if (Status s = disk_.fsync(temp); !s.is_ok()) return s;
-    // Each name is renamed over its place, so a file left by a publication that stopped
-    // half-way (same version, same content name) is replaced, not an error.
-    if (Status s = disk_.link(temp, state_temp); !s.is_ok()) return s;
-    if (Status s = disk_.rename(state_temp, state_path); !s.is_ok()) return s;
-    if (Status s = disk_.rename(temp, routing_path); !s.is_ok()) return s;
-    return disk_.fsync_dir(pub);
+  // A publication is one file, pub/<version>-<sha16 of its routing blob>.pub: its routing
+  // blob (a delta or a whole snapshot) then its state, so that both are durable after two
+  // fsyncs, the file's and pub/'s; a file per blob (the layout before pub/: delta/ or snap/,
+  // and state/) took four, each file and its own directory. The chain's readers find a
+  // routing blob by its version and reference, as they did; the state is at the tail of
+  // the file the pointer names (Pointer::publication), which a rebase keeps, as it no
+  // longer names the routing blob of its version once its base is that version. The fsync
+  // of pub/ is required before the pointer is renamed: without it a power cut may keep the
+  // new pointer and lose the name it points to (rejected: relying on ext4's ordered
+  // journal, which other file systems do not promise; and syncfs(), which flushes every
+  // other writer's data on the file system too).
+  static std::string publication_file(std::uint64_t version, const BlobRef& routing) {
+    return blob_name(version, routing) + ".pub";
   }
 };
 

@@ -1,4 +1,6 @@
 // What both stores share: opening by spec, the pointer and report records, blob checks.
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 
@@ -15,6 +17,19 @@ namespace cellkit::live {
 namespace {
 
 using nlohmann::json;
+
+// A publication file's name as the file store writes it: "<version>-<16 hex>.pub" (no path).
+bool publication_name(std::string_view name) {
+  const std::optional<std::uint64_t> version = blob_version(name);
+  const std::size_t dash = name.find('-');
+  if (!version || dash == std::string_view::npos || name.size() != dash + 1 + 16 + 4 ||
+      !name.ends_with(".pub")) {
+    return false;
+  }
+  return std::all_of(
+      name.begin() + static_cast<std::ptrdiff_t>(dash) + 1, name.end() - 4,
+      [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
+}
 
 bool valid_fleet(std::string_view fleet) {
   if (fleet.empty() || fleet.size() > 64) return false;
@@ -129,22 +144,21 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
 }
 
 std::string pointer_json(const Pointer& p) {
+  json out = {{"version", p.version}, {"state", blob_json(p.state)}, {"writer", p.writer}};
   if (p.deltas.empty()) {
-    json out = {{"version", p.version},
-                {"snapshot", blob_json(p.snapshot)},
-                {"state", blob_json(p.state)},
-                {"writer", p.writer}};
-    return out.dump();
+    out["snapshot"] = blob_json(p.snapshot);
+  } else {
+    json deltas = json::array();
+    for (const DeltaRef& d : p.deltas)
+      deltas.push_back(versioned_blob_json(d.version, d.blob));
+    out["format"] = 2;
+    out["base"] = versioned_blob_json(p.base_version, p.snapshot);
+    out["deltas"] = std::move(deltas);
   }
-  json deltas = json::array();
-  for (const DeltaRef& d : p.deltas)
-    deltas.push_back(versioned_blob_json(d.version, d.blob));
-  json out = {{"format", 2},
-              {"version", p.version},
-              {"base", versioned_blob_json(p.base_version, p.snapshot)},
-              {"deltas", std::move(deltas)},
-              {"state", blob_json(p.state)},
-              {"writer", p.writer}};
+  if (!p.publication.empty()) {
+    out["format"] = 3;
+    out["publication"] = p.publication;
+  }
   return out.dump();
 }
 
@@ -156,12 +170,26 @@ Result<Pointer> parse_pointer(std::string_view text) {
   if (!version.is_ok()) return version.status();
   if (!writer.is_ok()) return writer.status();
   Pointer p{.version = *version, .writer = *writer};
-  if (!object->contains("format")) {
+  const auto format = object->find("format");
+  const bool chained = format != object->end() && (*format == 2 || object->contains("deltas"));
+  if (format != object->end() && *format != 2 && *format != 3) {
+    return data_loss(fmt::format(
+        "pointer: format {} is not one this cellkit reads (1, 2 or 3): a newer cellkit wrote it",
+        cut(format->dump())));
+  }
+  if (format != object->end() && *format == 3) {
+    Result<std::string> publication = field<std::string>(*object, "pointer", "publication");
+    if (!publication.is_ok()) return publication.status();
+    if (!publication_name(*publication)) {
+      return data_loss(fmt::format(
+          "pointer: field 'publication' ('{}') is not <version>-<16 hex>.pub", cut(*publication)));
+    }
+    p.publication = *publication;
+  }
+  if (!chained) {
     Result<BlobRef> snapshot = parse_blob(*object, "snapshot");
     if (!snapshot.is_ok()) return snapshot.status();
     p.snapshot = *snapshot;
-  } else if ((*object)["format"] != 2) {
-    return data_loss("pointer: field 'format' must be 2");
   } else if (Status s = parse_chain(*object, p); !s.is_ok()) {
     return s;
   }
@@ -328,7 +356,8 @@ std::optional<Pointer> rebased_pointer(const Pointer& current, std::uint64_t bas
   Pointer next{.version = current.version,
                .snapshot = base,
                .state = current.state,
-               .writer = current.writer};
+               .writer = current.writer,
+               .publication = current.publication};
   for (const DeltaRef& d : current.deltas) {
     if (d.version > base_version) next.deltas.push_back(d);
   }

@@ -185,7 +185,7 @@ bool StoreFollower::pause(std::chrono::milliseconds d) {
   return !wake_.wait_for(lock, d, [this] { return stopping_; });
 }
 
-// Waits a draw in [bound / 2, bound], then doubles the bound up to backoff_max. Full jitter:
+// Waits a draw in [bound / 2, bound], then doubles the bound up to backoff_max. Equal jitter:
 // a fleet of routers that lost the store together does not come back to it in step.
 bool StoreFollower::back_off(std::chrono::milliseconds& bound) {
   std::uniform_int_distribution<std::int64_t> draw(bound.count() / 2, bound.count());

@@ -27,8 +27,9 @@ TEST(Cut, NeverEndsInsideAUtf8Sequence) {
 // cut(text, max) for a reply body: whole when it fits, else the most whole characters within
 // `max` bytes and how many bytes were left out.
 TEST(CutToMax, KeepsWholeCharactersAndSaysHowMuchWasLeftOut) {
-  const std::string e = "\xc3\xa9";         // é, two bytes
-  const std::string euro = "\xe2\x82\xac";  // €, three bytes
+  const std::string e = "\xc3\xa9";             // é, two bytes
+  const std::string euro = "\xe2\x82\xac";      // €, three bytes
+  const std::string grin = "\xf0\x9f\x98\x80";  // U+1F600, four bytes
   struct Row {
     std::string text;
     std::size_t max;
@@ -42,6 +43,10 @@ TEST(CutToMax, KeepsWholeCharactersAndSaysHowMuchWasLeftOut) {
       {"abcd" + e + "xyz", 6, "abcd" + e + "... (3 more bytes)"},         // é ends at 6
       {"ab" + euro + euro, 4, "ab... (6 more bytes)"},                    // byte 4 inside €
       {"ab" + euro + euro, 3, "ab... (6 more bytes)"},                    // byte 3 inside € too
+      {"ab" + grin + "c", 2, "ab... (5 more bytes)"},                     // cut before U+1F600
+      {"ab" + grin + "c", 3, "ab... (5 more bytes)"},                     // byte 3 inside it
+      {"ab" + grin + "c", 5, "ab... (5 more bytes)"},                     // byte 5 inside it too
+      {"ab" + grin + "c", 6, "ab" + grin + "... (1 more bytes)"},         // it ends at 6
       {"\xff\xfe\xfd\xfc\xfb\xfa", 3, "\xff\xfe\xfd... (3 more bytes)"},  // not UTF-8: at max
       {std::string(8, '\x80'), 5,
        std::string(5, '\x80') + "... (3 more bytes)"},  // no lead byte: at max

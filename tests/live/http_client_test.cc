@@ -216,5 +216,40 @@ TEST(QuotedReplyBody, AnEtcdErrorMessageIsCut) {
       fmt::format("{}/v3/kv/put answered 500: {}", url_of(listener).to_string(), long_body.quoted));
 }
 
+// etcd's "message" that is not a string is quoted as its JSON, not thrown on.
+TEST(QuotedReplyBody, AnEtcdErrorMessageThatIsNotAStringIsQuotedAsItsJson) {
+  test::LoopbackListener listener;
+  ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+  LongBody reply;
+  reply.body = R"({"message":{"code":13,"why":["disk"]}})";
+  auto server = serve_once(listener, [&](int fd) { send_all(fd, reply.reply(500)); });
+  EtcdClient etcd(url_of(listener), 5000ms);
+  EXPECT_EQ(etcd.put("k", "v").status().message(),
+            fmt::format(R"({}/v3/kv/put answered 500: {{"code":13,"why":["disk"]}})",
+                        url_of(listener).to_string()));
+}
+
+// A watch line etcd would not send (fields of other types than its own) ends the watch for a
+// re-read; it used to throw out of the router's follower thread.
+TEST(EtcdWatch, ALineOfAnotherShapeEndsTheWatchInsteadOfThrowing) {
+  for (std::string_view odd : {R"({"result":"x"})", R"({"result":{"canceled":"yes"}})",
+                               R"({"result":{"created":1,"events":[]}})", R"([1,2])"}) {
+    test::LoopbackListener listener;
+    ASSERT_NE(listener.endpoint().port, 0) << "cannot listen on loopback";
+    auto server = serve_once(listener, [&](int fd) {
+      send_all(fd, kChunkedHead);
+      send_all(fd, chunk(R"({"result":{"created":"yes"}})"
+                         "\n"));
+      send_all(fd, chunk(std::string(odd) + "\n"));
+      send_all(fd, "0\r\n\r\n");
+    });
+    EtcdClient etcd(url_of(listener), 5000ms);
+    Result<EtcdWatchResult> watched =
+        etcd.watch("routing/current", 1, std::chrono::steady_clock::now() + 10s, nullptr);
+    ASSERT_TRUE(watched.is_ok()) << odd << ": " << watched.status().message();
+    EXPECT_NE(watched->end, EtcdWatchEnd::kCanceled) << odd;
+  }
+}
+
 }  // namespace
 }  // namespace cellkit::live

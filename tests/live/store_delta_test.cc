@@ -105,7 +105,7 @@ class StoreDeltaTest : public test::StoreKindTest {
     const PointerRead read = store.read_pointer().value();
     Publication pub{.version = version,
                     .snapshot = encode_snapshot(fleet(version, tenants)),
-                    .state = "{}",
+                    .state = fmt::format(R"({{"v":{}}})", version),
                     .writer = "cp",
                     .parent = read.pointer};
     if (version > 1) {
@@ -150,6 +150,26 @@ TEST_P(StoreDeltaTest, APublicationWithADeltaIsChainedAndTheWholeSnapshotStillRe
   EXPECT_EQ(after_2[0], as_string(encode_delta(diff_snapshots(fleet(2, 3), fleet(3, 4)))));
   EXPECT_EQ(open()->read_deltas(p, 1).value().size(), 2u);
   EXPECT_TRUE(open()->read_deltas(p, 0).value().empty());  // behind the base: read it whole
+}
+
+// A rebase onto the pointer's own version leaves it naming no routing blob of that version;
+// its state still reads back (in the file store, from the publication file the pointer
+// keeps naming).
+TEST_P(StoreDeltaTest, AfterARebaseOntoItsOwnVersionItsStateStillReadsBack) {
+  auto store = open();
+  ASSERT_TRUE(store->campaign("cp")->leader);
+  publish(*store, 1, 2);
+  publish(*store, 2, 3);
+  const PointerRead read = store->read_pointer().value();
+  ASSERT_EQ(read.pointer.deltas.size(), 1u);
+  const std::vector<std::byte> whole = encode_snapshot(fleet(2, 3));
+  const BlobRef base = store->write_base(2, whole).value();
+  ASSERT_EQ(store->rebase(read.pointer, 2, base, read.revision).value(),
+            PublishOutcome::kPublished);
+  const Pointer p = open()->read_pointer()->pointer;
+  EXPECT_TRUE(p.deltas.empty());
+  EXPECT_EQ(open()->read_snapshot(p).value(), as_string(whole));
+  EXPECT_EQ(open()->read_state(p).value(), R"({"v":2})");
 }
 
 TEST_P(StoreDeltaTest, ARouterFollowingTheStoreReadsOnlyTheDeltasAfterItsVersion) {

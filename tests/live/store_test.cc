@@ -2,6 +2,7 @@
 // watches, router reports and leadership. etcd is real, started by the test.
 #include "cellkit/live/store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -46,7 +47,7 @@ class StoreTest : public test::StoreKindTest {
   void corrupt_snapshot(const Pointer& p) {
     const std::string name = std::to_string(p.version) + "-" + p.snapshot.sha256.substr(0, 16);
     if (!on_etcd()) {
-      std::ofstream(store_dir() / "blue" / "pub" / (name + ".bin"), std::ios::trunc) << "garbage";
+      std::ofstream(store_dir() / "blue" / "pub" / (name + ".pub"), std::ios::trunc) << "garbage";
       return;
     }
     EtcdClient etcd(parse_http_url(etcd_.url()).value(), 2000ms);
@@ -282,9 +283,9 @@ struct StepLog {
   }
 };
 
-// Two fsyncs for the publication's one file (its bytes, then its two names in pub/) before
-// the pointer is renamed, two for the pointer (its bytes before the rename, the rename
-// before the answer): four, where a file per blob took six.
+// Two fsyncs for the publication's one file (its bytes, then its name in pub/) before the
+// pointer is renamed, two for the pointer (its bytes before the rename, the rename before
+// the answer): four, where a file per blob took six.
 TEST(FileStore, APublicationIsFourFsyncsAndThePointerMovesAfterItsBlobsAreDurable) {
   test::TempDir dir;
   StepLog log{.fleet = dir.path() / "blue"};
@@ -294,23 +295,22 @@ TEST(FileStore, APublicationIsFourFsyncsAndThePointerMovesAfterItsBlobsAreDurabl
   log.steps.clear();
   ASSERT_EQ(store->publish(numbered(2), 1).value(), PublishOutcome::kPublished);
   const Pointer pointer = store->read_pointer()->pointer;
-  const std::string routing = "pub/" + blob_name(2, pointer.snapshot) + ".bin";
-  const std::string state = "pub/" + blob_name(2, pointer.state) + ".json";
+  const std::string file = "pub/" + blob_name(2, pointer.snapshot) + ".pub";
+  EXPECT_EQ(pointer.publication, blob_name(2, pointer.snapshot) + ".pub");
   EXPECT_EQ(log.steps,
-            (std::vector<std::string>{"write " + routing + ".tmp", "fsync " + routing + ".tmp",
-                                      "link " + state + ".tmp", "rename " + state,
-                                      "rename " + routing, "fsync pub", "write current.tmp",
+            (std::vector<std::string>{"write " + file + ".tmp", "fsync " + file + ".tmp",
+                                      "rename " + file, "fsync pub", "write current.tmp",
                                       "fsync current.tmp", "rename current", "fsync ."}));
 }
 
-// A publication stopped before any of its ten steps (the process killed there, what it
+// A publication stopped before any of its eight steps (the process killed there, what it
 // wrote left behind) leaves a store that a new handle reads at the old version or, once
 // the pointer was renamed, the new one, whole either way; and that takes the publication
 // again over the files left behind.
 TEST(FileStore, APublicationStoppedAtAnyStepReadsBackTheOldVersionOrTheNewWhole) {
   const Publication first = numbered(1);
   const Publication second = numbered(2);
-  for (std::size_t stop_at = 0; stop_at < 10; ++stop_at) {
+  for (std::size_t stop_at = 0; stop_at < 8; ++stop_at) {
     SCOPED_TRACE(fmt::format("stopped before step {}", stop_at));
     test::TempDir dir;
     StepLog log{.fleet = dir.path() / "blue"};
@@ -323,7 +323,7 @@ TEST(FileStore, APublicationStoppedAtAnyStepReadsBackTheOldVersionOrTheNewWhole)
     }
     auto store = make_file_store(dir.path(), {.fleet = "blue"});
     const Pointer pointer = store->read_pointer().value().pointer;
-    const Publication& expected = stop_at < 9 ? first : second;  // step 9: after the rename
+    const Publication& expected = stop_at < 7 ? first : second;  // step 7: after the rename
     EXPECT_EQ(pointer.version, expected.version);
     EXPECT_EQ(store->read_snapshot(pointer).value(), as_string(expected.snapshot));
     EXPECT_EQ(store->read_state(pointer).value(), expected.state);
@@ -336,8 +336,71 @@ TEST(FileStore, APublicationStoppedAtAnyStepReadsBackTheOldVersionOrTheNewWhole)
   }
 }
 
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(dir))
+    out.push_back(entry.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A step that fails before a rename (here the rename itself) removes the temp file it
+// wrote: retries do not fill the disk with snapshot-sized leftovers.
+TEST(FileStore, AFailedWriteRemovesItsTempFile) {
+  test::TempDir dir;
+  const fs::path fleet = dir.path() / "blue";
+  bool fail = false;
+  auto store = make_file_store(
+      dir.path(), {.fleet = "blue"},
+      [&](std::string_view step, const fs::path&) { return !(fail && step == "rename"); });
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(numbered(1), 0).value(), PublishOutcome::kPublished);
+  const std::vector<std::string> before = files_in(fleet / "pub");
+  fail = true;
+  EXPECT_EQ(store->publish(numbered(2), 1).status().message().find("cannot rename onto"), 0u);
+  EXPECT_EQ(files_in(fleet / "pub"), before);
+  EXPECT_EQ(files_in(fleet), (std::vector<std::string>{"current", "leader", "lock", "pub"}));
+}
+
+// A killed writer's temp file under the very name the next writer draws (a restarted
+// process with the same pid) is neither written through nor an error: another name is
+// drawn, and the publication reads back whole.
+TEST(FileStore, ALeftoverTempFileUnderTheNameDrawnDoesNotBreakAPublication) {
+  test::TempDir dir;
+  std::vector<fs::path> left;
+  auto store = make_file_store(
+      dir.path(), {.fleet = "blue"}, [&](std::string_view step, const fs::path& path) {
+        if (step == "write" && left.empty() && path.parent_path().filename() == "pub") {
+          std::ofstream(path) << "left by a killed writer";
+          left.push_back(path);
+        }
+        return true;
+      });
+  ASSERT_TRUE(store->campaign("cp-1")->leader);
+  ASSERT_EQ(store->publish(numbered(1), 0).value(), PublishOutcome::kPublished);
+  const Pointer pointer = store->read_pointer().value().pointer;
+  EXPECT_EQ(store->read_snapshot(pointer).value(), as_string(numbered(1).snapshot));
+  EXPECT_EQ(store->read_state(pointer).value(), numbered(1).state);
+  ASSERT_EQ(left.size(), 1u);
+  std::ifstream leftover(left[0]);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(leftover), {}), "left by a killed writer");
+}
+
+// A pointer in a format newer than this cellkit reads is refused naming the format, not
+// read as a store that lost its blobs.
+TEST(FileStore, APointerInANewerFormatIsRefusedNamingTheFormat) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "blue");
+  std::ofstream(dir.path() / "blue" / "current")
+      << R"({"format":4,"version":3,"writer":"cp-9","state":{"sha256":"a","parts":1,"bytes":1}})";
+  auto store = make_file_store(dir.path(), {.fleet = "blue"});
+  EXPECT_EQ(
+      store->read_pointer().status().message(),
+      "pointer: format 4 is not one this cellkit reads (1, 2 or 3): a newer cellkit wrote it");
+}
+
 // Before pub/, each blob had a file in its kind's directory: such a store reads as it is,
-// and a blob in neither place is named with both.
+// and a missing blob is named.
 TEST(FileStore, ReadsAStoreWrittenWithAFilePerBlob) {
   test::TempDir dir;
   const fs::path fleet = dir.path() / "blue";
@@ -347,7 +410,8 @@ TEST(FileStore, ReadsAStoreWrittenWithAFilePerBlob) {
       .version = 3, .snapshot = blob_ref(snapshot), .state = blob_ref(state), .writer = "old"};
   fs::create_directories(fleet / "snap");
   fs::create_directories(fleet / "state");
-  std::ofstream(fleet / "snap" / (blob_name(3, pointer.snapshot) + ".bin")) << snapshot;
+  const fs::path snapshot_file = fleet / "snap" / (blob_name(3, pointer.snapshot) + ".bin");
+  std::ofstream(snapshot_file) << snapshot;
   const fs::path state_file = fleet / "state" / (blob_name(3, pointer.state) + ".json");
   std::ofstream(state_file) << state;
   std::ofstream(fleet / "current") << pointer_json(pointer);
@@ -357,8 +421,12 @@ TEST(FileStore, ReadsAStoreWrittenWithAFilePerBlob) {
   EXPECT_EQ(store->read_state(pointer).value(), state);
   fs::remove(state_file);
   EXPECT_EQ(store->read_state(pointer).status().message(),
-            fmt::format("state {} is in neither {} nor {}", state_file.filename().string(),
-                        (fleet / "pub").string(), (fleet / "state").string()));
+            fmt::format("state {} is missing", state_file.string()));
+  fs::remove(snapshot_file);
+  EXPECT_EQ(store->read_snapshot(pointer).status().message(),
+            fmt::format("snapshot is in neither {} nor {}",
+                        (fleet / "pub" / (blob_name(3, pointer.snapshot) + ".pub")).string(),
+                        snapshot_file.string()));
 }
 
 TEST(OpenStore, NamesABadSpecOrFleet) {
@@ -396,11 +464,37 @@ TEST(PointerRecord, RoundTripsAndNamesAMissingField) {
                   .state = {.sha256 = "cd", .parts = 1, .bytes = 5},
                   .writer = "w"};
   EXPECT_EQ(parse_pointer(pointer_json(p)).value(), p);
+  EXPECT_EQ(pointer_json(p).find("format"), std::string::npos);
   EXPECT_EQ(parse_pointer(R"({"version":1,"writer":"w","snapshot":{"sha256":"a","parts":1}})")
                 .status()
                 .message(),
             "pointer.snapshot: field 'bytes' is missing or has the wrong type");
   EXPECT_EQ(parse_pointer("[]").status().message(), "the routing pointer is not a JSON object");
+}
+
+// A pointer naming a publication file is format 3, with or without deltas, so that a
+// cellkit reading formats 1 and 2 only refuses it ("field 'format' must be 2") instead of
+// looking for its state where it is not; a newer format, or a name that is not a
+// publication file's, is refused naming it.
+TEST(PointerRecord, APublicationFileMakesItFormat3AndANewerFormatIsRefused) {
+  Pointer p{.version = 9,
+            .snapshot = {.sha256 = "ab", .parts = 1, .bytes = 10},
+            .state = {.sha256 = "cd", .parts = 1, .bytes = 5},
+            .writer = "w",
+            .publication = "9-0123456789abcdef.pub"};
+  EXPECT_EQ(parse_pointer(pointer_json(p)).value(), p);
+  EXPECT_NE(pointer_json(p).find(R"("format":3)"), std::string::npos);
+  p.base_version = 8;
+  p.deltas = {{9, {.sha256 = "ef", .parts = 1, .bytes = 3}}};
+  EXPECT_EQ(parse_pointer(pointer_json(p)).value(), p);
+  EXPECT_NE(pointer_json(p).find(R"("format":3)"), std::string::npos);
+  p.publication = "../9-0123456789abcdef.pub";
+  EXPECT_EQ(parse_pointer(pointer_json(p)).status().message(),
+            "pointer: field 'publication' ('../9-0123456789abcdef.pub') is not <version>-<16 "
+            "hex>.pub");
+  EXPECT_EQ(parse_pointer(R"({"format":"3","version":1,"writer":"w"})").status().message(),
+            R"(pointer: format "3" is not one this cellkit reads (1, 2 or 3): a newer cellkit )"
+            R"(wrote it)");
 }
 
 // A report reads back as written: "rejected_as" only when not empty, a record without it

@@ -53,6 +53,9 @@ struct Pointer {
   std::string writer;              // the control plane that published it (its listen address)
   std::uint64_t base_version = 0;  // with deltas only
   std::vector<DeltaRef> deltas;    // base_version + 1 .. version, in order
+  // The file store's publication file (in pub/) that holds `state` at its tail, kept when a
+  // rebase moves the base (format 3); empty: the state is a blob of its own.
+  std::string publication;
 
   // The version whose whole snapshot `snapshot` is.
   std::uint64_t base() const { return deltas.empty() ? version : base_version; }
@@ -220,8 +223,10 @@ Result<std::string> materialize(std::string_view base, const std::vector<std::st
 
 // The pointer's JSON, as stored (format 1 without deltas: {"version", "snapshot", "state",
 // "writer"}; format 2 with: {"format": 2, "version", "base": {"version", "sha256", "parts",
-// "bytes"}, "deltas": [{"version", "sha256", "parts", "bytes"}...], "state", "writer"});
-// parse_pointer reads both and fails (kDataLoss) naming the bad field.
+// "bytes"}, "deltas": [{"version", "sha256", "parts", "bytes"}...], "state", "writer"};
+// format 3, with a publication file: {"format": 3, "publication"} and the fields of format 1
+// or 2, so that a cellkit that reads only formats 1 and 2 refuses it naming the format);
+// parse_pointer reads all three and fails (kDataLoss) naming the bad field or format.
 std::string pointer_json(const Pointer& pointer);
 Result<Pointer> parse_pointer(std::string_view text);
 std::string report_json(const RouterReport& report);
