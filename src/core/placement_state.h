@@ -30,6 +30,11 @@ struct CellPools {
 
   // `default_capacity` applies to cells whose own capacity is 0.
   static CellPools build(const Fleet& fleet, std::uint32_t default_capacity);
+  // The same cells, zones and capacities (the serial aside).
+  bool same_cells(const CellPools& other) const {
+    return zones == other.zones && groups == other.groups && all == other.all &&
+           capacity == other.capacity && zone_of == other.zone_of;
+  }
   std::uint32_t cap(CellId cell) const {
     return raw(cell) < capacity.size() ? capacity[raw(cell)] : 0;
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -72,6 +73,9 @@ class PooledStrategy : public PlacementStrategy {
 
  private:
   std::vector<Quota> quotas_for(const CellPools& pools, const Tenant& tenant) const;
+
+  // The pools of the last choose(): the next call on the same fleet reuses their serial.
+  std::optional<CellPools> last_pools_;
 };
 
 // The strategy named by validated options.

@@ -209,9 +209,19 @@ PooledStrategy::PooledStrategy(PlacementOptions options)
                                      : std::nullopt),
       options_(std::move(options)) {}
 
+// Pools built from an unchanged fleet keep the last ones' serial: a design picker keys its
+// design and its place in it on the serial, so a new serial per call rebuilt the design and
+// scanned its codewords from the first on every call (10,000 tenants chosen one at a time on
+// 100 cells, SQS(100): 7 s, 260 s under ASan). Comparing is O(cells), as the build is.
 Result<Shard> PooledStrategy::choose(const Fleet& fleet, const Mapping& /*mapping*/,
                                      const Tenant& tenant, Random& random) {
-  return choose_from(CellPools::build(fleet, options_.capacity), tenant, random);
+  CellPools pools = CellPools::build(fleet, options_.capacity);
+  if (last_pools_ && last_pools_->same_cells(pools)) {
+    pools.serial = last_pools_->serial;
+  } else {
+    last_pools_ = pools;
+  }
+  return choose_from(pools, tenant, random);
 }
 
 Result<Shard> PooledStrategy::choose_from(const CellPools& pools, const Tenant& tenant,
