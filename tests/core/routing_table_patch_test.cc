@@ -1,12 +1,13 @@
 // RoutingTable::patch: a delta applied in O(change) gives the table a whole build gives.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
+#include <rapidcheck.h>
 
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,39 @@
 
 namespace cellkit {
 namespace {
+
+// Each case below builds and compares tables of two chunks three times: about 1 s under
+// ASan/UBSan, where the whole suite runs (make test), so fewer cases there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kCases = 6;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kCases = 6;
+#else
+constexpr int kCases = 100;
+#endif
+#else
+constexpr int kCases = 100;
+#endif
+
+// Checks `property` as RC_GTEST_PROP does (RC_PARAMS applies, a failure prints its reproduce
+// string), with at most kCases successful cases.
+template <typename Property>
+void check_property(Property property) {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  rc::detail::TestMetadata metadata;
+  metadata.id = fmt::format("{}/{}", info->test_suite_name(), info->name());
+  metadata.description = info->name();
+  rc::detail::TestParams params = rc::detail::configuration().testParams;
+  params.maxSuccess = std::min(params.maxSuccess, kCases);
+  const rc::detail::TestResult result =
+      rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params);
+  if (!result.template is<rc::detail::SuccessResult>()) {
+    std::ostringstream out;
+    rc::detail::printResultMessage(result, out);
+    FAIL() << out.str();
+  }
+}
 
 // A routing snapshot as maps, easy to change at random, then written as a FlatSnapshot.
 struct Model {
@@ -179,57 +213,59 @@ void expect_same_routing(const RoutingTable& got, const RoutingTable& want, cons
   }
 }
 
-RC_GTEST_PROP(RoutingTablePatch, RandomDeltasAppliedInPlaceGiveTheTableBuiltWhole,
-              (std::uint64_t seed)) {
-  Changer changer(seed);
-  Model model = changer.start(4200 + changer.below(2000));
-  FlatSnapshot from = model.flat();
-  Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(from));
-  RC_ASSERT(table.is_ok());
-  std::uint64_t digest = routing_digest(from);
-  for (int step = 0; step < 3; ++step) {
-    Model next = changer.change(model);
-    FlatSnapshot to = next.flat();
-    const RoutingDelta delta = diff_snapshots(from, to, digest);
-    std::optional<RoutingTable> patched = table->patch(std::span(&delta, 1), digest);
-    RC_ASSERT(patched.has_value());  // dense ids, no cell removed: never the whole rebuild
-    Result<RoutingTable> whole = RoutingTable::build(FlatSnapshot(to));
-    RC_ASSERT(whole.is_ok());
-    expect_same_routing(*patched, *whole, next, model);
-    RC_ASSERT(patched->version() == next.version);
-    const FlatSnapshot got = patched->flat();
-    RC_ASSERT(got == to);
-    RC_ASSERT(routing_digest(got) == delta.digest);
-    RC_ASSERT(encode_snapshot(got) == encode_snapshot(whole->flat()));
-    table = std::move(*patched);
-    digest = delta.digest;
-    model = std::move(next);
-    from = std::move(to);
-  }
+TEST(RoutingTablePatch, RandomDeltasAppliedInPlaceGiveTheTableBuiltWhole) {
+  check_property([](std::uint64_t seed) {
+    Changer changer(seed);
+    Model model = changer.start(4200 + changer.below(2000));
+    FlatSnapshot from = model.flat();
+    Result<RoutingTable> table = RoutingTable::build(FlatSnapshot(from));
+    RC_ASSERT(table.is_ok());
+    std::uint64_t digest = routing_digest(from);
+    for (int step = 0; step < 3; ++step) {
+      Model next = changer.change(model);
+      FlatSnapshot to = next.flat();
+      const RoutingDelta delta = diff_snapshots(from, to, digest);
+      std::optional<RoutingTable> patched = table->patch(std::span(&delta, 1), digest);
+      RC_ASSERT(patched.has_value());  // dense ids, no cell removed: never the whole rebuild
+      Result<RoutingTable> whole = RoutingTable::build(FlatSnapshot(to));
+      RC_ASSERT(whole.is_ok());
+      expect_same_routing(*patched, *whole, next, model);
+      RC_ASSERT(patched->version() == next.version);
+      const FlatSnapshot got = patched->flat();
+      RC_ASSERT(got == to);
+      RC_ASSERT(routing_digest(got) == delta.digest);
+      RC_ASSERT(encode_snapshot(got) == encode_snapshot(whole->flat()));
+      table = std::move(*patched);
+      digest = delta.digest;
+      model = std::move(next);
+      from = std::move(to);
+    }
+  });
 }
 
-RC_GTEST_PROP(RoutingTablePatch, AVersionAReaderHoldsStaysUnchangedByTheNext,
-              (std::uint64_t seed)) {
-  Changer changer(seed);
-  const Model model = changer.start(4500);
-  const auto held = std::make_shared<const RoutingTable>(*RoutingTable::build(model.flat()));
-  const FlatSnapshot before = held->flat();
-  Result<RoutingTable> twin = RoutingTable::build(model.flat());
-  std::uint64_t digest = routing_digest(before);
-  std::shared_ptr<const RoutingTable> served = held;
-  Model now = model;
-  for (int step = 0; step < 3; ++step) {
-    const Model next = changer.change(now);
-    const RoutingDelta delta = diff_snapshots(now.flat(), next.flat(), digest);
-    Result<RoutingTable> changed = served->apply(std::span(&delta, 1), digest);
-    RC_ASSERT(changed.is_ok());
-    served = std::make_shared<const RoutingTable>(std::move(changed).value());
-    digest = delta.digest;
-    now = next;
-  }
-  RC_ASSERT(served->flat() == now.flat());
-  RC_ASSERT(held->flat() == before);
-  expect_same_routing(*held, *twin, model, now);
+TEST(RoutingTablePatch, AVersionAReaderHoldsStaysUnchangedByTheNext) {
+  check_property([](std::uint64_t seed) {
+    Changer changer(seed);
+    const Model model = changer.start(4500);
+    const auto held = std::make_shared<const RoutingTable>(*RoutingTable::build(model.flat()));
+    const FlatSnapshot before = held->flat();
+    Result<RoutingTable> twin = RoutingTable::build(model.flat());
+    std::uint64_t digest = routing_digest(before);
+    std::shared_ptr<const RoutingTable> served = held;
+    Model now = model;
+    for (int step = 0; step < 3; ++step) {
+      const Model next = changer.change(now);
+      const RoutingDelta delta = diff_snapshots(now.flat(), next.flat(), digest);
+      Result<RoutingTable> changed = served->apply(std::span(&delta, 1), digest);
+      RC_ASSERT(changed.is_ok());
+      served = std::make_shared<const RoutingTable>(std::move(changed).value());
+      digest = delta.digest;
+      now = next;
+    }
+    RC_ASSERT(served->flat() == now.flat());
+    RC_ASSERT(held->flat() == before);
+    expect_same_routing(*held, *twin, model, now);
+  });
 }
 
 // The name index is made again, larger, when it would fill past half its slots or a tenant
