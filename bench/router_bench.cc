@@ -1,13 +1,17 @@
 // Data-plane cost: one routing decision (route_attempt, first-healthy and spread),
-// building/validating a routing table, and reading a mapping JSON snapshot as a PUT does.
+// building/validating a routing table, applying a one-tenant delta to one (whole or patched),
+// and reading a mapping JSON snapshot as a PUT does.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <iterator>
+#include <optional>
 
 #include "cellkit/base/random.h"
 #include "cellkit/core/placement.h"
 #include "cellkit/core/router_policy.h"
+#include "cellkit/core/routing_delta.h"
 #include "cellkit/io/routing_snapshot.h"
 
 namespace cellkit {
@@ -120,6 +124,75 @@ void BM_BuildNamedTable(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_BuildNamedTable)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// A router's table of `tenants` named tenants on 2 of 8 addressed cells (dense ids), and the
+// delta that onboards one more (as the control plane publishes it, one tenant per version).
+struct OneTenantDelta {
+  FlatSnapshot base;
+  RoutingTable table;
+  RoutingDelta delta;
+  std::uint64_t digest = 0;
+};
+
+OneTenantDelta one_tenant_delta(std::uint32_t tenants) {
+  OneTenantDelta d;
+  d.base.version = 1;
+  for (std::uint32_t c = 0; c < 8; ++c) {
+    d.base.cells.push_back(CellId{c});
+    d.base.addresses.push_back(
+        {CellId{c}, fmt::format("cell-{}", c), fmt::format("127.0.0.1:{}", 4000 + c)});
+  }
+  Random random(1);
+  for (std::uint32_t t = 0; t < tenants; ++t) {
+    d.base.shards.add(TenantId{t}, sample_distinct(d.base.cells, 2, random));
+    d.base.tenant_names.add(TenantId{t}, fmt::format("tenant-{}", t));
+  }
+  d.table = *RoutingTable::build(FlatSnapshot(d.base));
+  d.digest = routing_digest(d.base);
+  d.delta = {.parent = 1, .version = 2, .addressed = true};
+  d.delta.shards.add(TenantId{tenants}, sample_distinct(d.base.cells, 2, random));
+  d.delta.names.add(TenantId{tenants}, fmt::format("tenant-{}", tenants));
+  d.delta.digest = digest_with_additions(d.digest, d.delta);
+  return d;
+}
+
+// Before: the served table back to a snapshot, the delta merged in, the table built whole
+// (what a router did per version until patch()).
+void BM_ApplyOneTenantDeltaWhole(benchmark::State& state) {
+  const OneTenantDelta d = one_tenant_delta(static_cast<std::uint32_t>(state.range(0)));
+  for (auto _ : state) {
+    std::uint64_t refused = 0;
+    Result<FlatSnapshot> next =
+        apply_chain(d.table.flat(), std::span(&d.delta, 1), d.digest, refused);
+    Result<RoutingTable> table = RoutingTable::build(std::move(next).value());
+    if (!table.is_ok()) state.SkipWithError(table.status().message().c_str());
+    benchmark::DoNotOptimize(table);
+  }
+}
+BENCHMARK(BM_ApplyOneTenantDeltaWhole)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// Bytes allocated and not freed (glibc's count: small blocks and mmapped ones).
+std::int64_t heap_bytes() {
+  const struct mallinfo2 m = mallinfo2();
+  return static_cast<std::int64_t>(m.uordblks + m.hblkhd);
+}
+
+// After: RoutingTable::patch, the new version sharing the untouched chunks. What holding one
+// more table adds to the heap: `table_MB` for one built whole, `new_version_kB` for one made
+// by patch() (the old one still held).
+void BM_ApplyOneTenantDeltaPatch(benchmark::State& state) {
+  const OneTenantDelta d = one_tenant_delta(static_cast<std::uint32_t>(state.range(0)));
+  std::int64_t before = heap_bytes();
+  const Result<RoutingTable> whole = RoutingTable::build(FlatSnapshot(d.base));
+  state.counters["table_MB"] = static_cast<double>(heap_bytes() - before) / 1e6;
+  before = heap_bytes();
+  const std::optional<RoutingTable> held = d.table.patch(std::span(&d.delta, 1), d.digest);
+  state.counters["new_version_kB"] = static_cast<double>(heap_bytes() - before) / 1e3;
+  if (!whole.is_ok() || !held) state.SkipWithError("the table or its new version is missing");
+  for (auto _ : state)
+    benchmark::DoNotOptimize(d.table.patch(std::span(&d.delta, 1), d.digest));
+}
+BENCHMARK(BM_ApplyOneTenantDeltaPatch)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace cellkit

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cellkit/base/hash.h"
+#include "core/routing_delta_parts.h"
 #include "core/tenant_order.h"
 
 namespace cellkit {
@@ -370,6 +371,19 @@ Status merge_tenant_lists(const FlatSnapshot& base, const RoutingDelta& delta, F
   return Status::ok();
 }
 
+// A shard's or a pin's term, from the entry's parts rather than a list.
+std::uint64_t cells_term(TenantId tenant, std::span<const CellId> cells, std::uint64_t seed) {
+  EntryBytes b;
+  b.u32(raw(tenant));
+  for (CellId c : cells)
+    b.u32(raw(c));
+  return b.hash(seed);
+}
+
+}  // namespace
+
+namespace detail {
+
 // `base`'s cells changed by the delta, into `out`. Their part of the digest is taken whole
 // (cells are few): a delta that drops the addresses changes every row, not only its own.
 Status merge_cells(const FlatSnapshot& base, const RoutingDelta& delta, FlatSnapshot& out,
@@ -385,7 +399,32 @@ Status merge_cells(const FlatSnapshot& base, const RoutingDelta& delta, FlatSnap
   return Status::ok();
 }
 
-}  // namespace
+std::uint64_t shard_term(TenantId tenant, std::span<const CellId> cells) {
+  return cells_term(tenant, cells, kShardSeed);
+}
+
+std::uint64_t pin_term(TenantId tenant, std::span<const CellId> cells) {
+  return cells_term(tenant, cells, kPinSeed);
+}
+
+std::uint64_t name_term(TenantId tenant, std::string_view name) {
+  EntryBytes b;
+  return b.u32(raw(tenant)).text(name).hash(kNameSeed);
+}
+
+Status check_delta_form(const RoutingDelta& delta) {
+  for (const Status& s :
+       {check_not_emptied(delta.shards, "shard"), check_not_emptied(delta.pins, "pin"),
+        check_name_offsets(delta.names), check_keys(delta.shards, delta.unsharded, "shard"),
+        check_keys(delta.pins, delta.unpinned, "pin"),
+        check_keys(delta.names, delta.unnamed, "name"),
+        check_keys(delta.cells, delta.removed_cells, "cell")}) {
+    if (!s.is_ok()) return s;
+  }
+  return Status::ok();
+}
+
+}  // namespace detail
 
 Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& delta) {
   return apply_delta(base, delta, routing_digest(base));
@@ -400,7 +439,7 @@ Result<FlatSnapshot> apply_delta(const FlatSnapshot& base, const RoutingDelta& d
   FlatSnapshot out{.version = delta.version, .allow_empty = delta.allow_empty};
   std::uint64_t digest = base_digest;
   if (Status s = merge_tenant_lists(base, delta, out, digest); !s.is_ok()) return s;
-  if (Status s = merge_cells(base, delta, out, digest); !s.is_ok()) return s;
+  if (Status s = detail::merge_cells(base, delta, out, digest); !s.is_ok()) return s;
   if (Status s = check_removed_cells(out, delta.removed_cells); !s.is_ok()) return s;
   if (digest != delta.digest) {
     return data_loss(

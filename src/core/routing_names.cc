@@ -11,6 +11,7 @@
 #include "cellkit/core/routing_table.h"
 #include "core/name_slots.h"
 #include "core/routing_names.h"
+#include "core/tenant_chunks.h"
 #include "core/tenant_order.h"
 
 namespace cellkit {
@@ -131,6 +132,9 @@ Status RoutingTable::build_names(NameList names) {
 }
 
 std::optional<TenantId> RoutingTable::find_tenant(std::string_view name) const {
+  if (name_slots_) {
+    return name_slots_->find(name, [&](TenantId tenant) { return tenant_name(tenant); });
+  }
   if (names_.list.empty()) {
     std::uint32_t id = 0;
     const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
@@ -148,6 +152,11 @@ std::optional<TenantId> RoutingTable::find_tenant(std::string_view name) const {
 }
 
 std::string_view RoutingTable::tenant_name(TenantId tenant) const {
+  if (!chunks_.empty()) {
+    std::uint32_t offset = 0;
+    const detail::TenantChunk* chunk = chunk_of(tenant, offset);
+    return chunk == nullptr ? std::string_view{} : chunk->name(offset);
+  }
   const std::vector<TenantId>& ids = names_.list.ids;
   auto it = std::lower_bound(ids.begin(), ids.end(), tenant);
   if (it == ids.end() || *it != tenant) return {};

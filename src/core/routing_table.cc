@@ -6,18 +6,13 @@
 #include <fmt/format.h>
 
 #include "cellkit/core/routing_delta.h"
+#include "core/routing_checks.h"
 #include "core/routing_names.h"
+#include "core/tenant_chunks.h"
 #include "core/tenant_order.h"
 
 namespace cellkit {
-namespace {
-
-// Index of `tenant` among the lists' sorted ids; nullopt when absent.
-std::optional<std::size_t> find_entry(const ShardLists& lists, TenantId tenant) {
-  auto it = std::lower_bound(lists.ids.begin(), lists.ids.end(), tenant);
-  if (it == lists.ids.end() || *it != tenant) return std::nullopt;
-  return static_cast<std::size_t>(it - lists.ids.begin());
-}
+namespace detail {
 
 Status check_cells(std::vector<CellId>& cells) {
   std::sort(cells.begin(), cells.end());
@@ -39,34 +34,6 @@ Status check_disabled(std::vector<CellId>& disabled, const std::vector<CellId>& 
   return Status::ok();
 }
 
-// Whether ids up to max_id among `count` entries are dense enough for a direct index (at most
-// 4 slots per entry, plus slack): a stray huge id must not blow up memory.
-bool dense_enough(std::uint64_t max_id, std::size_t count) {
-  return max_id < 4 * static_cast<std::uint64_t>(count) + 1024;
-}
-
-// The listed cells, asked once per shard cell: a byte per id when the ids are dense (a binary
-// search per cell, its branches mispredicted, was an eighth of a million-tenant PUT), else a
-// binary search of the sorted list.
-class ListedCells {
- public:
-  explicit ListedCells(const std::vector<CellId>& sorted) : sorted_(sorted) {
-    if (sorted.empty() || !dense_enough(raw(sorted.back()), sorted.size())) return;
-    listed_.assign(raw(sorted.back()) + 1, 0);
-    for (CellId c : sorted)
-      listed_[raw(c)] = 1;
-  }
-
-  bool has(CellId cell) const {
-    if (listed_.empty()) return std::binary_search(sorted_.begin(), sorted_.end(), cell);
-    return raw(cell) < listed_.size() && listed_[raw(cell)] != 0;
-  }
-
- private:
-  const std::vector<CellId>& sorted_;
-  std::vector<std::uint8_t> listed_;
-};
-
 Status check_shard(const char* what, TenantId tenant, std::span<const CellId> shard,
                    const ListedCells& cells) {
   if (shard.empty()) {
@@ -83,6 +50,23 @@ Status check_shard(const char* what, TenantId tenant, std::span<const CellId> sh
     }
   }
   return Status::ok();
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_cells;
+using detail::check_disabled;
+using detail::check_shard;
+using detail::dense_enough;
+using detail::ListedCells;
+
+// Index of `tenant` among the lists' sorted ids; nullopt when absent.
+std::optional<std::size_t> find_entry(const ShardLists& lists, TenantId tenant) {
+  auto it = std::lower_bound(lists.ids.begin(), lists.ids.end(), tenant);
+  if (it == lists.ids.end() || *it != tenant) return std::nullopt;
+  return static_cast<std::size_t>(it - lists.ids.begin());
 }
 
 // Sorts entries by tenant and validates each; a tenant listed twice is an error.
@@ -226,7 +210,7 @@ Result<RoutingTable> RoutingTable::build(FlatSnapshot&& snapshot) {
   return table;
 }
 
-// Dense ids (dense_enough) get direct indexes, which then hold the shards; sparse ones keep
+// Dense tenant ids (dense_enough) go to chunks, which then hold the shards; sparse ones keep
 // binary search.
 void RoutingTable::build_indexes() {
   std::uint64_t max_tenant = 0;
@@ -234,95 +218,123 @@ void RoutingTable::build_indexes() {
     if (!lists->empty()) max_tenant = std::max<std::uint64_t>(max_tenant, raw(lists->ids.back()));
   }
   const std::size_t entries = shards_.size() + overrides_.size();
-  const std::size_t listed = shards_.cells.size() + overrides_.cells.size();
-  if (entries > 0 && dense_enough(max_tenant, entries) && listed < UINT32_MAX) {
-    build_dense(max_tenant);
+  if (entries > 0 && dense_enough(max_tenant, entries)) {
+    build_chunks(static_cast<std::uint32_t>(max_tenant));
   }
-  if (!cells_.empty() && dense_enough(raw(cells_.back()), cells_.size())) {
-    routable_.assign(raw(cells_.back()) + 1, 0);
-    for (CellId c : cells_)
-      routable_[raw(c)] = 1;
-    for (CellId c : disabled_)
-      routable_[raw(c)] = 0;
-  }
+  build_routable();
 }
 
-// Tenant t's effective shard at dense_cells_[dense_start_[t], dense_start_[t + 1]); the
-// shard lists' arrays are taken over (not copied) when no tenant is pinned.
-void RoutingTable::build_dense(std::uint64_t max_tenant) {
-  if (overrides_.empty()) {
-    const bool every_id =
-        shards_.ids.back() == TenantId{static_cast<std::uint32_t>(shards_.size() - 1)};
-    if (every_id) {
-      dense_start_ = std::move(shards_.start);  // ids 0..n-1: the offsets are the index
-    } else {
-      dense_start_.assign(max_tenant + 2, 0);
-      std::size_t e = 0;
-      for (std::uint64_t t = 0; t <= max_tenant; ++t) {
-        dense_start_[t] = shards_.start[e];
-        if (e < shards_.size() && raw(shards_.ids[e]) == t) ++e;
-      }
-      dense_start_[max_tenant + 1] = shards_.start[e];
-    }
-    dense_cells_ = std::move(shards_.cells);
-    shards_ = {};
-    return;
-  }
-  dense_start_.assign(max_tenant + 2, 0);
-  dense_cells_.reserve(shards_.cells.size() + overrides_.cells.size());
-  // Both lists are sorted by tenant: walk them together; a pin replaces the shard, which
-  // is kept aside (flat() gives it back).
-  ShardLists pinned_shards;
-  std::size_t s = 0, o = 0;
-  for (std::uint64_t t = 0; t <= max_tenant; ++t) {
-    dense_start_[t] = static_cast<std::uint32_t>(dense_cells_.size());
-    std::span<const CellId> shard;
-    if (o < overrides_.size() && raw(overrides_.ids[o]) == t) shard = overrides_.shard(o++);
-    if (s < shards_.size() && raw(shards_.ids[s]) == t) {
-      if (shard.empty()) {
-        shard = shards_.shard(s);
-      } else {
-        pinned_shards.add(shards_.ids[s], shards_.shard(s));
-      }
-      ++s;
-    }
-    dense_cells_.insert(dense_cells_.end(), shard.begin(), shard.end());
-  }
-  dense_start_[max_tenant + 1] = static_cast<std::uint32_t>(dense_cells_.size());
-  shards_ = std::move(pinned_shards);
+void RoutingTable::build_routable() {
+  routable_.clear();
+  if (cells_.empty() || !dense_enough(raw(cells_.back()), cells_.size())) return;
+  routable_.assign(raw(cells_.back()) + 1, 0);
+  for (CellId c : cells_)
+    routable_[raw(c)] = 1;
+  for (CellId c : disabled_)
+    routable_[raw(c)] = 0;
 }
 
-// With the dense index, a tenant's shard is its dense range unless it is pinned (the range
-// then holds its pin, and its shard, if any, was kept in shards_).
-ShardLists RoutingTable::flat_shards() const {
-  if (dense_start_.empty()) return shards_;
-  ShardLists out;
-  out.reserve(tenant_count_, dense_cells_.size());
-  std::size_t s = 0, o = 0;
-  for (std::size_t t = 0; t + 1 < dense_start_.size(); ++t) {
-    const TenantId tenant{static_cast<std::uint32_t>(t)};
-    if (o < overrides_.size() && overrides_.ids[o] == tenant) {
-      ++o;
-      if (s < shards_.size() && shards_.ids[s] == tenant) out.add(tenant, shards_.shard(s++));
+// Tenants 0..max_tenant into chunks, from the sorted lists (walked together: a pin replaces
+// the shard as the effective one, and the chunk keeps the shard behind it), then the names'
+// index; the lists are released.
+void RoutingTable::build_chunks(std::uint32_t max_tenant) {
+  const std::size_t count = std::size_t{max_tenant} / kChunkTenants + 1;
+  chunks_.reserve(count);
+  chunk_views_.reserve(count);
+  std::size_t s = 0, o = 0, n = 0;
+  const NameList& names = names_.list;
+  for (std::size_t c = 0; c < count; ++c) {
+    const auto first = static_cast<std::uint32_t>(c * kChunkTenants);
+    if (overrides_.empty()) {  // the common case, copied by ranges rather than tenant by tenant
+      set_chunk(c, detail::copy_chunk(first, shards_, s, names, n));
       continue;
     }
-    if (dense_start_[t] != dense_start_[t + 1]) {
-      out.add(tenant,
-              {dense_cells_.data() + dense_start_[t], dense_cells_.data() + dense_start_[t + 1]});
+    detail::ChunkWriter writer(first);
+    for (std::uint32_t i = 0; i < kChunkTenants; ++i) {
+      const TenantId tenant{first + i};
+      detail::TenantEntry e;
+      if (s < shards_.size() && shards_.ids[s] == tenant) e.shard = shards_.shard(s++);
+      if (o < overrides_.size() && overrides_.ids[o] == tenant) e.pin = overrides_.shard(o++);
+      if (n < names.size() && names.ids[n] == tenant) e.name = names.name(n++);
+      writer.put(e);
+    }
+    set_chunk(c, writer.finish());
+  }
+  max_tenant_ = max_tenant;
+  shard_entries_ = shards_.size();
+  pin_entries_ = overrides_.size();
+  named_ = names.size();
+  index_chunk_names();
+  shards_ = {};
+  overrides_ = {};
+  names_ = {};
+}
+
+// The names' index by tenant id: build_names' index by list position rewritten in place when
+// it has room for the ids, else made again from the chunks.
+void RoutingTable::index_chunk_names() {
+  if (named_ == 0) return;
+  std::vector<std::uint32_t>& slots = names_.slots;
+  const std::size_t page = std::size_t{1} << detail::kPageBits;
+  if (slots.size() < page || slots.size() < std::size_t{max_tenant_} + 3) {
+    std::optional<detail::NameSlots> index = detail::index_names(chunks_, named_, max_tenant_);
+    name_slots_ = std::make_shared<const detail::NameSlots>(*index);  // build checked the names
+    return;
+  }
+  const std::vector<TenantId>& ids = names_.list.ids;
+  const auto mask = static_cast<std::uint32_t>(slots.size() - 1);
+  // Names of tenants 0..n-1 (sorted) are at their own tenant's position: nothing to rewrite.
+  const bool every_id = raw(ids.back()) + 1 == ids.size();
+  for (std::uint32_t& v : slots) {
+    if (v != 0 && !every_id) v = (v & ~mask) | (raw(ids[(v & mask) - 1]) + 1);
+  }
+  name_slots_ = std::make_shared<const detail::NameSlots>(slots, named_);
+}
+
+void RoutingTable::set_chunk(std::size_t c, std::shared_ptr<const detail::TenantChunk> chunk) {
+  static_assert(kChunkBits == detail::kChunkBits);
+  if (c >= chunks_.size()) {
+    chunks_.resize(c + 1);
+    chunk_views_.resize(c + 1);
+  }
+  chunk_views_[c] = {chunk->start.data(), chunk->cells.data()};
+  chunks_[c] = std::move(chunk);
+}
+
+const detail::TenantChunk* RoutingTable::chunk_of(TenantId tenant, std::uint32_t& offset) const {
+  const std::size_t c = raw(tenant) >> kChunkBits;
+  if (c >= chunks_.size()) return nullptr;
+  offset = raw(tenant) & (kChunkTenants - 1);
+  return chunks_[c].get();
+}
+
+// The lists back from the chunks, sorted by tenant.
+FlatSnapshot RoutingTable::flat_chunks() const {
+  FlatSnapshot out;
+  out.shards.reserve(shard_entries_, 0);
+  for (const auto& chunk : chunks_) {
+    for (std::uint32_t i = 0; i < kChunkTenants; ++i) {
+      const detail::TenantEntry e = chunk->entry(i);
+      const TenantId tenant{chunk->first + i};
+      if (!e.shard.empty()) out.shards.add(tenant, e.shard);
+      if (!e.pin.empty()) out.overrides.add(tenant, e.pin);
+      if (!e.name.empty()) out.tenant_names.add(tenant, e.name);
     }
   }
   return out;
 }
 
 FlatSnapshot RoutingTable::flat() const {
-  return FlatSnapshot{.version = version_,
-                      .cells = cells_,
-                      .disabled = disabled_,
-                      .shards = flat_shards(),
-                      .overrides = overrides_,
-                      .addresses = addresses_,
-                      .tenant_names = names_.list,
-                      .allow_empty = allow_empty_};
+  FlatSnapshot out =
+      chunks_.empty()
+          ? FlatSnapshot{.shards = shards_, .overrides = overrides_, .tenant_names = names_.list}
+          : flat_chunks();
+  out.version = version_;
+  out.cells = cells_;
+  out.disabled = disabled_;
+  out.addresses = addresses_;
+  out.allow_empty = allow_empty_;
+  return out;
 }
 
 Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
@@ -330,10 +342,14 @@ Result<RoutingTable> RoutingTable::apply(const RoutingDelta& delta) const {
 }
 
 Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain) const {
-  FlatSnapshot base = flat();
-  const std::uint64_t digest = routing_digest(base);
+  return apply(chain, routing_digest(flat()));
+}
+
+Result<RoutingTable> RoutingTable::apply(std::span<const RoutingDelta> chain,
+                                         std::uint64_t digest) const {
+  if (std::optional<RoutingTable> next = patch(chain, digest)) return std::move(*next);
   std::uint64_t refused = 0;
-  Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
+  Result<FlatSnapshot> next = apply_chain(flat(), chain, digest, refused);
   if (!next.is_ok()) return next.status();
   return build(std::move(next).value());
 }
@@ -353,6 +369,10 @@ bool RoutingTable::is_routable_sorted(CellId cell) const {
 }
 
 bool RoutingTable::is_pinned(TenantId tenant) const {
+  std::uint32_t offset = 0;
+  if (const detail::TenantChunk* chunk = chunks_.empty() ? nullptr : chunk_of(tenant, offset)) {
+    return chunk->is_pinned(offset);
+  }
   return find_entry(overrides_, tenant).has_value();
 }
 

@@ -209,12 +209,15 @@ OfferResult SnapshotHolder::append_chain(RoutingTable next, std::span<const Rout
 // Called with mutex_ held: the served table changed by the chain, its digest carried from
 // the last chain served (computed whole after a whole snapshot); on a refusal `refused`
 // names the delta that does not apply, or the one after which the table does not build.
+// The new table shares the chunks the chain leaves alone with the served one.
 Result<RoutingTable> SnapshotHolder::apply_to_served(const RoutingTable& served,
                                                      std::span<const RoutingDelta> chain,
                                                      std::uint64_t& refused) {
-  FlatSnapshot base = served.flat();
-  const std::uint64_t digest = digest_version_ == served.version() ? digest_ : routing_digest(base);
-  Result<FlatSnapshot> next = apply_chain(std::move(base), chain, digest, refused);
+  const std::uint64_t digest =
+      digest_version_ == served.version() ? digest_ : routing_digest(served.flat());
+  // O(change) when it can; otherwise (and to name the delta to blame) O(tenants) below.
+  if (std::optional<RoutingTable> next = served.patch(chain, digest)) return std::move(*next);
+  Result<FlatSnapshot> next = apply_chain(served.flat(), chain, digest, refused);
   if (!next.is_ok()) return next.status();
   Result<RoutingTable> table = RoutingTable::build(std::move(next).value());
   if (!table.is_ok())

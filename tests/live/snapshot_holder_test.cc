@@ -205,6 +205,39 @@ TEST_F(Holder, ReadersSeeWholeTablesWhileOffersLand) {
   EXPECT_EQ(holder.generation(), 50u);
 }
 
+// The same for deltas, which the holder applies in O(change): a new version shares the
+// tenant chunks it does not touch with the served one, and a reader holding the served one
+// (here the first) sees it unchanged, whole, however many versions land after it.
+TEST_F(Holder, ReadersSeeWholeTablesWhileDeltasLand) {
+  SnapshotHolder holder;
+  ASSERT_TRUE(holder.offer(snapshot(1, 5000)).accepted());
+  const auto first = holder.table();
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    for (int i = 0; i < 200000 && !done.load(); ++i) {
+      const auto table = holder.table();
+      const auto newest = static_cast<std::uint32_t>(5000 + table->version() - 2);
+      if (table->tenant_count() != newest + 1 ||
+          table->find_tenant("tenant-" + std::to_string(newest)) != TenantId{newest} ||
+          table->shard_of(TenantId{newest + 1}).size() != 0) {
+        ++bad;
+      }
+    }
+  });
+  for (std::uint32_t v = 2; v <= 50; ++v) {
+    std::vector<RoutingDelta> chain{
+        diff_snapshots(flat(v - 1, 5000 + v - 2), flat(v, 5000 + v - 1))};
+    ASSERT_TRUE(holder.offer_deltas(std::move(chain)).accepted());
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(holder.table()->flat(), flat(50, 5049));
+  EXPECT_EQ(first->flat(), flat(1, 5000));
+  EXPECT_EQ(first->shard_of(TenantId{5000}).size(), 0u);
+}
+
 std::vector<std::byte> bytes_of(std::string_view text) {
   const auto* b = reinterpret_cast<const std::byte*>(text.data());
   return {b, b + text.size()};

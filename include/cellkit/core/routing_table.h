@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -114,6 +115,10 @@ FlatSnapshot flatten(RoutingSnapshot&& snapshot);
 RoutingSnapshot expand(const FlatSnapshot& snapshot);
 
 struct RoutingDelta;  // core/routing_delta.h
+namespace detail {
+struct TenantChunk;  // core/tenant_chunks.h
+class NameSlots;
+}  // namespace detail
 
 // Builds a snapshot of a mapping; overrides are taken in tenant id order.
 RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
@@ -121,6 +126,8 @@ RoutingSnapshot make_snapshot(std::uint64_t version, std::vector<CellId> cells,
 
 // Immutable once built. shard_of() is O(1) through dense indexes when tenant and cell ids
 // are dense (as the control plane hands them out), O(log T) over sorted arrays otherwise.
+// With dense tenant ids the tenants live in chunks of 4096 ids that copies and versions made
+// by apply() share: a copy costs O(tenants / 4096) and a delta of k tenants O(k) chunks.
 class RoutingTable {
  public:
   // The empty table, version 0: every tenant is unknown.
@@ -147,18 +154,32 @@ class RoutingTable {
   // A new table: this one changed by the deltas in order (apply_delta's checks on each,
   // then build's whole validation once). On failure this table is untouched and the Status
   // says why.
+  // In O(change) when patch() can (it is tried first), else O(tenants).
   Result<RoutingTable> apply(std::span<const RoutingDelta> chain) const;
   Result<RoutingTable> apply(const RoutingDelta& delta) const;
+  // The same given this table's routing_digest (e.g. the digest of the delta that led here),
+  // which apply() otherwise computes whole.
+  Result<RoutingTable> apply(std::span<const RoutingDelta> chain, std::uint64_t digest) const;
+  // The table apply(chain, digest) gives, built in O(change): sharing this table's chunks
+  // but those the deltas touch (plus O(cells) and O(tenants / 4096) per delta; now and then
+  // O(tenants) to grow or clean the name index). nullopt when it cannot: the ids are not
+  // dense, a delta removes a cell, or a delta does not apply or gives no valid table (then
+  // apply() finds the same in O(tenants) and says why). This table is never changed.
+  std::optional<RoutingTable> patch(std::span<const RoutingDelta> chain,
+                                    std::uint64_t digest) const;
 
   std::uint64_t version() const { return version_; }
   // The tenant's cells in preference order (its override when pinned); empty when unknown.
   // Inline, and from one flat array of every shard's cells: the router asks once per
   // request, and a pointer chase per shard costs more than the rest of the decision.
   std::span<const CellId> shard_of(TenantId tenant) const {
-    if (dense_start_.empty()) return find_sorted(tenant);
+    if (chunk_views_.empty()) return find_sorted(tenant);
     const std::uint32_t t = raw(tenant);
-    if (t >= dense_start_.size() - 1) return {};  // (t + 1 would wrap at the largest id)
-    return {dense_cells_.data() + dense_start_[t], dense_start_[t + 1] - dense_start_[t]};
+    const std::uint32_t c = t >> kChunkBits;
+    if (c >= chunk_views_.size()) return {};
+    const ChunkView& v = chunk_views_[c];
+    const std::uint32_t i = t & (kChunkTenants - 1);
+    return {v.cells + v.start[i], v.start[i + 1] - v.start[i]};
   }
   bool has_cell(CellId cell) const;
   // False for unknown and disabled cells: the router never sends traffic there.
@@ -180,7 +201,7 @@ class RoutingTable {
   // not listed.
   std::string_view cell_name(CellId cell) const;
   std::string_view cell_endpoint(CellId cell) const;
-  bool has_names() const { return !names_.list.empty(); }
+  bool has_names() const { return !names_.list.empty() || named_ > 0; }
 
  private:
   // Tenant names for find_tenant: the names in one buffer and an open-addressing table of
@@ -190,28 +211,55 @@ class RoutingTable {
     std::vector<std::uint32_t> slots;  // core/name_slots.h: 0 = empty, else index + 1 and tag
   };
 
+  static constexpr std::uint32_t kChunkBits = 12;  // core/tenant_chunks.h
+  static constexpr std::uint32_t kChunkTenants = std::uint32_t{1} << kChunkBits;
+  // A chunk's arrays, for shard_of() without a pointer chase through the chunk.
+  struct ChunkView {
+    const std::uint32_t* start = nullptr;
+    const CellId* cells = nullptr;
+  };
+
   std::uint64_t version_ = 0;
   std::vector<CellId> cells_;     // sorted
   std::vector<CellId> disabled_;  // sorted
-  // Sorted by tenant. With dense ids the shards live in the dense index below instead and
-  // shards_ keeps only those of pinned tenants (overrides_ stays, for is_pinned), for flat().
+  // Sorted by tenant; both empty when the tenants are in chunks_.
   ShardLists shards_;
   ShardLists overrides_;
   std::size_t tenant_count_ = 0;
   bool allow_empty_ = false;
-  // Empty when the ids are too sparse: tenant t's effective shard is
-  // dense_cells_[dense_start_[t], dense_start_[t + 1]) (an empty range: unknown), and
-  // routability by cell id.
-  std::vector<std::uint32_t> dense_start_;
-  std::vector<CellId> dense_cells_;
+  // Empty when the tenant ids are too sparse. Else tenant t is in chunks_[t >> kChunkBits]
+  // (its effective shard through chunk_views_, which chunks_ keeps alive), chunks covering ids
+  // 0..max_tenant_ at least; shard and pin entries and names counted for patch().
+  std::vector<std::shared_ptr<const detail::TenantChunk>> chunks_;
+  std::vector<ChunkView> chunk_views_;
+  std::uint32_t max_tenant_ = 0;
+  std::size_t shard_entries_ = 0;
+  std::size_t pin_entries_ = 0;
+  std::size_t named_ = 0;
+  std::shared_ptr<const detail::NameSlots> name_slots_;  // null when named_ is 0
+  // Routability by cell id; empty when the cell ids are too sparse.
   std::vector<std::uint8_t> routable_;
   std::vector<CellAddress> addresses_;  // sorted by cell; empty or one per cell
-  NameIndex names_;
+  NameIndex names_;                     // empty when the tenants are in chunks_
 
   std::span<const CellId> find_sorted(TenantId tenant) const;
-  ShardLists flat_shards() const;
+  FlatSnapshot flat_chunks() const;
   void build_indexes();
-  void build_dense(std::uint64_t max_tenant);
+  void build_routable();
+  void build_chunks(std::uint32_t max_tenant);
+  void index_chunk_names();
+  void set_chunk(std::size_t c, std::shared_ptr<const detail::TenantChunk> chunk);
+  const detail::TenantChunk* chunk_of(TenantId tenant, std::uint32_t& offset) const;
+  // patch(): one delta, and its parts.
+  std::optional<RoutingTable> patch_one(const RoutingDelta& delta, std::uint64_t digest) const;
+  bool patch_cells(const RoutingDelta& delta, std::uint64_t& digest);
+  bool patch_tenants(const RoutingDelta& delta, std::uint64_t& digest,
+                     std::vector<TenantId>& unnamed, std::vector<TenantId>& named);
+  template <class Changes>
+  bool patch_chunk(std::uint32_t c, Changes& changes, std::uint64_t& digest,
+                   std::vector<TenantId>& unnamed, std::vector<TenantId>& named);
+  bool patch_names(const RoutingTable& base, std::span<const TenantId> unnamed,
+                   std::span<const TenantId> named);
   Status build_names(NameList names);
   const CellAddress* address_of(CellId cell) const;
   bool is_routable_sorted(CellId cell) const;
