@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -121,6 +122,7 @@ class NameSlots {
   // False (and nothing added) when an equal name is there. Requires used() < size() / 2.
   template <class NameOf>
   bool insert(std::string_view name, TenantId tenant, const NameOf& name_of) {
+    assert(used() < size() / 2);  // else a probe might find no empty slot
     const Probe p = probe(name, name_of);
     if (p.found) return false;
     const std::size_t slot = p.free.value_or(p.end);
