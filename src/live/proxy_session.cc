@@ -250,7 +250,7 @@ void Session::handle() {
 void Session::next_attempt() {
   const LiveStep step = attempts_.next(
       decider(), tenant_id_, shared_.now(), [this] { return fingerprint(); },
-      hash64_of(request_key_, raw(tenant_id_)), worker_.load());
+      [this] { return spread_key(request_key_, tenant_id_); }, worker_.load());
   if (!step.send) {
     if (step.outcome == LiveOutcome::kQuarantined) {
       const Duration left = shared_.quarantine.until(fingerprint()) - shared_.now();
