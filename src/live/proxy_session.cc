@@ -425,6 +425,8 @@ void Session::finish() {
   table_.reset();
   pool_.reset();
   tenant_.clear();
+  // Also clears the request's spread key (LiveAttempts::key): the next request on this
+  // connection has a new request_key_, and a kept key would route it by the last one's.
   attempts_ = {};
   has_cell_ = false;
   fingerprint_.reset();

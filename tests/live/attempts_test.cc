@@ -100,6 +100,15 @@ TEST(LiveAttempts, FirstHealthyNeverComputesTheSpreadKeyThroughFailover) {
   EXPECT_EQ(f.keys, 0);
 }
 
+TEST(LiveAttempts, SpreadKeyIsTheHashOfTheRequestNumberThenTheTenant) {
+  // What the router hashed before the key became a callable: a changed hash, seed or
+  // argument order moves every live spread decision and fails here.
+  EXPECT_EQ(spread_key(1, TenantId{0}), hash64_of(std::uint64_t{1}, std::uint64_t{0}));
+  EXPECT_EQ(spread_key(1, TenantId{0}), 2506089352882295055u);  // xxHash64 of 8 zero bytes, seed 1
+  EXPECT_EQ(spread_key(7, TenantId{3}), hash64_of(std::uint64_t{7}, std::uint64_t{3}));
+  EXPECT_NE(spread_key(7, TenantId{3}), spread_key(3, TenantId{7}));
+}
+
 TEST(LiveAttempts, SpreadComputesTheKeyOncePerRequestThroughFailover) {
   Fixture f({.routing = RoutingMode::kSpread});
   for (f.number = 1; f.number <= 2; ++f.number) {

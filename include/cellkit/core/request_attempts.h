@@ -117,9 +117,11 @@ struct RequestAttempts {
 static_assert(sizeof(RequestAttempts) == 4);
 
 // One request's spread key, kept once computed: a request whose attempts ask next() with
-// the key `[&] { return spread_key.get(compute); }` calls compute() at most once, on its
-// first attempt routed under spread, and never under first-healthy. A value apart from
-// RequestAttempts, which stays 4 bytes; assign {} to reuse it for another request.
+// the key `[&] { return spread_key.get(compute); }` calls compute() at most once, at its
+// first next() under spread for a known tenant (before it is known whether any cell is
+// eligible, so also for a request that ends as no healthy cell), and never under
+// first-healthy. A value apart from RequestAttempts, which stays 4 bytes; assign {} to
+// reuse it for another request.
 class SpreadKey {
  public:
   template <class Compute>
