@@ -45,7 +45,7 @@ void route_bench(benchmark::State& state, RoutingMode mode) {
     const std::uint64_t bits = random.next_u64();
     const TenantId tenant{static_cast<std::uint32_t>((bits & 0xffffffffu) * tenants >> 32)};
     benchmark::DoNotOptimize(
-        route_attempt(router.table(), router.health(), tenant, policy, 0, bits, load));
+        route_attempt(router.table(), router.health(), tenant, policy, 0, FixedKey{bits}, load));
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "cellkit/base/hash.h"
 #include "cellkit/base/time.h"
 #include "cellkit/core/request_attempts.h"
 #include "cellkit/core/router_policy.h"
@@ -111,18 +112,30 @@ struct LiveVerdict {
   LiveOutcome outcome = LiveOutcome::kServed;
 };
 
-// One request's attempts: core's 4-byte RequestAttempts, its outcomes named as live's.
+// The live router's spread key of a request: its number on its worker thread, hashed with
+// its tenant.
+inline std::uint64_t spread_key(std::uint64_t request, TenantId tenant) {
+  return hash64_of(request, raw(tenant));
+}
+
+// One request's attempts: core's 4-byte RequestAttempts, its outcomes named as live's, and
+// its spread key once an attempt computed it.
 struct LiveAttempts {
   RequestAttempts state;
+  SpreadKey key;
 
   std::uint32_t made() const { return state.made; }
 
-  // Core's next(); `key` and `load` are route_attempt's (they matter under spread only).
-  template <class Fingerprint, class Load>
+  // Core's next(); `load` is route_attempt's. `compute_key()` gives the request's spread key:
+  // it is called at most once per request, by its first attempt under spread, and never
+  // under first-healthy.
+  template <class Fingerprint, class ComputeKey, class Load>
   LiveStep next(const Decider& d, TenantId tenant, TimePoint now, const Fingerprint& fingerprint,
-                std::uint64_t key, const Load& load) {
+                const ComputeKey& compute_key, const Load& load) {
+    const auto request_key = [&] { return key.get(compute_key); };
     // next() never takes a cell out, so its context needs no wall time.
-    const NextStep s = state.next(router_context(d, {}), tenant, now, fingerprint, key, load);
+    const NextStep s =
+        state.next(router_context(d, {}), tenant, now, fingerprint, request_key, load);
     return {.send = s.send, .cell = s.cell, .outcome = live_outcome(s.outcome)};
   }
 

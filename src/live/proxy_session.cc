@@ -250,7 +250,7 @@ void Session::handle() {
 void Session::next_attempt() {
   const LiveStep step = attempts_.next(
       decider(), tenant_id_, shared_.now(), [this] { return fingerprint(); },
-      hash64_of(request_key_, raw(tenant_id_)), worker_.load());
+      [this] { return spread_key(request_key_, tenant_id_); }, worker_.load());
   if (!step.send) {
     if (step.outcome == LiveOutcome::kQuarantined) {
       const Duration left = shared_.quarantine.until(fingerprint()) - shared_.now();
@@ -425,6 +425,8 @@ void Session::finish() {
   table_.reset();
   pool_.reset();
   tenant_.clear();
+  // Also clears the request's spread key (LiveAttempts::key): the next request on this
+  // connection has a new request_key_, and a kept key would route it by the last one's.
   attempts_ = {};
   has_cell_ = false;
   fingerprint_.reset();

@@ -109,7 +109,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t header_fields_ = 0;  // fields of the request's header, before any trailer
   unsigned client_version_ = 11;
   std::uint64_t retry_after_s_ = 0;
-  std::uint64_t request_key_ = 0;  // spread's per-request key
+  std::uint64_t request_key_ = 0;  // the request's number on its worker: spread's key hashes it
   bool in_attempt_ = false;        // counted in the worker's in-flight load
 
   // The cell's answer in hand.

@@ -93,12 +93,16 @@ std::uint64_t World::fingerprint(const Slot& slot) const {
 
 // Routes the request and hands it to the chosen cell; again while cells turn it away and
 // attempts are left. The core's request-attempt seam decides every step; the loop (rather
-// than mutual recursion) lets all of it inline.
+// than mutual recursion) lets all of it inline. Spread's key is the request's fingerprint,
+// computed by the first attempt under spread and kept for the attempts of this dispatch
+// (a naive retry after a crash dispatches again and computes the same value again: the
+// slot has no room to keep it); never under first-healthy.
 void World::dispatch(SlotId s) {
+  SpreadKey spread_key;
   for (;;) {
     Slot& r = slots_[s];
     const auto print = [&] { return fingerprint(r); };
-    const std::uint64_t key = policy_.routing == RoutingMode::kSpread ? fingerprint(r) : 0;
+    const auto key = [&] { return spread_key.get(print); };
     const auto load = [&](CellId cell) {
       const CellRuntime& c = cells_[raw(cell)];
       return std::uint64_t{c.busy} + c.queue.size();

@@ -14,14 +14,21 @@ RoutingSnapshot snapshot() {
           .shards = {{TenantId{0}, {CellId{0}, CellId{1}, CellId{2}}}}};
 }
 
-// A router's state and a request's, and a fingerprint that counts its calls.
+// A router's state and a request's, and a fingerprint and a spread key that count their
+// calls (the key through the request's SpreadKey, as the simulator and live router ask it).
 struct Fixture {
   explicit Fixture(RouterPolicy p = {}) : policy(p), quarantine(policy) {
     EXPECT_TRUE(router.accept(snapshot()).is_ok());
   }
   NextStep next(TenantId tenant = TenantId{0}) {
-    return request.next(router_context(router, quarantine, policy), tenant, now,
-                        [this] { return ++prints, print; });
+    return request.next(
+        router_context(router, quarantine, policy), tenant, now, [this] { return ++prints, print; },
+        [this] { return spread_key.get([this] { return ++keys, key; }); });
+  }
+  // The next request: fresh attempts and key.
+  void start_request() {
+    request = {};
+    spread_key = {};
   }
   Verdict observe(CellId cell, AttemptResult result) {
     return request.observe(
@@ -35,6 +42,9 @@ struct Fixture {
   TimePoint now{std::chrono::seconds(1)};
   std::uint64_t print = 42;
   int prints = 0;
+  SpreadKey spread_key;
+  std::uint64_t key = 0x9e3779b97f4a7c15ull;
+  int keys = 0;
 };
 
 TEST(RequestAttempts, FirstStepSendsToTheFirstCellAndCountsTheAttempt) {
@@ -88,6 +98,29 @@ TEST(RequestAttempts, RefusedMarksTheCellAndRetriesInsideTheShardWithinTheBudget
   EXPECT_EQ(f.next().outcome, RequestOutcome::kNoHealthyCell);
   EXPECT_TRUE(f.router.health().is_healthy(CellId{3})) << "never tried outside the shard";
   EXPECT_EQ(f.prints, 0);
+}
+
+TEST(RequestAttempts, FirstHealthyNeverComputesTheSpreadKeyThroughFailover) {
+  Fixture f;  // first-healthy, 3 attempts
+  for (NextStep step = f.next(); step.send; step = f.next()) {
+    ASSERT_TRUE(f.observe(step.cell, AttemptResult::kShed).retry);
+  }
+  EXPECT_EQ(f.request.made, 3);
+  EXPECT_EQ(f.keys, 0);
+}
+
+TEST(RequestAttempts, SpreadComputesTheKeyOncePerRequestThroughFailover) {
+  Fixture f(RouterPolicy{.routing = RoutingMode::kSpread});
+  for (int request = 1; request <= 2; ++request) {
+    f.start_request();
+    std::vector<CellId> sent;
+    for (NextStep step = f.next(); step.send; step = f.next()) {
+      sent.push_back(step.cell);
+      ASSERT_TRUE(f.observe(step.cell, AttemptResult::kShed).retry);
+    }
+    EXPECT_EQ(sent.size(), 3u);
+    EXPECT_EQ(f.keys, request);
+  }
 }
 
 TEST(RequestAttempts, BudgetEndsTheRequestWithItsLastFailure) {

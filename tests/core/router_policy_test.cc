@@ -114,7 +114,7 @@ TEST(RouteAttempt, SpreadTakesTheLessLoadedOfTwoWhateverTheKey) {
   const RouterPolicy spread{.routing = RoutingMode::kSpread};
   const auto load = [](CellId c) { return c == CellId{1} ? std::uint64_t{5} : std::uint64_t{2}; };
   for (std::uint64_t key : {0ull, 1ull, 0x9e3779b97f4a7c15ull, ~0ull}) {
-    const Attempt a = route_attempt(table(), health, TenantId{0}, spread, 0, key, load);
+    const Attempt a = route_attempt(table(), health, TenantId{0}, spread, 0, FixedKey{key}, load);
     EXPECT_EQ(a.route.cell, CellId{2}) << "key " << key;
     EXPECT_EQ(a.candidate, 1u);
   }
@@ -127,7 +127,8 @@ TEST(RouteAttempt, SpreadSplitsEqualLoadsByTheKey) {
   std::array<int, 4> picks{};
   Random random(7);
   for (int i = 0; i < 4000; ++i) {
-    ++picks[raw(route_attempt(t, health, TenantId{0}, spread, 0, random.next_u64()).route.cell)];
+    ++picks[raw(
+        route_attempt(t, health, TenantId{0}, spread, 0, FixedKey{random.next_u64()}).route.cell)];
   }
   for (int count : picks)
     EXPECT_NEAR(count, 1000, 150);
@@ -140,12 +141,43 @@ TEST(RouteAttempt, SpreadSkipsTriedAndUnhealthyCellsAndTakesTheOnlyOneLeft) {
   health.mark_unhealthy(CellId{3});
   const RouterPolicy spread{.routing = RoutingMode::kSpread};
   for (std::uint64_t key = 0; key < 64; ++key) {
-    EXPECT_EQ(route_attempt(t, health, TenantId{0}, spread, 0b0100, key * 0x9e3779b97f4a7c15ull)
-                  .route.cell,
-              CellId{1});
+    EXPECT_EQ(
+        route_attempt(t, health, TenantId{0}, spread, 0b0100, FixedKey{key * 0x9e3779b97f4a7c15ull})
+            .route.cell,
+        CellId{1});
   }
-  EXPECT_EQ(route_attempt(t, health, TenantId{0}, spread, 0b0110, 1).route.outcome,
+  EXPECT_EQ(route_attempt(t, health, TenantId{0}, spread, 0b0110, FixedKey{1}).route.outcome,
             RouteOutcome::kNoHealthyCell);
+}
+
+// A key that counts how often it is asked for.
+struct CountingKey {
+  int* calls;
+  std::uint64_t operator()() const { return ++*calls, 0x9e3779b97f4a7c15ull; }
+};
+
+TEST(RouteAttempt, FirstHealthyNeverAsksForTheKey) {
+  const RoutingTable t = wide_table(4);
+  HealthView health;
+  health.mark_unhealthy(CellId{0});
+  int calls = 0;
+  for (std::uint32_t tried : {0b0000u, 0b0010u, 0b0110u, 0b1110u}) {
+    (void)route_attempt(t, health, TenantId{0}, RouterPolicy{}, tried, CountingKey{&calls});
+  }
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(RouteAttempt, SpreadAsksForTheKeyOncePerAttemptOfAKnownTenant) {
+  const RoutingTable t = wide_table(4);
+  HealthView health;
+  const RouterPolicy spread{.routing = RoutingMode::kSpread};
+  int calls = 0;
+  for (std::uint32_t tried : {0b0000u, 0b0111u, 0b1111u}) {
+    (void)route_attempt(t, health, TenantId{0}, spread, tried, CountingKey{&calls});
+  }
+  EXPECT_EQ(calls, 3);
+  (void)route_attempt(t, health, TenantId{9}, spread, 0b0000, CountingKey{&calls});
+  EXPECT_EQ(calls, 3) << "an unknown tenant has nothing to draw from";
 }
 
 }  // namespace

@@ -190,8 +190,8 @@ rc::Gen<Ask> gen_ask() {
 
 Attempt decide(const Router& router, const Ask& ask, TenantId tenant) {
   const auto load = [&](CellId c) { return std::uint64_t{ask.load[raw(c)]}; };
-  return route_attempt(router.table(), router.health(), tenant, ask.policy, ask.tried, ask.key,
-                       load);
+  return route_attempt(router.table(), router.health(), tenant, ask.policy, ask.tried,
+                       FixedKey{ask.key}, load);
 }
 
 RC_GTEST_PROP(RouterProperty, NeverRoutesOutsideTheShardOrToAnUnhealthyOrTriedCell, ()) {

@@ -90,6 +90,11 @@ cellkit_golden(simulate_runs simulate_poison_k2_runs.txt
                ARGS simulate ${poison_k2} --runs 3 --until 2m)
 cellkit_golden(simulate_seed_override simulate_small_seed9.txt
                ARGS simulate ${fixtures}/small.json --seed 9)
+# Spread routing through poison crashes retried on another cell and a scheduled crash. The
+# expected file was written by the simulator before spread's key was computed once per
+# request (78da279), so it pins that spread's decisions did not change.
+cellkit_golden(simulate_spread_crash_retry simulate_spread_crash_retry.txt
+               ARGS simulate ${fixtures}/spread_crash_retry.yaml)
 cellkit_golden(simulate_help simulate_help.txt ARGS simulate --help)
 cellkit_golden(simulate_error_unknown_key simulate_error_unknown_key.txt EXIT 1 STREAM stderr
                ARGS simulate ${fixtures}/unknown_key.yaml)

@@ -20,9 +20,11 @@ RoutingTable table() {
 
 struct Fixture {
   explicit Fixture(RouterPolicy p = {}) : policy(p), quarantine(policy) {}
+  // The request's spread key as the router's session computes it, counted.
   LiveStep next(TenantId tenant = TenantId{0}) {
     return request.next(
-        decider(), tenant, now, [this] { return print; }, 0, NoLoad{});
+        decider(), tenant, now, [this] { return print; },
+        [this, tenant] { return ++keys, spread_key(number, tenant); }, NoLoad{});
   }
   LiveVerdict observe(CellId cell, AttemptResult result) {
     return request.observe(
@@ -44,6 +46,8 @@ struct Fixture {
   TimePoint now{std::chrono::seconds(1)};
   HealthBoard::Clock::time_point wall = HealthBoard::Clock::now();
   std::uint64_t print = 42;
+  std::uint64_t number = 1;  // the request's number on its worker
+  int keys = 0;
 };
 
 TEST(LiveAttempts, RefusedConnectionEjectsTheCellAsRefusedAndTriesTheNextOfTheShard) {
@@ -85,6 +89,41 @@ TEST(LiveAttempts, UnknownTenantAndTimeoutAreNamedAsLiveOutcomes) {
   EXPECT_EQ(f.next(TenantId{7}).outcome, LiveOutcome::kUnknownTenant);
   ASSERT_TRUE(f.next().send);
   EXPECT_EQ(f.observe(CellId{0}, AttemptResult::kTimedOut).outcome, LiveOutcome::kUpstreamTimeout);
+}
+
+TEST(LiveAttempts, FirstHealthyNeverComputesTheSpreadKeyThroughFailover) {
+  Fixture f;  // first-healthy, 3 attempts
+  for (LiveStep step = f.next(); step.send; step = f.next()) {
+    ASSERT_TRUE(f.observe(step.cell, AttemptResult::kRefused).retry);
+  }
+  EXPECT_EQ(f.request.made(), 3u);
+  EXPECT_EQ(f.keys, 0);
+}
+
+TEST(LiveAttempts, SpreadKeyIsTheHashOfTheRequestNumberThenTheTenant) {
+  // What the router hashed before the key became a callable: a changed hash, seed or
+  // argument order moves every live spread decision and fails here.
+  EXPECT_EQ(spread_key(1, TenantId{0}), hash64_of(std::uint64_t{1}, std::uint64_t{0}));
+  EXPECT_EQ(spread_key(1, TenantId{0}), 2506089352882295055u);  // xxHash64 of 8 zero bytes, seed 1
+  EXPECT_EQ(spread_key(7, TenantId{3}), hash64_of(std::uint64_t{7}, std::uint64_t{3}));
+  EXPECT_NE(spread_key(7, TenantId{3}), spread_key(3, TenantId{7}));
+}
+
+TEST(LiveAttempts, SpreadComputesTheKeyOncePerRequestThroughFailover) {
+  Fixture f({.routing = RoutingMode::kSpread});
+  for (f.number = 1; f.number <= 2; ++f.number) {
+    f.request = {};
+    const LiveStep first = f.next();
+    EXPECT_EQ(first.cell, route_attempt(f.routes, f.health, TenantId{0}, f.policy, 0,
+                                        FixedKey{spread_key(f.number, TenantId{0})})
+                              .route.cell)
+        << "drawn by the hash of the request's number and tenant";
+    for (LiveStep step = first; step.send; step = f.next()) {
+      ASSERT_TRUE(f.observe(step.cell, AttemptResult::kShed).retry);
+    }
+    EXPECT_EQ(f.request.made(), 3u);
+    EXPECT_EQ(f.keys, static_cast<int>(f.number));
+  }
 }
 
 }  // namespace

@@ -92,10 +92,11 @@ struct RequestAttempts {
   // last failure when the budget is spent or no eligible cell is left, as unknown_tenant
   // when the table does not know it; otherwise counts the attempt and names the cell
   // (route_attempt decides). `fingerprint()` is called only when something is quarantined;
-  // `key` and `load` are route_attempt's and matter only under spread.
-  template <class Q, class M, class Fingerprint, class Load = NoLoad>
+  // `key` and `load` are route_attempt's: `key()` is called only under spread (a request's
+  // SpreadKey keeps it for its later attempts).
+  template <class Q, class M, class Fingerprint, class Key = FixedKey, class Load = NoLoad>
   CELLKIT_ALWAYS_INLINE NextStep next(const RouterContext<Q, M>& c, TenantId tenant, TimePoint now,
-                                      const Fingerprint& fingerprint, std::uint64_t key = 0,
+                                      const Fingerprint& fingerprint, const Key& key = {},
                                       const Load& load = {});
 
   // What the result means, without touching the router: served, cell_error and timed_out
@@ -115,9 +116,31 @@ struct RequestAttempts {
 };
 static_assert(sizeof(RequestAttempts) == 4);
 
-template <class Q, class M, class Fingerprint, class Load>
+// One request's spread key, kept once computed: a request whose attempts ask next() with
+// the key `[&] { return spread_key.get(compute); }` calls compute() at most once, at its
+// first next() under spread for a known tenant (before it is known whether any cell is
+// eligible, so also for a request that ends as no healthy cell), and never under
+// first-healthy. A value apart from RequestAttempts, which stays 4 bytes; assign {} to
+// reuse it for another request.
+class SpreadKey {
+ public:
+  template <class Compute>
+  CELLKIT_ALWAYS_INLINE std::uint64_t get(const Compute& compute) {
+    if (!known_) {
+      value_ = compute();
+      known_ = true;
+    }
+    return value_;
+  }
+
+ private:
+  std::uint64_t value_ = 0;
+  bool known_ = false;
+};
+
+template <class Q, class M, class Fingerprint, class Key, class Load>
 inline NextStep RequestAttempts::next(const RouterContext<Q, M>& c, TenantId tenant, TimePoint now,
-                                      const Fingerprint& fingerprint, std::uint64_t key,
+                                      const Fingerprint& fingerprint, const Key& key,
                                       const Load& load) {
   if (!c.quarantine.empty() && c.quarantine.is_quarantined(fingerprint(), now)) {
     return {.outcome = RequestOutcome::kQuarantined};

@@ -72,6 +72,14 @@ struct NoLoad {
   std::uint64_t operator()(CellId) const { return 0; }
 };
 
+// A key at hand (0 for a caller without one). route_attempt takes its key as a callable so
+// that it is computed only under spread; tests and tools that route one attempt pass a
+// value this way, a request its own computation (SpreadKey keeps it for its attempts).
+struct FixedKey {
+  std::uint64_t value = 0;
+  std::uint64_t operator()() const { return value; }
+};
+
 namespace detail {
 
 inline bool eligible(const RoutingTable& table, const HealthView& health,
@@ -118,10 +126,13 @@ CELLKIT_ALWAYS_INLINE inline Attempt first_usable(const RoutingTable& table,
 
 // Power of two choices: two distinct eligible candidates drawn by the key, the one with
 // less load wins; a tie goes to the first drawn, so equal loads spread by the key alone.
-template <class Load>
+// The key is asked for only here, once, and first: a hash then runs beside the eligibility
+// checks instead of after them (bench/live_attempts_bench, docs/performance.md).
+template <class Key, class Load>
 CELLKIT_ALWAYS_INLINE inline Attempt less_loaded_of_two(
     const RoutingTable& table, const HealthView& health, std::span<const CellId> candidates,
-    const RouterPolicy& policy, std::uint32_t tried, std::uint64_t key, const Load& load) {
+    const RouterPolicy& policy, std::uint32_t tried, const Key& key, const Load& load) {
+  const std::uint64_t bits = key();
   std::uint8_t usable[kMaxCandidates];
   std::uint32_t count = 0;
   const std::size_t n = eligible_count(policy, candidates);
@@ -133,18 +144,18 @@ CELLKIT_ALWAYS_INLINE inline Attempt less_loaded_of_two(
     return {.route = {.outcome = RouteOutcome::kNoHealthyCell, .version = table.version()}};
   }
   if (count == 1) return routed(table, candidates, usable[0]);
-  const std::uint32_t a = draw_below(key, count);
-  std::uint32_t b = draw_below(key >> 32, count - 1);
+  const std::uint32_t a = draw_below(bits, count);
+  std::uint32_t b = draw_below(bits >> 32, count - 1);
   if (b >= a) ++b;
   const bool second = load(candidates[usable[b]]) < load(candidates[usable[a]]);
   return routed(table, candidates, usable[second ? b : a]);
 }
 
-template <class Load>
+template <class Key, class Load>
 CELLKIT_ALWAYS_INLINE inline Attempt choose(const RoutingTable& table, const HealthView& health,
                                             std::span<const CellId> candidates,
                                             const RouterPolicy& policy, std::uint32_t tried,
-                                            std::uint64_t key, const Load& load) {
+                                            const Key& key, const Load& load) {
   if (policy.routing == RoutingMode::kSpread) {
     return less_loaded_of_two(table, health, candidates, policy, tried, key, load);
   }
@@ -158,15 +169,16 @@ CELLKIT_ALWAYS_INLINE inline Attempt choose(const RoutingTable& table, const Hea
 // under replace_dead_cells, candidate_cells), its first kMaxCandidates cells under
 // failover, only the first without; skipping those whose bit is set in `tried` (tried
 // already by this request), disabled cells and cells the health view marks unhealthy.
-// first-healthy takes the first eligible one; spread draws two by `key` (any well-mixed
+// first-healthy takes the first eligible one; spread draws two by `key()` (any well-mixed
 // 64-bit value per request, such as a hash of it) and takes the one `load(cell)` says is
-// less loaded. kUnknownTenant when the table has no shard for the tenant; kNoHealthyCell
+// less loaded. `key()` is called once under spread when the tenant is known, never under
+// first-healthy. kUnknownTenant when the table has no shard for the tenant; kNoHealthyCell
 // when no candidate is eligible. Never a cell outside the candidates.
-template <class Load = NoLoad>
+template <class Key = FixedKey, class Load = NoLoad>
 CELLKIT_ALWAYS_INLINE inline Attempt route_attempt(const RoutingTable& table,
                                                    const HealthView& health, TenantId tenant,
                                                    const RouterPolicy& policy, std::uint32_t tried,
-                                                   std::uint64_t key = 0, const Load& load = {}) {
+                                                   const Key& key = {}, const Load& load = {}) {
   const std::span<const CellId> shard = table.shard_of(tenant);
   if (shard.empty()) {
     return {.route = {.outcome = RouteOutcome::kUnknownTenant, .version = table.version()}};
