@@ -1,10 +1,12 @@
 // `cellkit control`'s service: the HTTP/JSON API of docs/control-api.md over a Store. Every
 // change is computed from the stored desired state, validated whole (check_state, or for
-// onboarding the checks of what new tenants can break), then published by CAS on the
+// onboarding the checks of what new tenants can break; removing a tenant breaks nothing),
+// then published by CAS on the
 // routing pointer; a lost CAS re-reads the stored state and recomputes. Only the leader
 // writes; the others answer 503 naming it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -58,6 +60,9 @@ class ControlService {
   bool is_leader() const;
   // Onboarding calls waiting for the next publication to carry them (group commit).
   std::size_t onboardings_waiting() const;
+  // How many times the onboarding index was built from the whole state (O(tenants) each):
+  // changes that keep it in O(change) (onboarding, removing a tenant) leave this alone.
+  std::uint64_t index_builds() const;
 
  private:
   // The publication the pointer names, as long-polls and version reads see it.
@@ -106,7 +111,8 @@ class ControlService {
   // Under state_mutex_: the desired state published_ names. Onboarding changes it in place
   // and takes its change back unless stored, so whoever takes store_mutex_ sees the
   // published state; while an onboarding's publication is being written, state_ holds its
-  // tenants beyond visible_ (readers leave them out).
+  // tenants beyond visible_ (readers leave them out). Removing a tenant changes it in place
+  // only once stored (in commit's install), so it has nothing to take back.
   ControlState state_;
   // What of state_ is published, under state_mutex_: set with published_ (and under
   // cache_mutex_ too), so that a holder of state_mutex_ sees them equal.
@@ -152,6 +158,7 @@ class ControlService {
   // published_.revision == index_revision_.
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
+  std::atomic<std::uint64_t> index_builds_{0};
 
   // Changes: applying, publishing and onboarding.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
@@ -166,6 +173,8 @@ class ControlService {
                                const std::function<void()>& install);
   void make_visible();
   void take_back_onboarded(std::size_t first, std::uint32_t next_tenant);
+  ServiceReply remove_tenant(std::string_view name);
+  Result<std::uint64_t> publish_removal(std::size_t at, const PointerRead& read);
   Result<PointerRead> read_base();
   ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
   void onboard_group(const std::vector<PendingOnboard*>& group);
