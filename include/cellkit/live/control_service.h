@@ -122,7 +122,7 @@ class ControlService {
     std::uint32_t next_tenant = 0;  // tenants with an id from this one on are not
   };
   Visible visible_;
-  // Under store_mutex_: tenant_extras(state_), kept in O(change) by onboarding.
+  // Under store_mutex_: tenant_extras(state_), kept in O(change) by onboarding and removal.
   TenantExtras extras_;
   // Under cache_mutex_: the whole encoded snapshot of version whole_version_ (it may be
   // behind published_: it is encoded when needed, by a long-poll, a compaction or a
@@ -147,20 +147,20 @@ class ControlService {
   std::deque<DeltaLink> chain_;
   std::size_t chain_bytes_ = 0;
   // Under state_mutex_: the published snapshot in flat form, kept in O(change) by onboarding
-  // (new tenants are appended: their ids are above every other) and replaced by other
-  // changes and loads; present whenever a version is published.
-  // The diff base of changes other than onboarding, and what whole snapshots are encoded
+  // (new tenants are appended: their ids are above every other) and removal (a tenant's
+  // entries erased), replaced by other changes and loads; present whenever a version is
+  // published. The diff base of the other changes, and what whole snapshots are encoded
   // from (a compaction copies it and encodes the copy with the store lock released).
   std::optional<FlatSnapshot> published_flat_;
   // Under store_mutex_: routing_digest of the published snapshot when known (the last delta's).
   std::optional<std::uint64_t> published_digest_;
   // Under store_mutex_: the onboarding index of state_, valid while
-  // published_.revision == index_revision_.
+  // published_.revision == index_revision_; a removal keeps it valid (it forgets the tenant).
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
-  std::atomic<std::uint64_t> index_builds_{0};
+  std::atomic<std::uint64_t> index_builds_{0};  // times index_ was built whole
 
-  // Changes: applying, publishing and onboarding.
+  // Changes: applying, publishing, onboarding and removing a tenant.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Loaded> load(const PointerRead& read);
