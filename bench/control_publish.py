@@ -110,10 +110,15 @@ def percentile(values, q):
 
 
 def read_while(control, running, latencies):
-    """GET /v1/rebalance/status every 5 ms while `running` is set; latencies in ms."""
+    """GET /v1/rebalance/status every 5 ms while `running` is set; latencies in ms (a failed
+    read ends the list with its error)."""
     while running.is_set():
         sent = time.monotonic()
-        call(control + "/v1/rebalance/status")
+        try:
+            call(control + "/v1/rebalance/status")
+        except OSError as e:  # said by the caller, not swallowed: the figures would be wrong
+            latencies.append(e)
+            return
         latencies.append((time.monotonic() - sent) * 1000)
         time.sleep(0.005)
 
@@ -132,6 +137,8 @@ def concurrent_onboarding(control):
     finally:
         running.clear()
         reader.join()
+    if reads and isinstance(reads[-1], OSError):
+        raise SystemExit(f"GET /v1/rebalance/status failed during the onboarding: {reads[-1]}")
     requests = int(next(l for l in out.splitlines() if "requests in" in l).split()[0])
     failed = sum(int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l)
     time.sleep(1)  # calls cut off by wrk's deadline may still land
@@ -208,9 +215,12 @@ def main():
     print(f"onboarding, one tenant per call, {CONCURRENCY} connections for {SECONDS} s: "
           f"{concurrent:.0f} tenants/s in {publications} publications "
           f"({publications / SECONDS:.1f} versions/s)")
-    print(f"  GET /v1/rebalance/status meanwhile, {len(reads)} reads: "
-          f"p50 {percentile(reads, 0.5):.1f} ms, p99 {percentile(reads, 0.99):.1f} ms, "
-          f"max {max(reads):.1f} ms")
+    if reads:
+        print(f"  GET /v1/rebalance/status meanwhile, {len(reads)} reads: "
+              f"p50 {percentile(reads, 0.5):.1f} ms, p99 {percentile(reads, 0.99):.1f} ms, "
+              f"max {max(reads):.1f} ms")
+    else:
+        print("  GET /v1/rebalance/status meanwhile: no read answered during the onboarding")
     print(f"publish -> applied by both routers, {SAMPLES} samples: "
           f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
           f"max {max(latencies):.1f} ms")

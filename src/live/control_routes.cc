@@ -3,7 +3,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -156,84 +155,6 @@ std::optional<std::uint64_t> to_uint(const std::string& text) {
   return value;
 }
 
-json names_of(const Fleet& fleet, const Shard& shard) {
-  json names = json::array();
-  for (CellId c : shard) {
-    const Cell* cell = fleet.find_cell(c);
-    names.push_back(cell == nullptr ? fmt::format("#{}", raw(c)) : cell->name);
-  }
-  return names;
-}
-
-// The replies of the reads of the desired state, from the published state.
-ServiceReply cells_reply(const ControlState& state) {
-  std::map<std::uint32_t, std::size_t> tenants;
-  for (const auto& [tenant, shard] : state.placement.mapping) {
-    for (CellId c : shard)
-      ++tenants[raw(c)];
-  }
-  json cells = json::array();
-  for (const Cell& c : state.placement.fleet.cells()) {
-    cells.push_back(
-        {{"name", c.name},
-         {"id", raw(c.id)},
-         {"zone", raw(c.zone) < state.zone_names.size() ? state.zone_names[raw(c.zone)] : ""},
-         {"endpoint", c.endpoint},
-         {"capacity", c.capacity},
-         {"state", to_string(c.state)},
-         {"tenants", tenants[raw(c.id)]}});
-  }
-  return {.body = json{{"version", state.version}, {"cells", cells}}.dump()};
-}
-
-ServiceReply tenants_reply(const ControlState& state) {
-  json tenants = json::array();
-  for (const Tenant& t : state.placement.tenants) {
-    const Shard* pin = state.pins.find_shard(t.id);
-    tenants.push_back(
-        {{"name", t.name},
-         {"id", raw(t.id)},
-         {"shard_size", t.shard_size},
-         {"cells", names_of(state.placement.fleet, state.placement.mapping.shard(t.id))},
-         {"pinned", pin == nullptr ? json(nullptr) : names_of(state.placement.fleet, *pin)}});
-  }
-  return {.body = json{{"version", state.version}, {"tenants", tenants}}.dump()};
-}
-
-ServiceReply plan_reply(const ControlState& state) {
-  Result<Rebalance> rebalance = plan_fleet_rebalance(state);
-  if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
-  const Fleet& fleet = rebalance->target;
-  // The names of the moved tenants, in one walk over the tenants (not one per move).
-  std::map<std::uint32_t, std::string_view> names;
-  for (const Move& mv : rebalance->plan.moves)
-    names.emplace(raw(mv.tenant), std::string_view());
-  for (const Tenant& t : state.placement.tenants) {
-    if (auto it = names.find(raw(t.id)); it != names.end()) it->second = t.name;
-  }
-  json moves = json::array();
-  for (std::size_t i = 0; i < rebalance->plan.moves.size(); ++i) {
-    const Move& mv = rebalance->plan.moves[i];
-    moves.push_back({{"step", i + 1},
-                     {"tenant", names.at(raw(mv.tenant))},
-                     {"from", names_of(fleet, {mv.from})[0]},
-                     {"to", names_of(fleet, {mv.to})[0]}});
-  }
-  json shortfalls = json::array();
-  for (const Shortfall& s : rebalance->plan.shortfalls) {
-    shortfalls.push_back({{"cell", names_of(fleet, {s.cell})[0]},
-                          {"load", s.load},
-                          {"fair_share", s.fair_share},
-                          {"reason", s.reason}});
-  }
-  return {.body = json{{"version", state.version},
-                       {"required", rebalance->plan.required},
-                       {"clearing", rebalance->plan.clearing},
-                       {"moves", moves},
-                       {"shortfalls", shortfalls}}
-                      .dump()};
-}
-
 }  // namespace
 
 ServiceReply ControlService::handle(const ServiceRequest& request) {
@@ -293,14 +214,7 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     if (batch == 0) return error_reply(400, "field 'batch' must be at least 1", "batch");
     return rollout(batch);
   }
-  if (n == 3 && p[1] == "rebalance" && p[2] == "status" && m == "GET") {
-    std::shared_lock lock(state_mutex_);           // set by each step of a rollout as it is stored
-    const RebalanceProgress r = state_.rebalance;  // onboarding never changes it
-    lock.unlock();
-    return {
-        .body =
-            json{{"planned", r.planned}, {"applied", r.applied}, {"version", r.version}}.dump()};
-  }
+  if (n == 3 && p[1] == "rebalance" && p[2] == "status" && m == "GET") return rebalance_status();
   if (n == 2 && p[1] == "version" && m == "GET") return version();
   if (n == 2 && p[1] == "routers" && m == "GET") return routers();
   if (n == 3 && p[1] == "routers" && m == "PUT") return record_report(p[2], request.body);
@@ -315,18 +229,6 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     return long_poll(*after, std::chrono::milliseconds(*wait), deltas);
   }
   return error_reply(404, fmt::format("no route {} {}", cut(m), cut(request.target)), "");
-}
-
-ServiceReply ControlService::list_cells() const {
-  return read_published([](const ControlState& state) { return cells_reply(state); });
-}
-
-ServiceReply ControlService::list_tenants() const {
-  return read_published([](const ControlState& state) { return tenants_reply(state); });
-}
-
-ServiceReply ControlService::plan() const {
-  return read_published([](const ControlState& state) { return plan_reply(state); });
 }
 
 ServiceReply ControlService::version() const {

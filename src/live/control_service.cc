@@ -11,6 +11,7 @@
 #include "cellkit/core/delta_codec.h"
 #include "cellkit/core/snapshot_codec.h"
 #include "cellkit/live/control_ops.h"
+#include "live/writer_first_mutex.h"
 
 namespace cellkit::live {
 namespace {
@@ -64,16 +65,6 @@ void append_onboarded(const RoutingDelta& delta, FlatSnapshot& flat) {
     flat.tenant_names.add(delta.names.ids[i], delta.names.name(i));
   flat.allow_empty = delta.allow_empty;
   flat.version = delta.version;
-}
-
-// Removes from `state` the tenants from tenants[first] on (ids from `next_tenant` on) and
-// their shards: the state before an onboarding appended them.
-void drop_tenants_from(ControlState& state, std::size_t first, std::uint32_t next_tenant) {
-  std::vector<Tenant>& tenants = state.placement.tenants;
-  for (std::size_t i = first; i < tenants.size(); ++i)
-    state.placement.mapping.remove(tenants[i].id);
-  tenants.erase(tenants.begin() + static_cast<std::ptrdiff_t>(first), tenants.end());
-  state.next_tenant = next_tenant;
 }
 
 // Drops entry i of `list` (a memmove of its arrays and a pass over the offsets after it).
@@ -141,7 +132,9 @@ ServiceReply error_reply(unsigned http_status, std::string_view message, std::st
 }
 
 ControlService::ControlService(std::unique_ptr<Store> store, ControlOptions options)
-    : store_(std::move(store)), options_(std::move(options)) {
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      state_mutex_(std::make_unique<WriterFirstMutex>()) {
   state_.placement.options = options_.placement;
 }
 
@@ -292,54 +285,12 @@ std::optional<RoutingDelta> ControlService::delta_from_published(const FlatSnaps
   return diff_snapshots(from, next, *published_digest_);
 }
 
-// Requires store_mutex_ or state_mutex_, and a published version. The published snapshot in
-// flat form: every publication and load keeps it (so a read need not build it from state_,
-// which may hold an onboarding's tenants beyond the published ones).
-const FlatSnapshot& ControlService::flat_of_published() const {
-  assert(published_flat_ && published_flat_->version == visible_.version);
-  return *published_flat_;
-}
-
-// Requires state_mutex_ (shared is enough: the published version cannot move meanwhile), and
-// a published version. Its whole encoded snapshot: the one kept when it is that version's,
-// else encoded from the flat form (O(tenants)) and kept. One reader encodes it; those that
-// ask meanwhile (two routers booting) wait for it rather than encode it again.
-std::shared_ptr<const std::string> ControlService::whole_of_published() {
-  const std::uint64_t version = visible_.version;
-  auto kept = [&]() -> std::shared_ptr<const std::string> {
-    std::lock_guard cache(cache_mutex_);
-    return whole_ && whole_version_ == version ? whole_ : nullptr;
-  };
-  if (auto whole = kept()) return whole;
-  std::lock_guard encoding(encode_mutex_);
-  if (auto whole = kept()) return whole;
-  auto whole = std::make_shared<const std::string>(as_string(encode_snapshot(flat_of_published())));
-  std::lock_guard cache(cache_mutex_);
-  whole_ = whole;
-  whole_version_ = version;
-  return whole;
-}
-
 // Requires state_mutex_ held exclusively and cache_mutex_: what readers of state_ see as
 // published is the state published_ names.
 void ControlService::make_visible() {
   visible_ = {.version = published_.version,
               .tenants = state_.placement.tenants.size(),
               .next_tenant = state_.next_tenant};
-}
-
-// Holds state_mutex_ shared while `read` runs on the published state: state_ itself, or a
-// copy without the tenants of an onboarding whose publication is being written (O(tenants),
-// only then). A read thus waits for a change's computation in memory, never for the store.
-ServiceReply ControlService::read_published(
-    const std::function<ServiceReply(const ControlState&)>& read) const {
-  std::shared_lock lock(state_mutex_);
-  if (state_.placement.tenants.size() == visible_.tenants && state_.version == visible_.version)
-    return read(state_);
-  ControlState published = state_;
-  drop_tenants_from(published, visible_.tenants, visible_.next_tenant);
-  published.version = visible_.version;
-  return read(published);
 }
 
 // Requires cache_mutex_. Appends the publication's delta, or starts over when it does not
@@ -358,32 +309,20 @@ void ControlService::extend_chain(std::uint64_t parent, std::uint64_t version, s
   }
 }
 
-// Requires cache_mutex_. The framed deltas from `after` to the published version; empty when
-// `after` is not in the chain.
-std::string ControlService::chain_after(std::uint64_t after) const {
-  auto from = std::find_if(chain_.begin(), chain_.end(),
-                           [after](const DeltaLink& link) { return link.parent == after; });
-  if (from == chain_.end() || chain_.back().version != published_.version) return {};
-  std::vector<std::string> deltas;
-  for (auto it = from; it != chain_.end(); ++it)
-    deltas.push_back(it->bytes);
-  return frame_deltas(deltas);
-}
-
 // Requires store_mutex_. Publishes `state` (a change other than onboarding), diffed whole
 // against the published snapshot. The new version, 0 when the CAS lost; kFailedPrecondition
 // with "not the leader" when the leadership is gone.
 Result<std::uint64_t> ControlService::publish(ControlState state, const PointerRead& read) {
   state.version = read.pointer.version + 1;
-  FlatSnapshot flat = flatten(snapshot_of(state, state.version));
-  const std::optional<RoutingDelta> diff = delta_from_published(flat, read);
+  std::optional<FlatSnapshot> flat = flatten(snapshot_of(state, state.version));
+  const std::optional<RoutingDelta> diff = delta_from_published(*flat, read);
   TenantExtras extras = tenant_extras(state);
   Result<std::uint64_t> version = commit(
       state, extras, read, diff ? encode_delta(*diff) : std::vector<std::byte>{},
-      diff ? std::optional(diff->digest) : std::nullopt, [&flat] { return encode_snapshot(flat); },
-      [&] {
-        state_ = std::move(state);
-        published_flat_ = std::move(flat);
+      diff ? std::optional(diff->digest) : std::nullopt, [&flat] { return encode_snapshot(*flat); },
+      [&] {  // swapped: the old state is freed after the locks are released
+        std::swap(state_, state);
+        published_flat_.swap(flat);
       });
   if (version.is_ok() && *version != 0) extras_ = std::move(extras);
   return version;
@@ -392,9 +331,10 @@ Result<std::uint64_t> ControlService::publish(ControlState state, const PointerR
 // Requires store_mutex_. Stores `state` (its version set), its extras and its delta from the
 // published version (empty: none; `digest` the result's when known), and its whole snapshot
 // (`whole()`) only when the store cannot chain the delta (next_pointer); once stored, runs
-// `install` (which makes state_ and published_flat_ the stored ones; `state` may be moved
-// from by it) and moves the cache to it, readers kept out. The new version, 0 when the CAS
-// lost; kFailedPrecondition with "not the leader" when the leadership is gone.
+// `install` (which makes state_ and published_flat_ the stored ones; `state` may be swapped
+// by it) and moves the cache to it, readers kept out for no more than that. The new version,
+// 0 when the CAS lost; kFailedPrecondition with "not the leader" (and lost_leadership_) when
+// the leadership is gone.
 Result<std::uint64_t> ControlService::commit(const ControlState& state, const TenantExtras& extras,
                                              const PointerRead& read, std::vector<std::byte> delta,
                                              std::optional<std::uint64_t> digest,
@@ -406,25 +346,32 @@ Result<std::uint64_t> ControlService::commit(const ControlState& state, const Te
                           .delta = std::move(delta),
                           .parent = read.pointer};
   if (!chains_delta(publication, read.pointer)) publication.snapshot = whole();
+  lost_leadership_ = false;
   Result<PublishReply> outcome = store_->publish(publication, read.revision);
   if (!outcome.is_ok()) return outcome.status();
   if (*outcome == PublishOutcome::kConflict) return std::uint64_t{0};
   if (*outcome == PublishOutcome::kNotLeader) {
     std::lock_guard lock(cache_mutex_);
     leader_ = false;
+    lost_leadership_ = true;
     return failed_precondition("not the leader");
   }
   const std::uint64_t version = state.version;
+  // Copied before the locks: a whole snapshot is 27 MB at 1,000,000 tenants.
+  std::shared_ptr<const std::string> snapshot;
+  if (!publication.snapshot.empty())
+    snapshot = std::make_shared<const std::string>(as_string(publication.snapshot));
+  std::string delta_bytes = as_string(publication.delta);
   {
-    std::unique_lock state_lock(state_mutex_);
+    std::unique_lock state_lock(*state_mutex_);
     install();
     std::lock_guard lock(cache_mutex_);
     published_ = {.version = version, .revision = outcome->revision};
-    if (!publication.snapshot.empty()) {
-      whole_ = std::make_shared<const std::string>(as_string(publication.snapshot));
+    if (snapshot) {
+      whole_ = std::move(snapshot);
       whole_version_ = version;
     }
-    extend_chain(read.pointer.version, version, as_string(publication.delta));
+    extend_chain(read.pointer.version, version, std::move(delta_bytes));
     make_visible();
   }
   published_digest_ = digest;
@@ -456,7 +403,7 @@ Result<PointerRead> ControlService::read_base() {
   extras_ = tenant_extras(loaded->state);
   published_digest_.reset();
   {
-    std::unique_lock state_lock(state_mutex_);
+    std::unique_lock state_lock(*state_mutex_);
     state_ = std::move(loaded->state);
     published_flat_ = std::move(flat);
     std::lock_guard lock(cache_mutex_);
@@ -482,8 +429,7 @@ ServiceReply ControlService::apply(const Change& change, std::string_view field,
     if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), field);
     Result<std::uint64_t> version = publish(std::move(next).value(), *read);
     if (!version.is_ok()) {
-      if (!is_leader()) return not_leader();
-      return store_unavailable(version.status(), true);
+      return lost_leadership_ ? not_leader() : store_unavailable(version.status(), true);
     }
     if (*version != 0) return ok_json({{"version", *version}});
   }
@@ -556,7 +502,7 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   const std::uint32_t next_tenant = state_.next_tenant;
   std::vector<PendingOnboard*> placed;
   {
-    std::unique_lock state_lock(state_mutex_);  // readers leave out tenants beyond visible_
+    std::unique_lock state_lock(*state_mutex_);  // readers leave out tenants beyond visible_
     for (PendingOnboard* p : group) {
       if (Status s = index_->onboard(state_, p->specs); !s.is_ok()) {
         p->reply = change_error(s, "shard_size", "name");
@@ -571,8 +517,9 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
   if (!version.is_ok() || *version == 0) take_back_onboarded(first, next_tenant);
   if (version.is_ok() && *version == 0) return false;
   ServiceReply reply =
-      !version.is_ok() ? (is_leader() ? store_unavailable(version.status(), true) : not_leader())
-                       : ok_json({{"version", *version}});
+      !version.is_ok()
+          ? (lost_leadership_ ? not_leader() : store_unavailable(version.status(), true))
+          : ok_json({{"version", *version}});
   if (version.is_ok()) index_revision_ = published_.revision;
   for (PendingOnboard* p : placed)
     p->reply = reply;
@@ -590,7 +537,7 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
 Result<std::uint64_t> ControlService::publish_onboarded(std::size_t first,
                                                         const PointerRead& read) {
   {
-    std::unique_lock state_lock(state_mutex_);
+    std::unique_lock state_lock(*state_mutex_);
     state_.version = read.pointer.version + 1;
   }
   std::vector<std::byte> delta;
@@ -629,7 +576,7 @@ FlatSnapshot ControlService::onboarded_flat(const RoutingDelta& delta) const {
 // published state again. The index remembers them: it is dropped, rebuilt when next needed.
 void ControlService::take_back_onboarded(std::size_t first, std::uint32_t next_tenant) {
   {
-    std::unique_lock state_lock(state_mutex_);
+    std::unique_lock state_lock(*state_mutex_);
     drop_tenants_from(state_, first, next_tenant);
     state_.version = published_.version;
   }
@@ -654,8 +601,7 @@ ServiceReply ControlService::remove_tenant(std::string_view name) {
     const auto at = static_cast<std::size_t>(found - state_.placement.tenants.data());
     Result<std::uint64_t> version = publish_removal(at, *read);
     if (!version.is_ok()) {
-      if (!is_leader()) return not_leader();
-      return store_unavailable(version.status(), true);
+      return lost_leadership_ ? not_leader() : store_unavailable(version.status(), true);
     }
     if (*version != 0) return ok_json({{"version", *version}});
   }
@@ -733,28 +679,27 @@ ServiceReply ControlService::pointer_moved() const {
   return {.status = 503, .body = body.dump()};
 }
 
-// The chain after `after` when asked and held, else the whole snapshot (encoded on demand,
-// which waits for a change's computation in memory, never for the store).
-ServiceReply ControlService::long_poll(std::uint64_t after, std::chrono::milliseconds wait,
-                                       bool deltas) {
-  std::unique_lock lock(cache_mutex_);
-  published_changed_.wait_for(lock, std::min(wait, options_.max_wait),
-                              [&] { return shut_down_ || published_.version > after; });
-  if (published_.version <= after) return {.status = 304, .body = ""};
-  auto reply = [](std::uint64_t version, std::string body) {
-    return ServiceReply{.status = 200,
-                        .content_type = "application/octet-stream",
-                        .body = std::move(body),
-                        .headers = {{"X-Cellkit-Routing-Version", std::to_string(version)}}};
-  };
-  std::string chain = deltas ? chain_after(after) : std::string();
-  if (!chain.empty()) return reply(published_.version, std::move(chain));
-  if (whole_ && whole_version_ == published_.version) return reply(whole_version_, *whole_);
-  lock.unlock();
-  std::shared_lock state(state_mutex_);  // published_ moves only under it, with visible_
-  return reply(visible_.version, *whole_of_published());
-}
+// How far a rollout got: the moves planned, those of the steps stored, and their versions.
+struct RolloutProgress {
+  std::size_t planned = 0;
+  std::size_t applied = 0;
+  std::vector<std::uint64_t> versions;
 
+  json as_json() const {
+    return {{"planned", planned}, {"applied", applied}, {"versions", versions}};
+  }
+  // `reply` (a JSON body) with the progress added: the reply of a rollout stopped there.
+  ServiceReply stop(ServiceReply reply) const {
+    json body = json::parse(reply.body);
+    body.update(as_json());
+    reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return reply;
+  }
+};
+
+// Publishes the planned moves `batch` at a time, a version each, holding the store from the
+// first to the last (a read sees each step once it is stored). A reply that stops it says how
+// far it got: "planned", "applied" (the moves of the steps stored) and their "versions".
 ServiceReply ControlService::rollout(std::size_t batch) {
   std::lock_guard lock(store_mutex_);
   if (!is_leader()) return not_leader();
@@ -764,38 +709,44 @@ ServiceReply ControlService::rollout(std::size_t batch) {
   if (!base.is_ok()) return store_unavailable(base.status(), false);
   Result<Rebalance> rebalance = plan_fleet_rebalance(base->state);
   if (!rebalance.is_ok()) return error_reply(409, rebalance.status().message(), "");
-  const std::size_t planned = rebalance->plan.moves.size();
-  json versions = json::array();
-  std::size_t stored = 0;  // moves of the steps stored
-  // The store failed the step after `stored` moves: "stored" speaks of that step.
-  auto stopped = [&](const Status& status, bool maybe_stored) {
-    json body = store_error(status, maybe_stored);
-    body["planned"] = planned;
-    body["applied"] = stored;
-    body["versions"] = versions;
-    return unavailable(body);
-  };
-  for (std::size_t done = 0; done < planned;) {
-    done = std::min(planned, done + batch);
-    Result<ControlState> next = apply_moves(base->state, *rebalance, done);
-    if (!next.is_ok()) return error_reply(409, next.status().message(), "");
-    next->rebalance = {.planned = planned, .applied = done, .version = read->pointer.version + 1};
-    if (Status s = check_state(*next); !s.is_ok()) return error_reply(409, s.message(), "");
-    Result<std::uint64_t> version = publish(*next, *read);
-    if (!version.is_ok()) return is_leader() ? stopped(version.status(), true) : not_leader();
-    if (*version == 0) {
-      return error_reply(409,
-                         fmt::format("the fleet changed during the rollout; stopped after "
-                                     "{} of {} moves",
-                                     stored, planned),
-                         "");
-    }
-    versions.push_back(*version);
-    stored = done;
+  RolloutProgress progress{.planned = rebalance->plan.moves.size()};
+  for (std::size_t done = 0; done < progress.planned;) {
+    done = std::min(progress.planned, done + batch);
+    if (auto stopped = rollout_step(base->state, *rebalance, done, *read, progress))
+      return *stopped;
     read = store_->read_pointer();
-    if (!read.is_ok()) return stopped(read.status(), false);
+    if (!read.is_ok()) return progress.stop(store_unavailable(read.status(), false));
   }
-  return ok_json({{"planned", planned}, {"applied", planned}, {"versions", versions}});
+  return ok_json(progress.as_json());
+}
+
+// Requires store_mutex_. Publishes the state `base` with the first `done` moves of
+// `rebalance`, from the pointer `read`; the reply that stops the rollout, if it is stopped.
+std::optional<ServiceReply> ControlService::rollout_step(const ControlState& base,
+                                                         const Rebalance& rebalance,
+                                                         std::size_t done, const PointerRead& read,
+                                                         RolloutProgress& progress) {
+  Result<ControlState> next = apply_moves(base, rebalance, done);
+  if (!next.is_ok()) return progress.stop(error_reply(409, next.status().message(), ""));
+  next->rebalance = {
+      .planned = progress.planned, .applied = done, .version = read.pointer.version + 1};
+  if (Status s = check_state(*next); !s.is_ok())
+    return progress.stop(error_reply(409, s.message(), ""));
+  Result<std::uint64_t> version = publish(std::move(next).value(), read);
+  if (!version.is_ok()) {
+    return progress.stop(lost_leadership_ ? not_leader()
+                                          : store_unavailable(version.status(), true));
+  }
+  if (*version == 0) {
+    return progress.stop(error_reply(
+        409,
+        fmt::format("the fleet changed during the rollout; stopped after {} of {} moves",
+                    progress.applied, progress.planned),
+        ""));
+  }
+  progress.applied = done;
+  progress.versions.push_back(*version);
+  return std::nullopt;
 }
 
 }  // namespace cellkit::live

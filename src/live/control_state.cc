@@ -309,4 +309,12 @@ Status check_state(const ControlState& s) {
   return check_pinned_overlap(s);
 }
 
+void drop_tenants_from(ControlState& state, std::size_t first, std::uint32_t next_tenant) {
+  std::vector<Tenant>& tenants = state.placement.tenants;
+  for (std::size_t i = first; i < tenants.size(); ++i)
+    state.placement.mapping.remove(tenants[i].id);
+  tenants.erase(tenants.begin() + static_cast<std::ptrdiff_t>(first), tenants.end());
+  state.next_tenant = next_tenant;
+}
+
 }  // namespace cellkit::live

@@ -100,7 +100,13 @@ class ControlReadsTest : public test::StoreKindTest {
   FlatSnapshot whole(ControlService& c) {
     const ServiceReply r = without_waiting(c, "GET", "/v1/snapshot?after=0&wait_ms=0");
     EXPECT_EQ(r.status, 200u) << r.body;
-    return decode_flat_snapshot(std::as_bytes(std::span(r.body.data(), r.body.size()))).value();
+    Result<FlatSnapshot> flat =
+        decode_flat_snapshot(std::as_bytes(std::span(r.body.data(), r.body.size())));
+    if (!flat.is_ok()) {
+      ADD_FAILURE() << flat.status().message();
+      return {};
+    }
+    return std::move(flat).value();
   }
   // The tenants of the published state, by name, in id order.
   std::vector<std::string> tenant_names(ControlService& c) {
@@ -214,13 +220,12 @@ TEST_P(ControlReadsTest, ReadsAnswerWhileATickWaitsForTheStore) {
     gate_.hold();
     return Status::ok();
   };
-  std::thread tick([&] { c->tick(); });
+  std::jthread tick([&] { c->tick(); });  // joined at scope exit, the gate then released
   ASSERT_EQ(gate_.entered.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(tenant_names(*c), std::vector<std::string>{"a"});
   EXPECT_EQ(without_waiting(*c, "GET", "/v1/cells").status, 200u);
   EXPECT_EQ(whole(*c).shards.size(), 1u);
   gate_.release();
-  tick.join();
 }
 
 // A store that fails before anything is written (the pointer's read) leaves nothing stored;
@@ -245,6 +250,12 @@ TEST_P(ControlReadsTest, A503SaysWhetherTheChangeMayHaveBeenStored) {
   const json moved = body_of(onboard(*c, "b"));
   EXPECT_EQ(moved["stored"], "no") << moved.dump();
   EXPECT_EQ(tenant_names(*c), std::vector<std::string>{});
+
+  store_->outcomes.assign(1, PublishOutcome::kNotLeader);  // the store refuses: not the leader
+  const ServiceReply lost = onboard(*c, "c");
+  EXPECT_EQ(lost.status, 503u);
+  EXPECT_EQ(body_of(lost)["stored"], "no") << lost.body;
+  EXPECT_NE(lost.body.find("not the leader"), std::string::npos) << lost.body;
 }
 
 // A rollout the store stops after its first step says how far it got.
@@ -272,6 +283,34 @@ TEST_P(ControlReadsTest, ARolloutStoppedByTheStoreSaysHowManyMovesWereStored) {
   EXPECT_EQ(body["versions"], json::array({before + 1}));
   EXPECT_EQ(body["stored"], "unknown");
   EXPECT_EQ(body_of(call(*c, "GET", "/v1/rebalance/status"))["applied"], 1u);
+}
+
+// A rollout whose second step loses its compare-and-swap (another writer moved the pointer)
+// stops with 409 and says how far it got.
+TEST_P(ControlReadsTest, ARolloutStoppedByAnotherWriterSaysHowManyMovesWereStored) {
+  auto c = control(6);
+  json tenants = json::array();
+  for (int i = 0; i < 12; ++i)
+    tenants.push_back({{"name", "t" + std::to_string(i)}, {"shard_size", 2}});
+  ASSERT_EQ(call(*c, "POST", "/v1/tenants", json{{"tenants", tenants}}.dump()).status, 200u);
+  ASSERT_EQ(call(*c, "POST", "/v1/cells", R"({"name":"fresh"})").status, 200u);
+  const std::size_t moves = body_of(call(*c, "GET", "/v1/rebalance/plan"))["moves"].size();
+  ASSERT_GE(moves, 3u);
+  const std::uint64_t before = version(*c);
+  store_->before_publish = [this](const Publication&) {  // the first step's goes through
+    store_->before_publish = [this](const Publication&) {
+      store_->outcomes.assign(1, PublishOutcome::kConflict);  // the second step's is lost
+      return Status::ok();
+    };
+    return Status::ok();
+  };
+  const ServiceReply stopped = call(*c, "POST", "/v1/rebalance/apply", R"({"batch":1})");
+  EXPECT_EQ(stopped.status, 409u);
+  const json body = body_of(stopped);
+  EXPECT_EQ(body["planned"], moves) << body.dump();
+  EXPECT_EQ(body["applied"], 1u);
+  EXPECT_EQ(body["versions"], json::array({before + 1}));
+  EXPECT_NE(body["error"].get<std::string>().find("stopped after 1 of"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ControlReadsTest, test::both_stores(), test::store_kind_name);

@@ -15,7 +15,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +26,9 @@
 #include "cellkit/live/store.h"
 
 namespace cellkit::live {
+
+class WriterFirstMutex;
+struct RolloutProgress;
 
 struct ControlOptions {
   std::string address;         // this control plane's "HOST:PORT", announced as leader
@@ -92,18 +94,20 @@ class ControlService {
   // wait for a change nor make a tick skip. Lock order: store_mutex_, state_mutex_,
   // encode_mutex_, cache_mutex_.
   mutable std::mutex store_mutex_;
-  // Over state_, published_flat_ and visible_: holders of store_mutex_ (the only writers)
-  // take it exclusively while they change them in memory, never across store I/O; the reads
-  // of the desired state (cells, tenants, plan, rebalance status, a long-poll's whole
-  // snapshot) take it shared. So a read waits for a change's computation, never for the
-  // store (an unreachable etcd, a whole rollout).
-  mutable std::shared_mutex state_mutex_;
+  // Over state_, published_flat_, visible_ and published_.version: holders of store_mutex_
+  // (the only writers) take it exclusively while they change them in memory, never across
+  // store I/O; the reads of the desired state (cells, tenants, plan, rebalance status, a
+  // long-poll's whole snapshot) take it shared. So a read waits for a change's work in
+  // memory, never for the store (an unreachable etcd, a whole rollout); a waiting writer goes
+  // before readers that come after it.
+  std::unique_ptr<WriterFirstMutex> state_mutex_;
   mutable std::mutex cache_mutex_;
   // Held by whoever encodes the whole snapshot for a read, so that one encodes it (order:
   // state_mutex_, encode_mutex_, cache_mutex_).
   std::mutex encode_mutex_;
   std::condition_variable published_changed_;
-  // Under cache_mutex_ (written by holders of store_mutex_, who may read it without it).
+  // Under cache_mutex_ (written by holders of store_mutex_, who may read it without it, and
+  // its version only while they also hold state_mutex_, with visible_).
   Published published_;
   bool leader_ = false;
   std::string leader_address_;
@@ -159,6 +163,9 @@ class ControlService {
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
   std::atomic<std::uint64_t> index_builds_{0};  // times index_ was built whole
+  // Under store_mutex_: the last commit() was refused because this control plane is no
+  // longer the leader (its answer is then a definite "not stored").
+  bool lost_leadership_ = false;
 
   // Changes: applying, publishing, onboarding and removing a tenant.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
@@ -191,15 +198,18 @@ class ControlService {
   // `deltas`: the caller reads a delta chain (GET /v1/snapshot?deltas=1).
   ServiceReply long_poll(std::uint64_t after, std::chrono::milliseconds wait, bool deltas);
   ServiceReply rollout(std::size_t batch);
+  std::optional<ServiceReply> rollout_step(const ControlState& base, const Rebalance& rebalance,
+                                           std::size_t done, const PointerRead& read,
+                                           RolloutProgress& progress);
   ServiceReply not_leader() const;
   ServiceReply pointer_moved() const;
 
   // Routes: a request to its handler.
   ServiceReply route(const ServiceRequest& request);
-  ServiceReply read_published(const std::function<ServiceReply(const ControlState&)>& read) const;
   ServiceReply list_cells() const;
   ServiceReply list_tenants() const;
   ServiceReply plan() const;
+  ServiceReply rebalance_status() const;
   ServiceReply version() const;
   ServiceReply routers();
   // PUT /v1/routers/ID: a router that follows through this API reports its ACK/NACK.

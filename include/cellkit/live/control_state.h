@@ -86,6 +86,10 @@ RoutingDelta onboarding_delta(const ControlState& state, std::size_t first, std:
 RoutingDelta removal_delta(const ControlState& state, std::size_t at, std::uint64_t parent,
                            std::uint64_t version, std::uint64_t parent_digest);
 
+// Removes from `state` the tenants from tenants[first] on (those with ids from `next_tenant`
+// on: an onboarding appended them) and their shards; next_tenant becomes `next_tenant`.
+void drop_tenants_from(ControlState& state, std::size_t first, std::uint32_t next_tenant);
+
 // The whole state's invariants, as a router would check them and more: the placement's own
 // (check_placement), the snapshot builds (RoutingTable::build), no cell above its capacity,
 // and under shuffle no two tenants sharing more than max_overlap cells. kFailedPrecondition
