@@ -73,8 +73,6 @@ TEST(ControlOps, AKeptIndexPlacesEachRequestAsAddTenantsWouldAndForgetsRefusals)
   }
 }
 
-// The control plane changes its state in place: a request refused after a shard was drawn
-// (t1 takes the last room on every cell, t2 finds none) must leave it byte-identical.
 // An index that forgot removed tenants (a pinned one among them) places every later request
 // exactly as one built from the state without them: same shards, same refusals (capacity 3,
 // no two tenants sharing more than one cell), their names free again.
@@ -108,6 +106,8 @@ TEST(ControlOps, AKeptIndexThatForgotRemovedTenantsPlacesAsARebuiltOne) {
   EXPECT_LT(placed, 12u);  // and refusals, where the limits bite
 }
 
+// The control plane changes its state in place: a request refused after a shard was drawn
+// (t1 takes the last room on every cell, t2 finds none) must leave it byte-identical.
 TEST(ControlOps, ARefusedOnboardingLeavesTheStateAndItsSnapshotByteIdentical) {
   ControlState state = fleet_of(3, Strategy::kRandom, /*capacity=*/2);
   OnboardIndex index = OnboardIndex::build(state).value();
