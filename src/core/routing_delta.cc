@@ -346,6 +346,18 @@ std::uint64_t digest_with_additions(std::uint64_t base_digest, const RoutingDelt
   return base_digest + shards.sum() + pins.sum() + names.sum();
 }
 
+std::uint64_t digest_with_removals(std::uint64_t base_digest, const ShardLists& shards,
+                                   const ShardLists& pins, const NameList& names) {
+  DigestChange shard_change(kShardSeed), pin_change(kPinSeed), name_change(kNameSeed);
+  for (std::size_t i = 0; i < shards.size(); ++i)
+    shard_change.leave(shards, i);
+  for (std::size_t i = 0; i < pins.size(); ++i)
+    pin_change.leave(pins, i);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    name_change.leave(names, i);
+  return base_digest + shard_change.sum() + pin_change.sum() + name_change.sum();
+}
+
 namespace {
 
 // `base`'s tenant lists changed by the delta, into `out`; `digest` follows them.

@@ -58,6 +58,10 @@ const Cell* find_cell(const ControlState& state, std::string_view name) {
   return nullptr;
 }
 
+Status no_tenant_named(std::string_view name) {
+  return not_found(fmt::format("no tenant named '{}'", cut(name)));
+}
+
 const Tenant* find_tenant(const ControlState& state, std::string_view name) {
   for (const Tenant& t : state.placement.tenants) {
     if (t.name == name) return &t;
@@ -130,7 +134,7 @@ Result<ControlState> onboard(const ControlState& state, const std::vector<Tenant
 
 Result<ControlState> remove_tenant(const ControlState& state, std::string_view tenant) {
   const Tenant* found = find_tenant(state, tenant);
-  if (found == nullptr) return not_found(fmt::format("no tenant named '{}'", cut(tenant)));
+  if (found == nullptr) return no_tenant_named(tenant);
   const TenantId id = found->id;
   Result<Placement> placement = cellkit::remove_tenant(state.placement, id);
   if (!placement.is_ok()) return placement.status();
@@ -142,7 +146,7 @@ Result<ControlState> remove_tenant(const ControlState& state, std::string_view t
 Result<ControlState> pin_tenant(const ControlState& state, std::string_view tenant,
                                 const std::vector<std::string>& cells) {
   const Tenant* found = find_tenant(state, tenant);
-  if (found == nullptr) return not_found(fmt::format("no tenant named '{}'", cut(tenant)));
+  if (found == nullptr) return no_tenant_named(tenant);
   Shard shard;
   for (const std::string& name : cells) {
     Result<CellId> id = cell_id(state, name);

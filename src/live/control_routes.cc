@@ -198,8 +198,7 @@ ServiceReply ControlService::route(const ServiceRequest& request) {
     return onboard_tenants(std::get<std::vector<TenantSpec>>(std::move(specs)));
   }
   if (n == 3 && p[1] == "tenants" && m == "DELETE") {
-    return apply([name = p[2]](const ControlState& st) { return remove_tenant(st, name); },
-                 "tenant", "tenant");
+    return remove_tenant(p[2]);
   }
   if (n == 4 && p[1] == "tenants" && p[3] == "pin" && m == "PUT") {
     auto cells = cell_names(body);

@@ -67,6 +67,47 @@ void append_onboarded(const RoutingDelta& delta, FlatSnapshot& flat) {
   flat.version = delta.version;
 }
 
+// Drops entry i of `list` (a memmove of its arrays and a pass over the offsets after it).
+void erase_entry(ShardLists& list, std::size_t i) {
+  const std::uint32_t from = list.start[i], to = list.start[i + 1];
+  list.ids.erase(list.ids.begin() + static_cast<std::ptrdiff_t>(i));
+  list.cells.erase(list.cells.begin() + from, list.cells.begin() + to);
+  list.start.erase(list.start.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  for (std::size_t k = i + 1; k < list.start.size(); ++k)
+    list.start[k] -= to - from;
+}
+
+void erase_entry(NameList& list, std::size_t i) {
+  const std::uint32_t from = list.offsets[i], to = list.offsets[i + 1];
+  list.ids.erase(list.ids.begin() + static_cast<std::ptrdiff_t>(i));
+  list.text.erase(from, to - from);
+  list.offsets.erase(list.offsets.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  for (std::size_t k = i + 1; k < list.offsets.size(); ++k)
+    list.offsets[k] -= to - from;
+}
+
+// Drops `tenant`'s entry from `list` (sorted by tenant, as snapshot_of lists them) if it has one.
+template <class List>
+void erase_tenant(List& list, TenantId tenant) {
+  auto it = std::lower_bound(list.ids.begin(), list.ids.end(), tenant);
+  if (it == list.ids.end() || *it != tenant) return;
+  erase_entry(list, static_cast<std::size_t>(it - list.ids.begin()));
+}
+
+// `flat` (the snapshot of the state a removal started from) changed in place by the removal's
+// delta: its tenant's shard, pin and name dropped, as snapshot_of would list the state
+// without it. A memmove of the lists after the tenant's entries.
+void remove_from_flat(const RoutingDelta& delta, FlatSnapshot& flat) {
+  for (TenantId t : delta.unsharded)
+    erase_tenant(flat.shards, t);
+  for (TenantId t : delta.unpinned)
+    erase_tenant(flat.overrides, t);
+  for (TenantId t : delta.unnamed)
+    erase_tenant(flat.tenant_names, t);
+  flat.allow_empty = delta.allow_empty;
+  flat.version = delta.version;
+}
+
 }  // namespace
 
 unsigned http_status_of(const Status& status) {
@@ -104,6 +145,10 @@ ControlService::~ControlService() {
 bool ControlService::is_leader() const {
   std::lock_guard lock(cache_mutex_);
   return leader_;
+}
+
+std::uint64_t ControlService::index_builds() const {
+  return index_builds_.load();
 }
 
 std::size_t ControlService::onboardings_waiting() const {
@@ -448,6 +493,7 @@ bool ControlService::onboard_attempt(const std::vector<PendingOnboard*>& group) 
     if (!built.is_ok()) return answer_all(change_error(built.status(), "", ""));
     index_ = std::move(built).value();
     index_revision_ = published_.revision;
+    ++index_builds_;
   }
   // In place, no copy of the state: OnboardIndex::onboard places a request all or nothing
   // (refused, it leaves state_ and the index as they were), so a refused request is answered
@@ -537,6 +583,92 @@ void ControlService::take_back_onboarded(std::size_t first, std::uint32_t next_t
   extras_.erase(extras_.lower_bound(TenantId{next_tenant}), extras_.end());
   index_.reset();
   index_revision_ = -1;
+}
+
+// DELETE /v1/tenants/NAME in O(change): the tenant is found by a scan of the published
+// state's names, the delta and the stored state are made from it alone, and state_, the flat
+// snapshot, the extras and the onboarding index lose it only once the store took the
+// publication. Retried from the stored state on a lost CAS, as apply() does.
+ServiceReply ControlService::remove_tenant(std::string_view name) {
+  std::lock_guard lock(store_mutex_);
+  if (!is_leader()) return not_leader();
+  for (int attempt = 0; attempt < options_.publish_attempts; ++attempt) {
+    Result<PointerRead> read = read_base();
+    if (!read.is_ok()) return store_unavailable(read.status(), false);
+    // state_ is the published state: only holders of store_mutex_ change it.
+    const Tenant* found = find_tenant(state_, name);
+    if (found == nullptr) return change_error(no_tenant_named(name), "tenant", "tenant");
+    const auto at = static_cast<std::size_t>(found - state_.placement.tenants.data());
+    Result<std::uint64_t> version = publish_removal(at, *read);
+    if (!version.is_ok()) {
+      return lost_leadership_ ? not_leader() : store_unavailable(version.status(), true);
+    }
+    if (*version != 0) return ok_json({{"version", *version}});
+  }
+  return pointer_moved();
+}
+
+// Requires store_mutex_, state_ the published state. Publishes it without its tenant
+// state_.placement.tenants[at], its shard and its pin. Why no check_state: the published
+// state passed it, and removing a tenant can break none of its invariants. Every cell's load
+// (shards, pins) only falls, so none goes above its capacity; overlaps are between pairs of
+// remaining tenants, which keep their shards and pins; no other shard or pin changes, so
+// none empties or names a cell outside the fleet; the names left are still unique; the
+// remaining pins name remaining tenants; the cells are untouched. The snapshot without the
+// tenant still builds: an empty one is allowed (allow_empty follows the state, as
+// snapshot_of sets it).
+//
+// state_ is changed only in commit's install, once the store took the publication: readers
+// never see an unstored removal and there is nothing to take back. What the commit needs of
+// the state after the removal is made aside in O(change): the delta (removal_delta, its
+// digest from the published one), the stored state's head (write_state reads no tenant nor
+// shard: a copy of cells and pins, O(cells + pins)) and the extras (the tenant's taken out
+// of extras_ and put back unless stored). O(tenants) only: the scan that found the tenant,
+// and in install the erasure from the tenant vector and the flat snapshot's lists (memmoves).
+Result<std::uint64_t> ControlService::publish_removal(std::size_t at, const PointerRead& read) {
+  const Tenant gone = state_.placement.tenants[at];
+  const Shard shard = state_.placement.mapping.shard(gone.id);
+  const Shard effective = effective_shard(state_, gone.id);
+  const std::uint64_t version = read.pointer.version + 1;
+  // A tenant exists only once published; read_base made published_ the pointer `read` names.
+  if (!published_digest_) published_digest_ = routing_digest(flat_of_published());
+  const RoutingDelta delta =
+      removal_delta(state_, at, read.pointer.version, version, *published_digest_);
+  ControlState head{
+      .version = version,
+      .placement = {.fleet = state_.placement.fleet, .options = state_.placement.options},
+      .zone_names = state_.zone_names,
+      .pins = state_.pins,
+      .rebalance = state_.rebalance,
+      .next_cell = state_.next_cell,
+      .next_tenant = state_.next_tenant};
+  head.pins.remove(gone.id);
+  auto extra = extras_.extract(gone.id);
+  Result<std::uint64_t> stored = commit(
+      head, extras_, read, encode_delta(delta), delta.digest,
+      [&] {
+        FlatSnapshot flat = flat_of_published();
+        remove_from_flat(delta, flat);
+        return encode_snapshot(flat);
+      },
+      [&] {
+        std::vector<Tenant>& tenants = state_.placement.tenants;
+        tenants.erase(tenants.begin() + static_cast<std::ptrdiff_t>(at));
+        state_.placement.mapping.remove(gone.id);
+        state_.pins.remove(gone.id);
+        state_.version = version;
+        remove_from_flat(delta, *published_flat_);
+      });
+  if (!stored.is_ok() || *stored == 0) {
+    if (extra) extras_.insert(std::move(extra));
+    return stored;
+  }
+  // The index held the published state: now it holds the stored one.
+  if (index_ && index_revision_ == read.revision) {
+    index_->forget(gone, shard, effective);
+    index_revision_ = published_.revision;
+  }
+  return stored;
 }
 
 ServiceReply ControlService::pointer_moved() const {

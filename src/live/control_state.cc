@@ -269,6 +269,29 @@ RoutingDelta onboarding_delta(const ControlState& s, std::size_t first, std::uin
   return delta;
 }
 
+// What diff_snapshots finds between the two snapshot_of: one id in each of unsharded, unnamed
+// and (pinned) unpinned, the same cell rows, and the result's flags.
+RoutingDelta removal_delta(const ControlState& s, std::size_t at, std::uint64_t parent,
+                           std::uint64_t version, std::uint64_t parent_digest) {
+  const Tenant& gone = s.placement.tenants[at];
+  RoutingDelta delta{.parent = parent,
+                     .version = version,
+                     .unsharded = {gone.id},
+                     .unnamed = {gone.id},
+                     .allow_empty = s.placement.tenants.size() == 1 || s.placement.fleet.empty(),
+                     .addressed = !s.placement.fleet.empty()};
+  ShardLists shards, pins;
+  NameList names;
+  shards.add(gone.id, s.placement.mapping.shard(gone.id));
+  names.add(gone.id, gone.name);
+  if (const Shard* pin = s.pins.find_shard(gone.id); pin != nullptr) {
+    delta.unpinned = {gone.id};
+    pins.add(gone.id, *pin);
+  }
+  delta.digest = digest_with_removals(parent_digest, shards, pins, names);
+  return delta;
+}
+
 Status check_state(const ControlState& s) {
   auto refuse = [](const Status& st) { return failed_precondition(st.message()); };
   if (Status st = check_placement(s.placement); !st.is_ok()) return refuse(st);

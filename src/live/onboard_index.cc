@@ -51,6 +51,17 @@ void OnboardIndex::add(const Tenant& tenant, const Shard& effective) {
   }
 }
 
+void OnboardIndex::forget(const Tenant& tenant, const Shard& shard, const Shard& effective) {
+  strategy_->forget(tenant.id, shard);
+  names_.erase(tenant.name);
+  for (CellId c : effective) {
+    load_[raw(c)] -= tenant.weight;
+    if (!limits_overlap_) continue;
+    std::vector<std::uint32_t>& on = on_cell_[raw(c)];
+    on.erase(std::find(on.begin(), on.end(), raw(tenant.id)));
+  }
+}
+
 // The new tenant's shard against what the index holds (every tenant placed before it).
 Status OnboardIndex::check(const ControlState& state, const Tenant& tenant, const Shard& shard) {
   const Fleet& fleet = state.placement.fleet;

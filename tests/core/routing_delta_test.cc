@@ -157,6 +157,53 @@ TEST(RoutingDelta, TheDigestOfAddedTenantsFollowsFromTheBasesWithoutTheSnapshot)
   EXPECT_NE(digest_with_additions(routing_digest(two_cells()), unpinned), routing_digest(to));
 }
 
+// `list` split by `gone` (by tenant id modulo its size): the entries kept into `kept`, the others
+// into `removed`.
+template <class List, class Add>
+void split(const List& list, const std::vector<bool>& gone, List& kept, List& removed, Add add) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const bool drop = gone[raw(list.ids[i]) % gone.size()];
+    add(drop ? removed : kept, list, i);
+  }
+}
+
+RC_GTEST_PROP(RoutingDelta, TheDigestOfRemovedTenantsFollowsFromTheBasesWithoutTheSnapshot,
+              (std::uint64_t seed)) {
+  const FlatSnapshot from = random_snapshot(seed, 4, seed % 2 == 1);
+  std::vector<bool> gone(64);
+  for (std::size_t i = 0; i < gone.size(); ++i)
+    gone[i] = *rc::gen::arbitrary<bool>();
+  FlatSnapshot to = from;
+  to.shards = {}, to.overrides = {}, to.tenant_names = {};
+  ShardLists shards, pins;
+  NameList names;
+  auto add_shard = [](ShardLists& out, const ShardLists& in, std::size_t i) {
+    out.add(in.ids[i], in.shard(i));
+  };
+  split(from.shards, gone, to.shards, shards, add_shard);
+  split(from.overrides, gone, to.overrides, pins, add_shard);
+  split(from.tenant_names, gone, to.tenant_names, names,
+        [](NameList& out, const NameList& in, std::size_t i) { out.add(in.ids[i], in.name(i)); });
+  RC_ASSERT(digest_with_removals(routing_digest(from), shards, pins, names) == routing_digest(to));
+  // What diff_snapshots finds for the same change.
+  RC_ASSERT(diff_snapshots(from, to).digest == routing_digest(to));
+}
+
+TEST(RoutingDelta, EachKindOfRemovedEntryCountsInTheDigest) {
+  const FlatSnapshot from = two_cells();
+  FlatSnapshot to = from;
+  to.shards = {}, to.tenant_names = {};
+  to.shards.add(TenantId{0}, from.shards.shard(0));
+  to.tenant_names.add(TenantId{0}, "acme");
+  ShardLists shards;
+  shards.add(TenantId{1}, from.shards.shard(1));
+  NameList names;
+  names.add(TenantId{1}, "beta");
+  EXPECT_EQ(digest_with_removals(routing_digest(from), shards, {}, names), routing_digest(to));
+  EXPECT_NE(digest_with_removals(routing_digest(from), shards, {}, {}), routing_digest(to));
+  EXPECT_NE(digest_with_removals(routing_digest(from), {}, {}, names), routing_digest(to));
+}
+
 TEST(RoutingDelta, RefusesADeltaForAnotherVersion) {
   RoutingDelta d = empty_delta();
   d.parent = 6;

@@ -2,7 +2,8 @@
 // during a publication share the next one, in arrival order, a refused one alone), the state
 // changed in place and taken back when not stored (a store error, a lost CAS, the leadership
 // lost), each call answered by the attempt that ends, and the delta made from the change
-// equal to the diff of the whole snapshots.
+// equal to the diff of the whole snapshots. Removing a tenant the same way: in O(change),
+// only once stored, keeping the onboarding index.
 #include <chrono>
 #include <future>
 #include <map>
@@ -103,6 +104,40 @@ class ControlOnboardTest : public test::StoreKindTest {
     Result<PublishReply> reply = store_->inner().publish(p, read.revision);
     EXPECT_TRUE(reply.is_ok()) << reply.status().message();
     return reply.is_ok() ? reply->outcome : PublishOutcome::kConflict;
+  }
+
+  static ServiceReply remove(ControlService& c, const std::string& name) {
+    return call(c, "DELETE", "/v1/tenants/" + name);
+  }
+  // The one delta from `before`'s version to the next, as GET /v1/snapshot?deltas=1 gives it.
+  static std::string delta_after(ControlService& c, const FlatSnapshot& before) {
+    const ServiceReply chain =
+        call(c, "GET", fmt::format("/v1/snapshot?after={}&deltas=1&wait_ms=0", before.version));
+    const std::vector<std::string> deltas = unframe_deltas(chain.body).value();
+    EXPECT_EQ(deltas.size(), 1u);
+    return deltas.empty() ? std::string() : deltas[0];
+  }
+  static std::string diff_of(const FlatSnapshot& before, const FlatSnapshot& after) {
+    const std::vector<std::byte> bytes = encode_delta(diff_snapshots(before, after));
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+  }
+  // The state the store holds, as JSON.
+  json stored_state() {
+    auto reader = open_store(spec(), {.fleet = "blue"}).value();
+    return json::parse(reader->read_state(reader->read_pointer()->pointer).value());
+  }
+  // Restarts the control plane over the same store: `c` becomes one that loads it fresh, and
+  // its tenants, cells and whole snapshot equal what `c` served before.
+  void expect_equal_after_restart(std::unique_ptr<ControlService>& c) {
+    const std::string tenants = call(*c, "GET", "/v1/tenants").body;
+    const std::string cells = call(*c, "GET", "/v1/cells").body;
+    const FlatSnapshot snapshot = whole(*c);
+    c->shutdown();
+    c.reset();
+    c = control(0);
+    EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
+    EXPECT_EQ(call(*c, "GET", "/v1/cells").body, cells);
+    EXPECT_EQ(whole(*c), snapshot);
   }
 
   HookedStore* store_ = nullptr;  // owned by the service
@@ -319,6 +354,114 @@ TEST_P(ControlOnboardTest, EachOnboardingsDeltaIsTheDiffOfTheWholeSnapshots) {
   auto reader = open_store(spec(), {.fleet = "blue"}).value();
   const json state = json::parse(reader->read_state(reader->read_pointer()->pointer).value());
   EXPECT_EQ(state["tenants"], json::parse(R"({"2":[2,2],"3":[2,3]})")) << state.dump();
+}
+
+// Each removal's delta, made from the tenant removed (a pinned one too), is byte for byte the
+// encoded diff of the whole snapshots before and after, digest included; the state and
+// snapshot served after equal those of a control plane that loads the store fresh.
+TEST_P(ControlOnboardTest, EachRemovalsDeltaIsTheDiffOfTheWholeSnapshots) {
+  auto c = control(4);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(onboard(*c, fmt::format("t{}", i), 1 + i % 2).status, 200u);
+  ASSERT_EQ(call(*c, "PUT", "/v1/tenants/t3/pin", R"({"cells":["c0","c2"]})").status, 200u);
+  ASSERT_EQ(call(*c, "PUT", "/v1/tenants/t1/pin", R"({"cells":["c1"]})").status, 200u);
+  for (const char* name : {"t3", "t0", "t4"}) {  // pinned, the first, the last
+    const FlatSnapshot before = whole(*c);
+    const ServiceReply r = remove(*c, name);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(version_of(r), before.version + 1);
+    const FlatSnapshot after = whole(*c);
+    EXPECT_EQ(delta_after(*c, before), diff_of(before, after)) << name;
+  }
+  EXPECT_EQ(whole(*c).tenant_names.size(), 2u);
+  EXPECT_EQ(whole(*c).overrides.size(), 1u);                            // t1's pin stays
+  EXPECT_EQ(stored_state()["tenants"], json::parse(R"({"1":[2,2]})"));  // t1's weight
+  expect_equal_after_restart(c);
+  // The last tenant: the snapshot becomes the empty one a fleet being built has.
+  ASSERT_EQ(remove(*c, "t2").status, 200u);
+  const FlatSnapshot before = whole(*c);
+  ASSERT_EQ(remove(*c, "t1").status, 200u);
+  const FlatSnapshot empty = whole(*c);
+  EXPECT_TRUE(empty.allow_empty && empty.shards.empty() && empty.overrides.empty());
+  EXPECT_EQ(delta_after(*c, before), diff_of(before, empty));
+  expect_equal_after_restart(c);
+}
+
+// A removal being written is not read: GET /v1/tenants during its publication lists the
+// tenant. One the store fails to write, one whose CAS is lost at every attempt, and one that
+// finds the leadership lost answer 503 and leave the tenants, the snapshot and the stored
+// extras as they were; the next removal then lands on them.
+TEST_P(ControlOnboardTest, ARemovalNotStoredLeavesEverythingAsItWas) {
+  auto c = control(3);
+  ASSERT_EQ(onboard(*c, "t0").status, 200u);
+  ASSERT_EQ(onboard(*c, "heavy", 3).status, 200u);
+  ASSERT_EQ(call(*c, "PUT", "/v1/tenants/heavy/pin", R"({"cells":["c2"]})").status, 200u);
+  const std::string tenants = call(*c, "GET", "/v1/tenants").body;
+  const FlatSnapshot snapshot = whole(*c);
+  store_->before_publish = [&](const Publication&) {
+    EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
+    return failed_precondition("cannot write: No space left on device");
+  };
+  const ServiceReply failed = remove(*c, "heavy");
+  EXPECT_EQ(failed.status, 503u) << failed.body;
+  EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
+  EXPECT_EQ(whole(*c), snapshot);
+
+  store_->outcomes.assign(8, PublishOutcome::kConflict);  // ControlOptions::publish_attempts
+  const ServiceReply moved = remove(*c, "heavy");
+  EXPECT_EQ(moved.status, 503u) << moved.body;
+  EXPECT_NE(moved.body.find("pointer moved"), std::string::npos) << moved.body;
+  EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
+  EXPECT_EQ(whole(*c), snapshot);
+
+  store_->outcomes = {PublishOutcome::kNotLeader};
+  EXPECT_EQ(remove(*c, "heavy").status, 503u);
+  EXPECT_EQ(call(*c, "GET", "/v1/tenants").body, tenants);
+  EXPECT_EQ(whole(*c), snapshot);
+  c->tick();
+  ASSERT_TRUE(c->is_leader());
+
+  // heavy's weight is still kept: the next publication stores it.
+  ASSERT_EQ(remove(*c, "t0").status, 200u);
+  EXPECT_EQ(stored_state()["tenants"], json::parse(R"({"1":[2,3]})"));
+  EXPECT_EQ(delta_after(*c, snapshot), diff_of(snapshot, whole(*c)));
+  expect_equal_after_restart(c);
+}
+
+// Onboarding after a removal uses the kept index, not one rebuilt from the whole state, and
+// it has forgotten the tenant: its name is free again and its cells' load is gone (two cells
+// of capacity 1, full with one tenant of shard size 2, take the next one only then).
+TEST_P(ControlOnboardTest, OnboardingAfterARemovalKeepsTheIndexAndPlacesOnTheLoadsLeft) {
+  auto c = control(0);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(
+        call(*c, "POST", "/v1/cells",
+             fmt::format(R"({{"name":"c{}","endpoint":"127.0.0.1:{}","capacity":1}})", i, 4000 + i))
+            .status,
+        200u);
+  }
+  ASSERT_EQ(onboard(*c, "a").status, 200u);
+  EXPECT_EQ(onboard(*c, "b").status, 409u);  // above capacity
+  const std::uint64_t builds = c->index_builds();
+  ASSERT_EQ(remove(*c, "a").status, 200u);
+  ASSERT_EQ(onboard(*c, "b").status, 200u);
+  EXPECT_EQ(onboard(*c, "c").status, 409u);
+  ASSERT_EQ(remove(*c, "b").status, 200u);
+  ASSERT_EQ(onboard(*c, "a").status, 200u);  // the name is free again
+  EXPECT_EQ(c->index_builds(), builds);
+  expect_equal_after_restart(c);
+}
+
+// An unknown name is refused 404 naming the field, and nothing is published.
+TEST_P(ControlOnboardTest, RemovingAnUnknownTenantIsNotFound) {
+  auto c = control(2);
+  ASSERT_EQ(onboard(*c, "t0").status, 200u);
+  const std::string version = call(*c, "GET", "/v1/version").body;
+  const ServiceReply r = remove(*c, "nobody");
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(json::parse(r.body),
+            json::parse(R"({"error":"no tenant named 'nobody'","field":"tenant"})"));
+  EXPECT_EQ(call(*c, "GET", "/v1/version").body, version);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ControlOnboardTest, test::both_stores(), test::store_kind_name);

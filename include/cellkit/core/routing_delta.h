@@ -63,6 +63,12 @@ RoutingDelta diff_snapshots(const FlatSnapshot& from, const FlatSnapshot& to,
 // what diff_snapshots gives for that change. A writer that knows its change (a control plane
 // onboarding tenants) finds it without a snapshot. Asserts that the delta removes nothing.
 std::uint64_t digest_with_additions(std::uint64_t base_digest, const RoutingDelta& delta);
+// The digest of a snapshot from its base's (`base_digest`) when the only change is that the
+// given tenant entries (shards, pins, names, as the base holds them) are gone: base_digest
+// minus a hash per entry, what diff_snapshots gives for that change (removing tenants). O(the
+// entries given).
+std::uint64_t digest_with_removals(std::uint64_t base_digest, const ShardLists& shards,
+                                   const ShardLists& pins, const NameList& names);
 
 // `base` changed by `delta`, its lists sorted. Refused (kDataLoss, naming the tenant or cell)
 // when the delta is not for base's version or not newer, its lists are not sorted or repeat

@@ -58,5 +58,7 @@ Result<ControlState> apply_moves(const ControlState& state, const Rebalance& reb
 
 const Cell* find_cell(const ControlState& state, std::string_view name);
 const Tenant* find_tenant(const ControlState& state, std::string_view name);
+// kNotFound for a tenant name the state does not hold.
+Status no_tenant_named(std::string_view name);
 
 }  // namespace cellkit::live

@@ -1,10 +1,12 @@
 // `cellkit control`'s service: the HTTP/JSON API of docs/control-api.md over a Store. Every
 // change is computed from the stored desired state, validated whole (check_state, or for
-// onboarding the checks of what new tenants can break), then published by CAS on the
+// onboarding the checks of what new tenants can break; removing a tenant breaks nothing),
+// then published by CAS on the
 // routing pointer; a lost CAS re-reads the stored state and recomputes. Only the leader
 // writes; the others answer 503 naming it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -60,6 +62,9 @@ class ControlService {
   bool is_leader() const;
   // Onboarding calls waiting for the next publication to carry them (group commit).
   std::size_t onboardings_waiting() const;
+  // How many times the onboarding index was built from the whole state (O(tenants) each):
+  // changes that keep it in O(change) (onboarding, removing a tenant) leave this alone.
+  std::uint64_t index_builds() const;
 
  private:
   // The publication the pointer names, as long-polls and version reads see it.
@@ -110,7 +115,8 @@ class ControlService {
   // Under state_mutex_: the desired state published_ names. Onboarding changes it in place
   // and takes its change back unless stored, so whoever takes store_mutex_ sees the
   // published state; while an onboarding's publication is being written, state_ holds its
-  // tenants beyond visible_ (readers leave them out).
+  // tenants beyond visible_ (readers leave them out). Removing a tenant changes it in place
+  // only once stored (in commit's install), so it has nothing to take back.
   ControlState state_;
   // What of state_ is published, under state_mutex_: set with published_ (and under
   // cache_mutex_ too), so that a holder of state_mutex_ sees them equal.
@@ -120,7 +126,7 @@ class ControlService {
     std::uint32_t next_tenant = 0;  // tenants with an id from this one on are not
   };
   Visible visible_;
-  // Under store_mutex_: tenant_extras(state_), kept in O(change) by onboarding.
+  // Under store_mutex_: tenant_extras(state_), kept in O(change) by onboarding and removal.
   TenantExtras extras_;
   // Under cache_mutex_: the whole encoded snapshot of version whole_version_ (it may be
   // behind published_: it is encoded when needed, by a long-poll, a compaction or a
@@ -145,22 +151,23 @@ class ControlService {
   std::deque<DeltaLink> chain_;
   std::size_t chain_bytes_ = 0;
   // Under state_mutex_: the published snapshot in flat form, kept in O(change) by onboarding
-  // (new tenants are appended: their ids are above every other) and replaced by other
-  // changes and loads; present whenever a version is published.
-  // The diff base of changes other than onboarding, and what whole snapshots are encoded
+  // (new tenants are appended: their ids are above every other) and removal (a tenant's
+  // entries erased), replaced by other changes and loads; present whenever a version is
+  // published. The diff base of the other changes, and what whole snapshots are encoded
   // from (a compaction copies it and encodes the copy with the store lock released).
   std::optional<FlatSnapshot> published_flat_;
   // Under store_mutex_: routing_digest of the published snapshot when known (the last delta's).
   std::optional<std::uint64_t> published_digest_;
   // Under store_mutex_: the onboarding index of state_, valid while
-  // published_.revision == index_revision_.
+  // published_.revision == index_revision_; a removal keeps it valid (it forgets the tenant).
   std::optional<OnboardIndex> index_;
   std::int64_t index_revision_ = -1;
+  std::atomic<std::uint64_t> index_builds_{0};  // times index_ was built whole
   // Under store_mutex_: the last commit() was refused because this control plane is no
   // longer the leader (its answer is then a definite "not stored").
   bool lost_leadership_ = false;
 
-  // Changes: applying, publishing and onboarding.
+  // Changes: applying, publishing, onboarding and removing a tenant.
   // `field` is named by refusals; `name_field` by kNotFound and kAlreadyExists ones.
   ServiceReply apply(const Change& change, std::string_view field, std::string_view name_field);
   Result<Loaded> load(const PointerRead& read);
@@ -173,6 +180,8 @@ class ControlService {
                                const std::function<void()>& install);
   void make_visible();
   void take_back_onboarded(std::size_t first, std::uint32_t next_tenant);
+  ServiceReply remove_tenant(std::string_view name);
+  Result<std::uint64_t> publish_removal(std::size_t at, const PointerRead& read);
   Result<PointerRead> read_base();
   ServiceReply onboard_tenants(std::vector<TenantSpec> specs);
   void onboard_group(const std::vector<PendingOnboard*>& group);

@@ -78,6 +78,14 @@ RoutingSnapshot snapshot_of(const ControlState& state, std::uint64_t version);
 RoutingDelta onboarding_delta(const ControlState& state, std::size_t first, std::uint64_t parent,
                               std::uint64_t version);
 
+// The delta from `state` as published at version `parent` (its digest `parent_digest`) to
+// `state` without its tenant state.placement.tenants[at] at `version`: that tenant's shard,
+// name and pin (when it has one) gone, no cell changed, the result's flags, and the digest
+// from the parent's (digest_with_removals). Equal to diff_snapshots of snapshot_of before
+// and after, but O(the tenant's entries): no snapshot is built.
+RoutingDelta removal_delta(const ControlState& state, std::size_t at, std::uint64_t parent,
+                           std::uint64_t version, std::uint64_t parent_digest);
+
 // Removes from `state` the tenants from tenants[first] on (those with ids from `next_tenant`
 // on: an onboarding appended them) and their shards; next_tenant becomes `next_tenant`.
 void drop_tenants_from(ControlState& state, std::size_t first, std::uint32_t next_tenant);

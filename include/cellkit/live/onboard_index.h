@@ -31,6 +31,12 @@ class OnboardIndex {
   // nothing: on an error `state` and the index are unchanged. Errors as onboard()'s.
   Status onboard(ControlState& state, const std::vector<TenantSpec>& specs);
 
+  // Forgets a tenant the index holds, as it leaves the state: `shard` its shard in the
+  // mapping (what the strategy remembers), `effective` its pin if it has one, else its shard
+  // (what it loads). The index is then that of the state without it, as build() would make
+  // it. O(the tenant's cells), and under an overlap limit O(the tenants on those cells).
+  void forget(const Tenant& tenant, const Shard& shard, const Shard& effective);
+
  private:
   std::unique_ptr<PlacementStrategy> strategy_;
   std::unordered_set<std::string> names_;
